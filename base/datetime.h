@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: Apache-2.0
+// Dates, times, timestamps and intervals as PostgreSQL 15 stores and prints them (DateStyle ISO, MDY;
+// IntervalStyle postgres). Dates are days since 2000-01-01; times and timestamps are microseconds (since
+// midnight / since 2000-01-01 00:00:00 UTC). Parse functions throw SqlError 22007 on bad text and 22008 when
+// out of range.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace tessera {
+
+struct Interval {
+  int64_t micros = 0;
+  int32_t days = 0;
+  int32_t months = 0;
+
+  bool operator==(const Interval& other) const = default;
+};
+
+namespace datetime {
+
+constexpr int64_t kMicrosPerSecond = 1000000;
+constexpr int64_t kMicrosPerMinute = 60 * kMicrosPerSecond;
+constexpr int64_t kMicrosPerHour = 60 * kMicrosPerMinute;
+constexpr int64_t kMicrosPerDay = 24 * kMicrosPerHour;
+// Special values as PostgreSQL's: 'infinity' and '-infinity'.
+constexpr int32_t kDateNegInfinity = INT32_MIN;
+constexpr int32_t kDatePosInfinity = INT32_MAX;
+constexpr int64_t kTimestampNegInfinity = INT64_MIN;
+constexpr int64_t kTimestampPosInfinity = INT64_MAX;
+
+// The session's time zone as a fixed offset east of UTC in seconds (Tessera supports UTC and fixed
+// offsets such as '+02:00' or 'UTC+3' in POSIX sense as PostgreSQL reads them).
+struct TimeZone {
+  int32_t offset_seconds = 0;
+  std::string name = "UTC";
+};
+// Parses a TimeZone setting value; throws 22023 for zones Tessera does not know.
+TimeZone ParseTimeZone(std::string_view text);
+// The abbreviation to_char's TZ prints for the zone: "UTC", "GMT", "+05" (for SET TimeZone = 5), "" for a
+// POSIX zone without a name such as '+02:00'.
+std::string TimeZoneAbbreviation(const TimeZone& zone);
+
+// 'now', 'today', 'tomorrow', 'yesterday' (and 'now' for time) read the clock installed on the calling
+// thread: `now` is the transaction start (UTC microseconds since 2000-01-01) and `zone` the session
+// TimeZone (used by the Parse functions that take no zone). Without a clock those inputs throw 0A000.
+// The engine installs one around each statement; clocks nest, the innermost wins.
+class ScopedStatementClock {
+ public:
+  ScopedStatementClock(int64_t now, TimeZone zone);
+  ~ScopedStatementClock();
+  ScopedStatementClock(const ScopedStatementClock&) = delete;
+  ScopedStatementClock& operator=(const ScopedStatementClock&) = delete;
+
+  int64_t now() const { return now_; }
+  const TimeZone& zone() const { return zone_; }
+
+ private:
+  int64_t now_;
+  TimeZone zone_;
+  const ScopedStatementClock* previous_;
+};
+
+int32_t ParseDate(std::string_view text);
+std::string FormatDate(int32_t date);
+int64_t ParseTime(std::string_view text);
+std::string FormatTime(int64_t time);
+int64_t ParseTimestamp(std::string_view text);
+std::string FormatTimestamp(int64_t timestamp);
+// timestamptz input without an explicit zone is read in `zone`; output is printed in `zone` ("+00").
+int64_t ParseTimestampTz(std::string_view text, const TimeZone& zone);
+std::string FormatTimestampTz(int64_t timestamp, const TimeZone& zone);
+Interval ParseInterval(std::string_view text);
+std::string FormatInterval(const Interval& interval);
+
+// Calendar helpers. Years are astronomical: 0 is 1 BC, -1 is 2 BC (make_date's -44 is year -43 here).
+// REQUIRES (DateToYmd): a finite date.
+void DateToYmd(int32_t date, int* year, int* month, int* day);
+int32_t YmdToDate(int year, int month, int day);  // throws 22008 when out of range
+bool IsValidYmd(int year, int month, int day);
+
+// Arithmetic (throw 22008 on overflow).
+int64_t DateToTimestamp(int32_t date);
+int32_t TimestampToDate(int64_t timestamp);
+// timestamp <-> timestamptz casts: the local time in `zone` and the instant it names.
+int64_t TimestampToTimestampTz(int64_t timestamp, const TimeZone& zone);
+int64_t TimestampTzToTimestamp(int64_t timestamp, const TimeZone& zone);
+int64_t AddInterval(int64_t timestamp, const Interval& interval);       // timestamp + interval
+int64_t AddIntervalTz(int64_t timestamp, const Interval& interval, const TimeZone& zone);
+Interval SubtractTimestamps(int64_t a, int64_t b);                      // a - b, in days + micros
+Interval MultiplyInterval(const Interval& interval, double factor);
+Interval DivideInterval(const Interval& interval, double divisor);      // 22012 for zero
+Interval AddIntervals(const Interval& a, const Interval& b);
+Interval NegateInterval(const Interval& interval);
+// Compares intervals as PostgreSQL does (30-day months, 24-hour days).
+int CompareIntervals(const Interval& a, const Interval& b);
+// age(a, b): symbolic years/months/days difference as PostgreSQL prints it.
+Interval Age(int64_t a, int64_t b);
+Interval JustifyHours(const Interval& interval);
+Interval JustifyDays(const Interval& interval);
+
+// date_trunc(field, ts) for field in microseconds..millennium; throws 22023 for an unknown unit.
+int64_t TruncateTimestamp(std::string_view field, int64_t timestamp);
+int64_t TruncateTimestampTz(std::string_view field, int64_t timestamp, const TimeZone& zone);
+Interval TruncateInterval(std::string_view field, const Interval& interval);
+// extract/date_part: the field's value as a double (epoch, year, month, day, hour, minute, second with
+// fraction, milliseconds, microseconds, dow, isodow, doy, week, quarter, decade, century, millennium,
+// isoyear, julian). Throws 22023 for unknown fields, 0A000 for fields the type lacks. Returns NaN where
+// PostgreSQL returns NULL (oscillating fields of infinite values). Dates follow extract(), so
+// ExtractFromDate("hour", d) throws 0A000 where date_part('hour', d) would cast to timestamp.
+double ExtractFromTimestamp(std::string_view field, int64_t timestamp);
+// Fields of the local time in `zone`, plus timezone, timezone_hour and timezone_minute.
+double ExtractFromTimestampTz(std::string_view field, int64_t timestamp, const TimeZone& zone);
+double ExtractFromDate(std::string_view field, int32_t date);
+double ExtractFromTime(std::string_view field, int64_t time);
+double ExtractFromInterval(std::string_view field, const Interval& interval);
+// to_char(timestamp, pattern) for the common patterns (YYYY, YY, MM, Mon, Month, DD, D, DDD, HH, HH12,
+// HH24, MI, SS, MS, US, AM/PM, TZ, Day, Dy, FM prefix, quoted text). TZ prints nothing for a timestamp
+// without time zone, as in PostgreSQL. Returns "" for infinite timestamps (PostgreSQL returns NULL).
+// IntervalToChar throws 22007 for calendar-only patterns (Month, Day, AD, TZ, ...).
+std::string TimestampToChar(int64_t timestamp, std::string_view pattern);
+std::string TimestampTzToChar(int64_t timestamp, std::string_view pattern, const TimeZone& zone);
+std::string IntervalToChar(const Interval& interval, std::string_view pattern);
+
+}  // namespace datetime
+}  // namespace tessera

@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: Apache-2.0
+// Vector storage: typed buffers, NULL bitmaps and string heaps.
+#include "base/vector.h"
+
+#include <algorithm>
+
+#include "base/check.h"
+
+namespace tessera {
+
+namespace {
+constexpr size_t kHeapBlockSize = 64 * 1024;
+}  // namespace
+
+std::string_view StringHeap::Add(std::string_view text) {
+  if (text.empty()) return std::string_view();
+  if (text.size() > block_capacity_ - block_used_) {
+    const size_t capacity = std::max(kHeapBlockSize, text.size());
+    blocks_.push_back(std::make_unique<char[]>(capacity));
+    block_capacity_ = capacity;
+    block_used_ = 0;
+  }
+  char* target = blocks_.back().get() + block_used_;
+  std::memcpy(target, text.data(), text.size());
+  block_used_ += text.size();
+  return std::string_view(target, text.size());
+}
+
+Vector::Vector(LogicalType type, idx_t size) : type_(type), physical_(GetPhysicalType(type)) { Resize(size); }
+
+Vector& Vector::operator=(const Vector& other) {
+  if (this == &other) return *this;
+  type_ = other.type_;
+  physical_ = other.physical_;
+  size_ = other.size_;
+  data_ = other.data_;
+  validity_ = other.validity_;
+  own_heap_.reset();
+  shared_heaps_.clear();
+  ShareHeap(other);
+  return *this;
+}
+
+void Vector::Reserve(idx_t capacity) { data_.reserve(capacity * PhysicalWidth(physical_)); }
+
+void Vector::Resize(idx_t size) {
+  data_.resize(size * PhysicalWidth(physical_));
+  if (!validity_.empty()) validity_.resize((size + 63) / 64, 0);
+  if (size < size_ && !validity_.empty()) {
+    // Clear bits beyond the new end so a later grow starts valid.
+    const idx_t tail = size & 63;
+    if (tail != 0) validity_[size >> 6] &= (uint64_t{1} << tail) - 1;
+  }
+  size_ = size;
+}
+
+void Vector::SetNull(idx_t row, bool null) {
+  if (validity_.empty()) {
+    if (!null) return;
+    validity_.assign((std::max<idx_t>(size_, row + 1) + 63) / 64, 0);
+  }
+  if (null) {
+    validity_[row >> 6] |= uint64_t{1} << (row & 63);
+  } else {
+    validity_[row >> 6] &= ~(uint64_t{1} << (row & 63));
+  }
+}
+
+StringHeap* Vector::heap() {
+  if (!own_heap_) own_heap_ = std::make_shared<StringHeap>();
+  return own_heap_.get();
+}
+
+void Vector::ShareHeap(const Vector& other) {
+  auto share = [this](const std::shared_ptr<StringHeap>& heap) {
+    if (heap && heap != own_heap_ &&
+        std::find(shared_heaps_.begin(), shared_heaps_.end(), heap) == shared_heaps_.end()) {
+      shared_heaps_.push_back(heap);
+    }
+  };
+  share(other.own_heap_);
+  for (const auto& heap : other.shared_heaps_) share(heap);
+}
+
+Value Vector::GetValue(idx_t row) const {
+  if (IsNull(row) || physical_ == PhysicalType::kInvalid) return Value::Null(type_);
+  switch (physical_) {
+    case PhysicalType::kBool:
+      return Value::Bool(Data<uint8_t>()[row] != 0);
+    case PhysicalType::kInt16:
+      return Value::FromInt(type_, Data<int16_t>()[row]);
+    case PhysicalType::kInt32:
+      return Value::FromInt(type_, Data<int32_t>()[row]);
+    case PhysicalType::kInt64:
+      return Value::FromInt(type_, Data<int64_t>()[row]);
+    case PhysicalType::kFloat32:
+      return Value::FromDouble(type_, Data<float>()[row]);
+    case PhysicalType::kFloat64:
+      return Value::FromDouble(type_, Data<double>()[row]);
+    case PhysicalType::kDecimal:
+      return Value::Numeric(Data<Decimal>()[row], type_);
+    case PhysicalType::kString:
+      return Value::FromString(type_, std::string(Data<std::string_view>()[row]));
+    case PhysicalType::kInterval:
+      return Value::IntervalValue(Data<Interval>()[row]).WithType(type_);
+    case PhysicalType::kInvalid:
+      break;
+  }
+  return Value::Null(type_);
+}
+
+void Vector::SetValue(idx_t row, const Value& value) {
+  if (value.is_null()) {
+    SetNull(row, true);
+    return;
+  }
+  SetNull(row, false);
+  switch (physical_) {
+    case PhysicalType::kBool:
+      Data<uint8_t>()[row] = value.GetBool() ? 1 : 0;
+      break;
+    case PhysicalType::kInt16:
+      Data<int16_t>()[row] = static_cast<int16_t>(value.GetInt());
+      break;
+    case PhysicalType::kInt32:
+      Data<int32_t>()[row] = static_cast<int32_t>(value.GetInt());
+      break;
+    case PhysicalType::kInt64:
+      Data<int64_t>()[row] = value.GetInt();
+      break;
+    case PhysicalType::kFloat32:
+      Data<float>()[row] = static_cast<float>(value.GetDouble());
+      break;
+    case PhysicalType::kFloat64:
+      Data<double>()[row] = value.GetDouble();
+      break;
+    case PhysicalType::kDecimal:
+      Data<Decimal>()[row] = value.GetDecimal();
+      break;
+    case PhysicalType::kString:
+      SetString(row, value.GetString());
+      break;
+    case PhysicalType::kInterval:
+      Data<Interval>()[row] = value.GetInterval();
+      break;
+    case PhysicalType::kInvalid:
+      break;
+  }
+}
+
+void Vector::AppendValue(const Value& value) {
+  const idx_t row = size_;
+  Resize(size_ + 1);
+  SetValue(row, value);
+}
+
+void Vector::Append(const Vector& source) {
+  const idx_t start = size_;
+  const idx_t count = source.size_;
+  Resize(start + count);
+  const size_t width = PhysicalWidth(physical_);
+  TESSERA_CHECK(width == PhysicalWidth(source.physical_));
+  if (count == 0) return;
+  std::memcpy(data_.data() + start * width, source.data_.data(), count * width);
+  if (physical_ == PhysicalType::kString) ShareHeap(source);
+  if (source.MayHaveNulls()) {
+    for (idx_t row = 0; row < count; ++row) {
+      if (source.IsNull(row)) SetNull(start + row, true);
+    }
+  }
+}
+
+void Vector::Append(const Vector& source, const sel_t* selection, idx_t count) {
+  const idx_t start = size_;
+  Resize(start + count);
+  const size_t width = PhysicalWidth(physical_);
+  TESSERA_CHECK(width == PhysicalWidth(source.physical_));
+  uint8_t* target = data_.data() + start * width;
+  const uint8_t* from = source.data_.data();
+  switch (width) {
+    case 1:
+      for (idx_t i = 0; i < count; ++i) target[i] = from[selection[i]];
+      break;
+    case 2:
+      for (idx_t i = 0; i < count; ++i) reinterpret_cast<uint16_t*>(target)[i] = reinterpret_cast<const uint16_t*>(from)[selection[i]];
+      break;
+    case 4:
+      for (idx_t i = 0; i < count; ++i) reinterpret_cast<uint32_t*>(target)[i] = reinterpret_cast<const uint32_t*>(from)[selection[i]];
+      break;
+    case 8:
+      for (idx_t i = 0; i < count; ++i) reinterpret_cast<uint64_t*>(target)[i] = reinterpret_cast<const uint64_t*>(from)[selection[i]];
+      break;
+    default:
+      for (idx_t i = 0; i < count; ++i) std::memcpy(target + i * width, from + selection[i] * width, width);
+      break;
+  }
+  if (physical_ == PhysicalType::kString) ShareHeap(source);
+  if (source.MayHaveNulls()) {
+    for (idx_t i = 0; i < count; ++i) {
+      if (source.IsNull(selection[i])) SetNull(start + i, true);
+    }
+  }
+}
+
+void Vector::AppendRow(const Vector& source, idx_t row) {
+  const sel_t selection = static_cast<sel_t>(row);
+  Append(source, &selection, 1);
+}
+
+Vector Vector::Gather(const sel_t* selection, idx_t count) const {
+  Vector result(type_);
+  result.Append(*this, selection, count);
+  return result;
+}
+
+Vector Vector::Constant(const Value& value, idx_t count) {
+  Vector result(value.type(), count);
+  if (value.is_null()) {
+    for (idx_t row = 0; row < count; ++row) result.SetNull(row, true);
+    return result;
+  }
+  if (count == 0) return result;
+  result.SetValue(0, value);
+  const size_t width = PhysicalWidth(result.physical_);
+  for (idx_t row = 1; row < count; ++row) {
+    std::memcpy(result.data_.data() + row * width, result.data_.data(), width);
+  }
+  return result;
+}
+
+size_t Vector::MemoryUsage() const {
+  return data_.capacity() + validity_.capacity() * sizeof(uint64_t);
+}
+
+void Batch::Compact(const sel_t* selection, idx_t count) {
+  for (auto& column : columns) column = column.Gather(selection, count);
+  num_rows = count;
+}
+
+void Batch::AppendRow(const Batch& source, idx_t row) {
+  for (size_t column = 0; column < columns.size(); ++column) columns[column].AppendRow(source.columns[column], row);
+  ++num_rows;
+}
+
+}  // namespace tessera

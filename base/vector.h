@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: Apache-2.0
+// Vector and Batch: the unit of vectorized execution. A Vector holds one column's values for up to a
+// batch of rows in a flat, typed buffer, a validity bitmap (bit set = NULL; empty = no NULLs) and, for
+// strings, a shared append-only heap. A Batch is a set of equally long vectors.
+//
+// Thread safety: a Vector is owned by one thread at a time; copies share the (immutable once written)
+// string heap and copy the fixed-width buffers.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/types.h"
+#include "base/value.h"
+
+namespace tessera {
+
+using idx_t = uint64_t;
+using sel_t = uint32_t;
+
+// Rows per batch produced by scans and most operators.
+constexpr idx_t kBatchSize = 2048;
+
+// Append-only storage for the bytes of string values. Strings never move once added.
+class StringHeap {
+ public:
+  std::string_view Add(std::string_view text);
+
+ private:
+  std::vector<std::unique_ptr<char[]>> blocks_;
+  size_t block_used_ = 0;
+  size_t block_capacity_ = 0;
+};
+
+class Vector {
+ public:
+  Vector() = default;
+  explicit Vector(LogicalType type, idx_t size = 0);
+  // Copies share the source's string bytes but never write into its heap.
+  Vector(const Vector& other) { *this = other; }
+  Vector& operator=(const Vector& other);
+  Vector(Vector&&) = default;
+  Vector& operator=(Vector&&) = default;
+
+  const LogicalType& type() const { return type_; }
+  PhysicalType physical_type() const { return physical_; }
+  idx_t size() const { return size_; }
+
+  // Sets the number of rows; new rows are valid with zeroed data.
+  void Resize(idx_t size);
+  void Reserve(idx_t capacity);
+
+  template <typename T>
+  T* Data() { return reinterpret_cast<T*>(data_.data()); }
+  template <typename T>
+  const T* Data() const { return reinterpret_cast<const T*>(data_.data()); }
+
+  bool IsNull(idx_t row) const {
+    return !validity_.empty() && (validity_[row >> 6] >> (row & 63)) & 1;
+  }
+  void SetNull(idx_t row, bool null);
+  // True when some row may be NULL (false guarantees none is).
+  bool MayHaveNulls() const { return !validity_.empty(); }
+  // Raw NULL bitmap (bit set = NULL), or nullptr when no row is NULL.
+  const uint64_t* NullMask() const { return validity_.empty() ? nullptr : validity_.data(); }
+
+  // Copies `text` into this vector's heap and stores it at `row`.
+  void SetString(idx_t row, std::string_view text) { Data<std::string_view>()[row] = heap()->Add(text); }
+  std::string_view GetString(idx_t row) const { return Data<std::string_view>()[row]; }
+  // Keeps `other`'s heap alive with this vector (after copying string_views that point into it).
+  void ShareHeap(const Vector& other);
+
+  Value GetValue(idx_t row) const;
+  void SetValue(idx_t row, const Value& value);  // REQUIRES: value's physical type matches or is NULL
+  void AppendValue(const Value& value);
+
+  // Appends rows of `source` (same physical type): all rows, or those listed in `selection`.
+  void Append(const Vector& source);
+  void Append(const Vector& source, const sel_t* selection, idx_t count);
+  // Appends one row of `source`.
+  void AppendRow(const Vector& source, idx_t row);
+  // Returns a vector of the rows in `selection` (a gather).
+  Vector Gather(const sel_t* selection, idx_t count) const;
+  // Returns a vector holding `count` copies of `value`.
+  static Vector Constant(const Value& value, idx_t count);
+
+  // Approximate bytes held, for memory accounting.
+  size_t MemoryUsage() const;
+
+ private:
+  StringHeap* heap();
+
+  LogicalType type_;
+  PhysicalType physical_ = PhysicalType::kInvalid;
+  idx_t size_ = 0;
+  std::vector<uint8_t> data_;
+  std::vector<uint64_t> validity_;
+  std::shared_ptr<StringHeap> own_heap_;                  // strings this vector wrote
+  std::vector<std::shared_ptr<StringHeap>> shared_heaps_;  // heaps of vectors whose strings it copied
+};
+
+struct Batch {
+  std::vector<Vector> columns;
+  idx_t num_rows = 0;
+
+  Batch() = default;
+  explicit Batch(const std::vector<LogicalType>& types) {
+    columns.reserve(types.size());
+    for (const auto& type : types) columns.emplace_back(type);
+  }
+  idx_t size() const { return num_rows; }
+  void SetSize(idx_t rows) {
+    num_rows = rows;
+    for (auto& column : columns) column.Resize(rows);
+  }
+  // Keeps only the rows in `selection`.
+  void Compact(const sel_t* selection, idx_t count);
+  void AppendRow(const Batch& source, idx_t row);
+};
+
+}  // namespace tessera

@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: Apache-2.0
+// Catalog maps and lookups.
+#include "engine/catalog.h"
+
+#include "base/error.h"
+
+namespace tessera::engine {
+
+Catalog::Catalog(int default_partitions) : default_partitions_(default_partitions) {
+  schemas_["pg_catalog"] = SchemaInfo{kPgCatalogNamespaceOid, "pg_catalog"};
+  schemas_["public"] = SchemaInfo{kPublicNamespaceOid, "public"};
+  schemas_["information_schema"] = SchemaInfo{kInformationSchemaNamespaceOid, "information_schema"};
+}
+
+RelationPtr Catalog::FindRelation(const std::string& schema, const std::string& name,
+                                  const std::vector<std::string>& search_path) const {
+  std::shared_lock lock(mutex_);
+  if (!schema.empty()) {
+    auto found = relations_.find({schema, name});
+    return found == relations_.end() ? nullptr : found->second;
+  }
+  for (const auto& candidate : search_path) {
+    auto found = relations_.find({candidate, name});
+    if (found != relations_.end()) return found->second;
+  }
+  return nullptr;
+}
+
+RelationPtr Catalog::FindRelationByOid(uint32_t oid) const {
+  std::shared_lock lock(mutex_);
+  for (const auto& [key, relation] : relations_) {
+    if (relation->oid == oid) return relation;
+  }
+  return nullptr;
+}
+
+std::optional<SchemaInfo> Catalog::FindSchema(const std::string& name) const {
+  std::shared_lock lock(mutex_);
+  auto found = schemas_.find(name);
+  if (found == schemas_.end()) return std::nullopt;
+  return found->second;
+}
+
+RelationPtr Catalog::FindIndexOwner(const std::string& schema, const std::string& index_name,
+                                    const std::vector<std::string>& search_path) const {
+  std::shared_lock lock(mutex_);
+  auto matches_schema = [&](const std::string& relation_schema) {
+    if (!schema.empty()) return relation_schema == schema;
+    for (const auto& candidate : search_path) {
+      if (candidate == relation_schema) return true;
+    }
+    return false;
+  };
+  for (const auto& [key, relation] : relations_) {
+    if (!matches_schema(relation->schema)) continue;
+    for (const auto& index : relation->indexes) {
+      if (index.name == index_name) return relation;
+    }
+  }
+  return nullptr;
+}
+
+void Catalog::PutRelation(std::shared_ptr<RelationInfo> relation, bool replace) {
+  std::unique_lock lock(mutex_);
+  if (schemas_.find(relation->schema) == schemas_.end()) {
+    throw SqlError(SqlState::kInvalidSchemaName, "schema \"" + relation->schema + "\" does not exist");
+  }
+  const auto key = std::make_pair(relation->schema, relation->name);
+  auto found = relations_.find(key);
+  if (found != relations_.end() && !(replace && found->second->oid == relation->oid)) {
+    throw SqlError(SqlState::kDuplicateTable, "relation \"" + relation->name + "\" already exists");
+  }
+  // A rename leaves the old key behind: drop any entry with this oid under another name.
+  for (auto it = relations_.begin(); it != relations_.end();) {
+    if (it->second->oid == relation->oid && it->first != key) {
+      it = relations_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  relations_[key] = std::move(relation);
+  version_.fetch_add(1, std::memory_order_acq_rel);
+}
+
+void Catalog::DropRelation(uint32_t oid) {
+  std::unique_lock lock(mutex_);
+  for (auto it = relations_.begin(); it != relations_.end(); ++it) {
+    if (it->second->oid == oid) {
+      relations_.erase(it);
+      break;
+    }
+  }
+  version_.fetch_add(1, std::memory_order_acq_rel);
+}
+
+void Catalog::CreateSchema(const std::string& name, bool if_not_exists) {
+  std::unique_lock lock(mutex_);
+  if (schemas_.count(name) != 0) {
+    if (if_not_exists) return;
+    throw SqlError(SqlState::kDuplicateSchema, "schema \"" + name + "\" already exists");
+  }
+  schemas_[name] = SchemaInfo{next_oid_.fetch_add(1), name};
+  version_.fetch_add(1, std::memory_order_acq_rel);
+}
+
+void Catalog::DropSchema(const std::string& name, bool if_exists, bool cascade) {
+  std::unique_lock lock(mutex_);
+  if (schemas_.count(name) == 0) {
+    if (if_exists) return;
+    throw SqlError(SqlState::kInvalidSchemaName, "schema \"" + name + "\" does not exist");
+  }
+  bool has_objects = false;
+  for (const auto& [key, relation] : relations_) has_objects = has_objects || key.first == name;
+  if (has_objects && !cascade) {
+    throw SqlError(SqlState::kDependentObjectsStillExist,
+                   "cannot drop schema " + name + " because other objects depend on it")
+        .WithHint("Use DROP ... CASCADE to drop the dependent objects too.");
+  }
+  for (auto it = relations_.begin(); it != relations_.end();) {
+    it = it->first.first == name ? relations_.erase(it) : std::next(it);
+  }
+  schemas_.erase(name);
+  version_.fetch_add(1, std::memory_order_acq_rel);
+}
+
+std::vector<RelationPtr> Catalog::AllRelations() const {
+  std::shared_lock lock(mutex_);
+  std::vector<RelationPtr> result;
+  for (const auto& [key, relation] : relations_) result.push_back(relation);
+  return result;
+}
+
+std::vector<SchemaInfo> Catalog::AllSchemas() const {
+  std::shared_lock lock(mutex_);
+  std::vector<SchemaInfo> result;
+  for (const auto& [name, schema] : schemas_) result.push_back(schema);
+  return result;
+}
+
+}  // namespace tessera::engine

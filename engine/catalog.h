@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: Apache-2.0
+// Catalog: schemas, tables, views, indexes and sequences of the database, with PostgreSQL-style OIDs.
+// Published entries are immutable (shared_ptr<const ...>); DDL replaces them under the catalog's lock and
+// bumps the version so prepared statements re-bind.
+//
+// Thread safety: all methods may be called concurrently.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <vector>
+
+#include "base/types.h"
+#include "base/value.h"
+#include "engine/index.h"
+#include "storage/table_data.h"
+
+namespace tessera::engine {
+
+constexpr uint32_t kPgCatalogNamespaceOid = 11;
+constexpr uint32_t kPublicNamespaceOid = 2200;
+constexpr uint32_t kInformationSchemaNamespaceOid = 13000;
+constexpr uint32_t kFirstUserOid = 16384;
+
+struct ColumnInfo {
+  std::string name;
+  LogicalType type;
+  bool not_null = false;
+  std::string default_sql;      // DEFAULT expression as SQL text; empty = NULL
+  std::string sequence_name;    // serial columns: the owned sequence (default_sql calls nextval)
+};
+
+struct IndexInfo {
+  uint32_t oid = 0;
+  std::string name;
+  std::vector<int> columns;     // table column indexes
+  std::vector<bool> descending;
+  bool unique = false;
+  bool primary = false;
+  std::shared_ptr<Index> index;  // shared, mutable under its own lock
+};
+
+enum class RelationKind { kTable, kView, kSequence };
+
+struct SequenceState {
+  std::mutex mutex;
+  int64_t next = 1;        // GUARDED_BY(mutex)
+  bool called = false;     // GUARDED_BY(mutex)
+  int64_t increment = 1;
+  int64_t min_value = 1;
+  int64_t max_value = INT64_MAX;
+  int64_t start = 1;
+  bool cycle = false;
+};
+
+struct RelationInfo {
+  uint32_t oid = 0;
+  RelationKind kind = RelationKind::kTable;
+  std::string schema;
+  std::string name;
+  std::vector<ColumnInfo> columns;
+  std::vector<IndexInfo> indexes;
+  std::vector<std::pair<std::string, std::string>> options;  // WITH (...)
+  int shard_column = -1;
+  std::shared_ptr<storage::TableData> data;  // tables
+  // Views: the defining query text and output column names.
+  std::string view_sql;
+  // Sequences.
+  std::shared_ptr<SequenceState> sequence;
+
+  int FindColumn(const std::string& column_name) const {
+    for (size_t index = 0; index < columns.size(); ++index) {
+      if (columns[index].name == column_name) return static_cast<int>(index);
+    }
+    return -1;
+  }
+};
+using RelationPtr = std::shared_ptr<const RelationInfo>;
+
+struct SchemaInfo {
+  uint32_t oid = 0;
+  std::string name;
+};
+
+class Catalog {
+ public:
+  explicit Catalog(int default_partitions);
+
+  uint64_t version() const { return version_.load(std::memory_order_acquire); }
+  int default_partitions() const { return default_partitions_; }
+  uint32_t AllocateOid() { return next_oid_.fetch_add(1); }
+
+  // Looks a relation up by [schema.]name; with no schema, searches `search_path` in order.
+  RelationPtr FindRelation(const std::string& schema, const std::string& name,
+                           const std::vector<std::string>& search_path) const;
+  RelationPtr FindRelationByOid(uint32_t oid) const;
+  std::optional<SchemaInfo> FindSchema(const std::string& name) const;
+  // Finds the relation that owns index `index_name` in `schema` (or the search path).
+  RelationPtr FindIndexOwner(const std::string& schema, const std::string& index_name,
+                             const std::vector<std::string>& search_path) const;
+
+  // Adds or replaces (same oid) a relation. Throws 42P07 when the name is taken by another relation and
+  // `replace` is false.
+  void PutRelation(std::shared_ptr<RelationInfo> relation, bool replace);
+  void DropRelation(uint32_t oid);
+  void CreateSchema(const std::string& name, bool if_not_exists);
+  void DropSchema(const std::string& name, bool if_exists, bool cascade);
+
+  // Snapshots for pg_catalog views.
+  std::vector<RelationPtr> AllRelations() const;
+  std::vector<SchemaInfo> AllSchemas() const;
+
+ private:
+  mutable std::shared_mutex mutex_;
+  std::map<std::string, SchemaInfo> schemas_;                        // GUARDED_BY(mutex_)
+  std::map<std::pair<std::string, std::string>, RelationPtr> relations_;  // GUARDED_BY(mutex_)
+  std::atomic<uint64_t> version_{1};
+  std::atomic<uint32_t> next_oid_{kFirstUserOid};
+  int default_partitions_;
+};
+
+}  // namespace tessera::engine

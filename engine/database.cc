@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: Apache-2.0
+// Database: wires the catalog and the worker pool together.
+#include "engine/database.h"
+
+#include <thread>
+
+#include "engine/catalog.h"
+#include "engine/task_pool.h"
+
+namespace tessera::engine {
+
+Database::Database(DatabaseOptions options) : options_(std::move(options)) {
+  const int cores = std::max(1u, std::thread::hardware_concurrency());
+  if (options_.partitions_per_table <= 0) options_.partitions_per_table = 2 * cores;
+  if (options_.worker_threads <= 0) options_.worker_threads = cores;
+  catalog_ = std::make_unique<Catalog>(options_.partitions_per_table);
+  pool_ = std::make_unique<TaskPool>(options_.worker_threads);
+}
+
+Database::~Database() = default;
+
+}  // namespace tessera::engine

@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: Apache-2.0
+// ExecContext: what a running statement's operators and functions may read: the session's settings, the
+// statement's parameters and start time, the cancel flag, and the outer rows of correlated subqueries.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "base/datetime.h"
+#include "base/error.h"
+#include "base/value.h"
+#include "base/vector.h"
+
+namespace tessera::engine {
+
+class Database;
+
+struct ExecContext {
+  Database* database = nullptr;
+  // Session settings that change how values are computed or printed.
+  datetime::TimeZone time_zone;
+  std::string user = "tessera";
+  std::string database_name = "tessera";
+  std::string search_path_first = "public";
+  // Values of $1..$n.
+  std::vector<Value> parameters;
+  // Statement start (now(), current_timestamp) in microseconds since 2000-01-01 UTC.
+  int64_t statement_timestamp = 0;
+  // Set by another thread to stop the statement; checked once per batch.
+  const std::atomic<bool>* cancel_flag = nullptr;
+  // Correlated subqueries: the current outer rows, innermost last. An outer reference (depth d, column c)
+  // reads outer_rows[outer_rows.size() - d] column c.
+  std::vector<std::vector<Value>> outer_rows;
+  std::mt19937_64 random{std::random_device{}()};
+  // Results of uncorrelated subqueries, computed once per statement (keyed by the subquery's plan).
+  std::map<const void*, std::vector<Batch>> subquery_cache;
+  // Actions that undo this statement's writes (run in reverse on ROLLBACK); nullptr = not recorded.
+  std::vector<std::function<void()>>* undo_log = nullptr;
+
+  // Throws 57014 when cancellation was requested.
+  void CheckCancel() const {
+    if (cancel_flag != nullptr && cancel_flag->load(std::memory_order_relaxed)) {
+      throw SqlError(SqlState::kQueryCanceled, "canceling statement due to user request");
+    }
+  }
+};
+
+}  // namespace tessera::engine

@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: Apache-2.0
+// Casts among date, time, timestamp, timestamptz and interval, and the precision typmods of time(p) and
+// timestamp(p), as PostgreSQL: the session's time zone for timestamptz, infinities preserved.
+#include <cstdint>
+
+#include "base/datetime.h"
+#include "engine/function/cast_kernels.h"
+#include "engine/function/kernel_builder.h"
+#include "engine/function/temporal_values.h"
+
+namespace tessera::engine::builtin {
+
+namespace {
+
+// Microseconds since midnight of a timestamp (which may be before 2000).
+int64_t TimeOfDay(int64_t timestamp) {
+  int64_t time = timestamp % datetime::kMicrosPerDay;
+  return time < 0 ? time + datetime::kMicrosPerDay : time;
+}
+
+// Applies `op` to the non-NULL rows, then the precision typmod of time/timestamp targets.
+template <typename In, typename Out, typename Op>
+void TemporalLoop(const Vector& input, const LogicalType& target, Vector& result, Op&& op) {
+  ExecuteUnary<In, Out>(input, input.size(), result, op);
+  if constexpr (std::is_same_v<Out, int64_t>) {
+    if (target.id == TypeId::kInterval || target.typmod < 0 || target.typmod >= 6) return;
+    int64_t* values = result.Data<int64_t>();
+    for (idx_t row = 0; row < input.size(); ++row) {
+      if (!input.IsNull(row)) values[row] = RoundToPrecision(values[row], target.typmod);
+    }
+  }
+}
+
+// timestamp[tz] -> time: PostgreSQL gives NULL for infinite timestamps.
+void TimestampToTime(const Vector& input, const LogicalType& target, Vector& result, int64_t offset) {
+  TemporalLoop<int64_t, int64_t>(input, target, result, [offset](int64_t timestamp) {
+    return IsFiniteTimestamp(timestamp) ? TimeOfDay(timestamp + offset) : 0;
+  });
+  const int64_t* values = input.Data<int64_t>();
+  for (idx_t row = 0; row < input.size(); ++row) {
+    if (!input.IsNull(row) && !IsFiniteTimestamp(values[row])) result.SetNull(row, true);
+  }
+}
+
+}  // namespace
+
+int64_t RoundToPrecision(int64_t micros, int32_t precision) {
+  if (precision < 0 || precision >= 6 || !IsFiniteTimestamp(micros)) return micros;
+  int64_t scale = 1;
+  for (int32_t digit = precision; digit < 6; ++digit) scale *= 10;
+  const int64_t half = scale / 2;
+  return micros >= 0 ? (micros + half) / scale * scale : -((-micros + half) / scale * scale);
+}
+
+void CastTemporalVector(const Vector& input, const LogicalType& target, Vector& result, const ExecContext& context) {
+  const TypeId source = input.type().id;
+  const datetime::TimeZone& zone = context.time_zone;
+  const int64_t offset = ZoneOffsetMicros(zone);
+  switch (target.id) {
+    case TypeId::kDate:
+      if (source == TypeId::kDate) return TemporalLoop<int32_t, int32_t>(input, target, result, [](int32_t date) { return date; });
+      return TemporalLoop<int64_t, int32_t>(input, target, result, [source, &zone](int64_t timestamp) {
+        return TimestampToDateValue(source == TypeId::kTimestampTz ? TimestampTzToLocal(timestamp, zone) : timestamp);
+      });
+    case TypeId::kTimestamp:
+      if (source == TypeId::kDate) return TemporalLoop<int32_t, int64_t>(input, target, result, DateToTimestampValue);
+      return TemporalLoop<int64_t, int64_t>(input, target, result, [source, &zone](int64_t timestamp) {
+        return source == TypeId::kTimestampTz ? TimestampTzToLocal(timestamp, zone) : timestamp;
+      });
+    case TypeId::kTimestampTz:
+      if (source == TypeId::kDate) {
+        return TemporalLoop<int32_t, int64_t>(input, target, result, [&zone](int32_t date) { return DateToTimestampTzValue(date, zone); });
+      }
+      return TemporalLoop<int64_t, int64_t>(input, target, result, [source, &zone](int64_t timestamp) {
+        return source == TypeId::kTimestamp ? LocalToTimestampTz(timestamp, zone) : timestamp;
+      });
+    case TypeId::kTime:
+      if (source == TypeId::kTimestamp) return TimestampToTime(input, target, result, 0);
+      if (source == TypeId::kTimestampTz) return TimestampToTime(input, target, result, offset);
+      if (source == TypeId::kInterval) {
+        return TemporalLoop<Interval, int64_t>(input, target, result, [](const Interval& interval) { return TimeOfDay(interval.micros); });
+      }
+      return TemporalLoop<int64_t, int64_t>(input, target, result, [](int64_t time) { return time; });
+    case TypeId::kInterval:
+      if (source == TypeId::kTime) {
+        return TemporalLoop<int64_t, Interval>(input, target, result, [](int64_t time) { return Interval{time, 0, 0}; });
+      }
+      return TemporalLoop<Interval, Interval>(input, target, result, [](const Interval& interval) { return interval; });
+    default:
+      throw SqlError(SqlState::kInternalError, "not a temporal type in a temporal cast");
+  }
+}
+
+}  // namespace tessera::engine::builtin

@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: Apache-2.0
+// Hash aggregate: groups rows by the canonical key of the group expressions and updates each aggregate's
+// state a batch at a time. Without group keys it produces exactly one row (count(*) of nothing is 0).
+#include <algorithm>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "engine/operators_internal.h"
+#include "engine/plan.h"
+#include "engine/row_key.h"
+
+namespace tessera::engine {
+
+namespace {
+
+class HashAggregateOperator : public Operator {
+ public:
+  HashAggregateOperator(const PlanNode& node, ExecContext& context)
+      : node_(node), context_(context), child_(CreateOperator(*node.children[0], context)) {
+    for (const auto& call : node.aggregates) {
+      offsets_.push_back(state_size_);
+      state_size_ += (call.function->state_size + 15) & ~size_t{15};
+    }
+    key_types_.reserve(node.group_keys.size());
+    for (const auto& key : node.group_keys) key_types_.push_back(key->type);
+  }
+
+  ~HashAggregateOperator() override {
+    for (size_t group = 0; group < num_groups_; ++group) {
+      for (size_t call = 0; call < node_.aggregates.size(); ++call) {
+        const auto* function = node_.aggregates[call].function;
+        if (function->destroy != nullptr) function->destroy(State(group, call));
+      }
+    }
+  }
+
+  bool Next(Batch* out) override {
+    if (!consumed_) Consume();
+    if (emitted_ >= num_groups_) return false;
+    const size_t end = std::min(num_groups_, emitted_ + kBatchSize);
+    *out = Batch(node_.output_types);
+    const size_t count = end - emitted_;
+    out->SetSize(count);
+    for (size_t key = 0; key < key_types_.size(); ++key) {
+      std::vector<sel_t> rows;
+      for (size_t group = emitted_; group < end; ++group) rows.push_back(static_cast<sel_t>(group));
+      out->columns[key] = group_keys_.columns[key].Gather(rows.data(), rows.size());
+    }
+    for (size_t call = 0; call < node_.aggregates.size(); ++call) {
+      Vector& result = out->columns[key_types_.size() + call];
+      for (size_t group = emitted_; group < end; ++group) {
+        node_.aggregates[call].function->finalize(State(group, call), result, group - emitted_);
+      }
+    }
+    emitted_ = end;
+    return true;
+  }
+
+ private:
+  uint8_t* State(size_t group, size_t call) { return states_[group / kGroupsPerBlock].get() + (group % kGroupsPerBlock) * state_size_ + offsets_[call]; }
+
+  size_t NewGroup() {
+    if (num_groups_ % kGroupsPerBlock == 0) {
+      states_.push_back(std::make_unique<uint8_t[]>(kGroupsPerBlock * state_size_ + 16));
+    }
+    const size_t group = num_groups_++;
+    for (size_t call = 0; call < node_.aggregates.size(); ++call) node_.aggregates[call].function->initialize(State(group, call));
+    return group;
+  }
+
+  void Consume() {
+    consumed_ = true;
+    group_keys_ = Batch(key_types_);
+    distinct_seen_.resize(node_.aggregates.size());
+    if (key_types_.empty()) NewGroup();
+    Batch input;
+    std::vector<size_t> group_of;
+    while (child_->Next(&input)) {
+      context_.CheckCancel();
+      const idx_t count = input.num_rows;
+      group_of.assign(count, 0);
+      if (!key_types_.empty()) {
+        std::vector<Vector> keys;
+        for (const auto& key : node_.group_keys) keys.push_back(Evaluate(*key, input, context_));
+        for (idx_t row = 0; row < count; ++row) {
+          std::string key = RowKey(keys, row);
+          auto [found, inserted] = groups_.try_emplace(std::move(key), num_groups_);
+          if (inserted) {
+            NewGroup();
+            for (size_t column = 0; column < keys.size(); ++column) group_keys_.columns[column].AppendRow(keys[column], row);
+            ++group_keys_.num_rows;
+          }
+          group_of[row] = found->second;
+        }
+      }
+      for (size_t call = 0; call < node_.aggregates.size(); ++call) UpdateCall(call, input, group_of);
+    }
+  }
+
+  void UpdateCall(size_t call_index, const Batch& input, const std::vector<size_t>& group_of) {
+    const AggregateCall& call = node_.aggregates[call_index];
+    const idx_t count = input.num_rows;
+    std::vector<Vector> args;
+    for (const auto& arg : call.args) args.push_back(Evaluate(*arg, input, context_));
+    std::vector<uint8_t*> states(count);
+    for (idx_t row = 0; row < count; ++row) states[row] = State(group_of[row], call_index);
+    if (call.filter) {
+      Vector keep = Evaluate(*call.filter, input, context_);
+      for (idx_t row = 0; row < count; ++row) {
+        if (keep.IsNull(row) || !keep.Data<uint8_t>()[row]) states[row] = nullptr;
+      }
+    }
+    if (call.distinct) {
+      auto& seen = distinct_seen_[call_index];
+      for (idx_t row = 0; row < count; ++row) {
+        if (states[row] == nullptr) continue;
+        std::string key = std::to_string(group_of[row]) + ":" + RowKey(args, row);
+        if (!seen.insert(std::move(key)).second) states[row] = nullptr;
+      }
+    }
+    call.function->update(states.data(), args, count);
+  }
+
+  static constexpr size_t kGroupsPerBlock = 1024;
+
+  const PlanNode& node_;
+  ExecContext& context_;
+  std::unique_ptr<Operator> child_;
+  std::vector<LogicalType> key_types_;
+  std::vector<size_t> offsets_;
+  size_t state_size_ = 0;
+  std::vector<std::unique_ptr<uint8_t[]>> states_;
+  size_t num_groups_ = 0;
+  std::unordered_map<std::string, size_t> groups_;
+  Batch group_keys_;
+  std::vector<std::unordered_set<std::string>> distinct_seen_;
+  bool consumed_ = false;
+  size_t emitted_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<Operator> MakeAggregateOperator(const PlanNode& node, ExecContext& context) {
+  return std::make_unique<HashAggregateOperator>(node, context);
+}
+
+}  // namespace tessera::engine

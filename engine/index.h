@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: Apache-2.0
+// Index: an ordered map from key values to row ids, for UNIQUE/PRIMARY KEY enforcement and equality and
+// range lookups. Kept in memory; rebuilt from the table when the server starts (until the durable storage
+// issue gives it an on-disk form).
+//
+// Thread safety: all methods may be called concurrently (internal lock).
+#pragma once
+
+#include <map>
+#include <mutex>
+#include <optional>
+#include <vector>
+
+#include "base/value.h"
+#include "storage/table_data.h"
+
+namespace tessera::engine {
+
+// Total order on values of one type as SQL's ORDER BY sorts them (NULLs last).
+int CompareValues(const Value& left, const Value& right);
+
+struct IndexKeyLess {
+  bool operator()(const std::vector<Value>& left, const std::vector<Value>& right) const;
+};
+
+class Index {
+ public:
+  void Insert(const std::vector<Value>& key, storage::RowId row);
+  void Erase(const std::vector<Value>& key, storage::RowId row);
+  // Row ids whose key equals `key` (NULLs never equal).
+  std::vector<storage::RowId> Lookup(const std::vector<Value>& key) const;
+  // Row ids with lower <= key <= upper on the first key column (either bound optional, inclusive flags).
+  std::vector<storage::RowId> Range(const std::optional<Value>& lower, bool lower_inclusive,
+                                    const std::optional<Value>& upper, bool upper_inclusive) const;
+  void Clear();
+  size_t size() const;
+
+ private:
+  mutable std::mutex mutex_;
+  std::multimap<std::vector<Value>, storage::RowId, IndexKeyLess> entries_;  // GUARDED_BY(mutex_)
+};
+
+}  // namespace tessera::engine

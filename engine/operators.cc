@@ -1,0 +1,371 @@
+// SPDX-License-Identifier: Apache-2.0
+// The simple operators (result, values, scans, filter, project, limit, table functions, virtual tables,
+// materialize) and CreateOperator(), which instantiates any plan node.
+#include <algorithm>
+
+#include "base/check.h"
+#include "engine/operator.h"
+#include "engine/operators_internal.h"
+#include "engine/plan.h"
+
+namespace tessera::engine {
+
+namespace {
+
+class ResultOperator : public Operator {
+ public:
+  bool Next(Batch* out) override {
+    if (done_) return false;
+    done_ = true;
+    *out = Batch();
+    out->num_rows = 1;
+    return true;
+  }
+
+ private:
+  bool done_ = false;
+};
+
+class ValuesOperator : public Operator {
+ public:
+  ValuesOperator(const PlanNode& node, ExecContext& context) : node_(node), context_(context) {}
+  bool Next(Batch* out) override {
+    if (next_row_ >= node_.values.size()) return false;
+    *out = Batch(node_.output_types);
+    const size_t end = std::min(node_.values.size(), next_row_ + kBatchSize);
+    for (; next_row_ < end; ++next_row_) {
+      const auto& row = node_.values[next_row_];
+      for (size_t column = 0; column < row.size(); ++column) {
+        out->columns[column].AppendValue(EvaluateConstant(*row[column], context_));
+      }
+      ++out->num_rows;
+    }
+    return true;
+  }
+
+ private:
+  const PlanNode& node_;
+  ExecContext& context_;
+  size_t next_row_ = 0;
+};
+
+class ScanOperator : public Operator {
+ public:
+  ScanOperator(const PlanNode& node, ExecContext& context) : node_(node), context_(context) {}
+  bool Next(Batch* out) override {
+    const auto& data = *node_.relation->data;
+    while (partition_ < data.num_partitions()) {
+      context_.CheckCancel();
+      std::vector<storage::RowId> row_ids;
+      if (!data.Scan(partition_, position_, node_.column_ids, out, node_.emit_row_ids ? &row_ids : nullptr)) {
+        ++partition_;
+        position_ = storage::ScanPosition();
+        continue;
+      }
+      if (node_.emit_row_ids) {
+        Vector ids(LogicalType(TypeId::kInt64), row_ids.size());
+        std::copy(row_ids.begin(), row_ids.end(), ids.Data<int64_t>());
+        out->columns.push_back(std::move(ids));
+      }
+      if (node_.predicate) {
+        auto rows = EvaluateFilter(*node_.predicate, *out, context_);
+        if (rows.size() != out->num_rows) out->Compact(rows.data(), rows.size());
+      }
+      if (out->num_rows > 0) return true;
+    }
+    return false;
+  }
+
+ private:
+  const PlanNode& node_;
+  ExecContext& context_;
+  int partition_ = 0;
+  storage::ScanPosition position_;
+};
+
+class IndexScanOperator : public Operator {
+ public:
+  IndexScanOperator(const PlanNode& node, ExecContext& context) : node_(node), context_(context) {}
+  bool Next(Batch* out) override {
+    if (done_) return false;
+    done_ = true;
+    const auto& index = *node_.relation->indexes[node_.index_number].index;
+    std::vector<storage::RowId> rows;
+    if (!node_.index_keys.empty()) {
+      std::vector<Value> key;
+      for (const auto& expr : node_.index_keys) key.push_back(EvaluateConstant(*expr, context_));
+      rows = index.Lookup(key);
+    } else {
+      std::optional<Value> lower, upper;
+      if (node_.range_lower) lower = EvaluateConstant(*node_.range_lower, context_);
+      if (node_.range_upper) upper = EvaluateConstant(*node_.range_upper, context_);
+      if ((lower && lower->is_null()) || (upper && upper->is_null())) return false;
+      rows = index.Range(lower, node_.lower_inclusive, upper, node_.upper_inclusive);
+    }
+    std::sort(rows.begin(), rows.end());
+    const auto& data = *node_.relation->data;
+    *out = Batch(node_.output_types);
+    for (storage::RowId row : rows) {
+      if (!data.IsLive(row)) continue;
+      for (size_t column = 0; column < node_.column_ids.size(); ++column) {
+        out->columns[column].AppendValue(data.Fetch(row, node_.column_ids[column]));
+      }
+      if (node_.emit_row_ids) out->columns.back().AppendValue(Value::Int64(row));
+      ++out->num_rows;
+    }
+    if (node_.predicate && out->num_rows > 0) {
+      auto selected = EvaluateFilter(*node_.predicate, *out, context_);
+      if (selected.size() != out->num_rows) out->Compact(selected.data(), selected.size());
+    }
+    return out->num_rows > 0;
+  }
+
+ private:
+  const PlanNode& node_;
+  ExecContext& context_;
+  bool done_ = false;
+};
+
+class FilterOperator : public Operator {
+ public:
+  FilterOperator(const PlanNode& node, ExecContext& context)
+      : node_(node), context_(context), child_(CreateOperator(*node.children[0], context)) {}
+  bool Next(Batch* out) override {
+    while (child_->Next(out)) {
+      context_.CheckCancel();
+      auto rows = EvaluateFilter(*node_.predicate, *out, context_);
+      if (rows.empty()) continue;
+      if (rows.size() != out->num_rows) out->Compact(rows.data(), rows.size());
+      return true;
+    }
+    return false;
+  }
+
+ private:
+  const PlanNode& node_;
+  ExecContext& context_;
+  std::unique_ptr<Operator> child_;
+};
+
+class ProjectOperator : public Operator {
+ public:
+  ProjectOperator(const PlanNode& node, ExecContext& context)
+      : node_(node), context_(context), child_(CreateOperator(*node.children[0], context)) {}
+  bool Next(Batch* out) override {
+    Batch input;
+    if (!child_->Next(&input)) return false;
+    out->columns.clear();
+    for (const auto& expr : node_.expressions) out->columns.push_back(Evaluate(*expr, input, context_));
+    out->num_rows = input.num_rows;
+    return true;
+  }
+
+ private:
+  const PlanNode& node_;
+  ExecContext& context_;
+  std::unique_ptr<Operator> child_;
+};
+
+// Reads a LIMIT/OFFSET expression: NULL means none (-1); negatives are errors as in PostgreSQL.
+int64_t LimitValue(const BoundExpr* expr, ExecContext& context, bool is_offset) {
+  if (expr == nullptr) return is_offset ? 0 : -1;
+  const Value value = EvaluateConstant(*expr, context);
+  if (value.is_null()) return is_offset ? 0 : -1;
+  const int64_t number = value.GetInt();
+  if (number < 0) {
+    if (is_offset) throw SqlError(SqlState::kInvalidRowCountInResultOffsetClause, "OFFSET must not be negative");
+    throw SqlError(SqlState::kInvalidRowCountInLimitClause, "LIMIT must not be negative");
+  }
+  return number;
+}
+
+class LimitOperator : public Operator {
+ public:
+  LimitOperator(const PlanNode& node, ExecContext& context)
+      : child_(CreateOperator(*node.children[0], context)),
+        limit_(LimitValue(node.limit.get(), context, false)),
+        offset_(LimitValue(node.offset.get(), context, true)) {}
+  bool Next(Batch* out) override {
+    while (limit_ != 0 && child_->Next(out)) {
+      idx_t start = 0;
+      if (offset_ > 0) {
+        const idx_t skip = std::min<idx_t>(out->num_rows, static_cast<idx_t>(offset_));
+        offset_ -= static_cast<int64_t>(skip);
+        start = skip;
+      }
+      idx_t end = out->num_rows;
+      if (limit_ >= 0) {
+        end = std::min<idx_t>(end, start + static_cast<idx_t>(limit_));
+        limit_ -= static_cast<int64_t>(end - start);
+      }
+      if (end <= start) continue;
+      if (start != 0 || end != out->num_rows) {
+        std::vector<sel_t> rows;
+        for (idx_t row = start; row < end; ++row) rows.push_back(static_cast<sel_t>(row));
+        out->Compact(rows.data(), rows.size());
+      }
+      return true;
+    }
+    return false;
+  }
+
+ private:
+  std::unique_ptr<Operator> child_;
+  int64_t limit_;
+  int64_t offset_;
+};
+
+class GenerateSeriesOperator : public Operator {
+ public:
+  GenerateSeriesOperator(const PlanNode& node, ExecContext& context) : node_(node) {
+    std::vector<Value> args;
+    for (const auto& arg : node.function_args) args.push_back(EvaluateConstant(*arg, context));
+    for (const auto& arg : args) null_ = null_ || arg.is_null();
+    if (null_) return;
+    const TypeId type = node.output_types[0].id;
+    if (type == TypeId::kTimestamp || type == TypeId::kTimestampTz) {
+      temporal_ = true;
+      current_ = args[0].GetInt();
+      stop_ = args[1].GetInt();
+      interval_ = args[2].GetInterval();
+      const Interval zero;
+      if (datetime::CompareIntervals(interval_, zero) == 0) {
+        throw SqlError(SqlState::kInvalidParameterValue, "step size cannot equal zero");
+      }
+      step_ = datetime::CompareIntervals(interval_, zero) > 0 ? 1 : -1;
+      return;
+    }
+    if (type == TypeId::kNumeric) {
+      throw SqlError(SqlState::kFeatureNotSupported, "generate_series over numeric is not supported yet");
+    }
+    current_ = args[0].GetInt();
+    stop_ = args[1].GetInt();
+    step_ = args.size() > 2 ? args[2].GetInt() : 1;
+    if (step_ == 0) throw SqlError(SqlState::kInvalidParameterValue, "step size cannot equal zero");
+  }
+  bool Next(Batch* out) override {
+    if (null_ || finished_) return false;
+    *out = Batch(node_.output_types);
+    Vector& column = out->columns[0];
+    const PhysicalType physical = column.physical_type();
+    idx_t rows = 0;
+    column.Resize(kBatchSize);
+    while (rows < kBatchSize) {
+      if (step_ > 0 ? current_ > stop_ : current_ < stop_) {
+        finished_ = true;
+        break;
+      }
+      if (physical == PhysicalType::kInt32) {
+        column.Data<int32_t>()[rows] = static_cast<int32_t>(current_);
+      } else {
+        column.Data<int64_t>()[rows] = current_;
+      }
+      ++rows;
+      if (temporal_) {
+        current_ = datetime::AddInterval(current_, interval_);
+      } else if (__builtin_add_overflow(current_, step_, &current_)) {
+        finished_ = true;
+        break;
+      }
+    }
+    out->SetSize(rows);
+    return rows > 0;
+  }
+
+ private:
+  const PlanNode& node_;
+  bool null_ = false;
+  bool finished_ = false;
+  bool temporal_ = false;
+  int64_t current_ = 0, stop_ = 0, step_ = 1;
+  Interval interval_;
+};
+
+// Replays a list of batches computed up front.
+class BatchListOperator : public Operator {
+ public:
+  explicit BatchListOperator(std::vector<Batch> batches) : batches_(std::move(batches)) {}
+  bool Next(Batch* out) override {
+    while (next_ < batches_.size()) {
+      Batch& batch = batches_[next_++];
+      if (batch.num_rows == 0) continue;
+      *out = std::move(batch);
+      return true;
+    }
+    return false;
+  }
+
+ private:
+  std::vector<Batch> batches_;
+  size_t next_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<Operator> MakeBatchListOperator(std::vector<Batch> batches) {
+  return std::make_unique<BatchListOperator>(std::move(batches));
+}
+
+Batch Materialize(Operator& op, const std::vector<LogicalType>& types, ExecContext& context) {
+  Batch all(types);
+  Batch batch;
+  while (op.Next(&batch)) {
+    context.CheckCancel();
+    for (size_t column = 0; column < types.size(); ++column) all.columns[column].Append(batch.columns[column]);
+    all.num_rows += batch.num_rows;
+  }
+  return all;
+}
+
+std::unique_ptr<Operator> CreateOperator(const PlanNode& node, ExecContext& context) {
+  switch (node.kind) {
+    case PlanKind::kResult:
+      return std::make_unique<ResultOperator>();
+    case PlanKind::kValues:
+      return std::make_unique<ValuesOperator>(node, context);
+    case PlanKind::kScan:
+      return std::make_unique<ScanOperator>(node, context);
+    case PlanKind::kIndexScan:
+      return std::make_unique<IndexScanOperator>(node, context);
+    case PlanKind::kFilter:
+      return std::make_unique<FilterOperator>(node, context);
+    case PlanKind::kProject:
+      return std::make_unique<ProjectOperator>(node, context);
+    case PlanKind::kLimit:
+      return std::make_unique<LimitOperator>(node, context);
+    case PlanKind::kTableFunction:
+      return std::make_unique<GenerateSeriesOperator>(node, context);
+    case PlanKind::kVirtualTable:
+      return std::make_unique<BatchListOperator>(node.virtual_table(context));
+    case PlanKind::kMaterialize: {
+      auto found = context.subquery_cache.find(&node);
+      if (found == context.subquery_cache.end()) {
+        found = context.subquery_cache.emplace(&node, RunPlan(*node.children[0], context)).first;
+      }
+      return std::make_unique<BatchListOperator>(found->second);
+    }
+    case PlanKind::kAggregate:
+      return MakeAggregateOperator(node, context);
+    case PlanKind::kHashJoin:
+    case PlanKind::kNestedLoopJoin:
+      return MakeJoinOperator(node, context);
+    case PlanKind::kSort:
+      return MakeSortOperator(node, context);
+    case PlanKind::kDistinct:
+      return MakeDistinctOperator(node, context);
+    case PlanKind::kSetOperation:
+      return MakeSetOperationOperator(node, context);
+    case PlanKind::kWindow:
+      return MakeWindowOperator(node, context);
+    case PlanKind::kInsert:
+    case PlanKind::kUpdate:
+    case PlanKind::kDelete:
+      return MakeDmlOperator(node, context);
+    case PlanKind::kRecursiveUnion:
+    case PlanKind::kWorkTable:
+      return MakeRecursiveOperator(node, context);
+  }
+  throw SqlError(SqlState::kInternalError, "internal error: unknown plan node");
+}
+
+}  // namespace tessera::engine

@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: Apache-2.0
+// PlanNode: the physical plan the planner builds and the executor runs. Nodes are immutable once built and
+// may be shared (subqueries, CTE references); each execution instantiates fresh operators from them
+// (engine/operator.h). Every node has a fixed output layout: `output_types` (and names for EXPLAIN).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/aggregate.h"
+#include "engine/catalog.h"
+#include "engine/expression.h"
+
+namespace tessera::engine {
+
+enum class PlanKind {
+  kResult,         // one row, no columns (SELECT without FROM)
+  kValues,         // rows of expressions
+  kScan,           // table scan: columns, optional pushed filter, optional row-id column
+  kIndexScan,      // index lookup: equality keys or a range on the first key column
+  kFilter,         // predicate
+  kProject,        // expressions
+  kAggregate,      // group keys + aggregate calls -> [keys..., aggregates...]
+  kHashJoin,       // equi-join on keys (+ residual condition)
+  kNestedLoopJoin, // any condition
+  kSort,           // sort keys (limit >= 0 -> top-N)
+  kLimit,          // limit/offset
+  kDistinct,       // distinct rows (or DISTINCT ON first `distinct_on_count` columns after a sort)
+  kSetOperation,   // UNION/INTERSECT/EXCEPT [ALL] of two children
+  kWindow,         // window calls appended to the input columns
+  kTableFunction,  // generate_series and friends
+  kInsert,
+  kUpdate,
+  kDelete,
+  kVirtualTable,   // rows computed at execution by a callback (pg_catalog, information_schema)
+  kRecursiveUnion, // WITH RECURSIVE: children[0] anchor, children[1] recursive term reading kWorkTable
+  kWorkTable,      // the recursive term's view of the previous iteration
+  kMaterialize,    // evaluates its child once per execution and replays it (CTEs used several times)
+};
+
+struct SortKey {
+  BoundExprPtr expr;
+  bool descending = false;
+  bool nulls_first = false;
+  SortKey Copy() const { return SortKey{expr->Copy(), descending, nulls_first}; }
+};
+
+struct AggregateCall {
+  const AggregateFunction* function = nullptr;
+  std::vector<BoundExprPtr> args;
+  bool distinct = false;
+  BoundExprPtr filter;
+  std::vector<SortKey> order_by;  // string_agg(x, ',' ORDER BY y)
+  LogicalType type;
+  std::string ToString() const;
+};
+
+enum class WindowFunctionKind {
+  kAggregate, kRowNumber, kRank, kDenseRank, kPercentRank, kCumeDist, kNtile, kLag, kLead, kFirstValue,
+  kLastValue, kNthValue
+};
+
+enum class FrameBoundType { kUnboundedPreceding, kPreceding, kCurrentRow, kFollowing, kUnboundedFollowing };
+
+struct WindowCall {
+  WindowFunctionKind kind = WindowFunctionKind::kAggregate;
+  const AggregateFunction* aggregate = nullptr;  // kAggregate
+  std::vector<BoundExprPtr> args;
+  bool distinct = false;
+  BoundExprPtr filter;
+  std::vector<BoundExprPtr> partition_by;
+  std::vector<SortKey> order_by;
+  bool rows_frame = false;     // ROWS (true) or RANGE (false)
+  bool has_frame = false;
+  FrameBoundType start = FrameBoundType::kUnboundedPreceding;
+  FrameBoundType end = FrameBoundType::kCurrentRow;
+  BoundExprPtr start_offset;
+  BoundExprPtr end_offset;
+  LogicalType type;
+  std::string name;
+};
+
+enum class JoinKind { kInner, kLeft, kRight, kFull, kSemi, kAnti, kCross };
+enum class SetOperationKind { kUnion, kIntersect, kExcept };
+
+// A source of rows for kVirtualTable (system catalogs): called once per execution.
+using VirtualTableFunction = std::function<std::vector<Batch>(ExecContext&)>;
+
+struct PlanNode;
+using PlanPtr = std::shared_ptr<PlanNode>;
+
+struct WorkTableState;
+
+struct PlanNode {
+  PlanKind kind;
+  std::vector<LogicalType> output_types;
+  std::vector<std::string> output_names;
+  std::vector<PlanPtr> children;
+
+  // kValues: rows of expressions (no column references).
+  std::vector<std::vector<BoundExprPtr>> values;
+  // kScan / kIndexScan / kInsert / kUpdate / kDelete
+  RelationPtr relation;
+  std::vector<int> column_ids;
+  bool emit_row_ids = false;  // appends an int64 row id column
+  // kIndexScan
+  int index_number = -1;
+  std::vector<BoundExprPtr> index_keys;       // equality lookup
+  BoundExprPtr range_lower, range_upper;      // range on the first key column
+  bool lower_inclusive = true, upper_inclusive = true;
+  // kScan filter / kFilter predicate / join residual condition / kNestedLoopJoin condition
+  BoundExprPtr predicate;
+  // kProject
+  std::vector<BoundExprPtr> expressions;
+  // kAggregate
+  std::vector<BoundExprPtr> group_keys;
+  std::vector<AggregateCall> aggregates;
+  // kHashJoin: left_keys evaluated on children[0], right_keys on children[1]
+  JoinKind join_kind = JoinKind::kInner;
+  std::vector<BoundExprPtr> left_keys, right_keys;
+  // kSort
+  std::vector<SortKey> sort_keys;
+  // kLimit (expressions evaluated once; NULL limit = no limit)
+  BoundExprPtr limit, offset;
+  // kDistinct: number of leading columns that define distinctness (DISTINCT ON), or -1 for all
+  int distinct_on_count = -1;
+  // kSetOperation
+  SetOperationKind set_operation = SetOperationKind::kUnion;
+  bool set_all = false;
+  // kWindow
+  std::vector<WindowCall> windows;
+  // kTableFunction: name and argument expressions (constant or over outer/params)
+  std::string function_name;
+  std::vector<BoundExprPtr> function_args;
+  // kInsert: children[0] produces rows in table column order (types already the table's);
+  // kUpdate: children[0] produces [row id, new values of update_columns...];
+  // kDelete: children[0] produces [row id].
+  std::vector<int> update_columns;
+  // RETURNING: expressions over the table's columns (full row), evaluated on each affected row.
+  std::vector<BoundExprPtr> returning;
+  // kInsert ON CONFLICT DO NOTHING
+  bool on_conflict_do_nothing = false;
+  // kVirtualTable
+  VirtualTableFunction virtual_table;
+  std::string virtual_table_name;
+  // kRecursiveUnion / kWorkTable
+  std::shared_ptr<WorkTableState> work_table;
+
+  explicit PlanNode(PlanKind plan_kind) : kind(plan_kind) {}
+  // Multi-line plan text, PostgreSQL EXPLAIN style.
+  std::string Explain() const;
+};
+
+}  // namespace tessera::engine

@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: Apache-2.0
+// EXPLAIN text of a plan tree.
+#include <sstream>
+
+#include "engine/plan.h"
+
+namespace tessera::engine {
+
+namespace {
+
+std::string JoinExprs(const std::vector<BoundExprPtr>& exprs) {
+  std::string text;
+  for (size_t index = 0; index < exprs.size(); ++index) {
+    if (index > 0) text += ", ";
+    text += exprs[index]->ToString();
+  }
+  return text;
+}
+
+std::string Describe(const PlanNode& node) {
+  switch (node.kind) {
+    case PlanKind::kResult: return "Result";
+    case PlanKind::kValues: return "Values Scan (" + std::to_string(node.values.size()) + " rows)";
+    case PlanKind::kScan:
+      return "Parallel Seq Scan on " + node.relation->name + " (" +
+             std::to_string(node.relation->data ? node.relation->data->num_partitions() : 0) + " partitions)";
+    case PlanKind::kIndexScan:
+      return "Index Scan using " + node.relation->indexes[node.index_number].name + " on " + node.relation->name;
+    case PlanKind::kFilter: return "Filter";
+    case PlanKind::kProject: return "Project: " + JoinExprs(node.expressions);
+    case PlanKind::kAggregate: {
+      std::string text = node.group_keys.empty() ? "Aggregate" : "HashAggregate";
+      for (const auto& call : node.aggregates) text += " " + call.ToString();
+      return text;
+    }
+    case PlanKind::kHashJoin: return "Hash Join";
+    case PlanKind::kNestedLoopJoin: return "Nested Loop";
+    case PlanKind::kSort: return "Sort";
+    case PlanKind::kLimit: return "Limit";
+    case PlanKind::kDistinct: return "HashAggregate (distinct)";
+    case PlanKind::kSetOperation:
+      return node.set_operation == SetOperationKind::kUnion ? (node.set_all ? "Append" : "Union")
+                                                           : (node.set_operation == SetOperationKind::kIntersect ? "SetOp Intersect" : "SetOp Except");
+    case PlanKind::kWindow: return "WindowAgg";
+    case PlanKind::kTableFunction: return "Function Scan on " + node.function_name;
+    case PlanKind::kInsert: return "Insert on " + node.relation->name;
+    case PlanKind::kUpdate: return "Update on " + node.relation->name;
+    case PlanKind::kDelete: return "Delete on " + node.relation->name;
+    case PlanKind::kVirtualTable: return "System Table Scan on " + node.virtual_table_name;
+    case PlanKind::kRecursiveUnion: return "Recursive Union";
+    case PlanKind::kWorkTable: return "WorkTable Scan";
+    case PlanKind::kMaterialize: return "CTE Scan";
+  }
+  return "?";
+}
+
+void ExplainInto(const PlanNode& node, int depth, std::ostringstream& out) {
+  const std::string indent(depth == 0 ? 0 : depth * 6 - 4, ' ');
+  out << indent << (depth == 0 ? "" : "->  ") << Describe(node) << "\n";
+  const std::string detail_indent(depth * 6 + 2, ' ');
+  if (node.predicate) {
+    const char* label = node.kind == PlanKind::kHashJoin || node.kind == PlanKind::kNestedLoopJoin ? "Join Filter: " : "Filter: ";
+    out << detail_indent << label << node.predicate->ToString() << "\n";
+  }
+  if (node.kind == PlanKind::kHashJoin) {
+    out << detail_indent << "Hash Cond: (" << JoinExprs(node.left_keys) << ") = (" << JoinExprs(node.right_keys) << ")\n";
+  }
+  if (node.kind == PlanKind::kAggregate && !node.group_keys.empty()) {
+    out << detail_indent << "Group Key: " << JoinExprs(node.group_keys) << "\n";
+  }
+  if (node.kind == PlanKind::kSort) {
+    std::string keys;
+    for (size_t index = 0; index < node.sort_keys.size(); ++index) {
+      if (index > 0) keys += ", ";
+      keys += node.sort_keys[index].expr->ToString() + (node.sort_keys[index].descending ? " DESC" : "");
+    }
+    out << detail_indent << "Sort Key: " << keys << "\n";
+  }
+  for (const auto& child : node.children) ExplainInto(*child, depth + 1, out);
+}
+
+}  // namespace
+
+std::string AggregateCall::ToString() const {
+  std::string text = function->name + "(" + (distinct ? "DISTINCT " : "");
+  text += args.empty() ? "*" : JoinExprs(args);
+  return text + ")";
+}
+
+std::string PlanNode::Explain() const {
+  std::ostringstream out;
+  ExplainInto(*this, 0, out);
+  return out.str();
+}
+
+}  // namespace tessera::engine

@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: Apache-2.0
+// Binding of INSERT, UPDATE and DELETE.
+#include "engine/catalog.h"
+#include "planner/binder.h"
+#include "planner/parser/parser.h"
+#include "planner/session_state.h"
+
+namespace tessera::planner {
+
+using engine::BoundExprPtr;
+using engine::CastContext;
+using engine::PlanKind;
+using engine::PlanNode;
+using engine::PlanPtr;
+
+PlanPtr PlanJoins(std::vector<PlanPtr> items, const std::vector<size_t>& starts, size_t total_columns,
+                  std::vector<BoundExprPtr> conjuncts);
+void SplitWhere(BoundExprPtr where, std::vector<BoundExprPtr>& conjuncts);
+
+namespace {
+
+engine::RelationPtr ResolveTable(Binder& binder, const std::vector<std::string>& names) {
+  auto relation = binder.ResolveRelation(names);
+  if (relation->kind != engine::RelationKind::kTable) {
+    throw SqlError(SqlState::kWrongObjectType, "cannot change relation \"" + relation->name + "\"");
+  }
+  return relation;
+}
+
+// The column's DEFAULT expression, bound (NULL when none).
+BoundExprPtr BindDefault(Binder& binder, const engine::ColumnInfo& column) {
+  if (column.default_sql.empty()) return engine::MakeConstant(Value::Null(column.type));
+  auto statements = ParseSql("SELECT " + column.default_sql);
+  auto& select = static_cast<ast::SelectStatement&>(*statements[0]);
+  Scope empty;
+  return binder.Coerce(binder.BindExpr(*select.select->targets[0].expr, empty), column.type, CastContext::kAssignment);
+}
+
+void AddTableScope(Scope& scope, const engine::RelationInfo& relation, const std::string& alias) {
+  for (size_t column = 0; column < relation.columns.size(); ++column) {
+    ScopeColumn info;
+    info.table = alias.empty() ? relation.name : alias;
+    info.name = relation.columns[column].name;
+    info.type = relation.columns[column].type;
+    info.table_oid = relation.oid;
+    info.attnum = static_cast<int16_t>(column + 1);
+    scope.columns.push_back(info);
+  }
+}
+
+void BindReturning(Binder& binder, PlanNode& node, const std::vector<ast::TargetItem>& returning, const engine::RelationInfo& relation,
+                   const std::string& alias, BoundQuery& result) {
+  if (returning.empty()) return;
+  Scope scope;
+  AddTableScope(scope, relation, alias);
+  for (const auto& item : returning) {
+    if (item.expr->kind == ast::ExprKind::kStar) {
+      for (size_t column = 0; column < relation.columns.size(); ++column) {
+        node.returning.push_back(engine::MakeColumn(static_cast<int>(column), relation.columns[column].type));
+        result.names.push_back(relation.columns[column].name);
+      }
+      continue;
+    }
+    BoundExprPtr bound = binder.BindExpr(*item.expr, scope);
+    if (bound->type.id == TypeId::kUnknown) bound = binder.Coerce(std::move(bound), LogicalType(TypeId::kText), CastContext::kImplicit);
+    node.returning.push_back(std::move(bound));
+    result.names.push_back(item.alias.empty() ? (item.expr->kind == ast::ExprKind::kColumnRef ? item.expr->names.back() : "?column?") : item.alias);
+  }
+  for (const auto& expr : node.returning) node.output_types.push_back(expr->type);
+  node.output_names = result.names;
+}
+
+}  // namespace
+
+BoundQuery Binder::BindInsert(const ast::InsertStatement& insert) {
+  if (insert.with) throw SqlError(SqlState::kFeatureNotSupported, "WITH in INSERT is not supported yet");
+  if (insert.on_conflict == ast::OnConflictAction::kUpdate) {
+    throw SqlError(SqlState::kFeatureNotSupported, "ON CONFLICT DO UPDATE is not supported yet");
+  }
+  auto relation = ResolveTable(*this, insert.table);
+  std::vector<int> targets;
+  if (insert.columns.empty()) {
+    for (size_t column = 0; column < relation->columns.size(); ++column) targets.push_back(static_cast<int>(column));
+  } else {
+    for (const auto& name : insert.columns) {
+      const int column = relation->FindColumn(name);
+      if (column < 0) {
+        throw SqlError(SqlState::kUndefinedColumn, "column \"" + name + "\" of relation \"" + relation->name + "\" does not exist");
+      }
+      for (int seen : targets) {
+        if (seen == column) throw SqlError(SqlState::kDuplicateColumn, "column \"" + name + "\" specified more than once");
+      }
+      targets.push_back(column);
+    }
+  }
+  PlanPtr source;
+  std::vector<LogicalType> source_types;
+  if (insert.source) {
+    // VALUES with DEFAULT entries: bind row by row so DEFAULT can take the column's default.
+    if (!insert.source->values_rows.empty() && insert.source->op == ast::SetOpKind::kNone) {
+      auto values = std::make_shared<PlanNode>(PlanKind::kValues);
+      Scope empty;
+      for (const auto& row : insert.source->values_rows) {
+        if (row.size() > targets.size()) throw SqlError(SqlState::kSyntaxError, "INSERT has more expressions than target columns");
+        if (row.size() < targets.size()) throw SqlError(SqlState::kSyntaxError, "INSERT has more target columns than expressions");
+        std::vector<BoundExprPtr> bound;
+        for (size_t index = 0; index < row.size(); ++index) {
+          const auto& column = relation->columns[targets[index]];
+          if (row[index]->kind == ast::ExprKind::kSqlValue && row[index]->name == "default") {
+            bound.push_back(BindDefault(*this, column));
+          } else {
+            bound.push_back(Coerce(BindExpr(*row[index], empty), column.type, CastContext::kAssignment,
+                                   ("column \"" + column.name + "\" is of type " + FormatType(column.type) +
+                                    " but expression is of wrong type").c_str()));
+          }
+        }
+        values->values.push_back(std::move(bound));
+      }
+      for (int column : targets) values->output_types.push_back(relation->columns[column].type);
+      values->output_names.resize(targets.size());
+      source = values;
+    } else {
+      BoundQuery query = BindQuery(*insert.source, nullptr);
+      if (query.plan->output_types.size() > targets.size()) throw SqlError(SqlState::kSyntaxError, "INSERT has more expressions than target columns");
+      if (query.plan->output_types.size() < targets.size()) throw SqlError(SqlState::kSyntaxError, "INSERT has more target columns than expressions");
+      std::vector<BoundExprPtr> casts;
+      for (size_t index = 0; index < targets.size(); ++index) {
+        const auto& column = relation->columns[targets[index]];
+        casts.push_back(Coerce(engine::MakeColumn(static_cast<int>(index), query.plan->output_types[index]), column.type,
+                               CastContext::kAssignment,
+                               ("column \"" + column.name + "\" is of type " + FormatType(column.type) +
+                                " but expression is of type " + FormatType(query.plan->output_types[index])).c_str()));
+      }
+      source = MakeProject(query.plan, std::move(casts));
+    }
+  } else {
+    source = std::make_shared<PlanNode>(PlanKind::kResult);
+    targets.clear();
+  }
+  // Full rows in table order: given columns from the source, defaults for the rest.
+  std::vector<BoundExprPtr> row;
+  for (size_t column = 0; column < relation->columns.size(); ++column) {
+    int position = -1;
+    for (size_t index = 0; index < targets.size(); ++index) {
+      if (targets[index] == static_cast<int>(column)) position = static_cast<int>(index);
+    }
+    if (position >= 0) {
+      row.push_back(engine::MakeColumn(position, relation->columns[column].type));
+    } else {
+      row.push_back(BindDefault(*this, relation->columns[column]));
+    }
+  }
+  auto node = std::make_shared<PlanNode>(PlanKind::kInsert);
+  node->relation = relation;
+  node->on_conflict_do_nothing = insert.on_conflict == ast::OnConflictAction::kNothing;
+  node->children.push_back(MakeProject(source, std::move(row)));
+  BoundQuery result;
+  BindReturning(*this, *node, insert.returning, *relation, insert.alias, result);
+  result.plan = node;
+  return result;
+}
+
+BoundQuery Binder::BindUpdate(const ast::UpdateStatement& update) {
+  if (update.with) throw SqlError(SqlState::kFeatureNotSupported, "WITH in UPDATE is not supported yet");
+  auto relation = ResolveTable(*this, update.table);
+  Scope scope;
+  AddTableScope(scope, *relation, update.alias);
+  auto scan = std::make_shared<PlanNode>(PlanKind::kScan);
+  scan->relation = relation;
+  for (size_t column = 0; column < relation->columns.size(); ++column) {
+    scan->column_ids.push_back(static_cast<int>(column));
+    scan->output_types.push_back(relation->columns[column].type);
+  }
+  scan->emit_row_ids = true;
+  scan->output_types.push_back(LogicalType(TypeId::kInt64));
+  ScopeColumn row_id;
+  row_id.name = "ctid";
+  row_id.type = LogicalType(TypeId::kInt64);
+  row_id.hidden = true;
+  scope.columns.push_back(row_id);
+  std::vector<PlanPtr> items = {scan};
+  std::vector<size_t> starts = {0};
+  for (const auto& ref : update.from) {
+    starts.push_back(scope.columns.size());
+    items.push_back(BindTableRef(*ref, scope, nullptr));
+  }
+  std::vector<BoundExprPtr> conjuncts;
+  if (update.where) {
+    SplitWhere(Coerce(BindExpr(*update.where, scope), LogicalType(TypeId::kBool), CastContext::kAssignment,
+                      "argument of WHERE must be type boolean"),
+               conjuncts);
+  }
+  PlanPtr input = PlanJoins(items, starts, scope.columns.size(), std::move(conjuncts));
+  std::vector<BoundExprPtr> project;
+  const size_t width = relation->columns.size();
+  for (size_t column = 0; column <= width; ++column) project.push_back(engine::MakeColumn(static_cast<int>(column), scope.columns[column].type));
+  auto node = std::make_shared<PlanNode>(PlanKind::kUpdate);
+  node->relation = relation;
+  for (const auto& set : update.set) {
+    const int column = relation->FindColumn(set.column);
+    if (column < 0) {
+      throw SqlError(SqlState::kUndefinedColumn, "column \"" + set.column + "\" of relation \"" + relation->name + "\" does not exist");
+    }
+    const auto& info = relation->columns[column];
+    if (set.value->kind == ast::ExprKind::kSqlValue && set.value->name == "default") {
+      project.push_back(BindDefault(*this, info));
+    } else {
+      project.push_back(Coerce(BindExpr(*set.value, scope), info.type, CastContext::kAssignment,
+                               ("column \"" + info.name + "\" is of type " + FormatType(info.type) + " but expression is of wrong type").c_str()));
+    }
+    node->update_columns.push_back(column);
+  }
+  node->children.push_back(MakeProject(input, std::move(project)));
+  BoundQuery result;
+  BindReturning(*this, *node, update.returning, *relation, update.alias, result);
+  result.plan = node;
+  return result;
+}
+
+BoundQuery Binder::BindDelete(const ast::DeleteStatement& del) {
+  if (del.with) throw SqlError(SqlState::kFeatureNotSupported, "WITH in DELETE is not supported yet");
+  auto relation = ResolveTable(*this, del.table);
+  Scope scope;
+  AddTableScope(scope, *relation, del.alias);
+  auto scan = std::make_shared<PlanNode>(PlanKind::kScan);
+  scan->relation = relation;
+  for (size_t column = 0; column < relation->columns.size(); ++column) {
+    scan->column_ids.push_back(static_cast<int>(column));
+    scan->output_types.push_back(relation->columns[column].type);
+  }
+  scan->emit_row_ids = true;
+  scan->output_types.push_back(LogicalType(TypeId::kInt64));
+  ScopeColumn row_id;
+  row_id.name = "ctid";
+  row_id.type = LogicalType(TypeId::kInt64);
+  row_id.hidden = true;
+  scope.columns.push_back(row_id);
+  std::vector<PlanPtr> items = {scan};
+  std::vector<size_t> starts = {0};
+  for (const auto& ref : del.using_tables) {
+    starts.push_back(scope.columns.size());
+    items.push_back(BindTableRef(*ref, scope, nullptr));
+  }
+  std::vector<BoundExprPtr> conjuncts;
+  if (del.where) {
+    SplitWhere(Coerce(BindExpr(*del.where, scope), LogicalType(TypeId::kBool), CastContext::kAssignment,
+                      "argument of WHERE must be type boolean"),
+               conjuncts);
+  }
+  PlanPtr input = PlanJoins(items, starts, scope.columns.size(), std::move(conjuncts));
+  std::vector<BoundExprPtr> project;
+  for (size_t column = 0; column <= relation->columns.size(); ++column) {
+    project.push_back(engine::MakeColumn(static_cast<int>(column), scope.columns[column].type));
+  }
+  auto node = std::make_shared<PlanNode>(PlanKind::kDelete);
+  node->relation = relation;
+  node->children.push_back(MakeProject(input, std::move(project)));
+  BoundQuery result;
+  BindReturning(*this, *node, del.returning, *relation, del.alias, result);
+  result.plan = node;
+  return result;
+}
+
+}  // namespace tessera::planner

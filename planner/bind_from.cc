@@ -1,0 +1,448 @@
+// SPDX-License-Identifier: Apache-2.0
+// Binding of FROM items (tables, views, CTEs, subqueries, table functions, joins) and join planning.
+#include <algorithm>
+#include <set>
+
+#include "engine/catalog.h"
+#include "planner/binder.h"
+#include "planner/parser/parser.h"
+#include "planner/session_state.h"
+
+namespace tessera::planner {
+
+using engine::BoundExpr;
+using engine::BoundExprKind;
+using engine::BoundExprPtr;
+using engine::CastContext;
+using engine::PlanKind;
+using engine::PlanNode;
+using engine::PlanPtr;
+
+engine::PlanPtr MakeProject(PlanPtr child, std::vector<BoundExprPtr> expressions, std::vector<std::string> names) {
+  auto node = std::make_shared<PlanNode>(PlanKind::kProject);
+  for (const auto& expr : expressions) node->output_types.push_back(expr->type);
+  node->output_names = names.empty() ? std::vector<std::string>(expressions.size()) : std::move(names);
+  node->expressions = std::move(expressions);
+  node->children.push_back(std::move(child));
+  return node;
+}
+
+void RemapColumns(BoundExpr& expr, const std::vector<int>& mapping) {
+  if (expr.kind == BoundExprKind::kColumn) expr.column = mapping[expr.column];
+  for (auto& child : expr.children) RemapColumns(*child, mapping);
+}
+
+void CollectColumns(const BoundExpr& expr, std::vector<int>& columns) {
+  if (expr.kind == BoundExprKind::kColumn) columns.push_back(expr.column);
+  for (const auto& child : expr.children) CollectColumns(*child, columns);
+}
+
+namespace {
+
+void SplitConjuncts(BoundExprPtr expr, std::vector<BoundExprPtr>& out) {
+  if (expr->kind == BoundExprKind::kAnd) {
+    for (auto& child : expr->children) SplitConjuncts(std::move(child), out);
+    return;
+  }
+  out.push_back(std::move(expr));
+}
+
+BoundExprPtr CombineConjuncts(std::vector<BoundExprPtr> conjuncts) {
+  if (conjuncts.empty()) return nullptr;
+  if (conjuncts.size() == 1) return std::move(conjuncts[0]);
+  auto all = std::make_unique<BoundExpr>(BoundExprKind::kAnd, LogicalType(TypeId::kBool));
+  all->children = std::move(conjuncts);
+  return all;
+}
+
+// Items (FROM entries) a conjunct references, given each item's first column.
+std::set<size_t> ItemsOf(const BoundExpr& expr, const std::vector<size_t>& starts) {
+  std::vector<int> columns;
+  CollectColumns(expr, columns);
+  std::set<size_t> items;
+  for (int column : columns) {
+    size_t item = 0;
+    while (item + 1 < starts.size() && static_cast<size_t>(column) >= starts[item + 1]) ++item;
+    items.insert(item);
+  }
+  return items;
+}
+
+bool IsSubset(const std::set<size_t>& items, const std::set<size_t>& of) {
+  return std::includes(of.begin(), of.end(), items.begin(), items.end());
+}
+
+PlanPtr MakeFilter(PlanPtr child, BoundExprPtr predicate) {
+  if (!predicate) return child;
+  if (child->kind == PlanKind::kScan && !child->predicate) {
+    auto scan = std::make_shared<PlanNode>(PlanKind::kScan);
+    scan->relation = child->relation;
+    scan->column_ids = child->column_ids;
+    scan->emit_row_ids = child->emit_row_ids;
+    scan->output_types = child->output_types;
+    scan->output_names = child->output_names;
+    scan->predicate = std::move(predicate);
+    return scan;
+  }
+  auto node = std::make_shared<PlanNode>(PlanKind::kFilter);
+  node->output_types = child->output_types;
+  node->output_names = child->output_names;
+  node->predicate = std::move(predicate);
+  node->children.push_back(std::move(child));
+  return node;
+}
+
+// An equality `left = right` whose sides reference only `left_items` and `right_items` respectively
+// (either orientation). Returns the side expressions (left first) or false.
+bool SplitEquiJoin(const BoundExpr& conjunct, const std::vector<size_t>& starts, const std::set<size_t>& left_items,
+                   const std::set<size_t>& right_items, BoundExprPtr* left, BoundExprPtr* right) {
+  if (conjunct.kind != BoundExprKind::kFunction || conjunct.function->name != "=" || conjunct.children.size() != 2) return false;
+  const auto& a = *conjunct.children[0];
+  const auto& b = *conjunct.children[1];
+  const auto a_items = ItemsOf(a, starts);
+  const auto b_items = ItemsOf(b, starts);
+  if (a_items.empty() || b_items.empty()) return false;
+  if (IsSubset(a_items, left_items) && IsSubset(b_items, right_items)) {
+    *left = a.Copy();
+    *right = b.Copy();
+    return true;
+  }
+  if (IsSubset(b_items, left_items) && IsSubset(a_items, right_items)) {
+    *left = b.Copy();
+    *right = a.Copy();
+    return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+// Plans the join of FROM items (bound plans whose columns start at `starts` in the scope) under the WHERE
+// conjuncts; the result's columns are in FROM order.
+PlanPtr PlanJoins(std::vector<PlanPtr> items, const std::vector<size_t>& starts, size_t total_columns,
+                  std::vector<BoundExprPtr> conjuncts) {
+  std::vector<std::set<size_t>> conjunct_items;
+  for (const auto& conjunct : conjuncts) conjunct_items.push_back(ItemsOf(*conjunct, starts));
+  std::vector<bool> used(conjuncts.size(), false);
+  auto item_end = [&](size_t item) { return item + 1 < starts.size() ? starts[item + 1] : total_columns; };
+  // Single-item conjuncts go to their item.
+  for (size_t index = 0; index < conjuncts.size(); ++index) {
+    if (conjunct_items[index].size() != 1 || items.size() == 1) continue;
+    const size_t item = *conjunct_items[index].begin();
+    std::vector<int> mapping(total_columns, -1);
+    for (size_t column = starts[item]; column < item_end(item); ++column) mapping[column] = static_cast<int>(column - starts[item]);
+    BoundExprPtr local = conjuncts[index]->Copy();
+    RemapColumns(*local, mapping);
+    items[item] = MakeFilter(items[item], std::move(local));
+    used[index] = true;
+  }
+  // Greedy join order: start with the first item, add the item connected by an equality next.
+  std::set<size_t> joined = {0};
+  std::vector<int> position(total_columns, -1);  // global column -> position in `current`
+  for (size_t column = starts[0]; column < item_end(0); ++column) position[column] = static_cast<int>(column);
+  PlanPtr current = items[0];
+  while (joined.size() < items.size()) {
+    size_t next = items.size();
+    for (size_t index = 0; index < conjuncts.size() && next == items.size(); ++index) {
+      if (used[index]) continue;
+      for (size_t candidate = 0; candidate < items.size(); ++candidate) {
+        if (joined.count(candidate)) continue;
+        BoundExprPtr left, right;
+        if (SplitEquiJoin(*conjuncts[index], starts, joined, {candidate}, &left, &right)) {
+          next = candidate;
+          break;
+        }
+      }
+    }
+    if (next == items.size()) {
+      for (size_t candidate = 0; candidate < items.size(); ++candidate) {
+        if (!joined.count(candidate)) {
+          next = candidate;
+          break;
+        }
+      }
+    }
+    // Positions of the new item's columns after the current ones.
+    const int offset = static_cast<int>(current->output_types.size());
+    std::vector<int> right_local(total_columns, -1);
+    for (size_t column = starts[next]; column < item_end(next); ++column) {
+      position[column] = offset + static_cast<int>(column - starts[next]);
+      right_local[column] = static_cast<int>(column - starts[next]);
+    }
+    std::set<size_t> after = joined;
+    after.insert(next);
+    auto join = std::make_shared<PlanNode>(PlanKind::kNestedLoopJoin);
+    join->join_kind = engine::JoinKind::kInner;
+    join->output_types = current->output_types;
+    join->output_types.insert(join->output_types.end(), items[next]->output_types.begin(), items[next]->output_types.end());
+    join->output_names.resize(join->output_types.size());
+    std::vector<BoundExprPtr> residual;
+    for (size_t index = 0; index < conjuncts.size(); ++index) {
+      if (used[index] || !IsSubset(conjunct_items[index], after) || conjunct_items[index].empty()) continue;
+      used[index] = true;
+      BoundExprPtr left, right;
+      if (SplitEquiJoin(*conjuncts[index], starts, joined, {next}, &left, &right)) {
+        RemapColumns(*left, position);
+        RemapColumns(*right, right_local);
+        join->kind = PlanKind::kHashJoin;
+        join->left_keys.push_back(std::move(left));
+        join->right_keys.push_back(std::move(right));
+        continue;
+      }
+      BoundExprPtr condition = conjuncts[index]->Copy();
+      RemapColumns(*condition, position);
+      residual.push_back(std::move(condition));
+    }
+    join->predicate = CombineConjuncts(std::move(residual));
+    join->children = {current, items[next]};
+    current = join;
+    joined = after;
+  }
+  // Conjuncts on no column at all (constants, uncorrelated subqueries, outer references).
+  std::vector<BoundExprPtr> rest;
+  for (size_t index = 0; index < conjuncts.size(); ++index) {
+    if (used[index]) continue;
+    BoundExprPtr condition = conjuncts[index]->Copy();
+    RemapColumns(*condition, position);
+    rest.push_back(std::move(condition));
+  }
+  current = MakeFilter(current, CombineConjuncts(std::move(rest)));
+  bool identity = true;
+  for (size_t column = 0; column < total_columns; ++column) identity = identity && position[column] == static_cast<int>(column);
+  if (identity) return current;
+  std::vector<BoundExprPtr> reorder;
+  for (size_t column = 0; column < total_columns; ++column) {
+    reorder.push_back(engine::MakeColumn(position[column], current->output_types[position[column]]));
+  }
+  return MakeProject(current, std::move(reorder));
+}
+
+void SplitWhere(BoundExprPtr where, std::vector<BoundExprPtr>& conjuncts) {
+  if (where) SplitConjuncts(std::move(where), conjuncts);
+}
+
+namespace {
+
+PlanPtr BindJoin(Binder& binder, const ast::TableRef& ref, Scope& scope, Scope* outer) {
+  const size_t start = scope.columns.size();
+  PlanPtr left = binder.BindTableRef(*ref.left, scope, outer);
+  const size_t middle = scope.columns.size();
+  PlanPtr right = binder.BindTableRef(*ref.right, scope, outer);
+  const size_t end = scope.columns.size();
+  // ON / USING conditions see only this join's columns (and the outer query).
+  Scope join_scope;
+  join_scope.outer = outer;
+  join_scope.columns.assign(scope.columns.begin() + start, scope.columns.end());
+  std::vector<BoundExprPtr> conjuncts;
+  std::vector<std::string> using_columns = ref.using_columns;
+  if (ref.natural) {
+    for (size_t left_column = start; left_column < middle; ++left_column) {
+      for (size_t right_column = middle; right_column < end; ++right_column) {
+        if (!scope.columns[left_column].hidden && scope.columns[left_column].name == scope.columns[right_column].name) {
+          using_columns.push_back(scope.columns[left_column].name);
+        }
+      }
+    }
+  }
+  std::vector<std::pair<int, int>> using_pairs;
+  for (const auto& name : using_columns) {
+    int left_index = -1, right_index = -1;
+    for (size_t column = start; column < middle; ++column) {
+      if (scope.columns[column].name == name && !scope.columns[column].hidden) left_index = static_cast<int>(column - start);
+    }
+    for (size_t column = middle; column < end; ++column) {
+      if (scope.columns[column].name == name && !scope.columns[column].hidden) right_index = static_cast<int>(column - start);
+    }
+    if (left_index < 0 || right_index < 0) {
+      throw SqlError(SqlState::kUndefinedColumn, "column \"" + name + "\" specified in USING clause does not exist in " +
+                                                     (left_index < 0 ? "left" : "right") + " table");
+    }
+    using_pairs.emplace_back(left_index, right_index);
+    std::vector<BoundExprPtr> args;
+    args.push_back(engine::MakeColumn(left_index, join_scope.columns[left_index].type, name));
+    args.push_back(engine::MakeColumn(right_index, join_scope.columns[right_index].type, name));
+    conjuncts.push_back(binder.BindOperator("=", std::move(args), ref.location));
+  }
+  if (ref.join_condition) {
+    SplitWhere(binder.Coerce(binder.BindExpr(*ref.join_condition, join_scope), LogicalType(TypeId::kBool),
+                             CastContext::kAssignment, "argument of JOIN/ON must be type boolean"),
+               conjuncts);
+  }
+  auto join = std::make_shared<PlanNode>(PlanKind::kNestedLoopJoin);
+  switch (ref.join_type) {
+    case ast::JoinType::kInner: join->join_kind = engine::JoinKind::kInner; break;
+    case ast::JoinType::kCross: join->join_kind = engine::JoinKind::kInner; break;
+    case ast::JoinType::kLeft: join->join_kind = engine::JoinKind::kLeft; break;
+    case ast::JoinType::kRight: join->join_kind = engine::JoinKind::kRight; break;
+    case ast::JoinType::kFull: join->join_kind = engine::JoinKind::kFull; break;
+  }
+  join->output_types = left->output_types;
+  join->output_types.insert(join->output_types.end(), right->output_types.begin(), right->output_types.end());
+  join->output_names.resize(join->output_types.size());
+  const size_t left_width = middle - start;
+  std::vector<size_t> starts = {0, left_width};
+  std::vector<BoundExprPtr> residual;
+  std::vector<int> right_local(end - start);
+  for (size_t column = 0; column < right_local.size(); ++column) right_local[column] = static_cast<int>(column) - static_cast<int>(left_width);
+  for (auto& conjunct : conjuncts) {
+    BoundExprPtr left_key, right_key;
+    if (SplitEquiJoin(*conjunct, starts, {0}, {1}, &left_key, &right_key)) {
+      RemapColumns(*right_key, right_local);
+      join->kind = PlanKind::kHashJoin;
+      join->left_keys.push_back(std::move(left_key));
+      join->right_keys.push_back(std::move(right_key));
+    } else {
+      residual.push_back(std::move(conjunct));
+    }
+  }
+  join->predicate = CombineConjuncts(std::move(residual));
+  join->children = {left, right};
+  if (using_pairs.empty()) return join;
+  // USING: the merged columns come first and are the ones unqualified names find.
+  std::vector<BoundExprPtr> project;
+  std::vector<ScopeColumn> columns;
+  for (size_t pair = 0; pair < using_pairs.size(); ++pair) {
+    const auto [left_index, right_index] = using_pairs[pair];
+    ScopeColumn merged = join_scope.columns[left_index];
+    merged.table.clear();
+    merged.name = using_columns[pair];
+    const LogicalType type = binder.CommonType({join_scope.columns[left_index].type, join_scope.columns[right_index].type}, "JOIN/USING");
+    merged.type = type;
+    auto left_value = binder.Coerce(engine::MakeColumn(left_index, join_scope.columns[left_index].type, merged.name), type, CastContext::kImplicit);
+    auto right_value = binder.Coerce(engine::MakeColumn(right_index, join_scope.columns[right_index].type, merged.name), type, CastContext::kImplicit);
+    if (ref.join_type == ast::JoinType::kFull) {
+      auto coalesce = std::make_unique<BoundExpr>(BoundExprKind::kCoalesce, type);
+      coalesce->children.push_back(std::move(left_value));
+      coalesce->children.push_back(std::move(right_value));
+      project.push_back(std::move(coalesce));
+    } else {
+      project.push_back(ref.join_type == ast::JoinType::kRight ? std::move(right_value) : std::move(left_value));
+    }
+    columns.push_back(merged);
+  }
+  for (size_t column = 0; column < join_scope.columns.size(); ++column) {
+    ScopeColumn original = join_scope.columns[column];
+    for (const auto& [left_index, right_index] : using_pairs) {
+      if (static_cast<int>(column) == left_index || static_cast<int>(column) == right_index) original.hidden = true;
+    }
+    // Hidden USING columns stay reachable by qualified name only.
+    columns.push_back(original);
+    project.push_back(engine::MakeColumn(static_cast<int>(column), original.type, original.name));
+  }
+  scope.columns.resize(start);
+  scope.columns.insert(scope.columns.end(), columns.begin(), columns.end());
+  return MakeProject(join, std::move(project));
+}
+
+}  // namespace
+
+PlanPtr Binder::BindTableRef(const ast::TableRef& ref, Scope& scope, Scope* outer) {
+  auto add_columns = [&](const std::string& table, const std::vector<std::string>& names,
+                         const std::vector<LogicalType>& types, uint32_t oid) {
+    if (ref.column_aliases.size() > names.size()) {
+      throw SqlError(SqlState::kInvalidColumnReference, "table \"" + table + "\" has " + std::to_string(names.size()) +
+                                                            " columns available but " + std::to_string(ref.column_aliases.size()) + " columns specified");
+    }
+    for (size_t index = 0; index < names.size(); ++index) {
+      ScopeColumn column;
+      column.table = table;
+      column.name = index < ref.column_aliases.size() ? ref.column_aliases[index] : names[index];
+      column.type = types[index];
+      column.table_oid = oid;
+      column.attnum = oid != 0 ? static_cast<int16_t>(index + 1) : 0;
+      scope.columns.push_back(column);
+    }
+  };
+  switch (ref.kind) {
+    case ast::TableRefKind::kBaseTable: {
+      // CTEs shadow tables.
+      if (ref.names.size() == 1) {
+        for (auto level = ctes_.rbegin(); level != ctes_.rend(); ++level) {
+          auto found = level->find(ref.names[0]);
+          if (found == level->end()) continue;
+          const PlanPtr& cte = found->second.first;
+          add_columns(ref.alias.empty() ? ref.names[0] : ref.alias, found->second.second, cte->output_types, 0);
+          return cte;
+        }
+      }
+      engine::RelationPtr relation = ResolveRelation(ref.names);
+      const std::string table = ref.alias.empty() ? relation->name : ref.alias;
+      if (relation->kind == engine::RelationKind::kView) {
+        auto statements = ParseSql(relation->view_sql);
+        auto& select = static_cast<ast::SelectStatement&>(*statements[0]);
+        auto saved = std::move(ctes_);
+        ctes_.clear();
+        BoundQuery query;
+        try {
+          query = BindQuery(*select.select, nullptr);
+        } catch (...) {
+          ctes_ = std::move(saved);
+          throw;
+        }
+        ctes_ = std::move(saved);
+        std::vector<std::string> names;
+        for (const auto& column : relation->columns) names.push_back(column.name);
+        add_columns(table, names, query.plan->output_types, 0);
+        return query.plan;
+      }
+      if (relation->kind != engine::RelationKind::kTable) {
+        throw SqlError(SqlState::kFeatureNotSupported, "selecting from \"" + relation->name + "\" is not supported");
+      }
+      auto scan = std::make_shared<PlanNode>(PlanKind::kScan);
+      scan->relation = relation;
+      std::vector<std::string> names;
+      for (size_t column = 0; column < relation->columns.size(); ++column) {
+        scan->column_ids.push_back(static_cast<int>(column));
+        scan->output_types.push_back(relation->columns[column].type);
+        scan->output_names.push_back(relation->columns[column].name);
+        names.push_back(relation->columns[column].name);
+      }
+      add_columns(table, names, scan->output_types, relation->oid);
+      return scan;
+    }
+    case ast::TableRefKind::kSubquery:
+    case ast::TableRefKind::kValues: {
+      if (ref.lateral) throw SqlError(SqlState::kFeatureNotSupported, "LATERAL subqueries are not supported yet");
+      BoundQuery query = BindQuery(*ref.subquery, outer);
+      add_columns(ref.alias, query.names, query.plan->output_types, 0);
+      return query.plan;
+    }
+    case ast::TableRefKind::kFunction: {
+      const ast::Expr& call = *ref.function;
+      std::string name = call.names.back();
+      if (name != "generate_series") {
+        throw SqlError(SqlState::kFeatureNotSupported, "function " + name + "() in FROM is not supported yet");
+      }
+      Scope empty;
+      empty.outer = outer;
+      std::vector<BoundExprPtr> args;
+      for (const auto& arg : call.args) args.push_back(BindExpr(*arg, empty));
+      if (args.size() < 2 || args.size() > 3) {
+        throw SqlError(SqlState::kUndefinedFunction, "function generate_series with " + std::to_string(args.size()) + " arguments does not exist");
+      }
+      LogicalType type(TypeId::kInt32);
+      for (const auto& arg : args) {
+        if (arg->type.id == TypeId::kInt64) type = LogicalType(TypeId::kInt64);
+        if (arg->type.id == TypeId::kNumeric || arg->type.id == TypeId::kFloat64) type = LogicalType(TypeId::kNumeric);
+        if (arg->type.id == TypeId::kTimestamp || arg->type.id == TypeId::kTimestampTz) type = arg->type;
+      }
+      auto node = std::make_shared<PlanNode>(PlanKind::kTableFunction);
+      node->function_name = name;
+      for (size_t index = 0; index < args.size(); ++index) {
+        LogicalType want = type;
+        if ((type.id == TypeId::kTimestamp || type.id == TypeId::kTimestampTz) && index == 2) want = LogicalType(TypeId::kInterval);
+        node->function_args.push_back(Coerce(std::move(args[index]), want, CastContext::kImplicit));
+      }
+      node->output_types = {type};
+      const std::string alias = ref.alias.empty() ? name : ref.alias;
+      node->output_names = {alias};
+      add_columns(alias, {ref.column_aliases.empty() ? alias : ref.column_aliases[0]}, {type}, 0);
+      return node;
+    }
+    case ast::TableRefKind::kJoin:
+      return BindJoin(*this, ref, scope, outer);
+  }
+  throw SqlError(SqlState::kInternalError, "internal error: unknown FROM item");
+}
+
+}  // namespace tessera::planner

@@ -1,0 +1,226 @@
+// SPDX-License-Identifier: Apache-2.0
+// Binding of function calls (scalar, aggregate) and subqueries.
+#include <algorithm>
+
+#include "engine/aggregate.h"
+#include "planner/binder.h"
+#include "planner/session_state.h"
+
+namespace tessera::planner {
+
+using engine::BoundExpr;
+using engine::BoundExprKind;
+using engine::BoundExprPtr;
+using engine::CastContext;
+
+namespace {
+
+// Picks an aggregate overload for the argument types, allowing implicit casts.
+const engine::AggregateFunction* ResolveAggregate(const std::string& name, std::vector<BoundExprPtr>& args,
+                                                  Binder& binder, int location) {
+  std::vector<LogicalType> types;
+  for (const auto& arg : args) types.push_back(arg->type.id == TypeId::kUnknown ? LogicalType(TypeId::kText) : arg->type);
+  if (const auto* exact = engine::FindAggregate(name, types)) {
+    for (size_t index = 0; index < args.size(); ++index) {
+      args[index] = binder.Coerce(std::move(args[index]), LogicalType(exact->arg_types[index].id), CastContext::kImplicit);
+    }
+    return exact;
+  }
+  const engine::AggregateFunction* best = nullptr;
+  int best_cost = 1 << 30;
+  for (const auto* candidate : engine::AggregateOverloads(name)) {
+    if (candidate->arg_types.size() != args.size()) continue;
+    int cost = 0;
+    bool viable = true;
+    for (size_t index = 0; index < args.size(); ++index) {
+      const TypeId want = candidate->arg_types[index].id;
+      if (types[index].id == want) continue;
+      if (engine::GetCastContext(types[index], LogicalType(want)) != CastContext::kImplicit) {
+        viable = false;
+        break;
+      }
+      cost += 1 + (want == TypeId::kFloat64 ? 1 : 0);
+    }
+    if (viable && cost < best_cost) {
+      best = candidate;
+      best_cost = cost;
+    }
+  }
+  if (best == nullptr) {
+    std::string text = "function " + name + "(";
+    for (size_t index = 0; index < types.size(); ++index) text += (index > 0 ? ", " : "") + FormatType(types[index]);
+    throw SqlError(SqlState::kUndefinedFunction, text + ") does not exist")
+        .WithHint("No function matches the given name and argument types. You might need to add explicit type casts.")
+        .WithPosition(location + 1);
+  }
+  for (size_t index = 0; index < args.size(); ++index) {
+    args[index] = binder.Coerce(std::move(args[index]), LogicalType(best->arg_types[index].id), CastContext::kImplicit);
+  }
+  return best;
+}
+
+}  // namespace
+
+BoundExprPtr Binder::BindFunction(const ast::Expr& expr, Scope& scope) {
+  std::string name = expr.names.back();
+  std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (expr.names.size() > 1 && expr.names[0] != "pg_catalog" && expr.names[0] != "public") {
+    throw SqlError(SqlState::kUndefinedFunction, "function " + expr.names[0] + "." + name + " does not exist")
+        .WithPosition(expr.location + 1);
+  }
+  if (expr.over) {
+    throw SqlError(SqlState::kFeatureNotSupported, "window functions are not supported yet").WithPosition(expr.location + 1);
+  }
+  if (engine::IsAggregateName(name)) {
+    if (aggregates_ == nullptr) {
+      throw SqlError(SqlState::kGroupingError, "aggregate functions are not allowed in this context")
+          .WithPosition(expr.location + 1);
+    }
+    // Arguments are bound in the pre-aggregation scope, with nested aggregates forbidden.
+    auto* collected = aggregates_;
+    Scope* argument_scope = aggregate_scope_ != nullptr ? aggregate_scope_ : &scope;
+    aggregates_ = nullptr;
+    engine::AggregateCall call;
+    std::vector<BoundExprPtr> args;
+    try {
+      if (!expr.agg_star) {
+        for (const auto& arg : expr.args) args.push_back(BindExpr(*arg, *argument_scope));
+      }
+      if (name == "count" && expr.agg_star) {
+        // count(*)
+      } else if (args.empty()) {
+        throw SqlError(SqlState::kUndefinedFunction, "function " + name + "() does not exist").WithPosition(expr.location + 1);
+      }
+      call.function = ResolveAggregate(name, args, *this, expr.location);
+      call.args = std::move(args);
+      call.distinct = expr.agg_distinct;
+      if (expr.agg_filter) {
+        call.filter = Coerce(BindExpr(*expr.agg_filter, *argument_scope), LogicalType(TypeId::kBool), CastContext::kAssignment);
+      }
+      for (const auto& item : expr.agg_order) {
+        engine::SortKey key;
+        key.expr = BindExpr(*item.expr, *argument_scope);
+        key.descending = item.direction == ast::SortDirection::kDesc;
+        key.nulls_first = item.nulls == ast::NullsOrder::kFirst || (item.nulls == ast::NullsOrder::kDefault && key.descending);
+        call.order_by.push_back(std::move(key));
+      }
+    } catch (...) {
+      aggregates_ = collected;
+      throw;
+    }
+    aggregates_ = collected;
+    call.type = call.function->return_type;
+    auto ref = std::make_unique<BoundExpr>(BoundExprKind::kAggregateRef, call.type);
+    ref->reference = static_cast<int>(aggregates_->size());
+    ref->name = name;
+    aggregates_->push_back(std::move(call));
+    return ref;
+  }
+  if (expr.agg_star || expr.agg_distinct || !expr.agg_order.empty() || expr.agg_filter) {
+    throw SqlError(SqlState::kWrongObjectType, name + " is not an aggregate function").WithPosition(expr.location + 1);
+  }
+  std::vector<BoundExprPtr> args;
+  for (const auto& arg : expr.args) args.push_back(BindExpr(*arg, scope));
+  // Functions with SQL-level spellings that map to our built-ins.
+  if (name == "substring" && args.size() >= 2) name = "substr";
+  if (name == "ceiling") name = "ceil";
+  if (name == "pow") name = "power";
+  if (name == "char_length" || name == "character_length") name = "length";
+  return MakeCall(name, std::move(args), expr.location);
+}
+
+BoundExprPtr Binder::BindSubquery(const ast::Expr& expr, Scope& scope) {
+  Scope inner_outer = scope;  // the subquery sees this scope as its outer
+  inner_outer.correlated = false;
+  BoundQuery query = BindQuery(*expr.subquery, &scope);
+  const bool correlated = [&] {
+    // The subquery is correlated when any of its plan's expressions reference outer rows; BindColumnRef
+    // marked the subquery's own scope chain, which we cannot see here, so inspect the plan.
+    std::vector<const engine::PlanNode*> stack = {query.plan.get()};
+    std::function<bool(const BoundExpr&)> has_outer = [&](const BoundExpr& bound) {
+      if (bound.kind == BoundExprKind::kOuterColumn) return true;
+      if (bound.kind == BoundExprKind::kSubquery && bound.correlated) {
+        stack.push_back(bound.subquery_plan.get());
+      }
+      for (const auto& child : bound.children) {
+        if (has_outer(*child)) return true;
+      }
+      return false;
+    };
+    while (!stack.empty()) {
+      const engine::PlanNode* node = stack.back();
+      stack.pop_back();
+      std::vector<const BoundExpr*> exprs;
+      auto add = [&](const BoundExprPtr& bound) {
+        if (bound) exprs.push_back(bound.get());
+      };
+      add(node->predicate);
+      add(node->limit);
+      add(node->offset);
+      for (const auto& bound : node->expressions) add(bound);
+      for (const auto& bound : node->group_keys) add(bound);
+      for (const auto& bound : node->left_keys) add(bound);
+      for (const auto& bound : node->right_keys) add(bound);
+      for (const auto& bound : node->function_args) add(bound);
+      for (const auto& key : node->sort_keys) add(key.expr);
+      for (const auto& call : node->aggregates) {
+        for (const auto& arg : call.args) add(arg);
+        add(call.filter);
+      }
+      for (const auto& row : node->values) {
+        for (const auto& bound : row) add(bound);
+      }
+      for (const BoundExpr* bound : exprs) {
+        if (has_outer(*bound)) return true;
+      }
+      for (const auto& child : node->children) stack.push_back(child.get());
+    }
+    return false;
+  }();
+  auto result = std::make_unique<BoundExpr>(BoundExprKind::kSubquery, LogicalType(TypeId::kBool));
+  result->subquery_plan = query.plan;
+  result->correlated = correlated;
+  result->name = "subquery";
+  const size_t width = query.plan->output_types.size();
+  switch (expr.subquery_kind) {
+    case ast::SubqueryKind::kExists:
+      result->subquery_type = engine::SubqueryType::kExists;
+      return result;
+    case ast::SubqueryKind::kScalar:
+      if (width != 1) throw SqlError(SqlState::kSyntaxError, "subquery must return only one column").WithPosition(expr.location + 1);
+      result->subquery_type = engine::SubqueryType::kScalar;
+      result->type = query.plan->output_types[0];
+      if (result->type.id == TypeId::kUnknown) result->type = LogicalType(TypeId::kText);
+      return result;
+    case ast::SubqueryKind::kIn:
+    case ast::SubqueryKind::kAny:
+    case ast::SubqueryKind::kAll: {
+      if (width != 1) throw SqlError(SqlState::kSyntaxError, "subquery has too many columns").WithPosition(expr.location + 1);
+      BoundExprPtr left = BindExpr(*expr.args[0], scope);
+      LogicalType right_type = query.plan->output_types[0];
+      const LogicalType common = CommonType({left->type, right_type}, "IN");
+      left = Coerce(std::move(left), common, CastContext::kImplicit);
+      if (!(right_type == common)) {
+        // Cast the subquery's column to the common type.
+        std::vector<BoundExprPtr> project;
+        project.push_back(Coerce(engine::MakeColumn(0, right_type), common, CastContext::kImplicit));
+        result->subquery_plan = MakeProject(query.plan, std::move(project), query.names);
+      }
+      const std::string op = expr.subquery_kind == ast::SubqueryKind::kIn ? "=" : expr.name;
+      std::vector<BoundExprPtr> probe;
+      probe.push_back(engine::MakeColumn(0, common));
+      probe.push_back(engine::MakeColumn(1, common));
+      BoundExprPtr comparison = BindOperator(op, std::move(probe), expr.location);
+      if (comparison->kind != BoundExprKind::kFunction) throw SqlError(SqlState::kFeatureNotSupported, "unsupported subquery comparison");
+      result->function = comparison->function;
+      result->subquery_type = expr.subquery_kind == ast::SubqueryKind::kAll ? engine::SubqueryType::kAll : engine::SubqueryType::kAny;
+      result->children.push_back(std::move(left));
+      return result;
+    }
+    case ast::SubqueryKind::kArray:
+      break;
+  }
+  throw SqlError(SqlState::kFeatureNotSupported, "ARRAY(subquery) is not supported yet").WithPosition(expr.location + 1);
+}
+
+}  // namespace tessera::planner

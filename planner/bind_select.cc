@@ -1,0 +1,508 @@
+// SPDX-License-Identifier: Apache-2.0
+// Binding of query expressions: SELECT lists, grouping, ORDER BY/LIMIT, set operations, VALUES, WITH.
+#include <algorithm>
+
+#include "engine/aggregate.h"
+#include "planner/binder.h"
+#include "planner/session_state.h"
+
+namespace tessera::planner {
+
+using engine::BoundExpr;
+using engine::BoundExprKind;
+using engine::BoundExprPtr;
+using engine::CastContext;
+using engine::PlanKind;
+using engine::PlanNode;
+using engine::PlanPtr;
+
+PlanPtr PlanJoins(std::vector<PlanPtr> items, const std::vector<size_t>& starts, size_t total_columns,
+                  std::vector<BoundExprPtr> conjuncts);
+void SplitWhere(BoundExprPtr where, std::vector<BoundExprPtr>& conjuncts);
+
+namespace {
+
+bool ContainsAggregate(const ast::Expr* expr) {
+  if (expr == nullptr) return false;
+  if (expr->kind == ast::ExprKind::kSubquery) return false;
+  if (expr->kind == ast::ExprKind::kFunction && !expr->over) {
+    std::string name = expr->names.back();
+    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+    if (engine::IsAggregateName(name)) return true;
+  }
+  for (const auto& arg : expr->args) {
+    if (ContainsAggregate(arg.get())) return true;
+  }
+  if (ContainsAggregate(expr->case_operand.get()) || ContainsAggregate(expr->else_result.get())) return true;
+  for (const auto& item : expr->when_conditions) {
+    if (ContainsAggregate(item.get())) return true;
+  }
+  for (const auto& item : expr->when_results) {
+    if (ContainsAggregate(item.get())) return true;
+  }
+  return false;
+}
+
+// The output column name PostgreSQL gives an expression.
+std::string ColumnName(const ast::Expr& expr) {
+  switch (expr.kind) {
+    case ast::ExprKind::kColumnRef: return expr.names.back();
+    case ast::ExprKind::kFunction: return expr.names.back();
+    case ast::ExprKind::kCast: {
+      std::string inner = ColumnName(*expr.args[0]);
+      if (inner != "?column?") return inner;
+      return expr.type_name->names.back();
+    }
+    case ast::ExprKind::kCase: return "case";
+    case ast::ExprKind::kCoalesce: return "coalesce";
+    case ast::ExprKind::kNullIf: return "nullif";
+    case ast::ExprKind::kGreatest: return "greatest";
+    case ast::ExprKind::kLeast: return "least";
+    case ast::ExprKind::kSqlValue: return expr.name;
+    case ast::ExprKind::kSubquery:
+      if (expr.subquery_kind == ast::SubqueryKind::kExists) return "exists";
+      return "?column?";
+    case ast::ExprKind::kCollate: return ColumnName(*expr.args[0]);
+    default: return "?column?";
+  }
+}
+
+// Replaces grouped expressions by references to the aggregate's output.
+BoundExprPtr ReplaceGroupRefs(BoundExprPtr expr, const std::vector<BoundExprPtr>& keys, size_t num_keys) {
+  for (size_t key = 0; key < keys.size(); ++key) {
+    if (expr->Equals(*keys[key])) return engine::MakeColumn(static_cast<int>(key), expr->type, expr->name);
+  }
+  if (expr->kind == BoundExprKind::kAggregateRef) {
+    return engine::MakeColumn(static_cast<int>(num_keys) + expr->reference, expr->type, expr->name);
+  }
+  if (expr->kind == BoundExprKind::kColumn) {
+    throw SqlError(SqlState::kGroupingError, "column \"" + expr->name +
+                                                 "\" must appear in the GROUP BY clause or be used in an aggregate function");
+  }
+  for (auto& child : expr->children) child = ReplaceGroupRefs(std::move(child), keys, num_keys);
+  return expr;
+}
+
+PlanPtr MakeNode(PlanKind kind, PlanPtr child) {
+  auto node = std::make_shared<PlanNode>(kind);
+  node->output_types = child->output_types;
+  node->output_names = child->output_names;
+  node->children.push_back(std::move(child));
+  return node;
+}
+
+BoundExprPtr BindLimitExpr(Binder& binder, const ast::Expr* expr, const char* what) {
+  if (expr == nullptr) return nullptr;
+  Scope empty;
+  BoundExprPtr bound = binder.BindExpr(*expr, empty);
+  if (bound->ReferencesColumns()) {
+    throw SqlError(SqlState::kInvalidColumnReference, std::string("argument of ") + what + " must not contain variables");
+  }
+  return binder.Coerce(std::move(bound), LogicalType(TypeId::kInt64), CastContext::kAssignment,
+                       (std::string("argument of ") + what + " must be type bigint").c_str());
+}
+
+}  // namespace
+
+BoundQuery Binder::BindQuery(const ast::SelectStmt& select, Scope* outer) {
+  // WITH: each CTE is bound once and shared by its references through a materialising node.
+  const bool has_with = select.with != nullptr;
+  if (has_with) {
+    if (select.with->recursive) throw SqlError(SqlState::kFeatureNotSupported, "WITH RECURSIVE is not supported yet");
+    ctes_.emplace_back();
+    for (const auto& cte : select.with->ctes) {
+      BoundQuery query = BindQuery(*cte.query, outer);
+      auto node = std::make_shared<PlanNode>(PlanKind::kMaterialize);
+      node->output_types = query.plan->output_types;
+      node->output_names = query.names;
+      node->children.push_back(query.plan);
+      std::vector<std::string> names = query.names;
+      for (size_t index = 0; index < cte.column_names.size() && index < names.size(); ++index) names[index] = cte.column_names[index];
+      ctes_.back()[cte.name] = {node, names};
+    }
+  }
+  struct PopCtes {
+    Binder* binder;
+    bool active;
+    ~PopCtes() {
+      if (active) binder->ctes().pop_back();
+    }
+  } pop{this, has_with};
+
+  BoundQuery result;
+  Scope scope;
+  scope.outer = outer;
+  // Output expressions and, for ORDER BY, hidden extra ones.
+  std::vector<BoundExprPtr> targets;
+  std::vector<std::string> names;
+  std::vector<engine::SortKey> sort_keys;
+  PlanPtr plan;
+  size_t visible = 0;
+  std::vector<BoundExprPtr> distinct_on;
+  bool grouped = false;
+  std::vector<engine::AggregateCall> aggregates;
+  std::vector<BoundExprPtr> keys;
+  std::map<int, int> grouped_columns;
+  BoundExprPtr having;
+  // Binds an expression evaluated after grouping (or directly over FROM when not grouped).
+  auto bind_output = [&](const ast::Expr& expr) -> BoundExprPtr {
+      if (!grouped) return BindExpr(expr, scope);
+      aggregates_ = &aggregates;
+      aggregate_scope_ = &scope;
+      scope.grouped = &grouped_columns;
+      BoundExprPtr bound;
+      try {
+        bound = BindExpr(expr, scope);
+      } catch (...) {
+        aggregates_ = nullptr;
+        aggregate_scope_ = nullptr;
+        scope.grouped = nullptr;
+        throw;
+      }
+      aggregates_ = nullptr;
+      aggregate_scope_ = nullptr;
+      scope.grouped = nullptr;
+      return ReplaceGroupRefs(std::move(bound), keys, keys.size());
+    };
+
+  if (select.op != ast::SetOpKind::kNone) {
+    BoundQuery left = BindQuery(*select.left_query, outer);
+    BoundQuery right = BindQuery(*select.right_query, outer);
+    const char* op_name = select.op == ast::SetOpKind::kUnion ? "UNION" : (select.op == ast::SetOpKind::kIntersect ? "INTERSECT" : "EXCEPT");
+    if (left.plan->output_types.size() != right.plan->output_types.size()) {
+      throw SqlError(SqlState::kSyntaxError, std::string("each ") + op_name + " query must have the same number of columns");
+    }
+    std::vector<LogicalType> types;
+    for (size_t column = 0; column < left.plan->output_types.size(); ++column) {
+      types.push_back(CommonType({left.plan->output_types[column], right.plan->output_types[column]}, op_name));
+    }
+    auto cast_side = [&](BoundQuery& side) {
+      bool same = true;
+      for (size_t column = 0; column < types.size(); ++column) same = same && side.plan->output_types[column] == types[column];
+      if (same) return side.plan;
+      std::vector<BoundExprPtr> exprs;
+      for (size_t column = 0; column < types.size(); ++column) {
+        exprs.push_back(Coerce(engine::MakeColumn(static_cast<int>(column), side.plan->output_types[column]), types[column], CastContext::kImplicit));
+      }
+      return MakeProject(side.plan, std::move(exprs), side.names);
+    };
+    auto node = std::make_shared<PlanNode>(PlanKind::kSetOperation);
+    node->set_operation = select.op == ast::SetOpKind::kUnion ? engine::SetOperationKind::kUnion
+                          : select.op == ast::SetOpKind::kIntersect ? engine::SetOperationKind::kIntersect
+                                                                     : engine::SetOperationKind::kExcept;
+    node->set_all = select.all;
+    node->output_types = types;
+    node->output_names = left.names;
+    node->children = {cast_side(left), cast_side(right)};
+    plan = node;
+    names = left.names;
+    for (size_t column = 0; column < types.size(); ++column) {
+      ScopeColumn output;
+      output.name = names[column];
+      output.type = types[column];
+      scope.columns.push_back(output);
+      targets.push_back(engine::MakeColumn(static_cast<int>(column), types[column], names[column]));
+    }
+    visible = targets.size();
+    result.table_oids.assign(visible, 0);
+    result.attnums.assign(visible, 0);
+  } else if (!select.values_rows.empty()) {
+    const size_t width = select.values_rows[0].size();
+    std::vector<std::vector<BoundExprPtr>> rows;
+    Scope empty;
+    empty.outer = outer;
+    for (const auto& row : select.values_rows) {
+      if (row.size() != width) throw SqlError(SqlState::kSyntaxError, "VALUES lists must all be the same length");
+      std::vector<BoundExprPtr> bound;
+      for (const auto& expr : row) bound.push_back(BindExpr(*expr, empty));
+      rows.push_back(std::move(bound));
+    }
+    auto node = std::make_shared<PlanNode>(PlanKind::kValues);
+    for (size_t column = 0; column < width; ++column) {
+      std::vector<LogicalType> types;
+      for (const auto& row : rows) types.push_back(row[column]->type);
+      const LogicalType type = CommonType(types, "VALUES");
+      for (auto& row : rows) row[column] = Coerce(std::move(row[column]), type, CastContext::kImplicit);
+      node->output_types.push_back(type);
+      names.push_back("column" + std::to_string(column + 1));
+    }
+    node->output_names = names;
+    node->values = std::move(rows);
+    plan = node;
+    for (size_t column = 0; column < width; ++column) {
+      ScopeColumn output;
+      output.name = names[column];
+      output.type = node->output_types[column];
+      scope.columns.push_back(output);
+      targets.push_back(engine::MakeColumn(static_cast<int>(column), node->output_types[column], names[column]));
+    }
+    visible = targets.size();
+    result.table_oids.assign(visible, 0);
+    result.attnums.assign(visible, 0);
+  } else {
+    if (!select.into_table.empty()) throw SqlError(SqlState::kFeatureNotSupported, "SELECT INTO is not supported yet");
+    if (!select.windows.empty()) throw SqlError(SqlState::kFeatureNotSupported, "window functions are not supported yet");
+    // FROM
+    std::vector<PlanPtr> items;
+    std::vector<size_t> starts;
+    for (const auto& ref : select.from) {
+      starts.push_back(scope.columns.size());
+      items.push_back(BindTableRef(*ref, scope, outer));
+    }
+    // WHERE
+    std::vector<BoundExprPtr> conjuncts;
+    if (select.where) {
+      if (ContainsAggregate(select.where.get())) {
+        throw SqlError(SqlState::kGroupingError, "aggregate functions are not allowed in WHERE");
+      }
+      SplitWhere(Coerce(BindExpr(*select.where, scope), LogicalType(TypeId::kBool), CastContext::kAssignment,
+                        "argument of WHERE must be type boolean"),
+                 conjuncts);
+    }
+    if (items.empty()) {
+      plan = std::make_shared<PlanNode>(PlanKind::kResult);
+      if (!conjuncts.empty()) {
+        auto filter = MakeNode(PlanKind::kFilter, plan);
+        std::vector<BoundExprPtr> all = std::move(conjuncts);
+        if (all.size() == 1) {
+          filter->predicate = std::move(all[0]);
+        } else {
+          filter->predicate = std::make_unique<BoundExpr>(BoundExprKind::kAnd, LogicalType(TypeId::kBool));
+          filter->predicate->children = std::move(all);
+        }
+        plan = filter;
+      }
+    } else {
+      plan = PlanJoins(items, starts, scope.columns.size(), std::move(conjuncts));
+    }
+
+    // Expand the select list.
+    std::vector<const ast::Expr*> target_exprs;
+    for (const auto& target : select.targets) {
+      if (target.expr->kind == ast::ExprKind::kStar) {
+        const std::string qualifier = target.expr->names.empty() ? "" : target.expr->names.back();
+        bool any = false;
+        for (size_t column = 0; column < scope.columns.size(); ++column) {
+          const ScopeColumn& info = scope.columns[column];
+          if (qualifier.empty() ? info.hidden : info.table != qualifier) continue;
+          any = true;
+          target_exprs.push_back(nullptr);
+          targets.push_back(engine::MakeColumn(static_cast<int>(column), info.type, info.name));
+          names.push_back(info.name);
+          result.table_oids.push_back(info.table_oid);
+          result.attnums.push_back(info.attnum);
+        }
+        if (!any && !qualifier.empty()) {
+          throw SqlError(SqlState::kUndefinedTable, "missing FROM-clause entry for table \"" + qualifier + "\"");
+        }
+        if (!any && qualifier.empty() && select.from.empty()) {
+          throw SqlError(SqlState::kSyntaxError, "SELECT * with no tables specified is not valid");
+        }
+        continue;
+      }
+      target_exprs.push_back(target.expr.get());
+      targets.push_back(nullptr);
+      names.push_back(target.alias.empty() ? ColumnName(*target.expr) : target.alias);
+      uint32_t oid = 0;
+      int16_t attnum = 0;
+      if (target.expr->kind == ast::ExprKind::kColumnRef) {
+        // Remember the source column for RowDescription.
+        for (const auto& column : scope.columns) {
+          if (column.name == target.expr->names.back() &&
+              (target.expr->names.size() == 1 || column.table == target.expr->names[target.expr->names.size() - 2])) {
+            oid = column.table_oid;
+            attnum = column.attnum;
+          }
+        }
+      }
+      result.table_oids.push_back(oid);
+      result.attnums.push_back(attnum);
+    }
+    visible = targets.size();
+
+    grouped = !select.group_by.empty() || ContainsAggregate(select.having.get());
+    for (const auto* expr : target_exprs) grouped = grouped || ContainsAggregate(expr);
+    for (const auto& item : select.order_by) grouped = grouped || ContainsAggregate(item.expr.get());
+
+    if (grouped) {
+      for (const auto& key : select.group_by) {
+        const ast::Expr* source = key.get();
+        if (key->kind == ast::ExprKind::kLiteral && key->literal_kind == ast::LiteralKind::kInteger) {
+          const int ordinal = std::stoi(key->text);
+          if (ordinal < 1 || ordinal > static_cast<int>(target_exprs.size()) || target_exprs[ordinal - 1] == nullptr) {
+            throw SqlError(SqlState::kInvalidColumnReference, "GROUP BY position " + key->text + " is not in select list")
+                .WithPosition(key->location + 1);
+          }
+          source = target_exprs[ordinal - 1];
+        } else if (key->kind == ast::ExprKind::kColumnRef && key->names.size() == 1) {
+          bool is_column = false;
+          for (const auto& column : scope.columns) is_column = is_column || column.name == key->names[0];
+          if (!is_column) {
+            for (size_t index = 0; index < target_exprs.size(); ++index) {
+              if (target_exprs[index] != nullptr && names[index] == key->names[0]) source = target_exprs[index];
+            }
+          }
+        }
+        if (ContainsAggregate(source)) throw SqlError(SqlState::kGroupingError, "aggregate functions are not allowed in GROUP BY");
+        BoundExprPtr bound = BindExpr(*source, scope);
+        if (bound->kind == BoundExprKind::kColumn) grouped_columns[bound->column] = static_cast<int>(keys.size());
+        keys.push_back(std::move(bound));
+      }
+    }
+    for (size_t index = 0; index < target_exprs.size(); ++index) {
+      if (target_exprs[index] != nullptr) {
+        targets[index] = bind_output(*target_exprs[index]);
+      } else if (grouped) {
+        targets[index] = ReplaceGroupRefs(std::move(targets[index]), keys, keys.size());
+      }
+    }
+    if (select.having) {
+      having = Coerce(bind_output(*select.having), LogicalType(TypeId::kBool), CastContext::kAssignment,
+                      "argument of HAVING must be type boolean");
+    }
+  }
+
+  // ORDER BY: output names and ordinals first, then expressions (added as hidden outputs).
+  for (const auto& item : select.order_by) {
+    engine::SortKey key;
+    key.descending = item.direction == ast::SortDirection::kDesc;
+    key.nulls_first = item.nulls == ast::NullsOrder::kFirst || (item.nulls == ast::NullsOrder::kDefault && key.descending);
+    int output = -1;
+    const ast::Expr& expr = *item.expr;
+    if (expr.kind == ast::ExprKind::kLiteral && expr.literal_kind == ast::LiteralKind::kInteger) {
+      const int ordinal = std::stoi(expr.text);
+      if (ordinal < 1 || ordinal > static_cast<int>(visible)) {
+        throw SqlError(SqlState::kInvalidColumnReference, "ORDER BY position " + expr.text + " is not in select list")
+            .WithPosition(expr.location + 1);
+      }
+      output = ordinal - 1;
+    } else if (expr.kind == ast::ExprKind::kColumnRef && expr.names.size() == 1) {
+      int matches = 0;
+      for (size_t index = 0; index < visible; ++index) {
+        if (names[index] == expr.names[0]) {
+          if (matches == 0) output = static_cast<int>(index);
+          ++matches;
+        }
+      }
+      if (matches > 1) {
+        // Several outputs share the name: fine when they are the same expression.
+        for (size_t index = 0; index < visible; ++index) {
+          if (names[index] == expr.names[0] && !targets[index]->Equals(*targets[output])) {
+            throw SqlError(SqlState::kAmbiguousColumn, "ORDER BY \"" + expr.names[0] + "\" is ambiguous").WithPosition(expr.location + 1);
+          }
+        }
+      }
+    }
+    if (output < 0) {
+      BoundExprPtr bound = bind_output(expr);
+      for (size_t index = 0; index < targets.size() && output < 0; ++index) {
+        if (targets[index]->Equals(*bound)) output = static_cast<int>(index);
+      }
+      if (output < 0) {
+        if (select.distinct) {
+          throw SqlError(SqlState::kInvalidColumnReference, "for SELECT DISTINCT, ORDER BY expressions must appear in select list")
+              .WithPosition(expr.location + 1);
+        }
+        output = static_cast<int>(targets.size());
+        targets.push_back(std::move(bound));
+      }
+    }
+    key.expr = engine::MakeColumn(output, targets[output]->type);
+    sort_keys.push_back(std::move(key));
+  }
+  for (const auto& expr : select.distinct_on) distinct_on.push_back(bind_output(*expr));
+
+  if (grouped) {
+    auto aggregate = std::make_shared<PlanNode>(PlanKind::kAggregate);
+    PlanPtr input = plan;
+    for (const auto& call : aggregates) {
+      if (call.order_by.empty()) continue;
+      auto sort = MakeNode(PlanKind::kSort, input);
+      for (const auto& key : call.order_by) sort->sort_keys.push_back(key.Copy());
+      input = sort;
+      break;
+    }
+    aggregate->children.push_back(input);
+    for (const auto& key : keys) {
+      aggregate->output_types.push_back(key->type);
+      aggregate->group_keys.push_back(key->Copy());
+    }
+    for (auto& call : aggregates) aggregate->output_types.push_back(call.type);
+    aggregate->aggregates = std::move(aggregates);
+    aggregate->output_names.resize(aggregate->output_types.size());
+    plan = aggregate;
+    if (having) {
+      auto filter = MakeNode(PlanKind::kFilter, plan);
+      filter->predicate = std::move(having);
+      plan = filter;
+    }
+  }
+
+  // Project: [DISTINCT ON keys...] targets [hidden sort keys...]
+  const size_t lead = distinct_on.size();
+  std::vector<BoundExprPtr> project;
+  std::vector<std::string> project_names;
+  for (auto& expr : distinct_on) {
+    project.push_back(std::move(expr));
+    project_names.emplace_back();
+  }
+  for (size_t index = 0; index < targets.size(); ++index) {
+    if (targets[index]->type.id == TypeId::kUnknown) {
+      targets[index] = Coerce(std::move(targets[index]), LogicalType(TypeId::kText), CastContext::kImplicit);
+    }
+    project_names.push_back(index < names.size() ? names[index] : std::string());
+    project.push_back(std::move(targets[index]));
+  }
+  plan = MakeProject(plan, std::move(project), project_names);
+  if (lead > 0) {
+    // DISTINCT ON: sort by the ON keys then the ORDER BY keys, keep the first row of each key.
+    auto sort = MakeNode(PlanKind::kSort, plan);
+    for (size_t index = 0; index < lead; ++index) {
+      engine::SortKey key;
+      key.expr = engine::MakeColumn(static_cast<int>(index), plan->output_types[index]);
+      if (index < sort_keys.size()) {
+        key.descending = sort_keys[index].descending;
+        key.nulls_first = sort_keys[index].nulls_first;
+      }
+      sort->sort_keys.push_back(std::move(key));
+    }
+    for (const auto& key : sort_keys) {
+      engine::SortKey shifted = key.Copy();
+      shifted.expr->column += static_cast<int>(lead);
+      sort->sort_keys.push_back(std::move(shifted));
+    }
+    auto distinct = MakeNode(PlanKind::kDistinct, sort);
+    distinct->distinct_on_count = static_cast<int>(lead);
+    plan = distinct;
+    sort_keys.clear();
+  } else if (select.distinct) {
+    plan = MakeNode(PlanKind::kDistinct, plan);
+  }
+  if (!sort_keys.empty()) {
+    auto sort = MakeNode(PlanKind::kSort, plan);
+    sort->sort_keys = std::move(sort_keys);
+    plan = sort;
+  }
+  if (select.limit || select.offset) {
+    auto limit = MakeNode(PlanKind::kLimit, plan);
+    limit->limit = BindLimitExpr(*this, select.limit.get(), "LIMIT");
+    limit->offset = BindLimitExpr(*this, select.offset.get(), "OFFSET");
+    plan = limit;
+  }
+  // Drop DISTINCT ON keys and hidden ORDER BY outputs.
+  if (plan->output_types.size() != visible) {
+    std::vector<BoundExprPtr> outputs;
+    for (size_t index = 0; index < visible; ++index) {
+      outputs.push_back(engine::MakeColumn(static_cast<int>(lead + index), plan->output_types[lead + index]));
+    }
+    plan = MakeProject(plan, std::move(outputs), std::vector<std::string>(names.begin(), names.begin() + visible));
+  }
+  names.resize(visible);
+  result.plan = plan;
+  result.names = names;
+  result.table_oids.resize(visible, 0);
+  result.attnums.resize(visible, 0);
+  return result;
+}
+
+}  // namespace tessera::planner

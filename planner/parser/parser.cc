@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: Apache-2.0
+// ParseSql: runs libpg_query over the text, decodes its protobuf tree and transforms each statement.
+#include "planner/parser/parser.h"
+
+#include <google/protobuf/io/coded_stream.h>
+#include <pg_query.h>
+
+#include <string>
+
+#include "base/error.h"
+#include "pg_query.pb.h"
+#include "planner/parser/transformer.h"
+
+namespace tessera::planner {
+namespace {
+
+// Protobuf nesting allowed when decoding. Each expression level costs two message levels, so this admits
+// every tree the Transformer accepts (Transformer::kMaxDepth) and bounds the decoder's recursion.
+constexpr int kProtobufRecursionLimit = 4000;
+
+// Owns the C result of pg_query_parse_protobuf and frees it on every path out.
+class PgQueryParse {
+ public:
+  // REQUIRES: sql holds no NUL character (libpg_query reads a C string).
+  explicit PgQueryParse(const std::string& sql) : result_(pg_query_parse_protobuf(sql.c_str())) {}
+  ~PgQueryParse() { pg_query_free_protobuf_parse_result(result_); }
+  PgQueryParse(const PgQueryParse&) = delete;
+  PgQueryParse& operator=(const PgQueryParse&) = delete;
+
+  const PgQueryError* error() const { return result_.error; }
+  const PgQueryProtobuf& tree() const { return result_.parse_tree; }
+
+ private:
+  PgQueryProtobufParseResult result_;
+};
+
+// Turns a libpg_query error into the SqlError PostgreSQL would report. libpg_query gives no SQLSTATE;
+// everything its raw parser rejects is a syntax error, except running out of stack.
+[[noreturn]] void ThrowParseError(const PgQueryError& error) {
+  std::string message = error.message != nullptr ? error.message : "syntax error";
+  SqlState state =
+      message == "stack depth limit exceeded" ? SqlState::kStatementTooComplex : SqlState::kSyntaxError;
+  SqlError sql_error(state, std::move(message));
+  if (error.cursorpos > 0) throw std::move(sql_error).WithPosition(error.cursorpos);
+  throw sql_error;
+}
+
+pg_query::ParseResult DecodeTree(const PgQueryProtobuf& tree) {
+  pg_query::ParseResult result;
+  google::protobuf::io::CodedInputStream stream(reinterpret_cast<const uint8_t*>(tree.data),
+                                                static_cast<int>(tree.len));
+  stream.SetRecursionLimit(kProtobufRecursionLimit);
+  if (!result.ParseFromCodedStream(&stream) || !stream.ConsumedEntireMessage()) {
+    throw SqlError(SqlState::kStatementTooComplex, "stack depth limit exceeded")
+        .WithHint("Simplify the statement: it nests too deeply.");
+  }
+  return result;
+}
+
+}  // namespace
+
+std::vector<ast::StatementPtr> ParseSql(std::string_view sql) {
+  std::string text(sql);
+  if (text.find('\0') != std::string::npos) {
+    throw SqlError(SqlState::kCharacterNotInRepertoire, "invalid byte sequence for encoding \"UTF8\": 0x00");
+  }
+  PgQueryParse parse(text);
+  if (parse.error() != nullptr) ThrowParseError(*parse.error());
+  pg_query::ParseResult tree = DecodeTree(parse.tree());
+
+  parser::Transformer transformer(sql);
+  std::vector<ast::StatementPtr> statements;
+  statements.reserve(tree.stmts_size());
+  for (const pg_query::RawStmt& raw : tree.stmts()) {
+    statements.push_back(transformer.TransformStatement(raw.stmt(), raw.stmt_location(), raw.stmt_len()));
+  }
+  return statements;
+}
+
+}  // namespace tessera::planner

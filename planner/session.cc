@@ -1,0 +1,276 @@
+// SPDX-License-Identifier: Apache-2.0
+// Session: statement preparation and execution, transactions, settings.
+#include "planner/session.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include "engine/catalog.h"
+#include "engine/database.h"
+#include "engine/operator.h"
+#include "planner/binder.h"
+#include "planner/parser/parser.h"
+#include "planner/session_state.h"
+#include "planner/utility.h"
+
+namespace tessera::planner {
+
+namespace {
+
+int64_t NowMicros() {
+  const auto now = std::chrono::system_clock::now().time_since_epoch();
+  const int64_t unix_micros = std::chrono::duration_cast<std::chrono::microseconds>(now).count();
+  return unix_micros - 946684800LL * 1000000LL;
+}
+
+class QueryCursor : public Cursor {
+ public:
+  QueryCursor(std::shared_ptr<BoundStatement> bound, std::unique_ptr<engine::ExecContext> context)
+      : bound_(std::move(bound)), context_(std::move(context)) {
+    op_ = engine::CreateOperator(*bound_->plan, *context_);
+  }
+  bool Next(Batch* batch) override {
+    if (done_) return false;
+    while (op_->Next(batch)) {
+      if (batch->num_rows == 0) continue;
+      rows_ += static_cast<int64_t>(batch->num_rows);
+      return true;
+    }
+    done_ = true;
+    return false;
+  }
+  std::string CommandTag() const override {
+    if (bound_->tag == "SELECT") return "SELECT " + std::to_string(rows_);
+    if (bound_->tag == "INSERT") return "INSERT 0 " + std::to_string(op_->rows_affected());
+    return bound_->tag + " " + std::to_string(op_->rows_affected());
+  }
+
+ private:
+  std::shared_ptr<BoundStatement> bound_;
+  std::unique_ptr<engine::ExecContext> context_;
+  std::unique_ptr<engine::Operator> op_;
+  int64_t rows_ = 0;
+  bool done_ = false;
+};
+
+// A finished utility statement with optional rows (SHOW, EXPLAIN).
+class ResultCursor : public Cursor {
+ public:
+  ResultCursor(std::string tag, std::vector<Batch> batches) : tag_(std::move(tag)), batches_(std::move(batches)) {}
+  bool Next(Batch* batch) override {
+    if (next_ >= batches_.size()) return false;
+    *batch = std::move(batches_[next_++]);
+    return batch->num_rows > 0;
+  }
+  std::string CommandTag() const override { return tag_; }
+
+ private:
+  std::string tag_;
+  std::vector<Batch> batches_;
+  size_t next_ = 0;
+};
+
+bool IsTransactionExit(const ast::Statement& statement) {
+  if (statement.kind != ast::StmtKind::kTransaction) return false;
+  const auto kind = static_cast<const ast::TransactionStatement&>(statement).transaction_kind;
+  return kind == ast::TransactionKind::kCommit || kind == ast::TransactionKind::kRollback ||
+         kind == ast::TransactionKind::kRollbackTo;
+}
+
+}  // namespace
+
+PreparedStatement::~PreparedStatement() = default;
+
+Session::Session(engine::Database& database, std::map<std::string, std::string> options)
+    : database_(database), state_(std::make_unique<SessionState>()) {
+  InitializeSettings(*state_, options, database.options().database_name);
+}
+
+Session::~Session() {
+  // An open transaction block is rolled back when the connection ends.
+  for (auto undo = state_->undo_log.rbegin(); undo != state_->undo_log.rend(); ++undo) (*undo)();
+}
+
+std::vector<std::string> Session::Split(std::string_view sql) {
+  std::vector<std::string> texts;
+  for (const auto& statement : ParseSql(sql)) {
+    const size_t length = statement->length == 0 ? sql.size() - statement->location : static_cast<size_t>(statement->length);
+    texts.emplace_back(sql.substr(statement->location, length));
+  }
+  return texts;
+}
+
+std::unique_ptr<PreparedStatement> Session::Prepare(std::string_view sql, const std::vector<uint32_t>& parameter_type_oids) {
+  auto prepared = std::unique_ptr<PreparedStatement>(new PreparedStatement());
+  prepared->sql_ = std::string(sql);
+  auto statements = ParseSql(sql);
+  if (statements.size() > 1) {
+    throw SqlError(SqlState::kSyntaxError, "cannot insert multiple commands into a prepared statement");
+  }
+  if (statements.empty()) {
+    prepared->empty_ = true;
+    return prepared;
+  }
+  for (uint32_t oid : parameter_type_oids) {
+    if (oid == 0) {
+      prepared->parameter_types_.push_back(LogicalType(TypeId::kUnknown));
+      continue;
+    }
+    auto type = TypeFromOid(oid);
+    if (!type) throw SqlError(SqlState::kUndefinedObject, "type with OID " + std::to_string(oid) + " does not exist");
+    prepared->parameter_types_.push_back(*type);
+  }
+  std::shared_ptr<ast::Statement> ast_statement(std::move(statements[0]));
+  prepared->bound_ = Bind(ast_statement, prepared->parameter_types_);
+  for (auto& type : prepared->parameter_types_) {
+    if (type.id == TypeId::kUnknown) type = LogicalType(TypeId::kText);
+  }
+  prepared->result_columns_ = prepared->bound_->columns;
+  return prepared;
+}
+
+std::shared_ptr<BoundStatement> Session::Bind(std::shared_ptr<ast::Statement> statement, std::vector<LogicalType>& parameter_types) {
+  auto bound = std::make_shared<BoundStatement>();
+  bound->statement = statement;
+  bound->catalog_version = database_.catalog().version();
+  Binder binder(database_, *state_, parameter_types);
+  BoundQuery query;
+  switch (statement->kind) {
+    case ast::StmtKind::kSelect:
+      query = binder.BindQuery(*static_cast<ast::SelectStatement&>(*statement).select, nullptr);
+      bound->tag = "SELECT";
+      break;
+    case ast::StmtKind::kInsert:
+      query = binder.BindInsert(static_cast<ast::InsertStatement&>(*statement));
+      bound->tag = "INSERT";
+      break;
+    case ast::StmtKind::kUpdate:
+      query = binder.BindUpdate(static_cast<ast::UpdateStatement&>(*statement));
+      bound->tag = "UPDATE";
+      break;
+    case ast::StmtKind::kDelete:
+      query = binder.BindDelete(static_cast<ast::DeleteStatement&>(*statement));
+      bound->tag = "DELETE";
+      break;
+    default:
+      bound->columns = UtilityResultColumns(*statement);
+      return bound;  // utility statements run at Execute
+  }
+  bound->plan = query.plan;
+  const bool returns_rows = bound->tag == "SELECT" || !query.plan->returning.empty();
+  if (returns_rows) {
+    for (size_t column = 0; column < query.names.size(); ++column) {
+      ResultColumn result;
+      result.name = query.names[column];
+      result.type = query.plan->output_types[column];
+      if (column < query.table_oids.size()) {
+        result.table_oid = query.table_oids[column];
+        result.column_number = query.attnums[column];
+      }
+      bound->columns.push_back(result);
+    }
+  }
+  return bound;
+}
+
+std::unique_ptr<Cursor> Session::Execute(PreparedStatement& statement, std::vector<Value> parameters) {
+  if (statement.empty_) return std::make_unique<ResultCursor>("", std::vector<Batch>());
+  std::shared_ptr<BoundStatement> bound = statement.bound_;
+  if (state_->transaction == TransactionState::kFailed && !IsTransactionExit(*bound->statement)) {
+    throw SqlError(SqlState::kInFailedSqlTransaction,
+                   "current transaction is aborted, commands ignored until end of transaction block");
+  }
+  if (!bound->plan && bound->tag.empty()) {
+    // Utility statement.
+    auto context = MakeContext(std::move(parameters));
+    UtilityResult result = RunUtility(*this, *bound->statement, *context);
+    return std::make_unique<ResultCursor>(result.tag, std::move(result.batches));
+  }
+  if (bound->catalog_version != database_.catalog().version()) {
+    std::vector<LogicalType> types = statement.parameter_types_;
+    bound = Bind(bound->statement, types);
+    statement.bound_ = bound;
+  }
+  // Parameters arrive typed as the statement declared them; convert where needed.
+  auto context = MakeContext({});
+  for (size_t index = 0; index < parameters.size(); ++index) {
+    const LogicalType& want = index < statement.parameter_types_.size() ? statement.parameter_types_[index] : LogicalType(TypeId::kText);
+    Value& value = parameters[index];
+    if (!value.is_null() && !(value.type() == want)) value = engine::CastValue(value, want, *context, true);
+    if (value.is_null()) value = Value::Null(want);
+  }
+  context->parameters = std::move(parameters);
+  return std::make_unique<QueryCursor>(bound, std::move(context));
+}
+
+std::unique_ptr<engine::ExecContext> Session::MakeContext(std::vector<Value> parameters) {
+  auto context = std::make_unique<engine::ExecContext>();
+  context->database = &database_;
+  context->time_zone = state_->time_zone;
+  context->user = state_->user;
+  context->database_name = state_->database;
+  context->search_path_first = state_->search_path.empty() ? "public" : state_->search_path[0];
+  context->parameters = std::move(parameters);
+  context->statement_timestamp = NowMicros();
+  context->cancel_flag = &cancel_requested_;
+  context->undo_log = &state_->undo_log;
+  return context;
+}
+
+Value Session::ParseParameterText(const LogicalType& type, std::string_view text) const {
+  engine::ExecContext context;
+  context.time_zone = state_->time_zone;
+  return engine::CastValue(Value::Text(std::string(text), LogicalType(TypeId::kUnknown)), type, context, true);
+}
+
+std::string Session::FormatText(const Vector& column, idx_t row) const {
+  if (column.type().id == TypeId::kTimestampTz) {
+    return datetime::FormatTimestampTz(column.Data<int64_t>()[row], state_->time_zone);
+  }
+  return column.GetValue(row).ToString();
+}
+
+void Session::HandleError() {
+  if (state_->transaction == TransactionState::kIdle) {
+    for (auto undo = state_->undo_log.rbegin(); undo != state_->undo_log.rend(); ++undo) (*undo)();
+    state_->undo_log.clear();
+  } else {
+    state_->transaction = TransactionState::kFailed;
+  }
+}
+
+void Session::Sync() {
+  if (state_->transaction == TransactionState::kIdle) state_->undo_log.clear();
+}
+
+char Session::TransactionStatus() const {
+  switch (state_->transaction) {
+    case TransactionState::kIdle: return 'I';
+    case TransactionState::kInBlock: return 'T';
+    case TransactionState::kFailed: return 'E';
+  }
+  return 'I';
+}
+
+std::vector<std::pair<std::string, std::string>> Session::ReportedParameters() const {
+  std::vector<std::pair<std::string, std::string>> reported;
+  for (const char* name : kReportedSettings) {
+    auto found = state_->settings.find(name);
+    if (found != state_->settings.end()) reported.emplace_back(DisplayName(name), found->second);
+  }
+  return reported;
+}
+
+std::vector<std::pair<std::string, std::string>> Session::TakeChangedParameters() {
+  auto changed = std::move(state_->changed_parameters);
+  state_->changed_parameters.clear();
+  return changed;
+}
+
+std::vector<ErrorInfo> Session::TakeNotices() {
+  auto notices = std::move(state_->notices);
+  state_->notices.clear();
+  return notices;
+}
+
+}  // namespace tessera::planner

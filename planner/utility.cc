@@ -1,0 +1,477 @@
+// SPDX-License-Identifier: Apache-2.0
+// DDL, transaction control, SET/SHOW and EXPLAIN.
+#include "planner/utility.h"
+
+#include <algorithm>
+
+#include "engine/catalog.h"
+#include "engine/database.h"
+#include "engine/operator.h"
+#include "planner/binder.h"
+
+namespace tessera::planner {
+
+const char* const kReportedSettings[11] = {
+    "server_version", "server_encoding", "client_encoding", "datestyle", "integer_datetimes",
+    "standard_conforming_strings", "timezone", "application_name", "is_superuser", "session_authorization",
+    "intervalstyle"};
+
+namespace {
+
+const std::map<std::string, std::string>& DisplayNames() {
+  static const std::map<std::string, std::string> names = {
+      {"datestyle", "DateStyle"}, {"timezone", "TimeZone"}, {"intervalstyle", "IntervalStyle"}};
+  return names;
+}
+
+Batch TextRows(const std::vector<std::string>& rows) {
+  Batch batch({LogicalType(TypeId::kText)});
+  for (const auto& row : rows) batch.columns[0].AppendValue(Value::Text(row));
+  batch.num_rows = rows.size();
+  return batch;
+}
+
+std::string SettingName(const std::string& name) {
+  if (name == "time zone" || name == "time_zone") return "timezone";
+  return name;
+}
+
+std::string ObjectName(const std::vector<std::string>& names) { return names.back(); }
+
+std::string SchemaOf(Session& session, const std::vector<std::string>& names) {
+  if (names.size() >= 2) return names[names.size() - 2];
+  return session.state().search_path.empty() ? "public" : session.state().search_path[0];
+}
+
+void CreateTable(Session& session, const ast::CreateTableStatement& create, engine::ExecContext& context) {
+  auto& catalog = session.database().catalog();
+  const std::string schema = SchemaOf(session, create.table);
+  const std::string name = ObjectName(create.table);
+  if (catalog.FindRelation(schema, name, {})) {
+    if (create.if_not_exists) {
+      session.state().notices.push_back(ErrorInfo{SqlState::kSuccessfulCompletion, "relation \"" + name + "\" already exists, skipping"});
+      return;
+    }
+    throw SqlError(SqlState::kDuplicateTable, "relation \"" + name + "\" already exists");
+  }
+  std::vector<LogicalType> parameter_types;
+  Binder binder(session.database(), session.state(), parameter_types);
+  auto relation = std::make_shared<engine::RelationInfo>();
+  relation->oid = catalog.AllocateOid();
+  relation->schema = schema;
+  relation->name = name;
+  std::vector<std::vector<std::string>> unique_sets;
+  std::vector<std::string> primary_key;
+  for (const auto& column : create.columns) {
+    if (relation->FindColumn(column.name) >= 0) {
+      throw SqlError(SqlState::kDuplicateColumn, "column \"" + column.name + "\" specified more than once");
+    }
+    if (column.check) throw SqlError(SqlState::kFeatureNotSupported, "CHECK constraints are not supported yet");
+    engine::ColumnInfo info;
+    info.name = column.name;
+    info.type = binder.ResolveType(column.type);
+    info.not_null = column.not_null || column.primary_key;
+    if (column.default_value) {
+      // Validate the default now; keep its text for binding at insert time.
+      throw SqlError(SqlState::kFeatureNotSupported, "column DEFAULT expressions are not supported yet");
+    }
+    if (column.is_serial) {
+      auto sequence = std::make_shared<engine::RelationInfo>();
+      sequence->oid = catalog.AllocateOid();
+      sequence->kind = engine::RelationKind::kSequence;
+      sequence->schema = schema;
+      sequence->name = name + "_" + column.name + "_seq";
+      sequence->sequence = std::make_shared<engine::SequenceState>();
+      catalog.PutRelation(sequence, false);
+      info.default_sql = "nextval('" + sequence->name + "')";
+      info.sequence_name = sequence->name;
+      info.not_null = true;
+    }
+    if (column.primary_key) primary_key = {column.name};
+    if (column.unique) unique_sets.push_back({column.name});
+    relation->columns.push_back(info);
+  }
+  for (const auto& constraint : create.constraints) {
+    switch (constraint.kind) {
+      case ast::ConstraintKind::kPrimaryKey:
+        if (!primary_key.empty()) throw SqlError(SqlState::kInvalidTableDefinition, "multiple primary keys for table \"" + name + "\" are not allowed");
+        primary_key = constraint.columns;
+        break;
+      case ast::ConstraintKind::kUnique:
+        unique_sets.push_back(constraint.columns);
+        break;
+      case ast::ConstraintKind::kNotNull:
+        break;
+      default:
+        throw SqlError(SqlState::kFeatureNotSupported, "CHECK and FOREIGN KEY constraints are not supported yet");
+    }
+  }
+  for (const auto& option : create.options) {
+    if (option.name == "shard_key") {
+      relation->shard_column = relation->FindColumn(option.value);
+      if (relation->shard_column < 0) throw SqlError(SqlState::kUndefinedColumn, "shard key column \"" + option.value + "\" does not exist");
+    } else {
+      throw SqlError(SqlState::kInvalidParameterValue, "unrecognized parameter \"" + option.name + "\"");
+    }
+    relation->options.emplace_back(option.name, option.value);
+  }
+  auto add_index = [&](const std::vector<std::string>& columns, bool primary, std::string index_name) {
+    engine::IndexInfo index;
+    index.oid = catalog.AllocateOid();
+    index.name = std::move(index_name);
+    index.unique = true;
+    index.primary = primary;
+    for (const auto& column_name : columns) {
+      const int column = relation->FindColumn(column_name);
+      if (column < 0) throw SqlError(SqlState::kUndefinedColumn, "column \"" + column_name + "\" named in key does not exist");
+      if (primary) relation->columns[column].not_null = true;
+      index.columns.push_back(column);
+      index.descending.push_back(false);
+    }
+    index.index = std::make_shared<engine::Index>();
+    relation->indexes.push_back(index);
+  };
+  if (!primary_key.empty()) add_index(primary_key, true, name + "_pkey");
+  for (const auto& columns : unique_sets) {
+    std::string index_name = name;
+    for (const auto& column : columns) index_name += "_" + column;
+    add_index(columns, false, index_name + "_key");
+  }
+  std::vector<LogicalType> types;
+  for (const auto& column : relation->columns) types.push_back(column.type);
+  relation->data = std::make_shared<storage::TableData>(types, catalog.default_partitions(), relation->shard_column);
+  catalog.PutRelation(relation, false);
+  (void)context;
+}
+
+void CreateView(Session& session, const ast::CreateViewStatement& create) {
+  auto& catalog = session.database().catalog();
+  std::vector<LogicalType> parameter_types;
+  Binder binder(session.database(), session.state(), parameter_types);
+  BoundQuery query = binder.BindQuery(*create.query, nullptr);
+  const std::string schema = SchemaOf(session, create.view);
+  auto existing = catalog.FindRelation(schema, ObjectName(create.view), {});
+  auto view = std::make_shared<engine::RelationInfo>();
+  if (existing) {
+    if (!create.or_replace || existing->kind != engine::RelationKind::kView) {
+      throw SqlError(SqlState::kDuplicateTable, "relation \"" + ObjectName(create.view) + "\" already exists");
+    }
+    view->oid = existing->oid;
+  } else {
+    view->oid = catalog.AllocateOid();
+  }
+  view->kind = engine::RelationKind::kView;
+  view->schema = schema;
+  view->name = ObjectName(create.view);
+  view->view_sql = create.query_text;
+  for (size_t column = 0; column < query.names.size(); ++column) {
+    engine::ColumnInfo info;
+    info.name = column < create.column_names.size() ? create.column_names[column] : query.names[column];
+    info.type = query.plan->output_types[column];
+    view->columns.push_back(info);
+  }
+  catalog.PutRelation(view, existing != nullptr);
+}
+
+void CreateIndex(Session& session, const ast::CreateIndexStatement& create) {
+  auto& catalog = session.database().catalog();
+  std::vector<LogicalType> parameter_types;
+  Binder binder(session.database(), session.state(), parameter_types);
+  auto relation = binder.ResolveRelation(create.table);
+  if (relation->kind != engine::RelationKind::kTable) {
+    throw SqlError(SqlState::kWrongObjectType, "\"" + relation->name + "\" is not a table");
+  }
+  if (create.where) throw SqlError(SqlState::kFeatureNotSupported, "partial indexes are not supported yet");
+  std::string index_name = create.index_name;
+  if (index_name.empty()) {
+    index_name = relation->name;
+    for (const auto& column : create.columns) index_name += "_" + column.column;
+    index_name += "_idx";
+  }
+  if (catalog.FindIndexOwner(relation->schema, index_name, {}) || catalog.FindRelation(relation->schema, index_name, {})) {
+    if (create.if_not_exists) return;
+    throw SqlError(SqlState::kDuplicateTable, "relation \"" + index_name + "\" already exists");
+  }
+  engine::IndexInfo index;
+  index.oid = catalog.AllocateOid();
+  index.name = index_name;
+  index.unique = create.unique;
+  for (const auto& column : create.columns) {
+    if (column.expr) throw SqlError(SqlState::kFeatureNotSupported, "expression indexes are not supported yet");
+    const int position = relation->FindColumn(column.column);
+    if (position < 0) throw SqlError(SqlState::kUndefinedColumn, "column \"" + column.column + "\" does not exist");
+    index.columns.push_back(position);
+    index.descending.push_back(column.direction == ast::SortDirection::kDesc);
+  }
+  index.index = std::make_shared<engine::Index>();
+  // Fill from the existing rows, checking uniqueness.
+  auto& data = *relation->data;
+  for (int partition = 0; partition < data.num_partitions(); ++partition) {
+    storage::ScanPosition position;
+    Batch batch;
+    std::vector<storage::RowId> ids;
+    while (data.Scan(partition, position, index.columns, &batch, &ids)) {
+      for (idx_t row = 0; row < batch.num_rows; ++row) {
+        std::vector<Value> key;
+        bool has_null = false;
+        for (const auto& column : batch.columns) {
+          key.push_back(column.GetValue(row));
+          has_null = has_null || key.back().is_null();
+        }
+        if (index.unique && !has_null && !index.index->Lookup(key).empty()) {
+          throw SqlError(SqlState::kUniqueViolation, "could not create unique index \"" + index_name + "\"");
+        }
+        index.index->Insert(key, ids[row]);
+      }
+    }
+  }
+  auto updated = std::make_shared<engine::RelationInfo>(*relation);
+  updated->indexes.push_back(index);
+  catalog.PutRelation(updated, true);
+}
+
+void Drop(Session& session, const ast::DropStatement& drop) {
+  auto& catalog = session.database().catalog();
+  for (const auto& names : drop.objects) {
+    if (drop.object_kind == ast::ObjectKind::kSchema) {
+      catalog.DropSchema(names.back(), drop.if_exists, drop.cascade);
+      continue;
+    }
+    const std::string schema = names.size() >= 2 ? names[names.size() - 2] : "";
+    const auto path = session.state().LookupPath();
+    if (drop.object_kind == ast::ObjectKind::kIndex) {
+      auto owner = catalog.FindIndexOwner(schema, names.back(), path);
+      if (!owner) {
+        if (drop.if_exists) {
+          session.state().notices.push_back(ErrorInfo{SqlState::kSuccessfulCompletion, "index \"" + names.back() + "\" does not exist, skipping"});
+          continue;
+        }
+        throw SqlError(SqlState::kUndefinedObject, "index \"" + names.back() + "\" does not exist");
+      }
+      auto updated = std::make_shared<engine::RelationInfo>(*owner);
+      updated->indexes.erase(std::remove_if(updated->indexes.begin(), updated->indexes.end(),
+                                            [&](const engine::IndexInfo& index) { return index.name == names.back(); }),
+                             updated->indexes.end());
+      catalog.PutRelation(updated, true);
+      continue;
+    }
+    auto relation = catalog.FindRelation(schema, names.back(), path);
+    const engine::RelationKind want = drop.object_kind == ast::ObjectKind::kView ? engine::RelationKind::kView
+                                      : drop.object_kind == ast::ObjectKind::kSequence ? engine::RelationKind::kSequence
+                                                                                       : engine::RelationKind::kTable;
+    const char* kind_name = want == engine::RelationKind::kView ? "view" : (want == engine::RelationKind::kSequence ? "sequence" : "table");
+    if (!relation) {
+      if (drop.if_exists) {
+        session.state().notices.push_back(ErrorInfo{SqlState::kSuccessfulCompletion, std::string(kind_name) + " \"" + names.back() + "\" does not exist, skipping"});
+        continue;
+      }
+      throw SqlError(SqlState::kUndefinedTable, std::string(kind_name) + " \"" + names.back() + "\" does not exist");
+    }
+    if (relation->kind != want) {
+      throw SqlError(SqlState::kWrongObjectType, "\"" + names.back() + "\" is not a " + kind_name)
+          .WithHint(std::string("Use DROP ") + (relation->kind == engine::RelationKind::kView ? "VIEW" : "TABLE") + " to remove a " +
+                    (relation->kind == engine::RelationKind::kView ? "view" : "table") + ".");
+    }
+    catalog.DropRelation(relation->oid);
+    for (const auto& column : relation->columns) {
+      if (column.sequence_name.empty()) continue;
+      if (auto sequence = catalog.FindRelation(relation->schema, column.sequence_name, {})) catalog.DropRelation(sequence->oid);
+    }
+  }
+}
+
+std::string Transaction(Session& session, const ast::TransactionStatement& statement) {
+  auto& state = session.state();
+  auto run_undo = [&] {
+    for (auto undo = state.undo_log.rbegin(); undo != state.undo_log.rend(); ++undo) (*undo)();
+    state.undo_log.clear();
+  };
+  switch (statement.transaction_kind) {
+    case ast::TransactionKind::kBegin:
+    case ast::TransactionKind::kStart:
+      if (state.transaction != TransactionState::kIdle) {
+        state.notices.push_back(ErrorInfo{SqlState::kActiveSqlTransaction, "there is already a transaction in progress"});
+      }
+      if (state.transaction == TransactionState::kIdle) state.transaction = TransactionState::kInBlock;
+      return statement.transaction_kind == ast::TransactionKind::kBegin ? "BEGIN" : "START TRANSACTION";
+    case ast::TransactionKind::kCommit: {
+      const bool failed = state.transaction == TransactionState::kFailed;
+      if (state.transaction == TransactionState::kIdle) {
+        state.notices.push_back(ErrorInfo{SqlState::kNoActiveSqlTransaction, "there is no transaction in progress"});
+      }
+      if (failed) run_undo();
+      state.undo_log.clear();
+      state.transaction = TransactionState::kIdle;
+      return failed ? "ROLLBACK" : "COMMIT";
+    }
+    case ast::TransactionKind::kRollback:
+      if (state.transaction == TransactionState::kIdle) {
+        state.notices.push_back(ErrorInfo{SqlState::kNoActiveSqlTransaction, "there is no transaction in progress"});
+      }
+      run_undo();
+      state.transaction = TransactionState::kIdle;
+      return "ROLLBACK";
+    default:
+      throw SqlError(SqlState::kFeatureNotSupported, "savepoints and prepared transactions are not supported yet");
+  }
+}
+
+std::string SetVariable(Session& session, const ast::SetStatement& set) {
+  auto& state = session.state();
+  const std::string name = SettingName(set.name);
+  if (set.action == ast::SetStatement::Action::kResetAll) return "RESET";
+  const bool known = state.settings.count(name) != 0 || name.find('.') != std::string::npos;
+  if (!known) throw SqlError(SqlState::kUndefinedObject, "unrecognized configuration parameter \"" + set.name + "\"");
+  std::string value;
+  for (size_t index = 0; index < set.values.size(); ++index) value += (index > 0 ? ", " : "") + set.values[index];
+  if (set.action == ast::SetStatement::Action::kReset || set.action == ast::SetStatement::Action::kSetDefault) {
+    std::map<std::string, std::string> defaults;
+    SessionState fresh;
+    InitializeSettings(fresh, {}, state.database);
+    value = fresh.settings[name];
+  }
+  if (name == "timezone") {
+    state.time_zone = datetime::ParseTimeZone(value);
+    value = state.time_zone.name;
+  } else if (name == "search_path") {
+    state.search_path.clear();
+    for (const auto& schema : set.values) {
+      if (schema != "$user" && schema != "\"$user\"") state.search_path.push_back(schema);
+    }
+  }
+  state.settings[name] = value;
+  for (const char* reported : kReportedSettings) {
+    if (name == reported) state.changed_parameters.emplace_back(DisplayName(name), value);
+  }
+  return set.action == ast::SetStatement::Action::kReset ? "RESET" : "SET";
+}
+
+}  // namespace
+
+std::string DisplayName(const std::string& name) {
+  auto found = DisplayNames().find(name);
+  return found == DisplayNames().end() ? name : found->second;
+}
+
+void InitializeSettings(SessionState& state, const std::map<std::string, std::string>& options, const std::string& database) {
+  auto option = [&](const char* key, const char* fallback) {
+    auto found = options.find(key);
+    return found == options.end() ? std::string(fallback) : found->second;
+  };
+  state.user = option("user", "tessera");
+  state.database = option("database", database.c_str());
+  state.settings = {
+      {"server_version", "15.18 (Tessera 0.1.0)"},
+      {"server_version_num", "150018"},
+      {"server_encoding", "UTF8"},
+      {"client_encoding", "UTF8"},
+      {"datestyle", "ISO, MDY"},
+      {"intervalstyle", "postgres"},
+      {"integer_datetimes", "on"},
+      {"standard_conforming_strings", "on"},
+      {"timezone", "UTC"},
+      {"application_name", option("application_name", "")},
+      {"is_superuser", "on"},
+      {"session_authorization", state.user},
+      {"search_path", "\"$user\", public"},
+      {"extra_float_digits", "1"},
+      {"transaction_isolation", "read committed"},
+      {"default_transaction_isolation", "read committed"},
+      {"statement_timeout", "0"},
+      {"lock_timeout", "0"},
+      {"client_min_messages", "notice"},
+      {"max_identifier_length", "63"},
+      {"lc_collate", "C"},
+      {"lc_ctype", "C"},
+      {"bytea_output", "hex"},
+      {"max_parallel_workers_per_gather", "2"},
+      {"work_mem", "4MB"},
+      {"enable_seqscan", "on"},
+  };
+}
+
+std::vector<ResultColumn> UtilityResultColumns(const ast::Statement& statement) {
+  if (statement.kind == ast::StmtKind::kShow) {
+    const auto& show = static_cast<const ast::ShowStatement&>(statement);
+    return {ResultColumn{show.name == "all" ? "name" : SettingName(show.name), LogicalType(TypeId::kText)}};
+  }
+  if (statement.kind == ast::StmtKind::kExplain) return {ResultColumn{"QUERY PLAN", LogicalType(TypeId::kText)}};
+  return {};
+}
+
+UtilityResult RunUtility(Session& session, const ast::Statement& statement, engine::ExecContext& context) {
+  auto& state = session.state();
+  switch (statement.kind) {
+    case ast::StmtKind::kCreateTable:
+      CreateTable(session, static_cast<const ast::CreateTableStatement&>(statement), context);
+      return {"CREATE TABLE", {}};
+    case ast::StmtKind::kCreateView:
+      CreateView(session, static_cast<const ast::CreateViewStatement&>(statement));
+      return {"CREATE VIEW", {}};
+    case ast::StmtKind::kCreateSchema: {
+      const auto& create = static_cast<const ast::CreateSchemaStatement&>(statement);
+      session.database().catalog().CreateSchema(create.schema, create.if_not_exists);
+      return {"CREATE SCHEMA", {}};
+    }
+    case ast::StmtKind::kCreateIndex:
+      CreateIndex(session, static_cast<const ast::CreateIndexStatement&>(statement));
+      return {"CREATE INDEX", {}};
+    case ast::StmtKind::kDrop: {
+      const auto& drop = static_cast<const ast::DropStatement&>(statement);
+      Drop(session, drop);
+      switch (drop.object_kind) {
+        case ast::ObjectKind::kView: return {"DROP VIEW", {}};
+        case ast::ObjectKind::kIndex: return {"DROP INDEX", {}};
+        case ast::ObjectKind::kSchema: return {"DROP SCHEMA", {}};
+        case ast::ObjectKind::kSequence: return {"DROP SEQUENCE", {}};
+        default: return {"DROP TABLE", {}};
+      }
+    }
+    case ast::StmtKind::kTransaction:
+      return {Transaction(session, static_cast<const ast::TransactionStatement&>(statement)), {}};
+    case ast::StmtKind::kSet:
+      return {SetVariable(session, static_cast<const ast::SetStatement&>(statement)), {}};
+    case ast::StmtKind::kShow: {
+      const auto& show = static_cast<const ast::ShowStatement&>(statement);
+      const std::string name = SettingName(show.name);
+      auto found = state.settings.find(name);
+      if (found == state.settings.end()) {
+        throw SqlError(SqlState::kUndefinedObject, "unrecognized configuration parameter \"" + show.name + "\"");
+      }
+      return {"SHOW", {TextRows({found->second})}};
+    }
+    case ast::StmtKind::kExplain: {
+      const auto& explain = static_cast<const ast::ExplainStatement&>(statement);
+      if (explain.analyze) throw SqlError(SqlState::kFeatureNotSupported, "EXPLAIN ANALYZE is not supported yet");
+      std::vector<LogicalType> parameter_types;
+      // The plan is printed and dropped within this call, so the statement need not be owned here.
+      std::shared_ptr<ast::Statement> inner(explain.statement.get(), [](ast::Statement*) {});
+      auto bound = session.Bind(inner, parameter_types);
+      if (!bound->plan) throw SqlError(SqlState::kFeatureNotSupported, "EXPLAIN of this statement is not supported");
+      std::vector<std::string> lines;
+      std::string text = bound->plan->Explain();
+      size_t start = 0;
+      while (start < text.size()) {
+        const size_t end = text.find('\n', start);
+        lines.push_back(text.substr(start, end - start));
+        if (end == std::string::npos) break;
+        start = end + 1;
+      }
+      return {"EXPLAIN", {TextRows(lines)}};
+    }
+    case ast::StmtKind::kAnalyze:
+      return {"ANALYZE", {}};
+    case ast::StmtKind::kVacuum:
+      return {"VACUUM", {}};
+    case ast::StmtKind::kDiscard:
+      return {"DISCARD ALL", {}};
+    case ast::StmtKind::kUnsupported:
+      throw SqlError(SqlState::kFeatureNotSupported,
+                     static_cast<const ast::UnsupportedStatement&>(statement).unsupported_name + " is not supported");
+    default:
+      break;
+  }
+  throw SqlError(SqlState::kFeatureNotSupported, "this statement is not supported yet");
+}
+
+}  // namespace tessera::planner

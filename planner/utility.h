@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: Apache-2.0
+// Utility statements (DDL, transactions, SET/SHOW, EXPLAIN) and session settings (private to planner/).
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/exec_context.h"
+#include "engine/plan.h"
+#include "planner/ast.h"
+#include "planner/session.h"
+#include "planner/session_state.h"
+
+namespace tessera::planner {
+
+struct BoundStatement {
+  std::shared_ptr<ast::Statement> statement;
+  std::string tag;        // SELECT / INSERT / UPDATE / DELETE; empty for utility statements
+  engine::PlanPtr plan;   // queries and DML
+  std::vector<ResultColumn> columns;
+  uint64_t catalog_version = 0;
+};
+
+struct UtilityResult {
+  std::string tag;
+  std::vector<Batch> batches;
+};
+
+// Settings reported with ParameterStatus (lower-case names).
+extern const char* const kReportedSettings[11];
+// The spelling PostgreSQL reports a setting under ("datestyle" -> "DateStyle").
+std::string DisplayName(const std::string& name);
+void InitializeSettings(SessionState& state, const std::map<std::string, std::string>& options, const std::string& database);
+
+std::vector<ResultColumn> UtilityResultColumns(const ast::Statement& statement);
+UtilityResult RunUtility(Session& session, const ast::Statement& statement, engine::ExecContext& context);
+
+}  // namespace tessera::planner

@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: Apache-2.0
+// Connection: the PostgreSQL v3 protocol state machine for one client (startup, simple query, extended
+// query, errors and Sync), driving one planner::Session. Frames in, backend bytes out; no sockets.
+//
+// Design. The server cuts the byte stream into frames (FrameReader) and hands them to HandleFrame() in
+// arrival order, from one thread at a time (a statement-pool thread; the thread may change between calls).
+// Output accumulates in a buffer and goes to the MessageSink at ReadyForQuery, Flush, when the buffer
+// passes 64 KiB, and when the server calls Flush() after a burst of frames. Tests drive the same object
+// with a string-backed sink and assert exact bytes.
+//
+// States: startup (SSLRequest/GSSENCRequest answered 'N'; StartupMessage creates the Session and sends
+// AuthenticationOk, ParameterStatus*, BackendKeyData, ReadyForQuery) → ready. In ready, an error in an
+// extended-query message sends ErrorResponse and ignores everything but Sync and Terminate until Sync,
+// as PostgreSQL does. A malformed message or a startup failure sends a FATAL ErrorResponse and asks the
+// caller to close.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/error.h"
+#include "base/vector.h"
+#include "protocol/backend_messages.h"
+#include "protocol/cancel_registry.h"
+#include "protocol/frontend_messages.h"
+
+namespace tessera::engine {
+class Database;
+}
+namespace tessera::planner {
+class Cursor;
+class PreparedStatement;
+class Session;
+struct ResultColumn;
+}  // namespace tessera::planner
+
+namespace tessera::protocol {
+
+// Where a Connection's output goes.
+class MessageSink {
+ public:
+  virtual ~MessageSink() = default;
+  // Takes whole backend messages, in order. May block for flow control. Returns false when the client
+  // is gone; the connection then stops producing output and asks to be closed.
+  virtual bool Send(std::string bytes) = 0;
+};
+
+class Connection {
+ public:
+  // `database`, `cancel_registry` and `sink` must outlive the Connection.
+  Connection(engine::Database& database, CancelRegistry& cancel_registry, MessageSink& sink);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  // Handles one frame. Returns false when the connection must be closed (Terminate, a FATAL error, a
+  // CancelRequest, or the sink reported the client gone); pending output has then been flushed.
+  // Never throws for anything the client sends.
+  bool HandleFrame(const Frame& frame);
+  // Reports a framing error found by FrameReader: sends it as FATAL. The connection must then close.
+  void HandleFramingError(const SqlError& error);
+  // Sends FATAL 57P01 "terminating connection due to administrator command" (server shutdown).
+  void SendAdminShutdown();
+  // Hands buffered output to the sink.
+  void Flush();
+
+  // Asks the running statement, if any, to stop with 57014. Any thread.
+  void RequestCancel();
+
+  // The message of the FATAL error that ended the connection, empty otherwise (for the server's log).
+  const std::string& fatal_error() const { return fatal_error_; }
+  // Set once the StartupMessage has been accepted.
+  const std::optional<BackendKey>& backend_key() const { return backend_key_; }
+
+ private:
+  struct Portal;
+  // Rows of a running statement: its cursor plus the batch being sent and the next row in it.
+  struct RowSource {
+    std::unique_ptr<planner::Cursor> cursor;
+    Batch batch;
+    idx_t next_row = 0;
+  };
+
+  // connection.cc: dispatch, startup, simple query, Sync, errors and output.
+  bool HandleStartupPacket(const FrontendMessage& message);
+  bool StartSession(const StartupMessage& startup);
+  bool HandleMessage(FrontendMessage& message);
+  void HandleQuery(const QueryMessage& query);
+  void RunSimpleStatement(const std::string& sql);
+  void HandleSync();
+  // Runs `body`; on any exception sends ErrorResponse, tells the session, and returns false.
+  template <typename Body>
+  bool RunGuarded(Body&& body);
+  void WriteError(const ErrorInfo& info, const char* severity);
+  void WriteFatal(const ErrorInfo& info);
+  void WriteNotices();
+  void WriteReadyForQuery();
+  void Write(const BackendMessage& message) { EncodeBackendMessage(message, &output_); }
+
+  // extended_query.cc: Parse, Bind, Describe, Execute, Close.
+  void HandleParse(const ParseMessage& parse);
+  void HandleBind(BindMessage& bind);
+  void HandleDescribe(const DescribeMessage& describe);
+  void HandleExecute(const ExecuteMessage& execute);
+  void HandleClose(const CloseMessage& close);
+  const std::shared_ptr<planner::PreparedStatement>& FindStatement(const std::string& name) const;
+  Portal& FindPortal(const std::string& name);
+  std::vector<Value> DecodeParameters(const planner::PreparedStatement& statement, BindMessage& bind);
+
+  // result_writer.cc: RowDescription and DataRows.
+  void WriteRowDescription(const std::vector<planner::ResultColumn>& columns, const std::vector<int16_t>& formats);
+  // Sends rows until the cursor ends (returns true) or `max_rows` (> 0) rows were sent (returns false).
+  bool SendRows(RowSource& source, const std::vector<int16_t>& formats, int64_t max_rows, int64_t* rows_sent);
+  void WriteDataRows(const Batch& batch, idx_t begin, idx_t end, const std::vector<int16_t>& formats);
+
+  engine::Database& database_;
+  CancelRegistry& cancel_registry_;
+  MessageSink& sink_;
+
+  std::string output_;
+  bool client_gone_ = false;
+  std::string fatal_error_;
+  bool ssl_answered_ = false;
+  bool gss_answered_ = false;
+  bool skip_until_sync_ = false;
+  std::optional<BackendKey> backend_key_;
+
+  std::mutex session_mutex_;  // guards the session_ pointer (not the session) for RequestCancel()
+  std::unique_ptr<planner::Session> session_;
+  // Destroyed before session_: statements and portals refer to it.
+  std::map<std::string, std::shared_ptr<planner::PreparedStatement>> statements_;  // "" = unnamed
+  std::map<std::string, std::unique_ptr<Portal>> portals_;                        // "" = unnamed
+};
+
+}  // namespace tessera::protocol

@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: Apache-2.0
+// The tessera server executable: parses flags, opens the Database and serves PostgreSQL clients.
+#include <charconv>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <fmt/format.h>
+
+#include "engine/database.h"
+#include "protocol/server.h"
+
+namespace {
+
+constexpr std::string_view kVersion = "0.1.0";
+
+constexpr std::string_view kUsage = R"(Usage: tessera [OPTIONS]
+
+Tessera: a PostgreSQL-wire-compatible, scale-out SQL database.
+
+Options:
+  --port N            TCP port to listen on (default 5433, so that it can run beside PostgreSQL's 5432)
+  --host ADDR         address to listen on (default 127.0.0.1; 0.0.0.0 for all IPv4 interfaces)
+  --data-dir DIR      directory for catalog, WAL and segments (default ./tessera-data)
+  --partitions N      partitions per table (default 0: two per core)
+  --threads N         executor worker threads (default 0: one per core)
+  --max-connections N clients served at once (default 1000)
+  --help              print this help and exit
+  --version           print the version and exit
+
+Connect with: psql -h 127.0.0.1 -p 5433 -U <any user> -d tessera
+)";
+
+struct Flags {
+  tessera::engine::DatabaseOptions database;
+  tessera::protocol::ServerOptions server;
+};
+
+std::optional<int> ParseNumber(std::string_view text, int minimum, int maximum) {
+  int value = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size() || value < minimum || value > maximum) {
+    return std::nullopt;
+  }
+  return value;
+}
+
+// Parses argv into `flags`. Returns an exit code when the program should stop (help, version, errors).
+std::optional<int> ParseFlags(int argc, char** argv, Flags* flags) {
+  flags->database.data_dir = "./tessera-data";
+  flags->server.handle_signals = true;
+  for (int index = 1; index < argc; ++index) {
+    std::string_view flag = argv[index];
+    std::string_view value;
+    if (size_t equals = flag.find('='); flag.rfind("--", 0) == 0 && equals != std::string_view::npos) {
+      value = flag.substr(equals + 1);
+      flag = flag.substr(0, equals);
+    } else if (flag != "--help" && flag != "--version" && index + 1 < argc) {
+      value = argv[++index];
+    }
+    auto number = [&](int minimum, int maximum) -> std::optional<int> {
+      std::optional<int> parsed = ParseNumber(value, minimum, maximum);
+      if (!parsed) fmt::print(stderr, "tessera: invalid value \"{}\" for {}\n", value, flag);
+      return parsed;
+    };
+    std::optional<int> parsed;
+    if (flag == "--help" || flag == "-h") {
+      fmt::print("{}", kUsage);
+      return 0;
+    } else if (flag == "--version") {
+      fmt::print("tessera {} (PostgreSQL 15 wire protocol)\n", kVersion);
+      return 0;
+    } else if (flag == "--port") {
+      if (!(parsed = number(0, 65535))) return 2;
+      flags->server.port = *parsed;
+    } else if (flag == "--host") {
+      flags->server.host = std::string(value);
+    } else if (flag == "--data-dir") {
+      flags->database.data_dir = std::string(value);
+    } else if (flag == "--partitions") {
+      if (!(parsed = number(0, 4096))) return 2;
+      flags->database.partitions_per_table = *parsed;
+    } else if (flag == "--threads") {
+      if (!(parsed = number(0, 4096))) return 2;
+      flags->database.worker_threads = *parsed;
+    } else if (flag == "--max-connections") {
+      if (!(parsed = number(1, 100000))) return 2;
+      flags->server.max_connections = *parsed;
+    } else {
+      fmt::print(stderr, "tessera: unknown option \"{}\"\n{}", argv[index], kUsage);
+      return 2;
+    }
+  }
+  if (flags->server.host.empty() || flags->database.data_dir.empty()) {
+    fmt::print(stderr, "tessera: --host and --data-dir need a value\n");
+    return 2;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Flags flags;
+  if (std::optional<int> exit_code = ParseFlags(argc, argv, &flags)) return *exit_code;
+  std::signal(SIGPIPE, SIG_IGN);
+  try {
+    tessera::engine::Database database(flags.database);
+    tessera::protocol::Server server(database, flags.server);
+    uint16_t port = server.Listen();
+    fmt::print("tessera listening on {}:{}\n", flags.server.host, port);
+    std::fflush(stdout);
+    server.Run();
+  } catch (const std::exception& error) {
+    fmt::print(stderr, "tessera: {}\n", error.what());
+    return 1;
+  }
+  return 0;
+}

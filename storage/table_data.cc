@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: Apache-2.0
+// In-memory partitioned row groups.
+#include "storage/table_data.h"
+
+#include <mutex>
+
+#include "base/check.h"
+#include "storage/hash.h"
+
+namespace tessera::storage {
+
+TableData::TableData(std::vector<LogicalType> column_types, int num_partitions, int shard_column)
+    : column_types_(std::move(column_types)), shard_column_(shard_column) {
+  TESSERA_CHECK(num_partitions > 0);
+  for (int index = 0; index < num_partitions; ++index) partitions_.push_back(std::make_unique<Partition>());
+}
+
+TableData::~TableData() = default;
+
+TableData::RowGroup TableData::NewRowGroup() const {
+  RowGroup group;
+  for (const auto& type : column_types_) {
+    group.columns.emplace_back(type);
+    group.columns.back().Reserve(kBatchSize);
+  }
+  return group;
+}
+
+int TableData::PartitionOf(const Vector& shard_key, idx_t row) {
+  if (shard_column_ < 0) return static_cast<int>(round_robin_.fetch_add(1) % partitions_.size());
+  return static_cast<int>(HashCell(shard_key, row) % partitions_.size());
+}
+
+std::vector<RowId> TableData::Append(const Batch& batch) {
+  std::vector<RowId> ids(batch.num_rows);
+  std::vector<std::vector<sel_t>> rows_of(partitions_.size());
+  for (idx_t row = 0; row < batch.num_rows; ++row) {
+    const int partition = shard_column_ >= 0 ? PartitionOf(batch.columns[shard_column_], row)
+                                             : PartitionOf(batch.columns[0], row);
+    rows_of[partition].push_back(static_cast<sel_t>(row));
+  }
+  for (size_t partition_index = 0; partition_index < partitions_.size(); ++partition_index) {
+    const auto& rows = rows_of[partition_index];
+    if (rows.empty()) continue;
+    Partition& partition = *partitions_[partition_index];
+    std::unique_lock lock(partition.mutex);
+    size_t done = 0;
+    while (done < rows.size()) {
+      if (partition.row_groups.empty() || partition.row_groups.back().num_rows >= kBatchSize) {
+        partition.row_groups.push_back(NewRowGroup());
+      }
+      const size_t group_index = partition.row_groups.size() - 1;
+      RowGroup& group = partition.row_groups.back();
+      const size_t take = std::min<size_t>(rows.size() - done, kBatchSize - group.num_rows);
+      for (size_t column = 0; column < group.columns.size(); ++column) {
+        group.columns[column].Append(batch.columns[column], rows.data() + done, take);
+      }
+      for (size_t index = 0; index < take; ++index) {
+        ids[rows[done + index]] =
+            MakeRowId(static_cast<int>(partition_index), static_cast<int64_t>(group_index * kBatchSize + group.num_rows + index));
+      }
+      group.num_rows += take;
+      group.deleted.resize(group.num_rows, 0);
+      done += take;
+    }
+  }
+  return ids;
+}
+
+bool TableData::Scan(int partition_index, ScanPosition& position, const std::vector<int>& column_ids,
+                     Batch* out, std::vector<RowId>* row_ids) const {
+  const Partition& partition = *partitions_[partition_index];
+  std::shared_lock lock(partition.mutex);
+  while (position.row_group < partition.row_groups.size()) {
+    const size_t group_index = position.row_group++;
+    const RowGroup& group = partition.row_groups[group_index];
+    if (group.num_rows == group.num_deleted) continue;
+    out->columns.clear();
+    std::vector<sel_t> live;
+    const bool has_deleted = group.num_deleted > 0;
+    if (has_deleted) {
+      for (idx_t row = 0; row < group.num_rows; ++row) {
+        if (!group.deleted[row]) live.push_back(static_cast<sel_t>(row));
+      }
+    }
+    for (int column : column_ids) {
+      const Vector& source = group.columns[column];
+      if (has_deleted) {
+        out->columns.push_back(source.Gather(live.data(), live.size()));
+      } else {
+        out->columns.push_back(source);
+      }
+    }
+    out->num_rows = has_deleted ? live.size() : group.num_rows;
+    if (row_ids != nullptr) {
+      row_ids->clear();
+      const int64_t base = static_cast<int64_t>(group_index * kBatchSize);
+      if (has_deleted) {
+        for (sel_t row : live) row_ids->push_back(MakeRowId(partition_index, base + row));
+      } else {
+        for (idx_t row = 0; row < group.num_rows; ++row) row_ids->push_back(MakeRowId(partition_index, base + row));
+      }
+    }
+    return true;
+  }
+  return false;
+}
+
+Value TableData::Fetch(RowId row, int column) const {
+  const Partition& partition = *partitions_[RowIdPartition(row)];
+  std::shared_lock lock(partition.mutex);
+  const int64_t offset = RowIdOffset(row);
+  return partition.row_groups[offset / kBatchSize].columns[column].GetValue(offset % kBatchSize);
+}
+
+bool TableData::IsLive(RowId row) const {
+  const Partition& partition = *partitions_[RowIdPartition(row)];
+  std::shared_lock lock(partition.mutex);
+  const int64_t offset = RowIdOffset(row);
+  if (static_cast<size_t>(offset / kBatchSize) >= partition.row_groups.size()) return false;
+  return !partition.row_groups[offset / kBatchSize].deleted[offset % kBatchSize];
+}
+
+bool TableData::Delete(RowId row) {
+  Partition& partition = *partitions_[RowIdPartition(row)];
+  std::unique_lock lock(partition.mutex);
+  const int64_t offset = RowIdOffset(row);
+  RowGroup& group = partition.row_groups[offset / kBatchSize];
+  uint8_t& flag = group.deleted[offset % kBatchSize];
+  if (flag) return false;
+  flag = 1;
+  ++group.num_deleted;
+  return true;
+}
+
+void TableData::Undelete(RowId row) {
+  Partition& partition = *partitions_[RowIdPartition(row)];
+  std::unique_lock lock(partition.mutex);
+  const int64_t offset = RowIdOffset(row);
+  RowGroup& group = partition.row_groups[offset / kBatchSize];
+  uint8_t& flag = group.deleted[offset % kBatchSize];
+  if (!flag) return;
+  flag = 0;
+  --group.num_deleted;
+}
+
+int64_t TableData::CountLiveRows() const {
+  int64_t total = 0;
+  for (const auto& partition : partitions_) {
+    std::shared_lock lock(partition->mutex);
+    for (const auto& group : partition->row_groups) total += static_cast<int64_t>(group.num_rows - group.num_deleted);
+  }
+  return total;
+}
+
+void TableData::Truncate() {
+  for (auto& partition : partitions_) {
+    std::unique_lock lock(partition->mutex);
+    partition->row_groups.clear();
+  }
+}
+
+void TableData::AddColumn(const LogicalType& type, const Value& fill) {
+  column_types_.push_back(type);
+  for (auto& partition : partitions_) {
+    std::unique_lock lock(partition->mutex);
+    for (auto& group : partition->row_groups) {
+      Vector column = Vector::Constant(fill.is_null() ? Value::Null(type) : fill, group.num_rows);
+      Vector typed(type);
+      typed.Append(column);
+      group.columns.push_back(std::move(typed));
+    }
+  }
+}
+
+void TableData::DropColumn(int column) {
+  column_types_.erase(column_types_.begin() + column);
+  for (auto& partition : partitions_) {
+    std::unique_lock lock(partition->mutex);
+    for (auto& group : partition->row_groups) group.columns.erase(group.columns.begin() + column);
+  }
+}
+
+}  // namespace tessera::storage

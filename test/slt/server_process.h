@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: Apache-2.0
+// A tessera server child process on a free loopback port, for one runner job.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <string>
+
+namespace tessera::slt {
+
+class ServerProcess {
+ public:
+  // BINARY is started as `BINARY --port N --data-dir DATA_DIR`, its output appended to LOG_PATH.
+  ServerProcess(std::string binary, std::string data_dir, std::string log_path);
+  ~ServerProcess();  // Stops the server if it still runs.
+  ServerProcess(const ServerProcess&) = delete;
+  ServerProcess& operator=(const ServerProcess&) = delete;
+
+  // Starts the server and waits until it prints its listening line or accepts TCP connections.
+  // Throws std::runtime_error (with the log's tail) when it exits or does not come up in TIMEOUT.
+  void Start(std::chrono::seconds timeout);
+  // Sends SIGTERM and waits up to 10 s, then SIGKILL. Keeps the data directory.
+  void Stop();
+  // Sends SIGKILL and reaps the process.
+  void Kill();
+  // Returns true while the child process has not exited.
+  bool IsRunning();
+
+  int port() const { return port_; }
+  const std::string& data_dir() const { return data_dir_; }
+  // Returns the libpq connection string for this server.
+  std::string ConnInfo() const;
+  // Returns the last lines of the server log, for error messages.
+  std::string LogTail() const;
+
+ private:
+  // Returns false when the server exited during start-up; throws when it did not get ready in time.
+  bool TryStart(std::chrono::seconds timeout);
+  bool WaitForExit(std::chrono::milliseconds timeout);
+
+  std::string binary_;
+  std::string data_dir_;
+  std::string log_path_;
+  pid_t pid_ = -1;
+  int port_ = 0;
+};
+
+// Returns a TCP port on 127.0.0.1 that was free a moment ago (bind to port 0, then close).
+int FindFreeLoopbackPort();
+
+}  // namespace tessera::slt
