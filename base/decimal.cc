@@ -355,8 +355,14 @@ Wide IntegerSquareRoot(const Wide& number) {
   }
 }
 
-[[noreturn]] void ThrowIntegerRange(const char* type_name) {
-  throw SqlError(SqlState::kNumericValueOutOfRange, std::string(type_name) + " out of range");
+// numeric_int8/int4/int2: rounds half away from zero, then checks the target type's range.
+template <typename Int>
+Int RoundToInteger(const Decimal& number, const char* type_name) {
+  Decimal rounded = ChangeScale(number, 0, RoundingMode::kHalfAwayFromZero, false);
+  if (rounded.value > std::numeric_limits<Int>::max() || rounded.value < std::numeric_limits<Int>::min()) {
+    throw SqlError(SqlState::kNumericValueOutOfRange, std::string(type_name) + " out of range");
+  }
+  return static_cast<Int>(rounded.value);
 }
 
 // Numeric input split into its parts: the value is significant * 10^(exponent - fraction_digits).
@@ -499,29 +505,9 @@ double Decimal::ToDouble() const {
   return result;
 }
 
-int64_t Decimal::ToInt64() const {
-  Decimal rounded = ChangeScale(*this, 0, RoundingMode::kHalfAwayFromZero, false);
-  if (rounded.value > std::numeric_limits<int64_t>::max() || rounded.value < std::numeric_limits<int64_t>::min()) {
-    ThrowIntegerRange("bigint");
-  }
-  return static_cast<int64_t>(rounded.value);
-}
-
-int32_t Decimal::ToInt32() const {
-  Decimal rounded = ChangeScale(*this, 0, RoundingMode::kHalfAwayFromZero, false);
-  if (rounded.value > std::numeric_limits<int32_t>::max() || rounded.value < std::numeric_limits<int32_t>::min()) {
-    ThrowIntegerRange("integer");
-  }
-  return static_cast<int32_t>(rounded.value);
-}
-
-int16_t Decimal::ToInt16() const {
-  Decimal rounded = ChangeScale(*this, 0, RoundingMode::kHalfAwayFromZero, false);
-  if (rounded.value > std::numeric_limits<int16_t>::max() || rounded.value < std::numeric_limits<int16_t>::min()) {
-    ThrowIntegerRange("smallint");
-  }
-  return static_cast<int16_t>(rounded.value);
-}
+int64_t Decimal::ToInt64() const { return RoundToInteger<int64_t>(*this, "bigint"); }
+int32_t Decimal::ToInt32() const { return RoundToInteger<int32_t>(*this, "integer"); }
+int16_t Decimal::ToInt16() const { return RoundToInteger<int16_t>(*this, "smallint"); }
 
 Decimal Decimal::Rescale(int new_scale) const {
   return ChangeScale(*this, new_scale, RoundingMode::kHalfAwayFromZero, true);

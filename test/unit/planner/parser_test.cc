@@ -336,7 +336,7 @@ TEST_SUITE("parser") {
         " big bigserial,"
         " name varchar(20) NOT NULL DEFAULT 'x' CHECK (name <> ''),"
         " price numeric(10, 2) NULL UNIQUE,"
-        " flag boolean, at timestamptz, d double precision, f float, c char(3), i interval, tx text,"
+        " flag boolean, at timestamp with time zone, d double precision, f float, c char(3), i interval, tx text,"
         " ref int REFERENCES other (id),"
         " CONSTRAINT pk UNIQUE (name, price),"
         " CHECK (price > 0),"

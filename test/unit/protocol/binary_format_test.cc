@@ -198,8 +198,12 @@ TEST_SUITE("BinaryFormat") {
     CHECK(DecodeError(LogicalType(TypeId::kInt32Array), "00000000 00000000 00000019") == "42804");
     CHECK(DecodeError(LogicalType(TypeId::kInt32Array), "00000002 00000000 00000017 00000001 00000001 00000001 "
                                                         "00000001") == "0A000");
+    // A short element is insufficient data (08P01); a long one is an improper element (22P03).
     CHECK(DecodeError(LogicalType(TypeId::kInt32Array),
-                      "00000001 00000000 00000017 00000001 00000001 00000002 0001") == "22P03");
+                      "00000001 00000000 00000017 00000001 00000001 00000002 0001") == "08P01");
+    CHECK(DecodeError(LogicalType(TypeId::kInt32Array),
+                      "00000001 00000000 00000017 00000001 00000001 00000005 0000000100", &message) == "22P03");
+    CHECK(message == "improper binary format in array element 1");
   }
 
   TEST_CASE("array elements are quoted in the text form when array_out would quote them") {
