@@ -106,16 +106,32 @@ void TimeToFields(int64_t time, DateTimeFields* fields) {
   fields->fsec = time - fields->second * kMicrosPerSecond;
 }
 
-bool TimestampToFields(int64_t timestamp, DateTimeFields* fields) {
-  int64_t date = timestamp / kMicrosPerDay;
-  int64_t time = timestamp % kMicrosPerDay;
-  if (time < 0) {
-    time += kMicrosPerDay;
-    date -= 1;
+namespace {
+
+// Julian day and time of day of a timestamp.
+void SplitTimestamp(int64_t timestamp, int64_t* julian, int64_t* time) {
+  *julian = timestamp / kMicrosPerDay;
+  *time = timestamp % kMicrosPerDay;
+  if (*time < 0) {
+    *time += kMicrosPerDay;
+    *julian -= 1;
   }
-  date += kPostgresEpochJulian;
-  if (date < 0 || date > INT32_MAX) return false;
-  JulianToYmd(date, &fields->year, &fields->month, &fields->day);
+  *julian += kPostgresEpochJulian;
+}
+
+}  // namespace
+
+bool TimestampToFields(int64_t timestamp, DateTimeFields* fields) {
+  return TimestampToLocalFields(timestamp, 0, fields);
+}
+
+bool TimestampToLocalFields(int64_t timestamp, int64_t offset_seconds, DateTimeFields* fields) {
+  int64_t julian;
+  int64_t time;
+  SplitTimestamp(timestamp, &julian, &time);
+  if (julian < 0 || julian > INT32_MAX) return false;
+  if (offset_seconds != 0) SplitTimestamp(timestamp + offset_seconds * kMicrosPerSecond, &julian, &time);
+  JulianToYmd(julian, &fields->year, &fields->month, &fields->day);
   TimeToFields(time, fields);
   return true;
 }

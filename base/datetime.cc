@@ -51,12 +51,15 @@ void AppendZoneOffset(std::string* out, int64_t offset_seconds) {
   *out += buffer;
 }
 
-// Formats the local time `local` (optionally with its zone offset) as PostgreSQL's ISO DateStyle does.
-std::string FormatLocalTimestamp(int64_t local, const int64_t* offset_seconds) {
-  if (local == kTimestampPosInfinity) return "infinity";
-  if (local == kTimestampNegInfinity) return "-infinity";
+// Formats a timestamp, or with `offset_seconds` the local time of a timestamptz and its offset, as
+// PostgreSQL's ISO DateStyle does.
+std::string FormatTimestampFields(int64_t timestamp, const int64_t* offset_seconds) {
+  if (timestamp == kTimestampPosInfinity) return "infinity";
+  if (timestamp == kTimestampNegInfinity) return "-infinity";
   DateTimeFields fields;
-  if (!TimestampToFields(local, &fields)) ThrowOutOfRange("timestamp");
+  if (!TimestampToLocalFields(timestamp, offset_seconds != nullptr ? *offset_seconds : 0, &fields)) {
+    ThrowOutOfRange("timestamp");
+  }
   std::string out;
   AppendDate(&out, fields.year, fields.month, fields.day);
   char buffer[32];
@@ -68,13 +71,11 @@ std::string FormatLocalTimestamp(int64_t local, const int64_t* offset_seconds) {
   return out;
 }
 
-bool IsFinite(int64_t timestamp) {
-  return timestamp != kTimestampNegInfinity && timestamp != kTimestampPosInfinity;
-}
+bool IsFinite(int64_t timestamp) { return timestamp != kTimestampNegInfinity && timestamp != kTimestampPosInfinity; }
 
-DateTimeFields FieldsOrThrow(int64_t timestamp) {
+DateTimeFields FieldsOrThrow(int64_t timestamp, int64_t offset_seconds = 0) {
   DateTimeFields fields;
-  if (!TimestampToFields(timestamp, &fields)) ThrowOutOfRange("timestamp");
+  if (!TimestampToLocalFields(timestamp, offset_seconds, &fields)) ThrowOutOfRange("timestamp");
   return fields;
 }
 
@@ -88,7 +89,7 @@ int64_t TimestampOrThrow(const DateTimeFields& fields, int64_t offset_seconds) {
 int64_t AddIntervalAtOffset(int64_t timestamp, const Interval& interval, int64_t offset_seconds) {
   if (!IsFinite(timestamp)) return timestamp;
   if (interval.months != 0) {
-    DateTimeFields fields = FieldsOrThrow(timestamp + offset_seconds * kMicrosPerSecond);
+    DateTimeFields fields = FieldsOrThrow(timestamp, offset_seconds);
     int64_t month = static_cast<int64_t>(fields.month) + interval.months;
     int64_t year = fields.year;
     if (month > 12) {
@@ -105,7 +106,7 @@ int64_t AddIntervalAtOffset(int64_t timestamp, const Interval& interval, int64_t
     timestamp = TimestampOrThrow(fields, offset_seconds);
   }
   if (interval.days != 0) {
-    DateTimeFields fields = FieldsOrThrow(timestamp + offset_seconds * kMicrosPerSecond);
+    DateTimeFields fields = FieldsOrThrow(timestamp, offset_seconds);
     int64_t julian = YmdToJulian(fields.year, fields.month, fields.day) + interval.days;
     JulianToYmd(julian, &fields.year, &fields.month, &fields.day);
     timestamp = TimestampOrThrow(fields, offset_seconds);
@@ -175,7 +176,7 @@ int64_t TruncateAtOffset(std::string_view field, int64_t timestamp, int64_t offs
   ResolvedUnit unit = ResolveUnit(field, /*units_only=*/true);
   if (!IsFinite(timestamp)) return timestamp;
   if (unit.kind != ResolvedUnit::Kind::kUnits) ThrowUnitNotRecognized(unit.lower_name, type_name);
-  DateTimeFields fields = FieldsOrThrow(timestamp + offset_seconds * kMicrosPerSecond);
+  DateTimeFields fields = FieldsOrThrow(timestamp, offset_seconds);
   TruncateFields(unit, type_name, &fields);
   return TimestampOrThrow(fields, offset_seconds);
 }
@@ -236,7 +237,7 @@ double ExtractAtOffset(std::string_view field, int64_t timestamp, const int64_t*
     return (static_cast<double>(timestamp) - kUnixEpochTimestamp) / 1000000.0;
   }
   if (unit.kind != ResolvedUnit::Kind::kUnits) ThrowUnitNotRecognized(unit.lower_name, type_name);
-  DateTimeFields tm = FieldsOrThrow(timestamp + offset * kMicrosPerSecond);
+  DateTimeFields tm = FieldsOrThrow(timestamp, offset);
   switch (unit.field) {
     case DateField::kTimeZone:
     case DateField::kTimeZoneHour:
@@ -317,12 +318,11 @@ std::string FormatTime(int64_t time) {
   return out;
 }
 
-std::string FormatTimestamp(int64_t timestamp) { return FormatLocalTimestamp(timestamp, nullptr); }
+std::string FormatTimestamp(int64_t timestamp) { return FormatTimestampFields(timestamp, nullptr); }
 
 std::string FormatTimestampTz(int64_t timestamp, const TimeZone& zone) {
-  if (!IsFinite(timestamp)) return FormatLocalTimestamp(timestamp, nullptr);
   int64_t offset = zone.offset_seconds;
-  return FormatLocalTimestamp(timestamp + offset * kMicrosPerSecond, &offset);
+  return FormatTimestampFields(timestamp, &offset);
 }
 
 // ---- Calendar helpers ----
@@ -374,9 +374,7 @@ int64_t TimestampTzToTimestamp(int64_t timestamp, const TimeZone& zone) {
   return ShiftTimestamp(timestamp, zone.offset_seconds);
 }
 
-int64_t AddInterval(int64_t timestamp, const Interval& interval) {
-  return AddIntervalAtOffset(timestamp, interval, 0);
-}
+int64_t AddInterval(int64_t timestamp, const Interval& interval) { return AddIntervalAtOffset(timestamp, interval, 0); }
 
 int64_t AddIntervalTz(int64_t timestamp, const Interval& interval, const TimeZone& zone) {
   return AddIntervalAtOffset(timestamp, interval, zone.offset_seconds);

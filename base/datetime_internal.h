@@ -61,6 +61,9 @@ struct DateTimeFields {
 
 // Splits a timestamp; false when its julian day is outside [0, INT32_MAX] (PostgreSQL's timestamp2tm).
 bool TimestampToFields(int64_t timestamp, DateTimeFields* fields);
+// Splits the local time of a timestamptz `offset_seconds` east of UTC. The range check applies to the UTC
+// instant, so the local date may fall just before 4714-11-24 BC, as in PostgreSQL.
+bool TimestampToLocalFields(int64_t timestamp, int64_t offset_seconds, DateTimeFields* fields);
 // Joins local fields into a timestamp, subtracting `offset_seconds` (the zone's offset east of UTC); false
 // when out of range (PostgreSQL's tm2timestamp).
 bool FieldsToTimestamp(const DateTimeFields& fields, int64_t offset_seconds, int64_t* timestamp);
@@ -149,14 +152,14 @@ std::string ToLowerAscii(std::string_view text);
 
 enum class ParseStatus {
   kOk,
-  kBadFormat,           // 22007 invalid input syntax for type T: "..."
-  kFieldOverflow,       // 22008 date/time field value out of range: "..."
-  kMonthDayOverflow,    // 22008 the same, with the DateStyle hint
-  kIntervalOverflow,    // 22015 interval field value out of range: "..."
-  kZoneDisplacement,    // 22009 time zone displacement out of range: "..."
+  kBadFormat,         // 22007 invalid input syntax for type T: "..."
+  kFieldOverflow,     // 22008 date/time field value out of range: "..."
+  kMonthDayOverflow,  // 22008 the same, with the DateStyle hint
+  kIntervalOverflow,  // 22015 interval field value out of range: "..."
+  kZoneDisplacement,  // 22009 time zone displacement out of range: "..."
 };
 
-// ---- Lexer (datetime_parse.cc) ----
+// ---- Lexer (datetime_lexer.cc) ----
 
 enum class DateTokenType { kNumber, kString, kDate, kTime, kTimeZone, kSpecial };
 
@@ -165,15 +168,29 @@ struct DateToken {
   std::string text;
 };
 
+constexpr size_t kMaxDateFields = 25;
+
 // Splits date/time or interval text into typed fields as PostgreSQL's ParseDateTime does. Returns false
 // for text it rejects (bad characters, too many fields, longer than `buffer_size` bytes of fields).
 bool LexDateTime(std::string_view text, size_t buffer_size, std::vector<DateToken>* tokens);
 
+// ASCII classification as C's <ctype.h> in the "C" locale; bytes >= 0x80 are none of these.
+inline bool IsAsciiDigit(char c) { return c >= '0' && c <= '9'; }
+inline bool IsAsciiAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+inline bool IsAsciiAlnum(char c) { return IsAsciiDigit(c) || IsAsciiAlpha(c); }
+inline bool IsAsciiSpace(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+inline bool IsAsciiPunct(char c) { return c > ' ' && c < 127 && !IsAsciiAlnum(c); }
+inline char ToLowerAscii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
 // Reads an integer as strtol does (leading blanks, optional sign, digits) starting at *pos. Returns false
 // and leaves *pos alone when there are no digits; sets *overflow when the value exceeds int64.
 bool ParseLeadingInteger(std::string_view text, size_t* pos, int64_t* value, bool* overflow);
+// ParseLeadingInteger limited to int32 (strtoint): values outside int32 set *overflow.
+bool ParseInt32(std::string_view text, size_t* pos, int64_t* value, bool* overflow);
 // Reads a fraction ".ddd" (just "." is zero) that must run to the end of `text`.
 ParseStatus ParseFraction(std::string_view text, double* fraction);
+// ParseFraction rounded to microseconds.
+ParseStatus ParseFractionalSecond(std::string_view text, int64_t* fsec);
 // Reads "h:m", "h:m:s[.f]" or "m:s.f" into hour/minute/second/fsec, checking minute < 60, second <= 60.
 ParseStatus DecodeClockTime(std::string_view text, DateTimeFields* fields);
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Text input of date, time, timestamp and timestamptz as PostgreSQL 15 reads it with DateStyle 'ISO, MDY':
-// a lexer that types each field, then a decoder that assigns fields to year/month/day/time by shape and
-// by what is already known.
+// the lexer's typed fields (datetime_lexer.cc) are assigned to year/month/day/time by their shape and by
+// what is already known.
 #include <cmath>
 #include <cstdlib>
 #include <optional>
@@ -23,215 +23,11 @@ ScopedStatementClock::ScopedStatementClock(int64_t now, TimeZone zone)
 
 ScopedStatementClock::~ScopedStatementClock() { current_clock = previous_; }
 
-// ---- Lexer ----
-
-namespace {
-
-constexpr size_t kMaxDateFields = 25;
-constexpr size_t kDateBufferSize = 128 + kMaxDateFields;
-
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool IsAlnum(char c) { return IsDigit(c) || IsAlpha(c); }
-bool IsSpace(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
-bool IsPunct(char c) { return c > ' ' && c < 127 && !IsAlnum(c); }
-char ToLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-}  // namespace
-
-bool LexDateTime(std::string_view text, size_t buffer_size, std::vector<DateToken>* tokens) {
-  tokens->clear();
-  size_t used = 0;
-  size_t pos = 0;
-  auto at = [&](size_t index) { return index < text.size() ? text[index] : '\0'; };
-  while (pos < text.size()) {
-    char c = text[pos];
-    if (IsSpace(c)) {
-      ++pos;
-      continue;
-    }
-    DateToken token{DateTokenType::kNumber, {}};
-    std::string& field = token.text;
-    if (IsDigit(c)) {
-      while (IsDigit(at(pos))) field += text[pos++];
-      if (at(pos) == ':') {
-        // A time: digits, colons and a fraction.
-        token.type = DateTokenType::kTime;
-        field += text[pos++];
-        while (IsDigit(at(pos)) || at(pos) == ':' || at(pos) == '.') field += text[pos++];
-      } else if (at(pos) == '-' || at(pos) == '/' || at(pos) == '.') {
-        // A date with separators, possibly with a text month; "1.5" stays a number.
-        char delimiter = text[pos];
-        field += text[pos++];
-        if (IsDigit(at(pos))) {
-          token.type = delimiter == '.' ? DateTokenType::kNumber : DateTokenType::kDate;
-          while (IsDigit(at(pos))) field += text[pos++];
-          if (at(pos) == delimiter) {
-            token.type = DateTokenType::kDate;
-            field += text[pos++];
-            while (IsDigit(at(pos)) || at(pos) == delimiter) field += text[pos++];
-          }
-        } else {
-          token.type = DateTokenType::kDate;
-          while (IsAlnum(at(pos)) || at(pos) == delimiter) field += ToLower(text[pos++]);
-        }
-      }
-    } else if (c == '.') {
-      field += text[pos++];
-      while (IsDigit(at(pos))) field += text[pos++];
-    } else if (IsAlpha(c)) {
-      token.type = DateTokenType::kString;
-      while (IsAlpha(at(pos))) field += ToLower(text[pos++]);
-      // A word followed by '-', '/' or '.' is a date ("jan-15-2024") or a zone name ("america/new_york");
-      // followed by a digit or '+' it is a zone ("utc+3") unless the word is a keyword ("t10:00").
-      char next = at(pos);
-      bool is_date = next == '-' || next == '/' || next == '.';
-      if (!is_date && (next == '+' || IsDigit(next))) is_date = LookupDateKeyword(field) == nullptr;
-      if (is_date) {
-        token.type = DateTokenType::kDate;
-        do {
-          field += ToLower(text[pos++]);
-        } while (at(pos) == '+' || at(pos) == '-' || at(pos) == '/' || at(pos) == '_' || at(pos) == '.' ||
-                 at(pos) == ':' || IsAlnum(at(pos)));
-      }
-    } else if (c == '+' || c == '-') {
-      field += text[pos++];
-      while (IsSpace(at(pos))) ++pos;
-      if (IsDigit(at(pos))) {
-        // A numeric zone, or a signed number/time in an interval.
-        token.type = DateTokenType::kTimeZone;
-        field += text[pos++];
-        while (IsDigit(at(pos)) || at(pos) == ':' || at(pos) == '.' || at(pos) == '-') field += text[pos++];
-      } else if (IsAlpha(at(pos))) {
-        token.type = DateTokenType::kSpecial;
-        while (IsAlpha(at(pos))) field += ToLower(text[pos++]);
-      } else {
-        return false;
-      }
-    } else if (IsPunct(c)) {
-      ++pos;  // other punctuation only separates fields
-      continue;
-    } else {
-      return false;
-    }
-    used += field.size() + 1;
-    if (used > buffer_size || tokens->size() >= kMaxDateFields) return false;
-    tokens->push_back(std::move(token));
-  }
-  return true;
-}
-
-// ---- Field parsers shared with interval input ----
-
-bool ParseLeadingInteger(std::string_view text, size_t* pos, int64_t* value, bool* overflow) {
-  size_t index = *pos;
-  while (index < text.size() && IsSpace(text[index])) ++index;
-  bool negative = false;
-  if (index < text.size() && (text[index] == '+' || text[index] == '-')) {
-    negative = text[index] == '-';
-    ++index;
-  }
-  if (index >= text.size() || !IsDigit(text[index])) return false;
-  // Accumulate negatively so that INT64_MIN is representable.
-  int64_t result = 0;
-  *overflow = false;
-  while (index < text.size() && IsDigit(text[index])) {
-    int digit = text[index++] - '0';
-    if (__builtin_mul_overflow(result, 10, &result) || __builtin_sub_overflow(result, digit, &result)) {
-      *overflow = true;
-    }
-  }
-  if (!negative && !*overflow) {
-    if (result == INT64_MIN) {
-      *overflow = true;
-    } else {
-      result = -result;
-    }
-  }
-  *value = *overflow ? (negative ? INT64_MIN : INT64_MAX) : result;
-  *pos = index;
-  return true;
-}
-
-ParseStatus ParseFraction(std::string_view text, double* fraction) {
-  if (text.size() == 1) {
-    *fraction = 0;
-    return ParseStatus::kOk;
-  }
-  for (size_t index = 1; index < text.size(); ++index) {
-    if (!IsDigit(text[index])) return ParseStatus::kBadFormat;
-  }
-  *fraction = std::strtod(std::string(text).c_str(), nullptr);
-  return ParseStatus::kOk;
-}
-
-namespace {
-
-// Reads an int32 as strtoint does; false when no digits.
-bool ParseInt32(std::string_view text, size_t* pos, int64_t* value, bool* overflow) {
-  if (!ParseLeadingInteger(text, pos, value, overflow)) return false;
-  if (*value > INT32_MAX || *value < INT32_MIN) *overflow = true;
-  return true;
-}
-
-ParseStatus ParseFractionalSecond(std::string_view text, int64_t* fsec) {
-  double fraction;
-  ParseStatus status = ParseFraction(text, &fraction);
-  if (status != ParseStatus::kOk) return status;
-  *fsec = static_cast<int64_t>(std::rint(fraction * 1000000));
-  return ParseStatus::kOk;
-}
-
-}  // namespace
-
-ParseStatus DecodeClockTime(std::string_view text, DateTimeFields* fields) {
-  size_t pos = 0;
-  int64_t hour = 0;
-  int64_t minute = 0;
-  int64_t second = 0;
-  bool overflow = false;
-  ParseLeadingInteger(text, &pos, &hour, &overflow);
-  if (overflow) return ParseStatus::kFieldOverflow;
-  if (pos >= text.size() || text[pos] != ':') return ParseStatus::kBadFormat;
-  ++pos;
-  ParseInt32(text, &pos, &minute, &overflow);
-  if (overflow) return ParseStatus::kFieldOverflow;
-  fields->fsec = 0;
-  if (pos == text.size()) {
-    second = 0;
-  } else if (text[pos] == '.') {
-    // "mm:ss.fff" is minutes and seconds.
-    ParseStatus status = ParseFractionalSecond(text.substr(pos), &fields->fsec);
-    if (status != ParseStatus::kOk) return status;
-    second = minute;
-    minute = hour;
-    hour = 0;
-  } else if (text[pos] == ':') {
-    ++pos;
-    ParseInt32(text, &pos, &second, &overflow);
-    if (overflow) return ParseStatus::kFieldOverflow;
-    if (pos < text.size() && text[pos] == '.') {
-      ParseStatus status = ParseFractionalSecond(text.substr(pos), &fields->fsec);
-      if (status != ParseStatus::kOk) return status;
-    } else if (pos != text.size()) {
-      return ParseStatus::kBadFormat;
-    }
-  } else {
-    return ParseStatus::kBadFormat;
-  }
-  if (hour < 0 || minute < 0 || minute > 59 || second < 0 || second > 60 || fields->fsec < 0 ||
-      fields->fsec > kMicrosPerSecond || minute > INT32_MAX) {
-    return ParseStatus::kFieldOverflow;
-  }
-  fields->hour = hour;
-  fields->minute = static_cast<int>(minute);
-  fields->second = static_cast<int>(second);
-  return ParseStatus::kOk;
-}
-
 // ---- Decoder ----
 
 namespace {
+
+constexpr size_t kDateBufferSize = 128 + kMaxDateFields;
 
 // Which fields the input has set so far; a field set twice is a syntax error.
 enum FieldBit : uint32_t {
@@ -327,7 +123,8 @@ const TimeZone& DateTimeDecoder::SessionZone(std::string_view word) {
 }
 
 void DateTimeDecoder::SetCurrentDate(int day_offset) {
-  const ScopedStatementClock& clock = RequireClock(day_offset == 0 ? "today" : (day_offset > 0 ? "tomorrow" : "yesterday"));
+  const ScopedStatementClock& clock =
+      RequireClock(day_offset == 0 ? "today" : (day_offset > 0 ? "tomorrow" : "yesterday"));
   int64_t local = clock.now() + SessionZone("today").offset_seconds * kMicrosPerSecond;
   DateTimeFields now;
   TimestampToFields(local, &now);
@@ -345,7 +142,8 @@ ParseStatus DateTimeDecoder::Decode() {
     if (tmask & fmask_) return ParseStatus::kBadFormat;
     fmask_ |= tmask;
   }
-  if (prefix_) return ParseStatus::kBadFormat;
+  // Special values ('epoch', 'infinity') ignore the other fields.
+  if (kind_ != ResultKind::kDateTime && kind_ != ResultKind::kTimeOnly) return ParseStatus::kOk;
   ParseStatus status = ValidateDate();
   if (status != ParseStatus::kOk) return status;
   if (meridian_ != Meridian::k24Hour && tm_.hour > 12) return ParseStatus::kFieldOverflow;
@@ -359,11 +157,9 @@ ParseStatus DateTimeDecoder::Decode() {
     if ((fmask_ & kTimeMask) != kTimeMask) return ParseStatus::kBadFormat;
     return ParseStatus::kOk;
   }
-  if (kind_ == ResultKind::kDateTime) {
-    // A time without a date, or a partial date, is not a timestamp.
-    if ((fmask_ & kDateMask) != kDateMask) return ParseStatus::kBadFormat;
-    if (!(fmask_ & kZoneBit) && (fmask_ & kDaylightModifierBit)) return ParseStatus::kBadFormat;
-  }
+  // A time without a date, or a partial date, is not a timestamp.
+  if ((fmask_ & kDateMask) != kDateMask) return ParseStatus::kBadFormat;
+  if (!(fmask_ & kZoneBit) && (fmask_ & kDaylightModifierBit)) return ParseStatus::kBadFormat;
   return ParseStatus::kOk;
 }
 
@@ -414,7 +210,7 @@ ParseStatus DateTimeDecoder::DecodeDateToken(size_t index, uint32_t* tmask) {
     as_date = !prefix_ && (fmask_ & (kMonthBit | kDayBit)) != (kMonthBit | kDayBit);
   }
   if (as_date) return DecodeDate(text, tmask);
-  if (IsDigit(text[0]) || prefix_) {
+  if (IsAsciiDigit(text[0]) || prefix_) {
     if (prefix_) {
       if (*prefix_ != DateField::kTime) return ParseStatus::kBadFormat;
       prefix_.reset();
@@ -671,13 +467,13 @@ ParseStatus DateTimeDecoder::DecodeDate(std::string_view text, uint32_t* tmask) 
   std::vector<std::string_view> parts;
   size_t pos = 0;
   while (pos < text.size() && parts.size() < kMaxDateFields) {
-    while (pos < text.size() && !IsAlnum(text[pos])) ++pos;
+    while (pos < text.size() && !IsAsciiAlnum(text[pos])) ++pos;
     if (pos == text.size()) return ParseStatus::kBadFormat;
     size_t start = pos;
-    if (IsDigit(text[pos])) {
-      while (pos < text.size() && IsDigit(text[pos])) ++pos;
+    if (IsAsciiDigit(text[pos])) {
+      while (pos < text.size() && IsAsciiDigit(text[pos])) ++pos;
     } else {
-      while (pos < text.size() && IsAlpha(text[pos])) ++pos;
+      while (pos < text.size() && IsAsciiAlpha(text[pos])) ++pos;
     }
     parts.push_back(text.substr(start, pos - start));
     if (pos < text.size()) ++pos;  // the character after a part ends it
@@ -687,7 +483,7 @@ ParseStatus DateTimeDecoder::DecodeDate(std::string_view text, uint32_t* tmask) 
   bool have_text_month = false;
   std::vector<bool> done(parts.size(), false);
   for (size_t index = 0; index < parts.size(); ++index) {
-    if (!IsAlpha(parts[index][0])) continue;
+    if (!IsAsciiAlpha(parts[index][0])) continue;
     const Keyword* keyword = LookupDateKeyword(ToLowerAscii(parts[index]));
     if (keyword != nullptr && keyword->kind == KeywordKind::kIgnore) continue;
     if (keyword == nullptr || keyword->kind != KeywordKind::kMonth) return ParseStatus::kBadFormat;

@@ -34,7 +34,8 @@ bool AddFractionalMicros(double fraction, int64_t scale, IntervalParts* parts) {
 
 bool AddMicros(int64_t value, double fraction, int64_t scale, IntervalParts* parts) {
   int64_t product;
-  if (__builtin_mul_overflow(value, scale, &product) || __builtin_add_overflow(parts->micros, product, &parts->micros)) {
+  if (__builtin_mul_overflow(value, scale, &product) ||
+      __builtin_add_overflow(parts->micros, product, &parts->micros)) {
     return false;
   }
   return AddFractionalMicros(fraction, scale, parts);
@@ -81,7 +82,8 @@ ParseStatus AddClockTime(std::string_view text, IntervalParts* parts) {
   if (status != ParseStatus::kOk) return status;
   int64_t micros = fields.fsec;
   int64_t product;
-  if (__builtin_mul_overflow(fields.hour, kMicrosPerHour, &product) || __builtin_add_overflow(micros, product, &micros) ||
+  if (__builtin_mul_overflow(fields.hour, kMicrosPerHour, &product) ||
+      __builtin_add_overflow(micros, product, &micros) ||
       __builtin_add_overflow(micros, fields.minute * kMicrosPerMinute, &micros) ||
       __builtin_add_overflow(micros, fields.second * kMicrosPerSecond, &micros) ||
       __builtin_add_overflow(parts->micros, micros, &parts->micros)) {
@@ -460,16 +462,17 @@ double RoundToMicros(double value) { return std::rint(value * 1000000.0) / 10000
 // Spreads the fractional months and days of a scaled interval down into days and microseconds.
 Interval CascadeScaled(const Interval& interval, double scaled_months, double scaled_days, double scaled_micros) {
   constexpr double kSecondsPerDayDouble = static_cast<double>(kSecondsPerDay);
-  if (std::isnan(scaled_months) || scaled_months > INT32_MAX || scaled_months < INT32_MIN ||
-      std::isnan(scaled_days) || scaled_days > INT32_MAX || scaled_days < INT32_MIN) {
+  if (std::isnan(scaled_months) || scaled_months > INT32_MAX || scaled_months < INT32_MIN || std::isnan(scaled_days) ||
+      scaled_days > INT32_MAX || scaled_days < INT32_MIN) {
     ThrowOutOfRange("interval");
   }
   Interval result;
   result.months = static_cast<int32_t>(scaled_months);
   result.days = static_cast<int32_t>(scaled_days);
   double month_remainder_days = RoundToMicros((scaled_months - result.months) * kDaysPerMonth);
-  double second_remainder = RoundToMicros(
-      (scaled_days - result.days + month_remainder_days - static_cast<int>(month_remainder_days)) * kSecondsPerDayDouble);
+  double second_remainder =
+      RoundToMicros((scaled_days - result.days + month_remainder_days - static_cast<int>(month_remainder_days)) *
+                    kSecondsPerDayDouble);
   if (std::fabs(second_remainder) >= kSecondsPerDayDouble) {
     int extra_days = static_cast<int>(second_remainder / kSecondsPerDayDouble);
     if (__builtin_add_overflow(result.days, extra_days, &result.days)) ThrowOutOfRange("interval");
@@ -491,8 +494,8 @@ Interval CascadeScaled(const Interval& interval, double scaled_months, double sc
 Interval ParseInterval(std::string_view text) {
   std::vector<DateToken> tokens;
   IntervalParts parts;
-  ParseStatus status = LexDateTime(text, kIntervalBufferSize, &tokens) ? DecodeVerboseInterval(tokens, &parts)
-                                                                       : ParseStatus::kBadFormat;
+  ParseStatus status =
+      LexDateTime(text, kIntervalBufferSize, &tokens) ? DecodeVerboseInterval(tokens, &parts) : ParseStatus::kBadFormat;
   if (status == ParseStatus::kBadFormat) status = DecodeIso8601Interval(text, &parts);
   if (status == ParseStatus::kFieldOverflow) status = ParseStatus::kIntervalOverflow;
   if (status != ParseStatus::kOk) ThrowParseError(status, text, "interval");
@@ -651,8 +654,7 @@ Interval TruncateInterval(std::string_view field, const Interval& interval) {
     case DateField::kMicrosecond:
       break;
     case DateField::kWeek:
-      throw SqlError(SqlState::kFeatureNotSupported,
-                     "unit \"" + unit.lower_name + "\" not supported for type interval")
+      throw SqlError(SqlState::kFeatureNotSupported, "unit \"" + unit.lower_name + "\" not supported for type interval")
           .WithDetail("Months usually have fractional weeks.");
     default:
       ThrowUnitNotSupported(unit.lower_name, kIntervalTypeName);

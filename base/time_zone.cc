@@ -20,18 +20,18 @@ struct ZoneAbbreviation {
 
 // A subset of PostgreSQL's 'Default' timezone_abbreviations with fixed offsets.
 constexpr ZoneAbbreviation kZoneAbbreviations[] = {
-    {"acdt", 37800, true},   {"acst", 34200, false},  {"adt", -10800, true},  {"aedt", 39600, true},
-    {"aest", 36000, false},  {"akdt", -28800, true},  {"akst", -32400, false}, {"ast", -14400, false},
-    {"awst", 28800, false},  {"bst", 3600, true},     {"cdt", -18000, true},  {"cest", 7200, true},
-    {"cet", 3600, false},    {"cst", -21600, false},  {"eat", 10800, false},  {"edt", -14400, true},
-    {"eest", 10800, true},   {"eet", 7200, false},    {"est", -18000, false}, {"gmt", 0, false},
-    {"hkt", 28800, false},   {"hst", -36000, false},  {"ict", 25200, false},  {"ist", 7200, false},
-    {"jst", 32400, false},   {"kst", 32400, false},   {"mdt", -21600, true},  {"mest", 7200, true},
-    {"met", 3600, false},    {"msk", 10800, false},   {"mst", -25200, false}, {"ndt", -9000, true},
-    {"nst", -12600, false},  {"nzdt", 46800, true},   {"nzst", 43200, false}, {"pdt", -25200, true},
-    {"pkt", 18000, false},   {"pst", -28800, false},  {"sast", 7200, false},  {"sgt", 28800, false},
-    {"ut", 0, false},        {"utc", 0, false},       {"wat", 3600, false},   {"wet", 0, false},
-    {"z", 0, false},         {"zulu", 0, false},
+    {"acdt", 37800, true},  {"acst", 34200, false}, {"adt", -10800, true},   {"aedt", 39600, true},
+    {"aest", 36000, false}, {"akdt", -28800, true}, {"akst", -32400, false}, {"ast", -14400, false},
+    {"awst", 28800, false}, {"bst", 3600, true},    {"cdt", -18000, true},   {"cest", 7200, true},
+    {"cet", 3600, false},   {"cst", -21600, false}, {"eat", 10800, false},   {"edt", -14400, true},
+    {"eest", 10800, true},  {"eet", 7200, false},   {"est", -18000, false},  {"gmt", 0, false},
+    {"hkt", 28800, false},  {"hst", -36000, false}, {"ict", 25200, false},   {"ist", 7200, false},
+    {"jst", 32400, false},  {"kst", 32400, false},  {"mdt", -21600, true},   {"mest", 7200, true},
+    {"met", 3600, false},   {"msk", 10800, false},  {"mst", -25200, false},  {"ndt", -9000, true},
+    {"nst", -12600, false}, {"nzdt", 46800, true},  {"nzst", 43200, false},  {"pdt", -25200, true},
+    {"pkt", 18000, false},  {"pst", -28800, false}, {"sast", 7200, false},   {"sgt", 28800, false},
+    {"ut", 0, false},       {"utc", 0, false},      {"wat", 3600, false},    {"wet", 0, false},
+    {"z", 0, false},        {"zulu", 0, false},
 };
 static_assert(std::is_sorted(std::begin(kZoneAbbreviations), std::end(kZoneAbbreviations),
                              [](const ZoneAbbreviation& a, const ZoneAbbreviation& b) { return a.token < b.token; }));
@@ -44,13 +44,12 @@ struct FixedZone {
 
 // Zone files whose offset never changed; named zones with daylight saving are not supported.
 constexpr FixedZone kFixedZones[] = {
-    {"UTC", 0, "UTC"},           {"Etc/UTC", 0, "UTC"},       {"UCT", 0, "UTC"},
-    {"Etc/UCT", 0, "UTC"},       {"Universal", 0, "UTC"},     {"Etc/Universal", 0, "UTC"},
-    {"Zulu", 0, "UTC"},          {"Etc/Zulu", 0, "UTC"},      {"GMT", 0, "GMT"},
-    {"Etc/GMT", 0, "GMT"},       {"GMT0", 0, "GMT"},          {"Etc/GMT0", 0, "GMT"},
-    {"GMT+0", 0, "GMT"},         {"Etc/GMT+0", 0, "GMT"},     {"GMT-0", 0, "GMT"},
-    {"Etc/GMT-0", 0, "GMT"},     {"Greenwich", 0, "GMT"},     {"Etc/Greenwich", 0, "GMT"},
-    {"EST", -18000, "EST"},      {"MST", -25200, "MST"},      {"HST", -36000, "HST"},
+    {"UTC", 0, "UTC"},       {"Etc/UTC", 0, "UTC"},       {"UCT", 0, "UTC"},      {"Etc/UCT", 0, "UTC"},
+    {"Universal", 0, "UTC"}, {"Etc/Universal", 0, "UTC"}, {"Zulu", 0, "UTC"},     {"Etc/Zulu", 0, "UTC"},
+    {"GMT", 0, "GMT"},       {"Etc/GMT", 0, "GMT"},       {"GMT0", 0, "GMT"},     {"Etc/GMT0", 0, "GMT"},
+    {"GMT+0", 0, "GMT"},     {"Etc/GMT+0", 0, "GMT"},     {"GMT-0", 0, "GMT"},    {"Etc/GMT-0", 0, "GMT"},
+    {"Greenwich", 0, "GMT"}, {"Etc/Greenwich", 0, "GMT"}, {"EST", -18000, "EST"}, {"MST", -25200, "MST"},
+    {"HST", -36000, "HST"},
 };
 
 constexpr int64_t kMaxZoneHours = 168;  // PostgreSQL accepts offsets below one week
@@ -151,8 +150,8 @@ std::optional<ResolvedZone> ResolveZone(std::string_view text) {
 }
 
 [[noreturn]] void ThrowInvalidTimeZone(std::string_view text) {
-  throw SqlError(SqlState::kInvalidParameterValue, "invalid value for parameter \"TimeZone\": \"" +
-                                                       std::string(text) + "\"");
+  throw SqlError(SqlState::kInvalidParameterValue,
+                 "invalid value for parameter \"TimeZone\": \"" + std::string(text) + "\"");
 }
 
 }  // namespace
@@ -165,14 +164,13 @@ TimeZone ParseTimeZone(std::string_view text) {
   if (!copy.empty() && end != copy.c_str() && *end == '\0') {
     double seconds = hours * 3600;
     if (!std::isfinite(seconds) || std::fabs(seconds) >= kMaxZoneHours * 3600) {
-      throw SqlError(SqlState::kInvalidParameterValue,
-                     "invalid value for parameter \"TimeZone\": \"" + copy + "\"")
+      throw SqlError(SqlState::kInvalidParameterValue, "invalid value for parameter \"TimeZone\": \"" + copy + "\"")
           .WithDetail("UTC timezone offset is out of range.");
     }
     int32_t offset = static_cast<int32_t>(seconds);
-    std::string label = FormatOffsetName(offset);
-    std::string posix_offset = FormatOffsetName(-offset);
-    return TimeZone{offset, "<" + label + ">" + posix_offset};
+    // PostgreSQL names the zone in POSIX form, e.g. "<+05>-05" for 5 hours east.
+    std::string magnitude = FormatOffsetName(offset < 0 ? -offset : offset).substr(1);
+    return TimeZone{offset, offset < 0 ? "<-" + magnitude + ">+" + magnitude : "<+" + magnitude + ">-" + magnitude};
   }
   auto zone = ResolveZone(text);
   if (!zone) ThrowInvalidTimeZone(text);

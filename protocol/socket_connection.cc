@@ -32,7 +32,7 @@ SocketConnection::SocketConnection(boost::asio::ip::tcp::socket socket, boost::a
       cancel_registry_(cancel_registry),
       on_closed_(std::move(on_closed)),
       peer_(DescribePeer(socket_)),
-      connection_(std::make_unique<Connection>(database, cancel_registry, *this)) {
+      connection_(std::make_unique<Connection>(database, cancel_registry, static_cast<MessageSink&>(*this))) {
   boost::system::error_code ignored;
   socket_.set_option(boost::asio::ip::tcp::no_delay(true), ignored);
   socket_.set_option(boost::asio::socket_base::keep_alive(true), ignored);

@@ -18,6 +18,12 @@ const std::vector<ScalarFunction>* FunctionRegistry::Lookup(std::string_view nam
   return found == functions_.end() ? nullptr : &found->second;
 }
 
+void FunctionRegistry::ForEach(const std::function<void(const ScalarFunction&)>& visit) const {
+  for (const auto& [name, overloads] : functions_) {
+    for (const ScalarFunction& function : overloads) visit(function);
+  }
+}
+
 namespace {
 
 FunctionRegistry BuildBuiltinFunctions() {

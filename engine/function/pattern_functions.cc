@@ -322,7 +322,8 @@ bool RegexpMatch(std::string_view text, std::string_view pattern, std::string_vi
   regmatch_t groups[kMaxGroups];
   if (!Search(compiled, text, 0, groups, false)) return false;
   const size_t group_count = compiled.regex.re_nsub;
-  out = "{";
+  out.clear();
+  out += '{';
   for (size_t group = group_count == 0 ? 0 : 1; group <= std::min(group_count, kMaxGroups - 1); ++group) {
     if (group > 1) out += ',';
     if (groups[group].rm_so < 0) {

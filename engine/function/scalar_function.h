@@ -41,6 +41,8 @@ class FunctionRegistry {
   void Register(ScalarFunction function);
   // All overloads of `name` (lower-case), or nullptr.
   const std::vector<ScalarFunction>* Lookup(std::string_view name) const;
+  // Calls `visit` for every registered overload, in no particular order (catalog views, tests).
+  void ForEach(const std::function<void(const ScalarFunction&)>& visit) const;
 
  private:
   std::unordered_map<std::string, std::vector<ScalarFunction>> functions_;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// Transforms statements that change or remove objects: ALTER TABLE/VIEW/INDEX/SEQUENCE, RENAME, DROP, TRUNCATE.
+// Transforms statements that change or remove objects: ALTER TABLE/VIEW/INDEX/SEQUENCE, RENAME, DROP,
+// TRUNCATE.
 #include <string>
 
 #include "planner/parser/transformer.h"
@@ -125,7 +126,8 @@ ast::StatementPtr Transformer::TransformAlterTable(const pg_query::AlterTableStm
       case pg_query::AT_AddColumnRecurse:
       case pg_query::AT_AddColumnToView:
         command.action = ast::AlterTableAction::kAddColumn;
-        command.column_def = std::make_unique<ast::ColumnDef>(TransformColumnDef(cmd.def().column_def(), nullptr));
+        command.column_def =
+            std::make_unique<ast::ColumnDef>(TransformColumnDef(cmd.def().column_def(), nullptr));
         command.column = command.column_def->name;
         break;
       case pg_query::AT_DropColumn:
@@ -142,7 +144,8 @@ ast::StatementPtr Transformer::TransformAlterTable(const pg_query::AlterTableStm
       case pg_query::AT_DropNotNull: command.action = ast::AlterTableAction::kDropNotNull; break;
       case pg_query::AT_ColumnDefault:
         // SET DEFAULT carries the expression; DROP DEFAULT carries none.
-        command.action = cmd.has_def() ? ast::AlterTableAction::kSetDefault : ast::AlterTableAction::kDropDefault;
+        command.action =
+            cmd.has_def() ? ast::AlterTableAction::kSetDefault : ast::AlterTableAction::kDropDefault;
         command.default_value = TransformOptionalExpr(cmd.def());
         break;
       case pg_query::AT_AddConstraint:

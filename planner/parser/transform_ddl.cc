@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// Transforms CREATE statements: TABLE (columns, constraints, options), TABLE AS, VIEW, SCHEMA, INDEX, SEQUENCE.
+// Transforms CREATE statements: TABLE (columns, constraints, options), TABLE AS, VIEW, SCHEMA, INDEX,
+// SEQUENCE.
 #include <pg_query.h>
 
 #include <string>
@@ -25,8 +26,8 @@ std::vector<ast::TableOption> TransformOptions(const NodeList& nodes, std::strin
   options.reserve(nodes.size());
   for (const pg_query::Node& node : nodes) {
     const pg_query::DefElem& option = node.def_elem();
-    std::string name = option.defnamespace().empty() ? option.defname()
-                                                     : option.defnamespace() + "." + option.defname();
+    std::string name =
+        option.defnamespace().empty() ? option.defname() : option.defnamespace() + "." + option.defname();
     options.push_back(ast::TableOption{std::move(name), DefElemText(option, when_missing)});
   }
   return options;
@@ -60,7 +61,8 @@ ast::StatementPtr Transformer::TransformCreateTable(const pg_query::CreateStmt& 
   if (create.has_partspec()) ThrowUnsupported("PARTITION BY", location);
   if (create.has_partbound()) ThrowUnsupported("CREATE TABLE ... PARTITION OF", location);
   if (create.has_of_typename()) ThrowUnsupported("CREATE TABLE ... OF type", location);
-  if (create.oncommit() == pg_query::ONCOMMIT_DELETE_ROWS) ThrowUnsupported("ON COMMIT DELETE ROWS", location);
+  if (create.oncommit() == pg_query::ONCOMMIT_DELETE_ROWS)
+    ThrowUnsupported("ON COMMIT DELETE ROWS", location);
   if (create.oncommit() == pg_query::ONCOMMIT_DROP) ThrowUnsupported("ON COMMIT DROP", location);
   if (!create.tablespacename().empty()) ThrowUnsupported("TABLESPACE", location);
   if (!create.access_method().empty()) ThrowUnsupported("table access method", location);
@@ -71,7 +73,9 @@ ast::StatementPtr Transformer::TransformCreateTable(const pg_query::CreateStmt& 
   out->if_not_exists = create.if_not_exists();
   for (const pg_query::Node& element : create.table_elts()) {
     switch (element.node_case()) {
-      case pg_query::Node::kColumnDef: out->columns.push_back(TransformColumnDef(element.column_def(), out.get())); break;
+      case pg_query::Node::kColumnDef:
+        out->columns.push_back(TransformColumnDef(element.column_def(), out.get()));
+        break;
       case pg_query::Node::kConstraint:
         out->constraints.push_back(TransformTableConstraint(element.constraint()));
         break;
@@ -109,7 +113,8 @@ ast::ColumnDef Transformer::TransformColumnDef(const pg_query::ColumnDef& column
       case pg_query::CONSTR_DEFAULT: def.default_value = TransformExpr(constraint.raw_expr()); break;
       case pg_query::CONSTR_CHECK: {
         ast::ExprPtr check = TransformExpr(constraint.raw_expr());
-        def.check = def.check == nullptr ? std::move(check) : AndChecks(std::move(def.check), std::move(check));
+        def.check =
+            def.check == nullptr ? std::move(check) : AndChecks(std::move(def.check), std::move(check));
         break;
       }
       case pg_query::CONSTR_PRIMARY: def.primary_key = true; break;
@@ -138,10 +143,13 @@ ast::ColumnDef Transformer::TransformColumnDef(const pg_query::ColumnDef& column
 
 ast::TableConstraint Transformer::TransformTableConstraint(const pg_query::Constraint& constraint) {
   const int location = constraint.location();
-  if (constraint.deferrable() || constraint.initdeferred()) ThrowUnsupported("DEFERRABLE constraint", location);
+  if (constraint.deferrable() || constraint.initdeferred())
+    ThrowUnsupported("DEFERRABLE constraint", location);
   if (constraint.including_size() > 0) ThrowUnsupported("INCLUDE in a constraint", location);
   if (constraint.nulls_not_distinct()) ThrowUnsupported("UNIQUE NULLS NOT DISTINCT", location);
-  ast::TableConstraint out{ast::ConstraintKind::kOther, constraint.conname(), {}, nullptr, location};
+  ast::TableConstraint out{};
+  out.name = constraint.conname();
+  out.location = location;
   switch (constraint.contype()) {
     case pg_query::CONSTR_PRIMARY:
       out.kind = ast::ConstraintKind::kPrimaryKey;
@@ -237,7 +245,8 @@ std::string Transformer::ViewQueryText() const {
       int query_end = -1;
       for (int rest = index + 1; rest < scan.tokens_size(); ++rest) {
         const pg_query::ScanToken& query_token = scan.tokens(rest);
-        if (query_token.token() == pg_query::SQL_COMMENT || query_token.token() == pg_query::C_COMMENT) continue;
+        if (query_token.token() == pg_query::SQL_COMMENT || query_token.token() == pg_query::C_COMMENT)
+          continue;
         if (query_begin < 0) query_begin = query_token.start();
         query_end = query_token.end();
       }

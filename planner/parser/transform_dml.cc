@@ -46,11 +46,12 @@ ast::StatementPtr Transformer::TransformInsert(const pg_query::InsertStmt& inser
   if (insert.has_on_conflict_clause()) {
     const pg_query::OnConflictClause& conflict = insert.on_conflict_clause();
     out->on_conflict = conflict.action() == pg_query::ONCONFLICT_UPDATE ? ast::OnConflictAction::kUpdate
-                                                                         : ast::OnConflictAction::kNothing;
+                                                                        : ast::OnConflictAction::kNothing;
     if (conflict.has_infer()) {
       const pg_query::InferClause& infer = conflict.infer();
       if (!infer.conname().empty()) ThrowUnsupported("ON CONFLICT ON CONSTRAINT", infer.location());
-      if (infer.has_where_clause()) ThrowUnsupported("ON CONFLICT ... WHERE for the target", infer.location());
+      if (infer.has_where_clause())
+        ThrowUnsupported("ON CONFLICT ... WHERE for the target", infer.location());
       for (const pg_query::Node& element : infer.index_elems()) {
         const pg_query::IndexElem& index_elem = element.index_elem();
         if (index_elem.name().empty()) ThrowUnsupported("ON CONFLICT on an expression", infer.location());

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// Transforms libpg_query expression nodes (operators, constants, casts, CASE, subqueries, ...) into ast::Expr.
+// Transforms libpg_query expression nodes (operators, constants, casts, CASE, subqueries, ...) into
+// ast::Expr.
 #include <string>
 
 #include "planner/parser/transformer.h"
@@ -41,9 +42,7 @@ ast::ExprPtr TransformConstant(const pg_query::A_Const& constant) {
       expr->literal_kind = ast::LiteralKind::kBitString;
       expr->text = constant.bsval().bsval();
       break;
-    case pg_query::A_Const::VAL_NOT_SET:
-      expr->literal_kind = ast::LiteralKind::kNull;
-      break;
+    case pg_query::A_Const::VAL_NOT_SET: expr->literal_kind = ast::LiteralKind::kNull; break;
   }
   return expr;
 }
@@ -173,9 +172,9 @@ ast::ExprPtr Transformer::TransformExpr(const pg_query::Node& node) {
     }
     case pg_query::Node::kMinMaxExpr: {
       const pg_query::MinMaxExpr& min_max = node.min_max_expr();
-      auto expr = MakeExpr(min_max.op() == pg_query::IS_GREATEST ? ast::ExprKind::kGreatest
-                                                                 : ast::ExprKind::kLeast,
-                           min_max.location());
+      auto expr =
+          MakeExpr(min_max.op() == pg_query::IS_GREATEST ? ast::ExprKind::kGreatest : ast::ExprKind::kLeast,
+                   min_max.location());
       expr->args = TransformExprList(min_max.args());
       return expr;
     }
@@ -243,7 +242,8 @@ ast::ExprPtr Transformer::TransformAExpr(const pg_query::A_Expr& a_expr) {
   auto list_operands = [&](ast::Expr* expr) {
     expr->args.push_back(TransformExpr(a_expr.lexpr()));
     if (a_expr.rexpr().has_list()) {
-      for (const pg_query::Node& item : a_expr.rexpr().list().items()) expr->args.push_back(TransformExpr(item));
+      for (const pg_query::Node& item : a_expr.rexpr().list().items())
+        expr->args.push_back(TransformExpr(item));
     } else {
       expr->args.push_back(TransformExpr(a_expr.rexpr()));
     }
@@ -291,10 +291,10 @@ ast::ExprPtr Transformer::TransformAExpr(const pg_query::A_Expr& a_expr) {
     case pg_query::AEXPR_BETWEEN_SYM:
     case pg_query::AEXPR_NOT_BETWEEN_SYM: {
       auto expr = MakeExpr(ast::ExprKind::kBetween, location);
-      expr->negated = a_expr.kind() == pg_query::AEXPR_NOT_BETWEEN ||
-                      a_expr.kind() == pg_query::AEXPR_NOT_BETWEEN_SYM;
-      expr->symmetric = a_expr.kind() == pg_query::AEXPR_BETWEEN_SYM ||
-                        a_expr.kind() == pg_query::AEXPR_NOT_BETWEEN_SYM;
+      expr->negated =
+          a_expr.kind() == pg_query::AEXPR_NOT_BETWEEN || a_expr.kind() == pg_query::AEXPR_NOT_BETWEEN_SYM;
+      expr->symmetric =
+          a_expr.kind() == pg_query::AEXPR_BETWEEN_SYM || a_expr.kind() == pg_query::AEXPR_NOT_BETWEEN_SYM;
       list_operands(expr.get());
       return expr;
     }

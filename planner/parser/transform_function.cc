@@ -91,10 +91,10 @@ ast::WindowSpec Transformer::TransformWindowDef(const pg_query::WindowDef& windo
   spec.frame_unit = (options & kFrameRows)     ? ast::FrameUnit::kRows
                     : (options & kFrameGroups) ? ast::FrameUnit::kGroups
                                                : ast::FrameUnit::kRange;
-  spec.frame_start.kind =
-      DecodeFrameBound(options, kStartBits, ast::FrameBoundKind::kUnboundedPreceding);
+  spec.frame_start.kind = DecodeFrameBound(options, kStartBits, ast::FrameBoundKind::kUnboundedPreceding);
   spec.frame_end.kind = DecodeFrameBound(options, kEndBits, ast::FrameBoundKind::kCurrentRow);
-  if (HasOffset(spec.frame_start.kind)) spec.frame_start.offset = TransformOptionalExpr(window.start_offset());
+  if (HasOffset(spec.frame_start.kind))
+    spec.frame_start.offset = TransformOptionalExpr(window.start_offset());
   if (HasOffset(spec.frame_end.kind)) spec.frame_end.offset = TransformOptionalExpr(window.end_offset());
   if (options & kFrameExcludeCurrentRow) spec.frame_exclusion = "current row";
   if (options & kFrameExcludeGroup) spec.frame_exclusion = "group";

@@ -231,8 +231,8 @@ std::unique_ptr<ast::TableRef> Transformer::TransformJoin(const pg_query::JoinEx
   ref->using_columns = StringList(join.using_clause());
   ref->join_condition = TransformOptionalExpr(join.quals());
   // The grammar writes CROSS JOIN (and a comma list's joins) as an inner join with no condition.
-  if (ref->join_type == ast::JoinType::kInner && ref->join_condition == nullptr && ref->using_columns.empty() &&
-      !ref->natural) {
+  if (ref->join_type == ast::JoinType::kInner && ref->join_condition == nullptr &&
+      ref->using_columns.empty() && !ref->natural) {
     ref->join_type = ast::JoinType::kCross;
   }
   if (join.has_join_using_alias()) ThrowUnsupported("an alias for JOIN USING", ref->location);

@@ -50,7 +50,8 @@ ast::StatementPtr Transformer::TransformTransaction(const pg_query::TransactionS
   auto out = std::make_unique<ast::TransactionStatement>();
   out->transaction_kind = TransactionKindOf(transaction.kind());
   // Savepoint commands name a savepoint; two-phase commands a global transaction id.
-  out->savepoint_name = transaction.savepoint_name().empty() ? transaction.gid() : transaction.savepoint_name();
+  out->savepoint_name =
+      transaction.savepoint_name().empty() ? transaction.gid() : transaction.savepoint_name();
   for (const pg_query::Node& node : transaction.options()) {
     const pg_query::DefElem& mode = node.def_elem();
     if (mode.defname() == "transaction_isolation") out->isolation_level = DefElemText(mode, "");
@@ -181,7 +182,7 @@ ast::StatementPtr Transformer::TransformDiscard(const pg_query::DiscardStmt& dis
 
 ast::StatementPtr Transformer::TransformVacuum(const pg_query::VacuumStmt& vacuum) {
   auto out = std::make_unique<ast::MaintenanceStatement>(vacuum.is_vacuumcmd() ? ast::StmtKind::kVacuum
-                                                                                : ast::StmtKind::kAnalyze);
+                                                                               : ast::StmtKind::kAnalyze);
   // Options (VERBOSE, FULL, ...) and ANALYZE's column lists only tune the work; all columns are analyzed.
   for (const pg_query::Node& node : vacuum.rels()) {
     out->tables.push_back(RangeVarNames(node.vacuum_relation().relation()));

@@ -47,7 +47,9 @@ ast::StatementPtr Transformer::TransformStatement(const pg_query::Node& node, in
       statement = TransformCreateTableAs(node.create_table_as_stmt());
       break;
     case pg_query::Node::kViewStmt: statement = TransformCreateView(node.view_stmt()); break;
-    case pg_query::Node::kCreateSchemaStmt: statement = TransformCreateSchema(node.create_schema_stmt()); break;
+    case pg_query::Node::kCreateSchemaStmt:
+      statement = TransformCreateSchema(node.create_schema_stmt());
+      break;
     case pg_query::Node::kIndexStmt: statement = TransformCreateIndex(node.index_stmt()); break;
     case pg_query::Node::kCreateSeqStmt: statement = TransformCreateSequence(node.create_seq_stmt()); break;
     case pg_query::Node::kDropStmt: statement = TransformDrop(node.drop_stmt()); break;

@@ -9,12 +9,16 @@
 #include <regex>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 
 #include "test/slt/script.h"
 #include "test/slt/sql_client.h"
 
 namespace tessera::slt {
 namespace {
+
+constexpr std::chrono::seconds kConnectRetryPeriod{10};
+constexpr const char* kBudgetExhausted = "the run's time budget (--time-budget) is exhausted";
 
 bool IsExecutable(const Record& record) {
   return record.kind == RecordKind::kStatementOk || record.kind == RecordKind::kStatementError ||
@@ -80,6 +84,7 @@ class FileRunner {
       return FailFile(error.what());
     }
     style_ = DetectStyle(file_, text);
+    if (PastDeadline()) return AbandonFrom(script.records, 0, kBudgetExhausted);
     try {
       target_.BeginFile();
     } catch (const std::exception& error) {
@@ -92,6 +97,7 @@ class FileRunner {
   void RunRecords(const std::vector<Record>& records) {
     for (size_t index = 0; index < records.size(); ++index) {
       if (!abandon_reason_.empty()) return AbandonFrom(records, index, abandon_reason_);
+      if (PastDeadline()) return AbandonFrom(records, index, kBudgetExhausted);
       const Record& record = records[index];
       const bool allowed = ConditionsAllow(record);
       switch (record.kind) {
@@ -122,6 +128,10 @@ class FileRunner {
           break;
       }
     }
+  }
+
+  bool PastDeadline() const {
+    return !file_.is_project_test && std::chrono::steady_clock::now() > options_.corpus_deadline;
   }
 
   bool ConditionsAllow(const Record& record) const {
@@ -182,10 +192,22 @@ class FileRunner {
     }
   }
 
+  // Returns the named connection, connecting first if needed. A server that has just (re)started
+  // may refuse connections for a moment, so connecting is retried for a while.
   SqlConnection& Connection(const std::string& name) {
     auto& connection = connections_[name];
-    if (!connection || !connection->usable()) connection = std::make_unique<SqlConnection>(target_.ConnInfo());
-    return *connection;
+    if (connection && connection->usable()) return *connection;
+    connection.reset();
+    const auto deadline = std::chrono::steady_clock::now() + kConnectRetryPeriod;
+    while (true) {
+      try {
+        connection = std::make_unique<SqlConnection>(target_.ConnInfo());
+        return *connection;
+      } catch (const std::exception&) {
+        if (std::chrono::steady_clock::now() >= deadline) throw;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      }
+    }
   }
 
   void RunRecord(const Record& record) {

@@ -45,6 +45,8 @@ struct RunOptions {
   const std::unordered_set<std::string>* known_failures = nullptr;  // "relpath:line", corpus files only
   int max_timeouts_per_file = 3;   // then the rest of the file is failed without running
   int max_recoveries_per_file = 3;  // server crashes or hangs survived per file
+  // Corpus records not started by this time are failed without running (project tests always run).
+  std::chrono::steady_clock::time_point corpus_deadline = std::chrono::steady_clock::time_point::max();
 };
 
 // Runs FILE on a fresh database from TARGET. Never throws: problems are reported in the outcome.

@@ -44,6 +44,7 @@ Options:
   --known-failures FILE   default <corpus>/KNOWN_FAILURES.txt; --no-known-failures to ignore it
   --jobs N                run N files in parallel, each job on its own server/database (default 1)
   --timeout S             per-record time limit in seconds (default 10)
+  --time-budget S         corpus records not started S seconds after the start fail unrun
   --floor FILE            exit non-zero when corpus records passed < the number in FILE
   --failures-out FILE     write every failed record (relpath:line, message, SQL) to FILE
   --max-failures-shown N  failure details printed on the console (default 10)
@@ -65,6 +66,7 @@ struct Options {
   std::vector<std::string> files;
   int jobs = 1;
   double timeout_seconds = 10;
+  double time_budget_seconds = 0;  // 0: unlimited
   std::string floor_file;
   std::string failures_out;
   int64_t max_failures_shown = 10;
@@ -99,6 +101,7 @@ Options ParseOptions(int argc, char** argv) {
       if (options.files.empty()) UsageError("--files needs file names");
     } else if (arg == "--jobs") options.jobs = std::max(1, std::atoi(value(index).c_str()));
     else if (arg == "--timeout") options.timeout_seconds = std::atof(value(index).c_str());
+    else if (arg == "--time-budget") options.time_budget_seconds = std::atof(value(index).c_str());
     else if (arg == "--floor") options.floor_file = value(index);
     else if (arg == "--failures-out") options.failures_out = value(index);
     else if (arg == "--max-failures-shown") options.max_failures_shown = std::atoll(value(index).c_str());
@@ -211,6 +214,10 @@ int Main(int argc, char** argv) {
 
   const std::string work_dir = options.connect.empty() ? MakeWorkDir() : "";
   const auto start = std::chrono::steady_clock::now();
+  if (options.time_budget_seconds > 0) {
+    run_options.corpus_deadline =
+        start + std::chrono::milliseconds(static_cast<int64_t>(options.time_budget_seconds * 1000));
+  }
   std::vector<FileOutcome> outcomes = RunAll(files, options, run_options, work_dir);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (!work_dir.empty()) {

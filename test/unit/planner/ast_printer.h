@@ -74,7 +74,8 @@ inline std::string Sexp(const Expr* expr) {
       if (expr->over) text += " over";
       return text;
     }
-    case ExprKind::kCast: return "(cast " + Sexp(expr->args[0].get()) + " " + SexpType(*expr->type_name) + ")";
+    case ExprKind::kCast:
+      return "(cast " + Sexp(expr->args[0].get()) + " " + SexpType(*expr->type_name) + ")";
     case ExprKind::kCase: {
       std::string text = "(case";
       if (expr->case_operand) text += " " + Sexp(expr->case_operand.get());
@@ -93,7 +94,8 @@ inline std::string Sexp(const Expr* expr) {
       return SexpList(std::string(expr->negated ? "isnot" : "is") + test, expr->args);
     }
     case ExprKind::kIn: return SexpList(negation + "in", expr->args);
-    case ExprKind::kBetween: return SexpList(negation + (expr->symmetric ? "between_sym" : "between"), expr->args);
+    case ExprKind::kBetween:
+      return SexpList(negation + (expr->symmetric ? "between_sym" : "between"), expr->args);
     case ExprKind::kDistinctFrom: return SexpList(negation + "distinct", expr->args);
     case ExprKind::kCoalesce: return SexpList("coalesce", expr->args);
     case ExprKind::kNullIf: return SexpList("nullif", expr->args);

@@ -171,7 +171,7 @@ TEST_SUITE("parser_expression") {
     CHECK(precision->type_name->typmods == std::vector<int32_t>{3});
   }
 
-  TEST_CASE("CASE in both forms") {
+  TEST_CASE("CASE keeps its operand, WHEN pairs and ELSE") {
     CHECK(ExprText("CASE WHEN a > 0 THEN 'p' WHEN a < 0 THEN 'n' ELSE 'z' END") ==
           "(case (when (> a 0) 'p') (when (< a 0) 'n') (else 'z'))");
     CHECK(ExprText("CASE a WHEN 1 THEN 'one' END") == "(case a (when 1 'one'))");
@@ -179,12 +179,18 @@ TEST_SUITE("parser_expression") {
 
   TEST_CASE("SQL value functions and DEFAULT are kSqlValue") {
     const std::pair<const char*, const char*> cases[] = {
-        {"CURRENT_DATE", "current_date"},       {"CURRENT_TIMESTAMP", "current_timestamp"},
-        {"CURRENT_TIMESTAMP(3)", "current_timestamp"}, {"LOCALTIME", "localtime"},
-        {"LOCALTIMESTAMP", "localtimestamp"},   {"CURRENT_TIME", "current_time"},
-        {"CURRENT_USER", "current_user"},       {"SESSION_USER", "session_user"},
-        {"USER", "user"},                       {"CURRENT_ROLE", "current_role"},
-        {"CURRENT_CATALOG", "current_catalog"}, {"CURRENT_SCHEMA", "current_schema"},
+        {"CURRENT_DATE", "current_date"},
+        {"CURRENT_TIMESTAMP", "current_timestamp"},
+        {"CURRENT_TIMESTAMP(3)", "current_timestamp"},
+        {"LOCALTIME", "localtime"},
+        {"LOCALTIMESTAMP", "localtimestamp"},
+        {"CURRENT_TIME", "current_time"},
+        {"CURRENT_USER", "current_user"},
+        {"SESSION_USER", "session_user"},
+        {"USER", "user"},
+        {"CURRENT_ROLE", "current_role"},
+        {"CURRENT_CATALOG", "current_catalog"},
+        {"CURRENT_SCHEMA", "current_schema"},
     };
     for (const auto& [sql, name] : cases) {
       CAPTURE(std::string(sql));
@@ -267,8 +273,8 @@ TEST_SUITE("parser_expression") {
     CHECK(start_only->over->frame_start.kind == ast::FrameBoundKind::kPreceding);
     CHECK(start_only->over->frame_end.kind == ast::FrameBoundKind::kCurrentRow);
 
-    ast::ExprPtr groups = ParseExpr(
-        "sum(a) OVER (ORDER BY b GROUPS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING EXCLUDE TIES)");
+    ast::ExprPtr groups =
+        ParseExpr("sum(a) OVER (ORDER BY b GROUPS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING EXCLUDE TIES)");
     CHECK(groups->over->frame_unit == ast::FrameUnit::kGroups);
     CHECK(groups->over->frame_start.kind == ast::FrameBoundKind::kCurrentRow);
     CHECK(groups->over->frame_end.kind == ast::FrameBoundKind::kUnboundedFollowing);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Tests ParseSql statement by statement family: queries, DML, DDL, utility statements, statement
 // locations in multi-statement strings, and the SQLSTATEs and positions of its errors.
+#include "planner/parser/parser.h"
+
 #include <doctest/doctest.h>
 
 #include <string>
@@ -8,7 +10,6 @@
 #include <vector>
 
 #include "base/error.h"
-#include "planner/parser/parser.h"
 #include "test/unit/planner/ast_printer.h"
 
 namespace tessera::planner {
@@ -107,7 +108,8 @@ TEST_SUITE("parser") {
         {"CREATE TABLE t (a int GENERATED ALWAYS AS IDENTITY)", "identity column is not supported"},
         {"WITH x AS (DELETE FROM t RETURNING a) SELECT * FROM x",
          "data-modifying statement in WITH is not supported"},
-        {"ALTER TABLE t ALTER COLUMN a TYPE int USING a::int", "ALTER COLUMN TYPE ... USING is not supported"},
+        {"ALTER TABLE t ALTER COLUMN a TYPE int USING a::int",
+         "ALTER COLUMN TYPE ... USING is not supported"},
         {"ALTER TABLE t DROP CONSTRAINT c", "ALTER TABLE ... DROP CONSTRAINT is not supported"},
         {"ALTER TABLE t OWNER TO bob", "ALTER TABLE ... OWNER TO is not supported"},
         {"CREATE VIEW v AS SELECT 1 WITH CHECK OPTION", "WITH CHECK OPTION is not supported"},
@@ -160,7 +162,7 @@ TEST_SUITE("parser") {
     CHECK(no_from->targets.empty());
   }
 
-  TEST_CASE("LIMIT ALL, FETCH FIRST WITH TIES and FOR UPDATE") {
+  TEST_CASE("LIMIT ALL is a NULL limit, FETCH FIRST sets limit and WITH TIES, FOR UPDATE is recorded") {
     CHECK(ParseSelect("SELECT a FROM t LIMIT ALL")->limit->literal_kind == ast::LiteralKind::kNull);
     auto ties = ParseSelect("SELECT a FROM t ORDER BY a FETCH FIRST 3 ROWS WITH TIES");
     CHECK(ast::Sexp(ties->limit) == "3");
@@ -172,7 +174,7 @@ TEST_SUITE("parser") {
     CHECK(ParseSelect("SELECT a FROM t FOR NO KEY UPDATE OF t")->for_update);
   }
 
-  TEST_CASE("FROM items: joins, subqueries, VALUES and functions") {
+  TEST_CASE("FROM items map joins, subqueries, VALUES lists and table functions") {
     auto select = ParseSelect(
         "SELECT * FROM a JOIN b ON a.x = b.x LEFT JOIN c USING (x, y) RIGHT OUTER JOIN d ON true "
         "FULL JOIN e ON false CROSS JOIN f NATURAL JOIN g, h");
@@ -224,7 +226,7 @@ TEST_SUITE("parser") {
     CHECK(function_ref.alias == "g");
   }
 
-  TEST_CASE("WITH, WINDOW and set operations") {
+  TEST_CASE("WITH, WINDOW and set operations keep their structure and precedence") {
     auto with = ParseSelect(
         "WITH RECURSIVE r (n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 5), "
         "m AS MATERIALIZED (SELECT 2), nm AS NOT MATERIALIZED (SELECT 3) SELECT * FROM r");
@@ -246,7 +248,8 @@ TEST_SUITE("parser") {
     CHECK(window->windows[0].partition_by.size() == 1);
     CHECK(window->targets[0].expr->over->ref_name == "w");
 
-    auto set_op = ParseSelect("SELECT 1 UNION SELECT 2 INTERSECT SELECT 3 EXCEPT ALL SELECT 4 ORDER BY 1 LIMIT 2");
+    auto set_op =
+        ParseSelect("SELECT 1 UNION SELECT 2 INTERSECT SELECT 3 EXCEPT ALL SELECT 4 ORDER BY 1 LIMIT 2");
     // INTERSECT binds tighter: (1 UNION (2 INTERSECT 3)) EXCEPT ALL 4.
     CHECK(set_op->op == ast::SetOpKind::kExcept);
     CHECK(set_op->all);
@@ -278,7 +281,7 @@ TEST_SUITE("parser") {
     CHECK(union_into->as_query->op == ast::SetOpKind::kUnion);
   }
 
-  TEST_CASE("INSERT with columns, VALUES, DEFAULT, ON CONFLICT and RETURNING") {
+  TEST_CASE("INSERT maps columns, VALUES with DEFAULT, ON CONFLICT and RETURNING") {
     auto insert = ParseOne<ast::InsertStatement>(
         "WITH src AS (SELECT 1) INSERT INTO s.t AS x (a, b) VALUES (1, DEFAULT), (2, 'z') "
         "ON CONFLICT (a) DO UPDATE SET b = excluded.b WHERE x.b <> excluded.b RETURNING a, b AS bee");
@@ -309,7 +312,7 @@ TEST_SUITE("parser") {
     CHECK(defaults->source == nullptr);
   }
 
-  TEST_CASE("UPDATE and DELETE") {
+  TEST_CASE("UPDATE maps SET, FROM, WHERE and RETURNING; DELETE maps USING") {
     auto update = ParseOne<ast::UpdateStatement>(
         "UPDATE t AS x SET a = a + 1, b = DEFAULT FROM u WHERE x.id = u.id RETURNING *");
     CHECK(update->table == Names{"t"});
@@ -329,14 +332,15 @@ TEST_SUITE("parser") {
     CHECK(remove->returning.size() == 1);
   }
 
-  TEST_CASE("CREATE TABLE columns, types, constraints and options") {
+  TEST_CASE("CREATE TABLE maps column types, serial, constraints and WITH options") {
     auto create = ParseOne<ast::CreateTableStatement>(
         "CREATE TABLE IF NOT EXISTS s.t ("
         " id serial PRIMARY KEY,"
         " big bigserial,"
         " name varchar(20) NOT NULL DEFAULT 'x' CHECK (name <> ''),"
         " price numeric(10, 2) NULL UNIQUE,"
-        " flag boolean, at timestamp with time zone, d double precision, f float, c char(3), i interval, tx text,"
+        " flag boolean, at timestamp with time zone, d double precision, f float, c char(3), i interval, tx "
+        "text,"
         " ref int REFERENCES other (id),"
         " CONSTRAINT pk UNIQUE (name, price),"
         " CHECK (price > 0),"
@@ -363,8 +367,12 @@ TEST_SUITE("parser") {
     CHECK(price.explicit_null);
     CHECK(price.unique);
     const std::pair<int, Names> types[] = {
-        {4, {"pg_catalog", "bool"}},   {5, {"pg_catalog", "timestamptz"}}, {6, {"pg_catalog", "float8"}},
-        {7, {"pg_catalog", "float8"}}, {8, {"pg_catalog", "bpchar"}},      {9, {"pg_catalog", "interval"}},
+        {4, {"pg_catalog", "bool"}},
+        {5, {"pg_catalog", "timestamptz"}},
+        {6, {"pg_catalog", "float8"}},
+        {7, {"pg_catalog", "float8"}},
+        {8, {"pg_catalog", "bpchar"}},
+        {9, {"pg_catalog", "interval"}},
         {10, {"text"}},
     };
     for (const auto& [index, type] : types) {
@@ -397,8 +405,9 @@ TEST_SUITE("parser") {
     CHECK(temp->constraints[0].columns == Names{"a"});
   }
 
-  TEST_CASE("CREATE TABLE AS, VIEW, SCHEMA, INDEX and SEQUENCE") {
-    auto as = ParseOne<ast::CreateTableStatement>("CREATE TABLE t2 (x, y) AS SELECT a, b FROM t WITH NO DATA");
+  TEST_CASE("CREATE TABLE AS, VIEW (with its query text), SCHEMA, INDEX and SEQUENCE map their clauses") {
+    auto as =
+        ParseOne<ast::CreateTableStatement>("CREATE TABLE t2 (x, y) AS SELECT a, b FROM t WITH NO DATA");
     CHECK(as->kind == ast::StmtKind::kCreateTableAs);
     CHECK(as->table == Names{"t2"});
     CHECK(as->as_column_names == Names{"x", "y"});
@@ -453,7 +462,7 @@ TEST_SUITE("parser") {
     CHECK(sequence->options[3].value == "true");
   }
 
-  TEST_CASE("DROP, TRUNCATE, ALTER TABLE and RENAME") {
+  TEST_CASE("DROP, TRUNCATE, ALTER TABLE and RENAME map object kinds and commands") {
     auto drop = ParseOne<ast::DropStatement>("DROP TABLE IF EXISTS a, s.b CASCADE");
     CHECK(drop->object_kind == ast::ObjectKind::kTable);
     CHECK(drop->objects == std::vector<Names>{{"a"}, {"s", "b"}});
@@ -519,7 +528,7 @@ TEST_SUITE("parser") {
     CHECK(rename_view->if_exists);
   }
 
-  TEST_CASE("transaction statements") {
+  TEST_CASE("transaction statements map kind, savepoint or gid, and BEGIN modes") {
     struct Case {
       const char* sql;
       ast::TransactionKind kind;
@@ -548,12 +557,13 @@ TEST_SUITE("parser") {
     auto begin = ParseOne<ast::TransactionStatement>("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY");
     CHECK(begin->isolation_level == "repeatable read");
     CHECK(begin->read_only);
-    auto start = ParseOne<ast::TransactionStatement>("START TRANSACTION ISOLATION LEVEL SERIALIZABLE READ WRITE");
+    auto start =
+        ParseOne<ast::TransactionStatement>("START TRANSACTION ISOLATION LEVEL SERIALIZABLE READ WRITE");
     CHECK(start->isolation_level == "serializable");
     CHECK(!start->read_only);
   }
 
-  TEST_CASE("SET, RESET and SHOW") {
+  TEST_CASE("SET, RESET and SHOW give lower-case names and values as text") {
     using Action = ast::SetStatement::Action;
     auto set = ParseOne<ast::SetStatement>("SET search_path TO public, 'my schema'");
     CHECK(set->action == Action::kSet);
@@ -582,7 +592,8 @@ TEST_SUITE("parser") {
     CHECK(transaction->name == "transaction_isolation");
     CHECK(transaction->values == Names{"serializable"});
     REQUIRE(transaction->more_settings.size() == 1);
-    CHECK(transaction->more_settings[0] == std::pair<std::string, std::string>("transaction_read_only", "on"));
+    CHECK(transaction->more_settings[0] ==
+          std::pair<std::string, std::string>("transaction_read_only", "on"));
     auto session = ParseOne<ast::SetStatement>("SET SESSION CHARACTERISTICS AS TRANSACTION READ WRITE");
     CHECK(session->name == "default_transaction_read_only");
     CHECK(session->values == Names{"off"});
@@ -593,7 +604,7 @@ TEST_SUITE("parser") {
     CHECK(ParseOne<ast::ShowStatement>("SHOW TRANSACTION ISOLATION LEVEL")->name == "transaction_isolation");
   }
 
-  TEST_CASE("EXPLAIN, PREPARE, EXECUTE, DEALLOCATE and DISCARD") {
+  TEST_CASE("EXPLAIN options, PREPARE types, EXECUTE parameters, DEALLOCATE and DISCARD targets") {
     auto explain = ParseOne<ast::ExplainStatement>("EXPLAIN (ANALYZE, COSTS off, FORMAT JSON) SELECT 1");
     CHECK(explain->analyze);
     CHECK(!explain->verbose);
@@ -621,15 +632,16 @@ TEST_SUITE("parser") {
     CHECK(ParseOne<ast::DeallocateStatement>("DEALLOCATE PREPARE q")->name == "q");
     CHECK(ParseOne<ast::DeallocateStatement>("DEALLOCATE ALL")->name.empty());
 
-    const std::pair<const char*, const char*> discards[] = {
-        {"DISCARD ALL", "all"}, {"DISCARD PLANS", "plans"}, {"DISCARD SEQUENCES", "sequences"},
-        {"DISCARD TEMP", "temp"}};
+    const std::pair<const char*, const char*> discards[] = {{"DISCARD ALL", "all"},
+                                                            {"DISCARD PLANS", "plans"},
+                                                            {"DISCARD SEQUENCES", "sequences"},
+                                                            {"DISCARD TEMP", "temp"}};
     for (const auto& [sql, target] : discards) {
       CHECK(ParseOne<ast::DiscardStatement>(sql)->target == target);
     }
   }
 
-  TEST_CASE("COPY, VACUUM, ANALYZE and COMMENT") {
+  TEST_CASE("COPY options become text, VACUUM and ANALYZE list their tables, COMMENT parses") {
     auto from = ParseOne<ast::CopyStatement>(
         "COPY s.t (a, b) FROM STDIN WITH (FORMAT csv, HEADER, DELIMITER '|', FORCE_NOT_NULL (a, b))");
     CHECK(from->table == Names{"s", "t"});
