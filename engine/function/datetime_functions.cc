@@ -72,17 +72,26 @@ bool ZoneField(Unit unit, const datetime::TimeZone& zone, double* value) {
 
 // date_part on a timestamp (local wall clock) or timestamptz. Returns false for NULL (a non-monotonic
 // field of an infinite timestamp).
+// For an infinite input: false (NULL) for units that are not monotonic, ±infinity for the others, an
+// error for unknown units. `validate` checks that the unit exists for the type; timestamps accept the
+// time zone units when infinite (`zone_units_known`), dates do not.
+template <typename Validate>
+bool InfinitePart(Unit unit, bool positive, bool zone_units_known, Validate validate, double* value) {
+  const bool zone_unit = unit == Unit::kTimezone || unit == Unit::kTimezoneHour || unit == Unit::kTimezoneMinute;
+  if (!zone_unit || !zone_units_known) validate();
+  if (unit != Unit::kEpoch && unit != Unit::kMonotonic && unit != Unit::kJulian) return false;
+  *value = positive ? INFINITY : -INFINITY;
+  return true;
+}
+
 bool TimestampPart(std::string_view unit_text, int64_t timestamp, bool with_zone, const ExecContext& context,
                    double* value) {
   const std::string lowered = LowerUnit(unit_text);
   const Unit unit = ClassifyUnit(lowered);
-  if (with_zone && ZoneField(unit, context.time_zone, value)) return true;
   if (!IsFiniteTimestamp(timestamp)) {
-    datetime::ExtractFromTimestamp(lowered, 0);  // rejects unknown units
-    if (unit != Unit::kEpoch && unit != Unit::kMonotonic && unit != Unit::kJulian) return false;
-    *value = timestamp > 0 ? INFINITY : -INFINITY;
-    return true;
+    return InfinitePart(unit, timestamp > 0, true, [&lowered] { datetime::ExtractFromTimestamp(lowered, 0); }, value);
   }
+  if (with_zone && ZoneField(unit, context.time_zone, value)) return true;
   const int64_t local = with_zone && unit != Unit::kEpoch ? TimestampTzToLocal(timestamp, context.time_zone) : timestamp;
   *value = datetime::ExtractFromTimestamp(lowered, local);
   return true;
@@ -146,11 +155,17 @@ Decimal ExtractInterval(std::string_view unit_text, const Interval& interval) {
   return ExactPart(ClassifyUnit(lowered), approximate, interval.micros % datetime::kMicrosPerMinute, epoch_micros);
 }
 
-Decimal ExtractDate(std::string_view unit_text, int32_t date) {
+bool ExtractDate(std::string_view unit_text, int32_t date, Decimal* result) {
   const std::string lowered = LowerUnit(unit_text);
-  const double value = datetime::ExtractFromDate(lowered, date);
-  if (std::isinf(value)) ThrowInfiniteNumeric();
-  return Decimal::FromInt64(static_cast<int64_t>(value));
+  double value = 0;
+  if (!IsFiniteDate(date)) {
+    const Unit unit = ClassifyUnit(lowered);
+    if (!InfinitePart(unit, date > 0, false, [&lowered] { datetime::ExtractFromDate(lowered, 0); }, &value)) return false;
+    ThrowInfiniteNumeric();
+  }
+  value = datetime::ExtractFromDate(lowered, date);
+  *result = Decimal::FromInt64(static_cast<int64_t>(value));
+  return true;
 }
 
 void RegisterPartFunctions(FunctionRegistry& registry) {
@@ -195,7 +210,15 @@ void RegisterPartFunctions(FunctionRegistry& registry) {
               BinaryKernel<std::string_view, Interval, double>([](std::string_view unit, const Interval& interval) {
                 return datetime::ExtractFromInterval(LowerUnit(unit), interval);
               }));
-  AddFunction(registry, "extract", {kTextType, kDateType}, kNumericType, BinaryKernel<std::string_view, int32_t, Decimal>(ExtractDate));
+  AddFunction(registry, "extract", {kTextType, kDateType}, kNumericType,
+              RowKernel([](const std::vector<Vector>& args, idx_t row, Vector& result, ExecContext&) {
+                Decimal value;
+                if (ExtractDate(args[0].GetString(row), args[1].Data<int32_t>()[row], &value)) {
+                  result.Data<Decimal>()[row] = value;
+                } else {
+                  result.SetNull(row, true);
+                }
+              }));
   AddFunction(registry, "extract", {kTextType, kTimeType}, kNumericType, BinaryKernel<std::string_view, int64_t, Decimal>(ExtractTime));
   AddFunction(registry, "extract", {kTextType, kIntervalType}, kNumericType,
               BinaryKernel<std::string_view, Interval, Decimal>(ExtractInterval));

@@ -176,20 +176,21 @@ std::string Roman(int64_t value, bool upper, bool fill_mode) {
   return fill_mode ? out : std::string(15 - out.size(), ' ') + out;
 }
 
-// Renders `digits` into the pattern's positions.
-std::string Render(const Pattern& pattern, Digits digits) {
-  const bool fraction_relevant = digits.fraction.find_first_not_of('0') != std::string::npos;
-  // A lone integral zero before printed fraction digits is left out (" .50"), unless a '0' position
-  // forces it or fill mode would leave nothing but the point ("0.").
-  if (digits.integral == "0" && pattern.post > 0 && (pattern.zero_start < 0 || pattern.zero_start >= pattern.pre) &&
-      !(pattern.fill_mode && !fraction_relevant)) {
-    digits.integral.clear();
-  }
-  size_t fraction_keep = digits.fraction.size();
+// Renders `digits` into the pattern's positions; `post` fraction positions print (fewer than the
+// pattern's for floats with more digits than they hold).
+std::string Render(const Pattern& pattern, Digits digits, int post) {
+  size_t fraction_keep = std::min<size_t>(digits.fraction.size(), post);
   if (pattern.fill_mode) {
-    fraction_keep = std::max<size_t>(digits.fraction.find_last_not_of('0') + 1, pattern.zero_end);
-    if (!fraction_relevant) fraction_keep = pattern.zero_end;
-    fraction_keep = std::min(fraction_keep, digits.fraction.size());
+    // Fill mode drops trailing zeros of '9' positions; '0' positions keep theirs.
+    const size_t last_digit = digits.fraction.find_last_not_of('0');
+    fraction_keep = std::min<size_t>(
+        fraction_keep, std::max<size_t>(last_digit == std::string::npos ? 0 : last_digit + 1, pattern.zero_end));
+  }
+  // A lone integral zero before printed fraction digits is left out (" .50"), unless a '0' position
+  // forces it or nothing would follow the point ("0.").
+  if (digits.integral == "0" && post > 0 && (pattern.zero_start < 0 || pattern.zero_start >= pattern.pre) &&
+      !(pattern.fill_mode && fraction_keep == 0)) {
+    digits.integral.clear();
   }
   const int pad = pattern.pre - static_cast<int>(digits.integral.size());
   const std::string blank = pattern.fill_mode ? "" : " ";
@@ -235,14 +236,14 @@ std::string Render(const Pattern& pattern, Digits digits) {
         } else {
           const int position = post_index++;
           if (digits.overflow) {
-            out += '#';
+            if (position < post) out += '#';
           } else if (position < static_cast<int>(fraction_keep)) {
             out += digits.fraction[position];
           }
         }
         break;
       case TokenKind::kPoint:
-        if (pattern.post > 0) {
+        if (post > 0 || digits.overflow) {
           start_number();
           out += '.';
         }
@@ -280,6 +281,25 @@ std::string RenderExponent(const Pattern& pattern, double value) {
   return sign + buffer;
 }
 
+// EEEE for exact numbers as PostgreSQL's numeric_out_sci: the exponent is that of the unrounded value's
+// leading digit, then the mantissa is rounded (so 99.999 with two decimals gives "10.00e+01").
+std::string RenderDecimalExponent(const Pattern& pattern, const Decimal& value) {
+  int exponent = 0;
+  if (value.value != 0) {
+    __int128 magnitude = value.value < 0 ? -value.value : value.value;
+    int digits = 0;
+    for (; magnitude != 0; magnitude /= 10) ++digits;
+    exponent = digits - 1 - value.scale;
+  }
+  // The same digits with the point after the first one: scale + exponent = digits - 1 >= 0.
+  const Decimal mantissa{value.value, value.scale + exponent};
+  const Decimal rounded = mantissa.Round(pattern.post);
+  char suffix[16];
+  std::snprintf(suffix, sizeof(suffix), "e%c%02d", exponent < 0 ? '-' : '+', exponent < 0 ? -exponent : exponent);
+  const std::string sign = rounded.Sign() < 0 ? "-" : (pattern.fill_mode ? "" : " ");
+  return sign + rounded.Abs().ToString() + suffix;
+}
+
 Digits SplitDigits(const std::string& text, int post) {
   Digits digits;
   std::string_view body = text;
@@ -306,12 +326,12 @@ std::string FormatNumber(const Decimal& value, std::string_view pattern_text) {
     shifted = Decimal::Multiply(value, Decimal{factor, 0});
   }
   if (pattern.roman) return Roman(shifted.Round(0).ToInt64(), !pattern.roman_lower, pattern.fill_mode);
-  if (pattern.exponent) return RenderExponent(pattern, shifted.ToDouble());
+  if (pattern.exponent) return RenderDecimalExponent(pattern, shifted);
   const Decimal rounded = shifted.Round(pattern.post);
   Digits digits = SplitDigits(rounded.ToString(), pattern.post);
   digits.negative = rounded.Sign() < 0;
   digits.overflow = static_cast<int>(digits.integral.size()) > pattern.pre;
-  return Render(pattern, digits);
+  return Render(pattern, digits, pattern.post);
 }
 
 // Formats a float with at most `significant_digits` digits (15 for float8, 6 for float4), as PostgreSQL.
@@ -328,7 +348,7 @@ std::string FormatFloatNumber(double value, std::string_view pattern_text, int s
   if (std::isinf(value)) {
     digits.negative = value < 0;
     digits.overflow = true;
-    return Render(pattern, digits);
+    return Render(pattern, digits, pattern.post);
   }
   // PostgreSQL prints at most `significant_digits` digits: fewer fraction digits for large values.
   char buffer[512];
@@ -343,21 +363,25 @@ std::string FormatFloatNumber(double value, std::string_view pattern_text, int s
   std::snprintf(buffer, sizeof(buffer), "%.*f", post, value);
   digits = SplitDigits(buffer, post);
   digits.overflow = static_cast<int>(digits.integral.size()) > pattern.pre;
-  return Render(pattern, digits);
+  return Render(pattern, digits, post);
 }
 
 }  // namespace
 
 void builtin::RegisterToCharFunctions(FunctionRegistry& registry) {
-  AddFunction(registry, "to_char", {kTimestampType, kTextType}, kTextType,
-              BinaryStringKernel<int64_t, std::string_view>([](int64_t timestamp, std::string_view pattern) {
-                return datetime::TimestampToChar(timestamp, pattern);
-              }));
-  AddFunction(registry, "to_char", {kTimestampTzType, kTextType}, kTextType,
-              RowKernel([](const std::vector<Vector>& args, idx_t row, Vector& result, ExecContext& context) {
-                const int64_t local = TimestampTzToLocal(args[0].Data<int64_t>()[row], context.time_zone);
-                result.SetString(row, datetime::TimestampToChar(local, args[1].GetString(row)));
-              }));
+  // Infinite timestamps have no fields to print: NULL, as PostgreSQL.
+  for (bool with_zone : {false, true}) {
+    AddFunction(registry, "to_char", {with_zone ? kTimestampTzType : kTimestampType, kTextType}, kTextType,
+                RowKernel([with_zone](const std::vector<Vector>& args, idx_t row, Vector& result, ExecContext& context) {
+                  const int64_t timestamp = args[0].Data<int64_t>()[row];
+                  if (!IsFiniteTimestamp(timestamp)) {
+                    result.SetNull(row, true);
+                    return;
+                  }
+                  const int64_t local = with_zone ? TimestampTzToLocal(timestamp, context.time_zone) : timestamp;
+                  result.SetString(row, datetime::TimestampToChar(local, args[1].GetString(row)));
+                }));
+  }
   AddFunction(registry, "to_char", {kIntervalType, kTextType}, kTextType,
               BinaryStringKernel<Interval, std::string_view>([](const Interval& interval, std::string_view pattern) {
                 return datetime::IntervalToChar(interval, pattern);

@@ -111,6 +111,11 @@ TEST_SUITE("function_datetime") {
         {"extract", {Text("dow"), Date("2020-01-01")}, "3"},
         {"extract", {Text("century"), Date("2020-01-01")}, "21"},
         {"extract", {Text("hour"), Timestamp("infinity")}, "NULL"},
+        {"extract", {Text("timezone"), Timestamp("infinity")}, "NULL"},
+        {"extract", {Text("month"), Date("infinity")}, "NULL"},
+        {"extract", {Text("hour"), Date("infinity")}, "ERROR 0A000"},
+        // PostgreSQL answers Infinity; a Decimal cannot hold it.
+        {"extract", {Text("year"), Timestamp("infinity")}, "ERROR 0A000"},
         {"date_part", {Text("foo"), Date("2020-01-01")}, "ERROR 22023"},
     });
   }
@@ -201,6 +206,12 @@ TEST_SUITE("function_datetime") {
         {"to_char", {Float8(NAN), Text("999")}, " NaN"},
         {"to_char", {Float4(1.23456789f), Text("9.9999999")}, " 1.23457"},
         {"to_char", {Num("1"), Text("9.9V9")}, "ERROR 42601"},
+        {"to_char", {Num("12"), Text("9.")}, " #."},
+        {"to_char", {Num("99.999"), Text("9.99EEEE")}, " 10.00e+01"},
+        {"to_char", {Num("0"), Text("FM999.00")}, ".00"},
+        {"to_char", {Float8(1e20), Text("9.99")}, " #."},
+        {"to_char", {Float8(1e20), Text("FM999.999")}, "###."},
+        {"to_char", {Timestamp("infinity"), Text("YYYY")}, "NULL"},
     });
   }
 }

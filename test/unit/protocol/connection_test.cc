@@ -78,13 +78,12 @@ class Harness {
   Connection connection_;
 };
 
-const ErrorFields& FirstError(const std::vector<BackendMessage>& messages) {
+ErrorFields FirstError(const std::vector<BackendMessage>& messages) {
   for (const BackendMessage& message : messages) {
     if (const auto* error = std::get_if<ErrorResponse>(&message)) return error->fields;
   }
-  static const ErrorFields kNone;
   FAIL("no ErrorResponse");
-  return kNone;
+  return ErrorFields();
 }
 
 TEST_SUITE("Connection") {
@@ -118,7 +117,7 @@ TEST_SUITE("Connection") {
     CHECK(harness.sink().data == "N");
     harness.sink().data.clear();
     CHECK(!harness.Feed(SslRequest{}));
-    const ErrorFields& error = FirstError(harness.Take());
+    ErrorFields error = FirstError(harness.Take());
     CHECK(error.severity == "FATAL");
     CHECK(error.code == "0A000");
     CHECK(error.message == "unsupported frontend protocol 1234.5679: server supports 3.0 to 3.0");
@@ -127,7 +126,7 @@ TEST_SUITE("Connection") {
   TEST_CASE("protocol versions other than 3.x are refused with FATAL 0A000") {
     Harness harness;
     CHECK(!harness.Feed(StartupMessage{2 << 16, {{"user", "alice"}}}));
-    const ErrorFields& error = FirstError(harness.Take());
+    ErrorFields error = FirstError(harness.Take());
     CHECK(error.severity == "FATAL");
     CHECK(error.code == "0A000");
     CHECK(error.message == "unsupported frontend protocol 2.0: server supports 3.0 to 3.0");
@@ -146,7 +145,7 @@ TEST_SUITE("Connection") {
   TEST_CASE("a StartupMessage without user is refused with FATAL 28000") {
     Harness harness;
     CHECK(!harness.Feed(StartupMessage{kProtocolVersion3, {{"database", "tessera"}}}));
-    const ErrorFields& error = FirstError(harness.Take());
+    ErrorFields error = FirstError(harness.Take());
     CHECK(error.code == "28000");
     CHECK(error.message == "no PostgreSQL user name specified in startup packet");
   }
@@ -348,7 +347,7 @@ TEST_SUITE("Connection") {
     frame.type = 'Q';
     frame.body = "no terminator";
     CHECK(!harness.connection().HandleFrame(frame));
-    const ErrorFields& error = FirstError(harness.Take());
+    ErrorFields error = FirstError(harness.Take());
     CHECK(error.severity == "FATAL");
     CHECK(error.code == "08P01");
     CHECK(error.message == "invalid string in message");
