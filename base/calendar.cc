@@ -28,18 +28,19 @@ int64_t FloorDiv(int64_t a, int64_t b) {
 
 }  // namespace
 
-// Counts days in 400-year eras of the proleptic Gregorian calendar with years starting on March 1st, so
-// that the leap day is the last day of a year (H. Hinnant's days_from_civil).
+// The classic integer day count over years that start on March 1st (so that the leap day ends a year),
+// with months weighted by 7834/256 days. For months outside 1..12 it extrapolates linearly, as
+// PostgreSQL's date2j does, which to_char relies on for intervals.
 int64_t YmdToJulian(int64_t year, int64_t month, int64_t day) {
-  // Normalise out-of-range months into the year, as the classic formula effectively does.
-  year += FloorDiv(month - 1, 12);
-  month = month - 12 * FloorDiv(month - 1, 12);
-  if (month <= 2) --year;
-  int64_t era = FloorDiv(year, 400);
-  int64_t year_of_era = year - era * 400;
-  int64_t day_of_year = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;
-  int64_t day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-  return era * 146097 + day_of_era - 719468 + kUnixEpochJulian;
+  if (month > 2) {
+    month += 1;
+    year += 4800;
+  } else {
+    month += 13;
+    year += 4799;
+  }
+  int64_t century = year / 100;
+  return year * 365 - 32167 + year / 4 - century + century / 4 + 7834 * month / 256 + day;
 }
 
 void JulianToYmd(int64_t julian, int* year, int* month, int* day) {

@@ -32,8 +32,8 @@ constexpr int64_t kTimestampEndJulian = 109203528;        // 294277-01-01
 
 bool IsLeapYear(int64_t year);
 int DaysInMonth(int64_t year, int month);
-// Julian day of a calendar date. Uses the classic integer formula, so out-of-range fields (as to_char
-// produces for intervals) give the same numbers PostgreSQL gives.
+// Julian day of a calendar date (exact for years after 4800 BC). Out-of-range months and days, which
+// to_char produces for intervals, give the same numbers as PostgreSQL's date2j.
 int64_t YmdToJulian(int64_t year, int64_t month, int64_t day);
 void JulianToYmd(int64_t julian, int* year, int* month, int* day);
 int JulianToDayOfWeek(int64_t julian);  // 0 = Sunday

@@ -30,23 +30,22 @@ namespace {
 constexpr size_t kDateBufferSize = 128 + kMaxDateFields;
 
 // Which fields the input has set so far; a field set twice is a syntax error.
-enum FieldBit : uint32_t {
-  kYearBit = 1 << 0,
-  kMonthBit = 1 << 1,
-  kDayBit = 1 << 2,
-  kHourBit = 1 << 3,
-  kMinuteBit = 1 << 4,
-  kSecondBit = 1 << 5,
-  kMillisecondBit = 1 << 6,
-  kMicrosecondBit = 1 << 7,
-  kZoneBit = 1 << 8,
-  kDayOfYearBit = 1 << 9,
-  kDayOfWeekBit = 1 << 10,
-  kAmPmBit = 1 << 11,
-  kAdBcBit = 1 << 12,
-  kDaylightZoneBit = 1 << 13,
-  kDaylightModifierBit = 1 << 14,
-};
+constexpr uint32_t kYearBit = 1u << 0;
+constexpr uint32_t kMonthBit = 1u << 1;
+constexpr uint32_t kDayBit = 1u << 2;
+constexpr uint32_t kHourBit = 1u << 3;
+constexpr uint32_t kMinuteBit = 1u << 4;
+constexpr uint32_t kSecondBit = 1u << 5;
+constexpr uint32_t kMillisecondBit = 1u << 6;
+constexpr uint32_t kMicrosecondBit = 1u << 7;
+constexpr uint32_t kZoneBit = 1u << 8;
+constexpr uint32_t kDayOfYearBit = 1u << 9;
+constexpr uint32_t kDayOfWeekBit = 1u << 10;
+constexpr uint32_t kAmPmBit = 1u << 11;
+constexpr uint32_t kAdBcBit = 1u << 12;
+constexpr uint32_t kDaylightZoneBit = 1u << 13;
+constexpr uint32_t kDaylightModifierBit = 1u << 14;
+constexpr uint32_t kReservedBit = 1u << 15;
 constexpr uint32_t kDateMask = kYearBit | kMonthBit | kDayBit;
 constexpr uint32_t kAllSecondsMask = kSecondBit | kMillisecondBit | kMicrosecondBit;
 constexpr uint32_t kTimeMask = kHourBit | kMinuteBit | kAllSecondsMask;
@@ -62,15 +61,7 @@ bool TimeOverflows(int64_t hour, int64_t minute, int64_t second, int64_t fsec) {
   return ((hour * 60 + minute) * 60 + second) * kMicrosPerSecond + fsec > kMicrosPerDay;
 }
 
-const ScopedStatementClock& RequireClock(std::string_view word) {
-  if (current_clock == nullptr) {
-    throw SqlError(SqlState::kFeatureNotSupported,
-                   "date/time value \"" + std::string(word) + "\" needs a statement clock");
-  }
-  return *current_clock;
-}
-
-// Decodes the fields of one date/time string. `mode_time_only` selects time input rules (PostgreSQL's
+// Decodes the fields of one date/time string. `time_only` selects time input rules (PostgreSQL's
 // DecodeTimeOnly) instead of date/timestamp rules (DecodeDateTime).
 class DateTimeDecoder {
  public:
@@ -79,34 +70,34 @@ class DateTimeDecoder {
 
   ParseStatus Decode();
 
-  const DateTimeFields& fields() const { return tm_; }
+  const DateTimeFields& fields() const { return fields_; }
   ResultKind kind() const { return kind_; }
   // The zone offset east of UTC given in the input, if any.
   std::optional<int32_t> zone() const {
-    return (fmask_ & kZoneBit) ? std::optional<int32_t>(zone_offset_) : std::nullopt;
+    return (seen_mask_ & kZoneBit) ? std::optional<int32_t>(zone_offset_) : std::nullopt;
   }
 
  private:
-  ParseStatus DecodeToken(size_t index, uint32_t* tmask, bool* skip);
-  ParseStatus DecodeDateToken(size_t index, uint32_t* tmask);
-  ParseStatus DecodeNumberToken(size_t index, uint32_t* tmask);
-  ParseStatus DecodeLabeledNumber(const std::string& text, uint32_t* tmask);
-  ParseStatus DecodeWord(size_t index, uint32_t* tmask, bool* skip);
-  ParseStatus DecodeDate(std::string_view text, uint32_t* tmask);
-  ParseStatus DecodeNumber(std::string_view text, bool have_text_month, uint32_t fmask, uint32_t* tmask);
-  ParseStatus DecodeNumberField(std::string_view text, uint32_t fmask, uint32_t* tmask);
+  ParseStatus DecodeToken(size_t index, uint32_t* token_mask, bool* skip);
+  ParseStatus DecodeDateToken(size_t index, uint32_t* token_mask);
+  ParseStatus DecodeNumberToken(size_t index, uint32_t* token_mask);
+  ParseStatus DecodeLabeledNumber(const std::string& text, uint32_t* token_mask);
+  ParseStatus DecodeWord(size_t index, uint32_t* token_mask, bool* skip);
+  ParseStatus DecodeDate(std::string_view text, uint32_t* token_mask);
+  ParseStatus DecodeNumber(std::string_view text, bool have_text_month, uint32_t seen_mask, uint32_t* token_mask);
+  ParseStatus DecodeNumberField(std::string_view text, uint32_t seen_mask, uint32_t* token_mask);
   ParseStatus DecodeZone(std::string_view text);
   ParseStatus ValidateDate();
-  void SetCurrentDate(int day_offset);
-  const TimeZone& SessionZone(std::string_view word);
+  DateTimeFields LocalNow(std::string_view word, int32_t* offset_seconds);
+  void SetCurrentDate(std::string_view word, int day_offset);
 
   const std::vector<DateToken>& tokens_;
   const bool time_only_;
   const TimeZone* session_zone_;
 
-  DateTimeFields tm_;
+  DateTimeFields fields_;
   int day_of_year_ = 0;
-  uint32_t fmask_ = 0;
+  uint32_t seen_mask_ = 0;
   ResultKind kind_ = ResultKind::kDateTime;
   Meridian meridian_ = Meridian::k24Hour;
   bool is_two_digit_year_ = false;
@@ -115,115 +106,125 @@ class DateTimeDecoder {
   bool have_text_month_ = false;
   std::optional<DateField> prefix_;  // a unit label ("j", "t", "y", ...) waiting for its number
   int32_t zone_offset_ = 0;
+  std::string clockless_word_;  // 'now' or 'today' seen without a statement clock
 };
 
-const TimeZone& DateTimeDecoder::SessionZone(std::string_view word) {
-  if (session_zone_ != nullptr) return *session_zone_;
-  return RequireClock(word).zone();
+// The statement's current local time in the session zone. Without a clock, remembers the word (reported
+// only if the rest of the input is valid) and returns 2000-01-01 00:00.
+DateTimeFields DateTimeDecoder::LocalNow(std::string_view word, int32_t* offset_seconds) {
+  DateTimeFields now;
+  *offset_seconds = 0;
+  if (current_clock == nullptr) {
+    if (clockless_word_.empty()) clockless_word_ = word;
+    TimestampToFields(0, &now);
+    return now;
+  }
+  *offset_seconds = session_zone_ != nullptr ? session_zone_->offset_seconds : current_clock->zone().offset_seconds;
+  TimestampToLocalFields(current_clock->now(), *offset_seconds, &now);
+  return now;
 }
 
-void DateTimeDecoder::SetCurrentDate(int day_offset) {
-  const ScopedStatementClock& clock =
-      RequireClock(day_offset == 0 ? "today" : (day_offset > 0 ? "tomorrow" : "yesterday"));
-  int64_t local = clock.now() + SessionZone("today").offset_seconds * kMicrosPerSecond;
-  DateTimeFields now;
-  TimestampToFields(local, &now);
-  JulianToYmd(YmdToJulian(now.year, now.month, now.day) + day_offset, &tm_.year, &tm_.month, &tm_.day);
+void DateTimeDecoder::SetCurrentDate(std::string_view word, int day_offset) {
+  int32_t offset;
+  DateTimeFields now = LocalNow(word, &offset);
+  JulianToYmd(YmdToJulian(now.year, now.month, now.day) + day_offset, &fields_.year, &fields_.month, &fields_.day);
 }
 
 ParseStatus DateTimeDecoder::Decode() {
   if (time_only_) kind_ = ResultKind::kTimeOnly;
   for (size_t index = 0; index < tokens_.size(); ++index) {
-    uint32_t tmask = 0;
+    uint32_t token_mask = 0;
     bool skip = false;
-    ParseStatus status = DecodeToken(index, &tmask, &skip);
+    ParseStatus status = DecodeToken(index, &token_mask, &skip);
     if (status != ParseStatus::kOk) return status;
     if (skip) continue;
-    if (tmask & fmask_) return ParseStatus::kBadFormat;
-    fmask_ |= tmask;
+    if (token_mask & seen_mask_) return ParseStatus::kBadFormat;
+    seen_mask_ |= token_mask;
   }
-  // Special values ('epoch', 'infinity') ignore the other fields.
-  if (kind_ != ResultKind::kDateTime && kind_ != ResultKind::kTimeOnly) return ParseStatus::kOk;
   ParseStatus status = ValidateDate();
   if (status != ParseStatus::kOk) return status;
-  if (meridian_ != Meridian::k24Hour && tm_.hour > 12) return ParseStatus::kFieldOverflow;
-  if (meridian_ == Meridian::kAm && tm_.hour == 12) {
-    tm_.hour = 0;
-  } else if (meridian_ == Meridian::kPm && tm_.hour != 12) {
-    tm_.hour += 12;
+  if (meridian_ != Meridian::k24Hour && fields_.hour > 12) return ParseStatus::kFieldOverflow;
+  if (meridian_ == Meridian::kAm && fields_.hour == 12) {
+    fields_.hour = 0;
+  } else if (meridian_ == Meridian::kPm && fields_.hour != 12) {
+    fields_.hour += 12;
   }
   if (time_only_) {
-    if (TimeOverflows(tm_.hour, tm_.minute, tm_.second, tm_.fsec)) return ParseStatus::kFieldOverflow;
-    if ((fmask_ & kTimeMask) != kTimeMask) return ParseStatus::kBadFormat;
-    return ParseStatus::kOk;
+    if (TimeOverflows(fields_.hour, fields_.minute, fields_.second, fields_.fsec)) return ParseStatus::kFieldOverflow;
+    if ((seen_mask_ & kTimeMask) != kTimeMask) return ParseStatus::kBadFormat;
+  } else if (kind_ == ResultKind::kDateTime) {
+    // A time without a date, or a partial date, is not a timestamp.
+    if ((seen_mask_ & kDateMask) != kDateMask) return ParseStatus::kBadFormat;
+    if (!(seen_mask_ & kZoneBit) && (seen_mask_ & kDaylightModifierBit)) return ParseStatus::kBadFormat;
   }
-  // A time without a date, or a partial date, is not a timestamp.
-  if ((fmask_ & kDateMask) != kDateMask) return ParseStatus::kBadFormat;
-  if (!(fmask_ & kZoneBit) && (fmask_ & kDaylightModifierBit)) return ParseStatus::kBadFormat;
+  if (!clockless_word_.empty()) {
+    throw SqlError(SqlState::kFeatureNotSupported,
+                   "date/time value \"" + clockless_word_ + "\" needs a statement clock");
+  }
   return ParseStatus::kOk;
 }
 
-ParseStatus DateTimeDecoder::DecodeToken(size_t index, uint32_t* tmask, bool* skip) {
+ParseStatus DateTimeDecoder::DecodeToken(size_t index, uint32_t* token_mask, bool* skip) {
   const DateToken& token = tokens_[index];
   switch (token.type) {
     case DateTokenType::kDate:
-      return DecodeDateToken(index, tmask);
+      return DecodeDateToken(index, token_mask);
     case DateTokenType::kTime: {
       if (prefix_) {
-        if (*prefix_ != DateField::kTime) return ParseStatus::kBadFormat;
+        if (!time_only_ && *prefix_ != DateField::kTime) return ParseStatus::kBadFormat;
         prefix_.reset();
       }
       DateTimeFields clock;
       ParseStatus status = DecodeClockTime(token.text, &clock);
       if (status != ParseStatus::kOk) return status;
-      tm_.hour = clock.hour;
-      tm_.minute = clock.minute;
-      tm_.second = clock.second;
-      tm_.fsec = clock.fsec;
-      *tmask = kTimeMask;
-      if (!time_only_ && TimeOverflows(tm_.hour, tm_.minute, tm_.second, tm_.fsec)) {
+      fields_.hour = clock.hour;
+      fields_.minute = clock.minute;
+      fields_.second = clock.second;
+      fields_.fsec = clock.fsec;
+      *token_mask = kTimeMask;
+      if (!time_only_ && TimeOverflows(fields_.hour, fields_.minute, fields_.second, fields_.fsec)) {
         return ParseStatus::kFieldOverflow;
       }
       return ParseStatus::kOk;
     }
     case DateTokenType::kTimeZone:
-      *tmask = kZoneBit;
+      *token_mask = kZoneBit;
       return DecodeZone(token.text);
     case DateTokenType::kNumber:
-      return DecodeNumberToken(index, tmask);
+      return DecodeNumberToken(index, token_mask);
     case DateTokenType::kString:
     case DateTokenType::kSpecial:
-      return DecodeWord(index, tmask, skip);
+      return DecodeWord(index, token_mask, skip);
   }
   return ParseStatus::kBadFormat;
 }
 
 // A field with embedded separators: a date ("2024-01-15", "jan-15-2024"), or after a date a zone name
 // ("america/new_york") or a run-together time with a zone ("103000-05").
-ParseStatus DateTimeDecoder::DecodeDateToken(size_t index, uint32_t* tmask) {
+ParseStatus DateTimeDecoder::DecodeDateToken(size_t index, uint32_t* token_mask) {
   const std::string& text = tokens_[index].text;
   bool as_date;
   if (time_only_) {
     as_date = index == 0 && tokens_.size() >= 2 &&
               (tokens_.back().type == DateTokenType::kDate || tokens_[1].type == DateTokenType::kTime);
   } else {
-    as_date = !prefix_ && (fmask_ & (kMonthBit | kDayBit)) != (kMonthBit | kDayBit);
+    as_date = !prefix_ && (seen_mask_ & (kMonthBit | kDayBit)) != (kMonthBit | kDayBit);
   }
-  if (as_date) return DecodeDate(text, tmask);
-  if (IsAsciiDigit(text[0]) || prefix_) {
-    if (prefix_) {
+  if (as_date) return DecodeDate(text, token_mask);
+  if (IsAsciiDigit(text[0]) || (prefix_ && !time_only_)) {
+    if (prefix_ && !time_only_) {
       if (*prefix_ != DateField::kTime) return ParseStatus::kBadFormat;
       prefix_.reset();
     }
-    if ((fmask_ & kTimeMask) == kTimeMask) return ParseStatus::kBadFormat;
+    if ((seen_mask_ & kTimeMask) == kTimeMask) return ParseStatus::kBadFormat;
     size_t dash = text.find('-');
     if (dash == std::string::npos) return ParseStatus::kBadFormat;
     ParseStatus status = DecodeZone(std::string_view(text).substr(dash));
     if (status != ParseStatus::kOk) return status;
-    uint32_t fmask = time_only_ ? (fmask_ | kDateMask) : fmask_;
-    status = DecodeNumberField(std::string_view(text).substr(0, dash), fmask, tmask);
+    uint32_t seen_mask = time_only_ ? (seen_mask_ | kDateMask) : seen_mask_;
+    status = DecodeNumberField(std::string_view(text).substr(0, dash), seen_mask, token_mask);
     if (status != ParseStatus::kOk) return status;
-    *tmask |= kZoneBit;
+    *token_mask |= kZoneBit;
     return ParseStatus::kOk;
   }
   int32_t offset;
@@ -231,37 +232,37 @@ ParseStatus DateTimeDecoder::DecodeDateToken(size_t index, uint32_t* tmask) {
     throw SqlError(SqlState::kInvalidParameterValue, "time zone \"" + text + "\" not recognized");
   }
   zone_offset_ = offset;
-  *tmask = kZoneBit;
+  *token_mask = kZoneBit;
   return ParseStatus::kOk;
 }
 
-ParseStatus DateTimeDecoder::DecodeNumberToken(size_t index, uint32_t* tmask) {
+ParseStatus DateTimeDecoder::DecodeNumberToken(size_t index, uint32_t* token_mask) {
   const std::string& text = tokens_[index].text;
-  if (prefix_) return DecodeLabeledNumber(text, tmask);
+  if (prefix_) return DecodeLabeledNumber(text, token_mask);
   size_t length = text.size();
   size_t dot = text.find('.');
   if (time_only_) {
     if (dot != std::string::npos) {
       if (index == 0 && tokens_.size() >= 2 && tokens_.back().type == DateTokenType::kDate) {
-        return DecodeDate(text, tmask);
+        return DecodeDate(text, token_mask);
       }
-      if (dot > 2) return DecodeNumberField(text, fmask_ | kDateMask, tmask);
+      if (dot > 2) return DecodeNumberField(text, seen_mask_ | kDateMask, token_mask);
       return ParseStatus::kBadFormat;
     }
-    if (length > 4) return DecodeNumberField(text, fmask_ | kDateMask, tmask);
-    return DecodeNumber(text, false, fmask_ | kDateMask, tmask);
+    if (length > 4) return DecodeNumberField(text, seen_mask_ | kDateMask, token_mask);
+    return DecodeNumber(text, false, seen_mask_ | kDateMask, token_mask);
   }
-  if (dot != std::string::npos && !(fmask_ & kDateMask)) return DecodeDate(text, tmask);
+  if (dot != std::string::npos && !(seen_mask_ & kDateMask)) return DecodeDate(text, token_mask);
   // "20240115", "103000", "040506.789": concatenated date or time.
-  if (dot != std::string::npos && dot > 2) return DecodeNumberField(text, fmask_, tmask);
-  if (length >= 6 && (!(fmask_ & kDateMask) || !(fmask_ & kTimeMask))) {
-    return DecodeNumberField(text, fmask_, tmask);
+  if (dot != std::string::npos && dot > 2) return DecodeNumberField(text, seen_mask_, token_mask);
+  if (length >= 6 && (!(seen_mask_ & kDateMask) || !(seen_mask_ & kTimeMask))) {
+    return DecodeNumberField(text, seen_mask_, token_mask);
   }
-  return DecodeNumber(text, have_text_month_, fmask_, tmask);
+  return DecodeNumber(text, have_text_month_, seen_mask_, token_mask);
 }
 
 // A number after a unit label: "j2451545", "t103000", "y2001m02d04".
-ParseStatus DateTimeDecoder::DecodeLabeledNumber(const std::string& text, uint32_t* tmask) {
+ParseStatus DateTimeDecoder::DecodeLabeledNumber(const std::string& text, uint32_t* token_mask) {
   DateField prefix = *prefix_;
   prefix_.reset();
   size_t pos = 0;
@@ -279,70 +280,70 @@ ParseStatus DateTimeDecoder::DecodeLabeledNumber(const std::string& text, uint32
   }
   switch (prefix) {
     case DateField::kYear:
-      tm_.year = static_cast<int>(value);
-      *tmask = kYearBit;
+      fields_.year = static_cast<int>(value);
+      *token_mask = kYearBit;
       return ParseStatus::kOk;
     case DateField::kMonth:
       // "m" after a month and an hour means minutes.
-      if ((fmask_ & kMonthBit) && (fmask_ & kHourBit)) {
-        tm_.minute = static_cast<int>(value);
-        *tmask = kMinuteBit;
+      if ((seen_mask_ & kMonthBit) && (seen_mask_ & kHourBit)) {
+        fields_.minute = static_cast<int>(value);
+        *token_mask = kMinuteBit;
       } else {
-        tm_.month = static_cast<int>(value);
-        *tmask = kMonthBit;
+        fields_.month = static_cast<int>(value);
+        *token_mask = kMonthBit;
       }
       return ParseStatus::kOk;
     case DateField::kDay:
-      tm_.day = static_cast<int>(value);
-      *tmask = kDayBit;
+      fields_.day = static_cast<int>(value);
+      *token_mask = kDayBit;
       return ParseStatus::kOk;
     case DateField::kHour:
-      tm_.hour = value;
-      *tmask = kHourBit;
+      fields_.hour = value;
+      *token_mask = kHourBit;
       return ParseStatus::kOk;
     case DateField::kMinute:
-      tm_.minute = static_cast<int>(value);
-      *tmask = kMinuteBit;
+      fields_.minute = static_cast<int>(value);
+      *token_mask = kMinuteBit;
       return ParseStatus::kOk;
     case DateField::kSecond:
-      tm_.second = static_cast<int>(value);
-      *tmask = kSecondBit;
+      fields_.second = static_cast<int>(value);
+      *token_mask = kSecondBit;
       if (!rest.empty()) {
-        *tmask = kAllSecondsMask;
-        return ParseFractionalSecond(rest, &tm_.fsec);
+        *token_mask = kAllSecondsMask;
+        return ParseFractionalSecond(rest, &fields_.fsec);
       }
       return ParseStatus::kOk;
     case DateField::kJulian: {
       if (value < 0) return ParseStatus::kFieldOverflow;
-      *tmask = kDateMask;
-      JulianToYmd(value, &tm_.year, &tm_.month, &tm_.day);
+      *token_mask = kDateMask;
+      JulianToYmd(value, &fields_.year, &fields_.month, &fields_.day);
       is_julian_ = true;
       if (!rest.empty()) {
         double fraction;
         ParseStatus status = ParseFraction(rest, &fraction);
         if (status != ParseStatus::kOk) return status;
-        TimeToFields(static_cast<int64_t>(fraction * kMicrosPerDay), &tm_);
-        *tmask |= kTimeMask;
+        TimeToFields(static_cast<int64_t>(fraction * kMicrosPerDay), &fields_);
+        *token_mask |= kTimeMask;
       }
       return ParseStatus::kOk;
     }
     case DateField::kTime: {
-      ParseStatus status = DecodeNumberField(text, fmask_ | kDateMask, tmask);
+      ParseStatus status = DecodeNumberField(text, seen_mask_ | kDateMask, token_mask);
       if (status != ParseStatus::kOk) return status;
-      return *tmask == kTimeMask ? ParseStatus::kOk : ParseStatus::kBadFormat;
+      return *token_mask == kTimeMask ? ParseStatus::kOk : ParseStatus::kBadFormat;
     }
     default:
       return ParseStatus::kBadFormat;
   }
 }
 
-ParseStatus DateTimeDecoder::DecodeWord(size_t index, uint32_t* tmask, bool* skip) {
+ParseStatus DateTimeDecoder::DecodeWord(size_t index, uint32_t* token_mask, bool* skip) {
   const std::string& word = tokens_[index].text;
   // Zone abbreviations take precedence over keywords.
   int32_t offset;
   bool is_dst;
   if (LookupZoneAbbreviation(word, &offset, &is_dst)) {
-    *tmask = is_dst ? (kDaylightZoneBit | kZoneBit) : kZoneBit;
+    *token_mask = is_dst ? (kDaylightZoneBit | kZoneBit) : kZoneBit;
     zone_offset_ = offset;
     return ParseStatus::kOk;
   }
@@ -351,7 +352,7 @@ ParseStatus DateTimeDecoder::DecodeWord(size_t index, uint32_t* tmask, bool* ski
     // An all-letter zone name.
     if (!LookupZoneName(word, &offset)) return ParseStatus::kBadFormat;
     zone_offset_ = offset;
-    *tmask = kZoneBit;
+    *token_mask = kZoneBit;
     return ParseStatus::kOk;
   }
   switch (keyword->kind) {
@@ -362,51 +363,54 @@ ParseStatus DateTimeDecoder::DecodeWord(size_t index, uint32_t* tmask, bool* ski
       auto field = static_cast<DateField>(keyword->value);
       if (time_only_) {
         if (field == DateField::kNow) {
-          const ScopedStatementClock& clock = RequireClock(word);
-          int64_t local = clock.now() + SessionZone(word).offset_seconds * kMicrosPerSecond;
-          int64_t time = local % kMicrosPerDay;
-          TimeToFields(time < 0 ? time + kMicrosPerDay : time, &tm_);
-          *tmask = kTimeMask;
+          int32_t offset;
+          DateTimeFields now = LocalNow(word, &offset);
+          fields_.hour = now.hour;
+          fields_.minute = now.minute;
+          fields_.second = now.second;
+          fields_.fsec = now.fsec;
+          *token_mask = kTimeMask;
         } else if (field == DateField::kZulu) {
-          tm_.hour = tm_.minute = tm_.second = 0;
-          *tmask = kTimeMask | kZoneBit;
+          fields_.hour = fields_.minute = fields_.second = 0;
+          *token_mask = kTimeMask | kZoneBit;
         } else {
           return ParseStatus::kBadFormat;
         }
         return ParseStatus::kOk;
       }
-      *tmask = kDateMask;
+      *token_mask = kDateMask;
       switch (field) {
-        case DateField::kNow: {
-          const ScopedStatementClock& clock = RequireClock(word);
-          const TimeZone& zone = SessionZone(word);
-          TimestampToFields(clock.now() + zone.offset_seconds * kMicrosPerSecond, &tm_);
-          zone_offset_ = zone.offset_seconds;
-          *tmask = kDateMask | kTimeMask | kZoneBit;
+        case DateField::kNow:
+          fields_ = LocalNow(word, &zone_offset_);
+          *token_mask = kDateMask | kTimeMask | kZoneBit;
           break;
-        }
         case DateField::kYesterday:
-          SetCurrentDate(-1);
+          SetCurrentDate(word, -1);
           break;
         case DateField::kToday:
-          SetCurrentDate(0);
+          SetCurrentDate(word, 0);
           break;
         case DateField::kTomorrow:
-          SetCurrentDate(1);
+          SetCurrentDate(word, 1);
           break;
         case DateField::kZulu:
-          tm_.hour = tm_.minute = tm_.second = 0;
+          fields_.hour = fields_.minute = fields_.second = 0;
           zone_offset_ = 0;
-          *tmask = kTimeMask | kZoneBit;
+          *token_mask = kTimeMask | kZoneBit;
           break;
+        // The special values get a field bit of their own: other fields may follow but are ignored,
+        // while a date field with separators is rejected (DecodeDate requires exactly the date bits).
         case DateField::kEpoch:
           kind_ = ResultKind::kEpoch;
+          *token_mask = kReservedBit;
           break;
         case DateField::kLate:
           kind_ = ResultKind::kLate;
+          *token_mask = kReservedBit;
           break;
         case DateField::kEarly:
           kind_ = ResultKind::kEarly;
+          *token_mask = kReservedBit;
           break;
         default:
           return ParseStatus::kBadFormat;
@@ -416,38 +420,37 @@ ParseStatus DateTimeDecoder::DecodeWord(size_t index, uint32_t* tmask, bool* ski
     case KeywordKind::kMonth:
       if (time_only_) return ParseStatus::kBadFormat;
       // "15 january": the number read as a month was the day.
-      *tmask = kMonthBit;
-      if ((fmask_ & kMonthBit) && !have_text_month_ && !(fmask_ & kDayBit) && tm_.month >= 1 && tm_.month <= 31) {
-        tm_.day = tm_.month;
-        *tmask = kDayBit;
+      *token_mask = kMonthBit;
+      if ((seen_mask_ & kMonthBit) && !have_text_month_ && !(seen_mask_ & kDayBit) && fields_.month >= 1 &&
+          fields_.month <= 31) {
+        fields_.day = fields_.month;
+        *token_mask = kDayBit;
       }
       have_text_month_ = true;
-      tm_.month = keyword->value;
+      fields_.month = keyword->value;
       return ParseStatus::kOk;
     case KeywordKind::kDstModifier:
-      *tmask = kDaylightModifierBit | kDaylightZoneBit;
+      *token_mask = kDaylightModifierBit | kDaylightZoneBit;
       zone_offset_ += keyword->value;
       return ParseStatus::kOk;
     case KeywordKind::kAmPm:
-      *tmask = kAmPmBit;
+      *token_mask = kAmPmBit;
       meridian_ = keyword->value == 0 ? Meridian::kAm : Meridian::kPm;
       return ParseStatus::kOk;
     case KeywordKind::kAdBc:
-      *tmask = kAdBcBit;
+      *token_mask = kAdBcBit;
       is_bc_ = keyword->value == 1;
       return ParseStatus::kOk;
     case KeywordKind::kDayOfWeek:
       if (time_only_) return ParseStatus::kBadFormat;
-      *tmask = kDayOfWeekBit;
+      *token_mask = kDayOfWeekBit;
       return ParseStatus::kOk;
     case KeywordKind::kUnits:
-      if (prefix_) return ParseStatus::kBadFormat;
       prefix_ = static_cast<DateField>(keyword->value);
       return ParseStatus::kOk;
     case KeywordKind::kIsoTime: {
       // "t" announces the time of an ISO 8601 timestamp.
-      if (prefix_) return ParseStatus::kBadFormat;
-      if (!time_only_ && (fmask_ & kDateMask) != kDateMask) return ParseStatus::kBadFormat;
+      if (!time_only_ && (seen_mask_ & kDateMask) != kDateMask) return ParseStatus::kBadFormat;
       if (index + 1 >= tokens_.size()) return ParseStatus::kBadFormat;
       DateTokenType next = tokens_[index + 1].type;
       if (next != DateTokenType::kNumber && next != DateTokenType::kTime && next != DateTokenType::kDate) {
@@ -463,7 +466,7 @@ ParseStatus DateTimeDecoder::DecodeWord(size_t index, uint32_t* tmask, bool* ski
 }
 
 // Splits a date field at its separators and assigns the parts; text months first.
-ParseStatus DateTimeDecoder::DecodeDate(std::string_view text, uint32_t* tmask) {
+ParseStatus DateTimeDecoder::DecodeDate(std::string_view text, uint32_t* token_mask) {
   std::vector<std::string_view> parts;
   size_t pos = 0;
   while (pos < text.size() && parts.size() < kMaxDateFields) {
@@ -478,8 +481,8 @@ ParseStatus DateTimeDecoder::DecodeDate(std::string_view text, uint32_t* tmask) 
     parts.push_back(text.substr(start, pos - start));
     if (pos < text.size()) ++pos;  // the character after a part ends it
   }
-  uint32_t fmask = fmask_;
-  *tmask = 0;
+  uint32_t seen_mask = seen_mask_;
+  *token_mask = 0;
   bool have_text_month = false;
   std::vector<bool> done(parts.size(), false);
   for (size_t index = 0; index < parts.size(); ++index) {
@@ -487,32 +490,32 @@ ParseStatus DateTimeDecoder::DecodeDate(std::string_view text, uint32_t* tmask) 
     const Keyword* keyword = LookupDateKeyword(ToLowerAscii(parts[index]));
     if (keyword != nullptr && keyword->kind == KeywordKind::kIgnore) continue;
     if (keyword == nullptr || keyword->kind != KeywordKind::kMonth) return ParseStatus::kBadFormat;
-    if (fmask & kMonthBit) return ParseStatus::kBadFormat;
-    tm_.month = keyword->value;
+    if (seen_mask & kMonthBit) return ParseStatus::kBadFormat;
+    fields_.month = keyword->value;
     have_text_month = true;
-    fmask |= kMonthBit;
-    *tmask |= kMonthBit;
+    seen_mask |= kMonthBit;
+    *token_mask |= kMonthBit;
     done[index] = true;
   }
   for (size_t index = 0; index < parts.size(); ++index) {
     if (done[index]) continue;
-    uint32_t dmask = 0;
-    int64_t saved_fsec = tm_.fsec;
-    ParseStatus status = DecodeNumber(parts[index], have_text_month, fmask, &dmask);
-    tm_.fsec = saved_fsec;  // a fraction inside a date is not the seconds' fraction
+    uint32_t part_mask = 0;
+    int64_t saved_fsec = fields_.fsec;
+    ParseStatus status = DecodeNumber(parts[index], have_text_month, seen_mask, &part_mask);
+    fields_.fsec = saved_fsec;  // a fraction inside a date is not the seconds' fraction
     if (status != ParseStatus::kOk) return status;
-    if (fmask & dmask) return ParseStatus::kBadFormat;
-    fmask |= dmask;
-    *tmask |= dmask;
+    if (seen_mask & part_mask) return ParseStatus::kBadFormat;
+    seen_mask |= part_mask;
+    *token_mask |= part_mask;
   }
-  if ((fmask & ~(kDayOfYearBit | kZoneBit)) != kDateMask) return ParseStatus::kBadFormat;
+  if ((seen_mask & ~(kDayOfYearBit | kZoneBit)) != kDateMask) return ParseStatus::kBadFormat;
   return ParseStatus::kOk;
 }
 
 // Assigns a lone number to the next date field the order MDY (or a 3+ digit year) implies.
-ParseStatus DateTimeDecoder::DecodeNumber(std::string_view text, bool have_text_month, uint32_t fmask,
-                                          uint32_t* tmask) {
-  *tmask = 0;
+ParseStatus DateTimeDecoder::DecodeNumber(std::string_view text, bool have_text_month, uint32_t seen_mask,
+                                          uint32_t* token_mask) {
+  *token_mask = 0;
   size_t pos = 0;
   int64_t value = 0;
   bool overflow = false;
@@ -520,8 +523,8 @@ ParseStatus DateTimeDecoder::DecodeNumber(std::string_view text, bool have_text_
   if (overflow) return ParseStatus::kFieldOverflow;
   if (pos < text.size() && text[pos] == '.') {
     // More than two digits before the point: a run-together date or time ("2001.360", "040506.789").
-    if (pos > 2) return DecodeNumberField(text, fmask | kDateMask, tmask);
-    ParseStatus status = ParseFractionalSecond(text.substr(pos), &tm_.fsec);
+    if (pos > 2) return DecodeNumberField(text, seen_mask | kDateMask, token_mask);
+    ParseStatus status = ParseFractionalSecond(text.substr(pos), &fields_.fsec);
     if (status != ParseStatus::kOk) return status;
   } else if (pos != text.size()) {
     return ParseStatus::kBadFormat;
@@ -529,91 +532,91 @@ ParseStatus DateTimeDecoder::DecodeNumber(std::string_view text, bool have_text_
   int val = static_cast<int>(value);
   size_t length = text.size();
   // "2024-015": day of year.
-  if (length == 3 && (fmask & kDateMask) == kYearBit && val >= 1 && val <= 366) {
-    *tmask = kDayOfYearBit | kMonthBit | kDayBit;
+  if (length == 3 && (seen_mask & kDateMask) == kYearBit && val >= 1 && val <= 366) {
+    *token_mask = kDayOfYearBit | kMonthBit | kDayBit;
     day_of_year_ = val;
     return ParseStatus::kOk;
   }
-  switch (fmask & kDateMask) {
+  switch (seen_mask & kDateMask) {
     case 0:
       // Nothing yet: YYYY-MM-DD when the first field has 3+ digits, otherwise MDY order.
       if (length >= 3) {
-        *tmask = kYearBit;
-        tm_.year = val;
+        *token_mask = kYearBit;
+        fields_.year = val;
       } else {
-        *tmask = kMonthBit;
-        tm_.month = val;
+        *token_mask = kMonthBit;
+        fields_.month = val;
       }
       break;
     case kYearBit:
-      *tmask = kMonthBit;
-      tm_.month = val;
+      *token_mask = kMonthBit;
+      fields_.month = val;
       break;
     case kMonthBit:
       // After a text month, MON-DD-YYYY and YYYY-MON-DD are both accepted.
       if (have_text_month && length >= 3) {
-        *tmask = kYearBit;
-        tm_.year = val;
+        *token_mask = kYearBit;
+        fields_.year = val;
       } else {
-        *tmask = kDayBit;
-        tm_.day = val;
+        *token_mask = kDayBit;
+        fields_.day = val;
       }
       break;
     case kYearBit | kMonthBit:
       if (have_text_month && length >= 3 && is_two_digit_year_) {
         // DD-MON-YYYY: the first number was the day after all.
-        *tmask = kDayBit;
-        tm_.day = tm_.year;
-        tm_.year = val;
+        *token_mask = kDayBit;
+        fields_.day = fields_.year;
+        fields_.year = val;
         is_two_digit_year_ = false;
       } else {
-        *tmask = kDayBit;
-        tm_.day = val;
+        *token_mask = kDayBit;
+        fields_.day = val;
       }
       break;
     case kDayBit:
-      *tmask = kMonthBit;
-      tm_.month = val;
+      *token_mask = kMonthBit;
+      fields_.month = val;
       break;
     case kMonthBit | kDayBit:
-      *tmask = kYearBit;
-      tm_.year = val;
+      *token_mask = kYearBit;
+      fields_.year = val;
       break;
     case kDateMask:
       // A full date already: this must be a run-together time.
-      return DecodeNumberField(text, fmask, tmask);
+      return DecodeNumberField(text, seen_mask, token_mask);
     default:
       return ParseStatus::kBadFormat;
   }
-  if (*tmask == kYearBit) is_two_digit_year_ = length <= 2;
+  if (*token_mask == kYearBit) is_two_digit_year_ = length <= 2;
   return ParseStatus::kOk;
 }
 
 // Reads a run-together number: YYYYMMDD / YYMMDD when the date is incomplete, else HHMMSS or HHMM, with an
 // optional fraction of a second.
-ParseStatus DateTimeDecoder::DecodeNumberField(std::string_view text, uint32_t fmask, uint32_t* tmask) {
+ParseStatus DateTimeDecoder::DecodeNumberField(std::string_view text, uint32_t seen_mask, uint32_t* token_mask) {
   size_t dot = text.find('.');
   if (dot != std::string_view::npos) {
-    tm_.fsec = static_cast<int64_t>(std::rint(std::strtod(std::string(text.substr(dot)).c_str(), nullptr) * 1e6));
+    fields_.fsec = static_cast<int64_t>(std::rint(std::strtod(std::string(text.substr(dot)).c_str(), nullptr) * 1e6));
     text = text.substr(0, dot);
-  } else if ((fmask & kDateMask) != kDateMask && text.size() >= 6) {
+  } else if ((seen_mask & kDateMask) != kDateMask && text.size() >= 6) {
     auto number = [](std::string_view digits) {
       return static_cast<int>(std::strtoll(std::string(digits).c_str(), nullptr, 10));
     };
     size_t length = text.size();
-    *tmask = kDateMask;
-    tm_.day = number(text.substr(length - 2));
-    tm_.month = number(text.substr(length - 4, 2));
-    tm_.year = number(text.substr(0, length - 4));
+    *token_mask = kDateMask;
+    fields_.day = number(text.substr(length - 2));
+    fields_.month = number(text.substr(length - 4, 2));
+    fields_.year = number(text.substr(0, length - 4));
     if (length - 4 == 2) is_two_digit_year_ = true;
     return ParseStatus::kOk;
   }
-  if ((fmask & kTimeMask) != kTimeMask && (text.size() == 6 || text.size() == 4)) {
+  if ((seen_mask & kTimeMask) != kTimeMask && (text.size() == 6 || text.size() == 4)) {
     auto number = [](std::string_view digits) { return std::atoi(std::string(digits).c_str()); };
-    *tmask = kTimeMask;
-    tm_.hour = number(text.substr(0, 2));
-    tm_.minute = number(text.substr(2, 2));
-    tm_.second = text.size() == 6 ? number(text.substr(4)) : 0;
+    *token_mask = kTimeMask;
+    fields_.hour = number(text.substr(0, 2));
+    fields_.minute = number(text.substr(2, 2));
+    fields_.second = text.size() == 6 ? number(text.substr(4)) : 0;
     return ParseStatus::kOk;
   }
   return ParseStatus::kBadFormat;
@@ -653,29 +656,29 @@ ParseStatus DateTimeDecoder::DecodeZone(std::string_view text) {
 
 // Applies BC and two-digit years, day of year, and checks month and day.
 ParseStatus DateTimeDecoder::ValidateDate() {
-  if (fmask_ & kYearBit) {
+  if (seen_mask_ & kYearBit) {
     if (is_julian_) {
       // The julian day already gave an astronomical year.
     } else if (is_bc_) {
-      if (tm_.year <= 0) return ParseStatus::kFieldOverflow;
-      tm_.year = -(tm_.year - 1);
+      if (fields_.year <= 0) return ParseStatus::kFieldOverflow;
+      fields_.year = -(fields_.year - 1);
     } else if (is_two_digit_year_) {
-      if (tm_.year < 0) return ParseStatus::kFieldOverflow;
-      if (tm_.year < 70) {
-        tm_.year += 2000;
-      } else if (tm_.year < 100) {
-        tm_.year += 1900;
+      if (fields_.year < 0) return ParseStatus::kFieldOverflow;
+      if (fields_.year < 70) {
+        fields_.year += 2000;
+      } else if (fields_.year < 100) {
+        fields_.year += 1900;
       }
-    } else if (tm_.year <= 0) {
+    } else if (fields_.year <= 0) {
       return ParseStatus::kFieldOverflow;
     }
   }
-  if (fmask_ & kDayOfYearBit) {
-    JulianToYmd(YmdToJulian(tm_.year, 1, 1) + day_of_year_ - 1, &tm_.year, &tm_.month, &tm_.day);
+  if (seen_mask_ & kDayOfYearBit) {
+    JulianToYmd(YmdToJulian(fields_.year, 1, 1) + day_of_year_ - 1, &fields_.year, &fields_.month, &fields_.day);
   }
-  if ((fmask_ & kMonthBit) && (tm_.month < 1 || tm_.month > 12)) return ParseStatus::kMonthDayOverflow;
-  if ((fmask_ & kDayBit) && (tm_.day < 1 || tm_.day > 31)) return ParseStatus::kMonthDayOverflow;
-  if ((fmask_ & kDateMask) == kDateMask && tm_.day > DaysInMonth(tm_.year, tm_.month)) {
+  if ((seen_mask_ & kMonthBit) && (fields_.month < 1 || fields_.month > 12)) return ParseStatus::kMonthDayOverflow;
+  if ((seen_mask_ & kDayBit) && (fields_.day < 1 || fields_.day > 31)) return ParseStatus::kMonthDayOverflow;
+  if ((seen_mask_ & kDateMask) == kDateMask && fields_.day > DaysInMonth(fields_.year, fields_.month)) {
     return ParseStatus::kFieldOverflow;
   }
   return ParseStatus::kOk;

@@ -75,8 +75,9 @@ bool AddYears(int64_t value, int scale, IntervalParts* parts) {
          !__builtin_add_overflow(parts->years, years, &parts->years);
 }
 
-// Adds "hh:mm[:ss[.f]]" (or "mm:ss.f") to the microseconds.
-ParseStatus AddClockTime(std::string_view text, IntervalParts* parts) {
+// Reads "hh:mm[:ss[.f]]" (or "mm:ss.f") into the microseconds. Like PostgreSQL 15 it replaces what
+// smaller units to its right contributed there ("1.5 days 01:00" is 1 day 01:00:00).
+ParseStatus SetClockTime(std::string_view text, IntervalParts* parts) {
   DateTimeFields fields;
   ParseStatus status = DecodeClockTime(text, &fields);
   if (status != ParseStatus::kOk) return status;
@@ -85,83 +86,81 @@ ParseStatus AddClockTime(std::string_view text, IntervalParts* parts) {
   if (__builtin_mul_overflow(fields.hour, kMicrosPerHour, &product) ||
       __builtin_add_overflow(micros, product, &micros) ||
       __builtin_add_overflow(micros, fields.minute * kMicrosPerMinute, &micros) ||
-      __builtin_add_overflow(micros, fields.second * kMicrosPerSecond, &micros) ||
-      __builtin_add_overflow(parts->micros, micros, &parts->micros)) {
+      __builtin_add_overflow(micros, fields.second * kMicrosPerSecond, &micros)) {
     return ParseStatus::kFieldOverflow;
   }
+  parts->micros = micros;
   return ParseStatus::kOk;
 }
 
 // Bits of the units already given; a unit given twice is a syntax error.
-enum UnitBit : uint32_t {
-  kMicrosecondBit = 1 << 0,
-  kMillisecondBit = 1 << 1,
-  kSecondBit = 1 << 2,
-  kMinuteBit = 1 << 3,
-  kHourBit = 1 << 4,
-  kDayBit = 1 << 5,
-  kWeekBit = 1 << 6,
-  kMonthBit = 1 << 7,
-  kYearBit = 1 << 8,
-  kDecadeBit = 1 << 9,
-  kCenturyBit = 1 << 10,
-  kMillenniumBit = 1 << 11,
-};
+constexpr uint32_t kMicrosecondBit = 1u << 0;
+constexpr uint32_t kMillisecondBit = 1u << 1;
+constexpr uint32_t kSecondBit = 1u << 2;
+constexpr uint32_t kMinuteBit = 1u << 3;
+constexpr uint32_t kHourBit = 1u << 4;
+constexpr uint32_t kDayBit = 1u << 5;
+constexpr uint32_t kWeekBit = 1u << 6;
+constexpr uint32_t kMonthBit = 1u << 7;
+constexpr uint32_t kYearBit = 1u << 8;
+constexpr uint32_t kDecadeBit = 1u << 9;
+constexpr uint32_t kCenturyBit = 1u << 10;
+constexpr uint32_t kMillenniumBit = 1u << 11;
 constexpr uint32_t kAllSecondsMask = kSecondBit | kMillisecondBit | kMicrosecondBit;
 constexpr uint32_t kTimeMask = kHourBit | kMinuteBit | kAllSecondsMask;
 
 // Applies "value[.fraction] unit" to the parts.
-ParseStatus ApplyUnit(DateField unit, int64_t value, double fraction, IntervalParts* parts, uint32_t* tmask) {
+ParseStatus ApplyUnit(DateField unit, int64_t value, double fraction, IntervalParts* parts, uint32_t* token_mask) {
   bool ok = false;
   switch (unit) {
     case DateField::kMicrosecond:
       ok = AddMicros(value, fraction, 1, parts);
-      *tmask = kMicrosecondBit;
+      *token_mask = kMicrosecondBit;
       break;
     case DateField::kMillisecond:
       ok = AddMicros(value, fraction, 1000, parts);
-      *tmask = kMillisecondBit;
+      *token_mask = kMillisecondBit;
       break;
     case DateField::kSecond:
       ok = AddMicros(value, fraction, kMicrosPerSecond, parts);
       // Fractional seconds also count as milli- and microseconds.
-      *tmask = fraction == 0 ? kSecondBit : kAllSecondsMask;
+      *token_mask = fraction == 0 ? kSecondBit : kAllSecondsMask;
       break;
     case DateField::kMinute:
       ok = AddMicros(value, fraction, kMicrosPerMinute, parts);
-      *tmask = kMinuteBit;
+      *token_mask = kMinuteBit;
       break;
     case DateField::kHour:
       ok = AddMicros(value, fraction, kMicrosPerHour, parts);
-      *tmask = kHourBit;
+      *token_mask = kHourBit;
       break;
     case DateField::kDay:
       ok = AddDays(value, 1, parts) && AddFractionalMicros(fraction, kMicrosPerDay, parts);
-      *tmask = kDayBit;
+      *token_mask = kDayBit;
       break;
     case DateField::kWeek:
       ok = AddDays(value, 7, parts) && AddFractionalDays(fraction, 7, parts);
-      *tmask = kWeekBit;
+      *token_mask = kWeekBit;
       break;
     case DateField::kMonth:
       ok = AddMonths(value, parts) && AddFractionalDays(fraction, kDaysPerMonth, parts);
-      *tmask = kMonthBit;
+      *token_mask = kMonthBit;
       break;
     case DateField::kYear:
       ok = AddYears(value, 1, parts) && AddFractionalYears(fraction, 1, parts);
-      *tmask = kYearBit;
+      *token_mask = kYearBit;
       break;
     case DateField::kDecade:
       ok = AddYears(value, 10, parts) && AddFractionalYears(fraction, 10, parts);
-      *tmask = kDecadeBit;
+      *token_mask = kDecadeBit;
       break;
     case DateField::kCentury:
       ok = AddYears(value, 100, parts) && AddFractionalYears(fraction, 100, parts);
-      *tmask = kCenturyBit;
+      *token_mask = kCenturyBit;
       break;
     case DateField::kMillennium:
       ok = AddYears(value, 1000, parts) && AddFractionalYears(fraction, 1000, parts);
-      *tmask = kMillenniumBit;
+      *token_mask = kMillenniumBit;
       break;
     default:
       return ParseStatus::kBadFormat;
@@ -177,8 +176,7 @@ struct PendingUnit {
 };
 
 // Reads a signed number field: "5", "-1.5", "1-2" (years-months).
-ParseStatus ApplyNumber(const std::string& text, PendingUnit* pending, IntervalParts* parts, uint32_t* tmask) {
-  if (pending->kind == PendingUnit::Kind::kNone) return ParseStatus::kBadFormat;
+ParseStatus ApplyNumber(const std::string& text, PendingUnit* pending, IntervalParts* parts, uint32_t* token_mask) {
   DateField unit = pending->kind == PendingUnit::Kind::kDefault ? DateField::kSecond : pending->field;
   size_t pos = 0;
   int64_t value = 0;
@@ -207,7 +205,9 @@ ParseStatus ApplyNumber(const std::string& text, PendingUnit* pending, IntervalP
   } else if (pos != text.size()) {
     return ParseStatus::kBadFormat;
   }
-  ParseStatus status = ApplyUnit(unit, value, fraction, parts, tmask);
+  // Right after "ago" only the years-months form, which names its own unit, is accepted.
+  if (pending->kind == PendingUnit::Kind::kNone) return ParseStatus::kBadFormat;
+  ParseStatus status = ApplyUnit(unit, value, fraction, parts, token_mask);
   if (status != ParseStatus::kOk) return status;
   // A number of hours makes the next number to its left a number of days ("1 2 hours").
   if (unit == DateField::kHour) {
@@ -219,55 +219,46 @@ ParseStatus ApplyNumber(const std::string& text, PendingUnit* pending, IntervalP
 
 // Reads PostgreSQL's verbose form right to left, so that each unit is known before its number.
 ParseStatus DecodeVerboseInterval(const std::vector<DateToken>& tokens, IntervalParts* parts) {
-  uint32_t fmask = 0;
+  uint32_t seen_mask = 0;
   PendingUnit pending;
-  bool unit_waiting = false;  // a unit word not yet given its number
   bool is_before = false;
   for (size_t index = tokens.size(); index-- > 0;) {
     const DateToken& token = tokens[index];
-    uint32_t tmask = 0;
+    uint32_t token_mask = 0;
     switch (token.type) {
       case DateTokenType::kTime: {
-        ParseStatus status = AddClockTime(token.text, parts);
+        ParseStatus status = SetClockTime(token.text, parts);
         if (status != ParseStatus::kOk) return status;
-        tmask = kTimeMask;
+        token_mask = kTimeMask;
         pending = {PendingUnit::Kind::kUnit, DateField::kDay};
-        unit_waiting = false;
         break;
       }
       case DateTokenType::kTimeZone:
         // A signed time "-01:02:03"; other signed fields are numbers.
         if (token.text.find(':', 1) != std::string::npos) {
           IntervalParts time;
-          if (AddClockTime(std::string_view(token.text).substr(1), &time) == ParseStatus::kOk) {
-            if (token.text[0] == '-') {
-              if (time.micros == INT64_MIN) return ParseStatus::kFieldOverflow;
-              time.micros = -time.micros;
-            }
-            if (__builtin_add_overflow(parts->micros, time.micros, &parts->micros)) return ParseStatus::kFieldOverflow;
-            tmask = kTimeMask;
+          if (SetClockTime(std::string_view(token.text).substr(1), &time) == ParseStatus::kOk) {
+            parts->micros = token.text[0] == '-' ? -time.micros : time.micros;
+            token_mask = kTimeMask;
             pending = {PendingUnit::Kind::kUnit, DateField::kDay};
-            unit_waiting = false;
             break;
           }
         }
         [[fallthrough]];
       case DateTokenType::kDate:
       case DateTokenType::kNumber: {
-        ParseStatus status = ApplyNumber(token.text, &pending, parts, &tmask);
+        ParseStatus status = ApplyNumber(token.text, &pending, parts, &token_mask);
         if (status != ParseStatus::kOk) return status;
-        unit_waiting = false;
         break;
       }
       case DateTokenType::kString:
       case DateTokenType::kSpecial: {
-        if (unit_waiting) return ParseStatus::kBadFormat;
+        // A unit word without a number to its left is accepted and ignored ("day 1" is one second).
         const Keyword* keyword = LookupIntervalKeyword(token.text);
         if (keyword == nullptr) return ParseStatus::kBadFormat;
         if (keyword->kind == KeywordKind::kIgnore) continue;
         if (keyword->kind == KeywordKind::kUnits) {
           pending = {PendingUnit::Kind::kUnit, static_cast<DateField>(keyword->value)};
-          unit_waiting = true;
         } else if (keyword->kind == KeywordKind::kAgo) {
           is_before = true;
           pending.kind = PendingUnit::Kind::kNone;
@@ -277,10 +268,10 @@ ParseStatus DecodeVerboseInterval(const std::vector<DateToken>& tokens, Interval
         break;
       }
     }
-    if (tmask & fmask) return ParseStatus::kBadFormat;
-    fmask |= tmask;
+    if (token_mask & seen_mask) return ParseStatus::kBadFormat;
+    seen_mask |= token_mask;
   }
-  if (fmask == 0 || unit_waiting) return ParseStatus::kBadFormat;
+  if (seen_mask == 0) return ParseStatus::kBadFormat;
   if (is_before) {
     if (parts->micros == INT64_MIN || parts->days == INT32_MIN || parts->months == INT32_MIN ||
         parts->years == INT32_MIN) {

@@ -504,12 +504,14 @@ bool FormatNumber(Pattern pattern, const ToCharInput& in, bool fm, std::string* 
       bool iso = pattern == Pattern::kIsoYear4 || pattern == Pattern::kIsoYear3 || pattern == Pattern::kIsoYear2 ||
                  pattern == Pattern::kIsoYear1;
       long long year = DisplayYear(iso ? IsoYear(tm.year, tm.month, tm.day) : tm.year, interval);
+      // The width follows the sign of the calendar year, even for the ISO year.
+      bool negative = DisplayYear(tm.year, interval) < 0;
       if (pattern == Pattern::kYear4 || pattern == Pattern::kIsoYear4) {
-        *out = Padded(year, 4, fm);
+        *out = Format("%0*lld", year, fm ? 0 : (negative ? 5 : 4));
       } else if (pattern == Pattern::kYear3 || pattern == Pattern::kIsoYear3) {
-        *out = Format("%0*lld", year % 1000, fm ? 0 : (year >= 0 ? 3 : 4));
+        *out = Format("%0*lld", year % 1000, fm ? 0 : (negative ? 4 : 3));
       } else if (pattern == Pattern::kYear2 || pattern == Pattern::kIsoYear2) {
-        *out = Format("%0*lld", year % 100, fm ? 0 : (year >= 0 ? 2 : 3));
+        *out = Format("%0*lld", year % 100, fm ? 0 : (negative ? 3 : 2));
       } else {
         *out = Format("%0*lld", year % 10, 1);
       }

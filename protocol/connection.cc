@@ -68,7 +68,7 @@ bool Connection::HandleFrame(const Frame& frame) {
     return false;
   }
   bool keep_open = session_ ? HandleMessage(message) : HandleStartupPacket(message);
-  if (!keep_open || client_gone_) {
+  if (!keep_open || client_gone_ || closing_) {
     Flush();
     return false;
   }
@@ -81,7 +81,10 @@ void Connection::HandleFramingError(const SqlError& error) {
 }
 
 void Connection::SendAdminShutdown() {
-  WriteError(MakeError(SqlState::kAdminShutdown, "terminating connection due to administrator command"), "FATAL");
+  if (!closing_) {
+    WriteError(MakeError(SqlState::kAdminShutdown, "terminating connection due to administrator command"), "FATAL");
+    closing_ = true;
+  }
   Flush();
 }
 
@@ -96,6 +99,11 @@ void Connection::Flush() {
 void Connection::RequestCancel() {
   std::lock_guard lock(session_mutex_);
   if (session_) session_->RequestCancel();
+}
+
+void Connection::RequestTermination() {
+  terminating_.store(true);
+  RequestCancel();
 }
 
 // ---- Startup ----
@@ -145,6 +153,10 @@ bool Connection::StartSession(const StartupMessage& startup) {
     return false;
   }
   if (options["database"].empty()) options["database"] = options["user"];
+  if (startup_refusal_) {
+    WriteFatal(*startup_refusal_);
+    return false;
+  }
   if ((version & 0xffff) > 0 || !unrecognized_options.empty()) {
     Write(NegotiateProtocolVersion{0, unrecognized_options});
   }
@@ -254,7 +266,7 @@ void Connection::HandleQuery(const QueryMessage& query) {
       if (client_gone_) return;
     }
   });
-  if (client_gone_) return;
+  if (client_gone_ || closing_) return;
   RunGuarded([&] { session_->Sync(); });
   WriteNotices();
   WriteReadyForQuery();
@@ -284,6 +296,7 @@ void Connection::RunSimpleStatement(const std::string& sql) {
 void Connection::HandleSync() {
   // Portals live until their transaction ends: an implicit transaction ends here.
   skip_until_sync_ = false;
+  if (closing_) return;
   if (session_->TransactionStatus() == 'I') portals_.clear();
   RunGuarded([&] { session_->Sync(); });
   if (session_->TransactionStatus() == 'I') portals_.clear();
@@ -317,6 +330,12 @@ bool Connection::RunGuarded(Body&& body) {
     // The statement's error is the one the client needs to see.
   }
   WriteNotices();
+  if (terminating_.load() && error.state == SqlState::kQueryCanceled) {
+    // The statement was stopped by server shutdown, not by the client.
+    WriteError(MakeError(SqlState::kAdminShutdown, "terminating connection due to administrator command"), "FATAL");
+    closing_ = true;
+    return false;
+  }
   WriteError(error, "ERROR");
   return false;
 }
@@ -327,6 +346,7 @@ void Connection::WriteError(const ErrorInfo& info, const char* severity) {
 
 void Connection::WriteFatal(const ErrorInfo& info) {
   WriteError(info, "FATAL");
+  closing_ = true;
   fatal_error_ = fmt::format("{}: {}", SqlStateCode(info.state), info.message);
 }
 

@@ -15,6 +15,7 @@
 // caller to close.
 #pragma once
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -69,8 +70,15 @@ class Connection {
   // Hands buffered output to the sink.
   void Flush();
 
+  // Makes the StartupMessage fail with `error` as FATAL (e.g. 53300 when the server is full); SSL/GSS
+  // negotiation and CancelRequests still work. Call before the first frame.
+  void RefuseStartup(ErrorInfo error) { startup_refusal_ = std::move(error); }
+
   // Asks the running statement, if any, to stop with 57014. Any thread.
   void RequestCancel();
+  // Server shutdown: stops the running statement; it then ends with FATAL 57P01 instead of 57014, as a
+  // PostgreSQL backend terminated by the postmaster does. Any thread.
+  void RequestTermination();
 
   // The message of the FATAL error that ended the connection, empty otherwise (for the server's log).
   const std::string& fatal_error() const { return fatal_error_; }
@@ -124,11 +132,14 @@ class Connection {
 
   std::string output_;
   bool client_gone_ = false;
+  bool closing_ = false;  // a FATAL error was written: nothing more may follow it
+  std::atomic<bool> terminating_{false};
   std::string fatal_error_;
   bool ssl_answered_ = false;
   bool gss_answered_ = false;
   bool skip_until_sync_ = false;
   std::optional<BackendKey> backend_key_;
+  std::optional<ErrorInfo> startup_refusal_;
 
   std::mutex session_mutex_;  // guards the session_ pointer (not the session) for RequestCancel()
   std::unique_ptr<planner::Session> session_;

@@ -17,7 +17,6 @@
 #include <boost/asio.hpp>
 #include <fmt/format.h>
 
-#include "protocol/backend_messages.h"
 #include "protocol/cancel_registry.h"
 #include "protocol/socket_connection.h"
 
@@ -47,7 +46,6 @@ struct Server::Impl {
 
   void StartAccept();
   void AddConnection(tcp::socket socket);
-  void RefuseConnection(tcp::socket& socket);
   void OnClosed(SocketConnection* connection);
   void Shutdown();
   std::vector<std::shared_ptr<SocketConnection>> LiveConnections();
@@ -93,29 +91,20 @@ void Server::Impl::AddConnection(tcp::socket socket) {
   {
     std::lock_guard lock(mutex);
     if (stopping) return;  // the socket closes as it goes out of scope
-    if (connections.size() >= static_cast<size_t>(options.max_connections)) {
-      RefuseConnection(socket);
-      return;
-    }
+    bool full = connections.size() >= static_cast<size_t>(options.max_connections);
     connection = std::make_shared<SocketConnection>(std::move(socket), pool, database, cancel_registry,
                                                     [this](SocketConnection* closed) { OnClosed(closed); });
+    if (full) {
+      // As PostgreSQL: the client still gets to send its startup packet (or a CancelRequest), and the
+      // StartupMessage is answered with this FATAL.
+      ErrorInfo error;
+      error.state = SqlState::kTooManyConnections;
+      error.message = "sorry, too many clients already";
+      connection->RefuseStartup(std::move(error));
+    }
     connections.emplace(connection.get(), connection);
   }
   connection->Start();
-}
-
-void Server::Impl::RefuseConnection(tcp::socket& socket) {
-  // PostgreSQL answers the startup packet with this FATAL; the client reads it before sending anything
-  // else, so it is written at once.
-  ErrorFields fields;
-  fields.severity = "FATAL";
-  fields.code = "53300";
-  fields.message = "sorry, too many clients already";
-  std::string bytes;
-  EncodeBackendMessage(ErrorResponse{fields}, &bytes);
-  boost::system::error_code ignored;
-  asio::write(socket, asio::buffer(bytes), ignored);
-  socket.close(ignored);
 }
 
 void Server::Impl::OnClosed(SocketConnection* connection) {

@@ -209,7 +209,7 @@ void SocketConnection::BeginShutdown() {
   {
     std::lock_guard lock(mutex_);
     if (!connection_) return;
-    connection_->RequestCancel();
+    connection_->RequestTermination();
     inbox_.clear();
     inbox_bytes_ = 0;
     InboxItem item;

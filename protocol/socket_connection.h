@@ -38,6 +38,8 @@ class SocketConnection : public std::enable_shared_from_this<SocketConnection>, 
                    CancelRegistry& cancel_registry, OnClosed on_closed);
   ~SocketConnection() override;
 
+  // See Connection::RefuseStartup. Call before Start().
+  void RefuseStartup(ErrorInfo error) { connection_->RefuseStartup(std::move(error)); }
   // Starts reading. Call once, after construction (needs shared_from_this()).
   void Start();
   // Server shutdown: cancels the running statement, drops unhandled input, sends FATAL 57P01 and closes

@@ -3,7 +3,7 @@
 // per-batch error flags of checked arithmetic, and shorthands for registering overloads.
 //
 // Checked kernels: an operation that can fail per row (overflow, division by zero) does not throw inside
-// the loop, which would keep the compiler from vectorizing it. It ORs a RowError bit into a flag instead,
+// the loop, which would keep the compiler from vectorizing it. It ORs a kRow* error bit into a flag instead,
 // and the kernel raises the error once after the loop, as PostgreSQL would have for the first such row.
 #pragma once
 
@@ -18,24 +18,24 @@
 
 namespace tessera::engine::builtin {
 
-// Bits an operation ORs into its batch's error flags.
-enum RowError : uint32_t {
-  kRowOk = 0,
-  kRowOverflow = 1 << 0,            // 22003, message depends on the result type
-  kRowUnderflow = 1 << 1,           // 22003 "value out of range: underflow" (floats)
-  kRowDivisionByZero = 1 << 2,      // 22012
-  kRowSqrtOfNegative = 1 << 3,      // 2201F
-  kRowLogOfZero = 1 << 4,           // 2201E
-  kRowLogOfNegative = 1 << 5,       // 2201E
-  kRowInputOutOfRange = 1 << 6,     // 22003 "input is out of range" (trigonometry)
-  kRowZeroToNegativePower = 1 << 7, // 2201F
-  kRowComplexPower = 1 << 8,        // 2201F
-};
+// Bits an operation ORs into its batch's error flags (a uint32_t; 0 means no error).
+constexpr uint32_t kRowOk = 0;
+constexpr uint32_t kRowOverflow = 1 << 0;             // 22003, message depends on the result type
+constexpr uint32_t kRowUnderflow = 1 << 1;            // 22003 "value out of range: underflow" (floats)
+constexpr uint32_t kRowDivisionByZero = 1 << 2;       // 22012
+constexpr uint32_t kRowSqrtOfNegative = 1 << 3;       // 2201F
+constexpr uint32_t kRowLogOfZero = 1 << 4;            // 2201E
+constexpr uint32_t kRowLogOfNegative = 1 << 5;        // 2201E
+constexpr uint32_t kRowInputOutOfRange = 1 << 6;      // 22003 "input is out of range" (trigonometry)
+constexpr uint32_t kRowZeroToNegativePower = 1 << 7;  // 2201F
+constexpr uint32_t kRowComplexPower = 1 << 8;         // 2201F
 
-// Raises the error for `errors` (not kRowOk) of an operation whose result has physical type `Out`:
-// "smallint/integer/bigint out of range" or "value out of range: overflow/underflow" for floats.
+// Throws the SqlError for the first of the `errors` bits in PostgreSQL's order of checks;
+// `overflow_message` words kRowOverflow for the operation's result type (OverflowMessage<Out>()).
+// REQUIRES: errors != kRowOk.
 [[noreturn]] void RaiseRowError(uint32_t errors, std::string_view overflow_message);
 
+// "smallint/integer/bigint out of range" for integer results, "value out of range: overflow" for floats.
 template <typename T>
 constexpr std::string_view OverflowMessage() {
   if constexpr (std::is_same_v<T, int16_t>) {
@@ -57,7 +57,7 @@ ScalarKernel UnaryKernel(Op op) {
   };
 }
 
-// Kernel applying `op(in, errors) -> Out`, raising the collected RowError bits after the loop.
+// Kernel applying `op(in, errors) -> Out`, raising the collected kRow* error bits after the loop.
 template <typename In, typename Out, typename Op>
 ScalarKernel CheckedUnaryKernel(Op op) {
   return [op](const std::vector<Vector>& args, idx_t count, Vector& result, ExecContext&) {
@@ -75,7 +75,7 @@ ScalarKernel BinaryKernel(Op op) {
   };
 }
 
-// Kernel applying `op(left, right, errors) -> Out`, raising the collected RowError bits after the loop.
+// Kernel applying `op(left, right, errors) -> Out`, raising the collected kRow* error bits after the loop.
 template <typename Left, typename Right, typename Out, typename Op>
 ScalarKernel CheckedBinaryKernel(Op op) {
   return [op](const std::vector<Vector>& args, idx_t count, Vector& result, ExecContext&) {

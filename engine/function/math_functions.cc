@@ -24,7 +24,7 @@ void AddFloat8Function(FunctionRegistry& registry, const char* name, Op op) {
   AddFunction(registry, name, {kFloat64Type}, kFloat64Type, UnaryKernel<double, double>(op));
 }
 
-// Registers a float8 -> float8 function whose `op(x, errors)` may flag RowErrors.
+// Registers a float8 -> float8 function whose `op(x, errors)` may set kRow* error bits.
 template <typename Op>
 void AddCheckedFloat8Function(FunctionRegistry& registry, const char* name, Op op) {
   AddFunction(registry, name, {kFloat64Type}, kFloat64Type, CheckedUnaryKernel<double, double>(op));

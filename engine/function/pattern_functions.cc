@@ -80,6 +80,35 @@ bool CaseInsensitiveLike(std::string_view text, std::string_view pattern) {
   return Like(ConvertCase(text, false), ConvertCase(pattern, false));
 }
 
+// like_escape(pattern, escape): rewrites `x LIKE p ESCAPE e` patterns into the backslash form that ~~
+// reads; an empty escape makes every character literal.
+std::string LikeEscape(std::string_view pattern, std::string_view escape) {
+  if (CharacterCount(escape) > 1) {
+    throw std::move(SqlError(SqlState::kInvalidEscapeSequence, "invalid escape string")
+                        .WithHint("Escape string must be empty or one character."));
+  }
+  if (escape == "\\") return std::string(pattern);
+  std::string out;
+  for (size_t pos = 0; pos < pattern.size();) {
+    const size_t length = std::min(Utf8SequenceLength(pattern[pos]), pattern.size() - pos);
+    const std::string_view character = pattern.substr(pos, length);
+    pos += length;
+    if (!escape.empty() && character == escape) {
+      out += '\\';
+      if (pos < pattern.size()) {
+        const size_t next = std::min(Utf8SequenceLength(pattern[pos]), pattern.size() - pos);
+        out.append(pattern.substr(pos, next));
+        pos += next;
+      }
+    } else if (character == "\\") {
+      out += "\\\\";
+    } else {
+      out.append(character);
+    }
+  }
+  return out;
+}
+
 // --- Regular expressions -------------------------------------------------------------------------------
 
 locale_t RegexLocale() {
@@ -219,6 +248,8 @@ bool RegexMatches(std::string_view text, std::string_view pattern, int flags) {
 struct RegexOptions {
   int cflags = REG_EXTENDED;
   bool global = false;
+  bool literal = false;   // 'q': the pattern is a plain string
+  bool expanded = false;  // 'x': white space and #-comments in the pattern are ignored
 };
 
 RegexOptions ParseRegexFlags(std::string_view flags) {
@@ -230,12 +261,48 @@ RegexOptions ParseRegexFlags(std::string_view flags) {
       case 'c': options.cflags &= ~REG_ICASE; break;
       case 'n': case 'm': options.cflags |= REG_NEWLINE; break;
       case 's': options.cflags &= ~REG_NEWLINE; break;
+      case 'p': case 'w': options.cflags |= REG_NEWLINE; break;
+      case 'e': case 't': break;
+      case 'b': options.cflags &= ~REG_EXTENDED; break;
+      case 'q': options.literal = true; break;
+      case 'x': options.expanded = true; break;
       default:
         throw SqlError(SqlState::kInvalidParameterValue,
                        std::string("invalid regular expression option: \"") + flag + "\"");
     }
   }
   return options;
+}
+
+// The pattern the options describe: 'q' escapes every special character, 'x' drops white space and
+// comments outside brackets.
+std::string ApplyPatternOptions(std::string_view pattern, const RegexOptions& options) {
+  std::string out;
+  if (options.literal) {
+    for (char ch : pattern) {
+      if (std::string_view("\\^$.|?*+()[]{}").find(ch) != std::string_view::npos) out += '\\';
+      out += ch;
+    }
+    return out;
+  }
+  if (!options.expanded) return std::string(pattern);
+  bool in_bracket = false;
+  for (size_t pos = 0; pos < pattern.size(); ++pos) {
+    const char ch = pattern[pos];
+    if (ch == '\\' && pos + 1 < pattern.size()) {
+      out += ch;
+      out += pattern[++pos];
+    } else if (in_bracket) {
+      in_bracket = ch != ']';
+      out += ch;
+    } else if (ch == '#') {
+      while (pos + 1 < pattern.size() && pattern[pos + 1] != '\n') ++pos;
+    } else if (ch != ' ' && ch != '\t' && ch != '\n' && ch != '\r') {
+      in_bracket = ch == '[';
+      out += ch;
+    }
+  }
+  return out;
 }
 
 // Appends `replacement` with \1..\9 (groups), \& (whole match) and \\ expanded.
@@ -265,7 +332,7 @@ void AppendReplacement(std::string& out, std::string_view text, std::string_view
 std::string RegexpReplace(std::string_view text, std::string_view pattern, std::string_view replacement,
                           std::string_view flags) {
   const RegexOptions options = ParseRegexFlags(flags);
-  const CompiledRegex& compiled = GetRegex(pattern, options.cflags);
+  const CompiledRegex& compiled = GetRegex(ApplyPatternOptions(pattern, options), options.cflags);
   std::string out;
   regmatch_t groups[kMaxGroups];
   size_t start = 0;
@@ -318,7 +385,7 @@ bool RegexpMatch(std::string_view text, std::string_view pattern, std::string_vi
     throw std::move(SqlError(SqlState::kInvalidParameterValue, "regexp_match() does not support the \"global\" option")
                         .WithHint("Use the regexp_matches function instead."));
   }
-  const CompiledRegex& compiled = GetRegex(pattern, options.cflags);
+  const CompiledRegex& compiled = GetRegex(ApplyPatternOptions(pattern, options), options.cflags);
   regmatch_t groups[kMaxGroups];
   if (!Search(compiled, text, 0, groups, false)) return false;
   const size_t group_count = compiled.regex.re_nsub;
@@ -398,6 +465,8 @@ void builtin::RegisterPatternFunctions(FunctionRegistry& registry) {
     AddPatternOperators(registry, "~*", type, kTextType, regex_icase, false);
     AddPatternOperators(registry, "!~*", type, kTextType, regex_icase, true);
   }
+  AddFunction(registry, "like_escape", {kTextType, kTextType}, kTextType,
+              BinaryStringKernel<std::string_view, std::string_view>(LikeEscape));
   AddPatternOperators(registry, "~~", kByteaType, kByteaType, LikeBytes, false);
   AddPatternOperators(registry, "!~~", kByteaType, kByteaType, LikeBytes, true);
   RegisterRegexFunctions(registry);

@@ -267,7 +267,7 @@ std::string Md5Hex(std::string_view bytes) {
   // Padding: 0x80, zeros, then the message length in bits (little-endian), filling one or two blocks.
   unsigned char tail[128] = {};
   const size_t remaining = bytes.size() - offset;
-  std::memcpy(tail, bytes.data() + offset, remaining);
+  if (remaining > 0) std::memcpy(tail, bytes.data() + offset, remaining);
   tail[remaining] = 0x80;
   const size_t tail_length = remaining < 56 ? 64 : 128;
   const uint64_t bit_length = static_cast<uint64_t>(bytes.size()) * 8;

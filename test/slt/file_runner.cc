@@ -60,12 +60,12 @@ class FileRunner {
   FileOutcome Run() {
     const auto start = std::chrono::steady_clock::now();
     RunScript();
-    connections_.clear();
     try {
-      target_.EndFile();
+      target_.EndFile();  // first: a hung server must die before connections wait for their cancels
     } catch (const std::exception& error) {
       outcome_.error = error.what();
     }
+    connections_.clear();
     outcome_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return std::move(outcome_);
   }
@@ -260,18 +260,21 @@ class FileRunner {
     return "expected an error containing '" + expected + "', got " + DescribeError(result);
   }
 
+  // Restarts a crashed or hung server before dropping the connections: closing a connection waits
+  // for its cancel request, which a hung server answers only once killed. When giving up, Run()
+  // stops the server before it drops the connections.
   void Recover(const std::string& why) {
-    connections_.clear();
     if (++recoveries_ > options_.max_recoveries_per_file) {
       abandon_reason_ = "lost the connection " + std::to_string(recoveries_) + " times (" + why + ")";
       return;
     }
     try {
-      std::string what = target_.Recover();
-      outcome_.notes.push_back(what);
+      outcome_.notes.push_back(target_.Recover());
     } catch (const std::exception& error) {
       abandon_reason_ = std::string("server did not come back: ") + error.what();
+      return;
     }
+    connections_.clear();
   }
 
   void RestartServer(const Record& record) {

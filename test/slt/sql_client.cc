@@ -14,8 +14,9 @@
 namespace tessera::slt {
 
 // Calls on_cancel when an armed deadline passes and on_abort if the query is still running a grace
-// period later. Callbacks run on the watchdog thread with the watchdog's mutex held, so Disarm()
-// returning means no callback is running.
+// period later. on_cancel runs on a thread of its own, because a hung server can block a cancel
+// request indefinitely; that thread is joined before the next query and on destruction (the caller
+// kills a hung server first). on_abort runs on the watchdog thread and must not block.
 class Watchdog {
  public:
   enum class Stage { kQuiet, kCancelled, kAborted };
@@ -30,9 +31,11 @@ class Watchdog {
     }
     wakeup_.notify_all();
     thread_.join();
+    if (cancel_thread_.joinable()) cancel_thread_.join();
   }
 
   void Arm(std::chrono::milliseconds timeout) {
+    if (cancel_thread_.joinable()) cancel_thread_.join();
     {
       std::lock_guard lock(mutex_);
       armed_ = true;
@@ -62,7 +65,7 @@ class Watchdog {
       } else if (stage_ == Stage::kQuiet) {
         stage_ = Stage::kCancelled;
         deadline_ = std::chrono::steady_clock::now() + kGracePeriod;
-        on_cancel_();
+        cancel_thread_ = std::thread(on_cancel_);  // Arm() joined the previous one
       } else {
         stage_ = Stage::kAborted;
         armed_ = false;
@@ -79,6 +82,7 @@ class Watchdog {
   bool stop_ = false;
   Stage stage_ = Stage::kQuiet;
   std::chrono::steady_clock::time_point deadline_;
+  std::thread cancel_thread_;  // started by the watchdog thread, joined by the owner's thread
   std::thread thread_;  // last: starts after the state above is initialised
 };
 

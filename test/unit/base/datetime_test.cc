@@ -214,12 +214,14 @@ TEST_SUITE("datetime") {
     for (const Case2& c : kSubtractCases) {
       CAPTURE(c.first);
       CAPTURE(c.second);
-      // PostgreSQL 15 wraps around on int64 overflow here; Tessera reports 22008 instead.
-      if (std::string_view(c.first) == "294276-12-31" && std::string_view(c.second) == "4714-11-24 BC") continue;
       CHECK(Outcome([&] {
               return FormatInterval(SubtractTimestamps(ParseTimestamp(c.first), ParseTimestamp(c.second)));
             }) == c.expected);
     }
+    // PostgreSQL 15 wraps around on int64 overflow here; Tessera reports 22008 instead.
+    CHECK(Outcome([] {
+            return FormatInterval(SubtractTimestamps(ParseTimestamp("294276-12-31"), ParseTimestamp("4714-11-24 BC")));
+          }) == "ERROR 22008");
     for (const Case2& c : kAgeCases) {
       CAPTURE(c.first);
       CAPTURE(c.second);

@@ -160,6 +160,9 @@ TEST_SUITE("function_string") {
         {"!~~*", {Text("foo"), Text("F%")}, "f"},
         {"~~", {Char("ab  "), Text("ab")}, "f"},
         {"~~", {Char("ab  "), Text("ab%")}, "t"},
+        {"like_escape", {Text("a#%b\\c"), Text("#")}, "a\\%b\\\\c"},
+        {"like_escape", {Text("a\\b"), Text("")}, "a\\\\b"},
+        {"like_escape", {Text("a"), Text("xy")}, "ERROR 22025"},
     });
   }
 
@@ -186,6 +189,8 @@ TEST_SUITE("function_string") {
         {"regexp_replace", {Text("abc"), Text("c*"), Text("-"), Text("g")}, "-a-b--"},
         {"regexp_replace", {Text("Hello World"), Text("(\\w+) (\\w+)"), Text("\\2 \\1")}, "World Hello"},
         {"regexp_replace", {Text("a"), Text("a"), Text("b"), Text("z")}, "ERROR 22023"},
+        {"regexp_replace", {Text("a.b"), Text("."), Text("x"), Text("q")}, "axb"},
+        {"regexp_replace", {Text("abc"), Text("a b # comment\n c"), Text("X"), Text("x")}, "X"},
         {"regexp_match", {Text("foobarbequebaz"), Text("(bar)(beque)")}, "{bar,beque}"},
         {"regexp_match", {Text("abc"), Text("b")}, "{b}"},
         {"regexp_match", {Text("abc"), Text("x")}, "NULL"},

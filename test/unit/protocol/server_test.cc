@@ -217,6 +217,50 @@ TEST_SUITE("Server") {
     }
   }
 
+  TEST_CASE("a burst larger than the read and write buffers is answered completely and in order") {
+    TestServer server;
+    WireClient client(20000);
+    REQUIRE(client.Connect(server.port()));
+    REQUIRE(client.Startup());
+    constexpr int kQueries = 3000;
+    std::string padding(4000, 'x');
+    std::string bytes;
+    for (int index = 0; index < kQueries; ++index) {
+      EncodeFrontendMessage(QueryMessage{"select " + std::to_string(index) + ", '" + padding + "'"}, &bytes);
+    }
+    // 12 MB each way: the client must read while it writes, as pipelining clients do.
+    std::thread writer([&] { client.SendBytes(bytes); });
+    int answered = 0;
+    for (int index = 0; index < kQueries; ++index) {
+      std::vector<BackendMessage> messages = client.ReadUntilReady();
+      if (MessageTypes(messages) != "TDCZ" || testing::DataRows(messages)[0][0] != std::to_string(index)) break;
+      ++answered;
+    }
+    writer.join();
+    CHECK(answered == kQueries);
+  }
+
+  TEST_CASE("clients beyond max_connections get FATAL 53300") {
+    ServerOptions options;
+    options.max_connections = 2;
+    TestServer server(options);
+    WireClient first;
+    WireClient second;
+    REQUIRE(first.Connect(server.port()));
+    REQUIRE(first.Startup());
+    REQUIRE(second.Connect(server.port()));
+    REQUIRE(second.Startup());
+    Connection third(PQconnectdb(server.ConnectionString().c_str()));
+    CHECK(PQstatus(third.get()) == CONNECTION_BAD);
+    CHECK(std::string(PQerrorMessage(third.get())).find("sorry, too many clients already") != std::string::npos);
+    first.Close();
+    for (int attempt = 0; attempt < 100 && server.server().connection_count() > 1; ++attempt) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    Connection fourth(PQconnectdb(server.ConnectionString().c_str()));
+    CHECK(PQstatus(fourth.get()) == CONNECTION_OK);
+  }
+
   TEST_CASE("Stop sends idle clients FATAL 57P01 and closes them") {
     auto server = std::make_unique<TestServer>();
     WireClient client;

@@ -39,8 +39,7 @@ TestDatabase::~TestDatabase() {
   std::filesystem::remove_all(data_dir_, ignored);
 }
 
-TestServer::TestServer() {
-  ServerOptions options;
+TestServer::TestServer(ServerOptions options) {
   options.port = 0;
   options.shutdown_grace = std::chrono::milliseconds(2000);
   server_ = std::make_unique<Server>(database_.database(), options);

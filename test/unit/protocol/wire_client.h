@@ -14,11 +14,10 @@
 #include "protocol/backend_messages.h"
 #include "protocol/frontend_messages.h"
 
+#include "protocol/server.h"
+
 namespace tessera::engine {
 class Database;
-}
-namespace tessera::protocol {
-class Server;
 }
 
 namespace tessera::protocol::testing {
@@ -39,7 +38,8 @@ class TestDatabase {
 // A TestDatabase and a Server on 127.0.0.1:<free port>, running on a thread.
 class TestServer {
  public:
-  TestServer();
+  // `options.port` is ignored: a free port is chosen.
+  explicit TestServer(ServerOptions options = ServerOptions());
   ~TestServer();  // stops the server
 
   uint16_t port() const { return port_; }
