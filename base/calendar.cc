@@ -131,7 +131,11 @@ bool TimestampToLocalFields(int64_t timestamp, int64_t offset_seconds, DateTimeF
   int64_t time;
   SplitTimestamp(timestamp, &julian, &time);
   if (julian < 0 || julian > INT32_MAX) return false;
-  if (offset_seconds != 0) SplitTimestamp(timestamp + offset_seconds * kMicrosPerSecond, &julian, &time);
+  if (offset_seconds != 0) {
+    int64_t local;
+    if (__builtin_add_overflow(timestamp, offset_seconds * kMicrosPerSecond, &local)) return false;
+    SplitTimestamp(local, &julian, &time);
+  }
   JulianToYmd(julian, &fields->year, &fields->month, &fields->day);
   TimeToFields(time, fields);
   return true;

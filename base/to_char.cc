@@ -460,7 +460,7 @@ bool FormatNumber(Pattern pattern, const ToCharInput& in, bool fm, std::string* 
       *out = std::to_string(in.day_of_week == 0 ? 7 : in.day_of_week);
       return true;
     case Pattern::kWeekOfYear:
-      *out = Format("%0*lld", (in.day_of_year - 1) / 7 + 1, fm ? 0 : 2);
+      *out = Format("%0*lld", (static_cast<long long>(in.day_of_year) - 1) / 7 + 1, fm ? 0 : 2);
       return true;
     case Pattern::kIsoWeek:
       *out = Format("%0*lld", IsoWeek(tm.year, tm.month, tm.day), fm ? 0 : 2);
@@ -661,7 +661,9 @@ std::string IntervalToChar(const Interval& interval, std::string_view pattern) {
   IntervalToFields(interval, &in.tm);
   in.is_interval = true;
   // Day of week is meaningless; day of year approximates the whole span in days.
-  in.day_of_year = (in.tm.year * kMonthsPerYear + in.tm.month) * kDaysPerMonth + in.tm.day;
+  // Wraps around for spans beyond int32 days, as PostgreSQL's int arithmetic does.
+  in.day_of_year = static_cast<int32_t>(
+      (static_cast<int64_t>(in.tm.year) * kMonthsPerYear + in.tm.month) * kDaysPerMonth + in.tm.day);
   return FormatToChar(in, pattern);
 }
 
