@@ -130,8 +130,6 @@ BoundExprPtr Binder::BindFunction(const ast::Expr& expr, Scope& scope) {
 }
 
 BoundExprPtr Binder::BindSubquery(const ast::Expr& expr, Scope& scope) {
-  Scope inner_outer = scope;  // the subquery sees this scope as its outer
-  inner_outer.correlated = false;
   BoundQuery query = BindQuery(*expr.subquery, &scope);
   const bool correlated = [&] {
     // The subquery is correlated when any of its plan's expressions reference outer rows; BindColumnRef

@@ -43,7 +43,7 @@ std::string SchemaOf(Session& session, const std::vector<std::string>& names) {
   return session.state().search_path.empty() ? "public" : session.state().search_path[0];
 }
 
-void CreateTable(Session& session, const ast::CreateTableStatement& create, engine::ExecContext& context) {
+void CreateTable(Session& session, const ast::CreateTableStatement& create) {
   auto& catalog = session.database().catalog();
   const std::string schema = SchemaOf(session, create.table);
   const std::string name = ObjectName(create.table);
@@ -141,7 +141,6 @@ void CreateTable(Session& session, const ast::CreateTableStatement& create, engi
   for (const auto& column : relation->columns) types.push_back(column.type);
   relation->data = std::make_shared<storage::TableData>(types, catalog.default_partitions(), relation->shard_column);
   catalog.PutRelation(relation, false);
-  (void)context;
 }
 
 void CreateView(Session& session, const ast::CreateViewStatement& create) {
@@ -325,7 +324,6 @@ std::string SetVariable(Session& session, const ast::SetStatement& set) {
   std::string value;
   for (size_t index = 0; index < set.values.size(); ++index) value += (index > 0 ? ", " : "") + set.values[index];
   if (set.action == ast::SetStatement::Action::kReset || set.action == ast::SetStatement::Action::kSetDefault) {
-    std::map<std::string, std::string> defaults;
     SessionState fresh;
     InitializeSettings(fresh, {}, state.database);
     value = fresh.settings[name];
@@ -403,7 +401,7 @@ UtilityResult RunUtility(Session& session, const ast::Statement& statement, engi
   auto& state = session.state();
   switch (statement.kind) {
     case ast::StmtKind::kCreateTable:
-      CreateTable(session, static_cast<const ast::CreateTableStatement&>(statement), context);
+      CreateTable(session, static_cast<const ast::CreateTableStatement&>(statement));
       return {"CREATE TABLE", {}};
     case ast::StmtKind::kCreateView:
       CreateView(session, static_cast<const ast::CreateViewStatement&>(statement));
