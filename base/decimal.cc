@@ -679,12 +679,18 @@ Decimal Decimal::Sqrt() const {
   LeadingGroup(*this, &weight, &group);
   int result_weight = (weight + 1) * kPgGroupDigits / 2 - 1;
   int result_scale = std::max({kDivisionMinScale - result_weight, static_cast<int>(scale), kMinDisplayScale});
-  result_scale = std::min(result_scale, kPgMaxDisplayScale);
+  return SqrtToScale(std::min(result_scale, kPgMaxDisplayScale));
+}
+
+Decimal Decimal::SqrtToScale(int result_scale) const {
+  if (value < 0) {
+    throw SqlError(SqlState::kInvalidArgumentForPowerFunction, "cannot take square root of a negative number");
+  }
   // The root of a k-digit integral part has ceil(k / 2) digits; the scale gives way to fit 38 digits.
   Uint128 magnitude = Magnitude(value);
   int integral_digits = std::max(DigitCount(magnitude) - scale, 0);
   result_scale = std::min(result_scale, kMaxDigits - (integral_digits + 1) / 2);
-  TESSERA_DCHECK(2 * result_scale >= scale);
+  result_scale = std::max(result_scale, (static_cast<int>(scale) + 1) / 2);
   Wide radicand = ScaleUp(magnitude, 2 * result_scale - scale);
   Uint128 root = IntegerSquareRoot(radicand).ToUint128();  // < 10^38 by the choice of scale
   // Rounds up when the true root is at least root + 1/2, i.e. radicand - root^2 > root (no exact halves).

@@ -67,6 +67,8 @@ struct Decimal {
   Decimal Ceil() const;
   // Square root to PostgreSQL's result scale; negative input throws 2201F.
   Decimal Sqrt() const;
+  // Square root rounded to `result_scale` digits (fewer when 38 digits would not fit the integral part).
+  Decimal SqrtToScale(int result_scale) const;
 
   // Hash consistent with Compare: equal values hash equal whatever their scale.
   uint64_t Hash() const;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// Built-in aggregate functions: count, sum, avg, min, max, bool_and/bool_or/every, string_agg, and the
-// variance family. States are plain structs placed in the hash aggregate's state arena.
+// Built-in aggregate functions: count, sum, avg, min, max, bool_and/bool_or/every, string_agg; the
+// variance/regression family lives in aggregate_statistics.cc.
 #include "engine/aggregate.h"
 
 #include <cmath>
@@ -10,37 +10,13 @@
 
 #include "base/error.h"
 #include "base/types.h"
+#include "engine/aggregate_internal.h"
 
 namespace tessera::engine {
 
 namespace {
 
-template <typename State>
-void Construct(uint8_t* state) {
-  new (state) State();
-}
-template <typename State>
-void Destroy(uint8_t* state) {
-  reinterpret_cast<State*>(state)->~State();
-}
-template <typename State>
-State& As(uint8_t* state) {
-  return *reinterpret_cast<State*>(state);
-}
-template <typename State>
-const State& As(const uint8_t* state) {
-  return *reinterpret_cast<const State*>(state);
-}
-
-// Calls `op(state, row)` for each row with a state and a non-NULL first argument.
-template <typename State, typename Op>
-void ForEachInput(uint8_t** states, const std::vector<Vector>& args, idx_t count, Op&& op) {
-  const Vector& input = args[0];
-  for (idx_t row = 0; row < count; ++row) {
-    if (states[row] == nullptr || input.IsNull(row)) continue;
-    op(As<State>(states[row]), row);
-  }
-}
+using namespace aggregate_internal;
 
 // --- count ---------------------------------------------------------------------------------------------
 struct CountState {
@@ -122,11 +98,10 @@ AggregateFunction MakeIntSum(TypeId input, TypeId output, bool average) {
 
 struct FloatSumState {
   double sum = 0;
-  double sum_squares = 0;
   int64_t count = 0;
 };
 
-enum class FloatAggregate { kSum, kAvg, kVarSamp, kVarPop, kStddevSamp, kStddevPop };
+enum class FloatAggregate { kSum, kAvg };
 
 template <typename T>
 AggregateFunction MakeFloatAggregate(const char* name, TypeId input, TypeId output, FloatAggregate kind) {
@@ -137,13 +112,11 @@ AggregateFunction MakeFloatAggregate(const char* name, TypeId input, TypeId outp
     ForEachInput<FloatSumState>(states, args, count, [data](FloatSumState& state, idx_t row) {
       const double value = data[row];
       state.sum += value;
-      state.sum_squares += value * value;
       ++state.count;
     });
   };
   function.combine = [](uint8_t* target, const uint8_t* source) {
     As<FloatSumState>(target).sum += As<FloatSumState>(source).sum;
-    As<FloatSumState>(target).sum_squares += As<FloatSumState>(source).sum_squares;
     As<FloatSumState>(target).count += As<FloatSumState>(source).count;
   };
   switch (kind) {
@@ -169,27 +142,7 @@ AggregateFunction MakeFloatAggregate(const char* name, TypeId input, TypeId outp
         result.Data<double>()[row] = sum.sum / static_cast<double>(sum.count);
       };
       break;
-    default:
-      break;  // the variance family sets its own finalize (MakeVariance)
   }
-  return function;
-}
-
-// Variance family over float8 (inputs cast to float8 by the binder).
-template <FloatAggregate kKind>
-AggregateFunction MakeVariance(const char* name) {
-  AggregateFunction function = MakeFloatAggregate<double>(name, TypeId::kFloat64, TypeId::kFloat64, kKind);
-  function.finalize = [](const uint8_t* state, Vector& result, idx_t row) {
-    const auto& sum = As<FloatSumState>(state);
-    const bool sample = kKind == FloatAggregate::kVarSamp || kKind == FloatAggregate::kStddevSamp;
-    if (sum.count == 0 || (sample && sum.count == 1)) return result.SetNull(row, true);
-    const double count = static_cast<double>(sum.count);
-    double numerator = sum.sum_squares * count - sum.sum * sum.sum;
-    if (numerator < 0) numerator = 0;
-    double variance = numerator / (count * (sample ? count - 1 : count));
-    if (kKind == FloatAggregate::kStddevSamp || kKind == FloatAggregate::kStddevPop) variance = std::sqrt(variance);
-    result.Data<double>()[row] = variance;
-  };
   return function;
 }
 
@@ -475,12 +428,7 @@ const std::vector<AggregateFunction>& AllAggregates() {
     list.push_back(MakeBoolAggregate<false>("bool_or"));
     list.push_back(MakeStringAgg(TypeId::kText));
     list.push_back(MakeStringAgg(TypeId::kBytea));
-    list.push_back(MakeVariance<FloatAggregate::kVarSamp>("var_samp"));
-    list.push_back(MakeVariance<FloatAggregate::kVarSamp>("variance"));
-    list.push_back(MakeVariance<FloatAggregate::kVarPop>("var_pop"));
-    list.push_back(MakeVariance<FloatAggregate::kStddevSamp>("stddev_samp"));
-    list.push_back(MakeVariance<FloatAggregate::kStddevSamp>("stddev"));
-    list.push_back(MakeVariance<FloatAggregate::kStddevPop>("stddev_pop"));
+    AddStatisticsAggregates(list);
     return list;
   }();
   return functions;

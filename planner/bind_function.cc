@@ -35,6 +35,10 @@ const engine::AggregateFunction* ResolveAggregate(const std::string& name, std::
     for (size_t index = 0; index < args.size(); ++index) {
       const TypeId want = candidate->arg_types[index].id;
       if (types[index].id == want) continue;
+      if (args[index]->type.id == TypeId::kUnknown) {  // an untyped literal fits any parameter, text best
+        cost += 1;
+        continue;
+      }
       if (engine::GetCastContext(types[index], LogicalType(want)) != CastContext::kImplicit) {
         viable = false;
         break;

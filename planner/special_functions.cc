@@ -39,7 +39,7 @@ int64_t NextValue(engine::SequenceState& sequence, std::string_view name) {
   if (__builtin_add_overflow(sequence.next, sequence.increment, &next) || next > sequence.max_value ||
       next < sequence.min_value) {
     if (!sequence.cycle) {
-      throw SqlError(SqlState::kObjectNotInPrerequisiteState,
+      throw SqlError(SqlState::kSequenceGeneratorLimitExceeded,
                      "nextval: reached " + std::string(sequence.increment > 0 ? "maximum" : "minimum") +
                          " value of sequence \"" + std::string(name) + "\" (" +
                          std::to_string(sequence.increment > 0 ? sequence.max_value : sequence.min_value) + ")");

@@ -3,6 +3,9 @@
 #include "planner/utility.h"
 
 #include <algorithm>
+#include <charconv>
+#include <cstdint>
+#include <optional>
 
 #include "engine/catalog.h"
 #include "engine/database.h"
@@ -141,6 +144,101 @@ void CreateTable(Session& session, const ast::CreateTableStatement& create) {
   for (const auto& column : relation->columns) types.push_back(column.type);
   relation->data = std::make_shared<storage::TableData>(types, catalog.default_partitions(), relation->shard_column);
   catalog.PutRelation(relation, false);
+}
+
+// Reads a sequence option's integer value; `what` names it in errors as PostgreSQL does.
+int64_t SequenceOptionValue(const ast::TableOption& option, const char* what) {
+  int64_t value = 0;
+  const std::string& text = option.value;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size()) {
+    throw SqlError(SqlState::kInvalidParameterValue, std::string(what) + " requires an integer value, got \"" + text + "\"");
+  }
+  return value;
+}
+
+// CREATE SEQUENCE with PostgreSQL's option defaults and checks (sequence.c's init_params).
+void CreateSequence(Session& session, const ast::CreateSequenceStatement& create) {
+  auto& catalog = session.database().catalog();
+  const std::string schema = SchemaOf(session, create.sequence);
+  const std::string name = ObjectName(create.sequence);
+  if (catalog.FindRelation(schema, name, {})) {
+    if (create.if_not_exists) {
+      session.state().notices.push_back(
+          ErrorInfo{SqlState::kSuccessfulCompletion, "relation \"" + name + "\" already exists, skipping"});
+      return;
+    }
+    throw SqlError(SqlState::kDuplicateTable, "relation \"" + name + "\" already exists");
+  }
+  std::string type_name = "bigint";
+  int64_t type_min = INT64_MIN, type_max = INT64_MAX;
+  std::optional<int64_t> start, min_value, max_value;
+  auto state = std::make_shared<engine::SequenceState>();
+  for (const auto& option : create.options) {
+    if (option.name == "increment") {
+      state->increment = SequenceOptionValue(option, "INCREMENT");
+    } else if (option.name == "start") {
+      start = SequenceOptionValue(option, "START");
+    } else if (option.name == "minvalue") {
+      if (!option.value.empty()) min_value = SequenceOptionValue(option, "MINVALUE");
+    } else if (option.name == "maxvalue") {
+      if (!option.value.empty()) max_value = SequenceOptionValue(option, "MAXVALUE");
+    } else if (option.name == "cycle") {
+      state->cycle = option.value == "true" || option.value == "1";
+    } else if (option.name == "cache") {
+      if (SequenceOptionValue(option, "CACHE") <= 0) {
+        throw SqlError(SqlState::kInvalidParameterValue, "CACHE (" + option.value + ") must be greater than zero");
+      }
+    } else if (option.name == "as") {
+      type_name = option.value;  // "pg_catalog.int2" for smallint
+      if (type_name.starts_with("pg_catalog.")) type_name.erase(0, 11);
+      if (type_name == "smallint" || type_name == "int2") {
+        type_name = "smallint", type_min = INT16_MIN, type_max = INT16_MAX;
+      } else if (type_name == "integer" || type_name == "int4" || type_name == "int") {
+        type_name = "integer", type_min = INT32_MIN, type_max = INT32_MAX;
+      } else if (type_name != "bigint" && type_name != "int8") {
+        throw SqlError(SqlState::kInvalidParameterValue, "sequence type must be smallint, integer, or bigint");
+      }
+    } else {
+      throw SqlError(SqlState::kFeatureNotSupported, "sequence option \"" + option.name + "\" is not supported yet");
+    }
+  }
+  if (state->increment == 0) throw SqlError(SqlState::kInvalidParameterValue, "INCREMENT must not be zero");
+  const bool ascending = state->increment > 0;
+  state->max_value = max_value.value_or(ascending ? type_max : -1);
+  state->min_value = min_value.value_or(ascending ? 1 : type_min);
+  auto check_range = [&](int64_t value, const char* what) {
+    if (value < type_min || value > type_max) {
+      throw SqlError(SqlState::kInvalidParameterValue, std::string(what) + " (" + std::to_string(value) +
+                                                           ") is out of range for sequence data type " + type_name);
+    }
+  };
+  check_range(state->max_value, "MAXVALUE");
+  check_range(state->min_value, "MINVALUE");
+  if (state->min_value >= state->max_value) {
+    throw SqlError(SqlState::kInvalidParameterValue, "MINVALUE (" + std::to_string(state->min_value) +
+                                                         ") must be less than MAXVALUE (" +
+                                                         std::to_string(state->max_value) + ")");
+  }
+  state->start = start.value_or(ascending ? state->min_value : state->max_value);
+  if (state->start < state->min_value) {
+    throw SqlError(SqlState::kInvalidParameterValue, "START value (" + std::to_string(state->start) +
+                                                         ") cannot be less than MINVALUE (" +
+                                                         std::to_string(state->min_value) + ")");
+  }
+  if (state->start > state->max_value) {
+    throw SqlError(SqlState::kInvalidParameterValue, "START value (" + std::to_string(state->start) +
+                                                         ") cannot be greater than MAXVALUE (" +
+                                                         std::to_string(state->max_value) + ")");
+  }
+  state->next = state->start;
+  auto sequence = std::make_shared<engine::RelationInfo>();
+  sequence->oid = catalog.AllocateOid();
+  sequence->kind = engine::RelationKind::kSequence;
+  sequence->schema = schema;
+  sequence->name = name;
+  sequence->sequence = std::move(state);
+  catalog.PutRelation(sequence, false);
 }
 
 void CreateView(Session& session, const ast::CreateViewStatement& create) {
@@ -406,6 +504,9 @@ UtilityResult RunUtility(Session& session, const ast::Statement& statement, engi
     case ast::StmtKind::kCreateView:
       CreateView(session, static_cast<const ast::CreateViewStatement&>(statement));
       return {"CREATE VIEW", {}};
+    case ast::StmtKind::kCreateSequence:
+      CreateSequence(session, static_cast<const ast::CreateSequenceStatement&>(statement));
+      return {"CREATE SEQUENCE", {}};
     case ast::StmtKind::kCreateSchema: {
       const auto& create = static_cast<const ast::CreateSchemaStatement&>(statement);
       session.database().catalog().CreateSchema(create.schema, create.if_not_exists);
