@@ -43,6 +43,7 @@ struct IndexInfo {
   std::vector<bool> descending;
   bool unique = false;
   bool primary = false;
+  bool constraint = false;  // made by a PRIMARY KEY or UNIQUE constraint (listed in pg_constraint)
   std::shared_ptr<Index> index;  // shared, mutable under its own lock
 };
 

@@ -7,8 +7,10 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <random>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/datetime.h"
@@ -27,6 +29,13 @@ struct ExecContext {
   std::string user = "tessera";
   std::string database_name = "tessera";
   std::string search_path_first = "public";
+  // The schemas unqualified names are looked up in, pg_catalog first.
+  std::vector<std::string> search_path = {"pg_catalog", "public"};
+  // Catalog lookups for the reg* types (regclass, regnamespace, ...), set where a catalog is at hand
+  // (engine/system_tables.h, InstallCatalogResolvers). `resolve_object` maps a name to its OID (nullopt:
+  // no such object); `object_name` prints an OID (nullopt: unknown OID, printed as a number).
+  std::function<std::optional<int64_t>(uint32_t flavour, std::string_view name)> resolve_object;
+  std::function<std::optional<std::string>(uint32_t flavour, int64_t oid)> object_name;
   // Values of $1..$n.
   std::vector<Value> parameters;
   // Statement start (now(), current_timestamp) in microseconds since 2000-01-01 UTC.

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "base/check.h"
+#include "engine/function/array_text.h"
 #include "engine/operator.h"
 #include "engine/plan.h"
 
@@ -200,8 +201,22 @@ Value SubqueryValue(const BoundExpr& expr, const Value& left, ExecContext& conte
       if (saw_null) return Value::Null(LogicalType(TypeId::kBool));
       return Value::Bool(!any);
     }
-    case SubqueryType::kArray:
-      throw SqlError(SqlState::kFeatureNotSupported, "ARRAY(subquery) is not supported yet");
+    case SubqueryType::kArray: {
+      // The rows' values as array text, in the subquery's order.
+      std::string text = "{";
+      for (const auto& batch : batches) {
+        for (idx_t row = 0; row < batch.num_rows; ++row) {
+          if (text.size() > 1) text += ',';
+          const Value value = batch.columns[0].GetValue(row);
+          if (value.is_null()) {
+            text += "NULL";
+          } else {
+            AppendArrayElement(text, value.ToString());
+          }
+        }
+      }
+      return Value::Text(text + "}", expr.type);
+    }
   }
   return Value::Null(expr.type);
 }

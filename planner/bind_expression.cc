@@ -7,6 +7,8 @@
 #include "base/text_format.h"
 #include "engine/aggregate.h"
 #include "engine/catalog.h"
+#include "engine/function/array_text.h"
+#include "engine/system_tables.h"
 #include "planner/binder.h"
 #include "planner/session_state.h"
 #include "planner/special_functions.h"
@@ -114,6 +116,9 @@ BoundExprPtr Binder::Coerce(BoundExprPtr expr, const LogicalType& type, CastCont
   if (expr->kind == BoundExprKind::kConstant) {
     engine::ExecContext exec;
     exec.time_zone = session_.time_zone;
+    exec.database = &database_;
+    exec.search_path = session_.LookupPath();
+    engine::InstallCatalogResolvers(exec);
     return engine::MakeConstant(engine::CastValue(expr->constant.is_null() ? Value::Null(expr->type) : expr->constant,
                                                   type, exec, explicit_cast));
   }
@@ -383,12 +388,14 @@ BoundExprPtr Binder::BindExpr(const ast::Expr& expr, Scope& scope) {
     case Kind::kStar:
       throw SqlError(SqlState::kFeatureNotSupported, "* is not allowed in this context").WithPosition(expr.location + 1);
     case Kind::kOperator: {
-      if (!expr.names.empty() && expr.name.empty()) {
-        throw SqlError(SqlState::kFeatureNotSupported, "qualified operator names are not supported");
-      }
+      // OPERATOR(pg_catalog.op) names a built-in operator; every operator Tessera has lives there.
+      std::string name = expr.name;
+      if (name.empty() && expr.names.size() == 2 && expr.names[0] == "pg_catalog") name = expr.names[1];
+      if (name.empty()) throw SqlError(SqlState::kFeatureNotSupported, "qualified operator names are not supported");
       std::vector<BoundExprPtr> args;
       for (const auto& arg : expr.args) args.push_back(BindExpr(*arg, scope));
-      return BindOperator(expr.name, std::move(args), expr.location);
+      if (!expr.quantifier.empty()) return BindArrayComparison(name, expr.quantifier, std::move(args), expr.location);
+      return BindOperator(name, std::move(args), expr.location);
     }
     case Kind::kAnd:
     case Kind::kOr: {
@@ -574,14 +581,54 @@ BoundExprPtr Binder::BindExpr(const ast::Expr& expr, Scope& scope) {
     }
     case Kind::kCollate:
       return BindExpr(*expr.args[0], scope);
+    case Kind::kSubscript:
+      if (expr.args.size() == 2) return BindSubscript(expr, scope);
+      break;
     case Kind::kArray:
     case Kind::kRow:
-    case Kind::kSubscript:
     case Kind::kFieldSelect:
       break;
   }
   throw SqlError(SqlState::kFeatureNotSupported, "this expression (arrays, rows, subscripts) is not supported yet")
       .WithPosition(expr.location + 1);
+}
+
+BoundExprPtr Binder::BindArrayComparison(const std::string& op, const std::string& quantifier,
+                                         std::vector<BoundExprPtr> args, int location) {
+  BoundExprPtr& array = args[1];
+  if (array->type.id == TypeId::kUnknown) {
+    // An untyped literal takes the array type of the left operand.
+    std::optional<LogicalType> type = engine::ArrayTypeOf(args[0]->type.id == TypeId::kUnknown ? TypeId::kText : args[0]->type.id);
+    if (!type) throw SqlError(SqlState::kFeatureNotSupported, "arrays of type " + FormatType(args[0]->type) + " are not supported yet");
+    array = Coerce(std::move(array), *type, CastContext::kImplicit);
+  }
+  const std::optional<LogicalType> element = engine::ArrayElementType(array->type.id);
+  if (!element) {
+    throw SqlError(SqlState::kWrongObjectType, "op ANY/ALL (array) requires array on right side").WithPosition(location + 1);
+  }
+  const bool any = quantifier == "any";
+  if (!((op == "=" && any) || (op == "<>" && !any))) {
+    throw SqlError(SqlState::kFeatureNotSupported, "only = ANY and <> ALL over arrays are supported yet").WithPosition(location + 1);
+  }
+  // The left operand is compared as the element type prints it.
+  BoundExprPtr left = Coerce(std::move(args[0]), *element, CastContext::kImplicit);
+  std::vector<BoundExprPtr> call;
+  call.push_back(Coerce(std::move(left), LogicalType(TypeId::kText), CastContext::kExplicit));
+  call.push_back(std::move(array));
+  return MakeCall(any ? "_array_eq_any" : "_array_ne_all", std::move(call), location);
+}
+
+BoundExprPtr Binder::BindSubscript(const ast::Expr& expr, Scope& scope) {
+  BoundExprPtr array = BindExpr(*expr.args[0], scope);
+  const std::optional<LogicalType> element = engine::ArrayElementType(array->type.id);
+  if (!element) {
+    throw SqlError(SqlState::kDatatypeMismatch, "cannot subscript type " + FormatType(array->type) + " because it does not support subscripting")
+        .WithPosition(expr.location + 1);
+  }
+  std::vector<BoundExprPtr> call;
+  call.push_back(std::move(array));
+  call.push_back(Coerce(BindExpr(*expr.args[1], scope), LogicalType(TypeId::kInt32), CastContext::kImplicit));
+  return Coerce(MakeCall("_array_element", std::move(call), expr.location), *element, CastContext::kExplicit);
 }
 
 LogicalType Binder::ResolveType(const ast::TypeName& type_name) {

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "engine/catalog.h"
+#include "engine/system_tables.h"
 #include "planner/binder.h"
 #include "planner/parser/parser.h"
 #include "planner/session_state.h"
@@ -334,6 +335,24 @@ PlanPtr BindJoin(Binder& binder, const ast::TableRef& ref, Scope& scope, Scope* 
   return MakeProject(join, std::move(project));
 }
 
+// A pg_catalog or information_schema table named by `ref`: pg_catalog is searched first for unqualified
+// names, as PostgreSQL puts it implicitly first on the search path. Returns nullptr for other names.
+template <typename AddColumns>
+PlanPtr BindSystemTable(const ast::TableRef& ref, AddColumns& add_columns) {
+  if (ref.names.size() > 2) return nullptr;
+  const std::string schema = ref.names.size() == 2 ? ref.names[0] : "";
+  if (!schema.empty() && schema != "pg_catalog" && schema != "information_schema") return nullptr;
+  const engine::SystemTable* table = engine::FindSystemTable(schema, ref.names.back());
+  if (table == nullptr) return nullptr;
+  auto node = std::make_shared<PlanNode>(PlanKind::kVirtualTable);
+  node->output_types = table->column_types;
+  node->output_names = table->column_names;
+  node->virtual_table_name = table->schema + "." + table->name;
+  node->virtual_table = [table](engine::ExecContext& context) { return engine::ScanSystemTable(*table, context); };
+  add_columns(ref.alias.empty() ? table->name : ref.alias, table->column_names, table->column_types, table->oid);
+  return node;
+}
+
 }  // namespace
 
 PlanPtr Binder::BindTableRef(const ast::TableRef& ref, Scope& scope, Scope* outer) {
@@ -365,6 +384,7 @@ PlanPtr Binder::BindTableRef(const ast::TableRef& ref, Scope& scope, Scope* oute
           return cte;
         }
       }
+      if (PlanPtr system = BindSystemTable(ref, add_columns)) return system;
       engine::RelationPtr relation = ResolveRelation(ref.names);
       const std::string table = ref.alias.empty() ? relation->name : ref.alias;
       if (relation->kind == engine::RelationKind::kView) {

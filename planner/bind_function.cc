@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "engine/aggregate.h"
+#include "engine/function/array_text.h"
 #include "planner/binder.h"
 #include "planner/session_state.h"
 
@@ -219,8 +220,15 @@ BoundExprPtr Binder::BindSubquery(const ast::Expr& expr, Scope& scope) {
       result->children.push_back(std::move(left));
       return result;
     }
-    case ast::SubqueryKind::kArray:
-      break;
+    case ast::SubqueryKind::kArray: {
+      if (width != 1) throw SqlError(SqlState::kSyntaxError, "subquery must return only one column").WithPosition(expr.location + 1);
+      const LogicalType element = query.plan->output_types[0];
+      std::optional<LogicalType> array = engine::ArrayTypeOf(element.id == TypeId::kUnknown ? TypeId::kText : element.id);
+      if (!array) break;
+      result->subquery_type = engine::SubqueryType::kArray;
+      result->type = *array;
+      return result;
+    }
   }
   throw SqlError(SqlState::kFeatureNotSupported, "ARRAY(subquery) is not supported yet").WithPosition(expr.location + 1);
 }

@@ -89,6 +89,11 @@ class Binder {
   engine::BoundExprPtr BindSubquery(const ast::Expr& expr, Scope& scope);
   engine::BoundExprPtr BindLiteral(const ast::Expr& expr);
   engine::BoundExprPtr BindCase(const ast::Expr& expr, Scope& scope);
+  // `left op ANY|ALL (array)`: args are the bound operands.
+  engine::BoundExprPtr BindArrayComparison(const std::string& op, const std::string& quantifier,
+                                           std::vector<engine::BoundExprPtr> args, int location);
+  // `array[index]`.
+  engine::BoundExprPtr BindSubscript(const ast::Expr& expr, Scope& scope);
   engine::BoundExprPtr MakeCall(const std::string& name, std::vector<engine::BoundExprPtr> args, int location);
   // Finds the common type of `types` for UNION/CASE/COALESCE/IN; `context` names the construct in errors.
   LogicalType CommonType(const std::vector<LogicalType>& types, const char* context);

@@ -8,6 +8,7 @@
 #include "engine/catalog.h"
 #include "engine/database.h"
 #include "engine/operator.h"
+#include "engine/system_tables.h"
 #include "planner/binder.h"
 #include "planner/parser/parser.h"
 #include "planner/session_state.h"
@@ -210,6 +211,8 @@ std::unique_ptr<engine::ExecContext> Session::MakeContext(std::vector<Value> par
   context->user = state_->user;
   context->database_name = state_->database;
   context->search_path_first = state_->search_path.empty() ? "public" : state_->search_path[0];
+  context->search_path = state_->LookupPath();
+  engine::InstallCatalogResolvers(*context);
   context->parameters = std::move(parameters);
   context->statement_timestamp = NowMicros();
   context->cancel_flag = &cancel_requested_;

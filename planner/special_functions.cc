@@ -9,6 +9,7 @@
 #include "engine/catalog.h"
 #include "engine/database.h"
 #include "engine/row_key.h"
+#include "engine/system_tables.h"
 
 namespace tessera::planner {
 
@@ -103,6 +104,7 @@ engine::FunctionRegistry BuildSpecialFunctions() {
     }
   };
   registry.Register(setval);
+  engine::RegisterCatalogFunctions(registry);
   return registry;
 }
 

@@ -124,6 +124,7 @@ void CreateTable(Session& session, const ast::CreateTableStatement& create) {
     index.name = std::move(index_name);
     index.unique = true;
     index.primary = primary;
+    index.constraint = true;
     for (const auto& column_name : columns) {
       const int column = relation->FindColumn(column_name);
       if (column < 0) throw SqlError(SqlState::kUndefinedColumn, "column \"" + column_name + "\" named in key does not exist");

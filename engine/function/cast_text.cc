@@ -29,9 +29,13 @@ std::string IntegerText(T value) {
   return std::string(buffer, end);
 }
 
-std::string OidText(const LogicalType& type, int64_t oid) {
+std::string OidText(const LogicalType& type, int64_t oid, const ExecContext& context) {
   if (type.oid_flavour == 2206) {  // regtype prints the type's name
     if (std::optional<LogicalType> named = TypeFromOid(static_cast<uint32_t>(oid))) return FormatType(*named);
+  }
+  // regclass, regnamespace, regproc print the object's name where the catalog knows the OID.
+  if (type.oid_flavour != 0 && context.object_name) {
+    if (std::optional<std::string> name = context.object_name(type.oid_flavour, oid)) return *name;
   }
   return IntegerText(oid);
 }
@@ -66,7 +70,7 @@ int64_t ParseOid(std::string_view text) {
   return negative ? static_cast<int64_t>(static_cast<uint32_t>(-value)) : value;
 }
 
-int64_t ParseOidOfFlavour(std::string_view text, const LogicalType& target) {
+int64_t ParseOidOfFlavour(std::string_view text, const LogicalType& target, const ExecContext& context) {
   const std::string_view trimmed = TrimSpaces(text);
   const bool numeric = !trimmed.empty() && (std::isdigit(static_cast<unsigned char>(trimmed.front())) || trimmed.front() == '-');
   if (target.oid_flavour == 0 || numeric) return ParseOid(text);
@@ -77,8 +81,15 @@ int64_t ParseOidOfFlavour(std::string_view text, const LogicalType& target) {
     if (std::optional<LogicalType> type = TypeFromName(name)) return TypeOid(*type);
     throw SqlError(SqlState::kUndefinedObject, "type \"" + std::string(trimmed) + "\" does not exist");
   }
-  throw SqlError(SqlState::kFeatureNotSupported,
-                 "cannot resolve \"" + std::string(trimmed) + "\" as " + FormatType(target) + " without the catalog");
+  if (!context.resolve_object) {
+    throw SqlError(SqlState::kFeatureNotSupported,
+                   "cannot resolve \"" + std::string(trimmed) + "\" as " + FormatType(target) + " without the catalog");
+  }
+  if (std::optional<int64_t> oid = context.resolve_object(target.oid_flavour, trimmed)) return *oid;
+  if (target.oid_flavour == 4089) {
+    throw SqlError(SqlState::kUndefinedObject, "schema \"" + std::string(trimmed) + "\" does not exist");
+  }
+  throw SqlError(SqlState::kUndefinedTable, "relation \"" + std::string(trimmed) + "\" does not exist");
 }
 
 std::string_view ParseArrayLiteral(std::string_view text) {
@@ -115,7 +126,7 @@ void ParseInto(std::string_view text, const LogicalType& target, idx_t row, Vect
       result.Data<int64_t>()[row] = RoundToPrecision(datetime::ParseTimestampTz(text, context.time_zone), target.typmod);
       break;
     case TypeId::kInterval: result.Data<Interval>()[row] = datetime::ParseInterval(text); break;
-    case TypeId::kOid: result.Data<int64_t>()[row] = ParseOidOfFlavour(text, target); break;
+    case TypeId::kOid: result.Data<int64_t>()[row] = ParseOidOfFlavour(text, target, context); break;
     case TypeId::kTextArray:
     case TypeId::kInt16Array:
     case TypeId::kInt32Array:
@@ -149,7 +160,7 @@ std::string FormatAsText(const Vector& input, idx_t row, const ExecContext& cont
     case TypeId::kTimestamp: return datetime::FormatTimestamp(input.Data<int64_t>()[row]);
     case TypeId::kTimestampTz: return datetime::FormatTimestampTz(input.Data<int64_t>()[row], context.time_zone);
     case TypeId::kInterval: return datetime::FormatInterval(input.Data<Interval>()[row]);
-    case TypeId::kOid: return OidText(type, input.Data<int64_t>()[row]);
+    case TypeId::kOid: return OidText(type, input.Data<int64_t>()[row], context);
     default: return std::string(input.GetString(row));
   }
 }

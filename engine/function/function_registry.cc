@@ -34,6 +34,7 @@ FunctionRegistry BuildBuiltinFunctions() {
   RegisterStringFunctions(registry);
   RegisterDatetimeFunctions(registry);
   RegisterSystemFunctions(registry);
+  RegisterArrayFunctions(registry);
   return registry;
 }
 

@@ -17,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "engine/function/array_text.h"
 #include "engine/function/kernel_builder.h"
 #include "engine/function/utf8.h"
 
@@ -356,26 +357,6 @@ std::string RegexpReplace(std::string_view text, std::string_view pattern, std::
   }
   if (start < text.size()) out.append(text.substr(start));
   return out;
-}
-
-// Array output of one text[] element, quoted as array_out does.
-void AppendArrayElement(std::string& out, std::string_view element) {
-  bool quote = element.empty() || (element.size() == 4 && (element[0] | 32) == 'n' && (element[1] | 32) == 'u' &&
-                                                             (element[2] | 32) == 'l' && (element[3] | 32) == 'l');
-  for (char ch : element) {
-    quote = quote || ch == '{' || ch == '}' || ch == ',' || ch == '"' || ch == '\\' || ch == ' ' || ch == '\t' ||
-            ch == '\n' || ch == '\r' || ch == '\v' || ch == '\f';
-  }
-  if (!quote) {
-    out.append(element);
-    return;
-  }
-  out += '"';
-  for (char ch : element) {
-    if (ch == '"' || ch == '\\') out += '\\';
-    out += ch;
-  }
-  out += '"';
 }
 
 // regexp_match: the capture groups (or the whole match) as a text[] literal; false when no match.

@@ -57,7 +57,8 @@ void RegisterComparisonFunctions(FunctionRegistry& registry);   // = <> < <= > >
 void RegisterMathFunctions(FunctionRegistry& registry);         // round trunc floor ceil sqrt power mod ln exp
 void RegisterStringFunctions(FunctionRegistry& registry);       // length lower upper substr || LIKE ~ ...
 void RegisterDatetimeFunctions(FunctionRegistry& registry);     // now date_trunc extract age to_char + - on dates
-void RegisterSystemFunctions(FunctionRegistry& registry);       // version current_schema format_type ...
+void RegisterSystemFunctions(FunctionRegistry& registry);
+void RegisterArrayFunctions(FunctionRegistry& registry);        // array_to_string array_upper, = ANY (array), a[i]       // version current_schema format_type ...
 
 // Casts `input` to `target`, writing `count` rows into `result` (sized and typed by the callee).
 // `explicit_cast` is true for CAST/:: (allows e.g. numeric -> int rounding, text truncation to varchar(n)

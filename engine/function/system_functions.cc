@@ -130,9 +130,17 @@ void RegisterSessionFunctions(FunctionRegistry& registry) {
                   result.SetNull(row, true);
                 }
               }));
+  // The bootstrap superuser (10) is the connecting user; 6171 is pg_database_owner (owner of public).
   AddFunction(registry, "pg_get_userbyid", {kOidType}, kNameType,
-              ContextUnaryKernel<int64_t, std::string_view>([](int64_t, ExecContext& context) {
-                return std::string_view(context.user);
+              RowKernel([](const std::vector<Vector>& args, idx_t row, Vector& result, ExecContext& context) {
+                const int64_t oid = args[0].Data<int64_t>()[row];
+                if (oid == 10) {
+                  result.SetString(row, context.user);
+                } else if (oid == 6171) {
+                  result.SetString(row, "pg_database_owner");
+                } else {
+                  result.SetString(row, "unknown (OID=" + std::to_string(oid) + ")");
+                }
               }));
 }
 
@@ -171,7 +179,9 @@ void RegisterCatalogHelpers(FunctionRegistry& registry) {
   }
   AddConstantBool(registry, "has_column_privilege", {kTextType, kTextType, kTextType, kTextType}, true);
   AddConstantBool(registry, "has_column_privilege", {kOidType, kInt16Type, kTextType}, true);
-  for (const char* name : {"pg_table_is_visible", "pg_type_is_visible", "pg_function_is_visible"}) {
+  // Every type and built-in function lives in pg_catalog, first on the search path (pg_table_is_visible
+  // needs the catalog: planner/catalog_functions.cc).
+  for (const char* name : {"pg_type_is_visible", "pg_function_is_visible"}) {
     AddConstantBool(registry, name, {kOidType}, true);
   }
   AddConstantBool(registry, "pg_is_in_recovery", {}, false);

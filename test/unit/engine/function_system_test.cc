@@ -54,7 +54,7 @@ TEST_SUITE("function_system") {
         {"has_table_privilege", {Text("t"), Text("select")}, "t"},
         {"has_schema_privilege", {Text("alice"), Text("public"), Text("usage")}, "t"},
         {"has_table_privilege", {Typed(TypeId::kOid, "10"), Typed(TypeId::kOid, "1259"), Text("select")}, "t"},
-        {"pg_table_is_visible", {Typed(TypeId::kOid, "1259")}, "t"},
+        {"pg_type_is_visible", {Typed(TypeId::kOid, "25")}, "t"},
         {"obj_description", {Typed(TypeId::kOid, "1259"), Typed(TypeId::kName, "pg_class")}, "NULL"},
         {"col_description", {Typed(TypeId::kOid, "1259"), Int4(1)}, "NULL"},
         {"pg_is_in_recovery", {}, "f"},

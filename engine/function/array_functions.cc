@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: Apache-2.0
+// One-dimensional array support over the stored array text: parsing and printing elements,
+// array_to_string, array_upper/array_lower/array_length, subscripts (_array_element) and the
+// `= ANY (array)` / `<> ALL (array)` comparisons (_array_eq_any, _array_ne_all: internal names the binder calls).
+#include <charconv>
+
+#include "engine/function/array_text.h"
+#include "engine/function/kernel_builder.h"
+
+namespace tessera::engine {
+
+using namespace builtin;  // NOLINT: the registration vocabulary of this folder
+
+std::vector<std::optional<std::string>> ParseArrayElements(std::string_view text) {
+  auto malformed = [&] {
+    return SqlError(SqlState::kInvalidTextRepresentation, "malformed array literal: \"" + std::string(text) + "\"");
+  };
+  size_t begin = text.find_first_not_of(" \t\n\r");
+  size_t end = text.find_last_not_of(" \t\n\r");
+  if (begin == std::string_view::npos || text[begin] != '{' || text[end] != '}') throw malformed();
+  std::string_view body = text.substr(begin + 1, end - begin - 1);
+  std::vector<std::optional<std::string>> elements;
+  if (body.find_first_not_of(" \t\n\r") == std::string_view::npos) return elements;
+  if (body.find('{') != std::string_view::npos && body.find('"') == std::string_view::npos) {
+    throw SqlError(SqlState::kFeatureNotSupported, "multidimensional arrays are not supported yet");
+  }
+  size_t position = 0;
+  while (position <= body.size()) {
+    while (position < body.size() && body[position] == ' ') ++position;
+    std::string element;
+    bool quoted = false;
+    if (position < body.size() && body[position] == '"') {
+      quoted = true;
+      ++position;
+      while (position < body.size() && body[position] != '"') {
+        if (body[position] == '\\' && position + 1 < body.size()) ++position;
+        element += body[position++];
+      }
+      if (position >= body.size()) throw malformed();
+      ++position;
+    } else {
+      while (position < body.size() && body[position] != ',') element += body[position++];
+      while (!element.empty() && element.back() == ' ') element.pop_back();
+    }
+    const bool is_null = !quoted && element.size() == 4 && (element[0] | 32) == 'n' && (element[1] | 32) == 'u' &&
+                         (element[2] | 32) == 'l' && (element[3] | 32) == 'l';
+    elements.push_back(is_null ? std::nullopt : std::optional<std::string>(std::move(element)));
+    while (position < body.size() && body[position] == ' ') ++position;
+    if (position < body.size() && body[position] != ',') throw malformed();
+    ++position;
+  }
+  return elements;
+}
+
+void AppendArrayElement(std::string& out, std::string_view element) {
+  bool quote = element.empty() || (element.size() == 4 && (element[0] | 32) == 'n' && (element[1] | 32) == 'u' &&
+                                                             (element[2] | 32) == 'l' && (element[3] | 32) == 'l');
+  for (char ch : element) {
+    quote = quote || ch == '{' || ch == '}' || ch == ',' || ch == '"' || ch == '\\' || ch == ' ' || ch == '\t' ||
+            ch == '\n' || ch == '\r' || ch == '\v' || ch == '\f';
+  }
+  if (!quote) {
+    out.append(element);
+    return;
+  }
+  out += '"';
+  for (char ch : element) {
+    if (ch == '"' || ch == '\\') out += '\\';
+    out += ch;
+  }
+  out += '"';
+}
+
+std::optional<LogicalType> ArrayElementType(TypeId id) {
+  switch (id) {
+    case TypeId::kTextArray: return LogicalType(TypeId::kText);
+    case TypeId::kInt16Array: return LogicalType(TypeId::kInt16);
+    case TypeId::kInt32Array: return LogicalType(TypeId::kInt32);
+    case TypeId::kInt64Array: return LogicalType(TypeId::kInt64);
+    case TypeId::kOidArray: return LogicalType(TypeId::kOid);
+    default: return std::nullopt;
+  }
+}
+
+std::optional<LogicalType> ArrayTypeOf(TypeId element) {
+  switch (element) {
+    case TypeId::kText: case TypeId::kVarchar: case TypeId::kChar: case TypeId::kName:
+      return LogicalType(TypeId::kTextArray);
+    case TypeId::kInt16: return LogicalType(TypeId::kInt16Array);
+    case TypeId::kInt32: return LogicalType(TypeId::kInt32Array);
+    case TypeId::kInt64: return LogicalType(TypeId::kInt64Array);
+    case TypeId::kOid: return LogicalType(TypeId::kOidArray);
+    default: return std::nullopt;
+  }
+}
+
+namespace {
+
+constexpr TypeId kArrayTypes[] = {TypeId::kTextArray, TypeId::kInt16Array, TypeId::kInt32Array, TypeId::kInt64Array,
+                                  TypeId::kOidArray};
+
+// Whether array element `element` equals `value` (the left operand printed as the element type):
+// integers compare by value, so that {01} contains 1; text compares byte for byte.
+bool ElementEquals(TypeId array, const std::string& element, std::string_view value) {
+  if (array == TypeId::kTextArray) return element == value;
+  int64_t left = 0, right = 0;
+  std::from_chars(element.data(), element.data() + element.size(), left);
+  std::from_chars(value.data(), value.data() + value.size(), right);
+  return left == right;
+}
+
+// value = ANY (array) (`equal`) or value <> ALL (array): NULL when undecided because of NULL elements.
+ScalarKernel QuantifiedKernel(TypeId array, bool equal) {
+  return [array, equal](const std::vector<Vector>& args, idx_t count, Vector& result, ExecContext&) {
+    ForEachNonNullRow(args, count, result, [&](idx_t row) {
+      bool found = false, saw_null = false;
+      for (const auto& element : ParseArrayElements(args[1].GetString(row))) {
+        if (!element) {
+          saw_null = true;
+        } else if (ElementEquals(array, *element, args[0].GetString(row))) {
+          found = true;
+          break;
+        }
+      }
+      if (!found && saw_null) {
+        result.SetNull(row, true);
+      } else {
+        result.Data<uint8_t>()[row] = equal ? found : !found;
+      }
+    });
+  };
+}
+
+// Array equality element by element (integers by value); text[] compares as text in comparison_functions.cc.
+bool ArraysEqual(TypeId array, std::string_view left, std::string_view right) {
+  const auto left_elements = ParseArrayElements(left);
+  const auto right_elements = ParseArrayElements(right);
+  if (left_elements.size() != right_elements.size()) return false;
+  for (size_t index = 0; index < left_elements.size(); ++index) {
+    const auto& a = left_elements[index];
+    const auto& b = right_elements[index];
+    if (a.has_value() != b.has_value()) return false;
+    if (a && !ElementEquals(array, *a, *b)) return false;
+  }
+  return true;
+}
+
+void RegisterArrayFunction(FunctionRegistry& registry, TypeId array) {
+  const LogicalType array_type(array);
+  if (array != TypeId::kTextArray) {
+    for (const bool equal : {true, false}) {
+      AddFunction(registry, equal ? "=" : "<>", {array_type, array_type}, kBoolType,
+                  RowKernel([array, equal](const std::vector<Vector>& args, idx_t row, Vector& result, ExecContext&) {
+                    result.Data<uint8_t>()[row] = ArraysEqual(array, args[0].GetString(row), args[1].GetString(row)) == equal;
+                  }));
+    }
+  }
+  AddFunction(registry, "_array_eq_any", {kTextType, array_type}, kBoolType, QuantifiedKernel(array, true));
+  AddFunction(registry, "_array_ne_all", {kTextType, array_type}, kBoolType, QuantifiedKernel(array, false));
+  // _array_element(array, index): the element (as text; the binder casts it to the element type).
+  AddFunction(registry, "_array_element", {array_type, kInt32Type}, kTextType,
+              RowKernel([](const std::vector<Vector>& args, idx_t row, Vector& result, ExecContext&) {
+                const auto elements = ParseArrayElements(args[0].GetString(row));
+                const int32_t index = args[1].Data<int32_t>()[row];
+                if (index < 1 || static_cast<size_t>(index) > elements.size() || !elements[index - 1]) {
+                  result.SetNull(row, true);
+                } else {
+                  result.SetString(row, *elements[index - 1]);
+                }
+              }));
+  for (const char* name : {"array_upper", "array_length", "array_lower"}) {
+    const bool lower = std::string_view(name) == "array_lower";
+    AddFunction(registry, name, {array_type, kInt32Type}, kInt32Type,
+                RowKernel([lower](const std::vector<Vector>& args, idx_t row, Vector& result, ExecContext&) {
+                  const size_t size = ParseArrayElements(args[0].GetString(row)).size();
+                  if (size == 0 || args[1].Data<int32_t>()[row] != 1) {
+                    result.SetNull(row, true);
+                  } else {
+                    result.Data<int32_t>()[row] = lower ? 1 : static_cast<int32_t>(size);
+                  }
+                }));
+  }
+  // array_to_string(array, delimiter [, null_string]): NULL elements are skipped without null_string.
+  auto to_string = [](const std::vector<Vector>& args, idx_t row, Vector& result, ExecContext&) {
+    std::string out;
+    bool first = true;
+    for (const auto& element : ParseArrayElements(args[0].GetString(row))) {
+      if (!element && args.size() < 3) continue;
+      if (!first) out += args[1].GetString(row);
+      out += element ? std::string_view(*element) : args[2].GetString(row);
+      first = false;
+    }
+    result.SetString(row, out);
+  };
+  AddFunction(registry, "array_to_string", {array_type, kTextType}, kTextType, RowKernel(to_string));
+  AddFunction(registry, "array_to_string", {array_type, kTextType, kTextType}, kTextType, RowKernel(to_string));
+}
+
+}  // namespace
+
+void RegisterArrayFunctions(FunctionRegistry& registry) {
+  for (TypeId array : kArrayTypes) RegisterArrayFunction(registry, array);
+}
+
+}  // namespace tessera::engine

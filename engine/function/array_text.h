@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: Apache-2.0
+// One-dimensional arrays as Tessera stores them: the text of PostgreSQL's array output ({a,"b c",NULL}).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/types.h"
+
+namespace tessera::engine {
+
+// The elements of a one-dimensional array literal (nullopt for NULL elements). Throws 22P02 when
+// malformed; 0A000 for multi-dimensional arrays.
+std::vector<std::optional<std::string>> ParseArrayElements(std::string_view text);
+// Appends one element to array output text, quoted as array_out does.
+void AppendArrayElement(std::string& out, std::string_view element);
+// The element type of an array type (kInt32Array -> kInt32); nullopt for non-arrays.
+std::optional<LogicalType> ArrayElementType(TypeId id);
+// The array type of an element type (kInt32 -> kInt32Array); nullopt where Tessera has none.
+std::optional<LogicalType> ArrayTypeOf(TypeId element);
+
+}  // namespace tessera::engine
