@@ -252,7 +252,7 @@ BoundExprPtr Binder::MakeCall(const std::string& name, std::vector<BoundExprPtr>
     for (size_t index = 0; index < args.size() && viable; ++index) {
       const LogicalType& want = candidate.arg_types[std::min(index, declared - 1)];
       const LogicalType& have = args[index]->type;
-      if (have.id == want.id) continue;
+      if (have.id == want.id || (candidate.variadic_any && index + 1 >= declared)) continue;
       if (have.id == TypeId::kUnknown) {
         // Unknown literals resolve like the other operand when there is one, else as text.
         const TypeId preferred = all_unknown ? TypeId::kText : known_type.id;
@@ -288,7 +288,10 @@ BoundExprPtr Binder::MakeCall(const std::string& name, std::vector<BoundExprPtr>
   std::vector<LogicalType> actual;
   for (size_t index = 0; index < args.size(); ++index) {
     const LogicalType& want = best->arg_types[std::min(index, best->arg_types.size() - 1)];
-    if (args[index]->type.id != want.id) args[index] = Coerce(std::move(args[index]), LogicalType(want.id), CastContext::kExplicit);
+    // VARIADIC "any" arguments are passed as they are (the kernel formats them); unknown literals become text.
+    const bool keep_type = best->variadic_any && index + 1 >= best->arg_types.size() &&
+                           args[index]->type.id != TypeId::kUnknown;
+    if (!keep_type && args[index]->type.id != want.id) args[index] = Coerce(std::move(args[index]), LogicalType(want.id), CastContext::kExplicit);
     actual.push_back(args[index]->type);
   }
   LogicalType result_type = best->bind_return_type ? best->bind_return_type(actual) : best->return_type;

@@ -116,6 +116,22 @@ void CastVector(const Vector& input, const LogicalType& target, Vector& result, 
   }
 }
 
+Vector VariadicAnyText(const Vector& argument, idx_t count, ExecContext& context) {
+  const TypeId id = argument.type().id;
+  if (IsStringType(id) || id == TypeId::kUnknown) return argument;  // char(n) keeps its padding
+  Vector text(LogicalType(TypeId::kText), count);
+  if (id != TypeId::kBool) {
+    CastVector(argument, LogicalType(TypeId::kText), text, context, true);
+    return text;
+  }
+  const auto* truth = argument.Data<uint8_t>();
+  for (idx_t row = 0; row < count; ++row) {
+    if (argument.IsNull(row)) text.SetNull(row, true);
+    else text.SetString(row, truth[row] ? "t" : "f");
+  }
+  return text;
+}
+
 Value CastValue(const Value& input, const LogicalType& target, ExecContext& context, bool explicit_cast) {
   if (input.is_null()) {
     if (GetCastContext(input.type(), target) == CastContext::kNone) {

@@ -30,6 +30,10 @@ struct ScalarFunction {
   ScalarKernel kernel;
   bool strict = true;      // NULL in any argument -> NULL out, kernel skips the row
   bool variadic = false;   // the last argument type repeats (concat, ...)
+  // With variadic: the repeated arguments take any type, as PostgreSQL's VARIADIC "any" (concat,
+  // concat_ws, format). The binder passes them uncast (unknown literals become text); the kernel gets
+  // them as they are and formats them with VariadicAnyText.
+  bool variadic_any = false;
   bool is_volatile = false;  // random(), now(): never constant-folded
   // For functions whose result typmod/type depends on arguments (e.g. round(numeric, int) keeps numeric).
   // When set, called by the binder with the actual argument types; returns the result type.
@@ -66,6 +70,10 @@ void RegisterArrayFunctions(FunctionRegistry& registry);        // array_to_stri
 // Throws 42846 "cannot cast type X to Y" for pairs PostgreSQL does not cast.
 void CastVector(const Vector& input, const LogicalType& target, Vector& result, ExecContext& context,
                 bool explicit_cast);
+// The text of every row of a VARIADIC "any" argument, as PostgreSQL's output function writes it:
+// booleans as t/f, char(n) with its padding, other types as their cast to text.
+Vector VariadicAnyText(const Vector& argument, idx_t count, ExecContext& context);
+
 // Returns whether a cast exists from `source` to `target`, and whether it may be applied implicitly
 // (PostgreSQL's pg_cast castcontext 'i'), in assignment ('a') or only explicitly ('e').
 enum class CastContext { kImplicit, kAssignment, kExplicit, kNone };

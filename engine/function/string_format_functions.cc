@@ -187,7 +187,9 @@ class Formatter {
   size_t next_argument_ = 0;
 };
 
-void FormatKernel(const std::vector<Vector>& args, idx_t count, Vector& result, ExecContext&) {
+void FormatKernel(const std::vector<Vector>& any_args, idx_t count, Vector& result, ExecContext& context) {
+  std::vector<Vector> args;
+  for (const Vector& arg : any_args) args.push_back(VariadicAnyText(arg, count, context));
   std::vector<std::string_view> values(args.size());
   std::vector<const std::string_view*> row_args(args.size() - 1);
   for (idx_t row = 0; row < count; ++row) {
@@ -313,6 +315,7 @@ void builtin::RegisterStringFormatFunctions(FunctionRegistry& registry) {
   registry.Register(format);
   format.arg_types = {kTextType, kTextType};
   format.variadic = true;
+  format.variadic_any = true;
   registry.Register(std::move(format));
 
   AddFunction(registry, "quote_ident", {kTextType}, kTextType, UnaryStringKernel<std::string_view>(QuoteIdentifier));

@@ -237,8 +237,11 @@ std::string Chr(int32_t code) {
   return out;
 }
 
-// concat(...) and concat_ws(separator, ...): NULL arguments are skipped.
-void Concat(const std::vector<Vector>& args, idx_t count, Vector& result, bool with_separator) {
+// concat(...) and concat_ws(separator, ...): NULL arguments are skipped; the others may be of any type.
+void Concat(const std::vector<Vector>& any_args, idx_t count, Vector& result, bool with_separator,
+            ExecContext& context) {
+  std::vector<Vector> args;
+  for (const Vector& arg : any_args) args.push_back(VariadicAnyText(arg, count, context));
   std::string buffer;
   for (idx_t row = 0; row < count; ++row) {
     if (with_separator && args[0].IsNull(row)) {
@@ -264,14 +267,15 @@ void RegisterConcat(FunctionRegistry& registry) {
   concat.return_type = kTextType;
   concat.strict = false;
   concat.variadic = true;
-  concat.kernel = [](const std::vector<Vector>& args, idx_t count, Vector& result, ExecContext&) {
-    Concat(args, count, result, false);
+  concat.variadic_any = true;
+  concat.kernel = [](const std::vector<Vector>& args, idx_t count, Vector& result, ExecContext& context) {
+    Concat(args, count, result, false, context);
   };
   registry.Register(concat);
   concat.name = "concat_ws";
   concat.arg_types = {kTextType, kTextType};
-  concat.kernel = [](const std::vector<Vector>& args, idx_t count, Vector& result, ExecContext&) {
-    Concat(args, count, result, true);
+  concat.kernel = [](const std::vector<Vector>& args, idx_t count, Vector& result, ExecContext& context) {
+    Concat(args, count, result, true, context);
   };
   registry.Register(std::move(concat));
   const auto append = [](std::string_view a, std::string_view b) { return std::string(a).append(b); };

@@ -105,6 +105,15 @@ TEST_SUITE("function_string") {
     });
   }
 
+  TEST_CASE("concat, concat_ws and format take arguments of any type, as their output functions write them") {
+    CheckCases({
+        {"concat", {Value::Text("x  ", LogicalType::Char(3)), Num("1.50"), Bool(true), Int4(7), Typed(TypeId::kDate, "2024-01-02")},
+         "x  1.50t72024-01-02"},
+        {"concat_ws", {Text(","), Bool(false), Float8(2.5), Null(TypeId::kInt32)}, "f,2.5"},
+        {"format", {Text("%s|%s|%L"), Int4(1), Bool(true), Num("2.5")}, "1|t|'2.5'"},
+    });
+  }
+
   TEST_CASE("format, quoting, md5 and to_hex") {
     CheckCases({
         {"format", {Text("%s|%I|%L|%L|%%|%1$s"), Text("a b"), Text("My Col"), Text("it's"), Null(TypeId::kText)},

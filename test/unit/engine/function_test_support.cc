@@ -41,6 +41,7 @@ bool Matches(const ScalarFunction& function, const std::vector<Value>& args) {
   if (function.variadic ? args.size() < declared : args.size() != declared) return false;
   for (size_t index = 0; index < args.size(); ++index) {
     const size_t slot = std::min(index, declared - 1);
+    if (function.variadic_any && index + 1 >= declared) continue;  // VARIADIC "any"
     if (args[index].type().id != function.arg_types[slot].id) return false;
   }
   return true;
