@@ -30,8 +30,9 @@ class DmlOperator : public Operator {
   int64_t rows_affected() const override { return rows_affected_; }
 
   bool Next(Batch* out) override {
-    Batch input;
-    while (child_->Next(&input)) {
+    if (!input_read_) ReadInput();
+    while (next_input_ < inputs_.size()) {
+      Batch input = std::move(inputs_[next_input_++]);
       context_.CheckCancel();
       Batch written;
       switch (node_.kind) {
@@ -56,6 +57,19 @@ class DmlOperator : public Operator {
 
  private:
   const RelationInfo& relation() const { return *node_.relation; }
+
+  // Reads the whole input before the first write, so that the statement's own writes never feed back
+  // into what it reads (an UPDATE moving rows to the end of the table, INSERT INTO t SELECT ... FROM t,
+  // subqueries reading the target). A statement sees the table as it was when it started.
+  void ReadInput() {
+    input_read_ = true;
+    Batch input;
+    while (child_->Next(&input)) {
+      context_.CheckCancel();
+      if (input.num_rows > 0) inputs_.push_back(std::move(input));
+      input = Batch();
+    }
+  }
 
   std::vector<Value> KeyOf(const IndexInfo& index, const Batch& rows, idx_t row) const {
     std::vector<Value> key;
@@ -196,6 +210,9 @@ class DmlOperator : public Operator {
   std::unique_ptr<Operator> child_;
   int64_t rows_affected_ = 0;
   std::vector<idx_t> undo_rows_;
+  bool input_read_ = false;
+  std::vector<Batch> inputs_;  // the whole input, read before writing
+  size_t next_input_ = 0;
 };
 
 class UnsupportedOperator : public Operator {

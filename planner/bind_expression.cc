@@ -176,6 +176,8 @@ BoundExprPtr Binder::BindColumnRef(const ast::Expr& expr, Scope& scope) {
       if (!table.empty()) {
         if (candidate.table != table) continue;
         table_seen = true;
+      } else if (candidate.qualified_only) {
+        continue;
       }
       if (candidate.name != column) continue;
       if (found >= 0) {

@@ -134,52 +134,53 @@ BoundExprPtr Binder::BindFunction(const ast::Expr& expr, Scope& scope) {
   return MakeCall(name, std::move(args), expr.location);
 }
 
-BoundExprPtr Binder::BindSubquery(const ast::Expr& expr, Scope& scope) {
-  BoundQuery query = BindQuery(*expr.subquery, &scope);
-  const bool correlated = [&] {
-    // The subquery is correlated when any of its plan's expressions reference outer rows; BindColumnRef
-    // marked the subquery's own scope chain, which we cannot see here, so inspect the plan.
-    std::vector<const engine::PlanNode*> stack = {query.plan.get()};
-    std::function<bool(const BoundExpr&)> has_outer = [&](const BoundExpr& bound) {
-      if (bound.kind == BoundExprKind::kOuterColumn) return true;
-      if (bound.kind == BoundExprKind::kSubquery && bound.correlated) {
-        stack.push_back(bound.subquery_plan.get());
-      }
-      for (const auto& child : bound.children) {
-        if (has_outer(*child)) return true;
-      }
-      return false;
-    };
-    while (!stack.empty()) {
-      const engine::PlanNode* node = stack.back();
-      stack.pop_back();
-      std::vector<const BoundExpr*> exprs;
-      auto add = [&](const BoundExprPtr& bound) {
-        if (bound) exprs.push_back(bound.get());
-      };
-      add(node->predicate);
-      add(node->limit);
-      add(node->offset);
-      for (const auto& bound : node->expressions) add(bound);
-      for (const auto& bound : node->group_keys) add(bound);
-      for (const auto& bound : node->left_keys) add(bound);
-      for (const auto& bound : node->right_keys) add(bound);
-      for (const auto& bound : node->function_args) add(bound);
-      for (const auto& key : node->sort_keys) add(key.expr);
-      for (const auto& call : node->aggregates) {
-        for (const auto& arg : call.args) add(arg);
-        add(call.filter);
-      }
-      for (const auto& row : node->values) {
-        for (const auto& bound : row) add(bound);
-      }
-      for (const BoundExpr* bound : exprs) {
-        if (has_outer(*bound)) return true;
-      }
-      for (const auto& child : node->children) stack.push_back(child.get());
+bool PlanReferencesOuter(const engine::PlanNode& plan) {
+  // BindColumnRef marks the scope chain of a correlated query, which callers cannot see once it is bound,
+  // so inspect the plan. Outer references of nested correlated subqueries count too (conservatively: they
+  // may point to a level inside `plan`).
+  std::vector<const engine::PlanNode*> stack = {&plan};
+  std::function<bool(const BoundExpr&)> has_outer = [&](const BoundExpr& bound) {
+    if (bound.kind == BoundExprKind::kOuterColumn) return true;
+    if (bound.kind == BoundExprKind::kSubquery && bound.correlated) stack.push_back(bound.subquery_plan.get());
+    for (const auto& child : bound.children) {
+      if (has_outer(*child)) return true;
     }
     return false;
-  }();
+  };
+  while (!stack.empty()) {
+    const engine::PlanNode* node = stack.back();
+    stack.pop_back();
+    std::vector<const BoundExpr*> exprs;
+    auto add = [&](const BoundExprPtr& bound) {
+      if (bound) exprs.push_back(bound.get());
+    };
+    add(node->predicate);
+    add(node->limit);
+    add(node->offset);
+    for (const auto& bound : node->expressions) add(bound);
+    for (const auto& bound : node->group_keys) add(bound);
+    for (const auto& bound : node->left_keys) add(bound);
+    for (const auto& bound : node->right_keys) add(bound);
+    for (const auto& bound : node->function_args) add(bound);
+    for (const auto& key : node->sort_keys) add(key.expr);
+    for (const auto& call : node->aggregates) {
+      for (const auto& arg : call.args) add(arg);
+      add(call.filter);
+    }
+    for (const auto& row : node->values) {
+      for (const auto& bound : row) add(bound);
+    }
+    for (const BoundExpr* bound : exprs) {
+      if (has_outer(*bound)) return true;
+    }
+    for (const auto& child : node->children) stack.push_back(child.get());
+  }
+  return false;
+}
+
+BoundExprPtr Binder::BindSubquery(const ast::Expr& expr, Scope& scope) {
+  BoundQuery query = BindQuery(*expr.subquery, &scope);
+  const bool correlated = PlanReferencesOuter(*query.plan);
   auto result = std::make_unique<BoundExpr>(BoundExprKind::kSubquery, LogicalType(TypeId::kBool));
   result->subquery_plan = query.plan;
   result->correlated = correlated;

@@ -112,6 +112,12 @@ BoundQuery Binder::BindQuery(const ast::SelectStmt& select, Scope* outer) {
     ctes_.emplace_back();
     for (const auto& cte : select.with->ctes) {
       BoundQuery query = BindQuery(*cte.query, outer);
+      // A CTE is computed once per statement; one that reads the enclosing query's row would need
+      // recomputing per row.
+      if (outer != nullptr && PlanReferencesOuter(*query.plan)) {
+        throw SqlError(SqlState::kFeatureNotSupported,
+                       "WITH query \"" + cte.name + "\" referring to columns of an outer query is not supported yet");
+      }
       auto node = std::make_shared<PlanNode>(PlanKind::kMaterialize);
       node->output_types = query.plan->output_types;
       node->output_names = query.names;

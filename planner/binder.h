@@ -26,6 +26,7 @@ struct ScopeColumn {
   uint32_t table_oid = 0;
   int16_t attnum = 0;
   bool hidden = false;  // not expanded by *
+  bool qualified_only = false;  // a column merged by JOIN USING/NATURAL: only `table.name` finds it
 };
 
 struct Scope {
@@ -44,6 +45,9 @@ struct BoundQuery {
   std::vector<uint32_t> table_oids;
   std::vector<int16_t> attnums;
 };
+
+// True when an expression anywhere in `plan` (nested subqueries included) reads an outer query's row.
+bool PlanReferencesOuter(const engine::PlanNode& plan);
 
 class Binder {
  public:
