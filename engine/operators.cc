@@ -83,49 +83,6 @@ class ScanOperator : public Operator {
   storage::ScanPosition position_;
 };
 
-class IndexScanOperator : public Operator {
- public:
-  IndexScanOperator(const PlanNode& node, ExecContext& context) : node_(node), context_(context) {}
-  bool Next(Batch* out) override {
-    if (done_) return false;
-    done_ = true;
-    const auto& index = *node_.relation->indexes[node_.index_number].index;
-    std::vector<storage::RowId> rows;
-    if (!node_.index_keys.empty()) {
-      std::vector<Value> key;
-      for (const auto& expr : node_.index_keys) key.push_back(EvaluateConstant(*expr, context_));
-      rows = index.Lookup(key);
-    } else {
-      std::optional<Value> lower, upper;
-      if (node_.range_lower) lower = EvaluateConstant(*node_.range_lower, context_);
-      if (node_.range_upper) upper = EvaluateConstant(*node_.range_upper, context_);
-      if ((lower && lower->is_null()) || (upper && upper->is_null())) return false;
-      rows = index.Range(lower, node_.lower_inclusive, upper, node_.upper_inclusive);
-    }
-    std::sort(rows.begin(), rows.end());
-    const auto& data = *node_.relation->data;
-    *out = Batch(node_.output_types);
-    for (storage::RowId row : rows) {
-      if (!data.IsLive(row)) continue;
-      for (size_t column = 0; column < node_.column_ids.size(); ++column) {
-        out->columns[column].AppendValue(data.Fetch(row, node_.column_ids[column]));
-      }
-      if (node_.emit_row_ids) out->columns.back().AppendValue(Value::Int64(row));
-      ++out->num_rows;
-    }
-    if (node_.predicate && out->num_rows > 0) {
-      auto selected = EvaluateFilter(*node_.predicate, *out, context_);
-      if (selected.size() != out->num_rows) out->Compact(selected.data(), selected.size());
-    }
-    return out->num_rows > 0;
-  }
-
- private:
-  const PlanNode& node_;
-  ExecContext& context_;
-  bool done_ = false;
-};
-
 class FilterOperator : public Operator {
  public:
   FilterOperator(const PlanNode& node, ExecContext& context)
@@ -326,7 +283,7 @@ std::unique_ptr<Operator> CreateOperator(const PlanNode& node, ExecContext& cont
     case PlanKind::kScan:
       return std::make_unique<ScanOperator>(node, context);
     case PlanKind::kIndexScan:
-      return std::make_unique<IndexScanOperator>(node, context);
+      return MakeIndexScanOperator(node, context);
     case PlanKind::kFilter:
       return std::make_unique<FilterOperator>(node, context);
     case PlanKind::kProject:

@@ -11,6 +11,7 @@ namespace tessera::engine {
 
 struct PlanNode;
 
+std::unique_ptr<Operator> MakeIndexScanOperator(const PlanNode& node, ExecContext& context);
 std::unique_ptr<Operator> MakeAggregateOperator(const PlanNode& node, ExecContext& context);
 std::unique_ptr<Operator> MakeJoinOperator(const PlanNode& node, ExecContext& context);
 std::unique_ptr<Operator> MakeSortOperator(const PlanNode& node, ExecContext& context);

@@ -22,8 +22,7 @@ std::string Describe(const PlanNode& node) {
     case PlanKind::kResult: return "Result";
     case PlanKind::kValues: return "Values Scan (" + std::to_string(node.values.size()) + " rows)";
     case PlanKind::kScan:
-      return "Parallel Seq Scan on " + node.relation->name + " (" +
-             std::to_string(node.relation->data ? node.relation->data->num_partitions() : 0) + " partitions)";
+      return "Seq Scan on " + node.relation->name;
     case PlanKind::kIndexScan:
       return "Index Scan using " + node.relation->indexes[node.index_number].name + " on " + node.relation->name;
     case PlanKind::kFilter: return "Filter";
@@ -58,6 +57,9 @@ void ExplainInto(const PlanNode& node, int depth, std::ostringstream& out) {
   const std::string indent(depth == 0 ? 0 : depth * 6 - 4, ' ');
   out << indent << (depth == 0 ? "" : "->  ") << Describe(node) << "\n";
   const std::string detail_indent(depth * 6 + 2, ' ');
+  if (node.kind == PlanKind::kIndexScan && node.index_condition) {
+    out << detail_indent << "Index Cond: " << node.index_condition->ToString() << "\n";
+  }
   if (node.predicate) {
     const char* label = node.kind == PlanKind::kHashJoin || node.kind == PlanKind::kNestedLoopJoin ? "Join Filter: " : "Filter: ";
     out << detail_indent << label << node.predicate->ToString() << "\n";

@@ -153,6 +153,11 @@ BoundExprPtr Binder::BindSubquery(const ast::Expr& expr, Scope& scope) {
         if (bound) exprs.push_back(bound.get());
       };
       add(node->predicate);
+      add(node->range_lower);
+      add(node->range_upper);
+      for (const auto& lookup : node->index_lookups) {
+        for (const auto& bound : lookup) add(bound);
+      }
       add(node->limit);
       add(node->offset);
       for (const auto& bound : node->expressions) add(bound);
