@@ -51,10 +51,15 @@ class ValuesOperator : public Operator {
 
 class ScanOperator : public Operator {
  public:
-  ScanOperator(const PlanNode& node, ExecContext& context) : node_(node), context_(context) {}
+  ScanOperator(const PlanNode& node, ExecContext& context)
+      : node_(node),
+        context_(context),
+        partition_(context.only_partition >= 0 ? context.only_partition : 0),
+        end_partition_(context.only_partition >= 0 ? context.only_partition + 1
+                                                   : node.relation->data->num_partitions()) {}
   bool Next(Batch* out) override {
     const auto& data = *node_.relation->data;
-    while (partition_ < data.num_partitions()) {
+    while (partition_ < end_partition_) {
       context_.CheckCancel();
       std::vector<storage::RowId> row_ids;
       if (!data.Scan(partition_, position_, node_.column_ids, out, node_.emit_row_ids ? &row_ids : nullptr)) {
@@ -79,7 +84,8 @@ class ScanOperator : public Operator {
  private:
   const PlanNode& node_;
   ExecContext& context_;
-  int partition_ = 0;
+  int partition_;
+  int end_partition_;
   storage::ScanPosition position_;
 };
 
@@ -275,6 +281,7 @@ Batch Materialize(Operator& op, const std::vector<LogicalType>& types, ExecConte
 }
 
 std::unique_ptr<Operator> CreateOperator(const PlanNode& node, ExecContext& context) {
+  if (node.kind != PlanKind::kAggregate && RunsInParallel(node, context)) return MakeGatherOperator(node, context);
   switch (node.kind) {
     case PlanKind::kResult:
       return std::make_unique<ResultOperator>();

@@ -114,6 +114,11 @@ struct PlanNode {
   BoundExprPtr range_lower, range_upper;
   bool lower_inclusive = true, upper_inclusive = true;
   BoundExprPtr index_condition;
+  // > 0: this node and the chain of filters and projections down to its one table scan run as one task
+  // per partition on this many threads (planner/parallel_selection.cc). kAggregate: each task
+  // aggregates its partition and the partial states are merged; other nodes: the tasks' rows are
+  // gathered in partition order, the order the serial plan produces. The scan carries it too (EXPLAIN).
+  int parallel_workers = 0;
   // kScan filter / kFilter predicate / join residual condition / kNestedLoopJoin condition
   BoundExprPtr predicate;
   // kProject

@@ -22,7 +22,7 @@ std::string Describe(const PlanNode& node) {
     case PlanKind::kResult: return "Result";
     case PlanKind::kValues: return "Values Scan (" + std::to_string(node.values.size()) + " rows)";
     case PlanKind::kScan:
-      return "Seq Scan on " + node.relation->name;
+      return std::string(node.parallel_workers > 0 ? "Parallel Seq Scan on " : "Seq Scan on ") + node.relation->name;
     case PlanKind::kIndexScan:
       return "Index Scan using " + node.relation->indexes[node.index_number].name + " on " + node.relation->name;
     case PlanKind::kFilter: return "Filter";
@@ -53,10 +53,14 @@ std::string Describe(const PlanNode& node) {
   return "?";
 }
 
-void ExplainInto(const PlanNode& node, int depth, std::ostringstream& out) {
+void ExplainInto(const PlanNode& node, int depth, std::ostringstream& out, bool in_section) {
   const std::string indent(depth == 0 ? 0 : depth * 6 - 4, ' ');
   out << indent << (depth == 0 ? "" : "->  ") << Describe(node) << "\n";
   const std::string detail_indent(depth * 6 + 2, ' ');
+  // The top of a parallel section (engine/gather.cc, the parallel hash aggregate) says how many threads.
+  if (node.parallel_workers > 0 && !in_section) {
+    out << detail_indent << "Workers: " << node.parallel_workers << " (one task per partition)\n";
+  }
   if (node.kind == PlanKind::kIndexScan && node.index_condition) {
     out << detail_indent << "Index Cond: " << node.index_condition->ToString() << "\n";
   }
@@ -78,7 +82,7 @@ void ExplainInto(const PlanNode& node, int depth, std::ostringstream& out) {
     }
     out << detail_indent << "Sort Key: " << keys << "\n";
   }
-  for (const auto& child : node.children) ExplainInto(*child, depth + 1, out);
+  for (const auto& child : node.children) ExplainInto(*child, depth + 1, out, in_section || node.parallel_workers > 0);
 }
 
 }  // namespace
@@ -91,7 +95,7 @@ std::string AggregateCall::ToString() const {
 
 std::string PlanNode::Explain() const {
   std::ostringstream out;
-  ExplainInto(*this, 0, out);
+  ExplainInto(*this, 0, out, false);
   return out.str();
 }
 
