@@ -22,6 +22,17 @@ std::string FormatKey(const std::vector<Value>& key) {
   return text;
 }
 
+// One entry of one index, kept to undo its insertion or removal.
+struct IndexEntry {
+  std::shared_ptr<Index> index;
+  std::vector<Value> key;
+  storage::RowId row;
+};
+
+void EraseEntries(const std::vector<IndexEntry>& entries) {
+  for (const auto& entry : entries) entry.index->Erase(entry.key, entry.row);
+}
+
 class DmlOperator : public Operator {
  public:
   DmlOperator(const PlanNode& node, ExecContext& context)
@@ -96,11 +107,11 @@ class DmlOperator : public Operator {
     CheckNotNull(rows);
     auto& data = *relation().data;
     std::vector<storage::RowId> ids = data.Append(rows);
-    std::vector<std::pair<const IndexInfo*, std::vector<Value>>> added;
+    std::vector<IndexEntry> added;
     std::vector<sel_t> kept;
     for (idx_t row = 0; row < rows.num_rows; ++row) {
       bool conflict = false;
-      std::vector<std::pair<const IndexInfo*, std::vector<Value>>> row_keys;
+      std::vector<IndexEntry> row_entries;
       for (const auto& index : relation().indexes) {
         std::vector<Value> key = KeyOf(index, rows, row);
         if (index.unique) {
@@ -111,35 +122,31 @@ class DmlOperator : public Operator {
         if (conflict) {
           if (node_.on_conflict_do_nothing) break;
           // Undo this batch before reporting.
-          for (size_t undo = 0; undo < added.size(); ++undo) {
-            added[undo].first->index->Erase(added[undo].second, ids[undo_rows_[undo]]);
-          }
+          EraseEntries(added);
           for (storage::RowId id : ids) data.Delete(id);
           throw SqlError(SqlState::kUniqueViolation,
                          "duplicate key value violates unique constraint \"" + index.name + "\"")
               .WithDetail("Key (" + ColumnNames(index) + ")=(" + FormatKey(key) + ") already exists.");
         }
-        row_keys.emplace_back(&index, std::move(key));
+        row_entries.push_back(IndexEntry{index.index, std::move(key), ids[row]});
       }
       if (conflict) {
         data.Delete(ids[row]);
         continue;
       }
-      for (auto& [index, key] : row_keys) {
-        index->index->Insert(key, ids[row]);
-        added.emplace_back(index, key);
-        undo_rows_.push_back(row);
+      for (auto& entry : row_entries) {
+        entry.index->Insert(entry.key, entry.row);
+        added.push_back(std::move(entry));
       }
       kept.push_back(static_cast<sel_t>(row));
     }
-    undo_rows_.clear();
-    // Record the undo of the whole batch.
+    // Record the undo of the whole batch: the rows and their index entries go.
     if (context_.undo_log != nullptr) {
       auto table = relation().data;
       std::vector<storage::RowId> kept_ids;
       for (sel_t row : kept) kept_ids.push_back(ids[row]);
-      // Index entries of undone rows stay behind; lookups check that a row is live.
-      context_.undo_log->push_back([table, kept_ids]() {
+      context_.undo_log->push_back([table, kept_ids, added = std::move(added)]() {
+        EraseEntries(added);
         for (storage::RowId id : kept_ids) table->Delete(id);
       });
     }
@@ -177,10 +184,19 @@ class DmlOperator : public Operator {
       old_rows.columns.push_back(input.columns[column].Gather(removed.data(), removed.size()));
     }
     old_rows.num_rows = removed.size();
-    // Index entries of deleted rows stay until the row slot is reused; lookups check liveness.
+    // The deleted rows' index entries go too (index scans also skip rows that are not live, so a reader
+    // that looked a row up just before it was deleted still answers correctly).
+    std::vector<IndexEntry> entries;
+    for (const auto& index : relation().indexes) {
+      for (idx_t row = 0; row < old_rows.num_rows; ++row) {
+        entries.push_back(IndexEntry{index.index, KeyOf(index, old_rows, row), removed_ids[row]});
+      }
+    }
+    EraseEntries(entries);
     if (context_.undo_log != nullptr) {
       auto table = relation().data;
-      context_.undo_log->push_back([table, removed_ids]() {
+      context_.undo_log->push_back([table, removed_ids, entries = std::move(entries)]() {
+        for (const auto& entry : entries) entry.index->Insert(entry.key, entry.row);
         for (storage::RowId id : removed_ids) table->Undelete(id);
       });
     }
@@ -209,7 +225,6 @@ class DmlOperator : public Operator {
   ExecContext& context_;
   std::unique_ptr<Operator> child_;
   int64_t rows_affected_ = 0;
-  std::vector<idx_t> undo_rows_;
   bool input_read_ = false;
   std::vector<Batch> inputs_;  // the whole input, read before writing
   size_t next_input_ = 0;

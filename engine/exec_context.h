@@ -42,6 +42,11 @@ struct ExecContext {
   int64_t statement_timestamp = 0;
   // Set by another thread to stop the statement; checked once per batch.
   const std::atomic<bool>* cancel_flag = nullptr;
+  // Parallel tasks (engine/parallel.h): set when a sibling task failed; checked with cancel_flag.
+  const std::atomic<bool>* sibling_failed = nullptr;
+  // Parallel tasks: the one partition this task's table scan reads (-1: all). A parallel section holds
+  // exactly one scan and no subqueries, so the setting reaches only that scan.
+  int only_partition = -1;
   // Correlated subqueries: the current outer rows, innermost last. An outer reference (depth d, column c)
   // reads outer_rows[outer_rows.size() - d] column c.
   std::vector<std::vector<Value>> outer_rows;
@@ -53,7 +58,8 @@ struct ExecContext {
 
   // Throws 57014 when cancellation was requested.
   void CheckCancel() const {
-    if (cancel_flag != nullptr && cancel_flag->load(std::memory_order_relaxed)) {
+    if ((cancel_flag != nullptr && cancel_flag->load(std::memory_order_relaxed)) ||
+        (sibling_failed != nullptr && sibling_failed->load(std::memory_order_relaxed))) {
       throw SqlError(SqlState::kQueryCanceled, "canceling statement due to user request");
     }
   }

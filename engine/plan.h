@@ -104,11 +104,21 @@ struct PlanNode {
   RelationPtr relation;
   std::vector<int> column_ids;
   bool emit_row_ids = false;  // appends an int64 row id column
-  // kIndexScan
+  // kIndexScan: the live rows of relation->indexes[index_number] whose key starts with one of
+  // `index_lookups` (values for a prefix of the key columns; several for an IN list), or, when there are
+  // none, whose first key column lies in the range. The values reference no column of the table (constants,
+  // parameters, outer references). `index_condition` is the conjuncts the index answers, for EXPLAIN;
+  // `predicate` filters the fetched rows.
   int index_number = -1;
-  std::vector<BoundExprPtr> index_keys;       // equality lookup
-  BoundExprPtr range_lower, range_upper;      // range on the first key column
+  std::vector<std::vector<BoundExprPtr>> index_lookups;
+  BoundExprPtr range_lower, range_upper;
   bool lower_inclusive = true, upper_inclusive = true;
+  BoundExprPtr index_condition;
+  // > 0: this node and the chain of filters and projections down to its one table scan run as one task
+  // per partition on this many threads (planner/parallel_selection.cc). kAggregate: each task
+  // aggregates its partition and the partial states are merged; other nodes: the tasks' rows are
+  // gathered in partition order, the order the serial plan produces. The scan carries it too (EXPLAIN).
+  int parallel_workers = 0;
   // kScan filter / kFilter predicate / join residual condition / kNestedLoopJoin condition
   BoundExprPtr predicate;
   // kProject

@@ -22,8 +22,7 @@ std::string Describe(const PlanNode& node) {
     case PlanKind::kResult: return "Result";
     case PlanKind::kValues: return "Values Scan (" + std::to_string(node.values.size()) + " rows)";
     case PlanKind::kScan:
-      return "Parallel Seq Scan on " + node.relation->name + " (" +
-             std::to_string(node.relation->data ? node.relation->data->num_partitions() : 0) + " partitions)";
+      return std::string(node.parallel_workers > 0 ? "Parallel Seq Scan on " : "Seq Scan on ") + node.relation->name;
     case PlanKind::kIndexScan:
       return "Index Scan using " + node.relation->indexes[node.index_number].name + " on " + node.relation->name;
     case PlanKind::kFilter: return "Filter";
@@ -54,10 +53,17 @@ std::string Describe(const PlanNode& node) {
   return "?";
 }
 
-void ExplainInto(const PlanNode& node, int depth, std::ostringstream& out) {
+void ExplainInto(const PlanNode& node, int depth, std::ostringstream& out, bool in_section) {
   const std::string indent(depth == 0 ? 0 : depth * 6 - 4, ' ');
   out << indent << (depth == 0 ? "" : "->  ") << Describe(node) << "\n";
   const std::string detail_indent(depth * 6 + 2, ' ');
+  // The top of a parallel section (engine/gather.cc, the parallel hash aggregate) says how many threads.
+  if (node.parallel_workers > 0 && !in_section) {
+    out << detail_indent << "Workers: " << node.parallel_workers << " (one task per partition)\n";
+  }
+  if (node.kind == PlanKind::kIndexScan && node.index_condition) {
+    out << detail_indent << "Index Cond: " << node.index_condition->ToString() << "\n";
+  }
   if (node.predicate) {
     const char* label = node.kind == PlanKind::kHashJoin || node.kind == PlanKind::kNestedLoopJoin ? "Join Filter: " : "Filter: ";
     out << detail_indent << label << node.predicate->ToString() << "\n";
@@ -76,7 +82,7 @@ void ExplainInto(const PlanNode& node, int depth, std::ostringstream& out) {
     }
     out << detail_indent << "Sort Key: " << keys << "\n";
   }
-  for (const auto& child : node.children) ExplainInto(*child, depth + 1, out);
+  for (const auto& child : node.children) ExplainInto(*child, depth + 1, out, in_section || node.parallel_workers > 0);
 }
 
 }  // namespace
@@ -89,7 +95,7 @@ std::string AggregateCall::ToString() const {
 
 std::string PlanNode::Explain() const {
   std::ostringstream out;
-  ExplainInto(*this, 0, out);
+  ExplainInto(*this, 0, out, false);
   return out.str();
 }
 

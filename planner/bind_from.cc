@@ -6,6 +6,7 @@
 #include "engine/catalog.h"
 #include "engine/system_tables.h"
 #include "planner/binder.h"
+#include "planner/index_selection.h"
 #include "planner/parser/parser.h"
 #include "planner/session_state.h"
 
@@ -83,7 +84,7 @@ PlanPtr MakeFilter(PlanPtr child, BoundExprPtr predicate) {
     scan->output_types = child->output_types;
     scan->output_names = child->output_names;
     scan->predicate = std::move(predicate);
-    return scan;
+    return ChooseIndexScan(scan);
   }
   auto node = std::make_shared<PlanNode>(PlanKind::kFilter);
   node->output_types = child->output_types;
@@ -126,7 +127,8 @@ PlanPtr PlanJoins(std::vector<PlanPtr> items, const std::vector<size_t>& starts,
   for (const auto& conjunct : conjuncts) conjunct_items.push_back(ItemsOf(*conjunct, starts));
   std::vector<bool> used(conjuncts.size(), false);
   auto item_end = [&](size_t item) { return item + 1 < starts.size() ? starts[item + 1] : total_columns; };
-  // Single-item conjuncts go to their item.
+  // Single-item conjuncts go to their item, all at once so that index selection sees them together.
+  std::vector<std::vector<BoundExprPtr>> item_conjuncts(items.size());
   for (size_t index = 0; index < conjuncts.size(); ++index) {
     if (conjunct_items[index].size() != 1 || items.size() == 1) continue;
     const size_t item = *conjunct_items[index].begin();
@@ -134,8 +136,11 @@ PlanPtr PlanJoins(std::vector<PlanPtr> items, const std::vector<size_t>& starts,
     for (size_t column = starts[item]; column < item_end(item); ++column) mapping[column] = static_cast<int>(column - starts[item]);
     BoundExprPtr local = conjuncts[index]->Copy();
     RemapColumns(*local, mapping);
-    items[item] = MakeFilter(items[item], std::move(local));
+    item_conjuncts[item].push_back(std::move(local));
     used[index] = true;
+  }
+  for (size_t item = 0; item < items.size(); ++item) {
+    items[item] = MakeFilter(items[item], CombineConjuncts(std::move(item_conjuncts[item])));
   }
   // Greedy join order: start with the first item, add the item connected by an equality next.
   std::set<size_t> joined = {0};

@@ -155,6 +155,11 @@ bool PlanReferencesOuter(const engine::PlanNode& plan) {
       if (bound) exprs.push_back(bound.get());
     };
     add(node->predicate);
+    add(node->range_lower);
+    add(node->range_upper);
+    for (const auto& lookup : node->index_lookups) {
+      for (const auto& bound : lookup) add(bound);
+    }
     add(node->limit);
     add(node->offset);
     for (const auto& bound : node->expressions) add(bound);

@@ -2,6 +2,8 @@
 // Session: statement preparation and execution, transactions, settings.
 #include "planner/session.h"
 
+#include "planner/parallel_selection.h"
+
 #include <algorithm>
 #include <chrono>
 
@@ -10,6 +12,7 @@
 #include "engine/operator.h"
 #include "engine/system_tables.h"
 #include "planner/binder.h"
+#include "planner/parallel_selection.h"
 #include "planner/parser/parser.h"
 #include "planner/session_state.h"
 #include "planner/utility.h"
@@ -158,6 +161,7 @@ std::shared_ptr<BoundStatement> Session::Bind(std::shared_ptr<ast::Statement> st
       return bound;  // utility statements run at Execute
   }
   bound->plan = query.plan;
+  if (statement->kind == ast::StmtKind::kSelect) MarkParallelSections(query.plan, database_.options().worker_threads);
   const bool returns_rows = bound->tag == "SELECT" || !query.plan->returning.empty();
   if (returns_rows) {
     for (size_t column = 0; column < query.names.size(); ++column) {
