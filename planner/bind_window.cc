@@ -221,6 +221,13 @@ void BindWindowFunction(Binder& binder, const ast::Expr& expr, const std::string
     case WindowFunctionKind::kNthValue: min_args = max_args = 2; break;
     default: break;
   }
+  const bool hypothetical = call.kind == WindowFunctionKind::kRank || call.kind == WindowFunctionKind::kDenseRank ||
+                            call.kind == WindowFunctionKind::kPercentRank || call.kind == WindowFunctionKind::kCumeDist;
+  if (hypothetical && !args.empty()) {
+    // rank(x) and friends are also PostgreSQL's hypothetical-set aggregates.
+    throw SqlError(SqlState::kWrongObjectType, "WITHIN GROUP is required for ordered-set aggregate " + name)
+        .WithPosition(position);
+  }
   if (args.size() < min_args || args.size() > max_args) throw no_such_function();
   switch (call.kind) {
     case WindowFunctionKind::kRowNumber:
