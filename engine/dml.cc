@@ -244,10 +244,6 @@ std::unique_ptr<Operator> MakeDmlOperator(const PlanNode& node, ExecContext& con
   return std::make_unique<DmlOperator>(node, context);
 }
 
-std::unique_ptr<Operator> MakeWindowOperator(const PlanNode&, ExecContext&) {
-  return std::make_unique<UnsupportedOperator>("window functions");
-}
-
 std::unique_ptr<Operator> MakeRecursiveOperator(const PlanNode&, ExecContext&) {
   return std::make_unique<UnsupportedOperator>("WITH RECURSIVE");
 }

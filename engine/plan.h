@@ -61,24 +61,39 @@ enum class WindowFunctionKind {
   kLastValue, kNthValue
 };
 
+enum class FrameUnit { kRows, kRange, kGroups };
 enum class FrameBoundType { kUnboundedPreceding, kPreceding, kCurrentRow, kFollowing, kUnboundedFollowing };
+enum class FrameExclusion { kNoOthers, kCurrentRow, kGroup, kTies };
 
+// A window frame. Without a written frame the binder fills in PostgreSQL's default, RANGE UNBOUNDED
+// PRECEDING .. CURRENT ROW (the whole partition when there is no ORDER BY, as every row is a peer).
+struct WindowFrame {
+  FrameUnit unit = FrameUnit::kRange;
+  FrameBoundType start = FrameBoundType::kUnboundedPreceding;
+  FrameBoundType end = FrameBoundType::kCurrentRow;
+  FrameExclusion exclusion = FrameExclusion::kNoOthers;
+  // kPreceding / kFollowing: the offset, referencing no columns (bigint for ROWS and GROUPS; for RANGE the
+  // type PostgreSQL's in_range uses for the ORDER BY column, e.g. interval for dates).
+  BoundExprPtr start_offset, end_offset;
+  // RANGE with an offset: per row, the ORDER BY value the bound reaches (key -/+ offset), and the ORDER BY
+  // key in the same type, so the executor only compares. Integer keys are widened to numeric so the bound
+  // cannot overflow.
+  BoundExprPtr start_value, end_value, range_key;
+};
+
+// One window function call: the function, its arguments and its window (partition, order, frame). The
+// window node appends one output column per call.
 struct WindowCall {
   WindowFunctionKind kind = WindowFunctionKind::kAggregate;
   const AggregateFunction* aggregate = nullptr;  // kAggregate
   std::vector<BoundExprPtr> args;
-  bool distinct = false;
-  BoundExprPtr filter;
+  BoundExprPtr filter;  // kAggregate only
   std::vector<BoundExprPtr> partition_by;
   std::vector<SortKey> order_by;
-  bool rows_frame = false;     // ROWS (true) or RANGE (false)
-  bool has_frame = false;
-  FrameBoundType start = FrameBoundType::kUnboundedPreceding;
-  FrameBoundType end = FrameBoundType::kCurrentRow;
-  BoundExprPtr start_offset;
-  BoundExprPtr end_offset;
+  WindowFrame frame;
   LogicalType type;
   std::string name;
+  std::string ToString() const;
 };
 
 enum class JoinKind { kInner, kLeft, kRight, kFull, kSemi, kAnti, kCross };

@@ -40,7 +40,11 @@ std::string Describe(const PlanNode& node) {
     case PlanKind::kSetOperation:
       return node.set_operation == SetOperationKind::kUnion ? (node.set_all ? "Append" : "Union")
                                                            : (node.set_operation == SetOperationKind::kIntersect ? "SetOp Intersect" : "SetOp Except");
-    case PlanKind::kWindow: return "WindowAgg";
+    case PlanKind::kWindow: {
+      std::string text = "WindowAgg";
+      for (const auto& call : node.windows) text += " " + call.ToString();
+      return text;
+    }
     case PlanKind::kTableFunction: return "Function Scan on " + node.function_name;
     case PlanKind::kInsert: return "Insert on " + node.relation->name;
     case PlanKind::kUpdate: return "Update on " + node.relation->name;
@@ -90,6 +94,17 @@ void ExplainInto(const PlanNode& node, int depth, std::ostringstream& out, bool 
 std::string AggregateCall::ToString() const {
   std::string text = function->name + "(" + (distinct ? "DISTINCT " : "");
   text += args.empty() ? "*" : JoinExprs(args);
+  return text + ")";
+}
+
+std::string WindowCall::ToString() const {
+  std::string text = name + "(" + JoinExprs(args) + ") OVER (";
+  if (!partition_by.empty()) text += "PARTITION BY " + JoinExprs(partition_by);
+  if (!order_by.empty()) {
+    std::vector<BoundExprPtr> keys;
+    for (const auto& key : order_by) keys.push_back(key.expr->Copy());
+    text += std::string(partition_by.empty() ? "" : " ") + "ORDER BY " + JoinExprs(keys);
+  }
   return text + ")";
 }
 

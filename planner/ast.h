@@ -102,6 +102,7 @@ struct FrameBound {
 struct WindowSpec {
   std::string name;          // WINDOW w AS (...) definition name, or empty
   std::string ref_name;      // OVER w / OVER (w ORDER BY ...): the referenced window
+  bool plain_reference = false;  // OVER w (no parentheses): the window w exactly, frame included
   std::vector<ExprPtr> partition_by;
   std::vector<SortItem> order_by;
   bool has_frame = false;    // false: default frame

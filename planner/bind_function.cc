@@ -14,9 +14,6 @@ using engine::BoundExprKind;
 using engine::BoundExprPtr;
 using engine::CastContext;
 
-namespace {
-
-// Picks an aggregate overload for the argument types, allowing implicit casts.
 const engine::AggregateFunction* ResolveAggregate(const std::string& name, std::vector<BoundExprPtr>& args,
                                                   Binder& binder, int location) {
   std::vector<LogicalType> types;
@@ -64,8 +61,6 @@ const engine::AggregateFunction* ResolveAggregate(const std::string& name, std::
   return best;
 }
 
-}  // namespace
-
 BoundExprPtr Binder::BindFunction(const ast::Expr& expr, Scope& scope) {
   std::string name = expr.names.back();
   std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
@@ -73,8 +68,10 @@ BoundExprPtr Binder::BindFunction(const ast::Expr& expr, Scope& scope) {
     throw SqlError(SqlState::kUndefinedFunction, "function " + expr.names[0] + "." + name + " does not exist")
         .WithPosition(expr.location + 1);
   }
-  if (expr.over) {
-    throw SqlError(SqlState::kFeatureNotSupported, "window functions are not supported yet").WithPosition(expr.location + 1);
+  if (expr.over) return BindWindowCall(expr, name, scope);
+  if (IsWindowOnlyFunction(name)) {
+    throw SqlError(SqlState::kWrongObjectType, "window function " + name + " requires an OVER clause")
+        .WithPosition(expr.location + 1);
   }
   if (engine::IsAggregateName(name)) {
     if (aggregates_ == nullptr) {
@@ -85,6 +82,8 @@ BoundExprPtr Binder::BindFunction(const ast::Expr& expr, Scope& scope) {
     auto* collected = aggregates_;
     Scope* argument_scope = aggregate_scope_ != nullptr ? aggregate_scope_ : &scope;
     aggregates_ = nullptr;
+    WindowContextGuard window_guard(*this);
+    SetWindowContext(nullptr, nullptr, SqlState::kGroupingError, "aggregate function calls cannot contain window function calls");
     engine::AggregateCall call;
     std::vector<BoundExprPtr> args;
     try {
@@ -171,6 +170,14 @@ bool PlanReferencesOuter(const engine::PlanNode& plan) {
     for (const auto& call : node->aggregates) {
       for (const auto& arg : call.args) add(arg);
       add(call.filter);
+    }
+    for (const auto& call : node->windows) {
+      for (const auto& arg : call.args) add(arg);
+      add(call.filter);
+      for (const auto& expr : call.partition_by) add(expr);
+      for (const auto& key : call.order_by) add(key.expr);
+      add(call.frame.start_value);
+      add(call.frame.end_value);
     }
     for (const auto& row : node->values) {
       for (const auto& bound : row) add(bound);

@@ -84,10 +84,18 @@ class Binder {
   // Aggregates collected while binding the current grouped query's expressions (nullptr: not allowed).
   std::vector<engine::AggregateCall>* aggregates_ = nullptr;
   Scope* aggregate_scope_ = nullptr;
+  // Window calls collected for the current query level, with its WINDOW clause (nullptr: window functions
+  // are not allowed here; window_error_ says why, with its SQLSTATE).
+  std::vector<engine::WindowCall>* windows_ = nullptr;
+  const std::vector<ast::WindowSpec>* window_definitions_ = nullptr;
+  SqlState window_error_state_ = SqlState::kWindowingError;
+  std::string window_error_ = "window functions are not allowed here";
 
  public:
   // Internal helpers shared by the binder's files.
   engine::BoundExprPtr BindFunction(const ast::Expr& expr, Scope& scope);
+  // Binds `name`(...) OVER (...) into windows_ and returns its kWindowRef (planner/bind_window.cc).
+  engine::BoundExprPtr BindWindowCall(const ast::Expr& expr, const std::string& name, Scope& scope);
   engine::BoundExprPtr BindOperator(const std::string& name, std::vector<engine::BoundExprPtr> args, int location);
   engine::BoundExprPtr BindColumnRef(const ast::Expr& expr, Scope& scope);
   engine::BoundExprPtr BindSubquery(const ast::Expr& expr, Scope& scope);
@@ -103,9 +111,40 @@ class Binder {
   LogicalType CommonType(const std::vector<LogicalType>& types, const char* context);
   engine::PlanPtr BindTableRef(const ast::TableRef& ref, Scope& scope, Scope* outer);
   std::vector<engine::AggregateCall>*& aggregates() { return aggregates_; }
+  // Allows window calls into `calls` (nullptr: forbids them, failing with `state` and `message`).
+  void SetWindowContext(std::vector<engine::WindowCall>* calls, const std::vector<ast::WindowSpec>* definitions,
+                        SqlState state = SqlState::kWindowingError,
+                        std::string message = "window functions are not allowed here") {
+    windows_ = calls;
+    window_definitions_ = definitions;
+    window_error_state_ = state;
+    window_error_ = std::move(message);
+  }
+  // Saves the window context and restores it when destroyed.
+  struct WindowContextGuard {
+    explicit WindowContextGuard(Binder& binder)
+        : binder(binder), calls(binder.windows_), definitions(binder.window_definitions_),
+          state(binder.window_error_state_), message(binder.window_error_) {}
+    ~WindowContextGuard() { binder.SetWindowContext(calls, definitions, state, std::move(message)); }
+    Binder& binder;
+    std::vector<engine::WindowCall>* calls;
+    const std::vector<ast::WindowSpec>* definitions;
+    SqlState state;
+    std::string message;
+  };
   Scope*& aggregate_scope() { return aggregate_scope_; }
   std::vector<std::map<std::string, std::pair<engine::PlanPtr, std::vector<std::string>>>>& ctes() { return ctes_; }
 };
+
+// Picks an aggregate overload for `args`' types, allowing implicit casts, and coerces the arguments;
+// throws 42883 when none fits.
+const engine::AggregateFunction* ResolveAggregate(const std::string& name, std::vector<engine::BoundExprPtr>& args,
+                                                  Binder& binder, int location);
+
+// Checks a WINDOW clause: unique names, references to earlier windows only, PostgreSQL's copy rules.
+void CheckWindowDefinitions(const std::vector<ast::WindowSpec>& definitions);
+// True for row_number, rank, lag and the other functions that exist only as window functions.
+bool IsWindowOnlyFunction(const std::string& name);
 
 // Builds a Project node over `child` with `expressions` (names optional).
 engine::PlanPtr MakeProject(engine::PlanPtr child, std::vector<engine::BoundExprPtr> expressions,
