@@ -216,8 +216,4 @@ std::unique_ptr<Operator> MakeWindowOperator(const PlanNode&, ExecContext&) {
   return std::make_unique<UnsupportedOperator>("window functions");
 }
 
-std::unique_ptr<Operator> MakeRecursiveOperator(const PlanNode&, ExecContext&) {
-  return std::make_unique<UnsupportedOperator>("WITH RECURSIVE");
-}
-
 }  // namespace tessera::engine

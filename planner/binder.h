@@ -92,6 +92,9 @@ class Binder {
   engine::BoundExprPtr MakeCall(const std::string& name, std::vector<engine::BoundExprPtr> args, int location);
   // Finds the common type of `types` for UNION/CASE/COALESCE/IN; `context` names the construct in errors.
   LogicalType CommonType(const std::vector<LogicalType>& types, const char* context);
+  // Binds a WITH RECURSIVE query that references itself (planner/bind_recursive.cc): returns the
+  // recursive union and the CTE's column names.
+  std::pair<engine::PlanPtr, std::vector<std::string>> BindRecursiveCte(const ast::CommonTableExpr& cte, Scope* outer);
   engine::PlanPtr BindTableRef(const ast::TableRef& ref, Scope& scope, Scope* outer);
   std::vector<engine::AggregateCall>*& aggregates() { return aggregates_; }
   Scope*& aggregate_scope() { return aggregate_scope_; }
@@ -103,6 +106,16 @@ engine::PlanPtr MakeProject(engine::PlanPtr child, std::vector<engine::BoundExpr
                             std::vector<std::string> names = {});
 // Rewrites column references through `mapping` (old index -> new index).
 void RemapColumns(engine::BoundExpr& expr, const std::vector<int>& mapping);
+// Whether `expr` calls an aggregate function at its own query level (not inside subqueries).
+bool ContainsAggregate(const ast::Expr* expr);
+// Whether `query` references the CTE `name` anywhere (a WITH RECURSIVE item that does is recursive).
+bool ReferencesCte(const ast::SelectStmt& query, const std::string& name);
+// Whether `plan` reads a WITH RECURSIVE work table: it then changes from one iteration to the next, so it
+// must be neither materialised once nor cached as an uncorrelated subquery.
+bool ReadsWorkTable(const engine::PlanNode& plan);
+// The column names of CTE `cte` given its query's: its column list overrides them; throws 42P10 when the
+// list is longer.
+std::vector<std::string> CteColumnNames(const ast::CommonTableExpr& cte, std::vector<std::string> names);
 // Collects the input columns an expression references (outside subqueries).
 void CollectColumns(const engine::BoundExpr& expr, std::vector<int>& columns);
 
