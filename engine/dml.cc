@@ -30,9 +30,10 @@ class DmlOperator : public Operator {
   int64_t rows_affected() const override { return rows_affected_; }
 
   bool Next(Batch* out) override {
-    Batch input;
-    while (child_->Next(&input)) {
+    if (!input_read_) ReadInput();
+    while (next_input_ < input_.size()) {
       context_.CheckCancel();
+      const Batch& input = input_[next_input_++];
       Batch written;
       switch (node_.kind) {
         case PlanKind::kInsert:
@@ -56,6 +57,18 @@ class DmlOperator : public Operator {
 
  private:
   const RelationInfo& relation() const { return *node_.relation; }
+
+  // Reads all input rows before writing any, so the statement's own scan never sees the rows it
+  // inserts or the new versions of rows it updates (which would otherwise be updated again).
+  void ReadInput() {
+    input_read_ = true;
+    Batch batch;
+    while (child_->Next(&batch)) {
+      context_.CheckCancel();
+      input_.push_back(std::move(batch));
+      batch = Batch();
+    }
+  }
 
   std::vector<Value> KeyOf(const IndexInfo& index, const Batch& rows, idx_t row) const {
     std::vector<Value> key;
@@ -194,6 +207,9 @@ class DmlOperator : public Operator {
   const PlanNode& node_;
   ExecContext& context_;
   std::unique_ptr<Operator> child_;
+  bool input_read_ = false;
+  std::vector<Batch> input_;
+  size_t next_input_ = 0;
   int64_t rows_affected_ = 0;
   std::vector<idx_t> undo_rows_;
 };
