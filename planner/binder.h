@@ -116,6 +116,14 @@ bool ReadsWorkTable(const engine::PlanNode& plan);
 // The column names of CTE `cte` given its query's: its column list overrides them; throws 42P10 when the
 // list is longer.
 std::vector<std::string> CteColumnNames(const ast::CommonTableExpr& cte, std::vector<std::string> names);
+// Checks a DEFAULT expression for column `name` of type `type` as PostgreSQL does at CREATE/ALTER TABLE
+// (planner/column_default.cc): 0A000 for column references and subqueries, 42803 for aggregates, 42P20
+// for window functions, 42804 when its type cannot be assigned to the column's. Returns whether the
+// default is the NULL constant (PostgreSQL then stores no default).
+bool CheckColumnDefault(Binder& binder, const ast::Expr& expr, const std::string& name, const LogicalType& type);
+// The column's DEFAULT expression, bound and cast to its type (a NULL constant when it has none);
+// volatile defaults (nextval, random) stay calls, evaluated per row.
+engine::BoundExprPtr BindDefault(Binder& binder, const engine::ColumnInfo& column);
 // Collects the input columns an expression references (outside subqueries).
 void CollectColumns(const engine::BoundExpr& expr, std::vector<int>& columns);
 
