@@ -427,6 +427,16 @@ UtilityResult RunUtility(Session& session, const ast::Statement& statement, engi
         default: return {"DROP TABLE", {}};
       }
     }
+    case ast::StmtKind::kAlterTable: {
+      const auto& alter = static_cast<const ast::AlterTableStatement&>(statement);
+      AlterTable(session, alter, context);
+      switch (alter.object_kind) {
+        case ast::ObjectKind::kView: return {"ALTER VIEW", {}};
+        case ast::ObjectKind::kIndex: return {"ALTER INDEX", {}};
+        case ast::ObjectKind::kSequence: return {"ALTER SEQUENCE", {}};
+        default: return {"ALTER TABLE", {}};
+      }
+    }
     case ast::StmtKind::kTransaction:
       return {Transaction(session, static_cast<const ast::TransactionStatement&>(statement)), {}};
     case ast::StmtKind::kSet:
