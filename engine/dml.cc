@@ -230,22 +230,10 @@ class DmlOperator : public Operator {
   size_t next_input_ = 0;
 };
 
-class UnsupportedOperator : public Operator {
- public:
-  explicit UnsupportedOperator(const char* what) {
-    throw SqlError(SqlState::kFeatureNotSupported, std::string(what) + " is not supported yet");
-  }
-  bool Next(Batch*) override { return false; }
-};
-
 }  // namespace
 
 std::unique_ptr<Operator> MakeDmlOperator(const PlanNode& node, ExecContext& context) {
   return std::make_unique<DmlOperator>(node, context);
-}
-
-std::unique_ptr<Operator> MakeRecursiveOperator(const PlanNode&, ExecContext&) {
-  return std::make_unique<UnsupportedOperator>("WITH RECURSIVE");
 }
 
 }  // namespace tessera::engine

@@ -53,6 +53,9 @@ struct ExecContext {
   std::mt19937_64 random{std::random_device{}()};
   // Results of uncorrelated subqueries, computed once per statement (keyed by the subquery's plan).
   std::map<const void*, std::vector<Batch>> subquery_cache;
+  // WITH RECURSIVE: the rows of the previous iteration, keyed by the query's WorkTableState (engine/plan.h).
+  // Set by the recursive union operator while its recursive term runs.
+  std::map<const void*, const std::vector<Batch>*> work_tables;
   // Actions that undo this statement's writes (run in reverse on ROLLBACK); nullptr = not recorded.
   std::vector<std::function<void()>>* undo_log = nullptr;
 

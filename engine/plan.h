@@ -105,7 +105,12 @@ using VirtualTableFunction = std::function<std::vector<Batch>(ExecContext&)>;
 struct PlanNode;
 using PlanPtr = std::shared_ptr<PlanNode>;
 
-struct WorkTableState;
+// Identifies one WITH RECURSIVE query: its kRecursiveUnion node and the kWorkTable nodes of its recursive
+// term share it. The rows themselves live in ExecContext::work_tables, per execution, so a plan stays
+// immutable and may run in several sessions at once.
+struct WorkTableState {
+  std::string name;  // the CTE's name
+};
 
 struct PlanNode {
   PlanKind kind;

@@ -596,7 +596,7 @@ BoundExprPtr Binder::BindExpr(const ast::Expr& expr, Scope& scope) {
                                                 LogicalType(TypeId::kName)));
       }
       if (name == "default") {
-        throw SqlError(SqlState::kFeatureNotSupported, "DEFAULT is not allowed in this context").WithPosition(expr.location + 1);
+        throw SqlError(SqlState::kSyntaxError, "DEFAULT is not allowed in this context").WithPosition(expr.location + 1);
       }
       std::string function = name;
       if (name == "current_timestamp") function = "now";

@@ -449,6 +449,14 @@ PlanPtr Binder::BindTableRef(const ast::TableRef& ref, Scope& scope, Scope* oute
         ctes_ = std::move(saved);
         std::vector<std::string> names;
         for (const auto& column : relation->columns) names.push_back(column.name);
+        if (query.plan->output_types.size() > names.size()) {
+          // The view's * now finds columns added since it was created: keep the view's own columns.
+          std::vector<BoundExprPtr> kept;
+          for (size_t column = 0; column < names.size(); ++column) {
+            kept.push_back(engine::MakeColumn(static_cast<int>(column), query.plan->output_types[column]));
+          }
+          query.plan = MakeProject(query.plan, std::move(kept), names);
+        }
         add_columns(table, names, query.plan->output_types, 0);
         return query.plan;
       }

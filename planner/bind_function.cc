@@ -149,6 +149,8 @@ bool PlanReferencesOuter(const engine::PlanNode& plan) {
   while (!stack.empty()) {
     const engine::PlanNode* node = stack.back();
     stack.pop_back();
+    // A WITH RECURSIVE work table changes between iterations: never cache such a subquery.
+    if (node->kind == engine::PlanKind::kWorkTable) return true;
     std::vector<const BoundExpr*> exprs;
     auto add = [&](const BoundExprPtr& bound) {
       if (bound) exprs.push_back(bound.get());

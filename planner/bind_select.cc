@@ -20,8 +20,6 @@ PlanPtr PlanJoins(std::vector<PlanPtr> items, const std::vector<size_t>& starts,
                   std::vector<BoundExprPtr> conjuncts);
 void SplitWhere(BoundExprPtr where, std::vector<BoundExprPtr>& conjuncts);
 
-namespace {
-
 bool ContainsAggregate(const ast::Expr* expr) {
   if (expr == nullptr) return false;
   if (expr->kind == ast::ExprKind::kSubquery) return false;
@@ -51,6 +49,8 @@ bool ContainsAggregate(const ast::Expr* expr) {
   }
   return false;
 }
+
+namespace {
 
 // Replaces window call placeholders by the window node's output columns (after its `input_width` inputs).
 BoundExprPtr ReplaceWindowRefs(BoundExprPtr expr, size_t input_width) {
@@ -155,25 +155,39 @@ BoundQuery Binder::BindQuery(const ast::SelectStmt& select, Scope* outer) {
   // Window calls belong to one query level: subqueries start with none allowed.
   WindowContextGuard window_guard(*this);
   SetWindowContext(nullptr, nullptr);
-  // WITH: each CTE is bound once and shared by its references through a materialising node.
+  // WITH: each CTE is bound once and shared by its references through a materialising node. In WITH
+  // RECURSIVE, a CTE that references itself becomes a recursive union.
   const bool has_with = select.with != nullptr;
   if (has_with) {
-    if (select.with->recursive) throw SqlError(SqlState::kFeatureNotSupported, "WITH RECURSIVE is not supported yet");
     ctes_.emplace_back();
     for (const auto& cte : select.with->ctes) {
-      BoundQuery query = BindQuery(*cte.query, outer);
+      if (ctes_.back().count(cte.name) != 0) {
+        throw SqlError(SqlState::kDuplicateAlias, "WITH query name \"" + cte.name + "\" specified more than once")
+            .WithPosition(cte.location + 1);
+      }
+      PlanPtr plan;
+      std::vector<std::string> names;
+      if (select.with->recursive && ReferencesCte(*cte.query, cte.name)) {
+        std::tie(plan, names) = BindRecursiveCte(cte, outer);
+      } else {
+        BoundQuery query = BindQuery(*cte.query, outer);
+        plan = query.plan;
+        names = CteColumnNames(cte, query.names);
+      }
       // A CTE is computed once per statement; one that reads the enclosing query's row would need
       // recomputing per row.
-      if (outer != nullptr && PlanReferencesOuter(*query.plan)) {
+      if (outer != nullptr && PlanReferencesOuter(*plan) && !ReadsWorkTable(*plan)) {
         throw SqlError(SqlState::kFeatureNotSupported,
                        "WITH query \"" + cte.name + "\" referring to columns of an outer query is not supported yet");
       }
+      if (ReadsWorkTable(*plan)) {
+        ctes_.back()[cte.name] = {plan, names};
+        continue;
+      }
       auto node = std::make_shared<PlanNode>(PlanKind::kMaterialize);
-      node->output_types = query.plan->output_types;
-      node->output_names = query.names;
-      node->children.push_back(query.plan);
-      std::vector<std::string> names = query.names;
-      for (size_t index = 0; index < cte.column_names.size() && index < names.size(); ++index) names[index] = cte.column_names[index];
+      node->output_types = plan->output_types;
+      node->output_names = names;
+      node->children.push_back(plan);
       ctes_.back()[cte.name] = {node, names};
     }
   }

@@ -109,6 +109,9 @@ class Binder {
   engine::BoundExprPtr MakeCall(const std::string& name, std::vector<engine::BoundExprPtr> args, int location);
   // Finds the common type of `types` for UNION/CASE/COALESCE/IN; `context` names the construct in errors.
   LogicalType CommonType(const std::vector<LogicalType>& types, const char* context);
+  // Binds a WITH RECURSIVE query that references itself (planner/bind_recursive.cc): returns the
+  // recursive union and the CTE's column names.
+  std::pair<engine::PlanPtr, std::vector<std::string>> BindRecursiveCte(const ast::CommonTableExpr& cte, Scope* outer);
   engine::PlanPtr BindTableRef(const ast::TableRef& ref, Scope& scope, Scope* outer);
   std::vector<engine::AggregateCall>*& aggregates() { return aggregates_; }
   // Allows window calls into `calls` (nullptr: forbids them, failing with `state` and `message`).
@@ -151,6 +154,24 @@ engine::PlanPtr MakeProject(engine::PlanPtr child, std::vector<engine::BoundExpr
                             std::vector<std::string> names = {});
 // Rewrites column references through `mapping` (old index -> new index).
 void RemapColumns(engine::BoundExpr& expr, const std::vector<int>& mapping);
+// Whether `expr` calls an aggregate function at its own query level (not inside subqueries).
+bool ContainsAggregate(const ast::Expr* expr);
+// Whether `query` references the CTE `name` anywhere (a WITH RECURSIVE item that does is recursive).
+bool ReferencesCte(const ast::SelectStmt& query, const std::string& name);
+// Whether `plan` reads a WITH RECURSIVE work table: it then changes from one iteration to the next, so it
+// must be neither materialised once nor cached as an uncorrelated subquery.
+bool ReadsWorkTable(const engine::PlanNode& plan);
+// The column names of CTE `cte` given its query's: its column list overrides them; throws 42P10 when the
+// list is longer.
+std::vector<std::string> CteColumnNames(const ast::CommonTableExpr& cte, std::vector<std::string> names);
+// Checks a DEFAULT expression for column `name` of type `type` as PostgreSQL does at CREATE/ALTER TABLE
+// (planner/column_default.cc): 0A000 for column references and subqueries, 42803 for aggregates, 42P20
+// for window functions, 42804 when its type cannot be assigned to the column's. Returns whether the
+// default is the NULL constant (PostgreSQL then stores no default).
+bool CheckColumnDefault(Binder& binder, const ast::Expr& expr, const std::string& name, const LogicalType& type);
+// The column's DEFAULT expression, bound and cast to its type (a NULL constant when it has none);
+// volatile defaults (nextval, random) stay calls, evaluated per row.
+engine::BoundExprPtr BindDefault(Binder& binder, const engine::ColumnInfo& column);
 // Collects the input columns an expression references (outside subqueries).
 void CollectColumns(const engine::BoundExpr& expr, std::vector<int>& columns);
 

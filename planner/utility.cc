@@ -74,9 +74,11 @@ void CreateTable(Session& session, const ast::CreateTableStatement& create) {
     info.name = column.name;
     info.type = binder.ResolveType(column.type);
     info.not_null = column.not_null || column.primary_key;
-    if (column.default_value) {
-      // Validate the default now; keep its text for binding at insert time.
-      throw SqlError(SqlState::kFeatureNotSupported, "column DEFAULT expressions are not supported yet");
+    if (column.default_value && column.is_serial) {
+      throw SqlError(SqlState::kSyntaxError, "multiple default values specified for column \"" + info.name + "\" of table \"" + name + "\"");
+    }
+    if (column.default_value && !CheckColumnDefault(binder, *column.default_value, info.name, info.type)) {
+      info.default_sql = column.default_sql;
     }
     if (column.is_serial) {
       auto sequence = std::make_shared<engine::RelationInfo>();
@@ -525,6 +527,16 @@ UtilityResult RunUtility(Session& session, const ast::Statement& statement, engi
         case ast::ObjectKind::kSchema: return {"DROP SCHEMA", {}};
         case ast::ObjectKind::kSequence: return {"DROP SEQUENCE", {}};
         default: return {"DROP TABLE", {}};
+      }
+    }
+    case ast::StmtKind::kAlterTable: {
+      const auto& alter = static_cast<const ast::AlterTableStatement&>(statement);
+      AlterTable(session, alter, context);
+      switch (alter.object_kind) {
+        case ast::ObjectKind::kView: return {"ALTER VIEW", {}};
+        case ast::ObjectKind::kIndex: return {"ALTER INDEX", {}};
+        case ast::ObjectKind::kSequence: return {"ALTER SEQUENCE", {}};
+        default: return {"ALTER TABLE", {}};
       }
     }
     case ast::StmtKind::kTransaction:

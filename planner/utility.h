@@ -35,6 +35,8 @@ std::string DisplayName(const std::string& name);
 void InitializeSettings(SessionState& state, const std::map<std::string, std::string>& options, const std::string& database);
 
 std::vector<ResultColumn> UtilityResultColumns(const ast::Statement& statement);
+// ALTER TABLE / ALTER VIEW / ALTER INDEX (planner/alter_table.cc).
+void AlterTable(Session& session, const ast::AlterTableStatement& alter, engine::ExecContext& context);
 UtilityResult RunUtility(Session& session, const ast::Statement& statement, engine::ExecContext& context);
 
 }  // namespace tessera::planner
