@@ -12,65 +12,6 @@ namespace {
 
 constexpr int64_t kUnixEpochTimestamp = -946684800LL * kMicrosPerSecond;
 
-// Appends "SS" and, when fsec is not zero, ".ffffff" without trailing zeros.
-void AppendSeconds(std::string* out, int second, int64_t fsec) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof(buffer), "%02d", second < 0 ? -second : second);
-  *out += buffer;
-  if (fsec == 0) return;
-  std::snprintf(buffer, sizeof(buffer), ".%06lld", static_cast<long long>(fsec < 0 ? -fsec : fsec));
-  std::string fraction(buffer);
-  while (fraction.back() == '0') fraction.pop_back();
-  *out += fraction;
-}
-
-// Appends "YYYY-MM-DD" with the year of era (BC suffix added by the caller).
-void AppendDate(std::string* out, int year, int month, int day) {
-  char buffer[48];
-  std::snprintf(buffer, sizeof(buffer), "%04d-%02d-%02d", year > 0 ? year : -(year - 1), month, day);
-  *out += buffer;
-}
-
-// Appends "+hh", "+hh:mm" or "+hh:mm:ss" for an offset east of UTC.
-void AppendZoneOffset(std::string* out, int64_t offset_seconds) {
-  int64_t absolute = offset_seconds < 0 ? -offset_seconds : offset_seconds;
-  char buffer[32];
-  int64_t hours = absolute / 3600;
-  int64_t minutes = absolute / 60 % 60;
-  int64_t seconds = absolute % 60;
-  char sign = offset_seconds >= 0 ? '+' : '-';
-  if (seconds != 0) {
-    std::snprintf(buffer, sizeof(buffer), "%c%02lld:%02lld:%02lld", sign, static_cast<long long>(hours),
-                  static_cast<long long>(minutes), static_cast<long long>(seconds));
-  } else if (minutes != 0) {
-    std::snprintf(buffer, sizeof(buffer), "%c%02lld:%02lld", sign, static_cast<long long>(hours),
-                  static_cast<long long>(minutes));
-  } else {
-    std::snprintf(buffer, sizeof(buffer), "%c%02lld", sign, static_cast<long long>(hours));
-  }
-  *out += buffer;
-}
-
-// Formats a timestamp, or with `offset_seconds` the local time of a timestamptz and its offset, as
-// PostgreSQL's ISO DateStyle does.
-std::string FormatTimestampFields(int64_t timestamp, const int64_t* offset_seconds) {
-  if (timestamp == kTimestampPosInfinity) return "infinity";
-  if (timestamp == kTimestampNegInfinity) return "-infinity";
-  DateTimeFields fields;
-  if (!TimestampToLocalFields(timestamp, offset_seconds != nullptr ? *offset_seconds : 0, &fields)) {
-    ThrowOutOfRange("timestamp");
-  }
-  std::string out;
-  AppendDate(&out, fields.year, fields.month, fields.day);
-  char buffer[32];
-  std::snprintf(buffer, sizeof(buffer), " %02lld:%02d:", static_cast<long long>(fields.hour), fields.minute);
-  out += buffer;
-  AppendSeconds(&out, fields.second, fields.fsec);
-  if (offset_seconds != nullptr) AppendZoneOffset(&out, *offset_seconds);
-  if (fields.year <= 0) out += " BC";
-  return out;
-}
-
 bool IsFinite(int64_t timestamp) { return timestamp != kTimestampNegInfinity && timestamp != kTimestampPosInfinity; }
 
 DateTimeFields FieldsOrThrow(int64_t timestamp, int64_t offset_seconds = 0) {
@@ -292,38 +233,6 @@ double ExtractAtOffset(std::string_view field, int64_t timestamp, const int64_t*
 }
 
 }  // namespace
-
-// ---- Output ----
-
-std::string FormatDate(int32_t date) {
-  if (date == kDatePosInfinity) return "infinity";
-  if (date == kDateNegInfinity) return "-infinity";
-  int year;
-  int month;
-  int day;
-  JulianToYmd(static_cast<int64_t>(date) + kPostgresEpochJulian, &year, &month, &day);
-  std::string out;
-  AppendDate(&out, year, month, day);
-  if (year <= 0) out += " BC";
-  return out;
-}
-
-std::string FormatTime(int64_t time) {
-  DateTimeFields fields;
-  TimeToFields(time, &fields);
-  char buffer[32];
-  std::snprintf(buffer, sizeof(buffer), "%02lld:%02d:", static_cast<long long>(fields.hour), fields.minute);
-  std::string out(buffer);
-  AppendSeconds(&out, fields.second, fields.fsec);
-  return out;
-}
-
-std::string FormatTimestamp(int64_t timestamp) { return FormatTimestampFields(timestamp, nullptr); }
-
-std::string FormatTimestampTz(int64_t timestamp, const TimeZone& zone) {
-  int64_t offset = zone.offset_seconds;
-  return FormatTimestampFields(timestamp, &offset);
-}
 
 // ---- Calendar helpers ----
 

@@ -65,8 +65,9 @@ bool TimeOverflows(int64_t hour, int64_t minute, int64_t second, int64_t fsec) {
 // DecodeTimeOnly) instead of date/timestamp rules (DecodeDateTime).
 class DateTimeDecoder {
  public:
-  DateTimeDecoder(const std::vector<DateToken>& tokens, bool time_only, const TimeZone* session_zone)
-      : tokens_(tokens), time_only_(time_only), session_zone_(session_zone) {}
+  DateTimeDecoder(const std::vector<DateToken>& tokens, bool time_only, const TimeZone* session_zone,
+                  DateOrder order)
+      : tokens_(tokens), time_only_(time_only), session_zone_(session_zone), order_(order) {}
 
   ParseStatus Decode();
 
@@ -94,6 +95,7 @@ class DateTimeDecoder {
   const std::vector<DateToken>& tokens_;
   const bool time_only_;
   const TimeZone* session_zone_;
+  const DateOrder order_;  // DateStyle's field order for ambiguous numeric dates
 
   DateTimeFields fields_;
   int day_of_year_ = 0;
@@ -512,7 +514,7 @@ ParseStatus DateTimeDecoder::DecodeDate(std::string_view text, uint32_t* token_m
   return ParseStatus::kOk;
 }
 
-// Assigns a lone number to the next date field the order MDY (or a 3+ digit year) implies.
+// Assigns a lone number to the next date field the DateStyle order (or a 3+ digit year) implies.
 ParseStatus DateTimeDecoder::DecodeNumber(std::string_view text, bool have_text_month, uint32_t seen_mask,
                                           uint32_t* token_mask) {
   *token_mask = 0;
@@ -539,10 +541,13 @@ ParseStatus DateTimeDecoder::DecodeNumber(std::string_view text, bool have_text_
   }
   switch (seen_mask & kDateMask) {
     case 0:
-      // Nothing yet: YYYY-MM-DD when the first field has 3+ digits, otherwise MDY order.
-      if (length >= 3) {
+      // Nothing yet: YYYY-MM-DD when the first field has 3+ digits, otherwise the DateStyle order.
+      if (length >= 3 || order_ == DateOrder::kYmd) {
         *token_mask = kYearBit;
         fields_.year = val;
+      } else if (order_ == DateOrder::kDmy) {
+        *token_mask = kDayBit;
+        fields_.day = val;
       } else {
         *token_mask = kMonthBit;
         fields_.month = val;
@@ -553,8 +558,8 @@ ParseStatus DateTimeDecoder::DecodeNumber(std::string_view text, bool have_text_
       fields_.month = val;
       break;
     case kMonthBit:
-      // After a text month, MON-DD-YYYY and YYYY-MON-DD are both accepted.
-      if (have_text_month && length >= 3) {
+      // After a text month, MON-DD-YYYY and YYYY-MON-DD are both accepted (YY-MON-DD in YMD order).
+      if (have_text_month && (length >= 3 || order_ == DateOrder::kYmd)) {
         *token_mask = kYearBit;
         fields_.year = val;
       } else {
@@ -686,9 +691,9 @@ ParseStatus DateTimeDecoder::ValidateDate() {
 
 // Lexes and decodes; throws the parse error named after `type_name`.
 DateTimeDecoder DecodeOrThrow(std::string_view text, std::string_view type_name, bool time_only,
-                              const TimeZone* session_zone, std::vector<DateToken>* tokens) {
+                              const TimeZone* session_zone, DateOrder order, std::vector<DateToken>* tokens) {
   if (!LexDateTime(text, kDateBufferSize, tokens)) ThrowParseError(ParseStatus::kBadFormat, text, type_name);
-  DateTimeDecoder decoder(*tokens, time_only, session_zone);
+  DateTimeDecoder decoder(*tokens, time_only, session_zone, order);
   ParseStatus status = decoder.Decode();
   if (status != ParseStatus::kOk) ThrowParseError(status, text, type_name);
   return decoder;
@@ -696,9 +701,9 @@ DateTimeDecoder DecodeOrThrow(std::string_view text, std::string_view type_name,
 
 constexpr int64_t kUnixEpochTimestamp = -946684800LL * kMicrosPerSecond;
 
-int64_t DecodeTimestamp(std::string_view text, std::string_view type_name, const TimeZone* zone) {
+int64_t DecodeTimestamp(std::string_view text, std::string_view type_name, const TimeZone* zone, DateOrder order) {
   std::vector<DateToken> tokens;
-  DateTimeDecoder decoder = DecodeOrThrow(text, type_name, false, zone, &tokens);
+  DateTimeDecoder decoder = DecodeOrThrow(text, type_name, false, zone, order, &tokens);
   switch (decoder.kind()) {
     case ResultKind::kEpoch:
       return kUnixEpochTimestamp;
@@ -720,9 +725,9 @@ int64_t DecodeTimestamp(std::string_view text, std::string_view type_name, const
 
 }  // namespace
 
-int32_t ParseDate(std::string_view text) {
+int32_t ParseDate(std::string_view text, DateOrder order) {
   std::vector<DateToken> tokens;
-  DateTimeDecoder decoder = DecodeOrThrow(text, "date", false, nullptr, &tokens);
+  DateTimeDecoder decoder = DecodeOrThrow(text, "date", false, nullptr, order, &tokens);
   DateTimeFields fields = decoder.fields();
   switch (decoder.kind()) {
     case ResultKind::kEpoch:
@@ -749,15 +754,17 @@ int32_t ParseDate(std::string_view text) {
 
 int64_t ParseTime(std::string_view text) {
   std::vector<DateToken> tokens;
-  DateTimeDecoder decoder = DecodeOrThrow(text, "time", true, nullptr, &tokens);
+  DateTimeDecoder decoder = DecodeOrThrow(text, "time", true, nullptr, DateOrder::kMdy, &tokens);
   const DateTimeFields& fields = decoder.fields();
   return ((fields.hour * 60 + fields.minute) * 60 + fields.second) * kMicrosPerSecond + fields.fsec;
 }
 
-int64_t ParseTimestamp(std::string_view text) { return DecodeTimestamp(text, "timestamp", nullptr); }
+int64_t ParseTimestamp(std::string_view text, DateOrder order) {
+  return DecodeTimestamp(text, "timestamp", nullptr, order);
+}
 
-int64_t ParseTimestampTz(std::string_view text, const TimeZone& zone) {
-  return DecodeTimestamp(text, "timestamp with time zone", &zone);
+int64_t ParseTimestampTz(std::string_view text, const TimeZone& zone, DateOrder order) {
+  return DecodeTimestamp(text, "timestamp with time zone", &zone, order);
 }
 
 }  // namespace tessera::datetime

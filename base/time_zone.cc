@@ -177,6 +177,12 @@ TimeZone ParseTimeZone(std::string_view text) {
   return TimeZone{zone->offset_seconds, zone->name};
 }
 
+int32_t TimeZone::OffsetAt(int64_t /*timestamp*/) const { return offset_seconds; }
+
+int32_t TimeZone::OffsetForLocal(int64_t /*local*/) const { return offset_seconds; }
+
+std::string TimeZone::AbbreviationAt(int64_t /*timestamp*/) const { return TimeZoneAbbreviation(*this); }
+
 std::string TimeZoneAbbreviation(const TimeZone& zone) {
   if (zone.name.size() > 2 && zone.name[0] == '<') {
     size_t close = zone.name.find('>');
