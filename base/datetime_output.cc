@@ -79,18 +79,13 @@ void AppendZoneOffset(std::string* out, int64_t offset_seconds) {
   *out += buffer;
 }
 
-// The zone as EncodeDateTime prints it: the numeric offset in ISO style, otherwise the abbreviation
-// (or, without one, the numeric offset after a space).
+// The zone as EncodeDateTime prints it: the numeric offset in ISO style, otherwise a space and the
+// abbreviation (which may be empty, as for SET TimeZone = '+05:30').
 void AppendZone(std::string* out, int64_t offset_seconds, const std::string& abbreviation, DateStyle style) {
   if (style == DateStyle::kIso) {
     AppendZoneOffset(out, offset_seconds);
-    return;
-  }
-  *out += ' ';
-  if (abbreviation.empty()) {
-    AppendZoneOffset(out, offset_seconds);
   } else {
-    *out += abbreviation;
+    *out += ' ' + abbreviation;
   }
 }
 

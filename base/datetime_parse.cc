@@ -73,9 +73,10 @@ class DateTimeDecoder {
 
   const DateTimeFields& fields() const { return fields_; }
   ResultKind kind() const { return kind_; }
-  // The zone offset east of UTC given in the input, if any.
-  std::optional<int32_t> zone() const {
-    return (seen_mask_ & kZoneBit) ? std::optional<int32_t>(zone_offset_) : std::nullopt;
+  // The zone offset east of UTC given in the input, if any, for the local time `local`.
+  std::optional<int32_t> ZoneOffset(int64_t local) const {
+    if (!(seen_mask_ & kZoneBit)) return std::nullopt;
+    return named_zone_ ? named_zone_->OffsetForLocal(local) : zone_offset_;
   }
 
  private:
@@ -108,6 +109,7 @@ class DateTimeDecoder {
   bool have_text_month_ = false;
   std::optional<DateField> prefix_;  // a unit label ("j", "t", "y", ...) waiting for its number
   int32_t zone_offset_ = 0;
+  std::optional<TimeZone> named_zone_;  // a zone given by name, whose offset depends on the date
   std::string clockless_word_;  // 'now' or 'today' seen without a statement clock
 };
 
@@ -121,7 +123,8 @@ DateTimeFields DateTimeDecoder::LocalNow(std::string_view word, int32_t* offset_
     TimestampToFields(0, &now);
     return now;
   }
-  *offset_seconds = session_zone_ != nullptr ? session_zone_->offset_seconds : current_clock->zone().offset_seconds;
+  *offset_seconds = session_zone_ != nullptr ? session_zone_->OffsetAt(current_clock->now())
+                                             : current_clock->zone().OffsetAt(current_clock->now());
   TimestampToLocalFields(current_clock->now(), *offset_seconds, &now);
   return now;
 }
@@ -229,11 +232,11 @@ ParseStatus DateTimeDecoder::DecodeDateToken(size_t index, uint32_t* token_mask)
     *token_mask |= kZoneBit;
     return ParseStatus::kOk;
   }
-  int32_t offset;
-  if (!LookupZoneName(text, &offset)) {
+  named_zone_ = LookupZoneName(text);
+  if (!named_zone_) {
     throw SqlError(SqlState::kInvalidParameterValue, "time zone \"" + text + "\" not recognized");
   }
-  zone_offset_ = offset;
+  zone_offset_ = named_zone_->offset_seconds;
   *token_mask = kZoneBit;
   return ParseStatus::kOk;
 }
@@ -352,8 +355,9 @@ ParseStatus DateTimeDecoder::DecodeWord(size_t index, uint32_t* token_mask, bool
   const Keyword* keyword = LookupDateKeyword(word);
   if (keyword == nullptr) {
     // An all-letter zone name.
-    if (!LookupZoneName(word, &offset)) return ParseStatus::kBadFormat;
-    zone_offset_ = offset;
+    named_zone_ = LookupZoneName(word);
+    if (!named_zone_) return ParseStatus::kBadFormat;
+    zone_offset_ = named_zone_->offset_seconds;
     *token_mask = kZoneBit;
     return ParseStatus::kOk;
   }
@@ -715,7 +719,10 @@ int64_t DecodeTimestamp(std::string_view text, std::string_view type_name, const
       break;
   }
   int64_t offset = 0;
-  if (zone != nullptr) offset = decoder.zone().value_or(zone->offset_seconds);
+  int64_t local = 0;
+  if (zone != nullptr && FieldsToTimestamp(decoder.fields(), 0, &local)) {
+    offset = decoder.ZoneOffset(local).value_or(zone->OffsetForLocal(local));
+  }
   int64_t result;
   if (!FieldsToTimestamp(decoder.fields(), offset, &result)) {
     throw SqlError(SqlState::kDatetimeFieldOverflow, "timestamp out of range: \"" + std::string(text) + "\"");
