@@ -315,17 +315,21 @@ std::shared_ptr<const ZoneRules> ZoneRules::Load(std::string_view name, std::str
   const std::string key = ToLowerAscii(name);
   std::lock_guard lock(mutex);
   auto cached = cache.find(key);
-  if (cached == cache.end()) {
-    std::string canonical;
-    std::string contents;
-    std::shared_ptr<const ZoneRules> rules;
-    if (FindZoneFile(name, &canonical) && ReadFile(std::filesystem::path(kZoneDirectory) / canonical, &contents)) {
-      rules = FromTzif(contents);
-    }
-    cached = cache.emplace(key, std::make_pair(canonical, rules)).first;
+  if (cached != cache.end()) {
+    if (cached->second.second != nullptr) *canonical_name = cached->second.first;
+    return cached->second.second;
   }
-  if (cached->second.second != nullptr) *canonical_name = cached->second.first;
-  return cached->second.second;
+  std::string canonical;
+  std::string contents;
+  std::shared_ptr<const ZoneRules> rules;
+  if (FindZoneFile(name, &canonical) && ReadFile(std::filesystem::path(kZoneDirectory) / canonical, &contents)) {
+    rules = FromTzif(contents);
+  }
+  // Misses come from arbitrary words in timestamptz input; remember only a bounded number of them.
+  constexpr size_t kMaxCachedMisses = 1024;
+  if (rules != nullptr || cache.size() < kMaxCachedMisses) cache.emplace(key, std::make_pair(canonical, rules));
+  if (rules != nullptr) *canonical_name = canonical;
+  return rules;
 }
 
 const LocalTimeType& ZoneRules::TypeAt(int64_t unix_seconds) const {
