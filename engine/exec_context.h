@@ -26,6 +26,14 @@ struct ExecContext {
   Database* database = nullptr;
   // Session settings that change how values are computed or printed.
   datetime::TimeZone time_zone;
+  datetime::DateTimeStyle datetime_style;  // DateStyle and IntervalStyle
+  bool bytea_escape = false;               // bytea_output = escape
+  int extra_float_digits = 1;
+  // The session's settings by name, as SHOW prints them (current_setting, set_config); installed by the
+  // planner. `read_setting` returns nullopt for an unknown name; `write_setting` applies a value (throws
+  // 42704 for an unknown name, 22023 for a bad value) and returns the new value.
+  std::function<std::optional<std::string>(const std::string& name)> read_setting;
+  std::function<std::string(const std::string& name, const std::string& value, bool is_local)> write_setting;
   std::string user = "tessera";
   std::string database_name = "tessera";
   std::string search_path_first = "public";

@@ -100,6 +100,15 @@ LogicalType Binder::CommonType(const std::vector<LogicalType>& types, const char
   return result;
 }
 
+engine::ExecContext Binder::FoldingContext() const {
+  engine::ExecContext exec;
+  exec.time_zone = session_.time_zone;
+  exec.datetime_style = session_.datetime_style;
+  exec.bytea_escape = session_.bytea_escape;
+  exec.extra_float_digits = session_.extra_float_digits;
+  return exec;
+}
+
 BoundExprPtr Binder::Coerce(BoundExprPtr expr, const LogicalType& type, CastContext context, const char* what) {
   if (expr->type == type) return expr;
   if (expr->kind == BoundExprKind::kParameter && parameter_types_[expr->parameter - 1].id == TypeId::kUnknown) {
@@ -122,8 +131,7 @@ BoundExprPtr Binder::Coerce(BoundExprPtr expr, const LogicalType& type, CastCont
   }
   const bool explicit_cast = context == CastContext::kExplicit;
   if (expr->kind == BoundExprKind::kConstant) {
-    engine::ExecContext exec;
-    exec.time_zone = session_.time_zone;
+    engine::ExecContext exec = FoldingContext();
     exec.database = &database_;
     exec.search_path = session_.LookupPath();
     engine::InstallCatalogResolvers(exec);
@@ -318,8 +326,7 @@ BoundExprPtr Binder::MakeCall(const std::string& name, std::vector<BoundExprPtr>
   // Fold constant calls now so that errors such as division by zero in constants surface here as they
   // would at run time, and so that plans stay small.
   if (call->IsConstant()) {
-    engine::ExecContext exec;
-    exec.time_zone = session_.time_zone;
+    engine::ExecContext exec = FoldingContext();
     return engine::MakeConstant(engine::EvaluateConstant(*call, exec).WithType(result_type));
   }
   return call;
@@ -578,7 +585,7 @@ BoundExprPtr Binder::BindExpr(const ast::Expr& expr, Scope& scope) {
       const engine::ScalarFunction* function = GreatestLeastFunction(expr.kind == Kind::kGreatest, type);
       auto call = engine::MakeFunction(function, std::move(args), type);
       if (call->IsConstant()) {
-        engine::ExecContext exec;
+        engine::ExecContext exec = FoldingContext();
         return engine::MakeConstant(engine::EvaluateConstant(*call, exec).WithType(type));
       }
       return call;

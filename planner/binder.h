@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "engine/database.h"
+#include "engine/exec_context.h"
 #include "engine/plan.h"
 #include "planner/ast.h"
 
@@ -75,6 +76,9 @@ class Binder {
   SessionState& session() { return session_; }
 
  private:
+  // A context for folding constants at bind time with the session's TimeZone, DateStyle and output settings.
+  engine::ExecContext FoldingContext() const;
+
   friend struct SelectBinder;
   engine::Database& database_;
   SessionState& session_;

@@ -12,6 +12,7 @@
 #include "planner/ast.h"
 #include "planner/session.h"
 #include "planner/session_state.h"
+#include "planner/settings.h"
 
 namespace tessera::planner {
 
@@ -27,12 +28,6 @@ struct UtilityResult {
   std::string tag;
   std::vector<Batch> batches;
 };
-
-// Settings reported with ParameterStatus (lower-case names).
-extern const char* const kReportedSettings[11];
-// The spelling PostgreSQL reports a setting under ("datestyle" -> "DateStyle").
-std::string DisplayName(const std::string& name);
-void InitializeSettings(SessionState& state, const std::map<std::string, std::string>& options, const std::string& database);
 
 std::vector<ResultColumn> UtilityResultColumns(const ast::Statement& statement);
 // ALTER TABLE / ALTER VIEW / ALTER INDEX (planner/alter_table.cc).
