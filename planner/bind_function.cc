@@ -14,6 +14,8 @@ using engine::BoundExprKind;
 using engine::BoundExprPtr;
 using engine::CastContext;
 
+constexpr uint32_t kRegtypeOid = 2206;
+
 const engine::AggregateFunction* ResolveAggregate(const std::string& name, std::vector<BoundExprPtr>& args,
                                                   Binder& binder, int location) {
   std::vector<LogicalType> types;
@@ -125,6 +127,13 @@ BoundExprPtr Binder::BindFunction(const ast::Expr& expr, Scope& scope) {
   }
   std::vector<BoundExprPtr> args;
   for (const auto& arg : expr.args) args.push_back(BindExpr(*arg, scope));
+  if (name == "pg_typeof" && args.size() == 1) {  // the argument's type as regtype, known at bind time
+    LogicalType regtype(TypeId::kOid);
+    regtype.oid_flavour = kRegtypeOid;
+    LogicalType type(args[0]->type.id);  // typmods do not show
+    type.oid_flavour = args[0]->type.oid_flavour;
+    return engine::MakeConstant(Value::Int64(TypeOid(type)).WithType(regtype));
+  }
   // Functions with SQL-level spellings that map to our built-ins.
   if (name == "substring" && args.size() >= 2) name = "substr";
   if (name == "ceiling") name = "ceil";

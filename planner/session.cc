@@ -2,13 +2,12 @@
 // Session: statement preparation and execution, transactions, settings.
 #include "planner/session.h"
 
-#include "planner/parallel_selection.h"
-
 #include <algorithm>
 #include <chrono>
 
 #include "engine/catalog.h"
 #include "engine/database.h"
+#include "engine/function/cast_kernels.h"
 #include "engine/operator.h"
 #include "base/text_format.h"
 #include "engine/system_tables.h"
@@ -240,7 +239,7 @@ Value Session::ParseParameterText(const LogicalType& type, std::string_view text
   return engine::CastValue(Value::Text(std::string(text), LogicalType(TypeId::kUnknown)), type, context, true);
 }
 
-std::string Session::FormatText(const Vector& column, idx_t row) const {
+std::string Session::FormatText(const Vector& column, idx_t row) {
   switch (column.type().id) {
     case TypeId::kFloat32:
       return text_format::FormatFloat32(column.Data<float>()[row], state_->extra_float_digits);
@@ -256,6 +255,11 @@ std::string Session::FormatText(const Vector& column, idx_t row) const {
       return datetime::FormatTimestampTz(column.Data<int64_t>()[row], state_->time_zone, state_->datetime_style);
     case TypeId::kInterval:
       return datetime::FormatInterval(column.Data<Interval>()[row], state_->datetime_style.interval_style);
+    case TypeId::kOid:
+      if (column.type().oid_flavour != 0) {  // regclass, regtype, ...: names need the catalog
+        return engine::builtin::FormatAsText(column, row, *MakeContext({}));
+      }
+      return column.GetValue(row).ToString();
     default:
       return column.GetValue(row).ToString();
   }
