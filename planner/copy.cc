@@ -22,6 +22,11 @@ using engine::PlanNode;
 
 SqlError OptionError(SqlState state, std::string message) { return SqlError(state, std::move(message)); }
 
+// Errors PostgreSQL positions at the option (parser_errposition on the DefElem).
+SqlError PositionedError(SqlState state, std::string message, const ast::TableOption& option) {
+  return SqlError(state, std::move(message)).WithPosition(option.position);
+}
+
 bool ParseBoolean(const ast::TableOption& option) {
   std::string value = option.value;
   std::transform(value.begin(), value.end(), value.begin(), [](unsigned char c) { return std::tolower(c); });
@@ -45,7 +50,8 @@ CopyHeader ParseHeader(const ast::TableOption& option, bool is_from) {
 }
 
 // FORCE_QUOTE / FORCE_NOT_NULL / FORCE_NULL: "*" (FORCE_QUOTE only) or a comma-joined column list.
-std::vector<bool> ColumnFlags(const ast::TableOption& option, const char* what, const std::vector<CopyColumn>& columns) {
+std::vector<bool> ColumnFlags(const ast::TableOption& option, const char* what, const std::vector<CopyColumn>& columns,
+                              const engine::RelationInfo* relation) {
   std::vector<bool> flags(columns.size(), option.value == "*");
   if (option.value == "*") return flags;
   size_t start = 0;
@@ -54,6 +60,10 @@ std::vector<bool> ColumnFlags(const ast::TableOption& option, const char* what, 
     if (end == std::string::npos) end = option.value.size();
     const std::string name = option.value.substr(start, end - start);
     auto found = std::find_if(columns.begin(), columns.end(), [&](const CopyColumn& column) { return column.name == name; });
+    if (found == columns.end() && relation != nullptr && relation->FindColumn(name) < 0) {
+      throw SqlError(SqlState::kUndefinedColumn,
+                     "column \"" + name + "\" of relation \"" + relation->name + "\" does not exist");
+    }
     if (found == columns.end()) {
       throw OptionError(SqlState::kInvalidColumnReference,
                         std::string(what) + " column \"" + name + "\" not referenced by COPY");
@@ -64,7 +74,8 @@ std::vector<bool> ColumnFlags(const ast::TableOption& option, const char* what, 
   return flags;
 }
 
-CopyOptions ParseOptions(const ast::CopyStatement& copy, const std::vector<CopyColumn>& columns) {
+CopyOptions ParseOptions(const ast::CopyStatement& copy, const std::vector<CopyColumn>& columns,
+                         const engine::RelationInfo* relation) {
   CopyOptions options;
   std::vector<std::string> seen;
   bool has_delimiter = false, has_null = false, has_quote = false, has_escape = false;
@@ -72,14 +83,14 @@ CopyOptions ParseOptions(const ast::CopyStatement& copy, const std::vector<CopyC
   std::string delimiter, quote, escape;
   for (const auto& option : copy.options) {
     if (std::find(seen.begin(), seen.end(), option.name) != seen.end()) {
-      throw OptionError(SqlState::kSyntaxError, "conflicting or redundant options");
+      throw PositionedError(SqlState::kSyntaxError, "conflicting or redundant options", option);
     }
     seen.push_back(option.name);
     if (option.name == "format") {
       if (option.value == "text") options.format = CopyFormat::kText;
       else if (option.value == "csv") options.format = CopyFormat::kCsv;
       else if (option.value == "binary") options.format = CopyFormat::kBinary;
-      else throw OptionError(SqlState::kInvalidParameterValue, "COPY format \"" + option.value + "\" not recognized");
+      else throw PositionedError(SqlState::kInvalidParameterValue, "COPY format \"" + option.value + "\" not recognized", option);
     } else if (option.name == "freeze") {
       ParseBoolean(option);
     } else if (option.name == "delimiter") {
@@ -98,13 +109,13 @@ CopyOptions ParseOptions(const ast::CopyStatement& copy, const std::vector<CopyC
       escape = option.value;
     } else if (option.name == "force_quote") {
       has_force_quote = true;
-      options.force_quote = ColumnFlags(option, "FORCE_QUOTE", columns);
+      options.force_quote = ColumnFlags(option, "FORCE_QUOTE", columns, relation);
     } else if (option.name == "force_not_null") {
       has_force_not_null = true;
-      options.force_not_null = ColumnFlags(option, "FORCE_NOT_NULL", columns);
+      options.force_not_null = ColumnFlags(option, "FORCE_NOT_NULL", columns, relation);
     } else if (option.name == "force_null") {
       has_force_null = true;
-      options.force_null = ColumnFlags(option, "FORCE_NULL", columns);
+      options.force_null = ColumnFlags(option, "FORCE_NULL", columns, relation);
     } else if (option.name == "encoding") {
       std::string name = option.value;
       std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
@@ -112,7 +123,7 @@ CopyOptions ParseOptions(const ast::CopyStatement& copy, const std::vector<CopyC
         throw OptionError(SqlState::kFeatureNotSupported, "COPY ENCODING other than UTF8 is not supported yet");
       }
     } else {
-      throw OptionError(SqlState::kSyntaxError, "option \"" + option.name + "\" not recognized");
+      throw PositionedError(SqlState::kSyntaxError, "option \"" + option.name + "\" not recognized", option);
     }
   }
   const bool csv = options.format == CopyFormat::kCsv;
@@ -233,7 +244,7 @@ void BindCopy(Binder& binder, const ast::CopyStatement& copy, BoundStatement& bo
     for (size_t column = 0; column < query.names.size(); ++column) {
       spec->columns.push_back(CopyColumn{query.names[column], query.plan->output_types[column]});
     }
-    spec->options = ParseOptions(copy, spec->columns);
+    spec->options = ParseOptions(copy, spec->columns, nullptr);
     bound.plan = query.plan;
     bound.copy = spec;
     return;
@@ -250,7 +261,7 @@ void BindCopy(Binder& binder, const ast::CopyStatement& copy, BoundStatement& bo
   spec->relation_name = relation->name;
   std::vector<int> targets = TargetColumns(*relation, copy.columns);
   for (int column : targets) spec->columns.push_back(CopyColumn{relation->columns[column].name, relation->columns[column].type});
-  spec->options = ParseOptions(copy, spec->columns);
+  spec->options = ParseOptions(copy, spec->columns, relation.get());
   bound.copy = spec;
   if (!copy.is_from) {
     auto scan = std::make_shared<PlanNode>(PlanKind::kScan);

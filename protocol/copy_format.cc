@@ -66,6 +66,10 @@ CopyInParser::CopyInParser(const planner::CopySpec& spec, BatchHandler handler)
   StartBatch();
 }
 
+// Errors in the binary file header have no line context (PostgreSQL reads it before COPY's error
+// context is set up).
+[[noreturn]] void FailHeader(std::string message) { throw SqlError(SqlState::kBadCopyFileFormat, std::move(message)); }
+
 void CopyInParser::StartBatch() {
   std::vector<LogicalType> types;
   for (const auto& column : spec_.columns) types.push_back(text_like() ? LogicalType(TypeId::kUnknown) : column.type);
@@ -113,18 +117,29 @@ void CopyInParser::AddRowDone() {
 
 // ---- Text and CSV ----
 
-size_t CopyInParser::FindLineEnd(size_t start, bool at_end, size_t* eol_length) {
+size_t CopyInParser::FindLineEnd(size_t start, bool at_end, size_t* eol_length, int64_t* embedded_lines) {
   const bool csv = spec_.options.format == CopyFormat::kCsv;
   const char quote = spec_.options.quote;
   // An escape equal to the quote needs no special handling: the quote character toggles.
   const char escape = spec_.options.escape == quote ? '\0' : spec_.options.escape;
   bool in_quote = false, last_was_escape = false;
+  *embedded_lines = 0;
   // CSV quote state depends on the whole line, so CSV lines are rescanned from their start.
   size_t position = csv ? start : std::max(start, scan_offset_);
   while (position < buffer_.size()) {
     const char c = buffer_[position];
     if (!csv && c == '\\') {
-      if (position + 1 >= buffer_.size() && !at_end) break;
+      if (position + 2 >= buffer_.size() && !at_end) break;
+      if (position + 1 < buffer_.size() && buffer_[position + 1] == '.') {
+        // The end-of-data marker, anywhere in a text-format line: what precedes it is the last line.
+        const size_t after = position + 2;
+        if (after < buffer_.size() && buffer_[after] != '\n' && buffer_[after] != '\r') {
+          Fail(SqlState::kBadCopyFileFormat, "end-of-copy marker corrupt");
+        }
+        saw_marker_ = true;
+        *eol_length = buffer_.size() - position;  // the marker and everything after it
+        return position;
+      }
       position += 2;  // the escaped character, even a newline, belongs to the line
       continue;
     }
@@ -133,6 +148,9 @@ size_t CopyInParser::FindLineEnd(size_t start, bool at_end, size_t* eol_length) 
       if (c == quote && !last_was_escape) in_quote = !in_quote;
       if (c != escape) last_was_escape = false;
       if (in_quote) {
+        // PostgreSQL counts the line breaks inside quoted fields as lines too (on the first line, before
+        // the line-end style is known, only carriage returns).
+        if (c == (eol_ == Eol::kNewline ? '\n' : '\r')) ++*embedded_lines;
         ++position;
         continue;
       }
@@ -173,12 +191,16 @@ void CopyInParser::ParseLines(bool at_end) {
   while (!ended_ && start < buffer_.size()) {
     ++line_;
     size_t eol_length = 0;
-    const size_t end = FindLineEnd(start, at_end, &eol_length);
+    int64_t embedded_lines = 0;
+    const size_t end = FindLineEnd(start, at_end, &eol_length, &embedded_lines);
     if (end == std::string::npos) {
       --line_;
       break;
     }
-    HandleLine(std::string_view(buffer_).substr(start, end - start));
+    line_ += embedded_lines;
+    // A marker alone on its line ends the data without adding a row.
+    if (!saw_marker_ || end > start) HandleLine(std::string_view(buffer_).substr(start, end - start));
+    if (saw_marker_) ended_ = true;
     start = end + eol_length;
     scan_offset_ = start;
   }
@@ -194,12 +216,9 @@ void CopyInParser::HandleLine(std::string_view line) {
 }
 
 void CopyInParser::ParseLine(std::string_view line) {
-  if (line.size() >= 2 && line[0] == '\\' && line[1] == '.') {
-    if (line.size() == 2) {
-      ended_ = true;
-      return;
-    }
-    if (spec_.options.format != CopyFormat::kCsv) Fail(SqlState::kBadCopyFileFormat, "end-of-copy marker corrupt");
+  if (spec_.options.format == CopyFormat::kCsv && line == "\\.") {
+    ended_ = true;  // in CSV, \. ends the data only alone on a line; elsewhere it is data
+    return;
   }
   ValidateUtf8(line);
   if (spec_.options.format == CopyFormat::kCsv) {
@@ -340,14 +359,14 @@ void CopyInParser::AddTextRow(std::string_view line, std::vector<std::string>& f
 bool CopyInParser::ParseBinaryHeader() {
   if (buffer_.size() < kBinarySignature.size()) return false;
   if (std::string_view(buffer_).substr(0, kBinarySignature.size()) != kBinarySignature) {
-    Fail(SqlState::kBadCopyFileFormat, "COPY file signature not recognized");
+    FailHeader("COPY file signature not recognized");
   }
   if (buffer_.size() < kBinarySignature.size() + 8) return false;
   const uint32_t flags = LoadBigEndian32(buffer_.data() + kBinarySignature.size());
-  if ((flags & (1u << 16)) != 0) Fail(SqlState::kBadCopyFileFormat, "invalid COPY file header (WITH OIDS)");
-  if ((flags & 0xFFFF0000u) != 0) Fail(SqlState::kBadCopyFileFormat, "unrecognized critical flags in COPY file header");
+  if ((flags & (1u << 16)) != 0) FailHeader("invalid COPY file header (WITH OIDS)");
+  if ((flags & 0xFFFF0000u) != 0) FailHeader("unrecognized critical flags in COPY file header");
   const int32_t extension = static_cast<int32_t>(LoadBigEndian32(buffer_.data() + kBinarySignature.size() + 4));
-  if (extension < 0) Fail(SqlState::kBadCopyFileFormat, "invalid COPY file header (missing length)");
+  if (extension < 0) FailHeader("invalid COPY file header (missing length)");
   const size_t header_size = kBinarySignature.size() + 8 + static_cast<size_t>(extension);
   if (buffer_.size() < header_size) return false;
   buffer_.erase(0, header_size);
@@ -358,8 +377,8 @@ void CopyInParser::ParseBinary(bool at_end) {
   if (!header_done_) {
     if (!ParseBinaryHeader()) {
       if (!at_end) return;
-      if (buffer_.size() < kBinarySignature.size()) Fail(SqlState::kBadCopyFileFormat, "COPY file signature not recognized");
-      Fail(SqlState::kBadCopyFileFormat, buffer_.size() < kBinarySignature.size() + 4
+      if (buffer_.size() < kBinarySignature.size()) FailHeader("COPY file signature not recognized");
+      FailHeader(buffer_.size() < kBinarySignature.size() + 4
                                              ? "invalid COPY file header (missing flags)"
                                              : buffer_.size() < kBinarySignature.size() + 8
                                                    ? "invalid COPY file header (missing length)"
@@ -384,7 +403,9 @@ void CopyInParser::ParseBinary(bool at_end) {
     // The whole tuple must be here before it is decoded.
     size_t end = offset + 2;
     bool complete = true;
+    int missing_field = 0;  // where the data ran out
     for (int field = 0; field < count && complete; ++field) {
+      missing_field = field;
       if (buffer_.size() - end < 4) {
         complete = false;
         break;
@@ -401,7 +422,11 @@ void CopyInParser::ParseBinary(bool at_end) {
       Fail(SqlState::kBadCopyFileFormat, fmt::format("row field count is {}, expected {}", count, width));
     }
     if (!complete) {
-      if (at_end) Fail(SqlState::kBadCopyFileFormat, "unexpected EOF in COPY data");
+      if (at_end) {
+        throw SqlError(SqlState::kBadCopyFileFormat, "unexpected EOF in COPY data")
+            .WithContext(fmt::format("COPY {}, line {}, column {}", spec_.relation_name, line_,
+                                     spec_.columns[static_cast<size_t>(missing_field)].name));
+      }
       --line_;
       break;
     }
@@ -435,13 +460,8 @@ void CopyInParser::ParseBinary(bool at_end) {
     rows_.lines.push_back(line_);
     AddRowDone();
   }
+  // A single byte left at the end cannot hold a field count: PostgreSQL takes it as the end of data.
   buffer_.erase(0, offset);
-  if (at_end && !buffer_.empty() && !ended_) {
-    if (buffer_.size() < 2) {
-      ++line_;
-      Fail(SqlState::kBadCopyFileFormat, "unexpected EOF in COPY data");
-    }
-  }
 }
 
 // ---- CopyOutFormatter ----

@@ -42,8 +42,9 @@ class CopyInParser {
   // Text and CSV: cuts complete lines from buffer_ (all of it when `at_end`) and parses them.
   void ParseLines(bool at_end);
   // Returns the end of the line starting at `start` (the offset of its end-of-line sequence), or npos
-  // when the buffer holds no complete line yet. Sets *eol_length.
-  size_t FindLineEnd(size_t start, bool at_end, size_t* eol_length);
+  // when the buffer holds no complete line yet. Sets *eol_length, and *embedded_lines to the line breaks
+  // inside CSV quoted fields.
+  size_t FindLineEnd(size_t start, bool at_end, size_t* eol_length, int64_t* embedded_lines);
   void HandleLine(std::string_view line);
   void ParseLine(std::string_view line);
   void SplitText(std::string_view line, std::vector<std::string>* fields, std::vector<bool>* nulls);
@@ -67,6 +68,7 @@ class CopyInParser {
   int64_t line_ = 0;        // number of the line being read (1-based once reading starts)
   bool header_done_ = false;
   bool ended_ = false;      // saw the end-of-data marker (\. or the binary trailer)
+  bool saw_marker_ = false;  // text format: FindLineEnd stopped at \.
   enum class Eol { kUnknown, kNewline, kCarriageReturn, kCarriageReturnNewline } eol_ = Eol::kUnknown;
   std::string_view current_line_;  // the line being parsed, shown in error contexts; null between lines
   std::vector<std::string> fields_;
