@@ -253,7 +253,14 @@ void BindCopy(Binder& binder, const ast::CopyStatement& copy, BoundStatement& bo
   if (relation->kind != engine::RelationKind::kTable) {
     const std::string what = relation->kind == engine::RelationKind::kView ? "view" : "relation";
     if (copy.is_from) {
-      throw SqlError(SqlState::kWrongObjectType, "cannot copy to " + what + " \"" + relation->name + "\"");
+      ErrorInfo error{SqlState::kWrongObjectType, "cannot copy to " + what + " \"" + relation->name + "\"", {}, {}, 0, {}};
+      if (relation->kind == engine::RelationKind::kView) {
+        error.hint = "To enable copying to a view, provide an INSTEAD OF INSERT trigger.";
+      }
+      spec->relation_name = relation->name;
+      spec->error_after_start = std::move(error);
+      bound.copy = spec;
+      return;
     }
     throw SqlError(SqlState::kWrongObjectType, "cannot copy from " + what + " \"" + relation->name + "\"")
         .WithHint("Try the COPY (SELECT ...) TO variant.");

@@ -12,10 +12,12 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "base/error.h"
 #include "base/types.h"
 #include "base/vector.h"
 
@@ -48,6 +50,9 @@ struct CopySpec {
   std::string relation_name;  // "t" in error contexts; empty for COPY (query) TO
   std::vector<CopyColumn> columns;
   CopyOptions options;
+  // COPY FROM into a view: PostgreSQL checks the target only after CopyInResponse, so the client has
+  // already sent its data when the error comes. protocol/ raises this right after CopyInResponse.
+  std::optional<ErrorInfo> error_after_start;
 };
 
 // Rows parsed from COPY FROM input, one column per copied column. A column of type kUnknown holds the

@@ -79,7 +79,7 @@ void CopyInParser::StartBatch() {
 
 void CopyInParser::Fail(SqlState state, std::string message, std::string hint) {
   SqlError error(state, std::move(message));
-  if (!hint.empty()) error = std::move(error).WithHint(std::move(hint));
+  error.mutable_info().hint = std::move(hint);
   const std::string line_text(current_line_.data() == nullptr ? std::string_view() : current_line_);
   throw std::move(error).WithContext(
       planner::CopyLineContext(spec_.relation_name, line_, current_line_.data() == nullptr ? nullptr : &line_text));

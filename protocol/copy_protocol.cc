@@ -56,6 +56,7 @@ void Connection::StartCopyIn(std::shared_ptr<planner::PreparedStatement> stateme
                                                 [inserter](planner::CopyRows& rows) { inserter->Insert(rows); });
   WriteNotices();
   Write(MakeCopyResponse(*copy->statement->copy(), true));
+  if (const auto& error = copy->statement->copy()->error_after_start) throw SqlError(*error);
   copy_in_ = std::move(copy);
 }
 

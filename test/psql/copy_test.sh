@@ -14,7 +14,8 @@ run_commands() {
   work=$3
   psql="psql -X -q -h $host -p $port -U postgres -d postgres"
   $psql <<'SQL' 2>&1
-DROP TABLE IF EXISTS t, u, b1, b2, c1, c2, c3, s1, big;
+DROP TABLE IF EXISTS t, u, b1, b2, c1, c2, c3, s1, s, p, big CASCADE;
+DROP VIEW IF EXISTS sv;
 CREATE TABLE t (a int, b text, c varchar(3));
 COPY t FROM STDIN;
 1	hello	abc
@@ -208,6 +209,30 @@ SQL
   $psql -c '\copy (select name from p where id > 2 order by id) to stdout'
   $psql -c "COPY p FROM '/tmp/nonexistent.csv'" 2>&1 || true
   $psql -c "COPY p TO '/tmp/copy_out.csv'" 2>&1 || true
+  echo "=== serial defaults, views, line endings"
+  $psql <<'SQL' 2>&1
+CREATE TABLE s (id serial, v text, f float8, b bool);
+COPY s (v, f, b) FROM STDIN;
+a	1.1	true
+b	1e100	f
+\.
+CREATE VIEW sv AS SELECT * FROM s;
+COPY sv TO STDOUT;
+COPY sv FROM STDIN;
+this line is data for the failed COPY, not SQL
+\.
+COPY s TO STDOUT (FORMAT text, HEADER);
+COPY s FROM STDIN (FORMAT csv, ESCAPE '\');
+9,"a\"b\\c",1,t
+\.
+COPY s (v) TO STDOUT CSV;
+SQL
+  printf '10,crlf,1,t\r\n11,two,2,f\r\n' | $psql -c "COPY s FROM STDIN CSV"
+  printf '12\tcr\t1\tt\r13\tcr\t2\tf\r' | $psql -c "COPY s FROM STDIN"
+  printf '14\tcrlf\t1\tt\r\n15\ttwo\t2\tf\n' | $psql -c "COPY s FROM STDIN" 2>&1 || true
+  printf '16\tnl\t1\tt\n17\ttwo\t2\tf\r\n' | $psql -c "COPY s FROM STDIN" 2>&1 || true
+  printf '' | $psql -c "COPY s FROM STDIN"
+  $psql -c "SELECT count(*) FROM s"
   echo "=== a large COPY streams"
   $psql -c "CREATE TABLE big (id int PRIMARY KEY, payload text)"
   seq 1 100000 | awk '{ printf "%d\tpayload number %d with some padding text\n", $1, $1 }' | $psql -c "COPY big FROM STDIN"
