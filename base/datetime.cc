@@ -12,65 +12,6 @@ namespace {
 
 constexpr int64_t kUnixEpochTimestamp = -946684800LL * kMicrosPerSecond;
 
-// Appends "SS" and, when fsec is not zero, ".ffffff" without trailing zeros.
-void AppendSeconds(std::string* out, int second, int64_t fsec) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof(buffer), "%02d", second < 0 ? -second : second);
-  *out += buffer;
-  if (fsec == 0) return;
-  std::snprintf(buffer, sizeof(buffer), ".%06lld", static_cast<long long>(fsec < 0 ? -fsec : fsec));
-  std::string fraction(buffer);
-  while (fraction.back() == '0') fraction.pop_back();
-  *out += fraction;
-}
-
-// Appends "YYYY-MM-DD" with the year of era (BC suffix added by the caller).
-void AppendDate(std::string* out, int year, int month, int day) {
-  char buffer[48];
-  std::snprintf(buffer, sizeof(buffer), "%04d-%02d-%02d", year > 0 ? year : -(year - 1), month, day);
-  *out += buffer;
-}
-
-// Appends "+hh", "+hh:mm" or "+hh:mm:ss" for an offset east of UTC.
-void AppendZoneOffset(std::string* out, int64_t offset_seconds) {
-  int64_t absolute = offset_seconds < 0 ? -offset_seconds : offset_seconds;
-  char buffer[32];
-  int64_t hours = absolute / 3600;
-  int64_t minutes = absolute / 60 % 60;
-  int64_t seconds = absolute % 60;
-  char sign = offset_seconds >= 0 ? '+' : '-';
-  if (seconds != 0) {
-    std::snprintf(buffer, sizeof(buffer), "%c%02lld:%02lld:%02lld", sign, static_cast<long long>(hours),
-                  static_cast<long long>(minutes), static_cast<long long>(seconds));
-  } else if (minutes != 0) {
-    std::snprintf(buffer, sizeof(buffer), "%c%02lld:%02lld", sign, static_cast<long long>(hours),
-                  static_cast<long long>(minutes));
-  } else {
-    std::snprintf(buffer, sizeof(buffer), "%c%02lld", sign, static_cast<long long>(hours));
-  }
-  *out += buffer;
-}
-
-// Formats a timestamp, or with `offset_seconds` the local time of a timestamptz and its offset, as
-// PostgreSQL's ISO DateStyle does.
-std::string FormatTimestampFields(int64_t timestamp, const int64_t* offset_seconds) {
-  if (timestamp == kTimestampPosInfinity) return "infinity";
-  if (timestamp == kTimestampNegInfinity) return "-infinity";
-  DateTimeFields fields;
-  if (!TimestampToLocalFields(timestamp, offset_seconds != nullptr ? *offset_seconds : 0, &fields)) {
-    ThrowOutOfRange("timestamp");
-  }
-  std::string out;
-  AppendDate(&out, fields.year, fields.month, fields.day);
-  char buffer[32];
-  std::snprintf(buffer, sizeof(buffer), " %02lld:%02d:", static_cast<long long>(fields.hour), fields.minute);
-  out += buffer;
-  AppendSeconds(&out, fields.second, fields.fsec);
-  if (offset_seconds != nullptr) AppendZoneOffset(&out, *offset_seconds);
-  if (fields.year <= 0) out += " BC";
-  return out;
-}
-
 bool IsFinite(int64_t timestamp) { return timestamp != kTimestampNegInfinity && timestamp != kTimestampPosInfinity; }
 
 DateTimeFields FieldsOrThrow(int64_t timestamp, int64_t offset_seconds = 0) {
@@ -85,11 +26,22 @@ int64_t TimestampOrThrow(const DateTimeFields& fields, int64_t offset_seconds) {
   return timestamp;
 }
 
-// timestamp + interval with months and days applied to the local time `offset_seconds` east of UTC.
-int64_t AddIntervalAtOffset(int64_t timestamp, const Interval& interval, int64_t offset_seconds) {
+// The local fields of `timestamp` in `zone` (nullptr: a timestamp without time zone, already local).
+DateTimeFields LocalFieldsOrThrow(int64_t timestamp, const TimeZone* zone) {
+  return FieldsOrThrow(timestamp, zone != nullptr ? zone->OffsetAt(timestamp) : 0);
+}
+
+// The timestamp local fields in `zone` denote, with the zone's offset for that local time.
+int64_t InstantOrThrow(const DateTimeFields& fields, const TimeZone* zone) {
+  const int64_t local = TimestampOrThrow(fields, 0);
+  return zone != nullptr ? TimestampOrThrow(fields, zone->OffsetForLocal(local)) : local;
+}
+
+// timestamp + interval with months and days applied to the local time in `zone` (nullptr: no zone).
+int64_t AddIntervalInZone(int64_t timestamp, const Interval& interval, const TimeZone* zone) {
   if (!IsFinite(timestamp)) return timestamp;
   if (interval.months != 0) {
-    DateTimeFields fields = FieldsOrThrow(timestamp, offset_seconds);
+    DateTimeFields fields = LocalFieldsOrThrow(timestamp, zone);
     int64_t month = static_cast<int64_t>(fields.month) + interval.months;
     int64_t year = fields.year;
     if (month > 12) {
@@ -103,13 +55,13 @@ int64_t AddIntervalAtOffset(int64_t timestamp, const Interval& interval, int64_t
     fields.month = static_cast<int>(month);
     // Clamp to the end of the month: Jan 31 + 1 month is Feb 28 or 29.
     fields.day = std::min(fields.day, DaysInMonth(fields.year, fields.month));
-    timestamp = TimestampOrThrow(fields, offset_seconds);
+    timestamp = InstantOrThrow(fields, zone);
   }
   if (interval.days != 0) {
-    DateTimeFields fields = FieldsOrThrow(timestamp, offset_seconds);
+    DateTimeFields fields = LocalFieldsOrThrow(timestamp, zone);
     int64_t julian = YmdToJulian(fields.year, fields.month, fields.day) + interval.days;
     JulianToYmd(julian, &fields.year, &fields.month, &fields.day);
-    timestamp = TimestampOrThrow(fields, offset_seconds);
+    timestamp = InstantOrThrow(fields, zone);
   }
   if (__builtin_add_overflow(timestamp, interval.micros, &timestamp) || !IsValidTimestamp(timestamp)) {
     ThrowOutOfRange("timestamp");
@@ -171,14 +123,13 @@ void TruncateFields(const ResolvedUnit& unit, std::string_view type_name, DateTi
   }
 }
 
-int64_t TruncateAtOffset(std::string_view field, int64_t timestamp, int64_t offset_seconds,
-                         std::string_view type_name) {
+int64_t TruncateInZone(std::string_view field, int64_t timestamp, const TimeZone* zone, std::string_view type_name) {
   ResolvedUnit unit = ResolveUnit(field, /*units_only=*/true);
   if (!IsFinite(timestamp)) return timestamp;
   if (unit.kind != ResolvedUnit::Kind::kUnits) ThrowUnitNotRecognized(unit.lower_name, type_name);
-  DateTimeFields fields = FieldsOrThrow(timestamp, offset_seconds);
+  DateTimeFields fields = LocalFieldsOrThrow(timestamp, zone);
   TruncateFields(unit, type_name, &fields);
-  return TimestampOrThrow(fields, offset_seconds);
+  return InstantOrThrow(fields, zone);
 }
 
 double YearOfEra(int year) { return year > 0 ? year : year - 1; }
@@ -293,38 +244,6 @@ double ExtractAtOffset(std::string_view field, int64_t timestamp, const int64_t*
 
 }  // namespace
 
-// ---- Output ----
-
-std::string FormatDate(int32_t date) {
-  if (date == kDatePosInfinity) return "infinity";
-  if (date == kDateNegInfinity) return "-infinity";
-  int year;
-  int month;
-  int day;
-  JulianToYmd(static_cast<int64_t>(date) + kPostgresEpochJulian, &year, &month, &day);
-  std::string out;
-  AppendDate(&out, year, month, day);
-  if (year <= 0) out += " BC";
-  return out;
-}
-
-std::string FormatTime(int64_t time) {
-  DateTimeFields fields;
-  TimeToFields(time, &fields);
-  char buffer[32];
-  std::snprintf(buffer, sizeof(buffer), "%02lld:%02d:", static_cast<long long>(fields.hour), fields.minute);
-  std::string out(buffer);
-  AppendSeconds(&out, fields.second, fields.fsec);
-  return out;
-}
-
-std::string FormatTimestamp(int64_t timestamp) { return FormatTimestampFields(timestamp, nullptr); }
-
-std::string FormatTimestampTz(int64_t timestamp, const TimeZone& zone) {
-  int64_t offset = zone.offset_seconds;
-  return FormatTimestampFields(timestamp, &offset);
-}
-
 // ---- Calendar helpers ----
 
 void DateToYmd(int32_t date, int* year, int* month, int* day) {
@@ -367,17 +286,17 @@ int32_t TimestampToDate(int64_t timestamp) {
 }
 
 int64_t TimestampToTimestampTz(int64_t timestamp, const TimeZone& zone) {
-  return ShiftTimestamp(timestamp, -static_cast<int64_t>(zone.offset_seconds));
+  return ShiftTimestamp(timestamp, -static_cast<int64_t>(zone.OffsetForLocal(timestamp)));
 }
 
 int64_t TimestampTzToTimestamp(int64_t timestamp, const TimeZone& zone) {
-  return ShiftTimestamp(timestamp, zone.offset_seconds);
+  return ShiftTimestamp(timestamp, zone.OffsetAt(timestamp));
 }
 
-int64_t AddInterval(int64_t timestamp, const Interval& interval) { return AddIntervalAtOffset(timestamp, interval, 0); }
+int64_t AddInterval(int64_t timestamp, const Interval& interval) { return AddIntervalInZone(timestamp, interval, nullptr); }
 
 int64_t AddIntervalTz(int64_t timestamp, const Interval& interval, const TimeZone& zone) {
-  return AddIntervalAtOffset(timestamp, interval, zone.offset_seconds);
+  return AddIntervalInZone(timestamp, interval, &zone);
 }
 
 Interval SubtractTimestamps(int64_t a, int64_t b) {
@@ -447,11 +366,11 @@ Interval Age(int64_t a, int64_t b) {
 // ---- date_trunc ----
 
 int64_t TruncateTimestamp(std::string_view field, int64_t timestamp) {
-  return TruncateAtOffset(field, timestamp, 0, kTimestampTypeName);
+  return TruncateInZone(field, timestamp, nullptr, kTimestampTypeName);
 }
 
 int64_t TruncateTimestampTz(std::string_view field, int64_t timestamp, const TimeZone& zone) {
-  return TruncateAtOffset(field, timestamp, zone.offset_seconds, kTimestampTzTypeName);
+  return TruncateInZone(field, timestamp, &zone, kTimestampTzTypeName);
 }
 
 // ---- extract / date_part ----
@@ -461,7 +380,7 @@ double ExtractFromTimestamp(std::string_view field, int64_t timestamp) {
 }
 
 double ExtractFromTimestampTz(std::string_view field, int64_t timestamp, const TimeZone& zone) {
-  int64_t offset = zone.offset_seconds;
+  int64_t offset = IsFinite(timestamp) ? zone.OffsetAt(timestamp) : 0;
   return ExtractAtOffset(field, timestamp, &offset);
 }
 

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -31,11 +32,39 @@ constexpr int32_t kDatePosInfinity = INT32_MAX;
 constexpr int64_t kTimestampNegInfinity = INT64_MIN;
 constexpr int64_t kTimestampPosInfinity = INT64_MAX;
 
-// The session's time zone as a fixed offset east of UTC in seconds (Tessera supports UTC and fixed
-// offsets such as '+02:00' or 'UTC+3' in POSIX sense as PostgreSQL reads them).
+// Output styles (DateStyle, IntervalStyle) and the field order of ambiguous date input (DateStyle's
+// second part).
+enum class DateStyle { kIso, kPostgres, kSql, kGerman };
+enum class DateOrder { kMdy, kDmy, kYmd };
+enum class IntervalStyle { kPostgres, kPostgresVerbose, kSqlStandard, kIso8601 };
+struct DateTimeStyle {
+  DateStyle date_style = DateStyle::kIso;
+  DateOrder date_order = DateOrder::kMdy;
+  IntervalStyle interval_style = IntervalStyle::kPostgres;
+};
+// Parses a DateStyle setting ("ISO, MDY", "sql", "European", ...) on top of `current` as PostgreSQL's
+// check_datestyle does; throws 22023 for bad values. FormatDateStyle prints it as SHOW does.
+DateTimeStyle ParseDateStyle(std::string_view text, DateTimeStyle current);
+std::string FormatDateStyle(const DateTimeStyle& style);
+// Parses an IntervalStyle setting (postgres, postgres_verbose, sql_standard, iso_8601); throws 22023.
+IntervalStyle ParseIntervalStyle(std::string_view text);
+
+class ZoneRules;  // a parsed tz database zone (time_zone_rules.h)
+
+// The session's time zone: a fixed offset east of UTC in seconds ('UTC', '+02:00', 'UTC+3' in POSIX
+// sense), or a tz database zone whose offset depends on the instant ('America/Los_Angeles').
 struct TimeZone {
-  int32_t offset_seconds = 0;
+  int32_t offset_seconds = 0;  // fixed zones only
   std::string name = "UTC";
+  std::shared_ptr<const ZoneRules> rules;  // nullptr for fixed zones
+
+  // The offset east of UTC in effect at the UTC instant `timestamp` (microseconds since 2000-01-01).
+  int32_t OffsetAt(int64_t timestamp) const;
+  // The offset that local wall-clock time `local` has in this zone, resolving the hour skipped or
+  // repeated at a daylight-saving change as PostgreSQL does (skipped: the offset before; repeated: after).
+  int32_t OffsetForLocal(int64_t local) const;
+  // The abbreviation in effect at `timestamp` ("PST", "CEST", "UTC", "+05").
+  std::string AbbreviationAt(int64_t timestamp) const;
 };
 // Parses a TimeZone setting value; throws 22023 for zones Tessera does not know.
 TimeZone ParseTimeZone(std::string_view text);
@@ -63,17 +92,19 @@ class ScopedStatementClock {
   const ScopedStatementClock* previous_;
 };
 
-int32_t ParseDate(std::string_view text);
-std::string FormatDate(int32_t date);
+// Input reads ambiguous numeric dates ("01/02/03") in `order`; output follows `style`.
+int32_t ParseDate(std::string_view text, DateOrder order = DateOrder::kMdy);
+std::string FormatDate(int32_t date, const DateTimeStyle& style = {});
 int64_t ParseTime(std::string_view text);
 std::string FormatTime(int64_t time);
-int64_t ParseTimestamp(std::string_view text);
-std::string FormatTimestamp(int64_t timestamp);
-// timestamptz input without an explicit zone is read in `zone`; output is printed in `zone` ("+00").
-int64_t ParseTimestampTz(std::string_view text, const TimeZone& zone);
-std::string FormatTimestampTz(int64_t timestamp, const TimeZone& zone);
+int64_t ParseTimestamp(std::string_view text, DateOrder order = DateOrder::kMdy);
+std::string FormatTimestamp(int64_t timestamp, const DateTimeStyle& style = {});
+// timestamptz input without an explicit zone is read in `zone`; output is printed in `zone` ("+00", or
+// the zone's abbreviation in the Postgres, SQL and German styles).
+int64_t ParseTimestampTz(std::string_view text, const TimeZone& zone, DateOrder order = DateOrder::kMdy);
+std::string FormatTimestampTz(int64_t timestamp, const TimeZone& zone, const DateTimeStyle& style = {});
 Interval ParseInterval(std::string_view text);
-std::string FormatInterval(const Interval& interval);
+std::string FormatInterval(const Interval& interval, IntervalStyle style = IntervalStyle::kPostgres);
 
 // Calendar helpers. Years are astronomical: 0 is 1 BC, -1 is 2 BC (make_date's -44 is year -43 here).
 // REQUIRES (DateToYmd): a finite date.

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -199,9 +200,9 @@ ParseStatus DecodeClockTime(std::string_view text, DateTimeFields* fields);
 // Looks up a time zone abbreviation accepted in timestamptz input ("utc", "z", "est", "cest", ...).
 // Returns false when unknown; sets the offset east of UTC and whether it is a daylight-saving zone.
 bool LookupZoneAbbreviation(std::string_view lower_word, int32_t* offset_seconds, bool* is_dst);
-// Resolves a full zone name that appears inside date/time input ("utc", "etc/gmt+3", "utc+3"). Returns
-// false when Tessera does not know it.
-bool LookupZoneName(std::string_view name, int32_t* offset_seconds);
+// Resolves a full zone name that appears inside date/time input ("utc", "etc/gmt+3", "utc+3",
+// "america/new_york"). Returns nullopt when Tessera does not know it.
+std::optional<TimeZone> LookupZoneName(std::string_view name);
 
 [[noreturn]] void ThrowParseError(ParseStatus status, std::string_view text, std::string_view type_name);
 [[noreturn]] void ThrowOutOfRange(std::string_view what);  // 22008 "<what> out of range"

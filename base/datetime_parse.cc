@@ -65,16 +65,18 @@ bool TimeOverflows(int64_t hour, int64_t minute, int64_t second, int64_t fsec) {
 // DecodeTimeOnly) instead of date/timestamp rules (DecodeDateTime).
 class DateTimeDecoder {
  public:
-  DateTimeDecoder(const std::vector<DateToken>& tokens, bool time_only, const TimeZone* session_zone)
-      : tokens_(tokens), time_only_(time_only), session_zone_(session_zone) {}
+  DateTimeDecoder(const std::vector<DateToken>& tokens, bool time_only, const TimeZone* session_zone,
+                  DateOrder order)
+      : tokens_(tokens), time_only_(time_only), session_zone_(session_zone), order_(order) {}
 
   ParseStatus Decode();
 
   const DateTimeFields& fields() const { return fields_; }
   ResultKind kind() const { return kind_; }
-  // The zone offset east of UTC given in the input, if any.
-  std::optional<int32_t> zone() const {
-    return (seen_mask_ & kZoneBit) ? std::optional<int32_t>(zone_offset_) : std::nullopt;
+  // The zone offset east of UTC given in the input, if any, for the local time `local`.
+  std::optional<int32_t> ZoneOffset(int64_t local) const {
+    if (!(seen_mask_ & kZoneBit)) return std::nullopt;
+    return named_zone_ ? named_zone_->OffsetForLocal(local) : zone_offset_;
   }
 
  private:
@@ -94,6 +96,7 @@ class DateTimeDecoder {
   const std::vector<DateToken>& tokens_;
   const bool time_only_;
   const TimeZone* session_zone_;
+  const DateOrder order_;  // DateStyle's field order for ambiguous numeric dates
 
   DateTimeFields fields_;
   int day_of_year_ = 0;
@@ -106,6 +109,7 @@ class DateTimeDecoder {
   bool have_text_month_ = false;
   std::optional<DateField> prefix_;  // a unit label ("j", "t", "y", ...) waiting for its number
   int32_t zone_offset_ = 0;
+  std::optional<TimeZone> named_zone_;  // a zone given by name, whose offset depends on the date
   std::string clockless_word_;  // 'now' or 'today' seen without a statement clock
 };
 
@@ -119,7 +123,8 @@ DateTimeFields DateTimeDecoder::LocalNow(std::string_view word, int32_t* offset_
     TimestampToFields(0, &now);
     return now;
   }
-  *offset_seconds = session_zone_ != nullptr ? session_zone_->offset_seconds : current_clock->zone().offset_seconds;
+  *offset_seconds = session_zone_ != nullptr ? session_zone_->OffsetAt(current_clock->now())
+                                             : current_clock->zone().OffsetAt(current_clock->now());
   TimestampToLocalFields(current_clock->now(), *offset_seconds, &now);
   return now;
 }
@@ -227,11 +232,11 @@ ParseStatus DateTimeDecoder::DecodeDateToken(size_t index, uint32_t* token_mask)
     *token_mask |= kZoneBit;
     return ParseStatus::kOk;
   }
-  int32_t offset;
-  if (!LookupZoneName(text, &offset)) {
+  named_zone_ = LookupZoneName(text);
+  if (!named_zone_) {
     throw SqlError(SqlState::kInvalidParameterValue, "time zone \"" + text + "\" not recognized");
   }
-  zone_offset_ = offset;
+  zone_offset_ = named_zone_->offset_seconds;
   *token_mask = kZoneBit;
   return ParseStatus::kOk;
 }
@@ -350,8 +355,9 @@ ParseStatus DateTimeDecoder::DecodeWord(size_t index, uint32_t* token_mask, bool
   const Keyword* keyword = LookupDateKeyword(word);
   if (keyword == nullptr) {
     // An all-letter zone name.
-    if (!LookupZoneName(word, &offset)) return ParseStatus::kBadFormat;
-    zone_offset_ = offset;
+    named_zone_ = LookupZoneName(word);
+    if (!named_zone_) return ParseStatus::kBadFormat;
+    zone_offset_ = named_zone_->offset_seconds;
     *token_mask = kZoneBit;
     return ParseStatus::kOk;
   }
@@ -512,7 +518,7 @@ ParseStatus DateTimeDecoder::DecodeDate(std::string_view text, uint32_t* token_m
   return ParseStatus::kOk;
 }
 
-// Assigns a lone number to the next date field the order MDY (or a 3+ digit year) implies.
+// Assigns a lone number to the next date field the DateStyle order (or a 3+ digit year) implies.
 ParseStatus DateTimeDecoder::DecodeNumber(std::string_view text, bool have_text_month, uint32_t seen_mask,
                                           uint32_t* token_mask) {
   *token_mask = 0;
@@ -539,10 +545,13 @@ ParseStatus DateTimeDecoder::DecodeNumber(std::string_view text, bool have_text_
   }
   switch (seen_mask & kDateMask) {
     case 0:
-      // Nothing yet: YYYY-MM-DD when the first field has 3+ digits, otherwise MDY order.
-      if (length >= 3) {
+      // Nothing yet: YYYY-MM-DD when the first field has 3+ digits, otherwise the DateStyle order.
+      if (length >= 3 || order_ == DateOrder::kYmd) {
         *token_mask = kYearBit;
         fields_.year = val;
+      } else if (order_ == DateOrder::kDmy) {
+        *token_mask = kDayBit;
+        fields_.day = val;
       } else {
         *token_mask = kMonthBit;
         fields_.month = val;
@@ -553,8 +562,8 @@ ParseStatus DateTimeDecoder::DecodeNumber(std::string_view text, bool have_text_
       fields_.month = val;
       break;
     case kMonthBit:
-      // After a text month, MON-DD-YYYY and YYYY-MON-DD are both accepted.
-      if (have_text_month && length >= 3) {
+      // After a text month, MON-DD-YYYY and YYYY-MON-DD are both accepted (YY-MON-DD in YMD order).
+      if (have_text_month && (length >= 3 || order_ == DateOrder::kYmd)) {
         *token_mask = kYearBit;
         fields_.year = val;
       } else {
@@ -686,9 +695,9 @@ ParseStatus DateTimeDecoder::ValidateDate() {
 
 // Lexes and decodes; throws the parse error named after `type_name`.
 DateTimeDecoder DecodeOrThrow(std::string_view text, std::string_view type_name, bool time_only,
-                              const TimeZone* session_zone, std::vector<DateToken>* tokens) {
+                              const TimeZone* session_zone, DateOrder order, std::vector<DateToken>* tokens) {
   if (!LexDateTime(text, kDateBufferSize, tokens)) ThrowParseError(ParseStatus::kBadFormat, text, type_name);
-  DateTimeDecoder decoder(*tokens, time_only, session_zone);
+  DateTimeDecoder decoder(*tokens, time_only, session_zone, order);
   ParseStatus status = decoder.Decode();
   if (status != ParseStatus::kOk) ThrowParseError(status, text, type_name);
   return decoder;
@@ -696,9 +705,9 @@ DateTimeDecoder DecodeOrThrow(std::string_view text, std::string_view type_name,
 
 constexpr int64_t kUnixEpochTimestamp = -946684800LL * kMicrosPerSecond;
 
-int64_t DecodeTimestamp(std::string_view text, std::string_view type_name, const TimeZone* zone) {
+int64_t DecodeTimestamp(std::string_view text, std::string_view type_name, const TimeZone* zone, DateOrder order) {
   std::vector<DateToken> tokens;
-  DateTimeDecoder decoder = DecodeOrThrow(text, type_name, false, zone, &tokens);
+  DateTimeDecoder decoder = DecodeOrThrow(text, type_name, false, zone, order, &tokens);
   switch (decoder.kind()) {
     case ResultKind::kEpoch:
       return kUnixEpochTimestamp;
@@ -710,7 +719,10 @@ int64_t DecodeTimestamp(std::string_view text, std::string_view type_name, const
       break;
   }
   int64_t offset = 0;
-  if (zone != nullptr) offset = decoder.zone().value_or(zone->offset_seconds);
+  int64_t local = 0;
+  if (zone != nullptr && FieldsToTimestamp(decoder.fields(), 0, &local)) {
+    offset = decoder.ZoneOffset(local).value_or(zone->OffsetForLocal(local));
+  }
   int64_t result;
   if (!FieldsToTimestamp(decoder.fields(), offset, &result)) {
     throw SqlError(SqlState::kDatetimeFieldOverflow, "timestamp out of range: \"" + std::string(text) + "\"");
@@ -720,9 +732,9 @@ int64_t DecodeTimestamp(std::string_view text, std::string_view type_name, const
 
 }  // namespace
 
-int32_t ParseDate(std::string_view text) {
+int32_t ParseDate(std::string_view text, DateOrder order) {
   std::vector<DateToken> tokens;
-  DateTimeDecoder decoder = DecodeOrThrow(text, "date", false, nullptr, &tokens);
+  DateTimeDecoder decoder = DecodeOrThrow(text, "date", false, nullptr, order, &tokens);
   DateTimeFields fields = decoder.fields();
   switch (decoder.kind()) {
     case ResultKind::kEpoch:
@@ -749,15 +761,17 @@ int32_t ParseDate(std::string_view text) {
 
 int64_t ParseTime(std::string_view text) {
   std::vector<DateToken> tokens;
-  DateTimeDecoder decoder = DecodeOrThrow(text, "time", true, nullptr, &tokens);
+  DateTimeDecoder decoder = DecodeOrThrow(text, "time", true, nullptr, DateOrder::kMdy, &tokens);
   const DateTimeFields& fields = decoder.fields();
   return ((fields.hour * 60 + fields.minute) * 60 + fields.second) * kMicrosPerSecond + fields.fsec;
 }
 
-int64_t ParseTimestamp(std::string_view text) { return DecodeTimestamp(text, "timestamp", nullptr); }
+int64_t ParseTimestamp(std::string_view text, DateOrder order) {
+  return DecodeTimestamp(text, "timestamp", nullptr, order);
+}
 
-int64_t ParseTimestampTz(std::string_view text, const TimeZone& zone) {
-  return DecodeTimestamp(text, "timestamp with time zone", &zone);
+int64_t ParseTimestampTz(std::string_view text, const TimeZone& zone, DateOrder order) {
+  return DecodeTimestamp(text, "timestamp with time zone", &zone, order);
 }
 
 }  // namespace tessera::datetime

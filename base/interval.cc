@@ -478,26 +478,8 @@ Interval CascadeScaled(const Interval& interval, double scaled_months, double sc
   return result;
 }
 
-}  // namespace
-
-// ---- Input and output ----
-
-Interval ParseInterval(std::string_view text) {
-  std::vector<DateToken> tokens;
-  IntervalParts parts;
-  ParseStatus status =
-      LexDateTime(text, kIntervalBufferSize, &tokens) ? DecodeVerboseInterval(tokens, &parts) : ParseStatus::kBadFormat;
-  if (status == ParseStatus::kBadFormat) status = DecodeIso8601Interval(text, &parts);
-  if (status == ParseStatus::kFieldOverflow) status = ParseStatus::kIntervalOverflow;
-  if (status != ParseStatus::kOk) ThrowParseError(status, text, "interval");
-  int64_t total_months = static_cast<int64_t>(parts.years) * kMonthsPerYear + parts.months;
-  if (total_months > INT32_MAX || total_months < INT32_MIN) ThrowOutOfRange("interval");
-  return Interval{parts.micros, parts.days, static_cast<int32_t>(total_months)};
-}
-
-std::string FormatInterval(const Interval& interval) {
-  DateTimeFields fields;
-  IntervalToFields(interval, &fields);
+// IntervalStyle postgres: "1 year 2 mons -3 days +04:05:06.7".
+std::string FormatPostgresInterval(const DateTimeFields& fields) {
   std::string out;
   bool is_zero = true;
   bool is_before = false;  // the previous part was negative, so a positive one gets a '+'
@@ -529,6 +511,156 @@ std::string FormatInterval(const Interval& interval) {
     }
   }
   return out;
+}
+
+// Appends seconds as AppendSeconds does: |second| (two digits when `fill_zeros`) and a trimmed fraction.
+void AppendIntervalSeconds(std::string* out, int second, int64_t fsec, bool fill_zeros) {
+  char buffer[48];
+  std::snprintf(buffer, sizeof(buffer), fill_zeros ? "%02d" : "%d", std::abs(second));
+  *out += buffer;
+  if (fsec == 0) return;
+  std::snprintf(buffer, sizeof(buffer), ".%06lld", static_cast<long long>(std::llabs(fsec)));
+  std::string fraction(buffer);
+  while (fraction.back() == '0') fraction.pop_back();
+  *out += fraction;
+}
+
+// IntervalStyle postgres_verbose: "@ 1 year 2 mons 3 days ago".
+std::string FormatVerboseInterval(const DateTimeFields& fields) {
+  std::string out = "@";
+  bool is_zero = true;
+  bool is_before = false;
+  auto add_part = [&](int64_t value, const char* unit) {
+    if (value == 0) return;
+    if (is_zero) {
+      is_before = value < 0;
+      value = std::llabs(value);
+    } else if (is_before) {
+      value = -value;
+    }
+    char buffer[64];
+    std::snprintf(buffer, sizeof(buffer), " %lld %s%s", static_cast<long long>(value), unit, value == 1 ? "" : "s");
+    out += buffer;
+    is_zero = false;
+  };
+  add_part(fields.year, "year");
+  add_part(fields.month, "mon");
+  add_part(fields.day, "day");
+  add_part(fields.hour, "hour");
+  add_part(fields.minute, "min");
+  if (fields.second != 0 || fields.fsec != 0) {
+    out += ' ';
+    if (fields.second < 0 || (fields.second == 0 && fields.fsec < 0)) {
+      if (is_zero) {
+        is_before = true;
+      } else if (!is_before) {
+        out += '-';
+      }
+    } else if (is_before) {
+      out += '-';
+    }
+    AppendIntervalSeconds(&out, fields.second, fields.fsec, false);
+    out += (std::abs(fields.second) != 1 || fields.fsec != 0) ? " secs" : " sec";
+    is_zero = false;
+  }
+  if (is_zero) out += " 0";
+  if (is_before) out += " ago";
+  return out;
+}
+
+// IntervalStyle sql_standard: "1-2", "3 4:05:06", "-1-2", or "+1-2 -3 +4:05:06" for mixed signs.
+std::string FormatSqlStandardInterval(DateTimeFields fields) {
+  const bool has_negative = fields.year < 0 || fields.month < 0 || fields.day < 0 || fields.hour < 0 ||
+                            fields.minute < 0 || fields.second < 0 || fields.fsec < 0;
+  const bool has_positive = fields.year > 0 || fields.month > 0 || fields.day > 0 || fields.hour > 0 ||
+                            fields.minute > 0 || fields.second > 0 || fields.fsec > 0;
+  const bool has_year_month = fields.year != 0 || fields.month != 0;
+  const bool has_day_time =
+      fields.day != 0 || fields.hour != 0 || fields.minute != 0 || fields.second != 0 || fields.fsec != 0;
+  const bool standard_value = !(has_negative && has_positive) && !(has_year_month && has_day_time);
+  std::string out;
+  if (has_negative && standard_value) {
+    out = "-";
+    fields = DateTimeFields{-fields.year, -fields.month, -fields.day, -fields.hour, -fields.minute, -fields.second,
+                            -fields.fsec};
+  }
+  char buffer[128];
+  if (!has_negative && !has_positive) return "0";
+  if (!standard_value) {
+    const char year_sign = (fields.year < 0 || fields.month < 0) ? '-' : '+';
+    const char day_sign = fields.day < 0 ? '-' : '+';
+    const char time_sign = (fields.hour < 0 || fields.minute < 0 || fields.second < 0 || fields.fsec < 0) ? '-' : '+';
+    std::snprintf(buffer, sizeof(buffer), "%c%d-%d %c%d %c%lld:%02d:", year_sign, std::abs(fields.year),
+                  std::abs(fields.month), day_sign, std::abs(fields.day), time_sign,
+                  static_cast<long long>(std::llabs(fields.hour)), std::abs(fields.minute));
+    out += buffer;
+    AppendIntervalSeconds(&out, fields.second, fields.fsec, true);
+  } else if (has_year_month) {
+    std::snprintf(buffer, sizeof(buffer), "%d-%d", fields.year, fields.month);
+    out += buffer;
+  } else {
+    if (fields.day != 0) {
+      std::snprintf(buffer, sizeof(buffer), "%d ", fields.day);
+      out += buffer;
+    }
+    std::snprintf(buffer, sizeof(buffer), "%lld:%02d:", static_cast<long long>(fields.hour), fields.minute);
+    out += buffer;
+    AppendIntervalSeconds(&out, fields.second, fields.fsec, true);
+  }
+  return out;
+}
+
+// IntervalStyle iso_8601: "P1Y2M3DT4H5M6.5S", "PT0S" for zero.
+std::string FormatIso8601Interval(const DateTimeFields& fields) {
+  if (fields.year == 0 && fields.month == 0 && fields.day == 0 && fields.hour == 0 && fields.minute == 0 &&
+      fields.second == 0 && fields.fsec == 0) {
+    return "PT0S";
+  }
+  std::string out = "P";
+  auto add_part = [&](int64_t value, char unit) {
+    if (value != 0) out += std::to_string(value) + unit;
+  };
+  add_part(fields.year, 'Y');
+  add_part(fields.month, 'M');
+  add_part(fields.day, 'D');
+  if (fields.hour != 0 || fields.minute != 0 || fields.second != 0 || fields.fsec != 0) out += 'T';
+  add_part(fields.hour, 'H');
+  add_part(fields.minute, 'M');
+  if (fields.second != 0 || fields.fsec != 0) {
+    if (fields.second < 0 || fields.fsec < 0) out += '-';
+    AppendIntervalSeconds(&out, fields.second, fields.fsec, false);
+    out += 'S';
+  }
+  return out;
+}
+
+}  // namespace
+
+// ---- Input and output ----
+
+Interval ParseInterval(std::string_view text) {
+  std::vector<DateToken> tokens;
+  IntervalParts parts;
+  ParseStatus status =
+      LexDateTime(text, kIntervalBufferSize, &tokens) ? DecodeVerboseInterval(tokens, &parts) : ParseStatus::kBadFormat;
+  if (status == ParseStatus::kBadFormat) status = DecodeIso8601Interval(text, &parts);
+  if (status == ParseStatus::kFieldOverflow) status = ParseStatus::kIntervalOverflow;
+  if (status != ParseStatus::kOk) ThrowParseError(status, text, "interval");
+  int64_t total_months = static_cast<int64_t>(parts.years) * kMonthsPerYear + parts.months;
+  if (total_months > INT32_MAX || total_months < INT32_MIN) ThrowOutOfRange("interval");
+  return Interval{parts.micros, parts.days, static_cast<int32_t>(total_months)};
+}
+
+std::string FormatInterval(const Interval& interval, IntervalStyle style) {
+  DateTimeFields fields;
+  IntervalToFields(interval, &fields);
+  switch (style) {
+    case IntervalStyle::kPostgres: return FormatPostgresInterval(fields);
+    case IntervalStyle::kPostgresVerbose: return FormatVerboseInterval(fields);
+    case IntervalStyle::kSqlStandard: return FormatSqlStandardInterval(fields);
+    case IntervalStyle::kIso8601: return FormatIso8601Interval(fields);
+  }
+  return FormatPostgresInterval(fields);
 }
 
 // ---- Arithmetic ----

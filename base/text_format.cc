@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <limits>
 #include <string>
@@ -371,6 +372,35 @@ std::string DecodeHex(std::string_view hex) {
   return bytes;
 }
 
+// float8out/float4out with extra_float_digits <= 0: %.*g with `digits` significant digits (at least 1).
+std::string FormatFloatDigits(double value, int digits) {
+  if (std::isnan(value)) return "NaN";
+  if (std::isinf(value)) return value < 0 ? "-Infinity" : "Infinity";
+  char buffer[64];
+  std::snprintf(buffer, sizeof(buffer), "%.*g", digits < 1 ? 1 : digits, value);
+  return buffer;
+}
+
+// byteaout with bytea_output = escape: printable ASCII as is, '\' doubled, other bytes as \ooo.
+std::string FormatByteaEscape(std::string_view bytes) {
+  std::string text;
+  text.reserve(bytes.size());
+  for (char c : bytes) {
+    const unsigned char byte = static_cast<unsigned char>(c);
+    if (c == '\\') {
+      text += "\\\\";
+    } else if (byte < 0x20 || byte > 0x7e) {
+      text += '\\';
+      text += static_cast<char>('0' + (byte >> 6));
+      text += static_cast<char>('0' + ((byte >> 3) & 7));
+      text += static_cast<char>('0' + (byte & 7));
+    } else {
+      text += c;
+    }
+  }
+  return text;
+}
+
 bool IsOctalEscape(std::string_view text, size_t pos) {
   return pos + 3 < text.size() && text[pos + 1] >= '0' && text[pos + 1] <= '3' && text[pos + 2] >= '0' &&
          text[pos + 2] <= '7' && text[pos + 3] >= '0' && text[pos + 3] <= '7';
@@ -416,10 +446,18 @@ std::string ParseBytea(std::string_view text) {
   return bytes;
 }
 
-std::string FormatFloat64(double value) { return FormatFloat(value, std::numeric_limits<double>::digits10); }
-std::string FormatFloat32(float value) { return FormatFloat(value, std::numeric_limits<float>::digits10); }
+std::string FormatFloat64(double value, int extra_float_digits) {
+  if (extra_float_digits > 0) return FormatFloat(value, std::numeric_limits<double>::digits10);
+  return FormatFloatDigits(value, std::numeric_limits<double>::digits10 + extra_float_digits);
+}
 
-std::string FormatBytea(std::string_view bytes) {
+std::string FormatFloat32(float value, int extra_float_digits) {
+  if (extra_float_digits > 0) return FormatFloat(value, std::numeric_limits<float>::digits10);
+  return FormatFloatDigits(value, std::numeric_limits<float>::digits10 + extra_float_digits);
+}
+
+std::string FormatBytea(std::string_view bytes, bool escape_format) {
+  if (escape_format) return FormatByteaEscape(bytes);
   static constexpr char kHexDigits[] = "0123456789abcdef";
   std::string text;
   text.reserve(2 + bytes.size() * 2);

@@ -22,11 +22,13 @@ bool ParseBool(std::string_view text);
 // byteain: hex format (\x0a0b) and escape format.
 std::string ParseBytea(std::string_view text);
 
-// float4out/float8out with extra_float_digits = 1: shortest text that reads back exactly, in %g layout
-// (exponent when < -4 or >= 15 (float8) / 6 (float4) digits), "NaN", "Infinity", "-Infinity", "-0".
-std::string FormatFloat64(double value);
-std::string FormatFloat32(float value);
-// byteaout in hex format: \x0a0b.
-std::string FormatBytea(std::string_view bytes);
+// float4out/float8out. With extra_float_digits > 0 (PostgreSQL's default 1): the shortest text that reads
+// back exactly, in %g layout (exponent when < -4 or >= 15 (float8) / 6 (float4) digits); otherwise %g with
+// 15 (float8) / 6 (float4) + extra_float_digits significant digits. "NaN", "Infinity", "-Infinity", "-0".
+std::string FormatFloat64(double value, int extra_float_digits = 1);
+std::string FormatFloat32(float value, int extra_float_digits = 1);
+// byteaout: hex format (\x0a0b), or with `escape_format` (bytea_output = escape) printable ASCII with
+// other bytes as \ooo and '\' as \\.
+std::string FormatBytea(std::string_view bytes, bool escape_format = false);
 
 }  // namespace tessera::text_format

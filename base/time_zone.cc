@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// TimeZone settings ('UTC', 'Etc/GMT+3', POSIX 'UTC+3', numeric hours) and the zone abbreviations accepted
-// in timestamptz input, with PostgreSQL 15's offsets and names.
+// TimeZone settings ('UTC', 'Etc/GMT+3', POSIX 'UTC+3', numeric hours, tz database zones such as
+// 'America/Los_Angeles') and the zone abbreviations accepted in timestamptz input, with PostgreSQL 15's
+// offsets and names.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -8,6 +9,7 @@
 #include <optional>
 
 #include "base/datetime_internal.h"
+#include "base/time_zone_rules.h"
 
 namespace tessera::datetime {
 namespace {
@@ -42,7 +44,7 @@ struct FixedZone {
   std::string_view abbreviation;
 };
 
-// Zone files whose offset never changed; named zones with daylight saving are not supported.
+// Zone files whose offset never changed, answered without reading the tz database.
 constexpr FixedZone kFixedZones[] = {
     {"UTC", 0, "UTC"},       {"Etc/UTC", 0, "UTC"},       {"UCT", 0, "UTC"},      {"Etc/UCT", 0, "UTC"},
     {"Universal", 0, "UTC"}, {"Etc/Universal", 0, "UTC"}, {"Zulu", 0, "UTC"},     {"Etc/Zulu", 0, "UTC"},
@@ -68,6 +70,12 @@ std::string FormatOffsetName(int64_t offset_seconds) {
     }
   }
   return buffer;
+}
+
+// Unix seconds of a timestamp (microseconds since 2000-01-01), rounded down.
+int64_t UnixSeconds(int64_t timestamp) {
+  constexpr int64_t kUnixEpochSeconds = 946684800;
+  return timestamp / kMicrosPerSecond - (timestamp % kMicrosPerSecond < 0 ? 1 : 0) + kUnixEpochSeconds;
 }
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) { return ToLowerAscii(a) == ToLowerAscii(b); }
@@ -172,9 +180,42 @@ TimeZone ParseTimeZone(std::string_view text) {
     std::string magnitude = FormatOffsetName(offset < 0 ? -offset : offset).substr(1);
     return TimeZone{offset, offset < 0 ? "<-" + magnitude + ">+" + magnitude : "<+" + magnitude + ">-" + magnitude};
   }
-  auto zone = ResolveZone(text);
-  if (!zone) ThrowInvalidTimeZone(text);
-  return TimeZone{zone->offset_seconds, zone->name};
+  if (auto zone = ResolveZoneFile(text)) return TimeZone{zone->offset_seconds, zone->name, nullptr};
+  std::string canonical;
+  if (auto rules = ZoneRules::Load(text, &canonical)) return TimeZone{0, canonical, rules};
+  if (auto zone = ResolvePosixZone(text)) return TimeZone{zone->offset_seconds, zone->name, nullptr};
+  if (auto rules = ZoneRules::FromPosix(text)) return TimeZone{0, std::string(text), rules};
+  ThrowInvalidTimeZone(text);
+}
+
+int32_t TimeZone::OffsetAt(int64_t timestamp) const {
+  if (rules == nullptr) return offset_seconds;
+  return rules->TypeAt(UnixSeconds(timestamp)).utc_offset;
+}
+
+// PostgreSQL's DetermineTimeZoneOffset: find the transition near the local time and decide which side
+// of it the local time belongs to.
+int32_t TimeZone::OffsetForLocal(int64_t local) const {
+  if (rules == nullptr) return offset_seconds;
+  const int64_t local_seconds = UnixSeconds(local);
+  // Offsets stay below a day and transitions are days apart, so the transition that matters is the first
+  // one after a day before.
+  const int64_t previous = local_seconds - kSecondsPerDay;
+  const int32_t before = rules->TypeAt(previous).utc_offset;
+  int64_t boundary = 0;
+  if (!rules->NextTransition(previous, &boundary)) return before;
+  const int32_t after = rules->TypeAt(boundary).utc_offset;
+  const int64_t before_time = local_seconds - before;
+  const int64_t after_time = local_seconds - after;
+  if (before_time < boundary && after_time < boundary) return before;
+  if (before_time >= boundary && after_time >= boundary) return after;
+  // In the hour skipped or repeated: the "before" reading for a gap, the "after" reading for an overlap.
+  return before_time > after_time ? before : after;
+}
+
+std::string TimeZone::AbbreviationAt(int64_t timestamp) const {
+  if (rules == nullptr) return TimeZoneAbbreviation(*this);
+  return rules->TypeAt(UnixSeconds(timestamp)).abbreviation;
 }
 
 std::string TimeZoneAbbreviation(const TimeZone& zone) {
@@ -196,11 +237,12 @@ bool LookupZoneAbbreviation(std::string_view lower_word, int32_t* offset_seconds
   return true;
 }
 
-bool LookupZoneName(std::string_view name, int32_t* offset_seconds) {
-  auto zone = ResolveZone(name);
-  if (!zone) return false;
-  *offset_seconds = zone->offset_seconds;
-  return true;
+std::optional<TimeZone> LookupZoneName(std::string_view name) {
+  if (auto zone = ResolveZoneFile(name)) return TimeZone{zone->offset_seconds, zone->name, nullptr};
+  std::string canonical;
+  if (auto rules = ZoneRules::Load(name, &canonical)) return TimeZone{0, canonical, rules};
+  if (auto zone = ResolvePosixZone(name)) return TimeZone{zone->offset_seconds, zone->name, nullptr};
+  return std::nullopt;
 }
 
 }  // namespace tessera::datetime

@@ -649,9 +649,10 @@ std::string TimestampToChar(int64_t timestamp, std::string_view pattern) {
 
 std::string TimestampTzToChar(int64_t timestamp, std::string_view pattern, const TimeZone& zone) {
   if (timestamp == kTimestampNegInfinity || timestamp == kTimestampPosInfinity) return "";
-  ToCharInput in = TimestampInput(timestamp, zone.offset_seconds);
-  std::string abbreviation = TimeZoneAbbreviation(zone);
-  in.offset_seconds = zone.offset_seconds;
+  const int32_t offset = zone.OffsetAt(timestamp);
+  ToCharInput in = TimestampInput(timestamp, offset);
+  std::string abbreviation = zone.AbbreviationAt(timestamp);
+  in.offset_seconds = offset;
   in.abbreviation = &abbreviation;
   return FormatToChar(in, pattern);
 }

@@ -343,6 +343,10 @@ AggregateFunction MakeBoolAggregate(const char* name) {
 struct StringAggState {
   std::string value;
   bool has = false;
+  // The delimiter that came with the first value, which a combine() puts between an earlier state's
+  // text and this one's, so that merging consecutive states in order equals one update over all rows.
+  std::string first_delimiter;
+  bool first_delimiter_null = true;
 };
 
 AggregateFunction MakeStringAgg(TypeId type) {
@@ -356,6 +360,10 @@ AggregateFunction MakeStringAgg(TypeId type) {
     const Vector& delimiter_vector = args[1];
     ForEachInput<StringAggState>(states, args, count, [&](StringAggState& state, idx_t row) {
       if (state.has && !delimiter_vector.IsNull(row)) state.value.append(delimiters[row]);
+      if (!state.has) {
+        state.first_delimiter_null = delimiter_vector.IsNull(row);
+        if (!state.first_delimiter_null) state.first_delimiter.assign(delimiters[row]);
+      }
       state.value.append(data[row]);
       state.has = true;
     });
@@ -364,10 +372,12 @@ AggregateFunction MakeStringAgg(TypeId type) {
     auto& into = As<StringAggState>(target);
     const auto& from = As<StringAggState>(source);
     if (!from.has) return;
-    // Partial string_agg states cannot know the delimiter between parts; the planner never splits
-    // string_agg across partitions.
+    if (!into.has) {
+      into = from;
+      return;
+    }
+    if (!from.first_delimiter_null) into.value += from.first_delimiter;
     into.value += from.value;
-    into.has = true;
   };
   function.finalize = [](const uint8_t* state, Vector& result, idx_t row) {
     const auto& value = As<StringAggState>(state);

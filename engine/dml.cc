@@ -29,6 +29,17 @@ std::string FormatRow(const Batch& rows, idx_t row) {
   return FormatKey(values);
 }
 
+// One entry of one index, kept to undo its insertion or removal.
+struct IndexEntry {
+  std::shared_ptr<Index> index;
+  std::vector<Value> key;
+  storage::RowId row;
+};
+
+void EraseEntries(const std::vector<IndexEntry>& entries) {
+  for (const auto& entry : entries) entry.index->Erase(entry.key, entry.row);
+}
+
 class DmlOperator : public Operator {
  public:
   DmlOperator(const PlanNode& node, ExecContext& context)
@@ -37,8 +48,9 @@ class DmlOperator : public Operator {
   int64_t rows_affected() const override { return rows_affected_; }
 
   bool Next(Batch* out) override {
-    Batch input;
-    while (child_->Next(&input)) {
+    if (!input_read_) ReadInput();
+    while (next_input_ < inputs_.size()) {
+      Batch input = std::move(inputs_[next_input_++]);
       context_.CheckCancel();
       Batch written;
       switch (node_.kind) {
@@ -63,6 +75,19 @@ class DmlOperator : public Operator {
 
  private:
   const RelationInfo& relation() const { return *node_.relation; }
+
+  // Reads the whole input before the first write, so that the statement's own writes never feed back
+  // into what it reads (an UPDATE moving rows to the end of the table, INSERT INTO t SELECT ... FROM t,
+  // subqueries reading the target). A statement sees the table as it was when it started.
+  void ReadInput() {
+    input_read_ = true;
+    Batch input;
+    while (child_->Next(&input)) {
+      context_.CheckCancel();
+      if (input.num_rows > 0) inputs_.push_back(std::move(input));
+      input = Batch();
+    }
+  }
 
   std::vector<Value> KeyOf(const IndexInfo& index, const Batch& rows, idx_t row) const {
     std::vector<Value> key;
@@ -90,11 +115,11 @@ class DmlOperator : public Operator {
     CheckNotNull(rows);
     auto& data = *relation().data;
     std::vector<storage::RowId> ids = data.Append(rows);
-    std::vector<std::pair<const IndexInfo*, std::vector<Value>>> added;
+    std::vector<IndexEntry> added;
     std::vector<sel_t> kept;
     for (idx_t row = 0; row < rows.num_rows; ++row) {
       bool conflict = false;
-      std::vector<std::pair<const IndexInfo*, std::vector<Value>>> row_keys;
+      std::vector<IndexEntry> row_entries;
       for (const auto& index : relation().indexes) {
         std::vector<Value> key = KeyOf(index, rows, row);
         if (index.unique) {
@@ -105,35 +130,31 @@ class DmlOperator : public Operator {
         if (conflict) {
           if (node_.on_conflict_do_nothing) break;
           // Undo this batch before reporting.
-          for (size_t undo = 0; undo < added.size(); ++undo) {
-            added[undo].first->index->Erase(added[undo].second, ids[undo_rows_[undo]]);
-          }
+          EraseEntries(added);
           for (storage::RowId id : ids) data.Delete(id);
           throw SqlError(SqlState::kUniqueViolation,
                          "duplicate key value violates unique constraint \"" + index.name + "\"")
               .WithDetail("Key (" + ColumnNames(index) + ")=(" + FormatKey(key) + ") already exists.");
         }
-        row_keys.emplace_back(&index, std::move(key));
+        row_entries.push_back(IndexEntry{index.index, std::move(key), ids[row]});
       }
       if (conflict) {
         data.Delete(ids[row]);
         continue;
       }
-      for (auto& [index, key] : row_keys) {
-        index->index->Insert(key, ids[row]);
-        added.emplace_back(index, key);
-        undo_rows_.push_back(row);
+      for (auto& entry : row_entries) {
+        entry.index->Insert(entry.key, entry.row);
+        added.push_back(std::move(entry));
       }
       kept.push_back(static_cast<sel_t>(row));
     }
-    undo_rows_.clear();
-    // Record the undo of the whole batch.
+    // Record the undo of the whole batch: the rows and their index entries go.
     if (context_.undo_log != nullptr) {
       auto table = relation().data;
       std::vector<storage::RowId> kept_ids;
       for (sel_t row : kept) kept_ids.push_back(ids[row]);
-      // Index entries of undone rows stay behind; lookups check that a row is live.
-      context_.undo_log->push_back([table, kept_ids]() {
+      context_.undo_log->push_back([table, kept_ids, added = std::move(added)]() {
+        EraseEntries(added);
         for (storage::RowId id : kept_ids) table->Delete(id);
       });
     }
@@ -171,10 +192,19 @@ class DmlOperator : public Operator {
       old_rows.columns.push_back(input.columns[column].Gather(removed.data(), removed.size()));
     }
     old_rows.num_rows = removed.size();
-    // Index entries of deleted rows stay until the row slot is reused; lookups check liveness.
+    // The deleted rows' index entries go too (index scans also skip rows that are not live, so a reader
+    // that looked a row up just before it was deleted still answers correctly).
+    std::vector<IndexEntry> entries;
+    for (const auto& index : relation().indexes) {
+      for (idx_t row = 0; row < old_rows.num_rows; ++row) {
+        entries.push_back(IndexEntry{index.index, KeyOf(index, old_rows, row), removed_ids[row]});
+      }
+    }
+    EraseEntries(entries);
     if (context_.undo_log != nullptr) {
       auto table = relation().data;
-      context_.undo_log->push_back([table, removed_ids]() {
+      context_.undo_log->push_back([table, removed_ids, entries = std::move(entries)]() {
+        for (const auto& entry : entries) entry.index->Insert(entry.key, entry.row);
         for (storage::RowId id : removed_ids) table->Undelete(id);
       });
     }
@@ -203,29 +233,15 @@ class DmlOperator : public Operator {
   ExecContext& context_;
   std::unique_ptr<Operator> child_;
   int64_t rows_affected_ = 0;
-  std::vector<idx_t> undo_rows_;
-};
-
-class UnsupportedOperator : public Operator {
- public:
-  explicit UnsupportedOperator(const char* what) {
-    throw SqlError(SqlState::kFeatureNotSupported, std::string(what) + " is not supported yet");
-  }
-  bool Next(Batch*) override { return false; }
+  bool input_read_ = false;
+  std::vector<Batch> inputs_;  // the whole input, read before writing
+  size_t next_input_ = 0;
 };
 
 }  // namespace
 
 std::unique_ptr<Operator> MakeDmlOperator(const PlanNode& node, ExecContext& context) {
   return std::make_unique<DmlOperator>(node, context);
-}
-
-std::unique_ptr<Operator> MakeWindowOperator(const PlanNode&, ExecContext&) {
-  return std::make_unique<UnsupportedOperator>("window functions");
-}
-
-std::unique_ptr<Operator> MakeRecursiveOperator(const PlanNode&, ExecContext&) {
-  return std::make_unique<UnsupportedOperator>("WITH RECURSIVE");
 }
 
 }  // namespace tessera::engine

@@ -26,6 +26,14 @@ struct ExecContext {
   Database* database = nullptr;
   // Session settings that change how values are computed or printed.
   datetime::TimeZone time_zone;
+  datetime::DateTimeStyle datetime_style;  // DateStyle and IntervalStyle
+  bool bytea_escape = false;               // bytea_output = escape
+  int extra_float_digits = 1;
+  // The session's settings by name, as SHOW prints them (current_setting, set_config); installed by the
+  // planner. `read_setting` returns nullopt for an unknown name; `write_setting` applies a value (throws
+  // 42704 for an unknown name, 22023 for a bad value) and returns the new value.
+  std::function<std::optional<std::string>(const std::string& name)> read_setting;
+  std::function<std::string(const std::string& name, const std::string& value, bool is_local)> write_setting;
   std::string user = "tessera";
   std::string database_name = "tessera";
   std::string search_path_first = "public";
@@ -42,18 +50,27 @@ struct ExecContext {
   int64_t statement_timestamp = 0;
   // Set by another thread to stop the statement; checked once per batch.
   const std::atomic<bool>* cancel_flag = nullptr;
+  // Parallel tasks (engine/parallel.h): set when a sibling task failed; checked with cancel_flag.
+  const std::atomic<bool>* sibling_failed = nullptr;
+  // Parallel tasks: the one partition this task's table scan reads (-1: all). A parallel section holds
+  // exactly one scan and no subqueries, so the setting reaches only that scan.
+  int only_partition = -1;
   // Correlated subqueries: the current outer rows, innermost last. An outer reference (depth d, column c)
   // reads outer_rows[outer_rows.size() - d] column c.
   std::vector<std::vector<Value>> outer_rows;
   std::mt19937_64 random{std::random_device{}()};
   // Results of uncorrelated subqueries, computed once per statement (keyed by the subquery's plan).
   std::map<const void*, std::vector<Batch>> subquery_cache;
+  // WITH RECURSIVE: the rows of the previous iteration, keyed by the query's WorkTableState (engine/plan.h).
+  // Set by the recursive union operator while its recursive term runs.
+  std::map<const void*, const std::vector<Batch>*> work_tables;
   // Actions that undo this statement's writes (run in reverse on ROLLBACK); nullptr = not recorded.
   std::vector<std::function<void()>>* undo_log = nullptr;
 
   // Throws 57014 when cancellation was requested.
   void CheckCancel() const {
-    if (cancel_flag != nullptr && cancel_flag->load(std::memory_order_relaxed)) {
+    if ((cancel_flag != nullptr && cancel_flag->load(std::memory_order_relaxed)) ||
+        (sibling_failed != nullptr && sibling_failed->load(std::memory_order_relaxed))) {
       throw SqlError(SqlState::kQueryCanceled, "canceling statement due to user request");
     }
   }

@@ -1,11 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 // Hash aggregate: groups rows by the canonical key of the group expressions and updates each aggregate's
 // state a batch at a time. Without group keys it produces exactly one row (count(*) of nothing is 0).
+// The parallel form aggregates each partition in its own task and merges the partial states in partition
+// order, so groups come out in the order the serial aggregate finds them.
 #include <algorithm>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "engine/operators_internal.h"
+#include "engine/parallel.h"
+#include "engine/task_pool.h"
+#include "engine/database.h"
 #include "engine/plan.h"
 #include "engine/row_key.h"
 
@@ -56,18 +61,7 @@ class HashAggregateOperator : public Operator {
     return true;
   }
 
- private:
-  uint8_t* State(size_t group, size_t call) { return states_[group / kGroupsPerBlock].get() + (group % kGroupsPerBlock) * state_size_ + offsets_[call]; }
-
-  size_t NewGroup() {
-    if (num_groups_ % kGroupsPerBlock == 0) {
-      states_.push_back(std::make_unique<uint8_t[]>(kGroupsPerBlock * state_size_ + 16));
-    }
-    const size_t group = num_groups_++;
-    for (size_t call = 0; call < node_.aggregates.size(); ++call) node_.aggregates[call].function->initialize(State(group, call));
-    return group;
-  }
-
+  // Reads the whole input into the group states (Next() does it on its first call).
   void Consume() {
     consumed_ = true;
     group_keys_ = Batch(key_types_);
@@ -95,6 +89,40 @@ class HashAggregateOperator : public Operator {
       }
       for (size_t call = 0; call < node_.aggregates.size(); ++call) UpdateCall(call, input, group_of);
     }
+  }
+
+  // Adds `other`'s groups (both consumed, same plan node): states of groups both have are combined, new
+  // groups are appended in `other`'s order.
+  void MergeFrom(HashAggregateOperator& other) {
+    for (size_t group = 0; group < other.num_groups_; ++group) {
+      size_t target = 0;
+      if (!key_types_.empty()) {
+        auto [found, inserted] = groups_.try_emplace(RowKey(other.group_keys_.columns, group), num_groups_);
+        if (inserted) {
+          NewGroup();
+          for (size_t column = 0; column < key_types_.size(); ++column) {
+            group_keys_.columns[column].AppendRow(other.group_keys_.columns[column], group);
+          }
+          ++group_keys_.num_rows;
+        }
+        target = found->second;
+      }
+      for (size_t call = 0; call < node_.aggregates.size(); ++call) {
+        node_.aggregates[call].function->combine(State(target, call), other.State(group, call));
+      }
+    }
+  }
+
+ private:
+  uint8_t* State(size_t group, size_t call) { return states_[group / kGroupsPerBlock].get() + (group % kGroupsPerBlock) * state_size_ + offsets_[call]; }
+
+  size_t NewGroup() {
+    if (num_groups_ % kGroupsPerBlock == 0) {
+      states_.push_back(std::make_unique<uint8_t[]>(kGroupsPerBlock * state_size_ + 16));
+    }
+    const size_t group = num_groups_++;
+    for (size_t call = 0; call < node_.aggregates.size(); ++call) node_.aggregates[call].function->initialize(State(group, call));
+    return group;
   }
 
   void UpdateCall(size_t call_index, const Batch& input, const std::vector<size_t>& group_of) {
@@ -138,9 +166,46 @@ class HashAggregateOperator : public Operator {
   size_t emitted_ = 0;
 };
 
+// Aggregates each partition of the scan below in its own task (engine/parallel.h) and merges the partial
+// states on the calling thread. Each task owns its partial operator and its context; the caller reads
+// them only after ParallelFor returned.
+class ParallelHashAggregateOperator : public Operator {
+ public:
+  ParallelHashAggregateOperator(const PlanNode& node, ExecContext& context)
+      : node_(node), context_(context) {
+    contexts_ = MakeTaskContexts(context, PartitionsBelow(node), sibling_failed_);
+    for (auto& task_context : contexts_) {
+      partials_.push_back(std::make_unique<HashAggregateOperator>(node, *task_context));
+    }
+  }
+
+  bool Next(Batch* out) override {
+    if (!merged_) {
+      merged_ = true;
+      ParallelFor(context_.database->pool(), node_.parallel_workers, static_cast<int>(partials_.size()),
+                  sibling_failed_, [this](int partition) { partials_[partition]->Consume(); });
+      for (size_t partition = 1; partition < partials_.size(); ++partition) {
+        context_.CheckCancel();
+        partials_[0]->MergeFrom(*partials_[partition]);
+        partials_[partition].reset();
+      }
+    }
+    return partials_[0]->Next(out);
+  }
+
+ private:
+  const PlanNode& node_;
+  ExecContext& context_;
+  std::atomic<bool> sibling_failed_{false};
+  std::vector<std::unique_ptr<ExecContext>> contexts_;
+  std::vector<std::unique_ptr<HashAggregateOperator>> partials_;
+  bool merged_ = false;
+};
+
 }  // namespace
 
 std::unique_ptr<Operator> MakeAggregateOperator(const PlanNode& node, ExecContext& context) {
+  if (RunsInParallel(node, context)) return std::make_unique<ParallelHashAggregateOperator>(node, context);
   return std::make_unique<HashAggregateOperator>(node, context);
 }
 

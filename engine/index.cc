@@ -47,6 +47,18 @@ bool IndexKeyLess::operator()(const std::vector<Value>& left, const std::vector<
   return left.size() < right.size();
 }
 
+namespace {
+
+bool HasPrefix(const std::vector<Value>& key, const std::vector<Value>& prefix) {
+  if (key.size() < prefix.size()) return false;
+  for (size_t index = 0; index < prefix.size(); ++index) {
+    if (CompareValues(key[index], prefix[index]) != 0) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 void Index::Insert(const std::vector<Value>& key, storage::RowId row) {
   std::lock_guard lock(mutex_);
   entries_.emplace(key, row);
@@ -69,8 +81,12 @@ std::vector<storage::RowId> Index::Lookup(const std::vector<Value>& key) const {
   }
   std::lock_guard lock(mutex_);
   std::vector<storage::RowId> rows;
-  auto [begin, end] = entries_.equal_range(key);
-  for (auto it = begin; it != end; ++it) rows.push_back(it->second);
+  // A shorter key orders before every longer key it prefixes, so lower_bound finds the first entry that
+  // starts with `key`; the entries with that prefix follow it.
+  for (auto it = entries_.lower_bound(key); it != entries_.end(); ++it) {
+    if (!HasPrefix(it->first, key)) break;
+    rows.push_back(it->second);
+  }
   return rows;
 }
 

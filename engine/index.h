@@ -27,7 +27,8 @@ class Index {
  public:
   void Insert(const std::vector<Value>& key, storage::RowId row);
   void Erase(const std::vector<Value>& key, storage::RowId row);
-  // Row ids whose key equals `key` (NULLs never equal).
+  // Row ids whose key starts with `key` (a prefix of the key columns, or all of them); none when `key`
+  // holds a NULL (NULLs never equal).
   std::vector<storage::RowId> Lookup(const std::vector<Value>& key) const;
   // Row ids with lower <= key <= upper on the first key column (either bound optional, inclusive flags).
   std::vector<storage::RowId> Range(const std::optional<Value>& lower, bool lower_inclusive,

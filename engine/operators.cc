@@ -51,10 +51,15 @@ class ValuesOperator : public Operator {
 
 class ScanOperator : public Operator {
  public:
-  ScanOperator(const PlanNode& node, ExecContext& context) : node_(node), context_(context) {}
+  ScanOperator(const PlanNode& node, ExecContext& context)
+      : node_(node),
+        context_(context),
+        partition_(context.only_partition >= 0 ? context.only_partition : 0),
+        end_partition_(context.only_partition >= 0 ? context.only_partition + 1
+                                                   : node.relation->data->num_partitions()) {}
   bool Next(Batch* out) override {
     const auto& data = *node_.relation->data;
-    while (partition_ < data.num_partitions()) {
+    while (partition_ < end_partition_) {
       context_.CheckCancel();
       std::vector<storage::RowId> row_ids;
       if (!data.Scan(partition_, position_, node_.column_ids, out, node_.emit_row_ids ? &row_ids : nullptr)) {
@@ -79,51 +84,9 @@ class ScanOperator : public Operator {
  private:
   const PlanNode& node_;
   ExecContext& context_;
-  int partition_ = 0;
+  int partition_;
+  int end_partition_;
   storage::ScanPosition position_;
-};
-
-class IndexScanOperator : public Operator {
- public:
-  IndexScanOperator(const PlanNode& node, ExecContext& context) : node_(node), context_(context) {}
-  bool Next(Batch* out) override {
-    if (done_) return false;
-    done_ = true;
-    const auto& index = *node_.relation->indexes[node_.index_number].index;
-    std::vector<storage::RowId> rows;
-    if (!node_.index_keys.empty()) {
-      std::vector<Value> key;
-      for (const auto& expr : node_.index_keys) key.push_back(EvaluateConstant(*expr, context_));
-      rows = index.Lookup(key);
-    } else {
-      std::optional<Value> lower, upper;
-      if (node_.range_lower) lower = EvaluateConstant(*node_.range_lower, context_);
-      if (node_.range_upper) upper = EvaluateConstant(*node_.range_upper, context_);
-      if ((lower && lower->is_null()) || (upper && upper->is_null())) return false;
-      rows = index.Range(lower, node_.lower_inclusive, upper, node_.upper_inclusive);
-    }
-    std::sort(rows.begin(), rows.end());
-    const auto& data = *node_.relation->data;
-    *out = Batch(node_.output_types);
-    for (storage::RowId row : rows) {
-      if (!data.IsLive(row)) continue;
-      for (size_t column = 0; column < node_.column_ids.size(); ++column) {
-        out->columns[column].AppendValue(data.Fetch(row, node_.column_ids[column]));
-      }
-      if (node_.emit_row_ids) out->columns.back().AppendValue(Value::Int64(row));
-      ++out->num_rows;
-    }
-    if (node_.predicate && out->num_rows > 0) {
-      auto selected = EvaluateFilter(*node_.predicate, *out, context_);
-      if (selected.size() != out->num_rows) out->Compact(selected.data(), selected.size());
-    }
-    return out->num_rows > 0;
-  }
-
- private:
-  const PlanNode& node_;
-  ExecContext& context_;
-  bool done_ = false;
 };
 
 class FilterOperator : public Operator {
@@ -318,6 +281,7 @@ Batch Materialize(Operator& op, const std::vector<LogicalType>& types, ExecConte
 }
 
 std::unique_ptr<Operator> CreateOperator(const PlanNode& node, ExecContext& context) {
+  if (node.kind != PlanKind::kAggregate && RunsInParallel(node, context)) return MakeGatherOperator(node, context);
   switch (node.kind) {
     case PlanKind::kResult:
       return std::make_unique<ResultOperator>();
@@ -326,7 +290,7 @@ std::unique_ptr<Operator> CreateOperator(const PlanNode& node, ExecContext& cont
     case PlanKind::kScan:
       return std::make_unique<ScanOperator>(node, context);
     case PlanKind::kIndexScan:
-      return std::make_unique<IndexScanOperator>(node, context);
+      return MakeIndexScanOperator(node, context);
     case PlanKind::kFilter:
       return std::make_unique<FilterOperator>(node, context);
     case PlanKind::kProject:

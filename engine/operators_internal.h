@@ -2,6 +2,7 @@
 // Factories of the operators that live in their own files (private to engine/).
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <vector>
 
@@ -11,6 +12,7 @@ namespace tessera::engine {
 
 struct PlanNode;
 
+std::unique_ptr<Operator> MakeIndexScanOperator(const PlanNode& node, ExecContext& context);
 std::unique_ptr<Operator> MakeAggregateOperator(const PlanNode& node, ExecContext& context);
 std::unique_ptr<Operator> MakeJoinOperator(const PlanNode& node, ExecContext& context);
 std::unique_ptr<Operator> MakeSortOperator(const PlanNode& node, ExecContext& context);
@@ -20,5 +22,18 @@ std::unique_ptr<Operator> MakeWindowOperator(const PlanNode& node, ExecContext& 
 std::unique_ptr<Operator> MakeDmlOperator(const PlanNode& node, ExecContext& context);
 std::unique_ptr<Operator> MakeRecursiveOperator(const PlanNode& node, ExecContext& context);
 std::unique_ptr<Operator> MakeBatchListOperator(std::vector<Batch> batches);
+
+// Parallel sections (engine/gather.cc). True when `node` is marked parallel and `context` is not
+// already a task's (tasks run their part of the section serially).
+bool RunsInParallel(const PlanNode& node, const ExecContext& context);
+// The partition count of the one table scan in the chain below `node`.
+int PartitionsBelow(const PlanNode& node);
+// One context per task: copies of `parent` that read only partition `index` and stop when a sibling
+// task failed.
+std::vector<std::unique_ptr<ExecContext>> MakeTaskContexts(const ExecContext& parent, int partitions,
+                                                           const std::atomic<bool>& sibling_failed);
+// Runs the chain under `node` (inclusive) per partition in parallel and returns its rows in partition
+// order.
+std::unique_ptr<Operator> MakeGatherOperator(const PlanNode& node, ExecContext& context);
 
 }  // namespace tessera::engine

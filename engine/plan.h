@@ -61,24 +61,39 @@ enum class WindowFunctionKind {
   kLastValue, kNthValue
 };
 
+enum class FrameUnit { kRows, kRange, kGroups };
 enum class FrameBoundType { kUnboundedPreceding, kPreceding, kCurrentRow, kFollowing, kUnboundedFollowing };
+enum class FrameExclusion { kNoOthers, kCurrentRow, kGroup, kTies };
 
+// A window frame. Without a written frame the binder fills in PostgreSQL's default, RANGE UNBOUNDED
+// PRECEDING .. CURRENT ROW (the whole partition when there is no ORDER BY, as every row is a peer).
+struct WindowFrame {
+  FrameUnit unit = FrameUnit::kRange;
+  FrameBoundType start = FrameBoundType::kUnboundedPreceding;
+  FrameBoundType end = FrameBoundType::kCurrentRow;
+  FrameExclusion exclusion = FrameExclusion::kNoOthers;
+  // kPreceding / kFollowing: the offset, referencing no columns (bigint for ROWS and GROUPS; for RANGE the
+  // type PostgreSQL's in_range uses for the ORDER BY column, e.g. interval for dates).
+  BoundExprPtr start_offset, end_offset;
+  // RANGE with an offset: per row, the ORDER BY value the bound reaches (key -/+ offset), and the ORDER BY
+  // key in the same type, so the executor only compares. Integer keys are widened to numeric so the bound
+  // cannot overflow.
+  BoundExprPtr start_value, end_value, range_key;
+};
+
+// One window function call: the function, its arguments and its window (partition, order, frame). The
+// window node appends one output column per call.
 struct WindowCall {
   WindowFunctionKind kind = WindowFunctionKind::kAggregate;
   const AggregateFunction* aggregate = nullptr;  // kAggregate
   std::vector<BoundExprPtr> args;
-  bool distinct = false;
-  BoundExprPtr filter;
+  BoundExprPtr filter;  // kAggregate only
   std::vector<BoundExprPtr> partition_by;
   std::vector<SortKey> order_by;
-  bool rows_frame = false;     // ROWS (true) or RANGE (false)
-  bool has_frame = false;
-  FrameBoundType start = FrameBoundType::kUnboundedPreceding;
-  FrameBoundType end = FrameBoundType::kCurrentRow;
-  BoundExprPtr start_offset;
-  BoundExprPtr end_offset;
+  WindowFrame frame;
   LogicalType type;
   std::string name;
+  std::string ToString() const;
 };
 
 enum class JoinKind { kInner, kLeft, kRight, kFull, kSemi, kAnti, kCross };
@@ -90,7 +105,12 @@ using VirtualTableFunction = std::function<std::vector<Batch>(ExecContext&)>;
 struct PlanNode;
 using PlanPtr = std::shared_ptr<PlanNode>;
 
-struct WorkTableState;
+// Identifies one WITH RECURSIVE query: its kRecursiveUnion node and the kWorkTable nodes of its recursive
+// term share it. The rows themselves live in ExecContext::work_tables, per execution, so a plan stays
+// immutable and may run in several sessions at once.
+struct WorkTableState {
+  std::string name;  // the CTE's name
+};
 
 struct PlanNode {
   PlanKind kind;
@@ -104,11 +124,21 @@ struct PlanNode {
   RelationPtr relation;
   std::vector<int> column_ids;
   bool emit_row_ids = false;  // appends an int64 row id column
-  // kIndexScan
+  // kIndexScan: the live rows of relation->indexes[index_number] whose key starts with one of
+  // `index_lookups` (values for a prefix of the key columns; several for an IN list), or, when there are
+  // none, whose first key column lies in the range. The values reference no column of the table (constants,
+  // parameters, outer references). `index_condition` is the conjuncts the index answers, for EXPLAIN;
+  // `predicate` filters the fetched rows.
   int index_number = -1;
-  std::vector<BoundExprPtr> index_keys;       // equality lookup
-  BoundExprPtr range_lower, range_upper;      // range on the first key column
+  std::vector<std::vector<BoundExprPtr>> index_lookups;
+  BoundExprPtr range_lower, range_upper;
   bool lower_inclusive = true, upper_inclusive = true;
+  BoundExprPtr index_condition;
+  // > 0: this node and the chain of filters and projections down to its one table scan run as one task
+  // per partition on this many threads (planner/parallel_selection.cc). kAggregate: each task
+  // aggregates its partition and the partial states are merged; other nodes: the tasks' rows are
+  // gathered in partition order, the order the serial plan produces. The scan carries it too (EXPLAIN).
+  int parallel_workers = 0;
   // kScan filter / kFilter predicate / join residual condition / kNestedLoopJoin condition
   BoundExprPtr predicate;
   // kProject

@@ -22,8 +22,7 @@ std::string Describe(const PlanNode& node) {
     case PlanKind::kResult: return "Result";
     case PlanKind::kValues: return "Values Scan (" + std::to_string(node.values.size()) + " rows)";
     case PlanKind::kScan:
-      return "Parallel Seq Scan on " + node.relation->name + " (" +
-             std::to_string(node.relation->data ? node.relation->data->num_partitions() : 0) + " partitions)";
+      return std::string(node.parallel_workers > 0 ? "Parallel Seq Scan on " : "Seq Scan on ") + node.relation->name;
     case PlanKind::kIndexScan:
       return "Index Scan using " + node.relation->indexes[node.index_number].name + " on " + node.relation->name;
     case PlanKind::kFilter: return "Filter";
@@ -41,7 +40,11 @@ std::string Describe(const PlanNode& node) {
     case PlanKind::kSetOperation:
       return node.set_operation == SetOperationKind::kUnion ? (node.set_all ? "Append" : "Union")
                                                            : (node.set_operation == SetOperationKind::kIntersect ? "SetOp Intersect" : "SetOp Except");
-    case PlanKind::kWindow: return "WindowAgg";
+    case PlanKind::kWindow: {
+      std::string text = "WindowAgg";
+      for (const auto& call : node.windows) text += " " + call.ToString();
+      return text;
+    }
     case PlanKind::kTableFunction: return "Function Scan on " + node.function_name;
     case PlanKind::kInsert: return "Insert on " + node.relation->name;
     case PlanKind::kUpdate: return "Update on " + node.relation->name;
@@ -54,10 +57,17 @@ std::string Describe(const PlanNode& node) {
   return "?";
 }
 
-void ExplainInto(const PlanNode& node, int depth, std::ostringstream& out) {
+void ExplainInto(const PlanNode& node, int depth, std::ostringstream& out, bool in_section) {
   const std::string indent(depth == 0 ? 0 : depth * 6 - 4, ' ');
   out << indent << (depth == 0 ? "" : "->  ") << Describe(node) << "\n";
   const std::string detail_indent(depth * 6 + 2, ' ');
+  // The top of a parallel section (engine/gather.cc, the parallel hash aggregate) says how many threads.
+  if (node.parallel_workers > 0 && !in_section) {
+    out << detail_indent << "Workers: " << node.parallel_workers << " (one task per partition)\n";
+  }
+  if (node.kind == PlanKind::kIndexScan && node.index_condition) {
+    out << detail_indent << "Index Cond: " << node.index_condition->ToString() << "\n";
+  }
   if (node.predicate) {
     const char* label = node.kind == PlanKind::kHashJoin || node.kind == PlanKind::kNestedLoopJoin ? "Join Filter: " : "Filter: ";
     out << detail_indent << label << node.predicate->ToString() << "\n";
@@ -76,7 +86,7 @@ void ExplainInto(const PlanNode& node, int depth, std::ostringstream& out) {
     }
     out << detail_indent << "Sort Key: " << keys << "\n";
   }
-  for (const auto& child : node.children) ExplainInto(*child, depth + 1, out);
+  for (const auto& child : node.children) ExplainInto(*child, depth + 1, out, in_section || node.parallel_workers > 0);
 }
 
 }  // namespace
@@ -87,9 +97,20 @@ std::string AggregateCall::ToString() const {
   return text + ")";
 }
 
+std::string WindowCall::ToString() const {
+  std::string text = name + "(" + JoinExprs(args) + ") OVER (";
+  if (!partition_by.empty()) text += "PARTITION BY " + JoinExprs(partition_by);
+  if (!order_by.empty()) {
+    std::vector<BoundExprPtr> keys;
+    for (const auto& key : order_by) keys.push_back(key.expr->Copy());
+    text += std::string(partition_by.empty() ? "" : " ") + "ORDER BY " + JoinExprs(keys);
+  }
+  return text + ")";
+}
+
 std::string PlanNode::Explain() const {
   std::ostringstream out;
-  ExplainInto(*this, 0, out);
+  ExplainInto(*this, 0, out, false);
   return out.str();
 }
 

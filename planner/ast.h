@@ -102,6 +102,7 @@ struct FrameBound {
 struct WindowSpec {
   std::string name;          // WINDOW w AS (...) definition name, or empty
   std::string ref_name;      // OVER w / OVER (w ORDER BY ...): the referenced window
+  bool plain_reference = false;  // OVER w (no parentheses): the window w exactly, frame included
   std::vector<ExprPtr> partition_by;
   std::vector<SortItem> order_by;
   bool has_frame = false;    // false: default frame
@@ -336,6 +337,7 @@ struct ColumnDef {
   bool primary_key = false;
   bool unique = false;
   ExprPtr default_value;
+  std::string default_sql;     // default_value as SQL text
   ExprPtr check;               // CHECK (expr) on the column
   bool is_serial = false;      // serial/bigserial/smallserial (type already mapped to int4/int8/int2)
   int location = -1;
@@ -435,6 +437,7 @@ struct AlterTableCommand {
   std::unique_ptr<ColumnDef> column_def;  // add column
   std::optional<TypeName> new_type;
   ExprPtr default_value;
+  std::string default_sql;   // default_value as SQL text
   bool if_exists = false;    // DROP COLUMN IF EXISTS / ADD COLUMN IF NOT EXISTS
   std::unique_ptr<TableConstraint> constraint;
 };

@@ -27,15 +27,6 @@ engine::RelationPtr ResolveTable(Binder& binder, const std::vector<std::string>&
   return relation;
 }
 
-// The column's DEFAULT expression, bound (NULL when none).
-BoundExprPtr BindDefault(Binder& binder, const engine::ColumnInfo& column) {
-  if (column.default_sql.empty()) return engine::MakeConstant(Value::Null(column.type));
-  auto statements = ParseSql("SELECT " + column.default_sql);
-  auto& select = static_cast<ast::SelectStatement&>(*statements[0]);
-  Scope empty;
-  return binder.Coerce(binder.BindExpr(*select.select->targets[0].expr, empty), column.type, CastContext::kAssignment);
-}
-
 void AddTableScope(Scope& scope, const engine::RelationInfo& relation, const std::string& alias) {
   for (size_t column = 0; column < relation.columns.size(); ++column) {
     ScopeColumn info;

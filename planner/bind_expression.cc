@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <climits>
 #include <cstdlib>
+#include <tuple>
 
 #include "base/text_format.h"
 #include "engine/aggregate.h"
@@ -45,6 +46,13 @@ Category CategoryOf(TypeId id) {
   if (id == TypeId::kDate || id == TypeId::kTimestamp || id == TypeId::kTimestampTz) return Category::kDateTime;
   if (id == TypeId::kInterval || id == TypeId::kTime) return Category::kTimeSpan;
   return Category::kOther;
+}
+
+// PostgreSQL's preferred type of each category (pg_type.typispreferred): func_select_candidate prefers
+// candidates that take it where an argument must be converted.
+bool IsPreferredType(TypeId id) {
+  return id == TypeId::kFloat64 || id == TypeId::kText || id == TypeId::kTimestampTz || id == TypeId::kInterval ||
+         id == TypeId::kBool || id == TypeId::kOid;
 }
 
 std::string Lower(std::string text) {
@@ -92,6 +100,15 @@ LogicalType Binder::CommonType(const std::vector<LogicalType>& types, const char
   return result;
 }
 
+engine::ExecContext Binder::FoldingContext() const {
+  engine::ExecContext exec;
+  exec.time_zone = session_.time_zone;
+  exec.datetime_style = session_.datetime_style;
+  exec.bytea_escape = session_.bytea_escape;
+  exec.extra_float_digits = session_.extra_float_digits;
+  return exec;
+}
+
 BoundExprPtr Binder::Coerce(BoundExprPtr expr, const LogicalType& type, CastContext context, const char* what) {
   if (expr->type == type) return expr;
   if (expr->kind == BoundExprKind::kParameter && parameter_types_[expr->parameter - 1].id == TypeId::kUnknown) {
@@ -114,8 +131,7 @@ BoundExprPtr Binder::Coerce(BoundExprPtr expr, const LogicalType& type, CastCont
   }
   const bool explicit_cast = context == CastContext::kExplicit;
   if (expr->kind == BoundExprKind::kConstant) {
-    engine::ExecContext exec;
-    exec.time_zone = session_.time_zone;
+    engine::ExecContext exec = FoldingContext();
     exec.database = &database_;
     exec.search_path = session_.LookupPath();
     engine::InstallCatalogResolvers(exec);
@@ -176,6 +192,8 @@ BoundExprPtr Binder::BindColumnRef(const ast::Expr& expr, Scope& scope) {
       if (!table.empty()) {
         if (candidate.table != table) continue;
         table_seen = true;
+      } else if (candidate.qualified_only) {
+        continue;
       }
       if (candidate.name != column) continue;
       if (found >= 0) {
@@ -234,8 +252,11 @@ BoundExprPtr Binder::MakeCall(const std::string& name, std::vector<BoundExprPtr>
         .WithHint("No function matches the given name and argument types. You might need to add explicit type casts.")
         .WithPosition(location + 1);
   }
+  // Candidates are ranked as PostgreSQL's func_select_candidate does: most arguments matching exactly,
+  // then most converted arguments going to their category's preferred type, then (our tie-break, standing
+  // in for its unknown-literal rules) the cheapest conversions.
   const engine::ScalarFunction* best = nullptr;
-  int best_cost = INT_MAX;
+  std::tuple<int, int, int> best_rank{INT_MAX, INT_MAX, INT_MAX};
   bool all_unknown = true;
   LogicalType known_type(TypeId::kUnknown);
   for (const auto& arg : args) {
@@ -248,11 +269,16 @@ BoundExprPtr Binder::MakeCall(const std::string& name, std::vector<BoundExprPtr>
     const size_t declared = candidate.arg_types.size();
     if (candidate.variadic ? args.size() + 1 < declared : args.size() != declared) continue;
     int cost = 0;
+    int exact = 0;
+    int preferred = 0;
     bool viable = true;
     for (size_t index = 0; index < args.size() && viable; ++index) {
       const LogicalType& want = candidate.arg_types[std::min(index, declared - 1)];
       const LogicalType& have = args[index]->type;
-      if (have.id == want.id || (candidate.variadic_any && index + 1 >= declared)) continue;
+      if (have.id == want.id || (candidate.variadic_any && index + 1 >= declared)) {
+        ++exact;
+        continue;
+      }
       if (have.id == TypeId::kUnknown) {
         // Unknown literals resolve like the other operand when there is one, else as text.
         const TypeId preferred = all_unknown ? TypeId::kText : known_type.id;
@@ -265,11 +291,12 @@ BoundExprPtr Binder::MakeCall(const std::string& name, std::vector<BoundExprPtr>
         break;
       }
       cost += 10 + std::abs(NumericRank(want.id) - NumericRank(have.id));
-      if (want.id == TypeId::kFloat64 && NumericRank(have.id) > 0) cost += 1;
+      if (IsPreferredType(want.id)) ++preferred;
     }
-    if (viable && cost < best_cost) {
+    const std::tuple<int, int, int> rank{-exact, -preferred, cost};
+    if (viable && rank < best_rank) {
       best = &candidate;
-      best_cost = cost;
+      best_rank = rank;
     }
   }
   if (best == nullptr) {
@@ -299,8 +326,7 @@ BoundExprPtr Binder::MakeCall(const std::string& name, std::vector<BoundExprPtr>
   // Fold constant calls now so that errors such as division by zero in constants surface here as they
   // would at run time, and so that plans stay small.
   if (call->IsConstant()) {
-    engine::ExecContext exec;
-    exec.time_zone = session_.time_zone;
+    engine::ExecContext exec = FoldingContext();
     return engine::MakeConstant(engine::EvaluateConstant(*call, exec).WithType(result_type));
   }
   return call;
@@ -317,7 +343,9 @@ BoundExprPtr Binder::BindOperator(const std::string& name, std::vector<BoundExpr
       if ((NumericRank(left) > 0 && NumericRank(right) > 0) ||
           (comparison && CategoryOf(left) == CategoryOf(right) &&
            (CategoryOf(left) == Category::kString || CategoryOf(left) == Category::kDateTime))) {
-        const LogicalType common = CommonType({args[0]->type, args[1]->type}, "operator");
+        LogicalType common = CommonType({args[0]->type, args[1]->type}, "operator");
+        // real against another numeric type resolves to the float48 operators: the result is float8.
+        if (left == TypeId::kFloat32 || right == TypeId::kFloat32) common = LogicalType(TypeId::kFloat64);
         args[0] = Coerce(std::move(args[0]), LogicalType(common.id), CastContext::kImplicit);
         args[1] = Coerce(std::move(args[1]), LogicalType(common.id), CastContext::kImplicit);
       }
@@ -557,7 +585,7 @@ BoundExprPtr Binder::BindExpr(const ast::Expr& expr, Scope& scope) {
       const engine::ScalarFunction* function = GreatestLeastFunction(expr.kind == Kind::kGreatest, type);
       auto call = engine::MakeFunction(function, std::move(args), type);
       if (call->IsConstant()) {
-        engine::ExecContext exec;
+        engine::ExecContext exec = FoldingContext();
         return engine::MakeConstant(engine::EvaluateConstant(*call, exec).WithType(type));
       }
       return call;
@@ -575,7 +603,7 @@ BoundExprPtr Binder::BindExpr(const ast::Expr& expr, Scope& scope) {
                                                 LogicalType(TypeId::kName)));
       }
       if (name == "default") {
-        throw SqlError(SqlState::kFeatureNotSupported, "DEFAULT is not allowed in this context").WithPosition(expr.location + 1);
+        throw SqlError(SqlState::kSyntaxError, "DEFAULT is not allowed in this context").WithPosition(expr.location + 1);
       }
       std::string function = name;
       if (name == "current_timestamp") function = "now";

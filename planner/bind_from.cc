@@ -6,6 +6,7 @@
 #include "engine/catalog.h"
 #include "engine/system_tables.h"
 #include "planner/binder.h"
+#include "planner/index_selection.h"
 #include "planner/parser/parser.h"
 #include "planner/session_state.h"
 
@@ -83,7 +84,7 @@ PlanPtr MakeFilter(PlanPtr child, BoundExprPtr predicate) {
     scan->output_types = child->output_types;
     scan->output_names = child->output_names;
     scan->predicate = std::move(predicate);
-    return scan;
+    return ChooseIndexScan(scan);
   }
   auto node = std::make_shared<PlanNode>(PlanKind::kFilter);
   node->output_types = child->output_types;
@@ -126,7 +127,8 @@ PlanPtr PlanJoins(std::vector<PlanPtr> items, const std::vector<size_t>& starts,
   for (const auto& conjunct : conjuncts) conjunct_items.push_back(ItemsOf(*conjunct, starts));
   std::vector<bool> used(conjuncts.size(), false);
   auto item_end = [&](size_t item) { return item + 1 < starts.size() ? starts[item + 1] : total_columns; };
-  // Single-item conjuncts go to their item.
+  // Single-item conjuncts go to their item, all at once so that index selection sees them together.
+  std::vector<std::vector<BoundExprPtr>> item_conjuncts(items.size());
   for (size_t index = 0; index < conjuncts.size(); ++index) {
     if (conjunct_items[index].size() != 1 || items.size() == 1) continue;
     const size_t item = *conjunct_items[index].begin();
@@ -134,8 +136,11 @@ PlanPtr PlanJoins(std::vector<PlanPtr> items, const std::vector<size_t>& starts,
     for (size_t column = starts[item]; column < item_end(item); ++column) mapping[column] = static_cast<int>(column - starts[item]);
     BoundExprPtr local = conjuncts[index]->Copy();
     RemapColumns(*local, mapping);
-    items[item] = MakeFilter(items[item], std::move(local));
+    item_conjuncts[item].push_back(std::move(local));
     used[index] = true;
+  }
+  for (size_t item = 0; item < items.size(); ++item) {
+    items[item] = MakeFilter(items[item], CombineConjuncts(std::move(item_conjuncts[item])));
   }
   // Greedy join order: start with the first item, add the item connected by an equality next.
   std::set<size_t> joined = {0};
@@ -224,6 +229,32 @@ void SplitWhere(BoundExprPtr where, std::vector<BoundExprPtr>& conjuncts) {
 
 namespace {
 
+// `(a JOIN b ...) AS alias [(names)]`: the join's visible columns are named through the alias only, and
+// the columns USING/NATURAL merged away are no longer reachable at all.
+PlanPtr AliasJoin(const ast::TableRef& ref, Scope& scope, size_t start, PlanPtr join) {
+  if (ref.alias.empty()) return join;
+  size_t visible = 0;
+  for (size_t column = start; column < scope.columns.size(); ++column) {
+    ScopeColumn& entry = scope.columns[column];
+    if (entry.hidden) {
+      entry.table.clear();
+      entry.qualified_only = true;
+      continue;
+    }
+    entry.table = ref.alias;
+    entry.table_oid = 0;
+    if (visible < ref.column_aliases.size()) entry.name = ref.column_aliases[visible];
+    ++visible;
+  }
+  if (ref.column_aliases.size() > visible) {
+    throw SqlError(SqlState::kInvalidColumnReference, "join expression \"" + ref.alias + "\" has " +
+                                                          std::to_string(visible) + " columns available but " +
+                                                          std::to_string(ref.column_aliases.size()) +
+                                                          " columns specified");
+  }
+  return join;
+}
+
 PlanPtr BindJoin(Binder& binder, const ast::TableRef& ref, Scope& scope, Scope* outer) {
   const size_t start = scope.columns.size();
   PlanPtr left = binder.BindTableRef(*ref.left, scope, outer);
@@ -247,13 +278,20 @@ PlanPtr BindJoin(Binder& binder, const ast::TableRef& ref, Scope& scope, Scope* 
   }
   std::vector<std::pair<int, int>> using_pairs;
   for (const auto& name : using_columns) {
-    int left_index = -1, right_index = -1;
-    for (size_t column = start; column < middle; ++column) {
-      if (scope.columns[column].name == name && !scope.columns[column].hidden) left_index = static_cast<int>(column - start);
-    }
-    for (size_t column = middle; column < end; ++column) {
-      if (scope.columns[column].name == name && !scope.columns[column].hidden) right_index = static_cast<int>(column - start);
-    }
+    auto find = [&](size_t from, size_t to, const char* side) {
+      int found = -1;
+      for (size_t column = from; column < to; ++column) {
+        if (scope.columns[column].name != name || scope.columns[column].hidden) continue;
+        if (found >= 0) {
+          throw SqlError(SqlState::kAmbiguousColumn,
+                         "common column name \"" + name + "\" appears more than once in " + side + " table");
+        }
+        found = static_cast<int>(column - start);
+      }
+      return found;
+    };
+    const int left_index = find(start, middle, "left");
+    const int right_index = find(middle, end, "right");
     if (left_index < 0 || right_index < 0) {
       throw SqlError(SqlState::kUndefinedColumn, "column \"" + name + "\" specified in USING clause does not exist in " +
                                                      (left_index < 0 ? "left" : "right") + " table");
@@ -324,7 +362,10 @@ PlanPtr BindJoin(Binder& binder, const ast::TableRef& ref, Scope& scope, Scope* 
   for (size_t column = 0; column < join_scope.columns.size(); ++column) {
     ScopeColumn original = join_scope.columns[column];
     for (const auto& [left_index, right_index] : using_pairs) {
-      if (static_cast<int>(column) == left_index || static_cast<int>(column) == right_index) original.hidden = true;
+      if (static_cast<int>(column) == left_index || static_cast<int>(column) == right_index) {
+        original.hidden = true;
+        original.qualified_only = true;
+      }
     }
     // Hidden USING columns stay reachable by qualified name only.
     columns.push_back(original);
@@ -356,8 +397,14 @@ PlanPtr BindSystemTable(const ast::TableRef& ref, AddColumns& add_columns) {
 }  // namespace
 
 PlanPtr Binder::BindTableRef(const ast::TableRef& ref, Scope& scope, Scope* outer) {
+  const size_t start = scope.columns.size();
   auto add_columns = [&](const std::string& table, const std::vector<std::string>& names,
                          const std::vector<LogicalType>& types, uint32_t oid) {
+    for (size_t index = 0; index < start && !table.empty(); ++index) {
+      if (scope.columns[index].table == table) {
+        throw SqlError(SqlState::kDuplicateAlias, "table name \"" + table + "\" specified more than once");
+      }
+    }
     if (ref.column_aliases.size() > names.size()) {
       throw SqlError(SqlState::kInvalidColumnReference, "table \"" + table + "\" has " + std::to_string(names.size()) +
                                                             " columns available but " + std::to_string(ref.column_aliases.size()) + " columns specified");
@@ -402,6 +449,14 @@ PlanPtr Binder::BindTableRef(const ast::TableRef& ref, Scope& scope, Scope* oute
         ctes_ = std::move(saved);
         std::vector<std::string> names;
         for (const auto& column : relation->columns) names.push_back(column.name);
+        if (query.plan->output_types.size() > names.size()) {
+          // The view's * now finds columns added since it was created: keep the view's own columns.
+          std::vector<BoundExprPtr> kept;
+          for (size_t column = 0; column < names.size(); ++column) {
+            kept.push_back(engine::MakeColumn(static_cast<int>(column), query.plan->output_types[column]));
+          }
+          query.plan = MakeProject(query.plan, std::move(kept), names);
+        }
         add_columns(table, names, query.plan->output_types, 0);
         return query.plan;
       }
@@ -460,7 +515,7 @@ PlanPtr Binder::BindTableRef(const ast::TableRef& ref, Scope& scope, Scope* oute
       return node;
     }
     case ast::TableRefKind::kJoin:
-      return BindJoin(*this, ref, scope, outer);
+      return AliasJoin(ref, scope, start, BindJoin(*this, ref, scope, outer));
   }
   throw SqlError(SqlState::kInternalError, "internal error: unknown FROM item");
 }

@@ -14,9 +14,8 @@ using engine::BoundExprKind;
 using engine::BoundExprPtr;
 using engine::CastContext;
 
-namespace {
+constexpr uint32_t kRegtypeOid = 2206;
 
-// Picks an aggregate overload for the argument types, allowing implicit casts.
 const engine::AggregateFunction* ResolveAggregate(const std::string& name, std::vector<BoundExprPtr>& args,
                                                   Binder& binder, int location) {
   std::vector<LogicalType> types;
@@ -64,8 +63,6 @@ const engine::AggregateFunction* ResolveAggregate(const std::string& name, std::
   return best;
 }
 
-}  // namespace
-
 BoundExprPtr Binder::BindFunction(const ast::Expr& expr, Scope& scope) {
   std::string name = expr.names.back();
   std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
@@ -73,8 +70,10 @@ BoundExprPtr Binder::BindFunction(const ast::Expr& expr, Scope& scope) {
     throw SqlError(SqlState::kUndefinedFunction, "function " + expr.names[0] + "." + name + " does not exist")
         .WithPosition(expr.location + 1);
   }
-  if (expr.over) {
-    throw SqlError(SqlState::kFeatureNotSupported, "window functions are not supported yet").WithPosition(expr.location + 1);
+  if (expr.over) return BindWindowCall(expr, name, scope);
+  if (IsWindowOnlyFunction(name)) {
+    throw SqlError(SqlState::kWrongObjectType, "window function " + name + " requires an OVER clause")
+        .WithPosition(expr.location + 1);
   }
   if (engine::IsAggregateName(name)) {
     if (aggregates_ == nullptr) {
@@ -85,6 +84,8 @@ BoundExprPtr Binder::BindFunction(const ast::Expr& expr, Scope& scope) {
     auto* collected = aggregates_;
     Scope* argument_scope = aggregate_scope_ != nullptr ? aggregate_scope_ : &scope;
     aggregates_ = nullptr;
+    WindowContextGuard window_guard(*this);
+    SetWindowContext(nullptr, nullptr, SqlState::kGroupingError, "aggregate function calls cannot contain window function calls");
     engine::AggregateCall call;
     std::vector<BoundExprPtr> args;
     try {
@@ -126,6 +127,13 @@ BoundExprPtr Binder::BindFunction(const ast::Expr& expr, Scope& scope) {
   }
   std::vector<BoundExprPtr> args;
   for (const auto& arg : expr.args) args.push_back(BindExpr(*arg, scope));
+  if (name == "pg_typeof" && args.size() == 1) {  // the argument's type as regtype, known at bind time
+    LogicalType regtype(TypeId::kOid);
+    regtype.oid_flavour = kRegtypeOid;
+    LogicalType type(args[0]->type.id);  // typmods do not show
+    type.oid_flavour = args[0]->type.oid_flavour;
+    return engine::MakeConstant(Value::Int64(TypeOid(type)).WithType(regtype));
+  }
   // Functions with SQL-level spellings that map to our built-ins.
   if (name == "substring" && args.size() >= 2) name = "substr";
   if (name == "ceiling") name = "ceil";
@@ -134,52 +142,68 @@ BoundExprPtr Binder::BindFunction(const ast::Expr& expr, Scope& scope) {
   return MakeCall(name, std::move(args), expr.location);
 }
 
-BoundExprPtr Binder::BindSubquery(const ast::Expr& expr, Scope& scope) {
-  BoundQuery query = BindQuery(*expr.subquery, &scope);
-  const bool correlated = [&] {
-    // The subquery is correlated when any of its plan's expressions reference outer rows; BindColumnRef
-    // marked the subquery's own scope chain, which we cannot see here, so inspect the plan.
-    std::vector<const engine::PlanNode*> stack = {query.plan.get()};
-    std::function<bool(const BoundExpr&)> has_outer = [&](const BoundExpr& bound) {
-      if (bound.kind == BoundExprKind::kOuterColumn) return true;
-      if (bound.kind == BoundExprKind::kSubquery && bound.correlated) {
-        stack.push_back(bound.subquery_plan.get());
-      }
-      for (const auto& child : bound.children) {
-        if (has_outer(*child)) return true;
-      }
-      return false;
-    };
-    while (!stack.empty()) {
-      const engine::PlanNode* node = stack.back();
-      stack.pop_back();
-      std::vector<const BoundExpr*> exprs;
-      auto add = [&](const BoundExprPtr& bound) {
-        if (bound) exprs.push_back(bound.get());
-      };
-      add(node->predicate);
-      add(node->limit);
-      add(node->offset);
-      for (const auto& bound : node->expressions) add(bound);
-      for (const auto& bound : node->group_keys) add(bound);
-      for (const auto& bound : node->left_keys) add(bound);
-      for (const auto& bound : node->right_keys) add(bound);
-      for (const auto& bound : node->function_args) add(bound);
-      for (const auto& key : node->sort_keys) add(key.expr);
-      for (const auto& call : node->aggregates) {
-        for (const auto& arg : call.args) add(arg);
-        add(call.filter);
-      }
-      for (const auto& row : node->values) {
-        for (const auto& bound : row) add(bound);
-      }
-      for (const BoundExpr* bound : exprs) {
-        if (has_outer(*bound)) return true;
-      }
-      for (const auto& child : node->children) stack.push_back(child.get());
+bool PlanReferencesOuter(const engine::PlanNode& plan) {
+  // BindColumnRef marks the scope chain of a correlated query, which callers cannot see once it is bound,
+  // so inspect the plan. Outer references of nested correlated subqueries count too (conservatively: they
+  // may point to a level inside `plan`).
+  std::vector<const engine::PlanNode*> stack = {&plan};
+  std::function<bool(const BoundExpr&)> has_outer = [&](const BoundExpr& bound) {
+    if (bound.kind == BoundExprKind::kOuterColumn) return true;
+    if (bound.kind == BoundExprKind::kSubquery && bound.correlated) stack.push_back(bound.subquery_plan.get());
+    for (const auto& child : bound.children) {
+      if (has_outer(*child)) return true;
     }
     return false;
-  }();
+  };
+  while (!stack.empty()) {
+    const engine::PlanNode* node = stack.back();
+    stack.pop_back();
+    // A WITH RECURSIVE work table changes between iterations: never cache such a subquery.
+    if (node->kind == engine::PlanKind::kWorkTable) return true;
+    std::vector<const BoundExpr*> exprs;
+    auto add = [&](const BoundExprPtr& bound) {
+      if (bound) exprs.push_back(bound.get());
+    };
+    add(node->predicate);
+    add(node->range_lower);
+    add(node->range_upper);
+    for (const auto& lookup : node->index_lookups) {
+      for (const auto& bound : lookup) add(bound);
+    }
+    add(node->limit);
+    add(node->offset);
+    for (const auto& bound : node->expressions) add(bound);
+    for (const auto& bound : node->group_keys) add(bound);
+    for (const auto& bound : node->left_keys) add(bound);
+    for (const auto& bound : node->right_keys) add(bound);
+    for (const auto& bound : node->function_args) add(bound);
+    for (const auto& key : node->sort_keys) add(key.expr);
+    for (const auto& call : node->aggregates) {
+      for (const auto& arg : call.args) add(arg);
+      add(call.filter);
+    }
+    for (const auto& call : node->windows) {
+      for (const auto& arg : call.args) add(arg);
+      add(call.filter);
+      for (const auto& expr : call.partition_by) add(expr);
+      for (const auto& key : call.order_by) add(key.expr);
+      add(call.frame.start_value);
+      add(call.frame.end_value);
+    }
+    for (const auto& row : node->values) {
+      for (const auto& bound : row) add(bound);
+    }
+    for (const BoundExpr* bound : exprs) {
+      if (has_outer(*bound)) return true;
+    }
+    for (const auto& child : node->children) stack.push_back(child.get());
+  }
+  return false;
+}
+
+BoundExprPtr Binder::BindSubquery(const ast::Expr& expr, Scope& scope) {
+  BoundQuery query = BindQuery(*expr.subquery, &scope);
+  const bool correlated = PlanReferencesOuter(*query.plan);
   auto result = std::make_unique<BoundExpr>(BoundExprKind::kSubquery, LogicalType(TypeId::kBool));
   result->subquery_plan = query.plan;
   result->correlated = correlated;

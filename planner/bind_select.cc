@@ -20,8 +20,6 @@ PlanPtr PlanJoins(std::vector<PlanPtr> items, const std::vector<size_t>& starts,
                   std::vector<BoundExprPtr> conjuncts);
 void SplitWhere(BoundExprPtr where, std::vector<BoundExprPtr>& conjuncts);
 
-namespace {
-
 bool ContainsAggregate(const ast::Expr* expr) {
   if (expr == nullptr) return false;
   if (expr->kind == ast::ExprKind::kSubquery) return false;
@@ -40,7 +38,27 @@ bool ContainsAggregate(const ast::Expr* expr) {
   for (const auto& item : expr->when_results) {
     if (ContainsAggregate(item.get())) return true;
   }
+  if (ContainsAggregate(expr->agg_filter.get())) return true;
+  if (expr->over) {
+    for (const auto& item : expr->over->partition_by) {
+      if (ContainsAggregate(item.get())) return true;
+    }
+    for (const auto& item : expr->over->order_by) {
+      if (ContainsAggregate(item.expr.get())) return true;
+    }
+  }
   return false;
+}
+
+namespace {
+
+// Replaces window call placeholders by the window node's output columns (after its `input_width` inputs).
+BoundExprPtr ReplaceWindowRefs(BoundExprPtr expr, size_t input_width) {
+  if (expr->kind == BoundExprKind::kWindowRef) {
+    return engine::MakeColumn(static_cast<int>(input_width) + expr->reference, expr->type, expr->name);
+  }
+  for (auto& child : expr->children) child = ReplaceWindowRefs(std::move(child), input_width);
+  return expr;
 }
 
 // The output column name PostgreSQL gives an expression.
@@ -91,6 +109,35 @@ PlanPtr MakeNode(PlanKind kind, PlanPtr child) {
   return node;
 }
 
+// Rewrites a window call's expressions to read the aggregate's output, as the select list's are.
+void ReplaceGroupRefsInWindow(engine::WindowCall& call, const std::vector<BoundExprPtr>& keys) {
+  auto replace = [&](BoundExprPtr& expr) {
+    if (expr) expr = ReplaceGroupRefs(std::move(expr), keys, keys.size());
+  };
+  for (auto& arg : call.args) replace(arg);
+  replace(call.filter);
+  for (auto& expr : call.partition_by) replace(expr);
+  for (auto& key : call.order_by) replace(key.expr);
+  replace(call.frame.start_value);
+  replace(call.frame.end_value);
+  replace(call.frame.range_key);
+}
+
+// Builds the WindowAgg node over `input`: its columns followed by one per call.
+PlanPtr MakeWindowNode(PlanPtr input, std::vector<engine::WindowCall> calls) {
+  auto node = std::make_shared<PlanNode>(PlanKind::kWindow);
+  node->output_types = input->output_types;
+  node->output_names = input->output_names;
+  node->output_names.resize(node->output_types.size());
+  for (const auto& call : calls) {
+    node->output_types.push_back(call.type);
+    node->output_names.push_back(call.name);
+  }
+  node->windows = std::move(calls);
+  node->children.push_back(std::move(input));
+  return node;
+}
+
 BoundExprPtr BindLimitExpr(Binder& binder, const ast::Expr* expr, const char* what) {
   if (expr == nullptr) return nullptr;
   Scope empty;
@@ -105,19 +152,42 @@ BoundExprPtr BindLimitExpr(Binder& binder, const ast::Expr* expr, const char* wh
 }  // namespace
 
 BoundQuery Binder::BindQuery(const ast::SelectStmt& select, Scope* outer) {
-  // WITH: each CTE is bound once and shared by its references through a materialising node.
+  // Window calls belong to one query level: subqueries start with none allowed.
+  WindowContextGuard window_guard(*this);
+  SetWindowContext(nullptr, nullptr);
+  // WITH: each CTE is bound once and shared by its references through a materialising node. In WITH
+  // RECURSIVE, a CTE that references itself becomes a recursive union.
   const bool has_with = select.with != nullptr;
   if (has_with) {
-    if (select.with->recursive) throw SqlError(SqlState::kFeatureNotSupported, "WITH RECURSIVE is not supported yet");
     ctes_.emplace_back();
     for (const auto& cte : select.with->ctes) {
-      BoundQuery query = BindQuery(*cte.query, outer);
+      if (ctes_.back().count(cte.name) != 0) {
+        throw SqlError(SqlState::kDuplicateAlias, "WITH query name \"" + cte.name + "\" specified more than once")
+            .WithPosition(cte.location + 1);
+      }
+      PlanPtr plan;
+      std::vector<std::string> names;
+      if (select.with->recursive && ReferencesCte(*cte.query, cte.name)) {
+        std::tie(plan, names) = BindRecursiveCte(cte, outer);
+      } else {
+        BoundQuery query = BindQuery(*cte.query, outer);
+        plan = query.plan;
+        names = CteColumnNames(cte, query.names);
+      }
+      // A CTE is computed once per statement; one that reads the enclosing query's row would need
+      // recomputing per row.
+      if (outer != nullptr && PlanReferencesOuter(*plan) && !ReadsWorkTable(*plan)) {
+        throw SqlError(SqlState::kFeatureNotSupported,
+                       "WITH query \"" + cte.name + "\" referring to columns of an outer query is not supported yet");
+      }
+      if (ReadsWorkTable(*plan)) {
+        ctes_.back()[cte.name] = {plan, names};
+        continue;
+      }
       auto node = std::make_shared<PlanNode>(PlanKind::kMaterialize);
-      node->output_types = query.plan->output_types;
-      node->output_names = query.names;
-      node->children.push_back(query.plan);
-      std::vector<std::string> names = query.names;
-      for (size_t index = 0; index < cte.column_names.size() && index < names.size(); ++index) names[index] = cte.column_names[index];
+      node->output_types = plan->output_types;
+      node->output_names = names;
+      node->children.push_back(plan);
       ctes_.back()[cte.name] = {node, names};
     }
   }
@@ -144,9 +214,11 @@ BoundQuery Binder::BindQuery(const ast::SelectStmt& select, Scope* outer) {
   std::vector<BoundExprPtr> keys;
   std::map<int, int> grouped_columns;
   BoundExprPtr having;
+  std::vector<engine::WindowCall> window_calls;
   // Binds an expression evaluated after grouping (or directly over FROM when not grouped).
   auto bind_output = [&](const ast::Expr& expr) -> BoundExprPtr {
       if (!grouped) return BindExpr(expr, scope);
+      const size_t windows_before = window_calls.size();
       aggregates_ = &aggregates;
       aggregate_scope_ = &scope;
       scope.grouped = &grouped_columns;
@@ -162,6 +234,9 @@ BoundQuery Binder::BindQuery(const ast::SelectStmt& select, Scope* outer) {
       aggregates_ = nullptr;
       aggregate_scope_ = nullptr;
       scope.grouped = nullptr;
+      for (size_t call = windows_before; call < window_calls.size(); ++call) {
+        ReplaceGroupRefsInWindow(window_calls[call], keys);
+      }
       return ReplaceGroupRefs(std::move(bound), keys, keys.size());
     };
 
@@ -241,7 +316,8 @@ BoundQuery Binder::BindQuery(const ast::SelectStmt& select, Scope* outer) {
     result.attnums.assign(visible, 0);
   } else {
     if (!select.into_table.empty()) throw SqlError(SqlState::kFeatureNotSupported, "SELECT INTO is not supported yet");
-    if (!select.windows.empty()) throw SqlError(SqlState::kFeatureNotSupported, "window functions are not supported yet");
+    CheckWindowDefinitions(select.windows);
+    SetWindowContext(nullptr, nullptr, SqlState::kWindowingError, "window functions are not allowed in JOIN conditions");
     // FROM
     std::vector<PlanPtr> items;
     std::vector<size_t> starts;
@@ -251,6 +327,7 @@ BoundQuery Binder::BindQuery(const ast::SelectStmt& select, Scope* outer) {
     }
     // WHERE
     std::vector<BoundExprPtr> conjuncts;
+    SetWindowContext(nullptr, nullptr, SqlState::kWindowingError, "window functions are not allowed in WHERE");
     if (select.where) {
       if (ContainsAggregate(select.where.get())) {
         throw SqlError(SqlState::kGroupingError, "aggregate functions are not allowed in WHERE");
@@ -321,9 +398,14 @@ BoundQuery Binder::BindQuery(const ast::SelectStmt& select, Scope* outer) {
     visible = targets.size();
 
     grouped = !select.group_by.empty() || ContainsAggregate(select.having.get());
+    for (const auto& window : select.windows) {
+      for (const auto& item : window.partition_by) grouped = grouped || ContainsAggregate(item.get());
+      for (const auto& item : window.order_by) grouped = grouped || ContainsAggregate(item.expr.get());
+    }
     for (const auto* expr : target_exprs) grouped = grouped || ContainsAggregate(expr);
     for (const auto& item : select.order_by) grouped = grouped || ContainsAggregate(item.expr.get());
 
+    SetWindowContext(nullptr, nullptr, SqlState::kWindowingError, "window functions are not allowed in GROUP BY");
     if (grouped) {
       for (const auto& key : select.group_by) {
         const ast::Expr* source = key.get();
@@ -349,6 +431,7 @@ BoundQuery Binder::BindQuery(const ast::SelectStmt& select, Scope* outer) {
         keys.push_back(std::move(bound));
       }
     }
+    SetWindowContext(&window_calls, &select.windows);
     for (size_t index = 0; index < target_exprs.size(); ++index) {
       if (target_exprs[index] != nullptr) {
         targets[index] = bind_output(*target_exprs[index]);
@@ -357,8 +440,10 @@ BoundQuery Binder::BindQuery(const ast::SelectStmt& select, Scope* outer) {
       }
     }
     if (select.having) {
+      SetWindowContext(nullptr, nullptr, SqlState::kWindowingError, "window functions are not allowed in HAVING");
       having = Coerce(bind_output(*select.having), LogicalType(TypeId::kBool), CastContext::kAssignment,
                       "argument of HAVING must be type boolean");
+      SetWindowContext(&window_calls, &select.windows);
     }
   }
 
@@ -436,6 +521,14 @@ BoundQuery Binder::BindQuery(const ast::SelectStmt& select, Scope* outer) {
       filter->predicate = std::move(having);
       plan = filter;
     }
+  }
+
+  // Window calls run after grouping, before the projection that reads their columns.
+  if (!window_calls.empty()) {
+    const size_t input_width = plan->output_types.size();
+    plan = MakeWindowNode(plan, std::move(window_calls));
+    for (auto& target : targets) target = ReplaceWindowRefs(std::move(target), input_width);
+    for (auto& expr : distinct_on) expr = ReplaceWindowRefs(std::move(expr), input_width);
   }
 
   // Project: [DISTINCT ON keys...] targets [hidden sort keys...]

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "engine/database.h"
+#include "engine/exec_context.h"
 #include "engine/plan.h"
 #include "planner/ast.h"
 
@@ -26,6 +27,7 @@ struct ScopeColumn {
   uint32_t table_oid = 0;
   int16_t attnum = 0;
   bool hidden = false;  // not expanded by *
+  bool qualified_only = false;  // a column merged by JOIN USING/NATURAL: only `table.name` finds it
 };
 
 struct Scope {
@@ -44,6 +46,9 @@ struct BoundQuery {
   std::vector<uint32_t> table_oids;
   std::vector<int16_t> attnums;
 };
+
+// True when an expression anywhere in `plan` (nested subqueries included) reads an outer query's row.
+bool PlanReferencesOuter(const engine::PlanNode& plan);
 
 class Binder {
  public:
@@ -75,6 +80,9 @@ class Binder {
   SessionState& session() { return session_; }
 
  private:
+  // A context for folding constants at bind time with the session's TimeZone, DateStyle and output settings.
+  engine::ExecContext FoldingContext() const;
+
   friend struct SelectBinder;
   engine::Database& database_;
   SessionState& session_;
@@ -84,10 +92,18 @@ class Binder {
   // Aggregates collected while binding the current grouped query's expressions (nullptr: not allowed).
   std::vector<engine::AggregateCall>* aggregates_ = nullptr;
   Scope* aggregate_scope_ = nullptr;
+  // Window calls collected for the current query level, with its WINDOW clause (nullptr: window functions
+  // are not allowed here; window_error_ says why, with its SQLSTATE).
+  std::vector<engine::WindowCall>* windows_ = nullptr;
+  const std::vector<ast::WindowSpec>* window_definitions_ = nullptr;
+  SqlState window_error_state_ = SqlState::kWindowingError;
+  std::string window_error_ = "window functions are not allowed here";
 
  public:
   // Internal helpers shared by the binder's files.
   engine::BoundExprPtr BindFunction(const ast::Expr& expr, Scope& scope);
+  // Binds `name`(...) OVER (...) into windows_ and returns its kWindowRef (planner/bind_window.cc).
+  engine::BoundExprPtr BindWindowCall(const ast::Expr& expr, const std::string& name, Scope& scope);
   engine::BoundExprPtr BindOperator(const std::string& name, std::vector<engine::BoundExprPtr> args, int location);
   engine::BoundExprPtr BindColumnRef(const ast::Expr& expr, Scope& scope);
   engine::BoundExprPtr BindSubquery(const ast::Expr& expr, Scope& scope);
@@ -101,17 +117,69 @@ class Binder {
   engine::BoundExprPtr MakeCall(const std::string& name, std::vector<engine::BoundExprPtr> args, int location);
   // Finds the common type of `types` for UNION/CASE/COALESCE/IN; `context` names the construct in errors.
   LogicalType CommonType(const std::vector<LogicalType>& types, const char* context);
+  // Binds a WITH RECURSIVE query that references itself (planner/bind_recursive.cc): returns the
+  // recursive union and the CTE's column names.
+  std::pair<engine::PlanPtr, std::vector<std::string>> BindRecursiveCte(const ast::CommonTableExpr& cte, Scope* outer);
   engine::PlanPtr BindTableRef(const ast::TableRef& ref, Scope& scope, Scope* outer);
   std::vector<engine::AggregateCall>*& aggregates() { return aggregates_; }
+  // Allows window calls into `calls` (nullptr: forbids them, failing with `state` and `message`).
+  void SetWindowContext(std::vector<engine::WindowCall>* calls, const std::vector<ast::WindowSpec>* definitions,
+                        SqlState state = SqlState::kWindowingError,
+                        std::string message = "window functions are not allowed here") {
+    windows_ = calls;
+    window_definitions_ = definitions;
+    window_error_state_ = state;
+    window_error_ = std::move(message);
+  }
+  // Saves the window context and restores it when destroyed.
+  struct WindowContextGuard {
+    explicit WindowContextGuard(Binder& binder)
+        : binder(binder), calls(binder.windows_), definitions(binder.window_definitions_),
+          state(binder.window_error_state_), message(binder.window_error_) {}
+    ~WindowContextGuard() { binder.SetWindowContext(calls, definitions, state, std::move(message)); }
+    Binder& binder;
+    std::vector<engine::WindowCall>* calls;
+    const std::vector<ast::WindowSpec>* definitions;
+    SqlState state;
+    std::string message;
+  };
   Scope*& aggregate_scope() { return aggregate_scope_; }
   std::vector<std::map<std::string, std::pair<engine::PlanPtr, std::vector<std::string>>>>& ctes() { return ctes_; }
 };
+
+// Picks an aggregate overload for `args`' types, allowing implicit casts, and coerces the arguments;
+// throws 42883 when none fits.
+const engine::AggregateFunction* ResolveAggregate(const std::string& name, std::vector<engine::BoundExprPtr>& args,
+                                                  Binder& binder, int location);
+
+// Checks a WINDOW clause: unique names, references to earlier windows only, PostgreSQL's copy rules.
+void CheckWindowDefinitions(const std::vector<ast::WindowSpec>& definitions);
+// True for row_number, rank, lag and the other functions that exist only as window functions.
+bool IsWindowOnlyFunction(const std::string& name);
 
 // Builds a Project node over `child` with `expressions` (names optional).
 engine::PlanPtr MakeProject(engine::PlanPtr child, std::vector<engine::BoundExprPtr> expressions,
                             std::vector<std::string> names = {});
 // Rewrites column references through `mapping` (old index -> new index).
 void RemapColumns(engine::BoundExpr& expr, const std::vector<int>& mapping);
+// Whether `expr` calls an aggregate function at its own query level (not inside subqueries).
+bool ContainsAggregate(const ast::Expr* expr);
+// Whether `query` references the CTE `name` anywhere (a WITH RECURSIVE item that does is recursive).
+bool ReferencesCte(const ast::SelectStmt& query, const std::string& name);
+// Whether `plan` reads a WITH RECURSIVE work table: it then changes from one iteration to the next, so it
+// must be neither materialised once nor cached as an uncorrelated subquery.
+bool ReadsWorkTable(const engine::PlanNode& plan);
+// The column names of CTE `cte` given its query's: its column list overrides them; throws 42P10 when the
+// list is longer.
+std::vector<std::string> CteColumnNames(const ast::CommonTableExpr& cte, std::vector<std::string> names);
+// Checks a DEFAULT expression for column `name` of type `type` as PostgreSQL does at CREATE/ALTER TABLE
+// (planner/column_default.cc): 0A000 for column references and subqueries, 42803 for aggregates, 42P20
+// for window functions, 42804 when its type cannot be assigned to the column's. Returns whether the
+// default is the NULL constant (PostgreSQL then stores no default).
+bool CheckColumnDefault(Binder& binder, const ast::Expr& expr, const std::string& name, const LogicalType& type);
+// The column's DEFAULT expression, bound and cast to its type (a NULL constant when it has none);
+// volatile defaults (nextval, random) stay calls, evaluated per row.
+engine::BoundExprPtr BindDefault(Binder& binder, const engine::ColumnInfo& column);
 // Collects the input columns an expression references (outside subqueries).
 void CollectColumns(const engine::BoundExpr& expr, std::vector<int>& columns);
 

@@ -7,10 +7,13 @@
 
 #include "engine/catalog.h"
 #include "engine/database.h"
+#include "engine/function/cast_kernels.h"
 #include "engine/operator.h"
+#include "base/text_format.h"
 #include "engine/system_tables.h"
 #include "planner/binder.h"
 #include "planner/copy_internal.h"
+#include "planner/parallel_selection.h"
 #include "planner/parser/parser.h"
 #include "planner/session_state.h"
 #include "planner/utility.h"
@@ -163,6 +166,7 @@ std::shared_ptr<BoundStatement> Session::Bind(std::shared_ptr<ast::Statement> st
       return bound;  // utility statements run at Execute
   }
   bound->plan = query.plan;
+  if (statement->kind == ast::StmtKind::kSelect) MarkParallelSections(query.plan, database_.options().worker_threads);
   const bool returns_rows = bound->tag == "SELECT" || !query.plan->returning.empty();
   if (returns_rows) {
     for (size_t column = 0; column < query.names.size(); ++column) {
@@ -235,6 +239,14 @@ std::unique_ptr<engine::ExecContext> Session::MakeContext(std::vector<Value> par
   auto context = std::make_unique<engine::ExecContext>();
   context->database = &database_;
   context->time_zone = state_->time_zone;
+  context->datetime_style = state_->datetime_style;
+  context->bytea_escape = state_->bytea_escape;
+  context->extra_float_digits = state_->extra_float_digits;
+  SessionState* state = state_.get();
+  context->read_setting = [state](const std::string& name) { return ReadSetting(*state, name); };
+  context->write_setting = [state](const std::string& name, const std::string& value, bool is_local) {
+    return ApplySetting(*state, name, value, is_local);
+  };
   context->user = state_->user;
   context->database_name = state_->database;
   context->search_path_first = state_->search_path.empty() ? "public" : state_->search_path[0];
@@ -250,14 +262,34 @@ std::unique_ptr<engine::ExecContext> Session::MakeContext(std::vector<Value> par
 Value Session::ParseParameterText(const LogicalType& type, std::string_view text) const {
   engine::ExecContext context;
   context.time_zone = state_->time_zone;
+  context.datetime_style = state_->datetime_style;
   return engine::CastValue(Value::Text(std::string(text), LogicalType(TypeId::kUnknown)), type, context, true);
 }
 
-std::string Session::FormatText(const Vector& column, idx_t row) const {
-  if (column.type().id == TypeId::kTimestampTz) {
-    return datetime::FormatTimestampTz(column.Data<int64_t>()[row], state_->time_zone);
+std::string Session::FormatText(const Vector& column, idx_t row) {
+  switch (column.type().id) {
+    case TypeId::kFloat32:
+      return text_format::FormatFloat32(column.Data<float>()[row], state_->extra_float_digits);
+    case TypeId::kFloat64:
+      return text_format::FormatFloat64(column.Data<double>()[row], state_->extra_float_digits);
+    case TypeId::kBytea:
+      return text_format::FormatBytea(column.GetString(row), state_->bytea_escape);
+    case TypeId::kDate:
+      return datetime::FormatDate(column.Data<int32_t>()[row], state_->datetime_style);
+    case TypeId::kTimestamp:
+      return datetime::FormatTimestamp(column.Data<int64_t>()[row], state_->datetime_style);
+    case TypeId::kTimestampTz:
+      return datetime::FormatTimestampTz(column.Data<int64_t>()[row], state_->time_zone, state_->datetime_style);
+    case TypeId::kInterval:
+      return datetime::FormatInterval(column.Data<Interval>()[row], state_->datetime_style.interval_style);
+    case TypeId::kOid:
+      if (column.type().oid_flavour != 0) {  // regclass, regtype, ...: names need the catalog
+        return engine::builtin::FormatAsText(column, row, *MakeContext({}));
+      }
+      return column.GetValue(row).ToString();
+    default:
+      return column.GetValue(row).ToString();
   }
-  return column.GetValue(row).ToString();
 }
 
 void Session::HandleError() {
@@ -292,8 +324,16 @@ std::vector<std::pair<std::string, std::string>> Session::ReportedParameters() c
 }
 
 std::vector<std::pair<std::string, std::string>> Session::TakeChangedParameters() {
-  auto changed = std::move(state_->changed_parameters);
-  state_->changed_parameters.clear();
+  // As PostgreSQL 15, a setting is reported again only when its value differs from the last report.
+  std::vector<std::pair<std::string, std::string>> changed;
+  for (const char* name : kReportedSettings) {
+    auto found = state_->settings.find(name);
+    if (found == state_->settings.end()) continue;
+    auto [reported, inserted] = state_->reported_values.try_emplace(name, found->second);
+    if (!inserted && reported->second == found->second) continue;
+    reported->second = found->second;
+    if (!inserted) changed.emplace_back(DisplayName(name), found->second);
+  }
   return changed;
 }
 

@@ -116,7 +116,7 @@ class Session {
   Value ParseParameterText(const LogicalType& type, std::string_view text) const;
   // Text form of one result cell as PostgreSQL prints it (honours the session's TimeZone etc.).
   // REQUIRES: !column.IsNull(row).
-  std::string FormatText(const Vector& column, idx_t row) const;
+  std::string FormatText(const Vector& column, idx_t row);
 
   // Called by protocol/ after any error in Prepare/Execute/Next: inside a transaction block the
   // transaction becomes failed (25P02 until ROLLBACK).

@@ -14,29 +14,13 @@
 
 namespace tessera::planner {
 
-const char* const kReportedSettings[11] = {
-    "server_version", "server_encoding", "client_encoding", "datestyle", "integer_datetimes",
-    "standard_conforming_strings", "timezone", "application_name", "is_superuser", "session_authorization",
-    "intervalstyle"};
-
 namespace {
-
-const std::map<std::string, std::string>& DisplayNames() {
-  static const std::map<std::string, std::string> names = {
-      {"datestyle", "DateStyle"}, {"timezone", "TimeZone"}, {"intervalstyle", "IntervalStyle"}};
-  return names;
-}
 
 Batch TextRows(const std::vector<std::string>& rows) {
   Batch batch({LogicalType(TypeId::kText)});
   for (const auto& row : rows) batch.columns[0].AppendValue(Value::Text(row));
   batch.num_rows = rows.size();
   return batch;
-}
-
-std::string SettingName(const std::string& name) {
-  if (name == "time zone" || name == "time_zone") return "timezone";
-  return name;
 }
 
 std::string ObjectName(const std::vector<std::string>& names) { return names.back(); }
@@ -74,9 +58,11 @@ void CreateTable(Session& session, const ast::CreateTableStatement& create) {
     info.name = column.name;
     info.type = binder.ResolveType(column.type);
     info.not_null = column.not_null || column.primary_key;
-    if (column.default_value) {
-      // Validate the default now; keep its text for binding at insert time.
-      throw SqlError(SqlState::kFeatureNotSupported, "column DEFAULT expressions are not supported yet");
+    if (column.default_value && column.is_serial) {
+      throw SqlError(SqlState::kSyntaxError, "multiple default values specified for column \"" + info.name + "\" of table \"" + name + "\"");
+    }
+    if (column.default_value && !CheckColumnDefault(binder, *column.default_value, info.name, info.type)) {
+      info.default_sql = column.default_sql;
     }
     if (column.is_serial) {
       auto sequence = std::make_shared<engine::RelationInfo>();
@@ -393,6 +379,7 @@ std::string Transaction(Session& session, const ast::TransactionStatement& state
       if (state.transaction == TransactionState::kIdle) state.transaction = TransactionState::kInBlock;
       return statement.transaction_kind == ast::TransactionKind::kBegin ? "BEGIN" : "START TRANSACTION";
     case ast::TransactionKind::kCommit: {
+      EndTransactionSettings(state);
       const bool failed = state.transaction == TransactionState::kFailed;
       if (state.transaction == TransactionState::kIdle) {
         state.notices.push_back(ErrorInfo{SqlState::kNoActiveSqlTransaction, "there is no transaction in progress"});
@@ -403,6 +390,7 @@ std::string Transaction(Session& session, const ast::TransactionStatement& state
       return failed ? "ROLLBACK" : "COMMIT";
     }
     case ast::TransactionKind::kRollback:
+      EndTransactionSettings(state);
       if (state.transaction == TransactionState::kIdle) {
         state.notices.push_back(ErrorInfo{SqlState::kNoActiveSqlTransaction, "there is no transaction in progress"});
       }
@@ -414,83 +402,12 @@ std::string Transaction(Session& session, const ast::TransactionStatement& state
   }
 }
 
-std::string SetVariable(Session& session, const ast::SetStatement& set) {
-  auto& state = session.state();
-  const std::string name = SettingName(set.name);
-  if (set.action == ast::SetStatement::Action::kResetAll) return "RESET";
-  const bool known = state.settings.count(name) != 0 || name.find('.') != std::string::npos;
-  if (!known) throw SqlError(SqlState::kUndefinedObject, "unrecognized configuration parameter \"" + set.name + "\"");
-  std::string value;
-  for (size_t index = 0; index < set.values.size(); ++index) value += (index > 0 ? ", " : "") + set.values[index];
-  if (set.action == ast::SetStatement::Action::kReset || set.action == ast::SetStatement::Action::kSetDefault) {
-    SessionState fresh;
-    InitializeSettings(fresh, {}, state.database);
-    value = fresh.settings[name];
-  }
-  if (name == "timezone") {
-    state.time_zone = datetime::ParseTimeZone(value);
-    value = state.time_zone.name;
-  } else if (name == "search_path") {
-    state.search_path.clear();
-    for (const auto& schema : set.values) {
-      if (schema != "$user" && schema != "\"$user\"") state.search_path.push_back(schema);
-    }
-  }
-  state.settings[name] = value;
-  for (const char* reported : kReportedSettings) {
-    if (name == reported) state.changed_parameters.emplace_back(DisplayName(name), value);
-  }
-  return set.action == ast::SetStatement::Action::kReset ? "RESET" : "SET";
-}
-
 }  // namespace
-
-std::string DisplayName(const std::string& name) {
-  auto found = DisplayNames().find(name);
-  return found == DisplayNames().end() ? name : found->second;
-}
-
-void InitializeSettings(SessionState& state, const std::map<std::string, std::string>& options, const std::string& database) {
-  auto option = [&](const char* key, const char* fallback) {
-    auto found = options.find(key);
-    return found == options.end() ? std::string(fallback) : found->second;
-  };
-  state.user = option("user", "tessera");
-  state.database = option("database", database.c_str());
-  state.settings = {
-      {"server_version", "15.18 (Tessera 0.1.0)"},
-      {"server_version_num", "150018"},
-      {"server_encoding", "UTF8"},
-      {"client_encoding", "UTF8"},
-      {"datestyle", "ISO, MDY"},
-      {"intervalstyle", "postgres"},
-      {"integer_datetimes", "on"},
-      {"standard_conforming_strings", "on"},
-      {"timezone", "UTC"},
-      {"application_name", option("application_name", "")},
-      {"is_superuser", "on"},
-      {"session_authorization", state.user},
-      {"search_path", "\"$user\", public"},
-      {"extra_float_digits", "1"},
-      {"transaction_isolation", "read committed"},
-      {"default_transaction_isolation", "read committed"},
-      {"statement_timeout", "0"},
-      {"lock_timeout", "0"},
-      {"client_min_messages", "notice"},
-      {"max_identifier_length", "63"},
-      {"lc_collate", "C"},
-      {"lc_ctype", "C"},
-      {"bytea_output", "hex"},
-      {"max_parallel_workers_per_gather", "2"},
-      {"work_mem", "4MB"},
-      {"enable_seqscan", "on"},
-  };
-}
 
 std::vector<ResultColumn> UtilityResultColumns(const ast::Statement& statement) {
   if (statement.kind == ast::StmtKind::kShow) {
     const auto& show = static_cast<const ast::ShowStatement&>(statement);
-    return {ResultColumn{show.name == "all" ? "name" : SettingName(show.name), LogicalType(TypeId::kText)}};
+    return {ResultColumn{show.name == "all" ? "name" : DisplayName(SettingName(show.name)), LogicalType(TypeId::kText)}};
   }
   if (statement.kind == ast::StmtKind::kExplain) return {ResultColumn{"QUERY PLAN", LogicalType(TypeId::kText)}};
   return {};
@@ -529,18 +446,25 @@ UtilityResult RunUtility(Session& session, const ast::Statement& statement, engi
         default: return {"DROP TABLE", {}};
       }
     }
+    case ast::StmtKind::kAlterTable: {
+      const auto& alter = static_cast<const ast::AlterTableStatement&>(statement);
+      AlterTable(session, alter, context);
+      switch (alter.object_kind) {
+        case ast::ObjectKind::kView: return {"ALTER VIEW", {}};
+        case ast::ObjectKind::kIndex: return {"ALTER INDEX", {}};
+        case ast::ObjectKind::kSequence: return {"ALTER SEQUENCE", {}};
+        default: return {"ALTER TABLE", {}};
+      }
+    }
     case ast::StmtKind::kTransaction:
       return {Transaction(session, static_cast<const ast::TransactionStatement&>(statement)), {}};
     case ast::StmtKind::kSet:
-      return {SetVariable(session, static_cast<const ast::SetStatement&>(statement)), {}};
+      return {RunSetStatement(state, static_cast<const ast::SetStatement&>(statement)), {}};
     case ast::StmtKind::kShow: {
       const auto& show = static_cast<const ast::ShowStatement&>(statement);
-      const std::string name = SettingName(show.name);
-      auto found = state.settings.find(name);
-      if (found == state.settings.end()) {
-        throw SqlError(SqlState::kUndefinedObject, "unrecognized configuration parameter \"" + show.name + "\"");
-      }
-      return {"SHOW", {TextRows({found->second})}};
+      std::optional<std::string> value = ReadSetting(state, show.name);
+      if (!value) throw SqlError(SqlState::kUndefinedObject, "unrecognized configuration parameter \"" + show.name + "\"");
+      return {"SHOW", {TextRows({*value})}};
     }
     case ast::StmtKind::kExplain: {
       const auto& explain = static_cast<const ast::ExplainStatement&>(statement);

@@ -13,6 +13,7 @@
 #include "planner/copy.h"
 #include "planner/session.h"
 #include "planner/session_state.h"
+#include "planner/settings.h"
 
 namespace tessera::planner {
 
@@ -32,15 +33,11 @@ struct UtilityResult {
   std::vector<Batch> batches;
 };
 
-// Settings reported with ParameterStatus (lower-case names).
-extern const char* const kReportedSettings[11];
-// The spelling PostgreSQL reports a setting under ("datestyle" -> "DateStyle").
-std::string DisplayName(const std::string& name);
-void InitializeSettings(SessionState& state, const std::map<std::string, std::string>& options, const std::string& database);
-
 std::vector<ResultColumn> UtilityResultColumns(const ast::Statement& statement);
 // create_table_as.cc
 UtilityResult CreateTableAs(Session& session, const ast::CreateTableStatement& create, engine::ExecContext& context);
+// ALTER TABLE / ALTER VIEW / ALTER INDEX (planner/alter_table.cc).
+void AlterTable(Session& session, const ast::AlterTableStatement& alter, engine::ExecContext& context);
 UtilityResult RunUtility(Session& session, const ast::Statement& statement, engine::ExecContext& context);
 
 }  // namespace tessera::planner

@@ -23,9 +23,12 @@ struct Overloaded : Visitors... {
 template <class... Visitors>
 Overloaded(Visitors...) -> Overloaded<Visitors...>;
 
-// PostgreSQL raises class-01 conditions as WARNING, everything else a session reports as NOTICE.
+// PostgreSQL raises class-01 conditions and the transaction-state complaints of class 25 ("there is no
+// transaction in progress", "SET LOCAL can only be used in transaction blocks") as WARNING, everything
+// else a session reports as NOTICE.
 const char* NoticeSeverity(const ErrorInfo& info) {
-  return SqlStateCode(info.state).substr(0, 2) == "01" ? "WARNING" : "NOTICE";
+  const std::string_view state_class = SqlStateCode(info.state).substr(0, 2);
+  return state_class == "01" || state_class == "25" ? "WARNING" : "NOTICE";
 }
 
 ErrorInfo MakeError(SqlState state, std::string message) {

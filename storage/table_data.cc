@@ -160,24 +160,46 @@ void TableData::Truncate() {
   }
 }
 
-void TableData::AddColumn(const LogicalType& type, const Value& fill) {
+void TableData::AddColumn(const LogicalType& type, const std::function<Vector(idx_t num_rows)>& fill) {
   column_types_.push_back(type);
   for (auto& partition : partitions_) {
     std::unique_lock lock(partition->mutex);
     for (auto& group : partition->row_groups) {
-      Vector column = Vector::Constant(fill.is_null() ? Value::Null(type) : fill, group.num_rows);
       Vector typed(type);
-      typed.Append(column);
+      typed.Append(fill(group.num_rows));
       group.columns.push_back(std::move(typed));
     }
   }
 }
 
-void TableData::DropColumn(int column) {
+TableData::DetachedColumn TableData::DropColumn(int column) {
+  DetachedColumn detached;
+  detached.type = column_types_[column];
   column_types_.erase(column_types_.begin() + column);
   for (auto& partition : partitions_) {
     std::unique_lock lock(partition->mutex);
-    for (auto& group : partition->row_groups) group.columns.erase(group.columns.begin() + column);
+    auto& saved = detached.row_groups.emplace_back();
+    for (auto& group : partition->row_groups) {
+      saved.push_back(std::move(group.columns[column]));
+      group.columns.erase(group.columns.begin() + column);
+    }
+  }
+  return detached;
+}
+
+void TableData::RestoreColumn(int column, DetachedColumn detached) {
+  column_types_.insert(column_types_.begin() + column, detached.type);
+  for (size_t partition = 0; partition < partitions_.size(); ++partition) {
+    std::unique_lock lock(partitions_[partition]->mutex);
+    auto& groups = partitions_[partition]->row_groups;
+    auto& saved = detached.row_groups[partition];
+    for (size_t group = 0; group < groups.size(); ++group) {
+      Vector values = group < saved.size() ? std::move(saved[group]) : Vector(detached.type);
+      if (values.size() < groups[group].num_rows) {
+        values.Append(Vector::Constant(Value::Null(detached.type), groups[group].num_rows - values.size()));
+      }
+      groups[group].columns.insert(groups[group].columns.begin() + column, std::move(values));
+    }
   }
 }
 

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <atomic>
 #include <mutex>
@@ -61,9 +62,18 @@ class TableData {
 
   int64_t CountLiveRows() const;
   void Truncate();
-  // Schema changes: a new column filled with `fill`, or a column removed.
-  void AddColumn(const LogicalType& type, const Value& fill);
-  void DropColumn(int column);
+  // Schema changes: a new column whose values in each row group (deleted rows included) come from
+  // `fill(num_rows)`, or a column removed.
+  void AddColumn(const LogicalType& type, const std::function<Vector(idx_t num_rows)>& fill);
+  // A column taken out by DropColumn: its vectors per partition and row group, kept so that
+  // RestoreColumn can put it back (undo of ALTER TABLE ... DROP COLUMN in a transaction).
+  struct DetachedColumn {
+    LogicalType type;
+    std::vector<std::vector<Vector>> row_groups;  // [partition][row group]
+  };
+  DetachedColumn DropColumn(int column);
+  // Puts a dropped column back at position `column`; rows appended since it was dropped get NULL.
+  void RestoreColumn(int column, DetachedColumn detached);
   // Changes a column's type; `convert` maps each old vector to the new type.
   template <typename Convert>
   void ConvertColumn(int column, const LogicalType& type, Convert&& convert);

@@ -32,9 +32,11 @@ void TemporalLoop(const Vector& input, const LogicalType& target, Vector& result
 }
 
 // timestamp[tz] -> time: PostgreSQL gives NULL for infinite timestamps.
-void TimestampToTime(const Vector& input, const LogicalType& target, Vector& result, int64_t offset) {
-  TemporalLoop<int64_t, int64_t>(input, target, result, [offset](int64_t timestamp) {
-    return IsFiniteTimestamp(timestamp) ? TimeOfDay(timestamp + offset) : 0;
+// timestamp (zone nullptr) or timestamptz (local time in `zone`) -> time of day.
+void TimestampToTime(const Vector& input, const LogicalType& target, Vector& result, const datetime::TimeZone* zone) {
+  TemporalLoop<int64_t, int64_t>(input, target, result, [zone](int64_t timestamp) {
+    if (!IsFiniteTimestamp(timestamp)) return int64_t{0};
+    return TimeOfDay(zone != nullptr ? TimestampTzToLocal(timestamp, *zone) : timestamp);
   });
   const int64_t* values = input.Data<int64_t>();
   for (idx_t row = 0; row < input.size(); ++row) {
@@ -55,7 +57,6 @@ int64_t RoundToPrecision(int64_t micros, int32_t precision) {
 void CastTemporalVector(const Vector& input, const LogicalType& target, Vector& result, const ExecContext& context) {
   const TypeId source = input.type().id;
   const datetime::TimeZone& zone = context.time_zone;
-  const int64_t offset = ZoneOffsetMicros(zone);
   switch (target.id) {
     case TypeId::kDate:
       if (source == TypeId::kDate) return TemporalLoop<int32_t, int32_t>(input, target, result, [](int32_t date) { return date; });
@@ -75,8 +76,8 @@ void CastTemporalVector(const Vector& input, const LogicalType& target, Vector& 
         return source == TypeId::kTimestamp ? LocalToTimestampTz(timestamp, zone) : timestamp;
       });
     case TypeId::kTime:
-      if (source == TypeId::kTimestamp) return TimestampToTime(input, target, result, 0);
-      if (source == TypeId::kTimestampTz) return TimestampToTime(input, target, result, offset);
+      if (source == TypeId::kTimestamp) return TimestampToTime(input, target, result, nullptr);
+      if (source == TypeId::kTimestampTz) return TimestampToTime(input, target, result, &zone);
       if (source == TypeId::kInterval) {
         return TemporalLoop<Interval, int64_t>(input, target, result, [](const Interval& interval) { return TimeOfDay(interval.micros); });
       }

@@ -117,13 +117,15 @@ void ParseInto(std::string_view text, const LogicalType& target, idx_t row, Vect
       break;
     }
     case TypeId::kBytea: result.SetString(row, text_format::ParseBytea(text)); break;
-    case TypeId::kDate: result.Data<int32_t>()[row] = datetime::ParseDate(text); break;
+    case TypeId::kDate: result.Data<int32_t>()[row] = datetime::ParseDate(text, context.datetime_style.date_order); break;
     case TypeId::kTime: result.Data<int64_t>()[row] = RoundToPrecision(datetime::ParseTime(text), target.typmod); break;
     case TypeId::kTimestamp:
-      result.Data<int64_t>()[row] = RoundToPrecision(datetime::ParseTimestamp(text), target.typmod);
+      result.Data<int64_t>()[row] =
+          RoundToPrecision(datetime::ParseTimestamp(text, context.datetime_style.date_order), target.typmod);
       break;
     case TypeId::kTimestampTz:
-      result.Data<int64_t>()[row] = RoundToPrecision(datetime::ParseTimestampTz(text, context.time_zone), target.typmod);
+      result.Data<int64_t>()[row] = RoundToPrecision(
+          datetime::ParseTimestampTz(text, context.time_zone, context.datetime_style.date_order), target.typmod);
       break;
     case TypeId::kInterval: result.Data<Interval>()[row] = datetime::ParseInterval(text); break;
     case TypeId::kOid: result.Data<int64_t>()[row] = ParseOidOfFlavour(text, target, context); break;
@@ -150,16 +152,18 @@ std::string FormatAsText(const Vector& input, idx_t row, const ExecContext& cont
     case TypeId::kInt16: return IntegerText(input.Data<int16_t>()[row]);
     case TypeId::kInt32: return IntegerText(input.Data<int32_t>()[row]);
     case TypeId::kInt64: return IntegerText(input.Data<int64_t>()[row]);
-    case TypeId::kFloat32: return text_format::FormatFloat32(input.Data<float>()[row]);
-    case TypeId::kFloat64: return text_format::FormatFloat64(input.Data<double>()[row]);
+    case TypeId::kFloat32: return text_format::FormatFloat32(input.Data<float>()[row], context.extra_float_digits);
+    case TypeId::kFloat64: return text_format::FormatFloat64(input.Data<double>()[row], context.extra_float_digits);
     case TypeId::kNumeric: return input.Data<Decimal>()[row].ToString();
     case TypeId::kChar: return std::string(TrimTrailingSpaces(input.GetString(row)));
-    case TypeId::kBytea: return text_format::FormatBytea(input.GetString(row));
-    case TypeId::kDate: return datetime::FormatDate(input.Data<int32_t>()[row]);
+    case TypeId::kBytea: return text_format::FormatBytea(input.GetString(row), context.bytea_escape);
+    case TypeId::kDate: return datetime::FormatDate(input.Data<int32_t>()[row], context.datetime_style);
     case TypeId::kTime: return datetime::FormatTime(input.Data<int64_t>()[row]);
-    case TypeId::kTimestamp: return datetime::FormatTimestamp(input.Data<int64_t>()[row]);
-    case TypeId::kTimestampTz: return datetime::FormatTimestampTz(input.Data<int64_t>()[row], context.time_zone);
-    case TypeId::kInterval: return datetime::FormatInterval(input.Data<Interval>()[row]);
+    case TypeId::kTimestamp: return datetime::FormatTimestamp(input.Data<int64_t>()[row], context.datetime_style);
+    case TypeId::kTimestampTz:
+      return datetime::FormatTimestampTz(input.Data<int64_t>()[row], context.time_zone, context.datetime_style);
+    case TypeId::kInterval:
+      return datetime::FormatInterval(input.Data<Interval>()[row], context.datetime_style.interval_style);
     case TypeId::kOid: return OidText(type, input.Data<int64_t>()[row], context);
     default: return std::string(input.GetString(row));
   }

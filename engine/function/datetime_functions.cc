@@ -60,8 +60,8 @@ Unit ClassifyUnit(std::string_view lowered) {
 // --- date_part / extract -------------------------------------------------------------------------------
 
 // The session-zone fields of a timestamptz that are not calendar fields.
-bool ZoneField(Unit unit, const datetime::TimeZone& zone, double* value) {
-  const int32_t offset = zone.offset_seconds;
+bool ZoneField(Unit unit, const datetime::TimeZone& zone, int64_t timestamp, double* value) {
+  const int32_t offset = zone.OffsetAt(timestamp);
   switch (unit) {
     case Unit::kTimezone: *value = offset; return true;
     case Unit::kTimezoneHour: *value = offset / 3600; return true;
@@ -91,7 +91,7 @@ bool TimestampPart(std::string_view unit_text, int64_t timestamp, bool with_zone
   if (!IsFiniteTimestamp(timestamp)) {
     return InfinitePart(unit, timestamp > 0, true, [&lowered] { datetime::ExtractFromTimestamp(lowered, 0); }, value);
   }
-  if (with_zone && ZoneField(unit, context.time_zone, value)) return true;
+  if (with_zone && ZoneField(unit, context.time_zone, timestamp, value)) return true;
   const int64_t local = with_zone && unit != Unit::kEpoch ? TimestampTzToLocal(timestamp, context.time_zone) : timestamp;
   *value = datetime::ExtractFromTimestamp(lowered, local);
   return true;

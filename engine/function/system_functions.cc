@@ -49,9 +49,10 @@ void AddNullText(FunctionRegistry& registry, const char* name, std::vector<Logic
               });
 }
 
-// current_setting for the settings whose values Tessera fixes or keeps in the context; nullopt for
-// unknown names.
+// current_setting: the session's value where the planner installed access to its settings, otherwise
+// (contexts without a session) the settings Tessera fixes or keeps in the context; nullopt for unknown names.
 std::optional<std::string> SettingValue(std::string_view name, const ExecContext& context) {
+  if (context.read_setting) return context.read_setting(std::string(name));
   const std::string lowered = ConvertCase(name, false);
   if (lowered == "timezone") return context.time_zone.name;
   if (lowered == "search_path") return "\"$user\", public";
@@ -91,6 +92,52 @@ std::string FormatTypeOid(int64_t oid, int32_t typmod) {
   return FormatType(*type);
 }
 
+// current_setting(name [, missing_ok]) and set_config(name, value, is_local): volatile, since SET and
+// set_config change what they see within a session.
+void RegisterSettingFunctions(FunctionRegistry& registry) {
+  ScalarFunction current;
+  current.name = "current_setting";
+  current.arg_types = {kTextType};
+  current.return_type = kTextType;
+  current.is_volatile = true;
+  current.kernel = RowKernel([](const std::vector<Vector>& args, idx_t row, Vector& result, ExecContext& context) {
+    result.SetString(row, CurrentSetting(args[0].GetString(row), context));
+  });
+  registry.Register(current);
+  current.arg_types = {kTextType, kBoolType};
+  current.kernel = RowKernel([](const std::vector<Vector>& args, idx_t row, Vector& result, ExecContext& context) {
+    std::optional<std::string> value = SettingValue(args[0].GetString(row), context);
+    if (!value && !args[1].Data<uint8_t>()[row]) CurrentSetting(args[0].GetString(row), context);
+    if (value) {
+      result.SetString(row, *value);
+    } else {
+      result.SetNull(row, true);
+    }
+  });
+  registry.Register(std::move(current));
+
+  ScalarFunction set_config;
+  set_config.name = "set_config";
+  set_config.arg_types = {kTextType, kTextType, kBoolType};
+  set_config.return_type = kTextType;
+  set_config.is_volatile = true;
+  set_config.strict = false;
+  set_config.kernel = [](const std::vector<Vector>& args, idx_t count, Vector& result, ExecContext& context) {
+    for (idx_t row = 0; row < count; ++row) {
+      if (args[0].IsNull(row)) throw SqlError(SqlState::kNullValueNotAllowed, "SET requires parameter name");
+      if (!context.write_setting) throw SqlError(SqlState::kFeatureNotSupported, "set_config is not supported here");
+      const std::string name(args[0].GetString(row));
+      // A NULL value resets the setting to its default, as RESET does.
+      std::optional<std::string> value =
+          args[1].IsNull(row) ? std::nullopt : std::optional<std::string>(std::string(args[1].GetString(row)));
+      if (!value) throw SqlError(SqlState::kFeatureNotSupported, "set_config with a NULL value is not supported yet");
+      const bool is_local = !args[2].IsNull(row) && args[2].Data<uint8_t>()[row];
+      result.SetString(row, context.write_setting(name, *value, is_local));
+    }
+  };
+  registry.Register(std::move(set_config));
+}
+
 void RegisterSessionFunctions(FunctionRegistry& registry) {
   AddSessionString(registry, "version", kTextType, [](const ExecContext&) { return kVersion; });
   for (const char* name : {"current_user", "session_user", "user", "current_role"}) {
@@ -116,20 +163,7 @@ void RegisterSessionFunctions(FunctionRegistry& registry) {
     };
     return function;
   }());
-  AddFunction(registry, "current_setting", {kTextType}, kTextType,
-              RowKernel([](const std::vector<Vector>& args, idx_t row, Vector& result, ExecContext& context) {
-                result.SetString(row, CurrentSetting(args[0].GetString(row), context));
-              }));
-  AddFunction(registry, "current_setting", {kTextType, kBoolType}, kTextType,
-              RowKernel([](const std::vector<Vector>& args, idx_t row, Vector& result, ExecContext& context) {
-                std::optional<std::string> value = SettingValue(args[0].GetString(row), context);
-                if (!value && !args[1].Data<uint8_t>()[row]) CurrentSetting(args[0].GetString(row), context);
-                if (value) {
-                  result.SetString(row, *value);
-                } else {
-                  result.SetNull(row, true);
-                }
-              }));
+  RegisterSettingFunctions(registry);
   // The bootstrap superuser (10) is the connecting user; 6171 is pg_database_owner (owner of public).
   AddFunction(registry, "pg_get_userbyid", {kOidType}, kNameType,
               RowKernel([](const std::vector<Vector>& args, idx_t row, Vector& result, ExecContext& context) {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Internal to engine/function: conversions between dates, timestamps and timestamptz that keep
-// PostgreSQL's infinities and apply the session's fixed-offset time zone.
+// PostgreSQL's infinities and apply the session's time zone.
 #pragma once
 
 #include <cstdint>
@@ -16,10 +16,6 @@ inline bool IsFiniteTimestamp(int64_t timestamp) {
   return timestamp != datetime::kTimestampNegInfinity && timestamp != datetime::kTimestampPosInfinity;
 }
 
-// Microseconds to add to a UTC instant to get the zone's wall-clock time.
-inline int64_t ZoneOffsetMicros(const datetime::TimeZone& zone) {
-  return int64_t{zone.offset_seconds} * datetime::kMicrosPerSecond;
-}
 
 // date -> timestamp (midnight); infinities stay infinite. Throws 22008 when out of range.
 inline int64_t DateToTimestampValue(int32_t date) {
@@ -30,12 +26,13 @@ inline int64_t DateToTimestampValue(int32_t date) {
 
 // A wall-clock timestamp in `zone` -> the timestamptz (UTC instant) it denotes.
 inline int64_t LocalToTimestampTz(int64_t local, const datetime::TimeZone& zone) {
-  return IsFiniteTimestamp(local) ? local - ZoneOffsetMicros(zone) : local;
+  return IsFiniteTimestamp(local) ? local - int64_t{zone.OffsetForLocal(local)} * datetime::kMicrosPerSecond : local;
 }
 
 // A timestamptz -> the wall-clock timestamp it shows in `zone`.
 inline int64_t TimestampTzToLocal(int64_t timestamp, const datetime::TimeZone& zone) {
-  return IsFiniteTimestamp(timestamp) ? timestamp + ZoneOffsetMicros(zone) : timestamp;
+  return IsFiniteTimestamp(timestamp) ? timestamp + int64_t{zone.OffsetAt(timestamp)} * datetime::kMicrosPerSecond
+                                      : timestamp;
 }
 
 // date -> timestamptz: midnight of that day in `zone`.

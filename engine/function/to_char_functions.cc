@@ -378,8 +378,10 @@ void builtin::RegisterToCharFunctions(FunctionRegistry& registry) {
                     result.SetNull(row, true);
                     return;
                   }
-                  const int64_t local = with_zone ? TimestampTzToLocal(timestamp, context.time_zone) : timestamp;
-                  result.SetString(row, datetime::TimestampToChar(local, args[1].GetString(row)));
+                  // timestamptz: the local time in the session zone, and its TZ/OF fields.
+                  result.SetString(row, with_zone ? datetime::TimestampTzToChar(timestamp, args[1].GetString(row),
+                                                                                context.time_zone)
+                                                  : datetime::TimestampToChar(timestamp, args[1].GetString(row)));
                 }));
   }
   AddFunction(registry, "to_char", {kIntervalType, kTextType}, kTextType,

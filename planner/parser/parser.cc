@@ -35,11 +35,13 @@ class PgQueryParse {
 };
 
 // Turns a libpg_query error into the SqlError PostgreSQL would report. libpg_query gives no SQLSTATE;
-// everything its raw parser rejects is a syntax error, except running out of stack.
+// everything its raw parser rejects is a syntax error, except running out of stack and the window frame
+// checks the grammar makes ("frame start cannot be UNBOUNDED FOLLOWING"), which are windowing errors.
 [[noreturn]] void ThrowParseError(const PgQueryError& error) {
   std::string message = error.message != nullptr ? error.message : "syntax error";
-  SqlState state =
-      message == "stack depth limit exceeded" ? SqlState::kStatementTooComplex : SqlState::kSyntaxError;
+  SqlState state = SqlState::kSyntaxError;
+  if (message == "stack depth limit exceeded") state = SqlState::kStatementTooComplex;
+  if (message.rfind("frame ", 0) == 0) state = SqlState::kWindowingError;
   SqlError sql_error(state, std::move(message));
   if (error.cursorpos > 0) throw std::move(sql_error).WithPosition(error.cursorpos);
   throw sql_error;

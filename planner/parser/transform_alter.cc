@@ -147,6 +147,7 @@ ast::StatementPtr Transformer::TransformAlterTable(const pg_query::AlterTableStm
         command.action =
             cmd.has_def() ? ast::AlterTableAction::kSetDefault : ast::AlterTableAction::kDropDefault;
         command.default_value = TransformOptionalExpr(cmd.def());
+        if (cmd.has_def()) command.default_sql = DeparseExpr(cmd.def());
         break;
       case pg_query::AT_AddConstraint:
       case pg_query::AT_AddConstraintRecurse:

@@ -55,6 +55,22 @@ pg_query::ScanResult ScanTokens(const std::string& text) {
 
 }  // namespace
 
+std::string Transformer::DeparseExpr(const pg_query::Node& node) const {
+  // Deparse `SELECT <node>` and drop the "SELECT ".
+  pg_query::ParseResult tree;
+  auto* select = tree.add_stmts()->mutable_stmt()->mutable_select_stmt();
+  *select->add_target_list()->mutable_res_target()->mutable_val() = node;
+  std::string bytes;
+  tree.SerializeToString(&bytes);
+  PgQueryProtobuf protobuf{bytes.size(), bytes.data()};
+  PgQueryDeparseResult result = pg_query_deparse_protobuf(protobuf);
+  std::string text = result.error == nullptr && result.query != nullptr ? result.query : "";
+  pg_query_free_deparse_result(result);
+  constexpr std::string_view kPrefix = "SELECT ";
+  if (text.compare(0, kPrefix.size(), kPrefix) != 0) ThrowUnsupported("this DEFAULT expression", -1);
+  return text.substr(kPrefix.size());
+}
+
 ast::StatementPtr Transformer::TransformCreateTable(const pg_query::CreateStmt& create) {
   const int location = create.relation().location();
   if (create.inh_relations_size() > 0) ThrowUnsupported("INHERITS", location);
@@ -102,7 +118,10 @@ ast::ColumnDef Transformer::TransformColumnDef(const pg_query::ColumnDef& column
   }
   if (column.has_coll_clause()) ThrowUnsupported("COLLATE on a column", column.coll_clause().location());
   def.not_null = column.is_not_null();
-  if (column.has_raw_default()) def.default_value = TransformExpr(column.raw_default());
+  if (column.has_raw_default()) {
+    def.default_value = TransformExpr(column.raw_default());
+    def.default_sql = DeparseExpr(column.raw_default());
+  }
 
   for (const pg_query::Node& node : column.constraints()) {
     const pg_query::Constraint& constraint = node.constraint();
@@ -110,7 +129,10 @@ ast::ColumnDef Transformer::TransformColumnDef(const pg_query::ColumnDef& column
     switch (constraint.contype()) {
       case pg_query::CONSTR_NULL: def.explicit_null = true; break;
       case pg_query::CONSTR_NOTNULL: def.not_null = true; break;
-      case pg_query::CONSTR_DEFAULT: def.default_value = TransformExpr(constraint.raw_expr()); break;
+      case pg_query::CONSTR_DEFAULT:
+        def.default_value = TransformExpr(constraint.raw_expr());
+        def.default_sql = DeparseExpr(constraint.raw_expr());
+        break;
       case pg_query::CONSTR_CHECK: {
         ast::ExprPtr check = TransformExpr(constraint.raw_expr());
         def.check =

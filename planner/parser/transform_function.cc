@@ -73,6 +73,7 @@ ast::ExprPtr Transformer::TransformFuncCall(const pg_query::FuncCall& call) {
     if (!expr->over->name.empty()) {
       expr->over->ref_name = std::move(expr->over->name);
       expr->over->name.clear();
+      expr->over->plain_reference = true;
     }
   }
   return expr;

@@ -43,6 +43,9 @@ class Transformer {
   ast::ExprPtr TransformOptionalExpr(const pg_query::Node& node);
   std::vector<ast::ExprPtr> TransformExprList(const NodeList& nodes);
   ast::TypeName TransformTypeName(const pg_query::TypeName& type_name);
+  // Returns the expression as SQL text, printed by libpg_query's deparser (normalised spacing and
+  // parentheses, e.g. "1 + 2", "'x'", "now()").
+  std::string DeparseExpr(const pg_query::Node& node) const;
 
   // --- Function calls, windows, ORDER BY (transform_function.cc) ---------------------------------------
   ast::ExprPtr TransformFuncCall(const pg_query::FuncCall& call);

@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: Apache-2.0
+// Gather: runs a parallel section (filters and projections over one table scan) as one task per
+// partition and replays the tasks' rows in partition order, the order the serial plan produces.
+#include "engine/database.h"
+#include "engine/operators_internal.h"
+#include "engine/parallel.h"
+#include "engine/plan.h"
+#include "engine/task_pool.h"
+
+namespace tessera::engine {
+
+namespace {
+
+class GatherOperator : public Operator {
+ public:
+  GatherOperator(const PlanNode& node, ExecContext& context) : node_(node), context_(context) {}
+
+  bool Next(Batch* out) override {
+    if (!gathered_) Gather();
+    while (partition_ < results_.size()) {
+      auto& batches = results_[partition_];
+      if (next_batch_ < batches.size()) {
+        *out = std::move(batches[next_batch_++]);
+        return true;
+      }
+      batches.clear();
+      ++partition_;
+      next_batch_ = 0;
+    }
+    return false;
+  }
+
+ private:
+  // Each task creates and drains its own serial operators over its own context (CreateOperator sees
+  // only_partition set and does not go parallel again) and writes only results_[partition].
+  void Gather() {
+    gathered_ = true;
+    const int partitions = PartitionsBelow(node_);
+    auto contexts = MakeTaskContexts(context_, partitions, sibling_failed_);
+    results_.resize(partitions);
+    ParallelFor(context_.database->pool(), node_.parallel_workers, partitions, sibling_failed_,
+                [&](int partition) {
+                  auto op = CreateOperator(node_, *contexts[partition]);
+                  Batch batch;
+                  while (op->Next(&batch)) results_[partition].push_back(std::move(batch));
+                });
+  }
+
+  const PlanNode& node_;
+  ExecContext& context_;
+  std::atomic<bool> sibling_failed_{false};
+  bool gathered_ = false;
+  std::vector<std::vector<Batch>> results_;
+  size_t partition_ = 0;
+  size_t next_batch_ = 0;
+};
+
+}  // namespace
+
+bool RunsInParallel(const PlanNode& node, const ExecContext& context) {
+  return node.parallel_workers > 1 && context.only_partition < 0 && context.database != nullptr;
+}
+
+int PartitionsBelow(const PlanNode& node) {
+  const PlanNode* current = &node;
+  while (current->kind != PlanKind::kScan) current = current->children[0].get();
+  return current->relation->data->num_partitions();
+}
+
+std::vector<std::unique_ptr<ExecContext>> MakeTaskContexts(const ExecContext& parent, int partitions,
+                                                           const std::atomic<bool>& sibling_failed) {
+  std::vector<std::unique_ptr<ExecContext>> contexts;
+  for (int partition = 0; partition < partitions; ++partition) {
+    auto context = std::make_unique<ExecContext>(parent);
+    context->subquery_cache.clear();  // a parallel section holds no subqueries
+    context->undo_log = nullptr;      // nor writes
+    context->only_partition = partition;
+    context->sibling_failed = &sibling_failed;
+    contexts.push_back(std::move(context));
+  }
+  return contexts;
+}
+
+std::unique_ptr<Operator> MakeGatherOperator(const PlanNode& node, ExecContext& context) {
+  return std::make_unique<GatherOperator>(node, context);
+}
+
+}  // namespace tessera::engine
