@@ -32,7 +32,7 @@ bool ParseBoolean(const ast::TableOption& option) {
   std::transform(value.begin(), value.end(), value.begin(), [](unsigned char c) { return std::tolower(c); });
   if (value == "true" || value == "on" || value == "1") return true;
   if (value == "false" || value == "off" || value == "0") return false;
-  throw OptionError(SqlState::kInvalidParameterValue, option.name + " requires a Boolean value");
+  throw OptionError(SqlState::kSyntaxError, option.name + " requires a Boolean value");
 }
 
 CopyHeader ParseHeader(const ast::TableOption& option, bool is_from) {
@@ -46,7 +46,7 @@ CopyHeader ParseHeader(const ast::TableOption& option, bool is_from) {
   }
   if (value == "true" || value == "on" || value == "1") return CopyHeader::kPresent;
   if (value == "false" || value == "off" || value == "0") return CopyHeader::kNone;
-  throw OptionError(SqlState::kInvalidParameterValue, option.name + " requires a Boolean value or \"match\"");
+  throw OptionError(SqlState::kSyntaxError, option.name + " requires a Boolean value or \"match\"");
 }
 
 // FORCE_QUOTE / FORCE_NOT_NULL / FORCE_NULL: "*" (FORCE_QUOTE only) or a comma-joined column list.
@@ -179,10 +179,10 @@ CopyOptions ParseOptions(const ast::CopyStatement& copy, const std::vector<CopyC
     throw OptionError(SqlState::kFeatureNotSupported, "COPY force null only available using COPY FROM");
   }
   if (!binary && options.null_string.find(options.delimiter) != std::string::npos) {
-    throw OptionError(SqlState::kInvalidParameterValue, "COPY delimiter must not appear in the NULL specification");
+    throw OptionError(SqlState::kFeatureNotSupported, "COPY delimiter must not appear in the NULL specification");
   }
   if (csv && options.null_string.find(options.quote) != std::string::npos) {
-    throw OptionError(SqlState::kInvalidParameterValue, "CSV quote character must not appear in the NULL specification");
+    throw OptionError(SqlState::kFeatureNotSupported, "CSV quote character must not appear in the NULL specification");
   }
   return options;
 }
@@ -251,7 +251,7 @@ void BindCopy(Binder& binder, const ast::CopyStatement& copy, BoundStatement& bo
   }
   engine::RelationPtr relation = binder.ResolveRelation(copy.table);
   if (relation->kind != engine::RelationKind::kTable) {
-    const std::string what = relation->kind == engine::RelationKind::kView ? "view" : "relation";
+    const std::string what = relation->kind == engine::RelationKind::kView ? "view" : "sequence";
     if (copy.is_from) {
       ErrorInfo error{SqlState::kWrongObjectType, "cannot copy to " + what + " \"" + relation->name + "\"", {}, {}, 0, {}};
       if (relation->kind == engine::RelationKind::kView) {

@@ -14,7 +14,7 @@ run_commands() {
   work=$3
   psql="psql -X -q -h $host -p $port -U postgres -d postgres"
   $psql <<'SQL' 2>&1
-DROP TABLE IF EXISTS t, u, b1, b2, c1, c2, c3, s1, s, p, big CASCADE;
+DROP TABLE IF EXISTS t, u, b1, b2, c1, c2, c3, s1, s, p, cc, big CASCADE;
 DROP VIEW IF EXISTS sv;
 CREATE TABLE t (a int, b text, c varchar(3));
 COPY t FROM STDIN;
@@ -233,6 +233,54 @@ SQL
   printf '16\tnl\t1\tt\n17\ttwo\t2\tf\r\n' | $psql -c "COPY s FROM STDIN" 2>&1 || true
   printf '' | $psql -c "COPY s FROM STDIN"
   $psql -c "SELECT count(*) FROM s"
+  echo "=== SQLSTATEs of the errors"
+  $psql <<'SQL' 2>&1
+\set VERBOSITY sqlstate
+CREATE TABLE cc (a int primary key, b text not null, c varchar(2));
+COPY cc FROM STDIN WITH (FORMAT binary, DELIMITER ',');
+COPY cc FROM STDIN (FORMAT xml);
+COPY cc (zz) FROM STDIN;
+COPY cc (a, a) FROM STDIN;
+COPY cc FROM STDIN (FORMAT text, QUOTE '"');
+COPY cc TO STDOUT (FORMAT csv, FORCE_NOT_NULL (b));
+COPY cc FROM STDIN (FORMAT csv, FORCE_QUOTE (b));
+COPY cc FROM STDIN (FORMAT csv, FORCE_NULL (nosuch));
+COPY cc (a) FROM STDIN (FORMAT csv, FORCE_NULL (b));
+COPY cc FROM STDIN (DELIMITER 'ab');
+COPY cc FROM STDIN (DELIMITER 'x');
+COPY cc FROM STDIN (FORMAT csv, DELIMITER ',', QUOTE ',');
+COPY cc FROM STDIN (NULL 'a	b');
+COPY cc FROM STDIN (FORMAT csv, HEADER match, HEADER true);
+COPY cc TO STDOUT (HEADER match);
+COPY cc FROM STDIN (HEADER maybe);
+COPY cc FROM STDIN (FORMAT binary, HEADER);
+COPY cc FROM STDIN (BOGUS 1);
+COPY cc FROM STDIN (FORMAT binary, NULL 'x');
+COPY cc FROM STDIN (FORMAT csv, QUOTE 'ab');
+COPY cc FROM STDIN (FORMAT csv, ESCAPE 'ab');
+COPY cc FROM STDIN (ESCAPE 'a');
+COPY cc FROM STDIN (FREEZE maybe);
+COPY cc FROM STDIN (FORMAT csv, NULL '"');
+COPY cc FROM STDIN;
+1	\N	x
+\.
+COPY cc FROM STDIN;
+1	x	xyz
+\.
+COPY cc FROM STDIN;
+1	x	xy
+1	x	xy
+\.
+COPY cc FROM STDIN;
+1
+\.
+COPY cc FROM STDIN;
+z	x	x
+\.
+COPY cc FROM STDIN BINARY;
+nonsense
+\.
+SQL
   echo "=== a large COPY streams"
   $psql -c "CREATE TABLE big (id int PRIMARY KEY, payload text)"
   seq 1 100000 | awk '{ printf "%d\tpayload number %d with some padding text\n", $1, $1 }' | $psql -c "COPY big FROM STDIN"
