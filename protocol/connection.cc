@@ -52,6 +52,7 @@ Connection::Connection(engine::Database& database, CancelRegistry& cancel_regist
 
 Connection::~Connection() {
   if (backend_key_) cancel_registry_.Unregister(*backend_key_);
+  copy_in_.reset();
   portals_.clear();
   statements_.clear();
   std::unique_ptr<planner::Session> session;

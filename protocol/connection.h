@@ -12,7 +12,8 @@
 // AuthenticationOk, ParameterStatus*, BackendKeyData, ReadyForQuery) → ready. In ready, an error in an
 // extended-query message sends ErrorResponse and ignores everything but Sync and Terminate until Sync,
 // as PostgreSQL does. A malformed message or a startup failure sends a FATAL ErrorResponse and asks the
-// caller to close.
+// caller to close. COPY ... FROM STDIN puts the connection in copy-in mode (copy_protocol.cc) until
+// CopyDone, CopyFail or an error; a simple Query's remaining statements wait in pending_statements_.
 #pragma once
 
 #include <atomic>
