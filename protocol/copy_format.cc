@@ -122,10 +122,12 @@ size_t CopyInParser::FindLineEnd(size_t start, bool at_end, size_t* eol_length, 
   const char quote = spec_.options.quote;
   // An escape equal to the quote needs no special handling: the quote character toggles.
   const char escape = spec_.options.escape == quote ? '\0' : spec_.options.escape;
-  bool in_quote = false, last_was_escape = false;
-  *embedded_lines = 0;
-  // CSV quote state depends on the whole line, so CSV lines are rescanned from their start.
-  size_t position = csv ? start : std::max(start, scan_offset_);
+  // A scan that stopped at the end of the buffer resumes where it stopped, with its CSV quote state.
+  const bool resume = scan_offset_ > start;
+  bool in_quote = resume && csv_scan_.in_quote;
+  bool last_was_escape = resume && csv_scan_.last_was_escape;
+  *embedded_lines = resume ? csv_scan_.embedded_lines : 0;
+  size_t position = std::max(start, scan_offset_);
   while (position < buffer_.size()) {
     const char c = buffer_[position];
     if (!csv && c == '\\') {
@@ -179,6 +181,7 @@ size_t CopyInParser::FindLineEnd(size_t start, bool at_end, size_t* eol_length, 
     ++position;
   }
   scan_offset_ = std::min(position, buffer_.size());
+  csv_scan_ = CsvScanState{in_quote, last_was_escape, *embedded_lines};
   if (at_end && start < buffer_.size()) {
     *eol_length = 0;
     return buffer_.size();

@@ -65,6 +65,11 @@ class CopyInParser {
   planner::CopyRows rows_;
   std::string buffer_;
   size_t scan_offset_ = 0;  // bytes of buffer_ known to hold no line end (text and CSV)
+  struct CsvScanState {     // CSV quote state at scan_offset_
+    bool in_quote = false;
+    bool last_was_escape = false;
+    int64_t embedded_lines = 0;
+  } csv_scan_;
   int64_t line_ = 0;        // number of the line being read (1-based once reading starts)
   bool header_done_ = false;
   bool ended_ = false;      // saw the end-of-data marker (\. or the binary trailer)

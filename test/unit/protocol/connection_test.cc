@@ -358,6 +358,20 @@ TEST_SUITE("Connection") {
     CHECK(DataRows(harness.Query("select b from t where a = 3")) == std::vector<std::vector<std::string>>{{"NULL"}});
   }
 
+  TEST_CASE("COPY FROM STDIN: CSV quotes, escapes and line breaks split across CopyData messages") {
+    Harness harness;
+    REQUIRE(harness.Start());
+    harness.Query("create table t (a int, b text)");
+    CHECK(MessageTypes(harness.Query("copy t from stdin (format csv, escape '\\')")) == "G");
+    harness.FeedAll({CopyDataMessage{"1,\"multi"}, CopyDataMessage{"\nline, \\"}, CopyDataMessage{"\"quoted\\"},
+                     CopyDataMessage{"\"\"\r"}, CopyDataMessage{"\n2,plain\r\n3,\"\\\\\"\r\n"}, CopyDoneMessage{}});
+    std::vector<BackendMessage> messages = harness.Take();
+    CHECK(MessageTypes(messages) == "CZ");
+    CHECK(std::get<CommandComplete>(messages[0]).tag == "COPY 3");
+    CHECK(DataRows(harness.Query("select b from t order by a")) ==
+          std::vector<std::vector<std::string>>{{"multi\nline, \"quoted\""}, {"plain"}, {"\\"}});
+  }
+
   TEST_CASE("COPY FROM STDIN errors: bad data, CopyFail, other messages; later CopyData is ignored") {
     Harness harness;
     REQUIRE(harness.Start());
