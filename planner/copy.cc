@@ -340,13 +340,13 @@ class TableCopyInserter : public CopyInserter {
     return std::move(error).WithContext(CopyLineContext(spec().relation_name, rows.lines[row], text));
   }
 
-  // Text fields (kUnknown columns) become the column's type: the whole column at once, and value by
-  // value only to find the field an error comes from.
+  // Text fields (kUnknown columns) become the column's type, binary fields get its typmod (length,
+  // precision): the whole column at once, and value by value only to find the field an error comes from.
   void ConvertColumns(CopyRows& rows) {
     for (size_t index = 0; index < rows.rows.columns.size(); ++index) {
       Vector& column = rows.rows.columns[index];
-      if (column.type().id != TypeId::kUnknown) continue;
       const LogicalType& type = spec().columns[index].type;
+      if (column.type() == type) continue;
       Vector converted;
       try {
         engine::CastVector(column, type, converted, *context_, false);
@@ -367,9 +367,11 @@ class TableCopyInserter : public CopyInserter {
         engine::CastValue(column.GetValue(row), target.type, *context_, false);
       } catch (SqlError& error) {
         if (!error.info().context.empty()) throw;
-        throw std::move(error).WithContext("COPY " + spec().relation_name + ", line " + std::to_string(rows.lines[row]) +
-                                           ", column " + target.name + ": \"" +
-                                           LimitPrintout(column.GetString(row)) + "\"");
+        std::string context =
+            "COPY " + spec().relation_name + ", line " + std::to_string(rows.lines[row]) + ", column " + target.name;
+        // Text input shows the field; binary data cannot usefully be shown.
+        if (column.type().id == TypeId::kUnknown) context += ": \"" + LimitPrintout(column.GetString(row)) + "\"";
+        throw std::move(error).WithContext(std::move(context));
       }
     }
   }

@@ -66,13 +66,20 @@ CopyInParser::CopyInParser(const planner::CopySpec& spec, BatchHandler handler)
   StartBatch();
 }
 
+// Binary fields are read as the unconstrained type (varchar, numeric, ...); the inserter then applies
+// the column's length, precision or scale, as PostgreSQL's typrecv functions do with the typmod.
+LogicalType BinaryType(LogicalType type) {
+  type.typmod = -1;
+  return type;
+}
+
 // Errors in the binary file header have no line context (PostgreSQL reads it before COPY's error
 // context is set up).
 [[noreturn]] void FailHeader(std::string message) { throw SqlError(SqlState::kBadCopyFileFormat, std::move(message)); }
 
 void CopyInParser::StartBatch() {
   std::vector<LogicalType> types;
-  for (const auto& column : spec_.columns) types.push_back(text_like() ? LogicalType(TypeId::kUnknown) : column.type);
+  for (const auto& column : spec_.columns) types.push_back(text_like() ? LogicalType(TypeId::kUnknown) : BinaryType(column.type));
   rows_ = planner::CopyRows();
   rows_.rows = Batch(types);
 }
@@ -442,14 +449,14 @@ void CopyInParser::ParseBinary(bool at_end) {
                                               spec_.columns[column].name);
       Vector& vector = rows_.rows.columns[column];
       if (length == -1) {
-        vector.AppendValue(Value::Null(spec_.columns[column].type));
+        vector.AppendValue(Value::Null(BinaryType(spec_.columns[column].type)));
         continue;
       }
       if (length < -1) {
         throw SqlError(SqlState::kBadCopyFileFormat, "invalid field size").WithContext(context);
       }
       try {
-        vector.AppendValue(DecodeBinaryParameter(spec_.columns[column].type,
+        vector.AppendValue(DecodeBinaryParameter(BinaryType(spec_.columns[column].type),
                                                  std::string_view(buffer_).substr(position, static_cast<size_t>(length)), 0));
       } catch (SqlError& error) {
         if (error.state() == SqlState::kInvalidBinaryRepresentation && error.info().message.find("bind parameter") != std::string::npos) {

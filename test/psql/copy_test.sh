@@ -14,7 +14,7 @@ run_commands() {
   work=$3
   psql="psql -X -q -h $host -p $port -U postgres -d postgres"
   $psql <<'SQL' 2>&1
-DROP TABLE IF EXISTS t, u, b1, b2, c1, c2, c3, s1, s, p, cc, big CASCADE;
+DROP TABLE IF EXISTS t, u, b1, b2, c1, c2, c3, s1, s, p, cc, bn, big CASCADE;
 DROP VIEW IF EXISTS sv;
 CREATE TABLE t (a int, b text, c varchar(3));
 COPY t FROM STDIN;
@@ -199,6 +199,13 @@ SQL
   head -c 40 "$work/b1.bin" | $psql -c "COPY b2 FROM STDIN BINARY" 2>&1 || true
   $psql -c "COPY (SELECT i, t FROM b1) TO STDOUT BINARY" | $psql -c "COPY b2 FROM STDIN BINARY" 2>&1 || true
   $psql -c "SELECT count(*) FROM b2"
+  # binary fields get the column's length, precision and scale as typrecv applies the typmod
+  $psql -c "CREATE TABLE bn (v varchar(3), n numeric(6,2), ts timestamp(0))"
+  $psql -c "COPY (SELECT 'ab'::text, 1.005::numeric, '2024-01-01 10:00:00.7'::timestamp(3)) TO STDOUT BINARY" |
+    $psql -c "COPY bn FROM STDIN BINARY"
+  $psql -c "COPY (SELECT 'abcdef'::text, 1::numeric, NULL::timestamp) TO STDOUT BINARY" | $psql -c "COPY bn FROM STDIN BINARY" 2>&1 || true
+  $psql -c "COPY (SELECT 'ab', 123456.7, NULL::timestamp) TO STDOUT BINARY" | $psql -c "COPY bn FROM STDIN BINARY" 2>&1 || true
+  $psql -c "COPY bn TO STDOUT"
   echo "=== psql's copy command and pipes"
   printf '1,one\n2,two\n' >"$work/in.csv"
   $psql -c "CREATE TABLE p (id int, name text)"
