@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// COPY data formats: CopyInParser (text, CSV and binary input) and CopyOutFormatter.
+// COPY data formats, input side: CopyInParser (text, CSV and binary).
 #include "protocol/copy_format.h"
 
 #include <fmt/format.h>
@@ -14,8 +14,6 @@ namespace {
 
 using planner::CopyFormat;
 using planner::CopyHeader;
-
-constexpr std::string_view kBinarySignature("PGCOPY\n\377\r\n\0", 11);
 
 int OctalDigit(char c) { return c >= '0' && c <= '7' ? c - '0' : -1; }
 
@@ -55,17 +53,6 @@ char DecodeEscape(std::string_view line, size_t* position) {
   }
 }
 
-}  // namespace
-
-// ---- CopyInParser ----
-
-CopyInParser::CopyInParser(const planner::CopySpec& spec, BatchHandler handler)
-    : spec_(spec), handler_(std::move(handler)) {
-  // Binary input always starts with the file header.
-  header_done_ = text_like() && spec_.options.header == CopyHeader::kNone;
-  StartBatch();
-}
-
 // Binary fields are read as the unconstrained type (varchar, numeric, ...); the inserter then applies
 // the column's length, precision or scale, as PostgreSQL's typrecv functions do with the typmod.
 LogicalType BinaryType(LogicalType type) {
@@ -76,6 +63,17 @@ LogicalType BinaryType(LogicalType type) {
 // Errors in the binary file header have no line context (PostgreSQL reads it before COPY's error
 // context is set up).
 [[noreturn]] void FailHeader(std::string message) { throw SqlError(SqlState::kBadCopyFileFormat, std::move(message)); }
+
+}  // namespace
+
+// ---- CopyInParser ----
+
+CopyInParser::CopyInParser(const planner::CopySpec& spec, BatchHandler handler)
+    : spec_(spec), handler_(std::move(handler)) {
+  // Binary input always starts with the file header.
+  header_done_ = text_like() && spec_.options.header == CopyHeader::kNone;
+  StartBatch();
+}
 
 void CopyInParser::StartBatch() {
   std::vector<LogicalType> types;
@@ -472,114 +470,6 @@ void CopyInParser::ParseBinary(bool at_end) {
   }
   // A single byte left at the end cannot hold a field count: PostgreSQL takes it as the end of data.
   buffer_.erase(0, offset);
-}
-
-// ---- CopyOutFormatter ----
-
-CopyOutFormatter::CopyOutFormatter(const planner::CopySpec& spec, TextFormatter format_text)
-    : spec_(spec), format_text_(std::move(format_text)) {}
-
-std::string CopyOutFormatter::Start() const {
-  std::string out;
-  if (spec_.options.format == CopyFormat::kBinary) {
-    out.append(kBinarySignature);
-    out.append(8, '\0');  // flags, header extension length
-    return out;
-  }
-  if (spec_.options.header == CopyHeader::kNone) return out;
-  for (size_t column = 0; column < spec_.columns.size(); ++column) {
-    if (column > 0) out.push_back(spec_.options.delimiter);
-    if (spec_.options.format == CopyFormat::kCsv) {
-      AppendCsv(spec_.columns[column].name, false, &out);
-    } else {
-      AppendText(spec_.columns[column].name, &out);
-    }
-  }
-  out.push_back('\n');
-  return out;
-}
-
-std::string CopyOutFormatter::End() const {
-  if (spec_.options.format != CopyFormat::kBinary) return {};
-  return std::string("\xff\xff", 2);
-}
-
-void CopyOutFormatter::AppendRow(const Batch& batch, idx_t row, std::string* out) const {
-  const auto& options = spec_.options;
-  if (options.format == CopyFormat::kBinary) {
-    ByteWriter writer(out);
-    writer.WriteInt16(static_cast<int16_t>(batch.columns.size()));
-    for (const Vector& column : batch.columns) {
-      if (column.IsNull(row)) {
-        writer.WriteInt32(-1);
-        continue;
-      }
-      const size_t length_offset = out->size();
-      writer.WriteInt32(0);
-      EncodeBinaryCell(column, row, out);
-      StoreBigEndian32(out->data() + length_offset, static_cast<uint32_t>(out->size() - length_offset - 4));
-    }
-    return;
-  }
-  for (size_t index = 0; index < batch.columns.size(); ++index) {
-    if (index > 0) out->push_back(options.delimiter);
-    const Vector& column = batch.columns[index];
-    if (column.IsNull(row)) {
-      out->append(options.null_string);
-      continue;
-    }
-    const std::string text = format_text_(column, row);
-    if (options.format == CopyFormat::kCsv) {
-      AppendCsv(text, !options.force_quote.empty() && options.force_quote[index], out);
-    } else {
-      AppendText(text, out);
-    }
-  }
-  out->push_back('\n');
-}
-
-void CopyOutFormatter::AppendText(std::string_view value, std::string* out) const {
-  for (char c : value) {
-    switch (c) {
-      case '\b': out->append("\\b"); break;
-      case '\f': out->append("\\f"); break;
-      case '\n': out->append("\\n"); break;
-      case '\r': out->append("\\r"); break;
-      case '\t': out->append("\\t"); break;
-      case '\v': out->append("\\v"); break;
-      case '\\': out->append("\\\\"); break;
-      default:
-        if (c == spec_.options.delimiter) out->push_back('\\');
-        out->push_back(c);
-    }
-  }
-}
-
-void CopyOutFormatter::AppendCsv(std::string_view value, bool force_quote, std::string* out) const {
-  const auto& options = spec_.options;
-  bool use_quote = force_quote || value == options.null_string;
-  if (!use_quote) {
-    if (spec_.columns.size() == 1 && value == "\\.") {
-      use_quote = true;  // would read back as the end-of-data marker
-    } else {
-      for (char c : value) {
-        if (c == options.delimiter || c == options.quote || c == '\n' || c == '\r') {
-          use_quote = true;
-          break;
-        }
-      }
-    }
-  }
-  if (!use_quote) {
-    out->append(value);
-    return;
-  }
-  out->push_back(options.quote);
-  for (char c : value) {
-    if (c == options.quote || c == options.escape) out->push_back(options.escape);
-    out->push_back(c);
-  }
-  out->push_back(options.quote);
 }
 
 }  // namespace tessera::protocol

@@ -22,6 +22,8 @@
 namespace tessera::protocol {
 
 constexpr idx_t kCopyBatchRows = 2048;
+// The binary format's file signature.
+inline constexpr std::string_view kBinarySignature("PGCOPY\n\377\r\n\0", 11);
 
 class CopyInParser {
  public:
