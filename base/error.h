@@ -47,6 +47,10 @@ class SqlError : public std::runtime_error {
     info_.position = position;
     return std::move(*this);
   }
+  SqlError&& WithContext(std::string context) && {
+    info_.context = std::move(context);
+    return std::move(*this);
+  }
 
  private:
   ErrorInfo info_;

@@ -22,6 +22,13 @@ std::string FormatKey(const std::vector<Value>& key) {
   return text;
 }
 
+// The row as PostgreSQL's "Failing row contains (...)" detail shows it.
+std::string FormatRow(const Batch& rows, idx_t row) {
+  std::vector<Value> values;
+  for (const Vector& column : rows.columns) values.push_back(column.GetValue(row));
+  return FormatKey(values);
+}
+
 // One entry of one index, kept to undo its insertion or removal.
 struct IndexEntry {
   std::shared_ptr<Index> index;
@@ -95,7 +102,8 @@ class DmlOperator : public Operator {
       for (idx_t row = 0; row < rows.num_rows; ++row) {
         if (rows.columns[column].IsNull(row)) {
           throw SqlError(SqlState::kNotNullViolation, "null value in column \"" + info.name + "\" of relation \"" +
-                                                          relation().name + "\" violates not-null constraint");
+                                                          relation().name + "\" violates not-null constraint")
+              .WithDetail("Failing row contains (" + FormatRow(rows, row) + ").");
         }
       }
     }

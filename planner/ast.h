@@ -359,6 +359,7 @@ struct TableConstraint {
 struct TableOption {
   std::string name;   // lower-case
   std::string value;  // as text ("ts", "8", "reference")
+  int position = 0;   // 1-based character position in the statement text where known (COPY), else 0
 };
 
 struct CreateTableStatement : Statement {

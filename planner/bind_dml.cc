@@ -128,6 +128,15 @@ BoundQuery Binder::BindInsert(const ast::InsertStatement& insert) {
     source = std::make_shared<PlanNode>(PlanKind::kResult);
     targets.clear();
   }
+  auto node = InsertPlan(relation, targets, source);
+  node->on_conflict_do_nothing = insert.on_conflict == ast::OnConflictAction::kNothing;
+  BoundQuery result;
+  BindReturning(*this, *node, insert.returning, *relation, insert.alias, result);
+  result.plan = node;
+  return result;
+}
+
+PlanPtr Binder::InsertPlan(const engine::RelationPtr& relation, const std::vector<int>& targets, PlanPtr source) {
   // Full rows in table order: given columns from the source, defaults for the rest.
   std::vector<BoundExprPtr> row;
   for (size_t column = 0; column < relation->columns.size(); ++column) {
@@ -143,12 +152,8 @@ BoundQuery Binder::BindInsert(const ast::InsertStatement& insert) {
   }
   auto node = std::make_shared<PlanNode>(PlanKind::kInsert);
   node->relation = relation;
-  node->on_conflict_do_nothing = insert.on_conflict == ast::OnConflictAction::kNothing;
   node->children.push_back(MakeProject(source, std::move(row)));
-  BoundQuery result;
-  BindReturning(*this, *node, insert.returning, *relation, insert.alias, result);
-  result.plan = node;
-  return result;
+  return node;
 }
 
 BoundQuery Binder::BindUpdate(const ast::UpdateStatement& update) {

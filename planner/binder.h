@@ -62,6 +62,10 @@ class Binder {
   BoundQuery BindInsert(const ast::InsertStatement& insert);
   BoundQuery BindUpdate(const ast::UpdateStatement& update);
   BoundQuery BindDelete(const ast::DeleteStatement& del);
+  // The kInsert node writing `source`'s columns into `targets` (table column numbers, in source order);
+  // the other columns get their DEFAULT (NULL when none).
+  engine::PlanPtr InsertPlan(const engine::RelationPtr& relation, const std::vector<int>& targets,
+                             engine::PlanPtr source);
 
   // Resolves a relation by [schema,] name; throws 42P01.
   engine::RelationPtr ResolveRelation(const std::vector<std::string>& names, bool missing_ok = false);

@@ -12,6 +12,7 @@
 #include "base/text_format.h"
 #include "engine/system_tables.h"
 #include "planner/binder.h"
+#include "planner/copy_internal.h"
 #include "planner/parallel_selection.h"
 #include "planner/parser/parser.h"
 #include "planner/session_state.h"
@@ -44,7 +45,7 @@ class QueryCursor : public Cursor {
     return false;
   }
   std::string CommandTag() const override {
-    if (bound_->tag == "SELECT") return "SELECT " + std::to_string(rows_);
+    if (bound_->tag == "SELECT" || bound_->tag == "COPY") return bound_->tag + " " + std::to_string(rows_);
     if (bound_->tag == "INSERT") return "INSERT 0 " + std::to_string(op_->rows_affected());
     return bound_->tag + " " + std::to_string(op_->rows_affected());
   }
@@ -130,6 +131,7 @@ std::unique_ptr<PreparedStatement> Session::Prepare(std::string_view sql, const 
     if (type.id == TypeId::kUnknown) type = LogicalType(TypeId::kText);
   }
   prepared->result_columns_ = prepared->bound_->columns;
+  prepared->copy_ = prepared->bound_->copy;
   return prepared;
 }
 
@@ -156,6 +158,9 @@ std::shared_ptr<BoundStatement> Session::Bind(std::shared_ptr<ast::Statement> st
       query = binder.BindDelete(static_cast<ast::DeleteStatement&>(*statement));
       bound->tag = "DELETE";
       break;
+    case ast::StmtKind::kCopy:
+      BindCopy(binder, static_cast<ast::CopyStatement&>(*statement), *bound);
+      return bound;
     default:
       bound->columns = UtilityResultColumns(*statement);
       return bound;  // utility statements run at Execute
@@ -195,6 +200,10 @@ std::unique_ptr<Cursor> Session::Execute(PreparedStatement& statement, std::vect
     std::vector<LogicalType> types = statement.parameter_types_;
     bound = Bind(bound->statement, types);
     statement.bound_ = bound;
+    statement.copy_ = bound->copy;
+  }
+  if (bound->copy && bound->copy->from) {
+    throw SqlError(SqlState::kInternalError, "COPY FROM must be started with BeginCopyFrom");
   }
   // Parameters arrive typed as the statement declared them; convert where needed.
   auto context = MakeContext({});
@@ -206,6 +215,24 @@ std::unique_ptr<Cursor> Session::Execute(PreparedStatement& statement, std::vect
   }
   context->parameters = std::move(parameters);
   return std::make_unique<QueryCursor>(bound, std::move(context));
+}
+
+std::unique_ptr<CopyInserter> Session::BeginCopyFrom(PreparedStatement& statement) {
+  if (state_->transaction == TransactionState::kFailed) {
+    throw SqlError(SqlState::kInFailedSqlTransaction,
+                   "current transaction is aborted, commands ignored until end of transaction block");
+  }
+  std::shared_ptr<BoundStatement> bound = statement.bound_;
+  if (bound->catalog_version != database_.catalog().version()) {
+    std::vector<LogicalType> types = statement.parameter_types_;
+    bound = Bind(bound->statement, types);
+    statement.bound_ = bound;
+    statement.copy_ = bound->copy;
+  }
+  if (!bound->copy || !bound->copy->from) {
+    throw SqlError(SqlState::kInternalError, "BeginCopyFrom needs a COPY FROM statement");
+  }
+  return MakeCopyInserter(bound, MakeContext({}));
 }
 
 std::unique_ptr<engine::ExecContext> Session::MakeContext(std::vector<Value> parameters) {

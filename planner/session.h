@@ -24,6 +24,7 @@
 #include "base/error.h"
 #include "base/value.h"
 #include "base/vector.h"
+#include "planner/copy.h"
 
 namespace tessera::engine {
 class Database;
@@ -59,6 +60,9 @@ class PreparedStatement {
   const std::string& sql() const { return sql_; }
   // True for an empty statement (only comments/whitespace): answered with EmptyQueryResponse.
   bool is_empty() const { return empty_; }
+  // For COPY statements, what is copied and how; nullptr otherwise. COPY TO runs through Execute (its
+  // rows are the copied columns); COPY FROM through Session::BeginCopyFrom.
+  const CopySpec* copy() const { return copy_.get(); }
 
  private:
   friend class Session;
@@ -67,6 +71,7 @@ class PreparedStatement {
   bool empty_ = false;
   std::vector<LogicalType> parameter_types_;
   std::vector<ResultColumn> result_columns_;
+  std::shared_ptr<const CopySpec> copy_;
   std::shared_ptr<BoundStatement> bound_;
 };
 
@@ -102,6 +107,10 @@ class Session {
   // Starts executing. `parameters` must have one value per parameter type (NULLs typed or untyped).
   // Statements that return no rows may run to completion here; their cursor then yields no batch.
   std::unique_ptr<Cursor> Execute(PreparedStatement& statement, std::vector<Value> parameters = {});
+
+  // Starts COPY FROM: rows handed to the inserter are inserted as one statement (the failed-transaction
+  // check, the undo log and HandleError work as for INSERT). REQUIRES: statement.copy()->from.
+  std::unique_ptr<CopyInserter> BeginCopyFrom(PreparedStatement& statement);
 
   // Converts a parameter sent in text format to a Value of `type` (throws 22P02 and friends).
   Value ParseParameterText(const LogicalType& type, std::string_view text) const;

@@ -419,6 +419,8 @@ UtilityResult RunUtility(Session& session, const ast::Statement& statement, engi
     case ast::StmtKind::kCreateTable:
       CreateTable(session, static_cast<const ast::CreateTableStatement&>(statement));
       return {"CREATE TABLE", {}};
+    case ast::StmtKind::kCreateTableAs:
+      return CreateTableAs(session, static_cast<const ast::CreateTableStatement&>(statement), context);
     case ast::StmtKind::kCreateView:
       CreateView(session, static_cast<const ast::CreateViewStatement&>(statement));
       return {"CREATE VIEW", {}};

@@ -10,6 +10,7 @@
 #include "engine/exec_context.h"
 #include "engine/plan.h"
 #include "planner/ast.h"
+#include "planner/copy.h"
 #include "planner/session.h"
 #include "planner/session_state.h"
 #include "planner/settings.h"
@@ -22,6 +23,9 @@ struct BoundStatement {
   engine::PlanPtr plan;   // queries and DML
   std::vector<ResultColumn> columns;
   uint64_t catalog_version = 0;
+  // COPY: what it copies; for COPY FROM, the slot the insert plan reads each batch of rows from.
+  std::shared_ptr<CopySpec> copy;
+  std::shared_ptr<std::vector<Batch>> copy_source;
 };
 
 struct UtilityResult {
@@ -30,6 +34,8 @@ struct UtilityResult {
 };
 
 std::vector<ResultColumn> UtilityResultColumns(const ast::Statement& statement);
+// create_table_as.cc
+UtilityResult CreateTableAs(Session& session, const ast::CreateTableStatement& create, engine::ExecContext& context);
 // ALTER TABLE / ALTER VIEW / ALTER INDEX (planner/alter_table.cc).
 void AlterTable(Session& session, const ast::AlterTableStatement& alter, engine::ExecContext& context);
 UtilityResult RunUtility(Session& session, const ast::Statement& statement, engine::ExecContext& context);

@@ -123,6 +123,19 @@ struct BackendEncoder {
     for (const std::string& option : message.unrecognized_options) writer.WriteCString(option);
     writer.EndMessage();
   }
+  void operator()(const CopyResponse& message) {
+    writer.BeginMessage(message.copy_in ? 'G' : 'H');
+    writer.WriteByte(static_cast<uint8_t>(message.format));
+    writer.WriteInt16(static_cast<int16_t>(message.column_formats.size()));
+    for (int16_t format : message.column_formats) writer.WriteInt16(format);
+    writer.EndMessage();
+  }
+  void operator()(const CopyData& message) {
+    writer.BeginMessage('d');
+    writer.WriteBytes(message.data);
+    writer.EndMessage();
+  }
+  void operator()(const CopyDone&) { Empty('c'); }
 
   void Empty(char type) {
     writer.BeginMessage(type);
@@ -230,6 +243,17 @@ BackendMessage ParseBody(char type, ByteReader& reader) {
       }
       return negotiate;
     }
+    case 'G':
+    case 'H': {
+      CopyResponse response;
+      response.copy_in = type == 'G';
+      response.format = static_cast<int8_t>(reader.ReadByte());
+      uint16_t count = reader.ReadUint16();
+      for (uint16_t index = 0; index < count; ++index) response.column_formats.push_back(reader.ReadInt16());
+      return response;
+    }
+    case 'd': return CopyData{std::string(reader.ReadBytes(reader.remaining()))};
+    case 'c': return CopyDone{};
     default:
       throw SqlError(SqlState::kProtocolViolation,
                      fmt::format("unexpected backend message type {}", static_cast<int>(type)));

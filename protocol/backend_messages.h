@@ -118,11 +118,28 @@ struct NegotiateProtocolVersion {  // 'v'
   bool operator==(const NegotiateProtocolVersion&) const = default;
 };
 
+// CopyInResponse 'G' / CopyOutResponse 'H': the COPY sub-protocol starts.
+struct CopyResponse {
+  bool copy_in = true;     // 'G' (client sends data) or 'H' (server sends data)
+  int8_t format = 0;       // overall format: 0 text (text and CSV), 1 binary
+  std::vector<int16_t> column_formats;
+
+  bool operator==(const CopyResponse&) const = default;
+};
+struct CopyData {  // 'd' (the same message in both directions)
+  std::string data;
+
+  bool operator==(const CopyData&) const = default;
+};
+struct CopyDone {
+  bool operator==(const CopyDone&) const = default;
+};  // 'c'
+
 using BackendMessage =
     std::variant<AuthenticationOk, ParameterStatus, BackendKeyData, ReadyForQuery, RowDescription, DataRow,
                  CommandComplete, EmptyQueryResponse, ErrorResponse, NoticeResponse, ParseComplete,
                  BindComplete, CloseComplete, NoData, ParameterDescription, PortalSuspended,
-                 NegotiateProtocolVersion>;
+                 NegotiateProtocolVersion, CopyResponse, CopyData, CopyDone>;
 
 // Appends the wire form of `message` to `out`.
 void EncodeBackendMessage(const BackendMessage& message, std::string* out);

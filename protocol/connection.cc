@@ -52,6 +52,7 @@ Connection::Connection(engine::Database& database, CancelRegistry& cancel_regist
 
 Connection::~Connection() {
   if (backend_key_) cancel_registry_.Unregister(*backend_key_);
+  copy_in_.reset();
   portals_.clear();
   statements_.clear();
   std::unique_ptr<planner::Session> session;
@@ -191,6 +192,7 @@ bool Connection::StartSession(const StartupMessage& startup) {
 // ---- Ready state ----
 
 bool Connection::HandleMessage(FrontendMessage& message) {
+  if (copy_in_) return HandleCopyInMessage(message);
   bool ends_skipping =
       std::holds_alternative<SyncMessage>(message) || std::holds_alternative<TerminateMessage>(message);
   if (skip_until_sync_ && !ends_skipping) return true;
@@ -257,18 +259,29 @@ void Connection::HandleQuery(const QueryMessage& query) {
   // first error; one ReadyForQuery ends it.
   statements_.erase("");
   portals_.erase("");
+  pending_statements_.clear();
   RunGuarded([&] {
     ValidateUtf8(query.sql);
     std::vector<std::string> texts = session_->Split(query.sql);
-    if (texts.empty()) {
-      Write(EmptyQueryResponse{});
-      return;
-    }
-    for (const std::string& text : texts) {
+    if (texts.empty()) Write(EmptyQueryResponse{});
+    pending_statements_.assign(texts.begin(), texts.end());
+  });
+  RunPendingStatements();
+}
+
+void Connection::RunPendingStatements() {
+  RunGuarded([&] {
+    while (!pending_statements_.empty() && !client_gone_ && !copy_in_) {
+      std::string text = std::move(pending_statements_.front());
+      pending_statements_.pop_front();
       RunSimpleStatement(text);
-      if (client_gone_) return;
     }
   });
+  if (copy_in_) {
+    Flush();
+    return;
+  }
+  pending_statements_.clear();
   if (client_gone_ || closing_) return;
   RunGuarded([&] { session_->Sync(); });
   WriteNotices();
@@ -283,9 +296,17 @@ void Connection::RunSimpleStatement(const std::string& sql) {
     Write(EmptyQueryResponse{});
     return;
   }
+  if (statement->copy() != nullptr && statement->copy()->from) {
+    StartCopyIn(std::move(statement), false);
+    return;
+  }
   RowSource source;
   source.cursor = session_->Execute(*statement);
   WriteNotices();
+  if (statement->copy() != nullptr) {
+    RunCopyOut(*statement, source);
+    return;
+  }
   std::vector<int16_t> formats(statement->result_columns().size(), 0);
   if (statement->returns_rows()) WriteRowDescription(statement->result_columns(), formats);
   int64_t rows_sent = 0;
@@ -310,8 +331,7 @@ void Connection::HandleSync() {
 
 // ---- Errors and output ----
 
-template <typename Body>
-bool Connection::RunGuarded(Body&& body) {
+bool Connection::RunGuarded(const std::function<void()>& body) {
   ErrorInfo error;
   try {
     body();

@@ -12,10 +12,13 @@
 // AuthenticationOk, ParameterStatus*, BackendKeyData, ReadyForQuery) → ready. In ready, an error in an
 // extended-query message sends ErrorResponse and ignores everything but Sync and Terminate until Sync,
 // as PostgreSQL does. A malformed message or a startup failure sends a FATAL ErrorResponse and asks the
-// caller to close.
+// caller to close. COPY ... FROM STDIN puts the connection in copy-in mode (copy_protocol.cc) until
+// CopyDone, CopyFail or an error; a simple Query's remaining statements wait in pending_statements_.
 #pragma once
 
 #include <atomic>
+#include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -28,6 +31,7 @@
 #include "base/vector.h"
 #include "protocol/backend_messages.h"
 #include "protocol/cancel_registry.h"
+#include "protocol/copy_format.h"
 #include "protocol/frontend_messages.h"
 
 namespace tessera::engine {
@@ -94,16 +98,26 @@ class Connection {
     idx_t next_row = 0;
   };
 
+  // A COPY FROM STDIN waiting for CopyData.
+  struct CopyIn {
+    std::shared_ptr<planner::PreparedStatement> statement;
+    std::unique_ptr<planner::CopyInserter> inserter;
+    std::unique_ptr<CopyInParser> parser;
+    bool extended = false;  // started by Execute (errors then skip until Sync)
+  };
+
   // connection.cc: dispatch, startup, simple query, Sync, errors and output.
   bool HandleStartupPacket(const FrontendMessage& message);
   bool StartSession(const StartupMessage& startup);
   bool HandleMessage(FrontendMessage& message);
   void HandleQuery(const QueryMessage& query);
+  // Runs pending_statements_ in turn until one fails or starts COPY FROM STDIN; then, unless COPY waits
+  // for data, ends the Query with Sync and ReadyForQuery.
+  void RunPendingStatements();
   void RunSimpleStatement(const std::string& sql);
   void HandleSync();
   // Runs `body`; on any exception sends ErrorResponse, tells the session, and returns false.
-  template <typename Body>
-  bool RunGuarded(Body&& body);
+  bool RunGuarded(const std::function<void()>& body);
   void WriteError(const ErrorInfo& info, const char* severity);
   void WriteFatal(const ErrorInfo& info);
   void WriteNotices();
@@ -119,6 +133,17 @@ class Connection {
   const std::shared_ptr<planner::PreparedStatement>& FindStatement(const std::string& name) const;
   Portal& FindPortal(const std::string& name);
   std::vector<Value> DecodeParameters(const planner::PreparedStatement& statement, BindMessage& bind);
+
+  // copy_protocol.cc: the COPY sub-protocols.
+  // Sends CopyInResponse; the statement goes on with CopyData messages (HandleCopyInMessage).
+  void StartCopyIn(std::shared_ptr<planner::PreparedStatement> statement, bool extended);
+  // Sends CopyOutResponse, the rows as CopyData, CopyDone and CommandComplete.
+  void RunCopyOut(planner::PreparedStatement& statement, RowSource& source);
+  // Handles a message in copy-in mode (CopyData, CopyDone, CopyFail; Sync and Flush are ignored there).
+  // Returns false when the connection must close.
+  bool HandleCopyInMessage(FrontendMessage& message);
+  // Leaves copy-in mode after CopyDone (`succeeded`) or an error, and continues the Query or portal.
+  void EndCopyIn(bool succeeded);
 
   // result_writer.cc: RowDescription and DataRows.
   void WriteRowDescription(const std::vector<planner::ResultColumn>& columns, const std::vector<int16_t>& formats);
@@ -140,6 +165,9 @@ class Connection {
   bool skip_until_sync_ = false;
   std::optional<BackendKey> backend_key_;
   std::optional<ErrorInfo> startup_refusal_;
+  // Simple Query: the statements not yet run (kept while a COPY FROM STDIN reads its data).
+  std::deque<std::string> pending_statements_;
+  std::unique_ptr<CopyIn> copy_in_;
 
   std::mutex session_mutex_;  // guards the session_ pointer (not the session) for RequestCancel()
   std::unique_ptr<planner::Session> session_;

@@ -186,6 +186,19 @@ void Connection::HandleExecute(const ExecuteMessage& execute) {
     return;
   }
   session_->ClearCancel();
+  if (const planner::CopySpec* copy = portal.statement->copy()) {
+    // COPY runs to completion whatever the row limit, as in PostgreSQL.
+    portal.done = true;
+    if (copy->from) {
+      StartCopyIn(portal.statement, true);
+      return;
+    }
+    RowSource source;
+    source.cursor = session_->Execute(*portal.statement, std::move(portal.parameters));
+    WriteNotices();
+    RunCopyOut(*portal.statement, source);
+    return;
+  }
   int64_t rows_sent = 0;
   bool finished = false;
   try {

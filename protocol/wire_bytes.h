@@ -80,6 +80,10 @@ inline uint32_t LoadBigEndian32(const char* bytes) {
   const auto* data = reinterpret_cast<const uint8_t*>(bytes);
   return (uint32_t{data[0]} << 24) | (uint32_t{data[1]} << 16) | (uint32_t{data[2]} << 8) | data[3];
 }
+inline uint16_t LoadBigEndian16(const char* bytes) {
+  const auto* data = reinterpret_cast<const uint8_t*>(bytes);
+  return static_cast<uint16_t>((uint16_t{data[0]} << 8) | data[1]);
+}
 inline void StoreBigEndian32(char* bytes, uint32_t value) {
   for (int index = 3; index >= 0; --index) {
     bytes[index] = static_cast<char>(value & 0xff);

@@ -145,7 +145,7 @@ ast::StatementPtr Transformer::TransformCopy(const pg_query::CopyStmt& copy) {
     } else {
       value = DefElemText(option, "true");
     }
-    out->options.push_back(ast::TableOption{option.defname(), std::move(value)});
+    out->options.push_back(ast::TableOption{option.defname(), std::move(value), CharacterPosition(option.location())});
   }
   return out;
 }

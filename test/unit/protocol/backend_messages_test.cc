@@ -66,6 +66,11 @@ std::vector<BackendMessage> SampleMessages() {
       ParameterDescription{},
       PortalSuspended{},
       NegotiateProtocolVersion{0, {"_pq_.compression"}},
+      CopyResponse{true, 0, {0, 0}},
+      CopyResponse{false, 1, {1}},
+      CopyData{"1\tx\n"},
+      CopyData{},
+      CopyDone{},
   };
 }
 
@@ -92,6 +97,10 @@ TEST_SUITE("BackendMessages") {
     CHECK(Encode(EmptyQueryResponse{}) == Bytes({'I', 0, 0, 0, 4}));
     CHECK(Encode(CommandComplete{"BEGIN"}) == Bytes({'C', 0, 0, 0, 10, 'B', 'E', 'G', 'I', 'N', 0}));
     CHECK(Encode(ParameterStatus{"a", "b"}) == Bytes({'S', 0, 0, 0, 8, 'a', 0, 'b', 0}));
+    CHECK(Encode(CopyResponse{true, 0, {0, 0}}) == Bytes({'G', 0, 0, 0, 11, 0, 0, 2, 0, 0, 0, 0}));
+    CHECK(Encode(CopyResponse{false, 1, {1}}) == Bytes({'H', 0, 0, 0, 9, 1, 0, 1, 0, 1}));
+    CHECK(Encode(CopyData{"ab"}) == Bytes({'d', 0, 0, 0, 6, 'a', 'b'}));
+    CHECK(Encode(CopyDone{}) == Bytes({'c', 0, 0, 0, 4}));
   }
 
   TEST_CASE("RowDescription lays out each field as name, table, attnum, type, typlen, typmod, format") {

@@ -340,6 +340,138 @@ TEST_SUITE("Connection") {
     CHECK(!harness.Feed(TerminateMessage{}));
   }
 
+  TEST_CASE("COPY FROM STDIN: CopyInResponse, CopyData cut anywhere, CopyDone, then the rest of the Query") {
+    Harness harness;
+    REQUIRE(harness.Start());
+    harness.Query("create table t (a int, b text)");
+    std::vector<BackendMessage> messages = harness.Query("copy t from stdin; select count(*) from t");
+    REQUIRE(MessageTypes(messages) == "G");
+    CHECK(std::get<CopyResponse>(messages[0]) == CopyResponse{true, 0, {0, 0}});
+    harness.FeedAll({CopyDataMessage{"1\tone\n2\t"}, SyncMessage{}, FlushMessage{}, CopyDataMessage{"tw"},
+                     CopyDataMessage{"o\n3\t\\N"}});
+    CHECK(harness.Take().empty());  // Sync and Flush are ignored in copy-in mode
+    harness.FeedAll({CopyDoneMessage{}});
+    messages = harness.Take();
+    CHECK(MessageTypes(messages) == "CTDCZ");
+    CHECK(std::get<CommandComplete>(messages[0]).tag == "COPY 3");
+    CHECK(DataRows(messages) == std::vector<std::vector<std::string>>{{"3"}});
+    CHECK(DataRows(harness.Query("select b from t where a = 3")) == std::vector<std::vector<std::string>>{{"NULL"}});
+  }
+
+  TEST_CASE("COPY FROM STDIN: CSV quotes, escapes and line breaks split across CopyData messages") {
+    Harness harness;
+    REQUIRE(harness.Start());
+    harness.Query("create table t (a int, b text)");
+    CHECK(MessageTypes(harness.Query("copy t from stdin (format csv, escape '\\')")) == "G");
+    harness.FeedAll({CopyDataMessage{"1,\"multi"}, CopyDataMessage{"\nline, \\"}, CopyDataMessage{"\"quoted\\"},
+                     CopyDataMessage{"\"\"\r"}, CopyDataMessage{"\n2,plain\r\n3,\"\\\\\"\r\n"}, CopyDoneMessage{}});
+    std::vector<BackendMessage> messages = harness.Take();
+    CHECK(MessageTypes(messages) == "CZ");
+    CHECK(std::get<CommandComplete>(messages[0]).tag == "COPY 3");
+    CHECK(DataRows(harness.Query("select b from t order by a")) ==
+          std::vector<std::vector<std::string>>{{"multi\nline, \"quoted\""}, {"plain"}, {"\\"}});
+  }
+
+  TEST_CASE("COPY FROM STDIN errors: bad data, CopyFail, other messages; later CopyData is ignored") {
+    Harness harness;
+    REQUIRE(harness.Start());
+    harness.Query("create table t (a int)");
+    // Fields are converted a batch at a time: a bad value is reported at the latest with CopyDone.
+    CHECK(MessageTypes(harness.Query("copy t from stdin")) == "G");
+    harness.FeedAll({CopyDataMessage{"1\n2\nx\n"}, CopyDoneMessage{}});
+    std::vector<BackendMessage> messages = harness.Take();
+    CHECK(MessageTypes(messages) == "EZ");
+    ErrorFields error = FirstError(messages);
+    CHECK(error.code == "22P02");
+    CHECK(error.context == "COPY t, line 3, column a: \"x\"");
+    // A malformed line fails at once; the CopyData still arriving is ignored.
+    CHECK(MessageTypes(harness.Query("copy t from stdin")) == "G");
+    harness.FeedAll({CopyDataMessage{"1\n2\t3\n"}});
+    messages = harness.Take();
+    CHECK(MessageTypes(messages) == "EZ");
+    CHECK(FirstError(messages).code == "22P04");
+    CHECK(FirstError(messages).context == "COPY t, line 2: \"2\t3\"");
+    harness.FeedAll({CopyDataMessage{"4\n"}, CopyDoneMessage{}});
+    CHECK(harness.Take().empty());
+    CHECK(DataRows(harness.Query("select count(*) from t")) == std::vector<std::vector<std::string>>{{"0"}});
+
+    CHECK(MessageTypes(harness.Query("copy t from stdin")) == "G");
+    harness.FeedAll({CopyDataMessage{"1\n"}, CopyFailMessage{"user gave up"}});
+    messages = harness.Take();
+    CHECK(MessageTypes(messages) == "EZ");
+    CHECK(FirstError(messages).code == "57014");
+    CHECK(FirstError(messages).message == "COPY from stdin failed: user gave up");
+
+    CHECK(MessageTypes(harness.Query("copy t from stdin")) == "G");
+    harness.FeedAll({QueryMessage{"select 1"}});
+    messages = harness.Take();
+    CHECK(MessageTypes(messages) == "EZ");
+    CHECK(FirstError(messages).code == "08P01");
+    CHECK(FirstError(messages).message == "unexpected message type 0x51 during COPY from stdin");
+    CHECK(DataRows(harness.Query("select count(*) from t")) == std::vector<std::vector<std::string>>{{"0"}});
+  }
+
+  TEST_CASE("COPY FROM STDIN inside a transaction block: an error fails the block, ROLLBACK restores") {
+    Harness harness;
+    REQUIRE(harness.Start());
+    harness.Query("create table t (a int primary key)");
+    harness.Query("begin");
+    harness.Query("copy t from stdin");
+    harness.FeedAll({CopyDataMessage{"1\n2\n"}, CopyDoneMessage{}});
+    CHECK(std::get<ReadyForQuery>(harness.Take().back()).transaction_status == 'T');
+    harness.Query("copy t from stdin");
+    harness.FeedAll({CopyDataMessage{"3\n1\n"}, CopyDoneMessage{}});
+    std::vector<BackendMessage> messages = harness.Take();
+    CHECK(FirstError(messages).code == "23505");
+    CHECK(FirstError(messages).context == "COPY t, line 2");
+    CHECK(std::get<ReadyForQuery>(messages.back()).transaction_status == 'E');
+    harness.Query("rollback");
+    CHECK(DataRows(harness.Query("select count(*) from t")) == std::vector<std::vector<std::string>>{{"0"}});
+  }
+
+  TEST_CASE("COPY TO STDOUT: CopyOutResponse, one CopyData per row, CopyDone, COPY n") {
+    Harness harness;
+    REQUIRE(harness.Start());
+    std::vector<BackendMessage> messages =
+        harness.Query("copy (select i, case when i = 2 then null else 'v' || i end from generate_series(1, 3) i) to stdout");
+    CHECK(MessageTypes(messages) == "HdddcCZ");
+    CHECK(std::get<CopyResponse>(messages[0]) == CopyResponse{false, 0, {0, 0}});
+    CHECK(std::get<CopyData>(messages[1]).data == "1\tv1\n");
+    CHECK(std::get<CopyData>(messages[2]).data == "2\t\\N\n");
+    CHECK(std::get<CommandComplete>(messages[5]).tag == "COPY 3");
+    messages = harness.Query("copy (select 7::int2) to stdout (format binary)");
+    CHECK(MessageTypes(messages) == "HddcCZ");
+    CHECK(std::get<CopyResponse>(messages[0]) == CopyResponse{false, 1, {1}});
+    CHECK(std::get<CopyData>(messages[1]).data == std::string("PGCOPY\n\xff\r\n\0\0\0\0\0\0\0\0\0\0\x01\0\0\0\x02\0\x07", 27));
+    CHECK(std::get<CopyData>(messages[2]).data == "\xff\xff");
+  }
+
+  TEST_CASE("COPY in extended query mode: Execute starts the sub-protocol, errors skip until Sync") {
+    Harness harness;
+    REQUIRE(harness.Start());
+    harness.Query("create table t (a int, b text)");
+    harness.FeedAll({ParseMessage{"", "copy t from stdin (format csv)", {}}, BindMessage{}, DescribeMessage{'P', ""},
+                     ExecuteMessage{"", 0}, SyncMessage{}});
+    CHECK(MessageTypes(harness.Take()) == "12nG");
+    harness.FeedAll({CopyDataMessage{"1,\"a,b\"\n"}, CopyDoneMessage{}, SyncMessage{}});
+    std::vector<BackendMessage> messages = harness.Take();
+    CHECK(MessageTypes(messages) == "CZ");
+    CHECK(std::get<CommandComplete>(messages[0]).tag == "COPY 1");
+
+    harness.FeedAll({ParseMessage{"", "copy t from stdin", {}}, BindMessage{}, ExecuteMessage{"", 0}, SyncMessage{}});
+    CHECK(MessageTypes(harness.Take()) == "12G");
+    harness.FeedAll({CopyDataMessage{"1\n"}, CopyDataMessage{"more\n"}, CopyDoneMessage{}, SyncMessage{}});
+    messages = harness.Take();
+    CHECK(MessageTypes(messages) == "EZ");
+    CHECK(FirstError(messages).code == "22P04");
+
+    harness.FeedAll({ParseMessage{"", "copy t to stdout (format csv)", {}}, BindMessage{}, ExecuteMessage{"", 1},
+                     SyncMessage{}});
+    messages = harness.Take();
+    CHECK(MessageTypes(messages) == "12HdcCZ");
+    CHECK(std::get<CopyData>(messages[3]).data == "1,\"a,b\"\n");
+  }
+
   TEST_CASE("a malformed message is FATAL 08P01 and closes") {
     Harness harness;
     REQUIRE(harness.Start());

@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: Apache-2.0
+// COPY as the planner sees it: the statement's options (checked as PostgreSQL 15's ProcessCopyOptions does),
+// the copied columns, and the inserter that COPY FROM feeds. The data formats themselves (text, CSV, binary)
+// live in protocol/, which owns the wire and the binary send/recv code.
+//
+// COPY ... TO STDOUT runs as a query: Session::Execute returns its rows (the copied columns) and the tag
+// "COPY n". COPY ... FROM STDIN is started with Session::BeginCopyFrom; protocol/ parses CopyData into
+// batches of rows and hands them to CopyInserter::Insert, which converts text fields with the column
+// types' input rules, fills the columns left out (their DEFAULT, else NULL) and inserts through the normal
+// INSERT path (NOT NULL, unique indexes, undo log). An error names the input line in its context field,
+// as PostgreSQL's CopyFromErrorCallback does ("COPY t, line 3, column b: \"x\"").
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/error.h"
+#include "base/types.h"
+#include "base/vector.h"
+
+namespace tessera::planner {
+
+enum class CopyFormat { kText, kCsv, kBinary };
+enum class CopyHeader { kNone, kPresent, kMatch };
+
+struct CopyOptions {
+  CopyFormat format = CopyFormat::kText;
+  CopyHeader header = CopyHeader::kNone;
+  char delimiter = '\t';          // ',' for CSV
+  std::string null_string = "\\N";  // "" for CSV
+  char quote = '"';               // CSV only
+  char escape = '"';              // CSV only; defaults to quote
+  // Per copied column (empty when the option was not given).
+  std::vector<bool> force_quote;
+  std::vector<bool> force_not_null;
+  std::vector<bool> force_null;
+};
+
+struct CopyColumn {
+  std::string name;
+  LogicalType type;
+};
+
+// What a COPY statement copies and how.
+struct CopySpec {
+  bool from = false;
+  std::string relation_name;  // "t" in error contexts; empty for COPY (query) TO
+  std::vector<CopyColumn> columns;
+  CopyOptions options;
+  // COPY FROM into a view: PostgreSQL checks the target only after CopyInResponse, so the client has
+  // already sent its data when the error comes. protocol/ raises this right after CopyInResponse.
+  std::optional<ErrorInfo> error_after_start;
+};
+
+// Rows parsed from COPY FROM input, one column per copied column. A column of type kUnknown holds the
+// fields' text (converted by Insert with the column type's input rules); any other column already has
+// the column's type (binary format).
+struct CopyRows {
+  Batch rows;
+  std::vector<int64_t> lines;            // the input line (binary: tuple) number of each row
+  std::vector<std::string> line_texts;   // each row's line as error contexts show it; empty for binary
+};
+
+// Limits a value shown in an error context to 100 bytes plus "...", as PostgreSQL's
+// limit_printout_length does (never cutting a UTF-8 character).
+std::string LimitPrintout(std::string_view text);
+
+// Error context naming a line: "COPY t, line 3" or, with `line_text`, "COPY t, line 3: \"...\"".
+std::string CopyLineContext(const std::string& relation, int64_t line, const std::string* line_text);
+
+class CopyInserter {
+ public:
+  virtual ~CopyInserter() = default;
+  // Converts and inserts `rows`. Throws SqlError with the failing line in its context; the rows inserted
+  // so far stay in the undo log, so the statement's error handling removes them.
+  virtual void Insert(CopyRows& rows) = 0;
+  virtual int64_t rows_inserted() const = 0;
+};
+
+}  // namespace tessera::planner

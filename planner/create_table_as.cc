@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: Apache-2.0
+// CREATE TABLE ... AS SELECT (WITH [NO] DATA, IF NOT EXISTS, column names) and SELECT ... INTO, which the
+// parser turns into the same statement. Answers "SELECT n" like PostgreSQL 15 ("CREATE TABLE AS" for
+// WITH NO DATA and for a skipped IF NOT EXISTS).
+#include "engine/catalog.h"
+#include "engine/database.h"
+#include "engine/operator.h"
+#include "planner/binder.h"
+#include "planner/utility.h"
+
+namespace tessera::planner {
+
+namespace {
+
+// Creates the empty table for the query's columns; returns it.
+engine::RelationPtr CreateResultTable(Session& session, const ast::CreateTableStatement& create,
+                                      const BoundQuery& query) {
+  auto& catalog = session.database().catalog();
+  const auto& types = query.plan->output_types;
+  if (create.as_column_names.size() > types.size()) {
+    throw SqlError(SqlState::kSyntaxError, "too many column names were specified");
+  }
+  auto relation = std::make_shared<engine::RelationInfo>();
+  relation->oid = catalog.AllocateOid();
+  relation->schema = create.table.size() >= 2 ? create.table[create.table.size() - 2]
+                                              : (session.state().search_path.empty() ? "public" : session.state().search_path[0]);
+  relation->name = create.table.back();
+  std::vector<LogicalType> column_types;
+  for (size_t column = 0; column < types.size(); ++column) {
+    engine::ColumnInfo info;
+    info.name = column < create.as_column_names.size() ? create.as_column_names[column] : query.names[column];
+    if (relation->FindColumn(info.name) >= 0) {
+      throw SqlError(SqlState::kDuplicateColumn, "column \"" + info.name + "\" specified more than once");
+    }
+    // A column of unknown type (SELECT 'x') becomes text, as in PostgreSQL 10 and later.
+    info.type = types[column].id == TypeId::kUnknown ? LogicalType(TypeId::kText) : types[column];
+    column_types.push_back(info.type);
+    relation->columns.push_back(std::move(info));
+  }
+  relation->data = std::make_shared<storage::TableData>(column_types, catalog.default_partitions(), -1);
+  catalog.PutRelation(relation, false);
+  return catalog.FindRelationByOid(relation->oid);
+}
+
+}  // namespace
+
+UtilityResult CreateTableAs(Session& session, const ast::CreateTableStatement& create, engine::ExecContext& context) {
+  auto& catalog = session.database().catalog();
+  const std::string schema = create.table.size() >= 2 ? create.table[create.table.size() - 2]
+                                                      : (session.state().search_path.empty() ? "public" : session.state().search_path[0]);
+  if (catalog.FindRelation(schema, create.table.back(), {})) {
+    if (create.if_not_exists) {
+      session.state().notices.push_back(
+          ErrorInfo{SqlState::kSuccessfulCompletion, "relation \"" + create.table.back() + "\" already exists, skipping"});
+      return {"CREATE TABLE AS", {}};
+    }
+    throw SqlError(SqlState::kDuplicateTable, "relation \"" + create.table.back() + "\" already exists");
+  }
+  std::vector<LogicalType> parameter_types;
+  Binder binder(session.database(), session.state(), parameter_types);
+  BoundQuery query = binder.BindQuery(*create.as_query, nullptr);
+  engine::RelationPtr relation = CreateResultTable(session, create, query);
+  if (create.with_no_data) return {"CREATE TABLE AS", {}};
+  try {
+    std::vector<int> targets;
+    std::vector<engine::BoundExprPtr> casts;
+    for (size_t column = 0; column < relation->columns.size(); ++column) {
+      targets.push_back(static_cast<int>(column));
+      casts.push_back(binder.Coerce(engine::MakeColumn(static_cast<int>(column), query.plan->output_types[column]),
+                                    relation->columns[column].type, engine::CastContext::kAssignment));
+    }
+    // Operators refer to their plan nodes: the plan must outlive `insert`.
+    const engine::PlanPtr plan = binder.InsertPlan(relation, targets, MakeProject(query.plan, std::move(casts)));
+    auto insert = engine::CreateOperator(*plan, context);
+    Batch ignored;
+    while (insert->Next(&ignored)) {
+    }
+    return {"SELECT " + std::to_string(insert->rows_affected()), {}};
+  } catch (...) {
+    // The table must not outlive a failed statement (DDL is not undone by ROLLBACK yet).
+    catalog.DropRelation(relation->oid);
+    throw;
+  }
+}
+
+}  // namespace tessera::planner
