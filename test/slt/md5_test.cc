@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Md5 against RFC 1321's test suite, and sqllogictest's value hash.
-#include "test/slt/md5.h"
+#include "base/md5.h"
 
 #include <doctest/doctest.h>
 

@@ -10,7 +10,7 @@
 #include <cstdlib>
 #include <regex>
 
-#include "test/slt/md5.h"
+#include "base/md5.h"
 
 namespace tessera::slt {
 namespace {

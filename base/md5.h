@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// MD5 digests for sqllogictest's "N values hashing to <md5>" result form.
+// MD5 digests: SQL's md5() and sqllogictest's "N values hashing to <md5>" result form.
 #pragma once
 
 #include <array>
@@ -7,10 +7,10 @@
 #include <string>
 #include <string_view>
 
-namespace tessera::slt {
+namespace tessera {
 
-// Computes an MD5 digest incrementally (RFC 1321). Not for security: sqllogictest uses it only to
-// fingerprint long results.
+// Computes an MD5 digest incrementally (RFC 1321). Not for security: it fingerprints values (md5() in
+// SQL, long results in sqllogictest).
 class Md5 {
  public:
   Md5();
@@ -27,4 +27,4 @@ class Md5 {
   uint64_t total_bytes_ = 0;
 };
 
-}  // namespace tessera::slt
+}  // namespace tessera

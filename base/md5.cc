@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // MD5 (RFC 1321), the plain reference algorithm.
-#include "test/slt/md5.h"
+#include "base/md5.h"
 
 #include <algorithm>
 #include <cstring>
 
-namespace tessera::slt {
+namespace tessera {
 namespace {
 
 constexpr uint32_t kSineTable[64] = {
@@ -103,4 +103,4 @@ void Md5::ProcessBlock(const uint8_t* block) {
   state_[3] += d;
 }
 
-}  // namespace tessera::slt
+}  // namespace tessera
