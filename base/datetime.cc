@@ -189,6 +189,7 @@ double ExtractAtOffset(std::string_view field, int64_t timestamp, const int64_t*
   }
   if (unit.kind != ResolvedUnit::Kind::kUnits) ThrowUnitNotRecognized(unit.lower_name, type_name);
   DateTimeFields tm = FieldsOrThrow(timestamp, offset);
+  if (std::optional<double> value = ExtractClockField(unit.field, tm)) return *value;
   switch (unit.field) {
     case DateField::kTimeZone:
     case DateField::kTimeZoneHour:
@@ -197,16 +198,6 @@ double ExtractAtOffset(std::string_view field, int64_t timestamp, const int64_t*
       if (unit.field == DateField::kTimeZone) return static_cast<double>(offset);
       if (unit.field == DateField::kTimeZoneHour) return static_cast<double>(offset / 3600);
       return static_cast<double>(offset / 60 % 60);
-    case DateField::kMicrosecond:
-      return static_cast<double>(tm.second * kMicrosPerSecond + tm.fsec);
-    case DateField::kMillisecond:
-      return tm.second * 1000.0 + tm.fsec / 1000.0;
-    case DateField::kSecond:
-      return tm.second + tm.fsec / 1000000.0;
-    case DateField::kMinute:
-      return tm.minute;
-    case DateField::kHour:
-      return static_cast<double>(tm.hour);
     case DateField::kDay:
       return tm.day;
     case DateField::kMonth:
@@ -454,13 +445,8 @@ double ExtractFromDate(std::string_view field, int32_t date) {
   }
 }
 
-double ExtractFromTime(std::string_view field, int64_t time) {
-  ResolvedUnit unit = ResolveUnit(field, /*units_only=*/false);
-  if (unit.kind == ResolvedUnit::Kind::kReserved && unit.field == DateField::kEpoch) return time / 1000000.0;
-  if (unit.kind != ResolvedUnit::Kind::kUnits) ThrowUnitNotRecognized(unit.lower_name, kTimeTypeName);
-  DateTimeFields tm;
-  TimeToFields(time, &tm);
-  switch (unit.field) {
+std::optional<double> ExtractClockField(DateField field, const DateTimeFields& tm) {
+  switch (field) {
     case DateField::kMicrosecond:
       return static_cast<double>(tm.second * kMicrosPerSecond + tm.fsec);
     case DateField::kMillisecond:
@@ -472,8 +458,18 @@ double ExtractFromTime(std::string_view field, int64_t time) {
     case DateField::kHour:
       return static_cast<double>(tm.hour);
     default:
-      ThrowUnitNotSupported(unit.lower_name, kTimeTypeName);
+      return std::nullopt;
   }
+}
+
+double ExtractFromTime(std::string_view field, int64_t time) {
+  ResolvedUnit unit = ResolveUnit(field, /*units_only=*/false);
+  if (unit.kind == ResolvedUnit::Kind::kReserved && unit.field == DateField::kEpoch) return time / 1000000.0;
+  if (unit.kind != ResolvedUnit::Kind::kUnits) ThrowUnitNotRecognized(unit.lower_name, kTimeTypeName);
+  DateTimeFields tm;
+  TimeToFields(time, &tm);
+  if (std::optional<double> value = ExtractClockField(unit.field, tm)) return *value;
+  ThrowUnitNotSupported(unit.lower_name, kTimeTypeName);
 }
 
 }  // namespace tessera::datetime

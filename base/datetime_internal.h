@@ -125,6 +125,10 @@ enum class DateField {
   kZulu,  // allballs
 };
 
+// extract() of the time-of-day fields (microsecond, millisecond, second, minute, hour) from split fields,
+// shared by timestamp, time and interval; nullopt for any other field.
+std::optional<double> ExtractClockField(DateField field, const DateTimeFields& tm);
+
 struct Keyword {
   std::string_view token;
   KeywordKind kind;

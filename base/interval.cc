@@ -797,17 +797,8 @@ double ExtractFromInterval(std::string_view field, const Interval& interval) {
   if (unit.kind != ResolvedUnit::Kind::kUnits) ThrowUnitNotRecognized(unit.lower_name, kIntervalTypeName);
   DateTimeFields tm;
   IntervalToFields(interval, &tm);
+  if (std::optional<double> value = ExtractClockField(unit.field, tm)) return *value;
   switch (unit.field) {
-    case DateField::kMicrosecond:
-      return static_cast<double>(tm.second * kMicrosPerSecond + tm.fsec);
-    case DateField::kMillisecond:
-      return tm.second * 1000.0 + tm.fsec / 1000.0;
-    case DateField::kSecond:
-      return tm.second + tm.fsec / 1000000.0;
-    case DateField::kMinute:
-      return tm.minute;
-    case DateField::kHour:
-      return static_cast<double>(tm.hour);
     case DateField::kDay:
       return tm.day;
     case DateField::kMonth:
