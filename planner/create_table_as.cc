@@ -46,16 +46,8 @@ engine::RelationPtr CreateResultTable(Session& session, const ast::CreateTableSt
 
 UtilityResult CreateTableAs(Session& session, const ast::CreateTableStatement& create, engine::ExecContext& context) {
   auto& catalog = session.database().catalog();
-  const std::string schema = create.table.size() >= 2 ? create.table[create.table.size() - 2]
-                                                      : (session.state().search_path.empty() ? "public" : session.state().search_path[0]);
-  if (catalog.FindRelation(schema, create.table.back(), {})) {
-    if (create.if_not_exists) {
-      session.state().notices.push_back(
-          ErrorInfo{SqlState::kSuccessfulCompletion, "relation \"" + create.table.back() + "\" already exists, skipping"});
-      return {"CREATE TABLE AS", {}};
-    }
-    throw SqlError(SqlState::kDuplicateTable, "relation \"" + create.table.back() + "\" already exists");
-  }
+  const std::string schema = SchemaOf(session, create.table);
+  if (!RelationNameIsFree(session, schema, create.table.back(), create.if_not_exists)) return {"CREATE TABLE AS", {}};
   std::vector<LogicalType> parameter_types;
   Binder binder(session.database(), session.state(), parameter_types);
   BoundQuery query = binder.BindQuery(*create.as_query, nullptr);

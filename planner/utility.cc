@@ -25,22 +25,11 @@ Batch TextRows(const std::vector<std::string>& rows) {
 
 std::string ObjectName(const std::vector<std::string>& names) { return names.back(); }
 
-std::string SchemaOf(Session& session, const std::vector<std::string>& names) {
-  if (names.size() >= 2) return names[names.size() - 2];
-  return session.state().search_path.empty() ? "public" : session.state().search_path[0];
-}
-
 void CreateTable(Session& session, const ast::CreateTableStatement& create) {
   auto& catalog = session.database().catalog();
   const std::string schema = SchemaOf(session, create.table);
   const std::string name = ObjectName(create.table);
-  if (catalog.FindRelation(schema, name, {})) {
-    if (create.if_not_exists) {
-      session.state().notices.push_back(ErrorInfo{SqlState::kSuccessfulCompletion, "relation \"" + name + "\" already exists, skipping"});
-      return;
-    }
-    throw SqlError(SqlState::kDuplicateTable, "relation \"" + name + "\" already exists");
-  }
+  if (!RelationNameIsFree(session, schema, name, create.if_not_exists)) return;
   std::vector<LogicalType> parameter_types;
   Binder binder(session.database(), session.state(), parameter_types);
   auto relation = std::make_shared<engine::RelationInfo>();
@@ -149,14 +138,7 @@ void CreateSequence(Session& session, const ast::CreateSequenceStatement& create
   auto& catalog = session.database().catalog();
   const std::string schema = SchemaOf(session, create.sequence);
   const std::string name = ObjectName(create.sequence);
-  if (catalog.FindRelation(schema, name, {})) {
-    if (create.if_not_exists) {
-      session.state().notices.push_back(
-          ErrorInfo{SqlState::kSuccessfulCompletion, "relation \"" + name + "\" already exists, skipping"});
-      return;
-    }
-    throw SqlError(SqlState::kDuplicateTable, "relation \"" + name + "\" already exists");
-  }
+  if (!RelationNameIsFree(session, schema, name, create.if_not_exists)) return;
   std::string type_name = "bigint";
   int64_t type_min = INT64_MIN, type_max = INT64_MAX;
   std::optional<int64_t> start, min_value, max_value;
@@ -403,6 +385,21 @@ std::string Transaction(Session& session, const ast::TransactionStatement& state
 }
 
 }  // namespace
+
+std::string SchemaOf(Session& session, const std::vector<std::string>& names) {
+  if (names.size() >= 2) return names[names.size() - 2];
+  return session.state().search_path.empty() ? "public" : session.state().search_path[0];
+}
+
+bool RelationNameIsFree(Session& session, const std::string& schema, const std::string& name, bool if_not_exists) {
+  if (!session.database().catalog().FindRelation(schema, name, {})) return true;
+  if (if_not_exists) {
+    session.state().notices.push_back(
+        ErrorInfo{SqlState::kSuccessfulCompletion, "relation \"" + name + "\" already exists, skipping"});
+    return false;
+  }
+  throw SqlError(SqlState::kDuplicateTable, "relation \"" + name + "\" already exists");
+}
 
 std::vector<ResultColumn> UtilityResultColumns(const ast::Statement& statement) {
   if (statement.kind == ast::StmtKind::kShow) {

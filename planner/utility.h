@@ -34,6 +34,11 @@ struct UtilityResult {
 };
 
 std::vector<ResultColumn> UtilityResultColumns(const ast::Statement& statement);
+// The schema CREATE puts `names` in: its qualifier, else the first schema of the search path.
+std::string SchemaOf(Session& session, const std::vector<std::string>& names);
+// Before CREATE of relation schema.name: true when the name is free; false, with PostgreSQL's "already
+// exists, skipping" notice, when it is taken and `if_not_exists`; otherwise throws 42P07.
+bool RelationNameIsFree(Session& session, const std::string& schema, const std::string& name, bool if_not_exists);
 // create_table_as.cc
 UtilityResult CreateTableAs(Session& session, const ast::CreateTableStatement& create, engine::ExecContext& context);
 // ALTER TABLE / ALTER VIEW / ALTER INDEX (planner/alter_table.cc).
