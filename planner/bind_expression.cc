@@ -1,9 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Binding of expressions: names, literals, operators and functions with PostgreSQL's type resolution.
 #include <algorithm>
-#include <climits>
-#include <cstdlib>
-#include <tuple>
 
 #include "base/text_format.h"
 #include "engine/aggregate.h"
@@ -11,6 +8,7 @@
 #include "engine/function/array_text.h"
 #include "engine/system_tables.h"
 #include "planner/binder.h"
+#include "planner/overload_resolution.h"
 #include "planner/session_state.h"
 #include "planner/special_functions.h"
 
@@ -46,13 +44,6 @@ Category CategoryOf(TypeId id) {
   if (id == TypeId::kDate || id == TypeId::kTimestamp || id == TypeId::kTimestampTz) return Category::kDateTime;
   if (id == TypeId::kInterval || id == TypeId::kTime) return Category::kTimeSpan;
   return Category::kOther;
-}
-
-// PostgreSQL's preferred type of each category (pg_type.typispreferred): func_select_candidate prefers
-// candidates that take it where an argument must be converted.
-bool IsPreferredType(TypeId id) {
-  return id == TypeId::kFloat64 || id == TypeId::kText || id == TypeId::kTimestampTz || id == TypeId::kInterval ||
-         id == TypeId::kBool || id == TypeId::kOid;
 }
 
 std::string Lower(std::string text) {
@@ -252,64 +243,27 @@ BoundExprPtr Binder::MakeCall(const std::string& name, std::vector<BoundExprPtr>
         .WithHint("No function matches the given name and argument types. You might need to add explicit type casts.")
         .WithPosition(location + 1);
   }
-  // Candidates are ranked as PostgreSQL's func_select_candidate does: most arguments matching exactly,
-  // then most converted arguments going to their category's preferred type, then (our tie-break, standing
-  // in for its unknown-literal rules) the cheapest conversions.
-  const engine::ScalarFunction* best = nullptr;
-  std::tuple<int, int, int> best_rank{INT_MAX, INT_MAX, INT_MAX};
-  bool all_unknown = true;
-  LogicalType known_type(TypeId::kUnknown);
-  for (const auto& arg : args) {
-    if (arg->type.id != TypeId::kUnknown) {
-      all_unknown = false;
-      if (known_type.id == TypeId::kUnknown) known_type = arg->type;
-    }
-  }
-  for (const auto& candidate : *overloads) {
-    const size_t declared = candidate.arg_types.size();
-    if (candidate.variadic ? args.size() + 1 < declared : args.size() != declared) continue;
-    int cost = 0;
-    int exact = 0;
-    int preferred = 0;
-    bool viable = true;
-    for (size_t index = 0; index < args.size() && viable; ++index) {
-      const LogicalType& want = candidate.arg_types[std::min(index, declared - 1)];
-      const LogicalType& have = args[index]->type;
-      if (have.id == want.id || (candidate.variadic_any && index + 1 >= declared)) {
-        ++exact;
-        continue;
-      }
-      if (have.id == TypeId::kUnknown) {
-        // Unknown literals resolve like the other operand when there is one, else as text.
-        const TypeId preferred = all_unknown ? TypeId::kText : known_type.id;
-        cost += want.id == preferred ? 1 : (IsStringFamily(want.id) && want.id != TypeId::kText ? 4 : 3);
-        continue;
-      }
-      const CastContext cast = engine::GetCastContext(have, want);
-      if (cast != CastContext::kImplicit) {
-        viable = false;
-        break;
-      }
-      cost += 10 + std::abs(NumericRank(want.id) - NumericRank(have.id));
-      if (IsPreferredType(want.id)) ++preferred;
-    }
-    const std::tuple<int, int, int> rank{-exact, -preferred, cost};
-    if (viable && rank < best_rank) {
-      best = &candidate;
-      best_rank = rank;
-    }
-  }
+  std::vector<LogicalType> inputs;
+  for (const auto& arg : args) inputs.push_back(arg->type);
+  const bool is_operator = name.size() <= 3 && !std::isalpha(static_cast<unsigned char>(name[0]));
+  const OverloadChoice choice = ChooseOverload(*overloads, inputs, is_operator);
+  const engine::ScalarFunction* best = choice.function;
   if (best == nullptr) {
-    if (name.size() <= 3 && !std::isalpha(static_cast<unsigned char>(name[0]))) {
-      std::string text = "operator does not exist: ";
-      if (args.size() == 2) text += FormatType(args[0]->type) + " " + name + " " + FormatType(args[1]->type);
-      else text += name + " " + FormatType(args[0]->type);
-      throw SqlError(SqlState::kUndefinedFunction, text)
-          .WithHint("No operator matches the given name and argument types. You might need to add explicit type casts.")
+    std::string signature = describe();
+    if (is_operator) {
+      signature = args.size() == 2 ? FormatType(args[0]->type) + " " + name + " " + FormatType(args[1]->type)
+                                   : name + " " + FormatType(args[0]->type);
+    }
+    const std::string kind = is_operator ? "operator" : "function";
+    if (choice.ambiguous) {
+      throw SqlError(SqlState::kAmbiguousFunction,
+                     is_operator ? "operator is not unique: " + signature : "function " + signature + " is not unique")
+          .WithHint("Could not choose a best candidate " + kind + ". You might need to add explicit type casts.")
           .WithPosition(location + 1);
     }
-    throw SqlError(SqlState::kUndefinedFunction, "function " + describe() + " does not exist")
-        .WithHint("No function matches the given name and argument types. You might need to add explicit type casts.")
+    throw SqlError(SqlState::kUndefinedFunction,
+                   is_operator ? "operator does not exist: " + signature : "function " + signature + " does not exist")
+        .WithHint("No " + kind + " matches the given name and argument types. You might need to add explicit type casts.")
         .WithPosition(location + 1);
   }
   std::vector<LogicalType> actual;
