@@ -46,6 +46,10 @@ Category CategoryOf(TypeId id) {
   return Category::kOther;
 }
 
+bool IsEmptyArrayConstructor(const ast::Expr& expr) {
+  return expr.kind == ast::ExprKind::kArray && expr.args.empty();
+}
+
 std::string Lower(std::string text) {
   std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
   return text;
@@ -398,6 +402,11 @@ BoundExprPtr Binder::BindExpr(const ast::Expr& expr, Scope& scope) {
       return BindFunction(expr, scope);
     case Kind::kCast: {
       const LogicalType type = ResolveType(*expr.type_name);
+      if (IsEmptyArrayConstructor(*expr.args[0]) && engine::ArrayElementType(type.id).has_value()) {
+        // ARRAY[]::type[] takes the cast's type, as PostgreSQL's transformArrayExpr does.
+        return Coerce(engine::MakeConstant(Value::Text("{}", LogicalType(TypeId::kUnknown))), type,
+                      CastContext::kExplicit);
+      }
       BoundExprPtr input = BindExpr(*expr.args[0], scope);
       if (input->type == type) return input;
       if (engine::GetCastContext(input->type, type) == CastContext::kNone && input->type.id != TypeId::kUnknown) {
@@ -570,6 +579,12 @@ BoundExprPtr Binder::BindExpr(const ast::Expr& expr, Scope& scope) {
       if (expr.args.size() == 2) return BindSubscript(expr, scope);
       break;
     case Kind::kArray:
+      if (IsEmptyArrayConstructor(expr)) {
+        throw SqlError(SqlState::kIndeterminateDatatype, "cannot determine type of empty array")
+            .WithHint("Explicitly cast to the desired type, for example ARRAY[]::integer[].")
+            .WithPosition(expr.location + 1);
+      }
+      break;
     case Kind::kRow:
     case Kind::kFieldSelect:
       break;
