@@ -111,7 +111,12 @@ BoundQuery Binder::BindInsert(const ast::InsertStatement& insert) {
       values->output_names.resize(targets.size());
       source = values;
     } else {
+      // Untyped literals in the SELECT list take the target columns' types.
+      LeaveUnknownOutputs();
       BoundQuery query = BindQuery(*insert.source, nullptr);
+      std::vector<LogicalType> target_types;
+      for (int column : targets) target_types.push_back(relation->columns[column].type);
+      ResolveUnknownOutputs(*this, *query.plan, target_types);
       if (query.plan->output_types.size() > targets.size()) throw SqlError(SqlState::kSyntaxError, "INSERT has more expressions than target columns");
       if (query.plan->output_types.size() < targets.size()) throw SqlError(SqlState::kSyntaxError, "INSERT has more target columns than expressions");
       std::vector<BoundExprPtr> casts;

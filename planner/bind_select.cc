@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Binding of query expressions: SELECT lists, grouping, ORDER BY/LIMIT, set operations, VALUES, WITH.
+#include <utility>
 #include <algorithm>
 
 #include "engine/aggregate.h"
@@ -152,6 +153,7 @@ BoundExprPtr BindLimitExpr(Binder& binder, const ast::Expr* expr, const char* wh
 }  // namespace
 
 BoundQuery Binder::BindQuery(const ast::SelectStmt& select, Scope* outer) {
+  const bool resolve_unknowns = std::exchange(resolve_unknowns_, true);
   // Window calls belong to one query level: subqueries start with none allowed.
   WindowContextGuard window_guard(*this);
   SetWindowContext(nullptr, nullptr);
@@ -209,6 +211,8 @@ BoundQuery Binder::BindQuery(const ast::SelectStmt& select, Scope* outer) {
   PlanPtr plan;
   size_t visible = 0;
   std::vector<BoundExprPtr> distinct_on;
+  // Untyped outputs that ORDER BY, GROUP BY or DISTINCT use become text even when resolve_unknowns is off.
+  std::vector<bool> resolve_as_text;
   bool grouped = false;
   std::vector<engine::AggregateCall> aggregates;
   std::vector<BoundExprPtr> keys;
@@ -241,7 +245,10 @@ BoundQuery Binder::BindQuery(const ast::SelectStmt& select, Scope* outer) {
     };
 
   if (select.op != ast::SetOpKind::kNone) {
+    // The branches' untyped literals take the column's common type (text when all are untyped).
+    LeaveUnknownOutputs();
     BoundQuery left = BindQuery(*select.left_query, outer);
+    LeaveUnknownOutputs();
     BoundQuery right = BindQuery(*select.right_query, outer);
     const char* op_name = select.op == ast::SetOpKind::kUnion ? "UNION" : (select.op == ast::SetOpKind::kIntersect ? "INTERSECT" : "EXCEPT");
     if (left.plan->output_types.size() != right.plan->output_types.size()) {
@@ -251,6 +258,8 @@ BoundQuery Binder::BindQuery(const ast::SelectStmt& select, Scope* outer) {
     for (size_t column = 0; column < left.plan->output_types.size(); ++column) {
       types.push_back(CommonType({left.plan->output_types[column], right.plan->output_types[column]}, op_name));
     }
+    ResolveUnknownOutputs(*this, *left.plan, types);
+    ResolveUnknownOutputs(*this, *right.plan, types);
     auto cast_side = [&](BoundQuery& side) {
       bool same = true;
       for (size_t column = 0; column < types.size(); ++column) same = same && side.plan->output_types[column] == types[column];
@@ -396,6 +405,7 @@ BoundQuery Binder::BindQuery(const ast::SelectStmt& select, Scope* outer) {
       result.attnums.push_back(attnum);
     }
     visible = targets.size();
+    resolve_as_text.assign(visible, false);
 
     grouped = !select.group_by.empty() || ContainsAggregate(select.having.get());
     for (const auto& window : select.windows) {
@@ -416,12 +426,16 @@ BoundQuery Binder::BindQuery(const ast::SelectStmt& select, Scope* outer) {
                 .WithPosition(key->location + 1);
           }
           source = target_exprs[ordinal - 1];
+          resolve_as_text[ordinal - 1] = true;
         } else if (key->kind == ast::ExprKind::kColumnRef && key->names.size() == 1) {
           bool is_column = false;
           for (const auto& column : scope.columns) is_column = is_column || column.name == key->names[0];
           if (!is_column) {
             for (size_t index = 0; index < target_exprs.size(); ++index) {
-              if (target_exprs[index] != nullptr && names[index] == key->names[0]) source = target_exprs[index];
+              if (target_exprs[index] != nullptr && names[index] == key->names[0]) {
+                source = target_exprs[index];
+                resolve_as_text[index] = true;
+              }
             }
           }
         }
@@ -494,8 +508,13 @@ BoundQuery Binder::BindQuery(const ast::SelectStmt& select, Scope* outer) {
     }
     key.expr = engine::MakeColumn(output, targets[output]->type);
     sort_keys.push_back(std::move(key));
+    if (static_cast<size_t>(output) < resolve_as_text.size()) resolve_as_text[output] = true;
   }
   for (const auto& expr : select.distinct_on) distinct_on.push_back(bind_output(*expr));
+  for (size_t index = 0; index < resolve_as_text.size(); ++index) {
+    for (const auto& expr : distinct_on) resolve_as_text[index] = resolve_as_text[index] || targets[index]->Equals(*expr);
+    resolve_as_text[index] = resolve_as_text[index] || select.distinct || resolve_unknowns;
+  }
 
   if (grouped) {
     auto aggregate = std::make_shared<PlanNode>(PlanKind::kAggregate);
@@ -540,7 +559,7 @@ BoundQuery Binder::BindQuery(const ast::SelectStmt& select, Scope* outer) {
     project_names.emplace_back();
   }
   for (size_t index = 0; index < targets.size(); ++index) {
-    if (targets[index]->type.id == TypeId::kUnknown) {
+    if (targets[index]->type.id == TypeId::kUnknown && (index >= resolve_as_text.size() || resolve_as_text[index])) {
       targets[index] = Coerce(std::move(targets[index]), LogicalType(TypeId::kText), CastContext::kImplicit);
     }
     project_names.push_back(index < names.size() ? names[index] : std::string());

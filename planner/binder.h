@@ -55,6 +55,10 @@ class Binder {
   Binder(engine::Database& database, SessionState& session, std::vector<LogicalType>& parameter_types);
 
   BoundQuery BindQuery(const ast::SelectStmt& select, Scope* outer);
+  // Makes the next BindQuery (not its subqueries) leave untyped output columns unknown instead of text,
+  // unless ORDER BY, GROUP BY or DISTINCT use them (PostgreSQL's p_resolve_unknowns = false). The caller
+  // must then type them with ResolveUnknownOutputs.
+  void LeaveUnknownOutputs() { resolve_unknowns_ = false; }
   engine::BoundExprPtr BindExpr(const ast::Expr& expr, Scope& scope);
   // Binds `expr` and coerces it to `type` (assignment context).
   engine::BoundExprPtr BindExprAs(const ast::Expr& expr, Scope& scope, const LogicalType& type);
@@ -97,6 +101,7 @@ class Binder {
   std::vector<engine::WindowCall>* windows_ = nullptr;
   const std::vector<ast::WindowSpec>* window_definitions_ = nullptr;
   SqlState window_error_state_ = SqlState::kWindowingError;
+  bool resolve_unknowns_ = true;  // for the next BindQuery only
   std::string window_error_ = "window functions are not allowed here";
 
  public:
@@ -180,6 +185,10 @@ bool CheckColumnDefault(Binder& binder, const ast::Expr& expr, const std::string
 // The column's DEFAULT expression, bound and cast to its type (a NULL constant when it has none);
 // volatile defaults (nextval, random) stay calls, evaluated per row.
 engine::BoundExprPtr BindDefault(Binder& binder, const engine::ColumnInfo& column);
+// Gives `plan`'s untyped output columns (unknown-type literals and NULLs that the query left unresolved,
+// see Binder::LeaveUnknownOutputs) the types `types` (one per output), coercing them where they are computed,
+// as PostgreSQL does for INSERT ... SELECT targets and set-operation branches (planner/unknown_outputs.cc).
+void ResolveUnknownOutputs(Binder& binder, engine::PlanNode& plan, const std::vector<LogicalType>& types);
 // Collects the input columns an expression references (outside subqueries).
 void CollectColumns(const engine::BoundExpr& expr, std::vector<int>& columns);
 
