@@ -165,6 +165,14 @@ class AlterTableRunner {
     CheckNewColumnName(relation, def.name);
     if (def.is_serial) throw SqlError(SqlState::kFeatureNotSupported, "ADD COLUMN with a serial type is not supported yet");
     if (def.check) throw SqlError(SqlState::kFeatureNotSupported, "CHECK constraints are not supported yet");
+    if (def.primary_key) {
+      for (const auto& index : relation.indexes) {
+        if (index.primary) {
+          throw SqlError(SqlState::kInvalidTableDefinition,
+                         "multiple primary keys for table \"" + relation.name + "\" are not allowed");
+        }
+      }
+    }
     if (def.primary_key || def.unique) {
       throw SqlError(SqlState::kFeatureNotSupported, "ADD COLUMN with PRIMARY KEY or UNIQUE is not supported yet");
     }

@@ -38,6 +38,14 @@ void CreateTable(Session& session, const ast::CreateTableStatement& create) {
   relation->name = name;
   std::vector<std::vector<std::string>> unique_sets;
   std::vector<std::string> primary_key;
+  auto set_primary_key = [&](std::vector<std::string> columns) {
+    if (!primary_key.empty()) {
+      throw SqlError(SqlState::kInvalidTableDefinition, "multiple primary keys for table \"" + name + "\" are not allowed");
+    }
+    primary_key = std::move(columns);
+  };
+  // Serial columns' sequences, added to the catalog once the whole definition has been checked.
+  std::vector<std::shared_ptr<engine::RelationInfo>> sequences;
   for (const auto& column : create.columns) {
     if (relation->FindColumn(column.name) >= 0) {
       throw SqlError(SqlState::kDuplicateColumn, "column \"" + column.name + "\" specified more than once");
@@ -60,20 +68,19 @@ void CreateTable(Session& session, const ast::CreateTableStatement& create) {
       sequence->schema = schema;
       sequence->name = name + "_" + column.name + "_seq";
       sequence->sequence = std::make_shared<engine::SequenceState>();
-      catalog.PutRelation(sequence, false);
+      sequences.push_back(sequence);
       info.default_sql = "nextval('" + sequence->name + "')";
       info.sequence_name = sequence->name;
       info.not_null = true;
     }
-    if (column.primary_key) primary_key = {column.name};
+    if (column.primary_key) set_primary_key({column.name});
     if (column.unique) unique_sets.push_back({column.name});
     relation->columns.push_back(info);
   }
   for (const auto& constraint : create.constraints) {
     switch (constraint.kind) {
       case ast::ConstraintKind::kPrimaryKey:
-        if (!primary_key.empty()) throw SqlError(SqlState::kInvalidTableDefinition, "multiple primary keys for table \"" + name + "\" are not allowed");
-        primary_key = constraint.columns;
+        set_primary_key(constraint.columns);
         break;
       case ast::ConstraintKind::kUnique:
         unique_sets.push_back(constraint.columns);
@@ -119,6 +126,7 @@ void CreateTable(Session& session, const ast::CreateTableStatement& create) {
   std::vector<LogicalType> types;
   for (const auto& column : relation->columns) types.push_back(column.type);
   relation->data = std::make_shared<storage::TableData>(types, catalog.default_partitions(), relation->shard_column);
+  for (const auto& sequence : sequences) catalog.PutRelation(sequence, false);
   catalog.PutRelation(relation, false);
 }
 
