@@ -7,6 +7,7 @@
 #include "engine/database.h"
 #include "planner/binder.h"
 #include "planner/utility.h"
+#include "planner/view_dependencies.h"
 
 namespace tessera::planner {
 
@@ -30,12 +31,40 @@ class AlterTableRunner {
       RecordUndo([catalog = &catalog(), previous = relation] {
         catalog->PutRelation(std::const_pointer_cast<engine::RelationInfo>(previous), true);
       });
+      PublishRenamedViews(command, *relation);
       relation = copy;
     }
   }
 
  private:
   engine::Catalog& catalog() { return session_.database().catalog(); }
+
+  // Before a rename of `relation` (its column `column` when >= 0): the views that use it, with their SQL
+  // following the new name, for PublishRenamedViews.
+  void PrepareViewRenames(const engine::RelationInfo& relation, int column, const std::string& new_name) {
+    renamed_views_ = RenameInViews(session_, relation, column, new_name);
+  }
+
+  // After a rename is published: publishes the views' new SQL and checks that they still bind; throws
+  // 0A000 (the undo log then restores the old names) when one does not.
+  void PublishRenamedViews(const ast::AlterTableCommand& command, const engine::RelationInfo& previous) {
+    std::vector<RenamedView> renamed = std::move(renamed_views_);
+    renamed_views_.clear();
+    for (const RenamedView& view : renamed) {
+      auto updated = std::make_shared<engine::RelationInfo>(*view.view);
+      updated->view_sql = view.view_sql;
+      catalog().PutRelation(updated, true);
+      RecordUndo([catalog = &catalog(), old = view.view] {
+        catalog->PutRelation(std::const_pointer_cast<engine::RelationInfo>(old), true);
+      });
+    }
+    for (const RenamedView& view : renamed) {
+      if (ViewBinds(session_, *catalog().FindRelationByOid(view.view->oid))) continue;
+      const int column = command.action == ast::AlterTableAction::kRenameColumn ? previous.FindColumn(command.column) : -1;
+      throw SqlError(SqlState::kFeatureNotSupported, "renaming " + Describe(previous, column) + " used by " +
+                                                         Describe(*view.view) + " is not supported yet");
+    }
+  }
 
   // Adds an undo action; data changes record theirs before the catalog's, so undo runs them after.
   void RecordUndo(std::function<void()> undo) {
@@ -82,6 +111,7 @@ class AlterTableRunner {
       case ast::AlterTableAction::kRenameColumn: {
         const int column = FindColumn(relation, command.column);
         CheckNewColumnName(relation, command.new_name);
+        PrepareViewRenames(relation, column, command.new_name);
         relation.columns[column].name = command.new_name;
         return true;
       }
@@ -223,6 +253,13 @@ class AlterTableRunner {
     if (column == relation.shard_column) {
       throw SqlError(SqlState::kFeatureNotSupported, "dropping the shard key column is not supported yet");
     }
+    for (const engine::RelationPtr& view : DropDependentViews(session_, Describe(relation, column),
+                                                              FindDependentViews(session_, relation, column),
+                                                              command.cascade)) {
+      RecordUndo([catalog = &catalog(), view] {
+        catalog->PutRelation(std::const_pointer_cast<engine::RelationInfo>(view), false);
+      });
+    }
     // Indexes on the column go with it (PostgreSQL drops them too); the others shift down.
     std::vector<engine::IndexInfo> kept;
     for (auto& index : relation.indexes) {
@@ -248,6 +285,7 @@ class AlterTableRunner {
       throw SqlError(SqlState::kDuplicateTable, "relation \"" + command.new_name + "\" already exists");
     }
     if (index_name_.empty()) {
+      PrepareViewRenames(relation, -1, command.new_name);
       relation.name = command.new_name;
       return true;
     }
@@ -262,6 +300,7 @@ class AlterTableRunner {
   std::vector<LogicalType> parameter_types_;
   Binder binder_;
   std::string index_name_;  // ALTER INDEX: the index to rename
+  std::vector<RenamedView> renamed_views_;  // set by PrepareViewRenames for the command being applied
 };
 
 }  // namespace

@@ -439,6 +439,7 @@ struct AlterTableCommand {
   ExprPtr default_value;
   std::string default_sql;   // default_value as SQL text
   bool if_exists = false;    // DROP COLUMN IF EXISTS / ADD COLUMN IF NOT EXISTS
+  bool cascade = false;      // DROP COLUMN ... CASCADE
   std::unique_ptr<TableConstraint> constraint;
 };
 struct AlterTableStatement : Statement {

@@ -210,6 +210,10 @@ BoundExprPtr Binder::BindColumnRef(const ast::Expr& expr, Scope& scope) {
       position = mapped->second;
     }
     const ScopeColumn& match = current->columns[found];
+    if (references_ != nullptr && match.table_oid != 0 && match.attnum > 0) {
+      references_->references.push_back(
+          {NameReference::Kind::kColumn, match.table_oid, match.attnum - 1, expr.location, "", false});
+    }
     BoundExprPtr bound;
     if (depth == 0) {
       bound = engine::MakeColumn(position, match.type, column);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Binding of FROM items (tables, views, CTEs, subqueries, table functions, joins) and join planning.
+#include <utility>
 #include <algorithm>
 #include <set>
 
@@ -297,6 +298,12 @@ PlanPtr BindJoin(Binder& binder, const ast::TableRef& ref, Scope& scope, Scope* 
                                                      (left_index < 0 ? "left" : "right") + " table");
     }
     using_pairs.emplace_back(left_index, right_index);
+    if (NameReferences* references = binder.references()) {
+      for (const ScopeColumn* column : {&join_scope.columns[left_index], &join_scope.columns[right_index]}) {
+        if (column->table_oid == 0 || column->attnum <= 0) continue;
+        references->references.push_back({NameReference::Kind::kUsing, column->table_oid, column->attnum - 1, -1, "", false});
+      }
+    }
     std::vector<BoundExprPtr> args;
     args.push_back(engine::MakeColumn(left_index, join_scope.columns[left_index].type, name));
     args.push_back(engine::MakeColumn(right_index, join_scope.columns[right_index].type, name));
@@ -434,19 +441,26 @@ PlanPtr Binder::BindTableRef(const ast::TableRef& ref, Scope& scope, Scope* oute
       if (PlanPtr system = BindSystemTable(ref, add_columns)) return system;
       engine::RelationPtr relation = ResolveRelation(ref.names);
       const std::string table = ref.alias.empty() ? relation->name : ref.alias;
+      if (references_ != nullptr) {
+        references_->references.push_back(
+            {NameReference::Kind::kRelation, relation->oid, -1, ref.location, ref.alias, false});
+      }
       if (relation->kind == engine::RelationKind::kView) {
         auto statements = ParseSql(relation->view_sql);
         auto& select = static_cast<ast::SelectStatement&>(*statements[0]);
         auto saved = std::move(ctes_);
         ctes_.clear();
+        NameReferences* references = std::exchange(references_, nullptr);
         BoundQuery query;
         try {
           query = BindQuery(*select.select, nullptr);
         } catch (...) {
           ctes_ = std::move(saved);
+          references_ = references;
           throw;
         }
         ctes_ = std::move(saved);
+        references_ = references;
         std::vector<std::string> names;
         for (const auto& column : relation->columns) names.push_back(column.name);
         if (query.plan->output_types.size() > names.size()) {

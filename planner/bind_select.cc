@@ -154,6 +154,11 @@ BoundExprPtr BindLimitExpr(Binder& binder, const ast::Expr* expr, const char* wh
 
 BoundQuery Binder::BindQuery(const ast::SelectStmt& select, Scope* outer) {
   const bool resolve_unknowns = std::exchange(resolve_unknowns_, true);
+  ++query_depth_;
+  struct DepthGuard {
+    int& depth;
+    ~DepthGuard() { --depth; }
+  } depth_guard{query_depth_};
   // Window calls belong to one query level: subqueries start with none allowed.
   WindowContextGuard window_guard(*this);
   SetWindowContext(nullptr, nullptr);
@@ -372,6 +377,10 @@ BoundQuery Binder::BindQuery(const ast::SelectStmt& select, Scope* outer) {
           const ScopeColumn& info = scope.columns[column];
           if (qualifier.empty() ? info.hidden : info.table != qualifier) continue;
           any = true;
+          if (references_ != nullptr && info.table_oid != 0 && info.attnum > 0) {
+            references_->references.push_back({NameReference::Kind::kStar, info.table_oid, info.attnum - 1,
+                                               target.expr->location, "", query_depth_ == 1});
+          }
           target_exprs.push_back(nullptr);
           targets.push_back(engine::MakeColumn(static_cast<int>(column), info.type, info.name));
           names.push_back(info.name);
@@ -385,6 +394,9 @@ BoundQuery Binder::BindQuery(const ast::SelectStmt& select, Scope* outer) {
           throw SqlError(SqlState::kSyntaxError, "SELECT * with no tables specified is not valid");
         }
         continue;
+      }
+      if (references_ != nullptr && target.alias.empty() && target.expr->kind == ast::ExprKind::kColumnRef) {
+        references_->output_column_locations.push_back(target.expr->location);
       }
       target_exprs.push_back(target.expr.get());
       targets.push_back(nullptr);

@@ -40,6 +40,28 @@ struct Scope {
   bool correlated = false;
 };
 
+// The relations and table columns a query's text names, as the binder resolved them. Views use them to
+// find what they depend on and to follow renames (planner/view_dependencies.cc).
+struct NameReference {
+  enum class Kind {
+    kRelation,  // a table or view in FROM; location: its (possibly qualified) name
+    kColumn,    // a column reference; location: its (possibly qualified) name
+    kStar,      // a column that * or t.* expands to; location: the star's qualifier, or its *
+    kUsing,     // a column that JOIN USING or NATURAL JOIN matches by name; no location
+  };
+  Kind kind;
+  uint32_t relation_oid = 0;
+  int column = -1;       // table column index (not for kRelation)
+  int location = -1;     // offset in the query text
+  std::string alias;     // kRelation: the alias it is given, if any
+  bool top_level = false;  // kStar: in the outermost query's select list
+};
+struct NameReferences {
+  std::vector<NameReference> references;
+  // Select-list items that are a bare column reference and so take the column's name.
+  std::vector<int> output_column_locations;
+};
+
 struct BoundQuery {
   engine::PlanPtr plan;
   std::vector<std::string> names;
@@ -59,6 +81,12 @@ class Binder {
   // unless ORDER BY, GROUP BY or DISTINCT use them (PostgreSQL's p_resolve_unknowns = false). The caller
   // must then type them with ResolveUnknownOutputs.
   void LeaveUnknownOutputs() { resolve_unknowns_ = false; }
+  // Makes the binder record the relations and columns it resolves into `references` (nullptr: stop).
+  // References inside views the query reads are not recorded: they are the views' own.
+  void RecordReferences(NameReferences* references) { references_ = references; }
+  NameReferences* references() { return references_; }
+  // How many BindQuery calls are active (1 while binding the outermost query's own clauses).
+  int query_depth() const { return query_depth_; }
   engine::BoundExprPtr BindExpr(const ast::Expr& expr, Scope& scope);
   // Binds `expr` and coerces it to `type` (assignment context).
   engine::BoundExprPtr BindExprAs(const ast::Expr& expr, Scope& scope, const LogicalType& type);
@@ -102,6 +130,8 @@ class Binder {
   const std::vector<ast::WindowSpec>* window_definitions_ = nullptr;
   SqlState window_error_state_ = SqlState::kWindowingError;
   bool resolve_unknowns_ = true;  // for the next BindQuery only
+  NameReferences* references_ = nullptr;
+  int query_depth_ = 0;
   std::string window_error_ = "window functions are not allowed here";
 
  public:

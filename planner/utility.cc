@@ -11,6 +11,7 @@
 #include "engine/database.h"
 #include "engine/operator.h"
 #include "planner/binder.h"
+#include "planner/view_dependencies.h"
 
 namespace tessera::planner {
 
@@ -306,6 +307,15 @@ void CreateIndex(Session& session, const ast::CreateIndexStatement& create) {
 
 void Drop(Session& session, const ast::DropStatement& drop) {
   auto& catalog = session.database().catalog();
+  // Views that the statement drops itself do not keep the other objects from being dropped.
+  std::vector<uint32_t> dropped_too;
+  for (const auto& names : drop.objects) {
+    if (drop.object_kind != ast::ObjectKind::kView) break;
+    const std::string schema = names.size() >= 2 ? names[names.size() - 2] : "";
+    if (auto relation = catalog.FindRelation(schema, names.back(), session.state().LookupPath())) {
+      dropped_too.push_back(relation->oid);
+    }
+  }
   for (const auto& names : drop.objects) {
     if (drop.object_kind == ast::ObjectKind::kSchema) {
       catalog.DropSchema(names.back(), drop.if_exists, drop.cascade);
@@ -346,6 +356,8 @@ void Drop(Session& session, const ast::DropStatement& drop) {
           .WithHint(std::string("Use DROP ") + (relation->kind == engine::RelationKind::kView ? "VIEW" : "TABLE") + " to remove a " +
                     (relation->kind == engine::RelationKind::kView ? "view" : "table") + ".");
     }
+    DropDependentViews(session, Describe(*relation), FindDependentViews(session, *relation, -1), drop.cascade,
+                       dropped_too);
     catalog.DropRelation(relation->oid);
     for (const auto& column : relation->columns) {
       if (column.sequence_name.empty()) continue;

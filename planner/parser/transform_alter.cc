@@ -121,6 +121,7 @@ ast::StatementPtr Transformer::TransformAlterTable(const pg_query::AlterTableStm
     ast::AlterTableCommand command;
     command.column = cmd.name();
     command.if_exists = cmd.missing_ok();
+    command.cascade = cmd.behavior() == pg_query::DROP_CASCADE;
     switch (cmd.subtype()) {
       case pg_query::AT_AddColumn:
       case pg_query::AT_AddColumnRecurse:
