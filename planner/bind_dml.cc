@@ -55,7 +55,7 @@ void BindReturning(Binder& binder, PlanNode& node, const std::vector<ast::Target
     BoundExprPtr bound = binder.BindExpr(*item.expr, scope);
     if (bound->type.id == TypeId::kUnknown) bound = binder.Coerce(std::move(bound), LogicalType(TypeId::kText), CastContext::kImplicit);
     node.returning.push_back(std::move(bound));
-    result.names.push_back(item.alias.empty() ? (item.expr->kind == ast::ExprKind::kColumnRef ? item.expr->names.back() : "?column?") : item.alias);
+    result.names.push_back(item.alias.empty() ? FigureColumnName(*item.expr) : item.alias);
   }
   for (const auto& expr : node.returning) node.output_types.push_back(expr->type);
   node.output_names = result.names;

@@ -344,8 +344,10 @@ BoundExprPtr Binder::BindCase(const ast::Expr& expr, Scope& scope) {
     values.push_back(BindExpr(*expr.when_results[index], scope));
   }
   if (expr.else_result) values.push_back(BindExpr(*expr.else_result, scope));
+  // PostgreSQL's transformCaseExpr puts ELSE first, which decides the order of the types in errors.
   std::vector<LogicalType> types;
-  for (const auto& value : values) types.push_back(value->type);
+  if (expr.else_result) types.push_back(values.back()->type);
+  for (size_t index = 0; index + (expr.else_result ? 1 : 0) < values.size(); ++index) types.push_back(values[index]->type);
   const LogicalType type = CommonType(types, "CASE");
   result->type = type;
   for (size_t index = 0; index < conditions.size(); ++index) {

@@ -62,30 +62,6 @@ BoundExprPtr ReplaceWindowRefs(BoundExprPtr expr, size_t input_width) {
   return expr;
 }
 
-// The output column name PostgreSQL gives an expression.
-std::string ColumnName(const ast::Expr& expr) {
-  switch (expr.kind) {
-    case ast::ExprKind::kColumnRef: return expr.names.back();
-    case ast::ExprKind::kFunction: return expr.names.back();
-    case ast::ExprKind::kCast: {
-      std::string inner = ColumnName(*expr.args[0]);
-      if (inner != "?column?") return inner;
-      return expr.type_name->names.back();
-    }
-    case ast::ExprKind::kCase: return "case";
-    case ast::ExprKind::kCoalesce: return "coalesce";
-    case ast::ExprKind::kNullIf: return "nullif";
-    case ast::ExprKind::kGreatest: return "greatest";
-    case ast::ExprKind::kLeast: return "least";
-    case ast::ExprKind::kSqlValue: return expr.name;
-    case ast::ExprKind::kSubquery:
-      if (expr.subquery_kind == ast::SubqueryKind::kExists) return "exists";
-      return "?column?";
-    case ast::ExprKind::kCollate: return ColumnName(*expr.args[0]);
-    default: return "?column?";
-  }
-}
-
 // Replaces grouped expressions by references to the aggregate's output.
 BoundExprPtr ReplaceGroupRefs(BoundExprPtr expr, const std::vector<BoundExprPtr>& keys, size_t num_keys) {
   for (size_t key = 0; key < keys.size(); ++key) {
@@ -400,7 +376,7 @@ BoundQuery Binder::BindQuery(const ast::SelectStmt& select, Scope* outer) {
       }
       target_exprs.push_back(target.expr.get());
       targets.push_back(nullptr);
-      names.push_back(target.alias.empty() ? ColumnName(*target.expr) : target.alias);
+      names.push_back(target.alias.empty() ? FigureColumnName(*target.expr) : target.alias);
       uint32_t oid = 0;
       int16_t attnum = 0;
       if (target.expr->kind == ast::ExprKind::kColumnRef) {

@@ -219,6 +219,10 @@ engine::BoundExprPtr BindDefault(Binder& binder, const engine::ColumnInfo& colum
 // see Binder::LeaveUnknownOutputs) the types `types` (one per output), coercing them where they are computed,
 // as PostgreSQL does for INSERT ... SELECT targets and set-operation branches (planner/unknown_outputs.cc).
 void ResolveUnknownOutputs(Binder& binder, engine::PlanNode& plan, const std::vector<LogicalType>& types);
+// The result column name of a select-list item without AS, by PostgreSQL's FigureColname rules: column
+// and function names, the innermost such name under casts and CASE's ELSE, else the cast's type name or
+// "case", else "?column?" (planner/column_name.cc).
+std::string FigureColumnName(const ast::Expr& expr);
 // Collects the input columns an expression references (outside subqueries).
 void CollectColumns(const engine::BoundExpr& expr, std::vector<int>& columns);
 
