@@ -128,13 +128,8 @@ BoundExprPtr BindLimitExpr(Binder& binder, const ast::Expr* expr, const char* wh
 
 }  // namespace
 
-BoundQuery Binder::BindQuery(const ast::SelectStmt& select, Scope* outer) {
+BoundQuery Binder::BindQueryLevel(const ast::SelectStmt& select, Scope* outer, bool force_grouped) {
   const bool resolve_unknowns = std::exchange(resolve_unknowns_, true);
-  ++query_depth_;
-  struct DepthGuard {
-    int& depth;
-    ~DepthGuard() { --depth; }
-  } depth_guard{query_depth_};
   // Window calls belong to one query level: subqueries start with none allowed.
   WindowContextGuard window_guard(*this);
   SetWindowContext(nullptr, nullptr);
@@ -185,6 +180,7 @@ BoundQuery Binder::BindQuery(const ast::SelectStmt& select, Scope* outer) {
   BoundQuery result;
   Scope scope;
   scope.outer = outer;
+  scope.query = &select;
   // Output expressions and, for ORDER BY, hidden extra ones.
   std::vector<BoundExprPtr> targets;
   std::vector<std::string> names;
@@ -204,21 +200,30 @@ BoundQuery Binder::BindQuery(const ast::SelectStmt& select, Scope* outer) {
   auto bind_output = [&](const ast::Expr& expr) -> BoundExprPtr {
       if (!grouped) return BindExpr(expr, scope);
       const size_t windows_before = window_calls.size();
-      aggregates_ = &aggregates;
-      aggregate_scope_ = &scope;
-      scope.grouped = &grouped_columns;
+      struct Grouping {
+        Binder& binder;
+        Scope& scope;
+        Grouping(Binder& binder, Scope& scope, std::vector<engine::AggregateCall>& aggregates,
+                 const std::map<int, int>& grouped_columns, size_t num_keys)
+            : binder(binder), scope(scope) {
+          binder.aggregates_ = &aggregates;
+          binder.aggregate_scope_ = &scope;
+          scope.grouped = &grouped_columns;
+          scope.aggregates = &aggregates;
+          scope.num_group_keys = num_keys;
+        }
+        ~Grouping() {
+          binder.aggregates_ = nullptr;
+          binder.aggregate_scope_ = nullptr;
+          scope.grouped = nullptr;
+          scope.aggregates = nullptr;
+        }
+      };
       BoundExprPtr bound;
-      try {
+      {
+        Grouping grouping(*this, scope, aggregates, grouped_columns, keys.size());
         bound = BindExpr(expr, scope);
-      } catch (...) {
-        aggregates_ = nullptr;
-        aggregate_scope_ = nullptr;
-        scope.grouped = nullptr;
-        throw;
       }
-      aggregates_ = nullptr;
-      aggregate_scope_ = nullptr;
-      scope.grouped = nullptr;
       for (size_t call = windows_before; call < window_calls.size(); ++call) {
         ReplaceGroupRefsInWindow(window_calls[call], keys);
       }
@@ -319,7 +324,7 @@ BoundQuery Binder::BindQuery(const ast::SelectStmt& select, Scope* outer) {
     std::vector<BoundExprPtr> conjuncts;
     SetWindowContext(nullptr, nullptr, SqlState::kWindowingError, "window functions are not allowed in WHERE");
     if (select.where) {
-      if (ContainsAggregate(select.where.get())) {
+      if (ContainsOwnAggregate(select.where.get(), scope)) {
         throw SqlError(SqlState::kGroupingError, "aggregate functions are not allowed in WHERE");
       }
       SplitWhere(Coerce(BindExpr(*select.where, scope), LogicalType(TypeId::kBool), CastContext::kAssignment,
@@ -395,13 +400,13 @@ BoundQuery Binder::BindQuery(const ast::SelectStmt& select, Scope* outer) {
     visible = targets.size();
     resolve_as_text.assign(visible, false);
 
-    grouped = !select.group_by.empty() || ContainsAggregate(select.having.get());
+    grouped = force_grouped || !select.group_by.empty() || ContainsOwnAggregate(select.having.get(), scope);
     for (const auto& window : select.windows) {
-      for (const auto& item : window.partition_by) grouped = grouped || ContainsAggregate(item.get());
-      for (const auto& item : window.order_by) grouped = grouped || ContainsAggregate(item.expr.get());
+      for (const auto& item : window.partition_by) grouped = grouped || ContainsOwnAggregate(item.get(), scope);
+      for (const auto& item : window.order_by) grouped = grouped || ContainsOwnAggregate(item.expr.get(), scope);
     }
-    for (const auto* expr : target_exprs) grouped = grouped || ContainsAggregate(expr);
-    for (const auto& item : select.order_by) grouped = grouped || ContainsAggregate(item.expr.get());
+    for (const auto* expr : target_exprs) grouped = grouped || ContainsOwnAggregate(expr, scope);
+    for (const auto& item : select.order_by) grouped = grouped || ContainsOwnAggregate(item.expr.get(), scope);
 
     SetWindowContext(nullptr, nullptr, SqlState::kWindowingError, "window functions are not allowed in GROUP BY");
     if (grouped) {
