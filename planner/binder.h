@@ -98,8 +98,6 @@ class Binder {
   // References inside views the query reads are not recorded: they are the views' own.
   void RecordReferences(NameReferences* references) { references_ = references; }
   NameReferences* references() { return references_; }
-  // How many BindQuery calls are active (1 while binding the outermost query's own clauses).
-  int query_depth() const { return query_depth_; }
   // Whether `expr` calls an aggregate that belongs to `scope`'s query level (not one whose arguments use
   // only outer columns, which belongs to that outer level).
   bool ContainsOwnAggregate(const ast::Expr* expr, Scope& scope);
@@ -154,10 +152,10 @@ class Binder {
   std::vector<engine::WindowCall>* windows_ = nullptr;
   const std::vector<ast::WindowSpec>* window_definitions_ = nullptr;
   SqlState window_error_state_ = SqlState::kWindowingError;
-  bool resolve_unknowns_ = true;  // for the next BindQuery only
-  NameReferences* references_ = nullptr;
-  int query_depth_ = 0;
   std::string window_error_ = "window functions are not allowed here";
+  bool resolve_unknowns_ = true;  // for the next BindQuery only (LeaveUnknownOutputs)
+  NameReferences* references_ = nullptr;  // RecordReferences; not owned
+  int query_depth_ = 0;  // active BindQuery calls: 1 while binding the outermost query
 
  public:
   // Internal helpers shared by the binder's files.
