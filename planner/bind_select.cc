@@ -397,7 +397,7 @@ BoundQuery Binder::BindQuery(const ast::SelectStmt& select, Scope* outer) {
     }
     visible = targets.size();
 
-    grouped = !select.group_by.empty() || ContainsAggregate(select.having.get());
+    grouped = !select.group_by.empty() || select.having != nullptr;
     for (const auto& window : select.windows) {
       for (const auto& item : window.partition_by) grouped = grouped || ContainsAggregate(item.get());
       for (const auto& item : window.order_by) grouped = grouped || ContainsAggregate(item.expr.get());
