@@ -83,7 +83,6 @@ struct SortItem {
   ExprPtr expr;
   SortDirection direction = SortDirection::kDefault;
   NullsOrder nulls = NullsOrder::kDefault;
-  std::string using_operator;  // ORDER BY x USING <  (rare)
 };
 
 enum class FrameUnit { kRows, kRange, kGroups };
