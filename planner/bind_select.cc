@@ -62,6 +62,8 @@ BoundExprPtr ReplaceWindowRefs(BoundExprPtr expr, size_t input_width) {
 }
 
 // The output column name PostgreSQL gives an expression.
+std::string SubqueryColumnName(const ast::SelectStmt& query);
+
 std::string ColumnName(const ast::Expr& expr) {
   switch (expr.kind) {
     case ast::ExprKind::kColumnRef: return expr.names.back();
@@ -79,10 +81,21 @@ std::string ColumnName(const ast::Expr& expr) {
     case ast::ExprKind::kSqlValue: return expr.name;
     case ast::ExprKind::kSubquery:
       if (expr.subquery_kind == ast::SubqueryKind::kExists) return "exists";
+      if (expr.subquery_kind == ast::SubqueryKind::kArray) return "array";
+      if (expr.subquery_kind == ast::SubqueryKind::kScalar) return SubqueryColumnName(*expr.subquery);
       return "?column?";
     case ast::ExprKind::kCollate: return ColumnName(*expr.args[0]);
     default: return "?column?";
   }
+}
+
+// A scalar subquery is named after its query's first output column, as PostgreSQL's FigureColname.
+std::string SubqueryColumnName(const ast::SelectStmt& query) {
+  if (query.op != ast::SetOpKind::kNone) return SubqueryColumnName(*query.left_query);
+  if (!query.values_rows.empty()) return "column1";
+  if (query.targets.empty()) return "?column?";
+  const ast::TargetItem& first = query.targets.front();
+  return first.alias.empty() ? ColumnName(*first.expr) : first.alias;
 }
 
 // Replaces grouped expressions by references to the aggregate's output.
