@@ -560,6 +560,14 @@ BoundQuery Binder::BindQuery(const ast::SelectStmt& select, Scope* outer) {
     project.push_back(std::move(targets[index]));
   }
   plan = MakeProject(plan, std::move(project), project_names);
+  // FETCH FIRST ... WITH TIES also keeps the rows that sort equal to the last one within the limit.
+  std::vector<engine::SortKey> tie_keys;
+  if (select.limit_with_ties) {
+    for (const auto& key : sort_keys) {
+      tie_keys.push_back(key.Copy());
+      tie_keys.back().expr->column += static_cast<int>(lead);
+    }
+  }
   if (lead > 0) {
     // DISTINCT ON: sort by the ON keys then the ORDER BY keys, keep the first row of each key.
     auto sort = MakeNode(PlanKind::kSort, plan);
@@ -593,6 +601,7 @@ BoundQuery Binder::BindQuery(const ast::SelectStmt& select, Scope* outer) {
     auto limit = MakeNode(PlanKind::kLimit, plan);
     limit->limit = BindLimitExpr(*this, select.limit.get(), "LIMIT");
     limit->offset = BindLimitExpr(*this, select.offset.get(), "OFFSET");
+    limit->sort_keys = std::move(tie_keys);
     plan = limit;
   }
   // Drop DISTINCT ON keys and hidden ORDER BY outputs.
