@@ -37,6 +37,11 @@ TEST_SUITE("unsupported") {
         "SELECT 1.2 ^ 345",
         "SELECT exp(1.0::numeric(71,70))",
         "SELECT ln(0.349873948359354029493948309745709580730482050975)",
+        "SELECT 1e-300",
+        "SELECT 1e-300::float8 > 0",
+        "SELECT 123456789012345678901234567890.123456789",
+        "SELECT 0.12345678901234567890123 * 0.12345678901234567890123",
+        "SELECT 2 / 0.0000000000000000000000000001",
     };
     for (const auto& query : queries) {
       CAPTURE(query);
