@@ -151,6 +151,29 @@ PlanPtr MakeWindowNode(PlanPtr input, std::vector<engine::WindowCall> calls) {
   return node;
 }
 
+// FOR UPDATE locks base-table rows; PostgreSQL refuses it where the query's rows are not those (0A000),
+// in CheckSelectLocking's order.
+void CheckLockingClause(const ast::SelectStmt& select, bool grouped, bool windowed) {
+  if (!select.for_update) return;
+  const char* reason = nullptr;
+  if (select.op != ast::SetOpKind::kNone) {
+    reason = "UNION/INTERSECT/EXCEPT";
+  } else if (select.distinct || !select.distinct_on.empty()) {
+    reason = "DISTINCT clause";
+  } else if (!select.group_by.empty()) {
+    reason = "GROUP BY clause";
+  } else if (select.having) {
+    reason = "HAVING clause";
+  } else if (grouped) {
+    reason = "aggregate functions";
+  } else if (windowed) {
+    reason = "window functions";
+  }
+  if (reason != nullptr) {
+    throw SqlError(SqlState::kFeatureNotSupported, select.lock_strength + " is not allowed with " + reason);
+  }
+}
+
 BoundExprPtr BindLimitExpr(Binder& binder, const ast::Expr* expr, const char* what) {
   if (expr == nullptr) return nullptr;
   Scope empty;
@@ -254,6 +277,7 @@ BoundQuery Binder::BindQuery(const ast::SelectStmt& select, Scope* outer) {
     };
 
   if (select.op != ast::SetOpKind::kNone) {
+    CheckLockingClause(select, false, false);
     BoundQuery left = BindQuery(*select.left_query, outer);
     BoundQuery right = BindQuery(*select.right_query, outer);
     const char* op_name = select.op == ast::SetOpKind::kUnion ? "UNION" : (select.op == ast::SetOpKind::kIntersect ? "INTERSECT" : "EXCEPT");
@@ -459,6 +483,8 @@ BoundQuery Binder::BindQuery(const ast::SelectStmt& select, Scope* outer) {
       SetWindowContext(&window_calls, &select.windows);
     }
   }
+
+  CheckLockingClause(select, grouped, !window_calls.empty());
 
   // ORDER BY: output names and ordinals first, then expressions (added as hidden outputs).
   for (const auto& item : select.order_by) {
