@@ -205,7 +205,7 @@ BoundExprPtr Binder::BindColumnRef(const ast::Expr& expr, Scope& scope) {
     }
     if (found < 0) continue;
     int position = found;
-    if (current->grouped != nullptr && depth > 0) {
+    if (current->grouped != nullptr && depth > 0 && !unchecked_outer_grouping_) {
       auto mapped = current->grouped->find(found);
       if (mapped == current->grouped->end()) {
         throw SqlError(SqlState::kGroupingError,

@@ -9,6 +9,16 @@
 
 namespace tessera::planner {
 
+namespace {
+
+// Thrown when an aggregate belongs to an outer query that was bound as not grouped: that query is bound
+// again, grouped (BindQuery catches it at the level of `query`).
+struct OuterLevelAggregate {
+  const ast::SelectStmt* query;
+};
+
+}  // namespace
+
 using engine::BoundExpr;
 using engine::BoundExprKind;
 using engine::BoundExprPtr;
@@ -63,6 +73,54 @@ const engine::AggregateFunction* ResolveAggregate(const std::string& name, std::
   return best;
 }
 
+BoundExprPtr Binder::BindAggregateCall(const ast::Expr& expr, const std::string& name, Scope& scope) {
+  // Arguments are bound in the pre-aggregation scope (this level's columns are not grouped there), with
+  // nested aggregates and window functions forbidden.
+  struct Restore {
+    Binder& binder;
+    std::vector<engine::AggregateCall>* collected;
+    Scope& scope;
+    const std::map<int, int>* grouped;
+    ~Restore() {
+      binder.aggregates_ = collected;
+      scope.grouped = grouped;
+    }
+  } restore{*this, aggregates_, scope, scope.grouped};
+  aggregates_ = nullptr;
+  scope.grouped = nullptr;
+  WindowContextGuard window_guard(*this);
+  SetWindowContext(nullptr, nullptr, SqlState::kGroupingError, "aggregate function calls cannot contain window function calls");
+  engine::AggregateCall call;
+  std::vector<BoundExprPtr> args;
+  if (!expr.agg_star) {
+    for (const auto& arg : expr.args) args.push_back(BindExpr(*arg, scope));
+  }
+  if (name == "count" && expr.agg_star) {
+    // count(*)
+  } else if (args.empty()) {
+    throw SqlError(SqlState::kUndefinedFunction, "function " + name + "() does not exist").WithPosition(expr.location + 1);
+  }
+  call.function = ResolveAggregate(name, args, *this, expr.location);
+  call.args = std::move(args);
+  call.distinct = expr.agg_distinct;
+  if (expr.agg_filter) {
+    call.filter = Coerce(BindExpr(*expr.agg_filter, scope), LogicalType(TypeId::kBool), CastContext::kAssignment);
+  }
+  for (const auto& item : expr.agg_order) {
+    engine::SortKey key;
+    key.expr = BindExpr(*item.expr, scope);
+    key.descending = item.direction == ast::SortDirection::kDesc;
+    key.nulls_first = item.nulls == ast::NullsOrder::kFirst || (item.nulls == ast::NullsOrder::kDefault && key.descending);
+    call.order_by.push_back(std::move(key));
+  }
+  call.type = call.function->return_type;
+  auto ref = std::make_unique<BoundExpr>(BoundExprKind::kAggregateRef, call.type);
+  ref->reference = static_cast<int>(restore.collected->size());
+  ref->name = name;
+  restore.collected->push_back(std::move(call));
+  return ref;
+}
+
 BoundExprPtr Binder::BindFunction(const ast::Expr& expr, Scope& scope) {
   std::string name = expr.names.back();
   std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
@@ -81,51 +139,49 @@ BoundExprPtr Binder::BindFunction(const ast::Expr& expr, Scope& scope) {
         .WithPosition(expr.location + 1);
   }
   if (engine::IsAggregateName(name)) {
-    if (aggregates_ == nullptr) {
-      throw SqlError(SqlState::kGroupingError, "aggregate functions are not allowed in this context")
-          .WithPosition(expr.location + 1);
+    // An aggregate belongs to the nearest query level its arguments read columns of (its own when none).
+    Scope* own = aggregate_scope_ != nullptr ? aggregate_scope_ : &scope;
+    const int level = AggregateLevel(expr, *own);
+    if (level == 0) {
+      if (aggregates_ == nullptr) {
+        throw SqlError(SqlState::kGroupingError, "aggregate functions are not allowed in this context")
+            .WithPosition(expr.location + 1);
+      }
+      return BindAggregateCall(expr, name, *own);
     }
-    // Arguments are bound in the pre-aggregation scope, with nested aggregates forbidden.
-    auto* collected = aggregates_;
-    Scope* argument_scope = aggregate_scope_ != nullptr ? aggregate_scope_ : &scope;
-    aggregates_ = nullptr;
-    WindowContextGuard window_guard(*this);
-    SetWindowContext(nullptr, nullptr, SqlState::kGroupingError, "aggregate function calls cannot contain window function calls");
-    engine::AggregateCall call;
-    std::vector<BoundExprPtr> args;
+    Scope* target = own;
+    for (int step = 0; step < level; ++step) target = target->outer;
+    if (target->aggregates == nullptr) {
+      if (target->query == nullptr) {
+        throw SqlError(SqlState::kGroupingError, "aggregate functions are not allowed in this context")
+            .WithPosition(expr.location + 1);
+      }
+      throw OuterLevelAggregate{target->query};
+    }
+    auto* saved_aggregates = aggregates_;
+    Scope* saved_scope = aggregate_scope_;
+    aggregates_ = target->aggregates;
+    aggregate_scope_ = target;
+    BoundExprPtr ref;
     try {
-      if (!expr.agg_star) {
-        for (const auto& arg : expr.args) args.push_back(BindExpr(*arg, *argument_scope));
-      }
-      if (name == "count" && expr.agg_star) {
-        // count(*)
-      } else if (args.empty()) {
-        throw SqlError(SqlState::kUndefinedFunction, "function " + name + "() does not exist").WithPosition(expr.location + 1);
-      }
-      call.function = ResolveAggregate(name, args, *this, expr.location);
-      call.args = std::move(args);
-      call.distinct = expr.agg_distinct;
-      if (expr.agg_filter) {
-        call.filter = Coerce(BindExpr(*expr.agg_filter, *argument_scope), LogicalType(TypeId::kBool), CastContext::kAssignment);
-      }
-      for (const auto& item : expr.agg_order) {
-        engine::SortKey key;
-        key.expr = BindExpr(*item.expr, *argument_scope);
-        key.descending = item.direction == ast::SortDirection::kDesc;
-        key.nulls_first = item.nulls == ast::NullsOrder::kFirst || (item.nulls == ast::NullsOrder::kDefault && key.descending);
-        call.order_by.push_back(std::move(key));
-      }
+      ref = BindAggregateCall(expr, name, *target);
     } catch (...) {
-      aggregates_ = collected;
+      aggregates_ = saved_aggregates;
+      aggregate_scope_ = saved_scope;
       throw;
     }
-    aggregates_ = collected;
-    call.type = call.function->return_type;
-    auto ref = std::make_unique<BoundExpr>(BoundExprKind::kAggregateRef, call.type);
-    ref->reference = static_cast<int>(aggregates_->size());
-    ref->name = name;
-    aggregates_->push_back(std::move(call));
-    return ref;
+    aggregates_ = saved_aggregates;
+    aggregate_scope_ = saved_scope;
+    // Read from here, the aggregate is a column of the outer level's grouped row.
+    auto outer_ref = std::make_unique<BoundExpr>(BoundExprKind::kOuterColumn, ref->type);
+    outer_ref->column = static_cast<int>(target->num_group_keys) + ref->reference;
+    outer_ref->name = ref->name;
+    outer_ref->depth = 0;
+    for (Scope* marked = &scope; marked != nullptr && marked != target; marked = marked->outer) {
+      marked->correlated = true;
+      ++outer_ref->depth;
+    }
+    return outer_ref;
   }
   if (expr.agg_star || expr.agg_distinct || !expr.agg_order.empty() || expr.agg_filter) {
     throw SqlError(SqlState::kWrongObjectType, name + " is not an aggregate function").WithPosition(expr.location + 1);
@@ -147,61 +203,174 @@ BoundExprPtr Binder::BindFunction(const ast::Expr& expr, Scope& scope) {
   return MakeCall(name, std::move(args), expr.location);
 }
 
+void ForEachExpression(const engine::PlanNode& node, const std::function<void(const BoundExpr&)>& visit) {
+  auto add = [&](const BoundExprPtr& bound) {
+    if (bound) visit(*bound);
+  };
+  add(node.predicate);
+  add(node.range_lower);
+  add(node.range_upper);
+  for (const auto& lookup : node.index_lookups) {
+    for (const auto& bound : lookup) add(bound);
+  }
+  add(node.limit);
+  add(node.offset);
+  for (const auto& bound : node.expressions) add(bound);
+  for (const auto& bound : node.group_keys) add(bound);
+  for (const auto& bound : node.left_keys) add(bound);
+  for (const auto& bound : node.right_keys) add(bound);
+  for (const auto& bound : node.function_args) add(bound);
+  for (const auto& key : node.sort_keys) add(key.expr);
+  for (const auto& call : node.aggregates) {
+    for (const auto& arg : call.args) add(arg);
+    add(call.filter);
+    for (const auto& key : call.order_by) add(key.expr);
+  }
+  for (const auto& call : node.windows) {
+    for (const auto& arg : call.args) add(arg);
+    add(call.filter);
+    for (const auto& expr : call.partition_by) add(expr);
+    for (const auto& key : call.order_by) add(key.expr);
+    add(call.frame.start_value);
+    add(call.frame.end_value);
+  }
+  for (const auto& row : node.values) {
+    for (const auto& bound : row) add(bound);
+  }
+}
+
 bool PlanReferencesOuter(const engine::PlanNode& plan) {
   // BindColumnRef marks the scope chain of a correlated query, which callers cannot see once it is bound,
   // so inspect the plan. Outer references of nested correlated subqueries count too (conservatively: they
   // may point to a level inside `plan`).
   std::vector<const engine::PlanNode*> stack = {&plan};
-  std::function<bool(const BoundExpr&)> has_outer = [&](const BoundExpr& bound) {
-    if (bound.kind == BoundExprKind::kOuterColumn) return true;
+  bool found = false;
+  std::function<void(const BoundExpr&)> visit = [&](const BoundExpr& bound) {
+    if (bound.kind == BoundExprKind::kOuterColumn) found = true;
     if (bound.kind == BoundExprKind::kSubquery && bound.correlated) stack.push_back(bound.subquery_plan.get());
-    for (const auto& child : bound.children) {
-      if (has_outer(*child)) return true;
-    }
-    return false;
+    for (const auto& child : bound.children) visit(*child);
   };
-  while (!stack.empty()) {
+  while (!stack.empty() && !found) {
     const engine::PlanNode* node = stack.back();
     stack.pop_back();
     // A WITH RECURSIVE work table changes between iterations: never cache such a subquery.
     if (node->kind == engine::PlanKind::kWorkTable) return true;
-    std::vector<const BoundExpr*> exprs;
-    auto add = [&](const BoundExprPtr& bound) {
-      if (bound) exprs.push_back(bound.get());
-    };
-    add(node->predicate);
-    add(node->range_lower);
-    add(node->range_upper);
-    for (const auto& lookup : node->index_lookups) {
-      for (const auto& bound : lookup) add(bound);
-    }
-    add(node->limit);
-    add(node->offset);
-    for (const auto& bound : node->expressions) add(bound);
-    for (const auto& bound : node->group_keys) add(bound);
-    for (const auto& bound : node->left_keys) add(bound);
-    for (const auto& bound : node->right_keys) add(bound);
-    for (const auto& bound : node->function_args) add(bound);
-    for (const auto& key : node->sort_keys) add(key.expr);
-    for (const auto& call : node->aggregates) {
-      for (const auto& arg : call.args) add(arg);
-      add(call.filter);
-    }
-    for (const auto& call : node->windows) {
-      for (const auto& arg : call.args) add(arg);
-      add(call.filter);
-      for (const auto& expr : call.partition_by) add(expr);
-      for (const auto& key : call.order_by) add(key.expr);
-      add(call.frame.start_value);
-      add(call.frame.end_value);
-    }
-    for (const auto& row : node->values) {
-      for (const auto& bound : row) add(bound);
-    }
-    for (const BoundExpr* bound : exprs) {
-      if (has_outer(*bound)) return true;
-    }
+    ForEachExpression(*node, visit);
     for (const auto& child : node->children) stack.push_back(child.get());
+  }
+  return found;
+}
+
+namespace {
+
+// ReferencedLevel for an expression `nesting` subquery levels below the one asked about.
+int ReferencedLevelAt(const BoundExpr& expr, int nesting) {
+  int level = kNoLevel;
+  if (expr.kind == BoundExprKind::kColumn && nesting == 0) level = 0;
+  if (expr.kind == BoundExprKind::kOuterColumn && expr.depth >= nesting) level = expr.depth - nesting;
+  if (expr.kind == BoundExprKind::kSubquery && expr.subquery_plan) {
+    // FROM items and joins of the subquery are bound with the subquery's own outer scope, so every node
+    // of its plan is one level below this expression.
+    std::vector<const engine::PlanNode*> stack = {expr.subquery_plan.get()};
+    while (!stack.empty()) {
+      const engine::PlanNode* node = stack.back();
+      stack.pop_back();
+      ForEachExpression(*node, [&](const BoundExpr& bound) { level = std::min(level, ReferencedLevelAt(bound, nesting + 1)); });
+      for (const auto& child : node->children) stack.push_back(child.get());
+    }
+  }
+  for (const auto& child : expr.children) level = std::min(level, ReferencedLevelAt(*child, nesting));
+  return level;
+}
+
+}  // namespace
+
+int ReferencedLevel(const BoundExpr& expr) { return ReferencedLevelAt(expr, 0); }
+
+BoundQuery Binder::BindQuery(const ast::SelectStmt& select, Scope* outer) {
+  auto* saved_aggregates = aggregates_;
+  Scope* saved_scope = aggregate_scope_;
+  aggregates_ = nullptr;
+  aggregate_scope_ = nullptr;
+  struct Restore {
+    Binder& binder;
+    std::vector<engine::AggregateCall>* aggregates;
+    Scope* scope;
+    ~Restore() {
+      binder.aggregates_ = aggregates;
+      binder.aggregate_scope_ = scope;
+    }
+  } restore{*this, saved_aggregates, saved_scope};
+  try {
+    return BindQueryLevel(select, outer, false);
+  } catch (const OuterLevelAggregate& found) {
+    if (found.query != &select) throw;
+  }
+  try {
+    return BindQueryLevel(select, outer, true);
+  } catch (const OuterLevelAggregate& found) {
+    if (found.query != &select) throw;
+    throw SqlError(SqlState::kGroupingError, "aggregate functions are not allowed in this context");
+  }
+}
+
+int Binder::AggregateLevel(const ast::Expr& expr, Scope& scope) {
+  if (scope.outer == nullptr) return 0;
+  struct Restore {
+    Binder& binder;
+    std::vector<engine::AggregateCall>* aggregates;
+    bool unchecked;
+    const std::map<int, int>* grouped;
+    Scope& scope;
+    ~Restore() {
+      binder.aggregates_ = aggregates;
+      binder.unchecked_outer_grouping_ = unchecked;
+      scope.grouped = grouped;
+    }
+  } restore{*this, aggregates_, unchecked_outer_grouping_, scope.grouped, scope};
+  aggregates_ = nullptr;
+  unchecked_outer_grouping_ = true;
+  scope.grouped = nullptr;
+  WindowContextGuard window_guard(*this);
+  SetWindowContext(nullptr, nullptr, SqlState::kGroupingError, "aggregate function calls cannot contain window function calls");
+  int level = kNoLevel;
+  auto visit = [&](const ast::Expr* item) {
+    if (item != nullptr) level = std::min(level, ReferencedLevel(*BindExpr(*item, scope)));
+  };
+  for (const auto& arg : expr.args) visit(arg.get());
+  visit(expr.agg_filter.get());
+  for (const auto& item : expr.agg_order) visit(item.expr.get());
+  return level == kNoLevel ? 0 : level;
+}
+
+bool Binder::ContainsOwnAggregate(const ast::Expr* expr, Scope& scope) {
+  if (expr == nullptr || !ContainsAggregate(expr)) return false;
+  if (scope.outer == nullptr) return true;
+  if (expr->kind == ast::ExprKind::kFunction && !expr->over) {
+    std::string name = expr->names.back();
+    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+    if (engine::IsAggregateName(name) && AggregateLevel(*expr, scope) == 0) return true;
+  }
+  for (const auto& arg : expr->args) {
+    if (ContainsOwnAggregate(arg.get(), scope)) return true;
+  }
+  if (ContainsOwnAggregate(expr->case_operand.get(), scope) || ContainsOwnAggregate(expr->else_result.get(), scope)) {
+    return true;
+  }
+  for (const auto& item : expr->when_conditions) {
+    if (ContainsOwnAggregate(item.get(), scope)) return true;
+  }
+  for (const auto& item : expr->when_results) {
+    if (ContainsOwnAggregate(item.get(), scope)) return true;
+  }
+  if (ContainsOwnAggregate(expr->agg_filter.get(), scope)) return true;
+  if (expr->over) {
+    for (const auto& item : expr->over->partition_by) {
+      if (ContainsOwnAggregate(item.get(), scope)) return true;
+    }
+    for (const auto& item : expr->over->order_by) {
+      if (ContainsOwnAggregate(item.expr.get(), scope)) return true;
+    }
   }
   return false;
 }

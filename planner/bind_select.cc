@@ -61,9 +61,20 @@ BoundExprPtr ReplaceWindowRefs(BoundExprPtr expr, size_t input_width) {
   return expr;
 }
 
-// The output column name PostgreSQL gives an expression.
-std::string SubqueryColumnName(const ast::SelectStmt& query);
+std::string ColumnName(const ast::Expr& expr);
 
+// The name of a scalar subquery's first output column, which PostgreSQL gives the subquery expression.
+std::string SubqueryColumnName(const ast::SelectStmt& query) {
+  if (query.op != ast::SetOpKind::kNone) return SubqueryColumnName(*query.left_query);
+  if (!query.values_rows.empty()) return "column1";
+  if (query.targets.empty()) return "?column?";
+  const ast::TargetItem& first = query.targets.front();
+  if (!first.alias.empty()) return first.alias;
+  if (first.expr->kind == ast::ExprKind::kStar) return "?column?";  // a FROM column, unknown before binding
+  return ColumnName(*first.expr);
+}
+
+// The output column name PostgreSQL gives an expression.
 std::string ColumnName(const ast::Expr& expr) {
   switch (expr.kind) {
     case ast::ExprKind::kColumnRef: return expr.names.back();
@@ -87,15 +98,6 @@ std::string ColumnName(const ast::Expr& expr) {
     case ast::ExprKind::kCollate: return ColumnName(*expr.args[0]);
     default: return "?column?";
   }
-}
-
-// A scalar subquery is named after its query's first output column, as PostgreSQL's FigureColname.
-std::string SubqueryColumnName(const ast::SelectStmt& query) {
-  if (query.op != ast::SetOpKind::kNone) return SubqueryColumnName(*query.left_query);
-  if (!query.values_rows.empty()) return "column1";
-  if (query.targets.empty()) return "?column?";
-  const ast::TargetItem& first = query.targets.front();
-  return first.alias.empty() ? ColumnName(*first.expr) : first.alias;
 }
 
 // Replaces grouped expressions by references to the aggregate's output.
@@ -187,7 +189,7 @@ BoundExprPtr BindLimitExpr(Binder& binder, const ast::Expr* expr, const char* wh
 
 }  // namespace
 
-BoundQuery Binder::BindQuery(const ast::SelectStmt& select, Scope* outer) {
+BoundQuery Binder::BindQueryLevel(const ast::SelectStmt& select, Scope* outer, bool force_grouped) {
   // Window calls belong to one query level: subqueries start with none allowed.
   WindowContextGuard window_guard(*this);
   SetWindowContext(nullptr, nullptr);
@@ -238,6 +240,7 @@ BoundQuery Binder::BindQuery(const ast::SelectStmt& select, Scope* outer) {
   BoundQuery result;
   Scope scope;
   scope.outer = outer;
+  scope.query = &select;
   // Output expressions and, for ORDER BY, hidden extra ones.
   std::vector<BoundExprPtr> targets;
   std::vector<std::string> names;
@@ -255,21 +258,30 @@ BoundQuery Binder::BindQuery(const ast::SelectStmt& select, Scope* outer) {
   auto bind_output = [&](const ast::Expr& expr) -> BoundExprPtr {
       if (!grouped) return BindExpr(expr, scope);
       const size_t windows_before = window_calls.size();
-      aggregates_ = &aggregates;
-      aggregate_scope_ = &scope;
-      scope.grouped = &grouped_columns;
+      struct Grouping {
+        Binder& binder;
+        Scope& scope;
+        Grouping(Binder& binder, Scope& scope, std::vector<engine::AggregateCall>& aggregates,
+                 const std::map<int, int>& grouped_columns, size_t num_keys)
+            : binder(binder), scope(scope) {
+          binder.aggregates_ = &aggregates;
+          binder.aggregate_scope_ = &scope;
+          scope.grouped = &grouped_columns;
+          scope.aggregates = &aggregates;
+          scope.num_group_keys = num_keys;
+        }
+        ~Grouping() {
+          binder.aggregates_ = nullptr;
+          binder.aggregate_scope_ = nullptr;
+          scope.grouped = nullptr;
+          scope.aggregates = nullptr;
+        }
+      };
       BoundExprPtr bound;
-      try {
+      {
+        Grouping grouping(*this, scope, aggregates, grouped_columns, keys.size());
         bound = BindExpr(expr, scope);
-      } catch (...) {
-        aggregates_ = nullptr;
-        aggregate_scope_ = nullptr;
-        scope.grouped = nullptr;
-        throw;
       }
-      aggregates_ = nullptr;
-      aggregate_scope_ = nullptr;
-      scope.grouped = nullptr;
       for (size_t call = windows_before; call < window_calls.size(); ++call) {
         ReplaceGroupRefsInWindow(window_calls[call], keys);
       }
@@ -366,7 +378,7 @@ BoundQuery Binder::BindQuery(const ast::SelectStmt& select, Scope* outer) {
     std::vector<BoundExprPtr> conjuncts;
     SetWindowContext(nullptr, nullptr, SqlState::kWindowingError, "window functions are not allowed in WHERE");
     if (select.where) {
-      if (ContainsAggregate(select.where.get())) {
+      if (ContainsOwnAggregate(select.where.get(), scope)) {
         throw SqlError(SqlState::kGroupingError, "aggregate functions are not allowed in WHERE");
       }
       SplitWhere(Coerce(BindExpr(*select.where, scope), LogicalType(TypeId::kBool), CastContext::kAssignment,
@@ -434,13 +446,14 @@ BoundQuery Binder::BindQuery(const ast::SelectStmt& select, Scope* outer) {
     }
     visible = targets.size();
 
-    grouped = !select.group_by.empty() || select.having != nullptr;
+    // Any HAVING makes the query one group, even without aggregate calls (HAVING 1 < 2).
+    grouped = force_grouped || !select.group_by.empty() || select.having != nullptr;
     for (const auto& window : select.windows) {
-      for (const auto& item : window.partition_by) grouped = grouped || ContainsAggregate(item.get());
-      for (const auto& item : window.order_by) grouped = grouped || ContainsAggregate(item.expr.get());
+      for (const auto& item : window.partition_by) grouped = grouped || ContainsOwnAggregate(item.get(), scope);
+      for (const auto& item : window.order_by) grouped = grouped || ContainsOwnAggregate(item.expr.get(), scope);
     }
-    for (const auto* expr : target_exprs) grouped = grouped || ContainsAggregate(expr);
-    for (const auto& item : select.order_by) grouped = grouped || ContainsAggregate(item.expr.get());
+    for (const auto* expr : target_exprs) grouped = grouped || ContainsOwnAggregate(expr, scope);
+    for (const auto& item : select.order_by) grouped = grouped || ContainsOwnAggregate(item.expr.get(), scope);
 
     SetWindowContext(nullptr, nullptr, SqlState::kWindowingError, "window functions are not allowed in GROUP BY");
     if (grouped) {

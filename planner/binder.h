@@ -5,6 +5,7 @@
 // the scans).
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -38,6 +39,12 @@ struct Scope {
   const std::map<int, int>* grouped = nullptr;
   // Set by lookups that resolved through this scope's outer chain (the query is correlated).
   bool correlated = false;
+  // The query this scope belongs to (nullptr for DML scopes), and while its grouped expressions are bound,
+  // where aggregates of this level are collected: an aggregate written in a subquery whose arguments use
+  // only this level's columns belongs here (PostgreSQL's rule), behind the group keys.
+  const ast::SelectStmt* query = nullptr;
+  std::vector<engine::AggregateCall>* aggregates = nullptr;
+  size_t num_group_keys = 0;
 };
 
 struct BoundQuery {
@@ -49,12 +56,21 @@ struct BoundQuery {
 
 // True when an expression anywhere in `plan` (nested subqueries included) reads an outer query's row.
 bool PlanReferencesOuter(const engine::PlanNode& plan);
+// Calls `visit` on every expression `node` itself holds (not its children's nor nested subqueries').
+void ForEachExpression(const engine::PlanNode& node, const std::function<void(const engine::BoundExpr&)>& visit);
+// The nearest query level `expr` reads columns of, counted outwards from its own (0: its own level, 1: the
+// enclosing query, ...), looking into nested subqueries; kNoLevel when it reads no column at all.
+constexpr int kNoLevel = 1 << 30;
+int ReferencedLevel(const engine::BoundExpr& expr);
 
 class Binder {
  public:
   Binder(engine::Database& database, SessionState& session, std::vector<LogicalType>& parameter_types);
 
   BoundQuery BindQuery(const ast::SelectStmt& select, Scope* outer);
+  // Whether `expr` calls an aggregate that belongs to `scope`'s query level (not one whose arguments use
+  // only outer columns, which belongs to that outer level).
+  bool ContainsOwnAggregate(const ast::Expr* expr, Scope& scope);
   engine::BoundExprPtr BindExpr(const ast::Expr& expr, Scope& scope);
   // Binds `expr` and coerces it to `type` (assignment context).
   engine::BoundExprPtr BindExprAs(const ast::Expr& expr, Scope& scope, const LogicalType& type);
@@ -83,6 +99,13 @@ class Binder {
   // A context for folding constants at bind time with the session's TimeZone, DateStyle and output settings.
   engine::ExecContext FoldingContext() const;
 
+  // BindQuery once; `force_grouped` when an aggregate of this level was found in a subquery.
+  BoundQuery BindQueryLevel(const ast::SelectStmt& select, Scope* outer, bool force_grouped);
+  // Binds aggregate call `expr` in `scope`, collecting it into aggregates_; returns its kAggregateRef.
+  engine::BoundExprPtr BindAggregateCall(const ast::Expr& expr, const std::string& name, Scope& scope);
+  // The query level (see ReferencedLevel) of aggregate call `expr` written in `scope`'s level.
+  int AggregateLevel(const ast::Expr& expr, Scope& scope);
+
   friend struct SelectBinder;
   engine::Database& database_;
   SessionState& session_;
@@ -92,6 +115,8 @@ class Binder {
   // Aggregates collected while binding the current grouped query's expressions (nullptr: not allowed).
   std::vector<engine::AggregateCall>* aggregates_ = nullptr;
   Scope* aggregate_scope_ = nullptr;
+  // While an aggregate's level is worked out: outer columns resolve without the grouping check.
+  bool unchecked_outer_grouping_ = false;
   // Window calls collected for the current query level, with its WINDOW clause (nullptr: window functions
   // are not allowed here; window_error_ says why, with its SQLSTATE).
   std::vector<engine::WindowCall>* windows_ = nullptr;
