@@ -184,7 +184,6 @@ class LimitOperator : public Operator {
     return false;
   }
 
-
  private:
   // The sort key values of `row`.
   std::vector<Value> TieKey(const std::vector<Vector>& keys, idx_t row) const {
