@@ -52,23 +52,27 @@ UtilityResult CreateTableAs(Session& session, const ast::CreateTableStatement& c
   Binder binder(session.database(), session.state(), parameter_types);
   BoundQuery query = binder.BindQuery(*create.as_query, nullptr);
   engine::RelationPtr relation = CreateResultTable(session, create, query);
-  // ROLLBACK, or the failure of this statement outside a transaction block, drops the table again.
-  session.state().undo_log.push_back([catalog = &catalog, oid = relation->oid] { catalog->DropRelation(oid); });
   if (create.with_no_data) return {"CREATE TABLE AS", {}};
-  std::vector<int> targets;
-  std::vector<engine::BoundExprPtr> casts;
-  for (size_t column = 0; column < relation->columns.size(); ++column) {
-    targets.push_back(static_cast<int>(column));
-    casts.push_back(binder.Coerce(engine::MakeColumn(static_cast<int>(column), query.plan->output_types[column]),
-                                  relation->columns[column].type, engine::CastContext::kAssignment));
+  try {
+    std::vector<int> targets;
+    std::vector<engine::BoundExprPtr> casts;
+    for (size_t column = 0; column < relation->columns.size(); ++column) {
+      targets.push_back(static_cast<int>(column));
+      casts.push_back(binder.Coerce(engine::MakeColumn(static_cast<int>(column), query.plan->output_types[column]),
+                                    relation->columns[column].type, engine::CastContext::kAssignment));
+    }
+    // Operators refer to their plan nodes: the plan must outlive `insert`.
+    const engine::PlanPtr plan = binder.InsertPlan(relation, targets, MakeProject(query.plan, std::move(casts)));
+    auto insert = engine::CreateOperator(*plan, context);
+    Batch ignored;
+    while (insert->Next(&ignored)) {
+    }
+    return {"SELECT " + std::to_string(insert->rows_affected()), {}};
+  } catch (...) {
+    // The table must not outlive a failed statement (DDL is not undone by ROLLBACK yet).
+    catalog.DropRelation(relation->oid);
+    throw;
   }
-  // Operators refer to their plan nodes: the plan must outlive `insert`.
-  const engine::PlanPtr plan = binder.InsertPlan(relation, targets, MakeProject(query.plan, std::move(casts)));
-  auto insert = engine::CreateOperator(*plan, context);
-  Batch ignored;
-  while (insert->Next(&ignored)) {
-  }
-  return {"SELECT " + std::to_string(insert->rows_affected()), {}};
 }
 
 }  // namespace tessera::planner

@@ -25,19 +25,6 @@ Batch TextRows(const std::vector<std::string>& rows) {
 
 std::string ObjectName(const std::vector<std::string>& names) { return names.back(); }
 
-// Catalog changes record their undo in the session's undo log, which ROLLBACK (or the failure of a
-// statement outside a transaction block) runs in reverse. The catalog outlives the log.
-void UndoByDropping(Session& session, uint32_t oid) {
-  session.state().undo_log.push_back([catalog = &session.database().catalog(), oid] { catalog->DropRelation(oid); });
-}
-
-// Undoes a change to (or the drop of) `previous` by publishing it again.
-void UndoByRestoring(Session& session, engine::RelationPtr previous, bool replace) {
-  session.state().undo_log.push_back([catalog = &session.database().catalog(), previous, replace] {
-    catalog->PutRelation(std::const_pointer_cast<engine::RelationInfo>(previous), replace);
-  });
-}
-
 void CreateTable(Session& session, const ast::CreateTableStatement& create) {
   auto& catalog = session.database().catalog();
   const std::string schema = SchemaOf(session, create.table);
@@ -74,7 +61,6 @@ void CreateTable(Session& session, const ast::CreateTableStatement& create) {
       sequence->name = name + "_" + column.name + "_seq";
       sequence->sequence = std::make_shared<engine::SequenceState>();
       catalog.PutRelation(sequence, false);
-      UndoByDropping(session, sequence->oid);
       info.default_sql = "nextval('" + sequence->name + "')";
       info.sequence_name = sequence->name;
       info.not_null = true;
@@ -134,7 +120,6 @@ void CreateTable(Session& session, const ast::CreateTableStatement& create) {
   for (const auto& column : relation->columns) types.push_back(column.type);
   relation->data = std::make_shared<storage::TableData>(types, catalog.default_partitions(), relation->shard_column);
   catalog.PutRelation(relation, false);
-  UndoByDropping(session, relation->oid);
 }
 
 // Reads a sequence option's integer value; `what` names it in errors as PostgreSQL does.
@@ -223,7 +208,6 @@ void CreateSequence(Session& session, const ast::CreateSequenceStatement& create
   sequence->name = name;
   sequence->sequence = std::move(state);
   catalog.PutRelation(sequence, false);
-  UndoByDropping(session, sequence->oid);
 }
 
 void CreateView(Session& session, const ast::CreateViewStatement& create) {
@@ -256,11 +240,6 @@ void CreateView(Session& session, const ast::CreateViewStatement& create) {
     view->columns.push_back(info);
   }
   catalog.PutRelation(view, existing != nullptr);
-  if (existing) {
-    UndoByRestoring(session, existing, true);
-  } else {
-    UndoByDropping(session, view->oid);
-  }
 }
 
 void CreateIndex(Session& session, const ast::CreateIndexStatement& create) {
@@ -318,30 +297,13 @@ void CreateIndex(Session& session, const ast::CreateIndexStatement& create) {
   auto updated = std::make_shared<engine::RelationInfo>(*relation);
   updated->indexes.push_back(index);
   catalog.PutRelation(updated, true);
-  UndoByRestoring(session, relation, true);
-}
-
-// DROP SCHEMA; its undo creates the schema again and puts back the relations CASCADE dropped.
-void DropSchema(Session& session, const std::string& name, const ast::DropStatement& drop) {
-  auto& catalog = session.database().catalog();
-  std::vector<engine::RelationPtr> contents;
-  for (const auto& relation : catalog.AllRelations()) {
-    if (relation->schema == name) contents.push_back(relation);
-  }
-  const bool existed = catalog.FindSchema(name).has_value();
-  catalog.DropSchema(name, drop.if_exists, drop.cascade);
-  if (!existed) return;
-  session.state().undo_log.push_back([catalog = &catalog, name, contents] {
-    catalog->CreateSchema(name, true);
-    for (const auto& relation : contents) catalog->PutRelation(std::const_pointer_cast<engine::RelationInfo>(relation), false);
-  });
 }
 
 void Drop(Session& session, const ast::DropStatement& drop) {
   auto& catalog = session.database().catalog();
   for (const auto& names : drop.objects) {
     if (drop.object_kind == ast::ObjectKind::kSchema) {
-      DropSchema(session, names.back(), drop);
+      catalog.DropSchema(names.back(), drop.if_exists, drop.cascade);
       continue;
     }
     const std::string schema = names.size() >= 2 ? names[names.size() - 2] : "";
@@ -360,7 +322,6 @@ void Drop(Session& session, const ast::DropStatement& drop) {
                                             [&](const engine::IndexInfo& index) { return index.name == names.back(); }),
                              updated->indexes.end());
       catalog.PutRelation(updated, true);
-      UndoByRestoring(session, owner, true);
       continue;
     }
     auto relation = catalog.FindRelation(schema, names.back(), path);
@@ -381,13 +342,9 @@ void Drop(Session& session, const ast::DropStatement& drop) {
                     (relation->kind == engine::RelationKind::kView ? "view" : "table") + ".");
     }
     catalog.DropRelation(relation->oid);
-    UndoByRestoring(session, relation, false);
     for (const auto& column : relation->columns) {
       if (column.sequence_name.empty()) continue;
-      if (auto sequence = catalog.FindRelation(relation->schema, column.sequence_name, {})) {
-        catalog.DropRelation(sequence->oid);
-        UndoByRestoring(session, sequence, false);
-      }
+      if (auto sequence = catalog.FindRelation(relation->schema, column.sequence_name, {})) catalog.DropRelation(sequence->oid);
     }
   }
 }
@@ -472,12 +429,7 @@ UtilityResult RunUtility(Session& session, const ast::Statement& statement, engi
       return {"CREATE SEQUENCE", {}};
     case ast::StmtKind::kCreateSchema: {
       const auto& create = static_cast<const ast::CreateSchemaStatement&>(statement);
-      auto& catalog = session.database().catalog();
-      const bool existed = catalog.FindSchema(create.schema).has_value();
-      catalog.CreateSchema(create.schema, create.if_not_exists);
-      if (!existed) {
-        state.undo_log.push_back([catalog = &catalog, name = create.schema] { catalog->DropSchema(name, true, true); });
-      }
+      session.database().catalog().CreateSchema(create.schema, create.if_not_exists);
       return {"CREATE SCHEMA", {}};
     }
     case ast::StmtKind::kCreateIndex:
