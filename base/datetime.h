@@ -103,8 +103,31 @@ std::string FormatTimestamp(int64_t timestamp, const DateTimeStyle& style = {});
 // the zone's abbreviation in the Postgres, SQL and German styles).
 int64_t ParseTimestampTz(std::string_view text, const TimeZone& zone, DateOrder order = DateOrder::kMdy);
 std::string FormatTimestampTz(int64_t timestamp, const TimeZone& zone, const DateTimeStyle& style = {});
-Interval ParseInterval(std::string_view text);
+// `typmod` is an interval typmod (below) or -1: its field range says what a bare number means
+// ('1' with INTERVAL YEAR is a year) and the result is truncated and rounded to it.
+Interval ParseInterval(std::string_view text, int32_t typmod = -1);
 std::string FormatInterval(const Interval& interval, IntervalStyle style = IntervalStyle::kPostgres);
+
+// Interval typmods as PostgreSQL encodes them: the field range (INTERVAL DAY TO SECOND) as a mask of
+// the Interval*Bit fields in the high half, the fractional-second precision (or 0xFFFF) in the low half.
+constexpr int32_t kIntervalMonthBit = 1 << 1;
+constexpr int32_t kIntervalYearBit = 1 << 2;
+constexpr int32_t kIntervalDayBit = 1 << 3;
+constexpr int32_t kIntervalHourBit = 1 << 10;
+constexpr int32_t kIntervalMinuteBit = 1 << 11;
+constexpr int32_t kIntervalSecondBit = 1 << 12;
+constexpr int32_t kIntervalFullRange = 0x7FFF;
+constexpr int32_t kIntervalFullPrecision = 0xFFFF;
+// Builds the typmod of INTERVAL `range` (precision) as intervaltypmodin does: -1 for a plain interval;
+// 22023 for a negative precision, one above 6 is reduced to 6.
+int32_t MakeIntervalTypmod(int32_t range, int32_t precision);
+int32_t IntervalTypmodRange(int32_t typmod);      // kIntervalFullRange for -1
+int32_t IntervalTypmodPrecision(int32_t typmod);  // kIntervalFullPrecision for -1
+// Truncates the fields below the typmod's range and rounds the seconds to its precision, as
+// PostgreSQL's AdjustIntervalForTypmod.
+Interval AdjustIntervalForTypmod(const Interval& interval, int32_t typmod);
+// The typmod as format_type prints it after "interval": " day to second(2)", "(3)", "" for -1.
+std::string FormatIntervalTypmod(int32_t typmod);
 
 // Calendar helpers. Years are astronomical: 0 is 1 BC, -1 is 2 BC (make_date's -44 is year -43 here).
 // REQUIRES (DateToYmd): a finite date.

@@ -60,6 +60,12 @@ int FloorDiv(int numerator, int denominator) {
   throw SqlError(SqlState::kNumericValueOutOfRange, "value overflows numeric format");
 }
 
+// A result PostgreSQL gives with more digits than the 38 of a Decimal: rounding it would answer
+// another value.
+[[noreturn]] void ThrowTooManyDigits() {
+  throw SqlError(SqlState::kFeatureNotSupported, "numeric values of more than 38 digits are not supported yet");
+}
+
 [[noreturn]] void ThrowDivisionByZero() { throw SqlError(SqlState::kDivisionByZero, "division by zero"); }
 
 [[noreturn]] void ThrowInvalidNumeric(std::string_view text) {
@@ -219,16 +225,6 @@ Wide ScaleUp(Uint128 magnitude, int exponent) {
   return result;
 }
 
-// Drops the `count` lowest digits, rounding half away from zero: only the first dropped digit matters.
-Wide RoundOffDigits(Wide number, int count) {
-  if (count <= 0) return number;
-  int truncate = count - 1;
-  for (; truncate >= 19; truncate -= 19) number.DivideSmall(kTenToNineteen);
-  if (truncate > 0) number.DivideSmall(static_cast<uint64_t>(PowerOfTen(truncate)));
-  if (number.DivideSmall(10) >= 5) number.Add(Wide(1));
-  return number;
-}
-
 void WideDivMod(const Wide& numerator, const Wide& denominator, Wide* quotient, Wide* remainder) {
   if (numerator.FitsUint128() && denominator.FitsUint128()) {
     *quotient = Wide(numerator.ToUint128() / denominator.ToUint128());
@@ -253,19 +249,13 @@ void WideDivMod(const Wide& numerator, const Wide& denominator, Wide* quotient, 
   }
 }
 
-// Builds a Decimal from magnitude / 10^scale: rounds away (half away from zero) the low digits beyond
-// 38 digits in total or a scale of 38; throws 22003 when the integral part alone needs more.
+// Builds a Decimal from magnitude / 10^scale: throws 22003 when the integral part alone needs more than
+// 38 digits, and 0A000 when the fraction does not fit beside it.
 Decimal FitToDecimal(bool negative, Wide magnitude, int scale) {
   int drop = std::max(scale - kMaxScale, WideDigitCount(magnitude) - Decimal::kMaxDigits);
   if (drop > 0) {
     if (drop > scale) ThrowOverflow();
-    magnitude = RoundOffDigits(magnitude, drop);
-    scale -= drop;
-    if (Wide::Compare(magnitude, Wide(kDigitLimit)) == 0) {  // rounding carried into a 39th digit
-      if (scale == 0) ThrowOverflow();
-      magnitude.DivideSmall(10);
-      --scale;
-    }
+    ThrowTooManyDigits();
   }
   return Decimal{WithSign(negative, magnitude.ToUint128()), scale};
 }
@@ -420,12 +410,14 @@ Decimal DecimalFromText(const NumericText& number) {
   int64_t display_scale = std::max<int64_t>(0, number.fraction_digits - number.exponent);
   if (display_scale > kPgMaxDscale) ThrowOverflow();
   if (number.significant_count == 0) {
-    return Decimal{0, static_cast<int32_t>(std::min<int64_t>(display_scale, kMaxScale))};
+    if (display_scale > kMaxScale) ThrowTooManyDigits();
+    return Decimal{0, static_cast<int32_t>(display_scale)};
   }
   int64_t integral_digits = number.significant_count + number.exponent - number.fraction_digits;
   if (integral_digits > Decimal::kMaxDigits) ThrowOverflow();
-  int scale =
-      static_cast<int>(std::min<int64_t>(display_scale, Decimal::kMaxDigits - std::max<int64_t>(integral_digits, 0)));
+  // Rounding away digits PostgreSQL keeps would answer another value (1e-300 would be 0).
+  if (display_scale > Decimal::kMaxDigits - std::max<int64_t>(integral_digits, 0)) ThrowTooManyDigits();
+  int scale = static_cast<int>(display_scale);
   int64_t keep = integral_digits + scale;  // digits of the unscaled result, at most 38
   Uint128 magnitude = 0;
   if (keep >= 0) {
@@ -579,20 +571,20 @@ Decimal Decimal::Multiply(const Decimal& a, const Decimal& b) {
 
 Decimal Decimal::Divide(const Decimal& a, const Decimal& b) {
   if (b.value == 0) ThrowDivisionByZero();
-  int scale = std::min(SelectDivisionScale(a, b), kMaxScale);
+  int scale = SelectDivisionScale(a, b);
   Uint128 a_magnitude = Magnitude(a.value);
   Uint128 b_magnitude = Magnitude(b.value);
+  if (scale > kMaxScale) ThrowTooManyDigits();
   if (a_magnitude == 0) return Decimal{0, scale};
   bool negative = (a.value < 0) != (b.value < 0);
-  // The quotient is a * 10^shift / b. Caps the shift so that it has at most 39 digits; any digit past
-  // 38 is rounded off, and a negative scale means the integral part alone needs more than 38.
+  // The quotient is a * 10^shift / b, with at most 39 digits when the shift is below the cap; a 39th
+  // digit, or a larger shift, means PostgreSQL's result has more digits than a Decimal.
   int shift = scale + b.scale - a.scale;
   int max_shift = kMaxDigits + DigitCount(b_magnitude) - DigitCount(a_magnitude);
   if (shift > max_shift) {
-    scale -= shift - max_shift;
-    shift = max_shift;
+    if (scale - (shift - max_shift) < 0) ThrowOverflow();
+    ThrowTooManyDigits();
   }
-  if (scale < 0) ThrowOverflow();
   if (shift >= 0 && DigitCount(a_magnitude) + shift <= kMaxDigits) {
     Uint128 numerator = a_magnitude * PowerOfTen(shift);
     Uint128 quotient = numerator / b_magnitude;

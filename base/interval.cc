@@ -76,8 +76,9 @@ bool AddYears(int64_t value, int scale, IntervalParts* parts) {
 }
 
 // Reads "hh:mm[:ss[.f]]" (or "mm:ss.f") into the microseconds. Like PostgreSQL 15 it replaces what
-// smaller units to its right contributed there ("1.5 days 01:00" is 1 day 01:00:00).
-ParseStatus SetClockTime(std::string_view text, IntervalParts* parts) {
+// smaller units to its right contributed there ("1.5 days 01:00" is 1 day 01:00:00). With the range
+// MINUTE TO SECOND, "a:b" is minutes and seconds.
+ParseStatus SetClockTime(std::string_view text, int32_t range, IntervalParts* parts) {
   DateTimeFields fields;
   ParseStatus status = DecodeClockTime(text, &fields);
   if (status != ParseStatus::kOk) return status;
@@ -89,6 +90,8 @@ ParseStatus SetClockTime(std::string_view text, IntervalParts* parts) {
       __builtin_add_overflow(micros, fields.second * kMicrosPerSecond, &micros)) {
     return ParseStatus::kFieldOverflow;
   }
+  const bool hours_minutes = text.find(':') == text.rfind(':') && text.find('.') == std::string_view::npos;
+  if (hours_minutes && range == (kIntervalMinuteBit | kIntervalSecondBit)) micros /= 60;
   parts->micros = micros;
   return ParseStatus::kOk;
 }
@@ -175,9 +178,20 @@ struct PendingUnit {
   DateField field = DateField::kSecond;
 };
 
+// The unit of a bare number under an interval typmod's field range: its lowest field.
+DateField DefaultUnit(int32_t range) {
+  if (range == kIntervalFullRange || (range & kIntervalSecondBit)) return DateField::kSecond;
+  if (range & kIntervalMinuteBit) return DateField::kMinute;
+  if (range & kIntervalHourBit) return DateField::kHour;
+  if (range & kIntervalDayBit) return DateField::kDay;
+  if (range & kIntervalMonthBit) return DateField::kMonth;
+  if (range & kIntervalYearBit) return DateField::kYear;
+  return DateField::kSecond;
+}
+
 // Reads a signed number field: "5", "-1.5", "1-2" (years-months).
 ParseStatus ApplyNumber(const std::string& text, PendingUnit* pending, IntervalParts* parts, uint32_t* token_mask) {
-  DateField unit = pending->kind == PendingUnit::Kind::kDefault ? DateField::kSecond : pending->field;
+  DateField unit = pending->field;
   size_t pos = 0;
   int64_t value = 0;
   bool overflow = false;
@@ -218,16 +232,17 @@ ParseStatus ApplyNumber(const std::string& text, PendingUnit* pending, IntervalP
 }
 
 // Reads PostgreSQL's verbose form right to left, so that each unit is known before its number.
-ParseStatus DecodeVerboseInterval(const std::vector<DateToken>& tokens, IntervalParts* parts) {
+ParseStatus DecodeVerboseInterval(const std::vector<DateToken>& tokens, int32_t range, IntervalParts* parts) {
   uint32_t seen_mask = 0;
   PendingUnit pending;
+  pending.field = DefaultUnit(range);
   bool is_before = false;
   for (size_t index = tokens.size(); index-- > 0;) {
     const DateToken& token = tokens[index];
     uint32_t token_mask = 0;
     switch (token.type) {
       case DateTokenType::kTime: {
-        ParseStatus status = SetClockTime(token.text, parts);
+        ParseStatus status = SetClockTime(token.text, range, parts);
         if (status != ParseStatus::kOk) return status;
         token_mask = kTimeMask;
         pending = {PendingUnit::Kind::kUnit, DateField::kDay};
@@ -237,7 +252,7 @@ ParseStatus DecodeVerboseInterval(const std::vector<DateToken>& tokens, Interval
         // A signed time "-01:02:03"; other signed fields are numbers.
         if (token.text.find(':', 1) != std::string::npos) {
           IntervalParts time;
-          if (SetClockTime(std::string_view(token.text).substr(1), &time) == ParseStatus::kOk) {
+          if (SetClockTime(std::string_view(token.text).substr(1), range, &time) == ParseStatus::kOk) {
             parts->micros = token.text[0] == '-' ? -time.micros : time.micros;
             token_mask = kTimeMask;
             pending = {PendingUnit::Kind::kUnit, DateField::kDay};
@@ -638,17 +653,18 @@ std::string FormatIso8601Interval(const DateTimeFields& fields) {
 
 // ---- Input and output ----
 
-Interval ParseInterval(std::string_view text) {
+Interval ParseInterval(std::string_view text, int32_t typmod) {
   std::vector<DateToken> tokens;
   IntervalParts parts;
-  ParseStatus status =
-      LexDateTime(text, kIntervalBufferSize, &tokens) ? DecodeVerboseInterval(tokens, &parts) : ParseStatus::kBadFormat;
+  const int32_t range = IntervalTypmodRange(typmod);
+  ParseStatus status = LexDateTime(text, kIntervalBufferSize, &tokens) ? DecodeVerboseInterval(tokens, range, &parts)
+                                                                       : ParseStatus::kBadFormat;
   if (status == ParseStatus::kBadFormat) status = DecodeIso8601Interval(text, &parts);
   if (status == ParseStatus::kFieldOverflow) status = ParseStatus::kIntervalOverflow;
   if (status != ParseStatus::kOk) ThrowParseError(status, text, "interval");
   int64_t total_months = static_cast<int64_t>(parts.years) * kMonthsPerYear + parts.months;
   if (total_months > INT32_MAX || total_months < INT32_MIN) ThrowOutOfRange("interval");
-  return Interval{parts.micros, parts.days, static_cast<int32_t>(total_months)};
+  return AdjustIntervalForTypmod(Interval{parts.micros, parts.days, static_cast<int32_t>(total_months)}, typmod);
 }
 
 std::string FormatInterval(const Interval& interval, IntervalStyle style) {

@@ -147,6 +147,9 @@ std::string FormatType(const LogicalType& type) {
         name = base + "(" + std::to_string(type.typmod) + ")" + suffix;
       }
       break;
+    case TypeId::kInterval:
+      name += datetime::FormatIntervalTypmod(type.typmod);
+      break;
     default:
       break;
   }

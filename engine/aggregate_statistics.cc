@@ -199,6 +199,11 @@ void UpdateRegression(uint8_t** states, const std::vector<Vector>& args, idx_t c
       state.sum_xx += dx * dx * scale;
       state.sum_yy += dy * dy * scale;
       state.sum_xy += dx * dy * scale;
+    } else {
+      // As PostgreSQL: a first input that is infinite or NaN makes the sums that depend on it NaN, so
+      // that one row does not report zero spread.
+      if (!std::isfinite(x[row])) state.sum_xx = state.sum_xy = std::nan("");
+      if (!std::isfinite(y[row])) state.sum_yy = state.sum_xy = std::nan("");
     }
   }
 }

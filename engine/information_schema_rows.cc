@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // Row generators of the information_schema views (schemata, tables, columns, views).
+#include <cctype>
 #include <optional>
+#include <string>
 
+#include "base/datetime.h"
 #include "engine/database.h"
 #include "engine/system_table_rows.h"
 
@@ -49,6 +52,15 @@ std::string DataType(const LogicalType& type) {
   }
 }
 
+// interval_type: the fields of an interval typmod in upper case ("DAY TO SECOND(3)"), else NULL.
+Value IntervalType(const LogicalType& type) {
+  if (type.id != TypeId::kInterval) return NullValue();
+  std::string fields = datetime::FormatIntervalTypmod(type.typmod);
+  if (fields.empty() || fields[0] != ' ') return NullValue();
+  for (char& letter : fields) letter = static_cast<char>(std::toupper(static_cast<unsigned char>(letter)));
+  return TextValue(fields.substr(1));
+}
+
 // character_maximum_length, character_octet_length, numeric_precision, radix, scale, datetime_precision.
 Row TypeFacets(const LogicalType& type) {
   std::optional<int64_t> max_length, octet_length, precision, radix, scale, datetime_precision;
@@ -73,7 +85,11 @@ Row TypeFacets(const LogicalType& type) {
     case TypeId::kTime: case TypeId::kTimestamp: case TypeId::kTimestampTz:
       datetime_precision = type.typmod >= 0 ? type.typmod : 6;
       break;
-    case TypeId::kInterval: datetime_precision = 6; break;
+    case TypeId::kInterval: {
+      const int32_t interval_precision = datetime::IntervalTypmodPrecision(type.typmod);
+      datetime_precision = interval_precision == datetime::kIntervalFullPrecision ? 6 : interval_precision;
+      break;
+    }
     default: break;
   }
   return {MaybeInt(max_length), MaybeInt(octet_length), MaybeInt(precision), MaybeInt(radix), MaybeInt(scale),
@@ -86,8 +102,8 @@ Row ColumnRow(const ExecContext& context, const Listed& listed, size_t position,
              Value::Int32(static_cast<int32_t>(position + 1)), std::move(column_default), YesNo(!not_null),
              TextValue(DataType(type))};
   for (Value& facet : TypeFacets(type)) row.push_back(std::move(facet));
-  row.push_back(NullValue());  // interval_type
-  row.push_back(type.id == TypeId::kInterval ? Value::Int32(6) : NullValue());
+  row.push_back(IntervalType(type));
+  row.push_back(NullValue());  // interval_precision: always NULL in PostgreSQL 15
   for (int unused = 0; unused < 9; ++unused) row.push_back(Value::Null(LogicalType(TypeId::kName)));
   std::string udt = type.id == TypeId::kOid && type.oid_flavour != 0 ? FormatType(type) : std::string(TypeInternalName(type.id));
   row.push_back(NameValue(context.database_name));

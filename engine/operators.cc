@@ -4,6 +4,8 @@
 #include <algorithm>
 
 #include "base/check.h"
+#include "engine/expression.h"
+#include "engine/index.h"
 #include "engine/operator.h"
 #include "engine/operators_internal.h"
 #include "engine/plan.h"
@@ -142,14 +144,22 @@ int64_t LimitValue(const BoundExpr* expr, ExecContext& context, bool is_offset) 
   return number;
 }
 
+// LIMIT/OFFSET; with node.sort_keys (FETCH FIRST ... WITH TIES) also the rows after the limit that are
+// peers of the last row within it.
 class LimitOperator : public Operator {
  public:
   LimitOperator(const PlanNode& node, ExecContext& context)
-      : child_(CreateOperator(*node.children[0], context)),
+      : node_(node),
+        context_(context),
+        child_(CreateOperator(*node.children[0], context)),
         limit_(LimitValue(node.limit.get(), context, false)),
-        offset_(LimitValue(node.offset.get(), context, true)) {}
+        offset_(LimitValue(node.offset.get(), context, true)) {
+    if (!node.sort_keys.empty() && limit_ < 0) {
+      throw SqlError(SqlState::kInvalidRowCountInLimitClause, "row count cannot be null in FETCH FIRST ... WITH TIES clause");
+    }
+  }
   bool Next(Batch* out) override {
-    while (limit_ != 0 && child_->Next(out)) {
+    while ((limit_ != 0 || in_ties_) && child_->Next(out)) {
       idx_t start = 0;
       if (offset_ > 0) {
         const idx_t skip = std::min<idx_t>(out->num_rows, static_cast<idx_t>(offset_));
@@ -159,7 +169,9 @@ class LimitOperator : public Operator {
       idx_t end = out->num_rows;
       if (limit_ >= 0) {
         end = std::min<idx_t>(end, start + static_cast<idx_t>(limit_));
+        const bool reached = limit_ > 0 && limit_ == static_cast<int64_t>(end - start);
         limit_ -= static_cast<int64_t>(end - start);
+        if (!node_.sort_keys.empty()) end = ExtendByTies(*out, start, end, reached);
       }
       if (end <= start) continue;
       if (start != 0 || end != out->num_rows) {
@@ -173,9 +185,42 @@ class LimitOperator : public Operator {
   }
 
  private:
+  // The sort key values of `row`.
+  std::vector<Value> TieKey(const std::vector<Vector>& keys, idx_t row) const {
+    std::vector<Value> key;
+    for (const Vector& column : keys) key.push_back(column.GetValue(row));
+    return key;
+  }
+
+  // Returns the end of the rows to emit from `batch` after [start, end) with the peers of the last row
+  // within the limit; `reached` says the limit ran out at `end`.
+  idx_t ExtendByTies(const Batch& batch, idx_t start, idx_t end, bool reached) {
+    if (!reached && !in_ties_) return end;
+    std::vector<Vector> keys;
+    for (const SortKey& key : node_.sort_keys) keys.push_back(Evaluate(*key.expr, batch, context_));
+    if (reached) {
+      last_key_ = TieKey(keys, end - 1);
+      in_ties_ = true;
+    }
+    for (; end < batch.num_rows; ++end) {
+      const std::vector<Value> key = TieKey(keys, end);
+      for (size_t column = 0; column < key.size(); ++column) {
+        if (CompareValues(key[column], last_key_[column]) != 0) {
+          in_ties_ = false;
+          return end;
+        }
+      }
+    }
+    return end;
+  }
+
+  const PlanNode& node_;
+  ExecContext& context_;
   std::unique_ptr<Operator> child_;
   int64_t limit_;
   int64_t offset_;
+  bool in_ties_ = false;         // the rows so far are peers of last_key_
+  std::vector<Value> last_key_;  // sort key of the last row within the limit
 };
 
 class GenerateSeriesOperator : public Operator {

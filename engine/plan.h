@@ -151,7 +151,8 @@ struct PlanNode {
   std::vector<BoundExprPtr> left_keys, right_keys;
   // kSort
   std::vector<SortKey> sort_keys;
-  // kLimit (expressions evaluated once; NULL limit = no limit)
+  // kLimit (expressions evaluated once; NULL limit = no limit). FETCH FIRST ... WITH TIES also sets
+  // sort_keys: the rows after the limit that sort equal to the last one by them are kept too.
   BoundExprPtr limit, offset;
   // kDistinct: number of leading columns that define distinctness (DISTINCT ON), or -1 for all
   int distinct_on_count = -1;

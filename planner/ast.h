@@ -83,7 +83,6 @@ struct SortItem {
   ExprPtr expr;
   SortDirection direction = SortDirection::kDefault;
   NullsOrder nulls = NullsOrder::kDefault;
-  std::string using_operator;  // ORDER BY x USING <  (rare)
 };
 
 enum class FrameUnit { kRows, kRange, kGroups };
@@ -237,6 +236,7 @@ struct SelectStmt {
   bool limit_with_ties = false;
   // FOR UPDATE/SHARE: accepted and ignored is wrong for a future MVCC; the parser records it.
   bool for_update = false;
+  std::string lock_strength;  // "FOR UPDATE" or "FOR NO KEY UPDATE" when for_update
   int location = -1;
 };
 

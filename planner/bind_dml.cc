@@ -91,7 +91,13 @@ BoundQuery Binder::BindInsert(const ast::InsertStatement& insert) {
     if (!insert.source->values_rows.empty() && insert.source->op == ast::SetOpKind::kNone) {
       auto values = std::make_shared<PlanNode>(PlanKind::kValues);
       Scope empty;
-      for (const auto& row : insert.source->values_rows) {
+      const auto& rows = insert.source->values_rows;
+      for (const auto& row : rows) {
+        if (row.size() != rows[0].size()) throw SqlError(SqlState::kSyntaxError, "VALUES lists must all be the same length");
+      }
+      // Without a column list, shorter rows fill the leading columns and the rest take their defaults.
+      if (insert.columns.empty() && rows[0].size() < targets.size()) targets.resize(rows[0].size());
+      for (const auto& row : rows) {
         if (row.size() > targets.size()) throw SqlError(SqlState::kSyntaxError, "INSERT has more expressions than target columns");
         if (row.size() < targets.size()) throw SqlError(SqlState::kSyntaxError, "INSERT has more target columns than expressions");
         std::vector<BoundExprPtr> bound;
@@ -114,6 +120,9 @@ BoundQuery Binder::BindInsert(const ast::InsertStatement& insert) {
       // Untyped literals in the SELECT list take the target columns' types.
       LeaveUnknownOutputs();
       BoundQuery query = BindQuery(*insert.source, nullptr);
+      if (insert.columns.empty() && query.plan->output_types.size() < targets.size()) {
+        targets.resize(query.plan->output_types.size());
+      }
       std::vector<LogicalType> target_types;
       for (int column : targets) target_types.push_back(relation->columns[column].type);
       ResolveUnknownOutputs(*this, *query.plan, target_types);

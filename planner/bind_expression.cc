@@ -2,6 +2,7 @@
 // Binding of expressions: names, literals, operators and functions with PostgreSQL's type resolution.
 #include <algorithm>
 
+#include "base/datetime.h"
 #include "base/text_format.h"
 #include "engine/aggregate.h"
 #include "engine/catalog.h"
@@ -691,6 +692,13 @@ LogicalType Binder::ResolveType(const ast::TypeName& type_name) {
     case TypeId::kTimestampTz:
     case TypeId::kTime:
       if (!mods.empty()) return LogicalType(type->id, mods[0]);
+      break;
+    case TypeId::kInterval:
+      if (type_name.interval_fields >= 0 || !mods.empty()) {
+        const int32_t range = type_name.interval_fields >= 0 ? type_name.interval_fields : datetime::kIntervalFullRange;
+        const int32_t precision = mods.empty() ? datetime::kIntervalFullPrecision : mods[0];
+        return LogicalType(TypeId::kInterval, datetime::MakeIntervalTypmod(range, precision));
+      }
       break;
     default:
       break;

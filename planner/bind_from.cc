@@ -71,6 +71,17 @@ std::set<size_t> ItemsOf(const BoundExpr& expr, const std::vector<size_t>& start
   return items;
 }
 
+// True when `expr` holds a correlated subquery. Its outer references index the row of the operator that
+// evaluates it and are not seen by CollectColumns or RemapColumns, so such a conjunct must run on rows in
+// the scope's own column order.
+bool HasCorrelatedSubquery(const BoundExpr& expr) {
+  if (expr.kind == BoundExprKind::kSubquery && expr.correlated) return true;
+  for (const auto& child : expr.children) {
+    if (HasCorrelatedSubquery(*child)) return true;
+  }
+  return false;
+}
+
 bool IsSubset(const std::set<size_t>& items, const std::set<size_t>& of) {
   return std::includes(of.begin(), of.end(), items.begin(), items.end());
 }
@@ -118,12 +129,8 @@ bool SplitEquiJoin(const BoundExpr& conjunct, const std::vector<size_t>& starts,
   return false;
 }
 
-}  // namespace
-
-// Plans the join of FROM items (bound plans whose columns start at `starts` in the scope) under the WHERE
-// conjuncts; the result's columns are in FROM order.
-PlanPtr PlanJoins(std::vector<PlanPtr> items, const std::vector<size_t>& starts, size_t total_columns,
-                  std::vector<BoundExprPtr> conjuncts) {
+PlanPtr PlanJoinOrder(std::vector<PlanPtr> items, const std::vector<size_t>& starts, size_t total_columns,
+                      std::vector<BoundExprPtr> conjuncts) {
   std::vector<std::set<size_t>> conjunct_items;
   for (const auto& conjunct : conjuncts) conjunct_items.push_back(ItemsOf(*conjunct, starts));
   std::vector<bool> used(conjuncts.size(), false);
@@ -222,6 +229,20 @@ PlanPtr PlanJoins(std::vector<PlanPtr> items, const std::vector<size_t>& starts,
     reorder.push_back(engine::MakeColumn(position[column], current->output_types[position[column]]));
   }
   return MakeProject(current, std::move(reorder));
+}
+
+}  // namespace
+
+// Plans the join of FROM items (bound plans whose columns start at `starts` in the scope) under the WHERE
+// conjuncts; the result's columns are in FROM order.
+PlanPtr PlanJoins(std::vector<PlanPtr> items, const std::vector<size_t>& starts, size_t total_columns,
+                  std::vector<BoundExprPtr> conjuncts) {
+  // Conjuncts with correlated subqueries run last, on the joined rows in FROM order.
+  std::vector<BoundExprPtr> plain;
+  std::vector<BoundExprPtr> correlated;
+  for (auto& conjunct : conjuncts) (HasCorrelatedSubquery(*conjunct) ? correlated : plain).push_back(std::move(conjunct));
+  return MakeFilter(PlanJoinOrder(std::move(items), starts, total_columns, std::move(plain)),
+                    CombineConjuncts(std::move(correlated)));
 }
 
 void SplitWhere(BoundExprPtr where, std::vector<BoundExprPtr>& conjuncts) {

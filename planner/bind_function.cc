@@ -128,6 +128,11 @@ BoundExprPtr Binder::BindFunction(const ast::Expr& expr, Scope& scope) {
     throw SqlError(SqlState::kUndefinedFunction, "function " + expr.names[0] + "." + name + " does not exist")
         .WithPosition(expr.location + 1);
   }
+  if (expr.variadic) {
+    // Binding the array as one ordinary argument would give another answer: concat(VARIADIC '{}') is ''.
+    throw SqlError(SqlState::kFeatureNotSupported, "VARIADIC in function calls is not supported yet")
+        .WithPosition(expr.location + 1);
+  }
   if (expr.over) return BindWindowCall(expr, name, scope);
   if (IsWindowOnlyFunction(name)) {
     throw SqlError(SqlState::kWrongObjectType, "window function " + name + " requires an OVER clause")

@@ -115,6 +115,29 @@ PlanPtr MakeWindowNode(PlanPtr input, std::vector<engine::WindowCall> calls) {
   return node;
 }
 
+// FOR UPDATE locks base-table rows; PostgreSQL refuses it where the query's rows are not those (0A000),
+// in CheckSelectLocking's order.
+void CheckLockingClause(const ast::SelectStmt& select, bool grouped, bool windowed) {
+  if (!select.for_update) return;
+  const char* reason = nullptr;
+  if (select.op != ast::SetOpKind::kNone) {
+    reason = "UNION/INTERSECT/EXCEPT";
+  } else if (select.distinct || !select.distinct_on.empty()) {
+    reason = "DISTINCT clause";
+  } else if (!select.group_by.empty()) {
+    reason = "GROUP BY clause";
+  } else if (select.having) {
+    reason = "HAVING clause";
+  } else if (grouped) {
+    reason = "aggregate functions";
+  } else if (windowed) {
+    reason = "window functions";
+  }
+  if (reason != nullptr) {
+    throw SqlError(SqlState::kFeatureNotSupported, select.lock_strength + " is not allowed with " + reason);
+  }
+}
+
 BoundExprPtr BindLimitExpr(Binder& binder, const ast::Expr* expr, const char* what) {
   if (expr == nullptr) return nullptr;
   Scope empty;
@@ -231,6 +254,7 @@ BoundQuery Binder::BindQueryLevel(const ast::SelectStmt& select, Scope* outer, b
     };
 
   if (select.op != ast::SetOpKind::kNone) {
+    CheckLockingClause(select, false, false);
     // The branches' untyped literals take the column's common type (text when all are untyped).
     LeaveUnknownOutputs();
     BoundQuery left = BindQuery(*select.left_query, outer);
@@ -400,7 +424,8 @@ BoundQuery Binder::BindQueryLevel(const ast::SelectStmt& select, Scope* outer, b
     visible = targets.size();
     resolve_as_text.assign(visible, false);
 
-    grouped = force_grouped || !select.group_by.empty() || ContainsOwnAggregate(select.having.get(), scope);
+    // Any HAVING makes the query one group, even without aggregate calls (HAVING 1 < 2).
+    grouped = force_grouped || !select.group_by.empty() || select.having != nullptr;
     for (const auto& window : select.windows) {
       for (const auto& item : window.partition_by) grouped = grouped || ContainsOwnAggregate(item.get(), scope);
       for (const auto& item : window.order_by) grouped = grouped || ContainsOwnAggregate(item.expr.get(), scope);
@@ -453,6 +478,8 @@ BoundQuery Binder::BindQueryLevel(const ast::SelectStmt& select, Scope* outer, b
       SetWindowContext(&window_calls, &select.windows);
     }
   }
+
+  CheckLockingClause(select, grouped, !window_calls.empty());
 
   // ORDER BY: output names and ordinals first, then expressions (added as hidden outputs).
   for (const auto& item : select.order_by) {
@@ -559,6 +586,14 @@ BoundQuery Binder::BindQueryLevel(const ast::SelectStmt& select, Scope* outer, b
     project.push_back(std::move(targets[index]));
   }
   plan = MakeProject(plan, std::move(project), project_names);
+  // FETCH FIRST ... WITH TIES also keeps the rows that sort equal to the last one within the limit.
+  std::vector<engine::SortKey> tie_keys;
+  if (select.limit_with_ties) {
+    for (const auto& key : sort_keys) {
+      tie_keys.push_back(key.Copy());
+      tie_keys.back().expr->column += static_cast<int>(lead);
+    }
+  }
   if (lead > 0) {
     // DISTINCT ON: sort by the ON keys then the ORDER BY keys, keep the first row of each key.
     auto sort = MakeNode(PlanKind::kSort, plan);
@@ -592,6 +627,7 @@ BoundQuery Binder::BindQueryLevel(const ast::SelectStmt& select, Scope* outer, b
     auto limit = MakeNode(PlanKind::kLimit, plan);
     limit->limit = BindLimitExpr(*this, select.limit.get(), "LIMIT");
     limit->offset = BindLimitExpr(*this, select.offset.get(), "OFFSET");
+    limit->sort_keys = std::move(tie_keys);
     plan = limit;
   }
   // Drop DISTINCT ON keys and hidden ORDER BY outputs.

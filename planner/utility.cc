@@ -224,6 +224,9 @@ void CreateView(Session& session, const ast::CreateViewStatement& create) {
   std::vector<LogicalType> parameter_types;
   Binder binder(session.database(), session.state(), parameter_types);
   BoundQuery query = binder.BindQuery(*create.query, nullptr);
+  if (create.column_names.size() > query.names.size()) {
+    throw SqlError(SqlState::kSyntaxError, "CREATE VIEW specifies more column names than columns");
+  }
   const std::string schema = SchemaOf(session, create.view);
   auto existing = catalog.FindRelation(schema, ObjectName(create.view), {});
   auto view = std::make_shared<engine::RelationInfo>();

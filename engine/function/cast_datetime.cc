@@ -86,7 +86,9 @@ void CastTemporalVector(const Vector& input, const LogicalType& target, Vector& 
       if (source == TypeId::kTime) {
         return TemporalLoop<int64_t, Interval>(input, target, result, [](int64_t time) { return Interval{time, 0, 0}; });
       }
-      return TemporalLoop<Interval, Interval>(input, target, result, [](const Interval& interval) { return interval; });
+      return TemporalLoop<Interval, Interval>(input, target, result, [&target](const Interval& interval) {
+        return datetime::AdjustIntervalForTypmod(interval, target.typmod);
+      });
     default:
       throw SqlError(SqlState::kInternalError, "not a temporal type in a temporal cast");
   }

@@ -127,7 +127,7 @@ void ParseInto(std::string_view text, const LogicalType& target, idx_t row, Vect
       result.Data<int64_t>()[row] = RoundToPrecision(
           datetime::ParseTimestampTz(text, context.time_zone, context.datetime_style.date_order), target.typmod);
       break;
-    case TypeId::kInterval: result.Data<Interval>()[row] = datetime::ParseInterval(text); break;
+    case TypeId::kInterval: result.Data<Interval>()[row] = datetime::ParseInterval(text, target.typmod); break;
     case TypeId::kOid: result.Data<int64_t>()[row] = ParseOidOfFlavour(text, target, context); break;
     case TypeId::kTextArray:
     case TypeId::kInt16Array:

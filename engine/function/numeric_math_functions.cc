@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <utility>
 
 #include "base/decimal.h"
@@ -35,14 +36,20 @@ Quad ToQuad(const Decimal& value) { return static_cast<Quad>(value.value) / Powe
   throw SqlError(SqlState::kNumericValueOutOfRange, "value overflows numeric format");
 }
 
-// Rounds `value` half away from zero to `scale` digits. When the digits do not fit the 38 of a Decimal,
-// fewer fractional digits are kept; a value whose integral part does not fit raises 22003.
+// Significant digits a 113-bit binary float result gives correctly (it carries about 34).
+constexpr int kQuadDigits = 32;
+
+[[noreturn]] void ThrowTooManyDigits() {
+  throw SqlError(SqlState::kFeatureNotSupported,
+                 "numeric results of more than " + std::to_string(kQuadDigits) + " digits are not supported yet");
+}
+
+// Rounds `value` half away from zero to `scale` digits. Results with more digits than the computation
+// gives correctly raise 0A000 rather than answer fewer or wrong digits than PostgreSQL.
 Decimal FromQuad(Quad value, int scale) {
-  for (; scale >= 0; --scale) {
-    const Quad scaled = roundq(value * PowerOfTen(scale));
-    if (fabsq(scaled) < static_cast<Quad>(kDecimalLimit)) return Decimal{static_cast<__int128>(scaled), scale};
-  }
-  ThrowNumericOverflow();
+  const Quad scaled = roundq(value * PowerOfTen(scale));
+  if (isinfq(scaled) || fabsq(scaled) >= PowerOfTen(kQuadDigits)) ThrowTooManyDigits();
+  return Decimal{static_cast<__int128>(scaled), scale};
 }
 
 int ClampScale(int scale) { return std::min(std::max(scale, 0), kMaxDisplayScale); }
@@ -99,7 +106,12 @@ Decimal NumericExp(const Decimal& value) {
 }
 
 // base^exponent for a non-negative integral exponent, exactly, or nullopt when it does not fit.
-std::optional<Decimal> ExactIntegerPower(const Decimal& base, int64_t exponent) {
+std::optional<Decimal> ExactIntegerPower(Decimal base, int64_t exponent) {
+  // Trailing fractional zeros only make the product overflow sooner: 2.0 ^ 64 is 2 ^ 64.
+  while (base.scale > 0 && base.value % 10 == 0) {
+    base.value /= 10;
+    --base.scale;
+  }
   __int128 result = 1;
   int64_t scale = 0;
   for (int64_t step = 0; step < exponent; ++step) {
@@ -128,8 +140,8 @@ Decimal NumericPower(const Decimal& base, const Decimal& exponent) {
     if (integer_exponent >= 0 && integer_exponent <= 128) {
       if (std::optional<Decimal> exact = ExactIntegerPower(base, integer_exponent)) {
         const bool fits = exact->value == 0 || DecimalWeight(*exact) + 1 + scale <= Decimal::kMaxDigits;
-        // Keeps as many fractional digits as the 38 of a Decimal allow when PostgreSQL's scale does not fit.
-        return exact->Rescale(fits ? scale : Decimal::kMaxDigits - (DecimalWeight(*exact) + 1));
+        if (!fits) ThrowTooManyDigits();
+        return exact->Rescale(scale);
       }
     }
     return FromQuad(powq(ToQuad(base), static_cast<Quad>(integer_exponent)), scale);

@@ -126,12 +126,17 @@ Pattern ParsePattern(std::string_view text) {
     } else if (ch == 'L' || ch == 'l') {
       add(TokenKind::kCurrency, 1);
     } else if (ch == '"') {
-      const size_t end = text.find('"', pos + 1);
-      const size_t stop = end == std::string_view::npos ? text.size() : end;
-      pattern.tokens.push_back(Token{TokenKind::kLiteral, std::string(text.substr(pos + 1, stop - pos - 1))});
-      pos = stop == text.size() ? stop : stop + 1;
+      // A quoted literal; inside it a backslash takes the next character as it is.
+      std::string literal;
+      for (++pos; pos < text.size() && text[pos] != '"'; ++pos) {
+        if (text[pos] == '\\' && pos + 1 < text.size()) ++pos;
+        literal.push_back(text[pos]);
+      }
+      if (pos < text.size()) ++pos;
+      pattern.tokens.push_back(Token{TokenKind::kLiteral, std::move(literal)});
     } else {
-      const size_t length = ch == '\\' && rest.size() > 1 ? 2 : 1;
+      // Outside quotes a backslash is special only before a double quote.
+      const size_t length = ch == '\\' && rest.size() > 1 && rest[1] == '"' ? 2 : 1;
       pattern.tokens.push_back(Token{TokenKind::kLiteral, std::string(rest.substr(length - 1, 1))});
       pos += length;
     }

@@ -115,8 +115,11 @@ std::vector<ast::SortItem> Transformer::TransformSortList(const NodeList& nodes)
       case pg_query::SORTBY_ASC: item.direction = ast::SortDirection::kAsc; break;
       case pg_query::SORTBY_DESC: item.direction = ast::SortDirection::kDesc; break;
       case pg_query::SORTBY_USING: {
+        // USING < and USING > are the btree orderings, ASC and DESC (NULLS FIRST by default for >).
         std::vector<std::string> op = StringList(sort_by.use_op());
-        if (!op.empty()) item.using_operator = op.back();
+        const std::string name = op.empty() ? "" : op.back();
+        if (name != "<" && name != ">") ThrowUnsupported("ORDER BY USING " + name, sort_by.location());
+        item.direction = name == "<" ? ast::SortDirection::kAsc : ast::SortDirection::kDesc;
         break;
       }
       default: break;

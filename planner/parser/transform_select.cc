@@ -145,7 +145,13 @@ void Transformer::TransformLocking(const NodeList& nodes, ast::SelectStmt* out) 
     const pg_query::LockingClause& locking = node.locking_clause();
     switch (locking.strength()) {
       case pg_query::LCS_FORUPDATE:
-      case pg_query::LCS_FORNOKEYUPDATE: out->for_update = true; break;
+        out->for_update = true;
+        out->lock_strength = "FOR UPDATE";
+        break;
+      case pg_query::LCS_FORNOKEYUPDATE:
+        out->for_update = true;
+        out->lock_strength = "FOR NO KEY UPDATE";
+        break;
       case pg_query::LCS_FORSHARE: ThrowUnsupported("SELECT FOR SHARE", -1);
       case pg_query::LCS_FORKEYSHARE: ThrowUnsupported("SELECT FOR KEY SHARE", -1);
       default: break;

@@ -149,7 +149,7 @@ TEST_SUITE("parser") {
     CHECK(select->order_by[0].direction == ast::SortDirection::kDesc);
     CHECK(select->order_by[0].nulls == ast::NullsOrder::kFirst);
     CHECK(select->order_by[1].direction == ast::SortDirection::kAsc);
-    CHECK(select->order_by[2].using_operator == ">");
+    CHECK(select->order_by[2].direction == ast::SortDirection::kDesc);  // USING >
     CHECK(ast::Sexp(select->limit) == "10");
     CHECK(ast::Sexp(select->offset) == "5");
     CHECK(!select->for_update);
