@@ -52,12 +52,18 @@ struct SessionState {
   std::vector<Savepoint> savepoints;
   std::vector<ErrorInfo> notices;
 
-  // Runs the undo actions recorded after the first `keep` ones, newest first, and forgets them.
+  // Runs the undo actions recorded after the first `keep` ones, newest first, and forgets them. Never
+  // throws: an action that fails (another session took a dropped table's name meanwhile, as there is no
+  // isolation yet) becomes a warning and the others still run.
   void UndoTo(size_t keep) {
     while (undo_log.size() > keep) {
       std::function<void()> undo = std::move(undo_log.back());
       undo_log.pop_back();
-      undo();
+      try {
+        undo();
+      } catch (const SqlError& error) {
+        notices.push_back(ErrorInfo{SqlState::kWarning, "could not undo a change: " + error.info().message});
+      }
     }
   }
 
