@@ -239,7 +239,7 @@ std::string ApplySetting(SessionState& state, const std::string& raw_name, const
   } else if (is_local) {
     state.local_restore.push_back(LocalSetting{name, restore});
     state.undo_log.push_back([&state, restore] {
-      state.local_restore.pop_back();
+      if (!state.local_restore.empty()) state.local_restore.pop_back();  // this SET LOCAL's entry
       restore();
     });
   } else if (InTransactionBlock(state)) {

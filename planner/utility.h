@@ -41,7 +41,8 @@ std::string SchemaOf(Session& session, const std::vector<std::string>& names);
 // exists, skipping" notice, when it is taken and `if_not_exists`; otherwise throws 42P07.
 bool RelationNameIsFree(Session& session, const std::string& schema, const std::string& name, bool if_not_exists);
 // Adds an action that undoes a change of the running statement (run on ROLLBACK, on ROLLBACK TO an
-// earlier savepoint, and when the statement fails outside a transaction block). It must not throw.
+// earlier savepoint, and when the statement fails outside a transaction block). It should not throw; one
+// that does becomes a warning (SessionState::UndoTo).
 void RecordUndo(Session& session, std::function<void()> undo);
 // Catalog changes with their undo: CreateRelation publishes a new relation (ROLLBACK removes it);
 // ReplaceRelation publishes `updated` in place of `previous`, same OID (ROLLBACK puts `previous` back);
