@@ -93,33 +93,43 @@ void Catalog::DropRelation(uint32_t oid) {
   version_.fetch_add(1, std::memory_order_acq_rel);
 }
 
-void Catalog::CreateSchema(const std::string& name, bool if_not_exists) {
+bool Catalog::CreateSchema(const std::string& name, bool if_not_exists) {
   std::unique_lock lock(mutex_);
   if (schemas_.count(name) != 0) {
-    if (if_not_exists) return;
+    if (if_not_exists) return false;
     throw SqlError(SqlState::kDuplicateSchema, "schema \"" + name + "\" already exists");
   }
   schemas_[name] = SchemaInfo{next_oid_.fetch_add(1), name};
   version_.fetch_add(1, std::memory_order_acq_rel);
+  return true;
 }
 
-void Catalog::DropSchema(const std::string& name, bool if_exists, bool cascade) {
+std::optional<DroppedSchema> Catalog::DropSchema(const std::string& name, bool if_exists, bool cascade) {
   std::unique_lock lock(mutex_);
-  if (schemas_.count(name) == 0) {
-    if (if_exists) return;
+  auto schema = schemas_.find(name);
+  if (schema == schemas_.end()) {
+    if (if_exists) return std::nullopt;
     throw SqlError(SqlState::kInvalidSchemaName, "schema \"" + name + "\" does not exist");
   }
-  bool has_objects = false;
-  for (const auto& [key, relation] : relations_) has_objects = has_objects || key.first == name;
-  if (has_objects && !cascade) {
+  DroppedSchema dropped{schema->second, {}};
+  for (const auto& [key, relation] : relations_) {
+    if (key.first == name) dropped.relations.push_back(relation);
+  }
+  if (!dropped.relations.empty() && !cascade) {
     throw SqlError(SqlState::kDependentObjectsStillExist,
                    "cannot drop schema " + name + " because other objects depend on it")
         .WithHint("Use DROP ... CASCADE to drop the dependent objects too.");
   }
-  for (auto it = relations_.begin(); it != relations_.end();) {
-    it = it->first.first == name ? relations_.erase(it) : std::next(it);
-  }
-  schemas_.erase(name);
+  for (const auto& relation : dropped.relations) relations_.erase({name, relation->name});
+  schemas_.erase(schema);
+  version_.fetch_add(1, std::memory_order_acq_rel);
+  return dropped;
+}
+
+void Catalog::RestoreSchema(const DroppedSchema& dropped) {
+  std::unique_lock lock(mutex_);
+  schemas_[dropped.schema.name] = dropped.schema;
+  for (const auto& relation : dropped.relations) relations_[{relation->schema, relation->name}] = relation;
   version_.fetch_add(1, std::memory_order_acq_rel);
 }
 

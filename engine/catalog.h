@@ -89,6 +89,12 @@ struct SchemaInfo {
   std::string name;
 };
 
+// What DROP SCHEMA removed: enough to put it back, OIDs included, when its transaction rolls back.
+struct DroppedSchema {
+  SchemaInfo schema;
+  std::vector<RelationPtr> relations;
+};
+
 class Catalog {
  public:
   explicit Catalog(int default_partitions);
@@ -110,8 +116,13 @@ class Catalog {
   // `replace` is false.
   void PutRelation(std::shared_ptr<RelationInfo> relation, bool replace);
   void DropRelation(uint32_t oid);
-  void CreateSchema(const std::string& name, bool if_not_exists);
-  void DropSchema(const std::string& name, bool if_exists, bool cascade);
+  // Returns false when the schema exists and `if_not_exists` (nothing created); throws 42P06 without it.
+  bool CreateSchema(const std::string& name, bool if_not_exists);
+  // Drops a schema (with its relations when `cascade`) and returns what it dropped; nullopt when the
+  // schema is missing and `if_exists`. Throws 3F000 (missing) and 2BP01 (not empty, no cascade).
+  std::optional<DroppedSchema> DropSchema(const std::string& name, bool if_exists, bool cascade);
+  // Puts a dropped schema and its relations back (the undo of DropSchema).
+  void RestoreSchema(const DroppedSchema& dropped);
 
   // Snapshots for pg_catalog views.
   std::vector<RelationPtr> AllRelations() const;

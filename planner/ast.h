@@ -423,6 +423,7 @@ struct DropStatement : Statement {
 
 struct TruncateStatement : Statement {
   std::vector<std::vector<std::string>> tables;
+  bool restart_identity = false;  // RESTART IDENTITY: owned sequences start over
   TruncateStatement() : Statement(StmtKind::kTruncate) {}
 };
 

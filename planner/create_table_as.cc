@@ -38,14 +38,13 @@ engine::RelationPtr CreateResultTable(Session& session, const ast::CreateTableSt
     relation->columns.push_back(std::move(info));
   }
   relation->data = std::make_shared<storage::TableData>(column_types, catalog.default_partitions(), -1);
-  catalog.PutRelation(relation, false);
-  return catalog.FindRelationByOid(relation->oid);
+  CreateRelation(session, relation);
+  return relation;
 }
 
 }  // namespace
 
 UtilityResult CreateTableAs(Session& session, const ast::CreateTableStatement& create, engine::ExecContext& context) {
-  auto& catalog = session.database().catalog();
   const std::string schema = SchemaOf(session, create.table);
   if (!RelationNameIsFree(session, schema, create.table.back(), create.if_not_exists)) return {"CREATE TABLE AS", {}};
   std::vector<LogicalType> parameter_types;
@@ -53,26 +52,21 @@ UtilityResult CreateTableAs(Session& session, const ast::CreateTableStatement& c
   BoundQuery query = binder.BindQuery(*create.as_query, nullptr);
   engine::RelationPtr relation = CreateResultTable(session, create, query);
   if (create.with_no_data) return {"CREATE TABLE AS", {}};
-  try {
-    std::vector<int> targets;
-    std::vector<engine::BoundExprPtr> casts;
-    for (size_t column = 0; column < relation->columns.size(); ++column) {
-      targets.push_back(static_cast<int>(column));
-      casts.push_back(binder.Coerce(engine::MakeColumn(static_cast<int>(column), query.plan->output_types[column]),
-                                    relation->columns[column].type, engine::CastContext::kAssignment));
-    }
-    // Operators refer to their plan nodes: the plan must outlive `insert`.
-    const engine::PlanPtr plan = binder.InsertPlan(relation, targets, MakeProject(query.plan, std::move(casts)));
-    auto insert = engine::CreateOperator(*plan, context);
-    Batch ignored;
-    while (insert->Next(&ignored)) {
-    }
-    return {"SELECT " + std::to_string(insert->rows_affected()), {}};
-  } catch (...) {
-    // The table must not outlive a failed statement (DDL is not undone by ROLLBACK yet).
-    catalog.DropRelation(relation->oid);
-    throw;
+  // A failed insert leaves its rows and the table in the undo log, which removes them.
+  std::vector<int> targets;
+  std::vector<engine::BoundExprPtr> casts;
+  for (size_t column = 0; column < relation->columns.size(); ++column) {
+    targets.push_back(static_cast<int>(column));
+    casts.push_back(binder.Coerce(engine::MakeColumn(static_cast<int>(column), query.plan->output_types[column]),
+                                  relation->columns[column].type, engine::CastContext::kAssignment));
   }
+  // Operators refer to their plan nodes: the plan must outlive `insert`.
+  const engine::PlanPtr plan = binder.InsertPlan(relation, targets, MakeProject(query.plan, std::move(casts)));
+  auto insert = engine::CreateOperator(*plan, context);
+  Batch ignored;
+  while (insert->Next(&ignored)) {
+  }
+  return {"SELECT " + std::to_string(insert->rows_affected()), {}};
 }
 
 }  // namespace tessera::planner

@@ -93,7 +93,7 @@ Session::Session(engine::Database& database, std::map<std::string, std::string> 
 
 Session::~Session() {
   // An open transaction block is rolled back when the connection ends.
-  for (auto undo = state_->undo_log.rbegin(); undo != state_->undo_log.rend(); ++undo) (*undo)();
+  state_->UndoTo(0);
 }
 
 std::vector<std::string> Session::Split(std::string_view sql) {
@@ -294,8 +294,7 @@ std::string Session::FormatText(const Vector& column, idx_t row) {
 
 void Session::HandleError() {
   if (state_->transaction == TransactionState::kIdle) {
-    for (auto undo = state_->undo_log.rbegin(); undo != state_->undo_log.rend(); ++undo) (*undo)();
-    state_->undo_log.clear();
+    state_->UndoTo(0);
   } else {
     state_->transaction = TransactionState::kFailed;
   }

@@ -15,6 +15,18 @@ namespace tessera::planner {
 
 enum class TransactionState { kIdle, kInBlock, kFailed };
 
+// A SET LOCAL of the open transaction block: the setting and how to put its earlier value back.
+struct LocalSetting {
+  std::string name;
+  std::function<void()> restore;
+};
+
+// A SAVEPOINT of the open transaction block: ROLLBACK TO runs the undo actions recorded after it.
+struct Savepoint {
+  std::string name;
+  size_t undo_size = 0;  // undo_log's size when the savepoint was set
+};
+
 struct SessionState {
   std::string user = "tessera";
   std::string database = "tessera";
@@ -22,8 +34,8 @@ struct SessionState {
   std::map<std::string, std::string> settings;
   // The values RESET restores (the defaults with the startup packet's settings applied).
   std::map<std::string, std::string> reset_settings;
-  // What SET LOCAL replaced, put back at COMMIT and ROLLBACK.
-  std::vector<std::function<void()>> local_restore;
+  // What SET LOCAL replaced, put back at COMMIT (ROLLBACK undoes SET LOCAL through the undo log).
+  std::vector<LocalSetting> local_restore;
   // The values of the ParameterStatus settings last sent to the client.
   std::map<std::string, std::string> reported_values;
   std::vector<std::string> search_path = {"public"};
@@ -33,9 +45,27 @@ struct SessionState {
   bool bytea_escape = false;
   int extra_float_digits = 1;
   TransactionState transaction = TransactionState::kIdle;
-  // Undo actions of the open transaction block (run in reverse on ROLLBACK).
+  // Undo actions of the open transaction block (run in reverse on ROLLBACK). Data changes, settings and
+  // DDL all record theirs here, so undoing a suffix puts the session back to any earlier point.
   std::vector<std::function<void()>> undo_log;
+  // Savepoints of the open transaction block, oldest first (a name may repeat; the latest wins).
+  std::vector<Savepoint> savepoints;
   std::vector<ErrorInfo> notices;
+
+  // Runs the undo actions recorded after the first `keep` ones, newest first, and forgets them. Never
+  // throws: an action that fails (another session took a dropped table's name meanwhile, as there is no
+  // isolation yet) becomes a warning and the others still run.
+  void UndoTo(size_t keep) {
+    while (undo_log.size() > keep) {
+      std::function<void()> undo = std::move(undo_log.back());
+      undo_log.pop_back();
+      try {
+        undo();
+      } catch (const SqlError& error) {
+        notices.push_back(ErrorInfo{SqlState::kWarning, "could not undo a change: " + error.info().message});
+      }
+    }
+  }
 
   // The search path with pg_catalog first, as name lookups use it.
   std::vector<std::string> LookupPath() const {

@@ -2,6 +2,7 @@
 // Session settings: defaults, validation into canonical text and parsed form, SET/RESET, SET LOCAL.
 #include "planner/settings.h"
 
+#include <algorithm>
 #include <charconv>
 #include <utility>
 #include <vector>
@@ -136,6 +137,16 @@ void ApplyCommandLineOptions(SessionState& state, const std::string& options) {
   }
 }
 
+// After a plain SET in a transaction block, COMMIT keeps the new value: earlier SET LOCALs of the same
+// setting no longer restore theirs (undoably, for ROLLBACK TO a savepoint before the SET).
+void KeepAtCommit(SessionState& state, const std::string& name) {
+  auto& locals = state.local_restore;
+  auto same_name = [&name](const LocalSetting& local) { return local.name == name; };
+  if (std::none_of(locals.begin(), locals.end(), same_name)) return;
+  state.undo_log.push_back([&state, saved = locals] { state.local_restore = saved; });
+  locals.erase(std::remove_if(locals.begin(), locals.end(), same_name), locals.end());
+}
+
 }  // namespace
 
 std::string DisplayName(const std::string& name) {
@@ -226,9 +237,14 @@ std::string ApplySetting(SessionState& state, const std::string& raw_name, const
   if (is_local && !InTransactionBlock(state)) {
     restore();  // a local value outside a transaction block lasts no longer than the statement
   } else if (is_local) {
-    state.local_restore.push_back(restore);
+    state.local_restore.push_back(LocalSetting{name, restore});
+    state.undo_log.push_back([&state, restore] {
+      if (!state.local_restore.empty()) state.local_restore.pop_back();  // this SET LOCAL's entry
+      restore();
+    });
   } else if (InTransactionBlock(state)) {
     state.undo_log.push_back(restore);
+    KeepAtCommit(state, name);
   }
   return canonical;
 }
@@ -257,7 +273,7 @@ std::string RunSetStatement(SessionState& state, const ast::SetStatement& set) {
 }
 
 void EndTransactionSettings(SessionState& state) {
-  for (auto restore = state.local_restore.rbegin(); restore != state.local_restore.rend(); ++restore) (*restore)();
+  for (auto local = state.local_restore.rbegin(); local != state.local_restore.rend(); ++local) local->restore();
   state.local_restore.clear();
 }
 

@@ -30,7 +30,7 @@ std::optional<std::string> ReadSetting(const SessionState& state, const std::str
 std::string ApplySetting(SessionState& state, const std::string& name, const std::string& value, bool is_local);
 // Runs SET / RESET / SET LOCAL; returns the command tag.
 std::string RunSetStatement(SessionState& state, const ast::SetStatement& set);
-// At COMMIT and ROLLBACK: puts back the values SET LOCAL replaced.
+// At COMMIT: puts back the values SET LOCAL replaced (at ROLLBACK the undo log has already done so).
 void EndTransactionSettings(SessionState& state);
 
 }  // namespace tessera::planner

@@ -127,8 +127,8 @@ void CreateTable(Session& session, const ast::CreateTableStatement& create) {
   std::vector<LogicalType> types;
   for (const auto& column : relation->columns) types.push_back(column.type);
   relation->data = std::make_shared<storage::TableData>(types, catalog.default_partitions(), relation->shard_column);
-  for (const auto& sequence : sequences) catalog.PutRelation(sequence, false);
-  catalog.PutRelation(relation, false);
+  for (const auto& sequence : sequences) CreateRelation(session, sequence);
+  CreateRelation(session, relation);
 }
 
 // Reads a sequence option's integer value; `what` names it in errors as PostgreSQL does.
@@ -216,7 +216,7 @@ void CreateSequence(Session& session, const ast::CreateSequenceStatement& create
   sequence->schema = schema;
   sequence->name = name;
   sequence->sequence = std::move(state);
-  catalog.PutRelation(sequence, false);
+  CreateRelation(session, sequence);
 }
 
 void CreateView(Session& session, const ast::CreateViewStatement& create) {
@@ -248,7 +248,11 @@ void CreateView(Session& session, const ast::CreateViewStatement& create) {
     info.type = query.plan->output_types[column];
     view->columns.push_back(info);
   }
-  catalog.PutRelation(view, existing != nullptr);
+  if (existing) {
+    ReplaceRelation(session, existing, view);
+  } else {
+    CreateRelation(session, view);
+  }
 }
 
 void CreateIndex(Session& session, const ast::CreateIndexStatement& create) {
@@ -305,7 +309,29 @@ void CreateIndex(Session& session, const ast::CreateIndexStatement& create) {
   }
   auto updated = std::make_shared<engine::RelationInfo>(*relation);
   updated->indexes.push_back(index);
-  catalog.PutRelation(updated, true);
+  ReplaceRelation(session, relation, updated);
+}
+
+void CreateSchema(Session& session, const ast::CreateSchemaStatement& create) {
+  auto& catalog = session.database().catalog();
+  if (!catalog.CreateSchema(create.schema, create.if_not_exists)) {
+    session.state().notices.push_back(
+        ErrorInfo{SqlState::kSuccessfulCompletion, "schema \"" + create.schema + "\" already exists, skipping"});
+    return;
+  }
+  RecordUndo(session, [catalog = &catalog, name = create.schema] { catalog->DropSchema(name, true, true); });
+}
+
+// DROP SCHEMA [CASCADE]; ROLLBACK brings the schema back with the relations it held.
+void DropSchema(Session& session, const std::string& name, bool if_exists, bool cascade) {
+  auto& catalog = session.database().catalog();
+  std::optional<engine::DroppedSchema> dropped = catalog.DropSchema(name, if_exists, cascade);
+  if (!dropped) {
+    session.state().notices.push_back(
+        ErrorInfo{SqlState::kSuccessfulCompletion, "schema \"" + name + "\" does not exist, skipping"});
+    return;
+  }
+  RecordUndo(session, [catalog = &catalog, dropped = std::move(*dropped)] { catalog->RestoreSchema(dropped); });
 }
 
 void Drop(Session& session, const ast::DropStatement& drop) {
@@ -321,7 +347,7 @@ void Drop(Session& session, const ast::DropStatement& drop) {
   }
   for (const auto& names : drop.objects) {
     if (drop.object_kind == ast::ObjectKind::kSchema) {
-      catalog.DropSchema(names.back(), drop.if_exists, drop.cascade);
+      DropSchema(session, names.back(), drop.if_exists, drop.cascade);
       continue;
     }
     const std::string schema = names.size() >= 2 ? names[names.size() - 2] : "";
@@ -339,7 +365,7 @@ void Drop(Session& session, const ast::DropStatement& drop) {
       updated->indexes.erase(std::remove_if(updated->indexes.begin(), updated->indexes.end(),
                                             [&](const engine::IndexInfo& index) { return index.name == names.back(); }),
                              updated->indexes.end());
-      catalog.PutRelation(updated, true);
+      ReplaceRelation(session, owner, updated);
       continue;
     }
     auto relation = catalog.FindRelation(schema, names.back(), path);
@@ -361,49 +387,11 @@ void Drop(Session& session, const ast::DropStatement& drop) {
     }
     DropDependentViews(session, Describe(*relation), FindDependentViews(session, *relation, -1), drop.cascade,
                        dropped_too);
-    catalog.DropRelation(relation->oid);
+    DropRelation(session, relation);
     for (const auto& column : relation->columns) {
       if (column.sequence_name.empty()) continue;
-      if (auto sequence = catalog.FindRelation(relation->schema, column.sequence_name, {})) catalog.DropRelation(sequence->oid);
+      if (auto sequence = catalog.FindRelation(relation->schema, column.sequence_name, {})) DropRelation(session, sequence);
     }
-  }
-}
-
-std::string Transaction(Session& session, const ast::TransactionStatement& statement) {
-  auto& state = session.state();
-  auto run_undo = [&] {
-    for (auto undo = state.undo_log.rbegin(); undo != state.undo_log.rend(); ++undo) (*undo)();
-    state.undo_log.clear();
-  };
-  switch (statement.transaction_kind) {
-    case ast::TransactionKind::kBegin:
-    case ast::TransactionKind::kStart:
-      if (state.transaction != TransactionState::kIdle) {
-        state.notices.push_back(ErrorInfo{SqlState::kActiveSqlTransaction, "there is already a transaction in progress"});
-      }
-      if (state.transaction == TransactionState::kIdle) state.transaction = TransactionState::kInBlock;
-      return statement.transaction_kind == ast::TransactionKind::kBegin ? "BEGIN" : "START TRANSACTION";
-    case ast::TransactionKind::kCommit: {
-      EndTransactionSettings(state);
-      const bool failed = state.transaction == TransactionState::kFailed;
-      if (state.transaction == TransactionState::kIdle) {
-        state.notices.push_back(ErrorInfo{SqlState::kNoActiveSqlTransaction, "there is no transaction in progress"});
-      }
-      if (failed) run_undo();
-      state.undo_log.clear();
-      state.transaction = TransactionState::kIdle;
-      return failed ? "ROLLBACK" : "COMMIT";
-    }
-    case ast::TransactionKind::kRollback:
-      EndTransactionSettings(state);
-      if (state.transaction == TransactionState::kIdle) {
-        state.notices.push_back(ErrorInfo{SqlState::kNoActiveSqlTransaction, "there is no transaction in progress"});
-      }
-      run_undo();
-      state.transaction = TransactionState::kIdle;
-      return "ROLLBACK";
-    default:
-      throw SqlError(SqlState::kFeatureNotSupported, "savepoints and prepared transactions are not supported yet");
   }
 }
 
@@ -412,6 +400,32 @@ std::string Transaction(Session& session, const ast::TransactionStatement& state
 std::string SchemaOf(Session& session, const std::vector<std::string>& names) {
   if (names.size() >= 2) return names[names.size() - 2];
   return session.state().search_path.empty() ? "public" : session.state().search_path[0];
+}
+
+void RecordUndo(Session& session, std::function<void()> undo) {
+  session.state().undo_log.push_back(std::move(undo));
+}
+
+void CreateRelation(Session& session, std::shared_ptr<engine::RelationInfo> relation) {
+  auto& catalog = session.database().catalog();
+  catalog.PutRelation(relation, false);
+  RecordUndo(session, [catalog = &catalog, oid = relation->oid] { catalog->DropRelation(oid); });
+}
+
+void ReplaceRelation(Session& session, engine::RelationPtr previous, std::shared_ptr<engine::RelationInfo> updated) {
+  auto& catalog = session.database().catalog();
+  catalog.PutRelation(std::move(updated), true);
+  RecordUndo(session, [catalog = &catalog, previous = std::move(previous)] {
+    catalog->PutRelation(std::const_pointer_cast<engine::RelationInfo>(previous), true);
+  });
+}
+
+void DropRelation(Session& session, engine::RelationPtr relation) {
+  auto& catalog = session.database().catalog();
+  catalog.DropRelation(relation->oid);
+  RecordUndo(session, [catalog = &catalog, relation = std::move(relation)] {
+    catalog->PutRelation(std::const_pointer_cast<engine::RelationInfo>(relation), false);
+  });
 }
 
 bool RelationNameIsFree(Session& session, const std::string& schema, const std::string& name, bool if_not_exists) {
@@ -448,8 +462,7 @@ UtilityResult RunUtility(Session& session, const ast::Statement& statement, engi
       CreateSequence(session, static_cast<const ast::CreateSequenceStatement&>(statement));
       return {"CREATE SEQUENCE", {}};
     case ast::StmtKind::kCreateSchema: {
-      const auto& create = static_cast<const ast::CreateSchemaStatement&>(statement);
-      session.database().catalog().CreateSchema(create.schema, create.if_not_exists);
+      CreateSchema(session, static_cast<const ast::CreateSchemaStatement&>(statement));
       return {"CREATE SCHEMA", {}};
     }
     case ast::StmtKind::kCreateIndex:
@@ -476,8 +489,11 @@ UtilityResult RunUtility(Session& session, const ast::Statement& statement, engi
         default: return {"ALTER TABLE", {}};
       }
     }
+    case ast::StmtKind::kTruncate:
+      Truncate(session, static_cast<const ast::TruncateStatement&>(statement));
+      return {"TRUNCATE TABLE", {}};
     case ast::StmtKind::kTransaction:
-      return {Transaction(session, static_cast<const ast::TransactionStatement&>(statement)), {}};
+      return {RunTransactionStatement(session.state(), static_cast<const ast::TransactionStatement&>(statement)), {}};
     case ast::StmtKind::kSet:
       return {RunSetStatement(state, static_cast<const ast::SetStatement&>(statement)), {}};
     case ast::StmtKind::kShow: {

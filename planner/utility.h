@@ -2,6 +2,7 @@
 // Utility statements (DDL, transactions, SET/SHOW, EXPLAIN) and session settings (private to planner/).
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -39,10 +40,24 @@ std::string SchemaOf(Session& session, const std::vector<std::string>& names);
 // Before CREATE of relation schema.name: true when the name is free; false, with PostgreSQL's "already
 // exists, skipping" notice, when it is taken and `if_not_exists`; otherwise throws 42P07.
 bool RelationNameIsFree(Session& session, const std::string& schema, const std::string& name, bool if_not_exists);
+// Adds an action that undoes a change of the running statement (run on ROLLBACK, on ROLLBACK TO an
+// earlier savepoint, and when the statement fails outside a transaction block). It should not throw; one
+// that does becomes a warning (SessionState::UndoTo).
+void RecordUndo(Session& session, std::function<void()> undo);
+// Catalog changes with their undo: CreateRelation publishes a new relation (ROLLBACK removes it);
+// ReplaceRelation publishes `updated` in place of `previous`, same OID (ROLLBACK puts `previous` back);
+// DropRelation drops one (ROLLBACK puts it back with its OID, rows, indexes and sequence state).
+void CreateRelation(Session& session, std::shared_ptr<engine::RelationInfo> relation);
+void ReplaceRelation(Session& session, engine::RelationPtr previous, std::shared_ptr<engine::RelationInfo> updated);
+void DropRelation(Session& session, engine::RelationPtr relation);
+// TRUNCATE (planner/truncate.cc).
+void Truncate(Session& session, const ast::TruncateStatement& truncate);
 // create_table_as.cc
 UtilityResult CreateTableAs(Session& session, const ast::CreateTableStatement& create, engine::ExecContext& context);
 // ALTER TABLE / ALTER VIEW / ALTER INDEX (planner/alter_table.cc).
 void AlterTable(Session& session, const ast::AlterTableStatement& alter, engine::ExecContext& context);
+// BEGIN, COMMIT, ROLLBACK and savepoints (planner/transaction.cc); returns the command tag.
+std::string RunTransactionStatement(SessionState& state, const ast::TransactionStatement& statement);
 UtilityResult RunUtility(Session& session, const ast::Statement& statement, engine::ExecContext& context);
 
 }  // namespace tessera::planner

@@ -254,7 +254,7 @@ std::vector<RelationPtr> DropDependentViews(Session& session, const std::string&
   session.state().notices.push_back(std::move(notice));
   std::vector<RelationPtr> dropped;
   for (const DependentView* dependent : reported) {
-    session.database().catalog().DropRelation(dependent->view->oid);
+    DropRelation(session, dependent->view);
     dropped.push_back(dependent->view);
   }
   return dropped;

@@ -103,6 +103,7 @@ ast::StatementPtr Transformer::TransformTruncate(const pg_query::TruncateStmt& t
   for (const pg_query::Node& relation : truncate.relations()) {
     out->tables.push_back(RangeVarNames(relation.range_var()));
   }
+  out->restart_identity = truncate.restart_seqs();
   return out;
 }
 

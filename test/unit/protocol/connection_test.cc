@@ -191,6 +191,23 @@ TEST_SUITE("Connection") {
     CHECK(std::get<ReadyForQuery>(harness.Query("rollback").back()).transaction_status == 'I');
   }
 
+  TEST_CASE("ROLLBACK TO a savepoint turns a failed block back into an open one") {
+    Harness harness;
+    REQUIRE(harness.Start());
+    auto status = [&](const std::string& sql) { return std::get<ReadyForQuery>(harness.Query(sql).back()).transaction_status; };
+    CHECK(status("savepoint s") == 'I');
+    CHECK(status("begin") == 'T');
+    CHECK(status("savepoint s") == 'T');
+    CHECK(status("select 1/0") == 'E');
+    CHECK(status("release s") == 'E');
+    CHECK(status("rollback to nope") == 'E');
+    CHECK(status("rollback to s") == 'T');
+    CHECK(status("rollback to nope") == 'E');
+    CHECK(status("rollback to s") == 'T');
+    CHECK(status("release s") == 'T');
+    CHECK(status("commit") == 'I');
+  }
+
   TEST_CASE("extended query: Parse, Bind, Describe, Execute, Sync") {
     Harness harness;
     REQUIRE(harness.Start());

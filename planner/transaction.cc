@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: Apache-2.0
+// Transaction control: BEGIN, COMMIT, ROLLBACK and savepoints. Every change of a transaction block
+// records an undo action in SessionState::undo_log; a savepoint remembers the log's length, so ROLLBACK TO
+// undoes the suffix after it and ROLLBACK undoes the whole log, as PostgreSQL's subtransactions do.
+#include <string>
+
+#include "planner/utility.h"
+
+namespace tessera::planner {
+
+namespace {
+
+void Notice(SessionState& state, SqlState code, std::string message) {
+  state.notices.push_back(ErrorInfo{code, std::move(message)});
+}
+
+// Throws 25P01 for a savepoint command outside a transaction block.
+void RequireTransactionBlock(const SessionState& state, const std::string& command) {
+  if (state.transaction == TransactionState::kIdle) {
+    throw SqlError(SqlState::kNoActiveSqlTransaction, command + " can only be used in transaction blocks");
+  }
+}
+
+// The position of the latest savepoint called `name`; throws 3B001 when there is none.
+size_t FindSavepoint(const SessionState& state, const std::string& name) {
+  for (size_t position = state.savepoints.size(); position > 0; --position) {
+    if (state.savepoints[position - 1].name == name) return position - 1;
+  }
+  throw SqlError(SqlState::kInvalidSavepointSpecification, "savepoint \"" + name + "\" does not exist");
+}
+
+// Ends the transaction block; `commit` keeps its changes, otherwise they are undone.
+void EndTransaction(SessionState& state, bool commit) {
+  if (commit) {
+    EndTransactionSettings(state);
+    state.undo_log.clear();
+  } else {
+    state.UndoTo(0);
+    EndTransactionSettings(state);
+  }
+  state.savepoints.clear();
+  state.transaction = TransactionState::kIdle;
+}
+
+std::string Begin(SessionState& state, const ast::TransactionStatement& statement) {
+  if (state.transaction != TransactionState::kIdle) {
+    Notice(state, SqlState::kActiveSqlTransaction, "there is already a transaction in progress");
+  } else {
+    state.transaction = TransactionState::kInBlock;
+  }
+  return statement.transaction_kind == ast::TransactionKind::kBegin ? "BEGIN" : "START TRANSACTION";
+}
+
+// COMMIT of a failed block rolls it back (and says so in its tag).
+std::string Commit(SessionState& state) {
+  if (state.transaction == TransactionState::kIdle) {
+    Notice(state, SqlState::kNoActiveSqlTransaction, "there is no transaction in progress");
+  }
+  const bool failed = state.transaction == TransactionState::kFailed;
+  EndTransaction(state, !failed);
+  return failed ? "ROLLBACK" : "COMMIT";
+}
+
+std::string Rollback(SessionState& state) {
+  if (state.transaction == TransactionState::kIdle) {
+    Notice(state, SqlState::kNoActiveSqlTransaction, "there is no transaction in progress");
+  }
+  EndTransaction(state, false);
+  return "ROLLBACK";
+}
+
+// SAVEPOINT name. A failed block never gets here (25P02 before any statement but ROLLBACK [TO]).
+std::string SetSavepoint(SessionState& state, const std::string& name) {
+  RequireTransactionBlock(state, "SAVEPOINT");
+  state.savepoints.push_back(Savepoint{name, state.undo_log.size()});
+  return "SAVEPOINT";
+}
+
+// RELEASE [SAVEPOINT] name: forgets the savepoint and the later ones; their changes stay.
+std::string ReleaseSavepoint(SessionState& state, const std::string& name) {
+  RequireTransactionBlock(state, "RELEASE SAVEPOINT");
+  state.savepoints.resize(FindSavepoint(state, name));
+  return "RELEASE";
+}
+
+// ROLLBACK TO [SAVEPOINT] name: undoes everything after the savepoint, forgets the later savepoints but
+// keeps this one, and leaves a failed block usable again.
+std::string RollbackToSavepoint(SessionState& state, const std::string& name) {
+  RequireTransactionBlock(state, "ROLLBACK TO SAVEPOINT");
+  const size_t position = FindSavepoint(state, name);
+  state.UndoTo(state.savepoints[position].undo_size);
+  state.savepoints.resize(position + 1);
+  state.transaction = TransactionState::kInBlock;
+  return "ROLLBACK";
+}
+
+}  // namespace
+
+std::string RunTransactionStatement(SessionState& state, const ast::TransactionStatement& statement) {
+  switch (statement.transaction_kind) {
+    case ast::TransactionKind::kBegin:
+    case ast::TransactionKind::kStart:
+      return Begin(state, statement);
+    case ast::TransactionKind::kCommit:
+      return Commit(state);
+    case ast::TransactionKind::kRollback:
+      return Rollback(state);
+    case ast::TransactionKind::kSavepoint:
+      return SetSavepoint(state, statement.savepoint_name);
+    case ast::TransactionKind::kRelease:
+      return ReleaseSavepoint(state, statement.savepoint_name);
+    case ast::TransactionKind::kRollbackTo:
+      return RollbackToSavepoint(state, statement.savepoint_name);
+    default:
+      throw SqlError(SqlState::kFeatureNotSupported, "prepared transactions are not supported yet");
+  }
+}
+
+}  // namespace tessera::planner
