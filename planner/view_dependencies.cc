@@ -11,6 +11,7 @@
 #include "planner/binder.h"
 #include "planner/parser/parser.h"
 #include "planner/session_state.h"
+#include "planner/utility.h"
 
 namespace tessera::planner {
 
