@@ -48,7 +48,9 @@ void EncodeWalFileHeader(uint64_t first_lsn, char* out) {
 }
 
 Status DecodeWalFileHeader(const char* in, uint64_t* first_lsn) {
-  if (DecodeFixed32(in) != kWalMagic) return Status(SqlState::kDataCorrupted, "invalid magic number in WAL file header");
+  if (DecodeFixed32(in) != kWalMagic) {
+    return Status(SqlState::kDataCorrupted, "invalid magic number in WAL file header");
+  }
   if (DecodeFixed32(in + 16) != simd::Crc32c(in, 16)) {
     return Status(SqlState::kDataCorrupted, "incorrect checksum in WAL file header");
   }

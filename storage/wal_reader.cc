@@ -35,6 +35,19 @@ WalReader::~WalReader() {
 }
 
 Status WalReader::Next(WalRecord* record, bool* found) {
+  if (!error_.ok()) {
+    *found = false;
+    return error_;
+  }
+  Status status = ReadNext(record, found);
+  if (!status.ok()) {
+    *found = false;
+    error_ = status;
+  }
+  return status;
+}
+
+Status WalReader::ReadNext(WalRecord* record, bool* found) {
   *found = false;
   while (!finished_) {
     if (files_.empty()) {
@@ -67,8 +80,8 @@ Status WalReader::Next(WalRecord* record, bool* found) {
 Status WalReader::OpenFile() {
   const WalFileInfo& file = files_[file_index_];
   if (expected_lsn_ != 0 && file.first_lsn != expected_lsn_) {
-    return Corrupt("WAL file starts at LSN " + std::to_string(file.first_lsn) + " but the previous file ends before LSN " +
-                       std::to_string(expected_lsn_),
+    return Corrupt("WAL file starts at LSN " + std::to_string(file.first_lsn) +
+                       " but the previous file ends before LSN " + std::to_string(expected_lsn_),
                    0);
   }
   fd_ = open(file.path.c_str(), O_RDONLY | O_CLOEXEC);

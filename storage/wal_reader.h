@@ -54,7 +54,7 @@ class WalReader {
   WalReader& operator=(const WalReader&) = delete;
 
   // Reads the next record into *record and sets *found; sets *found = false at the end of the log.
-  // Returns XX001 for corruption, 58030 for I/O errors.
+  // Returns XX001 for corruption, 58030 for I/O errors; an error is returned again by every later call.
   Status Next(WalRecord* record, bool* found);
 
   // Valid once Next has reported the end of the log.
@@ -63,6 +63,7 @@ class WalReader {
  private:
   WalReader(std::vector<WalFileInfo> files, size_t file_index, uint64_t from_lsn);
 
+  Status ReadNext(WalRecord* record, bool* found);
   // Opens files_[file_index_] and checks its header; a torn header in the last file finishes the log.
   Status OpenFile();
   Status ReadRecord(WalRecord* record, bool* found);
@@ -83,6 +84,7 @@ class WalReader {
   uint64_t offset_ = 0;
   uint64_t expected_lsn_ = 0;  // 0 until the first file header is read
   bool finished_ = false;
+  Status error_;
   WalEnd end_;
 };
 

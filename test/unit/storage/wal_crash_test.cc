@@ -43,7 +43,8 @@ struct Acknowledgement {
   _exit(0);
 }
 
-// Runs one child, kills it after `delay`, and adds what it acknowledged to *acknowledged.
+// Runs one child, kills it `delay` after its first acknowledgement (so a slow start on a loaded machine
+// still kills it in the middle of committing), and adds what it acknowledged to *acknowledged.
 void RunAndKill(const std::string& directory, std::chrono::milliseconds delay,
                 std::map<uint64_t, uint64_t>* acknowledged) {
   int pipe_fds[2];
@@ -55,12 +56,15 @@ void RunAndKill(const std::string& directory, std::chrono::milliseconds delay,
     RunCommitter(directory, pipe_fds[1]);
   }
   close(pipe_fds[1]);
-  std::this_thread::sleep_for(delay);
+  Acknowledgement acknowledgement;
+  bool started = read(pipe_fds[0], &acknowledgement, sizeof(acknowledgement)) == sizeof(acknowledgement);
+  if (started) std::this_thread::sleep_for(delay);
   kill(child, SIGKILL);
   int wait_status = 0;
   REQUIRE(waitpid(child, &wait_status, 0) == child);
   CHECK(WIFSIGNALED(wait_status));  // not an early exit from an error
-  Acknowledgement acknowledgement;
+  REQUIRE(started);
+  CHECK(acknowledged->emplace(acknowledgement.lsn, acknowledgement.seed).second);
   while (read(pipe_fds[0], &acknowledgement, sizeof(acknowledgement)) == sizeof(acknowledgement)) {
     CHECK(acknowledged->emplace(acknowledgement.lsn, acknowledgement.seed).second);
   }

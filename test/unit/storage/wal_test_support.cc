@@ -23,7 +23,9 @@ std::string PayloadFor(uint64_t seed, size_t size) {
   std::string payload(size, '\0');
   for (size_t index = 0; index < size; index += 8) {
     uint64_t word = random();
-    for (size_t byte = 0; byte < 8 && index + byte < size; ++byte) payload[index + byte] = static_cast<char>(word >> (8 * byte));
+    for (size_t byte = 0; byte < 8 && index + byte < size; ++byte) {
+      payload[index + byte] = static_cast<char>(word >> (8 * byte));
+    }
   }
   return payload;
 }
