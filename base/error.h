@@ -74,6 +74,14 @@ class Status {
   static Status Ok() { return Status(); }
   bool ok() const { return info_ == nullptr; }
   const ErrorInfo& info() const { return *info_; }
+  // REQUIRES: !ok().
+  SqlState state() const { return info_->state; }
+
+  // REQUIRES: !ok().
+  Status&& WithDetail(std::string detail) && {
+    info_->detail = std::move(detail);
+    return std::move(*this);
+  }
 
   // Throws SqlError when not ok; used where storage meets the engine.
   void ThrowIfError() const {
