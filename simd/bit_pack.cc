@@ -2,6 +2,7 @@
 // Scalar reference of bit-packing: the plainest loops, which define the semantics.
 #include "simd/bit_pack.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace tessera::simd {
@@ -19,8 +20,8 @@ uint64_t Mask(int width) { return width == 64 ? ~uint64_t{0} : (uint64_t{1} << w
 
 void BitPack(const uint64_t* values, size_t count, int width, uint64_t* words) {
   const size_t num_words = PackedWords(count, width);
+  if (num_words == 0) return;
   std::memset(words, 0, num_words * sizeof(uint64_t));
-  if (width == 0) return;
   for (size_t index = 0; index < count; ++index) {
     const size_t bit = index * width;
     const size_t word = bit / 64;
@@ -42,7 +43,7 @@ uint64_t BitUnpackOne(const void* words, size_t index, int width) {
 
 void BitUnpack(const void* words, size_t first, size_t count, int width, uint64_t* out) {
   if (width == 0) {
-    std::memset(out, 0, count * sizeof(uint64_t));
+    std::fill(out, out + count, 0);
     return;
   }
   for (size_t index = 0; index < count; ++index) out[index] = BitUnpackOne(words, first + index, width);
