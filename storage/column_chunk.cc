@@ -13,6 +13,13 @@
 namespace tessera::storage {
 namespace {
 
+// Physical type ids are on disk (storage/FORMAT.md); PhysicalType must keep these numbers.
+static_assert(static_cast<int>(PhysicalType::kInvalid) == 0 && static_cast<int>(PhysicalType::kBool) == 1 &&
+              static_cast<int>(PhysicalType::kInt16) == 2 && static_cast<int>(PhysicalType::kInt32) == 3 &&
+              static_cast<int>(PhysicalType::kInt64) == 4 && static_cast<int>(PhysicalType::kFloat32) == 5 &&
+              static_cast<int>(PhysicalType::kFloat64) == 6 && static_cast<int>(PhysicalType::kDecimal) == 7 &&
+              static_cast<int>(PhysicalType::kString) == 8 && static_cast<int>(PhysicalType::kInterval) == 9);
+
 constexpr size_t kHeaderSize = 24;
 constexpr size_t kCrcSize = 4;
 
