@@ -128,6 +128,18 @@ TEST_CASE("statistics hold the SQL minimum and maximum of the non-NULL values") 
   CHECK(all_null->stats().min.is_null());
 }
 
+TEST_CASE("an untyped all-NULL column round-trips") {
+  Vector untyped(TypeId::kUnknown, 70);
+  for (idx_t row = 0; row < 70; ++row) untyped.SetNull(row, true);
+  OpenedChunk chunk = OpenOrFail(EncodeColumnChunk(untyped));
+  CHECK_FALSE(chunk->stats().has_value);
+  CHECK(chunk->stats().null_count == 70);
+  Vector decoded(TypeId::kUnknown);
+  chunk->DecodeRange(3, 65, &decoded);
+  REQUIRE(decoded.size() == 65);
+  for (idx_t row = 0; row < 65; ++row) CHECK(decoded.IsNull(row));
+}
+
 TEST_CASE("-0.0 and NaN payloads keep their exact bits in plain and dictionary chunks") {
   const uint64_t patterns[] = {0x8000000000000000ull, 0x0000000000000000ull, 0x7ff8000000000001ull,
                                0xfff8000000000000ull, 0x7ff0000000000000ull, 0x0000000000000001ull};
