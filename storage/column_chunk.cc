@@ -222,17 +222,17 @@ Status ColumnChunk::ReadBody(std::string_view body, bool decimal_as_integer) {
 
   bool ok = false;
   if (physical_type_ == PhysicalType::kInvalid) {
-    values_domain_ = ValueDomain::kNone;
+    domain_ = ValueDomain::kNone;
     ok = encoding_ == ChunkEncoding::kPlain && !stats_.has_value;
   } else if (physical_type_ == PhysicalType::kString) {
-    values_domain_ = ValueDomain::kString;
+    domain_ = ValueDomain::kString;
     ok = body_.emplace<StringBody>().Read(encoding_, num_rows, &reader);
   } else if (FixedWidth(physical_type_) != 0 && !decimal_as_integer) {
-    values_domain_ = ValueDomain::kFixed;
+    domain_ = ValueDomain::kFixed;
     ok = !IsIntegerEncoding(encoding_) &&
          body_.emplace<FixedBody>().Read(encoding_, num_rows, FixedWidth(physical_type_), &reader);
   } else {
-    values_domain_ = ValueDomain::kInteger;
+    domain_ = ValueDomain::kInteger;
     ok = body_.emplace<IntegerBody>().Read(encoding_, num_rows, IntegerPlainWidth(physical_type_), &reader);
   }
   if (!ok || !reader.AtEnd()) {

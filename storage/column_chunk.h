@@ -51,7 +51,7 @@ class ColumnChunk {
 
   PhysicalType physical_type() const { return physical_type_; }
   ChunkEncoding encoding() const { return encoding_; }
-  ValueDomain domain() const { return values_domain_; }
+  ValueDomain domain() const { return domain_; }
   const ChunkStats& stats() const { return stats_; }
   idx_t num_rows() const { return stats_.num_rows; }
   // The NULL bitmap (bit set = NULL), or nullptr when no row is NULL.
@@ -74,7 +74,7 @@ class ColumnChunk {
 
   PhysicalType physical_type_ = PhysicalType::kInvalid;
   ChunkEncoding encoding_ = ChunkEncoding::kPlain;
-  ValueDomain values_domain_ = ValueDomain::kNone;
+  ValueDomain domain_ = ValueDomain::kNone;
   ChunkStats stats_;
   std::vector<uint64_t> nulls_;
   int32_t decimal_scale_ = 0;
