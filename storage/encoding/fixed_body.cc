@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: Apache-2.0
+// FixedBody: plain and dictionary bodies of fixed-width values.
+#include "storage/encoding/fixed_body.h"
+
+#include <algorithm>
+#include <cstring>
+#include <unordered_map>
+#include <vector>
+
+namespace tessera::storage {
+namespace {
+
+// Returns the distinct values, each once, in order of first appearance; stops past `cap`.
+std::vector<std::string_view> DistinctValues(std::string_view values, size_t width, size_t cap) {
+  std::unordered_map<std::string_view, bool> seen;
+  std::vector<std::string_view> distinct;
+  for (size_t offset = 0; offset < values.size(); offset += width) {
+    std::string_view value = values.substr(offset, width);
+    if (seen.emplace(value, true).second) {
+      distinct.push_back(value);
+      if (distinct.size() > cap) break;
+    }
+  }
+  return distinct;
+}
+
+}  // namespace
+
+ChunkEncoding FixedBody::Choose(std::string_view values, size_t width) {
+  const size_t count = values.size() / width;
+  if (count == 0) return ChunkEncoding::kPlain;
+  const size_t plain_size = values.size();
+  // A dictionary larger than half the rows cannot beat plain by much; stop counting there.
+  const size_t distinct = DistinctValues(values, width, count / 2).size();
+  if (distinct > count / 2) return ChunkEncoding::kPlain;
+  const size_t dictionary_size = 4 + distinct * width + PackedSize(distinct - 1, count);
+  return dictionary_size < plain_size ? ChunkEncoding::kDictionary : ChunkEncoding::kPlain;
+}
+
+void FixedBody::Write(ChunkEncoding encoding, std::string_view values, size_t width, FixedLess less,
+                      ByteWriter* writer) {
+  if (encoding == ChunkEncoding::kPlain) return writer->PutBytes(values.data(), values.size());
+  const size_t count = values.size() / width;
+  std::vector<std::string_view> distinct = DistinctValues(values, width, count);
+  std::sort(distinct.begin(), distinct.end(),
+            [less](std::string_view left, std::string_view right) { return less(left.data(), right.data()); });
+  std::unordered_map<std::string_view, uint64_t> code_of;
+  for (size_t code = 0; code < distinct.size(); ++code) code_of.emplace(distinct[code], code);
+  std::vector<uint64_t> codes(count);
+  for (size_t row = 0; row < count; ++row) codes[row] = code_of[values.substr(row * width, width)];
+  writer->Put<uint32_t>(static_cast<uint32_t>(distinct.size()));
+  for (std::string_view value : distinct) writer->PutBytes(value.data(), width);
+  WritePacked(codes.data(), count, writer);
+}
+
+bool FixedBody::Read(ChunkEncoding encoding, size_t count, size_t width, ByteReader* reader) {
+  encoding_ = encoding;
+  width_ = width;
+  std::string_view bytes;
+  if (encoding == ChunkEncoding::kPlain) {
+    if (!reader->GetBytes(count * width, &bytes)) return false;
+    values_ = bytes.data();
+    return true;
+  }
+  if (encoding != ChunkEncoding::kDictionary) return false;
+  uint32_t entries;
+  if (!reader->Get(&entries) || entries > count || (entries == 0) != (count == 0)) return false;
+  dictionary_size_ = entries;
+  if (!reader->GetBytes(uint64_t{entries} * width, &bytes)) return false;
+  values_ = bytes.data();
+  return ReadPacked(reader, count, &codes_) && AllBelow(codes_, entries);
+}
+
+void FixedBody::Decode(size_t first, size_t count, char* out) const {
+  if (encoding_ == ChunkEncoding::kPlain) {
+    std::memcpy(out, values_ + first * width_, count * width_);
+    return;
+  }
+  std::vector<uint64_t> codes(count);
+  codes_.Unpack(first, count, codes.data());
+  for (size_t row = 0; row < count; ++row) std::memcpy(out + row * width_, values_ + codes[row] * width_, width_);
+}
+
+}  // namespace tessera::storage

@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: Apache-2.0
+// FixedBody: the body of a chunk whose values are fixed-width byte strings compared by their SQL order
+// but kept bit for bit (float4/8 with -0.0 and NaN payloads, interval, numeric of mixed scales). Only
+// kPlain and kDictionary apply. Every row has a value (NULL rows hold a placeholder).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "storage/encoding/byte_io.h"
+#include "storage/encoding/chunk_encoding.h"
+#include "storage/encoding/packed_ints.h"
+
+namespace tessera::storage {
+
+// Strict weak order of two values of `width` bytes (SQL order, ties broken by bytes).
+using FixedLess = bool (*)(const char* left, const char* right);
+
+class FixedBody {
+ public:
+  // `values` holds count * width bytes.
+  static ChunkEncoding Choose(std::string_view values, size_t width);
+  static void Write(ChunkEncoding encoding, std::string_view values, size_t width, FixedLess less,
+                    ByteWriter* writer);
+
+  bool Read(ChunkEncoding encoding, size_t count, size_t width, ByteReader* reader);
+  // Copies rows [first, first + count) to `out` (count * width bytes).
+  void Decode(size_t first, size_t count, char* out) const;
+
+  ChunkEncoding encoding() const { return encoding_; }
+  // kDictionary: `dictionary_size` sorted entries of `width` bytes, and the per-row codes.
+  const char* dictionary() const { return values_; }
+  size_t dictionary_size() const { return dictionary_size_; }
+  const PackedInts& codes() const { return codes_; }
+
+ private:
+  ChunkEncoding encoding_ = ChunkEncoding::kPlain;
+  size_t width_ = 0;
+  const char* values_ = nullptr;  // kPlain rows or kDictionary entries
+  size_t dictionary_size_ = 0;
+  PackedInts codes_;
+};
+
+}  // namespace tessera::storage

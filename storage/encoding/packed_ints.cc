@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: Apache-2.0
+// PackedInts and ForInts: writing, validated reading and decoding.
+#include "storage/encoding/packed_ints.h"
+
+#include <algorithm>
+#include <vector>
+
+#include "simd/bit_pack.h"
+
+namespace tessera::storage {
+
+uint64_t PackedInts::Get(size_t index) const { return simd::BitUnpackOne(words, index, width); }
+
+void PackedInts::Unpack(size_t first, size_t num_values, uint64_t* out) const {
+  simd::BitUnpack(words, first, num_values, width, out);
+}
+
+void ForInts::Decode(size_t first, size_t count, int64_t* out) const {
+  uint64_t* unsigned_out = reinterpret_cast<uint64_t*>(out);
+  offsets.Unpack(first, count, unsigned_out);
+  const uint64_t base = static_cast<uint64_t>(reference);
+  for (size_t index = 0; index < count; ++index) unsigned_out[index] += base;
+}
+
+size_t PackedSize(uint64_t max_value, size_t count) {
+  return 1 + simd::PackedWords(count, simd::BitWidth(max_value)) * 8;
+}
+
+void WritePacked(const uint64_t* values, size_t count, ByteWriter* writer) {
+  uint64_t max_value = 0;
+  for (size_t index = 0; index < count; ++index) max_value = std::max(max_value, values[index]);
+  const int width = simd::BitWidth(max_value);
+  std::vector<uint64_t> words(simd::PackedWords(count, width));
+  simd::BitPack(values, count, width, words.data());
+  writer->Put<uint8_t>(static_cast<uint8_t>(width));
+  writer->PutBytes(words.data(), words.size() * sizeof(uint64_t));
+}
+
+bool ReadPacked(ByteReader* reader, size_t count, PackedInts* packed) {
+  uint8_t width;
+  if (!reader->Get(&width) || width > 64) return false;
+  std::string_view words;
+  if (!reader->GetBytes(simd::PackedWords(count, width) * 8, &words)) return false;
+  packed->width = width;
+  packed->count = count;
+  packed->words = words.data();
+  return true;
+}
+
+bool AllBelow(const PackedInts& packed, uint64_t limit) {
+  constexpr size_t kBatch = 2048;
+  std::vector<uint64_t> batch(kBatch);
+  for (size_t first = 0; first < packed.count; first += kBatch) {
+    const size_t count = std::min(kBatch, packed.count - first);
+    packed.Unpack(first, count, batch.data());
+    if (*std::max_element(batch.begin(), batch.begin() + count) >= limit) return false;
+  }
+  return true;
+}
+
+size_t ForSize(int64_t min, int64_t max, size_t count) {
+  return 8 + PackedSize(static_cast<uint64_t>(max) - static_cast<uint64_t>(min), count);
+}
+
+void WriteFor(const int64_t* values, size_t count, ByteWriter* writer) {
+  const int64_t reference = count == 0 ? 0 : *std::min_element(values, values + count);
+  std::vector<uint64_t> offsets(count);
+  for (size_t index = 0; index < count; ++index) {
+    offsets[index] = static_cast<uint64_t>(values[index]) - static_cast<uint64_t>(reference);
+  }
+  writer->Put<int64_t>(reference);
+  WritePacked(offsets.data(), count, writer);
+}
+
+bool ReadFor(ByteReader* reader, size_t count, ForInts* ints) {
+  return reader->Get(&ints->reference) && ReadPacked(reader, count, &ints->offsets);
+}
+
+}  // namespace tessera::storage

@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: Apache-2.0
+// The integer building blocks of chunk bodies (storage/FORMAT.md, "Building blocks"):
+//   PackedInts: u8 width, then simd::PackedWords(count, width) little-endian words of bit-packed values.
+//   ForInts:    i64 reference, then PackedInts of (value - reference), all arithmetic modulo 2^64.
+// The views point into the chunk's bytes; they are valid while those bytes are.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "storage/encoding/byte_io.h"
+
+namespace tessera::storage {
+
+struct PackedInts {
+  int width = 0;
+  size_t count = 0;
+  const void* words = nullptr;
+
+  uint64_t Get(size_t index) const;
+  // Writes values [first, first + count) to `out`. REQUIRES: first + count <= this->count.
+  void Unpack(size_t first, size_t count, uint64_t* out) const;
+};
+
+struct ForInts {
+  int64_t reference = 0;
+  PackedInts offsets;
+
+  int64_t Get(size_t index) const { return static_cast<int64_t>(static_cast<uint64_t>(reference) + offsets.Get(index)); }
+  void Decode(size_t first, size_t count, int64_t* out) const;
+};
+
+// Returns the bytes WritePacked writes for `count` values whose largest is `max_value`.
+size_t PackedSize(uint64_t max_value, size_t count);
+void WritePacked(const uint64_t* values, size_t count, ByteWriter* writer);
+// Reads a PackedInts of `count` values; false when the bytes are too short or the width is invalid.
+bool ReadPacked(ByteReader* reader, size_t count, PackedInts* packed);
+
+// Checks that every value of `packed` is below `limit` (a corrupt chunk could hold any code).
+bool AllBelow(const PackedInts& packed, uint64_t limit);
+
+size_t ForSize(int64_t min, int64_t max, size_t count);
+// Writes `values` with their minimum as the reference.
+void WriteFor(const int64_t* values, size_t count, ByteWriter* writer);
+bool ReadFor(ByteReader* reader, size_t count, ForInts* ints);
+
+}  // namespace tessera::storage
