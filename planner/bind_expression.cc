@@ -285,10 +285,17 @@ BoundExprPtr Binder::MakeCall(const std::string& name, std::vector<BoundExprPtr>
     actual.push_back(args[index]->type);
   }
   LogicalType result_type = best->bind_return_type ? best->bind_return_type(actual) : best->return_type;
+  // A strict function of a NULL constant is NULL without being called, as PostgreSQL's planner folds it
+  // (so `NULL > 2147483647 * x` is NULL, never an overflow).
+  if (best->strict && keep_strict_calls_depth_ == 0) {
+    for (const auto& arg : args) {
+      if (arg->kind == BoundExprKind::kConstant && arg->constant.is_null()) return engine::MakeConstant(Value::Null(result_type));
+    }
+  }
   auto call = engine::MakeFunction(best, std::move(args), result_type);
   // Fold constant calls now so that errors such as division by zero in constants surface here as they
   // would at run time, and so that plans stay small.
-  if (call->IsConstant()) {
+  if (call->IsConstant() && no_folding_depth_ == 0) {
     engine::ExecContext exec = FoldingContext();
     return engine::MakeConstant(engine::EvaluateConstant(*call, exec).WithType(result_type));
   }
@@ -448,8 +455,16 @@ BoundExprPtr Binder::BindExpr(const ast::Expr& expr, Scope& scope) {
       std::vector<BoundExprPtr> args;
       args.push_back(BindExpr(*expr.args[0], scope));
       args.push_back(BindExpr(*expr.args[1], scope));
-      // Resolve "=" for the pair; reuse its (coerced) arguments.
-      BoundExprPtr equal = BindOperator("=", std::move(args), expr.location);
+      // Resolve "=" for the pair; reuse its (coerced) arguments (even a NULL constant's).
+      ++keep_strict_calls_depth_;
+      BoundExprPtr equal;
+      try {
+        equal = BindOperator("=", std::move(args), expr.location);
+      } catch (...) {
+        --keep_strict_calls_depth_;
+        throw;
+      }
+      --keep_strict_calls_depth_;
       if (equal->kind == BoundExprKind::kConstant) {
         // Both sides constant: evaluate the distinctness right away.
         auto left = BindExpr(*expr.args[0], scope);
@@ -516,15 +531,30 @@ BoundExprPtr Binder::BindExpr(const ast::Expr& expr, Scope& scope) {
       return negation;
     }
     case Kind::kCoalesce: {
+      // As PostgreSQL's planner, arguments after the first non-NULL constant are never evaluated, so
+      // they are bound (and type-checked) without folding their constant calls, then dropped.
       std::vector<BoundExprPtr> args;
       std::vector<LogicalType> types;
+      size_t used = expr.args.size();
       for (const auto& arg : expr.args) {
-        args.push_back(BindExpr(*arg, scope));
+        const bool unused = args.size() >= used;
+        if (unused) ++no_folding_depth_;
+        try {
+          args.push_back(BindExpr(*arg, scope));
+        } catch (...) {
+          if (unused) --no_folding_depth_;
+          throw;
+        }
+        if (unused) --no_folding_depth_;
         types.push_back(args.back()->type);
+        if (used == expr.args.size() && args.back()->kind == BoundExprKind::kConstant && !args.back()->constant.is_null()) {
+          used = args.size();
+        }
       }
       const LogicalType type = CommonType(types, "COALESCE");
       auto result = std::make_unique<BoundExpr>(BoundExprKind::kCoalesce, type);
       for (auto& arg : args) result->children.push_back(Coerce(std::move(arg), type, CastContext::kImplicit));
+      result->children.resize(used);
       return result;
     }
     case Kind::kNullIf: {
@@ -554,7 +584,7 @@ BoundExprPtr Binder::BindExpr(const ast::Expr& expr, Scope& scope) {
       for (auto& arg : args) arg = Coerce(std::move(arg), type, CastContext::kImplicit);
       const engine::ScalarFunction* function = GreatestLeastFunction(expr.kind == Kind::kGreatest, type);
       auto call = engine::MakeFunction(function, std::move(args), type);
-      if (call->IsConstant()) {
+      if (call->IsConstant() && no_folding_depth_ == 0) {
         engine::ExecContext exec = FoldingContext();
         return engine::MakeConstant(engine::EvaluateConstant(*call, exec).WithType(type));
       }

@@ -246,7 +246,21 @@ PlanPtr PlanJoins(std::vector<PlanPtr> items, const std::vector<size_t>& starts,
 }
 
 void SplitWhere(BoundExprPtr where, std::vector<BoundExprPtr>& conjuncts) {
-  if (where) SplitConjuncts(std::move(where), conjuncts);
+  if (!where) return;
+  const size_t first = conjuncts.size();
+  SplitConjuncts(std::move(where), conjuncts);
+  // A conjunct that is a false or NULL constant makes the condition never true: PostgreSQL then runs
+  // nothing else of it (a one-time filter), so neither does Tessera (the others could raise errors).
+  for (size_t index = first; index < conjuncts.size(); ++index) {
+    const auto& conjunct = conjuncts[index];
+    if (conjunct->kind == engine::BoundExprKind::kConstant &&
+        (conjunct->constant.is_null() || !conjunct->constant.GetBool())) {
+      BoundExprPtr never = std::move(conjuncts[index]);
+      conjuncts.resize(first);
+      conjuncts.push_back(std::move(never));
+      return;
+    }
+  }
 }
 
 namespace {

@@ -147,6 +147,12 @@ class Binder {
   Scope* aggregate_scope_ = nullptr;
   // While an aggregate's level is worked out: outer columns resolve without the grouping check.
   bool unchecked_outer_grouping_ = false;
+  // > 0 while binding expressions that are never evaluated (COALESCE arguments after a non-NULL constant):
+  // their constant calls are not folded, so errors such as division by zero stay unraised.
+  int no_folding_depth_ = 0;
+  // > 0 while binding a call whose arguments are reused (IS DISTINCT FROM's "="): a strict call of a NULL
+  // constant stays a call instead of becoming NULL.
+  int keep_strict_calls_depth_ = 0;
   // Window calls collected for the current query level, with its WINDOW clause (nullptr: window functions
   // are not allowed here; window_error_ says why, with its SQLSTATE).
   std::vector<engine::WindowCall>* windows_ = nullptr;
