@@ -361,6 +361,13 @@ void Drop(Session& session, const ast::DropStatement& drop) {
         }
         throw SqlError(SqlState::kUndefinedObject, "index \"" + names.back() + "\" does not exist");
       }
+      for (const auto& index : owner->indexes) {
+        if (index.name != names.back() || !index.constraint) continue;
+        // The index of a PRIMARY KEY or UNIQUE constraint goes with the constraint (even with CASCADE).
+        throw SqlError(SqlState::kDependentObjectsStillExist, "cannot drop index " + index.name + " because constraint " +
+                                                                  index.name + " on table " + owner->name + " requires it")
+            .WithHint("You can drop constraint " + index.name + " on table " + owner->name + " instead.");
+      }
       auto updated = std::make_shared<engine::RelationInfo>(*owner);
       updated->indexes.erase(std::remove_if(updated->indexes.begin(), updated->indexes.end(),
                                             [&](const engine::IndexInfo& index) { return index.name == names.back(); }),
