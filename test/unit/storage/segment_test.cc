@@ -73,6 +73,20 @@ TEST_CASE("the default row group size splits a large segment") {
   CHECK_MESSAGE(status.ok(), status.info().message);
 }
 
+TEST_CASE("an untyped column of NULLs") {
+  TempDirectory directory;
+  Columns columns;
+  columns.types = {TypeId::kUnknown, TypeId::kInt32};
+  columns.vectors = {Vector(TypeId::kUnknown, 25), Vector(TypeId::kInt32, 25)};
+  for (idx_t row = 0; row < 25; ++row) columns.vectors[0].SetNull(row, true);
+  const std::string path = directory.path() + "/segment";
+  WriteOrFail(path, columns, 10, nullptr);
+  SegmentReader reader = OpenOrFail(path);
+  CHECK(!reader.row_groups()[0].chunks[0].stats.has_value);
+  Status status = testing::ReadAndCompare(reader, columns);
+  CHECK_MESSAGE(status.ok(), status.info().message);
+}
+
 TEST_CASE("a segment without columns or rows") {
   TempDirectory directory;
   const std::string path = directory.path() + "/segment";
