@@ -35,6 +35,30 @@ Status OpenAndRead(const std::string& path, const Columns& expected) {
   return testing::ReadAndCompare(reader, expected);
 }
 
+// Opens `path` and reads every chunk, without knowing what the data should be.
+Status OpenAndReadAll(const std::string& path) {
+  SegmentReader reader;
+  Status status = SegmentReader::Open(path, &reader);
+  for (size_t group = 0; status.ok() && group < reader.row_groups().size(); ++group) {
+    for (size_t column = 0; status.ok() && column < reader.column_types().size(); ++column) {
+      Vector out;
+      status = reader.ReadColumn(group, column, 0, reader.row_groups()[group].num_rows, &out);
+    }
+  }
+  return status;
+}
+
+// Recomputes the footer CRC and the trailer CRC of a segment file image whose footer, at
+// [footer_offset, trailer), was changed.
+void ResealFooter(size_t footer_offset, std::string* bytes) {
+  char* trailer = bytes->data() + bytes->size() - kSegmentTrailerSize;
+  const size_t footer_size = bytes->size() - kSegmentTrailerSize - footer_offset;
+  const uint32_t footer_crc = simd::Crc32c(bytes->data() + footer_offset, footer_size);
+  std::memcpy(trailer + 16, &footer_crc, 4);
+  const uint32_t trailer_crc = simd::Crc32c(trailer, 24);
+  std::memcpy(trailer + 24, &trailer_crc, 4);
+}
+
 void CheckCorruptionReported(const Status& status, const std::string& path) {
   CHECK(status.state() == SqlState::kDataCorrupted);
   CHECK_MESSAGE(status.info().message.find("\"" + path + "\"") != std::string::npos, status.info().message);
@@ -67,6 +91,33 @@ TEST_CASE("every single flipped byte is detected or harmless") {
     }
   }
   MESSAGE(detected << " flips detected, " << harmless << " harmless, of a " << good.size() << "-byte file");
+}
+
+TEST_CASE("a crafted footer or trailer with correct checksums is validated") {
+  TempDirectory directory;
+  const Columns columns = SmallColumns();
+  const std::string good_path = directory.path() + "/good";
+  SegmentFooter footer;
+  REQUIRE(WriteSegment(good_path, columns.types, columns.vectors, {10}, &footer).ok());
+  const std::string good = ReadFile(good_path);
+  const size_t footer_offset = footer.row_groups.back().chunks.back().offset + footer.row_groups.back().chunks.back().size;
+  const std::string bad_path = directory.path() + "/bad";
+  size_t detected = 0;
+  for (size_t position = footer_offset; position < good.size() - kSegmentTrailerSize + 16; ++position) {
+    for (uint8_t mask : {uint8_t{0x01}, uint8_t{0x10}, uint8_t{0x80}, uint8_t{0xff}}) {
+      CAPTURE(position);
+      std::string bad = good;
+      bad[position] = static_cast<char>(bad[position] ^ mask);
+      ResealFooter(footer_offset, &bad);
+      WriteFile(bad_path, bad);
+      Status status = OpenAndReadAll(bad_path);
+      if (!status.ok()) {
+        ++detected;
+        CheckCorruptionReported(status, bad_path);
+      }
+    }
+  }
+  MESSAGE(detected << " crafted footers rejected");
 }
 
 TEST_CASE("truncation at every length is detected") {
