@@ -41,9 +41,11 @@ idx_t SelectOffsets(const PackedInts& offsets, const uint64_t* nulls, idx_t firs
 }  // namespace
 
 bool ChunkMayMatch(const ColumnChunk& chunk, CompareOp op, const Value& constant) {
-  const ChunkStats& stats = chunk.stats();
+  return StatsMayMatch(chunk.physical_type(), chunk.stats(), op, constant);
+}
+
+bool StatsMayMatch(PhysicalType type, const ChunkStats& stats, CompareOp op, const Value& constant) {
   if (!stats.has_value || constant.is_null()) return false;
-  const PhysicalType type = chunk.physical_type();
   const int min_order = ComparePhysical(type, stats.min, constant);
   const int max_order = ComparePhysical(type, stats.max, constant);
   switch (op) {

@@ -19,6 +19,8 @@ enum class CompareOp : uint8_t { kEqual, kNotEqual, kLess, kLessEqual, kGreater,
 // Returns false only when no row of `chunk` can satisfy `value <op> constant`, judged from its
 // statistics; a NULL constant matches nothing. REQUIRES: constant has the chunk's physical type.
 bool ChunkMayMatch(const ColumnChunk& chunk, CompareOp op, const Value& constant);
+// The same from statistics alone (a segment footer's copy of a chunk's statistics).
+bool StatsMayMatch(PhysicalType type, const ChunkStats& stats, CompareOp op, const Value& constant);
 
 // Dictionary chunks (any domain): entry_matches[code] says whether `entry <op> constant` holds.
 // REQUIRES: chunk.encoding() == kDictionary; constant non-NULL, of the chunk's physical type.

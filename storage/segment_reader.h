@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: Apache-2.0
+// SegmentReader: reads a segment file written by WriteSegment (storage/segment_writer.h; format:
+// storage/FORMAT.md, "## Segment files").
+//
+// Open reads the trailer, then the footer, and validates both (CRCs, every offset and size against the
+// file); afterwards the reader holds the footer and an open file descriptor, nothing else. Column data
+// is read on demand with pread, through the page cache, one chunk at a time, and each chunk is
+// validated (its own CRC, and that it agrees with the footer) before it is decoded. Any damage is
+// Status XX001 whose message names the file and, where known, the row group and column.
+//
+// Scans walk row_groups() and skip a row group when RowGroupMayMatch says its statistics exclude a
+// predicate.
+//
+// Thread safety: after Open the reader is immutable; any number of threads may read from it at once.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "base/error.h"
+#include "base/value.h"
+#include "base/vector.h"
+#include "storage/chunk_predicate.h"
+#include "storage/column_chunk.h"
+#include "storage/segment_format.h"
+
+namespace tessera::storage {
+
+class SegmentReader {
+ public:
+  // Opens the segment at `path`. A missing file is 58P01; damage is XX001; a newer format 0A000.
+  static Status Open(const std::string& path, SegmentReader* reader);
+
+  SegmentReader() = default;
+  SegmentReader(SegmentReader&& other) noexcept;
+  SegmentReader& operator=(SegmentReader&& other) noexcept;
+  SegmentReader(const SegmentReader&) = delete;
+  SegmentReader& operator=(const SegmentReader&) = delete;
+  ~SegmentReader();
+
+  const std::string& path() const { return path_; }
+  const SegmentFooter& footer() const { return footer_; }
+  const std::vector<LogicalType>& column_types() const { return footer_.column_types; }
+  uint64_t num_rows() const { return footer_.num_rows; }
+  const std::vector<SegmentRowGroup>& row_groups() const { return footer_.row_groups; }
+
+  // False only when the statistics of `column` in `row_group` show that no row satisfies
+  // `value <op> constant` (ChunkMayMatch on the footer's copy of the chunk statistics).
+  bool RowGroupMayMatch(size_t row_group, size_t column, CompareOp op, const Value& constant) const;
+
+  // Reads and validates one chunk; `*bytes` receives the chunk's bytes, which `*chunk` points into, so
+  // kernels can work on the encoded form. REQUIRES: row_group and column in range.
+  Status ReadChunk(size_t row_group, size_t column, std::string* bytes, ColumnChunk* chunk) const;
+
+  // Decodes rows [row_begin, row_begin + count) of `column` in `row_group` into `out`, which takes the
+  // column's type. REQUIRES: row_group and column in range; row_begin + count <= the row group's rows.
+  Status ReadColumn(size_t row_group, size_t column, idx_t row_begin, idx_t count, Vector* out) const;
+
+ private:
+  Status Corrupt(const std::string& problem) const;
+  Status ReadFooter(uint64_t file_size);
+
+  std::string path_;
+  int fd_ = -1;
+  SegmentFooter footer_;
+};
+
+}  // namespace tessera::storage
