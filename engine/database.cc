@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
-// Database: wires the catalog and the worker pool together.
+// Database: wires the catalog, the worker pool and the transaction manager together.
 #include "engine/database.h"
 
 #include <thread>
 
 #include "engine/catalog.h"
 #include "engine/task_pool.h"
+#include "storage/transaction.h"
 
 namespace tessera::engine {
 
@@ -15,6 +16,7 @@ Database::Database(DatabaseOptions options) : options_(std::move(options)) {
   if (options_.worker_threads <= 0) options_.worker_threads = cores;
   catalog_ = std::make_unique<Catalog>(options_.partitions_per_table);
   pool_ = std::make_unique<TaskPool>(options_.worker_threads);
+  transactions_ = std::make_unique<storage::TransactionManager>();
 }
 
 Database::~Database() = default;

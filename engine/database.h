@@ -1,11 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
-// Database: one per process. Owns the catalog, the tables' storage and the executor's worker pool.
+// Database: one per process. Owns the catalog, the tables' storage, the transaction manager and the
+// executor's worker pool.
 // Thread safety: all public methods may be called from any thread.
 #pragma once
 
 #include <cstdint>
 #include <memory>
 #include <string>
+
+namespace tessera::storage {
+class TransactionManager;
+}
 
 namespace tessera::engine {
 
@@ -31,11 +36,13 @@ class Database {
   const DatabaseOptions& options() const { return options_; }
   Catalog& catalog() { return *catalog_; }
   TaskPool& pool() { return *pool_; }
+  storage::TransactionManager& transactions() { return *transactions_; }
 
  private:
   DatabaseOptions options_;
   std::unique_ptr<Catalog> catalog_;
   std::unique_ptr<TaskPool> pool_;
+  std::unique_ptr<storage::TransactionManager> transactions_;
 };
 
 }  // namespace tessera::engine

@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // INSERT, UPDATE and DELETE: write rows to a table's partitions, keep its indexes and constraints (NOT NULL,
-// UNIQUE / PRIMARY KEY), record undo actions for ROLLBACK, and produce RETURNING rows.
+// UNIQUE / PRIMARY KEY), and produce RETURNING rows. Writes are row versions of the statement's transaction
+// (storage/transaction.h): an insert appends versions stamped with its id, a delete stamps the old
+// version's end, an UPDATE does both; the transaction's commit or abort settles them. Index entries stay
+// until their versions are no longer visible to anyone (never, yet: there is no vacuum), so readers of
+// older snapshots still find deleted rows through an index.
 //
 // Input layouts: INSERT gets rows in table column order; DELETE gets [table columns..., row id];
 // UPDATE gets [table columns..., row id, new values of update_columns...].
@@ -8,6 +12,7 @@
 
 #include "engine/operators_internal.h"
 #include "engine/plan.h"
+#include "storage/transaction.h"
 
 namespace tessera::engine {
 
@@ -114,7 +119,9 @@ class DmlOperator : public Operator {
   Batch AppendChecked(const Batch& rows) {
     CheckNotNull(rows);
     auto& data = *relation().data;
-    std::vector<storage::RowId> ids = data.Append(rows);
+    storage::Transaction& txn = transaction();
+    std::vector<storage::RowId> ids = data.Append(rows, txn.Id());
+    txn.RecordWrite(relation().data, ids, false);
     std::vector<IndexEntry> added;
     std::vector<sel_t> kept;
     for (idx_t row = 0; row < rows.num_rows; ++row) {
@@ -124,14 +131,14 @@ class DmlOperator : public Operator {
         std::vector<Value> key = KeyOf(index, rows, row);
         if (index.unique) {
           for (storage::RowId existing : index.index->Lookup(key)) {
-            if (existing != ids[row] && data.IsLive(existing)) conflict = true;
+            if (existing != ids[row] && HoldsKey(existing)) conflict = true;
           }
         }
         if (conflict) {
           if (node_.on_conflict_do_nothing) break;
           // Undo this batch before reporting.
           EraseEntries(added);
-          for (storage::RowId id : ids) data.Delete(id);
+          data.Restamp(ids, false, txn.Id(), storage::kNever);
           throw SqlError(SqlState::kUniqueViolation,
                          "duplicate key value violates unique constraint \"" + index.name + "\"")
               .WithDetail("Key (" + ColumnNames(index) + ")=(" + FormatKey(key) + ") already exists.");
@@ -139,7 +146,7 @@ class DmlOperator : public Operator {
         row_entries.push_back(IndexEntry{index.index, std::move(key), ids[row]});
       }
       if (conflict) {
-        data.Delete(ids[row]);
+        data.Restamp({ids[row]}, false, txn.Id(), storage::kNever);
         continue;
       }
       for (auto& entry : row_entries) {
@@ -148,21 +155,73 @@ class DmlOperator : public Operator {
       }
       kept.push_back(static_cast<sel_t>(row));
     }
-    // Record the undo of the whole batch: the rows and their index entries go.
-    if (context_.undo_log != nullptr) {
-      auto table = relation().data;
-      std::vector<storage::RowId> kept_ids;
-      for (sel_t row : kept) kept_ids.push_back(ids[row]);
-      context_.undo_log->push_back([table, kept_ids, added = std::move(added)]() {
-        EraseEntries(added);
-        for (storage::RowId id : kept_ids) table->Delete(id);
-      });
-    }
     rows_affected_ += static_cast<int64_t>(kept.size());
     if (kept.size() == rows.num_rows) return rows;
     Batch written = rows;
     written.Compact(kept.data(), kept.size());
     return written;
+  }
+
+  storage::Transaction& transaction() const {
+    if (context_.transaction == nullptr) throw SqlError(SqlState::kInternalError, "a write needs a transaction");
+    return *context_.transaction;
+  }
+
+  // Returns whether the version `row` holds its key against a new row. As PostgreSQL's unique check, it
+  // counts versions other transactions are inserting or deleting, and waits for them to end.
+  bool HoldsKey(storage::RowId row) {
+    const storage::Stamp own = transaction().Id();
+    while (true) {
+      const auto version = relation().data->Version(row);
+      if (version.begin == storage::kNever) return false;
+      if (version.end != storage::kNever && (storage::IsCsn(version.end) || version.end == own)) return false;
+      storage::Stamp pending = 0;
+      if (storage::IsTxnId(version.begin) && version.begin != own) pending = version.begin;
+      if (storage::IsTxnId(version.end)) pending = version.end;
+      if (pending == 0) return true;
+      WaitForTransaction(pending);
+    }
+  }
+
+  // Waits until transaction `holder` ends; throws 40P01 when that would deadlock, 57014 when canceled.
+  void WaitForTransaction(storage::Stamp holder) {
+    storage::Transaction& txn = transaction();
+    switch (txn.manager().WaitFor(txn.Id(), holder, [this] { return context_.IsCanceled(); })) {
+      case storage::WaitResult::kEnded:
+        return;
+      case storage::WaitResult::kDeadlock:
+        throw SqlError(SqlState::kDeadlockDetected, "deadlock detected");
+      case storage::WaitResult::kCanceled:
+        context_.CheckCancel();
+        break;
+      case storage::WaitResult::kTimedOut:
+        break;
+    }
+    throw SqlError(SqlState::kLockNotAvailable, "canceling statement due to lock timeout");
+  }
+
+  // Deletes one row version the statement read; returns false when this transaction deleted it already.
+  bool DeleteVersion(storage::RowId row) {
+    storage::Transaction& txn = transaction();
+    while (true) {
+      storage::Stamp holder = 0;
+      switch (relation().data->Delete(row, txn.Id(), &holder)) {
+        case storage::TableData::DeleteResult::kDeleted:
+          return true;
+        case storage::TableData::DeleteResult::kGone:
+          return false;
+        case storage::TableData::DeleteResult::kConflict:
+          break;
+      }
+      // Another transaction deleted or updated the row after the snapshot. READ COMMITTED waits for an
+      // active one: when it aborts, the row is ours to change. When it committed, PostgreSQL would
+      // re-evaluate the statement on the row's newest version; versions do not link to their successor
+      // yet, so instead of silently skipping a row PostgreSQL would change, the statement fails.
+      if (!storage::IsTxnId(holder) || txn.isolation() == storage::IsolationLevel::kRepeatableRead) {
+        throw SqlError(SqlState::kSerializationFailure, "could not serialize access due to concurrent update");
+      }
+      WaitForTransaction(holder);
+    }
   }
 
   std::string ColumnNames(const IndexInfo& index) const {
@@ -178,36 +237,26 @@ class DmlOperator : public Operator {
 
   // Deletes the rows whose ids are in column `id_column`; returns the deleted rows (table columns).
   Batch RemoveRows(const Batch& input, size_t id_column, std::vector<sel_t>* removed_rows) {
-    auto& data = *relation().data;
     const auto* ids = input.columns[id_column].Data<int64_t>();
     std::vector<sel_t> removed;
     std::vector<storage::RowId> removed_ids;
-    for (idx_t row = 0; row < input.num_rows; ++row) {
-      if (!data.Delete(ids[row])) continue;
-      removed.push_back(static_cast<sel_t>(row));
-      removed_ids.push_back(ids[row]);
+    try {
+      for (idx_t row = 0; row < input.num_rows; ++row) {
+        if (!DeleteVersion(ids[row])) continue;
+        removed.push_back(static_cast<sel_t>(row));
+        removed_ids.push_back(ids[row]);
+      }
+    } catch (...) {
+      // The versions stamped so far belong to the write set, so that ROLLBACK un-stamps them.
+      transaction().RecordWrite(relation().data, std::move(removed_ids), true);
+      throw;
     }
+    transaction().RecordWrite(relation().data, std::move(removed_ids), true);
     Batch old_rows;
     for (size_t column = 0; column < relation().columns.size(); ++column) {
       old_rows.columns.push_back(input.columns[column].Gather(removed.data(), removed.size()));
     }
     old_rows.num_rows = removed.size();
-    // The deleted rows' index entries go too (index scans also skip rows that are not live, so a reader
-    // that looked a row up just before it was deleted still answers correctly).
-    std::vector<IndexEntry> entries;
-    for (const auto& index : relation().indexes) {
-      for (idx_t row = 0; row < old_rows.num_rows; ++row) {
-        entries.push_back(IndexEntry{index.index, KeyOf(index, old_rows, row), removed_ids[row]});
-      }
-    }
-    EraseEntries(entries);
-    if (context_.undo_log != nullptr) {
-      auto table = relation().data;
-      context_.undo_log->push_back([table, removed_ids, entries = std::move(entries)]() {
-        for (const auto& entry : entries) entry.index->Insert(entry.key, entry.row);
-        for (storage::RowId id : removed_ids) table->Undelete(id);
-      });
-    }
     if (removed_rows != nullptr) *removed_rows = std::move(removed);
     return old_rows;
   }

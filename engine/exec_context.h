@@ -17,6 +17,11 @@
 #include "base/error.h"
 #include "base/value.h"
 #include "base/vector.h"
+#include "storage/version_stamp.h"
+
+namespace tessera::storage {
+class Transaction;
+}
 
 namespace tessera::engine {
 
@@ -64,15 +69,21 @@ struct ExecContext {
   // WITH RECURSIVE: the rows of the previous iteration, keyed by the query's WorkTableState (engine/plan.h).
   // Set by the recursive union operator while its recursive term runs.
   std::map<const void*, const std::vector<Batch>*> work_tables;
+  // The row versions scans see (storage/version_stamp.h): the statement's snapshot. The default sees
+  // every finished commit, for contexts outside a session.
+  storage::Snapshot snapshot;
+  // The transaction the statement's writes belong to (owned by the session); nullptr: reads only.
+  storage::Transaction* transaction = nullptr;
   // Actions that undo this statement's writes (run in reverse on ROLLBACK); nullptr = not recorded.
   std::vector<std::function<void()>>* undo_log = nullptr;
 
+  bool IsCanceled() const {
+    return (cancel_flag != nullptr && cancel_flag->load(std::memory_order_relaxed)) ||
+           (sibling_failed != nullptr && sibling_failed->load(std::memory_order_relaxed));
+  }
   // Throws 57014 when cancellation was requested.
   void CheckCancel() const {
-    if ((cancel_flag != nullptr && cancel_flag->load(std::memory_order_relaxed)) ||
-        (sibling_failed != nullptr && sibling_failed->load(std::memory_order_relaxed))) {
-      throw SqlError(SqlState::kQueryCanceled, "canceling statement due to user request");
-    }
+    if (IsCanceled()) throw SqlError(SqlState::kQueryCanceled, "canceling statement due to user request");
   }
 };
 

@@ -74,6 +74,7 @@ std::vector<std::unique_ptr<ExecContext>> MakeTaskContexts(const ExecContext& pa
     auto context = std::make_unique<ExecContext>(parent);
     context->subquery_cache.clear();  // a parallel section holds no subqueries
     context->undo_log = nullptr;      // nor writes
+    context->transaction = nullptr;
     context->only_partition = partition;
     context->sibling_failed = &sibling_failed;
     contexts.push_back(std::move(context));

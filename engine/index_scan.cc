@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Index scan: looks the matching row ids up in an index once, then fetches those rows a batch at a time,
-// skipping rows that are no longer live (deleted or rolled back since their index entry was made).
+// skipping row versions the statement's snapshot does not see (index entries outlive deleted versions).
 #include <algorithm>
 
 #include "engine/operators_internal.h"
@@ -22,7 +22,7 @@ class IndexScanOperator : public Operator {
       *out = Batch(node_.output_types);
       for (; next_ < rows_.size() && out->num_rows < kBatchSize; ++next_) {
         const storage::RowId row = rows_[next_];
-        if (!data.IsLive(row)) continue;
+        if (!data.IsVisible(row, context_.snapshot)) continue;
         for (size_t column = 0; column < node_.column_ids.size(); ++column) {
           out->columns[column].AppendValue(data.Fetch(row, node_.column_ids[column]));
         }

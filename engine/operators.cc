@@ -64,7 +64,7 @@ class ScanOperator : public Operator {
     while (partition_ < end_partition_) {
       context_.CheckCancel();
       std::vector<storage::RowId> row_ids;
-      if (!data.Scan(partition_, position_, node_.column_ids, out, node_.emit_row_ids ? &row_ids : nullptr)) {
+      if (!data.Scan(partition_, position_, node_.column_ids, context_.snapshot, out, node_.emit_row_ids ? &row_ids : nullptr)) {
         ++partition_;
         position_ = storage::ScanPosition();
         continue;

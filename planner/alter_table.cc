@@ -174,7 +174,7 @@ class AlterTableRunner {
     for (int partition = 0; partition < data.num_partitions(); ++partition) {
       storage::ScanPosition position;
       Batch batch;
-      while (data.Scan(partition, position, {column}, &batch, nullptr)) {
+      while (data.Scan(partition, position, {column}, context_.snapshot, &batch, nullptr)) {
         context_.CheckCancel();
         for (idx_t row = 0; row < batch.num_rows; ++row) {
           if (batch.columns[0].IsNull(row)) {

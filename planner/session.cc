@@ -93,6 +93,7 @@ Session::Session(engine::Database& database, std::map<std::string, std::string> 
 
 Session::~Session() {
   // An open transaction block is rolled back when the connection ends.
+  FinishTransaction(*state_, false);
   state_->UndoTo(0);
 }
 
@@ -206,7 +207,7 @@ std::unique_ptr<Cursor> Session::Execute(PreparedStatement& statement, std::vect
     throw SqlError(SqlState::kInternalError, "COPY FROM must be started with BeginCopyFrom");
   }
   // Parameters arrive typed as the statement declared them; convert where needed.
-  auto context = MakeContext({});
+  auto context = MakeContext({}, true);
   for (size_t index = 0; index < parameters.size(); ++index) {
     const LogicalType& want = index < statement.parameter_types_.size() ? statement.parameter_types_[index] : LogicalType(TypeId::kText);
     Value& value = parameters[index];
@@ -232,10 +233,10 @@ std::unique_ptr<CopyInserter> Session::BeginCopyFrom(PreparedStatement& statemen
   if (!bound->copy || !bound->copy->from) {
     throw SqlError(SqlState::kInternalError, "BeginCopyFrom needs a COPY FROM statement");
   }
-  return MakeCopyInserter(bound, MakeContext({}));
+  return MakeCopyInserter(bound, MakeContext({}, true));
 }
 
-std::unique_ptr<engine::ExecContext> Session::MakeContext(std::vector<Value> parameters) {
+std::unique_ptr<engine::ExecContext> Session::MakeContext(std::vector<Value> parameters, bool query) {
   auto context = std::make_unique<engine::ExecContext>();
   context->database = &database_;
   context->time_zone = state_->time_zone;
@@ -256,6 +257,9 @@ std::unique_ptr<engine::ExecContext> Session::MakeContext(std::vector<Value> par
   context->statement_timestamp = NowMicros();
   context->cancel_flag = &cancel_requested_;
   context->undo_log = &state_->undo_log;
+  storage::Transaction& txn = OpenTransaction(*state_, database_.transactions());
+  context->transaction = &txn;
+  context->snapshot = query || txn.has_snapshot() ? txn.StatementSnapshot() : txn.CurrentSnapshot();
   return context;
 }
 
@@ -294,6 +298,7 @@ std::string Session::FormatText(const Vector& column, idx_t row) {
 
 void Session::HandleError() {
   if (state_->transaction == TransactionState::kIdle) {
+    FinishTransaction(*state_, false);
     state_->UndoTo(0);
   } else {
     state_->transaction = TransactionState::kFailed;
@@ -301,7 +306,9 @@ void Session::HandleError() {
 }
 
 void Session::Sync() {
-  if (state_->transaction == TransactionState::kIdle) state_->undo_log.clear();
+  if (state_->transaction != TransactionState::kIdle) return;
+  FinishTransaction(*state_, true);
+  state_->undo_log.clear();
 }
 
 char Session::TransactionStatus() const {

@@ -144,7 +144,10 @@ class Session {
   engine::Database& database() { return database_; }
   // Binds a parsed statement (internal; used by Prepare and re-binding).
   std::shared_ptr<BoundStatement> Bind(std::shared_ptr<ast::Statement> statement, std::vector<LogicalType>& parameter_types);
-  std::unique_ptr<engine::ExecContext> MakeContext(std::vector<Value> parameters);
+  // A context for one statement in the session's open transaction (started if none is). `query`: the
+  // statement reads tables with its own snapshot (under REPEATABLE READ the transaction's first);
+  // otherwise it takes a fresh one without fixing the transaction's.
+  std::unique_ptr<engine::ExecContext> MakeContext(std::vector<Value> parameters, bool query = false);
 
  private:
   engine::Database& database_;

@@ -4,12 +4,14 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "base/datetime.h"
 #include "base/error.h"
+#include "storage/transaction.h"
 
 namespace tessera::planner {
 
@@ -21,10 +23,12 @@ struct LocalSetting {
   std::function<void()> restore;
 };
 
-// A SAVEPOINT of the open transaction block: ROLLBACK TO runs the undo actions recorded after it.
+// A SAVEPOINT of the open transaction block: ROLLBACK TO runs the undo actions recorded after it and
+// un-stamps the row versions written after it.
 struct Savepoint {
   std::string name;
-  size_t undo_size = 0;  // undo_log's size when the savepoint was set
+  size_t undo_size = 0;       // undo_log's size when the savepoint was set
+  size_t write_position = 0;  // the transaction's write set size then
 };
 
 struct SessionState {
@@ -45,8 +49,12 @@ struct SessionState {
   bool bytea_escape = false;
   int extra_float_digits = 1;
   TransactionState transaction = TransactionState::kIdle;
-  // Undo actions of the open transaction block (run in reverse on ROLLBACK). Data changes, settings and
-  // DDL all record theirs here, so undoing a suffix puts the session back to any earlier point.
+  // The open transaction's row versions (storage/transaction.h): started by the first statement after
+  // the last one ended, committed or aborted with the block, or at Sync for an implicit transaction.
+  std::unique_ptr<storage::Transaction> txn;
+  // Undo actions of the open transaction block (run in reverse on ROLLBACK). Settings and DDL record
+  // theirs here (table rows are versions of `txn`), so undoing a suffix puts the session back to any
+  // earlier point.
   std::vector<std::function<void()>> undo_log;
   // Savepoints of the open transaction block, oldest first (a name may repeat; the latest wins).
   std::vector<Savepoint> savepoints;
@@ -54,7 +62,7 @@ struct SessionState {
 
   // Runs the undo actions recorded after the first `keep` ones, newest first, and forgets them. Never
   // throws: an action that fails (another session took a dropped table's name meanwhile, as there is no
-  // isolation yet) becomes a warning and the others still run.
+  // isolation of the catalog) becomes a warning and the others still run.
   void UndoTo(size_t keep) {
     while (undo_log.size() > keep) {
       std::function<void()> undo = std::move(undo_log.back());

@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "planner/utility.h"
+
 namespace tessera::planner {
 
 const char* const kReportedSettings[11] = {
@@ -264,6 +266,13 @@ std::string RunSetStatement(SessionState& state, const ast::SetStatement& set) {
     if (found != state.reset_settings.end()) value = found->second;
   }
   const bool is_local = set.action == Action::kSetLocal || set.is_local;
+  if (SettingName(set.name) == "transaction_isolation" && set.action != Action::kReset) {
+    SetTransactionIsolation(state, value);
+    return "SET";
+  }
+  if (SettingName(set.name) == "default_transaction_isolation" && Lower(value) == "serializable") {
+    throw SqlError(SqlState::kFeatureNotSupported, "SERIALIZABLE isolation is not supported yet");
+  }
   ApplySetting(state, set.name, value, is_local);
   if (is_local && !InTransactionBlock(state)) {
     state.notices.push_back(

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-// Transaction control: BEGIN, COMMIT, ROLLBACK and savepoints. Every change of a transaction block
-// records an undo action in SessionState::undo_log; a savepoint remembers the log's length, so ROLLBACK TO
-// undoes the suffix after it and ROLLBACK undoes the whole log, as PostgreSQL's subtransactions do.
+// Transaction control: BEGIN, COMMIT, ROLLBACK, savepoints and isolation levels. Table rows are versions
+// of the session's storage::Transaction, which commits or aborts them; settings and DDL record undo
+// actions in SessionState::undo_log. A savepoint remembers the write set's and the log's lengths, so
+// ROLLBACK TO undoes the suffix after it and ROLLBACK undoes everything, as PostgreSQL's subtransactions do.
 #include <string>
 
 #include "planner/utility.h"
@@ -31,6 +32,7 @@ size_t FindSavepoint(const SessionState& state, const std::string& name) {
 
 // Ends the transaction block; `commit` keeps its changes, otherwise they are undone.
 void EndTransaction(SessionState& state, bool commit) {
+  FinishTransaction(state, commit);
   if (commit) {
     EndTransactionSettings(state);
     state.undo_log.clear();
@@ -48,6 +50,7 @@ std::string Begin(SessionState& state, const ast::TransactionStatement& statemen
   } else {
     state.transaction = TransactionState::kInBlock;
   }
+  if (!statement.isolation_level.empty()) SetTransactionIsolation(state, statement.isolation_level);
   return statement.transaction_kind == ast::TransactionKind::kBegin ? "BEGIN" : "START TRANSACTION";
 }
 
@@ -72,7 +75,8 @@ std::string Rollback(SessionState& state) {
 // SAVEPOINT name. A failed block never gets here (25P02 before any statement but ROLLBACK [TO]).
 std::string SetSavepoint(SessionState& state, const std::string& name) {
   RequireTransactionBlock(state, "SAVEPOINT");
-  state.savepoints.push_back(Savepoint{name, state.undo_log.size()});
+  const size_t write_position = state.txn ? state.txn->WritePosition() : 0;
+  state.savepoints.push_back(Savepoint{name, state.undo_log.size(), write_position});
   return "SAVEPOINT";
 }
 
@@ -88,13 +92,59 @@ std::string ReleaseSavepoint(SessionState& state, const std::string& name) {
 std::string RollbackToSavepoint(SessionState& state, const std::string& name) {
   RequireTransactionBlock(state, "ROLLBACK TO SAVEPOINT");
   const size_t position = FindSavepoint(state, name);
+  if (state.txn) state.txn->RollbackTo(state.savepoints[position].write_position);
   state.UndoTo(state.savepoints[position].undo_size);
   state.savepoints.resize(position + 1);
   state.transaction = TransactionState::kInBlock;
   return "ROLLBACK";
 }
 
+storage::IsolationLevel IsolationOf(const std::string& level) {
+  return level == "repeatable read" ? storage::IsolationLevel::kRepeatableRead
+                                    : storage::IsolationLevel::kReadCommitted;
+}
+
 }  // namespace
+
+storage::Transaction& OpenTransaction(SessionState& state, storage::TransactionManager& manager) {
+  if (!state.txn) {
+    state.txn = std::make_unique<storage::Transaction>(manager);
+    state.settings["transaction_isolation"] = state.settings["default_transaction_isolation"];
+  }
+  if (!state.txn->has_snapshot()) state.txn->set_isolation(IsolationOf(state.settings["transaction_isolation"]));
+  return *state.txn;
+}
+
+void FinishTransaction(SessionState& state, bool commit) {
+  if (!state.txn) return;
+  if (commit) {
+    state.txn->Commit();
+  } else {
+    state.txn->Abort();
+  }
+  state.txn.reset();
+}
+
+void SetTransactionIsolation(SessionState& state, const std::string& level) {
+  std::string lower = level;
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (lower != "read uncommitted" && lower != "read committed" && lower != "repeatable read" &&
+      lower != "serializable") {
+    throw SqlError(SqlState::kInvalidParameterValue,
+                   "invalid value for parameter \"transaction_isolation\": \"" + level + "\"");
+  }
+  if (lower == "serializable") {
+    throw SqlError(SqlState::kFeatureNotSupported, "SERIALIZABLE isolation is not supported yet");
+  }
+  if (state.transaction == TransactionState::kIdle) {
+    Notice(state, SqlState::kNoActiveSqlTransaction, "SET TRANSACTION can only be used in transaction blocks");
+    return;
+  }
+  if (state.txn && state.txn->has_snapshot() && lower != state.settings["transaction_isolation"]) {
+    throw SqlError(SqlState::kActiveSqlTransaction, "SET TRANSACTION ISOLATION LEVEL must be called before any query");
+  }
+  ApplySetting(state, "transaction_isolation", lower, true);
+}
 
 std::string RunTransactionStatement(SessionState& state, const ast::TransactionStatement& statement) {
   switch (statement.transaction_kind) {

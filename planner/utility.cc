@@ -286,13 +286,19 @@ void CreateIndex(Session& session, const ast::CreateIndexStatement& create) {
     index.descending.push_back(column.direction == ast::SortDirection::kDesc);
   }
   index.index = std::make_shared<engine::Index>();
-  // Fill from the existing rows, checking uniqueness.
+  // Fill from every row version some snapshot may still read, checking uniqueness among the versions
+  // that hold their key (not deleted by a committed transaction or by this one).
   auto& data = *relation->data;
+  const storage::Stamp own = session.state().txn ? session.state().txn->Id() : 0;
+  auto holds_key = [&data, own](storage::RowId row) {
+    const auto version = data.Version(row);
+    return !(version.end != storage::kNever && (storage::IsCsn(version.end) || version.end == own));
+  };
   for (int partition = 0; partition < data.num_partitions(); ++partition) {
     storage::ScanPosition position;
     Batch batch;
     std::vector<storage::RowId> ids;
-    while (data.Scan(partition, position, index.columns, &batch, &ids)) {
+    while (data.Scan(partition, position, index.columns, storage::Snapshot::AllVersions(), &batch, &ids)) {
       for (idx_t row = 0; row < batch.num_rows; ++row) {
         std::vector<Value> key;
         bool has_null = false;
@@ -300,8 +306,12 @@ void CreateIndex(Session& session, const ast::CreateIndexStatement& create) {
           key.push_back(column.GetValue(row));
           has_null = has_null || key.back().is_null();
         }
-        if (index.unique && !has_null && !index.index->Lookup(key).empty()) {
-          throw SqlError(SqlState::kUniqueViolation, "could not create unique index \"" + index_name + "\"");
+        if (index.unique && !has_null && holds_key(ids[row])) {
+          for (storage::RowId other : index.index->Lookup(key)) {
+            if (holds_key(other)) {
+              throw SqlError(SqlState::kUniqueViolation, "could not create unique index \"" + index_name + "\"");
+            }
+          }
         }
         index.index->Insert(key, ids[row]);
       }

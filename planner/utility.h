@@ -58,6 +58,14 @@ UtilityResult CreateTableAs(Session& session, const ast::CreateTableStatement& c
 void AlterTable(Session& session, const ast::AlterTableStatement& alter, engine::ExecContext& context);
 // BEGIN, COMMIT, ROLLBACK and savepoints (planner/transaction.cc); returns the command tag.
 std::string RunTransactionStatement(SessionState& state, const ast::TransactionStatement& statement);
+// The session's open transaction, started when there is none at the isolation level
+// default_transaction_isolation names (planner/transaction.cc).
+storage::Transaction& OpenTransaction(SessionState& state, storage::TransactionManager& manager);
+// Commits or aborts the open transaction's row versions, if any, and forgets it.
+void FinishTransaction(SessionState& state, bool commit);
+// SET TRANSACTION ISOLATION LEVEL and BEGIN ISOLATION LEVEL: validates `level` (SERIALIZABLE is 0A000),
+// and applies it to the open transaction block (25001 after its first query; a warning outside one).
+void SetTransactionIsolation(SessionState& state, const std::string& level);
 UtilityResult RunUtility(Session& session, const ast::Statement& statement, engine::ExecContext& context);
 
 }  // namespace tessera::planner

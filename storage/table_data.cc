@@ -31,7 +31,24 @@ int TableData::PartitionOf(const Vector& shard_key, idx_t row) {
   return static_cast<int>(HashCell(shard_key, row) % partitions_.size());
 }
 
-std::vector<RowId> TableData::Append(const Batch& batch) {
+namespace {
+
+bool IsDead(Stamp begin, Stamp end) { return begin == kNever || IsCsn(end); }
+idx_t PendingStamps(Stamp begin, Stamp end) { return (IsTxnId(begin) ? 1 : 0) + (IsTxnId(end) ? 1 : 0); }
+
+}  // namespace
+
+void TableData::RowGroup::SetStamp(idx_t row, bool end_stamp, Stamp stamp) {
+  Stamp& slot = end_stamp ? end[row] : begin[row];
+  const bool was_dead = IsDead(begin[row], end[row]);
+  const idx_t was_pending = PendingStamps(begin[row], end[row]);
+  slot = stamp;
+  num_dead = num_dead - (was_dead ? 1 : 0) + (IsDead(begin[row], end[row]) ? 1 : 0);
+  num_pending = num_pending - was_pending + PendingStamps(begin[row], end[row]);
+  if (IsCsn(stamp) && stamp > max_csn) max_csn = stamp;
+}
+
+std::vector<RowId> TableData::Append(const Batch& batch, Stamp txn_id) {
   std::vector<RowId> ids(batch.num_rows);
   std::vector<std::vector<sel_t>> rows_of(partitions_.size());
   for (idx_t row = 0; row < batch.num_rows; ++row) {
@@ -60,7 +77,10 @@ std::vector<RowId> TableData::Append(const Batch& batch) {
             MakeRowId(static_cast<int>(partition_index), static_cast<int64_t>(group_index * kBatchSize + group.num_rows + index));
       }
       group.num_rows += take;
-      group.deleted.resize(group.num_rows, 0);
+      group.begin.resize(group.num_rows, txn_id);
+      group.end.resize(group.num_rows, kNever);
+      if (IsTxnId(txn_id)) group.num_pending += take;
+      if (IsCsn(txn_id) && txn_id > group.max_csn) group.max_csn = txn_id;
       done += take;
     }
   }
@@ -68,37 +88,38 @@ std::vector<RowId> TableData::Append(const Batch& batch) {
 }
 
 bool TableData::Scan(int partition_index, ScanPosition& position, const std::vector<int>& column_ids,
-                     Batch* out, std::vector<RowId>* row_ids) const {
+                     const Snapshot& snapshot, Batch* out, std::vector<RowId>* row_ids) const {
   const Partition& partition = *partitions_[partition_index];
   std::shared_lock lock(partition.mutex);
   while (position.row_group < partition.row_groups.size()) {
     const size_t group_index = position.row_group++;
     const RowGroup& group = partition.row_groups[group_index];
-    if (group.num_rows == group.num_deleted) continue;
-    out->columns.clear();
+    const bool settled = group.SettledFor(snapshot);
+    if (settled && group.num_rows == group.num_dead) continue;
+    // Settled groups without dead rows (the common case) are read whole; others row by row.
+    const bool all_visible = settled && group.num_dead == 0;
     std::vector<sel_t> live;
-    const bool has_deleted = group.num_deleted > 0;
-    if (has_deleted) {
+    if (!all_visible) {
       for (idx_t row = 0; row < group.num_rows; ++row) {
-        if (!group.deleted[row]) live.push_back(static_cast<sel_t>(row));
+        const bool visible = settled ? !IsDead(group.begin[row], group.end[row])
+                                     : snapshot.Sees(group.begin[row], group.end[row]);
+        if (visible) live.push_back(static_cast<sel_t>(row));
       }
+      if (live.empty()) continue;
     }
+    out->columns.clear();
     for (int column : column_ids) {
       const Vector& source = group.columns[column];
-      if (has_deleted) {
-        out->columns.push_back(source.Gather(live.data(), live.size()));
-      } else {
-        out->columns.push_back(source);
-      }
+      out->columns.push_back(all_visible ? source : source.Gather(live.data(), live.size()));
     }
-    out->num_rows = has_deleted ? live.size() : group.num_rows;
+    out->num_rows = all_visible ? group.num_rows : live.size();
     if (row_ids != nullptr) {
       row_ids->clear();
       const int64_t base = static_cast<int64_t>(group_index * kBatchSize);
-      if (has_deleted) {
-        for (sel_t row : live) row_ids->push_back(MakeRowId(partition_index, base + row));
-      } else {
+      if (all_visible) {
         for (idx_t row = 0; row < group.num_rows; ++row) row_ids->push_back(MakeRowId(partition_index, base + row));
+      } else {
+        for (sel_t row : live) row_ids->push_back(MakeRowId(partition_index, base + row));
       }
     }
     return true;
@@ -113,42 +134,58 @@ Value TableData::Fetch(RowId row, int column) const {
   return partition.row_groups[offset / kBatchSize].columns[column].GetValue(offset % kBatchSize);
 }
 
-bool TableData::IsLive(RowId row) const {
+TableData::RowVersion TableData::Version(RowId row) const {
   const Partition& partition = *partitions_[RowIdPartition(row)];
   std::shared_lock lock(partition.mutex);
   const int64_t offset = RowIdOffset(row);
-  if (static_cast<size_t>(offset / kBatchSize) >= partition.row_groups.size()) return false;
-  return !partition.row_groups[offset / kBatchSize].deleted[offset % kBatchSize];
+  if (static_cast<size_t>(offset / kBatchSize) >= partition.row_groups.size()) return RowVersion{};
+  const RowGroup& group = partition.row_groups[offset / kBatchSize];
+  return RowVersion{group.begin[offset % kBatchSize], group.end[offset % kBatchSize]};
 }
 
-bool TableData::Delete(RowId row) {
+bool TableData::IsVisible(RowId row, const Snapshot& snapshot) const {
+  const RowVersion version = Version(row);
+  return snapshot.Sees(version.begin, version.end);
+}
+
+TableData::DeleteResult TableData::Delete(RowId row, Stamp txn_id, Stamp* holder) {
   Partition& partition = *partitions_[RowIdPartition(row)];
   std::unique_lock lock(partition.mutex);
   const int64_t offset = RowIdOffset(row);
   RowGroup& group = partition.row_groups[offset / kBatchSize];
-  uint8_t& flag = group.deleted[offset % kBatchSize];
-  if (flag) return false;
-  flag = 1;
-  ++group.num_deleted;
-  return true;
+  const idx_t row_in_group = static_cast<idx_t>(offset % kBatchSize);
+  const Stamp end = group.end[row_in_group];
+  if (group.begin[row_in_group] == kNever || end == txn_id) return DeleteResult::kGone;
+  if (end != kNever) {
+    *holder = end;
+    return DeleteResult::kConflict;
+  }
+  group.SetStamp(row_in_group, true, txn_id);
+  return DeleteResult::kDeleted;
 }
 
-void TableData::Undelete(RowId row) {
-  Partition& partition = *partitions_[RowIdPartition(row)];
-  std::unique_lock lock(partition.mutex);
-  const int64_t offset = RowIdOffset(row);
-  RowGroup& group = partition.row_groups[offset / kBatchSize];
-  uint8_t& flag = group.deleted[offset % kBatchSize];
-  if (!flag) return;
-  flag = 0;
-  --group.num_deleted;
+void TableData::Restamp(const std::vector<RowId>& rows, bool end_stamp, Stamp from, Stamp to) {
+  size_t next = 0;
+  while (next < rows.size()) {
+    // Rows of one partition come in runs (Append groups them); lock once per run.
+    const int partition_index = RowIdPartition(rows[next]);
+    Partition& partition = *partitions_[partition_index];
+    std::unique_lock lock(partition.mutex);
+    for (; next < rows.size() && RowIdPartition(rows[next]) == partition_index; ++next) {
+      const int64_t offset = RowIdOffset(rows[next]);
+      if (static_cast<size_t>(offset / kBatchSize) >= partition.row_groups.size()) continue;  // truncated
+      RowGroup& group = partition.row_groups[offset / kBatchSize];
+      const idx_t row = static_cast<idx_t>(offset % kBatchSize);
+      if ((end_stamp ? group.end[row] : group.begin[row]) == from) group.SetStamp(row, end_stamp, to);
+    }
+  }
 }
 
 int64_t TableData::CountLiveRows() const {
   int64_t total = 0;
   for (const auto& partition : partitions_) {
     std::shared_lock lock(partition->mutex);
-    for (const auto& group : partition->row_groups) total += static_cast<int64_t>(group.num_rows - group.num_deleted);
+    for (const auto& group : partition->row_groups) total += static_cast<int64_t>(group.num_rows - group.num_dead);
   }
   return total;
 }

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // TableData: a table's rows on this node, hash-partitioned into partitions, each partition a list of
-// column-wise row groups of up to kBatchSize rows with a delete flag per row. This is the in-memory shape
+// column-wise row groups of up to kBatchSize rows. Each row is a version with `begin` and `end` stamps
+// (storage/version_stamp.h): readers pass a snapshot and see only its versions. This is the in-memory shape
 // of the storage interface; the durable columnstore (WAL-backed delta + compressed segments) replaces the
 // row groups behind the same interface.
 //
 // Thread safety: every method may be called concurrently; each partition has its own reader/writer lock.
-// Row ids stay valid until Truncate(); deleted rows keep their slot.
+// Row ids stay valid until Truncate(); deleted and aborted versions keep their slot (no vacuum yet).
 #pragma once
 
 #include <cstdint>
@@ -17,6 +18,7 @@
 #include <vector>
 
 #include "base/vector.h"
+#include "storage/version_stamp.h"
 
 namespace tessera::storage {
 
@@ -43,23 +45,37 @@ class TableData {
   int num_partitions() const { return static_cast<int>(partitions_.size()); }
   const std::vector<LogicalType>& column_types() const { return column_types_; }
 
-  // Appends all rows of `batch` (columns in table order, types already the table's) and returns their ids
-  // in batch order.
-  std::vector<RowId> Append(const Batch& batch);
+  // Appends all rows of `batch` (columns in table order, types already the table's) as versions inserted
+  // by transaction `txn_id` and returns their ids in batch order.
+  std::vector<RowId> Append(const Batch& batch, Stamp txn_id);
 
-  // Reads the next row group of `partition` with live rows, columns `column_ids` (table column indexes)
-  // into `out` and their ids into `row_ids` (may be nullptr). Returns false at the end.
-  bool Scan(int partition, ScanPosition& position, const std::vector<int>& column_ids, Batch* out,
-            std::vector<RowId>* row_ids) const;
+  // Reads the next row group of `partition` with rows visible to `snapshot`, columns `column_ids` (table
+  // column indexes) into `out` and their ids into `row_ids` (may be nullptr). Returns false at the end.
+  // A row group without versions newer than the snapshot costs no per-row visibility work.
+  bool Scan(int partition, ScanPosition& position, const std::vector<int>& column_ids, const Snapshot& snapshot,
+            Batch* out, std::vector<RowId>* row_ids) const;
 
-  // Reads one column of one live row.
+  // Reads one column of one row version, visible or not.
   Value Fetch(RowId row, int column) const;
-  bool IsLive(RowId row) const;
+  bool IsVisible(RowId row, const Snapshot& snapshot) const;
 
-  // Marks a row deleted (returns false when it already was) / live again (undo of a delete or insert).
-  bool Delete(RowId row);
-  void Undelete(RowId row);
+  struct RowVersion {
+    Stamp begin = kNever;
+    Stamp end = kNever;
+  };
+  RowVersion Version(RowId row) const;
 
+  enum class DeleteResult {
+    kDeleted,   // `end` now holds the deleting transaction's id
+    kGone,      // deleted by that transaction already, or an aborted insert
+    kConflict,  // deleted by another transaction, active or committed: its stamp is in `*holder`
+  };
+  DeleteResult Delete(RowId row, Stamp txn_id, Stamp* holder);
+  // Sets the `begin` (or with `end_stamp` the `end`) stamp of `rows` to `to` where it is `from`: commit
+  // (transaction id -> CSN) and abort (transaction id -> kNever).
+  void Restamp(const std::vector<RowId>& rows, bool end_stamp, Stamp from, Stamp to);
+
+  // Rows not known dead: an estimate for planning (counts versions other transactions are writing).
   int64_t CountLiveRows() const;
   void Truncate();
   // Schema changes: a new column whose values in each row group (deleted rows included) come from
@@ -81,9 +97,18 @@ class TableData {
  private:
   struct RowGroup {
     std::vector<Vector> columns;
-    std::vector<uint8_t> deleted;
+    std::vector<Stamp> begin;
+    std::vector<Stamp> end;
     idx_t num_rows = 0;
-    idx_t num_deleted = 0;
+    idx_t num_dead = 0;     // aborted inserts and committed deletes: invisible to every new snapshot
+    idx_t num_pending = 0;  // stamps holding a transaction id
+    Stamp max_csn = 0;      // the newest CSN stamped in this group
+    // Whether `snapshot` sees exactly the rows that are not dead, so a scan needs no per-row check.
+    bool SettledFor(const Snapshot& snapshot) const {
+      return num_pending == 0 && max_csn <= snapshot.csn && !snapshot.all_versions;
+    }
+    // Sets one stamp, keeping the counters.
+    void SetStamp(idx_t row, bool end_stamp, Stamp stamp);
   };
   struct Partition {
     mutable std::shared_mutex mutex;

@@ -158,6 +158,18 @@ ExecResult SqlConnection::Execute(const std::string& sql, std::chrono::milliseco
     outcome.status = ExecStatus::kError;
     outcome.sqlstate = error.sqlstate();
     outcome.message = PrimaryMessage(error.what());
+  } catch (const pqxx::transaction_rollback& error) {
+    // libpqxx 6 throws class 40 errors as transaction_rollback, which carries no SQLSTATE: name the
+    // subclass's code.
+    outcome.status = ExecStatus::kError;
+    if (dynamic_cast<const pqxx::serialization_failure*>(&error) != nullptr) {
+      outcome.sqlstate = "40001";
+    } else if (dynamic_cast<const pqxx::deadlock_detected*>(&error) != nullptr) {
+      outcome.sqlstate = "40P01";
+    } else {
+      outcome.sqlstate = "40000";
+    }
+    outcome.message = PrimaryMessage(error.what());
   } catch (const std::exception& error) {
     outcome.status = ExecStatus::kError;
     outcome.message = PrimaryMessage(error.what());

@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: Apache-2.0
+// Transaction ids, snapshots, commit stamping and waiting for another transaction.
+#include "storage/transaction.h"
+
+#include <chrono>
+
+namespace tessera::storage {
+
+namespace {
+
+// How long a writer waits for another transaction before giving up, and how often it checks for cancel.
+constexpr auto kMaxWait = std::chrono::seconds(60);
+constexpr auto kPollInterval = std::chrono::milliseconds(5);
+
+void RestampAll(const std::vector<WriteEntry>& writes, size_t from_position, Stamp from, Stamp to) {
+  for (size_t position = writes.size(); position > from_position; --position) {
+    const WriteEntry& entry = writes[position - 1];
+    entry.table->Restamp(entry.rows, entry.is_delete, from, to);
+  }
+}
+
+}  // namespace
+
+Stamp TransactionManager::Begin() {
+  std::lock_guard lock(mutex_);
+  const Stamp id = next_txn_id_++;
+  active_.insert(id);
+  return id;
+}
+
+Snapshot TransactionManager::TakeSnapshot(Stamp own) const {
+  Snapshot snapshot;
+  snapshot.csn = published_csn_.load(std::memory_order_acquire);
+  snapshot.txn_id = own;
+  return snapshot;
+}
+
+bool TransactionManager::IsActive(Stamp txn_id) const {
+  std::lock_guard lock(mutex_);
+  return active_.count(txn_id) > 0;
+}
+
+void TransactionManager::Commit(Stamp txn_id, const std::vector<WriteEntry>& writes) {
+  {
+    // Readers see the new CSN only once every version carries it.
+    std::lock_guard commit_lock(commit_mutex_);
+    const Stamp csn = published_csn_.load(std::memory_order_relaxed) + 1;
+    RestampAll(writes, 0, txn_id, csn);
+    published_csn_.store(csn, std::memory_order_release);
+  }
+  End(txn_id);
+}
+
+void TransactionManager::End(Stamp txn_id) {
+  {
+    std::lock_guard lock(mutex_);
+    active_.erase(txn_id);
+  }
+  ended_.notify_all();
+}
+
+WaitResult TransactionManager::WaitFor(Stamp waiter, Stamp holder, const std::function<bool()>& canceled) {
+  std::unique_lock lock(mutex_);
+  // A cycle of waits never ends by itself: the transaction that would close it gives up.
+  for (Stamp next = holder; next != 0;) {
+    if (next == waiter) return WaitResult::kDeadlock;
+    auto found = waiting_for_.find(next);
+    next = found == waiting_for_.end() ? 0 : found->second;
+  }
+  waiting_for_[waiter] = holder;
+  const auto deadline = std::chrono::steady_clock::now() + kMaxWait;
+  WaitResult result = WaitResult::kEnded;
+  while (active_.count(holder) > 0) {
+    if (canceled()) {
+      result = WaitResult::kCanceled;
+      break;
+    }
+    if (std::chrono::steady_clock::now() >= deadline) {
+      result = WaitResult::kTimedOut;
+      break;
+    }
+    ended_.wait_for(lock, kPollInterval);
+  }
+  waiting_for_.erase(waiter);
+  return result;
+}
+
+Transaction::~Transaction() { Abort(); }
+
+Stamp Transaction::Id() {
+  if (id_ == 0) id_ = manager_.Begin();
+  return id_;
+}
+
+Snapshot Transaction::StatementSnapshot() {
+  took_snapshot_ = true;
+  if (isolation_ == IsolationLevel::kReadCommitted) return manager_.TakeSnapshot(id_);
+  if (!kept_snapshot_) {
+    snapshot_ = manager_.TakeSnapshot(0);
+    kept_snapshot_ = true;
+  }
+  Snapshot snapshot = snapshot_;
+  snapshot.txn_id = id_;  // the id may have been assigned since the snapshot was taken
+  return snapshot;
+}
+
+void Transaction::RecordWrite(std::shared_ptr<TableData> table, std::vector<RowId> rows, bool is_delete) {
+  if (rows.empty()) return;
+  writes_.push_back(WriteEntry{std::move(table), std::move(rows), is_delete});
+}
+
+void Transaction::RollbackTo(size_t position) {
+  if (position >= writes_.size()) return;
+  RestampAll(writes_, position, id_, kNever);
+  writes_.resize(position);
+}
+
+void Transaction::Commit() {
+  if (id_ == 0) return;
+  manager_.Commit(id_, writes_);
+  writes_.clear();
+  id_ = 0;
+}
+
+void Transaction::Abort() {
+  if (id_ == 0) return;
+  RollbackTo(0);
+  manager_.End(id_);
+  id_ = 0;
+}
+
+}  // namespace tessera::storage

@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: Apache-2.0
+// Transactions over TableData versions (storage/version_stamp.h explains the stamps).
+//
+// TransactionManager (one per node) hands out transaction ids, snapshots and commit sequence numbers.
+// Transaction (one per session, while a transaction is open) owns the write set: which row versions it
+// inserted and deleted, stamped with its id. Call order: a snapshot per statement (READ COMMITTED) or the
+// first one kept (REPEATABLE READ); writes get the id (Id() assigns it on first use) and are recorded;
+// RollbackTo(position) undoes the writes after a savepoint; Commit() or Abort() ends it once.
+//
+// Commit stamps the write set with the next CSN under the commit mutex and publishes that CSN only
+// afterwards, so a snapshot either sees all of a transaction's writes or none. A writer that meets a
+// version stamped with another transaction's id waits for it with WaitFor.
+//
+// Thread safety: TransactionManager may be used from any thread; a Transaction by one thread at a time.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <vector>
+
+#include "storage/table_data.h"
+#include "storage/version_stamp.h"
+
+namespace tessera::storage {
+
+enum class IsolationLevel { kReadCommitted, kRepeatableRead };
+
+enum class WaitResult { kEnded, kDeadlock, kCanceled, kTimedOut };
+
+// Rows of one table that a transaction inserted or deleted in one step.
+struct WriteEntry {
+  std::shared_ptr<TableData> table;
+  std::vector<RowId> rows;
+  bool is_delete = false;
+};
+
+class TransactionManager {
+ public:
+  // Returns a new transaction id and counts it active.
+  Stamp Begin();
+  // A snapshot of the commits published so far, seeing `own` transaction's writes too.
+  Snapshot TakeSnapshot(Stamp own) const;
+  // Returns whether transaction `txn_id` has neither committed nor aborted yet.
+  bool IsActive(Stamp txn_id) const;
+  // Waits until transaction `holder` ends. `waiter` (an active transaction) is recorded as waiting, so
+  // that a wait closing a cycle returns kDeadlock at once. `canceled` is polled every few milliseconds.
+  WaitResult WaitFor(Stamp waiter, Stamp holder, const std::function<bool()>& canceled);
+
+  // Stamps `writes` with a new CSN, publishes it and ends the transaction (Transaction::Commit).
+  void Commit(Stamp txn_id, const std::vector<WriteEntry>& writes);
+  // Ends the transaction, whose writes are already undone (Transaction::Abort).
+  void End(Stamp txn_id);
+
+ private:
+
+  std::atomic<Stamp> published_csn_{0};
+  std::mutex commit_mutex_;  // serialises stamping and publishing CSNs in order
+  mutable std::mutex mutex_;
+  std::condition_variable ended_;
+  Stamp next_txn_id_ = kFirstTxnId;     // GUARDED_BY(mutex_)
+  std::set<Stamp> active_;              // GUARDED_BY(mutex_)
+  std::map<Stamp, Stamp> waiting_for_;  // waiter -> holder; GUARDED_BY(mutex_)
+};
+
+class Transaction {
+ public:
+  explicit Transaction(TransactionManager& manager) : manager_(manager) {}
+  ~Transaction();  // aborts when neither committed nor aborted
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+
+  TransactionManager& manager() { return manager_; }
+  IsolationLevel isolation() const { return isolation_; }
+  void set_isolation(IsolationLevel isolation) { isolation_ = isolation; }
+  // Whether a statement took its snapshot (the isolation level can no longer change).
+  bool has_snapshot() const { return took_snapshot_; }
+
+  // The transaction id, assigned on first use.
+  Stamp Id();
+  // The snapshot a statement reads with: a fresh one, or under REPEATABLE READ the transaction's first.
+  Snapshot StatementSnapshot();
+  // A fresh snapshot that does not fix the REPEATABLE READ one (utility statements).
+  Snapshot CurrentSnapshot() const { return manager_.TakeSnapshot(id_); }
+
+  void RecordWrite(std::shared_ptr<TableData> table, std::vector<RowId> rows, bool is_delete);
+  size_t WritePosition() const { return writes_.size(); }
+  // Undoes the writes recorded after the first `position` (ROLLBACK TO SAVEPOINT).
+  void RollbackTo(size_t position);
+  void Commit();
+  void Abort();
+
+ private:
+  TransactionManager& manager_;
+  IsolationLevel isolation_ = IsolationLevel::kReadCommitted;
+  Stamp id_ = 0;
+  bool took_snapshot_ = false;
+  bool kept_snapshot_ = false;
+  Snapshot snapshot_;
+  std::vector<WriteEntry> writes_;
+};
+
+}  // namespace tessera::storage
