@@ -165,14 +165,15 @@ TableData::DeleteResult TableData::Delete(RowId row, Stamp txn_id, Stamp* holder
 }
 
 void TableData::Restamp(const std::vector<RowId>& rows, bool end_stamp, Stamp from, Stamp to) {
-  size_t next = 0;
-  while (next < rows.size()) {
-    // Rows of one partition come in runs (Append groups them); lock once per run.
-    const int partition_index = RowIdPartition(rows[next]);
+  // Round-robin tables interleave partitions row by row: sort the rows by partition first, so that each
+  // partition is locked once.
+  std::vector<std::vector<int64_t>> offsets_of(partitions_.size());
+  for (RowId row : rows) offsets_of[RowIdPartition(row)].push_back(RowIdOffset(row));
+  for (size_t partition_index = 0; partition_index < partitions_.size(); ++partition_index) {
+    if (offsets_of[partition_index].empty()) continue;
     Partition& partition = *partitions_[partition_index];
     std::unique_lock lock(partition.mutex);
-    for (; next < rows.size() && RowIdPartition(rows[next]) == partition_index; ++next) {
-      const int64_t offset = RowIdOffset(rows[next]);
+    for (int64_t offset : offsets_of[partition_index]) {
       if (static_cast<size_t>(offset / kBatchSize) >= partition.row_groups.size()) continue;  // truncated
       RowGroup& group = partition.row_groups[offset / kBatchSize];
       const idx_t row = static_cast<idx_t>(offset % kBatchSize);
