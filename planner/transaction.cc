@@ -3,6 +3,7 @@
 // of the session's storage::Transaction, which commits or aborts them; settings and DDL record undo
 // actions in SessionState::undo_log. A savepoint remembers the write set's and the log's lengths, so
 // ROLLBACK TO undoes the suffix after it and ROLLBACK undoes everything, as PostgreSQL's subtransactions do.
+#include <cctype>
 #include <string>
 
 #include "planner/utility.h"
@@ -44,7 +45,28 @@ void EndTransaction(SessionState& state, bool commit) {
   state.transaction = TransactionState::kIdle;
 }
 
+// Returns `level` in lower case; throws 22023 for an unknown level and 0A000 for SERIALIZABLE.
+std::string CheckIsolationLevel(const std::string& level) {
+  std::string lower = level;
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (lower != "read uncommitted" && lower != "read committed" && lower != "repeatable read" &&
+      lower != "serializable") {
+    throw SqlError(SqlState::kInvalidParameterValue,
+                   "invalid value for parameter \"transaction_isolation\": \"" + level + "\"");
+  }
+  if (lower == "serializable") {
+    throw SqlError(SqlState::kFeatureNotSupported, "SERIALIZABLE isolation is not supported yet");
+  }
+  return lower;
+}
+
+storage::IsolationLevel IsolationOf(const std::string& level) {
+  return level == "repeatable read" ? storage::IsolationLevel::kRepeatableRead
+                                    : storage::IsolationLevel::kReadCommitted;
+}
+
 std::string Begin(SessionState& state, const ast::TransactionStatement& statement) {
+  if (!statement.isolation_level.empty()) CheckIsolationLevel(statement.isolation_level);
   if (state.transaction != TransactionState::kIdle) {
     Notice(state, SqlState::kActiveSqlTransaction, "there is already a transaction in progress");
   } else {
@@ -99,11 +121,6 @@ std::string RollbackToSavepoint(SessionState& state, const std::string& name) {
   return "ROLLBACK";
 }
 
-storage::IsolationLevel IsolationOf(const std::string& level) {
-  return level == "repeatable read" ? storage::IsolationLevel::kRepeatableRead
-                                    : storage::IsolationLevel::kReadCommitted;
-}
-
 }  // namespace
 
 storage::Transaction& OpenTransaction(SessionState& state, storage::TransactionManager& manager) {
@@ -126,16 +143,7 @@ void FinishTransaction(SessionState& state, bool commit) {
 }
 
 void SetTransactionIsolation(SessionState& state, const std::string& level) {
-  std::string lower = level;
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (lower != "read uncommitted" && lower != "read committed" && lower != "repeatable read" &&
-      lower != "serializable") {
-    throw SqlError(SqlState::kInvalidParameterValue,
-                   "invalid value for parameter \"transaction_isolation\": \"" + level + "\"");
-  }
-  if (lower == "serializable") {
-    throw SqlError(SqlState::kFeatureNotSupported, "SERIALIZABLE isolation is not supported yet");
-  }
+  const std::string lower = CheckIsolationLevel(level);
   if (state.transaction == TransactionState::kIdle) {
     Notice(state, SqlState::kNoActiveSqlTransaction, "SET TRANSACTION can only be used in transaction blocks");
     return;
