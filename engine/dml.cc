@@ -200,12 +200,14 @@ class DmlOperator : public Operator {
     throw SqlError(SqlState::kLockNotAvailable, "canceling statement due to lock timeout");
   }
 
-  // Deletes one row version the statement read; returns false when this transaction deleted it already.
+  // Deletes one row version the statement read; returns false when the row is gone: this transaction
+  // deleted it already, or under READ COMMITTED another one did and committed.
   bool DeleteVersion(storage::RowId row) {
     storage::Transaction& txn = transaction();
+    const bool by_update = node_.kind == PlanKind::kUpdate;
     while (true) {
       storage::Stamp holder = 0;
-      switch (relation().data->Delete(row, txn.Id(), &holder)) {
+      switch (relation().data->Delete(row, txn.Id(), by_update, &holder)) {
         case storage::TableData::DeleteResult::kDeleted:
           return true;
         case storage::TableData::DeleteResult::kGone:
@@ -213,14 +215,20 @@ class DmlOperator : public Operator {
         case storage::TableData::DeleteResult::kConflict:
           break;
       }
-      // Another transaction deleted or updated the row after the snapshot. READ COMMITTED waits for an
-      // active one: when it aborts, the row is ours to change. When it committed, PostgreSQL would
-      // re-evaluate the statement on the row's newest version; versions do not link to their successor
-      // yet, so instead of silently skipping a row PostgreSQL would change, the statement fails.
-      if (!storage::IsTxnId(holder) || txn.isolation() == storage::IsolationLevel::kRepeatableRead) {
+      // Another transaction deleted or updated the row after the snapshot: REPEATABLE READ fails.
+      if (txn.isolation() == storage::IsolationLevel::kRepeatableRead) {
         throw SqlError(SqlState::kSerializationFailure, "could not serialize access due to concurrent update");
       }
-      WaitForTransaction(holder);
+      // READ COMMITTED waits for an active one: when it aborts, the row is ours to change.
+      if (storage::IsTxnId(holder)) {
+        WaitForTransaction(holder);
+        continue;
+      }
+      // It committed. A deleted row is skipped, as PostgreSQL does. For an updated row PostgreSQL would
+      // re-evaluate the statement on the row's newest version; versions do not link to their successor
+      // yet, so instead of skipping a row PostgreSQL would change, the statement fails.
+      if (!relation().data->DeletedByUpdate(row)) return false;
+      throw SqlError(SqlState::kSerializationFailure, "could not serialize access due to concurrent update");
     }
   }
 

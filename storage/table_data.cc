@@ -79,6 +79,7 @@ std::vector<RowId> TableData::Append(const Batch& batch, Stamp txn_id) {
       group.num_rows += take;
       group.begin.resize(group.num_rows, txn_id);
       group.end.resize(group.num_rows, kNever);
+      group.updated.resize(group.num_rows, 0);
       if (IsTxnId(txn_id)) group.num_pending += take;
       if (IsCsn(txn_id) && txn_id > group.max_csn) group.max_csn = txn_id;
       done += take;
@@ -148,7 +149,7 @@ bool TableData::IsVisible(RowId row, const Snapshot& snapshot) const {
   return snapshot.Sees(version.begin, version.end);
 }
 
-TableData::DeleteResult TableData::Delete(RowId row, Stamp txn_id, Stamp* holder) {
+TableData::DeleteResult TableData::Delete(RowId row, Stamp txn_id, bool by_update, Stamp* holder) {
   Partition& partition = *partitions_[RowIdPartition(row)];
   std::unique_lock lock(partition.mutex);
   const int64_t offset = RowIdOffset(row);
@@ -161,7 +162,15 @@ TableData::DeleteResult TableData::Delete(RowId row, Stamp txn_id, Stamp* holder
     return DeleteResult::kConflict;
   }
   group.SetStamp(row_in_group, true, txn_id);
+  group.updated[row_in_group] = by_update ? 1 : 0;
   return DeleteResult::kDeleted;
+}
+
+bool TableData::DeletedByUpdate(RowId row) const {
+  const Partition& partition = *partitions_[RowIdPartition(row)];
+  std::shared_lock lock(partition.mutex);
+  const int64_t offset = RowIdOffset(row);
+  return partition.row_groups[offset / kBatchSize].updated[offset % kBatchSize] != 0;
 }
 
 void TableData::Restamp(const std::vector<RowId>& rows, bool end_stamp, Stamp from, Stamp to) {

@@ -70,7 +70,10 @@ class TableData {
     kGone,      // deleted by that transaction already, or an aborted insert
     kConflict,  // deleted by another transaction, active or committed: its stamp is in `*holder`
   };
-  DeleteResult Delete(RowId row, Stamp txn_id, Stamp* holder);
+  // `by_update`: the deletion is the old half of an UPDATE (the row lives on as a new version).
+  DeleteResult Delete(RowId row, Stamp txn_id, bool by_update, Stamp* holder);
+  // Whether the latest deletion of `row` was the old half of an UPDATE.
+  bool DeletedByUpdate(RowId row) const;
   // Sets the `begin` (or with `end_stamp` the `end`) stamp of `rows` to `to` where it is `from`: commit
   // (transaction id -> CSN) and abort (transaction id -> kNever).
   void Restamp(const std::vector<RowId>& rows, bool end_stamp, Stamp from, Stamp to);
@@ -99,6 +102,7 @@ class TableData {
     std::vector<Vector> columns;
     std::vector<Stamp> begin;
     std::vector<Stamp> end;
+    std::vector<uint8_t> updated;  // whether `end` was stamped by an UPDATE
     idx_t num_rows = 0;
     idx_t num_dead = 0;     // aborted inserts and committed deletes: invisible to every new snapshot
     idx_t num_pending = 0;  // stamps holding a transaction id

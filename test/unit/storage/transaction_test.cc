@@ -31,7 +31,7 @@ std::vector<RowId> Insert(const std::shared_ptr<TableData>& table, Transaction& 
 
 void Delete(const std::shared_ptr<TableData>& table, Transaction& txn, RowId row) {
   Stamp holder = 0;
-  REQUIRE(table->Delete(row, txn.Id(), &holder) == TableData::DeleteResult::kDeleted);
+  REQUIRE(table->Delete(row, txn.Id(), false, &holder) == TableData::DeleteResult::kDeleted);
   txn.RecordWrite(table, {row}, true);
 }
 
@@ -166,12 +166,30 @@ TEST_SUITE("transaction") {
     Transaction second(manager);
     Delete(table, first, row);
     Stamp holder = 0;
-    CHECK(table->Delete(row, second.Id(), &holder) == TableData::DeleteResult::kConflict);
+    CHECK(table->Delete(row, second.Id(), false, &holder) == TableData::DeleteResult::kConflict);
     CHECK(holder == first.Id());
-    CHECK(table->Delete(row, first.Id(), &holder) == TableData::DeleteResult::kGone);
+    CHECK(table->Delete(row, first.Id(), false, &holder) == TableData::DeleteResult::kGone);
     first.Commit();
-    CHECK(table->Delete(row, second.Id(), &holder) == TableData::DeleteResult::kConflict);
+    CHECK(table->Delete(row, second.Id(), false, &holder) == TableData::DeleteResult::kConflict);
     CHECK(IsCsn(holder));
+    CHECK_FALSE(table->DeletedByUpdate(row));
+  }
+
+  TEST_CASE("a row remembers whether its latest deletion was an update") {
+    TransactionManager manager;
+    auto table = MakeTable();
+    Transaction loader(manager);
+    const RowId row = Insert(table, loader, {1})[0];
+    loader.Commit();
+    Stamp holder = 0;
+    Transaction updater(manager);
+    REQUIRE(table->Delete(row, updater.Id(), true, &holder) == TableData::DeleteResult::kDeleted);
+    updater.RecordWrite(table, {row}, true);
+    CHECK(table->DeletedByUpdate(row));
+    updater.Abort();
+    Transaction deleter(manager);
+    REQUIRE(table->Delete(row, deleter.Id(), false, &holder) == TableData::DeleteResult::kDeleted);
+    CHECK_FALSE(table->DeletedByUpdate(row));
   }
 
   TEST_CASE("a wait ends with the other transaction, and a cycle of waits is a deadlock") {

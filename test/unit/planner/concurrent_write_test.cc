@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: Apache-2.0
+// Tests what a READ COMMITTED writer does when another session holds the row it changes: it waits for
+// that transaction, then goes on (aborted), skips the row (deleted) or fails with 40001 (updated).
+// Needs two threads, which the sqllogictest runner does not have.
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <string>
+#include <thread>
+
+#include "base/error.h"
+#include "base/sql_state.h"
+#include "engine/database.h"
+#include "planner/session.h"
+
+namespace tessera::planner {
+namespace {
+
+// Runs `sql` as a simple query does (ending with Sync); returns the command tag or "ERROR <SQLSTATE>".
+std::string Run(Session& session, const std::string& sql) {
+  try {
+    auto statement = session.Prepare(sql);
+    auto cursor = session.Execute(*statement);
+    Batch batch;
+    while (cursor->Next(&batch)) {
+    }
+    std::string tag = cursor->CommandTag();
+    session.Sync();
+    return tag;
+  } catch (const SqlError& error) {
+    session.HandleError();
+    session.Sync();
+    return std::string("ERROR ") + std::string(SqlStateCode(error.state()));
+  }
+}
+
+// Runs `blocked_sql` in `waiter` on a thread while `holder` keeps its transaction open, then ends that
+// transaction with `end_sql`; returns what `blocked_sql` answered.
+std::string RunBlocked(Session& holder, Session& waiter, const std::string& blocked_sql, const std::string& end_sql) {
+  std::string answer;
+  std::thread thread([&] { answer = Run(waiter, blocked_sql); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  CHECK(answer.empty());  // still waiting
+  CHECK(Run(holder, end_sql) == (end_sql == "COMMIT" ? "COMMIT" : "ROLLBACK"));
+  thread.join();
+  return answer;
+}
+
+TEST_SUITE("concurrent_write") {
+  TEST_CASE("a READ COMMITTED writer waits for the row's other writer, then acts on how it ended") {
+    engine::Database database{engine::DatabaseOptions{"", 2, 1, "tessera"}};
+    Session first{database, {}};
+    Session second{database, {}};
+    REQUIRE(Run(first, "CREATE TABLE q (id INT PRIMARY KEY, v INT)") == "CREATE TABLE");
+    REQUIRE(Run(first, "INSERT INTO q VALUES (1, 10), (2, 20), (3, 30), (4, 40)") == "INSERT 0 4");
+
+    // The other transaction deleted the row and committed: the row is skipped.
+    REQUIRE(Run(first, "BEGIN") == "BEGIN");
+    REQUIRE(Run(first, "DELETE FROM q WHERE id = 1") == "DELETE 1");
+    CHECK(RunBlocked(first, second, "DELETE FROM q WHERE id = 1", "COMMIT") == "DELETE 0");
+
+    // It updated the row and committed: PostgreSQL would re-check the new version; Tessera answers 40001.
+    REQUIRE(Run(first, "BEGIN") == "BEGIN");
+    REQUIRE(Run(first, "UPDATE q SET v = 21 WHERE id = 2") == "UPDATE 1");
+    CHECK(RunBlocked(first, second, "UPDATE q SET v = v + 1 WHERE id = 2", "COMMIT") == "ERROR 40001");
+
+    // It rolled back: the waiting statement changes the row.
+    REQUIRE(Run(first, "BEGIN") == "BEGIN");
+    REQUIRE(Run(first, "UPDATE q SET v = 31 WHERE id = 3") == "UPDATE 1");
+    CHECK(RunBlocked(first, second, "UPDATE q SET v = v + 1 WHERE id = 3", "ROLLBACK") == "UPDATE 1");
+
+    // A duplicate key inserted by an open transaction: the unique check waits for it.
+    REQUIRE(Run(first, "BEGIN") == "BEGIN");
+    REQUIRE(Run(first, "INSERT INTO q VALUES (5, 50)") == "INSERT 0 1");
+    CHECK(RunBlocked(first, second, "INSERT INTO q VALUES (5, 51)", "COMMIT") == "ERROR 23505");
+    REQUIRE(Run(first, "BEGIN") == "BEGIN");
+    REQUIRE(Run(first, "INSERT INTO q VALUES (6, 60)") == "INSERT 0 1");
+    CHECK(RunBlocked(first, second, "INSERT INTO q VALUES (6, 61)", "ROLLBACK") == "INSERT 0 1");
+
+    // What both sessions see afterwards.
+    for (Session* session : {&first, &second}) {
+      CHECK(Run(*session, "SELECT id FROM q WHERE id = 1") == "SELECT 0");
+      CHECK(Run(*session, "SELECT id FROM q WHERE id = 2 AND v = 21") == "SELECT 1");
+      CHECK(Run(*session, "SELECT id FROM q WHERE id = 3 AND v = 31") == "SELECT 1");
+      CHECK(Run(*session, "SELECT id FROM q WHERE (id = 5 AND v = 50) OR (id = 6 AND v = 61)") == "SELECT 2");
+      CHECK(Run(*session, "SELECT id FROM q") == "SELECT 5");
+    }
+  }
+}
+
+}  // namespace
+}  // namespace tessera::planner
