@@ -45,6 +45,13 @@ void EraseEntries(const std::vector<IndexEntry>& entries) {
   for (const auto& entry : entries) entry.index->Erase(entry.key, entry.row);
 }
 
+// Thrown by a READ COMMITTED write that meets a row another transaction updated and committed since the
+// statement's snapshot: the statement starts again with a new snapshot (DmlOperator::Restart).
+struct ConcurrentUpdate {};
+
+// How often a statement starts again before it gives up with 40001.
+constexpr int kMaxRestarts = 100;
+
 class DmlOperator : public Operator {
  public:
   DmlOperator(const PlanNode& node, ExecContext& context)
@@ -53,6 +60,22 @@ class DmlOperator : public Operator {
   int64_t rows_affected() const override { return rows_affected_; }
 
   bool Next(Batch* out) override {
+    while (true) {
+      try {
+        const bool more = NextWritten(out);
+        emitted_ = emitted_ || more;
+        return more;
+      } catch (const ConcurrentUpdate&) {
+        Restart();
+      }
+    }
+  }
+
+ private:
+  const RelationInfo& relation() const { return *node_.relation; }
+
+  // Writes input batches until one yields RETURNING rows for `out`; returns false at the end.
+  bool NextWritten(Batch* out) {
     if (!input_read_) ReadInput();
     while (next_input_ < inputs_.size()) {
       Batch input = std::move(inputs_[next_input_++]);
@@ -78,14 +101,33 @@ class DmlOperator : public Operator {
     return false;
   }
 
- private:
-  const RelationInfo& relation() const { return *node_.relation; }
+  // Starts the statement again after a ConcurrentUpdate: undoes its writes, takes a new snapshot (which
+  // sees the other transaction's update) and reads the input again. PostgreSQL instead re-checks only the
+  // updated row against its newest version; running the whole statement later is the result PostgreSQL
+  // gives when the statement starts after that commit. Once RETURNING rows went out, or after
+  // kMaxRestarts, the statement fails with 40001 instead.
+  void Restart() {
+    if (emitted_ || restarts_ >= kMaxRestarts) {
+      throw SqlError(SqlState::kSerializationFailure, "could not serialize access due to concurrent update");
+    }
+    ++restarts_;
+    storage::Transaction& txn = transaction();
+    txn.RollbackTo(statement_writes_);
+    context_.subquery_cache.clear();
+    context_.snapshot = txn.StatementSnapshot();
+    child_ = CreateOperator(*node_.children[0], context_);
+    input_read_ = false;
+    inputs_.clear();
+    next_input_ = 0;
+    rows_affected_ = 0;
+  }
 
   // Reads the whole input before the first write, so that the statement's own writes never feed back
   // into what it reads (an UPDATE moving rows to the end of the table, INSERT INTO t SELECT ... FROM t,
   // subqueries reading the target). A statement sees the table as it was when it started.
   void ReadInput() {
     input_read_ = true;
+    statement_writes_ = transaction().WritePosition();
     Batch input;
     while (child_->Next(&input)) {
       context_.CheckCancel();
@@ -224,11 +266,10 @@ class DmlOperator : public Operator {
         WaitForTransaction(holder);
         continue;
       }
-      // It committed. A deleted row is skipped, as PostgreSQL does. For an updated row PostgreSQL would
-      // re-evaluate the statement on the row's newest version; versions do not link to their successor
-      // yet, so instead of skipping a row PostgreSQL would change, the statement fails.
+      // It committed. A deleted row is skipped, as PostgreSQL does; an updated one lives on as a newer
+      // version, which the statement must see: it starts again.
       if (!relation().data->DeletedByUpdate(row)) return false;
-      throw SqlError(SqlState::kSerializationFailure, "could not serialize access due to concurrent update");
+      throw ConcurrentUpdate{};
     }
   }
 
@@ -293,6 +334,9 @@ class DmlOperator : public Operator {
   bool input_read_ = false;
   std::vector<Batch> inputs_;  // the whole input, read before writing
   size_t next_input_ = 0;
+  size_t statement_writes_ = 0;  // the transaction's write set size when the statement started writing
+  bool emitted_ = false;         // RETURNING rows went out
+  int restarts_ = 0;
 };
 
 }  // namespace

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Tests what a READ COMMITTED writer does when another session holds the row it changes: it waits for
-// that transaction, then goes on (aborted), skips the row (deleted) or fails with 40001 (updated).
+// that transaction, then goes on (aborted), skips the row (deleted) or runs again on the new version
+// (updated).
 // Needs two threads, which the sqllogictest runner does not have.
 #include <doctest/doctest.h>
 
@@ -59,10 +60,14 @@ TEST_SUITE("concurrent_write") {
     REQUIRE(Run(first, "DELETE FROM q WHERE id = 1") == "DELETE 1");
     CHECK(RunBlocked(first, second, "DELETE FROM q WHERE id = 1", "COMMIT") == "DELETE 0");
 
-    // It updated the row and committed: PostgreSQL would re-check the new version; Tessera answers 40001.
+    // It updated the row and committed: the statement works on the new version.
     REQUIRE(Run(first, "BEGIN") == "BEGIN");
     REQUIRE(Run(first, "UPDATE q SET v = 21 WHERE id = 2") == "UPDATE 1");
-    CHECK(RunBlocked(first, second, "UPDATE q SET v = v + 1 WHERE id = 2", "COMMIT") == "ERROR 40001");
+    CHECK(RunBlocked(first, second, "UPDATE q SET v = v + 1 WHERE id = 2", "COMMIT") == "UPDATE 1");
+    // ... and re-checks its WHERE clause there.
+    REQUIRE(Run(first, "BEGIN") == "BEGIN");
+    REQUIRE(Run(first, "UPDATE q SET v = 0 WHERE id = 4") == "UPDATE 1");
+    CHECK(RunBlocked(first, second, "UPDATE q SET v = v + 1 WHERE id = 4 AND v = 40", "COMMIT") == "UPDATE 0");
 
     // It rolled back: the waiting statement changes the row.
     REQUIRE(Run(first, "BEGIN") == "BEGIN");
@@ -80,7 +85,8 @@ TEST_SUITE("concurrent_write") {
     // What both sessions see afterwards.
     for (Session* session : {&first, &second}) {
       CHECK(Run(*session, "SELECT id FROM q WHERE id = 1") == "SELECT 0");
-      CHECK(Run(*session, "SELECT id FROM q WHERE id = 2 AND v = 21") == "SELECT 1");
+      CHECK(Run(*session, "SELECT id FROM q WHERE id = 2 AND v = 22") == "SELECT 1");
+      CHECK(Run(*session, "SELECT id FROM q WHERE id = 4 AND v = 0") == "SELECT 1");
       CHECK(Run(*session, "SELECT id FROM q WHERE id = 3 AND v = 31") == "SELECT 1");
       CHECK(Run(*session, "SELECT id FROM q WHERE (id = 5 AND v = 50) OR (id = 6 AND v = 61)") == "SELECT 2");
       CHECK(Run(*session, "SELECT id FROM q") == "SELECT 5");
