@@ -270,9 +270,7 @@ std::string RunSetStatement(SessionState& state, const ast::SetStatement& set) {
     SetTransactionIsolation(state, value);
     return "SET";
   }
-  if (SettingName(set.name) == "default_transaction_isolation" && Lower(value) == "serializable") {
-    throw SqlError(SqlState::kFeatureNotSupported, "SERIALIZABLE isolation is not supported yet");
-  }
+  if (SettingName(set.name) == "default_transaction_isolation") value = CheckIsolationLevel(set.name, value);
   ApplySetting(state, set.name, value, is_local);
   if (is_local && !InTransactionBlock(state)) {
     state.notices.push_back(

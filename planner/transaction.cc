@@ -45,28 +45,13 @@ void EndTransaction(SessionState& state, bool commit) {
   state.transaction = TransactionState::kIdle;
 }
 
-// Returns `level` in lower case; throws 22023 for an unknown level and 0A000 for SERIALIZABLE.
-std::string CheckIsolationLevel(const std::string& level) {
-  std::string lower = level;
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (lower != "read uncommitted" && lower != "read committed" && lower != "repeatable read" &&
-      lower != "serializable") {
-    throw SqlError(SqlState::kInvalidParameterValue,
-                   "invalid value for parameter \"transaction_isolation\": \"" + level + "\"");
-  }
-  if (lower == "serializable") {
-    throw SqlError(SqlState::kFeatureNotSupported, "SERIALIZABLE isolation is not supported yet");
-  }
-  return lower;
-}
-
 storage::IsolationLevel IsolationOf(const std::string& level) {
   return level == "repeatable read" ? storage::IsolationLevel::kRepeatableRead
                                     : storage::IsolationLevel::kReadCommitted;
 }
 
 std::string Begin(SessionState& state, const ast::TransactionStatement& statement) {
-  if (!statement.isolation_level.empty()) CheckIsolationLevel(statement.isolation_level);
+  if (!statement.isolation_level.empty()) CheckIsolationLevel("transaction_isolation", statement.isolation_level);
   if (state.transaction != TransactionState::kIdle) {
     Notice(state, SqlState::kActiveSqlTransaction, "there is already a transaction in progress");
   } else {
@@ -123,6 +108,20 @@ std::string RollbackToSavepoint(SessionState& state, const std::string& name) {
 
 }  // namespace
 
+std::string CheckIsolationLevel(const std::string& setting, const std::string& level) {
+  std::string lower = level;
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (lower != "read uncommitted" && lower != "read committed" && lower != "repeatable read" &&
+      lower != "serializable") {
+    throw SqlError(SqlState::kInvalidParameterValue,
+                   "invalid value for parameter \"" + setting + "\": \"" + level + "\"");
+  }
+  if (lower == "serializable") {
+    throw SqlError(SqlState::kFeatureNotSupported, "SERIALIZABLE isolation is not supported yet");
+  }
+  return lower;
+}
+
 storage::Transaction& OpenTransaction(SessionState& state, storage::TransactionManager& manager) {
   if (!state.txn) {
     state.txn = std::make_unique<storage::Transaction>(manager);
@@ -143,7 +142,7 @@ void FinishTransaction(SessionState& state, bool commit) {
 }
 
 void SetTransactionIsolation(SessionState& state, const std::string& level) {
-  const std::string lower = CheckIsolationLevel(level);
+  const std::string lower = CheckIsolationLevel("transaction_isolation", level);
   if (state.transaction == TransactionState::kIdle) {
     Notice(state, SqlState::kNoActiveSqlTransaction, "SET TRANSACTION can only be used in transaction blocks");
     return;

@@ -66,6 +66,9 @@ void FinishTransaction(SessionState& state, bool commit);
 // SET TRANSACTION ISOLATION LEVEL and BEGIN ISOLATION LEVEL: validates `level` (SERIALIZABLE is 0A000),
 // and applies it to the open transaction block (25001 after its first query; a warning outside one).
 void SetTransactionIsolation(SessionState& state, const std::string& level);
+// Returns an isolation level in lower case; throws 22023 naming `setting` for an unknown level and 0A000
+// for SERIALIZABLE.
+std::string CheckIsolationLevel(const std::string& setting, const std::string& level);
 UtilityResult RunUtility(Session& session, const ast::Statement& statement, engine::ExecContext& context);
 
 }  // namespace tessera::planner
