@@ -186,6 +186,7 @@ void TableData::Restamp(const std::vector<RowId>& rows, bool end_stamp, Stamp fr
       if (static_cast<size_t>(offset / kBatchSize) >= partition.row_groups.size()) continue;  // truncated
       RowGroup& group = partition.row_groups[offset / kBatchSize];
       const idx_t row = static_cast<idx_t>(offset % kBatchSize);
+      if (row >= group.num_rows) continue;
       if ((end_stamp ? group.end[row] : group.begin[row]) == from) group.SetStamp(row, end_stamp, to);
     }
   }
