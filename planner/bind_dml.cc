@@ -78,16 +78,18 @@ void BindReturning(Binder& binder, PlanNode& node, const std::vector<ast::Target
       }
       continue;
     }
+    BoundExprPtr bound;
     if (full_scope != nullptr) {
       Scope all = *full_scope;
       binder.BindExpr(*item.expr, all);
       try {
-        binder.BindExpr(*item.expr, scope);
+        bound = binder.BindExpr(*item.expr, scope);
       } catch (const SqlError&) {
         ThrowReturningFromTable();
       }
+    } else {
+      bound = binder.BindExpr(*item.expr, scope);
     }
-    BoundExprPtr bound = binder.BindExpr(*item.expr, scope);
     if (bound->type.id == TypeId::kUnknown) bound = binder.Coerce(std::move(bound), LogicalType(TypeId::kText), CastContext::kImplicit);
     node.returning.push_back(std::move(bound));
     result.names.push_back(item.alias.empty() ? FigureColumnName(*item.expr) : item.alias);
