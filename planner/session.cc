@@ -254,6 +254,8 @@ std::unique_ptr<engine::ExecContext> Session::MakeContext(std::vector<Value> par
   engine::InstallCatalogResolvers(*context);
   context->parameters = std::move(parameters);
   context->statement_timestamp = NowMicros();
+  if (state_->transaction == TransactionState::kIdle) state_->transaction_timestamp = context->statement_timestamp;
+  context->transaction_timestamp = state_->transaction_timestamp;
   context->cancel_flag = &cancel_requested_;
   context->undo_log = &state_->undo_log;
   return context;

@@ -45,6 +45,9 @@ struct SessionState {
   bool bytea_escape = false;
   int extra_float_digits = 1;
   TransactionState transaction = TransactionState::kIdle;
+  // When the current transaction started (microseconds since 2000-01-01 UTC): set by each statement run
+  // outside a block, so BEGIN's own time is kept for the whole block, as now() in PostgreSQL.
+  int64_t transaction_timestamp = 0;
   // Undo actions of the open transaction block (run in reverse on ROLLBACK). Data changes, settings and
   // DDL all record theirs here, so undoing a suffix puts the session back to any earlier point.
   std::vector<std::function<void()>> undo_log;
