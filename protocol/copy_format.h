@@ -9,6 +9,7 @@
 // UTF-8, the types' input errors from the inserter) and "COPY t, line N..." in the context field.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -82,6 +83,7 @@ class CopyInParser {
   std::vector<std::string_view> fields_;
   std::vector<uint8_t> nulls_, quoted_;
   std::string scratch_;
+  std::array<bool, 256> line_special_{};  // bytes that can end a line or change the quote state
 };
 
 // Formats COPY TO output. `format_text` gives a cell's text output (Session::FormatText).
