@@ -268,6 +268,9 @@ Value Session::ParseParameterText(const LogicalType& type, std::string_view text
   return engine::CastValue(Value::Text(std::string(text), LogicalType(TypeId::kUnknown)), type, context, true);
 }
 
+// The type's output function (typoutput), which differs from a cast to text for some types: boolean is
+// t/f here but true/false as text, char(n) keeps its padding. The setting-dependent types share the
+// formatting functions with builtin::FormatAsText.
 std::string Session::FormatText(const Vector& column, idx_t row) {
   switch (column.type().id) {
     case TypeId::kFloat32:
