@@ -32,6 +32,17 @@ AggregateCall CopyAggregate(const AggregateCall& call) {
   return copy;
 }
 
+bool SameOrder(const std::vector<engine::SortKey>& left, const std::vector<engine::SortKey>& right) {
+  if (left.size() != right.size()) return false;
+  for (size_t key = 0; key < left.size(); ++key) {
+    if (left[key].descending != right[key].descending || left[key].nulls_first != right[key].nulls_first ||
+        !left[key].expr->Equals(*right[key].expr)) {
+      return false;
+    }
+  }
+  return true;
+}
+
 // The rows of one grouping set as [keys..., set number, aggregates...].
 PlanPtr GroupingSetBranch(const PlanPtr& input, const std::vector<BoundExprPtr>& keys, const std::vector<int>& set,
                           int set_number, const std::vector<AggregateCall>& aggregates) {
@@ -63,7 +74,16 @@ BoundExprPtr MakeGroupingSetMarker() {
 PlanPtr MakeAggregatePlan(PlanPtr input, const std::vector<BoundExprPtr>& keys,
                           const std::vector<AggregateCall>& aggregates) {
   auto aggregate = std::make_shared<PlanNode>(PlanKind::kAggregate);
-  // Aggregates with ORDER BY read their input sorted (by the first such call's keys).
+  // Aggregates with ORDER BY read their input sorted, so all of them must want the same order.
+  const AggregateCall* ordered = nullptr;
+  for (const auto& call : aggregates) {
+    if (call.order_by.empty()) continue;
+    if (ordered != nullptr && !SameOrder(ordered->order_by, call.order_by)) {
+      throw SqlError(SqlState::kFeatureNotSupported,
+                     "aggregates with different ORDER BY in one query level are not supported yet");
+    }
+    ordered = &call;
+  }
   for (const auto& call : aggregates) {
     if (call.order_by.empty()) continue;
     auto sort = std::make_shared<PlanNode>(PlanKind::kSort);
