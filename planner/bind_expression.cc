@@ -414,6 +414,8 @@ BoundExprPtr Binder::BindExpr(const ast::Expr& expr, Scope& scope) {
     }
     case Kind::kFunction:
       return BindFunction(expr, scope);
+    case Kind::kGrouping:
+      return BindGrouping(expr, scope);
     case Kind::kCast: {
       const LogicalType type = ResolveType(*expr.type_name);
       if (IsEmptyArrayConstructor(*expr.args[0]) && engine::ArrayElementType(type.id).has_value()) {

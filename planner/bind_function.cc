@@ -73,6 +73,25 @@ const engine::AggregateFunction* ResolveAggregate(const std::string& name, std::
   return best;
 }
 
+namespace {
+
+// array_agg(anynonarray) returns an array of its input's own type: an untyped input fits both of
+// PostgreSQL's overloads (42725), and an input whose array type Tessera lacks must not be cast to one it
+// has (0A000).
+void CheckArrayAggInput(const BoundExpr& arg, int location) {
+  if (arg.type.id == TypeId::kUnknown) {
+    throw SqlError(SqlState::kAmbiguousFunction, "function array_agg(unknown) is not unique")
+        .WithHint("Could not choose a best candidate function. You might need to add explicit type casts.")
+        .WithPosition(location + 1);
+  }
+  if (engine::FindAggregate("array_agg", {arg.type}) == nullptr) {
+    throw SqlError(SqlState::kFeatureNotSupported, "array_agg of type " + FormatType(arg.type) + " is not supported yet")
+        .WithPosition(location + 1);
+  }
+}
+
+}  // namespace
+
 BoundExprPtr Binder::BindAggregateCall(const ast::Expr& expr, const std::string& name, Scope& scope) {
   // Arguments are bound in the pre-aggregation scope (this level's columns are not grouped there), with
   // nested aggregates and window functions forbidden.
@@ -100,6 +119,7 @@ BoundExprPtr Binder::BindAggregateCall(const ast::Expr& expr, const std::string&
   } else if (args.empty()) {
     throw SqlError(SqlState::kUndefinedFunction, "function " + name + "() does not exist").WithPosition(expr.location + 1);
   }
+  if (name == "array_agg" && args.size() == 1) CheckArrayAggInput(*args[0], expr.location);
   call.function = ResolveAggregate(name, args, *this, expr.location);
   call.args = std::move(args);
   call.distinct = expr.agg_distinct;

@@ -124,7 +124,7 @@ void CheckLockingClause(const ast::SelectStmt& select, bool grouped, bool window
     reason = "UNION/INTERSECT/EXCEPT";
   } else if (select.distinct || !select.distinct_on.empty()) {
     reason = "DISTINCT clause";
-  } else if (!select.group_by.empty()) {
+  } else if (!select.group_by.empty() || !select.grouping_sets.empty()) {
     reason = "GROUP BY clause";
   } else if (select.having) {
     reason = "HAVING clause";
@@ -217,6 +217,8 @@ BoundQuery Binder::BindQueryLevel(const ast::SelectStmt& select, Scope* outer, b
   std::vector<engine::AggregateCall> aggregates;
   std::vector<BoundExprPtr> keys;
   std::map<int, int> grouped_columns;
+  // GROUPING SETS / ROLLUP / CUBE: the sets as indices into keys (empty for a plain GROUP BY).
+  std::vector<std::vector<int>> grouping_sets;
   BoundExprPtr having;
   std::vector<engine::WindowCall> window_calls;
   // Binds an expression evaluated after grouping (or directly over FROM when not grouped).
@@ -235,16 +237,23 @@ BoundQuery Binder::BindQueryLevel(const ast::SelectStmt& select, Scope* outer, b
           scope.aggregates = &aggregates;
           scope.num_group_keys = num_keys;
         }
+        void SetKeys(const std::vector<BoundExprPtr>& keys, const std::vector<std::vector<int>>& sets) {
+          scope.group_keys = &keys;
+          scope.grouping_sets = &sets;
+        }
         ~Grouping() {
           binder.aggregates_ = nullptr;
           binder.aggregate_scope_ = nullptr;
           scope.grouped = nullptr;
           scope.aggregates = nullptr;
+          scope.group_keys = nullptr;
+          scope.grouping_sets = nullptr;
         }
       };
       BoundExprPtr bound;
       {
         Grouping grouping(*this, scope, aggregates, grouped_columns, keys.size());
+        grouping.SetKeys(keys, grouping_sets);
         bound = BindExpr(expr, scope);
       }
       for (size_t call = windows_before; call < window_calls.size(); ++call) {
@@ -425,7 +434,7 @@ BoundQuery Binder::BindQueryLevel(const ast::SelectStmt& select, Scope* outer, b
     resolve_as_text.assign(visible, false);
 
     // Any HAVING makes the query one group, even without aggregate calls (HAVING 1 < 2).
-    grouped = force_grouped || !select.group_by.empty() || select.having != nullptr;
+    grouped = force_grouped || !select.group_by.empty() || !select.grouping_sets.empty() || select.having != nullptr;
     for (const auto& window : select.windows) {
       for (const auto& item : window.partition_by) grouped = grouped || ContainsOwnAggregate(item.get(), scope);
       for (const auto& item : window.order_by) grouped = grouped || ContainsOwnAggregate(item.expr.get(), scope);
@@ -435,6 +444,8 @@ BoundQuery Binder::BindQueryLevel(const ast::SelectStmt& select, Scope* outer, b
 
     SetWindowContext(nullptr, nullptr, SqlState::kWindowingError, "window functions are not allowed in GROUP BY");
     if (grouped) {
+      // The key each GROUP BY expression binds to: the same expression written twice is one key.
+      std::vector<int> key_of_item;
       for (const auto& key : select.group_by) {
         const ast::Expr* source = key.get();
         if (key->kind == ast::ExprKind::kLiteral && key->literal_kind == ast::LiteralKind::kInteger) {
@@ -459,9 +470,24 @@ BoundQuery Binder::BindQueryLevel(const ast::SelectStmt& select, Scope* outer, b
         }
         if (ContainsAggregate(source)) throw SqlError(SqlState::kGroupingError, "aggregate functions are not allowed in GROUP BY");
         BoundExprPtr bound = BindExpr(*source, scope);
+        size_t index = 0;
+        while (index < keys.size() && !keys[index]->Equals(*bound)) ++index;
+        key_of_item.push_back(static_cast<int>(index));
+        if (index < keys.size()) continue;
         if (bound->kind == BoundExprKind::kColumn) grouped_columns[bound->column] = static_cast<int>(keys.size());
         keys.push_back(std::move(bound));
       }
+      for (const auto& set : select.grouping_sets) {
+        std::vector<int> set_keys;
+        for (int item : set) {
+          if (std::find(set_keys.begin(), set_keys.end(), key_of_item[item]) == set_keys.end()) {
+            set_keys.push_back(key_of_item[item]);
+          }
+        }
+        grouping_sets.push_back(std::move(set_keys));
+      }
+      // Grouped output reads the row's set number after the keys: [keys..., set number, aggregates...].
+      if (!grouping_sets.empty()) keys.push_back(MakeGroupingSetMarker());
     }
     SetWindowContext(&window_calls, &select.windows);
     for (size_t index = 0; index < target_exprs.size(); ++index) {
@@ -537,24 +563,12 @@ BoundQuery Binder::BindQueryLevel(const ast::SelectStmt& select, Scope* outer, b
   }
 
   if (grouped) {
-    auto aggregate = std::make_shared<PlanNode>(PlanKind::kAggregate);
-    PlanPtr input = plan;
-    for (const auto& call : aggregates) {
-      if (call.order_by.empty()) continue;
-      auto sort = MakeNode(PlanKind::kSort, input);
-      for (const auto& key : call.order_by) sort->sort_keys.push_back(key.Copy());
-      input = sort;
-      break;
+    if (grouping_sets.empty()) {
+      plan = MakeAggregatePlan(plan, keys, aggregates);
+    } else {
+      keys.pop_back();  // the set-number marker
+      plan = MakeGroupingSetsPlan(plan, keys, grouping_sets, aggregates);
     }
-    aggregate->children.push_back(input);
-    for (const auto& key : keys) {
-      aggregate->output_types.push_back(key->type);
-      aggregate->group_keys.push_back(key->Copy());
-    }
-    for (auto& call : aggregates) aggregate->output_types.push_back(call.type);
-    aggregate->aggregates = std::move(aggregates);
-    aggregate->output_names.resize(aggregate->output_types.size());
-    plan = aggregate;
     if (having) {
       auto filter = MakeNode(PlanKind::kFilter, plan);
       filter->predicate = std::move(having);

@@ -45,6 +45,11 @@ struct Scope {
   const ast::SelectStmt* query = nullptr;
   std::vector<engine::AggregateCall>* aggregates = nullptr;
   size_t num_group_keys = 0;
+  // Set with `grouped`: the query's group keys, for GROUPING(), and its grouping sets (indices into
+  // group_keys; empty for a plain GROUP BY). With grouping sets, the keys end with the marker column
+  // that numbers the set each output row belongs to (MakeGroupingSetMarker).
+  const std::vector<engine::BoundExprPtr>* group_keys = nullptr;
+  const std::vector<std::vector<int>>* grouping_sets = nullptr;
 };
 
 // The relations and table columns a query's text names, as the binder resolved them. Views use them to
@@ -173,6 +178,9 @@ class Binder {
   engine::BoundExprPtr BindSubquery(const ast::Expr& expr, Scope& scope);
   engine::BoundExprPtr BindLiteral(const ast::Expr& expr);
   engine::BoundExprPtr BindCase(const ast::Expr& expr, Scope& scope);
+  // GROUPING(args): a bit per argument, set when the row's grouping set leaves it out
+  // (planner/bind_grouping.cc).
+  engine::BoundExprPtr BindGrouping(const ast::Expr& expr, Scope& scope);
   // `left op ANY|ALL (array)`: args are the bound operands.
   engine::BoundExprPtr BindArrayComparison(const std::string& op, const std::string& quantifier,
                                            std::vector<engine::BoundExprPtr> args, int location);
@@ -221,6 +229,17 @@ void CheckWindowDefinitions(const std::vector<ast::WindowSpec>& definitions);
 // True for row_number, rank, lag and the other functions that exist only as window functions.
 bool IsWindowOnlyFunction(const std::string& name);
 
+// The placeholder group key that stands for the grouping-set number of an output row: the Aggregate of a
+// query with grouping sets outputs [keys..., set number, aggregates...].
+engine::BoundExprPtr MakeGroupingSetMarker();
+// The Aggregate node grouping `input` by `keys` with `aggregates` (copied): [keys..., aggregates...].
+engine::PlanPtr MakeAggregatePlan(engine::PlanPtr input, const std::vector<engine::BoundExprPtr>& keys,
+                                  const std::vector<engine::AggregateCall>& aggregates);
+// Groups `input` by each of `sets` (indices into `keys`) and unions the results as
+// [keys..., set number, aggregates...], keys outside a row's set being NULL.
+engine::PlanPtr MakeGroupingSetsPlan(engine::PlanPtr input, const std::vector<engine::BoundExprPtr>& keys,
+                                     const std::vector<std::vector<int>>& sets,
+                                     const std::vector<engine::AggregateCall>& aggregates);
 // Builds a Project node over `child` with `expressions` (names optional).
 engine::PlanPtr MakeProject(engine::PlanPtr child, std::vector<engine::BoundExprPtr> expressions,
                             std::vector<std::string> names = {});
