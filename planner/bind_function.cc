@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Binding of function calls (scalar, aggregate) and subqueries.
 #include <algorithm>
+#include <set>
 
 #include "engine/aggregate.h"
 #include "engine/function/array_text.h"
@@ -214,6 +215,16 @@ BoundExprPtr Binder::BindFunction(const ast::Expr& expr, Scope& scope) {
     LogicalType type(args[0]->type.id);  // typmods do not show
     type.oid_flavour = args[0]->type.oid_flavour;
     return engine::MakeConstant(Value::Int64(TypeOid(type)).WithType(regtype));
+  }
+  // PostgreSQL's set-returning functions, which a select list runs as a ProjectSet: not here yet (FROM
+  // generate_series(...) works).
+  static const std::set<std::string> kSetReturning = {
+      "generate_series", "unnest", "generate_subscripts", "regexp_split_to_table", "regexp_matches",
+      "json_array_elements", "json_array_elements_text", "jsonb_array_elements", "jsonb_array_elements_text",
+      "json_each", "jsonb_each", "json_object_keys", "jsonb_object_keys", "pg_get_keywords"};
+  if (kSetReturning.count(name) != 0) {
+    throw SqlError(SqlState::kFeatureNotSupported, "set-returning function " + name + "() outside FROM is not supported yet")
+        .WithPosition(expr.location + 1);
   }
   // Functions with SQL-level spellings that map to our built-ins.
   if (name == "substring" && args.size() >= 2) name = "substr";
