@@ -142,6 +142,44 @@ BoundExprPtr Binder::BindAggregateCall(const ast::Expr& expr, const std::string&
   return ref;
 }
 
+LogicalType Binder::BindSeriesArguments(std::vector<BoundExprPtr>& args) {
+  if (args.size() < 2 || args.size() > 3) {
+    throw SqlError(SqlState::kUndefinedFunction,
+                   "function generate_series with " + std::to_string(args.size()) + " arguments does not exist");
+  }
+  LogicalType type(TypeId::kInt32);
+  for (const auto& arg : args) {
+    if (arg->type.id == TypeId::kInt64) type = LogicalType(TypeId::kInt64);
+    if (arg->type.id == TypeId::kNumeric || arg->type.id == TypeId::kFloat64) type = LogicalType(TypeId::kNumeric);
+    if (arg->type.id == TypeId::kTimestamp || arg->type.id == TypeId::kTimestampTz) type = arg->type;
+  }
+  for (size_t index = 0; index < args.size(); ++index) {
+    const bool step = index == 2 && (type.id == TypeId::kTimestamp || type.id == TypeId::kTimestampTz);
+    args[index] = Coerce(std::move(args[index]), step ? LogicalType(TypeId::kInterval) : type, CastContext::kImplicit);
+  }
+  return type;
+}
+
+BoundExprPtr Binder::BindSetFunction(const ast::Expr& expr, Scope& scope) {
+  // Arguments may not hold set-returning calls themselves (PostgreSQL would nest ProjectSets).
+  auto* calls = set_functions_;
+  set_functions_ = nullptr;
+  SetFunctionCall call;
+  try {
+    for (const auto& arg : expr.args) call.args.push_back(BindExpr(*arg, scope));
+    call.type = BindSeriesArguments(call.args);
+  } catch (...) {
+    set_functions_ = calls;
+    throw;
+  }
+  set_functions_ = calls;
+  auto ref = std::make_unique<BoundExpr>(BoundExprKind::kSetFunctionRef, call.type);
+  ref->reference = static_cast<int>(calls->size());
+  ref->name = "generate_series";
+  calls->push_back(std::move(call));
+  return ref;
+}
+
 BoundExprPtr Binder::BindFunction(const ast::Expr& expr, Scope& scope) {
   std::string name = expr.names.back();
   std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
@@ -207,6 +245,7 @@ BoundExprPtr Binder::BindFunction(const ast::Expr& expr, Scope& scope) {
   if (expr.agg_star || expr.agg_distinct || !expr.agg_order.empty() || expr.agg_filter) {
     throw SqlError(SqlState::kWrongObjectType, name + " is not an aggregate function").WithPosition(expr.location + 1);
   }
+  if (name == "generate_series" && set_functions_ != nullptr) return BindSetFunction(expr, scope);
   std::vector<BoundExprPtr> args;
   for (const auto& arg : expr.args) args.push_back(BindExpr(*arg, scope));
   if (name == "pg_typeof" && args.size() == 1) {  // the argument's type as regtype, known at bind time
@@ -268,6 +307,9 @@ void ForEachExpression(const engine::PlanNode& node, const std::function<void(co
   for (const auto& row : node.values) {
     for (const auto& bound : row) add(bound);
   }
+  for (const auto& args : node.set_function_args) {
+    for (const auto& bound : args) add(bound);
+  }
 }
 
 bool PlanReferencesOuter(const engine::PlanNode& plan) {
@@ -322,20 +364,22 @@ BoundQuery Binder::BindQuery(const ast::SelectStmt& select, Scope* outer) {
   // Both attempts below bind the same query: each gets the caller's LeaveUnknownOutputs.
   const bool resolve_unknowns = resolve_unknowns_;
   ++query_depth_;
-  auto* saved_aggregates = aggregates_;
-  Scope* saved_scope = aggregate_scope_;
-  aggregates_ = nullptr;
-  aggregate_scope_ = nullptr;
+  // Each query level collects its own aggregates and set-returning calls.
   struct Restore {
     Binder& binder;
     std::vector<engine::AggregateCall>* aggregates;
     Scope* scope;
+    std::vector<SetFunctionCall>* set_functions;
     ~Restore() {
       binder.aggregates_ = aggregates;
       binder.aggregate_scope_ = scope;
+      binder.set_functions_ = set_functions;
       --binder.query_depth_;
     }
-  } restore{*this, saved_aggregates, saved_scope};
+  } restore{*this, aggregates_, aggregate_scope_, set_functions_};
+  aggregates_ = nullptr;
+  aggregate_scope_ = nullptr;
+  set_functions_ = nullptr;
   try {
     return BindQueryLevel(select, outer, false);
   } catch (const OuterLevelAggregate& found) {

@@ -86,6 +86,29 @@ PlanPtr MakeNode(PlanKind kind, PlanPtr child) {
   return node;
 }
 
+// Replaces set-returning call placeholders by the ProjectSet node's columns (after its `input_width`).
+BoundExprPtr ReplaceSetFunctionRefs(BoundExprPtr expr, size_t input_width) {
+  if (expr->kind == BoundExprKind::kSetFunctionRef) {
+    return engine::MakeColumn(static_cast<int>(input_width) + expr->reference, expr->type, expr->name);
+  }
+  for (auto& child : expr->children) child = ReplaceSetFunctionRefs(std::move(child), input_width);
+  return expr;
+}
+
+// The ProjectSet node over `input`: its columns followed by one per call.
+PlanPtr MakeProjectSetNode(PlanPtr input, std::vector<SetFunctionCall> calls) {
+  auto node = std::make_shared<PlanNode>(PlanKind::kProjectSet);
+  node->output_types = input->output_types;
+  node->output_names = input->output_names;
+  for (auto& call : calls) {
+    node->output_types.push_back(call.type);
+    node->output_names.push_back("generate_series");
+    node->set_function_args.push_back(std::move(call.args));
+  }
+  node->children.push_back(std::move(input));
+  return node;
+}
+
 // Rewrites a window call's expressions to read the aggregate's output, as the select list's are.
 void ReplaceGroupRefsInWindow(engine::WindowCall& call, const std::vector<BoundExprPtr>& keys) {
   auto replace = [&](BoundExprPtr& expr) {
@@ -221,6 +244,7 @@ BoundQuery Binder::BindQueryLevel(const ast::SelectStmt& select, Scope* outer, b
   std::vector<std::vector<int>> grouping_sets;
   BoundExprPtr having;
   std::vector<engine::WindowCall> window_calls;
+  std::vector<SetFunctionCall> set_calls;
   // Binds an expression evaluated after grouping (or directly over FROM when not grouped).
   auto bind_output = [&](const ast::Expr& expr) -> BoundExprPtr {
       if (!grouped) return BindExpr(expr, scope);
@@ -490,6 +514,12 @@ BoundQuery Binder::BindQueryLevel(const ast::SelectStmt& select, Scope* outer, b
       if (!grouping_sets.empty()) keys.push_back(MakeGroupingSetMarker());
     }
     SetWindowContext(&window_calls, &select.windows);
+    // generate_series(...) in the select list of an ungrouped query runs in a ProjectSet node.
+    struct SetFunctions {
+      Binder& binder;
+      ~SetFunctions() { binder.set_functions_ = nullptr; }
+    } set_functions_guard{*this};
+    if (!grouped) set_functions_ = &set_calls;
     for (size_t index = 0; index < target_exprs.size(); ++index) {
       if (target_exprs[index] != nullptr) {
         targets[index] = bind_output(*target_exprs[index]);
@@ -497,6 +527,7 @@ BoundQuery Binder::BindQueryLevel(const ast::SelectStmt& select, Scope* outer, b
         targets[index] = ReplaceGroupRefs(std::move(targets[index]), keys, keys.size());
       }
     }
+    set_functions_ = nullptr;
     if (select.having) {
       SetWindowContext(nullptr, nullptr, SqlState::kWindowingError, "window functions are not allowed in HAVING");
       having = Coerce(bind_output(*select.having), LogicalType(TypeId::kBool), CastContext::kAssignment,
@@ -576,6 +607,15 @@ BoundQuery Binder::BindQueryLevel(const ast::SelectStmt& select, Scope* outer, b
     }
   }
 
+  if (!set_calls.empty()) {
+    if (!window_calls.empty()) {
+      throw SqlError(SqlState::kFeatureNotSupported,
+                     "set-returning functions with window functions in one select list are not supported yet");
+    }
+    const size_t input_width = plan->output_types.size();
+    plan = MakeProjectSetNode(plan, std::move(set_calls));
+    for (auto& target : targets) target = ReplaceSetFunctionRefs(std::move(target), input_width);
+  }
   // Window calls run after grouping, before the projection that reads their columns.
   if (!window_calls.empty()) {
     const size_t input_width = plan->output_types.size();

@@ -74,6 +74,12 @@ struct NameReferences {
   std::vector<int> output_column_locations;
 };
 
+// A set-returning call (generate_series) of a select list, run by the ProjectSet node.
+struct SetFunctionCall {
+  std::vector<engine::BoundExprPtr> args;
+  LogicalType type;
+};
+
 struct BoundQuery {
   engine::PlanPtr plan;
   std::vector<std::string> names;
@@ -150,6 +156,8 @@ class Binder {
   // Aggregates collected while binding the current grouped query's expressions (nullptr: not allowed).
   std::vector<engine::AggregateCall>* aggregates_ = nullptr;
   Scope* aggregate_scope_ = nullptr;
+  // Set-returning calls collected from the select list being bound (nullptr: not allowed here).
+  std::vector<SetFunctionCall>* set_functions_ = nullptr;
   // While an aggregate's level is worked out: outer columns resolve without the grouping check.
   bool unchecked_outer_grouping_ = false;
   // > 0 while binding expressions that are never evaluated (COALESCE arguments after a non-NULL constant):
@@ -171,6 +179,8 @@ class Binder {
  public:
   // Internal helpers shared by the binder's files.
   engine::BoundExprPtr BindFunction(const ast::Expr& expr, Scope& scope);
+  // generate_series(...) in a select list: collected into set_functions_, returns its kSetFunctionRef.
+  engine::BoundExprPtr BindSetFunction(const ast::Expr& expr, Scope& scope);
   // Binds `name`(...) OVER (...) into windows_ and returns its kWindowRef (planner/bind_window.cc).
   engine::BoundExprPtr BindWindowCall(const ast::Expr& expr, const std::string& name, Scope& scope);
   engine::BoundExprPtr BindOperator(const std::string& name, std::vector<engine::BoundExprPtr> args, int location);
@@ -187,6 +197,10 @@ class Binder {
   // `array[index]`.
   engine::BoundExprPtr BindSubscript(const ast::Expr& expr, Scope& scope);
   engine::BoundExprPtr MakeCall(const std::string& name, std::vector<engine::BoundExprPtr> args, int location);
+  // generate_series's result type for `args`, which are coerced to it (the step of a timestamp series to
+  // interval); throws 42883 for a wrong argument count.
+  LogicalType BindSeriesArguments(std::vector<engine::BoundExprPtr>& args);
+  std::vector<SetFunctionCall>*& set_functions() { return set_functions_; }
   // Finds the common type of `types` for UNION/CASE/COALESCE/IN; `context` names the construct in errors.
   LogicalType CommonType(const std::vector<LogicalType>& types, const char* context);
   // Binds a WITH RECURSIVE query that references itself (planner/bind_recursive.cc): returns the
