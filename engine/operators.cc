@@ -235,15 +235,20 @@ class GenerateSeriesOperator : public Operator {
   bool Next(Batch* out) override {
     *out = Batch(node_.output_types);
     Vector& column = out->columns[0];
-    const bool narrow = column.physical_type() == PhysicalType::kInt32;
+    const PhysicalType physical = column.physical_type();
     column.Resize(kBatchSize);
     idx_t rows = 0;
     int64_t value;
-    for (; rows < kBatchSize && series_->Next(&value); ++rows) {
-      if (narrow) {
-        column.Data<int32_t>()[rows] = static_cast<int32_t>(value);
-      } else {
-        column.Data<int64_t>()[rows] = value;
+    Decimal decimal;
+    if (physical == PhysicalType::kDecimal) {
+      for (; rows < kBatchSize && series_->Next(&decimal); ++rows) column.Data<Decimal>()[rows] = decimal;
+    } else {
+      for (; rows < kBatchSize && series_->Next(&value); ++rows) {
+        if (physical == PhysicalType::kInt32) {
+          column.Data<int32_t>()[rows] = static_cast<int32_t>(value);
+        } else {
+          column.Data<int64_t>()[rows] = value;
+        }
       }
     }
     out->SetSize(rows);

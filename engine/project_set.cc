@@ -19,10 +19,14 @@ class ProjectSetOperator : public Operator {
       : node_(node), context_(context), child_(CreateOperator(*node.children[0], context)) {}
 
   bool Next(Batch* out) override {
+    const size_t width = node_.children[0]->output_types.size();
     const size_t calls = node_.set_function_args.size();
-    std::vector<sel_t> rows;                          // input row of each output row
-    std::vector<std::vector<int64_t>> values(calls);  // each call's value per output row
-    std::vector<std::vector<bool>> nulls(calls);
+    std::vector<sel_t> rows;  // input row of each output row
+    std::vector<Vector> columns;  // each call's value per output row
+    for (size_t call = 0; call < calls; ++call) {
+      columns.emplace_back(node_.output_types[width + call]);
+      columns.back().Reserve(kBatchSize);
+    }
     while (rows.size() < kBatchSize) {
       if (!row_started_) {
         if (row_ >= input_.num_rows) {
@@ -35,25 +39,19 @@ class ProjectSetOperator : public Operator {
         StartRow();
       }
       bool any = false;
-      for (size_t call = 0; call < calls; ++call) {
-        int64_t value = 0;
-        const bool has = series_[call]->Next(&value);
-        any = any || has;
-        values[call].push_back(value);
-        nulls[call].push_back(!has);
-      }
+      for (size_t call = 0; call < calls; ++call) any = AppendNext(call, columns[call]) || any;
       if (!any) {
-        for (size_t call = 0; call < calls; ++call) {
-          values[call].pop_back();
-          nulls[call].pop_back();
-        }
+        for (auto& column : columns) column.Resize(rows.size());
         row_started_ = false;
         ++row_;
         continue;
       }
       rows.push_back(static_cast<sel_t>(row_));
     }
-    Emit(rows, values, nulls, out);
+    out->columns.clear();
+    for (const Vector& column : input_.columns) out->columns.push_back(column.Gather(rows.data(), rows.size()));
+    for (auto& column : columns) out->columns.push_back(std::move(column));
+    out->num_rows = rows.size();
     return true;
   }
 
@@ -78,27 +76,34 @@ class ProjectSetOperator : public Operator {
     row_started_ = true;
   }
 
-  void Emit(const std::vector<sel_t>& rows, const std::vector<std::vector<int64_t>>& values,
-            const std::vector<std::vector<bool>>& nulls, Batch* out) const {
-    Batch batch;
-    for (const Vector& column : input_.columns) batch.columns.push_back(column.Gather(rows.data(), rows.size()));
-    const size_t width = input_.columns.size();
-    for (size_t call = 0; call < values.size(); ++call) {
-      Vector column(node_.output_types[width + call], rows.size());
-      const bool narrow = column.physical_type() == PhysicalType::kInt32;
-      for (size_t row = 0; row < rows.size(); ++row) {
-        if (nulls[call][row]) {
-          column.SetNull(row, true);
-        } else if (narrow) {
-          column.Data<int32_t>()[row] = static_cast<int32_t>(values[call][row]);
-        } else {
-          column.Data<int64_t>()[row] = values[call][row];
-        }
+  // Appends call `call`'s next element for the current row to `column` (NULL when it has ended); returns
+  // whether it had one.
+  bool AppendNext(size_t call, Vector& column) {
+    const idx_t at = column.size();
+    column.Resize(at + 1);
+    bool has = false;
+    switch (column.physical_type()) {
+      case PhysicalType::kDecimal: {
+        Decimal value;
+        has = series_[call]->Next(&value);
+        if (has) column.Data<Decimal>()[at] = value;
+        break;
       }
-      batch.columns.push_back(std::move(column));
+      case PhysicalType::kInt32: {
+        int64_t value = 0;
+        has = series_[call]->Next(&value);
+        if (has) column.Data<int32_t>()[at] = static_cast<int32_t>(value);
+        break;
+      }
+      default: {
+        int64_t value = 0;
+        has = series_[call]->Next(&value);
+        if (has) column.Data<int64_t>()[at] = value;
+        break;
+      }
     }
-    batch.num_rows = rows.size();
-    *out = std::move(batch);
+    if (!has) column.SetNull(at, true);
+    return has;
   }
 
   const PlanNode& node_;

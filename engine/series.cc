@@ -22,7 +22,11 @@ Series::Series(const LogicalType& type, const std::vector<Value>& args) {
     return;
   }
   if (type.id == TypeId::kNumeric) {
-    throw SqlError(SqlState::kFeatureNotSupported, "generate_series over numeric is not supported yet");
+    decimal_current_ = args[0].GetDecimal();
+    decimal_stop_ = args[1].GetDecimal();
+    decimal_step_ = args.size() > 2 ? args[2].GetDecimal() : Decimal::FromInt64(1);
+    if (decimal_step_.Sign() == 0) throw SqlError(SqlState::kInvalidParameterValue, "step size cannot equal zero");
+    return;
   }
   current_ = args[0].GetInt();
   stop_ = args[1].GetInt();
@@ -41,6 +45,17 @@ bool Series::Next(int64_t* value) {
   } else if (__builtin_add_overflow(current_, step_, &current_)) {
     finished_ = true;  // the next element would overflow: this one is the last
   }
+  return true;
+}
+
+bool Series::Next(Decimal* value) {
+  const int order = Decimal::Compare(decimal_current_, decimal_stop_);
+  if (finished_ || (decimal_step_.Sign() > 0 ? order > 0 : order < 0)) {
+    finished_ = true;
+    return false;
+  }
+  *value = decimal_current_;
+  decimal_current_ = Decimal::Add(decimal_current_, decimal_step_);
   return true;
 }
 

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "base/decimal.h"
 #include "base/value.h"
 
 namespace tessera::engine {
@@ -13,17 +14,21 @@ namespace tessera::engine {
 class Series {
  public:
   // `type` is the result type (int4, int8, timestamp, timestamptz); `args` the start, stop and optional
-  // step. A NULL argument gives an empty series; a zero step is 22023; numeric is 0A000.
+  // step. A NULL argument gives an empty series; a zero step is 22023.
   Series(const LogicalType& type, const std::vector<Value>& args);
 
-  // Sets *value (the int64 representation) to the next element; false at the end.
+  // Sets *value to the next element (the int64 representation of an integer or timestamp series); false
+  // at the end.
   bool Next(int64_t* value);
+  // The same for a numeric series.
+  bool Next(Decimal* value);
 
  private:
   bool finished_ = false;
   bool temporal_ = false;
   int64_t current_ = 0, stop_ = 0, step_ = 1;
   Interval interval_;
+  Decimal decimal_current_, decimal_stop_, decimal_step_;
 };
 
 }  // namespace tessera::engine
