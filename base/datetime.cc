@@ -246,15 +246,14 @@ bool IsValidYmd(int year, int month, int day) {
 }
 
 int32_t YmdToDate(int year, int month, int day) {
-  char text[64];
-  std::snprintf(text, sizeof(text), "%d-%02d-%02d", year, month, day);
-  if (!IsValidYmd(year, month, day)) {
-    throw SqlError(SqlState::kDatetimeFieldOverflow, std::string("date field value out of range: ") + text);
-  }
+  auto fail = [&](const char* what) {
+    char text[64];
+    std::snprintf(text, sizeof(text), "%d-%02d-%02d", year, month, day);
+    throw SqlError(SqlState::kDatetimeFieldOverflow, std::string(what) + text);
+  };
+  if (!IsValidYmd(year, month, day)) fail("date field value out of range: ");
   int64_t date = YmdToJulian(year, month, day) - kPostgresEpochJulian;
-  if (!IsValidJulianYmd(year, month) || !IsValidDate(date)) {
-    throw SqlError(SqlState::kDatetimeFieldOverflow, std::string("date out of range: ") + text);
-  }
+  if (!IsValidJulianYmd(year, month) || !IsValidDate(date)) fail("date out of range: ");
   return static_cast<int32_t>(date);
 }
 

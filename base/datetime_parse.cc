@@ -766,7 +766,53 @@ int64_t ParseTime(std::string_view text) {
   return ((fields.hour * 60 + fields.minute) * 60 + fields.second) * kMicrosPerSecond + fields.fsec;
 }
 
+namespace {
+
+// The common ISO form "YYYY-MM-DD HH:MM:SS[.f{1,6}]" (what COPY loads by the million), read directly;
+// false for anything else, which the general decoder reads (and rejects with PostgreSQL's messages).
+bool ParseIsoTimestamp(std::string_view text, int64_t* result) {
+  if (text.size() < 19 || text.size() > 26 || text[4] != '-' || text[7] != '-' || text[10] != ' ' ||
+      text[13] != ':' || text[16] != ':') {
+    return false;
+  }
+  auto digits = [&](size_t begin, size_t count, int* value) {
+    *value = 0;
+    for (size_t index = begin; index < begin + count; ++index) {
+      const unsigned digit = static_cast<unsigned char>(text[index]) - '0';
+      if (digit > 9) return false;
+      *value = *value * 10 + static_cast<int>(digit);
+    }
+    return true;
+  };
+  int year, month, day, hour, minute, second;
+  if (!digits(0, 4, &year) || !digits(5, 2, &month) || !digits(8, 2, &day) || !digits(11, 2, &hour) ||
+      !digits(14, 2, &minute) || !digits(17, 2, &second)) {
+    return false;
+  }
+  int64_t micros = 0;
+  if (text.size() > 19) {
+    if (text[19] != '.' || text.size() == 20) return false;
+    int fraction = 0;
+    if (!digits(20, text.size() - 20, &fraction)) return false;
+    micros = fraction;
+    for (size_t scale = text.size() - 20; scale < 6; ++scale) micros *= 10;
+  }
+  static constexpr int kDaysInMonth[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  if (year < 1 || month < 1 || month > 12 || day < 1 ||
+      day > kDaysInMonth[month - 1] + (month == 2 && leap ? 1 : 0) || hour > 23 || minute > 59 || second > 59) {
+    return false;
+  }
+  *result = DateToTimestamp(YmdToDate(year, month, day)) +
+            ((hour * int64_t{60} + minute) * 60 + second) * kMicrosPerSecond + micros;
+  return true;
+}
+
+}  // namespace
+
 int64_t ParseTimestamp(std::string_view text, DateOrder order) {
+  int64_t result;
+  if (ParseIsoTimestamp(text, &result)) return result;
   return DecodeTimestamp(text, "timestamp", nullptr, order);
 }
 

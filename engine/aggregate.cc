@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Built-in aggregate functions: count, sum, avg, min, max, bool_and/bool_or/every, string_agg; the
-// variance/regression family lives in aggregate_statistics.cc.
+// variance/regression family lives in aggregate_statistics.cc, array_agg in aggregate_array.cc.
 #include "engine/aggregate.h"
 
 #include <cmath>
@@ -439,6 +439,7 @@ const std::vector<AggregateFunction>& AllAggregates() {
     list.push_back(MakeStringAgg(TypeId::kText));
     list.push_back(MakeStringAgg(TypeId::kBytea));
     AddStatisticsAggregates(list);
+    AddArrayAggregates(list);
     return list;
   }();
   return functions;

@@ -40,5 +40,7 @@ void ForEachInput(uint8_t** states, const std::vector<Vector>& args, idx_t count
 
 // The variance/stddev family and the two-argument statistics (covar, corr, regr_*).
 void AddStatisticsAggregates(std::vector<AggregateFunction>& list);
+// array_agg over the element types Tessera has arrays of (aggregate_array.cc).
+void AddArrayAggregates(std::vector<AggregateFunction>& list);
 
 }  // namespace tessera::engine::aggregate_internal

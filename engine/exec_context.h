@@ -51,8 +51,10 @@ struct ExecContext {
   std::function<std::optional<std::string>(uint32_t flavour, int64_t oid)> object_name;
   // Values of $1..$n.
   std::vector<Value> parameters;
-  // Statement start (now(), current_timestamp) in microseconds since 2000-01-01 UTC.
+  // Statement start (statement_timestamp()) in microseconds since 2000-01-01 UTC.
   int64_t statement_timestamp = 0;
+  // Transaction start (now(), current_timestamp, current_date): the same for every statement of a block.
+  int64_t transaction_timestamp = 0;
   // Set by another thread to stop the statement; checked once per batch.
   const std::atomic<bool>* cancel_flag = nullptr;
   // Parallel tasks (engine/parallel.h): set when a sibling task failed; checked with cancel_flag.

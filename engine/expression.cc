@@ -349,6 +349,7 @@ Vector Evaluate(const BoundExpr& expr, const Batch& input, ExecContext& context)
       return EvaluateSubquery(expr, input, context);
     case BoundExprKind::kAggregateRef:
     case BoundExprKind::kWindowRef:
+    case BoundExprKind::kSetFunctionRef:
       break;
   }
   throw SqlError(SqlState::kInternalError, "internal error: unexpected expression in evaluation");
@@ -457,6 +458,7 @@ bool BoundExpr::IsConstant() const {
     case BoundExprKind::kSubquery:
     case BoundExprKind::kAggregateRef:
     case BoundExprKind::kWindowRef:
+    case BoundExprKind::kSetFunctionRef:
       return false;
     case BoundExprKind::kFunction:
       if (function->is_volatile) return false;
@@ -531,6 +533,7 @@ std::string BoundExpr::ToString() const {
       return "(SubPlan)";
     case BoundExprKind::kAggregateRef:
     case BoundExprKind::kWindowRef:
+    case BoundExprKind::kSetFunctionRef:
       return name;
   }
   return "?";

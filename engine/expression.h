@@ -40,6 +40,7 @@ enum class BoundExprKind {
                   // `function` the comparison applied as function(left, subquery column)
   kAggregateRef,  // binder placeholder for an aggregate call; never evaluated
   kWindowRef,     // binder placeholder for a window function call; never evaluated
+  kSetFunctionRef,  // binder placeholder for a set-returning call in a select list; never evaluated
 };
 
 enum class SubqueryType { kScalar, kExists, kAny, kAll, kArray };

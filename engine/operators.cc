@@ -2,12 +2,14 @@
 // The simple operators (result, values, scans, filter, project, limit, table functions, virtual tables,
 // materialize) and CreateOperator(), which instantiates any plan node.
 #include <algorithm>
+#include <optional>
 
 #include "base/check.h"
 #include "engine/expression.h"
 #include "engine/index.h"
 #include "engine/operator.h"
 #include "engine/operators_internal.h"
+#include "engine/series.h"
 #include "engine/plan.h"
 
 namespace tessera::engine {
@@ -228,52 +230,25 @@ class GenerateSeriesOperator : public Operator {
   GenerateSeriesOperator(const PlanNode& node, ExecContext& context) : node_(node) {
     std::vector<Value> args;
     for (const auto& arg : node.function_args) args.push_back(EvaluateConstant(*arg, context));
-    for (const auto& arg : args) null_ = null_ || arg.is_null();
-    if (null_) return;
-    const TypeId type = node.output_types[0].id;
-    if (type == TypeId::kTimestamp || type == TypeId::kTimestampTz) {
-      temporal_ = true;
-      current_ = args[0].GetInt();
-      stop_ = args[1].GetInt();
-      interval_ = args[2].GetInterval();
-      const Interval zero;
-      if (datetime::CompareIntervals(interval_, zero) == 0) {
-        throw SqlError(SqlState::kInvalidParameterValue, "step size cannot equal zero");
-      }
-      step_ = datetime::CompareIntervals(interval_, zero) > 0 ? 1 : -1;
-      return;
-    }
-    if (type == TypeId::kNumeric) {
-      throw SqlError(SqlState::kFeatureNotSupported, "generate_series over numeric is not supported yet");
-    }
-    current_ = args[0].GetInt();
-    stop_ = args[1].GetInt();
-    step_ = args.size() > 2 ? args[2].GetInt() : 1;
-    if (step_ == 0) throw SqlError(SqlState::kInvalidParameterValue, "step size cannot equal zero");
+    series_.emplace(node.output_types[0], args);
   }
   bool Next(Batch* out) override {
-    if (null_ || finished_) return false;
     *out = Batch(node_.output_types);
     Vector& column = out->columns[0];
     const PhysicalType physical = column.physical_type();
-    idx_t rows = 0;
     column.Resize(kBatchSize);
-    while (rows < kBatchSize) {
-      if (step_ > 0 ? current_ > stop_ : current_ < stop_) {
-        finished_ = true;
-        break;
-      }
-      if (physical == PhysicalType::kInt32) {
-        column.Data<int32_t>()[rows] = static_cast<int32_t>(current_);
-      } else {
-        column.Data<int64_t>()[rows] = current_;
-      }
-      ++rows;
-      if (temporal_) {
-        current_ = datetime::AddInterval(current_, interval_);
-      } else if (__builtin_add_overflow(current_, step_, &current_)) {
-        finished_ = true;
-        break;
+    idx_t rows = 0;
+    int64_t value;
+    Decimal decimal;
+    if (physical == PhysicalType::kDecimal) {
+      for (; rows < kBatchSize && series_->Next(&decimal); ++rows) column.Data<Decimal>()[rows] = decimal;
+    } else {
+      for (; rows < kBatchSize && series_->Next(&value); ++rows) {
+        if (physical == PhysicalType::kInt32) {
+          column.Data<int32_t>()[rows] = static_cast<int32_t>(value);
+        } else {
+          column.Data<int64_t>()[rows] = value;
+        }
       }
     }
     out->SetSize(rows);
@@ -282,11 +257,7 @@ class GenerateSeriesOperator : public Operator {
 
  private:
   const PlanNode& node_;
-  bool null_ = false;
-  bool finished_ = false;
-  bool temporal_ = false;
-  int64_t current_ = 0, stop_ = 0, step_ = 1;
-  Interval interval_;
+  std::optional<Series> series_;
 };
 
 // Replays a list of batches computed up front.
@@ -366,6 +337,8 @@ std::unique_ptr<Operator> CreateOperator(const PlanNode& node, ExecContext& cont
       return MakeSetOperationOperator(node, context);
     case PlanKind::kWindow:
       return MakeWindowOperator(node, context);
+    case PlanKind::kProjectSet:
+      return MakeProjectSetOperator(node, context);
     case PlanKind::kInsert:
     case PlanKind::kUpdate:
     case PlanKind::kDelete:

@@ -19,6 +19,7 @@ std::unique_ptr<Operator> MakeSortOperator(const PlanNode& node, ExecContext& co
 std::unique_ptr<Operator> MakeDistinctOperator(const PlanNode& node, ExecContext& context);
 std::unique_ptr<Operator> MakeSetOperationOperator(const PlanNode& node, ExecContext& context);
 std::unique_ptr<Operator> MakeWindowOperator(const PlanNode& node, ExecContext& context);
+std::unique_ptr<Operator> MakeProjectSetOperator(const PlanNode& node, ExecContext& context);
 std::unique_ptr<Operator> MakeDmlOperator(const PlanNode& node, ExecContext& context);
 std::unique_ptr<Operator> MakeRecursiveOperator(const PlanNode& node, ExecContext& context);
 std::unique_ptr<Operator> MakeBatchListOperator(std::vector<Batch> batches);

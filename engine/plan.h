@@ -37,6 +37,8 @@ enum class PlanKind {
   kRecursiveUnion, // WITH RECURSIVE: children[0] anchor, children[1] recursive term reading kWorkTable
   kWorkTable,      // the recursive term's view of the previous iteration
   kMaterialize,    // evaluates its child once per execution and replays it (CTEs used several times)
+  kProjectSet,     // set-returning calls in a select list: input columns + one column per call, a row per
+                   // output row of the longest call (the others padded with NULL), as PostgreSQL's ProjectSet
 };
 
 struct SortKey {
@@ -164,6 +166,9 @@ struct PlanNode {
   // kTableFunction: name and argument expressions (constant or over outer/params)
   std::string function_name;
   std::vector<BoundExprPtr> function_args;
+  // kProjectSet: the generate_series calls, arguments evaluated on each input row (output types after the
+  // input's in output_types)
+  std::vector<std::vector<BoundExprPtr>> set_function_args;
   // kInsert: children[0] produces rows in table column order (types already the table's);
   // kUpdate: children[0] produces [row id, new values of update_columns...];
   // kDelete: children[0] produces [row id].

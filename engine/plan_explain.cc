@@ -53,6 +53,7 @@ std::string Describe(const PlanNode& node) {
     case PlanKind::kRecursiveUnion: return "Recursive Union";
     case PlanKind::kWorkTable: return "WorkTable Scan";
     case PlanKind::kMaterialize: return "CTE Scan";
+    case PlanKind::kProjectSet: return "ProjectSet";
   }
   return "?";
 }

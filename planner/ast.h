@@ -71,6 +71,7 @@ enum class ExprKind {
   kRow,          // ROW(args...) or (a, b)
   kSubscript,    // args[0][args[1]] (array element); args[2] present for slices [a:b]
   kFieldSelect,  // (args[0]).name
+  kGrouping,     // GROUPING(args...): which of the grouping expressions args are not grouped by
 };
 
 enum class SubqueryKind { kScalar, kExists, kAny, kAll, kIn, kArray };
@@ -223,7 +224,10 @@ struct SelectStmt {
   std::vector<TargetItem> targets;
   std::vector<std::unique_ptr<TableRef>> from;
   ExprPtr where;
-  std::vector<ExprPtr> group_by;         // plain expressions (GROUPING SETS/ROLLUP/CUBE: 0A000 in parser)
+  std::vector<ExprPtr> group_by;         // the grouping expressions, in order of appearance
+  // GROUPING SETS / ROLLUP / CUBE / (): the expanded grouping sets, each a list of indices into group_by
+  // (empty: one set of all of group_by, a plain GROUP BY).
+  std::vector<std::vector<int>> grouping_sets;
   ExprPtr having;
   std::vector<WindowSpec> windows;       // WINDOW clause
   // SELECT ... INTO t (CREATE TABLE AS in disguise): target table names, else empty.

@@ -39,20 +39,57 @@ void AddTableScope(Scope& scope, const engine::RelationInfo& relation, const std
   }
 }
 
+[[noreturn]] void ThrowReturningFromTable() {
+  throw SqlError(SqlState::kFeatureNotSupported, "RETURNING a column of a FROM or USING table is not supported yet");
+}
+
+// Checks a `*` or `t.*` of RETURNING: only the target table's columns can be returned. `full_scope` holds
+// the FROM or USING tables too (nullptr when there are none).
+void CheckReturningStar(const ast::Expr& star, const engine::RelationInfo& relation, const std::string& alias,
+                        const Scope* full_scope) {
+  if (star.names.empty()) {
+    if (full_scope != nullptr) ThrowReturningFromTable();  // PostgreSQL's * also expands the FROM tables
+    return;
+  }
+  const std::string& qualifier = star.names.back();
+  if (qualifier == (alias.empty() ? relation.name : alias)) return;
+  if (full_scope != nullptr) {
+    for (const auto& column : full_scope->columns) {
+      if (column.table == qualifier) ThrowReturningFromTable();
+    }
+  }
+  throw SqlError(SqlState::kUndefinedTable, "missing FROM-clause entry for table \"" + qualifier + "\"");
+}
+
+// Binds RETURNING over the written rows of the target table. With FROM or USING tables (`full_scope`),
+// names are first resolved as PostgreSQL does, among all tables (so ambiguity and typos answer the same),
+// and an item that needs a FROM table's column answers 0A000.
 void BindReturning(Binder& binder, PlanNode& node, const std::vector<ast::TargetItem>& returning, const engine::RelationInfo& relation,
-                   const std::string& alias, BoundQuery& result) {
+                   const std::string& alias, BoundQuery& result, const Scope* full_scope = nullptr) {
   if (returning.empty()) return;
   Scope scope;
   AddTableScope(scope, relation, alias);
   for (const auto& item : returning) {
     if (item.expr->kind == ast::ExprKind::kStar) {
+      CheckReturningStar(*item.expr, relation, alias, full_scope);
       for (size_t column = 0; column < relation.columns.size(); ++column) {
         node.returning.push_back(engine::MakeColumn(static_cast<int>(column), relation.columns[column].type));
         result.names.push_back(relation.columns[column].name);
       }
       continue;
     }
-    BoundExprPtr bound = binder.BindExpr(*item.expr, scope);
+    BoundExprPtr bound;
+    if (full_scope != nullptr) {
+      Scope all = *full_scope;
+      binder.BindExpr(*item.expr, all);
+      try {
+        bound = binder.BindExpr(*item.expr, scope);
+      } catch (const SqlError&) {
+        ThrowReturningFromTable();
+      }
+    } else {
+      bound = binder.BindExpr(*item.expr, scope);
+    }
     if (bound->type.id == TypeId::kUnknown) bound = binder.Coerce(std::move(bound), LogicalType(TypeId::kText), CastContext::kImplicit);
     node.returning.push_back(std::move(bound));
     result.names.push_back(item.alias.empty() ? FigureColumnName(*item.expr) : item.alias);
@@ -222,7 +259,7 @@ BoundQuery Binder::BindUpdate(const ast::UpdateStatement& update) {
   }
   node->children.push_back(MakeProject(input, std::move(project)));
   BoundQuery result;
-  BindReturning(*this, *node, update.returning, *relation, update.alias, result);
+  BindReturning(*this, *node, update.returning, *relation, update.alias, result, update.from.empty() ? nullptr : &scope);
   result.plan = node;
   return result;
 }
@@ -266,7 +303,7 @@ BoundQuery Binder::BindDelete(const ast::DeleteStatement& del) {
   node->relation = relation;
   node->children.push_back(MakeProject(input, std::move(project)));
   BoundQuery result;
-  BindReturning(*this, *node, del.returning, *relation, del.alias, result);
+  BindReturning(*this, *node, del.returning, *relation, del.alias, result, del.using_tables.empty() ? nullptr : &scope);
   result.plan = node;
   return result;
 }

@@ -371,6 +371,17 @@ BoundExprPtr Binder::BindCase(const ast::Expr& expr, Scope& scope) {
 
 BoundExprPtr Binder::BindExpr(const ast::Expr& expr, Scope& scope) {
   using Kind = ast::ExprKind;
+  if ((expr.kind == Kind::kCase || expr.kind == Kind::kCoalesce) && set_functions_ != nullptr) {
+    // PostgreSQL does not allow set-returning calls in CASE or COALESCE (they would run unconditionally).
+    auto* calls = set_functions_;
+    set_functions_ = nullptr;
+    struct Restore {
+      Binder& binder;
+      std::vector<SetFunctionCall>* calls;
+      ~Restore() { binder.set_functions_ = calls; }
+    } restore{*this, calls};
+    return BindExpr(expr, scope);
+  }
   auto bind_bool = [&](const ast::Expr& child, const char* construct) {
     return Coerce(BindExpr(child, scope), LogicalType(TypeId::kBool), CastContext::kAssignment,
                   (std::string("argument of ") + construct + " must be type boolean").c_str());
@@ -414,6 +425,8 @@ BoundExprPtr Binder::BindExpr(const ast::Expr& expr, Scope& scope) {
     }
     case Kind::kFunction:
       return BindFunction(expr, scope);
+    case Kind::kGrouping:
+      return BindGrouping(expr, scope);
     case Kind::kCast: {
       const LogicalType type = ResolveType(*expr.type_name);
       if (IsEmptyArrayConstructor(*expr.args[0]) && engine::ArrayElementType(type.id).has_value()) {

@@ -541,22 +541,10 @@ PlanPtr Binder::BindTableRef(const ast::TableRef& ref, Scope& scope, Scope* oute
       empty.outer = outer;
       std::vector<BoundExprPtr> args;
       for (const auto& arg : call.args) args.push_back(BindExpr(*arg, empty));
-      if (args.size() < 2 || args.size() > 3) {
-        throw SqlError(SqlState::kUndefinedFunction, "function generate_series with " + std::to_string(args.size()) + " arguments does not exist");
-      }
-      LogicalType type(TypeId::kInt32);
-      for (const auto& arg : args) {
-        if (arg->type.id == TypeId::kInt64) type = LogicalType(TypeId::kInt64);
-        if (arg->type.id == TypeId::kNumeric || arg->type.id == TypeId::kFloat64) type = LogicalType(TypeId::kNumeric);
-        if (arg->type.id == TypeId::kTimestamp || arg->type.id == TypeId::kTimestampTz) type = arg->type;
-      }
+      const LogicalType type = BindSeriesArguments(args);
       auto node = std::make_shared<PlanNode>(PlanKind::kTableFunction);
       node->function_name = name;
-      for (size_t index = 0; index < args.size(); ++index) {
-        LogicalType want = type;
-        if ((type.id == TypeId::kTimestamp || type.id == TypeId::kTimestampTz) && index == 2) want = LogicalType(TypeId::kInterval);
-        node->function_args.push_back(Coerce(std::move(args[index]), want, CastContext::kImplicit));
-      }
+      node->function_args = std::move(args);
       node->output_types = {type};
       const std::string alias = ref.alias.empty() ? name : ref.alias;
       node->output_names = {alias};

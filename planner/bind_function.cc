@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Binding of function calls (scalar, aggregate) and subqueries.
 #include <algorithm>
+#include <set>
 
 #include "engine/aggregate.h"
 #include "engine/function/array_text.h"
@@ -73,6 +74,25 @@ const engine::AggregateFunction* ResolveAggregate(const std::string& name, std::
   return best;
 }
 
+namespace {
+
+// array_agg(anynonarray) returns an array of its input's own type: an untyped input fits both of
+// PostgreSQL's overloads (42725), and an input whose array type Tessera lacks must not be cast to one it
+// has (0A000).
+void CheckArrayAggInput(const BoundExpr& arg, int location) {
+  if (arg.type.id == TypeId::kUnknown) {
+    throw SqlError(SqlState::kAmbiguousFunction, "function array_agg(unknown) is not unique")
+        .WithHint("Could not choose a best candidate function. You might need to add explicit type casts.")
+        .WithPosition(location + 1);
+  }
+  if (engine::FindAggregate("array_agg", {arg.type}) == nullptr) {
+    throw SqlError(SqlState::kFeatureNotSupported, "array_agg of type " + FormatType(arg.type) + " is not supported yet")
+        .WithPosition(location + 1);
+  }
+}
+
+}  // namespace
+
 BoundExprPtr Binder::BindAggregateCall(const ast::Expr& expr, const std::string& name, Scope& scope) {
   // Arguments are bound in the pre-aggregation scope (this level's columns are not grouped there), with
   // nested aggregates and window functions forbidden.
@@ -100,6 +120,7 @@ BoundExprPtr Binder::BindAggregateCall(const ast::Expr& expr, const std::string&
   } else if (args.empty()) {
     throw SqlError(SqlState::kUndefinedFunction, "function " + name + "() does not exist").WithPosition(expr.location + 1);
   }
+  if (name == "array_agg" && args.size() == 1) CheckArrayAggInput(*args[0], expr.location);
   call.function = ResolveAggregate(name, args, *this, expr.location);
   call.args = std::move(args);
   call.distinct = expr.agg_distinct;
@@ -118,6 +139,44 @@ BoundExprPtr Binder::BindAggregateCall(const ast::Expr& expr, const std::string&
   ref->reference = static_cast<int>(restore.collected->size());
   ref->name = name;
   restore.collected->push_back(std::move(call));
+  return ref;
+}
+
+LogicalType Binder::BindSeriesArguments(std::vector<BoundExprPtr>& args) {
+  if (args.size() < 2 || args.size() > 3) {
+    throw SqlError(SqlState::kUndefinedFunction,
+                   "function generate_series with " + std::to_string(args.size()) + " arguments does not exist");
+  }
+  LogicalType type(TypeId::kInt32);
+  for (const auto& arg : args) {
+    if (arg->type.id == TypeId::kInt64) type = LogicalType(TypeId::kInt64);
+    if (arg->type.id == TypeId::kNumeric || arg->type.id == TypeId::kFloat64) type = LogicalType(TypeId::kNumeric);
+    if (arg->type.id == TypeId::kTimestamp || arg->type.id == TypeId::kTimestampTz) type = arg->type;
+  }
+  for (size_t index = 0; index < args.size(); ++index) {
+    const bool step = index == 2 && (type.id == TypeId::kTimestamp || type.id == TypeId::kTimestampTz);
+    args[index] = Coerce(std::move(args[index]), step ? LogicalType(TypeId::kInterval) : type, CastContext::kImplicit);
+  }
+  return type;
+}
+
+BoundExprPtr Binder::BindSetFunction(const ast::Expr& expr, Scope& scope) {
+  // Arguments may not hold set-returning calls themselves (PostgreSQL would nest ProjectSets).
+  auto* calls = set_functions_;
+  set_functions_ = nullptr;
+  SetFunctionCall call;
+  try {
+    for (const auto& arg : expr.args) call.args.push_back(BindExpr(*arg, scope));
+    call.type = BindSeriesArguments(call.args);
+  } catch (...) {
+    set_functions_ = calls;
+    throw;
+  }
+  set_functions_ = calls;
+  auto ref = std::make_unique<BoundExpr>(BoundExprKind::kSetFunctionRef, call.type);
+  ref->reference = static_cast<int>(calls->size());
+  ref->name = "generate_series";
+  calls->push_back(std::move(call));
   return ref;
 }
 
@@ -186,6 +245,7 @@ BoundExprPtr Binder::BindFunction(const ast::Expr& expr, Scope& scope) {
   if (expr.agg_star || expr.agg_distinct || !expr.agg_order.empty() || expr.agg_filter) {
     throw SqlError(SqlState::kWrongObjectType, name + " is not an aggregate function").WithPosition(expr.location + 1);
   }
+  if (name == "generate_series" && set_functions_ != nullptr) return BindSetFunction(expr, scope);
   std::vector<BoundExprPtr> args;
   for (const auto& arg : expr.args) args.push_back(BindExpr(*arg, scope));
   if (name == "pg_typeof" && args.size() == 1) {  // the argument's type as regtype, known at bind time
@@ -194,6 +254,16 @@ BoundExprPtr Binder::BindFunction(const ast::Expr& expr, Scope& scope) {
     LogicalType type(args[0]->type.id);  // typmods do not show
     type.oid_flavour = args[0]->type.oid_flavour;
     return engine::MakeConstant(Value::Int64(TypeOid(type)).WithType(regtype));
+  }
+  // PostgreSQL's set-returning functions, which a select list runs as a ProjectSet: not here yet (FROM
+  // generate_series(...) works).
+  static const std::set<std::string> kSetReturning = {
+      "generate_series", "unnest", "generate_subscripts", "regexp_split_to_table", "regexp_matches",
+      "json_array_elements", "json_array_elements_text", "jsonb_array_elements", "jsonb_array_elements_text",
+      "json_each", "jsonb_each", "json_object_keys", "jsonb_object_keys", "pg_get_keywords"};
+  if (kSetReturning.count(name) != 0) {
+    throw SqlError(SqlState::kFeatureNotSupported, "set-returning function " + name + "() outside FROM is not supported yet")
+        .WithPosition(expr.location + 1);
   }
   // Functions with SQL-level spellings that map to our built-ins.
   if (name == "substring" && args.size() >= 2) name = "substr";
@@ -236,6 +306,9 @@ void ForEachExpression(const engine::PlanNode& node, const std::function<void(co
   }
   for (const auto& row : node.values) {
     for (const auto& bound : row) add(bound);
+  }
+  for (const auto& args : node.set_function_args) {
+    for (const auto& bound : args) add(bound);
   }
 }
 
@@ -291,20 +364,22 @@ BoundQuery Binder::BindQuery(const ast::SelectStmt& select, Scope* outer) {
   // Both attempts below bind the same query: each gets the caller's LeaveUnknownOutputs.
   const bool resolve_unknowns = resolve_unknowns_;
   ++query_depth_;
-  auto* saved_aggregates = aggregates_;
-  Scope* saved_scope = aggregate_scope_;
-  aggregates_ = nullptr;
-  aggregate_scope_ = nullptr;
+  // Each query level collects its own aggregates and set-returning calls.
   struct Restore {
     Binder& binder;
     std::vector<engine::AggregateCall>* aggregates;
     Scope* scope;
+    std::vector<SetFunctionCall>* set_functions;
     ~Restore() {
       binder.aggregates_ = aggregates;
       binder.aggregate_scope_ = scope;
+      binder.set_functions_ = set_functions;
       --binder.query_depth_;
     }
-  } restore{*this, saved_aggregates, saved_scope};
+  } restore{*this, aggregates_, aggregate_scope_, set_functions_};
+  aggregates_ = nullptr;
+  aggregate_scope_ = nullptr;
+  set_functions_ = nullptr;
   try {
     return BindQueryLevel(select, outer, false);
   } catch (const OuterLevelAggregate& found) {

@@ -86,6 +86,29 @@ PlanPtr MakeNode(PlanKind kind, PlanPtr child) {
   return node;
 }
 
+// Replaces set-returning call placeholders by the ProjectSet node's columns (after its `input_width`).
+BoundExprPtr ReplaceSetFunctionRefs(BoundExprPtr expr, size_t input_width) {
+  if (expr->kind == BoundExprKind::kSetFunctionRef) {
+    return engine::MakeColumn(static_cast<int>(input_width) + expr->reference, expr->type, expr->name);
+  }
+  for (auto& child : expr->children) child = ReplaceSetFunctionRefs(std::move(child), input_width);
+  return expr;
+}
+
+// The ProjectSet node over `input`: its columns followed by one per call.
+PlanPtr MakeProjectSetNode(PlanPtr input, std::vector<SetFunctionCall> calls) {
+  auto node = std::make_shared<PlanNode>(PlanKind::kProjectSet);
+  node->output_types = input->output_types;
+  node->output_names = input->output_names;
+  for (auto& call : calls) {
+    node->output_types.push_back(call.type);
+    node->output_names.push_back("generate_series");
+    node->set_function_args.push_back(std::move(call.args));
+  }
+  node->children.push_back(std::move(input));
+  return node;
+}
+
 // Rewrites a window call's expressions to read the aggregate's output, as the select list's are.
 void ReplaceGroupRefsInWindow(engine::WindowCall& call, const std::vector<BoundExprPtr>& keys) {
   auto replace = [&](BoundExprPtr& expr) {
@@ -124,7 +147,7 @@ void CheckLockingClause(const ast::SelectStmt& select, bool grouped, bool window
     reason = "UNION/INTERSECT/EXCEPT";
   } else if (select.distinct || !select.distinct_on.empty()) {
     reason = "DISTINCT clause";
-  } else if (!select.group_by.empty()) {
+  } else if (!select.group_by.empty() || !select.grouping_sets.empty()) {
     reason = "GROUP BY clause";
   } else if (select.having) {
     reason = "HAVING clause";
@@ -217,8 +240,11 @@ BoundQuery Binder::BindQueryLevel(const ast::SelectStmt& select, Scope* outer, b
   std::vector<engine::AggregateCall> aggregates;
   std::vector<BoundExprPtr> keys;
   std::map<int, int> grouped_columns;
+  // GROUPING SETS / ROLLUP / CUBE: the sets as indices into keys (empty for a plain GROUP BY).
+  std::vector<std::vector<int>> grouping_sets;
   BoundExprPtr having;
   std::vector<engine::WindowCall> window_calls;
+  std::vector<SetFunctionCall> set_calls;
   // Binds an expression evaluated after grouping (or directly over FROM when not grouped).
   auto bind_output = [&](const ast::Expr& expr) -> BoundExprPtr {
       if (!grouped) return BindExpr(expr, scope);
@@ -235,16 +261,23 @@ BoundQuery Binder::BindQueryLevel(const ast::SelectStmt& select, Scope* outer, b
           scope.aggregates = &aggregates;
           scope.num_group_keys = num_keys;
         }
+        void SetKeys(const std::vector<BoundExprPtr>& keys, const std::vector<std::vector<int>>& sets) {
+          scope.group_keys = &keys;
+          scope.grouping_sets = &sets;
+        }
         ~Grouping() {
           binder.aggregates_ = nullptr;
           binder.aggregate_scope_ = nullptr;
           scope.grouped = nullptr;
           scope.aggregates = nullptr;
+          scope.group_keys = nullptr;
+          scope.grouping_sets = nullptr;
         }
       };
       BoundExprPtr bound;
       {
         Grouping grouping(*this, scope, aggregates, grouped_columns, keys.size());
+        grouping.SetKeys(keys, grouping_sets);
         bound = BindExpr(expr, scope);
       }
       for (size_t call = windows_before; call < window_calls.size(); ++call) {
@@ -425,7 +458,7 @@ BoundQuery Binder::BindQueryLevel(const ast::SelectStmt& select, Scope* outer, b
     resolve_as_text.assign(visible, false);
 
     // Any HAVING makes the query one group, even without aggregate calls (HAVING 1 < 2).
-    grouped = force_grouped || !select.group_by.empty() || select.having != nullptr;
+    grouped = force_grouped || !select.group_by.empty() || !select.grouping_sets.empty() || select.having != nullptr;
     for (const auto& window : select.windows) {
       for (const auto& item : window.partition_by) grouped = grouped || ContainsOwnAggregate(item.get(), scope);
       for (const auto& item : window.order_by) grouped = grouped || ContainsOwnAggregate(item.expr.get(), scope);
@@ -435,6 +468,8 @@ BoundQuery Binder::BindQueryLevel(const ast::SelectStmt& select, Scope* outer, b
 
     SetWindowContext(nullptr, nullptr, SqlState::kWindowingError, "window functions are not allowed in GROUP BY");
     if (grouped) {
+      // The key each GROUP BY expression binds to: the same expression written twice is one key.
+      std::vector<int> key_of_item;
       for (const auto& key : select.group_by) {
         const ast::Expr* source = key.get();
         if (key->kind == ast::ExprKind::kLiteral && key->literal_kind == ast::LiteralKind::kInteger) {
@@ -459,11 +494,32 @@ BoundQuery Binder::BindQueryLevel(const ast::SelectStmt& select, Scope* outer, b
         }
         if (ContainsAggregate(source)) throw SqlError(SqlState::kGroupingError, "aggregate functions are not allowed in GROUP BY");
         BoundExprPtr bound = BindExpr(*source, scope);
+        size_t index = 0;
+        while (index < keys.size() && !keys[index]->Equals(*bound)) ++index;
+        key_of_item.push_back(static_cast<int>(index));
+        if (index < keys.size()) continue;
         if (bound->kind == BoundExprKind::kColumn) grouped_columns[bound->column] = static_cast<int>(keys.size());
         keys.push_back(std::move(bound));
       }
+      for (const auto& set : select.grouping_sets) {
+        std::vector<int> set_keys;
+        for (int item : set) {
+          if (std::find(set_keys.begin(), set_keys.end(), key_of_item[item]) == set_keys.end()) {
+            set_keys.push_back(key_of_item[item]);
+          }
+        }
+        grouping_sets.push_back(std::move(set_keys));
+      }
+      // Grouped output reads the row's set number after the keys: [keys..., set number, aggregates...].
+      if (!grouping_sets.empty()) keys.push_back(MakeGroupingSetMarker());
     }
     SetWindowContext(&window_calls, &select.windows);
+    // generate_series(...) in the select list of an ungrouped query runs in a ProjectSet node.
+    struct SetFunctions {
+      Binder& binder;
+      ~SetFunctions() { binder.set_functions_ = nullptr; }
+    } set_functions_guard{*this};
+    if (!grouped) set_functions_ = &set_calls;
     for (size_t index = 0; index < target_exprs.size(); ++index) {
       if (target_exprs[index] != nullptr) {
         targets[index] = bind_output(*target_exprs[index]);
@@ -471,6 +527,7 @@ BoundQuery Binder::BindQueryLevel(const ast::SelectStmt& select, Scope* outer, b
         targets[index] = ReplaceGroupRefs(std::move(targets[index]), keys, keys.size());
       }
     }
+    set_functions_ = nullptr;
     if (select.having) {
       SetWindowContext(nullptr, nullptr, SqlState::kWindowingError, "window functions are not allowed in HAVING");
       having = Coerce(bind_output(*select.having), LogicalType(TypeId::kBool), CastContext::kAssignment,
@@ -537,24 +594,12 @@ BoundQuery Binder::BindQueryLevel(const ast::SelectStmt& select, Scope* outer, b
   }
 
   if (grouped) {
-    auto aggregate = std::make_shared<PlanNode>(PlanKind::kAggregate);
-    PlanPtr input = plan;
-    for (const auto& call : aggregates) {
-      if (call.order_by.empty()) continue;
-      auto sort = MakeNode(PlanKind::kSort, input);
-      for (const auto& key : call.order_by) sort->sort_keys.push_back(key.Copy());
-      input = sort;
-      break;
+    if (grouping_sets.empty()) {
+      plan = MakeAggregatePlan(plan, keys, aggregates);
+    } else {
+      keys.pop_back();  // the set-number marker
+      plan = MakeGroupingSetsPlan(plan, keys, grouping_sets, aggregates);
     }
-    aggregate->children.push_back(input);
-    for (const auto& key : keys) {
-      aggregate->output_types.push_back(key->type);
-      aggregate->group_keys.push_back(key->Copy());
-    }
-    for (auto& call : aggregates) aggregate->output_types.push_back(call.type);
-    aggregate->aggregates = std::move(aggregates);
-    aggregate->output_names.resize(aggregate->output_types.size());
-    plan = aggregate;
     if (having) {
       auto filter = MakeNode(PlanKind::kFilter, plan);
       filter->predicate = std::move(having);
@@ -562,6 +607,15 @@ BoundQuery Binder::BindQueryLevel(const ast::SelectStmt& select, Scope* outer, b
     }
   }
 
+  if (!set_calls.empty()) {
+    if (!window_calls.empty()) {
+      throw SqlError(SqlState::kFeatureNotSupported,
+                     "set-returning functions with window functions in one select list are not supported yet");
+    }
+    const size_t input_width = plan->output_types.size();
+    plan = MakeProjectSetNode(plan, std::move(set_calls));
+    for (auto& target : targets) target = ReplaceSetFunctionRefs(std::move(target), input_width);
+  }
   // Window calls run after grouping, before the projection that reads their columns.
   if (!window_calls.empty()) {
     const size_t input_width = plan->output_types.size();

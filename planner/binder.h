@@ -45,6 +45,11 @@ struct Scope {
   const ast::SelectStmt* query = nullptr;
   std::vector<engine::AggregateCall>* aggregates = nullptr;
   size_t num_group_keys = 0;
+  // Set with `grouped`: the query's group keys, for GROUPING(), and its grouping sets (indices into
+  // group_keys; empty for a plain GROUP BY). With grouping sets, the keys end with the marker column
+  // that numbers the set each output row belongs to (MakeGroupingSetMarker).
+  const std::vector<engine::BoundExprPtr>* group_keys = nullptr;
+  const std::vector<std::vector<int>>* grouping_sets = nullptr;
 };
 
 // The relations and table columns a query's text names, as the binder resolved them. Views use them to
@@ -67,6 +72,12 @@ struct NameReferences {
   std::vector<NameReference> references;
   // Select-list items that are a bare column reference and so take the column's name.
   std::vector<int> output_column_locations;
+};
+
+// A set-returning call (generate_series) of a select list, run by the ProjectSet node.
+struct SetFunctionCall {
+  std::vector<engine::BoundExprPtr> args;
+  LogicalType type;
 };
 
 struct BoundQuery {
@@ -145,6 +156,8 @@ class Binder {
   // Aggregates collected while binding the current grouped query's expressions (nullptr: not allowed).
   std::vector<engine::AggregateCall>* aggregates_ = nullptr;
   Scope* aggregate_scope_ = nullptr;
+  // Set-returning calls collected from the select list being bound (nullptr: not allowed here).
+  std::vector<SetFunctionCall>* set_functions_ = nullptr;
   // While an aggregate's level is worked out: outer columns resolve without the grouping check.
   bool unchecked_outer_grouping_ = false;
   // > 0 while binding expressions that are never evaluated (COALESCE arguments after a non-NULL constant):
@@ -166,6 +179,8 @@ class Binder {
  public:
   // Internal helpers shared by the binder's files.
   engine::BoundExprPtr BindFunction(const ast::Expr& expr, Scope& scope);
+  // generate_series(...) in a select list: collected into set_functions_, returns its kSetFunctionRef.
+  engine::BoundExprPtr BindSetFunction(const ast::Expr& expr, Scope& scope);
   // Binds `name`(...) OVER (...) into windows_ and returns its kWindowRef (planner/bind_window.cc).
   engine::BoundExprPtr BindWindowCall(const ast::Expr& expr, const std::string& name, Scope& scope);
   engine::BoundExprPtr BindOperator(const std::string& name, std::vector<engine::BoundExprPtr> args, int location);
@@ -173,12 +188,19 @@ class Binder {
   engine::BoundExprPtr BindSubquery(const ast::Expr& expr, Scope& scope);
   engine::BoundExprPtr BindLiteral(const ast::Expr& expr);
   engine::BoundExprPtr BindCase(const ast::Expr& expr, Scope& scope);
+  // GROUPING(args): a bit per argument, set when the row's grouping set leaves it out
+  // (planner/bind_grouping.cc).
+  engine::BoundExprPtr BindGrouping(const ast::Expr& expr, Scope& scope);
   // `left op ANY|ALL (array)`: args are the bound operands.
   engine::BoundExprPtr BindArrayComparison(const std::string& op, const std::string& quantifier,
                                            std::vector<engine::BoundExprPtr> args, int location);
   // `array[index]`.
   engine::BoundExprPtr BindSubscript(const ast::Expr& expr, Scope& scope);
   engine::BoundExprPtr MakeCall(const std::string& name, std::vector<engine::BoundExprPtr> args, int location);
+  // generate_series's result type for `args`, which are coerced to it (the step of a timestamp series to
+  // interval); throws 42883 for a wrong argument count.
+  LogicalType BindSeriesArguments(std::vector<engine::BoundExprPtr>& args);
+  std::vector<SetFunctionCall>*& set_functions() { return set_functions_; }
   // Finds the common type of `types` for UNION/CASE/COALESCE/IN; `context` names the construct in errors.
   LogicalType CommonType(const std::vector<LogicalType>& types, const char* context);
   // Binds a WITH RECURSIVE query that references itself (planner/bind_recursive.cc): returns the
@@ -221,6 +243,17 @@ void CheckWindowDefinitions(const std::vector<ast::WindowSpec>& definitions);
 // True for row_number, rank, lag and the other functions that exist only as window functions.
 bool IsWindowOnlyFunction(const std::string& name);
 
+// The placeholder group key that stands for the grouping-set number of an output row: the Aggregate of a
+// query with grouping sets outputs [keys..., set number, aggregates...].
+engine::BoundExprPtr MakeGroupingSetMarker();
+// The Aggregate node grouping `input` by `keys` with `aggregates` (copied): [keys..., aggregates...].
+engine::PlanPtr MakeAggregatePlan(engine::PlanPtr input, const std::vector<engine::BoundExprPtr>& keys,
+                                  const std::vector<engine::AggregateCall>& aggregates);
+// Groups `input` by each of `sets` (indices into `keys`) and unions the results as
+// [keys..., set number, aggregates...], keys outside a row's set being NULL.
+engine::PlanPtr MakeGroupingSetsPlan(engine::PlanPtr input, const std::vector<engine::BoundExprPtr>& keys,
+                                     const std::vector<std::vector<int>>& sets,
+                                     const std::vector<engine::AggregateCall>& aggregates);
 // Builds a Project node over `child` with `expressions` (names optional).
 engine::PlanPtr MakeProject(engine::PlanPtr child, std::vector<engine::BoundExprPtr> expressions,
                             std::vector<std::string> names = {});

@@ -51,6 +51,7 @@ FiguredName Figure(const ast::Expr& expr) {
     case ast::ExprKind::kLeast: return {"least", 2};
     case ast::ExprKind::kArray: return {"array", 2};
     case ast::ExprKind::kRow: return {"row", 2};
+    case ast::ExprKind::kGrouping: return {"grouping", 2};
     case ast::ExprKind::kSqlValue: return {expr.name, 2};
     case ast::ExprKind::kSubquery:
       switch (expr.subquery_kind) {

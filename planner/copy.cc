@@ -321,7 +321,7 @@ class TableCopyInserter : public CopyInserter {
         try {
           InsertBatch(single);
         } catch (SqlError& error) {
-          const bool show_line = error.info().state != SqlState::kUniqueViolation && !rows.line_texts.empty();
+          const bool show_line = error.info().state != SqlState::kUniqueViolation && rows.has_line_texts();
           throw WithContext(std::move(error), rows, row, show_line);
         }
       }
@@ -336,8 +336,8 @@ class TableCopyInserter : public CopyInserter {
 
   SqlError WithContext(SqlError error, const CopyRows& rows, idx_t row, bool show_line) const {
     if (!error.info().context.empty()) return error;
-    const std::string* text = show_line ? &rows.line_texts[row] : nullptr;
-    return std::move(error).WithContext(CopyLineContext(spec().relation_name, rows.lines[row], text));
+    const std::string text(show_line ? rows.line_text(row) : std::string_view());
+    return std::move(error).WithContext(CopyLineContext(spec().relation_name, rows.lines[row], show_line ? &text : nullptr));
   }
 
   // Text fields (kUnknown columns) become the column's type, binary fields get its typmod (length,

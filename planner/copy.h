@@ -60,8 +60,22 @@ struct CopySpec {
 // the column's type (binary format).
 struct CopyRows {
   Batch rows;
-  std::vector<int64_t> lines;            // the input line (binary: tuple) number of each row
-  std::vector<std::string> line_texts;   // each row's line as error contexts show it; empty for binary
+  std::vector<int64_t> lines;  // the input line (binary: tuple) number of each row
+
+  // Text and CSV keep each row's line for error contexts (binary keeps none).
+  void AddLineText(std::string_view line) {
+    line_text_bytes_.append(line);
+    line_text_ends_.push_back(line_text_bytes_.size());
+  }
+  bool has_line_texts() const { return !line_text_ends_.empty(); }
+  std::string_view line_text(idx_t row) const {
+    const size_t begin = row == 0 ? 0 : line_text_ends_[row - 1];
+    return std::string_view(line_text_bytes_).substr(begin, line_text_ends_[row] - begin);
+  }
+
+ private:
+  std::string line_text_bytes_;
+  std::vector<size_t> line_text_ends_;
 };
 
 // Limits a value shown in an error context to 100 bytes plus "...", as PostgreSQL's

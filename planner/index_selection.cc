@@ -109,6 +109,7 @@ bool IsIndexValue(const BoundExpr& expr) {
     case BoundExprKind::kColumn:
     case BoundExprKind::kAggregateRef:
     case BoundExprKind::kWindowRef:
+    case BoundExprKind::kSetFunctionRef:
       return false;
     case BoundExprKind::kSubquery:
       if (expr.correlated) return false;

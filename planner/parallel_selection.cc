@@ -34,6 +34,7 @@ bool IsParallelSafe(const BoundExpr& expr) {
     case BoundExprKind::kSubquery:
     case BoundExprKind::kAggregateRef:
     case BoundExprKind::kWindowRef:
+    case BoundExprKind::kSetFunctionRef:
       return false;
     case BoundExprKind::kFunction:
       if (expr.function->is_volatile) return false;

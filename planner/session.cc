@@ -255,6 +255,8 @@ std::unique_ptr<engine::ExecContext> Session::MakeContext(std::vector<Value> par
   engine::InstallCatalogResolvers(*context);
   context->parameters = std::move(parameters);
   context->statement_timestamp = NowMicros();
+  if (state_->transaction == TransactionState::kIdle) state_->transaction_timestamp = context->statement_timestamp;
+  context->transaction_timestamp = state_->transaction_timestamp;
   context->cancel_flag = &cancel_requested_;
   context->undo_log = &state_->undo_log;
   storage::Transaction& txn = OpenTransaction(*state_, database_.transactions());
@@ -270,6 +272,9 @@ Value Session::ParseParameterText(const LogicalType& type, std::string_view text
   return engine::CastValue(Value::Text(std::string(text), LogicalType(TypeId::kUnknown)), type, context, true);
 }
 
+// The type's output function (typoutput), which differs from a cast to text for some types: boolean is
+// t/f here but true/false as text, char(n) keeps its padding. The setting-dependent types share the
+// formatting functions with builtin::FormatAsText.
 std::string Session::FormatText(const Vector& column, idx_t row) {
   switch (column.type().id) {
     case TypeId::kFloat32:

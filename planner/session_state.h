@@ -49,6 +49,9 @@ struct SessionState {
   bool bytea_escape = false;
   int extra_float_digits = 1;
   TransactionState transaction = TransactionState::kIdle;
+  // When the current transaction started (microseconds since 2000-01-01 UTC): set by each statement run
+  // outside a block, so BEGIN's own time is kept for the whole block, as now() in PostgreSQL.
+  int64_t transaction_timestamp = 0;
   // The open transaction's row versions (storage/transaction.h): started by the first statement after
   // the last one ended, committed or aborted with the block, or at Sync for an implicit transaction.
   std::unique_ptr<storage::Transaction> txn;

@@ -72,6 +72,14 @@ CopyInParser::CopyInParser(const planner::CopySpec& spec, BatchHandler handler)
     : spec_(spec), handler_(std::move(handler)) {
   // Binary input always starts with the file header.
   header_done_ = text_like() && spec_.options.header == CopyHeader::kNone;
+  // The bytes FindLineEnd must look at; it skips every other byte in a tight loop.
+  line_special_['\n'] = line_special_['\r'] = true;
+  if (spec_.options.format == CopyFormat::kCsv) {
+    line_special_[static_cast<uint8_t>(spec_.options.quote)] = true;
+    line_special_[static_cast<uint8_t>(spec_.options.escape)] = true;
+  } else {
+    line_special_['\\'] = true;
+  }
   StartBatch();
 }
 
@@ -133,8 +141,18 @@ size_t CopyInParser::FindLineEnd(size_t start, bool at_end, size_t* eol_length, 
   bool last_was_escape = resume && csv_scan_.last_was_escape;
   *embedded_lines = resume ? csv_scan_.embedded_lines : 0;
   size_t position = std::max(start, scan_offset_);
-  while (position < buffer_.size()) {
-    const char c = buffer_[position];
+  const char* const data = buffer_.data();
+  const size_t size = buffer_.size();
+  while (position < size) {
+    if (!line_special_[static_cast<uint8_t>(data[position])]) {
+      // Ordinary bytes: no line end, quote or escape among them.
+      do {
+        ++position;
+      } while (position < size && !line_special_[static_cast<uint8_t>(data[position])]);
+      last_was_escape = false;
+      continue;
+    }
+    const char c = data[position];
     if (!csv && c == '\\') {
       if (position + 2 >= buffer_.size() && !at_end) break;
       if (position + 1 < buffer_.size() && buffer_[position + 1] == '.') {
@@ -230,9 +248,9 @@ void CopyInParser::ParseLine(std::string_view line) {
   }
   ValidateUtf8(line);
   if (spec_.options.format == CopyFormat::kCsv) {
-    SplitCsv(line, &fields_, &nulls_, &quoted_);
+    SplitCsv(line);
   } else {
-    SplitText(line, &fields_, &nulls_);
+    SplitText(line);
   }
   if (!header_done_) {
     header_done_ = true;
@@ -242,78 +260,92 @@ void CopyInParser::ParseLine(std::string_view line) {
   AddTextRow(line, fields_, nulls_);
 }
 
-void CopyInParser::SplitText(std::string_view line, std::vector<std::string>* fields, std::vector<bool>* nulls) {
-  fields->clear();
-  nulls->clear();
+void CopyInParser::SplitText(std::string_view line) {
+  fields_.clear();
+  nulls_.clear();
+  scratch_.clear();
+  scratch_.reserve(line.size());  // unescaped fields are never longer: views into it stay valid
   const char delimiter = spec_.options.delimiter;
   size_t position = 0;
   for (;;) {
     const size_t raw_start = position;
-    std::string field;
-    while (position < line.size() && line[position] != delimiter) {
-      char c = line[position++];
-      if (c == '\\') {
-        if (position >= line.size()) break;
-        c = DecodeEscape(line, &position);
+    while (position < line.size() && line[position] != delimiter && line[position] != '\\') ++position;
+    std::string_view field = line.substr(raw_start, position - raw_start);
+    bool escaped = false;
+    if (position < line.size() && line[position] == '\\') {
+      // Slow path: decode the escapes into the scratch buffer.
+      escaped = true;
+      const size_t scratch_start = scratch_.size();
+      scratch_.append(field);
+      while (position < line.size() && line[position] != delimiter) {
+        char c = line[position++];
+        if (c == '\\') {
+          if (position >= line.size()) break;
+          c = DecodeEscape(line, &position);
+        }
+        scratch_.push_back(c);
       }
-      field.push_back(c);
+      field = std::string_view(scratch_).substr(scratch_start);
     }
     const std::string_view raw = line.substr(raw_start, position - raw_start);
     const bool is_null = raw == spec_.options.null_string;
-    if (!is_null && field.size() != raw.size()) ValidateUtf8(field);  // escapes may have made bad bytes
-    fields->push_back(is_null ? std::string() : std::move(field));
-    nulls->push_back(is_null);
+    if (!is_null && escaped) ValidateUtf8(field);  // escapes may have made bad bytes
+    fields_.push_back(is_null ? std::string_view() : field);
+    nulls_.push_back(is_null);
     if (position >= line.size()) break;
     ++position;  // the delimiter
   }
 }
 
-void CopyInParser::SplitCsv(std::string_view line, std::vector<std::string>* fields, std::vector<bool>* nulls,
-                            std::vector<bool>* quoted) {
-  fields->clear();
-  nulls->clear();
-  quoted->clear();
+void CopyInParser::SplitCsv(std::string_view line) {
+  fields_.clear();
+  nulls_.clear();
+  quoted_.clear();
+  scratch_.clear();
+  scratch_.reserve(line.size());  // unquoted fields are never longer: views into it stay valid
   const char delimiter = spec_.options.delimiter;
   const char quote = spec_.options.quote;
   const char escape = spec_.options.escape;
   size_t position = 0;
   for (;;) {
     const size_t raw_start = position;
-    std::string field;
-    bool saw_quote = false;
-    bool found_delimiter = false;
-    while (position < line.size()) {
-      char c = line[position++];
-      if (c == delimiter) {
-        found_delimiter = true;
-        break;
-      }
-      if (c != quote) {
-        field.push_back(c);
-        continue;
-      }
-      saw_quote = true;
-      for (;;) {  // inside quotes
-        if (position >= line.size()) Fail(SqlState::kBadCopyFileFormat, "unterminated CSV quoted field");
-        c = line[position++];
-        if (c == escape && position < line.size() && (line[position] == escape || line[position] == quote)) {
-          field.push_back(line[position++]);
+    while (position < line.size() && line[position] != delimiter && line[position] != quote) ++position;
+    std::string_view field = line.substr(raw_start, position - raw_start);
+    const bool saw_quote = position < line.size() && line[position] == quote;
+    if (saw_quote) {
+      // Slow path: copy the field without its quotes and escapes into the scratch buffer.
+      const size_t scratch_start = scratch_.size();
+      scratch_.append(field);
+      while (position < line.size() && line[position] != delimiter) {
+        char c = line[position++];
+        if (c != quote) {
+          scratch_.push_back(c);
           continue;
         }
-        if (c == quote) break;
-        field.push_back(c);
+        for (;;) {  // inside quotes
+          if (position >= line.size()) Fail(SqlState::kBadCopyFileFormat, "unterminated CSV quoted field");
+          c = line[position++];
+          if (c == escape && position < line.size() && (line[position] == escape || line[position] == quote)) {
+            scratch_.push_back(line[position++]);
+            continue;
+          }
+          if (c == quote) break;
+          scratch_.push_back(c);
+        }
       }
+      field = std::string_view(scratch_).substr(scratch_start);
     }
-    const size_t raw_end = found_delimiter ? position - 1 : position;
-    const bool is_null = !saw_quote && line.substr(raw_start, raw_end - raw_start) == spec_.options.null_string;
-    fields->push_back(std::move(field));
-    nulls->push_back(is_null);
-    quoted->push_back(saw_quote);
+    const bool found_delimiter = position < line.size();
+    const bool is_null = !saw_quote && field == spec_.options.null_string;
+    fields_.push_back(field);
+    nulls_.push_back(is_null);
+    quoted_.push_back(saw_quote);
     if (!found_delimiter) break;
+    ++position;  // the delimiter
   }
 }
 
-void CopyInParser::CheckHeader(const std::vector<std::string>& fields, const std::vector<bool>& nulls) {
+void CopyInParser::CheckHeader(const std::vector<std::string_view>& fields, const std::vector<uint8_t>& nulls) {
   if (fields.size() != spec_.columns.size()) {
     Fail(SqlState::kBadCopyFileFormat, fmt::format("wrong number of fields in header line: got {}, expected {}",
                                                    fields.size(), spec_.columns.size()));
@@ -332,7 +364,8 @@ void CopyInParser::CheckHeader(const std::vector<std::string>& fields, const std
   }
 }
 
-void CopyInParser::AddTextRow(std::string_view line, std::vector<std::string>& fields, const std::vector<bool>& nulls) {
+void CopyInParser::AddTextRow(std::string_view line, std::vector<std::string_view>& fields,
+                              const std::vector<uint8_t>& nulls) {
   const size_t width = spec_.columns.size();
   if (width == 0 && fields.size() == 1 && fields[0].empty() && !nulls[0]) {
     // A table without columns reads empty lines.
@@ -354,11 +387,16 @@ void CopyInParser::AddTextRow(std::string_view line, std::vector<std::string>& f
       }
     }
     Vector& vector = rows_.rows.columns[column];
-    vector.AppendValue(is_null ? Value::Null(LogicalType(TypeId::kUnknown))
-                               : Value::Text(std::move(fields[column]), LogicalType(TypeId::kUnknown)));
+    const idx_t row = vector.size();
+    vector.Resize(row + 1);
+    if (is_null) {
+      vector.SetNull(row, true);
+    } else {
+      vector.SetString(row, fields[column]);
+    }
   }
   rows_.lines.push_back(line_);
-  rows_.line_texts.push_back(planner::LimitPrintout(line));
+  rows_.AddLineText(line);
   AddRowDone();
 }
 

@@ -9,6 +9,7 @@
 // UTF-8, the types' input errors from the inserter) and "COPY t, line N..." in the context field.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -49,11 +50,12 @@ class CopyInParser {
   size_t FindLineEnd(size_t start, bool at_end, size_t* eol_length, int64_t* embedded_lines);
   void HandleLine(std::string_view line);
   void ParseLine(std::string_view line);
-  void SplitText(std::string_view line, std::vector<std::string>* fields, std::vector<bool>* nulls);
-  void SplitCsv(std::string_view line, std::vector<std::string>* fields, std::vector<bool>* nulls,
-                std::vector<bool>* quoted);
-  void CheckHeader(const std::vector<std::string>& fields, const std::vector<bool>& nulls);
-  void AddTextRow(std::string_view line, std::vector<std::string>& fields, const std::vector<bool>& nulls);
+  // Split `line` into fields_ / nulls_ (/ quoted_): views into the line, or into scratch_ for fields whose
+  // escapes or quotes had to be removed.
+  void SplitText(std::string_view line);
+  void SplitCsv(std::string_view line);
+  void CheckHeader(const std::vector<std::string_view>& fields, const std::vector<uint8_t>& nulls);
+  void AddTextRow(std::string_view line, std::vector<std::string_view>& fields, const std::vector<uint8_t>& nulls);
   // Binary: parses whole tuples from buffer_.
   void ParseBinary(bool at_end);
   bool ParseBinaryHeader();
@@ -78,8 +80,10 @@ class CopyInParser {
   bool saw_marker_ = false;  // text format: FindLineEnd stopped at \.
   enum class Eol { kUnknown, kNewline, kCarriageReturn, kCarriageReturnNewline } eol_ = Eol::kUnknown;
   std::string_view current_line_;  // the line being parsed, shown in error contexts; null between lines
-  std::vector<std::string> fields_;
-  std::vector<bool> nulls_, quoted_;
+  std::vector<std::string_view> fields_;
+  std::vector<uint8_t> nulls_, quoted_;
+  std::string scratch_;
+  std::array<bool, 256> line_special_{};  // bytes that can end a line or change the quote state
 };
 
 // Formats COPY TO output. `format_text` gives a cell's text output (Session::FormatText).

@@ -232,9 +232,9 @@ int64_t ClockTimestamp() {
   return since_unix.count() - kUnixEpochOffsetMicros;
 }
 
-// Today's date in the session's zone, at statement start.
+// Today's date in the session's zone, at transaction start.
 int32_t CurrentDate(const ExecContext& context) {
-  return datetime::TimestampToDate(TimestampTzToLocal(context.statement_timestamp, context.time_zone));
+  return datetime::TimestampToDate(TimestampTzToLocal(context.transaction_timestamp, context.time_zone));
 }
 
 // Registers a function of no arguments whose value comes from `value(context)`; volatile so that it is
@@ -253,17 +253,19 @@ void AddCurrentValue(FunctionRegistry& registry, const char* name, LogicalType t
 }
 
 void RegisterCurrentTime(FunctionRegistry& registry) {
-  const auto statement_start = [](const ExecContext& context) { return context.statement_timestamp; };
-  for (const char* name : {"now", "current_timestamp", "transaction_timestamp", "statement_timestamp"}) {
-    AddCurrentValue<int64_t>(registry, name, kTimestampTzType, statement_start);
+  const auto transaction_start = [](const ExecContext& context) { return context.transaction_timestamp; };
+  for (const char* name : {"now", "current_timestamp", "transaction_timestamp"}) {
+    AddCurrentValue<int64_t>(registry, name, kTimestampTzType, transaction_start);
   }
+  AddCurrentValue<int64_t>(registry, "statement_timestamp", kTimestampTzType,
+                           [](const ExecContext& context) { return context.statement_timestamp; });
   AddCurrentValue<int64_t>(registry, "clock_timestamp", kTimestampTzType, [](const ExecContext&) { return ClockTimestamp(); });
   AddCurrentValue<int32_t>(registry, "current_date", kDateType, CurrentDate);
   AddCurrentValue<int64_t>(registry, "localtimestamp", kTimestampType, [](const ExecContext& context) {
-    return TimestampTzToLocal(context.statement_timestamp, context.time_zone);
+    return TimestampTzToLocal(context.transaction_timestamp, context.time_zone);
   });
   AddCurrentValue<int64_t>(registry, "localtime", kTimeType, [](const ExecContext& context) {
-    return PositiveModulo(TimestampTzToLocal(context.statement_timestamp, context.time_zone), datetime::kMicrosPerDay);
+    return PositiveModulo(TimestampTzToLocal(context.transaction_timestamp, context.time_zone), datetime::kMicrosPerDay);
   });
 }
 

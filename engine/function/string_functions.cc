@@ -65,7 +65,7 @@ std::string InitCap(std::string_view text) {
 
 // substr(text, start, count) with 1-based `start` that may be before the string.
 std::string_view Substring(std::string_view text, int64_t start, int64_t count, bool characters) {
-  if (count < 0) throw SqlError(SqlState::kInvalidParameterValue, "negative substring length not allowed");
+  if (count < 0) throw SqlError(SqlState::kSubstringError, "negative substring length not allowed");
   const int64_t end = start + count;  // exclusive, 1-based; cannot overflow from int32 arguments
   const int64_t first = std::max<int64_t>(start, 1);
   if (end <= first) return {};

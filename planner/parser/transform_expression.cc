@@ -222,7 +222,11 @@ ast::ExprPtr Transformer::TransformExpr(const pg_query::Node& node) {
       expr->name = "default";
       return expr;
     }
-    case pg_query::Node::kGroupingFunc: ThrowUnsupported("GROUPING", node.grouping_func().location());
+    case pg_query::Node::kGroupingFunc: {
+      auto expr = MakeExpr(ast::ExprKind::kGrouping, node.grouping_func().location());
+      expr->args = TransformExprList(node.grouping_func().args());
+      return expr;
+    }
     case pg_query::Node::kXmlExpr: ThrowUnsupported("XML expression", node.xml_expr().location());
     case pg_query::Node::kXmlSerialize: ThrowUnsupported("XMLSERIALIZE", node.xml_serialize().location());
     case pg_query::Node::kCurrentOfExpr: ThrowUnsupported("WHERE CURRENT OF", -1);

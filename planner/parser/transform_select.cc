@@ -1,9 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 // Transforms queries: SELECT, VALUES, set operations, FROM items, WITH, GROUP BY and locking clauses.
+#include "base/error.h"
 #include "planner/parser/transformer.h"
 
 namespace tessera::planner::parser {
+
 namespace {
+
+// PostgreSQL's limit on the number of grouping sets after expansion.
+constexpr size_t kMaxGroupingSets = 4096;
 
 void ApplyAlias(const pg_query::Alias& alias, ast::TableRef* ref) {
   ref->alias = alias.aliasname();
@@ -125,18 +130,101 @@ std::vector<ast::TargetItem> Transformer::TransformTargetList(const NodeList& no
 }
 
 void Transformer::TransformGroupBy(const NodeList& nodes, ast::SelectStmt* out) {
+  bool has_sets = false;
+  for (const pg_query::Node& node : nodes) has_sets = has_sets || node.has_grouping_set();
+  if (!has_sets) {
+    for (const pg_query::Node& node : nodes) out->group_by.push_back(TransformExpr(node));
+    return;
+  }
+  // The items' grouping sets combine as a cross product: GROUP BY a, ROLLUP(b) is (a, b), (a).
+  std::vector<std::vector<int>> sets = {{}};
   for (const pg_query::Node& node : nodes) {
-    if (!node.has_grouping_set()) {
-      out->group_by.push_back(TransformExpr(node));
-      continue;
+    std::vector<std::vector<int>> item_sets = TransformGroupingItem(node, true, out);
+    if (sets.size() * item_sets.size() > kMaxGroupingSets) {
+      throw SqlError(SqlState::kStatementTooComplex, "too many grouping sets present (maximum 4096)");
     }
-    const pg_query::GroupingSet& set = node.grouping_set();
-    switch (set.kind()) {
-      case pg_query::GROUPING_SET_ROLLUP: ThrowUnsupported("ROLLUP", set.location());
-      case pg_query::GROUPING_SET_CUBE: ThrowUnsupported("CUBE", set.location());
-      case pg_query::GROUPING_SET_EMPTY: ThrowUnsupported("GROUP BY ()", set.location());
-      default: ThrowUnsupported("GROUPING SETS", set.location());
+    std::vector<std::vector<int>> product;
+    for (const auto& left : sets) {
+      for (const auto& right : item_sets) {
+        product.push_back(left);
+        product.back().insert(product.back().end(), right.begin(), right.end());
+      }
     }
+    sets = std::move(product);
+  }
+  out->grouping_sets = std::move(sets);
+}
+
+std::vector<std::vector<int>> Transformer::TransformGroupingItem(const pg_query::Node& node, bool top_level,
+                                                                 ast::SelectStmt* out) {
+  // The expressions of one element of a set: (a, b) inside a grouping set lists several.
+  auto element = [&](const pg_query::Node& item) {
+    std::vector<int> indices;
+    if (!top_level && item.has_row_expr() && item.row_expr().row_format() == pg_query::COERCE_IMPLICIT_CAST) {
+      for (const pg_query::Node& arg : item.row_expr().args()) {
+        indices.push_back(static_cast<int>(out->group_by.size()));
+        out->group_by.push_back(TransformExpr(arg));
+      }
+      return indices;
+    }
+    indices.push_back(static_cast<int>(out->group_by.size()));
+    out->group_by.push_back(TransformExpr(item));
+    return indices;
+  };
+  if (!node.has_grouping_set()) return {element(node)};
+  const pg_query::GroupingSet& set = node.grouping_set();
+  top_level = false;
+  std::vector<std::vector<int>> elements;
+  if (set.kind() == pg_query::GROUPING_SET_ROLLUP || set.kind() == pg_query::GROUPING_SET_CUBE) {
+    for (const pg_query::Node& item : set.content()) elements.push_back(element(item));
+  }
+  std::vector<std::vector<int>> sets;
+  switch (set.kind()) {
+    case pg_query::GROUPING_SET_EMPTY: return {{}};
+    case pg_query::GROUPING_SET_SIMPLE: {
+      std::vector<int> all;
+      for (const pg_query::Node& item : set.content()) {
+        std::vector<int> indices = element(item);
+        all.insert(all.end(), indices.begin(), indices.end());
+      }
+      return {all};
+    }
+    case pg_query::GROUPING_SET_ROLLUP:
+      // ROLLUP(a, b, c) is (a, b, c), (a, b), (a), ().
+      for (size_t length = elements.size() + 1; length-- > 0;) {
+        std::vector<int> prefix;
+        for (size_t index = 0; index < length; ++index) {
+          prefix.insert(prefix.end(), elements[index].begin(), elements[index].end());
+        }
+        sets.push_back(std::move(prefix));
+      }
+      return sets;
+    case pg_query::GROUPING_SET_CUBE: {
+      if (elements.size() > 12) {
+        throw SqlError(SqlState::kTooManyColumns, "CUBE is limited to 12 elements")
+            .WithPosition(CharacterPosition(set.location()));
+      }
+      // CUBE(a, b) is every subset: (a, b), (a), (b), ().
+      const uint32_t count = 1u << elements.size();
+      for (uint32_t mask = count; mask-- > 0;) {
+        std::vector<int> subset;
+        for (size_t index = 0; index < elements.size(); ++index) {
+          if ((mask >> (elements.size() - 1 - index) & 1u) == 0) continue;
+          subset.insert(subset.end(), elements[index].begin(), elements[index].end());
+        }
+        sets.push_back(std::move(subset));
+      }
+      return sets;
+    }
+    default:
+      for (const pg_query::Node& item : set.content()) {
+        std::vector<std::vector<int>> item_sets = TransformGroupingItem(item, false, out);
+        sets.insert(sets.end(), item_sets.begin(), item_sets.end());
+        if (sets.size() > kMaxGroupingSets) {
+          throw SqlError(SqlState::kStatementTooComplex, "too many grouping sets present (maximum 4096)");
+        }
+      }
+      return sets;
   }
 }
 

@@ -113,6 +113,10 @@ class Transformer {
   std::unique_ptr<ast::TableRef> TransformRangeFunction(const pg_query::RangeFunction& function);
   std::unique_ptr<ast::TableRef> TransformJoin(const pg_query::JoinExpr& join);
   void TransformGroupBy(const NodeList& nodes, ast::SelectStmt* out);
+  // Expands one GROUP BY item (an expression, (), ROLLUP, CUBE or GROUPING SETS) into its grouping sets,
+  // appending its expressions to out->group_by; `top_level` for items written directly in GROUP BY.
+  std::vector<std::vector<int>> TransformGroupingItem(const pg_query::Node& node, bool top_level,
+                                                      ast::SelectStmt* out);
   void TransformLocking(const NodeList& nodes, ast::SelectStmt* out);
   ast::ColumnDef TransformColumnDef(const pg_query::ColumnDef& column, ast::CreateTableStatement* table);
   ast::TableConstraint TransformTableConstraint(const pg_query::Constraint& constraint);

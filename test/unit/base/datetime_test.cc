@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <random>
 #include <string>
@@ -520,6 +521,32 @@ TEST_SUITE("datetime") {
       if (iteration % 2 == 1) CHECK(CompareIntervals(JustifyDays(JustifyHours(interval)), interval) == 0);
     }
     CHECK(FormatInterval(Interval{}) == "00:00:00");
+  }
+}
+
+TEST_CASE("ISO timestamps read by the direct path equal the general decoder's reading") {
+  // A trailing space takes the input off the direct path; the decoder ignores it.
+  std::mt19937 random(7);
+  for (int round = 0; round < 20000; ++round) {
+    char text[48];
+    const int year = 1 + static_cast<int>(random() % 9999);
+    const int month = 1 + static_cast<int>(random() % 12);
+    const int day = 1 + static_cast<int>(random() % 31);
+    const int hour = static_cast<int>(random() % 25);
+    const int minute = static_cast<int>(random() % 61);
+    const int second = static_cast<int>(random() % 61);
+    int length = std::snprintf(text, sizeof(text), "%04d-%02d-%02d %02d:%02d:%02d", year, month, day, hour, minute, second);
+    const int fraction_digits = static_cast<int>(random() % 7);
+    if (fraction_digits > 0) {
+      int limit = 1;
+      for (int digit = 0; digit < fraction_digits; ++digit) limit *= 10;
+      length += std::snprintf(text + length, sizeof(text) - length, ".%0*d", fraction_digits,
+                              static_cast<int>(random() % static_cast<unsigned>(limit)));
+    }
+    const std::string direct(text, length);
+    CAPTURE(direct);
+    CHECK(Outcome([&] { return std::to_string(ParseTimestamp(direct)); }) ==
+          Outcome([&] { return std::to_string(ParseTimestamp(direct + " ")); }));
   }
 }
 

@@ -19,7 +19,9 @@ ExecContext ContextInZone(int32_t offset_seconds, std::string name) {
   ExecContext context;
   context.time_zone.offset_seconds = offset_seconds;
   context.time_zone.name = std::move(name);
-  context.statement_timestamp = datetime::ParseTimestampTz("2020-06-15 22:30:00+00", datetime::TimeZone{});
+  // now() is the transaction start; statement_timestamp() a minute later, a later statement of the block.
+  context.transaction_timestamp = datetime::ParseTimestampTz("2020-06-15 22:30:00+00", datetime::TimeZone{});
+  context.statement_timestamp = datetime::ParseTimestampTz("2020-06-15 22:31:00+00", datetime::TimeZone{});
   return context;
 }
 
@@ -133,6 +135,7 @@ TEST_SUITE("function_datetime") {
             {"+", {TimestampTz("2020-01-31 22:00+00"), Span("1 month")}, "2020-03-01 01:00:00+03"},
             {"=", {Date("2020-01-01"), TimestampTz("2019-12-31 21:00+00")}, "t"},
             {"now", {}, "2020-06-16 01:30:00+03"},
+            {"statement_timestamp", {}, "2020-06-16 01:31:00+03"},
             {"current_date", {}, "2020-06-16"},
             {"localtimestamp", {}, "2020-06-16 01:30:00"},
             {"age", {TimestampTz("2020-03-01 00:00+02"), TimestampTz("2020-01-01 00:00+00")}, "1 mon 30 days 22:00:00"},

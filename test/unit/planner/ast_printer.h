@@ -113,6 +113,7 @@ inline std::string Sexp(const Expr* expr) {
     case ExprKind::kRow: return SexpList("row", expr->args);
     case ExprKind::kSubscript: return SexpList("subscript", expr->args);
     case ExprKind::kFieldSelect: return SexpList("field " + expr->name, expr->args);
+    case ExprKind::kGrouping: return SexpList("grouping", expr->args);
   }
   return "?";
 }

@@ -309,7 +309,6 @@ TEST_SUITE("parser_expression") {
   TEST_CASE("expressions Tessera cannot represent are 0A000 naming the construct") {
     const std::pair<const char*, const char*> cases[] = {
         {"a SIMILAR TO 'x'", "SIMILAR TO is not supported"},
-        {"GROUPING(a)", "GROUPING is not supported"},
         {"f(x => 1)", "named function argument is not supported"},
         {"arr[:2]", "array slice with an omitted bound is not supported"},
         {"xmlelement(name x)", "XML expression is not supported"},

@@ -94,9 +94,6 @@ TEST_SUITE("parser") {
 
   TEST_CASE("unsupported constructs are 0A000 naming the construct at its position") {
     const std::pair<const char*, const char*> cases[] = {
-        {"SELECT a FROM t GROUP BY GROUPING SETS ((a), ())", "GROUPING SETS is not supported"},
-        {"SELECT a FROM t GROUP BY ROLLUP (a)", "ROLLUP is not supported"},
-        {"SELECT a FROM t GROUP BY CUBE (a)", "CUBE is not supported"},
         {"SELECT * FROM t, LATERAL generate_series(1, t.a)", "LATERAL function call is not supported"},
         {"SELECT * FROM ROWS FROM (f(), g())", "ROWS FROM is not supported"},
         {"SELECT * FROM t TABLESAMPLE SYSTEM (10)", "TABLESAMPLE is not supported"},
@@ -121,8 +118,28 @@ TEST_SUITE("parser") {
       CHECK(error.state() == SqlState::kFeatureNotSupported);
       CHECK(error.info().message == message);
     }
-    SqlError positioned = ParseError("SELECT 'é', a FROM t GROUP BY ROLLUP (a)");
+    SqlError positioned = ParseError("SELECT 'é', a FROM t GROUP BY CUBE (a, a, a, a, a, a, a, a, a, a, a, a, a)");
+    CHECK(positioned.state() == SqlState::kTooManyColumns);
     CHECK(positioned.info().position == 31);
+  }
+
+  TEST_CASE("ROLLUP, CUBE and GROUPING SETS expand into grouping sets over group_by") {
+    const std::pair<const char*, std::vector<std::vector<int>>> cases[] = {
+        {"SELECT 1 FROM t GROUP BY a", {}},
+        {"SELECT 1 FROM t GROUP BY ()", {{}}},
+        {"SELECT 1 FROM t GROUP BY ROLLUP (a, b)", {{0, 1}, {0}, {}}},
+        {"SELECT 1 FROM t GROUP BY ROLLUP ((a, b), c)", {{0, 1, 2}, {0, 1}, {}}},
+        {"SELECT 1 FROM t GROUP BY CUBE (a, b)", {{0, 1}, {0}, {1}, {}}},
+        {"SELECT 1 FROM t GROUP BY a, ROLLUP (b)", {{0, 1}, {0}}},
+        {"SELECT 1 FROM t GROUP BY GROUPING SETS ((a, b), (), c, ROLLUP (d))", {{0, 1}, {}, {2}, {3}, {}}},
+        {"SELECT 1 FROM t GROUP BY GROUPING SETS (a, b), GROUPING SETS (c, d)", {{0, 2}, {0, 3}, {1, 2}, {1, 3}}},
+    };
+    for (const auto& [sql, sets] : cases) {
+      CAPTURE(std::string(sql));
+      CHECK(ParseSelect(sql)->grouping_sets == sets);
+    }
+    SqlError too_many = ParseError("SELECT 1 FROM t GROUP BY CUBE (a, b, c, d, e, f, g), CUBE (a, b, c, d, e, f)");
+    CHECK(too_many.state() == SqlState::kStatementTooComplex);
   }
 
   TEST_CASE("SELECT clauses map to SelectStmt fields") {
