@@ -9,19 +9,13 @@
 #include <fmt/format.h>
 
 #include "planner/session.h"
+#include "protocol/overloaded.h"
 #include "protocol/portal.h"
 #include "protocol/utf8.h"
 
 namespace tessera::protocol {
 
 namespace {
-
-template <class... Visitors>
-struct Overloaded : Visitors... {
-  using Visitors::operator()...;
-};
-template <class... Visitors>
-Overloaded(Visitors...) -> Overloaded<Visitors...>;
 
 // PostgreSQL raises class-01 conditions and the transaction-state complaints of class 25 ("there is no
 // transaction in progress", "SET LOCAL can only be used in transaction blocks") as WARNING, everything

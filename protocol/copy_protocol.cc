@@ -10,17 +10,11 @@
 
 #include "planner/session.h"
 #include "protocol/connection.h"
+#include "protocol/overloaded.h"
 
 namespace tessera::protocol {
 
 namespace {
-
-template <class... Visitors>
-struct Overloaded : Visitors... {
-  using Visitors::operator()...;
-};
-template <class... Visitors>
-Overloaded(Visitors...) -> Overloaded<Visitors...>;
 
 // Output is handed to the sink whenever the buffer passes this size, so a large COPY TO streams.
 constexpr size_t kOutputFlushBytes = 64 * 1024;
