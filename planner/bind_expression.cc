@@ -689,16 +689,8 @@ LogicalType Binder::ResolveType(const ast::TypeName& type_name) {
     throw SqlError(SqlState::kUndefinedObject, "type \"" + name + "\" does not exist").WithPosition(type_name.location + 1);
   }
   if (type_name.array_dimensions > 0) {
-    switch (type->id) {
-      case TypeId::kText: case TypeId::kVarchar: case TypeId::kChar: case TypeId::kName:
-        return LogicalType(TypeId::kTextArray);
-      case TypeId::kInt16: return LogicalType(TypeId::kInt16Array);
-      case TypeId::kInt32: return LogicalType(TypeId::kInt32Array);
-      case TypeId::kInt64: return LogicalType(TypeId::kInt64Array);
-      case TypeId::kOid: return LogicalType(TypeId::kOidArray);
-      default:
-        throw SqlError(SqlState::kFeatureNotSupported, "arrays of type " + FormatType(*type) + " are not supported yet");
-    }
+    if (auto array = engine::ArrayTypeOf(type->id)) return *array;
+    throw SqlError(SqlState::kFeatureNotSupported, "arrays of type " + FormatType(*type) + " are not supported yet");
   }
   const auto& mods = type_name.typmods;
   switch (type->id) {
