@@ -287,7 +287,7 @@ BoundExprPtr Binder::MakeCall(const std::string& name, std::vector<BoundExprPtr>
   LogicalType result_type = best->bind_return_type ? best->bind_return_type(actual) : best->return_type;
   // A strict function of a NULL constant is NULL without being called, as PostgreSQL's planner folds it
   // (so `NULL > 2147483647 * x` is NULL, never an overflow).
-  if (best->strict && keep_strict_calls_depth_ == 0) {
+  if (best->strict && !keep_strict_calls_) {
     for (const auto& arg : args) {
       if (arg->kind == BoundExprKind::kConstant && arg->constant.is_null()) return engine::MakeConstant(Value::Null(result_type));
     }
@@ -295,7 +295,7 @@ BoundExprPtr Binder::MakeCall(const std::string& name, std::vector<BoundExprPtr>
   auto call = engine::MakeFunction(best, std::move(args), result_type);
   // Fold constant calls now so that errors such as division by zero in constants surface here as they
   // would at run time, and so that plans stay small.
-  if (call->IsConstant() && no_folding_depth_ == 0) {
+  if (call->IsConstant() && !no_folding_) {
     engine::ExecContext exec = FoldingContext();
     return engine::MakeConstant(engine::EvaluateConstant(*call, exec).WithType(result_type));
   }
@@ -373,13 +373,7 @@ BoundExprPtr Binder::BindExpr(const ast::Expr& expr, Scope& scope) {
   using Kind = ast::ExprKind;
   if ((expr.kind == Kind::kCase || expr.kind == Kind::kCoalesce) && set_functions_ != nullptr) {
     // PostgreSQL does not allow set-returning calls in CASE or COALESCE (they would run unconditionally).
-    auto* calls = set_functions_;
-    set_functions_ = nullptr;
-    struct Restore {
-      Binder& binder;
-      std::vector<SetFunctionCall>* calls;
-      ~Restore() { binder.set_functions_ = calls; }
-    } restore{*this, calls};
+    ScopedAssign not_here(set_functions_, nullptr);
     return BindExpr(expr, scope);
   }
   auto bind_bool = [&](const ast::Expr& child, const char* construct) {
@@ -469,15 +463,11 @@ BoundExprPtr Binder::BindExpr(const ast::Expr& expr, Scope& scope) {
       args.push_back(BindExpr(*expr.args[0], scope));
       args.push_back(BindExpr(*expr.args[1], scope));
       // Resolve "=" for the pair; reuse its (coerced) arguments (even a NULL constant's).
-      ++keep_strict_calls_depth_;
       BoundExprPtr equal;
-      try {
+      {
+        ScopedAssign keep_strict_calls(keep_strict_calls_, true);
         equal = BindOperator("=", std::move(args), expr.location);
-      } catch (...) {
-        --keep_strict_calls_depth_;
-        throw;
       }
-      --keep_strict_calls_depth_;
       if (equal->kind == BoundExprKind::kConstant) {
         // Both sides constant: evaluate the distinctness right away.
         auto left = BindExpr(*expr.args[0], scope);
@@ -550,15 +540,8 @@ BoundExprPtr Binder::BindExpr(const ast::Expr& expr, Scope& scope) {
       std::vector<LogicalType> types;
       size_t used = expr.args.size();
       for (const auto& arg : expr.args) {
-        const bool unused = args.size() >= used;
-        if (unused) ++no_folding_depth_;
-        try {
-          args.push_back(BindExpr(*arg, scope));
-        } catch (...) {
-          if (unused) --no_folding_depth_;
-          throw;
-        }
-        if (unused) --no_folding_depth_;
+        ScopedAssign unused(no_folding_, no_folding_ || args.size() >= used);
+        args.push_back(BindExpr(*arg, scope));
         types.push_back(args.back()->type);
         if (used == expr.args.size() && args.back()->kind == BoundExprKind::kConstant && !args.back()->constant.is_null()) {
           used = args.size();
@@ -597,7 +580,7 @@ BoundExprPtr Binder::BindExpr(const ast::Expr& expr, Scope& scope) {
       for (auto& arg : args) arg = Coerce(std::move(arg), type, CastContext::kImplicit);
       const engine::ScalarFunction* function = GreatestLeastFunction(expr.kind == Kind::kGreatest, type);
       auto call = engine::MakeFunction(function, std::move(args), type);
-      if (call->IsConstant() && no_folding_depth_ == 0) {
+      if (call->IsConstant() && !no_folding_) {
         engine::ExecContext exec = FoldingContext();
         return engine::MakeConstant(engine::EvaluateConstant(*call, exec).WithType(type));
       }

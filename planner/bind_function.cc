@@ -96,18 +96,8 @@ void CheckArrayAggInput(const BoundExpr& arg, int location) {
 BoundExprPtr Binder::BindAggregateCall(const ast::Expr& expr, const std::string& name, Scope& scope) {
   // Arguments are bound in the pre-aggregation scope (this level's columns are not grouped there), with
   // nested aggregates and window functions forbidden.
-  struct Restore {
-    Binder& binder;
-    std::vector<engine::AggregateCall>* collected;
-    Scope& scope;
-    const std::map<int, int>* grouped;
-    ~Restore() {
-      binder.aggregates_ = collected;
-      scope.grouped = grouped;
-    }
-  } restore{*this, aggregates_, scope, scope.grouped};
-  aggregates_ = nullptr;
-  scope.grouped = nullptr;
+  ScopedAssign collecting(aggregates_, nullptr);
+  ScopedAssign ungrouped(scope.grouped, nullptr);
   WindowContextGuard window_guard(*this);
   SetWindowContext(nullptr, nullptr, SqlState::kGroupingError, "aggregate function calls cannot contain window function calls");
   engine::AggregateCall call;
@@ -136,9 +126,9 @@ BoundExprPtr Binder::BindAggregateCall(const ast::Expr& expr, const std::string&
   }
   call.type = call.function->return_type;
   auto ref = std::make_unique<BoundExpr>(BoundExprKind::kAggregateRef, call.type);
-  ref->reference = static_cast<int>(restore.collected->size());
+  ref->reference = static_cast<int>(collecting.saved()->size());
   ref->name = name;
-  restore.collected->push_back(std::move(call));
+  collecting.saved()->push_back(std::move(call));
   return ref;
 }
 
@@ -163,16 +153,12 @@ LogicalType Binder::BindSeriesArguments(std::vector<BoundExprPtr>& args) {
 BoundExprPtr Binder::BindSetFunction(const ast::Expr& expr, Scope& scope) {
   // Arguments may not hold set-returning calls themselves (PostgreSQL would nest ProjectSets).
   auto* calls = set_functions_;
-  set_functions_ = nullptr;
   SetFunctionCall call;
-  try {
+  {
+    ScopedAssign not_nested(set_functions_, nullptr);
     for (const auto& arg : expr.args) call.args.push_back(BindExpr(*arg, scope));
     call.type = BindSeriesArguments(call.args);
-  } catch (...) {
-    set_functions_ = calls;
-    throw;
   }
-  set_functions_ = calls;
   auto ref = std::make_unique<BoundExpr>(BoundExprKind::kSetFunctionRef, call.type);
   ref->reference = static_cast<int>(calls->size());
   ref->name = "generate_series";
@@ -217,20 +203,12 @@ BoundExprPtr Binder::BindFunction(const ast::Expr& expr, Scope& scope) {
       }
       throw OuterLevelAggregate{target->query};
     }
-    auto* saved_aggregates = aggregates_;
-    Scope* saved_scope = aggregate_scope_;
-    aggregates_ = target->aggregates;
-    aggregate_scope_ = target;
     BoundExprPtr ref;
-    try {
+    {
+      ScopedAssign aggregates(aggregates_, target->aggregates);
+      ScopedAssign aggregate_scope(aggregate_scope_, target);
       ref = BindAggregateCall(expr, name, *target);
-    } catch (...) {
-      aggregates_ = saved_aggregates;
-      aggregate_scope_ = saved_scope;
-      throw;
     }
-    aggregates_ = saved_aggregates;
-    aggregate_scope_ = saved_scope;
     // Read from here, the aggregate is a column of the outer level's grouped row.
     auto outer_ref = std::make_unique<BoundExpr>(BoundExprKind::kOuterColumn, ref->type);
     outer_ref->column = static_cast<int>(target->num_group_keys) + ref->reference;
@@ -363,23 +341,11 @@ int ReferencedLevel(const BoundExpr& expr) { return ReferencedLevelAt(expr, 0); 
 BoundQuery Binder::BindQuery(const ast::SelectStmt& select, Scope* outer) {
   // Both attempts below bind the same query: each gets the caller's LeaveUnknownOutputs.
   const bool resolve_unknowns = resolve_unknowns_;
-  ++query_depth_;
+  ScopedAssign depth(query_depth_, query_depth_ + 1);
   // Each query level collects its own aggregates and set-returning calls.
-  struct Restore {
-    Binder& binder;
-    std::vector<engine::AggregateCall>* aggregates;
-    Scope* scope;
-    std::vector<SetFunctionCall>* set_functions;
-    ~Restore() {
-      binder.aggregates_ = aggregates;
-      binder.aggregate_scope_ = scope;
-      binder.set_functions_ = set_functions;
-      --binder.query_depth_;
-    }
-  } restore{*this, aggregates_, aggregate_scope_, set_functions_};
-  aggregates_ = nullptr;
-  aggregate_scope_ = nullptr;
-  set_functions_ = nullptr;
+  ScopedAssign aggregates(aggregates_, nullptr);
+  ScopedAssign aggregate_scope(aggregate_scope_, nullptr);
+  ScopedAssign set_functions(set_functions_, nullptr);
   try {
     return BindQueryLevel(select, outer, false);
   } catch (const OuterLevelAggregate& found) {
@@ -396,21 +362,9 @@ BoundQuery Binder::BindQuery(const ast::SelectStmt& select, Scope* outer) {
 
 int Binder::AggregateLevel(const ast::Expr& expr, Scope& scope) {
   if (scope.outer == nullptr) return 0;
-  struct Restore {
-    Binder& binder;
-    std::vector<engine::AggregateCall>* aggregates;
-    bool unchecked;
-    const std::map<int, int>* grouped;
-    Scope& scope;
-    ~Restore() {
-      binder.aggregates_ = aggregates;
-      binder.unchecked_outer_grouping_ = unchecked;
-      scope.grouped = grouped;
-    }
-  } restore{*this, aggregates_, unchecked_outer_grouping_, scope.grouped, scope};
-  aggregates_ = nullptr;
-  unchecked_outer_grouping_ = true;
-  scope.grouped = nullptr;
+  ScopedAssign no_aggregates(aggregates_, nullptr);
+  ScopedAssign unchecked(unchecked_outer_grouping_, true);
+  ScopedAssign ungrouped(scope.grouped, nullptr);
   WindowContextGuard window_guard(*this);
   SetWindowContext(nullptr, nullptr, SqlState::kGroupingError, "aggregate function calls cannot contain window function calls");
   int level = kNoLevel;

@@ -156,12 +156,7 @@ BoundExprPtr Binder::BindGrouping(const ast::Expr& expr, Scope& scope) {
   // Arguments are matched against the group keys as written, before grouping.
   std::vector<int> arg_keys;
   {
-    const std::map<int, int>* grouped = std::exchange(scope.grouped, nullptr);
-    struct Restore {
-      Scope& scope;
-      const std::map<int, int>* grouped;
-      ~Restore() { scope.grouped = grouped; }
-    } restore{scope, grouped};
+    ScopedAssign ungrouped(scope.grouped, nullptr);
     for (const auto& arg : expr.args) {
       BoundExprPtr bound = BindExpr(*arg, scope);
       size_t key = 0;

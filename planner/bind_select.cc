@@ -249,35 +249,16 @@ BoundQuery Binder::BindQueryLevel(const ast::SelectStmt& select, Scope* outer, b
   auto bind_output = [&](const ast::Expr& expr) -> BoundExprPtr {
       if (!grouped) return BindExpr(expr, scope);
       const size_t windows_before = window_calls.size();
-      struct Grouping {
-        Binder& binder;
-        Scope& scope;
-        Grouping(Binder& binder, Scope& scope, std::vector<engine::AggregateCall>& aggregates,
-                 const std::map<int, int>& grouped_columns, size_t num_keys)
-            : binder(binder), scope(scope) {
-          binder.aggregates_ = &aggregates;
-          binder.aggregate_scope_ = &scope;
-          scope.grouped = &grouped_columns;
-          scope.aggregates = &aggregates;
-          scope.num_group_keys = num_keys;
-        }
-        void SetKeys(const std::vector<BoundExprPtr>& keys, const std::vector<std::vector<int>>& sets) {
-          scope.group_keys = &keys;
-          scope.grouping_sets = &sets;
-        }
-        ~Grouping() {
-          binder.aggregates_ = nullptr;
-          binder.aggregate_scope_ = nullptr;
-          scope.grouped = nullptr;
-          scope.aggregates = nullptr;
-          scope.group_keys = nullptr;
-          scope.grouping_sets = nullptr;
-        }
-      };
       BoundExprPtr bound;
       {
-        Grouping grouping(*this, scope, aggregates, grouped_columns, keys.size());
-        grouping.SetKeys(keys, grouping_sets);
+        // This level's aggregates collect here; subqueries read its grouped row.
+        ScopedAssign level_aggregates(aggregates_, &aggregates);
+        ScopedAssign level_scope(aggregate_scope_, &scope);
+        ScopedAssign grouped_by(scope.grouped, &grouped_columns);
+        ScopedAssign collected(scope.aggregates, &aggregates);
+        ScopedAssign key_count(scope.num_group_keys, keys.size());
+        ScopedAssign group_keys(scope.group_keys, &keys);
+        ScopedAssign sets(scope.grouping_sets, &grouping_sets);
         bound = BindExpr(expr, scope);
       }
       for (size_t call = windows_before; call < window_calls.size(); ++call) {
@@ -515,19 +496,16 @@ BoundQuery Binder::BindQueryLevel(const ast::SelectStmt& select, Scope* outer, b
     }
     SetWindowContext(&window_calls, &select.windows);
     // generate_series(...) in the select list of an ungrouped query runs in a ProjectSet node.
-    struct SetFunctions {
-      Binder& binder;
-      ~SetFunctions() { binder.set_functions_ = nullptr; }
-    } set_functions_guard{*this};
-    if (!grouped) set_functions_ = &set_calls;
-    for (size_t index = 0; index < target_exprs.size(); ++index) {
-      if (target_exprs[index] != nullptr) {
-        targets[index] = bind_output(*target_exprs[index]);
-      } else if (grouped) {
-        targets[index] = ReplaceGroupRefs(std::move(targets[index]), keys, keys.size());
+    {
+      ScopedAssign set_functions(set_functions_, grouped ? nullptr : &set_calls);
+      for (size_t index = 0; index < target_exprs.size(); ++index) {
+        if (target_exprs[index] != nullptr) {
+          targets[index] = bind_output(*target_exprs[index]);
+        } else if (grouped) {
+          targets[index] = ReplaceGroupRefs(std::move(targets[index]), keys, keys.size());
+        }
       }
     }
-    set_functions_ = nullptr;
     if (select.having) {
       SetWindowContext(nullptr, nullptr, SqlState::kWindowingError, "window functions are not allowed in HAVING");
       having = Coerce(bind_output(*select.having), LogicalType(TypeId::kBool), CastContext::kAssignment,

@@ -9,6 +9,8 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "engine/database.h"
@@ -19,6 +21,23 @@
 namespace tessera::planner {
 
 struct SessionState;
+
+// Sets `target` to `value` for the guard's lifetime and puts the old value back when it ends, exception
+// or not: the binder's per-level state (aggregate and set-returning call lists, flags) is saved this way.
+template <typename T>
+class ScopedAssign {
+ public:
+  ScopedAssign(T& target, std::type_identity_t<T> value) : target_(target), saved_(std::exchange(target, value)) {}
+  ~ScopedAssign() { target_ = saved_; }
+  ScopedAssign(const ScopedAssign&) = delete;
+  ScopedAssign& operator=(const ScopedAssign&) = delete;
+  // The value before the guard.
+  const T& saved() const { return saved_; }
+
+ private:
+  T& target_;
+  T saved_;
+};
 
 // One column visible in a scope.
 struct ScopeColumn {
@@ -160,12 +179,12 @@ class Binder {
   std::vector<SetFunctionCall>* set_functions_ = nullptr;
   // While an aggregate's level is worked out: outer columns resolve without the grouping check.
   bool unchecked_outer_grouping_ = false;
-  // > 0 while binding expressions that are never evaluated (COALESCE arguments after a non-NULL constant):
+  // Set while binding expressions that are never evaluated (COALESCE arguments after a non-NULL constant):
   // their constant calls are not folded, so errors such as division by zero stay unraised.
-  int no_folding_depth_ = 0;
-  // > 0 while binding a call whose arguments are reused (IS DISTINCT FROM's "="): a strict call of a NULL
+  bool no_folding_ = false;
+  // Set while binding a call whose arguments are reused (IS DISTINCT FROM's "="): a strict call of a NULL
   // constant stays a call instead of becoming NULL.
-  int keep_strict_calls_depth_ = 0;
+  bool keep_strict_calls_ = false;
   // Window calls collected for the current query level, with its WINDOW clause (nullptr: window functions
   // are not allowed here; window_error_ says why, with its SQLSTATE).
   std::vector<engine::WindowCall>* windows_ = nullptr;
