@@ -378,35 +378,8 @@ int Binder::AggregateLevel(const ast::Expr& expr, Scope& scope) {
 }
 
 bool Binder::ContainsOwnAggregate(const ast::Expr* expr, Scope& scope) {
-  if (expr == nullptr || !ContainsAggregate(expr)) return false;
-  if (scope.outer == nullptr) return true;
-  if (expr->kind == ast::ExprKind::kFunction && !expr->over) {
-    std::string name = expr->names.back();
-    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
-    if (engine::IsAggregateName(name) && AggregateLevel(*expr, scope) == 0) return true;
-  }
-  for (const auto& arg : expr->args) {
-    if (ContainsOwnAggregate(arg.get(), scope)) return true;
-  }
-  if (ContainsOwnAggregate(expr->case_operand.get(), scope) || ContainsOwnAggregate(expr->else_result.get(), scope)) {
-    return true;
-  }
-  for (const auto& item : expr->when_conditions) {
-    if (ContainsOwnAggregate(item.get(), scope)) return true;
-  }
-  for (const auto& item : expr->when_results) {
-    if (ContainsOwnAggregate(item.get(), scope)) return true;
-  }
-  if (ContainsOwnAggregate(expr->agg_filter.get(), scope)) return true;
-  if (expr->over) {
-    for (const auto& item : expr->over->partition_by) {
-      if (ContainsOwnAggregate(item.get(), scope)) return true;
-    }
-    for (const auto& item : expr->over->order_by) {
-      if (ContainsOwnAggregate(item.expr.get(), scope)) return true;
-    }
-  }
-  return false;
+  if (scope.outer == nullptr) return ContainsAggregate(expr);
+  return AnyAggregateCall(expr, [&](const ast::Expr& call) { return AggregateLevel(call, scope) == 0; });
 }
 
 BoundExprPtr Binder::BindSubquery(const ast::Expr& expr, Scope& scope) {

@@ -21,34 +21,39 @@ PlanPtr PlanJoins(std::vector<PlanPtr> items, const std::vector<size_t>& starts,
                   std::vector<BoundExprPtr> conjuncts);
 void SplitWhere(BoundExprPtr where, std::vector<BoundExprPtr>& conjuncts);
 
-bool ContainsAggregate(const ast::Expr* expr) {
+bool AnyAggregateCall(const ast::Expr* expr, const std::function<bool(const ast::Expr& call)>& accept) {
   if (expr == nullptr) return false;
   if (expr->kind == ast::ExprKind::kSubquery) return false;
   if (expr->kind == ast::ExprKind::kFunction && !expr->over) {
     std::string name = expr->names.back();
     std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
-    if (engine::IsAggregateName(name)) return true;
+    if (engine::IsAggregateName(name) && accept(*expr)) return true;
   }
+  auto any = [&](const ast::Expr* item) { return AnyAggregateCall(item, accept); };
   for (const auto& arg : expr->args) {
-    if (ContainsAggregate(arg.get())) return true;
+    if (any(arg.get())) return true;
   }
-  if (ContainsAggregate(expr->case_operand.get()) || ContainsAggregate(expr->else_result.get())) return true;
+  if (any(expr->case_operand.get()) || any(expr->else_result.get())) return true;
   for (const auto& item : expr->when_conditions) {
-    if (ContainsAggregate(item.get())) return true;
+    if (any(item.get())) return true;
   }
   for (const auto& item : expr->when_results) {
-    if (ContainsAggregate(item.get())) return true;
+    if (any(item.get())) return true;
   }
-  if (ContainsAggregate(expr->agg_filter.get())) return true;
+  if (any(expr->agg_filter.get())) return true;
   if (expr->over) {
     for (const auto& item : expr->over->partition_by) {
-      if (ContainsAggregate(item.get())) return true;
+      if (any(item.get())) return true;
     }
     for (const auto& item : expr->over->order_by) {
-      if (ContainsAggregate(item.expr.get())) return true;
+      if (any(item.expr.get())) return true;
     }
   }
   return false;
+}
+
+bool ContainsAggregate(const ast::Expr* expr) {
+  return AnyAggregateCall(expr, [](const ast::Expr&) { return true; });
 }
 
 namespace {

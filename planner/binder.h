@@ -280,6 +280,9 @@ engine::PlanPtr MakeProject(engine::PlanPtr child, std::vector<engine::BoundExpr
 void RemapColumns(engine::BoundExpr& expr, const std::vector<int>& mapping);
 // Whether `expr` calls an aggregate function at its own query level (not inside subqueries).
 bool ContainsAggregate(const ast::Expr* expr);
+// Whether `expr` holds, outside subqueries, an aggregate call for which `accept` is true; the walk goes on
+// into the arguments of the calls it does not accept.
+bool AnyAggregateCall(const ast::Expr* expr, const std::function<bool(const ast::Expr& call)>& accept);
 // Whether `query` references the CTE `name` anywhere (a WITH RECURSIVE item that does is recursive).
 bool ReferencesCte(const ast::SelectStmt& query, const std::string& name);
 // Whether `plan` reads a WITH RECURSIVE work table: it then changes from one iteration to the next, so it
