@@ -11,23 +11,10 @@
 #include "base/check.h"
 #include "simd/crc32c.h"
 #include "storage/encoding/physical_value.h"
-#include "storage/wal_files.h"
+#include "storage/file_io.h"
 
 namespace tessera::storage {
 namespace {
-
-// Reads exactly `size` bytes at `offset`. Returns 0, -1 when the file ends first, or an errno value.
-int ReadAt(int fd, uint64_t offset, size_t size, char* out) {
-  size_t done = 0;
-  while (done < size) {
-    const ssize_t got = pread(fd, out + done, size - done, static_cast<off_t>(offset + done));
-    if (got < 0 && errno == EINTR) continue;
-    if (got < 0) return errno;
-    if (got == 0) return -1;
-    done += static_cast<size_t>(got);
-  }
-  return 0;
-}
 
 std::string Where(size_t row_group, size_t column) {
   return "row group " + std::to_string(row_group) + ", column " + std::to_string(column);

@@ -12,7 +12,7 @@
 #include "base/check.h"
 #include "simd/crc32c.h"
 #include "storage/column_chunk.h"
-#include "storage/wal_files.h"
+#include "storage/file_io.h"
 
 namespace tessera::storage {
 namespace {

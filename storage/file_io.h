@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: Apache-2.0
+// POSIX file helpers shared by the WAL and segment files: full reads, directory sync, file size, and the
+// Status of a failed system call (58030 io_error, 53100 disk_full for ENOSPC/EDQUOT, 58P01 for a missing
+// file on open).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "base/error.h"
+
+namespace tessera::storage {
+
+// Returns the status for a system call that failed with `error_number`, e.g. IoErrorStatus("fsync",
+// path, EIO): 'could not fsync "path": Input/output error'.
+Status IoErrorStatus(const std::string& operation, const std::string& path, int error_number);
+
+// Reads exactly `size` bytes at `offset` with pread (retrying on EINTR). Returns 0, -1 when the file ends
+// first (`*read_bytes`, when given, says how many bytes were there), or the errno of a failed read.
+int ReadAt(int fd, uint64_t offset, size_t size, char* out, size_t* read_bytes = nullptr);
+
+// Makes the creation, removal or renaming of entries in `directory` durable.
+Status SyncDirectory(const std::string& directory);
+
+// Returns the size of the open file.
+Status FileSize(int fd, const std::string& path, uint64_t* size);
+
+}  // namespace tessera::storage
