@@ -78,7 +78,19 @@ void Catalog::PutRelation(std::shared_ptr<RelationInfo> relation, bool replace) 
       ++it;
     }
   }
+  if (relation->data != nullptr && relation->data->storage_id() == 0) relation->data->set_storage_id(AllocateOid());
   relations_[key] = std::move(relation);
+  version_.fetch_add(1, std::memory_order_acq_rel);
+}
+
+void Catalog::Restore(const std::vector<SchemaInfo>& schemas,
+                      const std::vector<std::shared_ptr<const RelationInfo>>& relations, uint32_t next_oid) {
+  std::unique_lock lock(mutex_);
+  schemas_.clear();
+  for (const auto& schema : schemas) schemas_[schema.name] = schema;
+  relations_.clear();
+  for (const auto& relation : relations) relations_[{relation->schema, relation->name}] = relation;
+  next_oid_.store(next_oid);
   version_.fetch_add(1, std::memory_order_acq_rel);
 }
 

@@ -58,6 +58,10 @@ struct SequenceState {
   int64_t max_value = INT64_MAX;
   int64_t start = 1;
   bool cycle = false;
+  // Durability: the WAL says the sequence may have reached `logged_next` (values are logged 32 ahead,
+  // as PostgreSQL does). `logged` false: the next nextval logs again.
+  int64_t logged_next = 0;  // GUARDED_BY(mutex)
+  bool logged = false;      // GUARDED_BY(mutex)
 };
 
 struct RelationInfo {
@@ -102,6 +106,10 @@ class Catalog {
   uint64_t version() const { return version_.load(std::memory_order_acquire); }
   int default_partitions() const { return default_partitions_; }
   uint32_t AllocateOid() { return next_oid_.fetch_add(1); }
+  uint32_t next_oid() const { return next_oid_.load(); }
+  // Recovery: replaces everything with what a checkpoint recorded.
+  void Restore(const std::vector<SchemaInfo>& schemas, const std::vector<std::shared_ptr<const RelationInfo>>& relations,
+               uint32_t next_oid);
 
   // Looks a relation up by [schema.]name; with no schema, searches `search_path` in order.
   RelationPtr FindRelation(const std::string& schema, const std::string& name,
@@ -113,7 +121,7 @@ class Catalog {
                              const std::vector<std::string>& search_path) const;
 
   // Adds or replaces (same oid) a relation. Throws 42P07 when the name is taken by another relation and
-  // `replace` is false.
+  // `replace` is false. A table's storage gets its storage id here when it has none yet.
   void PutRelation(std::shared_ptr<RelationInfo> relation, bool replace);
   void DropRelation(uint32_t oid);
   // Returns false when the schema exists and `if_not_exists` (nothing created); throws 42P06 without it.

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "engine/catalog.h"
+#include "engine/durability.h"
 #include "engine/task_pool.h"
 #include "storage/transaction.h"
 
@@ -20,5 +21,16 @@ Database::Database(DatabaseOptions options) : options_(std::move(options)) {
 }
 
 Database::~Database() = default;
+
+Status Database::OpenStorage() {
+  auto durability = std::make_unique<Durability>(options_.data_dir, *catalog_, *transactions_);
+  Status status = durability->Open();
+  if (status.ok()) durability_ = std::move(durability);
+  return status;
+}
+
+void Database::AfterCommit() {
+  if (durability_) durability_->AfterCommit();
+}
 
 }  // namespace tessera::engine

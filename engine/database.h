@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
-// Database: one per process. Owns the catalog, the tables' storage, the transaction manager and the
-// executor's worker pool.
+// Database: one per process. Owns the catalog, the tables' storage, the transaction manager, the
+// durability layer (WAL, checkpoints, recovery) and the executor's worker pool.
 // Thread safety: all public methods may be called from any thread.
 #pragma once
 
 #include <cstdint>
 #include <memory>
 #include <string>
+
+#include "base/error.h"
 
 namespace tessera::storage {
 class TransactionManager;
@@ -15,6 +17,7 @@ class TransactionManager;
 namespace tessera::engine {
 
 class Catalog;
+class Durability;
 class TaskPool;
 
 struct DatabaseOptions {
@@ -37,12 +40,20 @@ class Database {
   Catalog& catalog() { return *catalog_; }
   TaskPool& pool() { return *pool_; }
   storage::TransactionManager& transactions() { return *transactions_; }
+  // Keeps the database in options().data_dir: recovers what is there and logs commits from now on.
+  // Without it (unit tests) the database lives in memory only.
+  Status OpenStorage();
+  // nullptr until OpenStorage succeeded.
+  Durability* durability() { return durability_.get(); }
+  // Called after each commit (see Durability::AfterCommit); throws when DDL could not be made durable.
+  void AfterCommit();
 
  private:
   DatabaseOptions options_;
   std::unique_ptr<Catalog> catalog_;
   std::unique_ptr<TaskPool> pool_;
   std::unique_ptr<storage::TransactionManager> transactions_;
+  std::unique_ptr<Durability> durability_;
 };
 
 }  // namespace tessera::engine

@@ -89,6 +89,7 @@ PreparedStatement::~PreparedStatement() = default;
 Session::Session(engine::Database& database, std::map<std::string, std::string> options)
     : database_(database), state_(std::make_unique<SessionState>()) {
   InitializeSettings(*state_, options, database.options().database_name);
+  state_->commit_hook = [&database] { database.AfterCommit(); };
 }
 
 Session::~Session() {

@@ -55,6 +55,8 @@ struct SessionState {
   // The open transaction's row versions (storage/transaction.h): started by the first statement after
   // the last one ended, committed or aborted with the block, or at Sync for an implicit transaction.
   std::unique_ptr<storage::Transaction> txn;
+  // Runs after every commit, with or without row writes (the database checkpoints after DDL).
+  std::function<void()> commit_hook;
   // Undo actions of the open transaction block (run in reverse on ROLLBACK). Settings and DDL record
   // theirs here (table rows are versions of `txn`), so undoing a suffix puts the session back to any
   // earlier point.

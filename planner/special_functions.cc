@@ -2,12 +2,14 @@
 // GREATEST/LEAST and the sequence functions.
 #include "planner/special_functions.h"
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <mutex>
 
 #include "engine/catalog.h"
 #include "engine/database.h"
+#include "engine/durability.h"
 #include "engine/row_key.h"
 #include "engine/system_tables.h"
 
@@ -15,7 +17,7 @@ namespace tessera::planner {
 
 namespace {
 
-std::shared_ptr<engine::SequenceState> FindSequence(engine::ExecContext& context, std::string_view name) {
+engine::RelationPtr FindSequence(engine::ExecContext& context, std::string_view name) {
   std::string schema;
   std::string relation(name);
   const size_t dot = relation.find('.');
@@ -27,27 +29,45 @@ std::shared_ptr<engine::SequenceState> FindSequence(engine::ExecContext& context
   if (!found || found->kind != engine::RelationKind::kSequence) {
     throw SqlError(SqlState::kUndefinedTable, "relation \"" + std::string(name) + "\" does not exist");
   }
-  return found->sequence;
+  return found;
 }
 
-int64_t NextValue(engine::SequenceState& sequence, std::string_view name) {
+// Values are logged ahead of use: after a crash the sequence continues past every value handed out.
+constexpr int64_t kSequenceLogAhead = 32;
+
+int64_t NextValue(const engine::RelationInfo& relation, std::string_view name, engine::ExecContext& context) {
+  engine::SequenceState& sequence = *relation.sequence;
   std::lock_guard lock(sequence.mutex);
-  if (!sequence.called) {
-    sequence.called = true;
-    return sequence.next;
-  }
-  int64_t next;
-  if (__builtin_add_overflow(sequence.next, sequence.increment, &next) || next > sequence.max_value ||
-      next < sequence.min_value) {
-    if (!sequence.cycle) {
-      throw SqlError(SqlState::kSequenceGeneratorLimitExceeded,
-                     "nextval: reached " + std::string(sequence.increment > 0 ? "maximum" : "minimum") +
-                         " value of sequence \"" + std::string(name) + "\" (" +
-                         std::to_string(sequence.increment > 0 ? sequence.max_value : sequence.min_value) + ")");
+  int64_t next = sequence.next;
+  if (sequence.called) {
+    if (__builtin_add_overflow(sequence.next, sequence.increment, &next) || next > sequence.max_value ||
+        next < sequence.min_value) {
+      if (!sequence.cycle) {
+        throw SqlError(SqlState::kSequenceGeneratorLimitExceeded,
+                       "nextval: reached " + std::string(sequence.increment > 0 ? "maximum" : "minimum") +
+                           " value of sequence \"" + std::string(name) + "\" (" +
+                           std::to_string(sequence.increment > 0 ? sequence.max_value : sequence.min_value) + ")");
+      }
+      next = sequence.increment > 0 ? sequence.min_value : sequence.max_value;
+      sequence.logged = false;
     }
-    next = sequence.increment > 0 ? sequence.min_value : sequence.max_value;
   }
+  sequence.called = true;
   sequence.next = next;
+  const bool ascending = sequence.increment > 0;
+  engine::Durability* durability = context.database->durability();
+  if (durability != nullptr &&
+      (!sequence.logged || (ascending ? next >= sequence.logged_next : next <= sequence.logged_next))) {
+    int64_t ahead = next;
+    if (__builtin_mul_overflow(sequence.increment, kSequenceLogAhead, &ahead) ||
+        __builtin_add_overflow(next, ahead, &ahead)) {
+      ahead = ascending ? sequence.max_value : sequence.min_value;
+    }
+    ahead = std::clamp(ahead, sequence.min_value, sequence.max_value);
+    durability->LogSequence(relation.oid, ahead, true);
+    sequence.logged_next = ahead;
+    sequence.logged = true;
+  }
   return next;
 }
 
@@ -64,8 +84,8 @@ engine::FunctionRegistry BuildSpecialFunctions() {
         result.SetNull(row, true);
         continue;
       }
-      auto sequence = FindSequence(context, args[0].GetString(row));
-      result.Data<int64_t>()[row] = NextValue(*sequence, args[0].GetString(row));
+      engine::RelationPtr sequence = FindSequence(context, args[0].GetString(row));
+      result.Data<int64_t>()[row] = NextValue(*sequence, args[0].GetString(row), context);
     }
   };
   registry.Register(nextval);
@@ -77,7 +97,7 @@ engine::FunctionRegistry BuildSpecialFunctions() {
         result.SetNull(row, true);
         continue;
       }
-      auto sequence = FindSequence(context, args[0].GetString(row));
+      std::shared_ptr<engine::SequenceState> sequence = FindSequence(context, args[0].GetString(row))->sequence;
       std::lock_guard lock(sequence->mutex);
       if (!sequence->called) {
         throw SqlError(SqlState::kObjectNotInPrerequisiteState,
@@ -96,10 +116,15 @@ engine::FunctionRegistry BuildSpecialFunctions() {
         result.SetNull(row, true);
         continue;
       }
-      auto sequence = FindSequence(context, args[0].GetString(row));
+      engine::RelationPtr relation = FindSequence(context, args[0].GetString(row));
+      engine::SequenceState* sequence = relation->sequence.get();
       std::lock_guard lock(sequence->mutex);
       sequence->next = args[1].Data<int64_t>()[row];
       sequence->called = true;
+      sequence->logged = false;
+      if (engine::Durability* durability = context.database->durability()) {
+        durability->LogSequence(relation->oid, sequence->next, true);
+      }
       result.Data<int64_t>()[row] = sequence->next;
     }
   };

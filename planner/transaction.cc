@@ -132,13 +132,13 @@ storage::Transaction& OpenTransaction(SessionState& state, storage::TransactionM
 }
 
 void FinishTransaction(SessionState& state, bool commit) {
-  if (!state.txn) return;
+  std::unique_ptr<storage::Transaction> txn = std::move(state.txn);
   if (commit) {
-    state.txn->Commit();
-  } else {
-    state.txn->Abort();
+    if (txn) txn->Commit();
+    if (state.commit_hook) state.commit_hook();
+  } else if (txn) {
+    txn->Abort();
   }
-  state.txn.reset();
 }
 
 void SetTransactionIsolation(SessionState& state, const std::string& level) {

@@ -49,9 +49,11 @@ void RestartSequences(Session& session, const engine::RelationInfo& table) {
       std::lock_guard undo_lock(state->mutex);
       state->next = next;
       state->called = called;
+      state->logged = false;
     });
     state->next = state->start;
     state->called = false;
+    state->logged = false;
   }
 }
 

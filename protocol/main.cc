@@ -110,6 +110,10 @@ int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);
   try {
     tessera::engine::Database database(flags.database);
+    if (tessera::Status opened = database.OpenStorage(); !opened.ok()) {
+      fmt::print(stderr, "tessera: {}: {}\n", tessera::SqlStateCode(opened.state()), opened.info().message);
+      return 1;
+    }
     tessera::protocol::Server server(database, flags.server);
     uint16_t port = server.Listen();
     fmt::print("tessera listening on {}:{}\n", flags.server.host, port);

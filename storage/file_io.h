@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "base/error.h"
 
@@ -25,5 +26,10 @@ Status SyncDirectory(const std::string& directory);
 
 // Returns the size of the open file.
 Status FileSize(int fd, const std::string& path, uint64_t* size);
+// Replaces the file at `path` with `bytes` so that a crash leaves the old file or the new one whole:
+// writes `path`.tmp, syncs it, renames it over `path` and syncs the directory.
+Status WriteFileDurably(const std::string& path, std::string_view bytes);
+// Reads a whole file into `*bytes`; a missing file is 58P01.
+Status ReadWholeFile(const std::string& path, std::string* bytes);
 
 }  // namespace tessera::storage

@@ -12,6 +12,7 @@ namespace tessera::storage {
 TableData::TableData(std::vector<LogicalType> column_types, int num_partitions, int shard_column)
     : column_types_(std::move(column_types)), shard_column_(shard_column) {
   TESSERA_CHECK(num_partitions > 0);
+  for (size_t column = 0; column < column_types_.size(); ++column) column_ids_.push_back(next_column_id_++);
   for (int index = 0; index < num_partitions; ++index) partitions_.push_back(std::make_unique<Partition>());
 }
 
@@ -190,6 +191,93 @@ void TableData::Restamp(const std::vector<RowId>& rows, bool end_stamp, Stamp fr
       if ((end_stamp ? group.end[row] : group.begin[row]) == from) group.SetStamp(row, end_stamp, to);
     }
   }
+  if (IsCsn(to)) change_count_.fetch_add(1, std::memory_order_acq_rel);
+}
+
+void TableData::SetColumnIds(std::vector<uint32_t> ids, uint32_t next_id) {
+  TESSERA_CHECK(ids.size() == column_types_.size());
+  column_ids_ = std::move(ids);
+  next_column_id_ = next_id;
+}
+
+Batch TableData::Gather(const std::vector<RowId>& rows) const {
+  Batch batch;
+  for (const auto& type : column_types_) {
+    batch.columns.emplace_back(type);
+    batch.columns.back().Reserve(rows.size());
+  }
+  batch.num_rows = rows.size();
+  std::shared_lock<std::shared_mutex> lock;
+  int locked = -1;
+  for (RowId row : rows) {
+    if (RowIdPartition(row) != locked) {
+      locked = RowIdPartition(row);
+      lock = std::shared_lock(partitions_[locked]->mutex);
+    }
+    const int64_t offset = RowIdOffset(row);
+    const RowGroup& group = partitions_[locked]->row_groups[offset / kBatchSize];
+    for (size_t column = 0; column < column_types_.size(); ++column) {
+      batch.columns[column].AppendRow(group.columns[column], static_cast<idx_t>(offset % kBatchSize));
+    }
+  }
+  return batch;
+}
+
+void TableData::Place(const std::vector<RowId>& rows, const Batch& batch, Stamp begin) {
+  for (size_t index = 0; index < rows.size();) {
+    Partition& partition = *partitions_[RowIdPartition(rows[index])];
+    std::unique_lock lock(partition.mutex);
+    const int64_t offset = RowIdOffset(rows[index]);
+    const size_t group_index = static_cast<size_t>(offset / kBatchSize);
+    while (partition.row_groups.size() <= group_index) {
+      if (!partition.row_groups.empty()) FillHoles(partition.row_groups.back(), kBatchSize);
+      partition.row_groups.push_back(NewRowGroup());
+    }
+    RowGroup& group = partition.row_groups[group_index];
+    const idx_t row = static_cast<idx_t>(offset % kBatchSize);
+    if (row >= group.num_rows) {
+      // Past the end: append a run of consecutive ids of this group at once.
+      FillHoles(group, row);
+      size_t run = 1;
+      while (index + run < rows.size() && rows[index + run] == rows[index] + static_cast<RowId>(run) &&
+             row + run < kBatchSize) {
+        ++run;
+      }
+      std::vector<sel_t> selection(run);
+      for (size_t k = 0; k < run; ++k) selection[k] = static_cast<sel_t>(index + k);
+      for (size_t column = 0; column < group.columns.size(); ++column) {
+        group.columns[column].Append(batch.columns[column], selection.data(), run);
+      }
+      group.num_rows += run;
+      group.begin.resize(group.num_rows, kNever);
+      group.end.resize(group.num_rows, kNever);
+      group.updated.resize(group.num_rows, 0);
+      group.num_dead += run;  // counted dead until stamped below
+      for (size_t k = 0; k < run; ++k) group.SetStamp(row + k, false, begin);
+      index += run;
+    } else {
+      // A slot an earlier-numbered row left as a hole (its transaction committed later).
+      for (size_t column = 0; column < group.columns.size(); ++column) {
+        group.columns[column].SetValue(row, batch.columns[column].GetValue(index));
+      }
+      group.SetStamp(row, false, begin);
+      ++index;
+    }
+  }
+  change_count_.fetch_add(1, std::memory_order_acq_rel);
+}
+
+void TableData::FillHoles(RowGroup& group, idx_t num_rows) const {
+  if (group.num_rows >= num_rows) return;
+  const idx_t holes = num_rows - group.num_rows;
+  for (size_t column = 0; column < group.columns.size(); ++column) {
+    group.columns[column].Append(Vector::Constant(Value::Null(column_types_[column]), holes));
+  }
+  group.num_rows = num_rows;
+  group.begin.resize(num_rows, kNever);
+  group.end.resize(num_rows, kNever);
+  group.updated.resize(num_rows, 0);
+  group.num_dead += holes;
 }
 
 int64_t TableData::CountLiveRows() const {
@@ -202,6 +290,7 @@ int64_t TableData::CountLiveRows() const {
 }
 
 void TableData::Truncate() {
+  change_count_.fetch_add(1, std::memory_order_acq_rel);
   for (auto& partition : partitions_) {
     std::unique_lock lock(partition->mutex);
     partition->row_groups.clear();
@@ -210,6 +299,8 @@ void TableData::Truncate() {
 
 void TableData::AddColumn(const LogicalType& type, const std::function<Vector(idx_t num_rows)>& fill) {
   column_types_.push_back(type);
+  column_ids_.push_back(next_column_id_++);
+  change_count_.fetch_add(1, std::memory_order_acq_rel);
   for (auto& partition : partitions_) {
     std::unique_lock lock(partition->mutex);
     for (auto& group : partition->row_groups) {
@@ -223,7 +314,10 @@ void TableData::AddColumn(const LogicalType& type, const std::function<Vector(id
 TableData::DetachedColumn TableData::DropColumn(int column) {
   DetachedColumn detached;
   detached.type = column_types_[column];
+  detached.id = column_ids_[column];
   column_types_.erase(column_types_.begin() + column);
+  column_ids_.erase(column_ids_.begin() + column);
+  change_count_.fetch_add(1, std::memory_order_acq_rel);
   for (auto& partition : partitions_) {
     std::unique_lock lock(partition->mutex);
     auto& saved = detached.row_groups.emplace_back();
@@ -237,6 +331,8 @@ TableData::DetachedColumn TableData::DropColumn(int column) {
 
 void TableData::RestoreColumn(int column, DetachedColumn detached) {
   column_types_.insert(column_types_.begin() + column, detached.type);
+  column_ids_.insert(column_ids_.begin() + column, detached.id);
+  change_count_.fetch_add(1, std::memory_order_acq_rel);
   for (size_t partition = 0; partition < partitions_.size(); ++partition) {
     std::unique_lock lock(partitions_[partition]->mutex);
     auto& groups = partitions_[partition]->row_groups;

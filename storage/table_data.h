@@ -45,6 +45,26 @@ class TableData {
   int num_partitions() const { return static_cast<int>(partitions_.size()); }
   const std::vector<LogicalType>& column_types() const { return column_types_; }
 
+  // Names this table's storage in the WAL and in checkpoints, as PostgreSQL's relfilenode: 0 until the
+  // catalog publishes the table; TRUNCATE gives the table new storage with a new id.
+  uint32_t storage_id() const { return storage_id_.load(std::memory_order_acquire); }
+  void set_storage_id(uint32_t id) { storage_id_.store(id, std::memory_order_release); }
+  // Stable ids of the columns, in table order: a renamed column keeps its id and ADD COLUMN never reuses
+  // one, so a WAL record written while an ALTER TABLE was in flight is read back column by column.
+  const std::vector<uint32_t>& column_ids() const { return column_ids_; }
+  uint32_t next_column_id() const { return next_column_id_; }
+  // Recovery: the ids a checkpoint recorded. REQUIRES: ids.size() == column count.
+  void SetColumnIds(std::vector<uint32_t> ids, uint32_t next_id);
+  // Counts commits stamped into the table and schema changes: a checkpoint rewrites only tables whose
+  // count moved since the last one.
+  uint64_t change_count() const { return change_count_.load(std::memory_order_acquire); }
+
+  // Copies every column of the versions `rows` (visible or not), in that order.
+  Batch Gather(const std::vector<RowId>& rows) const;
+  // Recovery: puts the rows of `batch` (all columns, table order) at their original ids `rows`, stamped
+  // `begin`; slots that no row has filled yet are aborted versions (a rolled-back insert's).
+  void Place(const std::vector<RowId>& rows, const Batch& batch, Stamp begin);
+
   // Appends all rows of `batch` (columns in table order, types already the table's) as versions inserted
   // by transaction `txn_id` and returns their ids in batch order.
   std::vector<RowId> Append(const Batch& batch, Stamp txn_id);
@@ -88,6 +108,7 @@ class TableData {
   // RestoreColumn can put it back (undo of ALTER TABLE ... DROP COLUMN in a transaction).
   struct DetachedColumn {
     LogicalType type;
+    uint32_t id = 0;
     std::vector<std::vector<Vector>> row_groups;  // [partition][row group]
   };
   DetachedColumn DropColumn(int column);
@@ -121,8 +142,14 @@ class TableData {
 
   int PartitionOf(const Vector& shard_key, idx_t row);
   RowGroup NewRowGroup() const;
+  // Extends `group` to `num_rows` rows with aborted, all-NULL versions.
+  void FillHoles(RowGroup& group, idx_t num_rows) const;
 
   std::vector<LogicalType> column_types_;
+  std::vector<uint32_t> column_ids_;
+  uint32_t next_column_id_ = 0;
+  std::atomic<uint32_t> storage_id_{0};
+  std::atomic<uint64_t> change_count_{0};
   std::vector<std::unique_ptr<Partition>> partitions_;
   int shard_column_;
   std::atomic<uint64_t> round_robin_{0};
@@ -131,6 +158,7 @@ class TableData {
 template <typename Convert>
 void TableData::ConvertColumn(int column, const LogicalType& type, Convert&& convert) {
   column_types_[column] = type;
+  change_count_.fetch_add(1, std::memory_order_acq_rel);
   for (auto& partition : partitions_) {
     std::unique_lock lock(partition->mutex);
     for (auto& group : partition->row_groups) group.columns[column] = convert(group.columns[column]);

@@ -3,6 +3,7 @@
 #include "storage/transaction.h"
 
 #include <chrono>
+#include <utility>
 
 namespace tessera::storage {
 
@@ -40,7 +41,23 @@ bool TransactionManager::IsActive(Stamp txn_id) const {
   return active_.count(txn_id) > 0;
 }
 
-void TransactionManager::Commit(Stamp txn_id, const std::vector<WriteEntry>& writes) {
+TransactionManager::CommitPause TransactionManager::PauseCommits() {
+  std::unique_lock turnstile(turnstile_);
+  std::unique_lock gate(commit_gate_);
+  return CommitPause{std::move(turnstile), std::move(gate)};
+}
+
+Status TransactionManager::Commit(Stamp txn_id, const std::vector<WriteEntry>& writes) {
+  { std::lock_guard turnstile(turnstile_); }
+  std::shared_lock gate(commit_gate_);
+  if (log_ != nullptr && !writes.empty()) {
+    Status logged = log_->LogCommit(txn_id, writes);
+    if (!logged.ok()) {
+      RestampAll(writes, 0, txn_id, kNever);
+      End(txn_id);
+      return logged;
+    }
+  }
   {
     // Readers see the new CSN only once every version carries it.
     std::lock_guard commit_lock(commit_mutex_);
@@ -49,6 +66,7 @@ void TransactionManager::Commit(Stamp txn_id, const std::vector<WriteEntry>& wri
     published_csn_.store(csn, std::memory_order_release);
   }
   End(txn_id);
+  return Status();
 }
 
 void TransactionManager::End(Stamp txn_id) {
@@ -117,9 +135,10 @@ void Transaction::RollbackTo(size_t position) {
 
 void Transaction::Commit() {
   if (id_ == 0) return;
-  manager_.Commit(id_, writes_);
+  const Stamp id = std::exchange(id_, 0);
+  std::vector<WriteEntry> writes = std::move(writes_);
   writes_.clear();
-  id_ = 0;
+  manager_.Commit(id, writes).ThrowIfError();
 }
 
 void Transaction::Abort() {

@@ -22,8 +22,10 @@
 #include <memory>
 #include <mutex>
 #include <set>
+#include <shared_mutex>
 #include <vector>
 
+#include "base/error.h"
 #include "storage/table_data.h"
 #include "storage/version_stamp.h"
 
@@ -40,8 +42,30 @@ struct WriteEntry {
   bool is_delete = false;
 };
 
+// Where commits are made durable (engine/durability.h): the manager hands it a transaction's writes
+// before they become visible.
+class CommitLog {
+ public:
+  virtual ~CommitLog() = default;
+  // Returns once `writes` of transaction `txn_id` are durable; an error fails the commit.
+  virtual Status LogCommit(Stamp txn_id, const std::vector<WriteEntry>& writes) = 0;
+};
+
 class TransactionManager {
  public:
+  // Commits with writes go through `log` first (nullptr: nothing is logged). Set before any commit.
+  void set_commit_log(CommitLog* log) { log_ = log; }
+  // Holds every commit between logging and publishing, so that a checkpoint sees a published CSN and a
+  // WAL position that cover the same commits.
+  struct CommitPause {
+    std::unique_lock<std::mutex> turnstile;
+    std::unique_lock<std::shared_mutex> gate;
+  };
+  CommitPause PauseCommits();
+  Stamp published_csn() const { return published_csn_.load(std::memory_order_acquire); }
+  // Recovery: versions restored from disk carry CSN `csn`; new snapshots see them.
+  void Recovered(Stamp csn) { published_csn_.store(csn, std::memory_order_release); }
+
   // Returns a new transaction id and counts it active.
   Stamp Begin();
   // A snapshot of the commits published so far, seeing `own` transaction's writes too.
@@ -52,13 +76,20 @@ class TransactionManager {
   // that a wait closing a cycle returns kDeadlock at once. `canceled` is polled every few milliseconds.
   WaitResult WaitFor(Stamp waiter, Stamp holder, const std::function<bool()>& canceled);
 
-  // Stamps `writes` with a new CSN, publishes it and ends the transaction (Transaction::Commit).
-  void Commit(Stamp txn_id, const std::vector<WriteEntry>& writes);
+  // Logs `writes`, stamps them with a new CSN, publishes it and ends the transaction
+  // (Transaction::Commit). When logging fails the writes are undone, the transaction ends, and the error
+  // is returned.
+  Status Commit(Stamp txn_id, const std::vector<WriteEntry>& writes);
   // Ends the transaction, whose writes are already undone (Transaction::Abort).
   void End(Stamp txn_id);
 
  private:
 
+  CommitLog* log_ = nullptr;
+  // Committers hold commit_gate_ shared from logging to publishing. They pass turnstile_ first, which a
+  // checkpoint holds while it waits for the gate, so a stream of commits cannot starve it.
+  std::mutex turnstile_;
+  std::shared_mutex commit_gate_;
   std::atomic<Stamp> published_csn_{0};
   std::mutex commit_mutex_;  // serialises stamping and publishing CSNs in order
   mutable std::mutex mutex_;
@@ -92,6 +123,7 @@ class Transaction {
   size_t WritePosition() const { return writes_.size(); }
   // Undoes the writes recorded after the first `position` (ROLLBACK TO SAVEPOINT).
   void RollbackTo(size_t position);
+  // Throws the commit log's error (58030, 53100, ...) after undoing the writes.
   void Commit();
   void Abort();
 

@@ -19,6 +19,11 @@ class ByteWriter {
     bytes_.append(reinterpret_cast<const char*>(&value), sizeof(T));
   }
   void PutBytes(const void* data, size_t size) { bytes_.append(static_cast<const char*>(data), size); }
+  // A string as its uint32 length, then its bytes.
+  void PutString(std::string_view text) {
+    Put(static_cast<uint32_t>(text.size()));
+    PutBytes(text.data(), text.size());
+  }
   size_t size() const { return bytes_.size(); }
   std::string& bytes() { return bytes_; }
 
@@ -45,6 +50,14 @@ class ByteReader {
     if (remaining() < size) return false;
     *data = bytes_.substr(position_, size);
     position_ += size;
+    return true;
+  }
+  // Reads a string written by ByteWriter::PutString.
+  bool GetString(std::string* text) {
+    uint32_t size = 0;
+    std::string_view data;
+    if (!Get(&size) || !GetBytes(size, &data)) return false;
+    text->assign(data);
     return true;
   }
   size_t remaining() const { return bytes_.size() - position_; }

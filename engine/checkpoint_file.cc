@@ -1,0 +1,269 @@
+// SPDX-License-Identifier: Apache-2.0
+// Encoding and decoding of the checkpoint file: magic, version, the body, and a CRC-32C over all before it.
+#include "engine/checkpoint_file.h"
+
+#include "simd/crc32c.h"
+#include "storage/encoding/byte_io.h"
+
+namespace tessera::engine {
+
+namespace {
+
+using storage::ByteReader;
+using storage::ByteWriter;
+
+void PutType(ByteWriter& out, const LogicalType& type) {
+  out.Put(static_cast<uint16_t>(type.id));
+  out.Put(type.typmod);
+  out.Put(type.oid_flavour);
+}
+
+bool GetType(ByteReader& in, LogicalType* type) {
+  uint16_t id = 0;
+  if (!in.Get(&id) || !in.Get(&type->typmod) || !in.Get(&type->oid_flavour)) return false;
+  type->id = static_cast<TypeId>(id);
+  return true;
+}
+
+void PutColumns(ByteWriter& out, const std::vector<ColumnInfo>& columns) {
+  out.Put(static_cast<uint32_t>(columns.size()));
+  for (const auto& column : columns) {
+    out.PutString(column.name);
+    PutType(out, column.type);
+    out.Put(static_cast<uint8_t>(column.not_null));
+    out.PutString(column.default_sql);
+    out.PutString(column.sequence_name);
+  }
+}
+
+bool GetColumns(ByteReader& in, std::vector<ColumnInfo>* columns) {
+  uint32_t count = 0;
+  if (!in.Get(&count)) return false;
+  for (uint32_t index = 0; index < count; ++index) {
+    ColumnInfo column;
+    uint8_t not_null = 0;
+    if (!in.GetString(&column.name) || !GetType(in, &column.type) || !in.Get(&not_null) ||
+        !in.GetString(&column.default_sql) || !in.GetString(&column.sequence_name)) {
+      return false;
+    }
+    column.not_null = not_null != 0;
+    columns->push_back(std::move(column));
+  }
+  return true;
+}
+
+void PutIndexes(ByteWriter& out, const std::vector<IndexInfo>& indexes) {
+  out.Put(static_cast<uint32_t>(indexes.size()));
+  for (const auto& index : indexes) {
+    out.Put(index.oid);
+    out.PutString(index.name);
+    out.Put(static_cast<uint32_t>(index.columns.size()));
+    for (size_t key = 0; key < index.columns.size(); ++key) {
+      out.Put(static_cast<int32_t>(index.columns[key]));
+      out.Put(static_cast<uint8_t>(index.descending[key]));
+    }
+    out.Put(static_cast<uint8_t>(index.unique | (index.primary << 1) | (index.constraint << 2)));
+  }
+}
+
+bool GetIndexes(ByteReader& in, std::vector<IndexInfo>* indexes) {
+  uint32_t count = 0;
+  if (!in.Get(&count)) return false;
+  for (uint32_t number = 0; number < count; ++number) {
+    IndexInfo index;
+    uint32_t keys = 0;
+    if (!in.Get(&index.oid) || !in.GetString(&index.name) || !in.Get(&keys)) return false;
+    for (uint32_t key = 0; key < keys; ++key) {
+      int32_t column = 0;
+      uint8_t descending = 0;
+      if (!in.Get(&column) || !in.Get(&descending)) return false;
+      index.columns.push_back(column);
+      index.descending.push_back(descending != 0);
+    }
+    uint8_t flags = 0;
+    if (!in.Get(&flags)) return false;
+    index.unique = flags & 1;
+    index.primary = flags & 2;
+    index.constraint = flags & 4;
+    index.index = std::make_shared<Index>();
+    indexes->push_back(std::move(index));
+  }
+  return true;
+}
+
+void PutSequence(ByteWriter& out, const SequenceState& sequence, const CheckpointContents::SequenceValue& value) {
+  out.Put(value.next);
+  out.Put(static_cast<uint8_t>(value.called));
+  out.Put(sequence.increment);
+  out.Put(sequence.min_value);
+  out.Put(sequence.max_value);
+  out.Put(sequence.start);
+  out.Put(static_cast<uint8_t>(sequence.cycle));
+}
+
+bool GetSequence(ByteReader& in, SequenceState* sequence) {
+  uint8_t called = 0;
+  uint8_t cycle = 0;
+  if (!in.Get(&sequence->next) || !in.Get(&called) || !in.Get(&sequence->increment) ||
+      !in.Get(&sequence->min_value) || !in.Get(&sequence->max_value) || !in.Get(&sequence->start) ||
+      !in.Get(&cycle)) {
+    return false;
+  }
+  sequence->called = called != 0;
+  sequence->cycle = cycle != 0;
+  return true;
+}
+
+void PutStorage(ByteWriter& out, const storage::TableData& data, const std::string& image) {
+  out.Put(data.storage_id());
+  out.Put(static_cast<uint32_t>(data.num_partitions()));
+  out.Put(data.next_column_id());
+  for (uint32_t id : data.column_ids()) out.Put(id);
+  out.PutString(image);
+}
+
+bool GetStorage(ByteReader& in, RelationInfo* relation, std::string* image) {
+  uint32_t storage_id = 0;
+  uint32_t partitions = 0;
+  uint32_t next_column_id = 0;
+  if (!in.Get(&storage_id) || !in.Get(&partitions) || !in.Get(&next_column_id)) return false;
+  if (partitions == 0 || partitions > 4096) return false;
+  std::vector<uint32_t> column_ids(relation->columns.size());
+  for (auto& id : column_ids) {
+    if (!in.Get(&id)) return false;
+  }
+  if (!in.GetString(image)) return false;
+  std::vector<LogicalType> types;
+  for (const auto& column : relation->columns) types.push_back(column.type);
+  relation->data = std::make_shared<storage::TableData>(std::move(types), static_cast<int>(partitions),
+                                                        relation->shard_column);
+  relation->data->set_storage_id(storage_id);
+  relation->data->SetColumnIds(std::move(column_ids), next_column_id);
+  return true;
+}
+
+void PutRelation(ByteWriter& out, const RelationInfo& relation, const CheckpointContents& contents) {
+  out.Put(relation.oid);
+  out.Put(static_cast<uint8_t>(relation.kind));
+  out.PutString(relation.schema);
+  out.PutString(relation.name);
+  PutColumns(out, relation.columns);
+  PutIndexes(out, relation.indexes);
+  out.Put(static_cast<uint32_t>(relation.options.size()));
+  for (const auto& [key, value] : relation.options) {
+    out.PutString(key);
+    out.PutString(value);
+  }
+  out.Put(static_cast<int32_t>(relation.shard_column));
+  out.PutString(relation.view_sql);
+  switch (relation.kind) {
+    case RelationKind::kTable: {
+      auto image = contents.images.find(relation.data->storage_id());
+      PutStorage(out, *relation.data, image == contents.images.end() ? std::string() : image->second);
+      break;
+    }
+    case RelationKind::kSequence: {
+      auto value = contents.sequence_values.find(relation.oid);
+      PutSequence(out, *relation.sequence,
+                  value == contents.sequence_values.end() ? CheckpointContents::SequenceValue{} : value->second);
+      break;
+    }
+    case RelationKind::kView:
+      break;
+  }
+}
+
+bool GetRelation(ByteReader& in, CheckpointContents* contents) {
+  auto relation = std::make_shared<RelationInfo>();
+  uint8_t kind = 0;
+  if (!in.Get(&relation->oid) || !in.Get(&kind) || kind > static_cast<uint8_t>(RelationKind::kSequence) ||
+      !in.GetString(&relation->schema) || !in.GetString(&relation->name) || !GetColumns(in, &relation->columns) ||
+      !GetIndexes(in, &relation->indexes)) {
+    return false;
+  }
+  relation->kind = static_cast<RelationKind>(kind);
+  uint32_t options = 0;
+  if (!in.Get(&options)) return false;
+  for (uint32_t index = 0; index < options; ++index) {
+    std::string key;
+    std::string value;
+    if (!in.GetString(&key) || !in.GetString(&value)) return false;
+    relation->options.emplace_back(std::move(key), std::move(value));
+  }
+  int32_t shard_column = -1;
+  if (!in.Get(&shard_column) || !in.GetString(&relation->view_sql)) return false;
+  relation->shard_column = shard_column;
+  switch (relation->kind) {
+    case RelationKind::kTable: {
+      std::string image;
+      if (!GetStorage(in, relation.get(), &image)) return false;
+      if (!image.empty()) contents->images[relation->data->storage_id()] = image;
+      break;
+    }
+    case RelationKind::kSequence:
+      relation->sequence = std::make_shared<SequenceState>();
+      if (!GetSequence(in, relation->sequence.get())) return false;
+      break;
+    case RelationKind::kView:
+      break;
+  }
+  contents->relations.push_back(std::move(relation));
+  return true;
+}
+
+}  // namespace
+
+std::string EncodeCheckpoint(const CheckpointContents& contents) {
+  ByteWriter out;
+  out.Put(kCheckpointMagic);
+  out.Put(kCheckpointFormatVersion);
+  out.Put(contents.wal_lsn);
+  out.Put(contents.next_oid);
+  out.Put(static_cast<uint32_t>(contents.schemas.size()));
+  for (const auto& schema : contents.schemas) {
+    out.Put(schema.oid);
+    out.PutString(schema.name);
+  }
+  out.Put(static_cast<uint32_t>(contents.relations.size()));
+  for (const auto& relation : contents.relations) PutRelation(out, *relation, contents);
+  out.Put(simd::Crc32c(out.bytes().data(), out.size()));
+  return std::move(out.bytes());
+}
+
+Status DecodeCheckpoint(std::string_view bytes, const std::string& path, CheckpointContents* contents) {
+  auto corrupt = [&path](const std::string& problem) {
+    return Status(SqlState::kDataCorrupted, "checkpoint file \"" + path + "\" is corrupt: " + problem);
+  };
+  if (bytes.size() < 12) return corrupt("it is too short");
+  const size_t body_size = bytes.size() - sizeof(uint32_t);
+  uint32_t crc = 0;
+  ByteReader trailer(bytes.substr(body_size));
+  trailer.Get(&crc);
+  if (crc != simd::Crc32c(bytes.data(), body_size)) return corrupt("checksum mismatch");
+  ByteReader in(bytes.substr(0, body_size));
+  uint32_t magic = 0;
+  uint32_t version = 0;
+  in.Get(&magic);
+  in.Get(&version);
+  if (magic != kCheckpointMagic) return corrupt("bad magic number");
+  if (version != kCheckpointFormatVersion) {
+    return Status(SqlState::kFeatureNotSupported,
+                  "checkpoint format version " + std::to_string(version) + " in \"" + path + "\" is not supported");
+  }
+  uint32_t schemas = 0;
+  if (!in.Get(&contents->wal_lsn) || !in.Get(&contents->next_oid) || !in.Get(&schemas)) return corrupt("truncated header");
+  for (uint32_t index = 0; index < schemas; ++index) {
+    SchemaInfo schema;
+    if (!in.Get(&schema.oid) || !in.GetString(&schema.name)) return corrupt("truncated schema list");
+    contents->schemas.push_back(std::move(schema));
+  }
+  uint32_t relations = 0;
+  if (!in.Get(&relations)) return corrupt("truncated relation list");
+  for (uint32_t index = 0; index < relations; ++index) {
+    if (!GetRelation(in, contents)) return corrupt("relation " + std::to_string(index) + " is malformed");
+  }
+  if (!in.AtEnd()) return corrupt("trailing bytes");
+  return Status::Ok();
+}
+
+}  // namespace tessera::engine

@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: Apache-2.0
+// The checkpoint file (DATA/checkpoint; format: storage/FORMAT.md, "## Checkpoint file"): the catalog
+// (schemas, tables, views, sequences, indexes), each table's storage (storage id, partitions, column ids,
+// the segment file holding its rows), the next OID, and the WAL position the checkpoint covers. Recovery
+// starts from it and replays the WAL after `wal_lsn`.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/error.h"
+#include "engine/catalog.h"
+
+namespace tessera::engine {
+
+inline constexpr uint32_t kCheckpointMagic = 0x504B4354;  // "TCKP" little-endian
+inline constexpr uint32_t kCheckpointFormatVersion = 1;
+
+struct CheckpointContents {
+  uint64_t wal_lsn = 0;  // every commit logged at or before it is in the checkpoint
+  uint32_t next_oid = kFirstUserOid;
+  std::vector<SchemaInfo> schemas;
+  // Encoding reads them; decoding makes them, each table with empty storage (TableData) of its recorded
+  // partitions, storage id and column ids, and each sequence with its recorded state.
+  std::vector<std::shared_ptr<const RelationInfo>> relations;
+  // Table storage id -> the segment file (name within DATA/tables) with its rows; none when it had none.
+  std::map<uint32_t, std::string> images;
+  // Sequence oid -> the state to write for it (encoding; decoded sequences carry theirs in `relations`).
+  struct SequenceValue {
+    int64_t next = 1;
+    bool called = false;
+  };
+  std::map<uint32_t, SequenceValue> sequence_values;
+};
+
+std::string EncodeCheckpoint(const CheckpointContents& contents);
+// Damage is XX001 naming `path`; a newer format 0A000.
+Status DecodeCheckpoint(std::string_view bytes, const std::string& path, CheckpointContents* contents);
+
+}  // namespace tessera::engine

@@ -1,0 +1,491 @@
+// SPDX-License-Identifier: Apache-2.0
+// Commit logging, checkpoints and recovery of the data directory.
+#include "engine/durability.h"
+
+#include <dirent.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <set>
+#include <unordered_map>
+
+#include "engine/catalog.h"
+#include "engine/checkpoint_file.h"
+#include "storage/column_chunk.h"
+#include "storage/encoding/byte_io.h"
+#include "storage/file_io.h"
+#include "storage/segment_reader.h"
+#include "storage/segment_writer.h"
+#include "storage/wal_reader.h"
+#include "storage/wal_writer.h"
+
+namespace tessera::engine {
+
+namespace {
+
+using storage::ByteReader;
+using storage::ByteWriter;
+using storage::RowId;
+using storage::Stamp;
+
+// WAL record types (storage/FORMAT.md, "## WAL records of tables").
+constexpr uint16_t kTransactionRecord = 1;
+constexpr uint16_t kSequenceRecord = 2;
+
+constexpr uint8_t kInsertEntry = 0;
+constexpr uint8_t kDeleteEntry = 1;
+
+// A transaction's writes are logged in slices of at most this many rows, packed into records of about
+// kRecordBytes; only the last record of a transaction is final.
+constexpr size_t kSliceRows = 64 * 1024;
+constexpr size_t kRecordBytes = 8u << 20;
+
+// Recovered versions carry this CSN; the first new commit gets the next one.
+constexpr Stamp kRecoveredCsn = 1;
+
+Status MakeDirectory(const std::string& path) {
+  if (mkdir(path.c_str(), 0755) != 0 && errno != EEXIST) return storage::IoErrorStatus("create directory", path, errno);
+  return Status::Ok();
+}
+
+Status Corrupt(const std::string& what) { return Status(SqlState::kDataCorrupted, what); }
+
+void PutChunk(ByteWriter& out, const std::string& chunk) {
+  out.Put(static_cast<uint32_t>(chunk.size()));
+  out.PutBytes(chunk.data(), chunk.size());
+}
+
+// Appends one slice of `entry` (rows [first, first + count)) to a transaction record.
+void EncodeSlice(ByteWriter& out, const storage::WriteEntry& entry, size_t first, size_t count) {
+  const storage::TableData& table = *entry.table;
+  std::vector<RowId> rows(entry.rows.begin() + static_cast<ptrdiff_t>(first),
+                          entry.rows.begin() + static_cast<ptrdiff_t>(first + count));
+  Vector row_ids(LogicalType(TypeId::kInt64), static_cast<idx_t>(count));
+  std::copy(rows.begin(), rows.end(), row_ids.Data<int64_t>());
+  out.Put(entry.is_delete ? kDeleteEntry : kInsertEntry);
+  out.Put(table.storage_id());
+  PutChunk(out, storage::EncodeColumnChunk(row_ids));
+  if (entry.is_delete) return;
+  const Batch batch = table.Gather(rows);
+  out.Put(static_cast<uint32_t>(batch.columns.size()));
+  for (size_t column = 0; column < batch.columns.size(); ++column) {
+    out.Put(table.column_ids()[column]);
+    PutChunk(out, storage::EncodeColumnChunk(batch.columns[column], storage::ChunkEncoding::kPlain));
+  }
+}
+
+bool GetChunk(ByteReader& in, std::string_view* bytes, storage::ColumnChunk* chunk, Status* status) {
+  uint32_t size = 0;
+  if (!in.Get(&size) || !in.GetBytes(size, bytes)) return false;
+  *status = storage::ColumnChunk::Open(*bytes, chunk);
+  return status->ok();
+}
+
+std::string ImagePath(const std::string& data_dir, const std::string& name) { return data_dir + "/tables/" + name; }
+
+// Fills `index` with every version whose insert was not aborted, as CREATE INDEX does.
+void FillIndex(const IndexInfo& index, const storage::TableData& data) {
+  for (int partition = 0; partition < data.num_partitions(); ++partition) {
+    storage::ScanPosition position;
+    Batch batch;
+    std::vector<RowId> ids;
+    while (data.Scan(partition, position, index.columns, storage::Snapshot::AllVersions(), &batch, &ids)) {
+      for (idx_t row = 0; row < batch.num_rows; ++row) {
+        std::vector<Value> key;
+        for (const auto& column : batch.columns) key.push_back(column.GetValue(row));
+        index.index->Insert(key, ids[row]);
+      }
+    }
+  }
+}
+
+}  // namespace
+
+// Applies WAL records to the recovered tables. Rows of a transaction are stamped with its id until its
+// final record arrives (then the recovered CSN); transactions without one are undone at the end.
+class Durability::Replay {
+ public:
+  Replay(const Catalog& catalog, const std::string& wal_path) : wal_path_(wal_path) {
+    for (const auto& relation : catalog.AllRelations()) {
+      if (relation->kind == RelationKind::kTable) tables_[relation->data->storage_id()] = relation->data;
+      if (relation->kind == RelationKind::kSequence) sequences_[relation->oid] = relation->sequence;
+    }
+  }
+
+  Status Apply(const storage::WalRecord& record) {
+    ByteReader in(record.payload);
+    if (record.type == kSequenceRecord) return ApplySequence(in, record.lsn);
+    if (record.type != kTransactionRecord) return Malformed(record.lsn, "unknown record type");
+    Stamp txn_id = 0;
+    uint8_t final_record = 0;
+    uint32_t entries = 0;
+    if (!in.Get(&txn_id) || !in.Get(&final_record) || !in.Get(&entries) || !storage::IsTxnId(txn_id)) {
+      return Malformed(record.lsn, "bad transaction header");
+    }
+    auto& writes = pending_[txn_id];
+    for (uint32_t entry = 0; entry < entries; ++entry) {
+      Status status = ApplyEntry(in, txn_id, record.lsn, writes);
+      if (!status.ok()) return status;
+    }
+    if (!in.AtEnd()) return Malformed(record.lsn, "trailing bytes");
+    if (final_record != 0) Finish(txn_id, kRecoveredCsn);
+    return Status::Ok();
+  }
+
+  // Undoes the transactions whose final record never made it to disk.
+  void AbortUnfinished() {
+    while (!pending_.empty()) Finish(pending_.begin()->first, storage::kNever);
+  }
+
+ private:
+  Status Malformed(uint64_t lsn, const std::string& problem) const {
+    return Corrupt("WAL record " + std::to_string(lsn) + " in \"" + wal_path_ + "\" is malformed: " + problem);
+  }
+
+  Status ApplySequence(ByteReader& in, uint64_t lsn) {
+    uint32_t oid = 0;
+    int64_t next = 0;
+    uint8_t called = 0;
+    if (!in.Get(&oid) || !in.Get(&next) || !in.Get(&called) || !in.AtEnd()) return Malformed(lsn, "bad sequence record");
+    auto found = sequences_.find(oid);
+    if (found == sequences_.end()) return Status::Ok();  // dropped since
+    std::lock_guard lock(found->second->mutex);
+    found->second->next = next;
+    found->second->called = called != 0;
+    return Status::Ok();
+  }
+
+  Status ApplyEntry(ByteReader& in, Stamp txn_id, uint64_t lsn, std::vector<storage::WriteEntry>& writes) {
+    uint8_t kind = 0;
+    uint32_t storage_id = 0;
+    std::string_view bytes;
+    storage::ColumnChunk chunk;
+    Status status;
+    if (!in.Get(&kind) || kind > kDeleteEntry || !in.Get(&storage_id)) return Malformed(lsn, "bad entry header");
+    if (!GetChunk(in, &bytes, &chunk, &status)) return status.ok() ? Malformed(lsn, "bad row ids") : Wrap(status, lsn);
+    if (chunk.physical_type() != PhysicalType::kInt64) return Malformed(lsn, "row ids are not bigint");
+    Vector ids(LogicalType(TypeId::kInt64));
+    chunk.Decode(&ids);
+    std::vector<RowId> rows(ids.Data<int64_t>(), ids.Data<int64_t>() + ids.size());
+    auto table = tables_.find(storage_id);
+    // A table dropped or truncated after the write still reads the entry, so the record is checked whole.
+    if (kind == kDeleteEntry) {
+      if (table == tables_.end()) return Status::Ok();
+      table->second->Restamp(rows, true, storage::kNever, txn_id);
+      writes.push_back(storage::WriteEntry{table->second, std::move(rows), true});
+      return Status::Ok();
+    }
+    uint32_t columns = 0;
+    if (!in.Get(&columns)) return Malformed(lsn, "bad column count");
+    std::map<uint32_t, Vector> values;
+    for (uint32_t column = 0; column < columns; ++column) {
+      uint32_t column_id = 0;
+      if (!in.Get(&column_id)) return Malformed(lsn, "bad column id");
+      if (!GetChunk(in, &bytes, &chunk, &status)) return status.ok() ? Malformed(lsn, "bad column") : Wrap(status, lsn);
+      if (chunk.num_rows() != rows.size()) return Malformed(lsn, "column and row id counts differ");
+      if (table == tables_.end()) continue;
+      const auto& ids_of_table = table->second->column_ids();
+      for (size_t position = 0; position < ids_of_table.size(); ++position) {
+        const LogicalType& type = table->second->column_types()[position];
+        if (ids_of_table[position] != column_id || GetPhysicalType(type) != chunk.physical_type()) continue;
+        Vector decoded(type);
+        chunk.Decode(&decoded);
+        values.emplace(column_id, std::move(decoded));
+      }
+    }
+    if (table == tables_.end()) return Status::Ok();
+    // Columns the record lacks (added by an ALTER TABLE that was in flight when it was written) are NULL.
+    Batch batch;
+    batch.num_rows = rows.size();
+    const auto& ids_of_table = table->second->column_ids();
+    for (size_t position = 0; position < ids_of_table.size(); ++position) {
+      auto found = values.find(ids_of_table[position]);
+      batch.columns.push_back(found != values.end() ? std::move(found->second)
+                                                    : Vector::Constant(Value::Null(table->second->column_types()[position]),
+                                                                       batch.num_rows));
+    }
+    table->second->Place(rows, batch, txn_id);
+    writes.push_back(storage::WriteEntry{table->second, std::move(rows), false});
+    return Status::Ok();
+  }
+
+  Status Wrap(const Status& status, uint64_t lsn) const {
+    return Corrupt("WAL record " + std::to_string(lsn) + " in \"" + wal_path_ + "\": " + status.info().message);
+  }
+
+  void Finish(Stamp txn_id, Stamp to) {
+    auto found = pending_.find(txn_id);
+    if (found == pending_.end()) return;
+    for (const auto& entry : found->second) entry.table->Restamp(entry.rows, entry.is_delete, txn_id, to);
+    pending_.erase(found);
+  }
+
+  std::string wal_path_;
+  std::unordered_map<uint32_t, std::shared_ptr<storage::TableData>> tables_;
+  std::unordered_map<uint32_t, std::shared_ptr<SequenceState>> sequences_;
+  std::map<Stamp, std::vector<storage::WriteEntry>> pending_;
+};
+
+Durability::Durability(std::string data_dir, Catalog& catalog, storage::TransactionManager& transactions)
+    : data_dir_(std::move(data_dir)), catalog_(catalog), transactions_(transactions) {}
+
+Durability::~Durability() {
+  if (wal_) transactions_.set_commit_log(nullptr);
+}
+
+Status Durability::Open() {
+  Status status = MakeDirectory(data_dir_);
+  if (status.ok()) status = MakeDirectory(data_dir_ + "/tables");
+  uint64_t wal_lsn = 0;
+  bool found = false;
+  if (status.ok()) status = LoadCheckpoint(&wal_lsn, &found);
+  if (status.ok()) status = storage::WalWriter::Open(data_dir_ + "/wal", storage::WalOptions{}, &wal_);
+  bool replayed = false;
+  if (status.ok() && wal_->last_lsn() > wal_lsn) status = ReplayWal(wal_lsn + 1, &replayed);
+  if (!status.ok()) {
+    wal_.reset();
+    return status;
+  }
+  for (const auto& relation : catalog_.AllRelations()) {
+    if (relation->kind != RelationKind::kTable) continue;
+    for (const auto& index : relation->indexes) FillIndex(index, *relation->data);
+  }
+  transactions_.Recovered(kRecoveredCsn);
+  transactions_.set_commit_log(this);
+  checkpoint_catalog_version_.store(found ? catalog_.version() : 0);
+  return replayed || !found ? Checkpoint() : Status::Ok();
+}
+
+Status Durability::LoadCheckpoint(uint64_t* wal_lsn, bool* found) {
+  const std::string path = data_dir_ + "/checkpoint";
+  std::string bytes;
+  Status status = storage::ReadWholeFile(path, &bytes);
+  if (!status.ok()) {
+    if (status.state() == SqlState::kUndefinedFile) return Status::Ok();
+    return status;
+  }
+  CheckpointContents contents;
+  status = DecodeCheckpoint(bytes, path, &contents);
+  if (!status.ok()) return status;
+  for (const auto& relation : contents.relations) {
+    if (relation->kind != RelationKind::kTable) continue;
+    auto image = contents.images.find(relation->data->storage_id());
+    if (image == contents.images.end()) continue;
+    status = LoadImage(image->second, *relation->data);
+    if (!status.ok()) return status;
+    images_[relation->data->storage_id()] = Image{relation->data->change_count(), image->second};
+  }
+  catalog_.Restore(contents.schemas, contents.relations, contents.next_oid);
+  *wal_lsn = contents.wal_lsn;
+  *found = true;
+  return Status::Ok();
+}
+
+Status Durability::LoadImage(const std::string& name, storage::TableData& data) const {
+  storage::SegmentReader reader;
+  Status status = storage::SegmentReader::Open(ImagePath(data_dir_, name), &reader);
+  if (!status.ok()) return status;
+  const auto& types = data.column_types();
+  if (reader.column_types().size() != types.size() + 1) {
+    return Corrupt("segment file \"" + reader.path() + "\" does not match its table's columns");
+  }
+  for (size_t group = 0; group < reader.row_groups().size(); ++group) {
+    const idx_t rows = reader.row_groups()[group].num_rows;
+    Batch batch;
+    batch.num_rows = rows;
+    for (size_t column = 0; column <= types.size(); ++column) {
+      Vector values(column < types.size() ? types[column] : LogicalType(TypeId::kInt64));
+      if (GetPhysicalType(values.type()) != GetPhysicalType(reader.column_types()[column])) {
+        return Corrupt("segment file \"" + reader.path() + "\" does not match its table's column types");
+      }
+      status = reader.ReadColumn(group, column, 0, rows, &values);
+      if (!status.ok()) return status;
+      batch.columns.push_back(std::move(values));
+    }
+    const Vector ids = std::move(batch.columns.back());
+    batch.columns.pop_back();
+    data.Place(std::vector<RowId>(ids.Data<int64_t>(), ids.Data<int64_t>() + rows), batch, kRecoveredCsn);
+  }
+  return Status::Ok();
+}
+
+Status Durability::ReplayWal(uint64_t from_lsn, bool* replayed) {
+  std::unique_ptr<storage::WalReader> reader;
+  Status status = storage::WalReader::Open(data_dir_ + "/wal", from_lsn, &reader);
+  if (!status.ok()) return status;
+  Replay replay(catalog_, data_dir_ + "/wal");
+  for (;;) {
+    storage::WalRecord record;
+    bool found = false;
+    status = reader->Next(&record, &found);
+    if (!status.ok()) return status;
+    if (!found) break;
+    status = replay.Apply(record);
+    if (!status.ok()) return status;
+    *replayed = true;
+  }
+  replay.AbortUnfinished();
+  return Status::Ok();
+}
+
+Status Durability::AppendRecord(uint16_t type, const std::string& payload, uint64_t* lsn) {
+  wal_bytes_since_checkpoint_.fetch_add(payload.size(), std::memory_order_relaxed);
+  return wal_->Append(type, payload, lsn);
+}
+
+Status Durability::LogCommit(Stamp txn_id, const std::vector<storage::WriteEntry>& writes) {
+  ByteWriter record;
+  uint32_t entries = 0;
+  uint64_t lsn = 0;
+  auto start_record = [&] {
+    record = ByteWriter();
+    record.Put(txn_id);
+    record.Put(uint8_t{0});
+    record.Put(uint32_t{0});
+    entries = 0;
+  };
+  // The entry count and final flag sit after the transaction id.
+  auto seal = [&](bool final_record) {
+    record.bytes()[sizeof(Stamp)] = final_record ? 1 : 0;
+    std::memcpy(record.bytes().data() + sizeof(Stamp) + 1, &entries, sizeof(entries));
+    return AppendRecord(kTransactionRecord, record.bytes(), &lsn);
+  };
+  start_record();
+  for (const auto& entry : writes) {
+    for (size_t first = 0; first < entry.rows.size(); first += kSliceRows) {
+      EncodeSlice(record, entry, first, std::min(kSliceRows, entry.rows.size() - first));
+      ++entries;
+      if (record.size() >= kRecordBytes) {
+        Status status = seal(false);
+        if (!status.ok()) return status;
+        start_record();
+      }
+    }
+  }
+  Status status = seal(true);
+  if (!status.ok()) return status;
+  return wal_->WaitDurable(lsn);
+}
+
+void Durability::LogSequence(uint32_t oid, int64_t next, bool called) {
+  if (!wal_) return;
+  ByteWriter record;
+  record.Put(oid);
+  record.Put(next);
+  record.Put(static_cast<uint8_t>(called));
+  uint64_t lsn = 0;
+  // A failed append fails the next commit's WaitDurable, which is where it matters.
+  AppendRecord(kSequenceRecord, record.bytes(), &lsn);
+}
+
+void Durability::AfterCommit() {
+  if (!wal_) return;
+  if (catalog_.version() != checkpoint_catalog_version_.load(std::memory_order_acquire)) {
+    Checkpoint().ThrowIfError();
+    return;
+  }
+  if (wal_bytes_since_checkpoint_.load(std::memory_order_relaxed) >= kCheckpointWalBytes) {
+    std::unique_lock busy(checkpoint_mutex_, std::try_to_lock);
+    if (!busy.owns_lock()) return;  // one is being written
+    busy.unlock();
+    Checkpoint().ThrowIfError();
+  }
+}
+
+Status Durability::Checkpoint() {
+  std::lock_guard lock(checkpoint_mutex_);
+  CheckpointContents contents;
+  storage::Stamp csn = 0;
+  uint64_t catalog_version = 0;
+  std::map<uint32_t, uint64_t> change_counts;
+  {
+    auto paused = transactions_.PauseCommits();
+    contents.wal_lsn = wal_->last_lsn();
+    csn = transactions_.published_csn();
+    catalog_version = catalog_.version();
+    wal_bytes_since_checkpoint_.store(0, std::memory_order_relaxed);
+    for (auto& relation : catalog_.AllRelations()) {
+      if (relation->kind == RelationKind::kTable) change_counts[relation->data->storage_id()] = relation->data->change_count();
+      contents.relations.push_back(std::move(relation));
+    }
+  }
+  contents.schemas = catalog_.AllSchemas();
+  contents.next_oid = catalog_.next_oid();
+  std::map<uint32_t, Image> images;
+  for (const auto& relation : contents.relations) {
+    if (relation->kind == RelationKind::kSequence) {
+      std::lock_guard sequence_lock(relation->sequence->mutex);
+      // The WAL before the checkpoint goes, so the value logged ahead must stay.
+      const SequenceState& sequence = *relation->sequence;
+      contents.sequence_values[relation->oid] = sequence.logged ? CheckpointContents::SequenceValue{sequence.logged_next, true}
+                                                                 : CheckpointContents::SequenceValue{sequence.next, sequence.called};
+      continue;
+    }
+    if (relation->kind != RelationKind::kTable) continue;
+    const uint32_t storage_id = relation->data->storage_id();
+    Image image{change_counts[storage_id], {}};
+    auto previous = images_.find(storage_id);
+    if (previous != images_.end() && previous->second.change_count == image.change_count) {
+      image.name = previous->second.name;
+    } else {
+      Status status = WriteImage(*relation->data, csn, contents.wal_lsn, &image.name);
+      if (!status.ok()) return status;
+    }
+    if (!image.name.empty()) contents.images[storage_id] = image.name;
+    images[storage_id] = std::move(image);
+  }
+  Status status = storage::WriteFileDurably(data_dir_ + "/checkpoint", EncodeCheckpoint(contents));
+  if (!status.ok()) return status;
+  images_ = std::move(images);
+  checkpoint_catalog_version_.store(catalog_version, std::memory_order_release);
+  RemoveUnusedImages(images_);
+  return wal_->RemoveBefore(contents.wal_lsn + 1);
+}
+
+Status Durability::WriteImage(const storage::TableData& data, Stamp csn, uint64_t lsn, std::string* name) const {
+  std::vector<LogicalType> types = data.column_types();
+  types.emplace_back(TypeId::kInt64);
+  std::vector<Vector> columns;
+  for (const auto& type : types) columns.emplace_back(type);
+  std::vector<int> all_columns(data.column_types().size());
+  for (size_t column = 0; column < all_columns.size(); ++column) all_columns[column] = static_cast<int>(column);
+  storage::Snapshot snapshot;
+  snapshot.csn = csn;
+  for (int partition = 0; partition < data.num_partitions(); ++partition) {
+    storage::ScanPosition position;
+    Batch batch;
+    std::vector<RowId> ids;
+    while (data.Scan(partition, position, all_columns, snapshot, &batch, &ids)) {
+      for (size_t column = 0; column < batch.columns.size(); ++column) columns[column].Append(batch.columns[column]);
+      Vector id_vector(LogicalType(TypeId::kInt64), static_cast<idx_t>(ids.size()));
+      std::copy(ids.begin(), ids.end(), id_vector.Data<int64_t>());
+      columns.back().Append(id_vector);
+    }
+  }
+  name->clear();
+  if (columns.back().size() == 0) return Status::Ok();
+  // A schema change rewrites a table without a new WAL record: never write over a file in use.
+  struct stat existing;
+  for (int attempt = 0; name->empty() || stat(ImagePath(data_dir_, *name).c_str(), &existing) == 0; ++attempt) {
+    *name = std::to_string(data.storage_id()) + "-" + std::to_string(lsn) + "-" + std::to_string(attempt) + ".seg";
+  }
+  storage::SegmentFooter footer;
+  return storage::WriteSegment(ImagePath(data_dir_, *name), types, columns, storage::SegmentWriteOptions{}, &footer);
+}
+
+void Durability::RemoveUnusedImages(const std::map<uint32_t, Image>& keep) const {
+  std::set<std::string> used;
+  for (const auto& [storage_id, image] : keep) used.insert(image.name);
+  const std::string directory = data_dir_ + "/tables";
+  DIR* listing = opendir(directory.c_str());
+  if (listing == nullptr) return;
+  while (const dirent* entry = readdir(listing)) {
+    const std::string file = entry->d_name;
+    if (file == "." || file == ".." || used.count(file) != 0) continue;
+    unlink((directory + "/" + file).c_str());  // a leftover is harmless: the next checkpoint retries
+  }
+  closedir(listing);
+}
+
+}  // namespace tessera::engine
