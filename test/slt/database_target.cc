@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <stdexcept>
 
@@ -49,10 +50,16 @@ class OwnServerTarget final : public DatabaseTarget {
     return connect_options_.empty() ? conninfo : conninfo + " " + connect_options_;
   }
 
-  void Restart() override {
+  bool Restart(RestartMode mode) override {
     if (!server_) throw std::runtime_error("restart without a server");
-    server_->Stop();
+    if (mode == RestartMode::kReconnect) return true;
+    if (mode == RestartMode::kKill) {
+      server_->Kill();
+    } else {
+      server_->Stop();
+    }
     server_->Start(kStartTimeout);
+    return true;
   }
 
   std::string Recover() override {
@@ -86,8 +93,10 @@ class OwnServerTarget final : public DatabaseTarget {
 
 class ExistingServerTarget final : public DatabaseTarget {
  public:
-  ExistingServerTarget(std::string conninfo, std::string scratch_name)
-      : conninfo_(std::move(conninfo)), scratch_name_(std::move(scratch_name)) {}
+  ExistingServerTarget(std::string conninfo, std::string scratch_name, std::string restart_command)
+      : conninfo_(std::move(conninfo)),
+        scratch_name_(std::move(scratch_name)),
+        restart_command_(std::move(restart_command)) {}
 
   ~ExistingServerTarget() override {
     if (!created_) return;
@@ -122,13 +131,24 @@ class ExistingServerTarget final : public DatabaseTarget {
     return no_reset_ ? conninfo_ : conninfo_ + " dbname=" + scratch_name_;
   }
 
-  void Restart() override {}
+  bool Restart(RestartMode mode) override {
+    if (mode == RestartMode::kReconnect) return true;
+    if (restart_command_.empty()) return false;
+    const std::string command = std::string("export TESSERA_SLT_RESTART=") +
+                                (mode == RestartMode::kKill ? "kill" : "clean") + "; " + restart_command_;
+    const int status = std::system(command.c_str());
+    if (status != 0) {
+      throw std::runtime_error("restart command failed (status " + std::to_string(status) + "): " + restart_command_);
+    }
+    return true;
+  }
 
   std::string Recover() override { return "connection lost: reconnecting"; }
 
  private:
   std::string conninfo_;
   std::string scratch_name_;
+  std::string restart_command_;
   bool no_reset_ = false;
   bool created_ = false;
 };
@@ -141,8 +161,9 @@ std::unique_ptr<DatabaseTarget> MakeOwnServerTarget(const std::string& binary, c
 }
 
 std::unique_ptr<DatabaseTarget> MakeExistingServerTarget(const std::string& conninfo,
-                                                         const std::string& scratch_name) {
-  return std::make_unique<ExistingServerTarget>(conninfo, scratch_name);
+                                                         const std::string& scratch_name,
+                                                         const std::string& restart_command) {
+  return std::make_unique<ExistingServerTarget>(conninfo, scratch_name, restart_command);
 }
 
 }  // namespace tessera::slt

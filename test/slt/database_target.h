@@ -6,6 +6,8 @@
 #include <memory>
 #include <string>
 
+#include "test/slt/script.h"
+
 namespace tessera::slt {
 
 class ServerProcess;
@@ -20,9 +22,12 @@ class DatabaseTarget {
   virtual void EndFile() = 0;
   // Returns the libpq connection string of the file's database.
   virtual std::string ConnInfo() const = 0;
-  // Handles a `restart` record: restarts the server on the same data (or only lets the caller reconnect).
-  // Throws std::runtime_error when the server does not come back.
-  virtual void Restart() = 0;
+  // Handles a `restart` / `restart kill` record (the caller drops its connections first): stops the
+  // server (SIGTERM, or SIGKILL for kKill) and starts it again on the same data directory and port.
+  // Returns false when this target cannot restart its server (an external server without a restart
+  // command): the caller reports the record as skipped. Throws std::runtime_error when the server
+  // does not come back.
+  virtual bool Restart(RestartMode mode) = 0;
   // Called after a connection broke: makes the database reachable again if it can (restarting a
   // crashed or hung server on its data). Returns a description of what happened, or throws.
   virtual std::string Recover() = 0;
@@ -34,7 +39,10 @@ std::unique_ptr<DatabaseTarget> MakeOwnServerTarget(const std::string& binary, c
 
 // Uses the server at CONNINFO: per file drops and recreates the database SCRATCH_NAME and connects to
 // it. If the server cannot create databases, runs every file in CONNINFO's own database (no reset).
+// RESTART_COMMAND, when not empty, is run by `sh -c` for restart records, with TESSERA_SLT_RESTART set
+// to `clean` or `kill` (e.g. `pg_ctl restart -m fast|immediate`); without it restarts are skipped.
 std::unique_ptr<DatabaseTarget> MakeExistingServerTarget(const std::string& conninfo,
-                                                         const std::string& scratch_name);
+                                                         const std::string& scratch_name,
+                                                         const std::string& restart_command);
 
 }  // namespace tessera::slt

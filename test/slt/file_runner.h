@@ -32,6 +32,7 @@ struct FileOutcome {
   int64_t skipped = 0;
   int64_t known_failed = 0;  // listed in KNOWN_FAILURES.txt and failed (xfail)
   int64_t known_passed = 0;  // listed in KNOWN_FAILURES.txt but passed (xpass)
+  int64_t restarts_skipped = 0;  // restart records an external server could not honour
   std::vector<RecordFailure> failures;
   std::vector<int> unexpected_passes;  // lines of the xpass records
   std::vector<std::string> notes;      // server restarts after crashes or hangs

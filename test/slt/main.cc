@@ -34,6 +34,8 @@ Target (default: --server <root>/build/tessera):
   --server PATH           start PATH --port N --data-dir DIR, a fresh server per file
   --server-options OPTS   extra libpq keywords for connections to own servers ("user=x dbname=y")
   --connect CONNINFO      use an existing server; each file gets a fresh scratch database
+  --restart-command CMD   with --connect: run `sh -c CMD` for restart records (TESSERA_SLT_RESTART is
+                          clean or kill); without it restart records are reported as skipped
 What to run (default: the project's test/sql files and the corpus MANIFEST):
   --manifest              the files listed in <corpus>/MANIFEST
   --sql                   the project's tests, <root>/test/sql/**/*.test
@@ -57,6 +59,7 @@ struct Options {
   std::string server_binary;
   std::string server_options;
   std::string connect;
+  std::string restart_command;
   std::string root = TESSERA_SOURCE_DIR;
   std::string corpus;
   std::string known_failures;
@@ -90,6 +93,7 @@ Options ParseOptions(int argc, char** argv) {
     if (arg == "--server") options.server_binary = value(index);
     else if (arg == "--server-options") options.server_options = value(index);
     else if (arg == "--connect") options.connect = value(index);
+    else if (arg == "--restart-command") options.restart_command = value(index);
     else if (arg == "--root") options.root = value(index);
     else if (arg == "--corpus") options.corpus = value(index);
     else if (arg == "--known-failures") options.known_failures = value(index);
@@ -115,6 +119,7 @@ Options ParseOptions(int argc, char** argv) {
   if (options.corpus.empty()) options.corpus = options.root + "/../shared/conformance/slt";
   if (options.known_failures.empty()) options.known_failures = options.corpus + "/KNOWN_FAILURES.txt";
   if (!options.server_binary.empty() && !options.connect.empty()) UsageError("--server and --connect exclude each other");
+  if (!options.restart_command.empty() && options.connect.empty()) UsageError("--restart-command needs --connect");
   if (options.server_binary.empty() && options.connect.empty()) options.server_binary = options.root + "/build/tessera";
   if (options.timeout_seconds <= 0) UsageError("--timeout must be positive");
   return options;
@@ -176,7 +181,8 @@ std::vector<FileOutcome> RunAll(const std::vector<TestFile>& files, const Option
     std::unique_ptr<DatabaseTarget> target =
         options.connect.empty()
             ? MakeOwnServerTarget(options.server_binary, work_dir + "/job-" + std::to_string(job), options.server_options)
-            : MakeExistingServerTarget(options.connect, "tessera_slt_" + std::to_string(::getpid()) + "_" + std::to_string(job));
+            : MakeExistingServerTarget(options.connect, "tessera_slt_" + std::to_string(::getpid()) + "_" + std::to_string(job),
+                                       options.restart_command);
     for (size_t position = next++; position < order.size(); position = next++) {
       const size_t index = order[position];
       outcomes[index] = RunFile(files[index], *target, run_options);

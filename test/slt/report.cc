@@ -45,19 +45,22 @@ void Totals::Add(const FileOutcome& outcome) {
   skipped += outcome.skipped;
   known_failed += outcome.known_failed;
   known_passed += outcome.known_passed;
+  restarts_skipped += outcome.restarts_skipped;
   if (!outcome.error.empty()) ++file_errors;
 }
 
 std::string Totals::Line() const {
   std::string line = std::to_string(passed) + " passed, " + std::to_string(failed) + " failed";
   if (skipped > 0) line += ", " + std::to_string(skipped) + " skipped";
+  if (restarts_skipped > 0) line += ", " + std::to_string(restarts_skipped) + " restarts skipped";
   return line;
 }
 
 std::string FileLine(const FileOutcome& outcome) {
   return outcome.relpath + " " + std::to_string(outcome.passed) + " passed, " + std::to_string(outcome.failed) +
          " failed, " + std::to_string(outcome.skipped) + " skipped, " +
-         std::to_string(outcome.known_failed + outcome.known_passed) + " known";
+         std::to_string(outcome.known_failed + outcome.known_passed) + " known" +
+         (outcome.restarts_skipped > 0 ? ", " + std::to_string(outcome.restarts_skipped) + " restarts skipped" : "");
 }
 
 std::string FailureDetails(const FileOutcome& outcome, int64_t& budget) {

@@ -17,10 +17,11 @@ struct Totals {
   int64_t skipped = 0;
   int64_t known_failed = 0;
   int64_t known_passed = 0;
+  int64_t restarts_skipped = 0;
   int64_t file_errors = 0;
 
   void Add(const FileOutcome& outcome);
-  // Returns "N passed, N failed" plus ", N skipped" when any were skipped.
+  // Returns "N passed, N failed" plus ", N skipped" and ", N restarts skipped" when there were any.
   std::string Line() const;
 };
 

@@ -169,9 +169,8 @@ class Parser {
                     : keyword == "require" ? RecordKind::kRequire
                                            : RecordKind::kLoad;
       record.arguments.assign(tokens.begin() + 1, tokens.end());
-    } else if (keyword == "restart" || keyword == "reconnect") {
-      record.kind = RecordKind::kRestart;
-      record.arguments.push_back(keyword);
+    } else if (keyword == "restart" || keyword == "crash" || keyword == "reconnect") {
+      ParseRestart(line_number, tokens, record);
     } else {
       Fail(line_number, "unknown record type '" + keyword + "'");
     }
@@ -196,6 +195,18 @@ class Parser {
       if (record.expected_error.empty()) record.expected_error = Join(record.expected);
     }
     if (record.sql.empty()) Fail(line_number, "statement without SQL");
+  }
+
+  // "restart" (clean stop), "restart kill" or "crash" (SIGKILL), "reconnect" (DuckDB: new sessions only).
+  void ParseRestart(int line_number, const std::vector<std::string>& tokens, Record& record) {
+    record.kind = RecordKind::kRestart;
+    const std::string& keyword = tokens[0];
+    const bool kill = keyword == "crash" || (keyword == "restart" && tokens.size() == 2 && tokens[1] == "kill");
+    const size_t expected_words = keyword == "restart" && kill ? 2 : 1;
+    if (tokens.size() != expected_words) Fail(line_number, "expected 'restart', 'restart kill', 'crash' or 'reconnect'");
+    record.restart_mode = keyword == "reconnect" ? RestartMode::kReconnect
+                          : kill                 ? RestartMode::kKill
+                                                 : RestartMode::kClean;
   }
 
   void ParseQuery(int line_number, const std::vector<std::string>& tokens, Record& record) {

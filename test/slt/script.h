@@ -10,7 +10,11 @@
 //                                             SQL, "----", expected values (one per line, or a row per
 //                                             line with tab-separated columns)
 //   skipif ENGINE / onlyif ENGINE             conditions for the next record
-//   hash-threshold N, halt, mode skip|unskip|..., require FEATURE, restart, load PATH
+//   hash-threshold N, halt, mode skip|unskip|..., require FEATURE, load PATH
+//   restart                                   stop the server cleanly (SIGTERM), start it again on the
+//                                             same data directory and port, reconnect every connection
+//   restart kill | crash                      the same, but SIGKILL: a crash; recovery must run
+//   reconnect                                 only close every connection (new sessions, same server)
 //   loop VAR FROM TO / foreach VAR V1 V2 ... / endloop   expanded here; ${VAR} is substituted
 #pragma once
 
@@ -34,6 +38,8 @@ enum class RecordKind {
 
 enum class SortMode { kNoSort, kRowSort, kValueSort };
 
+enum class RestartMode { kClean, kKill, kReconnect };
+
 struct Condition {
   bool skip_if = false;  // skipif ENGINE when true, onlyif ENGINE when false
   std::string engine;
@@ -52,6 +58,7 @@ struct Record {
   std::vector<std::string> expected;  // query: result lines; statement error: the expected message
   std::string expected_error;  // statement error: SQLSTATE or message expected, empty for any error
   std::vector<std::string> arguments;  // hash-threshold / mode / require / load arguments
+  RestartMode restart_mode = RestartMode::kClean;  // restart records
 };
 
 struct Script {

@@ -57,6 +57,18 @@ TEST_SUITE("ParseScript") {
     CHECK(script.records[3].line == 8);
   }
 
+  TEST_CASE("restart records: clean, kill (two spellings) and reconnect") {
+    Script script = ParseScript("t.test", "restart\n\nrestart kill\n\ncrash\n\nreconnect\n");
+    REQUIRE(script.records.size() == 4);
+    for (const auto& record : script.records) CHECK(record.kind == RecordKind::kRestart);
+    CHECK(script.records[0].restart_mode == RestartMode::kClean);
+    CHECK(script.records[1].restart_mode == RestartMode::kKill);
+    CHECK(script.records[2].restart_mode == RestartMode::kKill);
+    CHECK(script.records[3].restart_mode == RestartMode::kReconnect);
+    CHECK_THROWS_AS(ParseScript("bad.test", "restart now\n"), std::runtime_error);
+    CHECK_THROWS_AS(ParseScript("bad.test", "crash kill\n"), std::runtime_error);
+  }
+
   TEST_CASE("malformed input names the file and line") {
     CHECK_THROWS_WITH_AS(ParseScript("bad.test", "statement ok\nSELECT 1\n\nfrobnicate\n"),
                          "bad.test:4: unknown record type 'frobnicate'", std::runtime_error);

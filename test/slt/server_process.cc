@@ -81,20 +81,23 @@ std::string ServerProcess::LogTail() const {
 void ServerProcess::Start(std::chrono::seconds timeout) {
   // A port found free can be taken by another job before the server binds it: when the server exits
   // during start-up, retry on a new port.
+  // A restart first tries the port the server had, so clients find it where it was.
   constexpr int kAttempts = 3;
   for (int attempt = 1; attempt <= kAttempts; ++attempt) {
+    if (attempt > 1 || port_ == 0) port_ = FindFreeLoopbackPort();
     if (TryStart(timeout)) return;
   }
   throw std::runtime_error("server " + binary_ + " did not start; log " + log_path_ + ":\n" + LogTail());
 }
 
 bool ServerProcess::TryStart(std::chrono::seconds timeout) {
-  port_ = FindFreeLoopbackPort();
   const std::string port_text = std::to_string(port_);
   std::vector<std::string> arguments = {binary_, "--port", port_text, "--data-dir", data_dir_};
   std::vector<char*> argv;
   for (auto& argument : arguments) argv.push_back(argument.data());
   argv.push_back(nullptr);
+  // The log is appended to across restarts on the same port: look for the line only in new output.
+  const size_t log_start = ReadFile(log_path_).size();
   int log_fd = ::open(log_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (log_fd < 0) throw std::runtime_error("cannot open " + log_path_ + ": " + std::strerror(errno));
 
@@ -118,7 +121,7 @@ bool ServerProcess::TryStart(std::chrono::seconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (std::chrono::steady_clock::now() < deadline) {
     if (!IsRunning()) return false;
-    if (AcceptsConnections(port_) || ReadFile(log_path_).find(ready_line) != std::string::npos) return true;
+    if (AcceptsConnections(port_) || ReadFile(log_path_).find(ready_line, log_start) != std::string::npos) return true;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   Kill();

@@ -17,7 +17,8 @@ class ServerProcess {
   ServerProcess(const ServerProcess&) = delete;
   ServerProcess& operator=(const ServerProcess&) = delete;
 
-  // Starts the server and waits until it prints its listening line or accepts TCP connections.
+  // Starts the server and waits until it prints its listening line or accepts TCP connections. The
+  // first start picks a free port; a restart tries the previous port first, then a free one.
   // Throws std::runtime_error (with the log's tail) when it exits or does not come up in TIMEOUT.
   void Start(std::chrono::seconds timeout);
   // Sends SIGTERM and waits up to 10 s, then SIGKILL. Keeps the data directory.
@@ -35,7 +36,8 @@ class ServerProcess {
   std::string LogTail() const;
 
  private:
-  // Returns false when the server exited during start-up; throws when it did not get ready in time.
+  // Starts on port_. Returns false when the server exited during start-up; throws when it did not
+  // get ready in time.
   bool TryStart(std::chrono::seconds timeout);
   bool WaitForExit(std::chrono::milliseconds timeout);
 
