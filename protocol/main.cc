@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "engine/database.h"
+#include "engine/durability.h"
 #include "protocol/server.h"
 
 namespace {
@@ -102,6 +103,12 @@ std::optional<int> ParseFlags(int argc, char** argv, Flags* flags) {
   return std::nullopt;
 }
 
+void PrintError(const tessera::Status& status) {
+  const tessera::ErrorInfo& info = status.info();
+  fmt::print(stderr, "tessera: {}: {}{}\n", tessera::SqlStateCode(info.state), info.message,
+             info.detail.empty() ? "" : " (" + info.detail + ")");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -111,7 +118,7 @@ int main(int argc, char** argv) {
   try {
     tessera::engine::Database database(flags.database);
     if (tessera::Status opened = database.OpenStorage(); !opened.ok()) {
-      fmt::print(stderr, "tessera: {}: {}\n", tessera::SqlStateCode(opened.state()), opened.info().message);
+      PrintError(opened);
       return 1;
     }
     tessera::protocol::Server server(database, flags.server);
@@ -119,6 +126,13 @@ int main(int argc, char** argv) {
     fmt::print("tessera listening on {}:{}\n", flags.server.host, port);
     std::fflush(stdout);
     server.Run();
+    // A shutdown checkpoint: the next start has no WAL to replay.
+    if (database.durability() != nullptr) {
+      if (tessera::Status done = database.durability()->Checkpoint(); !done.ok()) {
+        PrintError(done);
+        return 1;
+      }
+    }
   } catch (const std::exception& error) {
     fmt::print(stderr, "tessera: {}\n", error.what());
     return 1;
