@@ -202,6 +202,26 @@ void Vector::Append(const Vector& source, const sel_t* selection, idx_t count) {
   }
 }
 
+void Vector::AppendCopy(const Vector& source, const sel_t* selection, idx_t count) {
+  if (physical_ != PhysicalType::kString) {
+    Append(source, selection, count);
+    return;
+  }
+  const idx_t start = size_;
+  Resize(start + count);
+  StringHeap* own = heap();
+  auto* target = Data<std::string_view>() + start;
+  const auto* from = source.Data<std::string_view>();
+  for (idx_t i = 0; i < count; ++i) {
+    if (source.IsNull(selection[i])) {
+      SetNull(start + i, true);
+      target[i] = {};
+    } else {
+      target[i] = own->Add(from[selection[i]]);
+    }
+  }
+}
+
 void Vector::AppendRow(const Vector& source, idx_t row) {
   const sel_t selection = static_cast<sel_t>(row);
   Append(source, &selection, 1);

@@ -81,6 +81,9 @@ class Vector {
   // Appends rows of `source` (same physical type): all rows, or those listed in `selection`.
   void Append(const Vector& source);
   void Append(const Vector& source, const sel_t* selection, idx_t count);
+  // As Append, but strings are copied into this vector's own heap instead of sharing the source's: for
+  // vectors that live long (table storage) and must not keep every source batch's heap alive.
+  void AppendCopy(const Vector& source, const sel_t* selection, idx_t count);
   // Appends one row of `source`.
   void AppendRow(const Vector& source, idx_t row);
   // Returns a vector of the rows in `selection` (a gather).

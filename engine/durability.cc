@@ -3,6 +3,8 @@
 #include "engine/durability.h"
 
 #include <dirent.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -232,10 +234,22 @@ Durability::Durability(std::string data_dir, Catalog& catalog, storage::Transact
 
 Durability::~Durability() {
   if (wal_) transactions_.set_commit_log(nullptr);
+  if (lock_fd_ >= 0) close(lock_fd_);
+}
+
+Status Durability::LockDataDirectory() {
+  const std::string path = data_dir_ + "/lock";
+  lock_fd_ = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (lock_fd_ < 0) return storage::IoErrorStatus("open", path, errno);
+  if (flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
+    return Status(SqlState::kObjectInUse, "data directory \"" + data_dir_ + "\" is in use by another server");
+  }
+  return Status::Ok();
 }
 
 Status Durability::Open() {
   Status status = MakeDirectory(data_dir_);
+  if (status.ok()) status = LockDataDirectory();
   if (status.ok()) status = MakeDirectory(data_dir_ + "/tables");
   uint64_t wal_lsn = 0;
   bool found = false;

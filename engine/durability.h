@@ -76,6 +76,8 @@ class Durability : public storage::CommitLog {
   };
   class Replay;
 
+  // Takes DATA/lock for this process, so that two servers never share a data directory.
+  Status LockDataDirectory();
   Status LoadCheckpoint(uint64_t* wal_lsn, bool* found);
   Status LoadImage(const std::string& name, storage::TableData& data) const;
   Status ReplayWal(uint64_t from_lsn, bool* replayed);
@@ -87,6 +89,7 @@ class Durability : public storage::CommitLog {
   Catalog& catalog_;
   storage::TransactionManager& transactions_;
   std::unique_ptr<storage::WalWriter> wal_;
+  int lock_fd_ = -1;
 
   std::mutex checkpoint_mutex_;             // one checkpoint at a time
   std::map<uint32_t, Image> images_;        // GUARDED_BY(checkpoint_mutex_): storage id -> its segment file

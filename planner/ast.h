@@ -271,6 +271,7 @@ enum class StmtKind {
   kCreateSequence,
   kAnalyze,
   kVacuum,
+  kCheckpoint,
   kComment,
   kUnsupported,  // anything else libpg_query parses: unsupported_name says what ("CREATE FUNCTION")
 };
@@ -520,6 +521,10 @@ struct ExecuteStatement : Statement {
 struct DeallocateStatement : Statement {
   std::string name;  // empty = ALL
   DeallocateStatement() : Statement(StmtKind::kDeallocate) {}
+};
+
+struct CheckpointStatement : Statement {
+  CheckpointStatement() : Statement(StmtKind::kCheckpoint) {}
 };
 
 struct DiscardStatement : Statement {

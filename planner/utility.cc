@@ -9,6 +9,7 @@
 
 #include "engine/catalog.h"
 #include "engine/database.h"
+#include "engine/durability.h"
 #include "engine/operator.h"
 #include "planner/binder.h"
 #include "planner/view_dependencies.h"
@@ -544,6 +545,9 @@ UtilityResult RunUtility(Session& session, const ast::Statement& statement, engi
       return {"VACUUM", {}};
     case ast::StmtKind::kDiscard:
       return {"DISCARD ALL", {}};
+    case ast::StmtKind::kCheckpoint:
+      if (engine::Durability* durability = session.database().durability()) durability->Checkpoint().ThrowIfError();
+      return {"CHECKPOINT", {}};
     case ast::StmtKind::kUnsupported:
       throw SqlError(SqlState::kFeatureNotSupported,
                      static_cast<const ast::UnsupportedStatement&>(statement).unsupported_name + " is not supported");

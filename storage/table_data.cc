@@ -71,7 +71,7 @@ std::vector<RowId> TableData::Append(const Batch& batch, Stamp txn_id) {
       RowGroup& group = partition.row_groups.back();
       const size_t take = std::min<size_t>(rows.size() - done, kBatchSize - group.num_rows);
       for (size_t column = 0; column < group.columns.size(); ++column) {
-        group.columns[column].Append(batch.columns[column], rows.data() + done, take);
+        group.columns[column].AppendCopy(batch.columns[column], rows.data() + done, take);
       }
       for (size_t index = 0; index < take; ++index) {
         ids[rows[done + index]] =
@@ -207,17 +207,21 @@ Batch TableData::Gather(const std::vector<RowId>& rows) const {
     batch.columns.back().Reserve(rows.size());
   }
   batch.num_rows = rows.size();
-  std::shared_lock<std::shared_mutex> lock;
-  int locked = -1;
-  for (RowId row : rows) {
-    if (RowIdPartition(row) != locked) {
-      locked = RowIdPartition(row);
-      lock = std::shared_lock(partitions_[locked]->mutex);
+  std::vector<sel_t> selection;
+  for (size_t index = 0; index < rows.size();) {
+    // Copy the run of rows that lie in one row group with one Append per column.
+    const int partition = RowIdPartition(rows[index]);
+    const int64_t group_index = RowIdOffset(rows[index]) / kBatchSize;
+    selection.clear();
+    for (; index < rows.size() && RowIdPartition(rows[index]) == partition &&
+           RowIdOffset(rows[index]) / kBatchSize == group_index;
+         ++index) {
+      selection.push_back(static_cast<sel_t>(RowIdOffset(rows[index]) % kBatchSize));
     }
-    const int64_t offset = RowIdOffset(row);
-    const RowGroup& group = partitions_[locked]->row_groups[offset / kBatchSize];
+    std::shared_lock lock(partitions_[partition]->mutex);
+    const RowGroup& group = partitions_[partition]->row_groups[group_index];
     for (size_t column = 0; column < column_types_.size(); ++column) {
-      batch.columns[column].AppendRow(group.columns[column], static_cast<idx_t>(offset % kBatchSize));
+      batch.columns[column].Append(group.columns[column], selection.data(), selection.size());
     }
   }
   return batch;
@@ -246,7 +250,7 @@ void TableData::Place(const std::vector<RowId>& rows, const Batch& batch, Stamp 
       std::vector<sel_t> selection(run);
       for (size_t k = 0; k < run; ++k) selection[k] = static_cast<sel_t>(index + k);
       for (size_t column = 0; column < group.columns.size(); ++column) {
-        group.columns[column].Append(batch.columns[column], selection.data(), run);
+        group.columns[column].AppendCopy(batch.columns[column], selection.data(), run);
       }
       group.num_rows += run;
       group.begin.resize(group.num_rows, kNever);

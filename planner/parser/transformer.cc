@@ -76,6 +76,7 @@ ast::StatementPtr Transformer::TransformStatement(const pg_query::Node& node, in
     }
     case pg_query::Node::kDiscardStmt: statement = TransformDiscard(node.discard_stmt()); break;
     case pg_query::Node::kVacuumStmt: statement = TransformVacuum(node.vacuum_stmt()); break;
+    case pg_query::Node::kCheckPointStmt: statement = std::make_unique<ast::CheckpointStatement>(); break;
     case pg_query::Node::kCommentStmt: statement = std::make_unique<ast::CommentStatement>(); break;
     default: {
       auto unsupported = std::make_unique<ast::UnsupportedStatement>();
