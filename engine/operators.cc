@@ -66,7 +66,9 @@ class ScanOperator : public Operator {
     while (partition_ < end_partition_) {
       context_.CheckCancel();
       std::vector<storage::RowId> row_ids;
-      if (!data.Scan(partition_, position_, node_.column_ids, context_.snapshot, out, node_.emit_row_ids ? &row_ids : nullptr)) {
+      const storage::ScanFilter* filter = node_.scan_filter.empty() ? nullptr : &node_.scan_filter;
+      if (!data.Scan(partition_, position_, node_.column_ids, context_.snapshot, out,
+                     node_.emit_row_ids ? &row_ids : nullptr, filter)) {
         ++partition_;
         position_ = storage::ScanPosition();
         continue;

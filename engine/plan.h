@@ -11,6 +11,7 @@
 #include "engine/aggregate.h"
 #include "engine/catalog.h"
 #include "engine/expression.h"
+#include "storage/scan_filter.h"
 
 namespace tessera::engine {
 
@@ -143,6 +144,9 @@ struct PlanNode {
   int parallel_workers = 0;
   // kScan filter / kFilter predicate / join residual condition / kNestedLoopJoin condition
   BoundExprPtr predicate;
+  // kScan: the conjuncts of `predicate` storage can evaluate itself (planner/scan_filter_pushdown.h), a
+  // hint the scan may use to skip rows; `predicate` is still evaluated on every row the scan returns.
+  storage::ScanFilter scan_filter;
   // kProject
   std::vector<BoundExprPtr> expressions;
   // kAggregate

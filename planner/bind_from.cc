@@ -8,6 +8,7 @@
 #include "engine/system_tables.h"
 #include "planner/binder.h"
 #include "planner/index_selection.h"
+#include "planner/scan_filter_pushdown.h"
 #include "planner/parser/parser.h"
 #include "planner/session_state.h"
 
@@ -96,7 +97,9 @@ PlanPtr MakeFilter(PlanPtr child, BoundExprPtr predicate) {
     scan->output_types = child->output_types;
     scan->output_names = child->output_names;
     scan->predicate = std::move(predicate);
-    return ChooseIndexScan(scan);
+    PlanPtr chosen = ChooseIndexScan(scan);
+    PushFilterToScan(*chosen);
+    return chosen;
   }
   auto node = std::make_shared<PlanNode>(PlanKind::kFilter);
   node->output_types = child->output_types;

@@ -90,35 +90,38 @@ std::vector<RowId> TableData::Append(const Batch& batch, Stamp txn_id) {
 }
 
 bool TableData::Scan(int partition_index, ScanPosition& position, const std::vector<int>& column_ids,
-                     const Snapshot& snapshot, Batch* out, std::vector<RowId>* row_ids) const {
+                     const Snapshot& snapshot, Batch* out, std::vector<RowId>* row_ids, const ScanFilter* filter) const {
   const Partition& partition = *partitions_[partition_index];
   std::shared_lock lock(partition.mutex);
+  const bool filtered = filter != nullptr && !filter->empty();
   while (position.row_group < partition.row_groups.size()) {
     const size_t group_index = position.row_group++;
     const RowGroup& group = partition.row_groups[group_index];
     const bool settled = group.SettledFor(snapshot);
     if (settled && group.num_rows == group.num_dead) continue;
-    // Settled groups without dead rows (the common case) are read whole; others row by row.
-    const bool all_visible = settled && group.num_dead == 0;
+    // Settled groups without dead rows (the common case) are read whole unless filtered; others row by row.
+    const bool whole = settled && group.num_dead == 0 && !filtered;
     std::vector<sel_t> live;
-    if (!all_visible) {
+    if (!whole) {
+      const bool all_visible = settled && group.num_dead == 0;
       for (idx_t row = 0; row < group.num_rows; ++row) {
-        const bool visible = settled ? !IsDead(group.begin[row], group.end[row])
-                                     : snapshot.Sees(group.begin[row], group.end[row]);
+        const bool visible = all_visible || (settled ? !IsDead(group.begin[row], group.end[row])
+                                                     : snapshot.Sees(group.begin[row], group.end[row]));
         if (visible) live.push_back(static_cast<sel_t>(row));
       }
+      if (filtered) live.resize(ApplyFilter(group, *filter, live.data(), live.size()));
       if (live.empty()) continue;
     }
     out->columns.clear();
     for (int column : column_ids) {
       const Vector& source = group.columns[column];
-      out->columns.push_back(all_visible ? source : source.Gather(live.data(), live.size()));
+      out->columns.push_back(whole ? source : source.Gather(live.data(), live.size()));
     }
-    out->num_rows = all_visible ? group.num_rows : live.size();
+    out->num_rows = whole ? group.num_rows : live.size();
     if (row_ids != nullptr) {
       row_ids->clear();
       const int64_t base = static_cast<int64_t>(group_index * kBatchSize);
-      if (all_visible) {
+      if (whole) {
         for (idx_t row = 0; row < group.num_rows; ++row) row_ids->push_back(MakeRowId(partition_index, base + row));
       } else {
         for (sel_t row : live) row_ids->push_back(MakeRowId(partition_index, base + row));
@@ -127,6 +130,20 @@ bool TableData::Scan(int partition_index, ScanPosition& position, const std::vec
     return true;
   }
   return false;
+}
+
+idx_t TableData::ApplyFilter(const RowGroup& group, const ScanFilter& filter, sel_t* selection, idx_t count) {
+  for (const ScanPredicate& predicate : filter.predicates) {
+    if (count == 0) break;
+    if (predicate.column < 0 || static_cast<size_t>(predicate.column) >= group.columns.size()) continue;
+    const Vector& column = group.columns[predicate.column];
+    if (predicate.kind == ScanPredicateKind::kCompare &&
+        GetPhysicalType(predicate.constant.type()) != column.physical_type()) {
+      continue;
+    }
+    count = FilterSelection(column, predicate, selection, count);
+  }
+  return count;
 }
 
 Value TableData::Fetch(RowId row, int column) const {

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "base/vector.h"
+#include "storage/scan_filter.h"
 #include "storage/version_stamp.h"
 
 namespace tessera::storage {
@@ -71,9 +72,11 @@ class TableData {
 
   // Reads the next row group of `partition` with rows visible to `snapshot`, columns `column_ids` (table
   // column indexes) into `out` and their ids into `row_ids` (may be nullptr). Returns false at the end.
-  // A row group without versions newer than the snapshot costs no per-row visibility work.
+  // A row group without versions newer than the snapshot costs no per-row visibility work. `filter`
+  // (may be nullptr) is a hint: rows failing it may be left out, rows passing it are always returned;
+  // a predicate whose constant does not have its column's physical type is ignored.
   bool Scan(int partition, ScanPosition& position, const std::vector<int>& column_ids, const Snapshot& snapshot,
-            Batch* out, std::vector<RowId>* row_ids) const;
+            Batch* out, std::vector<RowId>* row_ids, const ScanFilter* filter = nullptr) const;
 
   // Reads one column of one row version, visible or not.
   Value Fetch(RowId row, int column) const;
@@ -141,6 +144,8 @@ class TableData {
   };
 
   int PartitionOf(const Vector& shard_key, idx_t row);
+  // Keeps the rows selection[0, count) of `group` that pass `filter`; returns their number.
+  static idx_t ApplyFilter(const RowGroup& group, const ScanFilter& filter, sel_t* selection, idx_t count);
   RowGroup NewRowGroup() const;
   // Extends `group` to `num_rows` rows with aborted, all-NULL versions.
   void FillHoles(RowGroup& group, idx_t num_rows) const;

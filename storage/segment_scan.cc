@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: Apache-2.0
+// Filtered scans of segment files: row group elimination, selection on encoded chunks, late decoding.
+#include "storage/segment_scan.h"
+
+#include <algorithm>
+#include <numeric>
+
+#include "base/check.h"
+
+namespace tessera::storage {
+namespace {
+
+// Keeps the entries of selection[0, count) that also occur in matches[0, matched); both ascending.
+idx_t Intersect(sel_t* selection, idx_t count, const sel_t* matches, idx_t matched) {
+  idx_t kept = 0;
+  idx_t match = 0;
+  for (idx_t index = 0; index < count && match < matched; ++index) {
+    while (match < matched && matches[match] < selection[index]) ++match;
+    if (match < matched && matches[match] == selection[index]) selection[kept++] = selection[index];
+  }
+  return kept;
+}
+
+// Keeps the selected rows (window rows `first + selection[i]`) whose NULL bit is `want_null`.
+idx_t KeepNullness(const ColumnChunk& chunk, bool want_null, idx_t first, sel_t* selection, idx_t count) {
+  const uint64_t* nulls = chunk.NullMask();
+  idx_t kept = 0;
+  for (idx_t index = 0; index < count; ++index) {
+    const idx_t row = first + selection[index];
+    const bool is_null = nulls != nullptr && (nulls[row / 64] >> (row % 64)) & 1;
+    selection[kept] = selection[index];
+    kept += is_null == want_null;
+  }
+  return kept;
+}
+
+// True when the chunk's values are packed integers SelectPackedIntegerRows compares directly.
+bool IsPackedInteger(const ColumnChunk& chunk) {
+  const IntegerBody* integers = chunk.integers();
+  if (integers == nullptr || chunk.physical_type() == PhysicalType::kDecimal) return false;
+  return integers->encoding() == ChunkEncoding::kBitPacked || integers->encoding() == ChunkEncoding::kFrameOfReference;
+}
+
+int64_t IntegerConstant(const ColumnChunk& chunk, const Value& constant) {
+  if (chunk.physical_type() == PhysicalType::kBool) return constant.GetBool() ? 1 : 0;
+  return constant.GetInt();
+}
+
+}  // namespace
+
+SegmentScan::SegmentScan(const SegmentReader& reader, std::vector<int> column_ids, ScanFilter filter)
+    : reader_(reader), column_ids_(std::move(column_ids)), filter_(std::move(filter)),
+      chunks_(reader.column_types().size()) {
+  const size_t num_columns = reader.column_types().size();
+  for (int column : column_ids_) TESSERA_CHECK(column >= 0 && static_cast<size_t>(column) < num_columns);
+  for (const ScanPredicate& predicate : filter_.predicates) {
+    TESSERA_CHECK(predicate.column >= 0 && static_cast<size_t>(predicate.column) < num_columns);
+  }
+}
+
+Status SegmentScan::Next(Batch* out, std::vector<uint64_t>* row_numbers, bool* done) {
+  out->columns.clear();
+  for (int column : column_ids_) out->columns.emplace_back(reader_.column_types()[column]);
+  out->num_rows = 0;
+  if (row_numbers != nullptr) row_numbers->clear();
+  while (out->num_rows < kBatchSize) {
+    if (cursor_ < selection_.size()) {
+      EmitWindow(out, row_numbers, kBatchSize - out->num_rows);
+      continue;
+    }
+    bool found = false;
+    if (Status status = AdvanceRowGroup(&found); !status.ok()) return status;
+    if (!found) break;
+  }
+  *done = out->num_rows == 0;
+  return Status::Ok();
+}
+
+bool SegmentScan::RowGroupMayMatch(size_t row_group) const {
+  const SegmentRowGroup& group = reader_.row_groups()[row_group];
+  for (const ScanPredicate& predicate : filter_.predicates) {
+    const PhysicalType type = GetPhysicalType(reader_.column_types()[predicate.column]);
+    if (!PredicateMayMatch(type, group.chunks[predicate.column].stats, predicate)) return false;
+  }
+  return true;
+}
+
+Status SegmentScan::AdvanceRowGroup(bool* found) {
+  *found = false;
+  selection_.clear();
+  cursor_ = 0;
+  while (next_row_group_ < reader_.row_groups().size()) {
+    const size_t row_group = next_row_group_++;
+    ++stats_.row_groups;
+    if (!RowGroupMayMatch(row_group)) {
+      ++stats_.row_groups_skipped;
+      continue;
+    }
+    row_group_ = row_group;
+    for (LoadedChunk& chunk : chunks_) chunk.loaded = false;
+    for (const ScanPredicate& predicate : filter_.predicates) {
+      if (Status status = LoadChunk(predicate.column); !status.ok()) return status;
+    }
+    const idx_t num_rows = reader_.row_groups()[row_group].num_rows;
+    SelectRows(num_rows);
+    stats_.rows_examined += num_rows;
+    stats_.rows_selected += selection_.size();
+    if (selection_.empty()) continue;
+    for (int column : column_ids_) {
+      if (Status status = LoadChunk(column); !status.ok()) return status;
+    }
+    *found = true;
+    return Status::Ok();
+  }
+  return Status::Ok();
+}
+
+Status SegmentScan::LoadChunk(int column) {
+  LoadedChunk& loaded = chunks_[column];
+  if (loaded.loaded) return Status::Ok();
+  if (Status status = reader_.ReadChunk(row_group_, column, &loaded.bytes, &loaded.chunk); !status.ok()) return status;
+  loaded.loaded = true;
+  ++stats_.chunks_read;
+  return Status::Ok();
+}
+
+void SegmentScan::SelectRows(idx_t num_rows) {
+  // Predicates the chunk statistics do not settle, with their dictionary matches computed once.
+  std::vector<const ScanPredicate*> pending;
+  std::vector<std::vector<uint8_t>> entry_matches;
+  for (const ScanPredicate& predicate : filter_.predicates) {
+    const ColumnChunk& chunk = chunks_[predicate.column].chunk;
+    if (PredicateAlwaysMatches(chunk.physical_type(), chunk.stats(), predicate)) continue;
+    pending.push_back(&predicate);
+    const bool on_codes = predicate.kind == ScanPredicateKind::kCompare && chunk.encoding() == ChunkEncoding::kDictionary;
+    entry_matches.push_back(on_codes ? MatchDictionaryEntries(chunk, predicate.op, predicate.constant)
+                                     : std::vector<uint8_t>());
+  }
+  selection_.resize(num_rows);
+  idx_t selected = 0;
+  sel_t window[kBatchSize];
+  for (idx_t first = 0; first < num_rows; first += kBatchSize) {
+    const idx_t window_rows = std::min<idx_t>(kBatchSize, num_rows - first);
+    std::iota(window, window + window_rows, sel_t{0});
+    idx_t count = window_rows;
+    for (size_t index = 0; index < pending.size() && count > 0; ++index) {
+      count = ApplyPredicate(*pending[index], entry_matches[index], first, window_rows, window, count);
+    }
+    for (idx_t index = 0; index < count; ++index) selection_[selected++] = static_cast<sel_t>(first + window[index]);
+  }
+  selection_.resize(selected);
+}
+
+idx_t SegmentScan::ApplyPredicate(const ScanPredicate& predicate, const std::vector<uint8_t>& entry_matches,
+                                  idx_t first, idx_t window_rows, sel_t* selection, idx_t count) {
+  const ColumnChunk& chunk = chunks_[predicate.column].chunk;
+  if (predicate.kind != ScanPredicateKind::kCompare) {
+    return KeepNullness(chunk, predicate.kind == ScanPredicateKind::kIsNull, first, selection, count);
+  }
+  const bool on_codes = chunk.encoding() == ChunkEncoding::kDictionary;
+  if (on_codes || IsPackedInteger(chunk)) {
+    sel_t matches[kBatchSize];
+    const idx_t matched =
+        on_codes ? SelectDictionaryRows(chunk, entry_matches, first, window_rows, matches)
+                 : SelectPackedIntegerRows(chunk, predicate.op, IntegerConstant(chunk, predicate.constant), first,
+                                           window_rows, matches);
+    if (count == window_rows) {
+      std::copy(matches, matches + matched, selection);
+      return matched;
+    }
+    return Intersect(selection, count, matches, matched);
+  }
+  scratch_ = Vector(reader_.column_types()[predicate.column]);
+  chunk.DecodeRange(first, window_rows, &scratch_);
+  return FilterSelection(scratch_, predicate, selection, count);
+}
+
+void SegmentScan::EmitWindow(Batch* out, std::vector<uint64_t>* row_numbers, idx_t room) {
+  const idx_t group_rows = reader_.row_groups()[row_group_].num_rows;
+  const sel_t window_first = selection_[cursor_];
+  const idx_t window_end = std::min<idx_t>(window_first + kBatchSize, group_rows);
+  idx_t taken = 0;
+  sel_t rows[kBatchSize];
+  while (taken < room && cursor_ + taken < selection_.size() && selection_[cursor_ + taken] < window_end) {
+    rows[taken] = selection_[cursor_ + taken] - window_first;
+    ++taken;
+  }
+  const idx_t span = rows[taken - 1] + 1;
+  for (size_t output = 0; output < column_ids_.size(); ++output) {
+    const int column = column_ids_[output];
+    scratch_ = Vector(reader_.column_types()[column]);
+    chunks_[column].chunk.DecodeRange(window_first, span, &scratch_);
+    if (taken == span) {
+      out->columns[output].Append(scratch_);
+    } else {
+      out->columns[output].Append(scratch_, rows, taken);
+    }
+  }
+  if (row_numbers != nullptr) {
+    const uint64_t group_first = reader_.row_groups()[row_group_].first_row;
+    for (idx_t index = 0; index < taken; ++index) row_numbers->push_back(group_first + window_first + rows[index]);
+  }
+  out->num_rows += taken;
+  cursor_ += taken;
+}
+
+}  // namespace tessera::storage

@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: Apache-2.0
+// SegmentScan: reads the rows of one segment file (storage/segment_reader.h) that pass a ScanFilter
+// (storage/scan_filter.h), as batches of the columns asked for.
+//
+// Per row group, in order:
+//   1. Elimination: the row group is skipped without reading a chunk when the footer's statistics of
+//      a predicate's column show that no row can pass (PredicateMayMatch).
+//   2. Selection: the chunks of the filtered columns are read, and each predicate is evaluated in
+//      windows of kBatchSize rows, on the rows the previous predicates kept: on dictionary codes (the
+//      comparison evaluated once per dictionary entry), on bit-packed / frame-of-reference offsets, on
+//      the NULL bitmap for IS [NOT] NULL, or on decoded values for other encodings. A predicate that the
+//      chunk's statistics show every row passes is not evaluated.
+//   3. Output: only when some row passed are the other output columns' chunks read; only the selected
+//      rows are decoded, window by window, and gathered into batches of up to kBatchSize rows, each row
+//      with its row number in the segment (for delete bitmaps).
+//
+// Thread safety: a SegmentScan is used by one thread; several may scan one reader at once.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "base/error.h"
+#include "base/vector.h"
+#include "storage/column_chunk.h"
+#include "storage/scan_filter.h"
+#include "storage/segment_reader.h"
+
+namespace tessera::storage {
+
+// What a scan did, for tests and EXPLAIN ANALYZE.
+struct SegmentScanStats {
+  uint64_t row_groups = 0;          // row groups of the segment reached so far
+  uint64_t row_groups_skipped = 0;  // skipped by footer statistics, no chunk read
+  uint64_t rows_examined = 0;       // rows of the row groups whose filter was evaluated
+  uint64_t rows_selected = 0;       // rows that passed the filter
+  uint64_t chunks_read = 0;
+};
+
+class SegmentScan {
+ public:
+  // Scans `reader` (which must outlive the scan) for the columns `column_ids` (segment column
+  // indexes, any order, repeats allowed) of the rows passing `filter`, whose predicates name segment
+  // columns. REQUIRES: every column index is in range; each compare constant has its column's
+  // physical type.
+  SegmentScan(const SegmentReader& reader, std::vector<int> column_ids, ScanFilter filter);
+
+  // Fills `out` with the next rows that passed (1 to kBatchSize; columns as column_ids) and, when
+  // `row_numbers` is not null, their row numbers in the segment, ascending. Sets `*done` and leaves
+  // `out` empty at the end. A read or damaged chunk fails with the reader's Status.
+  Status Next(Batch* out, std::vector<uint64_t>* row_numbers, bool* done);
+
+  const SegmentScanStats& stats() const { return stats_; }
+
+ private:
+  // A chunk of the current row group, read once, with the bytes it points into.
+  struct LoadedChunk {
+    std::string bytes;
+    ColumnChunk chunk;
+    bool loaded = false;
+  };
+
+  // Moves to the next row group with selected rows; false at the end of the segment.
+  Status AdvanceRowGroup(bool* found);
+  bool RowGroupMayMatch(size_t row_group) const;
+  Status LoadChunk(int column);
+  // Computes selection_ for the current row group.
+  void SelectRows(idx_t num_rows);
+  // Narrows selection[0, count) of the window starting at `first` to the rows passing `predicate`.
+  idx_t ApplyPredicate(const ScanPredicate& predicate, const std::vector<uint8_t>& entry_matches, idx_t first,
+                       idx_t window_rows, sel_t* selection, idx_t count);
+  // Appends up to `room` selected rows from the cursor on, all within one window, to `out`.
+  void EmitWindow(Batch* out, std::vector<uint64_t>* row_numbers, idx_t room);
+
+  const SegmentReader& reader_;
+  std::vector<int> column_ids_;
+  ScanFilter filter_;
+  SegmentScanStats stats_;
+
+  size_t next_row_group_ = 0;
+  size_t row_group_ = 0;                 // the current row group, once one is loaded
+  std::vector<LoadedChunk> chunks_;      // per segment column, for the current row group
+  std::vector<sel_t> selection_;         // rows of the current row group that passed
+  size_t cursor_ = 0;                    // next entry of selection_ to emit
+  Vector scratch_;                       // a decoded window
+};
+
+}  // namespace tessera::storage
