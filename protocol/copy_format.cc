@@ -88,6 +88,12 @@ void CopyInParser::StartBatch() {
   for (const auto& column : spec_.columns) types.push_back(text_like() ? LogicalType(TypeId::kUnknown) : BinaryType(column.type));
   rows_ = planner::CopyRows();
   rows_.rows = Batch(types);
+  if (!text_like()) return;
+  // Text fields are stored straight into a full-size batch, trimmed to its row count by FlushRows.
+  for (Vector& column : rows_.rows.columns) {
+    column.Resize(kCopyBatchRows);
+    column.ShareHeap(rows_.text_heap());
+  }
 }
 
 void CopyInParser::Fail(SqlState state, std::string message, std::string hint) {
@@ -119,6 +125,7 @@ void CopyInParser::Finish() {
 
 void CopyInParser::FlushRows() {
   if (rows_.rows.num_rows == 0) return;
+  for (Vector& column : rows_.rows.columns) column.Resize(rows_.rows.num_rows);
   handler_(rows_);
   StartBatch();
 }
@@ -375,6 +382,8 @@ void CopyInParser::AddTextRow(std::string_view line, std::vector<std::string_vie
     Fail(SqlState::kBadCopyFileFormat, "missing data for column \"" + spec_.columns[fields.size()].name + "\"");
   }
   const auto& options = spec_.options;
+  const idx_t row = rows_.rows.num_rows;
+  const std::string_view stored_line = rows_.AddLineText(line);
   for (size_t column = 0; column < width; ++column) {
     bool is_null = nulls[column];
     if (options.format == CopyFormat::kCsv) {
@@ -387,17 +396,24 @@ void CopyInParser::AddTextRow(std::string_view line, std::vector<std::string_vie
       }
     }
     Vector& vector = rows_.rows.columns[column];
-    const idx_t row = vector.size();
-    vector.Resize(row + 1);
     if (is_null) {
       vector.SetNull(row, true);
     } else {
-      vector.SetString(row, fields[column]);
+      vector.Data<std::string_view>()[row] = StoreField(fields[column], line, stored_line);
     }
   }
   rows_.lines.push_back(line_);
-  rows_.AddLineText(line);
   AddRowDone();
+}
+
+std::string_view CopyInParser::StoreField(std::string_view field, std::string_view line, std::string_view stored_line) {
+  const auto field_begin = reinterpret_cast<uintptr_t>(field.data());
+  const auto line_begin = reinterpret_cast<uintptr_t>(line.data());
+  // A field without escapes or quotes is a slice of its line: point into the line's copy.
+  if (field_begin >= line_begin && field_begin + field.size() <= line_begin + line.size()) {
+    return stored_line.substr(field_begin - line_begin, field.size());
+  }
+  return rows_.StoreText(field);
 }
 
 // ---- Binary ----

@@ -56,6 +56,9 @@ class CopyInParser {
   void SplitCsv(std::string_view line);
   void CheckHeader(const std::vector<std::string_view>& fields, const std::vector<uint8_t>& nulls);
   void AddTextRow(std::string_view line, std::vector<std::string_view>& fields, const std::vector<uint8_t>& nulls);
+  // Returns `field` of `line` as bytes that live in rows_.text_heap(): inside `stored_line`, the copy of
+  // `line` there, or a copy of its own (unescaped fields, FORCE_NOT_NULL's null string).
+  std::string_view StoreField(std::string_view field, std::string_view line, std::string_view stored_line);
   // Binary: parses whole tuples from buffer_.
   void ParseBinary(bool at_end);
   bool ParseBinaryHeader();
