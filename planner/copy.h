@@ -87,12 +87,21 @@ std::string LimitPrintout(std::string_view text);
 // Error context naming a line: "COPY t, line 3" or, with `line_text`, "COPY t, line 3: \"...\"".
 std::string CopyLineContext(const std::string& relation, int64_t line, const std::string* line_text);
 
+// Converts and inserts the rows of a COPY FROM, one batch at a time. Where the machine has more than one
+// core, a batch is converted and inserted on the executor's TaskPool while the caller parses the next,
+// so the error of a batch may surface only from the next Insert() or from Finish().
 class CopyInserter {
  public:
+  // Waits for a batch still being inserted (its error is dropped).
   virtual ~CopyInserter() = default;
-  // Converts and inserts `rows`. Throws SqlError with the failing line in its context; the rows inserted
-  // so far stay in the undo log, so the statement's error handling removes them.
+  // Takes `rows` (moved from) to convert and insert. Throws SqlError with the failing line in its
+  // context, for these rows or the previous batch; the rows inserted so far stay in the undo log, so the
+  // statement's error handling removes them.
   virtual void Insert(CopyRows& rows) = 0;
+  // Waits until every batch given to Insert() is inserted; throws the error of the last one. Must be
+  // called before the statement ends, whether it succeeds or fails.
+  virtual void Finish() = 0;
+  // REQUIRES: Finish() returned.
   virtual int64_t rows_inserted() const = 0;
 };
 
