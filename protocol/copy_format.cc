@@ -270,6 +270,11 @@ void CopyInParser::ParseLine(std::string_view line) {
 void CopyInParser::SplitText(std::string_view line) {
   fields_.clear();
   nulls_.clear();
+  // Without a backslash there is nothing to decode: the line splits at its delimiters.
+  if (line.find('\\') == std::string_view::npos) {
+    SplitPlain(line);
+    return;
+  }
   scratch_.clear();
   scratch_.reserve(line.size());  // unescaped fields are never longer: views into it stay valid
   const char delimiter = spec_.options.delimiter;
@@ -304,10 +309,30 @@ void CopyInParser::SplitText(std::string_view line) {
   }
 }
 
+void CopyInParser::SplitPlain(std::string_view line) {
+  const char delimiter = spec_.options.delimiter;
+  const char* position = line.data();
+  const char* const end = line.data() + line.size();
+  for (;;) {
+    const char* stop = position;  // fields are short: a plain loop beats a memchr call
+    while (stop != end && *stop != delimiter) ++stop;
+    const std::string_view field(position, static_cast<size_t>(stop - position));
+    const bool is_null = field == spec_.options.null_string;
+    fields_.push_back(is_null ? std::string_view() : field);
+    nulls_.push_back(is_null);
+    if (stop == end) break;
+    position = stop + 1;
+  }
+}
+
 void CopyInParser::SplitCsv(std::string_view line) {
   fields_.clear();
   nulls_.clear();
-  quoted_.clear();
+  // Outside quotes only the delimiter is special: a line without a quote splits at its delimiters.
+  if (line.find(spec_.options.quote) == std::string_view::npos) {
+    SplitPlain(line);
+    return;
+  }
   scratch_.clear();
   scratch_.reserve(line.size());  // unquoted fields are never longer: views into it stay valid
   const char delimiter = spec_.options.delimiter;
@@ -346,7 +371,6 @@ void CopyInParser::SplitCsv(std::string_view line) {
     const bool is_null = !saw_quote && field == spec_.options.null_string;
     fields_.push_back(field);
     nulls_.push_back(is_null);
-    quoted_.push_back(saw_quote);
     if (!found_delimiter) break;
     ++position;  // the delimiter
   }
