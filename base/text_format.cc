@@ -105,10 +105,24 @@ bool MatchSpecialWord(std::string_view text, Float* value, size_t* length) {
   return false;
 }
 
+// Reads a plain decimal number ("-12.5", "3e7") that fills `text` exactly, as from_chars does: the
+// same correctly rounded value as strtod, without its copy and locale. Returns false for anything
+// else (spaces, a sign "+", hex, special words, range errors), which the general path then reads.
+template <typename Float>
+bool ParsePlainDecimal(std::string_view text, Float* value) {
+  if (text.empty() || !(IsDigit(text.front()) || (text.front() == '-' && text.size() > 1 && IsDigit(text[1])))) {
+    return false;
+  }
+  const char* end = text.data() + text.size();
+  const auto [stop, error] = std::from_chars(text.data(), end, *value, std::chars_format::general);
+  return error == std::errc() && stop == end;
+}
+
 // float4in / float8in: the C library's strtod (hex and nan(...) forms included, as PostgreSQL on glibc
 // accepts them), spaces around, and range errors: float8 quotes the number alone, float4 the whole input.
 template <typename Float>
 Float ParseFloat(std::string_view text, const char* type_name) {
+  if (Float value; ParsePlainDecimal(text, &value)) return value;
   size_t start = 0;
   while (start < text.size() && IsSpace(text[start])) ++start;
   if (start == text.size()) ThrowInvalidSyntax(type_name, text);

@@ -16,7 +16,8 @@ std::string_view StringHeap::Add(std::string_view text) {
   if (text.empty()) return std::string_view();
   if (text.size() > block_capacity_ - block_used_) {
     const size_t capacity = std::max(kHeapBlockSize, text.size());
-    blocks_.push_back(std::make_unique<char[]>(capacity));
+    // Not zeroed: every byte is written before it is read.
+    blocks_.push_back(std::make_unique_for_overwrite<char[]>(capacity));
     block_capacity_ = capacity;
     block_used_ = 0;
   }
@@ -72,14 +73,14 @@ StringHeap* Vector::heap() {
 }
 
 void Vector::ShareHeap(const Vector& other) {
-  auto share = [this](const std::shared_ptr<StringHeap>& heap) {
-    if (heap && heap != own_heap_ &&
-        std::find(shared_heaps_.begin(), shared_heaps_.end(), heap) == shared_heaps_.end()) {
-      shared_heaps_.push_back(heap);
-    }
-  };
-  share(other.own_heap_);
-  for (const auto& heap : other.shared_heaps_) share(heap);
+  ShareHeap(other.own_heap_);
+  for (const auto& heap : other.shared_heaps_) ShareHeap(heap);
+}
+
+void Vector::ShareHeap(const std::shared_ptr<StringHeap>& heap) {
+  if (heap && heap != own_heap_ && std::find(shared_heaps_.begin(), shared_heaps_.end(), heap) == shared_heaps_.end()) {
+    shared_heaps_.push_back(heap);
+  }
 }
 
 Value Vector::GetValue(idx_t row) const {

@@ -73,6 +73,8 @@ class Vector {
   std::string_view GetString(idx_t row) const { return Data<std::string_view>()[row]; }
   // Keeps `other`'s heap alive with this vector (after copying string_views that point into it).
   void ShareHeap(const Vector& other);
+  // Keeps `heap` alive with this vector, for string_views stored through Data() that point into it.
+  void ShareHeap(const std::shared_ptr<StringHeap>& heap);
 
   Value GetValue(idx_t row) const;
   void SetValue(idx_t row, const Value& value);  // REQUIRES: value's physical type matches or is NULL

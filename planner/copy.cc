@@ -5,8 +5,12 @@
 
 #include <algorithm>
 #include <cctype>
+#include <thread>
 
+#include "engine/background_task.h"
 #include "engine/catalog.h"
+#include "engine/database.h"
+#include "engine/task_pool.h"
 #include "engine/function/scalar_function.h"
 #include "engine/operator.h"
 #include "planner/binder.h"
@@ -306,6 +310,24 @@ class TableCopyInserter : public CopyInserter {
 
   void Insert(CopyRows& rows) override {
     context_->CheckCancel();
+    // One batch in flight at a time: memory stays bounded and an earlier batch's error comes first.
+    pending_.Wait();
+    if (!pipelined_) {
+      InsertRows(rows);
+      return;
+    }
+    auto batch = std::make_shared<CopyRows>(std::move(rows));
+    pending_.Start(context_->database->pool(), [this, batch] { InsertRows(*batch); });
+  }
+
+  void Finish() override { pending_.Wait(); }
+
+  int64_t rows_inserted() const override { return rows_inserted_; }
+
+ private:
+  const CopySpec& spec() const { return *bound_->copy; }
+
+  void InsertRows(CopyRows& rows) {
     ConvertColumns(rows);
     try {
       InsertBatch(rows.rows);
@@ -328,11 +350,6 @@ class TableCopyInserter : public CopyInserter {
       throw;
     }
   }
-
-  int64_t rows_inserted() const override { return rows_inserted_; }
-
- private:
-  const CopySpec& spec() const { return *bound_->copy; }
 
   SqlError WithContext(SqlError error, const CopyRows& rows, idx_t row, bool show_line) const {
     if (!error.info().context.empty()) return error;
@@ -389,6 +406,9 @@ class TableCopyInserter : public CopyInserter {
   std::shared_ptr<BoundStatement> bound_;
   std::unique_ptr<engine::ExecContext> context_;
   int64_t rows_inserted_ = 0;
+  // Overlapping parse and insert needs a second core; on one it would only add thread switches.
+  const bool pipelined_ = std::thread::hardware_concurrency() > 1 && context_->database->pool().size() > 0;
+  engine::BackgroundTask pending_;  // the batch being converted and inserted; declared last, waited first
 };
 
 }  // namespace

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -57,25 +58,26 @@ struct CopySpec {
 
 // Rows parsed from COPY FROM input, one column per copied column. A column of type kUnknown holds the
 // fields' text (converted by Insert with the column type's input rules); any other column already has
-// the column's type (binary format).
+// the column's type (binary format). Text fields point into text_heap(), which every column shares.
 struct CopyRows {
   Batch rows;
   std::vector<int64_t> lines;  // the input line (binary: tuple) number of each row
 
-  // Text and CSV keep each row's line for error contexts (binary keeps none).
-  void AddLineText(std::string_view line) {
-    line_text_bytes_.append(line);
-    line_text_ends_.push_back(line_text_bytes_.size());
+  // Text and CSV copy each row's line once into text_heap() and keep it for error contexts (binary
+  // keeps none). Returns the copy; the row's fields may point into it.
+  std::string_view AddLineText(std::string_view line) {
+    line_texts_.push_back(text_heap_->Add(line));
+    return line_texts_.back();
   }
-  bool has_line_texts() const { return !line_text_ends_.empty(); }
-  std::string_view line_text(idx_t row) const {
-    const size_t begin = row == 0 ? 0 : line_text_ends_[row - 1];
-    return std::string_view(line_text_bytes_).substr(begin, line_text_ends_[row] - begin);
-  }
+  // Copies `text` (a field that is not a plain slice of its line) into text_heap().
+  std::string_view StoreText(std::string_view text) { return text_heap_->Add(text); }
+  const std::shared_ptr<StringHeap>& text_heap() const { return text_heap_; }
+  bool has_line_texts() const { return !line_texts_.empty(); }
+  std::string_view line_text(idx_t row) const { return line_texts_[row]; }
 
  private:
-  std::string line_text_bytes_;
-  std::vector<size_t> line_text_ends_;
+  std::shared_ptr<StringHeap> text_heap_ = std::make_shared<StringHeap>();
+  std::vector<std::string_view> line_texts_;
 };
 
 // Limits a value shown in an error context to 100 bytes plus "...", as PostgreSQL's
@@ -85,12 +87,21 @@ std::string LimitPrintout(std::string_view text);
 // Error context naming a line: "COPY t, line 3" or, with `line_text`, "COPY t, line 3: \"...\"".
 std::string CopyLineContext(const std::string& relation, int64_t line, const std::string* line_text);
 
+// Converts and inserts the rows of a COPY FROM, one batch at a time. Where the machine has more than one
+// core, a batch is converted and inserted on the executor's TaskPool while the caller parses the next,
+// so the error of a batch may surface only from the next Insert() or from Finish().
 class CopyInserter {
  public:
+  // Waits for a batch still being inserted (its error is dropped).
   virtual ~CopyInserter() = default;
-  // Converts and inserts `rows`. Throws SqlError with the failing line in its context; the rows inserted
-  // so far stay in the undo log, so the statement's error handling removes them.
+  // Takes `rows` (moved from) to convert and insert. Throws SqlError with the failing line in its
+  // context, for these rows or the previous batch; the rows inserted so far stay in the undo log, so the
+  // statement's error handling removes them.
   virtual void Insert(CopyRows& rows) = 0;
+  // Waits until every batch given to Insert() is inserted; throws the error of the last one. Must be
+  // called before the statement ends, whether it succeeds or fails.
+  virtual void Finish() = 0;
+  // REQUIRES: Finish() returned.
   virtual int64_t rows_inserted() const = 0;
 };
 

@@ -142,6 +142,9 @@ class Connection {
   // Handles a message in copy-in mode (CopyData, CopyDone, CopyFail; Sync and Flush are ignored there).
   // Returns false when the connection must close.
   bool HandleCopyInMessage(FrontendMessage& message);
+  // RunGuarded for a step of copy-in mode: when `step` fails, first waits for the batch the inserter
+  // still has in flight (whose error, from an earlier line, then wins).
+  bool RunCopyStep(const std::function<void()>& step);
   // Leaves copy-in mode after CopyDone (`succeeded`) or an error, and continues the Query or portal.
   void EndCopyIn(bool succeeded);
 

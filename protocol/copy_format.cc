@@ -88,6 +88,12 @@ void CopyInParser::StartBatch() {
   for (const auto& column : spec_.columns) types.push_back(text_like() ? LogicalType(TypeId::kUnknown) : BinaryType(column.type));
   rows_ = planner::CopyRows();
   rows_.rows = Batch(types);
+  if (!text_like()) return;
+  // Text fields are stored straight into a full-size batch, trimmed to its row count by FlushRows.
+  for (Vector& column : rows_.rows.columns) {
+    column.Resize(kCopyBatchRows);
+    column.ShareHeap(rows_.text_heap());
+  }
 }
 
 void CopyInParser::Fail(SqlState state, std::string message, std::string hint) {
@@ -119,6 +125,7 @@ void CopyInParser::Finish() {
 
 void CopyInParser::FlushRows() {
   if (rows_.rows.num_rows == 0) return;
+  for (Vector& column : rows_.rows.columns) column.Resize(rows_.rows.num_rows);
   handler_(rows_);
   StartBatch();
 }
@@ -263,6 +270,11 @@ void CopyInParser::ParseLine(std::string_view line) {
 void CopyInParser::SplitText(std::string_view line) {
   fields_.clear();
   nulls_.clear();
+  // Without a backslash there is nothing to decode: the line splits at its delimiters.
+  if (line.find('\\') == std::string_view::npos) {
+    SplitPlain(line);
+    return;
+  }
   scratch_.clear();
   scratch_.reserve(line.size());  // unescaped fields are never longer: views into it stay valid
   const char delimiter = spec_.options.delimiter;
@@ -297,10 +309,30 @@ void CopyInParser::SplitText(std::string_view line) {
   }
 }
 
+void CopyInParser::SplitPlain(std::string_view line) {
+  const char delimiter = spec_.options.delimiter;
+  const char* position = line.data();
+  const char* const end = line.data() + line.size();
+  for (;;) {
+    const char* stop = position;  // fields are short: a plain loop beats a memchr call
+    while (stop != end && *stop != delimiter) ++stop;
+    const std::string_view field(position, static_cast<size_t>(stop - position));
+    const bool is_null = field == spec_.options.null_string;
+    fields_.push_back(is_null ? std::string_view() : field);
+    nulls_.push_back(is_null);
+    if (stop == end) break;
+    position = stop + 1;
+  }
+}
+
 void CopyInParser::SplitCsv(std::string_view line) {
   fields_.clear();
   nulls_.clear();
-  quoted_.clear();
+  // Outside quotes only the delimiter is special: a line without a quote splits at its delimiters.
+  if (line.find(spec_.options.quote) == std::string_view::npos) {
+    SplitPlain(line);
+    return;
+  }
   scratch_.clear();
   scratch_.reserve(line.size());  // unquoted fields are never longer: views into it stay valid
   const char delimiter = spec_.options.delimiter;
@@ -339,7 +371,6 @@ void CopyInParser::SplitCsv(std::string_view line) {
     const bool is_null = !saw_quote && field == spec_.options.null_string;
     fields_.push_back(field);
     nulls_.push_back(is_null);
-    quoted_.push_back(saw_quote);
     if (!found_delimiter) break;
     ++position;  // the delimiter
   }
@@ -375,6 +406,8 @@ void CopyInParser::AddTextRow(std::string_view line, std::vector<std::string_vie
     Fail(SqlState::kBadCopyFileFormat, "missing data for column \"" + spec_.columns[fields.size()].name + "\"");
   }
   const auto& options = spec_.options;
+  const idx_t row = rows_.rows.num_rows;
+  const std::string_view stored_line = rows_.AddLineText(line);
   for (size_t column = 0; column < width; ++column) {
     bool is_null = nulls[column];
     if (options.format == CopyFormat::kCsv) {
@@ -387,17 +420,24 @@ void CopyInParser::AddTextRow(std::string_view line, std::vector<std::string_vie
       }
     }
     Vector& vector = rows_.rows.columns[column];
-    const idx_t row = vector.size();
-    vector.Resize(row + 1);
     if (is_null) {
       vector.SetNull(row, true);
     } else {
-      vector.SetString(row, fields[column]);
+      vector.Data<std::string_view>()[row] = StoreField(fields[column], line, stored_line);
     }
   }
   rows_.lines.push_back(line_);
-  rows_.AddLineText(line);
   AddRowDone();
+}
+
+std::string_view CopyInParser::StoreField(std::string_view field, std::string_view line, std::string_view stored_line) {
+  const auto field_begin = reinterpret_cast<uintptr_t>(field.data());
+  const auto line_begin = reinterpret_cast<uintptr_t>(line.data());
+  // A field without escapes or quotes is a slice of its line: point into the line's copy.
+  if (field_begin >= line_begin && field_begin + field.size() <= line_begin + line.size()) {
+    return stored_line.substr(field_begin - line_begin, field.size());
+  }
+  return rows_.StoreText(field);
 }
 
 // ---- Binary ----

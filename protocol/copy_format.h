@@ -50,12 +50,18 @@ class CopyInParser {
   size_t FindLineEnd(size_t start, bool at_end, size_t* eol_length, int64_t* embedded_lines);
   void HandleLine(std::string_view line);
   void ParseLine(std::string_view line);
-  // Split `line` into fields_ / nulls_ (/ quoted_): views into the line, or into scratch_ for fields whose
+  // Split `line` into fields_ / nulls_: views into the line, or into scratch_ for fields whose
   // escapes or quotes had to be removed.
   void SplitText(std::string_view line);
   void SplitCsv(std::string_view line);
+  // The fast path of both for a line without quotes (CSV) or backslashes (text): fields are the slices
+  // between delimiters.
+  void SplitPlain(std::string_view line);
   void CheckHeader(const std::vector<std::string_view>& fields, const std::vector<uint8_t>& nulls);
   void AddTextRow(std::string_view line, std::vector<std::string_view>& fields, const std::vector<uint8_t>& nulls);
+  // Returns `field` of `line` as bytes that live in rows_.text_heap(): inside `stored_line`, the copy of
+  // `line` there, or a copy of its own (unescaped fields, FORCE_NOT_NULL's null string).
+  std::string_view StoreField(std::string_view field, std::string_view line, std::string_view stored_line);
   // Binary: parses whole tuples from buffer_.
   void ParseBinary(bool at_end);
   bool ParseBinaryHeader();
@@ -81,7 +87,7 @@ class CopyInParser {
   enum class Eol { kUnknown, kNewline, kCarriageReturn, kCarriageReturnNewline } eol_ = Eol::kUnknown;
   std::string_view current_line_;  // the line being parsed, shown in error contexts; null between lines
   std::vector<std::string_view> fields_;
-  std::vector<uint8_t> nulls_, quoted_;
+  std::vector<uint8_t> nulls_;
   std::string scratch_;
   std::array<bool, 256> line_special_{};  // bytes that can end a line or change the quote state
 };

@@ -89,12 +89,13 @@ bool Connection::HandleCopyInMessage(FrontendMessage& message) {
   if (std::holds_alternative<SyncMessage>(message) || std::holds_alternative<FlushMessage>(message)) return true;
   if (std::holds_alternative<TerminateMessage>(message)) return false;
   if (auto* data = std::get_if<CopyDataMessage>(&message)) {
-    if (!RunGuarded([&] { copy_in_->parser->Feed(data->data); })) EndCopyIn(false);
+    if (!RunCopyStep([&] { copy_in_->parser->Feed(data->data); })) EndCopyIn(false);
     return true;
   }
   if (std::holds_alternative<CopyDoneMessage>(message)) {
-    bool succeeded = RunGuarded([&] {
+    bool succeeded = RunCopyStep([&] {
       copy_in_->parser->Finish();
+      copy_in_->inserter->Finish();
       WriteNotices();
       Write(CommandComplete{fmt::format("COPY {}", copy_in_->inserter->rows_inserted())});
     });
@@ -110,11 +111,24 @@ bool Connection::HandleCopyInMessage(FrontendMessage& message) {
                                 static_cast<unsigned>(static_cast<unsigned char>(MessageTypeByte(message)))));
   }();
   const int64_t line = copy_in_->parser->lines_read() + 1;  // the line being read
-  RunGuarded([&] {
+  RunCopyStep([&] {
     throw std::move(error).WithContext(planner::CopyLineContext(copy_in_->statement->copy()->relation_name, line, nullptr));
   });
   EndCopyIn(false);
   return true;
+}
+
+bool Connection::RunCopyStep(const std::function<void()>& step) {
+  return RunGuarded([&] {
+    try {
+      step();
+    } catch (...) {
+      // The statement must not end while a batch is still being inserted; that batch's error, from an
+      // earlier line, is the one to report.
+      copy_in_->inserter->Finish();
+      throw;
+    }
+  });
 }
 
 void Connection::EndCopyIn(bool succeeded) {

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <string>
 
 #include <fmt/format.h>
@@ -51,12 +52,27 @@ bool IsLegalCharacter(const uint8_t* bytes, size_t length) {
   }
 }
 
+// True when the 8 bytes at `bytes` are all ASCII and none is NUL (the common case, checked a word at a
+// time).
+bool IsPlainAsciiWord(const uint8_t* bytes) {
+  constexpr uint64_t kLowBits = 0x0101010101010101ULL;
+  constexpr uint64_t kHighBits = 0x8080808080808080ULL;
+  uint64_t word;
+  std::memcpy(&word, bytes, sizeof(word));
+  const uint64_t has_zero_byte = (word - kLowBits) & ~word & kHighBits;
+  return ((word & kHighBits) | has_zero_byte) == 0;
+}
+
 }  // namespace
 
 size_t ValidUtf8Prefix(std::string_view text) {
   const auto* bytes = reinterpret_cast<const uint8_t*>(text.data());
   size_t position = 0;
   while (position < text.size()) {
+    if (text.size() - position >= 8 && IsPlainAsciiWord(bytes + position)) {
+      position += 8;
+      continue;
+    }
     uint8_t lead = bytes[position];
     if (lead != 0 && lead < 0x80) {  // ASCII fast path
       ++position;

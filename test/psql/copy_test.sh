@@ -14,7 +14,7 @@ run_commands() {
   work=$3
   psql="psql -X -q -h $host -p $port -U postgres -d postgres"
   $psql <<'SQL' 2>&1
-DROP TABLE IF EXISTS t, u, b1, b2, c1, c2, c3, s1, s, p, cc, bn, big CASCADE;
+DROP TABLE IF EXISTS t, u, b1, b2, c1, c2, c3, s1, s, p, cc, bn, big, late CASCADE;
 DROP VIEW IF EXISTS sv;
 CREATE TABLE t (a int, b text, c varchar(3));
 COPY t FROM STDIN;
@@ -167,6 +167,20 @@ COPY c1 FROM STDIN WITH (FORMAT csv, FORCE_NULL (t));
 14,"x"
 \.
 SELECT i, t IS NULL AS null_t FROM c1 WHERE i > 11 ORDER BY i;
+COPY c1 FROM STDIN WITH (FORMAT csv, NULL 'N', FORCE_NOT_NULL (t));
+18,N
+19,
+N,x
+\.
+COPY c1 FROM STDIN WITH (FORMAT csv, NULL 'N', FORCE_NOT_NULL (t));
+20,N
+21,
+\.
+COPY c1 FROM STDIN WITH (FORMAT text, NULL '');
+22	
+\N	\N
+\.
+SELECT i, t, t IS NULL AS null_t FROM c1 WHERE i IS NULL OR i > 17 ORDER BY i;
 COPY c1 FROM STDIN WITH DELIMITER '|' NULL 'NUL';
 15|NUL
 16|a\|b
@@ -296,6 +310,16 @@ SQL
   (seq 1 50000; echo 17) | awk '{ printf "%d\tagain\n", $1 + 100000 }' >"$work/dup.txt"
   $psql -c "COPY big FROM STDIN" <"$work/dup.txt" 2>&1 || true
   $psql -c "SELECT count(*) FROM big"
+  echo "=== errors in later batches name their line; an earlier line's error comes first; nothing is kept"
+  $psql -c "CREATE TABLE late (a int, b float8, c timestamp, d text)"
+  row='{ printf "%d,%d.5,2024-01-02 03:04:05,\"text %d\"\n", $1, $1, $1 }'
+  seq 1 10000 | awk "$row" | sed '7000s/^7000,/x7000,/' | $psql -c "COPY late FROM STDIN CSV" 2>&1 || true
+  seq 1 10000 | awk "$row" | sed -e '10s/^10,/x10,/' -e '3000s/$/,extra/' | $psql -c "COPY late FROM STDIN CSV" 2>&1 || true
+  seq 1 10000 | awk "$row" | sed '9999s/2024-01-02/2024-13-02/' | $psql -c "COPY late FROM STDIN CSV" 2>&1 || true
+  seq 1 10000 | awk "$row" | sed '4097s/$/,extra/' | $psql -c "COPY late FROM STDIN CSV" 2>&1 || true
+  $psql -c "SELECT count(*) FROM late"
+  seq 1 10000 | awk "$row" | $psql -c "COPY late FROM STDIN CSV"
+  $psql -c "SELECT count(*), sum(a), sum(b), min(c), max(d) FROM late"
 }
 
 if [ "$1" = "--run" ]; then

@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <functional>
 #include <limits>
@@ -306,6 +307,29 @@ TEST_SUITE("TextFormat") {
     for (const TextCase& test : float8_cases) {
       CAPTURE(test.input);
       CHECK(FormatFloat64(ParseFloat64(test.input)) == test.expected);
+    }
+  }
+
+  TEST_CASE("Plain decimals read to the same bits as strtod, denormals and long digit strings included") {
+    const uint32_t seed = std::random_device{}();
+    INFO("seed ", seed);
+    std::mt19937_64 random(seed);
+    for (int iteration = 0; iteration < 20000; ++iteration) {
+      std::string text = random() % 2 ? "-" : "";
+      const int digits = 1 + static_cast<int>(random() % 25);
+      for (int digit = 0; digit < digits; ++digit) text += static_cast<char>('0' + random() % 10);
+      if (random() % 2) text.insert(text.size() - random() % digits, ".");
+      if (random() % 2) text += "e" + std::to_string(static_cast<int>(random() % 640) - 330);
+      CAPTURE(text);
+      const double expected = std::strtod(text.c_str(), nullptr);
+      if (expected == 0 && text.find_first_of("123456789") != std::string::npos) continue;  // underflow: 22003
+      if (std::isinf(expected)) continue;                                                   // overflow: 22003
+      const double parsed = ParseFloat64(text);
+      CHECK(std::memcmp(&parsed, &expected, sizeof(parsed)) == 0);
+      const float expected32 = std::strtof(text.c_str(), nullptr);
+      if (std::isinf(expected32) || (expected32 == 0 && expected != 0)) continue;
+      const float parsed32 = ParseFloat32(text);
+      CHECK(std::memcmp(&parsed32, &expected32, sizeof(parsed32)) == 0);
     }
   }
 

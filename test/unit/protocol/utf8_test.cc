@@ -22,6 +22,17 @@ TEST_SUITE("Utf8") {
     }
   }
 
+  TEST_CASE("a bad byte or NUL is found at every offset inside long ASCII runs") {
+    for (const std::string bad : {std::string("\xff"), std::string(1, '\0'), std::string("\xc3")}) {
+      for (size_t offset = 0; offset < 40; ++offset) {
+        CAPTURE(offset);
+        const std::string text = std::string(offset, 'a') + bad + std::string(40 - offset, 'b');
+        CHECK(ValidUtf8Prefix(text) == offset);
+        CHECK(ValidUtf8Prefix(std::string(offset, 'a') + "\xc3\xa9" + std::string(17, 'c')) == offset + 19);
+      }
+    }
+  }
+
   TEST_CASE("invalid sequences are reported with their bytes as PostgreSQL does") {
     struct Case {
       std::string text;
