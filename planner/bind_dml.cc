@@ -98,6 +98,31 @@ void BindReturning(Binder& binder, PlanNode& node, const std::vector<ast::Target
   node.output_names = result.names;
 }
 
+// Binds the SET list of an UPDATE over `scope`: appends each assigned column to
+// `node.update_columns` and returns its new value (DEFAULT takes the column's default).
+std::vector<BoundExprPtr> BindSetList(Binder& binder, const std::vector<ast::SetClause>& set, const engine::RelationInfo& relation,
+                                      Scope& scope, PlanNode& node) {
+  std::vector<BoundExprPtr> values;
+  for (const auto& clause : set) {
+    const int column = relation.FindColumn(clause.column);
+    if (column < 0) {
+      throw SqlError(SqlState::kUndefinedColumn, "column \"" + clause.column + "\" of relation \"" + relation.name + "\" does not exist");
+    }
+    for (int seen : node.update_columns) {
+      if (seen == column) throw SqlError(SqlState::kSyntaxError, "multiple assignments to same column \"" + clause.column + "\"");
+    }
+    const auto& info = relation.columns[column];
+    if (clause.value->kind == ast::ExprKind::kSqlValue && clause.value->name == "default") {
+      values.push_back(BindDefault(binder, info));
+    } else {
+      values.push_back(binder.Coerce(binder.BindExpr(*clause.value, scope), info.type, CastContext::kAssignment,
+                                     ("column \"" + info.name + "\" is of type " + FormatType(info.type) + " but expression is of wrong type").c_str()));
+    }
+    node.update_columns.push_back(column);
+  }
+  return values;
+}
+
 }  // namespace
 
 BoundQuery Binder::BindInsert(const ast::InsertStatement& insert) {
@@ -243,20 +268,7 @@ BoundQuery Binder::BindUpdate(const ast::UpdateStatement& update) {
   for (size_t column = 0; column <= width; ++column) project.push_back(engine::MakeColumn(static_cast<int>(column), scope.columns[column].type));
   auto node = std::make_shared<PlanNode>(PlanKind::kUpdate);
   node->relation = relation;
-  for (const auto& set : update.set) {
-    const int column = relation->FindColumn(set.column);
-    if (column < 0) {
-      throw SqlError(SqlState::kUndefinedColumn, "column \"" + set.column + "\" of relation \"" + relation->name + "\" does not exist");
-    }
-    const auto& info = relation->columns[column];
-    if (set.value->kind == ast::ExprKind::kSqlValue && set.value->name == "default") {
-      project.push_back(BindDefault(*this, info));
-    } else {
-      project.push_back(Coerce(BindExpr(*set.value, scope), info.type, CastContext::kAssignment,
-                               ("column \"" + info.name + "\" is of type " + FormatType(info.type) + " but expression is of wrong type").c_str()));
-    }
-    node->update_columns.push_back(column);
-  }
+  for (auto& value : BindSetList(*this, update.set, *relation, scope, *node)) project.push_back(std::move(value));
   node->children.push_back(MakeProject(input, std::move(project)));
   BoundQuery result;
   BindReturning(*this, *node, update.returning, *relation, update.alias, result, update.from.empty() ? nullptr : &scope);
