@@ -6,8 +6,15 @@
 // until their versions are no longer visible to anyone (never, yet: there is no vacuum), so readers of
 // older snapshots still find deleted rows through an index.
 //
+// INSERT ... ON CONFLICT DO UPDATE turns a row whose arbiter key is taken into an update of the row
+// holding it, written as UPDATE writes (the old version deleted, a new one appended); holders that other
+// transactions are writing are waited for as the unique check waits for them.
+//
 // Input layouts: INSERT gets rows in table column order; DELETE gets [table columns..., row id];
 // UPDATE gets [table columns..., row id, new values of update_columns...].
+#include <algorithm>
+#include <optional>
+#include <set>
 #include <unordered_set>
 
 #include "engine/operators_internal.h"
@@ -120,6 +127,7 @@ class DmlOperator : public Operator {
     inputs_.clear();
     next_input_ = 0;
     rows_affected_ = 0;
+    written_keys_.clear();
   }
 
   // Reads the whole input before the first write, so that the statement's own writes never feed back
@@ -167,17 +175,14 @@ class DmlOperator : public Operator {
     std::vector<IndexEntry> added;
     std::vector<sel_t> kept;
     for (idx_t row = 0; row < rows.num_rows; ++row) {
-      bool conflict = false;
+      if (ConflictSkips(rows, row, ids[row])) {
+        data.Restamp({ids[row]}, false, txn.Id(), storage::kNever);
+        continue;
+      }
       std::vector<IndexEntry> row_entries;
       for (const auto& index : relation().indexes) {
         std::vector<Value> key = KeyOf(index, rows, row);
-        if (index.unique) {
-          for (storage::RowId existing : index.index->Lookup(key)) {
-            if (existing != ids[row] && HoldsKey(existing)) conflict = true;
-          }
-        }
-        if (conflict) {
-          if (node_.on_conflict_do_nothing) break;
+        if (index.unique && HeldByOther(index, key, ids[row])) {
           // Undo this batch before reporting.
           EraseEntries(added);
           data.Restamp(ids, false, txn.Id(), storage::kNever);
@@ -186,10 +191,6 @@ class DmlOperator : public Operator {
               .WithDetail("Key (" + ColumnNames(index) + ")=(" + FormatKey(key) + ") already exists.");
         }
         row_entries.push_back(IndexEntry{index.index, std::move(key), ids[row]});
-      }
-      if (conflict) {
-        data.Restamp({ids[row]}, false, txn.Id(), storage::kNever);
-        continue;
       }
       for (auto& entry : row_entries) {
         entry.index->Insert(entry.key, entry.row);
@@ -202,6 +203,30 @@ class DmlOperator : public Operator {
     Batch written = rows;
     written.Compact(kept.data(), kept.size());
     return written;
+  }
+
+  // Whether ON CONFLICT DO NOTHING drops the row: another row holds its key in the arbiter index (any
+  // unique index when the clause names none). `id` is the row's own version.
+  bool ConflictSkips(const Batch& rows, idx_t row, storage::RowId id) {
+    if (!node_.on_conflict_do_nothing) return false;
+    for (size_t number = 0; number < relation().indexes.size(); ++number) {
+      const IndexInfo& index = relation().indexes[number];
+      if (!index.unique || (node_.conflict_index >= 0 && static_cast<size_t>(node_.conflict_index) != number)) continue;
+      if (HeldByOther(index, KeyOf(index, rows, row), id)) return true;
+    }
+    return false;
+  }
+
+  // Returns a version other than `id` that holds `key` in `index` (see HoldsKey), or nullopt.
+  std::optional<storage::RowId> KeyHolder(const IndexInfo& index, const std::vector<Value>& key, storage::RowId id = -1) {
+    for (storage::RowId existing : index.index->Lookup(key)) {
+      if (existing != id && HoldsKey(existing)) return existing;
+    }
+    return std::nullopt;
+  }
+
+  bool HeldByOther(const IndexInfo& index, const std::vector<Value>& key, storage::RowId id) {
+    return KeyHolder(index, key, id).has_value();
   }
 
   storage::Transaction& transaction() const {
@@ -246,7 +271,7 @@ class DmlOperator : public Operator {
   // deleted it already, or under READ COMMITTED another one did and committed.
   bool DeleteVersion(storage::RowId row) {
     storage::Transaction& txn = transaction();
-    const bool by_update = node_.kind == PlanKind::kUpdate;
+    const bool by_update = node_.kind != PlanKind::kDelete;  // UPDATE, or INSERT ... ON CONFLICT DO UPDATE
     while (true) {
       storage::Stamp holder = 0;
       switch (relation().data->Delete(row, txn.Id(), by_update, &holder)) {
@@ -282,7 +307,81 @@ class DmlOperator : public Operator {
     return names;
   }
 
-  Batch InsertRows(const Batch& input) { return AppendChecked(input); }
+  Batch InsertRows(const Batch& input) { return node_.on_conflict_update ? UpsertRows(input) : AppendChecked(input); }
+
+  // INSERT ... ON CONFLICT DO UPDATE. Takes the rows in order, as PostgreSQL does: a row whose arbiter key
+  // another row holds updates that row (or is dropped when conflict_where rejects it), the others are
+  // inserted. The inserted rows and the new versions of updated rows are appended together at the end, in
+  // input order (RETURNING lists them so); until then `written_keys_` stands for their arbiter keys.
+  // A concurrent transaction that inserts a new row's key in between makes that append fail with 23505,
+  // where PostgreSQL's speculative insertion would go back and update the row instead.
+  Batch UpsertRows(const Batch& input) {
+    CheckNotNull(input);
+    const IndexInfo& arbiter = relation().indexes[node_.conflict_index];
+    Batch written(relation().data->column_types());
+    for (idx_t row = 0; row < input.num_rows; ++row) {
+      std::vector<Value> key = KeyOf(arbiter, input, row);
+      // A key this statement wrote already: its row was inserted or updated by this statement.
+      if (written_keys_.count(key) > 0) ThrowRowAffectedTwice();
+      const std::optional<storage::RowId> existing = KeyHolder(arbiter, key);
+      if (!existing) {
+        written.AppendRow(input, row);
+      } else if (!UpdateConflicting(*existing, input, row, written)) {
+        continue;
+      }
+      std::vector<Value> written_key = KeyOf(arbiter, written, written.num_rows - 1);
+      const bool has_null = std::any_of(written_key.begin(), written_key.end(), [](const Value& value) { return value.is_null(); });
+      if (!has_null) written_keys_.insert(std::move(written_key));
+    }
+    return AppendChecked(written);
+  }
+
+  // Applies DO UPDATE to the `existing` row, which holds the arbiter key of input row `row`: deletes it and
+  // adds its new version to `written`. Returns false when conflict_where rejects the pair.
+  bool UpdateConflicting(storage::RowId existing, const Batch& input, idx_t row, Batch& written) {
+    storage::Transaction& txn = transaction();
+    // As PostgreSQL, REPEATABLE READ cannot update a row its snapshot does not see.
+    if (txn.isolation() == storage::IsolationLevel::kRepeatableRead && relation().data->Version(existing).begin != txn.Id() &&
+        !relation().data->IsVisible(existing, context_.snapshot)) {
+      throw SqlError(SqlState::kSerializationFailure, "could not serialize access due to concurrent update");
+    }
+    Batch pair = ConflictPair(existing, input, row);
+    if (node_.conflict_where && EvaluateFilter(*node_.conflict_where, pair, context_).empty()) return false;
+    std::vector<Vector> values;
+    for (const auto& expr : node_.conflict_set) values.push_back(Evaluate(*expr, pair, context_));
+    // Gone since HoldsKey looked (deleted by a transaction that committed meanwhile): start again.
+    if (!DeleteVersion(existing)) throw ConcurrentUpdate{};
+    txn.RecordWrite(relation().data, {existing}, true);
+    pair.columns.resize(relation().columns.size());
+    for (size_t position = 0; position < values.size(); ++position) {
+      pair.columns[node_.update_columns[position]] = std::move(values[position]);
+    }
+    // Copies the values, so that `written` does not keep each row's string heap alive.
+    for (size_t column = 0; column < relation().columns.size(); ++column) {
+      written.columns[column].AppendValue(pair.columns[column].GetValue(0));
+    }
+    ++written.num_rows;
+    return true;
+  }
+
+  // The one row DO UPDATE's expressions read: [existing row's columns..., EXCLUDED columns...].
+  Batch ConflictPair(storage::RowId existing, const Batch& input, idx_t row) const {
+    Batch pair;
+    for (size_t column = 0; column < relation().columns.size(); ++column) {
+      Vector value(relation().columns[column].type);
+      value.AppendValue(relation().data->Fetch(existing, static_cast<int>(column)));
+      pair.columns.push_back(std::move(value));
+    }
+    const sel_t selected = static_cast<sel_t>(row);
+    for (const Vector& column : input.columns) pair.columns.push_back(column.Gather(&selected, 1));
+    pair.num_rows = 1;
+    return pair;
+  }
+
+  [[noreturn]] static void ThrowRowAffectedTwice() {
+    throw SqlError(SqlState::kCardinalityViolation, "ON CONFLICT DO UPDATE command cannot affect row a second time")
+        .WithHint("Ensure that no rows proposed for insertion within the same command have duplicate constrained values.");
+  }
 
   // Deletes the rows whose ids are in column `id_column`; returns the deleted rows (table columns).
   Batch RemoveRows(const Batch& input, size_t id_column, std::vector<sel_t>* removed_rows) {
@@ -337,6 +436,8 @@ class DmlOperator : public Operator {
   size_t statement_writes_ = 0;  // the transaction's write set size when the statement started writing
   bool emitted_ = false;         // RETURNING rows went out
   int restarts_ = 0;
+  // ON CONFLICT DO UPDATE: the arbiter keys of the rows the statement inserted or updated (NULL-free).
+  std::set<std::vector<Value>, IndexKeyLess> written_keys_;
 };
 
 }  // namespace

@@ -65,7 +65,7 @@ ast::StatementPtr Transformer::TransformInsert(const pg_query::InsertStmt& inser
                                                                         : ast::OnConflictAction::kNothing;
     if (conflict.has_infer()) {
       const pg_query::InferClause& infer = conflict.infer();
-      if (!infer.conname().empty()) ThrowUnsupported("ON CONFLICT ON CONSTRAINT", infer.location());
+      out->conflict_constraint = infer.conname();
       if (infer.has_where_clause())
         ThrowUnsupported("ON CONFLICT ... WHERE for the target", infer.location());
       for (const pg_query::Node& element : infer.index_elems()) {

@@ -92,6 +92,50 @@ TEST_SUITE("concurrent_write") {
       CHECK(Run(*session, "SELECT id FROM q") == "SELECT 5");
     }
   }
+
+  TEST_CASE("ON CONFLICT DO UPDATE waits for the key's other writer, then updates or inserts") {
+    engine::Database database{engine::DatabaseOptions{"", 2, 1, "tessera"}};
+    Session first{database, {}};
+    Session second{database, {}};
+    REQUIRE(Run(first, "CREATE TABLE q (id INT PRIMARY KEY, v INT)") == "CREATE TABLE");
+    REQUIRE(Run(first, "INSERT INTO q VALUES (1, 10), (2, 20)") == "INSERT 0 2");
+    const std::string upsert = "INSERT INTO q VALUES ($id, $v) ON CONFLICT (id) DO UPDATE SET v = q.v + excluded.v";
+    auto upsert_of = [&](int id, int v) {
+      std::string sql = upsert;
+      sql.replace(sql.find("$id"), 3, std::to_string(id));
+      sql.replace(sql.find("$v"), 2, std::to_string(v));
+      return sql;
+    };
+
+    // The tag counts inserted and updated rows, not those the WHERE clause skips.
+    CHECK(Run(first, "INSERT INTO q VALUES (1, 0), (2, 0), (3, 30) ON CONFLICT (id) DO UPDATE SET v = 0 WHERE q.v = 20") ==
+          "INSERT 0 2");
+
+    // A key an open transaction inserted: the upsert waits, then updates the committed row ...
+    REQUIRE(Run(first, "BEGIN") == "BEGIN");
+    REQUIRE(Run(first, "INSERT INTO q VALUES (4, 40)") == "INSERT 0 1");
+    CHECK(RunBlocked(first, second, upsert_of(4, 1), "COMMIT") == "INSERT 0 1");
+    // ... or inserts when it rolled back.
+    REQUIRE(Run(first, "BEGIN") == "BEGIN");
+    REQUIRE(Run(first, "INSERT INTO q VALUES (5, 50)") == "INSERT 0 1");
+    CHECK(RunBlocked(first, second, upsert_of(5, 1), "ROLLBACK") == "INSERT 0 1");
+
+    // The row was updated meanwhile: the upsert updates the new version.
+    REQUIRE(Run(first, "BEGIN") == "BEGIN");
+    REQUIRE(Run(first, "UPDATE q SET v = 100 WHERE id = 1") == "UPDATE 1");
+    CHECK(RunBlocked(first, second, upsert_of(1, 1), "COMMIT") == "INSERT 0 1");
+    // It was deleted: the upsert inserts.
+    REQUIRE(Run(first, "BEGIN") == "BEGIN");
+    REQUIRE(Run(first, "DELETE FROM q WHERE id = 3") == "DELETE 1");
+    CHECK(RunBlocked(first, second, upsert_of(3, 1), "COMMIT") == "INSERT 0 1");
+
+    for (Session* session : {&first, &second}) {
+      CHECK(Run(*session, "SELECT id FROM q WHERE (id = 1 AND v = 101) OR (id = 2 AND v = 0)") == "SELECT 2");
+      CHECK(Run(*session, "SELECT id FROM q WHERE (id = 3 AND v = 1) OR (id = 4 AND v = 41) OR (id = 5 AND v = 1)") ==
+            "SELECT 3");
+      CHECK(Run(*session, "SELECT id FROM q") == "SELECT 5");
+    }
+  }
 }
 
 }  // namespace

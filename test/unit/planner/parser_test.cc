@@ -326,6 +326,15 @@ TEST_SUITE("parser") {
     CHECK(select->source->from.size() == 1);
     CHECK(select->on_conflict == ast::OnConflictAction::kNothing);
 
+    auto named = ParseOne<ast::InsertStatement>(
+        "INSERT INTO t VALUES (1) ON CONFLICT ON CONSTRAINT t_pkey DO UPDATE SET (a, b) = (excluded.b, t.a)");
+    CHECK(named->conflict_constraint == "t_pkey");
+    CHECK(named->conflict_columns.empty());
+    REQUIRE(named->conflict_set.size() == 2);
+    CHECK(named->conflict_set[0].column == "a");
+    CHECK(ast::Sexp(named->conflict_set[0].value) == "excluded.b");
+    CHECK(named->conflict_set[1].column == "b");
+    CHECK(ast::Sexp(named->conflict_set[1].value) == "t.a");
     // As PostgreSQL: a source of the wrong width is 42601, one that is no row at all 0A000.
     const std::tuple<const char*, SqlState, int> bad_sources[] = {
         {"UPDATE t SET (a, b) = (1, 2, 3)", SqlState::kSyntaxError, 23},
