@@ -212,9 +212,23 @@ class DmlOperator : public Operator {
     for (size_t number = 0; number < relation().indexes.size(); ++number) {
       const IndexInfo& index = relation().indexes[number];
       if (!index.unique || (node_.conflict_index >= 0 && static_cast<size_t>(node_.conflict_index) != number)) continue;
-      if (HeldByOther(index, KeyOf(index, rows, row), id)) return true;
+      const std::optional<storage::RowId> holder = KeyHolder(index, KeyOf(index, rows, row), id);
+      if (holder) {
+        CheckSnapshotSees(*holder);
+        return true;
+      }
     }
     return false;
+  }
+
+  // As PostgreSQL, ON CONFLICT under REPEATABLE READ fails with 40001 on a conflicting row that another
+  // transaction wrote after the snapshot.
+  void CheckSnapshotSees(storage::RowId row) const {
+    storage::Transaction& txn = transaction();
+    if (txn.isolation() != storage::IsolationLevel::kRepeatableRead || relation().data->Version(row).begin == txn.Id()) return;
+    if (!relation().data->IsVisible(row, context_.snapshot)) {
+      throw SqlError(SqlState::kSerializationFailure, "could not serialize access due to concurrent update");
+    }
   }
 
   // Returns a version other than `id` that holds `key` in `index` (see HoldsKey), or nullopt.
@@ -340,11 +354,7 @@ class DmlOperator : public Operator {
   // adds its new version to `written`. Returns false when conflict_where rejects the pair.
   bool UpdateConflicting(storage::RowId existing, const Batch& input, idx_t row, Batch& written) {
     storage::Transaction& txn = transaction();
-    // As PostgreSQL, REPEATABLE READ cannot update a row its snapshot does not see.
-    if (txn.isolation() == storage::IsolationLevel::kRepeatableRead && relation().data->Version(existing).begin != txn.Id() &&
-        !relation().data->IsVisible(existing, context_.snapshot)) {
-      throw SqlError(SqlState::kSerializationFailure, "could not serialize access due to concurrent update");
-    }
+    CheckSnapshotSees(existing);
     Batch pair = ConflictPair(existing, input, row);
     if (node_.conflict_where && EvaluateFilter(*node_.conflict_where, pair, context_).empty()) return false;
     std::vector<Vector> values;
