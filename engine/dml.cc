@@ -165,8 +165,9 @@ class DmlOperator : public Operator {
   }
 
   // Appends rows, enforcing unique indexes. Returns the rows actually written (conflicting rows are
-  // dropped for ON CONFLICT DO NOTHING).
-  Batch AppendChecked(const Batch& rows) {
+  // dropped for ON CONFLICT DO NOTHING). `upsert_inserts` (DO UPDATE) marks the rows that are inserts,
+  // not new versions of updated rows: their arbiter keys were free when UpsertRows looked.
+  Batch AppendChecked(const Batch& rows, const std::vector<bool>* upsert_inserts = nullptr) {
     CheckNotNull(rows);
     auto& data = *relation().data;
     storage::Transaction& txn = transaction();
@@ -175,34 +176,80 @@ class DmlOperator : public Operator {
     std::vector<IndexEntry> added;
     std::vector<sel_t> kept;
     for (idx_t row = 0; row < rows.num_rows; ++row) {
-      if (ConflictSkips(rows, row, ids[row])) {
+      std::optional<KeyConflict> conflict;
+      if (!ConflictSkips(rows, row, ids[row])) {
+        conflict = AddEntries(rows, row, ids[row], added);
+        if (!conflict) {
+          kept.push_back(static_cast<sel_t>(row));
+          continue;
+        }
+      }
+      // DO NOTHING drops the row, also when another transaction took its arbiter key since ConflictSkips.
+      const bool skipped = !conflict || (node_.on_conflict_do_nothing && IsArbiter(*conflict->index));
+      if (skipped && (!conflict || SnapshotSees(conflict->holder))) {
         data.Restamp({ids[row]}, false, txn.Id(), storage::kNever);
         continue;
       }
-      std::vector<IndexEntry> row_entries;
-      for (const auto& index : relation().indexes) {
-        std::vector<Value> key = KeyOf(index, rows, row);
-        if (index.unique && HeldByOther(index, key, ids[row])) {
-          // Undo this batch before reporting.
-          EraseEntries(added);
-          data.Restamp(ids, false, txn.Id(), storage::kNever);
-          throw SqlError(SqlState::kUniqueViolation,
-                         "duplicate key value violates unique constraint \"" + index.name + "\"")
-              .WithDetail("Key (" + ColumnNames(index) + ")=(" + FormatKey(key) + ") already exists.");
-        }
-        row_entries.push_back(IndexEntry{index.index, std::move(key), ids[row]});
-      }
-      for (auto& entry : row_entries) {
-        entry.index->Insert(entry.key, entry.row);
-        added.push_back(std::move(entry));
-      }
-      kept.push_back(static_cast<sel_t>(row));
+      // Undo this batch before reporting.
+      EraseEntries(added);
+      data.Restamp(ids, false, txn.Id(), storage::kNever);
+      if (skipped) ThrowSerializationFailure();
+      // Another transaction took a free arbiter key since: start again, to update its row.
+      if (upsert_inserts != nullptr && (*upsert_inserts)[row] && IsArbiter(*conflict->index)) throw ConcurrentUpdate{};
+      throw SqlError(SqlState::kUniqueViolation,
+                     "duplicate key value violates unique constraint \"" + conflict->index->name + "\"")
+          .WithDetail("Key (" + ColumnNames(*conflict->index) + ")=(" + FormatKey(conflict->key) + ") already exists.");
     }
     rows_affected_ += static_cast<int64_t>(kept.size());
     if (kept.size() == rows.num_rows) return rows;
     Batch written = rows;
     written.Compact(kept.data(), kept.size());
     return written;
+  }
+
+  struct KeyConflict {
+    const IndexInfo* index;
+    std::vector<Value> key;
+    storage::RowId holder;
+  };
+
+  // Adds the index entries of version `id` (row `row` of `rows`) to `added`, each unique one only where no
+  // other version holds its key. On such a conflict, takes the row's entries out again and returns it.
+  std::optional<KeyConflict> AddEntries(const Batch& rows, idx_t row, storage::RowId id, std::vector<IndexEntry>& added) {
+    const size_t first = added.size();
+    for (const auto& index : relation().indexes) {
+      std::vector<Value> key = KeyOf(index, rows, row);
+      if (index.unique) {
+        if (std::optional<storage::RowId> holder = InsertUniqueEntry(index, key, id)) {
+          const std::vector<IndexEntry> row_entries(added.begin() + static_cast<std::ptrdiff_t>(first), added.end());
+          EraseEntries(row_entries);
+          added.resize(first);
+          return KeyConflict{&index, std::move(key), *holder};
+        }
+      } else {
+        index.index->Insert(key, id);
+      }
+      added.push_back(IndexEntry{index.index, std::move(key), id});
+    }
+    return std::nullopt;
+  }
+
+  // Adds `id`'s entry to the unique `index` unless another version holds `key` (see HoldsKey, whose
+  // waits happen outside the index's lock); returns that version.
+  std::optional<storage::RowId> InsertUniqueEntry(const IndexInfo& index, const std::vector<Value>& key, storage::RowId id) {
+    const storage::Stamp own = transaction().Id();
+    auto may_hold = [this, id, own](storage::RowId existing) {
+      return existing != id && MayHoldKey(relation().data->Version(existing), own);
+    };
+    while (true) {
+      const std::optional<storage::RowId> blocker = index.index->InsertUnique(key, id, may_hold);
+      if (!blocker || HoldsKey(*blocker)) return blocker;
+    }
+  }
+
+  // Whether `index` arbitrates the statement's ON CONFLICT clause (every unique index when it names none).
+  bool IsArbiter(const IndexInfo& index) const {
+    return node_.conflict_index < 0 ? index.unique : &index == &relation().indexes[node_.conflict_index];
   }
 
   // Whether ON CONFLICT DO NOTHING drops the row: another row holds its key in the arbiter index (any
@@ -224,11 +271,17 @@ class DmlOperator : public Operator {
   // As PostgreSQL, ON CONFLICT under REPEATABLE READ fails with 40001 on a conflicting row that another
   // transaction wrote after the snapshot.
   void CheckSnapshotSees(storage::RowId row) const {
+    if (!SnapshotSees(row)) ThrowSerializationFailure();
+  }
+
+  bool SnapshotSees(storage::RowId row) const {
     storage::Transaction& txn = transaction();
-    if (txn.isolation() != storage::IsolationLevel::kRepeatableRead || relation().data->Version(row).begin == txn.Id()) return;
-    if (!relation().data->IsVisible(row, context_.snapshot)) {
-      throw SqlError(SqlState::kSerializationFailure, "could not serialize access due to concurrent update");
-    }
+    if (txn.isolation() != storage::IsolationLevel::kRepeatableRead || relation().data->Version(row).begin == txn.Id()) return true;
+    return relation().data->IsVisible(row, context_.snapshot);
+  }
+
+  [[noreturn]] static void ThrowSerializationFailure() {
+    throw SqlError(SqlState::kSerializationFailure, "could not serialize access due to concurrent update");
   }
 
   // Returns a version other than `id` that holds `key` in `index` (see HoldsKey), or nullopt.
@@ -239,13 +292,16 @@ class DmlOperator : public Operator {
     return std::nullopt;
   }
 
-  bool HeldByOther(const IndexInfo& index, const std::vector<Value>& key, storage::RowId id) {
-    return KeyHolder(index, key, id).has_value();
-  }
-
   storage::Transaction& transaction() const {
     if (context_.transaction == nullptr) throw SqlError(SqlState::kInternalError, "a write needs a transaction");
     return *context_.transaction;
+  }
+
+  // Whether a version may hold its key against a new row of transaction `own`, not waiting: it was not
+  // aborted, and neither a committed transaction nor `own` deleted it.
+  static bool MayHoldKey(const storage::TableData::RowVersion& version, storage::Stamp own) {
+    if (version.begin == storage::kNever) return false;
+    return version.end == storage::kNever || (!storage::IsCsn(version.end) && version.end != own);
   }
 
   // Returns whether the version `row` holds its key against a new row. As PostgreSQL's unique check, it
@@ -254,8 +310,7 @@ class DmlOperator : public Operator {
     const storage::Stamp own = transaction().Id();
     while (true) {
       const auto version = relation().data->Version(row);
-      if (version.begin == storage::kNever) return false;
-      if (version.end != storage::kNever && (storage::IsCsn(version.end) || version.end == own)) return false;
+      if (!MayHoldKey(version, own)) return false;
       storage::Stamp pending = 0;
       if (storage::IsTxnId(version.begin) && version.begin != own) pending = version.begin;
       if (storage::IsTxnId(version.end)) pending = version.end;
@@ -327,12 +382,14 @@ class DmlOperator : public Operator {
   // another row holds updates that row (or is dropped when conflict_where rejects it), the others are
   // inserted. The inserted rows and the new versions of updated rows are appended together at the end, in
   // input order (RETURNING lists them so); until then `written_keys_` stands for their arbiter keys.
-  // A concurrent transaction that inserts a new row's key in between makes that append fail with 23505,
-  // where PostgreSQL's speculative insertion would go back and update the row instead.
+  // A concurrent transaction that takes an inserted row's key in between makes the statement start again
+  // (AppendChecked), where it updates that transaction's row; PostgreSQL's speculative insertion re-checks
+  // only that row.
   Batch UpsertRows(const Batch& input) {
     CheckNotNull(input);
     const IndexInfo& arbiter = relation().indexes[node_.conflict_index];
     Batch written(relation().data->column_types());
+    std::vector<bool> inserts;  // per row of `written`
     for (idx_t row = 0; row < input.num_rows; ++row) {
       std::vector<Value> key = KeyOf(arbiter, input, row);
       // A key this statement wrote already: its row was inserted or updated by this statement.
@@ -343,11 +400,12 @@ class DmlOperator : public Operator {
       } else if (!UpdateConflicting(*existing, input, row, written)) {
         continue;
       }
+      inserts.push_back(!existing);
       std::vector<Value> written_key = KeyOf(arbiter, written, written.num_rows - 1);
       const bool has_null = std::any_of(written_key.begin(), written_key.end(), [](const Value& value) { return value.is_null(); });
       if (!has_null) written_keys_.insert(std::move(written_key));
     }
-    return AppendChecked(written);
+    return AppendChecked(written, &inserts);
   }
 
   // Applies DO UPDATE to the `existing` row, which holds the arbiter key of input row `row`: deletes it and

@@ -5,9 +5,11 @@
 // Needs two threads, which the sqllogictest runner does not have.
 #include <doctest/doctest.h>
 
+#include <atomic>
 #include <chrono>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "base/error.h"
 #include "base/sql_state.h"
@@ -134,6 +136,44 @@ TEST_SUITE("concurrent_write") {
       CHECK(Run(*session, "SELECT id FROM q WHERE (id = 3 AND v = 1) OR (id = 4 AND v = 41) OR (id = 5 AND v = 1)") ==
             "SELECT 3");
       CHECK(Run(*session, "SELECT id FROM q") == "SELECT 5");
+    }
+  }
+
+  // Both sessions write the same new keys in the same order, starting each key together, so that they
+  // often meet on a key neither saw before. As PostgreSQL guarantees, the key is inserted once and the other
+  // statement updates it (DO UPDATE) or skips it (DO NOTHING); neither fails nor inserts a duplicate.
+  TEST_CASE("concurrent ON CONFLICT statements on the same new keys insert each key once") {
+    constexpr int kKeys = 2000;
+    for (const bool update : {true, false}) {
+      CAPTURE(update);
+      engine::Database database{engine::DatabaseOptions{"", 2, 2, "tessera"}};
+      Session setup{database, {}};
+      REQUIRE(Run(setup, "CREATE TABLE c (id INT PRIMARY KEY, v INT)") == "CREATE TABLE");
+      std::atomic<int> arrived{0};
+      std::vector<std::string> answers[2];
+      auto write_all = [&](int session_number) {
+        Session session{database, {}};
+        for (int key = 0; key < kKeys; ++key) {
+          arrived.fetch_add(1);
+          while (arrived.load() < 2 * (key + 1)) std::this_thread::yield();
+          answers[session_number].push_back(Run(session, "INSERT INTO c VALUES (" + std::to_string(key) + ", 1) ON CONFLICT (id) " +
+                                                              (update ? "DO UPDATE SET v = c.v + 1" : "DO NOTHING")));
+        }
+      };
+      std::thread first(write_all, 0);
+      std::thread second(write_all, 1);
+      first.join();
+      second.join();
+      int written = 0;
+      for (const auto& session_answers : answers) {
+        for (const auto& answer : session_answers) {
+          CHECK((answer == "INSERT 0 1" || (!update && answer == "INSERT 0 0")));
+          written += answer == "INSERT 0 1" ? 1 : 0;
+        }
+      }
+      CHECK(written == (update ? 2 : 1) * kKeys);
+      CHECK(Run(setup, "SELECT id FROM c") == "SELECT " + std::to_string(kKeys));
+      CHECK(Run(setup, std::string("SELECT id FROM c WHERE v = ") + (update ? "2" : "1")) == "SELECT " + std::to_string(kKeys));
     }
   }
 }
