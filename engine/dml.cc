@@ -6,8 +6,15 @@
 // until their versions are no longer visible to anyone (never, yet: there is no vacuum), so readers of
 // older snapshots still find deleted rows through an index.
 //
+// INSERT ... ON CONFLICT DO UPDATE turns a row whose arbiter key is taken into an update of the row
+// holding it, written as UPDATE writes (the old version deleted, a new one appended); holders that other
+// transactions are writing are waited for as the unique check waits for them.
+//
 // Input layouts: INSERT gets rows in table column order; DELETE gets [table columns..., row id];
 // UPDATE gets [table columns..., row id, new values of update_columns...].
+#include <algorithm>
+#include <optional>
+#include <set>
 #include <unordered_set>
 
 #include "engine/operators_internal.h"
@@ -120,6 +127,7 @@ class DmlOperator : public Operator {
     inputs_.clear();
     next_input_ = 0;
     rows_affected_ = 0;
+    written_keys_.clear();
   }
 
   // Reads the whole input before the first write, so that the statement's own writes never feed back
@@ -157,8 +165,9 @@ class DmlOperator : public Operator {
   }
 
   // Appends rows, enforcing unique indexes. Returns the rows actually written (conflicting rows are
-  // dropped for ON CONFLICT DO NOTHING).
-  Batch AppendChecked(const Batch& rows) {
+  // dropped for ON CONFLICT DO NOTHING). `upsert_inserts` (DO UPDATE) marks the rows that are inserts,
+  // not new versions of updated rows: their arbiter keys were free when UpsertRows looked.
+  Batch AppendChecked(const Batch& rows, const std::vector<bool>* upsert_inserts = nullptr) {
     CheckNotNull(rows);
     auto& data = *relation().data;
     storage::Transaction& txn = transaction();
@@ -167,35 +176,29 @@ class DmlOperator : public Operator {
     std::vector<IndexEntry> added;
     std::vector<sel_t> kept;
     for (idx_t row = 0; row < rows.num_rows; ++row) {
-      bool conflict = false;
-      std::vector<IndexEntry> row_entries;
-      for (const auto& index : relation().indexes) {
-        std::vector<Value> key = KeyOf(index, rows, row);
-        if (index.unique) {
-          for (storage::RowId existing : index.index->Lookup(key)) {
-            if (existing != ids[row] && HoldsKey(existing)) conflict = true;
-          }
+      std::optional<KeyConflict> conflict;
+      if (!ConflictSkips(rows, row, ids[row])) {
+        conflict = AddEntries(rows, row, ids[row], added);
+        if (!conflict) {
+          kept.push_back(static_cast<sel_t>(row));
+          continue;
         }
-        if (conflict) {
-          if (node_.on_conflict_do_nothing) break;
-          // Undo this batch before reporting.
-          EraseEntries(added);
-          data.Restamp(ids, false, txn.Id(), storage::kNever);
-          throw SqlError(SqlState::kUniqueViolation,
-                         "duplicate key value violates unique constraint \"" + index.name + "\"")
-              .WithDetail("Key (" + ColumnNames(index) + ")=(" + FormatKey(key) + ") already exists.");
-        }
-        row_entries.push_back(IndexEntry{index.index, std::move(key), ids[row]});
       }
-      if (conflict) {
+      // DO NOTHING drops the row, also when another transaction took its arbiter key since ConflictSkips.
+      const bool skipped = !conflict || (node_.on_conflict_do_nothing && IsArbiter(*conflict->index));
+      if (skipped && (!conflict || SnapshotSees(conflict->holder))) {
         data.Restamp({ids[row]}, false, txn.Id(), storage::kNever);
         continue;
       }
-      for (auto& entry : row_entries) {
-        entry.index->Insert(entry.key, entry.row);
-        added.push_back(std::move(entry));
-      }
-      kept.push_back(static_cast<sel_t>(row));
+      // Undo this batch before reporting.
+      EraseEntries(added);
+      data.Restamp(ids, false, txn.Id(), storage::kNever);
+      if (skipped) ThrowSerializationFailure();
+      // Another transaction took a free arbiter key since: start again, to update its row.
+      if (upsert_inserts != nullptr && (*upsert_inserts)[row] && IsArbiter(*conflict->index)) throw ConcurrentUpdate{};
+      throw SqlError(SqlState::kUniqueViolation,
+                     "duplicate key value violates unique constraint \"" + conflict->index->name + "\"")
+          .WithDetail("Key (" + ColumnNames(*conflict->index) + ")=(" + FormatKey(conflict->key) + ") already exists.");
     }
     rows_affected_ += static_cast<int64_t>(kept.size());
     if (kept.size() == rows.num_rows) return rows;
@@ -204,9 +207,101 @@ class DmlOperator : public Operator {
     return written;
   }
 
+  struct KeyConflict {
+    const IndexInfo* index;
+    std::vector<Value> key;
+    storage::RowId holder;
+  };
+
+  // Adds the index entries of version `id` (row `row` of `rows`) to `added`, each unique one only where no
+  // other version holds its key. On such a conflict, takes the row's entries out again and returns it.
+  std::optional<KeyConflict> AddEntries(const Batch& rows, idx_t row, storage::RowId id, std::vector<IndexEntry>& added) {
+    const size_t first = added.size();
+    for (const auto& index : relation().indexes) {
+      std::vector<Value> key = KeyOf(index, rows, row);
+      if (index.unique) {
+        if (std::optional<storage::RowId> holder = InsertUniqueEntry(index, key, id)) {
+          const std::vector<IndexEntry> row_entries(added.begin() + static_cast<std::ptrdiff_t>(first), added.end());
+          EraseEntries(row_entries);
+          added.resize(first);
+          return KeyConflict{&index, std::move(key), *holder};
+        }
+      } else {
+        index.index->Insert(key, id);
+      }
+      added.push_back(IndexEntry{index.index, std::move(key), id});
+    }
+    return std::nullopt;
+  }
+
+  // Adds `id`'s entry to the unique `index` unless another version holds `key` (see HoldsKey, whose
+  // waits happen outside the index's lock); returns that version.
+  std::optional<storage::RowId> InsertUniqueEntry(const IndexInfo& index, const std::vector<Value>& key, storage::RowId id) {
+    const storage::Stamp own = transaction().Id();
+    auto may_hold = [this, id, own](storage::RowId existing) {
+      return existing != id && MayHoldKey(relation().data->Version(existing), own);
+    };
+    while (true) {
+      const std::optional<storage::RowId> blocker = index.index->InsertUnique(key, id, may_hold);
+      if (!blocker || HoldsKey(*blocker)) return blocker;
+    }
+  }
+
+  // Whether `index` arbitrates the statement's ON CONFLICT clause (every unique index when it names none).
+  bool IsArbiter(const IndexInfo& index) const {
+    return node_.conflict_index < 0 ? index.unique : &index == &relation().indexes[node_.conflict_index];
+  }
+
+  // Whether ON CONFLICT DO NOTHING drops the row: another row holds its key in the arbiter index (any
+  // unique index when the clause names none). `id` is the row's own version.
+  bool ConflictSkips(const Batch& rows, idx_t row, storage::RowId id) {
+    if (!node_.on_conflict_do_nothing) return false;
+    for (size_t number = 0; number < relation().indexes.size(); ++number) {
+      const IndexInfo& index = relation().indexes[number];
+      if (!index.unique || (node_.conflict_index >= 0 && static_cast<size_t>(node_.conflict_index) != number)) continue;
+      const std::optional<storage::RowId> holder = KeyHolder(index, KeyOf(index, rows, row), id);
+      if (holder) {
+        CheckSnapshotSees(*holder);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // As PostgreSQL, ON CONFLICT under REPEATABLE READ fails with 40001 on a conflicting row that another
+  // transaction wrote after the snapshot.
+  void CheckSnapshotSees(storage::RowId row) const {
+    if (!SnapshotSees(row)) ThrowSerializationFailure();
+  }
+
+  bool SnapshotSees(storage::RowId row) const {
+    storage::Transaction& txn = transaction();
+    if (txn.isolation() != storage::IsolationLevel::kRepeatableRead || relation().data->Version(row).begin == txn.Id()) return true;
+    return relation().data->IsVisible(row, context_.snapshot);
+  }
+
+  [[noreturn]] static void ThrowSerializationFailure() {
+    throw SqlError(SqlState::kSerializationFailure, "could not serialize access due to concurrent update");
+  }
+
+  // Returns a version other than `id` that holds `key` in `index` (see HoldsKey), or nullopt.
+  std::optional<storage::RowId> KeyHolder(const IndexInfo& index, const std::vector<Value>& key, storage::RowId id = -1) {
+    for (storage::RowId existing : index.index->Lookup(key)) {
+      if (existing != id && HoldsKey(existing)) return existing;
+    }
+    return std::nullopt;
+  }
+
   storage::Transaction& transaction() const {
     if (context_.transaction == nullptr) throw SqlError(SqlState::kInternalError, "a write needs a transaction");
     return *context_.transaction;
+  }
+
+  // Whether a version may hold its key against a new row of transaction `own`, not waiting: it was not
+  // aborted, and neither a committed transaction nor `own` deleted it.
+  static bool MayHoldKey(const storage::TableData::RowVersion& version, storage::Stamp own) {
+    if (version.begin == storage::kNever) return false;
+    return version.end == storage::kNever || (!storage::IsCsn(version.end) && version.end != own);
   }
 
   // Returns whether the version `row` holds its key against a new row. As PostgreSQL's unique check, it
@@ -215,8 +310,7 @@ class DmlOperator : public Operator {
     const storage::Stamp own = transaction().Id();
     while (true) {
       const auto version = relation().data->Version(row);
-      if (version.begin == storage::kNever) return false;
-      if (version.end != storage::kNever && (storage::IsCsn(version.end) || version.end == own)) return false;
+      if (!MayHoldKey(version, own)) return false;
       storage::Stamp pending = 0;
       if (storage::IsTxnId(version.begin) && version.begin != own) pending = version.begin;
       if (storage::IsTxnId(version.end)) pending = version.end;
@@ -246,7 +340,7 @@ class DmlOperator : public Operator {
   // deleted it already, or under READ COMMITTED another one did and committed.
   bool DeleteVersion(storage::RowId row) {
     storage::Transaction& txn = transaction();
-    const bool by_update = node_.kind == PlanKind::kUpdate;
+    const bool by_update = node_.kind != PlanKind::kDelete;  // UPDATE, or INSERT ... ON CONFLICT DO UPDATE
     while (true) {
       storage::Stamp holder = 0;
       switch (relation().data->Delete(row, txn.Id(), by_update, &holder)) {
@@ -282,7 +376,80 @@ class DmlOperator : public Operator {
     return names;
   }
 
-  Batch InsertRows(const Batch& input) { return AppendChecked(input); }
+  Batch InsertRows(const Batch& input) { return node_.on_conflict_update ? UpsertRows(input) : AppendChecked(input); }
+
+  // INSERT ... ON CONFLICT DO UPDATE. Takes the rows in order, as PostgreSQL does: a row whose arbiter key
+  // another row holds updates that row (or is dropped when conflict_where rejects it), the others are
+  // inserted. The inserted rows and the new versions of updated rows are appended together at the end, in
+  // input order (RETURNING lists them so); until then `written_keys_` stands for their arbiter keys.
+  // A concurrent transaction that takes an inserted row's key in between makes the statement start again
+  // (AppendChecked), where it updates that transaction's row; PostgreSQL's speculative insertion re-checks
+  // only that row.
+  Batch UpsertRows(const Batch& input) {
+    CheckNotNull(input);
+    const IndexInfo& arbiter = relation().indexes[node_.conflict_index];
+    Batch written(relation().data->column_types());
+    std::vector<bool> inserts;  // per row of `written`
+    for (idx_t row = 0; row < input.num_rows; ++row) {
+      std::vector<Value> key = KeyOf(arbiter, input, row);
+      // A key this statement wrote already: its row was inserted or updated by this statement.
+      if (written_keys_.count(key) > 0) ThrowRowAffectedTwice();
+      const std::optional<storage::RowId> existing = KeyHolder(arbiter, key);
+      if (!existing) {
+        written.AppendRow(input, row);
+      } else if (!UpdateConflicting(*existing, input, row, written)) {
+        continue;
+      }
+      inserts.push_back(!existing);
+      std::vector<Value> written_key = KeyOf(arbiter, written, written.num_rows - 1);
+      const bool has_null = std::any_of(written_key.begin(), written_key.end(), [](const Value& value) { return value.is_null(); });
+      if (!has_null) written_keys_.insert(std::move(written_key));
+    }
+    return AppendChecked(written, &inserts);
+  }
+
+  // Applies DO UPDATE to the `existing` row, which holds the arbiter key of input row `row`: deletes it and
+  // adds its new version to `written`. Returns false when conflict_where rejects the pair.
+  bool UpdateConflicting(storage::RowId existing, const Batch& input, idx_t row, Batch& written) {
+    storage::Transaction& txn = transaction();
+    CheckSnapshotSees(existing);
+    Batch pair = ConflictPair(existing, input, row);
+    if (node_.conflict_where && EvaluateFilter(*node_.conflict_where, pair, context_).empty()) return false;
+    std::vector<Vector> values;
+    for (const auto& expr : node_.conflict_set) values.push_back(Evaluate(*expr, pair, context_));
+    // Gone since HoldsKey looked (deleted by a transaction that committed meanwhile): start again.
+    if (!DeleteVersion(existing)) throw ConcurrentUpdate{};
+    txn.RecordWrite(relation().data, {existing}, true);
+    pair.columns.resize(relation().columns.size());
+    for (size_t position = 0; position < values.size(); ++position) {
+      pair.columns[node_.update_columns[position]] = std::move(values[position]);
+    }
+    // Copies the values, so that `written` does not keep each row's string heap alive.
+    for (size_t column = 0; column < relation().columns.size(); ++column) {
+      written.columns[column].AppendValue(pair.columns[column].GetValue(0));
+    }
+    ++written.num_rows;
+    return true;
+  }
+
+  // The one row DO UPDATE's expressions read: [existing row's columns..., EXCLUDED columns...].
+  Batch ConflictPair(storage::RowId existing, const Batch& input, idx_t row) const {
+    Batch pair;
+    for (size_t column = 0; column < relation().columns.size(); ++column) {
+      Vector value(relation().columns[column].type);
+      value.AppendValue(relation().data->Fetch(existing, static_cast<int>(column)));
+      pair.columns.push_back(std::move(value));
+    }
+    const sel_t selected = static_cast<sel_t>(row);
+    for (const Vector& column : input.columns) pair.columns.push_back(column.Gather(&selected, 1));
+    pair.num_rows = 1;
+    return pair;
+  }
+
+  [[noreturn]] static void ThrowRowAffectedTwice() {
+    throw SqlError(SqlState::kCardinalityViolation, "ON CONFLICT DO UPDATE command cannot affect row a second time")
+        .WithHint("Ensure that no rows proposed for insertion within the same command have duplicate constrained values.");
+  }
 
   // Deletes the rows whose ids are in column `id_column`; returns the deleted rows (table columns).
   Batch RemoveRows(const Batch& input, size_t id_column, std::vector<sel_t>* removed_rows) {
@@ -337,6 +504,8 @@ class DmlOperator : public Operator {
   size_t statement_writes_ = 0;  // the transaction's write set size when the statement started writing
   bool emitted_ = false;         // RETURNING rows went out
   int restarts_ = 0;
+  // ON CONFLICT DO UPDATE: the arbiter keys of the rows the statement inserted or updated (NULL-free).
+  std::set<std::vector<Value>, IndexKeyLess> written_keys_;
 };
 
 }  // namespace

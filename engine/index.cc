@@ -2,6 +2,7 @@
 // Ordered in-memory index and the value order it uses.
 #include "engine/index.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace tessera::engine {
@@ -62,6 +63,20 @@ bool HasPrefix(const std::vector<Value>& key, const std::vector<Value>& prefix) 
 void Index::Insert(const std::vector<Value>& key, storage::RowId row) {
   std::lock_guard lock(mutex_);
   entries_.emplace(key, row);
+}
+
+std::optional<storage::RowId> Index::InsertUnique(const std::vector<Value>& key, storage::RowId row,
+                                                  const std::function<bool(storage::RowId)>& may_hold) {
+  std::lock_guard lock(mutex_);
+  const bool has_null = std::any_of(key.begin(), key.end(), [](const Value& value) { return value.is_null(); });
+  if (!has_null) {
+    auto [begin, end] = entries_.equal_range(key);
+    for (auto it = begin; it != end; ++it) {
+      if (may_hold(it->second)) return it->second;
+    }
+  }
+  entries_.emplace(key, row);
+  return std::nullopt;
 }
 
 void Index::Erase(const std::vector<Value>& key, storage::RowId row) {

@@ -6,6 +6,7 @@
 // Thread safety: all methods may be called concurrently (internal lock).
 #pragma once
 
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -26,6 +27,12 @@ struct IndexKeyLess {
 class Index {
  public:
   void Insert(const std::vector<Value>& key, storage::RowId row);
+  // Inserts (key, row) unless an entry for `key` may hold it: returns the first entry whose row
+  // `may_hold` (called under the index's lock, so it must not block) accepts, or nullopt once inserted.
+  // Checking and inserting under one lock keeps two writers of one key from both finding it free. A key
+  // holding a NULL is always inserted (NULLs never equal).
+  std::optional<storage::RowId> InsertUnique(const std::vector<Value>& key, storage::RowId row,
+                                             const std::function<bool(storage::RowId)>& may_hold);
   void Erase(const std::vector<Value>& key, storage::RowId row);
   // Row ids whose key starts with `key` (a prefix of the key columns, or all of them); none when `key`
   // holds a NULL (NULLs never equal).

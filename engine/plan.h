@@ -179,8 +179,15 @@ struct PlanNode {
   std::vector<int> update_columns;
   // RETURNING: expressions over the table's columns (full row), evaluated on each affected row.
   std::vector<BoundExprPtr> returning;
-  // kInsert ON CONFLICT DO NOTHING
+  // kInsert ON CONFLICT. `conflict_index`: the arbiter, a unique index of `relation` (-1: DO NOTHING
+  // without a target, where every unique index is one). DO UPDATE (`on_conflict_update`) changes the row
+  // holding the arbiter key instead of inserting: `conflict_where` (may be null) and `conflict_set`
+  // (new values of update_columns) are evaluated on [existing row columns..., EXCLUDED columns...].
   bool on_conflict_do_nothing = false;
+  bool on_conflict_update = false;
+  int conflict_index = -1;
+  std::vector<BoundExprPtr> conflict_set;
+  BoundExprPtr conflict_where;
   // kVirtualTable
   VirtualTableFunction virtual_table;
   std::string virtual_table_name;

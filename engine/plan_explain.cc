@@ -73,6 +73,13 @@ void ExplainInto(const PlanNode& node, int depth, std::ostringstream& out, bool 
     const char* label = node.kind == PlanKind::kHashJoin || node.kind == PlanKind::kNestedLoopJoin ? "Join Filter: " : "Filter: ";
     out << detail_indent << label << node.predicate->ToString() << "\n";
   }
+  if (node.kind == PlanKind::kInsert && (node.on_conflict_do_nothing || node.on_conflict_update)) {
+    out << detail_indent << "Conflict Resolution: " << (node.on_conflict_update ? "UPDATE" : "NOTHING") << "\n";
+    if (node.conflict_index >= 0) {
+      out << detail_indent << "Conflict Arbiter Indexes: " << node.relation->indexes[node.conflict_index].name << "\n";
+    }
+    if (node.conflict_where) out << detail_indent << "Conflict Filter: " << node.conflict_where->ToString() << "\n";
+  }
   if (node.kind == PlanKind::kHashJoin) {
     out << detail_indent << "Hash Cond: (" << JoinExprs(node.left_keys) << ") = (" << JoinExprs(node.right_keys) << ")\n";
   }

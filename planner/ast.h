@@ -305,7 +305,8 @@ struct InsertStatement : Statement {
   std::unique_ptr<SelectStmt> source;    // VALUES or SELECT; nullptr for DEFAULT VALUES
   // ON CONFLICT
   OnConflictAction on_conflict = OnConflictAction::kNone;
-  std::vector<std::string> conflict_columns;
+  std::vector<std::string> conflict_columns;  // the inference specification (a, b)
+  std::string conflict_constraint;            // ON CONSTRAINT name
   std::vector<SetClause> conflict_set;
   ExprPtr conflict_where;
   std::vector<TargetItem> returning;

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Binding of INSERT, UPDATE and DELETE.
+#include <algorithm>
+
 #include "engine/catalog.h"
 #include "planner/binder.h"
 #include "planner/parser/parser.h"
@@ -98,14 +100,91 @@ void BindReturning(Binder& binder, PlanNode& node, const std::vector<ast::Target
   node.output_names = result.names;
 }
 
+// Binds the SET list of an UPDATE or ON CONFLICT DO UPDATE over `scope`: appends each assigned column to
+// `node.update_columns` and returns its new value (DEFAULT takes the column's default).
+std::vector<BoundExprPtr> BindSetList(Binder& binder, const std::vector<ast::SetClause>& set, const engine::RelationInfo& relation,
+                                      Scope& scope, PlanNode& node) {
+  std::vector<BoundExprPtr> values;
+  for (const auto& clause : set) {
+    const int column = relation.FindColumn(clause.column);
+    if (column < 0) {
+      throw SqlError(SqlState::kUndefinedColumn, "column \"" + clause.column + "\" of relation \"" + relation.name + "\" does not exist");
+    }
+    for (int seen : node.update_columns) {
+      if (seen == column) throw SqlError(SqlState::kSyntaxError, "multiple assignments to same column \"" + clause.column + "\"");
+    }
+    const auto& info = relation.columns[column];
+    if (clause.value->kind == ast::ExprKind::kSqlValue && clause.value->name == "default") {
+      values.push_back(BindDefault(binder, info));
+    } else {
+      values.push_back(binder.Coerce(binder.BindExpr(*clause.value, scope), info.type, CastContext::kAssignment,
+                                     ("column \"" + info.name + "\" is of type " + FormatType(info.type) + " but expression is of wrong type").c_str()));
+    }
+    node.update_columns.push_back(column);
+  }
+  return values;
+}
+
+bool SameColumnSet(std::vector<int> left, std::vector<int> right) {
+  std::sort(left.begin(), left.end());
+  left.erase(std::unique(left.begin(), left.end()), left.end());
+  std::sort(right.begin(), right.end());
+  return left == right;
+}
+
+// Returns the number of the unique index that arbitrates ON CONFLICT: the one of the PRIMARY KEY or UNIQUE
+// constraint named by ON CONSTRAINT, or one whose key columns are the inference specification's columns
+// (in any order). Returns -1 when the clause names no target.
+int ConflictArbiter(const ast::InsertStatement& insert, const engine::RelationInfo& relation) {
+  if (!insert.conflict_constraint.empty()) {
+    for (size_t number = 0; number < relation.indexes.size(); ++number) {
+      const auto& index = relation.indexes[number];
+      if (index.constraint && index.name == insert.conflict_constraint) return static_cast<int>(number);
+    }
+    throw SqlError(SqlState::kUndefinedObject,
+                   "constraint \"" + insert.conflict_constraint + "\" for table \"" + relation.name + "\" does not exist");
+  }
+  if (insert.conflict_columns.empty()) {
+    if (insert.on_conflict == ast::OnConflictAction::kUpdate) {
+      throw SqlError(SqlState::kSyntaxError, "ON CONFLICT DO UPDATE requires inference specification or constraint name")
+          .WithHint("For example, ON CONFLICT (column_name).");
+    }
+    return -1;
+  }
+  std::vector<int> columns;
+  for (const auto& name : insert.conflict_columns) {
+    const int column = relation.FindColumn(name);
+    if (column < 0) throw SqlError(SqlState::kUndefinedColumn, "column \"" + name + "\" does not exist");
+    columns.push_back(column);
+  }
+  for (size_t number = 0; number < relation.indexes.size(); ++number) {
+    const auto& index = relation.indexes[number];
+    if (index.unique && SameColumnSet(columns, index.columns)) return static_cast<int>(number);
+  }
+  throw SqlError(SqlState::kInvalidColumnReference,
+                 "there is no unique or exclusion constraint matching the ON CONFLICT specification");
+}
+
+// Binds ON CONFLICT DO UPDATE's SET list and WHERE over the existing row (the target table, under its
+// alias) and EXCLUDED, the row proposed for insertion.
+void BindConflictUpdate(Binder& binder, const ast::InsertStatement& insert, const engine::RelationInfo& relation, PlanNode& node) {
+  Scope scope;
+  AddTableScope(scope, relation, insert.alias);
+  AddTableScope(scope, relation, "excluded");
+  node.on_conflict_update = true;
+  node.conflict_set = BindSetList(binder, insert.conflict_set, relation, scope, node);
+  if (insert.conflict_where) {
+    node.conflict_where = binder.Coerce(binder.BindExpr(*insert.conflict_where, scope), LogicalType(TypeId::kBool),
+                                        CastContext::kAssignment, "argument of WHERE must be type boolean");
+  }
+}
+
 }  // namespace
 
 BoundQuery Binder::BindInsert(const ast::InsertStatement& insert) {
   if (insert.with) throw SqlError(SqlState::kFeatureNotSupported, "WITH in INSERT is not supported yet");
-  if (insert.on_conflict == ast::OnConflictAction::kUpdate) {
-    throw SqlError(SqlState::kFeatureNotSupported, "ON CONFLICT DO UPDATE is not supported yet");
-  }
   auto relation = ResolveTable(*this, insert.table);
+  const int arbiter = insert.on_conflict == ast::OnConflictAction::kNone ? -1 : ConflictArbiter(insert, *relation);
   std::vector<int> targets;
   if (insert.columns.empty()) {
     for (size_t column = 0; column < relation->columns.size(); ++column) targets.push_back(static_cast<int>(column));
@@ -181,6 +260,8 @@ BoundQuery Binder::BindInsert(const ast::InsertStatement& insert) {
   }
   auto node = InsertPlan(relation, targets, source);
   node->on_conflict_do_nothing = insert.on_conflict == ast::OnConflictAction::kNothing;
+  node->conflict_index = arbiter;
+  if (insert.on_conflict == ast::OnConflictAction::kUpdate) BindConflictUpdate(*this, insert, *relation, *node);
   BoundQuery result;
   BindReturning(*this, *node, insert.returning, *relation, insert.alias, result);
   result.plan = node;
@@ -243,20 +324,7 @@ BoundQuery Binder::BindUpdate(const ast::UpdateStatement& update) {
   for (size_t column = 0; column <= width; ++column) project.push_back(engine::MakeColumn(static_cast<int>(column), scope.columns[column].type));
   auto node = std::make_shared<PlanNode>(PlanKind::kUpdate);
   node->relation = relation;
-  for (const auto& set : update.set) {
-    const int column = relation->FindColumn(set.column);
-    if (column < 0) {
-      throw SqlError(SqlState::kUndefinedColumn, "column \"" + set.column + "\" of relation \"" + relation->name + "\" does not exist");
-    }
-    const auto& info = relation->columns[column];
-    if (set.value->kind == ast::ExprKind::kSqlValue && set.value->name == "default") {
-      project.push_back(BindDefault(*this, info));
-    } else {
-      project.push_back(Coerce(BindExpr(*set.value, scope), info.type, CastContext::kAssignment,
-                               ("column \"" + info.name + "\" is of type " + FormatType(info.type) + " but expression is of wrong type").c_str()));
-    }
-    node->update_columns.push_back(column);
-  }
+  for (auto& value : BindSetList(*this, update.set, *relation, scope, *node)) project.push_back(std::move(value));
   node->children.push_back(MakeProject(input, std::move(project)));
   BoundQuery result;
   BindReturning(*this, *node, update.returning, *relation, update.alias, result, update.from.empty() ? nullptr : &scope);

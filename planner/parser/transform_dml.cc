@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Transforms INSERT (with ON CONFLICT), UPDATE and DELETE statements.
+#include "base/error.h"
 #include "planner/parser/transformer.h"
 
 namespace tessera::planner::parser {
@@ -9,19 +10,34 @@ std::vector<ast::SetClause> Transformer::TransformSetClauses(const NodeList& tar
   clauses.reserve(targets.size());
   for (const pg_query::Node& node : targets) {
     const pg_query::ResTarget& target = node.res_target();
-    if (target.val().has_multi_assign_ref()) {
-      ThrowUnsupported("multiple-column assignment SET (a, b) = (...)", target.location());
-    }
     if (target.indirection_size() > 0) {
       ThrowUnsupported("assigning to an array element or field", target.location());
     }
     ast::SetClause clause;
     clause.column = target.name();
-    clause.value = TransformExpr(target.val());
+    clause.value = target.val().has_multi_assign_ref() ? TransformMultiAssignValue(target.val().multi_assign_ref())
+                                                       : TransformExpr(target.val());
     clause.location = target.location();
     clauses.push_back(std::move(clause));
   }
   return clauses;
+}
+
+// Returns the value one column of `SET (a, b) = ROW(...)` takes: the source row's field at its position.
+// The parser hands each column the whole source; a sub-SELECT source is not supported yet.
+ast::ExprPtr Transformer::TransformMultiAssignValue(const pg_query::MultiAssignRef& assign) {
+  const pg_query::Node& source = assign.source();
+  if (source.has_sub_link()) ThrowUnsupported("multiple-column assignment from a sub-SELECT", source.sub_link().location());
+  if (!source.has_row_expr()) {
+    throw SqlError(SqlState::kFeatureNotSupported, "source for a multiple-column UPDATE item must be a sub-SELECT or ROW() expression")
+        .WithPosition(CharacterPosition(TransformExpr(source)->location));
+  }
+  const auto& fields = source.row_expr().args();
+  if (fields.size() != assign.ncolumns()) {
+    throw SqlError(SqlState::kSyntaxError, "number of columns does not match number of values")
+        .WithPosition(CharacterPosition(source.row_expr().location()));
+  }
+  return TransformExpr(fields.Get(assign.colno() - 1));
 }
 
 ast::StatementPtr Transformer::TransformInsert(const pg_query::InsertStmt& insert) {
@@ -49,7 +65,7 @@ ast::StatementPtr Transformer::TransformInsert(const pg_query::InsertStmt& inser
                                                                         : ast::OnConflictAction::kNothing;
     if (conflict.has_infer()) {
       const pg_query::InferClause& infer = conflict.infer();
-      if (!infer.conname().empty()) ThrowUnsupported("ON CONFLICT ON CONSTRAINT", infer.location());
+      out->conflict_constraint = infer.conname();
       if (infer.has_where_clause())
         ThrowUnsupported("ON CONFLICT ... WHERE for the target", infer.location());
       for (const pg_query::Node& element : infer.index_elems()) {

@@ -121,6 +121,7 @@ class Transformer {
   ast::ColumnDef TransformColumnDef(const pg_query::ColumnDef& column, ast::CreateTableStatement* table);
   ast::TableConstraint TransformTableConstraint(const pg_query::Constraint& constraint);
   std::vector<ast::SetClause> TransformSetClauses(const NodeList& targets);
+  ast::ExprPtr TransformMultiAssignValue(const pg_query::MultiAssignRef& assign);
   // Returns the text of the current CREATE VIEW statement's query.
   std::string ViewQueryText() const;
 

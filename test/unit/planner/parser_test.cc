@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -99,7 +100,7 @@ TEST_SUITE("parser") {
         {"SELECT * FROM t TABLESAMPLE SYSTEM (10)", "TABLESAMPLE is not supported"},
         {"SELECT * FROM t FOR SHARE", "SELECT FOR SHARE is not supported"},
         {"SELECT * FROM t FOR UPDATE NOWAIT", "NOWAIT is not supported"},
-        {"UPDATE t SET (a, b) = (1, 2)", "multiple-column assignment SET (a, b) = (...) is not supported"},
+        {"UPDATE t SET (a, b) = (SELECT 1, 2)", "multiple-column assignment from a sub-SELECT is not supported"},
         {"CREATE TABLE c (a int) INHERITS (p)", "INHERITS is not supported"},
         {"CREATE TABLE p (a int) PARTITION BY RANGE (a)", "PARTITION BY is not supported"},
         {"CREATE TABLE t (a int GENERATED ALWAYS AS IDENTITY)", "identity column is not supported"},
@@ -324,6 +325,26 @@ TEST_SUITE("parser") {
     CHECK(select->columns.empty());
     CHECK(select->source->from.size() == 1);
     CHECK(select->on_conflict == ast::OnConflictAction::kNothing);
+
+    auto named = ParseOne<ast::InsertStatement>(
+        "INSERT INTO t VALUES (1) ON CONFLICT ON CONSTRAINT t_pkey DO UPDATE SET (a, b) = (excluded.b, t.a)");
+    CHECK(named->conflict_constraint == "t_pkey");
+    CHECK(named->conflict_columns.empty());
+    REQUIRE(named->conflict_set.size() == 2);
+    CHECK(named->conflict_set[0].column == "a");
+    CHECK(ast::Sexp(named->conflict_set[0].value) == "excluded.b");
+    CHECK(named->conflict_set[1].column == "b");
+    CHECK(ast::Sexp(named->conflict_set[1].value) == "t.a");
+    // As PostgreSQL: a source of the wrong width is 42601, one that is no row at all 0A000.
+    const std::tuple<const char*, SqlState, int> bad_sources[] = {
+        {"UPDATE t SET (a, b) = (1, 2, 3)", SqlState::kSyntaxError, 23},
+        {"UPDATE t SET (a, b) = (1)", SqlState::kFeatureNotSupported, 24}};
+    for (const auto& [sql, state, position] : bad_sources) {
+      CAPTURE(std::string(sql));
+      SqlError error = ParseError(sql);
+      CHECK(error.state() == state);
+      CHECK(error.info().position == position);
+    }
 
     auto defaults = ParseOne<ast::InsertStatement>("INSERT INTO t DEFAULT VALUES");
     CHECK(defaults->source == nullptr);
