@@ -61,13 +61,20 @@ void PutChunk(ByteWriter& out, const std::string& chunk) {
 // Appends one slice of `entry` (rows [first, first + count)) to a transaction record.
 void EncodeSlice(ByteWriter& out, const storage::WriteEntry& entry, size_t first, size_t count) {
   const storage::TableData& table = *entry.table;
-  std::vector<RowId> rows(entry.rows.begin() + static_cast<ptrdiff_t>(first),
-                          entry.rows.begin() + static_cast<ptrdiff_t>(first + count));
+  // Replay does not care about the order of an entry's rows: grouped by partition (a stable counting
+  // sort; offsets ascend within a partition) they delta-encode to a few bits each and gather in runs.
+  std::vector<size_t> starts(static_cast<size_t>(table.num_partitions()) + 1, 0);
+  for (size_t index = first; index < first + count; ++index) ++starts[storage::RowIdPartition(entry.rows[index]) + 1];
+  for (size_t partition = 1; partition < starts.size(); ++partition) starts[partition] += starts[partition - 1];
+  std::vector<RowId> rows(count);
+  for (size_t index = first; index < first + count; ++index) {
+    rows[starts[storage::RowIdPartition(entry.rows[index])]++] = entry.rows[index];
+  }
   Vector row_ids(LogicalType(TypeId::kInt64), static_cast<idx_t>(count));
   std::copy(rows.begin(), rows.end(), row_ids.Data<int64_t>());
   out.Put(entry.is_delete ? kDeleteEntry : kInsertEntry);
   out.Put(table.storage_id());
-  PutChunk(out, storage::EncodeColumnChunk(row_ids));
+  PutChunk(out, storage::EncodeColumnChunk(row_ids, storage::ChunkEncoding::kDelta));
   if (entry.is_delete) return;
   const Batch batch = table.Gather(rows);
   out.Put(static_cast<uint32_t>(batch.columns.size()));
