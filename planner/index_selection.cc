@@ -20,6 +20,8 @@
 #include <algorithm>
 #include <optional>
 
+#include "planner/order_comparable.h"
+
 namespace tessera::planner {
 
 using engine::BoundExpr;
@@ -59,48 +61,6 @@ struct Choice {
   const Comparison* upper = nullptr;
   int score = 0;
 };
-
-// 1, 2, 3 for smallint, integer, bigint; 0 for other types.
-int IntegerRank(TypeId id) {
-  return id == TypeId::kInt16 ? 1 : id == TypeId::kInt32 ? 2 : id == TypeId::kInt64 ? 3 : 0;
-}
-bool IsText(TypeId id) { return id == TypeId::kText || id == TypeId::kVarchar || id == TypeId::kName; }
-bool IsFloat(TypeId id) { return id == TypeId::kFloat32 || id == TypeId::kFloat64; }
-
-// True when the comparison operators between a `column` value and a `value` value order them as
-// engine::CompareValues (the index's order) does.
-bool KeyComparable(TypeId column, TypeId value) {
-  if (IsInteger(column)) return IsInteger(value);
-  if (IsText(column)) return IsText(value);
-  if (IsFloat(column)) return IsFloat(value);
-  if (column != value) return false;
-  switch (column) {
-    case TypeId::kBool:
-    case TypeId::kNumeric:
-    case TypeId::kBytea:
-    case TypeId::kDate:
-    case TypeId::kTime:
-    case TypeId::kTimestamp:
-    case TypeId::kTimestampTz:
-    case TypeId::kInterval:
-      return true;
-    default:
-      return false;  // bpchar ignores trailing spaces; arrays and the rest are not indexed yet
-  }
-}
-
-// The column a comparison side reads, looking through casts that keep the order of values (integer
-// widening, varchar or name to text); nullptr when the side is something else.
-const BoundExpr* ColumnOf(const BoundExpr& side) {
-  if (side.kind == BoundExprKind::kColumn) return &side;
-  if (side.kind != BoundExprKind::kCast || side.children[0]->kind != BoundExprKind::kColumn) return nullptr;
-  const BoundExpr& column = *side.children[0];
-  const TypeId from = column.type.id;
-  const TypeId to = side.type.id;
-  const bool widening = IsInteger(from) && IntegerRank(from) <= IntegerRank(to);
-  const bool to_text = IsText(from) && to == TypeId::kText;
-  return widening || to_text ? &column : nullptr;
-}
 
 // True when `expr` can be computed once before the scan: it reads no column of the scanned row and
 // calls nothing volatile.
@@ -152,10 +112,10 @@ std::optional<Comparison> MatchComparison(const BoundExpr& conjunct, size_t posi
   const auto op = OperatorOf(conjunct.function->name);
   if (!op) return std::nullopt;
   for (size_t side = 0; side < 2; ++side) {
-    const BoundExpr* column = ColumnOf(*conjunct.children[side]);
+    const BoundExpr* column = OrderPreservingColumn(*conjunct.children[side]);
     const BoundExpr& value = *conjunct.children[1 - side];
     if (column == nullptr || static_cast<size_t>(column->column) >= scan.column_ids.size()) continue;
-    if (!IsIndexValue(value) || !KeyComparable(column->type.id, value.type.id)) continue;
+    if (!IsIndexValue(value) || !OrderComparable(column->type.id, value.type.id)) continue;
     return Comparison{position, scan.column_ids[column->column], side == 0 ? *op : Flip(*op), &value};
   }
   return std::nullopt;

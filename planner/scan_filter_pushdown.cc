@@ -18,6 +18,8 @@
 
 #include <optional>
 
+#include "planner/order_comparable.h"
+
 namespace tessera::planner {
 
 using engine::BoundExpr;
@@ -28,46 +30,6 @@ using storage::CompareOp;
 using storage::ScanPredicate;
 
 namespace {
-
-bool IsText(TypeId id) { return id == TypeId::kText || id == TypeId::kVarchar || id == TypeId::kName; }
-bool IsFloat(TypeId id) { return id == TypeId::kFloat32 || id == TypeId::kFloat64; }
-int IntegerRank(TypeId id) {
-  return id == TypeId::kInt16 ? 1 : id == TypeId::kInt32 ? 2 : id == TypeId::kInt64 ? 3 : 0;
-}
-
-// The column a side reads, directly or through a cast that keeps values and their order (integer
-// widening, varchar or name to text); nullptr otherwise.
-const BoundExpr* ColumnOf(const BoundExpr& side) {
-  if (side.kind == BoundExprKind::kColumn) return &side;
-  if (side.kind != BoundExprKind::kCast || side.children[0]->kind != BoundExprKind::kColumn) return nullptr;
-  const BoundExpr& column = *side.children[0];
-  const TypeId from = column.type.id;
-  const TypeId to = side.type.id;
-  const bool widening = IsInteger(from) && IsInteger(to) && IntegerRank(from) <= IntegerRank(to);
-  const bool to_text = IsText(from) && to == TypeId::kText;
-  return widening || to_text ? &column : nullptr;
-}
-
-// True when storage compares a `column` value with a `constant` value as the engine's operators do.
-bool SameOrder(TypeId column, TypeId constant) {
-  if (IsInteger(column)) return IsInteger(constant);
-  if (IsText(column)) return IsText(constant);
-  if (IsFloat(column)) return IsFloat(constant);
-  if (column != constant) return false;
-  switch (column) {
-    case TypeId::kBool:
-    case TypeId::kNumeric:
-    case TypeId::kBytea:
-    case TypeId::kDate:
-    case TypeId::kTime:
-    case TypeId::kTimestamp:
-    case TypeId::kTimestampTz:
-    case TypeId::kInterval:
-      return true;
-    default:
-      return false;
-  }
-}
 
 std::optional<CompareOp> OperatorOf(const std::string& name) {
   if (name == "=") return CompareOp::kEqual;
@@ -90,11 +52,11 @@ std::optional<ScanPredicate> MatchComparison(const BoundExpr& conjunct, const Pl
   const auto op = OperatorOf(conjunct.function->name);
   if (!op) return std::nullopt;
   for (size_t side = 0; side < 2; ++side) {
-    const BoundExpr* column = ColumnOf(*conjunct.children[side]);
+    const BoundExpr* column = OrderPreservingColumn(*conjunct.children[side]);
     const BoundExpr& value = *conjunct.children[1 - side];
     if (column == nullptr || value.kind != BoundExprKind::kConstant || value.constant.is_null()) continue;
     const int table_column = TableColumn(scan, *column);
-    if (table_column < 0 || !SameOrder(column->type.id, value.type.id)) continue;
+    if (table_column < 0 || !OrderComparable(column->type.id, value.type.id)) continue;
     return ScanPredicate::Compare(table_column, side == 0 ? *op : storage::FlipCompareOp(*op),
                                   value.constant.WithType(column->type));
   }
@@ -105,7 +67,7 @@ std::optional<ScanPredicate> MatchConjunct(const BoundExpr& conjunct, const Plan
   switch (conjunct.kind) {
     case BoundExprKind::kFunction: return MatchComparison(conjunct, scan);
     case BoundExprKind::kIsNull: {
-      const BoundExpr* column = ColumnOf(*conjunct.children[0]);
+      const BoundExpr* column = OrderPreservingColumn(*conjunct.children[0]);
       const int table_column = column == nullptr ? -1 : TableColumn(scan, *column);
       if (table_column < 0) return std::nullopt;
       return ScanPredicate::IsNull(table_column, conjunct.negated);
