@@ -178,6 +178,13 @@ class Durability::Replay {
     chunk.Decode(&ids);
     std::vector<RowId> rows(ids.Data<int64_t>(), ids.Data<int64_t>() + ids.size());
     auto table = tables_.find(storage_id);
+    if (table != tables_.end()) {
+      for (RowId row : rows) {
+        if (row < 0 || storage::RowIdPartition(row) >= table->second->num_partitions()) {
+          return Malformed(lsn, "row id out of range");
+        }
+      }
+    }
     // A table dropped or truncated after the write still reads the entry, so the record is checked whole.
     if (kind == kDeleteEntry) {
       if (table == tables_.end()) return Status::Ok();
