@@ -21,6 +21,7 @@
 #include <optional>
 
 #include "planner/order_comparable.h"
+#include "storage/scan_filter.h"
 
 namespace tessera::planner {
 
@@ -30,12 +31,11 @@ using engine::BoundExprPtr;
 using engine::PlanKind;
 using engine::PlanNode;
 using engine::PlanPtr;
+using storage::CompareOp;
 
 namespace {
 
 constexpr int64_t kMinRowsForRangeScan = 10000;
-
-enum class CompareOp { kEqual, kLess, kLessEqual, kGreater, kGreaterEqual };
 
 // A conjunct `column op value` (column on the left after normalising).
 struct Comparison {
@@ -86,37 +86,16 @@ bool IsIndexValue(const BoundExpr& expr) {
   return true;
 }
 
-std::optional<CompareOp> OperatorOf(const std::string& name) {
-  if (name == "=") return CompareOp::kEqual;
-  if (name == "<") return CompareOp::kLess;
-  if (name == "<=") return CompareOp::kLessEqual;
-  if (name == ">") return CompareOp::kGreater;
-  if (name == ">=") return CompareOp::kGreaterEqual;
-  return std::nullopt;
-}
-
-// The same comparison with its sides swapped (`5 < col` is `col > 5`).
-CompareOp Flip(CompareOp op) {
-  switch (op) {
-    case CompareOp::kLess: return CompareOp::kGreater;
-    case CompareOp::kLessEqual: return CompareOp::kGreaterEqual;
-    case CompareOp::kGreater: return CompareOp::kLess;
-    case CompareOp::kGreaterEqual: return CompareOp::kLessEqual;
-    case CompareOp::kEqual: break;
-  }
-  return op;
-}
-
 std::optional<Comparison> MatchComparison(const BoundExpr& conjunct, size_t position, const PlanNode& scan) {
   if (conjunct.kind != BoundExprKind::kFunction || conjunct.children.size() != 2) return std::nullopt;
-  const auto op = OperatorOf(conjunct.function->name);
-  if (!op) return std::nullopt;
+  const auto op = ComparisonOperator(conjunct.function->name);
+  if (!op || *op == CompareOp::kNotEqual) return std::nullopt;  // an index does not answer <>
   for (size_t side = 0; side < 2; ++side) {
     const BoundExpr* column = OrderPreservingColumn(*conjunct.children[side]);
     const BoundExpr& value = *conjunct.children[1 - side];
     if (column == nullptr || static_cast<size_t>(column->column) >= scan.column_ids.size()) continue;
     if (!IsIndexValue(value) || !OrderComparable(column->type.id, value.type.id)) continue;
-    return Comparison{position, scan.column_ids[column->column], side == 0 ? *op : Flip(*op), &value};
+    return Comparison{position, scan.column_ids[column->column], side == 0 ? *op : storage::FlipCompareOp(*op), &value};
   }
   return std::nullopt;
 }

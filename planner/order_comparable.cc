@@ -46,4 +46,15 @@ const engine::BoundExpr* OrderPreservingColumn(const engine::BoundExpr& side) {
   return widening || to_text ? &column : nullptr;
 }
 
+std::optional<storage::CompareOp> ComparisonOperator(const std::string& name) {
+  using storage::CompareOp;
+  if (name == "=") return CompareOp::kEqual;
+  if (name == "<>") return CompareOp::kNotEqual;
+  if (name == "<") return CompareOp::kLess;
+  if (name == "<=") return CompareOp::kLessEqual;
+  if (name == ">") return CompareOp::kGreater;
+  if (name == ">=") return CompareOp::kGreaterEqual;
+  return std::nullopt;
+}
+
 }  // namespace tessera::planner

@@ -4,8 +4,12 @@
 // index selection and scan filter pushdown.
 #pragma once
 
+#include <optional>
+#include <string>
+
 #include "base/types.h"
 #include "engine/expression.h"
+#include "storage/chunk_predicate.h"
 
 namespace tessera::planner {
 
@@ -18,5 +22,8 @@ bool OrderComparable(TypeId column, TypeId value);
 // The column a comparison side reads, directly or through a cast that keeps values and their order
 // (integer widening, varchar or name to text); nullptr when the side is something else.
 const engine::BoundExpr* OrderPreservingColumn(const engine::BoundExpr& side);
+
+// The comparison an operator name stands for (=, <>, <, <=, >, >=); nullopt for any other name.
+std::optional<storage::CompareOp> ComparisonOperator(const std::string& name);
 
 }  // namespace tessera::planner

@@ -31,16 +31,6 @@ using storage::ScanPredicate;
 
 namespace {
 
-std::optional<CompareOp> OperatorOf(const std::string& name) {
-  if (name == "=") return CompareOp::kEqual;
-  if (name == "<>") return CompareOp::kNotEqual;
-  if (name == "<") return CompareOp::kLess;
-  if (name == "<=") return CompareOp::kLessEqual;
-  if (name == ">") return CompareOp::kGreater;
-  if (name == ">=") return CompareOp::kGreaterEqual;
-  return std::nullopt;
-}
-
 // The table column of a scan output column, or -1 for the row id column.
 int TableColumn(const PlanNode& scan, const BoundExpr& column) {
   if (column.column < 0 || static_cast<size_t>(column.column) >= scan.column_ids.size()) return -1;
@@ -49,7 +39,7 @@ int TableColumn(const PlanNode& scan, const BoundExpr& column) {
 
 std::optional<ScanPredicate> MatchComparison(const BoundExpr& conjunct, const PlanNode& scan) {
   if (conjunct.kind != BoundExprKind::kFunction || conjunct.children.size() != 2) return std::nullopt;
-  const auto op = OperatorOf(conjunct.function->name);
+  const auto op = ComparisonOperator(conjunct.function->name);
   if (!op) return std::nullopt;
   for (size_t side = 0; side < 2; ++side) {
     const BoundExpr* column = OrderPreservingColumn(*conjunct.children[side]);
