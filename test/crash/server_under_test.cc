@@ -128,22 +128,9 @@ bool ServerUnderTest::Start(std::chrono::seconds timeout) {
   return false;
 }
 
-bool ServerUnderTest::IsRunning() {
-  if (pid_ <= 0) return false;
-  int status = 0;
-  if (::waitpid(pid_, &status, WNOHANG) == 0) return true;
-  pid_ = -1;
-  return false;
-}
+bool ServerUnderTest::IsRunning() { return slt::ChildRunning(&pid_); }
 
-bool ServerUnderTest::WaitForExit(std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (IsRunning()) {
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  return true;
-}
+bool ServerUnderTest::WaitForExit(std::chrono::milliseconds timeout) { return slt::WaitForChildExit(&pid_, timeout); }
 
 void ServerUnderTest::Kill() {
   if (pid_ <= 0) return;

@@ -129,23 +129,26 @@ bool ServerProcess::TryStart(std::chrono::seconds timeout) {
                            " s; log " + log_path_ + ":\n" + LogTail());
 }
 
-bool ServerProcess::IsRunning() {
-  if (pid_ <= 0) return false;
+bool ChildRunning(pid_t* pid) {
+  if (*pid <= 0) return false;
   int status = 0;
-  pid_t result = ::waitpid(pid_, &status, WNOHANG);
-  if (result == 0) return true;
-  pid_ = -1;
+  if (::waitpid(*pid, &status, WNOHANG) == 0) return true;
+  *pid = -1;
   return false;
 }
 
-bool ServerProcess::WaitForExit(std::chrono::milliseconds timeout) {
+bool WaitForChildExit(pid_t* pid, std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (IsRunning()) {
+  while (ChildRunning(pid)) {
     if (std::chrono::steady_clock::now() >= deadline) return false;
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   return true;
 }
+
+bool ServerProcess::IsRunning() { return ChildRunning(&pid_); }
+
+bool ServerProcess::WaitForExit(std::chrono::milliseconds timeout) { return WaitForChildExit(&pid_, timeout); }
 
 void ServerProcess::Stop() {
   if (!IsRunning()) return;

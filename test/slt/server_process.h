@@ -51,4 +51,10 @@ class ServerProcess {
 // Returns a TCP port on 127.0.0.1 that was free a moment ago (bind to port 0, then close).
 int FindFreeLoopbackPort();
 
+// Whether child process `*pid` still runs; reaps it and sets *pid = -1 once it has exited (false for
+// *pid <= 0).
+bool ChildRunning(pid_t* pid);
+// Polls ChildRunning until the child exits (true) or `timeout` passes (false).
+bool WaitForChildExit(pid_t* pid, std::chrono::milliseconds timeout);
+
 }  // namespace tessera::slt
