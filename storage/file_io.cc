@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 namespace tessera::storage {
@@ -48,27 +49,46 @@ Status FileSize(int fd, const std::string& path, uint64_t* size) {
   return Status::Ok();
 }
 
-Status WriteFileDurably(const std::string& path, std::string_view bytes) {
+namespace {
+
+std::string DirectoryOf(const std::string& path) {
+  const size_t slash = path.rfind('/');
+  if (slash == std::string::npos) return ".";
+  return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+}  // namespace
+
+Status FileAppender::Append(const char* data, size_t size) {
+  while (size > 0) {
+    const ssize_t written = write(fd_, data, size);
+    if (written < 0 && errno == EINTR) continue;
+    if (written < 0) return IoErrorStatus("write", path_, errno);
+    data += written;
+    size -= static_cast<size_t>(written);
+    offset_ += static_cast<uint64_t>(written);
+  }
+  return Status::Ok();
+}
+
+Status ReplaceFileDurably(const std::string& path, const std::function<Status(FileAppender&)>& write) {
   const std::string temporary_path = path + ".tmp";
   const int fd = open(temporary_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return IoErrorStatus("create", temporary_path, errno);
-  Status status;
-  size_t done = 0;
-  while (status.ok() && done < bytes.size()) {
-    const ssize_t wrote = write(fd, bytes.data() + done, bytes.size() - done);
-    if (wrote < 0 && errno == EINTR) continue;
-    if (wrote < 0) status = IoErrorStatus("write", temporary_path, errno);
-    if (wrote > 0) done += static_cast<size_t>(wrote);
-  }
+  if (fd < 0) return IoErrorStatus("open", temporary_path, errno);
+  FileAppender file(fd, temporary_path);
+  Status status = write(file);
   if (status.ok() && fdatasync(fd) != 0) status = IoErrorStatus("fdatasync", temporary_path, errno);
-  close(fd);
+  if (close(fd) != 0 && status.ok()) status = IoErrorStatus("close", temporary_path, errno);
   if (status.ok() && rename(temporary_path.c_str(), path.c_str()) != 0) status = IoErrorStatus("rename", temporary_path, errno);
   if (!status.ok()) {
     unlink(temporary_path.c_str());
     return status;
   }
-  const size_t slash = path.rfind('/');
-  return SyncDirectory(slash == std::string::npos ? "." : path.substr(0, slash));
+  return SyncDirectory(DirectoryOf(path));
+}
+
+Status WriteFileDurably(const std::string& path, std::string_view bytes) {
+  return ReplaceFileDurably(path, [bytes](FileAppender& file) { return file.Append(bytes.data(), bytes.size()); });
 }
 
 Status ReadWholeFile(const std::string& path, std::string* bytes) {

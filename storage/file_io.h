@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
-// POSIX file helpers shared by the WAL and segment files: full reads, directory sync, file size, and the
-// Status of a failed system call (58030 io_error, 53100 disk_full for ENOSPC/EDQUOT, 58P01 for a missing
+// POSIX file helpers shared by the WAL, segment files and the checkpoint: full reads, durable file
+// replacement (write a temporary file, sync, rename), directory sync, file size, and the Status of a
+// failed system call (58030 io_error, 53100 disk_full for ENOSPC/EDQUOT, 58P01 for a missing
 // file on open).
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -26,8 +28,25 @@ Status SyncDirectory(const std::string& directory);
 
 // Returns the size of the open file.
 Status FileSize(int fd, const std::string& path, uint64_t* size);
-// Replaces the file at `path` with `bytes` so that a crash leaves the old file or the new one whole:
-// writes `path`.tmp, syncs it, renames it over `path` and syncs the directory.
+
+// Appends to a file being written, tracking the offset.
+class FileAppender {
+ public:
+  FileAppender(int fd, const std::string& path) : fd_(fd), path_(path) {}
+  Status Append(const char* data, size_t size);
+  uint64_t offset() const { return offset_; }
+
+ private:
+  int fd_;
+  const std::string& path_;
+  uint64_t offset_ = 0;
+};
+
+// Replaces the file at `path` so that a crash leaves the old file or the new one whole: `write` fills
+// `path`.tmp through an appender, which is then fdatasync'ed, renamed over `path`, and the directory
+// synced. On failure the temporary file is removed and the old file stays.
+Status ReplaceFileDurably(const std::string& path, const std::function<Status(FileAppender&)>& write);
+// ReplaceFileDurably with `bytes` as the new contents.
 Status WriteFileDurably(const std::string& path, std::string_view bytes);
 // Reads a whole file into `*bytes`; a missing file is 58P01.
 Status ReadWholeFile(const std::string& path, std::string* bytes);

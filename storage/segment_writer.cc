@@ -2,11 +2,6 @@
 // Writing segment files: chunks row group by row group, then footer and trailer, then the rename.
 #include "storage/segment_writer.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstdio>
 #include <numeric>
 
 #include "base/check.h"
@@ -16,36 +11,6 @@
 
 namespace tessera::storage {
 namespace {
-
-std::string DirectoryOf(const std::string& path) {
-  const size_t slash = path.rfind('/');
-  if (slash == std::string::npos) return ".";
-  return slash == 0 ? "/" : path.substr(0, slash);
-}
-
-// Appends to a file being written, tracking the offset.
-class FileAppender {
- public:
-  FileAppender(int fd, const std::string& path) : fd_(fd), path_(path) {}
-
-  Status Append(const char* data, size_t size) {
-    while (size > 0) {
-      const ssize_t written = write(fd_, data, size);
-      if (written < 0 && errno == EINTR) continue;
-      if (written < 0) return IoErrorStatus("write", path_, errno);
-      data += written;
-      size -= static_cast<size_t>(written);
-      offset_ += static_cast<uint64_t>(written);
-    }
-    return Status::Ok();
-  }
-  uint64_t offset() const { return offset_; }
-
- private:
-  int fd_;
-  const std::string& path_;
-  uint64_t offset_ = 0;
-};
 
 // Rows [first, first + count) of `column`.
 Vector Slice(const Vector& column, idx_t first, idx_t count) {
@@ -93,17 +58,6 @@ Status WriteContents(const std::vector<LogicalType>& types, const std::vector<Ve
   return file->Append(trailer_bytes, sizeof trailer_bytes);
 }
 
-Status WriteTemporaryFile(const std::string& temporary_path, const std::vector<LogicalType>& types,
-                          const std::vector<Vector>& columns, uint32_t row_group_size, SegmentFooter* footer) {
-  const int fd = open(temporary_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return IoErrorStatus("open", temporary_path, errno);
-  FileAppender file(fd, temporary_path);
-  Status status = WriteContents(types, columns, row_group_size, &file, footer);
-  if (status.ok() && fdatasync(fd) != 0) status = IoErrorStatus("fdatasync", temporary_path, errno);
-  if (close(fd) != 0 && status.ok()) status = IoErrorStatus("close", temporary_path, errno);
-  return status;
-}
-
 }  // namespace
 
 Status WriteSegment(const std::string& path, const std::vector<LogicalType>& types,
@@ -116,16 +70,9 @@ Status WriteSegment(const std::string& path, const std::vector<LogicalType>& typ
     TESSERA_CHECK(columns[column].physical_type() == GetPhysicalType(types[column]));
   }
   SegmentFooter written;
-  const std::string temporary_path = path + ".tmp";
-  Status status = WriteTemporaryFile(temporary_path, types, columns, options.row_group_size, &written);
-  if (status.ok() && rename(temporary_path.c_str(), path.c_str()) != 0) {
-    status = IoErrorStatus("rename", temporary_path, errno);
-  }
-  if (!status.ok()) {
-    unlink(temporary_path.c_str());
-    return status;
-  }
-  status = SyncDirectory(DirectoryOf(path));
+  Status status = ReplaceFileDurably(path, [&](FileAppender& file) {
+    return WriteContents(types, columns, options.row_group_size, &file, &written);
+  });
   if (status.ok() && footer != nullptr) *footer = std::move(written);
   return status;
 }
