@@ -93,22 +93,6 @@ bool GetChunk(ByteReader& in, std::string_view* bytes, storage::ColumnChunk* chu
 
 std::string ImagePath(const std::string& data_dir, const std::string& name) { return data_dir + "/tables/" + name; }
 
-// Fills `index` with every version whose insert was not aborted, as CREATE INDEX does.
-void FillIndex(const IndexInfo& index, const storage::TableData& data) {
-  for (int partition = 0; partition < data.num_partitions(); ++partition) {
-    storage::ScanPosition position;
-    Batch batch;
-    std::vector<RowId> ids;
-    while (data.Scan(partition, position, index.columns, storage::Snapshot::AllVersions(), &batch, &ids)) {
-      for (idx_t row = 0; row < batch.num_rows; ++row) {
-        std::vector<Value> key;
-        for (const auto& column : batch.columns) key.push_back(column.GetValue(row));
-        index.index->Insert(key, ids[row]);
-      }
-    }
-  }
-}
-
 }  // namespace
 
 // Applies WAL records to the recovered tables. Rows of a transaction are stamped with its id until its
@@ -277,7 +261,10 @@ Status Durability::Open() {
   }
   for (const auto& relation : catalog_.AllRelations()) {
     if (relation->kind != RelationKind::kTable) continue;
-    for (const auto& index : relation->indexes) FillIndex(index, *relation->data);
+    for (const auto& index : relation->indexes) {
+      ForEachIndexKey(*relation->data, index.columns,
+                      [&index](const std::vector<Value>& key, RowId row) { index.index->Insert(key, row); });
+    }
   }
   transactions_.Recovered(kRecoveredCsn);
   transactions_.set_commit_log(this);

@@ -133,4 +133,20 @@ size_t Index::size() const {
   return entries_.size();
 }
 
+void ForEachIndexKey(const storage::TableData& data, const std::vector<int>& columns,
+                     const std::function<void(const std::vector<Value>& key, storage::RowId row)>& visit) {
+  for (int partition = 0; partition < data.num_partitions(); ++partition) {
+    storage::ScanPosition position;
+    Batch batch;
+    std::vector<storage::RowId> ids;
+    while (data.Scan(partition, position, columns, storage::Snapshot::AllVersions(), &batch, &ids)) {
+      std::vector<Value> key(columns.size());
+      for (idx_t row = 0; row < batch.num_rows; ++row) {
+        for (size_t column = 0; column < columns.size(); ++column) key[column] = batch.columns[column].GetValue(row);
+        visit(key, ids[row]);
+      }
+    }
+  }
+}
+
 }  // namespace tessera::engine

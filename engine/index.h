@@ -7,6 +7,7 @@
 #pragma once
 
 #include <functional>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -47,5 +48,10 @@ class Index {
   mutable std::mutex mutex_;
   std::multimap<std::vector<Value>, storage::RowId, IndexKeyLess> entries_;  // GUARDED_BY(mutex_)
 };
+
+// Calls `visit(key, row)` for every version of `data` whose insert was not aborted (deleted versions
+// included, as an index holds them), with its key on `columns`: how CREATE INDEX and recovery fill one.
+void ForEachIndexKey(const storage::TableData& data, const std::vector<int>& columns,
+                     const std::function<void(const std::vector<Value>& key, storage::RowId row)>& visit);
 
 }  // namespace tessera::engine

@@ -295,29 +295,17 @@ void CreateIndex(Session& session, const ast::CreateIndexStatement& create) {
     const auto version = data.Version(row);
     return !(version.end != storage::kNever && (storage::IsCsn(version.end) || version.end == own));
   };
-  for (int partition = 0; partition < data.num_partitions(); ++partition) {
-    storage::ScanPosition position;
-    Batch batch;
-    std::vector<storage::RowId> ids;
-    while (data.Scan(partition, position, index.columns, storage::Snapshot::AllVersions(), &batch, &ids)) {
-      for (idx_t row = 0; row < batch.num_rows; ++row) {
-        std::vector<Value> key;
-        bool has_null = false;
-        for (const auto& column : batch.columns) {
-          key.push_back(column.GetValue(row));
-          has_null = has_null || key.back().is_null();
+  engine::ForEachIndexKey(data, index.columns, [&](const std::vector<Value>& key, storage::RowId row) {
+    const bool has_null = std::any_of(key.begin(), key.end(), [](const Value& value) { return value.is_null(); });
+    if (index.unique && !has_null && holds_key(row)) {
+      for (storage::RowId other : index.index->Lookup(key)) {
+        if (holds_key(other)) {
+          throw SqlError(SqlState::kUniqueViolation, "could not create unique index \"" + index_name + "\"");
         }
-        if (index.unique && !has_null && holds_key(ids[row])) {
-          for (storage::RowId other : index.index->Lookup(key)) {
-            if (holds_key(other)) {
-              throw SqlError(SqlState::kUniqueViolation, "could not create unique index \"" + index_name + "\"");
-            }
-          }
-        }
-        index.index->Insert(key, ids[row]);
       }
     }
-  }
+    index.index->Insert(key, row);
+  });
   auto updated = std::make_shared<engine::RelationInfo>(*relation);
   updated->indexes.push_back(index);
   ReplaceRelation(session, relation, updated);
