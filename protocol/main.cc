@@ -30,6 +30,8 @@ Options:
   --partitions N      partitions per table (default 0: two per core)
   --threads N         executor worker threads (default 0: one per core)
   --max-connections N clients served at once (default 1000)
+  --flush-rows N      rows of settled row groups per partition written at once as a compressed segment
+                      file (default 262144); below 2048 every commit writes what it can (for tests)
   --help              print this help and exit
   --version           print the version and exit
 
@@ -88,6 +90,9 @@ std::optional<int> ParseFlags(int argc, char** argv, Flags* flags) {
     } else if (flag == "--threads") {
       if (!(parsed = number(0, 4096))) return 2;
       flags->database.worker_threads = *parsed;
+    } else if (flag == "--flush-rows") {
+      if (!(parsed = number(1, 1 << 30))) return 2;
+      flags->database.flush_rows = static_cast<uint64_t>(*parsed);
     } else if (flag == "--max-connections") {
       if (!(parsed = number(1, 100000))) return 2;
       flags->server.max_connections = *parsed;
