@@ -131,7 +131,10 @@ class DmlOperator : public Operator {
     }
     ++restarts_;
     storage::Transaction& txn = transaction();
-    txn.RollbackTo(statement_writes_);
+    {
+      memory::MayFailScope undoing(false);  // un-stamping the statement's writes must not stop half way
+      txn.RollbackTo(statement_writes_);
+    }
     context_.subquery_cache.clear();
     context_.snapshot = txn.StatementSnapshot();
     child_ = CreateOperator(*node_.children[0], context_);

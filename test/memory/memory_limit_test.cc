@@ -39,8 +39,11 @@ class Client {
     REQUIRE_MESSAGE(PQstatus(conn_.get()) == CONNECTION_OK, PQerrorMessage(conn_.get()));
   }
 
-  Outcome Run(const std::string& sql) {
-    std::unique_ptr<PGresult, void (*)(PGresult*)> result(PQexec(conn_.get(), sql.c_str()), &PQclear);
+  // Runs `sql` with the simple query protocol, or with `extended` as one Parse/Bind/Execute/Sync.
+  Outcome Run(const std::string& sql, bool extended = false) {
+    PGresult* raw = extended ? PQexecParams(conn_.get(), sql.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0)
+                             : PQexec(conn_.get(), sql.c_str());
+    std::unique_ptr<PGresult, void (*)(PGresult*)> result(raw, &PQclear);
     Outcome outcome;
     const ExecStatusType status = PQresultStatus(result.get());
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
@@ -130,6 +133,15 @@ TEST_SUITE("memory_limit") {
       CHECK(other.Value("SELECT count(*) FROM generate_series(1, 100000) g") == "100000");
     }
     CHECK(LimitedServer::Get().IsRunning());
+  }
+
+  TEST_CASE("the extended query protocol gets 53200 too and the connection goes on") {
+    Client client(LimitedServer::Get().ConnInfo());
+    for (const char* sql : kTooBig) {
+      CAPTURE(sql);
+      CheckOutOfMemory(client.Run(sql, true));
+      CHECK(client.Run("SELECT 6 * 7", true).rows == std::vector<std::string>{"42"});
+    }
   }
 
   TEST_CASE("a parallel GROUP BY over the limit fails on the pool threads with 53200") {
