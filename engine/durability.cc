@@ -594,9 +594,15 @@ Status Durability::Flush(size_t min_groups, bool pad) {
   const Stamp horizon = transactions_.SnapshotHorizon();
   for (const auto& relation : catalog_.AllRelations()) {
     if (relation->kind != RelationKind::kTable || relation->data->storage_id() == 0) continue;
-    for (const auto& run : relation->data->FreezeCandidates(horizon, min_groups, pad)) {
-      Status status = FreezeRun(*relation->data, run, pad);
-      if (!status.ok()) return status;
+    // A long run becomes several segments of at most kMaxSegmentGroups row groups.
+    for (bool frozen = true; frozen;) {
+      frozen = false;
+      for (const auto& run : relation->data->FreezeCandidates(horizon, min_groups, kMaxSegmentGroups, pad)) {
+        const size_t before = relation->data->FrozenGroups(run.partition);
+        Status status = FreezeRun(*relation->data, run, pad);
+        if (!status.ok()) return status;
+        frozen = frozen || relation->data->FrozenGroups(run.partition) > before;
+      }
     }
     for (const auto& run : relation->data->MergeCandidates(kMaxSegmentGroups, kMergeSegments)) {
       Status status = MergeRun(*relation->data, run);

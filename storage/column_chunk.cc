@@ -250,9 +250,13 @@ void ColumnChunk::DecodeRange(idx_t first, idx_t count, Vector* out) const {
     integers->Decode(first, count, values.data());
     ScatterIntegers(values.data(), count, decimal_scale_, out);
   } else if (const auto* fixed = std::get_if<FixedBody>(&body_)) {
-    std::string bytes(count * FixedWidth(physical_type_), '\0');
-    fixed->Decode(first, count, bytes.data());
-    ScatterFixed(bytes.data(), count, out);
+    if (physical_type_ == PhysicalType::kFloat32 || physical_type_ == PhysicalType::kFloat64) {
+      fixed->Decode(first, count, out->Data<char>());  // the stored bytes are the vector's
+    } else {
+      std::string bytes(count * FixedWidth(physical_type_), '\0');
+      fixed->Decode(first, count, bytes.data());
+      ScatterFixed(bytes.data(), count, out);
+    }
   } else if (const auto* strings = std::get_if<StringBody>(&body_)) {
     std::vector<std::string_view> values(count);
     strings->Decode(first, count, values.data());

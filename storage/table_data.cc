@@ -193,13 +193,17 @@ bool TableData::ScanFrozen(const Partition& partition, int partition_index, Scan
     sel_t keep[kBatchSize];
     idx_t kept = 0;
     const uint64_t first_offset = cursor.segment->first_offset();
+    const RowGroup* group = nullptr;
+    size_t group_index = SIZE_MAX;
     for (idx_t row = 0; row < out->num_rows; ++row) {
       const uint64_t offset = first_offset + cursor.row_numbers[row];
-      const size_t group_index = static_cast<size_t>(offset / kBatchSize);
-      if (group_index >= partition.row_groups.size()) break;  // truncated meanwhile
-      const RowGroup& group = partition.row_groups[group_index];
+      if (offset / kBatchSize != group_index) {
+        group_index = static_cast<size_t>(offset / kBatchSize);
+        if (group_index >= partition.row_groups.size()) break;  // truncated meanwhile
+        group = &partition.row_groups[group_index];
+      }
       const idx_t in_group = static_cast<idx_t>(offset % kBatchSize);
-      if (group.end.empty() || snapshot.Sees(group.Begin(in_group), group.End(in_group))) {
+      if (group->end.empty() || snapshot.Sees(group->Begin(in_group), group->End(in_group))) {
         keep[kept] = static_cast<sel_t>(row);
         cursor.row_numbers[kept++] = cursor.row_numbers[row];
       }
@@ -478,7 +482,8 @@ void TableData::RestoreColumn(int column, DetachedColumn detached) {
   }
 }
 
-std::vector<FreezeRun> TableData::FreezeCandidates(Stamp horizon, size_t min_groups, bool pad) const {
+std::vector<FreezeRun> TableData::FreezeCandidates(Stamp horizon, size_t min_groups, size_t max_groups,
+                                                   bool pad) const {
   std::vector<FreezeRun> runs;
   const uint64_t epoch = schema_epoch_.load(std::memory_order_acquire);
   for (size_t partition_index = 0; partition_index < partitions_.size(); ++partition_index) {
@@ -486,7 +491,7 @@ std::vector<FreezeRun> TableData::FreezeCandidates(Stamp horizon, size_t min_gro
     std::shared_lock lock(partition.mutex);
     const auto& groups = partition.row_groups;
     size_t end = partition.frozen_groups;
-    while (end < groups.size()) {
+    while (end < groups.size() && end - partition.frozen_groups < max_groups) {
       const RowGroup& group = groups[end];
       const bool full = group.num_rows == kBatchSize || (pad && end + 1 == groups.size() && group.num_rows > 0);
       if (!full || group.num_pending != 0 || group.max_csn > horizon) break;

@@ -136,9 +136,9 @@ class TableData {
 
   // Flushing. The runs, one per partition, of delta row groups after its frozen ones that are full and
   // settled for snapshots at or after `horizon` (TransactionManager::SnapshotHorizon); only runs of at
-  // least `min_groups` groups. With `pad`, a partition's last, partial row group counts as full (it is
+  // least `min_groups` groups, cut at `max_groups`. With `pad`, a partition's last, partial row group counts as full (it is
   // filled up with aborted rows when frozen, and appends go on in a new one).
-  std::vector<FreezeRun> FreezeCandidates(Stamp horizon, size_t min_groups, bool pad) const;
+  std::vector<FreezeRun> FreezeCandidates(Stamp horizon, size_t min_groups, size_t max_groups, bool pad) const;
   // The columns (table order) of every row of the run, dead ones included, to be written as a segment.
   std::vector<Vector> FreezeColumns(const FreezeRun& run, bool pad);
   // Hands the run over to `segment` (written from FreezeColumns): false, and nothing changes, when the

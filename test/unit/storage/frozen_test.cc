@@ -57,7 +57,7 @@ std::map<RowId, std::string> Contents(const TableData& table, const Snapshot& sn
 // Freezes every candidate run the way Durability::FreezeRun does; returns the number of runs frozen.
 int FreezeAll(TableData& table, const std::string& directory, Stamp horizon, bool pad, int* file_number) {
   int frozen = 0;
-  for (const FreezeRun& run : table.FreezeCandidates(horizon, 1, pad)) {
+  for (const FreezeRun& run : table.FreezeCandidates(horizon, 1, 512, pad)) {
     std::vector<Vector> columns = table.FreezeColumns(run, pad);
     if (columns.empty()) continue;
     const std::string name = "segment-" + std::to_string((*file_number)++) + ".seg";
