@@ -5,6 +5,7 @@
 
 #include "engine/aggregate.h"
 #include "engine/function/array_text.h"
+#include "engine/set_function.h"
 #include "planner/binder.h"
 #include "planner/session_state.h"
 
@@ -150,18 +151,35 @@ LogicalType Binder::BindSeriesArguments(std::vector<BoundExprPtr>& args) {
   return type;
 }
 
-BoundExprPtr Binder::BindSetFunction(const ast::Expr& expr, Scope& scope) {
+LogicalType Binder::BindSetFunctionArguments(const std::string& name, std::vector<BoundExprPtr>& args, int location) {
+  if (name == "generate_series") return BindSeriesArguments(args);
+  // regexp_split_to_table(string text, pattern text [, flags text])
+  bool matches = args.size() == 2 || args.size() == 3;
+  for (const auto& arg : args) matches = matches && (arg->type.id == TypeId::kUnknown || IsStringFamily(arg->type.id));
+  if (!matches) {
+    std::string signature;
+    for (const auto& arg : args) signature += (signature.empty() ? "" : ", ") + FormatType(arg->type);
+    throw SqlError(SqlState::kUndefinedFunction, "function " + name + "(" + signature + ") does not exist")
+        .WithHint("No function matches the given name and argument types. You might need to add explicit type casts.")
+        .WithPosition(location + 1);
+  }
+  for (auto& arg : args) arg = Coerce(std::move(arg), LogicalType(TypeId::kText), CastContext::kImplicit);
+  return LogicalType(TypeId::kText);
+}
+
+BoundExprPtr Binder::BindSetFunction(const ast::Expr& expr, const std::string& name, Scope& scope) {
   // Arguments may not hold set-returning calls themselves (PostgreSQL would nest ProjectSets).
   auto* calls = set_functions_;
   SetFunctionCall call;
+  call.name = name;
   {
     ScopedAssign not_nested(set_functions_, nullptr);
     for (const auto& arg : expr.args) call.args.push_back(BindExpr(*arg, scope));
-    call.type = BindSeriesArguments(call.args);
+    call.type = BindSetFunctionArguments(name, call.args, expr.location);
   }
   auto ref = std::make_unique<BoundExpr>(BoundExprKind::kSetFunctionRef, call.type);
   ref->reference = static_cast<int>(calls->size());
-  ref->name = "generate_series";
+  ref->name = name;
   calls->push_back(std::move(call));
   return ref;
 }
@@ -223,7 +241,7 @@ BoundExprPtr Binder::BindFunction(const ast::Expr& expr, Scope& scope) {
   if (expr.agg_star || expr.agg_distinct || !expr.agg_order.empty() || expr.agg_filter) {
     throw SqlError(SqlState::kWrongObjectType, name + " is not an aggregate function").WithPosition(expr.location + 1);
   }
-  if (name == "generate_series" && set_functions_ != nullptr) return BindSetFunction(expr, scope);
+  if (engine::IsExecutableSetFunction(name) && set_functions_ != nullptr) return BindSetFunction(expr, name, scope);
   std::vector<BoundExprPtr> args;
   for (const auto& arg : expr.args) args.push_back(BindExpr(*arg, scope));
   if (name == "pg_typeof" && args.size() == 1) {  // the argument's type as regtype, known at bind time
@@ -233,8 +251,7 @@ BoundExprPtr Binder::BindFunction(const ast::Expr& expr, Scope& scope) {
     type.oid_flavour = args[0]->type.oid_flavour;
     return engine::MakeConstant(Value::Int64(TypeOid(type)).WithType(regtype));
   }
-  // PostgreSQL's set-returning functions, which a select list runs as a ProjectSet: not here yet (FROM
-  // generate_series(...) works).
+  // PostgreSQL's other set-returning functions, and those above where no ProjectSet can run them.
   static const std::set<std::string> kSetReturning = {
       "generate_series", "unnest", "generate_subscripts", "regexp_split_to_table", "regexp_matches",
       "json_array_elements", "json_array_elements_text", "jsonb_array_elements", "jsonb_array_elements_text",
