@@ -28,6 +28,27 @@ using engine::CastContext;
 
 constexpr uint32_t kRegtypeOid = 2206;
 
+namespace {
+
+// PostgreSQL's function-style cast: a one-argument call named after a type (`date('2021-03-01')`,
+// `text(42)`) with no overload taking exactly that argument type is a cast when the argument is an
+// untyped literal or the cast goes through text input/output. Returns the type to cast to, or nullopt.
+std::optional<LogicalType> FunctionStyleCastTarget(const std::string& name, const BoundExpr& arg) {
+  const std::optional<LogicalType> target = TypeFromName(name);
+  if (!target || TypeInternalName(target->id) != name) return std::nullopt;  // pg_type names only
+  if (const auto* overloads = engine::BuiltinFunctions().Lookup(name)) {
+    for (const auto& overload : *overloads) {
+      if (overload.arg_types.size() == 1 && overload.arg_types[0].id == arg.type.id) return std::nullopt;
+    }
+  }
+  const bool literal = arg.type.id == TypeId::kUnknown && arg.kind == BoundExprKind::kConstant;
+  const bool via_text = IsStringFamily(arg.type.id) || IsStringFamily(target->id);
+  if (!literal && !via_text) return std::nullopt;
+  return target;
+}
+
+}  // namespace
+
 const engine::AggregateFunction* ResolveAggregate(const std::string& name, std::vector<BoundExprPtr>& args,
                                                   Binder& binder, int location) {
   std::vector<LogicalType> types;
@@ -259,6 +280,11 @@ BoundExprPtr Binder::BindFunction(const ast::Expr& expr, Scope& scope) {
   if (kSetReturning.count(name) != 0) {
     throw SqlError(SqlState::kFeatureNotSupported, "set-returning function " + name + "() outside FROM is not supported yet")
         .WithPosition(expr.location + 1);
+  }
+  if (args.size() == 1) {
+    if (auto target = FunctionStyleCastTarget(name, *args[0])) {
+      return Coerce(std::move(args[0]), *target, CastContext::kExplicit);
+    }
   }
   // Functions with SQL-level spellings that map to our built-ins.
   if (name == "substring" && args.size() >= 2) name = "substr";
