@@ -6,6 +6,7 @@
 
 #include "base/datetime.h"
 #include "base/decimal.h"
+#include "base/uuid.h"
 
 namespace tessera {
 
@@ -45,6 +46,7 @@ constexpr std::array kTypeInfos = {
     TypeInfo{TypeId::kInt32Array, PhysicalType::kString, 1007, -1, "_int4", "integer[]"},
     TypeInfo{TypeId::kInt64Array, PhysicalType::kString, 1016, -1, "_int8", "bigint[]"},
     TypeInfo{TypeId::kOidArray, PhysicalType::kString, 1028, -1, "_oid", "oid[]"},
+    TypeInfo{TypeId::kUuid, PhysicalType::kUuid, 2950, 16, "uuid", "uuid"},
 };
 
 const TypeInfo& Info(TypeId id) { return kTypeInfos[static_cast<size_t>(id)]; }
@@ -78,6 +80,7 @@ size_t PhysicalWidth(PhysicalType type) {
     case PhysicalType::kDecimal: return sizeof(Decimal);
     case PhysicalType::kString: return sizeof(std::string_view);
     case PhysicalType::kInterval: return sizeof(Interval);
+    case PhysicalType::kUuid: return sizeof(Uuid);
   }
   return 0;
 }
@@ -184,6 +187,7 @@ std::optional<LogicalType> TypeFromName(std::string_view name) {
       {"unknown", TypeId::kUnknown},    {"_text", TypeId::kTextArray},
       {"_int2", TypeId::kInt16Array},   {"_int4", TypeId::kInt32Array},
       {"_int8", TypeId::kInt64Array},   {"_oid", TypeId::kOidArray},
+      {"uuid", TypeId::kUuid},
   };
   for (const auto& alias : kAliases) {
     if (name != alias.name) continue;

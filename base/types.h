@@ -35,6 +35,7 @@ enum class TypeId : uint8_t {
   kInt32Array,
   kInt64Array,
   kOidArray,
+  kUuid,
 };
 
 // How a value of a type lies in a vector.
@@ -49,6 +50,7 @@ enum class PhysicalType : uint8_t {
   kDecimal,   // Decimal (base/decimal.h)
   kString,    // std::string_view into the vector's string heap (text, varchar, char, name, bytea, arrays)
   kInterval,  // Interval (base/datetime.h)
+  kUuid,      // Uuid (base/uuid.h): 16 bytes
 };
 
 struct LogicalType {

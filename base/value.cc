@@ -34,6 +34,8 @@ std::string Value::ToString() const {
       return datetime::FormatTimestampTz(GetInt(), datetime::TimeZone{});
     case TypeId::kInterval:
       return datetime::FormatInterval(GetInterval());
+    case TypeId::kUuid:
+      return FormatUuid(GetUuid());
     default:
       return GetString();
   }

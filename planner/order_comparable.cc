@@ -28,6 +28,7 @@ bool OrderComparable(TypeId column, TypeId value) {
     case TypeId::kTimestamp:
     case TypeId::kTimestampTz:
     case TypeId::kInterval:
+    case TypeId::kUuid:
       return true;
     default:
       return false;

@@ -43,6 +43,7 @@ struct VectorCell {
   const Decimal& GetDecimal() const { return column.Data<Decimal>()[row]; }
   std::string_view GetString() const { return column.GetString(row); }
   const Interval& GetInterval() const { return column.Data<Interval>()[row]; }
+  const Uuid& GetUuid() const { return column.Data<Uuid>()[row]; }
 };
 
 struct ValueCell {
@@ -54,6 +55,7 @@ struct ValueCell {
   const Decimal& GetDecimal() const { return value.GetDecimal(); }
   std::string_view GetString() const { return value.GetString(); }
   const Interval& GetInterval() const { return value.GetInterval(); }
+  const Uuid& GetUuid() const { return value.GetUuid(); }
 };
 
 template <typename Cell>
@@ -89,6 +91,11 @@ void EncodeCell(const LogicalType& type, const Cell& cell, std::string* out) {
       writer.WriteInt64(interval.micros);
       writer.WriteInt32(interval.days);
       writer.WriteInt32(interval.months);
+      return;
+    }
+    case TypeId::kUuid: {  // uuid_send: the 16 bytes
+      const Uuid& uuid = cell.GetUuid();
+      writer.WriteBytes(std::string_view(reinterpret_cast<const char*>(uuid.bytes.data()), uuid.bytes.size()));
       return;
     }
     case TypeId::kTextArray:
@@ -168,6 +175,12 @@ Value DecodeValue(const LogicalType& type, ByteReader& reader) {
       return Value::IntervalValue(interval).WithType(type);
     }
     case TypeId::kBytea: return Value::FromString(type, std::string(reader.ReadRest()));
+    case TypeId::kUuid: {  // uuid_recv: 16 bytes
+      Uuid uuid;
+      const std::string_view bytes = reader.ReadBytes(uuid.bytes.size());
+      std::memcpy(uuid.bytes.data(), bytes.data(), uuid.bytes.size());
+      return Value::UuidValue(uuid);
+    }
     case TypeId::kTextArray:
     case TypeId::kInt16Array:
     case TypeId::kInt32Array:

@@ -129,6 +129,7 @@ void ParseInto(std::string_view text, const LogicalType& target, idx_t row, Vect
       break;
     case TypeId::kInterval: result.Data<Interval>()[row] = datetime::ParseInterval(text, target.typmod); break;
     case TypeId::kOid: result.Data<int64_t>()[row] = ParseOidOfFlavour(text, target, context); break;
+    case TypeId::kUuid: result.Data<Uuid>()[row] = ParseUuid(text); break;
     case TypeId::kTextArray:
     case TypeId::kInt16Array:
     case TypeId::kInt32Array:
@@ -165,6 +166,7 @@ std::string FormatAsText(const Vector& input, idx_t row, const ExecContext& cont
     case TypeId::kInterval:
       return datetime::FormatInterval(input.Data<Interval>()[row], context.datetime_style.interval_style);
     case TypeId::kOid: return OidText(type, input.Data<int64_t>()[row], context);
+    case TypeId::kUuid: return FormatUuid(input.Data<Uuid>()[row]);
     default: return std::string(input.GetString(row));
   }
 }
