@@ -32,6 +32,7 @@ TypeCategory CategoryOf(TypeId id) {
     case TypeId::kName: return TypeCategory::kString;
     case TypeId::kDate:
     case TypeId::kTime:
+    case TypeId::kTimeTz:
     case TypeId::kTimestamp:
     case TypeId::kTimestampTz: return TypeCategory::kDateTime;
     case TypeId::kInterval: return TypeCategory::kTimeSpan;

@@ -71,6 +71,12 @@ void EncodeCell(const LogicalType& type, const Cell& cell, std::string* out) {
     case TypeId::kTimestamp:
     case TypeId::kTimestampTz: writer.WriteInt64(cell.GetInt()); return;
     case TypeId::kOid: writer.WriteUint32(static_cast<uint32_t>(cell.GetInt())); return;
+    case TypeId::kTimeTz: {  // timetz_send: the time, then the zone in seconds west of UTC
+      const datetime::TimeTz value = datetime::UnpackTimeTz(cell.GetInt());
+      writer.WriteInt64(value.time);
+      writer.WriteInt32(-value.offset_seconds);
+      return;
+    }
     case TypeId::kFloat32: {
       float number = static_cast<float>(cell.GetDouble());
       uint32_t bits;
@@ -164,6 +170,17 @@ Value DecodeValue(const LogicalType& type, ByteReader& reader) {
       int64_t micros = reader.ReadInt64();
       if (micros < 0 || micros > datetime::kMicrosPerDay) ThrowOutOfRange("time");
       return Value::FromInt(type, micros);
+    }
+    case TypeId::kTimeTz: {  // timetz_recv's range checks
+      datetime::TimeTz value;
+      value.time = reader.ReadInt64();
+      if (value.time < 0 || value.time > datetime::kMicrosPerDay) ThrowOutOfRange("time");
+      const int32_t zone_west = reader.ReadInt32();
+      if (zone_west < -datetime::kMaxTimeTzOffset || zone_west > datetime::kMaxTimeTzOffset) {
+        throw SqlError(SqlState::kInvalidTimeZoneDisplacementValue, "time zone displacement out of range");
+      }
+      value.offset_seconds = -zone_west;
+      return Value::FromInt(type, datetime::PackTimeTz(value));
     }
     case TypeId::kTimestamp:
     case TypeId::kTimestampTz: return Value::FromInt(type, ReadTimestamp(reader));
