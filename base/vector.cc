@@ -67,6 +67,21 @@ void Vector::SetNull(idx_t row, bool null) {
   }
 }
 
+void Vector::SetNulls(const uint64_t* mask, idx_t first_bit, idx_t count) {
+  for (idx_t row = 0; row < count; row += 64) {
+    // The 64 mask bits from first_bit + row, over two source words when unaligned.
+    const idx_t bit = first_bit + row;
+    const idx_t shift = bit & 63;
+    uint64_t word = mask[bit >> 6] >> shift;
+    if (shift != 0 && ((bit >> 6) + 1) * 64 < first_bit + count) word |= mask[(bit >> 6) + 1] << (64 - shift);
+    if (count - row < 64) word &= (uint64_t{1} << (count - row)) - 1;
+    if (word == 0) continue;
+    if (validity_.empty()) validity_.assign((std::max<idx_t>(size_, count) + 63) / 64, 0);
+    // Rows row..row+63 of this vector start at bit `row`, which is 64-aligned.
+    validity_[row >> 6] |= word;
+  }
+}
+
 StringHeap* Vector::heap() {
   if (!own_heap_) own_heap_ = std::make_shared<StringHeap>();
   return own_heap_.get();

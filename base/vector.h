@@ -63,6 +63,8 @@ class Vector {
     return !validity_.empty() && (validity_[row >> 6] >> (row & 63)) & 1;
   }
   void SetNull(idx_t row, bool null);
+  // Marks NULL each row r in [0, count) whose bit `first_bit + r` is set in `mask` (bit set = NULL).
+  void SetNulls(const uint64_t* mask, idx_t first_bit, idx_t count);
   // True when some row may be NULL (false guarantees none is).
   bool MayHaveNulls() const { return !validity_.empty(); }
   // Raw NULL bitmap (bit set = NULL), or nullptr when no row is NULL.

@@ -7,12 +7,14 @@
 #include <exception>
 #include <mutex>
 
+#include "base/memory_tracker.h"
 #include "engine/task_pool.h"
 
 namespace tessera::engine {
 
 struct BackgroundTask::State {
   std::function<void()> job;
+  bool may_fail = false;  // the owner's memory::MayFail(), for the thread that runs the job
   std::atomic<bool> claimed{false};
   std::exception_ptr error;  // written by the thread that ran the job, before `done`
   std::mutex mutex;
@@ -24,6 +26,7 @@ struct BackgroundTask::State {
 
   void Run() {
     try {
+      memory::MayFailScope owner_memory(may_fail);
       job();
     } catch (...) {
       error = std::current_exception();
@@ -47,6 +50,7 @@ BackgroundTask::~BackgroundTask() {
 void BackgroundTask::Start(TaskPool& pool, std::function<void()> job) {
   pending_ = std::make_shared<State>();
   pending_->job = std::move(job);
+  pending_->may_fail = memory::MayFail();
   pool.Submit([state = pending_] {
     if (state->Claim()) state->Run();
   });

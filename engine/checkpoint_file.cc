@@ -114,15 +114,35 @@ bool GetSequence(ByteReader& in, SequenceState* sequence) {
   return true;
 }
 
-void PutStorage(ByteWriter& out, const storage::TableData& data, const std::string& image) {
+void PutStorage(ByteWriter& out, const storage::TableData& data, const TableFiles& files) {
   out.Put(data.storage_id());
   out.Put(static_cast<uint32_t>(data.num_partitions()));
   out.Put(data.next_column_id());
   for (uint32_t id : data.column_ids()) out.Put(id);
-  out.PutString(image);
+  out.PutString(files.delta);
+  out.PutString(files.deleted);
+  out.Put(static_cast<uint32_t>(files.frozen.size()));
+  for (const auto& frozen : files.frozen) {
+    out.Put(frozen.partition);
+    out.Put(frozen.first_group);
+    out.PutString(frozen.name);
+  }
 }
 
-bool GetStorage(ByteReader& in, RelationInfo* relation, std::string* image) {
+bool GetFiles(ByteReader& in, uint32_t version, TableFiles* files) {
+  if (!in.GetString(&files->delta)) return false;
+  if (version < 2) return true;  // version 1: the delta holds every row
+  uint32_t count = 0;
+  if (!in.GetString(&files->deleted) || !in.Get(&count)) return false;
+  for (uint32_t index = 0; index < count; ++index) {
+    TableFiles::Frozen frozen;
+    if (!in.Get(&frozen.partition) || !in.Get(&frozen.first_group) || !in.GetString(&frozen.name)) return false;
+    files->frozen.push_back(std::move(frozen));
+  }
+  return true;
+}
+
+bool GetStorage(ByteReader& in, uint32_t version, RelationInfo* relation, TableFiles* files) {
   uint32_t storage_id = 0;
   uint32_t partitions = 0;
   uint32_t next_column_id = 0;
@@ -132,7 +152,7 @@ bool GetStorage(ByteReader& in, RelationInfo* relation, std::string* image) {
   for (auto& id : column_ids) {
     if (!in.Get(&id)) return false;
   }
-  if (!in.GetString(image)) return false;
+  if (!GetFiles(in, version, files)) return false;
   std::vector<LogicalType> types;
   for (const auto& column : relation->columns) types.push_back(column.type);
   relation->data = std::make_shared<storage::TableData>(std::move(types), static_cast<int>(partitions),
@@ -158,8 +178,8 @@ void PutRelation(ByteWriter& out, const RelationInfo& relation, const Checkpoint
   out.PutString(relation.view_sql);
   switch (relation.kind) {
     case RelationKind::kTable: {
-      auto image = contents.images.find(relation.data->storage_id());
-      PutStorage(out, *relation.data, image == contents.images.end() ? std::string() : image->second);
+      auto files = contents.tables.find(relation.data->storage_id());
+      PutStorage(out, *relation.data, files == contents.tables.end() ? TableFiles() : files->second);
       break;
     }
     case RelationKind::kSequence: {
@@ -173,7 +193,7 @@ void PutRelation(ByteWriter& out, const RelationInfo& relation, const Checkpoint
   }
 }
 
-bool GetRelation(ByteReader& in, CheckpointContents* contents) {
+bool GetRelation(ByteReader& in, uint32_t version, CheckpointContents* contents) {
   auto relation = std::make_shared<RelationInfo>();
   uint8_t kind = 0;
   if (!in.Get(&relation->oid) || !in.Get(&kind) || kind > static_cast<uint8_t>(RelationKind::kSequence) ||
@@ -195,9 +215,9 @@ bool GetRelation(ByteReader& in, CheckpointContents* contents) {
   relation->shard_column = shard_column;
   switch (relation->kind) {
     case RelationKind::kTable: {
-      std::string image;
-      if (!GetStorage(in, relation.get(), &image)) return false;
-      if (!image.empty()) contents->images[relation->data->storage_id()] = image;
+      TableFiles files;
+      if (!GetStorage(in, version, relation.get(), &files)) return false;
+      if (!files.empty()) contents->tables[relation->data->storage_id()] = std::move(files);
       break;
     }
     case RelationKind::kSequence:
@@ -246,7 +266,7 @@ Status DecodeCheckpoint(std::string_view bytes, const std::string& path, Checkpo
   in.Get(&magic);
   in.Get(&version);
   if (magic != kCheckpointMagic) return corrupt("bad magic number");
-  if (version != kCheckpointFormatVersion) {
+  if (version < 1 || version > kCheckpointFormatVersion) {
     return Status(SqlState::kFeatureNotSupported,
                   "checkpoint format version " + std::to_string(version) + " in \"" + path + "\" is not supported");
   }
@@ -260,7 +280,7 @@ Status DecodeCheckpoint(std::string_view bytes, const std::string& path, Checkpo
   uint32_t relations = 0;
   if (!in.Get(&relations)) return corrupt("truncated relation list");
   for (uint32_t index = 0; index < relations; ++index) {
-    if (!GetRelation(in, contents)) return corrupt("relation " + std::to_string(index) + " is malformed");
+    if (!GetRelation(in, version, contents)) return corrupt("relation " + std::to_string(index) + " is malformed");
   }
   if (!in.AtEnd()) return corrupt("trailing bytes");
   return Status::Ok();

@@ -18,7 +18,22 @@
 namespace tessera::engine {
 
 inline constexpr uint32_t kCheckpointMagic = 0x504B4354;  // "TCKP" little-endian
-inline constexpr uint32_t kCheckpointFormatVersion = 1;
+inline constexpr uint32_t kCheckpointFormatVersion = 2;
+
+// The files (names within DATA/tables) that hold a table's rows at a checkpoint.
+struct TableFiles {
+  // Frozen row groups: per segment file its partition and first row group, in row group order.
+  struct Frozen {
+    uint32_t partition = 0;
+    uint64_t first_group = 0;
+    std::string name;
+  };
+  std::vector<Frozen> frozen;
+  std::string deleted;  // the frozen rows dead at the checkpoint, as one bigint column ("": none)
+  std::string delta;    // the delta's rows visible at the checkpoint, with their row ids ("": none)
+
+  bool empty() const { return frozen.empty() && deleted.empty() && delta.empty(); }
+};
 
 struct CheckpointContents {
   uint64_t wal_lsn = 0;  // every commit logged at or before it is in the checkpoint
@@ -27,8 +42,8 @@ struct CheckpointContents {
   // Encoding reads them; decoding makes them, each table with empty storage (TableData) of its recorded
   // partitions, storage id and column ids, and each sequence with its recorded state.
   std::vector<std::shared_ptr<const RelationInfo>> relations;
-  // Table storage id -> the segment file (name within DATA/tables) with its rows; none when it had none.
-  std::map<uint32_t, std::string> images;
+  // Table storage id -> the files with its rows; none when it had none.
+  std::map<uint32_t, TableFiles> tables;
   // Sequence oid -> the state to write for it (encoding; decoded sequences carry theirs in `relations`).
   struct SequenceValue {
     int64_t next = 1;

@@ -23,7 +23,7 @@ Database::Database(DatabaseOptions options) : options_(std::move(options)) {
 Database::~Database() = default;
 
 Status Database::OpenStorage() {
-  auto durability = std::make_unique<Durability>(options_.data_dir, *catalog_, *transactions_);
+  auto durability = std::make_unique<Durability>(options_.data_dir, *catalog_, *transactions_, options_.flush_rows);
   Status status = durability->Open();
   if (status.ok()) durability_ = std::move(durability);
   return status;

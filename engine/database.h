@@ -27,6 +27,9 @@ struct DatabaseOptions {
   // Executor worker threads; 0 = one per core.
   int worker_threads = 0;
   std::string database_name = "tessera";
+  // Rows of settled row groups per partition that the flusher freezes into a segment file at once
+  // (Durability::kDefaultFlushRows); below one row group (2048) every commit freezes what it can.
+  uint64_t flush_rows = 256 * 1024;
 };
 
 class Database {

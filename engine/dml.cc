@@ -17,6 +17,7 @@
 #include <set>
 #include <unordered_set>
 
+#include "base/memory_tracker.h"
 #include "engine/operators_internal.h"
 #include "engine/plan.h"
 #include "storage/transaction.h"
@@ -87,18 +88,7 @@ class DmlOperator : public Operator {
     while (next_input_ < inputs_.size()) {
       Batch input = std::move(inputs_[next_input_++]);
       context_.CheckCancel();
-      Batch written;
-      switch (node_.kind) {
-        case PlanKind::kInsert:
-          written = InsertRows(input);
-          break;
-        case PlanKind::kDelete:
-          written = DeleteRows(input);
-          break;
-        default:
-          written = UpdateRows(input);
-          break;
-      }
+      Batch written = WriteBatch(input);
       if (node_.returning.empty() || written.num_rows == 0) continue;
       out->columns.clear();
       for (const auto& expr : node_.returning) out->columns.push_back(Evaluate(*expr, written, context_));
@@ -106,6 +96,28 @@ class DmlOperator : public Operator {
       return true;
     }
     return false;
+  }
+
+  // Writes one input batch; returns the rows written (for RETURNING). A table's row groups, version
+  // stamps, indexes and the write set change together in several steps, none of which may stop half
+  // way: the batch is written with allocations that cannot be refused, once the memory limit has been
+  // checked before it (so that INSERT ... SELECT over the limit still fails, at the next batch).
+  Batch WriteBatch(const Batch& input) {
+    memory::CheckLimit();
+    memory::MayFailScope writing(false);
+    Batch written;
+    switch (node_.kind) {
+      case PlanKind::kInsert:
+        written = InsertRows(input);
+        break;
+      case PlanKind::kDelete:
+        written = DeleteRows(input);
+        break;
+      default:
+        written = UpdateRows(input);
+        break;
+    }
+    return written;
   }
 
   // Starts the statement again after a ConcurrentUpdate: undoes its writes, takes a new snapshot (which
@@ -119,7 +131,10 @@ class DmlOperator : public Operator {
     }
     ++restarts_;
     storage::Transaction& txn = transaction();
-    txn.RollbackTo(statement_writes_);
+    {
+      memory::MayFailScope undoing(false);  // un-stamping the statement's writes must not stop half way
+      txn.RollbackTo(statement_writes_);
+    }
     context_.subquery_cache.clear();
     context_.snapshot = txn.StatementSnapshot();
     child_ = CreateOperator(*node_.children[0], context_);

@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
+#include <cstdio>
 #include <set>
 #include <unordered_map>
 
@@ -17,6 +19,7 @@
 #include "storage/column_chunk.h"
 #include "storage/encoding/byte_io.h"
 #include "storage/file_io.h"
+#include "storage/frozen_segment.h"
 #include "storage/segment_reader.h"
 #include "storage/segment_writer.h"
 #include "storage/wal_reader.h"
@@ -45,6 +48,16 @@ constexpr size_t kRecordBytes = 8u << 20;
 
 // Recovered versions carry this CSN; the first new commit gets the next one.
 constexpr Stamp kRecoveredCsn = 1;
+static_assert(kRecoveredCsn == storage::kFrozenBegin, "frozen rows are as old as recovered ones");
+
+// Frozen segments keep min/max per this many rows (a multiple of kBatchSize).
+constexpr uint32_t kFrozenRowGroupSize = 64 * 1024;
+// Segments are merged while they have fewer row groups than this (about a million rows), once there are
+// this many adjacent ones.
+constexpr size_t kMaxSegmentGroups = 512;
+constexpr size_t kMergeSegments = 4;
+// How often the flusher looks for settled row groups when no commit wakes it.
+constexpr auto kFlushInterval = std::chrono::seconds(1);
 
 Status MakeDirectory(const std::string& path) {
   if (mkdir(path.c_str(), 0755) != 0 && errno != EEXIST) return storage::IoErrorStatus("create directory", path, errno);
@@ -227,10 +240,20 @@ class Durability::Replay {
   std::map<Stamp, std::vector<storage::WriteEntry>> pending_;
 };
 
-Durability::Durability(std::string data_dir, Catalog& catalog, storage::TransactionManager& transactions)
-    : data_dir_(std::move(data_dir)), catalog_(catalog), transactions_(transactions) {}
+Durability::Durability(std::string data_dir, Catalog& catalog, storage::TransactionManager& transactions,
+                       uint64_t flush_rows)
+    : data_dir_(std::move(data_dir)), catalog_(catalog), transactions_(transactions),
+      flush_rows_(std::max<uint64_t>(flush_rows, 1)) {}
 
 Durability::~Durability() {
+  if (flusher_.joinable()) {
+    {
+      std::lock_guard lock(flusher_mutex_);
+      stopping_ = true;
+    }
+    flusher_wake_.notify_all();
+    flusher_.join();
+  }
   if (wal_) transactions_.set_commit_log(nullptr);
   if (lock_fd_ >= 0) close(lock_fd_);
 }
@@ -269,7 +292,9 @@ Status Durability::Open() {
   transactions_.Recovered(kRecoveredCsn);
   transactions_.set_commit_log(this);
   checkpoint_catalog_version_.store(found ? catalog_.version() : 0);
-  return replayed || !found ? Checkpoint() : Status::Ok();
+  status = replayed || !found ? Checkpoint() : Status::Ok();
+  if (status.ok() && flush_rows_ >= kBatchSize) flusher_ = std::thread([this] { RunFlusher(); });
+  return status;
 }
 
 Status Durability::LoadCheckpoint(uint64_t* wal_lsn, bool* found) {
@@ -285,15 +310,54 @@ Status Durability::LoadCheckpoint(uint64_t* wal_lsn, bool* found) {
   if (!status.ok()) return status;
   for (const auto& relation : contents.relations) {
     if (relation->kind != RelationKind::kTable) continue;
-    auto image = contents.images.find(relation->data->storage_id());
-    if (image == contents.images.end()) continue;
-    status = LoadImage(image->second, *relation->data);
+    auto files = contents.tables.find(relation->data->storage_id());
+    if (files == contents.tables.end()) continue;
+    status = LoadTable(files->second, *relation->data);
     if (!status.ok()) return status;
-    images_[relation->data->storage_id()] = Image{relation->data->change_count(), image->second};
+    images_[relation->data->storage_id()] = Image{relation->data->change_count(), files->second};
   }
   catalog_.Restore(contents.schemas, contents.relations, contents.next_oid);
   *wal_lsn = contents.wal_lsn;
   *found = true;
+  return Status::Ok();
+}
+
+Status Durability::LoadTable(const TableFiles& files, storage::TableData& data) {
+  for (const auto& frozen : files.frozen) {
+    if (frozen.partition >= static_cast<uint32_t>(data.num_partitions()) ||
+        frozen.first_group != data.FrozenGroups(static_cast<int>(frozen.partition))) {
+      return Corrupt("checkpoint names segment file \"" + frozen.name + "\" at a place its table lacks");
+    }
+    std::shared_ptr<const storage::FrozenSegment> segment;
+    Status status = storage::OpenFrozenSegment(data_dir_ + "/tables", frozen.name, frozen.first_group,
+                                               data.column_types(), &segment);
+    if (!status.ok()) return status;
+    data.AttachFrozen(static_cast<int>(frozen.partition), segment);
+    live_segments_.push_back(segment);
+  }
+  if (!files.deleted.empty()) {
+    if (Status status = LoadDeleted(files.deleted, data); !status.ok()) return status;
+  }
+  return files.delta.empty() ? Status::Ok() : LoadImage(files.delta, data);
+}
+
+Status Durability::LoadDeleted(const std::string& name, storage::TableData& data) const {
+  storage::SegmentReader reader;
+  Status status = storage::SegmentReader::Open(ImagePath(data_dir_, name), &reader);
+  if (!status.ok()) return status;
+  if (reader.column_types().size() != 1 || GetPhysicalType(reader.column_types()[0]) != PhysicalType::kInt64) {
+    return Corrupt("deleted rows file \"" + reader.path() + "\" is not one bigint column");
+  }
+  std::vector<RowId> rows;
+  for (size_t group = 0; group < reader.row_groups().size(); ++group) {
+    Vector ids(LogicalType(TypeId::kInt64));
+    status = reader.ReadColumn(group, 0, 0, reader.row_groups()[group].num_rows, &ids);
+    if (!status.ok()) return status;
+    rows.insert(rows.end(), ids.Data<int64_t>(), ids.Data<int64_t>() + ids.size());
+  }
+  if (!data.MarkFrozenDead(rows, kRecoveredCsn)) {
+    return Corrupt("deleted rows file \"" + reader.path() + "\" names rows its table has not frozen");
+  }
   return Status::Ok();
 }
 
@@ -396,6 +460,11 @@ void Durability::LogSequence(uint32_t oid, int64_t next, bool called) {
 
 void Durability::AfterCommit() {
   if (!wal_) return;
+  if (flush_rows_ < kBatchSize) {
+    Flush(1, true).ThrowIfError();  // the test setting: every table on disk as soon as it can be
+  } else {
+    flusher_wake_.notify_one();
+  }
   if (catalog_.version() != checkpoint_catalog_version_.load(std::memory_order_acquire)) {
     Checkpoint().ThrowIfError();
     return;
@@ -442,20 +511,42 @@ Status Durability::Checkpoint() {
     Image image{change_counts[storage_id], {}};
     auto previous = images_.find(storage_id);
     if (previous != images_.end() && previous->second.change_count == image.change_count) {
-      image.name = previous->second.name;
+      image.files = previous->second.files;
     } else {
-      Status status = WriteImage(*relation->data, csn, contents.wal_lsn, &image.name);
+      Status status = WriteTableFiles(*relation->data, csn, contents.wal_lsn, &image.files);
       if (!status.ok()) return status;
     }
-    if (!image.name.empty()) contents.images[storage_id] = image.name;
+    if (!image.files.empty()) contents.tables[storage_id] = image.files;
     images[storage_id] = std::move(image);
   }
   Status status = storage::WriteFileDurably(data_dir_ + "/checkpoint", EncodeCheckpoint(contents));
   if (!status.ok()) return status;
   images_ = std::move(images);
   checkpoint_catalog_version_.store(catalog_version, std::memory_order_release);
-  RemoveUnusedImages(images_);
+  RemoveUnusedFiles(images_);
   return wal_->RemoveBefore(contents.wal_lsn + 1);
+}
+
+Status Durability::WriteTableFiles(const storage::TableData& data, Stamp csn, uint64_t lsn, TableFiles* files) {
+  // No flush runs during a checkpoint, so the frozen segments stay as listed here.
+  const auto segments = data.FrozenSegments();
+  for (size_t partition = 0; partition < segments.size(); ++partition) {
+    for (const auto& segment : segments[partition]) {
+      files->frozen.push_back(TableFiles::Frozen{static_cast<uint32_t>(partition), segment->first_group, segment->name});
+    }
+  }
+  Status status = WriteDeleted(data, csn, lsn, &files->deleted);
+  return status.ok() ? WriteImage(data, csn, lsn, &files->delta) : status;
+}
+
+std::string Durability::NewFileName(const std::string& stem, const std::string& suffix) const {
+  // A schema change rewrites a table without a new WAL record: never write over a file in use.
+  struct stat existing;
+  std::string name;
+  for (int attempt = 0; name.empty() || stat(ImagePath(data_dir_, name).c_str(), &existing) == 0; ++attempt) {
+    name = stem + "-" + std::to_string(attempt) + suffix;
+  }
+  return name;
 }
 
 Status Durability::WriteImage(const storage::TableData& data, Stamp csn, uint64_t lsn, std::string* name) const {
@@ -469,6 +560,7 @@ Status Durability::WriteImage(const storage::TableData& data, Stamp csn, uint64_
   snapshot.csn = csn;
   for (int partition = 0; partition < data.num_partitions(); ++partition) {
     storage::ScanPosition position;
+    position.delta_only = true;
     Batch batch;
     std::vector<RowId> ids;
     while (data.Scan(partition, position, all_columns, snapshot, &batch, &ids)) {
@@ -480,18 +572,113 @@ Status Durability::WriteImage(const storage::TableData& data, Stamp csn, uint64_
   }
   name->clear();
   if (columns.back().size() == 0) return Status::Ok();
-  // A schema change rewrites a table without a new WAL record: never write over a file in use.
-  struct stat existing;
-  for (int attempt = 0; name->empty() || stat(ImagePath(data_dir_, *name).c_str(), &existing) == 0; ++attempt) {
-    *name = std::to_string(data.storage_id()) + "-" + std::to_string(lsn) + "-" + std::to_string(attempt) + ".seg";
-  }
+  *name = NewFileName(std::to_string(data.storage_id()) + "-" + std::to_string(lsn), ".seg");
   storage::SegmentFooter footer;
   return storage::WriteSegment(ImagePath(data_dir_, *name), types, columns, storage::SegmentWriteOptions{}, &footer);
 }
 
-void Durability::RemoveUnusedImages(const std::map<uint32_t, Image>& keep) const {
+Status Durability::WriteDeleted(const storage::TableData& data, Stamp csn, uint64_t lsn, std::string* name) const {
+  const std::vector<RowId> rows = data.FrozenDeadRows(csn);
+  name->clear();
+  if (rows.empty()) return Status::Ok();
+  Vector ids(LogicalType(TypeId::kInt64), static_cast<idx_t>(rows.size()));
+  std::copy(rows.begin(), rows.end(), ids.Data<int64_t>());
+  *name = NewFileName(std::to_string(data.storage_id()) + "-" + std::to_string(lsn), ".del");
+  storage::SegmentFooter footer;
+  return storage::WriteSegment(ImagePath(data_dir_, *name), {LogicalType(TypeId::kInt64)}, {ids},
+                               storage::SegmentWriteOptions{}, &footer);
+}
+
+Status Durability::Flush(size_t min_groups, bool pad) {
+  std::lock_guard lock(checkpoint_mutex_);
+  const Stamp horizon = transactions_.SnapshotHorizon();
+  for (const auto& relation : catalog_.AllRelations()) {
+    if (relation->kind != RelationKind::kTable || relation->data->storage_id() == 0) continue;
+    for (const auto& run : relation->data->FreezeCandidates(horizon, min_groups, pad)) {
+      Status status = FreezeRun(*relation->data, run, pad);
+      if (!status.ok()) return status;
+    }
+    for (const auto& run : relation->data->MergeCandidates(kMaxSegmentGroups, kMergeSegments)) {
+      Status status = MergeRun(*relation->data, run);
+      if (!status.ok()) return status;
+    }
+  }
+  return Status::Ok();
+}
+
+Status Durability::FreezeRun(storage::TableData& data, const storage::FreezeRun& run, bool pad) {
+  std::vector<Vector> columns = data.FreezeColumns(run, pad);
+  if (columns.empty()) return Status::Ok();  // changed since it was found
+  std::shared_ptr<const storage::FrozenSegment> segment;
+  Status status = WriteFrozen(data, run.partition, run.first_group, std::move(columns), &segment);
+  if (!status.ok()) return status;
+  if (!data.Freeze(run, segment)) {
+    unlink(segment->reader.path().c_str());
+    return Status::Ok();
+  }
+  live_segments_.push_back(segment);
+  return Status::Ok();
+}
+
+Status Durability::MergeRun(storage::TableData& data, const storage::MergeRun& run) {
+  // The segments of one partition have the same columns: a schema change thaws them all.
+  std::vector<Vector> columns;
+  Status status = storage::ReadFrozenColumns(run.segments, &columns);
+  if (!status.ok()) return status;
+  std::shared_ptr<const storage::FrozenSegment> merged;
+  status = WriteFrozen(data, run.partition, run.segments.front()->first_group, std::move(columns), &merged);
+  if (!status.ok()) return status;
+  if (!data.ReplaceFrozen(run, merged)) {
+    unlink(merged->reader.path().c_str());
+    return Status::Ok();
+  }
+  live_segments_.push_back(merged);
+  return Status::Ok();
+}
+
+Status Durability::WriteFrozen(const storage::TableData& data, int partition, size_t first_group,
+                               std::vector<Vector> columns, std::shared_ptr<const storage::FrozenSegment>* segment) {
+  std::vector<LogicalType> types;
+  for (const auto& column : columns) types.push_back(column.type());
+  const size_t groups = columns.front().size() / kBatchSize;
+  const std::string name = NewFileName(std::to_string(data.storage_id()) + "-" + std::to_string(partition) + "-" +
+                                           std::to_string(first_group) + "-" + std::to_string(groups),
+                                       ".seg");
+  storage::SegmentWriteOptions options;
+  options.row_group_size = kFrozenRowGroupSize;
+  Status status = storage::WriteSegment(ImagePath(data_dir_, name), types, columns, options, nullptr);
+  if (!status.ok()) return status;
+  columns.clear();
+  return storage::OpenFrozenSegment(data_dir_ + "/tables", name, first_group, types, segment);
+}
+
+void Durability::RunFlusher() {
+  const size_t min_groups = static_cast<size_t>(flush_rows_ / kBatchSize);
+  std::unique_lock lock(flusher_mutex_);
+  while (!stopping_) {
+    flusher_wake_.wait_for(lock, kFlushInterval);
+    if (stopping_) break;
+    lock.unlock();
+    // A failed flush loses nothing: the rows stay in memory and in the WAL, and the next round retries.
+    if (Status status = Flush(min_groups, false); !status.ok()) {
+      std::fprintf(stderr, "tessera: flushing to segments failed: %s\n", status.info().message.c_str());
+    }
+    lock.lock();
+  }
+}
+
+void Durability::RemoveUnusedFiles(const std::map<uint32_t, Image>& keep) {
   std::set<std::string> used;
-  for (const auto& [storage_id, image] : keep) used.insert(image.name);
+  for (const auto& [storage_id, image] : keep) {
+    for (const auto& frozen : image.files.frozen) used.insert(frozen.name);
+    used.insert(image.files.deleted);
+    used.insert(image.files.delta);
+  }
+  std::erase_if(live_segments_, [&used](const std::weak_ptr<const storage::FrozenSegment>& weak) {
+    auto segment = weak.lock();
+    if (segment) used.insert(segment->name);
+    return segment == nullptr;
+  });
   const std::string directory = data_dir_ + "/tables";
   DIR* listing = opendir(directory.c_str());
   if (listing == nullptr) return;

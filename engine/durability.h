@@ -5,17 +5,23 @@
 //   DATA/wal/          the write-ahead log (storage/wal_writer.h): one record per committing transaction
 //                      (split when large) with the rows it inserted and the row ids it deleted, and
 //                      sequence positions logged ahead of use;
-//   DATA/checkpoint    the catalog and, per table, the segment file with its rows (engine/checkpoint_file.h);
-//   DATA/tables/       those segment files: `<storage id>-<checkpoint LSN>.seg`, each row with its row id.
+//   DATA/checkpoint    the catalog and, per table, the files with its rows (engine/checkpoint_file.h);
+//   DATA/tables/       those files: frozen segments (`<storage id>-<partition>-<first row group>-<n>.seg`,
+//                      written by the flusher), and per checkpoint the delta's rows with their row ids
+//                      (`<storage id>-<checkpoint LSN>-<n>.seg`) and the frozen rows dead at it (`.del`).
 //
 // Commit (as the TransactionManager's CommitLog): the writes are appended to the WAL and the committer
 // waits for group commit's fsync before its CSN is published, so a client is told COMMIT only once its
 // rows are on disk. Row ids are logged as they are, so a later delete of the row finds it at replay.
 //
+// Flushing: a background thread freezes runs of settled row groups (TableData::FreezeCandidates) of at
+// least `flush_rows` rows into segment files; from then on their rows are read from the file. Frozen
+// segments are immutable; the next checkpoint records them.
+//
 // Checkpoint: commits are paused for an instant to take the WAL position and the published CSN together;
-// then every table that changed since the last checkpoint is written as a segment file of the rows that
-// CSN sees, the checkpoint file replaces the old one atomically, and the WAL before the position is
-// removed. A committed DDL statement is made durable by a checkpoint before its commit returns (the
+// then for every table that changed since the last checkpoint the delta's rows that CSN sees and the
+// frozen rows dead at it are written, the checkpoint file (naming those and the frozen segments)
+// replaces the old one atomically, and the WAL before the position is removed. A committed DDL statement is made durable by a checkpoint before its commit returns (the
 // catalog lives only in checkpoints), and a WAL past kCheckpointWalBytes triggers one too.
 //
 // Recovery (Open): the checkpoint's catalog and segment files, then every WAL record after its position:
@@ -28,18 +34,22 @@
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "base/error.h"
+#include "engine/checkpoint_file.h"
 #include "storage/transaction.h"
 
 namespace tessera::storage {
 class WalWriter;
+struct FrozenSegment;
 }
 
 namespace tessera::engine {
@@ -51,7 +61,12 @@ class Durability : public storage::CommitLog {
   // A checkpoint follows a commit once the WAL written since the last one is this large.
   static constexpr uint64_t kCheckpointWalBytes = 256u << 20;
 
-  Durability(std::string data_dir, Catalog& catalog, storage::TransactionManager& transactions);
+  // Runs of settled row groups are frozen into segments once they hold `flush_rows` rows. Below one row
+  // group's worth (a test setting) every commit freezes what it can at once, partial row groups too.
+  static constexpr uint64_t kDefaultFlushRows = 256 * 1024;
+
+  Durability(std::string data_dir, Catalog& catalog, storage::TransactionManager& transactions,
+             uint64_t flush_rows = kDefaultFlushRows);
   ~Durability() override;
   Durability(const Durability&) = delete;
   Durability& operator=(const Durability&) = delete;
@@ -68,22 +83,37 @@ class Durability : public storage::CommitLog {
   // the DDL is not durable) or when the WAL grew past kCheckpointWalBytes.
   void AfterCommit();
   Status Checkpoint();
+  // Freezes every run of settled row groups of at least `min_groups` groups (with `pad`, partial last
+  // row groups too). The flusher thread calls it; tests and CHECKPOINT may too.
+  Status Flush(size_t min_groups, bool pad);
 
  private:
   struct Image {
     uint64_t change_count = 0;
-    std::string name;
+    TableFiles files;
   };
   class Replay;
 
   // Takes DATA/lock for this process, so that two servers never share a data directory.
   Status LockDataDirectory();
   Status LoadCheckpoint(uint64_t* wal_lsn, bool* found);
+  Status LoadTable(const TableFiles& files, storage::TableData& data);
   Status LoadImage(const std::string& name, storage::TableData& data) const;
+  Status LoadDeleted(const std::string& name, storage::TableData& data) const;
   Status ReplayWal(uint64_t from_lsn, bool* replayed);
+  Status WriteTableFiles(const storage::TableData& data, storage::Stamp csn, uint64_t lsn, TableFiles* files);
   Status WriteImage(const storage::TableData& data, storage::Stamp csn, uint64_t lsn, std::string* name) const;
+  Status WriteDeleted(const storage::TableData& data, storage::Stamp csn, uint64_t lsn, std::string* name) const;
+  Status FreezeRun(storage::TableData& data, const storage::FreezeRun& run, bool pad);
+  Status MergeRun(storage::TableData& data, const storage::MergeRun& run);
+  // Writes `columns` as a new frozen segment file for `first_group` of a partition and opens it.
+  Status WriteFrozen(const storage::TableData& data, int partition, size_t first_group, std::vector<Vector> columns,
+                     std::shared_ptr<const storage::FrozenSegment>* segment);
+  // A name for a new file in DATA/tables: `stem-<n>` + `suffix` with the first n no file has.
+  std::string NewFileName(const std::string& stem, const std::string& suffix) const;
   Status AppendRecord(uint16_t type, const std::string& payload, uint64_t* lsn);
-  void RemoveUnusedImages(const std::map<uint32_t, Image>& keep) const;
+  void RemoveUnusedFiles(const std::map<uint32_t, Image>& keep);
+  void RunFlusher();
 
   const std::string data_dir_;
   Catalog& catalog_;
@@ -91,10 +121,20 @@ class Durability : public storage::CommitLog {
   std::unique_ptr<storage::WalWriter> wal_;
   int lock_fd_ = -1;
 
-  std::mutex checkpoint_mutex_;             // one checkpoint at a time
-  std::map<uint32_t, Image> images_;        // GUARDED_BY(checkpoint_mutex_): storage id -> its segment file
+  const uint64_t flush_rows_;
+
+  std::mutex checkpoint_mutex_;             // one checkpoint or flush at a time
+  std::map<uint32_t, Image> images_;        // GUARDED_BY(checkpoint_mutex_): storage id -> its files
+  // Every frozen segment made or loaded, while something (a table, an undo action, a scan) still holds
+  // it: its file is kept even when no checkpoint names it. GUARDED_BY(checkpoint_mutex_).
+  std::vector<std::weak_ptr<const storage::FrozenSegment>> live_segments_;
   std::atomic<uint64_t> checkpoint_catalog_version_{0};
   std::atomic<uint64_t> wal_bytes_since_checkpoint_{0};
+
+  std::mutex flusher_mutex_;
+  std::condition_variable flusher_wake_;
+  bool stopping_ = false;  // GUARDED_BY(flusher_mutex_)
+  std::thread flusher_;
 };
 
 }  // namespace tessera::engine

@@ -7,6 +7,7 @@
 #include <memory>
 #include <mutex>
 
+#include "base/memory_tracker.h"
 #include "engine/task_pool.h"
 
 namespace tessera::engine {
@@ -24,10 +25,12 @@ struct ForState {
   std::exception_ptr error;                // GUARDED_BY(mutex): the first task error
   std::atomic<bool>* cancel = nullptr;     // valid while running > 0 or next < count (caller waits)
   const std::function<void(int)>* task = nullptr;  // same lifetime as `cancel`
+  bool may_fail = false;  // the caller's memory::MayFail(): helpers run the query's tasks under it too
 };
 
 // Claims and runs indexes until none are left or a task failed.
 void Drain(ForState& state) {
+  memory::MayFailScope query_memory(state.may_fail);
   while (true) {
     int index;
     {
@@ -65,9 +68,15 @@ void ParallelFor(TaskPool& pool, int workers, int count, std::atomic<bool>& canc
   state->count = count;
   state->cancel = &cancel;
   state->task = &task;
+  state->may_fail = memory::MayFail();
   const int helpers = std::min(count, workers) - 1;
-  for (int helper = 0; helper < helpers; ++helper) {
-    pool.Submit([state] { Drain(*state); });
+  {
+    // A helper already queued would outlive a throw from here and find `task` gone: queuing must not
+    // fail half way (each job is a few bytes).
+    memory::MayFailScope queuing(false);
+    for (int helper = 0; helper < helpers; ++helper) {
+      pool.Submit([state] { Drain(*state); });
+    }
   }
   Drain(*state);
   std::unique_lock lock(state->mutex);

@@ -2,6 +2,7 @@
 // CREATE TABLE ... AS SELECT (WITH [NO] DATA, IF NOT EXISTS, column names) and SELECT ... INTO, which the
 // parser turns into the same statement. Answers "SELECT n" like PostgreSQL 15 ("CREATE TABLE AS" for
 // WITH NO DATA and for a skipped IF NOT EXISTS).
+#include "base/memory_tracker.h"
 #include "engine/catalog.h"
 #include "engine/database.h"
 #include "engine/operator.h"
@@ -62,6 +63,8 @@ UtilityResult CreateTableAs(Session& session, const ast::CreateTableStatement& c
   }
   // Operators refer to their plan nodes: the plan must outlive `insert`.
   const engine::PlanPtr plan = binder.InsertPlan(relation, targets, MakeProject(query.plan, std::move(casts)));
+  // The query and its insert run under --memory-limit, as a SELECT does (the insert's writes cannot fail).
+  memory::MayFailScope query_memory(true);
   auto insert = engine::CreateOperator(*plan, context);
   Batch ignored;
   while (insert->Next(&ignored)) {

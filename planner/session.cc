@@ -9,6 +9,7 @@
 #include "engine/database.h"
 #include "engine/function/cast_kernels.h"
 #include "engine/operator.h"
+#include "base/memory_tracker.h"
 #include "base/text_format.h"
 #include "engine/system_tables.h"
 #include "planner/binder.h"
@@ -28,13 +29,17 @@ int64_t NowMicros() {
   return unix_micros - 946684800LL * 1000000LL;
 }
 
+// Runs a query's operators. Their allocations may be refused under --memory-limit (the statement then
+// fails with std::bad_alloc, 53200); the session's own work around them (commit, error handling) may not.
 class QueryCursor : public Cursor {
  public:
   QueryCursor(std::shared_ptr<BoundStatement> bound, std::unique_ptr<engine::ExecContext> context)
       : bound_(std::move(bound)), context_(std::move(context)) {
+    memory::MayFailScope query_memory(true);
     op_ = engine::CreateOperator(*bound_->plan, *context_);
   }
   bool Next(Batch* batch) override {
+    memory::MayFailScope query_memory(true);
     if (done_) return false;
     while (op_->Next(batch)) {
       if (batch->num_rows == 0) continue;

@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/memory_tracker.h"
 #include "planner/utility.h"
 
 namespace tessera::planner {
@@ -198,6 +199,7 @@ void InitializeSettings(SessionState& state, const std::map<std::string, std::st
       {"work_mem", "4MB"},
       {"enable_seqscan", "on"},
       {"block_size", "8192"},
+      {"memory_limit", memory::FormatMemorySize(memory::Limit())},  // the server's --memory-limit
   };
   state.time_zone = datetime::TimeZone{};
   state.datetime_style = datetime::DateTimeStyle{};
@@ -225,6 +227,10 @@ std::string ApplySetting(SessionState& state, const std::string& raw_name, const
   auto found = state.settings.find(name);
   if (found == state.settings.end() && name.find('.') == std::string::npos) {
     throw SqlError(SqlState::kUndefinedObject, "unrecognized configuration parameter \"" + raw_name + "\"");
+  }
+  if (name == "memory_limit") {
+    throw SqlError(SqlState::kCantChangeRuntimeParam,
+                   "parameter \"" + name + "\" cannot be changed without restarting the server");
   }
   const std::optional<std::string> old_value =
       found == state.settings.end() ? std::nullopt : std::optional<std::string>(found->second);

@@ -135,6 +135,7 @@ void FinishTransaction(SessionState& state, bool commit) {
   std::unique_ptr<storage::Transaction> txn = std::move(state.txn);
   if (commit) {
     if (txn) txn->Commit();
+    txn.reset();  // its snapshot no longer holds back the flusher
     if (state.commit_hook) state.commit_hook();
   } else if (txn) {
     txn->Abort();

@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "base/memory_tracker.h"
 #include "planner/session.h"
 #include "protocol/overloaded.h"
 #include "protocol/portal.h"
@@ -332,6 +333,9 @@ bool Connection::RunGuarded(const std::function<void()>& body) {
     return true;
   } catch (const SqlError& sql_error) {
     error = sql_error.info();
+  } catch (const memory::MemoryLimitExceeded& exceeded) {
+    error = MakeError(SqlState::kOutOfMemory, "out of memory");
+    if (exceeded.request_size() > 0) error.detail = fmt::format("Failed on request of size {}.", exceeded.request_size());
   } catch (const std::bad_alloc&) {
     error = MakeError(SqlState::kOutOfMemory, "out of memory");
   } catch (const std::exception& exception) {
@@ -346,6 +350,7 @@ bool Connection::RunGuarded(const std::function<void()>& body) {
   } catch (...) {
     // The statement's error is the one the client needs to see.
   }
+  if (error.state == SqlState::kOutOfMemory) memory::ReleaseFreeMemory();
   WriteNotices();
   if (terminating_.load() && error.state == SqlState::kQueryCanceled) {
     // The statement was stopped by server shutdown, not by the client.

@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "base/memory_tracker.h"
 #include "engine/database.h"
 #include "engine/durability.h"
 #include "protocol/server.h"
@@ -30,6 +31,11 @@ Options:
   --partitions N      partitions per table (default 0: two per core)
   --threads N         executor worker threads (default 0: one per core)
   --max-connections N clients served at once (default 1000)
+  --flush-rows N      rows of settled row groups per partition written at once as a compressed segment
+                      file (default 262144); below 2048 every commit writes what it can (for tests)
+  --memory-limit SIZE cap on the memory queries allocate, in bytes or with a unit (512MB, 2GB); a query
+                      that needs more fails with SQLSTATE 53200 and the server goes on serving
+                      (default -1: no limit; the operating system's OOM killer is then the only bound)
   --help              print this help and exit
   --version           print the version and exit
 
@@ -39,6 +45,7 @@ Connect with: psql -h 127.0.0.1 -p 5433 -U <any user> -d tessera
 struct Flags {
   tessera::engine::DatabaseOptions database;
   tessera::protocol::ServerOptions server;
+  size_t memory_limit = 0;  // 0: none
 };
 
 std::optional<int> ParseNumber(std::string_view text, int minimum, int maximum) {
@@ -88,9 +95,19 @@ std::optional<int> ParseFlags(int argc, char** argv, Flags* flags) {
     } else if (flag == "--threads") {
       if (!(parsed = number(0, 4096))) return 2;
       flags->database.worker_threads = *parsed;
+    } else if (flag == "--flush-rows") {
+      if (!(parsed = number(1, 1 << 30))) return 2;
+      flags->database.flush_rows = static_cast<uint64_t>(*parsed);
     } else if (flag == "--max-connections") {
       if (!(parsed = number(1, 100000))) return 2;
       flags->server.max_connections = *parsed;
+    } else if (flag == "--memory-limit") {
+      std::optional<size_t> bytes = tessera::memory::ParseMemorySize(value);
+      if (!bytes) {
+        fmt::print(stderr, "tessera: invalid value \"{}\" for {}\n", value, flag);
+        return 2;
+      }
+      flags->memory_limit = *bytes;
     } else {
       fmt::print(stderr, "tessera: unknown option \"{}\"\n{}", argv[index], kUsage);
       return 2;
@@ -115,6 +132,7 @@ int main(int argc, char** argv) {
   Flags flags;
   if (std::optional<int> exit_code = ParseFlags(argc, argv, &flags)) return *exit_code;
   std::signal(SIGPIPE, SIG_IGN);
+  tessera::memory::SetLimit(flags.memory_limit);
   try {
     tessera::engine::Database database(flags.database);
     if (tessera::Status opened = database.OpenStorage(); !opened.ok()) {

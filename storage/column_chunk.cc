@@ -259,11 +259,7 @@ void ColumnChunk::DecodeRange(idx_t first, idx_t count, Vector* out) const {
     strings->Decode(first, count, values.data());
     ScatterStrings(values.data(), count, out);
   }
-  if (nulls_.empty()) return;
-  for (idx_t row = 0; row < count; ++row) {
-    const idx_t source = first + row;
-    if ((nulls_[source / 64] >> (source % 64)) & 1) out->SetNull(row, true);
-  }
+  if (!nulls_.empty()) out->SetNulls(nulls_.data(), first, count);
 }
 
 }  // namespace tessera::storage

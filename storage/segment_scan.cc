@@ -48,8 +48,9 @@ int64_t IntegerConstant(const ColumnChunk& chunk, const Value& constant) {
 
 }  // namespace
 
-SegmentScan::SegmentScan(const SegmentReader& reader, std::vector<int> column_ids, ScanFilter filter)
-    : reader_(reader), column_ids_(std::move(column_ids)), filter_(std::move(filter)),
+SegmentScan::SegmentScan(const SegmentReader& reader, std::vector<int> column_ids, ScanFilter filter,
+                         uint64_t first_row)
+    : reader_(reader), column_ids_(std::move(column_ids)), filter_(std::move(filter)), first_row_(first_row),
       chunks_(reader.column_types().size()) {
   const size_t num_columns = reader.column_types().size();
   for (int column : column_ids_) TESSERA_CHECK(column >= 0 && static_cast<size_t>(column) < num_columns);
@@ -91,6 +92,8 @@ Status SegmentScan::AdvanceRowGroup(bool* found) {
   cursor_ = 0;
   while (next_row_group_ < reader_.row_groups().size()) {
     const size_t row_group = next_row_group_++;
+    const SegmentRowGroup& group = reader_.row_groups()[row_group];
+    if (group.first_row + group.num_rows <= first_row_) continue;
     ++stats_.row_groups;
     if (!RowGroupMayMatch(row_group)) {
       ++stats_.row_groups_skipped;
@@ -101,8 +104,12 @@ Status SegmentScan::AdvanceRowGroup(bool* found) {
     for (const ScanPredicate& predicate : filter_.predicates) {
       if (Status status = LoadChunk(predicate.column); !status.ok()) return status;
     }
-    const idx_t num_rows = reader_.row_groups()[row_group].num_rows;
+    const idx_t num_rows = group.num_rows;
     SelectRows(num_rows);
+    if (group.first_row < first_row_) {
+      const auto skipped = static_cast<sel_t>(first_row_ - group.first_row);
+      selection_.erase(selection_.begin(), std::lower_bound(selection_.begin(), selection_.end(), skipped));
+    }
     stats_.rows_examined += num_rows;
     stats_.rows_selected += selection_.size();
     if (selection_.empty()) continue;

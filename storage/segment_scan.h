@@ -41,10 +41,10 @@ struct SegmentScanStats {
 class SegmentScan {
  public:
   // Scans `reader` (which must outlive the scan) for the columns `column_ids` (segment column
-  // indexes, any order, repeats allowed) of the rows passing `filter`, whose predicates name segment
-  // columns. REQUIRES: every column index is in range; each compare constant has its column's
-  // physical type.
-  SegmentScan(const SegmentReader& reader, std::vector<int> column_ids, ScanFilter filter);
+  // indexes, any order, repeats allowed) of the rows from `first_row` on passing `filter`, whose
+  // predicates name segment columns. REQUIRES: every column index is in range; each compare constant
+  // has its column's physical type.
+  SegmentScan(const SegmentReader& reader, std::vector<int> column_ids, ScanFilter filter, uint64_t first_row = 0);
 
   // Fills `out` with the next rows that passed (1 to kBatchSize; columns as column_ids) and, when
   // `row_numbers` is not null, their row numbers in the segment, ascending. Sets `*done` and leaves
@@ -76,6 +76,7 @@ class SegmentScan {
   const SegmentReader& reader_;
   std::vector<int> column_ids_;
   ScanFilter filter_;
+  uint64_t first_row_;
   SegmentScanStats stats_;
 
   size_t next_row_group_ = 0;

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
-// In-memory partitioned row groups.
+// Partitioned row groups: the delta in memory, frozen runs in segment files.
 #include "storage/table_data.h"
 
 #include <mutex>
+#include <numeric>
 
 #include "base/check.h"
+#include "storage/frozen_segment.h"
 #include "storage/hash.h"
+#include "storage/segment_scan.h"
 
 namespace tessera::storage {
 
@@ -43,12 +46,20 @@ idx_t PendingStamps(Stamp begin, Stamp end) { return (IsTxnId(begin) ? 1 : 0) + 
 }  // namespace
 
 void TableData::RowGroup::SetStamp(idx_t row, bool end_stamp, Stamp stamp) {
-  Stamp& slot = end_stamp ? end[row] : begin[row];
-  const bool was_dead = IsDead(begin[row], end[row]);
-  const idx_t was_pending = PendingStamps(begin[row], end[row]);
-  slot = stamp;
-  num_dead = num_dead - (was_dead ? 1 : 0) + (IsDead(begin[row], end[row]) ? 1 : 0);
-  num_pending = num_pending - was_pending + PendingStamps(begin[row], end[row]);
+  const bool was_dead = IsDead(Begin(row), End(row));
+  const idx_t was_pending = PendingStamps(Begin(row), End(row));
+  if (frozen()) {
+    if (!end_stamp || Begin(row) == kNever) return;
+    if (end.empty()) {
+      end.assign(num_rows, kNever);
+      updated.assign(num_rows, 0);
+    }
+    end[row] = stamp;
+  } else {
+    (end_stamp ? end : begin)[row] = stamp;
+  }
+  num_dead = num_dead - (was_dead ? 1 : 0) + (IsDead(Begin(row), End(row)) ? 1 : 0);
+  num_pending = num_pending - was_pending + PendingStamps(Begin(row), End(row));
   if (IsCsn(stamp) && stamp > max_csn) max_csn = stamp;
 }
 
@@ -98,6 +109,12 @@ bool TableData::Scan(int partition_index, ScanPosition& position, const std::vec
   std::shared_lock lock(partition.mutex);
   const bool filtered = filter != nullptr && !filter->empty();
   while (position.row_group < partition.row_groups.size()) {
+    if (position.delta_only && position.row_group < partition.frozen_groups) position.row_group = partition.frozen_groups;
+    if (position.row_group >= partition.row_groups.size()) break;
+    if (partition.row_groups[position.row_group].frozen()) {
+      if (ScanFrozen(partition, partition_index, position, column_ids, snapshot, out, row_ids, filter)) return true;
+      continue;
+    }
     const size_t group_index = position.row_group++;
     const RowGroup& group = partition.row_groups[group_index];
     const bool settled = group.SettledFor(snapshot);
@@ -135,6 +152,76 @@ bool TableData::Scan(int partition_index, ScanPosition& position, const std::vec
   return false;
 }
 
+struct SegmentCursor {
+  SegmentCursor(std::shared_ptr<const FrozenSegment> frozen, std::vector<int> column_ids, ScanFilter filter,
+                uint64_t first_row)
+      : segment(std::move(frozen)), scan(segment->reader, std::move(column_ids), std::move(filter), first_row) {}
+
+  std::shared_ptr<const FrozenSegment> segment;
+  SegmentScan scan;
+  std::vector<uint64_t> row_numbers;
+};
+
+bool TableData::ScanFrozen(const Partition& partition, int partition_index, ScanPosition& position,
+                           const std::vector<int>& column_ids, const Snapshot& snapshot, Batch* out,
+                           std::vector<RowId>* row_ids, const ScanFilter* filter) const {
+  if (!position.segment) {
+    // A cursor goes on over the segment it started on even if the run is rewritten meanwhile: the rows
+    // are the same.
+    const auto& segment = partition.row_groups[position.row_group].segment;
+    ScanFilter usable;
+    if (filter != nullptr) {
+      for (const ScanPredicate& predicate : filter->predicates) {
+        if (predicate.column < 0 || static_cast<size_t>(predicate.column) >= column_types_.size()) continue;
+        if (predicate.kind == ScanPredicateKind::kCompare &&
+            GetPhysicalType(predicate.constant.type()) != GetPhysicalType(column_types_[predicate.column])) {
+          continue;
+        }
+        usable.predicates.push_back(predicate);
+      }
+    }
+    const uint64_t first_row = (position.row_group - segment->first_group) * kBatchSize;
+    position.segment = std::make_shared<SegmentCursor>(segment, column_ids, std::move(usable), first_row);
+  }
+  SegmentCursor& cursor = *position.segment;
+  for (;;) {
+    bool done = false;
+    cursor.scan.Next(out, &cursor.row_numbers, &done).ThrowIfError();
+    if (done) {
+      position.row_group = cursor.segment->first_group + cursor.segment->num_groups;
+      position.segment.reset();
+      return false;
+    }
+    // The delete vectors of the row groups the rows belong to.
+    sel_t keep[kBatchSize];
+    idx_t kept = 0;
+    const uint64_t first_offset = cursor.segment->first_offset();
+    for (idx_t row = 0; row < out->num_rows; ++row) {
+      const uint64_t offset = first_offset + cursor.row_numbers[row];
+      const size_t group_index = static_cast<size_t>(offset / kBatchSize);
+      if (group_index >= partition.row_groups.size()) break;  // truncated meanwhile
+      const RowGroup& group = partition.row_groups[group_index];
+      const idx_t in_group = static_cast<idx_t>(offset % kBatchSize);
+      if (group.end.empty() || snapshot.Sees(group.Begin(in_group), group.End(in_group))) {
+        keep[kept] = static_cast<sel_t>(row);
+        cursor.row_numbers[kept++] = cursor.row_numbers[row];
+      }
+    }
+    if (kept < out->num_rows) {
+      out->Compact(keep, kept);
+      cursor.row_numbers.resize(kept);
+    }
+    if (kept == 0) continue;
+    if (row_ids != nullptr) {
+      row_ids->resize(kept);
+      for (idx_t row = 0; row < kept; ++row) {
+        (*row_ids)[row] = MakeRowId(partition_index, static_cast<int64_t>(first_offset + cursor.row_numbers[row]));
+      }
+    }
+    return true;
+  }
+}
+
 idx_t TableData::ApplyFilter(const RowGroup& group, const ScanFilter& filter, sel_t* selection, idx_t count) {
   for (const ScanPredicate& predicate : filter.predicates) {
     if (count == 0) break;
@@ -153,7 +240,12 @@ Value TableData::Fetch(RowId row, int column) const {
   const Partition& partition = *partitions_[RowIdPartition(row)];
   std::shared_lock lock(partition.mutex);
   const int64_t offset = RowIdOffset(row);
-  return partition.row_groups[offset / kBatchSize].columns[column].GetValue(offset % kBatchSize);
+  const RowGroup& group = partition.row_groups[offset / kBatchSize];
+  if (!group.frozen()) return group.columns[column].GetValue(offset % kBatchSize);
+  const uint64_t segment_row = static_cast<uint64_t>(offset) - group.segment->first_offset();
+  Vector value(column_types_[column]);
+  AppendFrozenRows(group.segment, column, &segment_row, 1, &value);
+  return value.GetValue(0);
 }
 
 TableData::RowVersion TableData::Version(RowId row) const {
@@ -162,7 +254,8 @@ TableData::RowVersion TableData::Version(RowId row) const {
   const int64_t offset = RowIdOffset(row);
   if (static_cast<size_t>(offset / kBatchSize) >= partition.row_groups.size()) return RowVersion{};
   const RowGroup& group = partition.row_groups[offset / kBatchSize];
-  return RowVersion{group.begin[offset % kBatchSize], group.end[offset % kBatchSize]};
+  if (static_cast<idx_t>(offset % kBatchSize) >= group.num_rows) return RowVersion{};
+  return RowVersion{group.Begin(offset % kBatchSize), group.End(offset % kBatchSize)};
 }
 
 bool TableData::IsVisible(RowId row, const Snapshot& snapshot) const {
@@ -176,8 +269,8 @@ TableData::DeleteResult TableData::Delete(RowId row, Stamp txn_id, bool by_updat
   const int64_t offset = RowIdOffset(row);
   RowGroup& group = partition.row_groups[offset / kBatchSize];
   const idx_t row_in_group = static_cast<idx_t>(offset % kBatchSize);
-  const Stamp end = group.end[row_in_group];
-  if (group.begin[row_in_group] == kNever || end == txn_id) return DeleteResult::kGone;
+  const Stamp end = group.End(row_in_group);
+  if (group.Begin(row_in_group) == kNever || end == txn_id) return DeleteResult::kGone;
   if (end != kNever) {
     *holder = end;
     return DeleteResult::kConflict;
@@ -191,7 +284,8 @@ bool TableData::DeletedByUpdate(RowId row) const {
   const Partition& partition = *partitions_[RowIdPartition(row)];
   std::shared_lock lock(partition.mutex);
   const int64_t offset = RowIdOffset(row);
-  return partition.row_groups[offset / kBatchSize].updated[offset % kBatchSize] != 0;
+  const RowGroup& group = partition.row_groups[offset / kBatchSize];
+  return !group.updated.empty() && group.updated[offset % kBatchSize] != 0;
 }
 
 void TableData::Restamp(const std::vector<RowId>& rows, bool end_stamp, Stamp from, Stamp to) {
@@ -208,7 +302,7 @@ void TableData::Restamp(const std::vector<RowId>& rows, bool end_stamp, Stamp fr
       RowGroup& group = partition.row_groups[offset / kBatchSize];
       const idx_t row = static_cast<idx_t>(offset % kBatchSize);
       if (row >= group.num_rows) continue;
-      if ((end_stamp ? group.end[row] : group.begin[row]) == from) group.SetStamp(row, end_stamp, to);
+      if ((end_stamp ? group.End(row) : group.Begin(row)) == from) group.SetStamp(row, end_stamp, to);
     }
   }
   if (IsCsn(to)) change_count_.fetch_add(1, std::memory_order_acq_rel);
@@ -231,15 +325,25 @@ Batch TableData::Gather(const std::vector<RowId>& rows) const {
   for (size_t index = 0; index < rows.size();) {
     // Copy the run of rows that lie in one row group with one Append per column.
     const int partition = RowIdPartition(rows[index]);
-    const int64_t group_index = RowIdOffset(rows[index]) / kBatchSize;
+    const size_t group_index = static_cast<size_t>(RowIdOffset(rows[index])) / kBatchSize;
     selection.clear();
     for (; index < rows.size() && RowIdPartition(rows[index]) == partition &&
-           RowIdOffset(rows[index]) / kBatchSize == group_index;
+           static_cast<size_t>(RowIdOffset(rows[index])) / kBatchSize == group_index;
          ++index) {
       selection.push_back(static_cast<sel_t>(RowIdOffset(rows[index]) % kBatchSize));
     }
     std::shared_lock lock(partitions_[partition]->mutex);
     const RowGroup& group = partitions_[partition]->row_groups[group_index];
+    if (group.frozen()) {
+      const uint64_t base = static_cast<uint64_t>(group_index) * kBatchSize - group.segment->first_offset();
+      std::vector<uint64_t> segment_rows(selection.begin(), selection.end());
+      for (uint64_t& row : segment_rows) row += base;
+      for (size_t column = 0; column < column_types_.size(); ++column) {
+        AppendFrozenRows(group.segment, static_cast<int>(column), segment_rows.data(), segment_rows.size(),
+                         &batch.columns[column]);
+      }
+      continue;
+    }
     for (size_t column = 0; column < column_types_.size(); ++column) {
       batch.columns[column].Append(group.columns[column], selection.data(), selection.size());
     }
@@ -258,6 +362,7 @@ void TableData::Place(const std::vector<RowId>& rows, const Batch& batch, Stamp 
       partition.row_groups.push_back(NewRowGroup());
     }
     RowGroup& group = partition.row_groups[group_index];
+    TESSERA_CHECK(!group.frozen());  // frozen row groups hold only rows settled before the checkpoint
     const idx_t row = static_cast<idx_t>(offset % kBatchSize);
     if (row >= group.num_rows) {
       // Past the end: append a run of consecutive ids of this group at once.
@@ -315,13 +420,16 @@ int64_t TableData::CountLiveRows() const {
 
 void TableData::Truncate() {
   change_count_.fetch_add(1, std::memory_order_acq_rel);
+  schema_epoch_.fetch_add(1, std::memory_order_acq_rel);
   for (auto& partition : partitions_) {
     std::unique_lock lock(partition->mutex);
     partition->row_groups.clear();
+    partition->frozen_groups = 0;
   }
 }
 
 void TableData::AddColumn(const LogicalType& type, const std::function<Vector(idx_t num_rows)>& fill) {
+  ThawAll();
   column_types_.push_back(type);
   column_ids_.push_back(next_column_id_++);
   change_count_.fetch_add(1, std::memory_order_acq_rel);
@@ -336,6 +444,7 @@ void TableData::AddColumn(const LogicalType& type, const std::function<Vector(id
 }
 
 TableData::DetachedColumn TableData::DropColumn(int column) {
+  ThawAll();
   DetachedColumn detached;
   detached.type = column_types_[column];
   detached.id = column_ids_[column];
@@ -354,6 +463,7 @@ TableData::DetachedColumn TableData::DropColumn(int column) {
 }
 
 void TableData::RestoreColumn(int column, DetachedColumn detached) {
+  ThawAll();
   column_types_.insert(column_types_.begin() + column, detached.type);
   column_ids_.insert(column_ids_.begin() + column, detached.id);
   change_count_.fetch_add(1, std::memory_order_acq_rel);
@@ -368,6 +478,227 @@ void TableData::RestoreColumn(int column, DetachedColumn detached) {
       }
       groups[group].columns.insert(groups[group].columns.begin() + column, std::move(values));
     }
+  }
+}
+
+std::vector<FreezeRun> TableData::FreezeCandidates(Stamp horizon, size_t min_groups, bool pad) const {
+  std::vector<FreezeRun> runs;
+  const uint64_t epoch = schema_epoch_.load(std::memory_order_acquire);
+  for (size_t partition_index = 0; partition_index < partitions_.size(); ++partition_index) {
+    const Partition& partition = *partitions_[partition_index];
+    std::shared_lock lock(partition.mutex);
+    const auto& groups = partition.row_groups;
+    size_t end = partition.frozen_groups;
+    while (end < groups.size()) {
+      const RowGroup& group = groups[end];
+      const bool full = group.num_rows == kBatchSize || (pad && end + 1 == groups.size() && group.num_rows > 0);
+      if (!full || group.num_pending != 0 || group.max_csn > horizon) break;
+      ++end;
+    }
+    const size_t count = end - partition.frozen_groups;
+    if (count > 0 && count >= min_groups) {
+      runs.push_back(FreezeRun{static_cast<int>(partition_index), partition.frozen_groups, count, epoch});
+    }
+  }
+  return runs;
+}
+
+std::vector<Vector> TableData::FreezeColumns(const FreezeRun& run, bool pad) {
+  Partition& partition = *partitions_[run.partition];
+  std::unique_lock lock(partition.mutex);
+  std::vector<Vector> columns;
+  if (schema_epoch_.load(std::memory_order_acquire) != run.schema_epoch || partition.frozen_groups != run.first_group ||
+      partition.row_groups.size() < run.first_group + run.num_groups) {
+    return columns;
+  }
+  for (size_t index = run.first_group; index < run.first_group + run.num_groups; ++index) {
+    RowGroup& group = partition.row_groups[index];
+    // Appends may have reached the partial last group since the run was found.
+    if (group.num_pending != 0) return columns;
+    if (group.num_rows < kBatchSize) {
+      if (!pad || index + 1 != partition.row_groups.size()) return columns;
+      FillHoles(group, kBatchSize);
+    }
+  }
+  for (size_t column = 0; column < column_types_.size(); ++column) {
+    Vector values(column_types_[column]);
+    values.Reserve(run.num_groups * kBatchSize);
+    for (size_t index = run.first_group; index < run.first_group + run.num_groups; ++index) {
+      values.Append(partition.row_groups[index].columns[column]);
+    }
+    columns.push_back(std::move(values));
+  }
+  return columns;
+}
+
+bool TableData::Freeze(const FreezeRun& run, std::shared_ptr<const FrozenSegment> segment) {
+  Partition& partition = *partitions_[run.partition];
+  std::unique_lock lock(partition.mutex);
+  if (schema_epoch_.load(std::memory_order_acquire) != run.schema_epoch || partition.frozen_groups != run.first_group ||
+      partition.row_groups.size() < run.first_group + run.num_groups) {
+    return false;
+  }
+  for (size_t index = run.first_group; index < run.first_group + run.num_groups; ++index) {
+    if (partition.row_groups[index].num_rows != kBatchSize) return false;
+  }
+  // Rows are never written again once full and settled: only `end` stamps may have moved since
+  // FreezeColumns, and those stay in memory.
+  for (size_t index = run.first_group; index < run.first_group + run.num_groups; ++index) {
+    RowGroup& group = partition.row_groups[index];
+    bool all_live = true;
+    for (idx_t row = 0; row < group.num_rows && all_live; ++row) all_live = group.begin[row] != kNever && group.end[row] == kNever;
+    if (all_live) {
+      std::vector<Stamp>().swap(group.end);
+      std::vector<uint8_t>().swap(group.updated);
+    } else {
+      for (idx_t row = 0; row < group.num_rows; ++row) {
+        if (group.begin[row] == kNever) group.end[row] = kAbortedInsert;
+      }
+    }
+    std::vector<Vector>().swap(group.columns);
+    std::vector<Stamp>().swap(group.begin);
+    group.segment = segment;
+  }
+  partition.frozen_groups += run.num_groups;
+  change_count_.fetch_add(1, std::memory_order_acq_rel);
+  return true;
+}
+
+std::vector<MergeRun> TableData::MergeCandidates(size_t max_groups, size_t min_segments) const {
+  std::vector<MergeRun> runs;
+  const auto segments = FrozenSegments();
+  for (size_t partition = 0; partition < segments.size(); ++partition) {
+    MergeRun run{static_cast<int>(partition), {}};
+    size_t groups = 0;
+    auto finish = [&] {
+      if (run.segments.size() >= min_segments) runs.push_back(run);
+      run.segments.clear();
+      groups = 0;
+    };
+    for (const auto& segment : segments[partition]) {
+      if (segment->num_groups >= max_groups) {
+        finish();
+        continue;
+      }
+      if (groups + segment->num_groups > max_groups) finish();
+      run.segments.push_back(segment);
+      groups += segment->num_groups;
+    }
+    finish();
+  }
+  return runs;
+}
+
+bool TableData::ReplaceFrozen(const MergeRun& run, std::shared_ptr<const FrozenSegment> merged) {
+  Partition& partition = *partitions_[run.partition];
+  std::unique_lock lock(partition.mutex);
+  size_t group = merged->first_group;
+  for (const auto& segment : run.segments) {
+    if (segment->first_group != group || group + segment->num_groups > partition.frozen_groups) return false;
+    for (size_t index = 0; index < segment->num_groups; ++index) {
+      if (partition.row_groups[group + index].segment != segment) return false;
+    }
+    group += segment->num_groups;
+  }
+  if (group != merged->first_group + merged->num_groups) return false;
+  for (size_t index = merged->first_group; index < group; ++index) partition.row_groups[index].segment = merged;
+  change_count_.fetch_add(1, std::memory_order_acq_rel);
+  return true;
+}
+
+size_t TableData::FrozenGroups(int partition) const {
+  std::shared_lock lock(partitions_[partition]->mutex);
+  return partitions_[partition]->frozen_groups;
+}
+
+std::vector<std::vector<std::shared_ptr<const FrozenSegment>>> TableData::FrozenSegments() const {
+  std::vector<std::vector<std::shared_ptr<const FrozenSegment>>> segments(partitions_.size());
+  for (size_t partition_index = 0; partition_index < partitions_.size(); ++partition_index) {
+    const Partition& partition = *partitions_[partition_index];
+    std::shared_lock lock(partition.mutex);
+    for (size_t index = 0; index < partition.frozen_groups; ++index) {
+      const auto& segment = partition.row_groups[index].segment;
+      if (segments[partition_index].empty() || segments[partition_index].back() != segment) {
+        segments[partition_index].push_back(segment);
+      }
+    }
+  }
+  return segments;
+}
+
+std::vector<RowId> TableData::FrozenDeadRows(Stamp csn) const {
+  std::vector<RowId> rows;
+  for (size_t partition_index = 0; partition_index < partitions_.size(); ++partition_index) {
+    const Partition& partition = *partitions_[partition_index];
+    std::shared_lock lock(partition.mutex);
+    for (size_t index = 0; index < partition.frozen_groups; ++index) {
+      const RowGroup& group = partition.row_groups[index];
+      for (idx_t row = 0; row < group.end.size(); ++row) {
+        const Stamp end = group.end[row];
+        if (end == kAbortedInsert || (IsCsn(end) && end <= csn)) {
+          rows.push_back(MakeRowId(static_cast<int>(partition_index), static_cast<int64_t>(index * kBatchSize + row)));
+        }
+      }
+    }
+  }
+  return rows;
+}
+
+void TableData::AttachFrozen(int partition_index, std::shared_ptr<const FrozenSegment> segment) {
+  Partition& partition = *partitions_[partition_index];
+  std::unique_lock lock(partition.mutex);
+  TESSERA_CHECK(partition.frozen_groups == partition.row_groups.size() &&
+                segment->first_group == partition.row_groups.size());
+  for (size_t index = 0; index < segment->num_groups; ++index) {
+    RowGroup group;
+    group.num_rows = kBatchSize;
+    group.segment = segment;
+    partition.row_groups.push_back(std::move(group));
+  }
+  partition.frozen_groups += segment->num_groups;
+  change_count_.fetch_add(1, std::memory_order_acq_rel);
+}
+
+bool TableData::MarkFrozenDead(const std::vector<RowId>& rows, Stamp end) {
+  for (RowId row : rows) {
+    if (row < 0 || RowIdPartition(row) >= num_partitions()) return false;
+    Partition& partition = *partitions_[RowIdPartition(row)];
+    std::unique_lock lock(partition.mutex);
+    const auto group = static_cast<size_t>(RowIdOffset(row)) / kBatchSize;
+    if (group >= partition.frozen_groups) return false;
+    partition.row_groups[group].SetStamp(static_cast<idx_t>(RowIdOffset(row) % kBatchSize), true, end);
+  }
+  return true;
+}
+
+void TableData::Thaw(RowGroup& group, size_t group_index) const {
+  std::vector<uint64_t> segment_rows(group.num_rows);
+  std::iota(segment_rows.begin(), segment_rows.end(), group_index * kBatchSize - group.segment->first_offset());
+  std::vector<Vector> columns;
+  for (size_t column = 0; column < column_types_.size(); ++column) {
+    columns.emplace_back(column_types_[column]);
+    AppendFrozenRows(group.segment, static_cast<int>(column), segment_rows.data(), segment_rows.size(),
+                     &columns.back());
+  }
+  std::vector<Stamp> begin(group.num_rows);
+  std::vector<Stamp> end(group.num_rows);
+  for (idx_t row = 0; row < group.num_rows; ++row) {
+    begin[row] = group.Begin(row);
+    end[row] = group.End(row);
+  }
+  if (group.updated.empty()) group.updated.assign(group.num_rows, 0);
+  group.columns = std::move(columns);
+  group.begin = std::move(begin);
+  group.end = std::move(end);
+  group.segment.reset();
+}
+
+void TableData::ThawAll() {
+  schema_epoch_.fetch_add(1, std::memory_order_acq_rel);
+  for (auto& partition : partitions_) {
+    std::unique_lock lock(partition->mutex);
+    for (size_t index = 0; index < partition->frozen_groups; ++index) Thaw(partition->row_groups[index], index);
+    partition->frozen_groups = 0;
   }
 }
 

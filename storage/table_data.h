@@ -1,9 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 // TableData: a table's rows on this node, hash-partitioned into partitions, each partition a list of
-// column-wise row groups of up to kBatchSize rows. Each row is a version with `begin` and `end` stamps
-// (storage/version_stamp.h): readers pass a snapshot and see only its versions. This is the in-memory shape
-// of the storage interface; the durable columnstore (WAL-backed delta + compressed segments) replaces the
-// row groups behind the same interface.
+// row groups of up to kBatchSize rows. Each row is a version with `begin` and `end` stamps
+// (storage/version_stamp.h): readers pass a snapshot and see only its versions.
+//
+// A partition's row groups are a prefix of frozen ones followed by the delta:
+//   - delta row groups hold their columns and both stamps of every row in memory; appends go there;
+//   - frozen row groups have been written to a segment file (storage/frozen_segment.h) by the flusher
+//     (Freeze*), once every version in them was settled for every snapshot in use. Their rows are read
+//     from the file; only the `end` stamps of rows deleted since (a versioned delete vector) and of
+//     aborted inserts stay in memory. Their `begin` is implicitly kFrozenBegin.
+// Schema changes thaw frozen row groups back into memory first.
 //
 // Thread safety: every method may be called concurrently; each partition has its own reader/writer lock.
 // Row ids stay valid until Truncate(); deleted and aborted versions keep their slot (no vacuum yet).
@@ -23,6 +29,12 @@
 
 namespace tessera::storage {
 
+struct FrozenSegment;
+struct SegmentCursor;
+
+// The `begin` stamp a frozen row reports: every snapshot sees it.
+constexpr Stamp kFrozenBegin = 1;
+
 // Identifies a row: partition in the top 16 bits, row number within the partition below.
 using RowId = int64_t;
 constexpr int kRowIdPartitionShift = 48;
@@ -35,6 +47,24 @@ inline RowId MakeRowId(int partition, int64_t offset) {
 // Where a scan of one partition stands; starts at row group 0.
 struct ScanPosition {
   size_t row_group = 0;
+  // Inside a run of frozen row groups: the scan of their segment file.
+  std::shared_ptr<SegmentCursor> segment;
+  // Starts (and stays) past the frozen row groups: the delta only.
+  bool delta_only = false;
+};
+
+// Adjacent frozen segments of one partition that the flusher may merge into one.
+struct MergeRun {
+  int partition = 0;
+  std::vector<std::shared_ptr<const FrozenSegment>> segments;
+};
+
+// A run of row groups of one partition that the flusher may freeze into one segment file.
+struct FreezeRun {
+  int partition = 0;
+  size_t first_group = 0;
+  size_t num_groups = 0;
+  uint64_t schema_epoch = 0;  // schema changes since make the run stale
 };
 
 class TableData {
@@ -103,6 +133,36 @@ class TableData {
 
   // Rows not known dead: an estimate for planning (counts versions other transactions are writing).
   int64_t CountLiveRows() const;
+
+  // Flushing. The runs, one per partition, of delta row groups after its frozen ones that are full and
+  // settled for snapshots at or after `horizon` (TransactionManager::SnapshotHorizon); only runs of at
+  // least `min_groups` groups. With `pad`, a partition's last, partial row group counts as full (it is
+  // filled up with aborted rows when frozen, and appends go on in a new one).
+  std::vector<FreezeRun> FreezeCandidates(Stamp horizon, size_t min_groups, bool pad) const;
+  // The columns (table order) of every row of the run, dead ones included, to be written as a segment.
+  std::vector<Vector> FreezeColumns(const FreezeRun& run, bool pad);
+  // Hands the run over to `segment` (written from FreezeColumns): false, and nothing changes, when the
+  // run is no longer what it was (a schema change, TRUNCATE, recovery).
+  bool Freeze(const FreezeRun& run, std::shared_ptr<const FrozenSegment> segment);
+  // Runs of at least `min_segments` adjacent frozen segments, each smaller than `max_groups` row groups,
+  // that together fit in `max_groups`.
+  std::vector<MergeRun> MergeCandidates(size_t max_groups, size_t min_segments) const;
+  // Points the row groups of `run` at `merged` (the same rows in one file): false, and nothing changes,
+  // when they no longer belong to the run's segments.
+  bool ReplaceFrozen(const MergeRun& run, std::shared_ptr<const FrozenSegment> merged);
+  // How many row groups of `partition` are frozen.
+  size_t FrozenGroups(int partition) const;
+  // Every partition's frozen segments in row group order (checkpoints record them).
+  std::vector<std::vector<std::shared_ptr<const FrozenSegment>>> FrozenSegments() const;
+  // The frozen rows that snapshots at or after `csn` cannot see: deleted by commits up to `csn`, or
+  // never inserted.
+  std::vector<RowId> FrozenDeadRows(Stamp csn) const;
+  // Recovery: appends a segment's row groups to `partition`, whose row groups must all be frozen and end
+  // where the segment starts.
+  void AttachFrozen(int partition, std::shared_ptr<const FrozenSegment> segment);
+  // Recovery: marks frozen `rows` (FrozenDeadRows of the checkpoint) deleted by CSN `end`. False when a
+  // row is not a frozen one (rows before it are marked).
+  bool MarkFrozenDead(const std::vector<RowId>& rows, Stamp end);
   void Truncate();
   // Schema changes: a new column whose values in each row group (deleted rows included) come from
   // `fill(num_rows)`, or a column removed.
@@ -123,10 +183,13 @@ class TableData {
 
  private:
   struct RowGroup {
-    std::vector<Vector> columns;
-    std::vector<Stamp> begin;
+    std::vector<Vector> columns;   // empty when frozen
+    std::vector<Stamp> begin;      // empty when frozen
+    // Frozen: empty while no row is deleted or aborted; kAbortedInsert marks a row never inserted.
     std::vector<Stamp> end;
-    std::vector<uint8_t> updated;  // whether `end` was stamped by an UPDATE
+    std::vector<uint8_t> updated;  // whether `end` was stamped by an UPDATE (sized as `end`)
+    // Frozen: the segment holding the rows. Shared by the row groups of its run.
+    std::shared_ptr<const FrozenSegment> segment;
     idx_t num_rows = 0;
     idx_t num_dead = 0;     // aborted inserts and committed deletes: invisible to every new snapshot
     idx_t num_pending = 0;  // stamps holding a transaction id
@@ -135,12 +198,24 @@ class TableData {
     bool SettledFor(const Snapshot& snapshot) const {
       return num_pending == 0 && max_csn <= snapshot.csn && !snapshot.all_versions;
     }
-    // Sets one stamp, keeping the counters.
+    // Sets one stamp, keeping the counters. A frozen group's `begin` cannot change.
     void SetStamp(idx_t row, bool end_stamp, Stamp stamp);
+    bool frozen() const { return segment != nullptr; }
+    Stamp Begin(idx_t row) const {
+      if (!frozen()) return begin[row];
+      return !end.empty() && end[row] == kAbortedInsert ? kNever : kFrozenBegin;
+    }
+    Stamp End(idx_t row) const {
+      if (!frozen()) return end[row];
+      return end.empty() || end[row] == kAbortedInsert ? kNever : end[row];
+    }
   };
+  // In a frozen row group's `end`: the insert was aborted (a CSN no snapshot is older than).
+  static constexpr Stamp kAbortedInsert = 0;
   struct Partition {
     mutable std::shared_mutex mutex;
     std::vector<RowGroup> row_groups;  // GUARDED_BY(mutex)
+    size_t frozen_groups = 0;          // GUARDED_BY(mutex): row_groups[0, frozen_groups) are frozen
   };
 
   int PartitionOf(const Vector& shard_key, idx_t row);
@@ -149,12 +224,21 @@ class TableData {
   RowGroup NewRowGroup() const;
   // Extends `group` to `num_rows` rows with aborted, all-NULL versions.
   void FillHoles(RowGroup& group, idx_t num_rows) const;
+  // Scan of the frozen run that row group `position.row_group` belongs to.
+  bool ScanFrozen(const Partition& partition, int partition_index, ScanPosition& position,
+                  const std::vector<int>& column_ids, const Snapshot& snapshot, Batch* out,
+                  std::vector<RowId>* row_ids, const ScanFilter* filter) const;
+  // Reads `group`'s rows back into memory as a delta row group. REQUIRES: group.frozen().
+  void Thaw(RowGroup& group, size_t group_index) const;
+  // Thaws every frozen row group (schema changes); increments the schema epoch.
+  void ThawAll();
 
   std::vector<LogicalType> column_types_;
   std::vector<uint32_t> column_ids_;
   uint32_t next_column_id_ = 0;
   std::atomic<uint32_t> storage_id_{0};
   std::atomic<uint64_t> change_count_{0};
+  std::atomic<uint64_t> schema_epoch_{0};  // schema changes and TRUNCATEs
   std::vector<std::unique_ptr<Partition>> partitions_;
   int shard_column_;
   std::atomic<uint64_t> round_robin_{0};
@@ -162,6 +246,7 @@ class TableData {
 
 template <typename Convert>
 void TableData::ConvertColumn(int column, const LogicalType& type, Convert&& convert) {
+  ThawAll();
   column_types_[column] = type;
   change_count_.fetch_add(1, std::memory_order_acq_rel);
   for (auto& partition : partitions_) {

@@ -36,6 +36,24 @@ Snapshot TransactionManager::TakeSnapshot(Stamp own) const {
   return snapshot;
 }
 
+Snapshot TransactionManager::HoldSnapshot(Stamp own) {
+  std::lock_guard lock(mutex_);
+  Snapshot snapshot = TakeSnapshot(own);
+  ++held_snapshots_[snapshot.csn];
+  return snapshot;
+}
+
+void TransactionManager::ReleaseSnapshot(Stamp csn) {
+  std::lock_guard lock(mutex_);
+  auto found = held_snapshots_.find(csn);
+  if (found != held_snapshots_.end() && --found->second == 0) held_snapshots_.erase(found);
+}
+
+Stamp TransactionManager::SnapshotHorizon() const {
+  std::lock_guard lock(mutex_);
+  return held_snapshots_.empty() ? published_csn_.load(std::memory_order_acquire) : held_snapshots_.begin()->first;
+}
+
 bool TransactionManager::IsActive(Stamp txn_id) const {
   std::lock_guard lock(mutex_);
   return active_.count(txn_id) > 0;
@@ -103,7 +121,26 @@ WaitResult TransactionManager::WaitFor(Stamp waiter, Stamp holder, const std::fu
   return result;
 }
 
-Transaction::~Transaction() { Abort(); }
+Transaction::~Transaction() {
+  Abort();
+  ReleaseHeld();
+}
+
+Snapshot Transaction::Take(Stamp own) {
+  if (holds_snapshot_) return manager_.TakeSnapshot(own);
+  Snapshot snapshot = manager_.HoldSnapshot(own);
+  held_csn_ = snapshot.csn;
+  holds_snapshot_ = true;
+  return snapshot;
+}
+
+void Transaction::ReleaseHeld() {
+  if (!holds_snapshot_) return;
+  manager_.ReleaseSnapshot(held_csn_);
+  holds_snapshot_ = false;
+}
+
+Snapshot Transaction::CurrentSnapshot() { return Take(id_); }
 
 Stamp Transaction::Id() {
   if (id_ == 0) id_ = manager_.Begin();
@@ -112,9 +149,9 @@ Stamp Transaction::Id() {
 
 Snapshot Transaction::StatementSnapshot() {
   took_snapshot_ = true;
-  if (isolation_ == IsolationLevel::kReadCommitted) return manager_.TakeSnapshot(id_);
+  if (isolation_ == IsolationLevel::kReadCommitted) return Take(id_);
   if (!kept_snapshot_) {
-    snapshot_ = manager_.TakeSnapshot(0);
+    snapshot_ = Take(0);
     kept_snapshot_ = true;
   }
   Snapshot snapshot = snapshot_;

@@ -70,6 +70,12 @@ class TransactionManager {
   Stamp Begin();
   // A snapshot of the commits published so far, seeing `own` transaction's writes too.
   Snapshot TakeSnapshot(Stamp own) const;
+  // The same, registered as held until ReleaseSnapshot(csn): the flusher never drops versions it needs.
+  Snapshot HoldSnapshot(Stamp own);
+  void ReleaseSnapshot(Stamp csn);
+  // The oldest CSN a held snapshot reads at, or the published CSN when none is held: every snapshot in
+  // use or taken later sees all commits up to it.
+  Stamp SnapshotHorizon() const;
   // Returns whether transaction `txn_id` has neither committed nor aborted yet.
   bool IsActive(Stamp txn_id) const;
   // Waits until transaction `holder` ends. `waiter` (an active transaction) is recorded as waiting, so
@@ -97,6 +103,7 @@ class TransactionManager {
   Stamp next_txn_id_ = kFirstTxnId;     // GUARDED_BY(mutex_)
   std::set<Stamp> active_;              // GUARDED_BY(mutex_)
   std::map<Stamp, Stamp> waiting_for_;  // waiter -> holder; GUARDED_BY(mutex_)
+  std::map<Stamp, int> held_snapshots_;  // CSN -> how many hold it; GUARDED_BY(mutex_)
 };
 
 class Transaction {
@@ -117,7 +124,7 @@ class Transaction {
   // The snapshot a statement reads with: a fresh one, or under REPEATABLE READ the transaction's first.
   Snapshot StatementSnapshot();
   // A fresh snapshot that does not fix the REPEATABLE READ one (utility statements).
-  Snapshot CurrentSnapshot() const { return manager_.TakeSnapshot(id_); }
+  Snapshot CurrentSnapshot();
 
   void RecordWrite(std::shared_ptr<TableData> table, std::vector<RowId> rows, bool is_delete);
   size_t WritePosition() const { return writes_.size(); }
@@ -128,12 +135,20 @@ class Transaction {
   void Abort();
 
  private:
+  // Takes a snapshot, holding the first one for the rest of the transaction.
+  Snapshot Take(Stamp own);
+  void ReleaseHeld();
+
   TransactionManager& manager_;
   IsolationLevel isolation_ = IsolationLevel::kReadCommitted;
   Stamp id_ = 0;
   bool took_snapshot_ = false;
   bool kept_snapshot_ = false;
   Snapshot snapshot_;
+  // The CSN of the transaction's first snapshot, held with the manager until the transaction ends: later
+  // snapshots are newer, so it covers them all.
+  bool holds_snapshot_ = false;
+  Stamp held_csn_ = 0;
   std::vector<WriteEntry> writes_;
 };
 

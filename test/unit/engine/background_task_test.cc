@@ -12,6 +12,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "base/memory_tracker.h"
 #include "engine/task_pool.h"
 
 namespace tessera::engine {
@@ -31,6 +32,24 @@ TEST_SUITE("BackgroundTask") {
     task.Wait();
     CHECK(ran);
     CHECK(runner != std::this_thread::get_id());
+  }
+
+  TEST_CASE("a job runs under its owner's memory flag, also on a pool thread") {
+    TaskPool pool(1);
+    for (bool owner_may_fail : {true, false}) {
+      CAPTURE(owner_may_fail);
+      memory::MayFailScope owner(owner_may_fail);
+      BackgroundTask task;
+      std::atomic<bool> ran{false};
+      bool job_may_fail = !owner_may_fail;
+      task.Start(pool, [&] {
+        job_may_fail = memory::MayFail();
+        ran = true;
+      });
+      for (int attempt = 0; attempt < 10000 && !ran; ++attempt) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      task.Wait();
+      CHECK(job_may_fail == owner_may_fail);
+    }
   }
 
   TEST_CASE("the owner runs the job itself when every pool thread is busy") {

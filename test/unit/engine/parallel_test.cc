@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "base/memory_tracker.h"
 #include "engine/database.h"
 #include "engine/parallel.h"
 #include "engine/task_pool.h"
@@ -45,6 +46,29 @@ TEST_SUITE("parallel") {
     ParallelFor(pool, 3, 100, cancel, [&](int index) { runs[index].fetch_add(1); });
     for (const auto& count : runs) CHECK(count.load() == 1);
     CHECK_FALSE(cancel.load());
+  }
+
+  TEST_CASE("ParallelFor runs tasks, on pool threads too, under the caller's memory flag") {
+    TaskPool pool(3);
+    for (bool caller_may_fail : {true, false, true}) {
+      CAPTURE(caller_may_fail);
+      memory::MayFailScope caller(caller_may_fail);
+      std::atomic<bool> cancel{false};
+      std::mutex mutex;
+      std::vector<std::pair<std::thread::id, bool>> seen;
+      ParallelFor(pool, 4, 64, cancel, [&](int) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));  // lets the helpers take tasks
+        std::lock_guard lock(mutex);
+        seen.emplace_back(std::this_thread::get_id(), memory::MayFail());
+      });
+      REQUIRE(seen.size() == 64);
+      int on_caller_thread = 0;
+      for (const auto& [thread, may_fail] : seen) {
+        CHECK(may_fail == caller_may_fail);
+        on_caller_thread += thread == std::this_thread::get_id();
+      }
+      CHECK(on_caller_thread < 64);  // some ran on the pool
+    }
   }
 
   TEST_CASE("ParallelFor rethrows the first error and cancels the rest") {
