@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// ProjectSet: set-returning calls (generate_series, regexp_split_to_table) in a select list. Each input row gives as many output
-// rows as its longest call returns, the other calls padded with NULL, the input columns repeated; a row
-// whose calls all return nothing gives none (PostgreSQL 10+'s semantics).
+// ProjectSet: set-returning calls (generate_series, regexp_split_to_table) in a select list. Each input
+// row gives as many output rows as its longest call returns, the other calls padded with NULL, the input
+// columns repeated; a row whose calls all return nothing gives none (PostgreSQL 10+'s semantics).
 #include <memory>
 
 #include "engine/expression.h"
