@@ -534,7 +534,11 @@ UtilityResult RunUtility(Session& session, const ast::Statement& statement, engi
     case ast::StmtKind::kDiscard:
       return {"DISCARD ALL", {}};
     case ast::StmtKind::kCheckpoint:
-      if (engine::Durability* durability = session.database().durability()) durability->Checkpoint().ThrowIfError();
+      // As PostgreSQL's writes every dirty buffer: every full, settled row group goes to a segment too.
+      if (engine::Durability* durability = session.database().durability()) {
+        durability->Flush(1, false).ThrowIfError();
+        durability->Checkpoint().ThrowIfError();
+      }
       return {"CHECKPOINT", {}};
     case ast::StmtKind::kUnsupported:
       throw SqlError(SqlState::kFeatureNotSupported,

@@ -20,8 +20,9 @@ constexpr std::chrono::milliseconds kAdminTimeout{60000};
 
 class OwnServerTarget final : public DatabaseTarget {
  public:
-  OwnServerTarget(std::string binary, std::string work_dir, std::string connect_options)
-      : binary_(std::move(binary)), work_dir_(std::move(work_dir)), connect_options_(std::move(connect_options)) {}
+  OwnServerTarget(std::string binary, std::string work_dir, std::string connect_options, std::vector<std::string> flags)
+      : binary_(std::move(binary)), work_dir_(std::move(work_dir)), connect_options_(std::move(connect_options)),
+        flags_(std::move(flags)) {}
 
   ~OwnServerTarget() override { EndFile(); }
 
@@ -32,7 +33,7 @@ class OwnServerTarget final : public DatabaseTarget {
     std::string data_dir = work_dir_ + "/data-" + std::to_string(next_id++);
     std::filesystem::remove_all(data_dir);
     std::filesystem::create_directories(data_dir);
-    server_ = std::make_unique<ServerProcess>(binary_, data_dir, data_dir + ".log");
+    server_ = std::make_unique<ServerProcess>(binary_, data_dir, data_dir + ".log", flags_);
     server_->Start(kStartTimeout);
   }
 
@@ -88,6 +89,7 @@ class OwnServerTarget final : public DatabaseTarget {
   std::string binary_;
   std::string work_dir_;
   std::string connect_options_;
+  std::vector<std::string> flags_;
   std::unique_ptr<ServerProcess> server_;
 };
 
@@ -156,8 +158,9 @@ class ExistingServerTarget final : public DatabaseTarget {
 }  // namespace
 
 std::unique_ptr<DatabaseTarget> MakeOwnServerTarget(const std::string& binary, const std::string& work_dir,
-                                                    const std::string& connect_options) {
-  return std::make_unique<OwnServerTarget>(binary, work_dir, connect_options);
+                                                    const std::string& connect_options,
+                                                    const std::vector<std::string>& flags) {
+  return std::make_unique<OwnServerTarget>(binary, work_dir, connect_options, flags);
 }
 
 std::unique_ptr<DatabaseTarget> MakeExistingServerTarget(const std::string& conninfo,

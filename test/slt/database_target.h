@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "test/slt/script.h"
 
@@ -35,7 +36,8 @@ class DatabaseTarget {
 
 // Starts `BINARY --port N --data-dir DIR` for every file, with DIR a fresh directory under WORK_DIR.
 std::unique_ptr<DatabaseTarget> MakeOwnServerTarget(const std::string& binary, const std::string& work_dir,
-                                                    const std::string& connect_options);
+                                                    const std::string& connect_options,
+                                                    const std::vector<std::string>& flags = {});
 
 // Uses the server at CONNINFO: per file drops and recreates the database SCRATCH_NAME and connects to
 // it. If the server cannot create databases, runs every file in CONNINFO's own database (no reset).

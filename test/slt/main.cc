@@ -33,6 +33,8 @@ constexpr const char* kUsage = R"(usage: tessera_slt [--server PATH | --connect 
 Target (default: --server <root>/build/tessera):
   --server PATH           start PATH --port N --data-dir DIR, a fresh server per file
   --server-options OPTS   extra libpq keywords for connections to own servers ("user=x dbname=y")
+  --server-flag F         pass F to own servers after --port and --data-dir (repeatable), e.g.
+                          --server-flag --flush-rows=1 to run with every table flushed to segments
   --connect CONNINFO      use an existing server; each file gets a fresh scratch database
   --restart-command CMD   with --connect: run `sh -c CMD` for restart records (TESSERA_SLT_RESTART is
                           clean or kill); without it restart records are reported as skipped
@@ -57,6 +59,7 @@ Exit status: 0 when every project test passes and the floor holds, 1 otherwise, 
 
 struct Options {
   std::string server_binary;
+  std::vector<std::string> server_flags;
   std::string server_options;
   std::string connect;
   std::string restart_command;
@@ -92,6 +95,7 @@ Options ParseOptions(int argc, char** argv) {
     std::string arg = argv[index];
     if (arg == "--server") options.server_binary = value(index);
     else if (arg == "--server-options") options.server_options = value(index);
+    else if (arg == "--server-flag") options.server_flags.push_back(value(index));
     else if (arg == "--connect") options.connect = value(index);
     else if (arg == "--restart-command") options.restart_command = value(index);
     else if (arg == "--root") options.root = value(index);
@@ -180,7 +184,8 @@ std::vector<FileOutcome> RunAll(const std::vector<TestFile>& files, const Option
   auto worker = [&](int job) {
     std::unique_ptr<DatabaseTarget> target =
         options.connect.empty()
-            ? MakeOwnServerTarget(options.server_binary, work_dir + "/job-" + std::to_string(job), options.server_options)
+            ? MakeOwnServerTarget(options.server_binary, work_dir + "/job-" + std::to_string(job), options.server_options,
+                                  options.server_flags)
             : MakeExistingServerTarget(options.connect, "tessera_slt_" + std::to_string(::getpid()) + "_" + std::to_string(job),
                                        options.restart_command);
     for (size_t position = next++; position < order.size(); position = next++) {

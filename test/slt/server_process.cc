@@ -63,8 +63,9 @@ int FindFreeLoopbackPort() {
   return ntohs(address.sin_port);
 }
 
-ServerProcess::ServerProcess(std::string binary, std::string data_dir, std::string log_path)
-    : binary_(std::move(binary)), data_dir_(std::move(data_dir)), log_path_(std::move(log_path)) {}
+ServerProcess::ServerProcess(std::string binary, std::string data_dir, std::string log_path,
+                             std::vector<std::string> flags)
+    : binary_(std::move(binary)), data_dir_(std::move(data_dir)), log_path_(std::move(log_path)), flags_(std::move(flags)) {}
 
 ServerProcess::~ServerProcess() { Stop(); }
 
@@ -93,6 +94,7 @@ void ServerProcess::Start(std::chrono::seconds timeout) {
 bool ServerProcess::TryStart(std::chrono::seconds timeout) {
   const std::string port_text = std::to_string(port_);
   std::vector<std::string> arguments = {binary_, "--port", port_text, "--data-dir", data_dir_};
+  arguments.insert(arguments.end(), flags_.begin(), flags_.end());
   std::vector<char*> argv;
   for (auto& argument : arguments) argv.push_back(argument.data());
   argv.push_back(nullptr);

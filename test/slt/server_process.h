@@ -6,13 +6,14 @@
 
 #include <chrono>
 #include <string>
+#include <vector>
 
 namespace tessera::slt {
 
 class ServerProcess {
  public:
-  // BINARY is started as `BINARY --port N --data-dir DATA_DIR`, its output appended to LOG_PATH.
-  ServerProcess(std::string binary, std::string data_dir, std::string log_path);
+  // BINARY is started as `BINARY --port N --data-dir DATA_DIR FLAGS...`, its output appended to LOG_PATH.
+  ServerProcess(std::string binary, std::string data_dir, std::string log_path, std::vector<std::string> flags = {});
   ~ServerProcess();  // Stops the server if it still runs.
   ServerProcess(const ServerProcess&) = delete;
   ServerProcess& operator=(const ServerProcess&) = delete;
@@ -44,6 +45,7 @@ class ServerProcess {
   std::string binary_;
   std::string data_dir_;
   std::string log_path_;
+  std::vector<std::string> flags_;
   pid_t pid_ = -1;
   int port_ = 0;
 };
