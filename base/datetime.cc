@@ -285,6 +285,37 @@ int64_t TimestampTzToTimestamp(int64_t timestamp, const TimeZone& zone) {
 
 int64_t AddInterval(int64_t timestamp, const Interval& interval) { return AddIntervalInZone(timestamp, interval, nullptr); }
 
+namespace {
+
+// PackTimeTz's layout: the UTC time (time + zone west, in microseconds) times kTimeTzZoneSpan, plus the
+// zone west shifted to be non-negative. |UTC time| < 1.5e11 keeps the product far inside int64.
+constexpr int64_t kTimeTzZoneSpan = int64_t{1} << 17;  // > 2 * kMaxTimeTzOffset + 1
+
+}  // namespace
+
+int64_t PackTimeTz(const TimeTz& value) {
+  const int64_t zone_west = -int64_t{value.offset_seconds};
+  const int64_t utc = value.time + zone_west * kMicrosPerSecond;
+  return utc * kTimeTzZoneSpan + (zone_west + kMaxTimeTzOffset);
+}
+
+TimeTz UnpackTimeTz(int64_t packed) {
+  int64_t utc = packed / kTimeTzZoneSpan;
+  int64_t zone_part = packed % kTimeTzZoneSpan;
+  if (zone_part < 0) {  // floor division
+    zone_part += kTimeTzZoneSpan;
+    --utc;
+  }
+  const int64_t zone_west = zone_part - kMaxTimeTzOffset;
+  return TimeTz{utc - zone_west * kMicrosPerSecond, static_cast<int32_t>(-zone_west)};
+}
+
+TimeTz AddIntervalToTimeTz(const TimeTz& value, const Interval& interval) {
+  int64_t time = (value.time + interval.micros % kMicrosPerDay) % kMicrosPerDay;
+  if (time < 0) time += kMicrosPerDay;
+  return TimeTz{time, value.offset_seconds};
+}
+
 int64_t AddIntervalTz(int64_t timestamp, const Interval& interval, const TimeZone& zone) {
   return AddIntervalInZone(timestamp, interval, &zone);
 }

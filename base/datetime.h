@@ -97,6 +97,22 @@ int32_t ParseDate(std::string_view text, DateOrder order = DateOrder::kMdy);
 std::string FormatDate(int32_t date, const DateTimeStyle& style = {});
 int64_t ParseTime(std::string_view text);
 std::string FormatTime(int64_t time);
+// time with time zone: a time of day and its zone's offset east of UTC in seconds (at most 15:59:59;
+// PostgreSQL stores the offset west). Vectors hold it as one int64 (PackTimeTz) whose integer order is
+// PostgreSQL's timetz_cmp: by the UTC time, then by zone (west), so equal means same time and zone.
+struct TimeTz {
+  int64_t time = 0;
+  int32_t offset_seconds = 0;
+};
+constexpr int32_t kMaxTimeTzOffset = 15 * 3600 + 59 * 60 + 59;
+int64_t PackTimeTz(const TimeTz& value);
+TimeTz UnpackTimeTz(int64_t packed);
+// Input without a zone takes `zone`'s offset on the given date, or on the statement clock's date.
+TimeTz ParseTimeTz(std::string_view text, const TimeZone& zone);
+std::string FormatTimeTz(const TimeTz& value);
+// timetz + interval: the interval's time part moves the time of day (wrapping at midnight); its days and
+// months do nothing, as in PostgreSQL.
+TimeTz AddIntervalToTimeTz(const TimeTz& value, const Interval& interval);
 int64_t ParseTimestamp(std::string_view text, DateOrder order = DateOrder::kMdy);
 std::string FormatTimestamp(int64_t timestamp, const DateTimeStyle& style = {});
 // timestamptz input without an explicit zone is read in `zone`; output is printed in `zone` ("+00", or

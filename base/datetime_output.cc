@@ -171,6 +171,12 @@ std::string FormatTime(int64_t time) {
   return out;
 }
 
+std::string FormatTimeTz(const TimeTz& value) {
+  std::string out = FormatTime(value.time);
+  AppendZoneOffset(&out, value.offset_seconds);
+  return out;
+}
+
 std::string FormatTimestamp(int64_t timestamp, const DateTimeStyle& style) {
   if (timestamp == kTimestampPosInfinity) return "infinity";
   if (timestamp == kTimestampNegInfinity) return "-infinity";

@@ -766,6 +766,32 @@ int64_t ParseTime(std::string_view text) {
   return ((fields.hour * 60 + fields.minute) * 60 + fields.second) * kMicrosPerSecond + fields.fsec;
 }
 
+TimeTz ParseTimeTz(std::string_view text, const TimeZone& zone) {
+  std::vector<DateToken> tokens;
+  DateTimeDecoder decoder = DecodeOrThrow(text, "time with time zone", true, &zone, DateOrder::kMdy, &tokens);
+  const DateTimeFields& fields = decoder.fields();
+  TimeTz result;
+  result.time = ((fields.hour * 60 + fields.minute) * 60 + fields.second) * kMicrosPerSecond + fields.fsec;
+  // The offset of a zone given by name, or of the session zone, depends on the date: the input's, else
+  // today's (as PostgreSQL's DecodeTimeOnly).
+  DateTimeFields day = fields;
+  if (day.year == 0) {
+    if (current_clock != nullptr) {
+      TimestampToLocalFields(current_clock->now(), zone.OffsetAt(current_clock->now()), &day);
+    } else {
+      TimestampToFields(0, &day);
+    }
+  }
+  int64_t local = 0;
+  FieldsToTimestamp(DateTimeFields{day.year, day.month, day.day, 0, 0, 0, 0}, 0, &local);
+  local += result.time;
+  result.offset_seconds = decoder.ZoneOffset(local).value_or(zone.OffsetForLocal(local));
+  if (result.offset_seconds < -kMaxTimeTzOffset || result.offset_seconds > kMaxTimeTzOffset) {
+    ThrowParseError(ParseStatus::kZoneDisplacement, text, "time with time zone");
+  }
+  return result;
+}
+
 namespace {
 
 // The common ISO form "YYYY-MM-DD HH:MM:SS[.f{1,6}]" (what COPY loads by the million), read directly;

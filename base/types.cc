@@ -6,6 +6,7 @@
 
 #include "base/datetime.h"
 #include "base/decimal.h"
+#include "base/uuid.h"
 
 namespace tessera {
 
@@ -45,6 +46,8 @@ constexpr std::array kTypeInfos = {
     TypeInfo{TypeId::kInt32Array, PhysicalType::kString, 1007, -1, "_int4", "integer[]"},
     TypeInfo{TypeId::kInt64Array, PhysicalType::kString, 1016, -1, "_int8", "bigint[]"},
     TypeInfo{TypeId::kOidArray, PhysicalType::kString, 1028, -1, "_oid", "oid[]"},
+    TypeInfo{TypeId::kUuid, PhysicalType::kUuid, 2950, 16, "uuid", "uuid"},
+    TypeInfo{TypeId::kTimeTz, PhysicalType::kInt64, 1266, 12, "timetz", "time with time zone"},
 };
 
 const TypeInfo& Info(TypeId id) { return kTypeInfos[static_cast<size_t>(id)]; }
@@ -78,6 +81,7 @@ size_t PhysicalWidth(PhysicalType type) {
     case PhysicalType::kDecimal: return sizeof(Decimal);
     case PhysicalType::kString: return sizeof(std::string_view);
     case PhysicalType::kInterval: return sizeof(Interval);
+    case PhysicalType::kUuid: return sizeof(Uuid);
   }
   return 0;
 }
@@ -94,7 +98,7 @@ bool IsStringFamily(TypeId id) {
 }
 
 bool IsTemporal(TypeId id) {
-  return id == TypeId::kDate || id == TypeId::kTime || id == TypeId::kTimestamp ||
+  return id == TypeId::kDate || id == TypeId::kTime || id == TypeId::kTimeTz || id == TypeId::kTimestamp ||
          id == TypeId::kTimestampTz || id == TypeId::kInterval;
 }
 
@@ -141,9 +145,12 @@ std::string FormatType(const LogicalType& type) {
     case TypeId::kTimestamp:
     case TypeId::kTimestampTz:
     case TypeId::kTime:
+    case TypeId::kTimeTz:
       if (type.typmod >= 0) {
-        const std::string base = type.id == TypeId::kTime ? "time" : "timestamp";
-        const std::string suffix = type.id == TypeId::kTimestampTz ? " with time zone" : " without time zone";
+        const bool time = type.id == TypeId::kTime || type.id == TypeId::kTimeTz;
+        const bool with_zone = type.id == TypeId::kTimestampTz || type.id == TypeId::kTimeTz;
+        const std::string base = time ? "time" : "timestamp";
+        const std::string suffix = with_zone ? " with time zone" : " without time zone";
         name = base + "(" + std::to_string(type.typmod) + ")" + suffix;
       }
       break;
@@ -184,6 +191,7 @@ std::optional<LogicalType> TypeFromName(std::string_view name) {
       {"unknown", TypeId::kUnknown},    {"_text", TypeId::kTextArray},
       {"_int2", TypeId::kInt16Array},   {"_int4", TypeId::kInt32Array},
       {"_int8", TypeId::kInt64Array},   {"_oid", TypeId::kOidArray},
+      {"uuid", TypeId::kUuid},          {"timetz", TypeId::kTimeTz},
   };
   for (const auto& alias : kAliases) {
     if (name != alias.name) continue;

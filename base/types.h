@@ -35,6 +35,8 @@ enum class TypeId : uint8_t {
   kInt32Array,
   kInt64Array,
   kOidArray,
+  kUuid,
+  kTimeTz,       // time with time zone; typmod carries the precision
 };
 
 // How a value of a type lies in a vector.
@@ -43,12 +45,14 @@ enum class PhysicalType : uint8_t {
   kBool,      // uint8_t 0/1
   kInt16,     // int16_t
   kInt32,     // int32_t (also date: days since 2000-01-01)
-  kInt64,     // int64_t (also time, timestamp, timestamptz: microseconds; oid)
+  kInt64,     // int64_t (also time, timestamp, timestamptz: microseconds; oid; timetz packed as
+              // datetime::PackTimeTz)
   kFloat32,   // float
   kFloat64,   // double
   kDecimal,   // Decimal (base/decimal.h)
   kString,    // std::string_view into the vector's string heap (text, varchar, char, name, bytea, arrays)
   kInterval,  // Interval (base/datetime.h)
+  kUuid,      // Uuid (base/uuid.h): 16 bytes
 };
 
 struct LogicalType {
@@ -88,7 +92,7 @@ size_t PhysicalWidth(PhysicalType type);
 bool IsInteger(TypeId id);         // int2, int4, int8
 bool IsNumericFamily(TypeId id);   // integers, float4/8, numeric
 bool IsStringFamily(TypeId id);    // text, varchar, char, name
-bool IsTemporal(TypeId id);        // date, time, timestamp, timestamptz, interval
+bool IsTemporal(TypeId id);        // date, time, timetz, timestamp, timestamptz, interval
 
 // PostgreSQL's type OID (pg_type.oid), e.g. 23 for int4.
 uint32_t TypeOid(const LogicalType& type);

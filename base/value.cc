@@ -28,12 +28,16 @@ std::string Value::ToString() const {
       return datetime::FormatDate(static_cast<int32_t>(GetInt()));
     case TypeId::kTime:
       return datetime::FormatTime(GetInt());
+    case TypeId::kTimeTz:
+      return datetime::FormatTimeTz(datetime::UnpackTimeTz(GetInt()));
     case TypeId::kTimestamp:
       return datetime::FormatTimestamp(GetInt());
     case TypeId::kTimestampTz:
       return datetime::FormatTimestampTz(GetInt(), datetime::TimeZone{});
     case TypeId::kInterval:
       return datetime::FormatInterval(GetInterval());
+    case TypeId::kUuid:
+      return FormatUuid(GetUuid());
     default:
       return GetString();
   }

@@ -10,6 +10,7 @@
 #include "base/datetime.h"
 #include "base/decimal.h"
 #include "base/types.h"
+#include "base/uuid.h"
 
 namespace tessera {
 
@@ -37,6 +38,7 @@ class Value {
   static Value TimestampTz(int64_t micros) { return Value(TypeId::kTimestampTz, Payload(micros)); }
   static Value Time(int64_t micros) { return Value(TypeId::kTime, Payload(micros)); }
   static Value IntervalValue(Interval value) { return Value(TypeId::kInterval, Payload(value)); }
+  static Value UuidValue(Uuid value) { return Value(TypeId::kUuid, Payload(value)); }
   // Any type whose physical form is an integer (ints, date, time, timestamps, oid).
   static Value FromInt(LogicalType type, int64_t value) { return Value(type, Payload(value)); }
   static Value FromString(LogicalType type, std::string value) { return Value(type, Payload(std::move(value))); }
@@ -52,6 +54,7 @@ class Value {
   const Decimal& GetDecimal() const { return std::get<Decimal>(payload_); }
   const std::string& GetString() const { return std::get<std::string>(payload_); }
   const Interval& GetInterval() const { return std::get<Interval>(payload_); }
+  const Uuid& GetUuid() const { return std::get<Uuid>(payload_); }
 
   // Returns a copy with a different logical type but the same payload (for domains of one physical type).
   Value WithType(LogicalType type) const {
@@ -65,7 +68,7 @@ class Value {
   std::string ToString() const;
 
  private:
-  using Payload = std::variant<std::monostate, bool, int64_t, double, Decimal, std::string, Interval>;
+  using Payload = std::variant<std::monostate, bool, int64_t, double, Decimal, std::string, Interval, Uuid>;
   Value(LogicalType type, Payload payload) : type_(type), payload_(std::move(payload)) {}
 
   LogicalType type_;

@@ -119,6 +119,8 @@ Value Vector::GetValue(idx_t row) const {
       return Value::FromString(type_, std::string(Data<std::string_view>()[row]));
     case PhysicalType::kInterval:
       return Value::IntervalValue(Data<Interval>()[row]).WithType(type_);
+    case PhysicalType::kUuid:
+      return Value::UuidValue(Data<Uuid>()[row]).WithType(type_);
     case PhysicalType::kInvalid:
       break;
   }
@@ -158,6 +160,9 @@ void Vector::SetValue(idx_t row, const Value& value) {
       break;
     case PhysicalType::kInterval:
       Data<Interval>()[row] = value.GetInterval();
+      break;
+    case PhysicalType::kUuid:
+      Data<Uuid>()[row] = value.GetUuid();
       break;
     case PhysicalType::kInvalid:
       break;

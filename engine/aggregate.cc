@@ -398,6 +398,7 @@ void AddExtremes(std::vector<AggregateFunction>& functions) {
   functions.push_back(MakeExtreme<Decimal, kMax>(TypeId::kNumeric));
   functions.push_back(MakeExtreme<int32_t, kMax>(TypeId::kDate));
   functions.push_back(MakeExtreme<int64_t, kMax>(TypeId::kTime));
+  functions.push_back(MakeExtreme<int64_t, kMax>(TypeId::kTimeTz));  // packed: integer order is timetz's
   functions.push_back(MakeExtreme<int64_t, kMax>(TypeId::kTimestamp));
   functions.push_back(MakeExtreme<int64_t, kMax>(TypeId::kTimestampTz));
   functions.push_back(MakeExtreme<Interval, kMax>(TypeId::kInterval));
@@ -414,7 +415,7 @@ const std::vector<AggregateFunction>& AllAggregates() {
                         TypeId::kFloat64, TypeId::kNumeric, TypeId::kText, TypeId::kVarchar, TypeId::kChar,
                         TypeId::kName, TypeId::kBytea, TypeId::kDate, TypeId::kTime, TypeId::kTimestamp,
                         TypeId::kTimestampTz, TypeId::kInterval, TypeId::kOid, TypeId::kUnknown,
-                        TypeId::kTextArray}) {
+                        TypeId::kTextArray, TypeId::kUuid, TypeId::kTimeTz}) {
       list.push_back(MakeCount(type));
     }
     list.push_back(MakeIntSum<int16_t>(TypeId::kInt16, TypeId::kInt64, false));

@@ -181,8 +181,10 @@ class DmlOperator : public Operator {
 
   // Appends rows, enforcing unique indexes. Returns the rows actually written (conflicting rows are
   // dropped for ON CONFLICT DO NOTHING). `upsert_inserts` (DO UPDATE) marks the rows that are inserts,
-  // not new versions of updated rows: their arbiter keys were free when UpsertRows looked.
-  Batch AppendChecked(const Batch& rows, const std::vector<bool>* upsert_inserts = nullptr) {
+  // not new versions of updated rows: their arbiter keys were free when UpsertRows looked. `old_versions`
+  // (UPDATE) are the rows' old versions, taken out of old_versions_pending_ as each row is checked.
+  Batch AppendChecked(const Batch& rows, const std::vector<bool>* upsert_inserts = nullptr,
+                      const std::vector<storage::RowId>* old_versions = nullptr) {
     CheckNotNull(rows);
     auto& data = *relation().data;
     storage::Transaction& txn = transaction();
@@ -191,6 +193,7 @@ class DmlOperator : public Operator {
     std::vector<IndexEntry> added;
     std::vector<sel_t> kept;
     for (idx_t row = 0; row < rows.num_rows; ++row) {
+      if (old_versions != nullptr) old_versions_pending_.erase((*old_versions)[row]);
       std::optional<KeyConflict> conflict;
       if (!ConflictSkips(rows, row, ids[row])) {
         conflict = AddEntries(rows, row, ids[row], added);
@@ -254,7 +257,8 @@ class DmlOperator : public Operator {
   std::optional<storage::RowId> InsertUniqueEntry(const IndexInfo& index, const std::vector<Value>& key, storage::RowId id) {
     const storage::Stamp own = transaction().Id();
     auto may_hold = [this, id, own](storage::RowId existing) {
-      return existing != id && MayHoldKey(relation().data->Version(existing), own);
+      return existing != id &&
+             (old_versions_pending_.count(existing) != 0 || MayHoldKey(relation().data->Version(existing), own));
     };
     while (true) {
       const std::optional<storage::RowId> blocker = index.index->InsertUnique(key, id, may_hold);
@@ -322,6 +326,7 @@ class DmlOperator : public Operator {
   // Returns whether the version `row` holds its key against a new row. As PostgreSQL's unique check, it
   // counts versions other transactions are inserting or deleting, and waits for them to end.
   bool HoldsKey(storage::RowId row) {
+    if (old_versions_pending_.count(row) != 0) return true;
     const storage::Stamp own = transaction().Id();
     while (true) {
       const auto version = relation().data->Version(row);
@@ -506,7 +511,14 @@ class DmlOperator : public Operator {
       new_rows.columns[node_.update_columns[position]] =
           input.columns[width + 1 + position].Gather(removed.data(), removed.size());
     }
-    return AppendChecked(new_rows);
+    if (relation().indexes.empty()) return AppendChecked(new_rows);
+    const auto* ids = input.columns[width].Data<int64_t>();
+    std::vector<storage::RowId> old_versions;
+    for (sel_t row : removed) old_versions.push_back(ids[row]);
+    old_versions_pending_ = std::unordered_set<storage::RowId>(old_versions.begin(), old_versions.end());
+    Batch written = AppendChecked(new_rows, nullptr, &old_versions);
+    old_versions_pending_.clear();
+    return written;
   }
 
   const PlanNode& node_;
@@ -519,6 +531,9 @@ class DmlOperator : public Operator {
   size_t statement_writes_ = 0;  // the transaction's write set size when the statement started writing
   bool emitted_ = false;         // RETURNING rows went out
   int restarts_ = 0;
+  // UPDATE: the old versions of the batch's rows whose new version is not checked yet. PostgreSQL updates
+  // row by row, so while it checks one row's new keys, later rows' old versions still hold theirs.
+  std::unordered_set<storage::RowId> old_versions_pending_;
   // ON CONFLICT DO UPDATE: the arbiter keys of the rows the statement inserted or updated (NULL-free).
   std::set<std::vector<Value>, IndexKeyLess> written_keys_;
 };

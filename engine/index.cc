@@ -33,6 +33,8 @@ int CompareValues(const Value& left, const Value& right) {
       return three_way(left.GetString(), right.GetString());
     case PhysicalType::kInterval:
       return datetime::CompareIntervals(left.GetInterval(), right.GetInterval());
+    case PhysicalType::kUuid:
+      return three_way(left.GetUuid(), right.GetUuid());
     case PhysicalType::kInvalid:
       break;
   }

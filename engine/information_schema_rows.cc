@@ -82,7 +82,7 @@ Row TypeFacets(const LogicalType& type) {
       }
       break;
     case TypeId::kDate: datetime_precision = 0; break;
-    case TypeId::kTime: case TypeId::kTimestamp: case TypeId::kTimestampTz:
+    case TypeId::kTime: case TypeId::kTimeTz: case TypeId::kTimestamp: case TypeId::kTimestampTz:
       datetime_precision = type.typmod >= 0 ? type.typmod : 6;
       break;
     case TypeId::kInterval: {

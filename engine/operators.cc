@@ -9,7 +9,7 @@
 #include "engine/index.h"
 #include "engine/operator.h"
 #include "engine/operators_internal.h"
-#include "engine/series.h"
+#include "engine/set_function.h"
 #include "engine/plan.h"
 
 namespace tessera::engine {
@@ -227,39 +227,27 @@ class LimitOperator : public Operator {
   std::vector<Value> last_key_;  // sort key of the last row within the limit
 };
 
-class GenerateSeriesOperator : public Operator {
+// A set-returning function in FROM (generate_series, regexp_split_to_table), arguments constant.
+class TableFunctionOperator : public Operator {
  public:
-  GenerateSeriesOperator(const PlanNode& node, ExecContext& context) : node_(node) {
+  TableFunctionOperator(const PlanNode& node, ExecContext& context) : node_(node) {
     std::vector<Value> args;
     for (const auto& arg : node.function_args) args.push_back(EvaluateConstant(*arg, context));
-    series_.emplace(node.output_types[0], args);
+    run_ = StartSetFunction(node.function_name, node.output_types[0], args);
   }
   bool Next(Batch* out) override {
     *out = Batch(node_.output_types);
     Vector& column = out->columns[0];
-    const PhysicalType physical = column.physical_type();
     column.Resize(kBatchSize);
     idx_t rows = 0;
-    int64_t value;
-    Decimal decimal;
-    if (physical == PhysicalType::kDecimal) {
-      for (; rows < kBatchSize && series_->Next(&decimal); ++rows) column.Data<Decimal>()[rows] = decimal;
-    } else {
-      for (; rows < kBatchSize && series_->Next(&value); ++rows) {
-        if (physical == PhysicalType::kInt32) {
-          column.Data<int32_t>()[rows] = static_cast<int32_t>(value);
-        } else {
-          column.Data<int64_t>()[rows] = value;
-        }
-      }
-    }
+    while (rows < kBatchSize && run_->Next(column, rows)) ++rows;
     out->SetSize(rows);
     return rows > 0;
   }
 
  private:
   const PlanNode& node_;
-  std::optional<Series> series_;
+  std::unique_ptr<SetFunctionRun> run_;
 };
 
 // Replays a list of batches computed up front.
@@ -316,7 +304,7 @@ std::unique_ptr<Operator> CreateOperator(const PlanNode& node, ExecContext& cont
     case PlanKind::kLimit:
       return std::make_unique<LimitOperator>(node, context);
     case PlanKind::kTableFunction:
-      return std::make_unique<GenerateSeriesOperator>(node, context);
+      return std::make_unique<TableFunctionOperator>(node, context);
     case PlanKind::kVirtualTable:
       return std::make_unique<BatchListOperator>(node.virtual_table(context));
     case PlanKind::kMaterialize: {

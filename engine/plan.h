@@ -30,7 +30,7 @@ enum class PlanKind {
   kDistinct,       // distinct rows (or DISTINCT ON first `distinct_on_count` columns after a sort)
   kSetOperation,   // UNION/INTERSECT/EXCEPT [ALL] of two children
   kWindow,         // window calls appended to the input columns
-  kTableFunction,  // generate_series and friends
+  kTableFunction,  // generate_series, regexp_split_to_table
   kInsert,
   kUpdate,
   kDelete,
@@ -170,8 +170,9 @@ struct PlanNode {
   // kTableFunction: name and argument expressions (constant or over outer/params)
   std::string function_name;
   std::vector<BoundExprPtr> function_args;
-  // kProjectSet: the generate_series calls, arguments evaluated on each input row (output types after the
-  // input's in output_types)
+  // kProjectSet: the set-returning calls' names and arguments, evaluated on each input row (output types
+  // after the input's in output_types)
+  std::vector<std::string> set_function_names;
   std::vector<std::vector<BoundExprPtr>> set_function_args;
   // kInsert: children[0] produces rows in table column order (types already the table's);
   // kUpdate: children[0] produces [row id, new values of update_columns...];

@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
-// ProjectSet: set-returning calls (generate_series) in a select list. Each input row gives as many output
-// rows as its longest call returns, the other calls padded with NULL, the input columns repeated; a row
-// whose calls all return nothing gives none (PostgreSQL 10+'s semantics).
-#include <optional>
+// ProjectSet: set-returning calls (generate_series, regexp_split_to_table) in a select list. Each input
+// row gives as many output rows as its longest call returns, the other calls padded with NULL, the input
+// columns repeated; a row whose calls all return nothing gives none (PostgreSQL 10+'s semantics).
+#include <memory>
 
 #include "engine/expression.h"
 #include "engine/operator.h"
 #include "engine/operators_internal.h"
 #include "engine/plan.h"
-#include "engine/series.h"
+#include "engine/set_function.h"
 
 namespace tessera::engine {
 namespace {
@@ -67,11 +67,11 @@ class ProjectSetOperator : public Operator {
 
   void StartRow() {
     const size_t width = input_.columns.size();
-    series_.clear();
+    runs_.clear();
     for (size_t call = 0; call < arguments_.size(); ++call) {
       std::vector<Value> args;
       for (const Vector& arg : arguments_[call]) args.push_back(arg.GetValue(row_));
-      series_.emplace_back(std::in_place, node_.output_types[width + call], args);
+      runs_.push_back(StartSetFunction(node_.set_function_names[call], node_.output_types[width + call], args));
     }
     row_started_ = true;
   }
@@ -81,27 +81,7 @@ class ProjectSetOperator : public Operator {
   bool AppendNext(size_t call, Vector& column) {
     const idx_t at = column.size();
     column.Resize(at + 1);
-    bool has = false;
-    switch (column.physical_type()) {
-      case PhysicalType::kDecimal: {
-        Decimal value;
-        has = series_[call]->Next(&value);
-        if (has) column.Data<Decimal>()[at] = value;
-        break;
-      }
-      case PhysicalType::kInt32: {
-        int64_t value = 0;
-        has = series_[call]->Next(&value);
-        if (has) column.Data<int32_t>()[at] = static_cast<int32_t>(value);
-        break;
-      }
-      default: {
-        int64_t value = 0;
-        has = series_[call]->Next(&value);
-        if (has) column.Data<int64_t>()[at] = value;
-        break;
-      }
-    }
+    const bool has = runs_[call]->Next(column, at);
     if (!has) column.SetNull(at, true);
     return has;
   }
@@ -113,7 +93,7 @@ class ProjectSetOperator : public Operator {
   idx_t row_ = 0;
   bool row_started_ = false;
   std::vector<std::vector<Vector>> arguments_;  // [call][argument] evaluated on input_
-  std::vector<std::optional<Series>> series_;   // the current row's runs, one per call
+  std::vector<std::unique_ptr<SetFunctionRun>> runs_;  // the current row's runs, one per call
 };
 
 }  // namespace

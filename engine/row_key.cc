@@ -81,6 +81,9 @@ void AppendKey(std::string& key, const Vector& vector, idx_t row) {
       AppendRaw(key, total);
       break;
     }
+    case PhysicalType::kUuid:
+      AppendRaw(key, vector.Data<Uuid>()[row]);
+      break;
     case PhysicalType::kInvalid:
       break;
   }
@@ -120,6 +123,8 @@ int CompareCells(const Vector& left, idx_t left_row, const Vector& right, idx_t 
     }
     case PhysicalType::kInterval:
       return datetime::CompareIntervals(left.Data<Interval>()[left_row], right.Data<Interval>()[right_row]);
+    case PhysicalType::kUuid:
+      return ThreeWay(left.Data<Uuid>()[left_row], right.Data<Uuid>()[right_row]);
     case PhysicalType::kInvalid:
       break;
   }

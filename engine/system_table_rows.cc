@@ -20,7 +20,8 @@ Value BoolValue(bool value) { return Value::Bool(value); }
 
 // The type OIDs pg_type lists: every type Tessera has.
 constexpr uint32_t kTypeOids[] = {16,  21,  23,  20,   700,  701,  1700, 25,   1043, 1042, 19,   17,   1082, 1083, 1114,
-                                  1184, 1186, 26, 24, 2202, 2203, 2205, 2206, 4089, 4096, 1009, 1005, 1007, 1016, 1028};
+                                  1184, 1186, 26, 24, 2202, 2203, 2205, 2206, 4089, 4096, 1009, 1005, 1007, 1016, 1028,
+                                  2950, 1266};
 
 uint32_t ArrayTypeOf(uint32_t element) {
   switch (element) {
@@ -29,6 +30,7 @@ uint32_t ArrayTypeOf(uint32_t element) {
     case 23: return 1007;
     case 20: return 1016;
     case 26: return 1028;
+    case 2950: return 2951;  // _uuid, which Tessera does not have as a type
     default: return 0;
   }
 }
@@ -50,8 +52,9 @@ char TypeCategory(const LogicalType& type) {
   switch (type.id) {
     case TypeId::kBool: return 'B';
     case TypeId::kText: case TypeId::kVarchar: case TypeId::kChar: case TypeId::kName: return 'S';
-    case TypeId::kBytea: return 'U';
-    case TypeId::kDate: case TypeId::kTime: case TypeId::kTimestamp: case TypeId::kTimestampTz: return 'D';
+    case TypeId::kBytea: case TypeId::kUuid: return 'U';
+    case TypeId::kDate: case TypeId::kTime: case TypeId::kTimeTz: case TypeId::kTimestamp: case TypeId::kTimestampTz:
+      return 'D';
     case TypeId::kInterval: return 'T';
     default: return 'N';
   }
@@ -62,7 +65,9 @@ char TypeAlign(const LogicalType& type) {
     case 1: return 'c';
     case 2: return 's';
     case 8: return 'd';
-    default: return type.id == TypeId::kName ? 'c' : 'i';
+    default:
+      if (type.id == TypeId::kTimeTz) return 'd';
+      return type.id == TypeId::kName || type.id == TypeId::kUuid ? 'c' : 'i';
   }
 }
 

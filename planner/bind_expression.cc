@@ -42,7 +42,9 @@ Category CategoryOf(TypeId id) {
   if (id == TypeId::kBool) return Category::kBool;
   if (NumericRank(id) > 0) return Category::kNumeric;
   if (IsStringFamily(id)) return Category::kString;
-  if (id == TypeId::kDate || id == TypeId::kTimestamp || id == TypeId::kTimestampTz) return Category::kDateTime;
+  if (id == TypeId::kDate || id == TypeId::kTimestamp || id == TypeId::kTimestampTz || id == TypeId::kTimeTz) {
+    return Category::kDateTime;
+  }
   if (id == TypeId::kInterval || id == TypeId::kTime) return Category::kTimeSpan;
   return Category::kOther;
 }
@@ -709,6 +711,7 @@ LogicalType Binder::ResolveType(const ast::TypeName& type_name) {
     case TypeId::kTimestamp:
     case TypeId::kTimestampTz:
     case TypeId::kTime:
+    case TypeId::kTimeTz:
       if (!mods.empty()) return LogicalType(type->id, mods[0]);
       break;
     case TypeId::kInterval:

@@ -6,6 +6,7 @@
 
 #include "engine/catalog.h"
 #include "engine/system_tables.h"
+#include "engine/set_function.h"
 #include "planner/binder.h"
 #include "planner/index_selection.h"
 #include "planner/scan_filter_pushdown.h"
@@ -537,14 +538,14 @@ PlanPtr Binder::BindTableRef(const ast::TableRef& ref, Scope& scope, Scope* oute
     case ast::TableRefKind::kFunction: {
       const ast::Expr& call = *ref.function;
       std::string name = call.names.back();
-      if (name != "generate_series") {
+      if (!engine::IsExecutableSetFunction(name)) {
         throw SqlError(SqlState::kFeatureNotSupported, "function " + name + "() in FROM is not supported yet");
       }
       Scope empty;
       empty.outer = outer;
       std::vector<BoundExprPtr> args;
       for (const auto& arg : call.args) args.push_back(BindExpr(*arg, empty));
-      const LogicalType type = BindSeriesArguments(args);
+      const LogicalType type = BindSetFunctionArguments(name, args, call.location);
       auto node = std::make_shared<PlanNode>(PlanKind::kTableFunction);
       node->function_name = name;
       node->function_args = std::move(args);

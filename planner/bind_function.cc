@@ -5,6 +5,7 @@
 
 #include "engine/aggregate.h"
 #include "engine/function/array_text.h"
+#include "engine/set_function.h"
 #include "planner/binder.h"
 #include "planner/session_state.h"
 
@@ -26,6 +27,27 @@ using engine::BoundExprPtr;
 using engine::CastContext;
 
 constexpr uint32_t kRegtypeOid = 2206;
+
+namespace {
+
+// PostgreSQL's function-style cast: a one-argument call named after a type (`date('2021-03-01')`,
+// `text(42)`) with no overload taking exactly that argument type is a cast when the argument is an
+// untyped literal or the cast goes through text input/output. Returns the type to cast to, or nullopt.
+std::optional<LogicalType> FunctionStyleCastTarget(const std::string& name, const BoundExpr& arg) {
+  const std::optional<LogicalType> target = TypeFromName(name);
+  if (!target || TypeInternalName(target->id) != name) return std::nullopt;  // pg_type names only
+  if (const auto* overloads = engine::BuiltinFunctions().Lookup(name)) {
+    for (const auto& overload : *overloads) {
+      if (overload.arg_types.size() == 1 && overload.arg_types[0].id == arg.type.id) return std::nullopt;
+    }
+  }
+  const bool literal = arg.type.id == TypeId::kUnknown && arg.kind == BoundExprKind::kConstant;
+  const bool via_text = IsStringFamily(arg.type.id) || IsStringFamily(target->id);
+  if (!literal && !via_text) return std::nullopt;
+  return target;
+}
+
+}  // namespace
 
 const engine::AggregateFunction* ResolveAggregate(const std::string& name, std::vector<BoundExprPtr>& args,
                                                   Binder& binder, int location) {
@@ -150,18 +172,35 @@ LogicalType Binder::BindSeriesArguments(std::vector<BoundExprPtr>& args) {
   return type;
 }
 
-BoundExprPtr Binder::BindSetFunction(const ast::Expr& expr, Scope& scope) {
+LogicalType Binder::BindSetFunctionArguments(const std::string& name, std::vector<BoundExprPtr>& args, int location) {
+  if (name == "generate_series") return BindSeriesArguments(args);
+  // regexp_split_to_table(string text, pattern text [, flags text])
+  bool matches = args.size() == 2 || args.size() == 3;
+  for (const auto& arg : args) matches = matches && (arg->type.id == TypeId::kUnknown || IsStringFamily(arg->type.id));
+  if (!matches) {
+    std::string signature;
+    for (const auto& arg : args) signature += (signature.empty() ? "" : ", ") + FormatType(arg->type);
+    throw SqlError(SqlState::kUndefinedFunction, "function " + name + "(" + signature + ") does not exist")
+        .WithHint("No function matches the given name and argument types. You might need to add explicit type casts.")
+        .WithPosition(location + 1);
+  }
+  for (auto& arg : args) arg = Coerce(std::move(arg), LogicalType(TypeId::kText), CastContext::kImplicit);
+  return LogicalType(TypeId::kText);
+}
+
+BoundExprPtr Binder::BindSetFunction(const ast::Expr& expr, const std::string& name, Scope& scope) {
   // Arguments may not hold set-returning calls themselves (PostgreSQL would nest ProjectSets).
   auto* calls = set_functions_;
   SetFunctionCall call;
+  call.name = name;
   {
     ScopedAssign not_nested(set_functions_, nullptr);
     for (const auto& arg : expr.args) call.args.push_back(BindExpr(*arg, scope));
-    call.type = BindSeriesArguments(call.args);
+    call.type = BindSetFunctionArguments(name, call.args, expr.location);
   }
   auto ref = std::make_unique<BoundExpr>(BoundExprKind::kSetFunctionRef, call.type);
   ref->reference = static_cast<int>(calls->size());
-  ref->name = "generate_series";
+  ref->name = name;
   calls->push_back(std::move(call));
   return ref;
 }
@@ -223,7 +262,7 @@ BoundExprPtr Binder::BindFunction(const ast::Expr& expr, Scope& scope) {
   if (expr.agg_star || expr.agg_distinct || !expr.agg_order.empty() || expr.agg_filter) {
     throw SqlError(SqlState::kWrongObjectType, name + " is not an aggregate function").WithPosition(expr.location + 1);
   }
-  if (name == "generate_series" && set_functions_ != nullptr) return BindSetFunction(expr, scope);
+  if (engine::IsExecutableSetFunction(name) && set_functions_ != nullptr) return BindSetFunction(expr, name, scope);
   std::vector<BoundExprPtr> args;
   for (const auto& arg : expr.args) args.push_back(BindExpr(*arg, scope));
   if (name == "pg_typeof" && args.size() == 1) {  // the argument's type as regtype, known at bind time
@@ -233,8 +272,7 @@ BoundExprPtr Binder::BindFunction(const ast::Expr& expr, Scope& scope) {
     type.oid_flavour = args[0]->type.oid_flavour;
     return engine::MakeConstant(Value::Int64(TypeOid(type)).WithType(regtype));
   }
-  // PostgreSQL's set-returning functions, which a select list runs as a ProjectSet: not here yet (FROM
-  // generate_series(...) works).
+  // PostgreSQL's other set-returning functions, and those above where no ProjectSet can run them.
   static const std::set<std::string> kSetReturning = {
       "generate_series", "unnest", "generate_subscripts", "regexp_split_to_table", "regexp_matches",
       "json_array_elements", "json_array_elements_text", "jsonb_array_elements", "jsonb_array_elements_text",
@@ -242,6 +280,11 @@ BoundExprPtr Binder::BindFunction(const ast::Expr& expr, Scope& scope) {
   if (kSetReturning.count(name) != 0) {
     throw SqlError(SqlState::kFeatureNotSupported, "set-returning function " + name + "() outside FROM is not supported yet")
         .WithPosition(expr.location + 1);
+  }
+  if (args.size() == 1) {
+    if (auto target = FunctionStyleCastTarget(name, *args[0])) {
+      return Coerce(std::move(args[0]), *target, CastContext::kExplicit);
+    }
   }
   // Functions with SQL-level spellings that map to our built-ins.
   if (name == "substring" && args.size() >= 2) name = "substr";

@@ -107,7 +107,8 @@ PlanPtr MakeProjectSetNode(PlanPtr input, std::vector<SetFunctionCall> calls) {
   node->output_names = input->output_names;
   for (auto& call : calls) {
     node->output_types.push_back(call.type);
-    node->output_names.push_back("generate_series");
+    node->output_names.push_back(call.name);
+    node->set_function_names.push_back(std::move(call.name));
     node->set_function_args.push_back(std::move(call.args));
   }
   node->children.push_back(std::move(input));

@@ -93,8 +93,9 @@ struct NameReferences {
   std::vector<int> output_column_locations;
 };
 
-// A set-returning call (generate_series) of a select list, run by the ProjectSet node.
+// A set-returning call (generate_series, regexp_split_to_table) of a select list, run by the ProjectSet node.
 struct SetFunctionCall {
+  std::string name;
   std::vector<engine::BoundExprPtr> args;
   LogicalType type;
 };
@@ -198,8 +199,8 @@ class Binder {
  public:
   // Internal helpers shared by the binder's files.
   engine::BoundExprPtr BindFunction(const ast::Expr& expr, Scope& scope);
-  // generate_series(...) in a select list: collected into set_functions_, returns its kSetFunctionRef.
-  engine::BoundExprPtr BindSetFunction(const ast::Expr& expr, Scope& scope);
+  // A set-returning call in a select list: collected into set_functions_, returns its kSetFunctionRef.
+  engine::BoundExprPtr BindSetFunction(const ast::Expr& expr, const std::string& name, Scope& scope);
   // Binds `name`(...) OVER (...) into windows_ and returns its kWindowRef (planner/bind_window.cc).
   engine::BoundExprPtr BindWindowCall(const ast::Expr& expr, const std::string& name, Scope& scope);
   engine::BoundExprPtr BindOperator(const std::string& name, std::vector<engine::BoundExprPtr> args, int location);
@@ -216,6 +217,10 @@ class Binder {
   // `array[index]`.
   engine::BoundExprPtr BindSubscript(const ast::Expr& expr, Scope& scope);
   engine::BoundExprPtr MakeCall(const std::string& name, std::vector<engine::BoundExprPtr> args, int location);
+  // The result type of set-returning function `name` (generate_series, regexp_split_to_table) for `args`,
+  // which are coerced to the types it takes; throws 42883 when no such call exists.
+  LogicalType BindSetFunctionArguments(const std::string& name, std::vector<engine::BoundExprPtr>& args,
+                                       int location);
   // generate_series's result type for `args`, which are coerced to it (the step of a timestamp series to
   // interval); throws 42883 for a wrong argument count.
   LogicalType BindSeriesArguments(std::vector<engine::BoundExprPtr>& args);

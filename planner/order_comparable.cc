@@ -25,9 +25,11 @@ bool OrderComparable(TypeId column, TypeId value) {
     case TypeId::kBytea:
     case TypeId::kDate:
     case TypeId::kTime:
+    case TypeId::kTimeTz:
     case TypeId::kTimestamp:
     case TypeId::kTimestampTz:
     case TypeId::kInterval:
+    case TypeId::kUuid:
       return true;
     default:
       return false;

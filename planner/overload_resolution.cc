@@ -32,10 +32,12 @@ TypeCategory CategoryOf(TypeId id) {
     case TypeId::kName: return TypeCategory::kString;
     case TypeId::kDate:
     case TypeId::kTime:
+    case TypeId::kTimeTz:
     case TypeId::kTimestamp:
     case TypeId::kTimestampTz: return TypeCategory::kDateTime;
     case TypeId::kInterval: return TypeCategory::kTimeSpan;
-    case TypeId::kBytea: return TypeCategory::kUserDefined;
+    case TypeId::kBytea:
+    case TypeId::kUuid: return TypeCategory::kUserDefined;
     case TypeId::kTextArray:
     case TypeId::kInt16Array:
     case TypeId::kInt32Array:

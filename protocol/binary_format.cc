@@ -43,6 +43,7 @@ struct VectorCell {
   const Decimal& GetDecimal() const { return column.Data<Decimal>()[row]; }
   std::string_view GetString() const { return column.GetString(row); }
   const Interval& GetInterval() const { return column.Data<Interval>()[row]; }
+  const Uuid& GetUuid() const { return column.Data<Uuid>()[row]; }
 };
 
 struct ValueCell {
@@ -54,6 +55,7 @@ struct ValueCell {
   const Decimal& GetDecimal() const { return value.GetDecimal(); }
   std::string_view GetString() const { return value.GetString(); }
   const Interval& GetInterval() const { return value.GetInterval(); }
+  const Uuid& GetUuid() const { return value.GetUuid(); }
 };
 
 template <typename Cell>
@@ -69,6 +71,12 @@ void EncodeCell(const LogicalType& type, const Cell& cell, std::string* out) {
     case TypeId::kTimestamp:
     case TypeId::kTimestampTz: writer.WriteInt64(cell.GetInt()); return;
     case TypeId::kOid: writer.WriteUint32(static_cast<uint32_t>(cell.GetInt())); return;
+    case TypeId::kTimeTz: {  // timetz_send: the time, then the zone in seconds west of UTC
+      const datetime::TimeTz value = datetime::UnpackTimeTz(cell.GetInt());
+      writer.WriteInt64(value.time);
+      writer.WriteInt32(-value.offset_seconds);
+      return;
+    }
     case TypeId::kFloat32: {
       float number = static_cast<float>(cell.GetDouble());
       uint32_t bits;
@@ -89,6 +97,11 @@ void EncodeCell(const LogicalType& type, const Cell& cell, std::string* out) {
       writer.WriteInt64(interval.micros);
       writer.WriteInt32(interval.days);
       writer.WriteInt32(interval.months);
+      return;
+    }
+    case TypeId::kUuid: {  // uuid_send: the 16 bytes
+      const Uuid& uuid = cell.GetUuid();
+      writer.WriteBytes(std::string_view(reinterpret_cast<const char*>(uuid.bytes.data()), uuid.bytes.size()));
       return;
     }
     case TypeId::kTextArray:
@@ -158,6 +171,17 @@ Value DecodeValue(const LogicalType& type, ByteReader& reader) {
       if (micros < 0 || micros > datetime::kMicrosPerDay) ThrowOutOfRange("time");
       return Value::FromInt(type, micros);
     }
+    case TypeId::kTimeTz: {  // timetz_recv's range checks
+      datetime::TimeTz value;
+      value.time = reader.ReadInt64();
+      if (value.time < 0 || value.time > datetime::kMicrosPerDay) ThrowOutOfRange("time");
+      const int32_t zone_west = reader.ReadInt32();
+      if (zone_west < -datetime::kMaxTimeTzOffset || zone_west > datetime::kMaxTimeTzOffset) {
+        throw SqlError(SqlState::kInvalidTimeZoneDisplacementValue, "time zone displacement out of range");
+      }
+      value.offset_seconds = -zone_west;
+      return Value::FromInt(type, datetime::PackTimeTz(value));
+    }
     case TypeId::kTimestamp:
     case TypeId::kTimestampTz: return Value::FromInt(type, ReadTimestamp(reader));
     case TypeId::kInterval: {
@@ -168,6 +192,12 @@ Value DecodeValue(const LogicalType& type, ByteReader& reader) {
       return Value::IntervalValue(interval).WithType(type);
     }
     case TypeId::kBytea: return Value::FromString(type, std::string(reader.ReadRest()));
+    case TypeId::kUuid: {  // uuid_recv: 16 bytes
+      Uuid uuid;
+      const std::string_view bytes = reader.ReadBytes(uuid.bytes.size());
+      std::memcpy(uuid.bytes.data(), bytes.data(), uuid.bytes.size());
+      return Value::UuidValue(uuid);
+    }
     case TypeId::kTextArray:
     case TypeId::kInt16Array:
     case TypeId::kInt32Array:

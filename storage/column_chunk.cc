@@ -18,7 +18,8 @@ static_assert(static_cast<int>(PhysicalType::kInvalid) == 0 && static_cast<int>(
               static_cast<int>(PhysicalType::kInt16) == 2 && static_cast<int>(PhysicalType::kInt32) == 3 &&
               static_cast<int>(PhysicalType::kInt64) == 4 && static_cast<int>(PhysicalType::kFloat32) == 5 &&
               static_cast<int>(PhysicalType::kFloat64) == 6 && static_cast<int>(PhysicalType::kDecimal) == 7 &&
-              static_cast<int>(PhysicalType::kString) == 8 && static_cast<int>(PhysicalType::kInterval) == 9);
+              static_cast<int>(PhysicalType::kString) == 8 && static_cast<int>(PhysicalType::kInterval) == 9 &&
+              static_cast<int>(PhysicalType::kUuid) == 10);
 
 constexpr size_t kHeaderSize = 24;
 constexpr size_t kCrcSize = 4;
@@ -117,7 +118,7 @@ bool ReadHeader(ByteReader* reader, ChunkHeader* header) {
 std::optional<std::string> HeaderProblem(const ChunkHeader& header, size_t chunk_size) {
   if (header.version != kChunkFormatVersion) return "unknown chunk format version " + std::to_string(header.version);
   if (header.encoding > kMaxChunkEncoding) return "unknown chunk encoding " + std::to_string(header.encoding);
-  if (header.physical_type > static_cast<uint8_t>(PhysicalType::kInterval)) return "unknown chunk value type";
+  if (header.physical_type > static_cast<uint8_t>(PhysicalType::kUuid)) return "unknown chunk value type";
   if ((header.flags & ~kKnownFlags) != 0) return "unknown chunk flags";
   if (header.num_rows > kMaxChunkRows || header.null_count > header.num_rows) return "impossible chunk row counts";
   if (((header.flags & kHasNulls) != 0) != (header.null_count > 0) ||

@@ -52,6 +52,10 @@ uint64_t HashCell(const Vector& vector, idx_t row) {
       const Interval& interval = vector.Data<Interval>()[row];
       return HashBytes(&interval, sizeof(interval));
     }
+    case PhysicalType::kUuid: {
+      const Uuid& uuid = vector.Data<Uuid>()[row];
+      return HashBytes(uuid.bytes.data(), uuid.bytes.size());
+    }
     case PhysicalType::kInvalid: break;
   }
   return 0;

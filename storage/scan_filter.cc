@@ -78,6 +78,12 @@ idx_t KeepComparing(const Vector& vector, const ScanPredicate& predicate, sel_t*
                           [values, &target](sel_t row) { return datetime::CompareIntervals(values[row], target); },
                           selection, count);
     }
+    case PhysicalType::kUuid: {
+      const Uuid* values = vector.Data<Uuid>();
+      const Uuid& target = constant.GetUuid();
+      return KeepMatching(vector, op, [values, &target](sel_t row) { return ThreeWay(values[row], target); }, selection,
+                          count);
+    }
     case PhysicalType::kInvalid: return 0;  // every row is NULL
   }
   return 0;

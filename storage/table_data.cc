@@ -31,7 +31,10 @@ TableData::RowGroup TableData::NewRowGroup() const {
 }
 
 int TableData::PartitionOf(const Vector& shard_key, idx_t row) {
-  if (shard_column_ < 0) return static_cast<int>(round_robin_.fetch_add(1) % partitions_.size());
+  // Without a shard key, rows fill one partition a row group at a time, then the next: a table smaller
+  // than a row group keeps its rows in one partition, so a plain scan returns them in insertion order as
+  // PostgreSQL's heap does, while large tables still spread evenly over the partitions.
+  if (shard_column_ < 0) return static_cast<int>(round_robin_.fetch_add(1) / kBatchSize % partitions_.size());
   return static_cast<int>(HashCell(shard_key, row) % partitions_.size());
 }
 

@@ -69,7 +69,7 @@ struct FreezeRun {
 
 class TableData {
  public:
-  // `shard_column` < 0: rows are spread round-robin.
+  // `shard_column` < 0: rows are spread round-robin, a row group (kBatchSize rows) per partition at a time.
   TableData(std::vector<LogicalType> column_types, int num_partitions, int shard_column);
   ~TableData();
 

@@ -44,6 +44,36 @@ void TimestampToTime(const Vector& input, const LogicalType& target, Vector& res
   }
 }
 
+// time, timestamptz or timetz -> timetz(typmod). A time takes the session zone's offset of today, a
+// timestamptz its local time and offset in the session zone (NULL when infinite).
+void CastToTimeTz(const Vector& input, const LogicalType& target, Vector& result, const ExecContext& context) {
+  const TypeId source = input.type().id;
+  const datetime::TimeZone& zone = context.time_zone;
+  const int32_t precision = target.typmod;
+  auto pack = [precision](datetime::TimeTz value) {
+    value.time = RoundToPrecision(value.time, precision);
+    return datetime::PackTimeTz(value);
+  };
+  if (source == TypeId::kTimeTz) {
+    ExecuteUnary<int64_t, int64_t>(input, input.size(), result, [&](int64_t packed) { return pack(datetime::UnpackTimeTz(packed)); });
+  } else if (source == TypeId::kTime) {
+    const int64_t today = TimestampTzToLocal(context.transaction_timestamp, zone) -
+                          TimeOfDay(TimestampTzToLocal(context.transaction_timestamp, zone));
+    ExecuteUnary<int64_t, int64_t>(input, input.size(), result, [&](int64_t time) {
+      return pack(datetime::TimeTz{time, zone.OffsetForLocal(today + time)});
+    });
+  } else {
+    ExecuteUnary<int64_t, int64_t>(input, input.size(), result, [&](int64_t timestamp) {
+      if (!IsFiniteTimestamp(timestamp)) return int64_t{0};
+      return pack(datetime::TimeTz{TimeOfDay(TimestampTzToLocal(timestamp, zone)), zone.OffsetAt(timestamp)});
+    });
+    const int64_t* values = input.Data<int64_t>();
+    for (idx_t row = 0; row < input.size(); ++row) {
+      if (!input.IsNull(row) && !IsFiniteTimestamp(values[row])) result.SetNull(row, true);
+    }
+  }
+}
+
 }  // namespace
 
 int64_t RoundToPrecision(int64_t micros, int32_t precision) {
@@ -81,6 +111,9 @@ void CastTemporalVector(const Vector& input, const LogicalType& target, Vector& 
       if (source == TypeId::kInterval) {
         return TemporalLoop<Interval, int64_t>(input, target, result, [](const Interval& interval) { return TimeOfDay(interval.micros); });
       }
+      if (source == TypeId::kTimeTz) {
+        return TemporalLoop<int64_t, int64_t>(input, target, result, [](int64_t packed) { return datetime::UnpackTimeTz(packed).time; });
+      }
       return TemporalLoop<int64_t, int64_t>(input, target, result, [](int64_t time) { return time; });
     case TypeId::kInterval:
       if (source == TypeId::kTime) {
@@ -89,6 +122,8 @@ void CastTemporalVector(const Vector& input, const LogicalType& target, Vector& 
       return TemporalLoop<Interval, Interval>(input, target, result, [&target](const Interval& interval) {
         return datetime::AdjustIntervalForTypmod(interval, target.typmod);
       });
+    case TypeId::kTimeTz:
+      return CastToTimeTz(input, target, result, context);
     default:
       throw SqlError(SqlState::kInternalError, "not a temporal type in a temporal cast");
   }

@@ -119,6 +119,12 @@ void ParseInto(std::string_view text, const LogicalType& target, idx_t row, Vect
     case TypeId::kBytea: result.SetString(row, text_format::ParseBytea(text)); break;
     case TypeId::kDate: result.Data<int32_t>()[row] = datetime::ParseDate(text, context.datetime_style.date_order); break;
     case TypeId::kTime: result.Data<int64_t>()[row] = RoundToPrecision(datetime::ParseTime(text), target.typmod); break;
+    case TypeId::kTimeTz: {
+      datetime::TimeTz value = datetime::ParseTimeTz(text, context.time_zone);
+      value.time = RoundToPrecision(value.time, target.typmod);
+      result.Data<int64_t>()[row] = datetime::PackTimeTz(value);
+      break;
+    }
     case TypeId::kTimestamp:
       result.Data<int64_t>()[row] =
           RoundToPrecision(datetime::ParseTimestamp(text, context.datetime_style.date_order), target.typmod);
@@ -129,6 +135,7 @@ void ParseInto(std::string_view text, const LogicalType& target, idx_t row, Vect
       break;
     case TypeId::kInterval: result.Data<Interval>()[row] = datetime::ParseInterval(text, target.typmod); break;
     case TypeId::kOid: result.Data<int64_t>()[row] = ParseOidOfFlavour(text, target, context); break;
+    case TypeId::kUuid: result.Data<Uuid>()[row] = ParseUuid(text); break;
     case TypeId::kTextArray:
     case TypeId::kInt16Array:
     case TypeId::kInt32Array:
@@ -159,12 +166,14 @@ std::string FormatAsText(const Vector& input, idx_t row, const ExecContext& cont
     case TypeId::kBytea: return text_format::FormatBytea(input.GetString(row), context.bytea_escape);
     case TypeId::kDate: return datetime::FormatDate(input.Data<int32_t>()[row], context.datetime_style);
     case TypeId::kTime: return datetime::FormatTime(input.Data<int64_t>()[row]);
+    case TypeId::kTimeTz: return datetime::FormatTimeTz(datetime::UnpackTimeTz(input.Data<int64_t>()[row]));
     case TypeId::kTimestamp: return datetime::FormatTimestamp(input.Data<int64_t>()[row], context.datetime_style);
     case TypeId::kTimestampTz:
       return datetime::FormatTimestampTz(input.Data<int64_t>()[row], context.time_zone, context.datetime_style);
     case TypeId::kInterval:
       return datetime::FormatInterval(input.Data<Interval>()[row], context.datetime_style.interval_style);
     case TypeId::kOid: return OidText(type, input.Data<int64_t>()[row], context);
+    case TypeId::kUuid: return FormatUuid(input.Data<Uuid>()[row]);
     default: return std::string(input.GetString(row));
   }
 }

@@ -109,7 +109,8 @@ void RegisterStringComparisons(FunctionRegistry& registry) {
 
 void RegisterTemporalComparisons(FunctionRegistry& registry) {
   RegisterComparisons<int32_t, int32_t>(registry, kDateType, kDateType, CompareOrdered<int32_t>);
-  for (TypeId id : {TypeId::kTime, TypeId::kTimestamp, TypeId::kTimestampTz}) {
+  // timetz compares as its packed form: by UTC time, then zone (datetime::PackTimeTz).
+  for (TypeId id : {TypeId::kTime, TypeId::kTimeTz, TypeId::kTimestamp, TypeId::kTimestampTz}) {
     RegisterComparisons<int64_t, int64_t>(registry, LogicalType(id), LogicalType(id), CompareOrdered<int64_t>);
   }
   RegisterComparisons<Interval, Interval>(registry, kIntervalType, kIntervalType, datetime::CompareIntervals);

@@ -117,6 +117,20 @@ void RegisterTimestampOperators(FunctionRegistry& registry) {
               BinaryKernel<int64_t, Interval, int64_t>([](int64_t time, const Interval& interval) {
                 return AddToTime(time, datetime::NegateInterval(interval));
               }));
+  // timetz +/- interval moves the time of day; the zone stays.
+  const LogicalType timetz(TypeId::kTimeTz);
+  const auto add_to_timetz = [](int64_t packed, const Interval& interval) {
+    return datetime::PackTimeTz(datetime::AddIntervalToTimeTz(datetime::UnpackTimeTz(packed), interval));
+  };
+  AddFunction(registry, "+", {timetz, kIntervalType}, timetz, BinaryKernel<int64_t, Interval, int64_t>(add_to_timetz));
+  AddFunction(registry, "+", {kIntervalType, timetz}, timetz,
+              BinaryKernel<Interval, int64_t, int64_t>([add_to_timetz](const Interval& interval, int64_t packed) {
+                return add_to_timetz(packed, interval);
+              }));
+  AddFunction(registry, "-", {timetz, kIntervalType}, timetz,
+              BinaryKernel<int64_t, Interval, int64_t>([add_to_timetz](int64_t packed, const Interval& interval) {
+                return add_to_timetz(packed, Interval{-(interval.micros % datetime::kMicrosPerDay), 0, 0});
+              }));
   AddFunction(registry, "-", {kTimeType, kTimeType}, kIntervalType,
               BinaryKernel<int64_t, int64_t, Interval>([](int64_t a, int64_t b) { return Interval{a - b, 0, 0}; }));
 }

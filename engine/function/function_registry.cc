@@ -35,6 +35,7 @@ FunctionRegistry BuildBuiltinFunctions() {
   RegisterDatetimeFunctions(registry);
   RegisterSystemFunctions(registry);
   RegisterArrayFunctions(registry);
+  RegisterUuidFunctions(registry);
   return registry;
 }
 

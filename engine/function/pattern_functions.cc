@@ -19,6 +19,7 @@
 
 #include "engine/function/array_text.h"
 #include "engine/function/kernel_builder.h"
+#include "engine/function/regexp_split.h"
 #include "engine/function/utf8.h"
 
 namespace tessera::engine {
@@ -410,6 +411,17 @@ void RegisterRegexFunctions(FunctionRegistry& registry) {
   };
   AddFunction(registry, "regexp_match", {kTextType, kTextType}, kTextArrayType, RowKernel(match));
   AddFunction(registry, "regexp_match", {kTextType, kTextType, kTextType}, kTextArrayType, RowKernel(match));
+  const auto split = [](const std::vector<Vector>& args, idx_t row, Vector& result, ExecContext&) {
+    const std::string_view flags = args.size() > 2 ? args[2].GetString(row) : std::string_view();
+    std::string out = "{";
+    for (const std::string& piece : RegexpSplit(args[0].GetString(row), args[1].GetString(row), flags, "regexp_split_to_array")) {
+      if (out.size() > 1) out += ',';
+      AppendArrayElement(out, piece);
+    }
+    result.SetString(row, out + "}");
+  };
+  AddFunction(registry, "regexp_split_to_array", {kTextType, kTextType}, kTextArrayType, RowKernel(split));
+  AddFunction(registry, "regexp_split_to_array", {kTextType, kTextType, kTextType}, kTextArrayType, RowKernel(split));
   // substring(text FROM pattern): the first group's text when the pattern has groups, else the match.
   AddFunction(registry, "substring", {kTextType, kTextType}, kTextType,
               RowKernel([](const std::vector<Vector>& args, idx_t row, Vector& result, ExecContext&) {
@@ -426,6 +438,36 @@ void RegisterRegexFunctions(FunctionRegistry& registry) {
 }
 
 }  // namespace
+
+std::vector<std::string> RegexpSplit(std::string_view text, std::string_view pattern, std::string_view flags,
+                                     std::string_view function) {
+  const RegexOptions options = ParseRegexFlags(flags);
+  if (options.global) {
+    throw SqlError(SqlState::kInvalidParameterValue,
+                   std::string(function) + "() does not support the \"global\" option");
+  }
+  const CompiledRegex& compiled = GetRegex(ApplyPatternOptions(pattern, options), options.cflags);
+  std::vector<std::string> pieces;
+  regmatch_t groups[kMaxGroups];
+  size_t piece_start = 0;   // end of the last match that split
+  size_t previous_end = 0;  // end of the last match found
+  size_t start = 0;
+  while (Search(compiled, text, start, groups, start > 0)) {
+    const auto match_start = static_cast<size_t>(groups[0].rm_so);
+    const auto match_end = static_cast<size_t>(groups[0].rm_eo);
+    // As PostgreSQL: an empty match at the end, or one not past the previous match, is degenerate.
+    if (match_start < text.size() && match_end > previous_end) {
+      pieces.emplace_back(text.substr(piece_start, match_start - piece_start));
+      piece_start = match_end;
+    }
+    previous_end = match_end;
+    start = match_end;
+    if (match_start == match_end) start += start < text.size() ? Utf8SequenceLength(text[start]) : 1;
+    if (start > text.size()) break;
+  }
+  pieces.emplace_back(text.substr(piece_start));
+  return pieces;
+}
 
 void builtin::RegisterPatternFunctions(FunctionRegistry& registry) {
   const auto regex = [](std::string_view text, std::string_view pattern) {

@@ -132,6 +132,7 @@ ChunkValues GatherChunkValues(const Vector& vector) {
     case PhysicalType::kFloat32:
     case PhysicalType::kFloat64:
     case PhysicalType::kInterval:
+    case PhysicalType::kUuid:
       values.domain = ValueDomain::kFixed;
       GatherFixed(vector, first_valid, &values);
       return values;

@@ -14,6 +14,7 @@ namespace {
 
 constexpr size_t kDecimalBytes = 20;
 constexpr size_t kIntervalBytes = 16;
+constexpr size_t kUuidBytes = 16;  // the bytes in order; memcmp is the SQL order
 
 template <typename T>
 T Load(const char* bytes) {
@@ -65,6 +66,7 @@ int ComparePhysical(PhysicalType type, const Value& left, const Value& right) {
     case PhysicalType::kDecimal: return Decimal::Compare(left.GetDecimal(), right.GetDecimal());
     case PhysicalType::kString: return three_way(std::string_view(left.GetString()), std::string_view(right.GetString()));
     case PhysicalType::kInterval: return datetime::CompareIntervals(left.GetInterval(), right.GetInterval());
+    case PhysicalType::kUuid: return three_way(left.GetUuid(), right.GetUuid());
     case PhysicalType::kInvalid: return 0;
   }
   return 0;
@@ -81,6 +83,7 @@ LogicalType StatsType(PhysicalType type) {
     case PhysicalType::kDecimal: return TypeId::kNumeric;
     case PhysicalType::kString: return TypeId::kText;
     case PhysicalType::kInterval: return TypeId::kInterval;
+    case PhysicalType::kUuid: return TypeId::kUuid;
     case PhysicalType::kInvalid: return TypeId::kUnknown;
   }
   return TypeId::kUnknown;
@@ -92,6 +95,7 @@ size_t FixedWidth(PhysicalType type) {
     case PhysicalType::kFloat64: return 8;
     case PhysicalType::kDecimal: return kDecimalBytes;
     case PhysicalType::kInterval: return kIntervalBytes;
+    case PhysicalType::kUuid: return kUuidBytes;
     default: return 0;
   }
 }
@@ -101,6 +105,7 @@ FixedLess FixedLessFor(PhysicalType type) {
     case PhysicalType::kFloat32: return &FixedLessOf<PhysicalType::kFloat32>;
     case PhysicalType::kFloat64: return &FixedLessOf<PhysicalType::kFloat64>;
     case PhysicalType::kDecimal: return &FixedLessOf<PhysicalType::kDecimal>;
+    case PhysicalType::kUuid: return &FixedLessOf<PhysicalType::kUuid>;
     default: return &FixedLessOf<PhysicalType::kInterval>;
   }
 }
@@ -135,6 +140,7 @@ Value FixedBytesToValue(PhysicalType type, const char* bytes) {
     case PhysicalType::kFloat32: return Value::Float32(Load<float>(bytes));
     case PhysicalType::kFloat64: return Value::Float64(Load<double>(bytes));
     case PhysicalType::kDecimal: return Value::Numeric(DecimalFromBytes(bytes));
+    case PhysicalType::kUuid: return Value::UuidValue(Load<Uuid>(bytes));
     default: return Value::IntervalValue(IntervalFromBytes(bytes));
   }
 }
@@ -155,6 +161,8 @@ std::string StatsBytes(PhysicalType type, const Value& value) {
     std::memcpy(bytes.data(), &number, 8);
   } else if (type == PhysicalType::kDecimal) {
     ToFixedBytes(type, &value.GetDecimal(), bytes.data());
+  } else if (type == PhysicalType::kUuid) {
+    ToFixedBytes(type, &value.GetUuid(), bytes.data());
   } else {
     ToFixedBytes(type, &value.GetInterval(), bytes.data());
   }

@@ -522,6 +522,41 @@ TEST_SUITE("datetime") {
     }
     CHECK(FormatInterval(Interval{}) == "00:00:00");
   }
+
+  TEST_CASE("packed timetz values order as timetz_cmp and unpack to the same time and zone") {
+    std::mt19937_64 random(1266);
+    auto random_timetz = [&random] {
+      const int64_t times[] = {0, kMicrosPerDay, 43200 * kMicrosPerSecond};
+      const int32_t offsets[] = {0, kMaxTimeTzOffset, -kMaxTimeTzOffset, 3600, -3600};
+      TimeTz value;
+      value.time = random() % 4 == 0 ? times[random() % 3] : static_cast<int64_t>(random() % (kMicrosPerDay + 1));
+      value.offset_seconds = random() % 4 == 0 ? offsets[random() % 5]
+                                               : static_cast<int32_t>(random() % (2 * kMaxTimeTzOffset + 1)) - kMaxTimeTzOffset;
+      return value;
+    };
+    // PostgreSQL's timetz_cmp_internal, with its zone in seconds west.
+    auto reference = [](const TimeTz& a, const TimeTz& b) {
+      const int64_t utc_a = a.time - int64_t{a.offset_seconds} * kMicrosPerSecond;
+      const int64_t utc_b = b.time - int64_t{b.offset_seconds} * kMicrosPerSecond;
+      if (utc_a != utc_b) return utc_a < utc_b ? -1 : 1;
+      if (a.offset_seconds != b.offset_seconds) return -a.offset_seconds < -b.offset_seconds ? -1 : 1;
+      return 0;
+    };
+    for (int iteration = 0; iteration < 20000; ++iteration) {
+      const TimeTz a = random_timetz();
+      TimeTz b = random_timetz();
+      if (iteration % 3 == 0) b.time = a.time - int64_t{a.offset_seconds - b.offset_seconds} * kMicrosPerSecond;  // same UTC
+      const int64_t packed_a = PackTimeTz(a);
+      const int64_t packed_b = PackTimeTz(b);
+      CAPTURE(a.time);
+      CAPTURE(a.offset_seconds);
+      CAPTURE(b.time);
+      CAPTURE(b.offset_seconds);
+      CHECK(UnpackTimeTz(packed_a).time == a.time);
+      CHECK(UnpackTimeTz(packed_a).offset_seconds == a.offset_seconds);
+      CHECK((packed_a < packed_b ? -1 : (packed_a > packed_b ? 1 : 0)) == reference(a, b));
+    }
+  }
 }
 
 TEST_CASE("ISO timestamps read by the direct path equal the general decoder's reading") {

@@ -78,6 +78,9 @@ std::vector<Sample> Samples() {
       {LogicalType(TypeId::kDate), Value::Date(-1), "ffffffff"},
       {LogicalType(TypeId::kDate), Value::Date(INT32_MAX), "7fffffff"},  // infinity
       {LogicalType(TypeId::kTime), Value::Time(3600000000), "00000000d693a400"},
+      {LogicalType(TypeId::kTimeTz),
+       Value::FromInt(LogicalType(TypeId::kTimeTz), datetime::PackTimeTz(datetime::TimeTz{3600000000, 3600})),
+       "00000000d693a400 fffff1f0"},  // 01:00:00+01: the zone in seconds west
       {LogicalType(TypeId::kTimestamp), Value::Timestamp(1), "0000000000000001"},
       {LogicalType(TypeId::kTimestampTz), Value::TimestampTz(-86400000000), "ffffffebe228a000"},
       {LogicalType(TypeId::kTimestamp), Value::Timestamp(INT64_MAX), "7fffffffffffffff"},  // infinity
@@ -85,6 +88,8 @@ std::vector<Sample> Samples() {
       {LogicalType(TypeId::kInterval), Value::IntervalValue(Interval{-1, -2, -3}),
        "ffffffffffffffff fffffffe fffffffd"},
       {LogicalType(TypeId::kOid), Value::FromInt(LogicalType(TypeId::kOid), 4294967295), "ffffffff"},
+      {LogicalType(TypeId::kUuid), Value::UuidValue(ParseUuid("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11")),
+       "a0eebc99 9c0b 4ef8 bb6d 6bb9bd380a11"},
       {LogicalType(TypeId::kInt32Array), Value::FromString(LogicalType(TypeId::kInt32Array), "{1,2}"),
        "00000001 00000000 00000017 00000002 00000001 00000004 00000001 00000004 00000002"},
       {LogicalType(TypeId::kTextArray), Value::FromString(LogicalType(TypeId::kTextArray), "{a,NULL,\"b c\",\"\"}"),
@@ -151,7 +156,7 @@ TEST_SUITE("BinaryFormat") {
     }
     for (TypeId id : {TypeId::kBool, TypeId::kInt16, TypeId::kInt32, TypeId::kInt64, TypeId::kFloat32, TypeId::kFloat64,
                       TypeId::kNumeric, TypeId::kDate, TypeId::kTime, TypeId::kTimestamp, TypeId::kInterval,
-                      TypeId::kOid, TypeId::kInt32Array}) {
+                      TypeId::kOid, TypeId::kInt32Array, TypeId::kUuid, TypeId::kTimeTz}) {
       CAPTURE(static_cast<int>(id));
       CHECK(DecodeError(LogicalType(id), "", &message) == "08P01");
       CHECK(message == "insufficient data left in message");

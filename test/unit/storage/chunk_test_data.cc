@@ -48,6 +48,20 @@ Interval RandomInterval(std::mt19937_64& random) {
                   static_cast<int32_t>(random() % 25) - 12};
 }
 
+Uuid RandomUuidBytes(std::mt19937_64& random) {
+  Uuid uuid;
+  const uint8_t edge = random() % 2 == 0 ? 0x00 : 0xff;
+  for (auto& byte : uuid.bytes) byte = random() % 8 == 0 ? edge : static_cast<uint8_t>(random());
+  return uuid;
+}
+
+// The uuid whose last eight bytes hold `number` big-endian, so that shaped uuids order as the numbers.
+Uuid NumberedUuid(int64_t number) {
+  Uuid uuid;
+  for (int index = 0; index < 8; ++index) uuid.bytes[15 - index] = static_cast<uint8_t>(static_cast<uint64_t>(number) >> (8 * index));
+  return uuid;
+}
+
 // One random value of `type` for a random-shaped column; `base` and `step` shape sorted and small-range data.
 Value RandomValue(const LogicalType& type, std::mt19937_64& random) {
   switch (GetPhysicalType(type)) {
@@ -67,6 +81,7 @@ Value RandomValue(const LogicalType& type, std::mt19937_64& random) {
     }
     case PhysicalType::kString: return Value::FromString(type, RandomString(random));
     case PhysicalType::kInterval: return Value::IntervalValue(RandomInterval(random));
+    case PhysicalType::kUuid: return Value::UuidValue(RandomUuidBytes(random));
     case PhysicalType::kInvalid: break;
   }
   return Value::Null(type);
@@ -100,6 +115,7 @@ Value ShapedValue(const LogicalType& type, Shape shape, size_t row, std::mt19937
       return Value::FromString(type, shape == Shape::kSorted ? std::string(12 - text.size(), '0') + text : text);
     }
     case PhysicalType::kInterval: return Value::IntervalValue(Interval{number, 0, 0});
+    case PhysicalType::kUuid: return Value::UuidValue(NumberedUuid(number));
     case PhysicalType::kInvalid: break;
   }
   return Value::Null(type);
@@ -121,7 +137,7 @@ std::vector<LogicalType> ChunkTestTypes() {
   return {TypeId::kBool,     TypeId::kInt16,     TypeId::kInt32, TypeId::kInt64,
           TypeId::kFloat32,  TypeId::kFloat64,   LogicalType::Numeric(20, 2),
           TypeId::kText,     TypeId::kBytea,     TypeId::kDate,  TypeId::kTime,
-          TypeId::kTimestamp, TypeId::kInterval};
+          TypeId::kTimestamp, TypeId::kInterval, TypeId::kUuid};
 }
 
 std::string Describe(const LogicalType& type, Shape shape, NullPattern nulls, size_t rows) {
