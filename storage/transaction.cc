@@ -159,9 +159,10 @@ Snapshot Transaction::StatementSnapshot() {
   return snapshot;
 }
 
-void Transaction::RecordWrite(std::shared_ptr<TableData> table, std::vector<RowId> rows, bool is_delete) {
+void Transaction::RecordWrite(std::shared_ptr<TableData> table, std::vector<RowId> rows, bool is_delete,
+                              std::shared_ptr<const EncodedWrite> encoded) {
   if (rows.empty()) return;
-  writes_.push_back(WriteEntry{std::move(table), std::move(rows), is_delete});
+  writes_.push_back(WriteEntry{std::move(table), std::move(rows), is_delete, std::move(encoded)});
 }
 
 void Transaction::RollbackTo(size_t position) {
