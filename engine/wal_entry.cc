@@ -3,6 +3,8 @@
 #include "engine/wal_entry.h"
 
 #include <algorithm>
+#include <cstring>
+#include <numeric>
 
 #include "storage/column_chunk.h"
 
@@ -43,12 +45,18 @@ void PutEntryHeader(ByteWriter& out, bool is_delete, uint32_t storage_id, const 
   PutChunk(out, storage::EncodeColumnChunk(row_ids, storage::ChunkEncoding::kDelta));
 }
 
-// Writes an insert's column count and columns (`values`: all columns in table order, in entry order).
-void PutInsertValues(ByteWriter& out, const std::vector<uint32_t>& column_ids, const std::vector<Vector>& values) {
+// Writes an insert's column count and columns: rows `selection` of `values` (all columns, table order).
+void PutInsertValues(ByteWriter& out, const std::vector<uint32_t>& column_ids, const std::vector<Vector>& values,
+                     const std::vector<sel_t>& selection) {
   out.Put(static_cast<uint32_t>(values.size()));
+  std::string& bytes = out.bytes();
   for (size_t column = 0; column < values.size(); ++column) {
     out.Put(column_ids[column]);
-    PutChunk(out, storage::EncodeColumnChunk(values[column], storage::ChunkEncoding::kPlain));
+    const size_t size_at = bytes.size();
+    out.Put(uint32_t{0});
+    storage::AppendPlainColumnChunk(values[column], selection.data(), selection.size(), &bytes);
+    const auto size = static_cast<uint32_t>(bytes.size() - size_at - sizeof(uint32_t));
+    std::memcpy(bytes.data() + size_at, &size, sizeof(size));
   }
 }
 
@@ -61,7 +69,9 @@ void EncodeWalSlice(ByteWriter& out, const storage::WriteEntry& entry, size_t fi
   if (entry.is_delete) return;
   std::vector<RowId> rows(order.size());
   for (size_t index = 0; index < order.size(); ++index) rows[index] = entry.rows[order[index]];
-  PutInsertValues(out, table.column_ids(), table.Gather(rows).columns);
+  std::vector<sel_t> all_rows(rows.size());
+  std::iota(all_rows.begin(), all_rows.end(), sel_t{0});
+  PutInsertValues(out, table.column_ids(), table.Gather(rows).columns, all_rows);
 }
 
 std::shared_ptr<const storage::EncodedWrite> EncodeInsertAhead(const storage::TableData& table,
@@ -75,10 +85,7 @@ std::shared_ptr<const storage::EncodedWrite> EncodeInsertAhead(const storage::Ta
     const std::vector<sel_t> order = PartitionOrder(rows, first, count, table.num_partitions());
     ByteWriter out;
     PutEntryHeader(out, false, encoded->storage_id, rows, order);
-    std::vector<Vector> values;
-    values.reserve(batch.columns.size());
-    for (const Vector& column : batch.columns) values.push_back(column.Gather(order.data(), order.size()));
-    PutInsertValues(out, encoded->column_ids, values);
+    PutInsertValues(out, encoded->column_ids, batch.columns, order);
     encoded->slices.push_back(std::move(out.bytes()));
   }
   return encoded;
