@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <deque>
 #include <set>
 #include <unordered_map>
 
@@ -374,27 +375,34 @@ Status Durability::ReplayWal(uint64_t from_lsn, bool* replayed) {
   return Status::Ok();
 }
 
-Status Durability::AppendRecord(uint16_t type, const std::string& payload, uint64_t* lsn) {
-  wal_bytes_since_checkpoint_.fetch_add(payload.size(), std::memory_order_relaxed);
-  return wal_->Append(type, payload, lsn);
+Status Durability::AppendRecord(uint16_t type, std::span<const std::string_view> parts, uint64_t* lsn) {
+  size_t size = 0;
+  for (std::string_view part : parts) size += part.size();
+  wal_bytes_since_checkpoint_.fetch_add(size, std::memory_order_relaxed);
+  return wal_->AppendParts(type, parts, lsn);
 }
 
 Status Durability::LogCommit(Stamp txn_id, const std::vector<storage::WriteEntry>& writes) {
-  ByteWriter record;
+  // A record is its header (transaction id, final flag, entry count), then its entries' bytes: those
+  // encoded ahead are referenced where they are, those encoded now are kept in `encoded_now`, and the
+  // WAL writer copies them all into its buffer once.
+  char header[sizeof(Stamp) + 1 + sizeof(uint32_t)];
+  std::vector<std::string_view> parts;
+  std::deque<std::string> encoded_now;
+  size_t record_size = 0;
   uint32_t entries = 0;
   uint64_t lsn = 0;
   auto start_record = [&] {
-    record = ByteWriter();
-    record.Put(txn_id);
-    record.Put(uint8_t{0});
-    record.Put(uint32_t{0});
+    parts.assign(1, std::string_view(header, sizeof(header)));
+    encoded_now.clear();
+    record_size = sizeof(header);
     entries = 0;
   };
-  // The entry count and final flag sit after the transaction id.
   auto seal = [&](bool final_record) {
-    record.bytes()[sizeof(Stamp)] = final_record ? 1 : 0;
-    std::memcpy(record.bytes().data() + sizeof(Stamp) + 1, &entries, sizeof(entries));
-    return AppendRecord(kTransactionRecord, record.bytes(), &lsn);
+    std::memcpy(header, &txn_id, sizeof(Stamp));
+    header[sizeof(Stamp)] = final_record ? 1 : 0;
+    std::memcpy(header + sizeof(Stamp) + 1, &entries, sizeof(entries));
+    return AppendRecord(kTransactionRecord, parts, &lsn);
   };
   start_record();
   for (const auto& entry : writes) {
@@ -403,13 +411,15 @@ Status Durability::LogCommit(Stamp txn_id, const std::vector<storage::WriteEntry
         entry.encoded != nullptr && entry.encoded->Matches(*entry.table) ? entry.encoded.get() : nullptr;
     for (size_t first = 0; first < entry.rows.size(); first += kWalSliceRows) {
       if (ahead != nullptr) {
-        const std::string& slice = ahead->slices[first / kWalSliceRows];
-        record.PutBytes(slice.data(), slice.size());
+        parts.push_back(ahead->slices[first / kWalSliceRows]);
       } else {
-        EncodeWalSlice(record, entry, first, std::min(kWalSliceRows, entry.rows.size() - first));
+        ByteWriter slice;
+        EncodeWalSlice(slice, entry, first, std::min(kWalSliceRows, entry.rows.size() - first));
+        parts.push_back(encoded_now.emplace_back(std::move(slice.bytes())));
       }
+      record_size += parts.back().size();
       ++entries;
-      if (record.size() >= kRecordBytes) {
+      if (record_size >= kRecordBytes) {
         Status status = seal(false);
         if (!status.ok()) return status;
         start_record();
@@ -429,7 +439,8 @@ void Durability::LogSequence(uint32_t oid, int64_t next, bool called) {
   record.Put(static_cast<uint8_t>(called));
   uint64_t lsn = 0;
   // A failed append fails the next commit's WaitDurable, which is where it matters.
-  AppendRecord(kSequenceRecord, record.bytes(), &lsn);
+  const std::string_view payload = record.bytes();
+  AppendRecord(kSequenceRecord, std::span<const std::string_view>(&payload, 1), &lsn);
 }
 
 void Durability::AfterCommit() {
