@@ -191,7 +191,9 @@ class DmlOperator : public Operator {
     // Encoding the WAL entry here, while the rows are at hand, spares the commit gathering them back
     // from the table (and COPY does it on its insert worker, beside parsing).
     std::shared_ptr<const storage::EncodedWrite> encoded;
-    if (txn.manager().logs_commits()) encoded = EncodeInsertAhead(data, ids, rows);
+    if (txn.manager().logs_commits() && txn.encoded_bytes() < kMaxEncodedAheadBytes) {
+      encoded = EncodeInsertAhead(data, ids, rows);
+    }
     txn.RecordWrite(relation().data, ids, false, std::move(encoded));
     std::vector<IndexEntry> added;
     std::vector<sel_t> kept;

@@ -21,6 +21,9 @@
 namespace tessera::engine {
 
 constexpr size_t kWalSliceRows = 64 * 1024;
+// A transaction stops encoding its inserts ahead once it holds this many encoded bytes, so that a huge
+// transaction keeps bounded memory (about 5M rows of four columns); the rest is encoded at commit.
+constexpr size_t kMaxEncodedAheadBytes = 128u << 20;
 // An entry's kind, its first byte.
 constexpr uint8_t kWalInsertEntry = 0;
 constexpr uint8_t kWalDeleteEntry = 1;

@@ -44,6 +44,12 @@ struct EncodedWrite {
   std::vector<LogicalType> column_types;
   std::vector<std::string> slices;
 
+  size_t num_bytes() const {
+    size_t total = 0;
+    for (const std::string& slice : slices) total += slice.size();
+    return total;
+  }
+
   bool Matches(const TableData& table) const {
     return storage_id == table.storage_id() && column_ids == table.column_ids() &&
            column_types == table.column_types();
@@ -147,6 +153,8 @@ class Transaction {
   void RecordWrite(std::shared_ptr<TableData> table, std::vector<RowId> rows, bool is_delete,
                    std::shared_ptr<const EncodedWrite> encoded = nullptr);
   size_t WritePosition() const { return writes_.size(); }
+  // Bytes of the recorded writes' entries encoded ahead (WriteEntry::encoded), held until commit.
+  size_t encoded_bytes() const { return encoded_bytes_; }
   // Undoes the writes recorded after the first `position` (ROLLBACK TO SAVEPOINT).
   void RollbackTo(size_t position);
   // Throws the commit log's error (58030, 53100, ...) after undoing the writes.
@@ -169,6 +177,7 @@ class Transaction {
   bool holds_snapshot_ = false;
   Stamp held_csn_ = 0;
   std::vector<WriteEntry> writes_;
+  size_t encoded_bytes_ = 0;
 };
 
 }  // namespace tessera::storage
