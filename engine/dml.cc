@@ -20,6 +20,7 @@
 #include "base/memory_tracker.h"
 #include "engine/operators_internal.h"
 #include "engine/plan.h"
+#include "engine/wal_entry.h"
 #include "storage/transaction.h"
 
 namespace tessera::engine {
@@ -189,7 +190,13 @@ class DmlOperator : public Operator {
     auto& data = *relation().data;
     storage::Transaction& txn = transaction();
     std::vector<storage::RowId> ids = data.Append(rows, txn.Id());
-    txn.RecordWrite(relation().data, ids, false);
+    // Encoding the WAL entry here, while the rows are at hand, spares the commit gathering them back
+    // from the table (and COPY does it on its insert worker, beside parsing).
+    std::shared_ptr<const storage::EncodedWrite> encoded;
+    if (txn.manager().logs_commits() && txn.encoded_bytes() < kMaxEncodedAheadBytes) {
+      encoded = EncodeInsertAhead(data, ids, rows);
+    }
+    txn.RecordWrite(relation().data, ids, false, std::move(encoded));
     std::vector<IndexEntry> added;
     std::vector<sel_t> kept;
     for (idx_t row = 0; row < rows.num_rows; ++row) {

@@ -11,11 +11,13 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <deque>
 #include <set>
 #include <unordered_map>
 
 #include "engine/catalog.h"
 #include "engine/checkpoint_file.h"
+#include "engine/wal_entry.h"
 #include "storage/column_chunk.h"
 #include "storage/encoding/byte_io.h"
 #include "storage/file_io.h"
@@ -38,12 +40,8 @@ using storage::Stamp;
 constexpr uint16_t kTransactionRecord = 1;
 constexpr uint16_t kSequenceRecord = 2;
 
-constexpr uint8_t kInsertEntry = 0;
-constexpr uint8_t kDeleteEntry = 1;
-
-// A transaction's writes are logged in slices of at most this many rows, packed into records of about
-// kRecordBytes; only the last record of a transaction is final.
-constexpr size_t kSliceRows = 64 * 1024;
+// A transaction's entries are packed into records of about kRecordBytes; only the last record of a
+// transaction is final.
 constexpr size_t kRecordBytes = 8u << 20;
 
 // Recovered versions carry this CSN; the first new commit gets the next one.
@@ -65,37 +63,6 @@ Status MakeDirectory(const std::string& path) {
 }
 
 Status Corrupt(const std::string& what) { return Status(SqlState::kDataCorrupted, what); }
-
-void PutChunk(ByteWriter& out, const std::string& chunk) {
-  out.Put(static_cast<uint32_t>(chunk.size()));
-  out.PutBytes(chunk.data(), chunk.size());
-}
-
-// Appends one slice of `entry` (rows [first, first + count)) to a transaction record.
-void EncodeSlice(ByteWriter& out, const storage::WriteEntry& entry, size_t first, size_t count) {
-  const storage::TableData& table = *entry.table;
-  // Replay does not care about the order of an entry's rows: grouped by partition (a stable counting
-  // sort; offsets ascend within a partition) they delta-encode to a few bits each and gather in runs.
-  std::vector<size_t> starts(static_cast<size_t>(table.num_partitions()) + 1, 0);
-  for (size_t index = first; index < first + count; ++index) ++starts[storage::RowIdPartition(entry.rows[index]) + 1];
-  for (size_t partition = 1; partition < starts.size(); ++partition) starts[partition] += starts[partition - 1];
-  std::vector<RowId> rows(count);
-  for (size_t index = first; index < first + count; ++index) {
-    rows[starts[storage::RowIdPartition(entry.rows[index])]++] = entry.rows[index];
-  }
-  Vector row_ids(LogicalType(TypeId::kInt64), static_cast<idx_t>(count));
-  std::copy(rows.begin(), rows.end(), row_ids.Data<int64_t>());
-  out.Put(entry.is_delete ? kDeleteEntry : kInsertEntry);
-  out.Put(table.storage_id());
-  PutChunk(out, storage::EncodeColumnChunk(row_ids, storage::ChunkEncoding::kDelta));
-  if (entry.is_delete) return;
-  const Batch batch = table.Gather(rows);
-  out.Put(static_cast<uint32_t>(batch.columns.size()));
-  for (size_t column = 0; column < batch.columns.size(); ++column) {
-    out.Put(table.column_ids()[column]);
-    PutChunk(out, storage::EncodeColumnChunk(batch.columns[column], storage::ChunkEncoding::kPlain));
-  }
-}
 
 bool GetChunk(ByteReader& in, std::string_view* bytes, storage::ColumnChunk* chunk, Status* status) {
   uint32_t size = 0;
@@ -168,7 +135,7 @@ class Durability::Replay {
     std::string_view bytes;
     storage::ColumnChunk chunk;
     Status status;
-    if (!in.Get(&kind) || kind > kDeleteEntry || !in.Get(&storage_id)) return Malformed(lsn, "bad entry header");
+    if (!in.Get(&kind) || kind > kWalDeleteEntry || !in.Get(&storage_id)) return Malformed(lsn, "bad entry header");
     if (!GetChunk(in, &bytes, &chunk, &status)) return status.ok() ? Malformed(lsn, "bad row ids") : Wrap(status, lsn);
     if (chunk.physical_type() != PhysicalType::kInt64) return Malformed(lsn, "row ids are not bigint");
     Vector ids(LogicalType(TypeId::kInt64));
@@ -183,7 +150,7 @@ class Durability::Replay {
       }
     }
     // A table dropped or truncated after the write still reads the entry, so the record is checked whole.
-    if (kind == kDeleteEntry) {
+    if (kind == kWalDeleteEntry) {
       if (table == tables_.end()) return Status::Ok();
       table->second->Restamp(rows, true, storage::kNever, txn_id);
       writes.push_back(storage::WriteEntry{table->second, std::move(rows), true});
@@ -408,34 +375,51 @@ Status Durability::ReplayWal(uint64_t from_lsn, bool* replayed) {
   return Status::Ok();
 }
 
-Status Durability::AppendRecord(uint16_t type, const std::string& payload, uint64_t* lsn) {
-  wal_bytes_since_checkpoint_.fetch_add(payload.size(), std::memory_order_relaxed);
-  return wal_->Append(type, payload, lsn);
+Status Durability::AppendRecord(uint16_t type, std::span<const std::string_view> parts, uint64_t* lsn) {
+  size_t size = 0;
+  for (std::string_view part : parts) size += part.size();
+  wal_bytes_since_checkpoint_.fetch_add(size, std::memory_order_relaxed);
+  return wal_->AppendParts(type, parts, lsn);
 }
 
 Status Durability::LogCommit(Stamp txn_id, const std::vector<storage::WriteEntry>& writes) {
-  ByteWriter record;
+  // A record is its header (transaction id, final flag, entry count), then its entries' bytes: those
+  // encoded ahead are referenced where they are, those encoded now are kept in `encoded_now`, and the
+  // WAL writer copies them all into its buffer once.
+  char header[sizeof(Stamp) + 1 + sizeof(uint32_t)];
+  std::vector<std::string_view> parts;
+  std::deque<std::string> encoded_now;
+  size_t record_size = 0;
   uint32_t entries = 0;
   uint64_t lsn = 0;
   auto start_record = [&] {
-    record = ByteWriter();
-    record.Put(txn_id);
-    record.Put(uint8_t{0});
-    record.Put(uint32_t{0});
+    parts.assign(1, std::string_view(header, sizeof(header)));
+    encoded_now.clear();
+    record_size = sizeof(header);
     entries = 0;
   };
-  // The entry count and final flag sit after the transaction id.
   auto seal = [&](bool final_record) {
-    record.bytes()[sizeof(Stamp)] = final_record ? 1 : 0;
-    std::memcpy(record.bytes().data() + sizeof(Stamp) + 1, &entries, sizeof(entries));
-    return AppendRecord(kTransactionRecord, record.bytes(), &lsn);
+    std::memcpy(header, &txn_id, sizeof(Stamp));
+    header[sizeof(Stamp)] = final_record ? 1 : 0;
+    std::memcpy(header + sizeof(Stamp) + 1, &entries, sizeof(entries));
+    return AppendRecord(kTransactionRecord, parts, &lsn);
   };
   start_record();
   for (const auto& entry : writes) {
-    for (size_t first = 0; first < entry.rows.size(); first += kSliceRows) {
-      EncodeSlice(record, entry, first, std::min(kSliceRows, entry.rows.size() - first));
+    // An entry encoded ahead is used while the table is as it was then; else it is encoded now.
+    const storage::EncodedWrite* ahead =
+        entry.encoded != nullptr && entry.encoded->Matches(*entry.table) ? entry.encoded.get() : nullptr;
+    for (size_t first = 0; first < entry.rows.size(); first += kWalSliceRows) {
+      if (ahead != nullptr) {
+        parts.push_back(ahead->slices[first / kWalSliceRows]);
+      } else {
+        ByteWriter slice;
+        EncodeWalSlice(slice, entry, first, std::min(kWalSliceRows, entry.rows.size() - first));
+        parts.push_back(encoded_now.emplace_back(std::move(slice.bytes())));
+      }
+      record_size += parts.back().size();
       ++entries;
-      if (record.size() >= kRecordBytes) {
+      if (record_size >= kRecordBytes) {
         Status status = seal(false);
         if (!status.ok()) return status;
         start_record();
@@ -455,7 +439,8 @@ void Durability::LogSequence(uint32_t oid, int64_t next, bool called) {
   record.Put(static_cast<uint8_t>(called));
   uint64_t lsn = 0;
   // A failed append fails the next commit's WaitDurable, which is where it matters.
-  AppendRecord(kSequenceRecord, record.bytes(), &lsn);
+  const std::string_view payload = record.bytes();
+  AppendRecord(kSequenceRecord, std::span<const std::string_view>(&payload, 1), &lsn);
 }
 
 void Durability::AfterCommit() {

@@ -39,7 +39,9 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -111,7 +113,8 @@ class Durability : public storage::CommitLog {
                      std::shared_ptr<const storage::FrozenSegment>* segment);
   // A name for a new file in DATA/tables: `stem-<n>` + `suffix` with the first n no file has.
   std::string NewFileName(const std::string& stem, const std::string& suffix) const;
-  Status AppendRecord(uint16_t type, const std::string& payload, uint64_t* lsn);
+  // Appends a record whose payload is the concatenation of `parts`.
+  Status AppendRecord(uint16_t type, std::span<const std::string_view> parts, uint64_t* lsn);
   void RemoveUnusedFiles(const std::map<uint32_t, Image>& keep);
   void RunFlusher();
 

@@ -2,7 +2,10 @@
 // ColumnChunk: the header, NULL bitmap, statistics and checksum around an encoded body.
 #include "storage/column_chunk.h"
 
+#include <algorithm>
 #include <bit>
+#include <cstring>
+#include <type_traits>
 #include <optional>
 
 #include "base/check.h"
@@ -102,6 +105,85 @@ std::string Serialize(const Vector& vector, const ChunkValues& values, ChunkEnco
   return std::move(chunk.bytes());
 }
 
+// SQL order of float64 as FixedLessFor(kFloat64) has it (NaN last; equal values by their bytes).
+bool Float64Less(double left, double right) {
+  if (left < right) return true;
+  if (left > right) return false;
+  const int order = CompareFloatSql(left, right);
+  return order != 0 ? order < 0 : std::memcmp(&left, &right, sizeof(double)) < 0;
+}
+
+// Writes the chunk header at `chunk`.
+void PutHeader(char* chunk, PhysicalType type, uint8_t flags, uint32_t num_rows, uint32_t null_count,
+               uint32_t stats_size, uint32_t body_size) {
+  ByteWriter header;
+  header.Put<uint8_t>(kChunkFormatVersion);
+  header.Put<uint8_t>(static_cast<uint8_t>(ChunkEncoding::kPlain));
+  header.Put<uint8_t>(static_cast<uint8_t>(type));
+  header.Put<uint8_t>(flags);
+  for (uint32_t field : {num_rows, null_count, stats_size, stats_size, body_size}) header.Put<uint32_t>(field);
+  std::memcpy(chunk, header.bytes().data(), kHeaderSize);
+}
+
+// AppendPlainColumnChunk for a vector of T (an integer type or double): the same bytes GatherChunkValues
+// and Serialize give, NULL rows holding the previous value and statistics of 8 bytes.
+template <typename T>
+void AppendPlainFixed(const Vector& vector, const sel_t* selection, idx_t count, std::string* out) {
+  const T* data = vector.Data<T>();
+  uint32_t null_count = 0;
+  if (vector.MayHaveNulls()) {
+    for (idx_t index = 0; index < count; ++index) null_count += vector.IsNull(selection[index]);
+  }
+  const bool has_value = null_count < count;
+  const uint32_t stats_size = has_value ? 8 : 0;
+  const size_t bitmap_size = null_count > 0 ? BitmapWords(count) * 8 : 0;
+  const size_t body_size = bitmap_size + count * sizeof(T);
+  const size_t start = out->size();
+  out->resize(start + kHeaderSize + 2 * stats_size + body_size + kCrcSize);
+  char* chunk = out->data() + start;
+  char* body = chunk + kHeaderSize + 2 * stats_size;
+  if (null_count > 0) {
+    std::vector<uint64_t> nulls(BitmapWords(count));
+    for (idx_t index = 0; index < count; ++index) {
+      nulls[index / 64] |= uint64_t{vector.IsNull(selection[index])} << (index % 64);
+    }
+    std::memcpy(body, nulls.data(), bitmap_size);
+  }
+  idx_t first_valid = 0;
+  while (first_valid < count && null_count > 0 && vector.IsNull(selection[first_valid])) ++first_valid;
+  T previous = first_valid < count ? data[selection[first_valid]] : T{};
+  T min = previous;
+  T max = previous;
+  char* values = body + bitmap_size;
+  for (idx_t index = 0; index < count; ++index) {
+    const idx_t row = selection[index];
+    if (null_count == 0 || !vector.IsNull(row)) {
+      previous = data[row];
+      if constexpr (std::is_floating_point_v<T>) {
+        if (Float64Less(previous, min)) min = previous;
+        if (Float64Less(max, previous)) max = previous;
+      } else {
+        min = std::min(min, previous);
+        max = std::max(max, previous);
+      }
+    }
+    std::memcpy(values + index * sizeof(T), &previous, sizeof(T));
+  }
+  const uint8_t flags = (null_count > 0 ? kHasNulls : 0) | (has_value ? kHasValue : 0);
+  PutHeader(chunk, vector.physical_type(), flags, static_cast<uint32_t>(count), null_count, stats_size,
+            static_cast<uint32_t>(body_size));
+  if (has_value) {
+    // Integer statistics are int64 whatever the width; float64 ones the double.
+    using Stat = std::conditional_t<std::is_floating_point_v<T>, double, int64_t>;
+    const Stat low = min;
+    const Stat high = max;
+    std::memcpy(chunk + kHeaderSize, &low, 8);
+    std::memcpy(chunk + kHeaderSize + 8, &high, 8);
+  }
+  const uint32_t crc = simd::Crc32c(chunk, kHeaderSize + 2 * stats_size + body_size);
+  std::memcpy(chunk + kHeaderSize + 2 * stats_size + body_size, &crc, kCrcSize);
+}
+
 // The fixed header fields, as read.
 struct ChunkHeader {
   uint8_t version, encoding, physical_type, flags;
@@ -142,6 +224,17 @@ std::string_view ChunkEncodingName(ChunkEncoding encoding) {
     case ChunkEncoding::kDictionary: return "dictionary";
   }
   return "unknown";
+}
+
+void AppendPlainColumnChunk(const Vector& vector, const sel_t* selection, idx_t count, std::string* out) {
+  TESSERA_CHECK(count <= kMaxChunkRows);
+  switch (vector.physical_type()) {
+    case PhysicalType::kInt16: return AppendPlainFixed<int16_t>(vector, selection, count, out);
+    case PhysicalType::kInt32: return AppendPlainFixed<int32_t>(vector, selection, count, out);
+    case PhysicalType::kInt64: return AppendPlainFixed<int64_t>(vector, selection, count, out);
+    case PhysicalType::kFloat64: return AppendPlainFixed<double>(vector, selection, count, out);
+    default: out->append(EncodeColumnChunk(vector.Gather(selection, count), ChunkEncoding::kPlain));
+  }
 }
 
 bool EncodingApplies(const Vector& vector, ChunkEncoding encoding) {

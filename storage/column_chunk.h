@@ -37,6 +37,10 @@ constexpr uint32_t kMaxChunkRows = 1u << 24;
 std::string EncodeColumnChunk(const Vector& vector);
 // Serializes with a given encoding. REQUIRES: EncodingApplies(vector, encoding).
 std::string EncodeColumnChunk(const Vector& vector, ChunkEncoding encoding);
+// Appends EncodeColumnChunk(vector.Gather(selection, count), ChunkEncoding::kPlain) to `out`; for
+// int16, int32, int64 and float64 vectors straight from `vector`, without the copies in between (the
+// WAL encodes every inserted row this way).
+void AppendPlainColumnChunk(const Vector& vector, const sel_t* selection, idx_t count, std::string* out);
 // True when `encoding` can hold `vector`: plain always; integer encodings for integer-like values
 // (kBitPacked only without negative values; kDelta and kRunLength need a row); dictionary for all
 // types with at least one row.

@@ -159,14 +159,19 @@ Snapshot Transaction::StatementSnapshot() {
   return snapshot;
 }
 
-void Transaction::RecordWrite(std::shared_ptr<TableData> table, std::vector<RowId> rows, bool is_delete) {
+void Transaction::RecordWrite(std::shared_ptr<TableData> table, std::vector<RowId> rows, bool is_delete,
+                              std::shared_ptr<const EncodedWrite> encoded) {
   if (rows.empty()) return;
-  writes_.push_back(WriteEntry{std::move(table), std::move(rows), is_delete});
+  if (encoded != nullptr) encoded_bytes_ += encoded->num_bytes();
+  writes_.push_back(WriteEntry{std::move(table), std::move(rows), is_delete, std::move(encoded)});
 }
 
 void Transaction::RollbackTo(size_t position) {
   if (position >= writes_.size()) return;
   RestampAll(writes_, position, id_, kNever);
+  for (size_t index = position; index < writes_.size(); ++index) {
+    if (writes_[index].encoded != nullptr) encoded_bytes_ -= writes_[index].encoded->num_bytes();
+  }
   writes_.resize(position);
 }
 
@@ -175,6 +180,7 @@ void Transaction::Commit() {
   const Stamp id = std::exchange(id_, 0);
   std::vector<WriteEntry> writes = std::move(writes_);
   writes_.clear();
+  encoded_bytes_ = 0;
   manager_.Commit(id, writes).ThrowIfError();
 }
 

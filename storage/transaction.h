@@ -23,6 +23,7 @@
 #include <mutex>
 #include <set>
 #include <shared_mutex>
+#include <string>
 #include <vector>
 
 #include "base/error.h"
@@ -35,11 +36,32 @@ enum class IsolationLevel { kReadCommitted, kRepeatableRead };
 
 enum class WaitResult { kEnded, kDeadlock, kCanceled, kTimedOut };
 
+// The commit log's encoding of a write entry, made before commit (engine/wal_entry.h): opaque slices,
+// valid while the table keeps the storage id, column ids and column types it was encoded with.
+struct EncodedWrite {
+  uint32_t storage_id = 0;
+  std::vector<uint32_t> column_ids;
+  std::vector<LogicalType> column_types;
+  std::vector<std::string> slices;
+
+  size_t num_bytes() const {
+    size_t total = 0;
+    for (const std::string& slice : slices) total += slice.size();
+    return total;
+  }
+
+  bool Matches(const TableData& table) const {
+    return storage_id == table.storage_id() && column_ids == table.column_ids() &&
+           column_types == table.column_types();
+  }
+};
+
 // Rows of one table that a transaction inserted or deleted in one step.
 struct WriteEntry {
   std::shared_ptr<TableData> table;
   std::vector<RowId> rows;
   bool is_delete = false;
+  std::shared_ptr<const EncodedWrite> encoded;  // may be null: the commit log encodes the entry itself
 };
 
 // Where commits are made durable (engine/durability.h): the manager hands it a transaction's writes
@@ -55,6 +77,8 @@ class TransactionManager {
  public:
   // Commits with writes go through `log` first (nullptr: nothing is logged). Set before any commit.
   void set_commit_log(CommitLog* log) { log_ = log; }
+  // Whether commits are logged, so that writers may encode their entries ahead (WriteEntry::encoded).
+  bool logs_commits() const { return log_ != nullptr; }
   // Holds every commit between logging and publishing, so that a checkpoint sees a published CSN and a
   // WAL position that cover the same commits.
   struct CommitPause {
@@ -126,8 +150,11 @@ class Transaction {
   // A fresh snapshot that does not fix the REPEATABLE READ one (utility statements).
   Snapshot CurrentSnapshot();
 
-  void RecordWrite(std::shared_ptr<TableData> table, std::vector<RowId> rows, bool is_delete);
+  void RecordWrite(std::shared_ptr<TableData> table, std::vector<RowId> rows, bool is_delete,
+                   std::shared_ptr<const EncodedWrite> encoded = nullptr);
   size_t WritePosition() const { return writes_.size(); }
+  // Bytes of the recorded writes' entries encoded ahead (WriteEntry::encoded), held until commit.
+  size_t encoded_bytes() const { return encoded_bytes_; }
   // Undoes the writes recorded after the first `position` (ROLLBACK TO SAVEPOINT).
   void RollbackTo(size_t position);
   // Throws the commit log's error (58030, 53100, ...) after undoing the writes.
@@ -150,6 +177,7 @@ class Transaction {
   bool holds_snapshot_ = false;
   Stamp held_csn_ = 0;
   std::vector<WriteEntry> writes_;
+  size_t encoded_bytes_ = 0;
 };
 
 }  // namespace tessera::storage

@@ -111,27 +111,36 @@ Status WalWriter::CreateFile(uint64_t first_lsn) {
 }
 
 Status WalWriter::Append(uint16_t type, std::string_view payload, uint64_t* lsn) {
-  if (payload.size() > kWalMaxPayloadSize) {
-    return Status(SqlState::kProgramLimitExceeded, "WAL record of " + std::to_string(payload.size()) +
+  return AppendParts(type, std::span<const std::string_view>(&payload, 1), lsn);
+}
+
+Status WalWriter::AppendParts(uint16_t type, std::span<const std::string_view> parts, uint64_t* lsn) {
+  size_t payload_size = 0;
+  for (std::string_view part : parts) payload_size += part.size();
+  if (payload_size > kWalMaxPayloadSize) {
+    return Status(SqlState::kProgramLimitExceeded, "WAL record of " + std::to_string(payload_size) +
                                                        " bytes exceeds the maximum of " +
                                                        std::to_string(kWalMaxPayloadSize));
   }
-  uint64_t record_size = kWalRecordOverhead + payload.size();
+  uint64_t record_size = kWalRecordOverhead + payload_size;
   std::lock_guard lock(mutex_);
   if (!failure_.ok()) return failure_;
   bool new_file = tail_file_size_ > kWalFileHeaderSize && tail_file_size_ + record_size > options_.file_size_limit;
   if (new_file) {
     chunks_.push_back({true, next_lsn_, {}});
     tail_file_size_ = kWalFileHeaderSize;
-  } else if (chunks_.empty()) {
+  } else if (chunks_.empty() ||
+             (!chunks_.back().bytes.empty() && chunks_.back().bytes.size() + record_size > kChunkBytes)) {
     chunks_.push_back({false, next_lsn_, {}});
   }
   std::string& bytes = chunks_.back().bytes;
   size_t start = bytes.size();
-  bytes.resize(start + record_size);
+  if (start == 0) bytes.reserve(record_size);
   // The flags and both CRCs are filled in by the leader that writes the chunk (SealWalRecord).
-  EncodeWalRecordHeader({static_cast<uint32_t>(payload.size()), type, 0, next_lsn_}, bytes.data() + start);
-  if (!payload.empty()) std::memcpy(bytes.data() + start + kWalRecordHeaderSize, payload.data(), payload.size());
+  bytes.resize(start + kWalRecordHeaderSize);
+  EncodeWalRecordHeader({static_cast<uint32_t>(payload_size), type, 0, next_lsn_}, bytes.data() + start);
+  for (std::string_view part : parts) bytes.append(part);
+  bytes.append(kWalRecordTrailerSize, '\0');
   tail_file_size_ += record_size;
   *lsn = next_lsn_++;
   return Status::Ok();

@@ -8,10 +8,10 @@
 // lost by a crash, but never a record a successful WaitDurable covered.
 //
 // Group commit: the first thread that must wait becomes the leader. It takes everything buffered so far,
-// writes it with one pwrite per file and syncs once, without holding the lock, while other threads
-// append to a fresh buffer and wait on a condition variable. When the leader finishes, the waiters whose
-// LSN it covered return and one of the rest leads the next write. So N concurrent committers share
-// about one fsync per round instead of N.
+// writes it with one pwrite per chunk (kChunkBytes) and syncs once per file, without holding the lock,
+// while other threads append to a fresh buffer and wait on a condition variable. When the leader
+// finishes, the waiters whose LSN it covered return and one of the rest leads the next write. So N
+// concurrent committers share about one fsync per round instead of N.
 //
 // Errors: a failed write or fsync (58030 io_error, 53100 disk_full) is sticky: after it every call
 // returns the same error. After a failed fsync the kernel may have dropped the dirty pages and cleared
@@ -29,6 +29,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -54,6 +55,11 @@ struct WalOptions {
 
 class WalWriter {
  public:
+  // Buffered records are written in chunks (one pwrite each); a record goes to a new chunk once the
+  // last one holds this many bytes, so that a large transaction's records are copied into the buffer
+  // once, not again each time a growing chunk moves.
+  static constexpr size_t kChunkBytes = 1u << 20;
+
   // Opens the log in `directory` (created when missing, its parent must exist).
   static Status Open(const std::string& directory, const WalOptions& options, std::unique_ptr<WalWriter>* writer);
   // Writes and syncs what is still buffered; errors are dropped (call WaitDurable to see them).
@@ -63,6 +69,8 @@ class WalWriter {
 
   // Buffers a record and sets *lsn to its LSN (the previous record's plus 1).
   Status Append(uint16_t type, std::string_view payload, uint64_t* lsn);
+  // As Append, with the payload given as the concatenation of `parts` (copied once, into the buffer).
+  Status AppendParts(uint16_t type, std::span<const std::string_view> parts, uint64_t* lsn);
   // Returns once every record with LSN <= lsn is durable. REQUIRES: lsn was returned by Append.
   Status WaitDurable(uint64_t lsn);
   // Append and WaitDurable.

@@ -153,6 +153,34 @@ TEST_CASE("-0.0 and NaN payloads keep their exact bits in plain and dictionary c
   }
 }
 
+TEST_CASE("AppendPlainColumnChunk gives the bytes of a plain chunk of the gathered rows") {
+  std::mt19937_64 random(20261124);
+  std::vector<Vector> vectors;
+  for (const LogicalType& type : testing::ChunkTestTypes()) {
+    for (Shape shape : kAllShapes) {
+      for (NullPattern nulls : kAllNullPatterns) {
+        vectors.push_back(testing::MakeVector(type, shape, nulls, 300, random));
+      }
+    }
+  }
+  // Float64 edge bits: -0.0 beside 0.0, NaNs with different payloads, infinities.
+  const uint64_t patterns[] = {0x8000000000000000ull, 0x0000000000000000ull, 0x7ff8000000000001ull,
+                               0xfff8000000000000ull, 0x7ff0000000000000ull, 0xfff0000000000000ull};
+  Vector edges(TypeId::kFloat64, 60);
+  for (idx_t row = 0; row < 60; ++row) std::memcpy(&edges.Data<double>()[row], &patterns[(row * 7) % 6], 8);
+  vectors.push_back(std::move(edges));
+  for (const Vector& vector : vectors) {
+    CAPTURE(static_cast<int>(vector.physical_type()));
+    for (size_t count : {size_t{0}, size_t{1}, size_t{64}, size_t{65}, size_t{250}}) {
+      std::vector<sel_t> selection(count);
+      for (sel_t& row : selection) row = static_cast<sel_t>(random() % vector.size());
+      std::string appended = "prefix";
+      AppendPlainColumnChunk(vector, selection.data(), count, &appended);
+      CHECK(appended == "prefix" + EncodeColumnChunk(vector.Gather(selection.data(), count), ChunkEncoding::kPlain));
+    }
+  }
+}
+
 TEST_CASE("the chooser picks the encoding that fits typical column shapes") {
   std::mt19937_64 random(7);
   const idx_t rows = 100000;

@@ -142,6 +142,27 @@ TEST_SUITE("transaction") {
     CHECK(CountVisible(*table, manager.TakeSnapshot(0)) == 2);
   }
 
+  TEST_CASE("entries encoded ahead are counted until they are rolled back or committed") {
+    TransactionManager manager;
+    auto table = MakeTable();
+    Transaction txn(manager);
+    txn.Id();
+    auto encoded = [](size_t size) {
+      auto write = std::make_shared<EncodedWrite>();
+      write->slices = {std::string(size, 'x'), std::string(1, 'y')};
+      return write;
+    };
+    txn.RecordWrite(table, {MakeRowId(0, 0)}, false, encoded(10));
+    const size_t savepoint = txn.WritePosition();
+    txn.RecordWrite(table, {MakeRowId(0, 1)}, false, encoded(100));
+    txn.RecordWrite(table, {MakeRowId(0, 2)}, false);
+    CHECK(txn.encoded_bytes() == 112);
+    txn.RollbackTo(savepoint);
+    CHECK(txn.encoded_bytes() == 11);
+    txn.Commit();
+    CHECK(txn.encoded_bytes() == 0);
+  }
+
   TEST_CASE("a repeatable read transaction keeps its first snapshot") {
     TransactionManager manager;
     auto table = MakeTable();

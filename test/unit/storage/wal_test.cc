@@ -68,6 +68,34 @@ TEST_CASE("records of 0 bytes to more than 1 MB read back as written, across fil
   CheckRecords(records, 77, std::vector<size_t>(sizes.begin() + 76, sizes.end()));
 }
 
+TEST_CASE("records appended as parts read back as their concatenation, large ones in chunks of their own") {
+  TempDirectory temp;
+  std::mt19937_64 random(11);
+  std::vector<size_t> sizes;
+  {
+    // Files of 64 MiB: records past WalWriter::kChunkBytes start chunks inside one file.
+    auto writer = OpenWriter(temp.wal(), 64u << 20);
+    for (uint64_t lsn = 1; lsn <= 40; ++lsn) {
+      sizes.push_back(lsn % 5 == 0 ? WalWriter::kChunkBytes + random() % 5000 : RandomPayloadSize(random));
+      const std::string payload = PayloadFor(lsn, sizes.back());
+      std::vector<std::string_view> parts;
+      for (size_t start = 0; start < payload.size() || parts.empty();) {
+        const size_t length = std::min<size_t>(payload.size() - start, random() % 100000);
+        parts.push_back(std::string_view(payload).substr(start, length));
+        start += length;
+      }
+      uint64_t appended = 0;
+      REQUIRE(writer->AppendParts(static_cast<uint16_t>(lsn % 7), parts, &appended).ok());
+      CHECK(appended == lsn);
+      if (random() % 4 == 0) CHECK(writer->WaitDurable(lsn).ok());
+    }
+    CHECK(writer->WaitDurable(40).ok());
+  }
+  std::vector<WalRecord> records;
+  REQUIRE(ReadLog(temp.wal(), 0, &records).ok());
+  CheckRecords(records, 1, sizes);
+}
+
 TEST_CASE("an empty or new log has no records and starts at LSN 1") {
   TempDirectory temp;
   std::vector<WalRecord> records;
