@@ -187,16 +187,12 @@ class DmlOperator : public Operator {
   Batch AppendChecked(const Batch& rows, const std::vector<bool>* upsert_inserts = nullptr,
                       const std::vector<storage::RowId>* old_versions = nullptr) {
     CheckNotNull(rows);
+    if (rows.num_rows == 0) return rows;
     auto& data = *relation().data;
     storage::Transaction& txn = transaction();
     std::vector<storage::RowId> ids = data.Append(rows, txn.Id());
-    // Encoding the WAL entry here, while the rows are at hand, spares the commit gathering them back
-    // from the table (and COPY does it on its insert worker, beside parsing).
-    std::shared_ptr<const storage::EncodedWrite> encoded;
-    if (txn.manager().logs_commits() && txn.encoded_bytes() < kMaxEncodedAheadBytes) {
-      encoded = EncodeInsertAhead(data, ids, rows);
-    }
-    txn.RecordWrite(relation().data, ids, false, std::move(encoded));
+    // Recorded at once, so that an error below undoes the rows with the transaction.
+    txn.RecordWrite(relation().data, ids, false);
     std::vector<IndexEntry> added;
     std::vector<sel_t> kept;
     for (idx_t row = 0; row < rows.num_rows; ++row) {
@@ -226,9 +222,20 @@ class DmlOperator : public Operator {
           .WithDetail("Key (" + ColumnNames(*conflict->index) + ")=(" + FormatKey(conflict->key) + ") already exists.");
     }
     rows_affected_ += static_cast<int64_t>(kept.size());
-    if (kept.size() == rows.num_rows) return rows;
     Batch written = rows;
-    written.Compact(kept.data(), kept.size());
+    if (kept.size() < rows.num_rows) {
+      written.Compact(kept.data(), kept.size());
+      std::vector<storage::RowId> kept_ids;
+      for (sel_t row : kept) kept_ids.push_back(ids[row]);
+      ids = std::move(kept_ids);
+    }
+    // Only the rows kept are logged. Encoding the WAL entry here, while they are at hand, spares the
+    // commit gathering them back from the table (and COPY does it on its insert worker, beside parsing).
+    std::shared_ptr<const storage::EncodedWrite> encoded;
+    if (!ids.empty() && txn.manager().logs_commits() && txn.encoded_bytes() < kMaxEncodedAheadBytes) {
+      encoded = EncodeInsertAhead(data, ids, written);
+    }
+    txn.ReplaceLastWrite(std::move(ids), std::move(encoded));
     return written;
   }
 

@@ -166,6 +166,18 @@ void Transaction::RecordWrite(std::shared_ptr<TableData> table, std::vector<RowI
   writes_.push_back(WriteEntry{std::move(table), std::move(rows), is_delete, std::move(encoded)});
 }
 
+void Transaction::ReplaceLastWrite(std::vector<RowId> rows, std::shared_ptr<const EncodedWrite> encoded) {
+  WriteEntry& last = writes_.back();
+  if (last.encoded != nullptr) encoded_bytes_ -= last.encoded->num_bytes();
+  if (rows.empty()) {
+    writes_.pop_back();
+    return;
+  }
+  if (encoded != nullptr) encoded_bytes_ += encoded->num_bytes();
+  last.rows = std::move(rows);
+  last.encoded = std::move(encoded);
+}
+
 void Transaction::RollbackTo(size_t position) {
   if (position >= writes_.size()) return;
   RestampAll(writes_, position, id_, kNever);

@@ -152,6 +152,9 @@ class Transaction {
 
   void RecordWrite(std::shared_ptr<TableData> table, std::vector<RowId> rows, bool is_delete,
                    std::shared_ptr<const EncodedWrite> encoded = nullptr);
+  // Replaces the rows (and encoding) of the last recorded write, an insert whose other rows were undone
+  // (ON CONFLICT DO NOTHING): only versions the transaction commits may be logged. No rows: drops it.
+  void ReplaceLastWrite(std::vector<RowId> rows, std::shared_ptr<const EncodedWrite> encoded);
   size_t WritePosition() const { return writes_.size(); }
   // Bytes of the recorded writes' entries encoded ahead (WriteEntry::encoded), held until commit.
   size_t encoded_bytes() const { return encoded_bytes_; }
