@@ -30,11 +30,12 @@ namespace fs = std::filesystem;
 constexpr int kSkipped = 77;  // ctest SKIP_RETURN_CODE: nothing of that kind to damage
 constexpr std::chrono::seconds kStartTimeout{60};
 constexpr const char* kUsage =
-    "usage: corruption_test --target wal|segment [--server PATH] [--rows N] [--seed N] [--keep]\n";
+    "usage: corruption_test --target wal|segment [--server PATH] [--server-flag F]... [--rows N] [--seed N] [--keep]\n";
 
 struct Options {
   std::string target;
   std::string server = TESSERA_BINARY;
+  std::vector<std::string> server_flags;  // e.g. --flush-rows=1: the segment damaged is a frozen one
   int rows = 5000;
   uint64_t seed = 1;
   bool keep = false;
@@ -145,7 +146,7 @@ std::string CheckAnswers(const ServerUnderTest& server, const Options& options, 
 }
 
 int Run(const Options& options, const std::string& data_dir) {
-  ServerUnderTest server(ServerOptions{ServerKind::kTessera, options.server, data_dir, {}});
+  ServerUnderTest server(ServerOptions{ServerKind::kTessera, options.server, data_dir, options.server_flags});
   if (!server.Start(kStartTimeout)) return std::printf("FAILED: the server did not start:\n%s\n", server.LogTail().c_str()), 1;
   if (std::string error = Fill(server, options.rows); !error.empty()) return std::printf("FAILED: fill: %s\n", error.c_str()), 1;
   if (!server.Stop()) return std::printf("FAILED: the server ignored SIGTERM for 30 s\n"), 1;
@@ -183,6 +184,7 @@ int Main(int argc, char** argv) {
     const bool has_value = index + 1 < argc;
     if (arg == "--target" && has_value) options.target = argv[++index];
     else if (arg == "--server" && has_value) options.server = argv[++index];
+    else if (arg == "--server-flag" && has_value) options.server_flags.push_back(argv[++index]);
     else if (arg == "--rows" && has_value) options.rows = std::atoi(argv[++index]);
     else if (arg == "--seed" && has_value) options.seed = std::strtoull(argv[++index], nullptr, 10);
     else if (arg == "--keep") options.keep = true;

@@ -33,6 +33,7 @@ constexpr const char* kUsage = R"(usage: crash_test [options]
   --seed N             random seed (default: from the clock; printed)
   --max-txns N         transactions per client per round at most (default 100000)
   --kill-after-ms A B  kill each round after a random delay in [A, B] ms (default 200 2000)
+  --server-flag F      pass F to the tessera server (repeatable), e.g. --flush-rows=1
 Exit status: 0 when every round checked clean, 1 on a violation or a server that did not come back,
 2 on usage errors.
 )";
@@ -61,7 +62,10 @@ Options ParseOptions(int argc, char** argv) {
   for (int index = 1; index < argc; ++index) {
     const std::string arg = argv[index];
     if (arg == "--server") {
-      options.server = ServerOptions{ServerKind::kTessera, value(index), options.server.data_dir, {}};
+      options.server = ServerOptions{ServerKind::kTessera, value(index), options.server.data_dir,
+                                     options.server.extra_args};
+    } else if (arg == "--server-flag") {
+      options.server.extra_args.push_back(value(index));
     } else if (arg == "--postgres") {
       options.server = ServerOptions{ServerKind::kPostgres, value(index), options.server.data_dir, {}};
     } else if (arg == "--data-dir") {
