@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -57,6 +58,7 @@ static_assert(kFrozenRowGroupSize % kBatchSize == 0);
 // this many adjacent ones.
 constexpr size_t kMaxSegmentGroups = 512;
 constexpr size_t kMergeSegments = 4;
+constexpr int kFlusherNice = 10;
 // How often the flusher looks for settled row groups when no commit wakes it.
 constexpr auto kFlushInterval = std::chrono::seconds(1);
 
@@ -647,6 +649,8 @@ Status Durability::WriteFrozen(const storage::TableData& data, int partition, si
 }
 
 void Durability::RunFlusher() {
+  // Background work: encoding segments yields the CPU to statements (a nice value for this thread only).
+  setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), kFlusherNice);
   const size_t min_groups = static_cast<size_t>(flush_rows_ / kBatchSize);
   std::unique_lock lock(flusher_mutex_);
   while (!stopping_) {
