@@ -607,13 +607,8 @@ Status Durability::FreezeRun(storage::TableData& data, const storage::FreezeRun&
   if (columns.empty()) return Status::Ok();  // changed since it was found
   std::shared_ptr<const storage::FrozenSegment> segment;
   Status status = WriteFrozen(data, run.partition, run.first_group, std::move(columns), &segment);
-  if (!status.ok()) return status;
-  if (!data.Freeze(run, segment)) {
-    unlink(segment->reader.path().c_str());
-    return Status::Ok();
-  }
-  live_segments_.push_back(segment);
-  return Status::Ok();
+  if (status.ok()) KeepIfTaken(segment, data.Freeze(run, segment));
+  return status;
 }
 
 Status Durability::MergeRun(storage::TableData& data, const storage::MergeRun& run) {
@@ -623,13 +618,16 @@ Status Durability::MergeRun(storage::TableData& data, const storage::MergeRun& r
   if (!status.ok()) return status;
   std::shared_ptr<const storage::FrozenSegment> merged;
   status = WriteFrozen(data, run.partition, run.segments.front()->first_group, std::move(columns), &merged);
-  if (!status.ok()) return status;
-  if (!data.ReplaceFrozen(run, merged)) {
-    unlink(merged->reader.path().c_str());
-    return Status::Ok();
+  if (status.ok()) KeepIfTaken(merged, data.ReplaceFrozen(run, merged));
+  return status;
+}
+
+void Durability::KeepIfTaken(const std::shared_ptr<const storage::FrozenSegment>& segment, bool taken) {
+  if (taken) {
+    live_segments_.push_back(segment);
+  } else {
+    unlink(segment->reader.path().c_str());  // the table changed meanwhile
   }
-  live_segments_.push_back(merged);
-  return Status::Ok();
 }
 
 Status Durability::WriteFrozen(const storage::TableData& data, int partition, size_t first_group,

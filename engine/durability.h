@@ -111,6 +111,8 @@ class Durability : public storage::CommitLog {
   // Writes `columns` as a new frozen segment file for `first_group` of a partition and opens it.
   Status WriteFrozen(const storage::TableData& data, int partition, size_t first_group, std::vector<Vector> columns,
                      std::shared_ptr<const storage::FrozenSegment>* segment);
+  // Keeps `segment`'s file while it is in use when a table `taken` it; otherwise removes the file.
+  void KeepIfTaken(const std::shared_ptr<const storage::FrozenSegment>& segment, bool taken);
   // A name for a new file in DATA/tables: `stem-<n>` + `suffix` with the first n no file has.
   std::string NewFileName(const std::string& stem, const std::string& suffix) const;
   // Appends a record whose payload is the concatenation of `parts`.

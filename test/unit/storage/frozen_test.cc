@@ -54,6 +54,20 @@ std::map<RowId, std::string> Contents(const TableData& table, const Snapshot& sn
   return rows;
 }
 
+// Inserts rows [first, first + count) in a transaction that commits, or aborts with `abort`.
+std::vector<RowId> InsertRows(TransactionManager& manager, const std::shared_ptr<TableData>& table, int64_t first,
+                              int64_t count, bool abort = false) {
+  Transaction txn(manager);
+  std::vector<RowId> ids = table->Append(Rows(first, count), txn.Id());
+  txn.RecordWrite(table, ids, false);
+  if (abort) {
+    txn.Abort();
+  } else {
+    txn.Commit();
+  }
+  return ids;
+}
+
 // Freezes every candidate run the way Durability::FreezeRun does; returns the number of runs frozen.
 int FreezeAll(TableData& table, const std::string& directory, Stamp horizon, bool pad, int* file_number) {
   int frozen = 0;
@@ -78,23 +92,9 @@ TEST_SUITE("frozen row groups") {
     manager.Recovered(1);
     auto table = MakeTable();
     // 20,000 committed rows, 3,000 aborted ones in between, and some deleted before the freeze.
-    {
-      Transaction txn(manager);
-      txn.RecordWrite(table, table->Append(Rows(0, 10000), txn.Id()), false);
-      txn.Commit();
-    }
-    {
-      Transaction txn(manager);
-      txn.RecordWrite(table, table->Append(Rows(100000, 3000), txn.Id()), false);
-      txn.Abort();
-    }
-    std::vector<RowId> ids;
-    {
-      Transaction txn(manager);
-      ids = table->Append(Rows(10000, 10000), txn.Id());
-      txn.RecordWrite(table, ids, false);
-      txn.Commit();
-    }
+    InsertRows(manager, table, 0, 10000);
+    InsertRows(manager, table, 100000, 3000, true);
+    const std::vector<RowId> ids = InsertRows(manager, table, 10000, 10000);
     {
       Transaction txn(manager);
       Stamp holder = 0;
@@ -173,11 +173,7 @@ TEST_SUITE("frozen row groups") {
     auto table = MakeTable();
     Transaction reader(manager);
     const Snapshot held = reader.StatementSnapshot();
-    {
-      Transaction txn(manager);
-      txn.RecordWrite(table, table->Append(Rows(0, 5000), txn.Id()), false);
-      txn.Commit();
-    }
+    InsertRows(manager, table, 0, 5000);
     int file_number = 0;
     CHECK(FreezeAll(*table, directory.path(), manager.SnapshotHorizon(), true, &file_number) == 0);
     CHECK(Contents(*table, held).empty());
@@ -189,20 +185,10 @@ TEST_SUITE("frozen row groups") {
     TransactionManager manager;
     manager.Recovered(1);
     auto table = MakeTable();
-    {
-      Transaction txn(manager);
-      txn.RecordWrite(table, table->Append(Rows(0, 10), txn.Id()), false);
-      txn.Commit();
-    }
+    InsertRows(manager, table, 0, 10);
     int file_number = 0;
     CHECK(FreezeAll(*table, directory.path(), manager.SnapshotHorizon(), true, &file_number) > 0);
-    {
-      Transaction txn(manager);
-      const auto ids = table->Append(Rows(10, 10), txn.Id());
-      for (RowId id : ids) CHECK(RowIdOffset(id) >= static_cast<int64_t>(kBatchSize));
-      txn.RecordWrite(table, ids, false);
-      txn.Commit();
-    }
+    for (RowId id : InsertRows(manager, table, 10, 10)) CHECK(RowIdOffset(id) >= static_cast<int64_t>(kBatchSize));
     const auto rows = Contents(*table, manager.TakeSnapshot(0));
     CHECK(rows.size() == 20);
     CHECK(table->CountLiveRows() == 20);
@@ -216,11 +202,8 @@ TEST_SUITE("frozen row groups") {
     int file_number = 0;
     std::vector<RowId> ids;
     for (int commit = 0; commit < 5; ++commit) {
-      Transaction txn(manager);
-      const auto appended = table->Append(Rows(commit * 100, 100), txn.Id());
+      const auto appended = InsertRows(manager, table, commit * 100, 100);
       ids.insert(ids.end(), appended.begin(), appended.end());
-      txn.RecordWrite(table, appended, false);
-      txn.Commit();
       REQUIRE(FreezeAll(*table, directory.path(), manager.SnapshotHorizon(), true, &file_number) == 1);
     }
     {
