@@ -97,6 +97,9 @@ void CreateTable(Session& session, const ast::CreateTableStatement& create) {
     if (option.name == "shard_key") {
       relation->shard_column = relation->FindColumn(option.value);
       if (relation->shard_column < 0) throw SqlError(SqlState::kUndefinedColumn, "shard key column \"" + option.value + "\" does not exist");
+    } else if (option.name == "sort_key") {
+      // Frozen rows keep their row ids, so segments cannot be reordered yet (storage/README.md).
+      throw SqlError(SqlState::kFeatureNotSupported, "sort_key is not supported yet");
     } else {
       throw SqlError(SqlState::kInvalidParameterValue, "unrecognized parameter \"" + option.name + "\"");
     }
