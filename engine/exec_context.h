@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <random>
 #include <string>
@@ -27,8 +28,12 @@ namespace tessera::engine {
 
 class Database;
 
+class PlanProfile;
+
 struct ExecContext {
   Database* database = nullptr;
+  // EXPLAIN ANALYZE: where operators count their rows and time (engine/plan_profile.h); null otherwise.
+  std::shared_ptr<PlanProfile> profile;
   // Session settings that change how values are computed or printed.
   datetime::TimeZone time_zone;
   datetime::DateTimeStyle datetime_style;  // DateStyle and IntervalStyle

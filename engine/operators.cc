@@ -2,6 +2,7 @@
 // The simple operators (result, values, scans, filter, project, limit, table functions, virtual tables,
 // materialize) and CreateOperator(), which instantiates any plan node.
 #include <algorithm>
+#include <chrono>
 #include <optional>
 
 #include "base/check.h"
@@ -9,6 +10,7 @@
 #include "engine/index.h"
 #include "engine/operator.h"
 #include "engine/operators_internal.h"
+#include "engine/plan_profile.h"
 #include "engine/set_function.h"
 #include "engine/plan.h"
 
@@ -61,6 +63,7 @@ class ScanOperator : public Operator {
         partition_(context.only_partition >= 0 ? context.only_partition : 0),
         end_partition_(context.only_partition >= 0 ? context.only_partition + 1
                                                    : node.relation->data->num_partitions()) {}
+  ~ScanOperator() override { ReportSegments(); }
   bool Next(Batch* out) override {
     const auto& data = *node_.relation->data;
     while (partition_ < end_partition_) {
@@ -70,6 +73,7 @@ class ScanOperator : public Operator {
       if (!data.Scan(partition_, position_, node_.column_ids, context_.snapshot, out,
                      node_.emit_row_ids ? &row_ids : nullptr, filter)) {
         ++partition_;
+        ReportSegments();
         position_ = storage::ScanPosition();
         continue;
       }
@@ -90,6 +94,16 @@ class ScanOperator : public Operator {
  private:
   const PlanNode& node_;
   ExecContext& context_;
+  // EXPLAIN ANALYZE: what the scan of the current partition did in segment files.
+  void ReportSegments() {
+    if (!context_.profile || position_.segment_row_groups == 0) return;
+    NodeProfile& profile = context_.profile->For(node_);
+    profile.segment_row_groups.fetch_add(position_.segment_row_groups, std::memory_order_relaxed);
+    profile.segment_row_groups_skipped.fetch_add(position_.segment_row_groups_skipped, std::memory_order_relaxed);
+    position_.segment_row_groups = 0;
+    position_.segment_row_groups_skipped = 0;
+  }
+
   int partition_;
   int end_partition_;
   storage::ScanPosition position_;
@@ -286,7 +300,42 @@ Batch Materialize(Operator& op, const std::vector<LogicalType>& types, ExecConte
   return all;
 }
 
+namespace {
+
+// EXPLAIN ANALYZE: times each Next() of `inner` and counts its rows against the node's profile.
+class ProfiledOperator : public Operator {
+ public:
+  ProfiledOperator(std::unique_ptr<Operator> inner, NodeProfile& profile) : inner_(std::move(inner)), profile_(profile) {
+    profile_.loops.fetch_add(1, std::memory_order_relaxed);
+  }
+  bool Next(Batch* out) override {
+    const auto start = std::chrono::steady_clock::now();
+    const bool more = inner_->Next(out);
+    const auto elapsed = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start);
+    profile_.nanoseconds.fetch_add(static_cast<uint64_t>(elapsed.count()), std::memory_order_relaxed);
+    if (more) profile_.rows.fetch_add(out->num_rows, std::memory_order_relaxed);
+    return more;
+  }
+  int64_t rows_affected() const override { return inner_->rows_affected(); }
+
+ private:
+  std::unique_ptr<Operator> inner_;
+  NodeProfile& profile_;
+};
+
+std::unique_ptr<Operator> CreateUnprofiledOperator(const PlanNode& node, ExecContext& context);
+
+}  // namespace
+
 std::unique_ptr<Operator> CreateOperator(const PlanNode& node, ExecContext& context) {
+  std::unique_ptr<Operator> op = CreateUnprofiledOperator(node, context);
+  if (!context.profile) return op;
+  return std::make_unique<ProfiledOperator>(std::move(op), context.profile->For(node));
+}
+
+namespace {
+
+std::unique_ptr<Operator> CreateUnprofiledOperator(const PlanNode& node, ExecContext& context) {
   if (node.kind != PlanKind::kAggregate && RunsInParallel(node, context)) return MakeGatherOperator(node, context);
   switch (node.kind) {
     case PlanKind::kResult:
@@ -339,5 +388,7 @@ std::unique_ptr<Operator> CreateOperator(const PlanNode& node, ExecContext& cont
   }
   throw SqlError(SqlState::kInternalError, "internal error: unknown plan node");
 }
+
+}  // namespace
 
 }  // namespace tessera::engine

@@ -106,6 +106,7 @@ enum class SetOperationKind { kUnion, kIntersect, kExcept };
 using VirtualTableFunction = std::function<std::vector<Batch>(ExecContext&)>;
 
 struct PlanNode;
+class PlanProfile;
 using PlanPtr = std::shared_ptr<PlanNode>;
 
 // Identifies one WITH RECURSIVE query: its kRecursiveUnion node and the kWorkTable nodes of its recursive
@@ -197,7 +198,8 @@ struct PlanNode {
 
   explicit PlanNode(PlanKind plan_kind) : kind(plan_kind) {}
   // Multi-line plan text, PostgreSQL EXPLAIN style.
-  std::string Explain() const;
+  // With `profile` (EXPLAIN ANALYZE), each node also shows what it did when the plan ran.
+  std::string Explain(const PlanProfile* profile = nullptr) const;
 };
 
 }  // namespace tessera::engine

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-// EXPLAIN text of a plan tree.
+// EXPLAIN text of a plan tree, and with a profile EXPLAIN ANALYZE's.
+#include <cstdio>
 #include <sstream>
 
 #include "engine/plan.h"
+#include "engine/plan_profile.h"
 
 namespace tessera::engine {
 
@@ -58,10 +60,26 @@ std::string Describe(const PlanNode& node) {
   return "?";
 }
 
-void ExplainInto(const PlanNode& node, int depth, std::ostringstream& out, bool in_section) {
+// EXPLAIN ANALYZE's figures of a node: " (actual time=... rows=... loops=...)", or " (never executed)".
+std::string Actual(const PlanNode& node, const PlanProfile& profile) {
+  const NodeProfile* found = profile.Find(node);
+  if (found == nullptr) return " (never executed)";
+  const uint64_t loops = found->loops.load();
+  char text[128];
+  std::snprintf(text, sizeof text, " (actual time=%.3f ms rows=%llu loops=%llu)", found->nanoseconds.load() / 1e6,
+                static_cast<unsigned long long>(loops == 0 ? 0 : found->rows.load() / loops),
+                static_cast<unsigned long long>(loops));
+  return text;
+}
+
+void ExplainInto(const PlanNode& node, int depth, std::ostringstream& out, bool in_section, const PlanProfile* profile) {
   const std::string indent(depth == 0 ? 0 : depth * 6 - 4, ' ');
-  out << indent << (depth == 0 ? "" : "->  ") << Describe(node) << "\n";
+  out << indent << (depth == 0 ? "" : "->  ") << Describe(node) << (profile ? Actual(node, *profile) : "") << "\n";
   const std::string detail_indent(depth * 6 + 2, ' ');
+  if (const NodeProfile* found = profile ? profile->Find(node) : nullptr; found && found->segment_row_groups > 0) {
+    out << detail_indent << "Segment Row Groups: " << found->segment_row_groups.load() << " reached, "
+        << found->segment_row_groups_skipped.load() << " skipped by min/max\n";
+  }
   // The top of a parallel section (engine/gather.cc, the parallel hash aggregate) says how many threads.
   if (node.parallel_workers > 0 && !in_section) {
     out << detail_indent << "Workers: " << node.parallel_workers << " (one task per partition)\n";
@@ -94,7 +112,9 @@ void ExplainInto(const PlanNode& node, int depth, std::ostringstream& out, bool 
     }
     out << detail_indent << "Sort Key: " << keys << "\n";
   }
-  for (const auto& child : node.children) ExplainInto(*child, depth + 1, out, in_section || node.parallel_workers > 0);
+  for (const auto& child : node.children) {
+    ExplainInto(*child, depth + 1, out, in_section || node.parallel_workers > 0, profile);
+  }
 }
 
 }  // namespace
@@ -116,9 +136,9 @@ std::string WindowCall::ToString() const {
   return text + ")";
 }
 
-std::string PlanNode::Explain() const {
+std::string PlanNode::Explain(const PlanProfile* profile) const {
   std::ostringstream out;
-  ExplainInto(*this, 0, out, false);
+  ExplainInto(*this, 0, out, false, profile);
   return out.str();
 }
 

@@ -4,19 +4,39 @@
 
 #include <algorithm>
 #include <charconv>
+#include <chrono>
 #include <cstdint>
+#include <cstdio>
 #include <optional>
 
 #include "engine/catalog.h"
 #include "engine/database.h"
 #include "engine/durability.h"
 #include "engine/operator.h"
+#include "engine/plan_profile.h"
 #include "planner/binder.h"
 #include "planner/view_dependencies.h"
 
 namespace tessera::planner {
 
 namespace {
+
+// EXPLAIN ANALYZE: runs `plan` (its rows are dropped; writes happen, as in PostgreSQL) and returns its
+// EXPLAIN text with each node's actual time, rows and loops, and the whole run's time.
+std::string ExplainAnalyze(Session& session, const engine::PlanNode& plan) {
+  auto context = session.MakeContext({}, true);
+  context->profile = std::make_shared<engine::PlanProfile>();
+  const auto start = std::chrono::steady_clock::now();
+  auto op = engine::CreateOperator(plan, *context);
+  Batch batch;
+  while (op->Next(&batch)) {
+  }
+  const double elapsed_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  char footer[64];
+  std::snprintf(footer, sizeof footer, "Execution Time: %.3f ms", elapsed_ms);
+  return plan.Explain(context->profile.get()) + footer;
+}
 
 Batch TextRows(const std::vector<std::string>& rows) {
   Batch batch({LogicalType(TypeId::kText)});
@@ -513,14 +533,18 @@ UtilityResult RunUtility(Session& session, const ast::Statement& statement, engi
     }
     case ast::StmtKind::kExplain: {
       const auto& explain = static_cast<const ast::ExplainStatement&>(statement);
-      if (explain.analyze) throw SqlError(SqlState::kFeatureNotSupported, "EXPLAIN ANALYZE is not supported yet");
       std::vector<LogicalType> parameter_types;
       // The plan is printed and dropped within this call, so the statement need not be owned here.
       std::shared_ptr<ast::Statement> inner(explain.statement.get(), [](ast::Statement*) {});
       auto bound = session.Bind(inner, parameter_types);
       if (!bound->plan) throw SqlError(SqlState::kFeatureNotSupported, "EXPLAIN of this statement is not supported");
       std::vector<std::string> lines;
-      std::string text = bound->plan->Explain();
+      std::string text;
+      if (explain.analyze) {
+        text = ExplainAnalyze(session, *bound->plan);
+      } else {
+        text = bound->plan->Explain();
+      }
       size_t start = 0;
       while (start < text.size()) {
         const size_t end = text.find('\n', start);

@@ -160,6 +160,7 @@ struct SegmentCursor {
   std::shared_ptr<const FrozenSegment> segment;
   SegmentScan scan;
   std::vector<uint64_t> row_numbers;
+  SegmentScanStats reported;  // the part of scan.stats() already added to the position
 };
 
 bool TableData::ScanFrozen(const Partition& partition, int partition_index, ScanPosition& position,
@@ -187,6 +188,10 @@ bool TableData::ScanFrozen(const Partition& partition, int partition_index, Scan
   for (;;) {
     bool done = false;
     cursor.scan.Next(out, &cursor.row_numbers, &done).ThrowIfError();
+    const SegmentScanStats& stats = cursor.scan.stats();
+    position.segment_row_groups += stats.row_groups - cursor.reported.row_groups;
+    position.segment_row_groups_skipped += stats.row_groups_skipped - cursor.reported.row_groups_skipped;
+    cursor.reported = stats;
     if (done) {
       position.row_group = cursor.segment->first_group + cursor.segment->num_groups;
       position.segment.reset();

@@ -51,6 +51,9 @@ struct ScanPosition {
   std::shared_ptr<SegmentCursor> segment;
   // Starts (and stays) past the frozen row groups: the delta only.
   bool delta_only = false;
+  // What the scan did in segment files so far: row groups reached, and those skipped by min/max.
+  uint64_t segment_row_groups = 0;
+  uint64_t segment_row_groups_skipped = 0;
 };
 
 // Adjacent frozen segments of one partition that the flusher may merge into one.

@@ -228,6 +228,21 @@ TEST_SUITE("frozen row groups") {
     CHECK(table->FrozenSegments()[0].size() == 2);
     CHECK(Contents(*table, manager.TakeSnapshot(0)) == before);
     CHECK(table->Fetch(ids[420], 0).GetInt() == 420);
+
+    // Row groups whose min/max exclude the filter are skipped without a read, and counted.
+    ScanFilter filter;
+    filter.predicates.push_back(ScanPredicate::Compare(0, CompareOp::kGreaterEqual, Value::Int64(400)));
+    ScanPosition position;
+    Batch batch;
+    std::vector<RowId> rows;
+    int64_t found = 0;
+    while (table->Scan(0, position, {0}, manager.TakeSnapshot(0), &batch, &rows, &filter)) {
+      for (idx_t row = 0; row < batch.num_rows; ++row) CHECK(batch.columns[0].GetValue(row).GetInt() >= 400);
+      found += static_cast<int64_t>(batch.num_rows);
+    }
+    CHECK(found == 100);
+    CHECK(position.segment_row_groups == 2);  // the merged segment's row group and the last one's
+    CHECK(position.segment_row_groups_skipped == 1);
   }
 }
 

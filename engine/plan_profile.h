@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: Apache-2.0
+// PlanProfile: what EXPLAIN ANALYZE reports of each plan node, filled while the plan runs. CreateOperator
+// wraps every operator of a profiled execution (ExecContext::profile) so that each Next() call is timed
+// and its rows counted against the operator's node; scans add what they did in segment files.
+//
+// Figures are sums over every operator made for a node: the parallel tasks of a parallel section (so a
+// node's time there is the time of all its threads together) and the re-runs of a correlated subquery
+// (`loops`). A node's time includes its children's, as PostgreSQL's does.
+//
+// Thread safety: Find may be called from any thread; the counters are atomic.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+
+namespace tessera::engine {
+
+struct PlanNode;
+
+struct NodeProfile {
+  std::atomic<uint64_t> loops{0};  // operators made for the node
+  std::atomic<uint64_t> rows{0};
+  std::atomic<uint64_t> nanoseconds{0};
+  // Scans of frozen rows: segment row groups reached, and those skipped by their min/max without a read.
+  std::atomic<uint64_t> segment_row_groups{0};
+  std::atomic<uint64_t> segment_row_groups_skipped{0};
+};
+
+class PlanProfile {
+ public:
+  // The node's counters, made on first use.
+  NodeProfile& For(const PlanNode& node) {
+    std::lock_guard lock(mutex_);
+    auto& profile = nodes_[&node];
+    if (!profile) profile = std::make_unique<NodeProfile>();
+    return *profile;
+  }
+  // nullptr when no operator was made for the node (a branch that never ran).
+  const NodeProfile* Find(const PlanNode& node) const {
+    std::lock_guard lock(mutex_);
+    auto found = nodes_.find(&node);
+    return found == nodes_.end() ? nullptr : found->second.get();
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::map<const PlanNode*, std::unique_ptr<NodeProfile>> nodes_;  // GUARDED_BY(mutex_)
+};
+
+}  // namespace tessera::engine
