@@ -119,6 +119,7 @@ class Durability : public storage::CommitLog {
   Status AppendRecord(uint16_t type, std::span<const std::string_view> parts, uint64_t* lsn);
   void RemoveUnusedFiles(const std::map<uint32_t, Image>& keep);
   void RunFlusher();
+  static void ReportFlushError(const Status& status);
 
   const std::string data_dir_;
   Catalog& catalog_;
