@@ -275,10 +275,20 @@ size_t Vector::MemoryUsage() const {
 
 void Batch::Compact(const sel_t* selection, idx_t count) {
   for (auto& column : columns) column = column.Gather(selection, count);
+  for (auto& codes : dictionary_codes) {
+    if (!codes) continue;
+    auto kept = std::make_shared<DictionaryCodes>();
+    kept->id = codes->id;
+    kept->size = codes->size;
+    kept->codes.resize(count);
+    for (idx_t row = 0; row < count; ++row) kept->codes[row] = codes->codes[selection[row]];
+    codes = std::move(kept);
+  }
   num_rows = count;
 }
 
 void Batch::AppendRow(const Batch& source, idx_t row) {
+  dictionary_codes.clear();
   for (size_t column = 0; column < columns.size(); ++column) columns[column].AppendRow(source.columns[column], row);
   ++num_rows;
 }

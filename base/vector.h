@@ -110,9 +110,21 @@ class Vector {
   std::vector<std::shared_ptr<StringHeap>> shared_heaps_;  // heaps of vectors whose strings it copied
 };
 
+// The dictionary codes of a column's rows when all of them came from one dictionary-encoded column
+// chunk (storage/segment_scan.h): rows with equal codes have equal values, so GROUP BY can group by code
+// and look each value up once. Codes of NULL rows mean nothing.
+struct DictionaryCodes {
+  uint64_t id = 0;              // names the dictionary, unique in the process
+  uint32_t size = 0;            // its entries: every code is below
+  std::vector<uint32_t> codes;  // one per row
+};
+
 struct Batch {
   std::vector<Vector> columns;
   idx_t num_rows = 0;
+  // Per column, where a scan of segment files had them (may be shorter than `columns`; null: none).
+  // Compact keeps them; operators that build new batches do not copy them.
+  std::vector<std::shared_ptr<const DictionaryCodes>> dictionary_codes;
 
   Batch() = default;
   explicit Batch(const std::vector<LogicalType>& types) {
@@ -122,6 +134,7 @@ struct Batch {
   idx_t size() const { return num_rows; }
   void SetSize(idx_t rows) {
     num_rows = rows;
+    dictionary_codes.clear();
     for (auto& column : columns) column.Resize(rows);
   }
   // Keeps only the rows in `selection`.

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Hash aggregate: groups rows by the canonical key of the group expressions and updates each aggregate's
 // state a batch at a time. Without group keys it produces exactly one row (count(*) of nothing is 0).
+// Grouped by one column of a table scan whose rows come with dictionary codes (frozen segments), rows are
+// grouped by code: each code's value is looked up in the hash table once per dictionary, not per row.
 // The parallel form aggregates each partition in its own task and merges the partial states in partition
 // order, so groups come out in the order the serial aggregate finds them.
 #include <algorithm>
@@ -12,6 +14,7 @@
 #include "engine/task_pool.h"
 #include "engine/database.h"
 #include "engine/plan.h"
+#include "engine/plan_profile.h"
 #include "engine/row_key.h"
 
 namespace tessera::engine {
@@ -76,19 +79,59 @@ class HashAggregateOperator : public Operator {
       if (!key_types_.empty()) {
         std::vector<Vector> keys;
         for (const auto& key : node_.group_keys) keys.push_back(Evaluate(*key, input, context_));
-        for (idx_t row = 0; row < count; ++row) {
-          std::string key = RowKey(keys, row);
-          auto [found, inserted] = groups_.try_emplace(std::move(key), num_groups_);
-          if (inserted) {
-            NewGroup();
-            for (size_t column = 0; column < keys.size(); ++column) group_keys_.columns[column].AppendRow(keys[column], row);
-            ++group_keys_.num_rows;
-          }
-          group_of[row] = found->second;
+        if (const DictionaryCodes* codes = KeyCodes(input)) {
+          GroupByCode(*codes, keys, group_of);
+        } else {
+          for (idx_t row = 0; row < count; ++row) group_of[row] = FindOrAddGroup(keys, row);
         }
       }
       for (size_t call = 0; call < node_.aggregates.size(); ++call) UpdateCall(call, input, group_of);
     }
+    if (context_.profile && rows_by_code_ > 0) {
+      context_.profile->For(node_).rows_grouped_by_code.fetch_add(rows_by_code_, std::memory_order_relaxed);
+    }
+  }
+
+  // The group of row `row` of `keys`, added when new.
+  size_t FindOrAddGroup(const std::vector<Vector>& keys, idx_t row) {
+    auto [found, inserted] = groups_.try_emplace(RowKey(keys, row), num_groups_);
+    if (inserted) {
+      NewGroup();
+      for (size_t column = 0; column < keys.size(); ++column) group_keys_.columns[column].AppendRow(keys[column], row);
+      ++group_keys_.num_rows;
+    }
+    return found->second;
+  }
+
+  // The dictionary codes of the one group key, when it is a column the table scan below read from a
+  // dictionary chunk; nullptr otherwise.
+  const DictionaryCodes* KeyCodes(const Batch& input) const {
+    if (node_.group_keys.size() != 1 || node_.children[0]->kind != PlanKind::kScan) return nullptr;
+    const BoundExpr& key = *node_.group_keys[0];
+    if (key.kind != BoundExprKind::kColumn || key.depth != 0 || key.column < 0 ||
+        static_cast<size_t>(key.column) >= input.dictionary_codes.size()) {
+      return nullptr;
+    }
+    const DictionaryCodes* codes = input.dictionary_codes[key.column].get();
+    return codes != nullptr && codes->codes.size() == input.num_rows ? codes : nullptr;
+  }
+
+  // Groups the rows by their codes: a code's group is found by value once per dictionary.
+  void GroupByCode(const DictionaryCodes& codes, const std::vector<Vector>& keys, std::vector<size_t>& group_of) {
+    if (codes.id != code_dictionary_) {
+      code_dictionary_ = codes.id;
+      group_of_code_.assign(codes.size, kNoGroup);
+    }
+    for (idx_t row = 0; row < codes.codes.size(); ++row) {
+      if (keys[0].IsNull(row)) {
+        group_of[row] = FindOrAddGroup(keys, row);
+        continue;
+      }
+      size_t& group = group_of_code_[codes.codes[row]];
+      if (group == kNoGroup) group = FindOrAddGroup(keys, row);
+      group_of[row] = group;
+    }
+    rows_by_code_ += codes.codes.size();
   }
 
   // Adds `other`'s groups (both consumed, same plan node): states of groups both have are combined, new
@@ -150,6 +193,7 @@ class HashAggregateOperator : public Operator {
   }
 
   static constexpr size_t kGroupsPerBlock = 1024;
+  static constexpr size_t kNoGroup = ~size_t{0};
 
   const PlanNode& node_;
   ExecContext& context_;
@@ -158,6 +202,9 @@ class HashAggregateOperator : public Operator {
   std::vector<size_t> offsets_;
   size_t state_size_ = 0;
   std::vector<std::unique_ptr<uint8_t[]>> states_;
+  uint64_t code_dictionary_ = 0;        // the dictionary group_of_code_ belongs to (ids start at 1)
+  std::vector<size_t> group_of_code_;   // its codes' groups, kNoGroup until seen
+  uint64_t rows_by_code_ = 0;           // EXPLAIN ANALYZE
   size_t num_groups_ = 0;
   std::unordered_map<std::string, size_t> groups_;
   Batch group_keys_;

@@ -76,9 +76,14 @@ void ExplainInto(const PlanNode& node, int depth, std::ostringstream& out, bool 
   const std::string indent(depth == 0 ? 0 : depth * 6 - 4, ' ');
   out << indent << (depth == 0 ? "" : "->  ") << Describe(node) << (profile ? Actual(node, *profile) : "") << "\n";
   const std::string detail_indent(depth * 6 + 2, ' ');
-  if (const NodeProfile* found = profile ? profile->Find(node) : nullptr; found && found->segment_row_groups > 0) {
-    out << detail_indent << "Segment Row Groups: " << found->segment_row_groups.load() << " reached, "
-        << found->segment_row_groups_skipped.load() << " skipped by min/max\n";
+  if (const NodeProfile* found = profile ? profile->Find(node) : nullptr) {
+    if (found->segment_row_groups > 0) {
+      out << detail_indent << "Segment Row Groups: " << found->segment_row_groups.load() << " reached, "
+          << found->segment_row_groups_skipped.load() << " skipped by min/max\n";
+    }
+    if (found->rows_grouped_by_code > 0) {
+      out << detail_indent << "Rows Grouped by Dictionary Code: " << found->rows_grouped_by_code.load() << "\n";
+    }
   }
   // The top of a parallel section (engine/gather.cc, the parallel hash aggregate) says how many threads.
   if (node.parallel_workers > 0 && !in_section) {

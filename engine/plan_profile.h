@@ -27,6 +27,8 @@ struct NodeProfile {
   // Scans of frozen rows: segment row groups reached, and those skipped by their min/max without a read.
   std::atomic<uint64_t> segment_row_groups{0};
   std::atomic<uint64_t> segment_row_groups_skipped{0};
+  // Aggregates: rows grouped by dictionary code instead of by hashing their key.
+  std::atomic<uint64_t> rows_grouped_by_code{0};
 };
 
 class PlanProfile {

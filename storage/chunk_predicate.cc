@@ -61,12 +61,8 @@ bool StatsMayMatch(PhysicalType type, const ChunkStats& stats, CompareOp op, con
 
 std::vector<uint8_t> MatchDictionaryEntries(const ColumnChunk& chunk, CompareOp op, const Value& constant) {
   TESSERA_CHECK(chunk.encoding() == ChunkEncoding::kDictionary && !constant.is_null());
-  size_t entries = 0;
-  if (chunk.strings()) entries = chunk.strings()->dictionary_size();
-  if (chunk.fixed()) entries = chunk.fixed()->dictionary_size();
-  if (chunk.integers()) entries = chunk.integers()->dictionary_size();
-  std::vector<uint8_t> matches(entries);
-  for (size_t code = 0; code < entries; ++code) {
+  std::vector<uint8_t> matches(chunk.dictionary_size());
+  for (size_t code = 0; code < matches.size(); ++code) {
     matches[code] = CompareHolds(op, ComparePhysical(chunk.physical_type(), DictionaryEntry(chunk, code), constant));
   }
   return matches;
@@ -75,9 +71,7 @@ std::vector<uint8_t> MatchDictionaryEntries(const ColumnChunk& chunk, CompareOp 
 idx_t SelectDictionaryRows(const ColumnChunk& chunk, const std::vector<uint8_t>& entry_matches, idx_t first,
                            idx_t count, sel_t* selection) {
   TESSERA_CHECK(chunk.encoding() == ChunkEncoding::kDictionary);
-  const PackedInts* codes = chunk.strings()   ? &chunk.strings()->codes()
-                            : chunk.fixed()   ? &chunk.fixed()->codes()
-                                              : &chunk.integers()->codes();
+  const PackedInts* codes = chunk.dictionary_codes();
   const uint8_t* matches = entry_matches.data();
   return SelectOffsets(*codes, chunk.NullMask(), first, count, [matches](uint64_t code) { return matches[code] != 0; },
                        selection);

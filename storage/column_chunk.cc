@@ -335,6 +335,20 @@ Status ColumnChunk::ReadBody(std::string_view body, bool decimal_as_integer) {
   return Status::Ok();
 }
 
+const PackedInts* ColumnChunk::dictionary_codes() const {
+  if (encoding_ != ChunkEncoding::kDictionary) return nullptr;
+  if (const auto* body = strings()) return &body->codes();
+  if (const auto* body = fixed()) return &body->codes();
+  return &integers()->codes();
+}
+
+size_t ColumnChunk::dictionary_size() const {
+  if (encoding_ != ChunkEncoding::kDictionary) return 0;
+  if (const auto* body = strings()) return body->dictionary_size();
+  if (const auto* body = fixed()) return body->dictionary_size();
+  return integers()->dictionary_size();
+}
+
 void ColumnChunk::DecodeRange(idx_t first, idx_t count, Vector* out) const {
   TESSERA_CHECK(out->physical_type() == physical_type_);
   TESSERA_CHECK(first <= num_rows() && count <= num_rows() - first);

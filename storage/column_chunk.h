@@ -70,6 +70,9 @@ class ColumnChunk {
   const IntegerBody* integers() const { return std::get_if<IntegerBody>(&body_); }
   const FixedBody* fixed() const { return std::get_if<FixedBody>(&body_); }
   const StringBody* strings() const { return std::get_if<StringBody>(&body_); }
+  // kDictionary chunks: the per-row codes and the number of entries; nullptr / 0 for other encodings.
+  const PackedInts* dictionary_codes() const;
+  size_t dictionary_size() const;
   // Numeric chunks in the integer domain: the scale of every value.
   int32_t decimal_scale() const { return decimal_scale_; }
 

@@ -3,6 +3,7 @@
 #include "storage/segment_scan.h"
 
 #include <algorithm>
+#include <atomic>
 #include <numeric>
 
 #include "base/check.h"
@@ -41,6 +42,8 @@ bool IsPackedInteger(const ColumnChunk& chunk) {
   return integers->encoding() == ChunkEncoding::kBitPacked || integers->encoding() == ChunkEncoding::kFrameOfReference;
 }
 
+std::atomic<uint64_t> next_dictionary_id{1};
+
 int64_t IntegerConstant(const ColumnChunk& chunk, const Value& constant) {
   if (chunk.physical_type() == PhysicalType::kBool) return constant.GetBool() ? 1 : 0;
   return constant.GetInt();
@@ -64,15 +67,30 @@ Status SegmentScan::Next(Batch* out, std::vector<uint64_t>* row_numbers, bool* d
   for (int column : column_ids_) out->columns.emplace_back(reader_.column_types()[column]);
   out->num_rows = 0;
   if (row_numbers != nullptr) row_numbers->clear();
+  std::vector<std::shared_ptr<DictionaryCodes>> codes(column_ids_.size());
+  bool first_row_group = true;  // codes hold only while the batch comes from one row group's chunks
   while (out->num_rows < kBatchSize) {
     if (cursor_ < selection_.size()) {
-      EmitWindow(out, row_numbers, kBatchSize - out->num_rows);
+      if (out->num_rows == 0) {
+        for (size_t output = 0; output < column_ids_.size(); ++output) {
+          const LoadedChunk& loaded = chunks_[column_ids_[output]];
+          if (loaded.dictionary_id == 0) continue;
+          codes[output] = std::make_shared<DictionaryCodes>();
+          codes[output]->id = loaded.dictionary_id;
+          codes[output]->size = static_cast<uint32_t>(loaded.chunk.dictionary_size());
+        }
+      } else if (!first_row_group) {
+        std::fill(codes.begin(), codes.end(), nullptr);
+      }
+      EmitWindow(out, row_numbers, kBatchSize - out->num_rows, codes);
       continue;
     }
     bool found = false;
     if (Status status = AdvanceRowGroup(&found); !status.ok()) return status;
     if (!found) break;
+    first_row_group = out->num_rows == 0;
   }
+  out->dictionary_codes.assign(codes.begin(), codes.end());
   *done = out->num_rows == 0;
   return Status::Ok();
 }
@@ -127,6 +145,7 @@ Status SegmentScan::LoadChunk(int column) {
   if (loaded.loaded) return Status::Ok();
   if (Status status = reader_.ReadChunk(row_group_, column, &loaded.bytes, &loaded.chunk); !status.ok()) return status;
   loaded.loaded = true;
+  loaded.dictionary_id = loaded.chunk.encoding() == ChunkEncoding::kDictionary ? next_dictionary_id.fetch_add(1) : 0;
   ++stats_.chunks_read;
   return Status::Ok();
 }
@@ -182,7 +201,8 @@ idx_t SegmentScan::ApplyPredicate(const ScanPredicate& predicate, const std::vec
   return FilterSelection(scratch_, predicate, selection, count);
 }
 
-void SegmentScan::EmitWindow(Batch* out, std::vector<uint64_t>* row_numbers, idx_t room) {
+void SegmentScan::EmitWindow(Batch* out, std::vector<uint64_t>* row_numbers, idx_t room,
+                             std::vector<std::shared_ptr<DictionaryCodes>>& codes) {
   const idx_t group_rows = reader_.row_groups()[row_group_].num_rows;
   const sel_t window_first = selection_[cursor_];
   const idx_t window_end = std::min<idx_t>(window_first + kBatchSize, group_rows);
@@ -201,6 +221,11 @@ void SegmentScan::EmitWindow(Batch* out, std::vector<uint64_t>* row_numbers, idx
       out->columns[output].Append(scratch_);
     } else {
       out->columns[output].Append(scratch_, rows, taken);
+    }
+    if (codes[output]) {
+      uint64_t window_codes[kBatchSize];
+      chunks_[column].chunk.dictionary_codes()->Unpack(window_first, span, window_codes);
+      for (idx_t index = 0; index < taken; ++index) codes[output]->codes.push_back(static_cast<uint32_t>(window_codes[rows[index]]));
     }
   }
   if (row_numbers != nullptr) {

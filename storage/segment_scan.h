@@ -12,7 +12,9 @@
 //      chunk's statistics show every row passes is not evaluated.
 //   3. Output: only when some row passed are the other output columns' chunks read; only the selected
 //      rows are decoded, window by window, and gathered into batches of up to kBatchSize rows, each row
-//      with its row number in the segment (for delete bitmaps).
+//      with its row number in the segment (for delete bitmaps). An output column read from a
+//      dictionary-encoded chunk also gets its rows' codes (Batch::dictionary_codes) when the whole batch
+//      came from that chunk.
 //
 // Thread safety: a SegmentScan is used by one thread; several may scan one reader at once.
 #pragma once
@@ -59,6 +61,7 @@ class SegmentScan {
     std::string bytes;
     ColumnChunk chunk;
     bool loaded = false;
+    uint64_t dictionary_id = 0;  // kDictionary chunks: names the dictionary in Batch::dictionary_codes
   };
 
   // Moves to the next row group with selected rows; false at the end of the segment.
@@ -70,8 +73,10 @@ class SegmentScan {
   // Narrows selection[0, count) of the window starting at `first` to the rows passing `predicate`.
   idx_t ApplyPredicate(const ScanPredicate& predicate, const std::vector<uint8_t>& entry_matches, idx_t first,
                        idx_t window_rows, sel_t* selection, idx_t count);
-  // Appends up to `room` selected rows from the cursor on, all within one window, to `out`.
-  void EmitWindow(Batch* out, std::vector<uint64_t>* row_numbers, idx_t room);
+  // Appends up to `room` selected rows from the cursor on, all within one window, to `out`, and their
+  // codes to `codes` for the output columns read from dictionary chunks (null entries: none).
+  void EmitWindow(Batch* out, std::vector<uint64_t>* row_numbers, idx_t room,
+                  std::vector<std::shared_ptr<DictionaryCodes>>& codes);
 
   const SegmentReader& reader_;
   std::vector<int> column_ids_;

@@ -133,6 +133,7 @@ bool TableData::Scan(int partition_index, ScanPosition& position, const std::vec
       if (live.empty()) continue;
     }
     out->columns.clear();
+    out->dictionary_codes.clear();
     for (int column : column_ids) {
       const Vector& source = group.columns[column];
       out->columns.push_back(whole ? source : source.Gather(live.data(), live.size()));
