@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "simd/bit_pack.h"
+#include "simd/aggregate/aggregate.h"
 #include "simd/bitunpack/bitunpack.h"
 #include "simd/filter/compare.h"
 
@@ -101,6 +102,68 @@ void RunCompare(size_t count) {
   }
 }
 
+// Aggregates int64 and double columns over all rows and over every other row, and counts/sums by code.
+void RunAggregate(size_t count) {
+  std::mt19937_64 random(3);
+  std::vector<int64_t> integers(count);
+  std::vector<double> doubles(count);
+  std::vector<uint32_t> few_codes(count), random_codes(count), many_codes(count);
+  for (size_t row = 0; row < count; ++row) {
+    integers[row] = static_cast<int64_t>(random() >> 8);
+    doubles[row] = static_cast<double>(integers[row]) / 3;
+    few_codes[row] = static_cast<uint32_t>(row / 64 % 5);  // runs of equal codes, as in sorted data
+    random_codes[row] = static_cast<uint32_t>(random() % 5);
+    many_codes[row] = static_cast<uint32_t>(random() % 100);
+  }
+  std::vector<uint32_t> every_other(kBatch / 2);
+  for (size_t index = 0; index < every_other.size(); ++index) every_other[index] = static_cast<uint32_t>(index * 2);
+  std::printf("\n%-8s %12s %12s %12s %12s %12s %12s %12s %12s %12s\n", "level", "sum i64", "sum i64 sel", "sum f64",
+              "sum f64 sel", "min/max i64", "count/5 runs", "count/5", "sum/5", "sum/100");
+  for (SimdLevel level : kLevels) {
+    const AggregateKernels* kernels = AggregateKernelsFor(level);
+    if (kernels == nullptr) {
+      std::printf("%-8s %12s\n", SimdLevelName(level), "skipped");
+      continue;
+    }
+    volatile double sink = 0;
+    std::vector<uint64_t> counts(5);
+    std::vector<int64_t> sums(100);
+    const uint32_t* selected = every_other.data();
+    const size_t num_selected = every_other.size();
+    // Columns "sel" report selected rows per second (half of each batch).
+    const double rates[] = {
+        RowsPerSecond(count, [&](size_t first) {
+          sink = sink + static_cast<double>(kernels->sum_int64(integers.data() + first, nullptr, kBatch));
+        }),
+        RowsPerSecond(count, [&](size_t first) {
+          sink = sink + static_cast<double>(kernels->sum_int64(integers.data() + first, selected, num_selected));
+        }) / 2,
+        RowsPerSecond(count, [&](size_t first) { sink = sink + kernels->sum_double(doubles.data() + first, nullptr, kBatch); }),
+        RowsPerSecond(count, [&](size_t first) {
+          sink = sink + kernels->sum_double(doubles.data() + first, selected, num_selected);
+        }) / 2,
+        RowsPerSecond(count, [&](size_t first) {
+          sink = sink + static_cast<double>(kernels->range_int64(integers.data() + first, nullptr, kBatch).max);
+        }),
+        RowsPerSecond(count, [&](size_t first) {
+          kernels->grouped_count(few_codes.data() + first, nullptr, kBatch, 5, counts.data());
+        }),
+        RowsPerSecond(count, [&](size_t first) {
+          kernels->grouped_count(random_codes.data() + first, nullptr, kBatch, 5, counts.data());
+        }),
+        RowsPerSecond(count, [&](size_t first) {
+          kernels->grouped_sum_int64(random_codes.data() + first, integers.data() + first, nullptr, kBatch, 5, sums.data());
+        }),
+        RowsPerSecond(count, [&](size_t first) {
+          kernels->grouped_sum_int64(many_codes.data() + first, integers.data() + first, nullptr, kBatch, 100, sums.data());
+        }),
+    };
+    std::printf("%-8s", SimdLevelName(level));
+    for (double rate : rates) std::printf(" %12.3g", rate);
+    std::printf("\n");
+  }
+}
+
 }  // namespace
 }  // namespace tessera::simd
 
@@ -108,5 +171,6 @@ int main(int argc, char** argv) {
   const size_t count = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 1 << 22;
   tessera::simd::RunBitUnpack(count);
   tessera::simd::RunCompare(count);
+  tessera::simd::RunAggregate(count);
   return 0;
 }
