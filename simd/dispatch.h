@@ -21,9 +21,12 @@ struct KernelsByLevel {
   const Kernels* For(SimdLevel level) const {
     if (level > CpuLevel()) return nullptr;
     switch (level) {
-      case SimdLevel::kScalar: return scalar;
-      case SimdLevel::kAvx2: return avx2;
-      case SimdLevel::kAvx512: return avx512;
+      case SimdLevel::kScalar:
+        return scalar;
+      case SimdLevel::kAvx2:
+        return avx2;
+      case SimdLevel::kAvx512:
+        return avx512;
     }
     return nullptr;
   }

@@ -33,8 +33,7 @@ double SumDouble(const double* values, const uint32_t* selection, size_t count);
 Int64Range RangeInt64(const int64_t* values, const uint32_t* selection, size_t count);
 DoubleRange RangeDouble(const double* values, const uint32_t* selection, size_t count);
 size_t CountValid(const uint64_t* validity, const uint32_t* selection, size_t count);
-void GroupedCount(const uint32_t* codes, const uint32_t* selection, size_t count, size_t num_groups,
-                  uint64_t* counts);
+void GroupedCount(const uint32_t* codes, const uint32_t* selection, size_t count, size_t num_groups, uint64_t* counts);
 void GroupedSumInt64(const uint32_t* codes, const int64_t* values, const uint32_t* selection, size_t count,
                      size_t num_groups, int64_t* sums);
 

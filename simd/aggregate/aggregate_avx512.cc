@@ -157,12 +157,12 @@ void CountByCompare(const uint32_t* codes, size_t count, uint64_t* counts) {
 // Instantiations for 1..16 groups, indexed by num_groups - 1.
 template <size_t... kIndexes>
 constexpr auto CountTable(std::index_sequence<kIndexes...>) {
-  return std::array<void (*)(const uint32_t*, size_t, uint64_t*), sizeof...(kIndexes)>{&CountByCompare<kIndexes + 1>...};
+  return std::array<void (*)(const uint32_t*, size_t, uint64_t*), sizeof...(kIndexes)>{
+      &CountByCompare<kIndexes + 1>...};
 }
 constexpr auto kCountByGroups = CountTable(std::make_index_sequence<16>());
 
-void GroupedCount(const uint32_t* codes, const uint32_t* selection, size_t count, size_t num_groups,
-                  uint64_t* counts) {
+void GroupedCount(const uint32_t* codes, const uint32_t* selection, size_t count, size_t num_groups, uint64_t* counts) {
   if (selection != nullptr || num_groups == 0 || num_groups > kCountByGroups.size()) {
     return kAggregateScalar.grouped_count(codes, selection, count, num_groups, counts);
   }

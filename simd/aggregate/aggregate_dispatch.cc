@@ -35,7 +35,8 @@ bool Agrees(const AggregateKernels& variant, const AggregateKernels& scalar) {
   doubles_with_nan[100] = std::nan("");
   // Sums of many prefixes: another summation order rounds differently on some of them.
   for (size_t count = 1; count <= 256; ++count) {
-    if (!SameBits(variant.sum_double(doubles.data(), nullptr, count), scalar.sum_double(doubles.data(), nullptr, count))) {
+    if (!SameBits(variant.sum_double(doubles.data(), nullptr, count),
+                  scalar.sum_double(doubles.data(), nullptr, count))) {
       return false;
     }
   }
@@ -48,10 +49,13 @@ bool Agrees(const AggregateKernels& variant, const AggregateKernels& scalar) {
     }
     const Int64Range integer_range = variant.range_int64(integers.data(), rows, count);
     const Int64Range expected_integer_range = scalar.range_int64(integers.data(), rows, count);
-    if (integer_range.min != expected_integer_range.min || integer_range.max != expected_integer_range.max) return false;
+    if (integer_range.min != expected_integer_range.min || integer_range.max != expected_integer_range.max) {
+      return false;
+    }
     const DoubleRange double_range = variant.range_double(doubles_with_nan.data(), rows, count);
     const DoubleRange expected_double_range = scalar.range_double(doubles_with_nan.data(), rows, count);
-    if (!SameBits(double_range.min, expected_double_range.min) || !SameBits(double_range.max, expected_double_range.max)) {
+    if (!SameBits(double_range.min, expected_double_range.min) ||
+        !SameBits(double_range.max, expected_double_range.max)) {
       return false;
     }
     if (variant.count_valid(validity.data(), rows, count) != scalar.count_valid(validity.data(), rows, count)) {
@@ -95,8 +99,7 @@ size_t CountValid(const uint64_t* validity, const uint32_t* selection, size_t co
   return Chosen().count_valid(validity, selection, count);
 }
 
-void GroupedCount(const uint32_t* codes, const uint32_t* selection, size_t count, size_t num_groups,
-                  uint64_t* counts) {
+void GroupedCount(const uint32_t* codes, const uint32_t* selection, size_t count, size_t num_groups, uint64_t* counts) {
   Chosen().grouped_count(codes, selection, count, num_groups, counts);
 }
 

@@ -68,8 +68,7 @@ size_t CountValid(const uint64_t* validity, const uint32_t* selection, size_t co
   return valid;
 }
 
-void GroupedCount(const uint32_t* codes, const uint32_t* selection, size_t count, size_t num_groups,
-                  uint64_t* counts) {
+void GroupedCount(const uint32_t* codes, const uint32_t* selection, size_t count, size_t num_groups, uint64_t* counts) {
   for (size_t index = 0; index < count; ++index) ++counts[codes[Row(selection, index)]];
 }
 
@@ -77,13 +76,14 @@ void GroupedSumInt64(const uint32_t* codes, const int64_t* values, const uint32_
                      size_t num_groups, int64_t* sums) {
   for (size_t index = 0; index < count; ++index) {
     const size_t row = Row(selection, index);
-    sums[codes[row]] = static_cast<int64_t>(static_cast<uint64_t>(sums[codes[row]]) + static_cast<uint64_t>(values[row]));
+    sums[codes[row]] =
+        static_cast<int64_t>(static_cast<uint64_t>(sums[codes[row]]) + static_cast<uint64_t>(values[row]));
   }
 }
 
 }  // namespace
 
-const AggregateKernels kAggregateScalar = {&SumInt64,    &SumDouble,    &RangeInt64,     &RangeDouble,
+const AggregateKernels kAggregateScalar = {&SumInt64,   &SumDouble,    &RangeInt64,     &RangeDouble,
                                            &CountValid, &GroupedCount, &GroupedSumInt64};
 
 }  // namespace tessera::simd

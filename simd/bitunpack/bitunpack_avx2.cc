@@ -94,7 +94,8 @@ void Unpack64(const void* words, size_t first, size_t count, int width, uint64_t
     return UnpackGroups(bytes, start, end, stream_bytes, width, layout, [&](const uint8_t* group, size_t offset) {
       const __m256i low = LoadLanes(group, group + layout.byte[2]);
       const __m256i high = LoadLanes(group + layout.byte[4], group + layout.byte[6]);
-      const __m256i values_low = _mm256_and_si256(_mm256_srlv_epi64(_mm256_shuffle_epi8(low, shuffle_low), shift_low), mask);
+      const __m256i values_low =
+          _mm256_and_si256(_mm256_srlv_epi64(_mm256_shuffle_epi8(low, shuffle_low), shift_low), mask);
       const __m256i values_high =
           _mm256_and_si256(_mm256_srlv_epi64(_mm256_shuffle_epi8(high, shuffle_high), shift_high), mask);
       _mm256_storeu_si256(reinterpret_cast<__m256i*>(group_out + offset), values_low);
@@ -117,12 +118,14 @@ void Unpack32Wide(const void* words, size_t first, size_t count, int width, uint
     return UnpackGroups(bytes, start, end, stream_bytes, width, layout, [&](const uint8_t* group, size_t offset) {
       const __m256i low = LoadLanes(group, group + layout.byte[2]);
       const __m256i high = LoadLanes(group + layout.byte[4], group + layout.byte[6]);
-      const __m256i values_low = _mm256_and_si256(_mm256_srlv_epi64(_mm256_shuffle_epi8(low, shuffle_low), shift_low), mask);
+      const __m256i values_low =
+          _mm256_and_si256(_mm256_srlv_epi64(_mm256_shuffle_epi8(low, shuffle_low), shift_low), mask);
       const __m256i values_high =
           _mm256_and_si256(_mm256_srlv_epi64(_mm256_shuffle_epi8(high, shuffle_high), shift_high), mask);
       const __m256i narrow_low = _mm256_permutevar8x32_epi32(values_low, even_elements);
       const __m256i narrow_high = _mm256_permutevar8x32_epi32(values_high, even_elements);
-      _mm256_storeu_si256(reinterpret_cast<__m256i*>(group_out + offset), _mm256_permute2x128_si256(narrow_low, narrow_high, 0x20));
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(group_out + offset),
+                          _mm256_permute2x128_si256(narrow_low, narrow_high, 0x20));
     });
   };
   UnpackWithHeadAndTail(words, first, count, width, out, kBitUnpackScalar.unpack32, loop);

@@ -91,13 +91,12 @@ void Unpack64(const void* words, size_t first, size_t count, int width, uint64_t
   const __m512i shift = Shift64(layout);
   const __m512i mask = _mm512_set1_epi64(static_cast<int64_t>((uint64_t{1} << width) - 1));
   auto loop = [&](const uint8_t* bytes, size_t start, size_t end, size_t stream_bytes, uint64_t* block_out) {
-    return UnpackBlocks(bytes, start, end, stream_bytes, width, 8, lane_offsets[3] + 16,
-                        [&](const uint8_t* group, size_t offset) {
-                          const __m512i lanes = LoadLanes(group, lane_offsets);
-                          const __m512i values =
-                              _mm512_and_si512(_mm512_srlv_epi64(_mm512_shuffle_epi8(lanes, shuffle), shift), mask);
-                          _mm512_storeu_si512(block_out + offset, values);
-                        });
+    return UnpackBlocks(
+        bytes, start, end, stream_bytes, width, 8, lane_offsets[3] + 16, [&](const uint8_t* group, size_t offset) {
+          const __m512i lanes = LoadLanes(group, lane_offsets);
+          const __m512i values = _mm512_and_si512(_mm512_srlv_epi64(_mm512_shuffle_epi8(lanes, shuffle), shift), mask);
+          _mm512_storeu_si512(block_out + offset, values);
+        });
   };
   UnpackWithHeadAndTail(words, first, count, width, out, kBitUnpackScalar.unpack64, loop);
 }
@@ -110,13 +109,12 @@ void Unpack32Wide(const void* words, size_t first, size_t count, int width, uint
   const __m512i shift = Shift64(layout);
   const __m512i mask = _mm512_set1_epi64(static_cast<int64_t>((uint64_t{1} << width) - 1));
   auto loop = [&](const uint8_t* bytes, size_t start, size_t end, size_t stream_bytes, uint32_t* block_out) {
-    return UnpackBlocks(bytes, start, end, stream_bytes, width, 8, lane_offsets[3] + 16,
-                        [&](const uint8_t* group, size_t offset) {
-                          const __m512i lanes = LoadLanes(group, lane_offsets);
-                          const __m512i values =
-                              _mm512_and_si512(_mm512_srlv_epi64(_mm512_shuffle_epi8(lanes, shuffle), shift), mask);
-                          _mm256_storeu_si256(reinterpret_cast<__m256i*>(block_out + offset), _mm512_cvtepi64_epi32(values));
-                        });
+    return UnpackBlocks(
+        bytes, start, end, stream_bytes, width, 8, lane_offsets[3] + 16, [&](const uint8_t* group, size_t offset) {
+          const __m512i lanes = LoadLanes(group, lane_offsets);
+          const __m512i values = _mm512_and_si512(_mm512_srlv_epi64(_mm512_shuffle_epi8(lanes, shuffle), shift), mask);
+          _mm256_storeu_si256(reinterpret_cast<__m256i*>(block_out + offset), _mm512_cvtepi64_epi32(values));
+        });
   };
   UnpackWithHeadAndTail(words, first, count, width, out, kBitUnpackScalar.unpack32, loop);
 }
@@ -127,19 +125,18 @@ void Unpack32(const void* words, size_t first, size_t count, int width, uint32_t
   const PairLayout layout(width);
   const int lane_offsets[4] = {layout.byte[0], layout.byte[4], layout.byte[8], layout.byte[12]};
   const __m512i shuffle = Shuffle(layout, 4, 4);
-  const __m512i shift = _mm512_setr_epi32(
-      layout.shift[0], layout.shift[1], layout.shift[2], layout.shift[3], layout.shift[4], layout.shift[5],
-      layout.shift[6], layout.shift[7], layout.shift[8], layout.shift[9], layout.shift[10], layout.shift[11],
-      layout.shift[12], layout.shift[13], layout.shift[14], layout.shift[15]);
+  const __m512i shift = _mm512_setr_epi32(layout.shift[0], layout.shift[1], layout.shift[2], layout.shift[3],
+                                          layout.shift[4], layout.shift[5], layout.shift[6], layout.shift[7],
+                                          layout.shift[8], layout.shift[9], layout.shift[10], layout.shift[11],
+                                          layout.shift[12], layout.shift[13], layout.shift[14], layout.shift[15]);
   const __m512i mask = _mm512_set1_epi32(static_cast<int32_t>((uint32_t{1} << width) - 1));
   auto loop = [&](const uint8_t* bytes, size_t start, size_t end, size_t stream_bytes, uint32_t* block_out) {
-    return UnpackBlocks(bytes, start, end, stream_bytes, width, 16, lane_offsets[3] + 16,
-                        [&](const uint8_t* group, size_t offset) {
-                          const __m512i lanes = LoadLanes(group, lane_offsets);
-                          const __m512i values =
-                              _mm512_and_si512(_mm512_srlv_epi32(_mm512_shuffle_epi8(lanes, shuffle), shift), mask);
-                          _mm512_storeu_si512(block_out + offset, values);
-                        });
+    return UnpackBlocks(
+        bytes, start, end, stream_bytes, width, 16, lane_offsets[3] + 16, [&](const uint8_t* group, size_t offset) {
+          const __m512i lanes = LoadLanes(group, lane_offsets);
+          const __m512i values = _mm512_and_si512(_mm512_srlv_epi32(_mm512_shuffle_epi8(lanes, shuffle), shift), mask);
+          _mm512_storeu_si512(block_out + offset, values);
+        });
   };
   UnpackWithHeadAndTail(words, first, count, width, out, kBitUnpackScalar.unpack32, loop);
 }

@@ -32,12 +32,18 @@ int Matches32(__m256i values, __m256i constant_flipped, __m256i flip) {
   const int greater = _mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpgt_epi32(flipped, constant_flipped)));
   const int less = _mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpgt_epi32(constant_flipped, flipped)));
   switch (kOp) {
-    case Comparison::kEqual: return equal;
-    case Comparison::kNotEqual: return equal ^ 0xFF;
-    case Comparison::kLess: return less;
-    case Comparison::kLessEqual: return greater ^ 0xFF;
-    case Comparison::kGreater: return greater;
-    case Comparison::kGreaterEqual: return less ^ 0xFF;
+    case Comparison::kEqual:
+      return equal;
+    case Comparison::kNotEqual:
+      return equal ^ 0xFF;
+    case Comparison::kLess:
+      return less;
+    case Comparison::kLessEqual:
+      return greater ^ 0xFF;
+    case Comparison::kGreater:
+      return greater;
+    case Comparison::kGreaterEqual:
+      return less ^ 0xFF;
   }
   return 0;
 }
@@ -49,12 +55,18 @@ int Matches64(__m256i values, __m256i constant_flipped, __m256i flip) {
   const int greater = _mm256_movemask_pd(_mm256_castsi256_pd(_mm256_cmpgt_epi64(flipped, constant_flipped)));
   const int less = _mm256_movemask_pd(_mm256_castsi256_pd(_mm256_cmpgt_epi64(constant_flipped, flipped)));
   switch (kOp) {
-    case Comparison::kEqual: return equal;
-    case Comparison::kNotEqual: return equal ^ 0xF;
-    case Comparison::kLess: return less;
-    case Comparison::kLessEqual: return greater ^ 0xF;
-    case Comparison::kGreater: return greater;
-    case Comparison::kGreaterEqual: return less ^ 0xF;
+    case Comparison::kEqual:
+      return equal;
+    case Comparison::kNotEqual:
+      return equal ^ 0xF;
+    case Comparison::kLess:
+      return less;
+    case Comparison::kLessEqual:
+      return greater ^ 0xF;
+    case Comparison::kGreater:
+      return greater;
+    case Comparison::kGreaterEqual:
+      return less ^ 0xF;
   }
   return 0;
 }
@@ -63,12 +75,18 @@ int Matches64(__m256i values, __m256i constant_flipped, __m256i flip) {
 template <typename Fn>
 auto WithOp(Comparison op, Fn fn) {
   switch (op) {
-    case Comparison::kEqual: return fn(std::integral_constant<Comparison, Comparison::kEqual>{});
-    case Comparison::kNotEqual: return fn(std::integral_constant<Comparison, Comparison::kNotEqual>{});
-    case Comparison::kLess: return fn(std::integral_constant<Comparison, Comparison::kLess>{});
-    case Comparison::kLessEqual: return fn(std::integral_constant<Comparison, Comparison::kLessEqual>{});
-    case Comparison::kGreater: return fn(std::integral_constant<Comparison, Comparison::kGreater>{});
-    case Comparison::kGreaterEqual: break;
+    case Comparison::kEqual:
+      return fn(std::integral_constant<Comparison, Comparison::kEqual>{});
+    case Comparison::kNotEqual:
+      return fn(std::integral_constant<Comparison, Comparison::kNotEqual>{});
+    case Comparison::kLess:
+      return fn(std::integral_constant<Comparison, Comparison::kLess>{});
+    case Comparison::kLessEqual:
+      return fn(std::integral_constant<Comparison, Comparison::kLessEqual>{});
+    case Comparison::kGreater:
+      return fn(std::integral_constant<Comparison, Comparison::kGreater>{});
+    case Comparison::kGreaterEqual:
+      break;
   }
   return fn(std::integral_constant<Comparison, Comparison::kGreaterEqual>{});
 }

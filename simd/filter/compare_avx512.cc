@@ -15,12 +15,18 @@ namespace {
 template <typename Fn>
 auto WithPredicate(Comparison op, Fn fn) {
   switch (op) {
-    case Comparison::kEqual: return fn(std::integral_constant<int, _MM_CMPINT_EQ>{});
-    case Comparison::kNotEqual: return fn(std::integral_constant<int, _MM_CMPINT_NE>{});
-    case Comparison::kLess: return fn(std::integral_constant<int, _MM_CMPINT_LT>{});
-    case Comparison::kLessEqual: return fn(std::integral_constant<int, _MM_CMPINT_LE>{});
-    case Comparison::kGreater: return fn(std::integral_constant<int, _MM_CMPINT_NLE>{});
-    case Comparison::kGreaterEqual: break;
+    case Comparison::kEqual:
+      return fn(std::integral_constant<int, _MM_CMPINT_EQ>{});
+    case Comparison::kNotEqual:
+      return fn(std::integral_constant<int, _MM_CMPINT_NE>{});
+    case Comparison::kLess:
+      return fn(std::integral_constant<int, _MM_CMPINT_LT>{});
+    case Comparison::kLessEqual:
+      return fn(std::integral_constant<int, _MM_CMPINT_LE>{});
+    case Comparison::kGreater:
+      return fn(std::integral_constant<int, _MM_CMPINT_NLE>{});
+    case Comparison::kGreaterEqual:
+      break;
   }
   return fn(std::integral_constant<int, _MM_CMPINT_NLT>{});
 }
@@ -106,7 +112,8 @@ size_t Intersect(const uint32_t* left, size_t left_count, const uint32_t* right,
   while (left_index + 16 <= left_count && right_index + 16 <= right_count) {
     left_block = _mm512_loadu_si512(left + left_index);
     for (int element = 0; element < 16; ++element) {
-      matched |= _mm512_cmpeq_epu32_mask(left_block, _mm512_set1_epi32(static_cast<int32_t>(right[right_index + element])));
+      matched |=
+          _mm512_cmpeq_epu32_mask(left_block, _mm512_set1_epi32(static_cast<int32_t>(right[right_index + element])));
     }
     const uint32_t left_last = left[left_index + 15];
     const uint32_t right_last = right[right_index + 15];

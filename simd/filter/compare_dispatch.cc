@@ -10,8 +10,8 @@ namespace {
 
 const KernelsByLevel<CompareKernels> kVariants = {&kCompareScalar, &kCompareAvx2, &kCompareAvx512};
 
-constexpr Comparison kComparisons[] = {Comparison::kEqual, Comparison::kNotEqual, Comparison::kLess,
-                                       Comparison::kLessEqual, Comparison::kGreater, Comparison::kGreaterEqual};
+constexpr Comparison kComparisons[] = {Comparison::kEqual,     Comparison::kNotEqual, Comparison::kLess,
+                                       Comparison::kLessEqual, Comparison::kGreater,  Comparison::kGreaterEqual};
 
 template <typename T, typename Select, typename Bitmap>
 bool SameFilters(const std::vector<T>& values, T constant, Select variant_select, Select scalar_select,

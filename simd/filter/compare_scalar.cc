@@ -10,12 +10,18 @@ namespace {
 template <typename T>
 bool Matches(T value, Comparison op, T constant) {
   switch (op) {
-    case Comparison::kEqual: return value == constant;
-    case Comparison::kNotEqual: return value != constant;
-    case Comparison::kLess: return value < constant;
-    case Comparison::kLessEqual: return value <= constant;
-    case Comparison::kGreater: return value > constant;
-    case Comparison::kGreaterEqual: return value >= constant;
+    case Comparison::kEqual:
+      return value == constant;
+    case Comparison::kNotEqual:
+      return value != constant;
+    case Comparison::kLess:
+      return value < constant;
+    case Comparison::kLessEqual:
+      return value <= constant;
+    case Comparison::kGreater:
+      return value > constant;
+    case Comparison::kGreaterEqual:
+      return value >= constant;
   }
   return false;
 }

@@ -76,7 +76,8 @@ void CheckAgainstScalar(const AggregateKernels& kernels, const Columns& columns,
         Int128Text(scalar.sum_int64(columns.integers.data(), rows, count)));
   CHECK(Bits(kernels.sum_double(columns.doubles.data(), rows, count)) ==
         Bits(scalar.sum_double(columns.doubles.data(), rows, count)));
-  CHECK(kernels.count_valid(columns.validity.data(), rows, count) == scalar.count_valid(columns.validity.data(), rows, count));
+  CHECK(kernels.count_valid(columns.validity.data(), rows, count) ==
+        scalar.count_valid(columns.validity.data(), rows, count));
   if (count > 0) {
     const Int64Range integers = kernels.range_int64(columns.integers.data(), rows, count);
     const Int64Range expected_integers = scalar.range_int64(columns.integers.data(), rows, count);
@@ -94,71 +95,72 @@ void CheckAgainstScalar(const AggregateKernels& kernels, const Columns& columns,
   CHECK(counts == expected_counts);
   std::vector<int64_t> sums(num_groups, -5), expected_sums(num_groups, -5);
   kernels.grouped_sum_int64(columns.codes.data(), columns.integers.data(), rows, count, num_groups, sums.data());
-  scalar.grouped_sum_int64(columns.codes.data(), columns.integers.data(), rows, count, num_groups, expected_sums.data());
+  scalar.grouped_sum_int64(columns.codes.data(), columns.integers.data(), rows, count, num_groups,
+                           expected_sums.data());
   CHECK(sums == expected_sums);
 }
 
 TEST_SUITE("aggregate") {
+  TEST_CASE("scalar aggregates are exact and order doubles as PostgreSQL does") {
+    const std::vector<int64_t> big(1000, INT64_MAX);
+    CHECK(kAggregateScalar.sum_int64(big.data(), nullptr, big.size()) == static_cast<__int128>(INT64_MAX) * 1000);
+    const std::vector<int64_t> small = {INT64_MIN, 5, -7};
+    const Int64Range range = kAggregateScalar.range_int64(small.data(), nullptr, small.size());
+    CHECK(range.min == INT64_MIN);
+    CHECK(range.max == 5);
+    const std::vector<double> doubles = {0.0, -std::nan(""), -0.0, INFINITY, -INFINITY};
+    const DoubleRange double_range = kAggregateScalar.range_double(doubles.data(), nullptr, doubles.size());
+    CHECK(double_range.min == -INFINITY);
+    CHECK(std::isnan(double_range.max));
+    CHECK(!std::signbit(double_range.max));
+    const std::vector<double> zeros = {0.0, -0.0};
+    CHECK(std::signbit(kAggregateScalar.range_double(zeros.data(), nullptr, 2).min));
+    const std::vector<double> negative_zeros(9, -0.0);
+    CHECK(std::signbit(kAggregateScalar.sum_double(negative_zeros.data(), nullptr, 9)));
+    const uint32_t selection[] = {2, 0, 2};
+    CHECK(kAggregateScalar.sum_int64(small.data(), selection, 3) == -14 + static_cast<__int128>(INT64_MIN));
+    const uint64_t validity[] = {0b1011};
+    CHECK(kAggregateScalar.count_valid(validity, nullptr, 3) == 2);
+    const uint32_t codes[] = {1, 0, 1, 1};
+    std::vector<uint64_t> counts(2);
+    kAggregateScalar.grouped_count(codes, nullptr, 4, 2, counts.data());
+    CHECK(counts == std::vector<uint64_t>{1, 3});
+  }
 
-TEST_CASE("scalar aggregates are exact and order doubles as PostgreSQL does") {
-  const std::vector<int64_t> big(1000, INT64_MAX);
-  CHECK(kAggregateScalar.sum_int64(big.data(), nullptr, big.size()) == static_cast<__int128>(INT64_MAX) * 1000);
-  const std::vector<int64_t> small = {INT64_MIN, 5, -7};
-  const Int64Range range = kAggregateScalar.range_int64(small.data(), nullptr, small.size());
-  CHECK(range.min == INT64_MIN);
-  CHECK(range.max == 5);
-  const std::vector<double> doubles = {0.0, -std::nan(""), -0.0, INFINITY, -INFINITY};
-  const DoubleRange double_range = kAggregateScalar.range_double(doubles.data(), nullptr, doubles.size());
-  CHECK(double_range.min == -INFINITY);
-  CHECK(std::isnan(double_range.max));
-  CHECK(!std::signbit(double_range.max));
-  const std::vector<double> zeros = {0.0, -0.0};
-  CHECK(std::signbit(kAggregateScalar.range_double(zeros.data(), nullptr, 2).min));
-  const std::vector<double> negative_zeros(9, -0.0);
-  CHECK(std::signbit(kAggregateScalar.sum_double(negative_zeros.data(), nullptr, 9)));
-  const uint32_t selection[] = {2, 0, 2};
-  CHECK(kAggregateScalar.sum_int64(small.data(), selection, 3) == -14 + static_cast<__int128>(INT64_MIN));
-  const uint64_t validity[] = {0b1011};
-  CHECK(kAggregateScalar.count_valid(validity, nullptr, 3) == 2);
-  const uint32_t codes[] = {1, 0, 1, 1};
-  std::vector<uint64_t> counts(2);
-  kAggregateScalar.grouped_count(codes, nullptr, 4, 2, counts.data());
-  CHECK(counts == std::vector<uint64_t>{1, 3});
-}
-
-TEST_CASE("every level aggregates like scalar over all rows and every kind of selection") {
-  auto random = testing::SeededRandom("aggregate levels");
-  for (SimdLevel level : testing::VectorLevels()) {
-    const std::string level_name = SimdLevelName(level);
-    CAPTURE(level_name);
-    const AggregateKernels* kernels = AggregateKernelsFor(level);
-    REQUIRE(kernels != nullptr);
-    for (size_t count : testing::TestLengths()) {
-      for (uint32_t num_groups : {1u, 5u, 8u, 9u, 16u, 17u, 1000u}) {
-        CAPTURE(count);
-        CAPTURE(num_groups);
-        const Columns columns = RandomColumns(random, count, num_groups);
-        CheckAgainstScalar(*kernels, columns, nullptr, count, num_groups);
-        for (const auto& selection : Selections(random, count)) {
-          CAPTURE(selection.size());
-          CheckAgainstScalar(*kernels, columns, selection.data(), selection.size(), num_groups);
+  TEST_CASE("every level aggregates like scalar over all rows and every kind of selection") {
+    auto random = testing::SeededRandom("aggregate levels");
+    for (SimdLevel level : testing::VectorLevels()) {
+      const std::string level_name = SimdLevelName(level);
+      CAPTURE(level_name);
+      const AggregateKernels* kernels = AggregateKernelsFor(level);
+      REQUIRE(kernels != nullptr);
+      for (size_t count : testing::TestLengths()) {
+        for (uint32_t num_groups : {1u, 5u, 8u, 9u, 16u, 17u, 1000u}) {
+          CAPTURE(count);
+          CAPTURE(num_groups);
+          const Columns columns = RandomColumns(random, count, num_groups);
+          CheckAgainstScalar(*kernels, columns, nullptr, count, num_groups);
+          for (const auto& selection : Selections(random, count)) {
+            CAPTURE(selection.size());
+            CheckAgainstScalar(*kernels, columns, selection.data(), selection.size(), num_groups);
+          }
         }
       }
     }
   }
-}
 
-TEST_CASE("the dispatched entry points match scalar") {
-  auto random = testing::SeededRandom("dispatched aggregate");
-  const Columns columns = RandomColumns(random, 5000, 7);
-  CHECK(SumInt64(columns.integers.data(), nullptr, 5000) == kAggregateScalar.sum_int64(columns.integers.data(), nullptr, 5000));
-  CHECK(Bits(SumDouble(columns.doubles.data(), nullptr, 5000)) ==
-        Bits(kAggregateScalar.sum_double(columns.doubles.data(), nullptr, 5000)));
-  std::vector<uint64_t> counts(7), expected(7);
-  GroupedCount(columns.codes.data(), nullptr, 5000, 7, counts.data());
-  kAggregateScalar.grouped_count(columns.codes.data(), nullptr, 5000, 7, expected.data());
-  CHECK(counts == expected);
-}
+  TEST_CASE("the dispatched entry points match scalar") {
+    auto random = testing::SeededRandom("dispatched aggregate");
+    const Columns columns = RandomColumns(random, 5000, 7);
+    CHECK(SumInt64(columns.integers.data(), nullptr, 5000) ==
+          kAggregateScalar.sum_int64(columns.integers.data(), nullptr, 5000));
+    CHECK(Bits(SumDouble(columns.doubles.data(), nullptr, 5000)) ==
+          Bits(kAggregateScalar.sum_double(columns.doubles.data(), nullptr, 5000)));
+    std::vector<uint64_t> counts(7), expected(7);
+    GroupedCount(columns.codes.data(), nullptr, 5000, 7, counts.data());
+    kAggregateScalar.grouped_count(columns.codes.data(), nullptr, 5000, 7, expected.data());
+    CHECK(counts == expected);
+  }
 
 }  // TEST_SUITE
 

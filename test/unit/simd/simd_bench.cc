@@ -8,8 +8,8 @@
 #include <random>
 #include <vector>
 
-#include "simd/bit_pack.h"
 #include "simd/aggregate/aggregate.h"
+#include "simd/bit_pack.h"
 #include "simd/bitunpack/bitunpack.h"
 #include "simd/filter/compare.h"
 
@@ -132,31 +132,44 @@ void RunAggregate(size_t count) {
     const size_t num_selected = every_other.size();
     // Columns "sel" report selected rows per second (half of each batch).
     const double rates[] = {
-        RowsPerSecond(count, [&](size_t first) {
-          sink = sink + static_cast<double>(kernels->sum_int64(integers.data() + first, nullptr, kBatch));
-        }),
-        RowsPerSecond(count, [&](size_t first) {
-          sink = sink + static_cast<double>(kernels->sum_int64(integers.data() + first, selected, num_selected));
-        }) / 2,
-        RowsPerSecond(count, [&](size_t first) { sink = sink + kernels->sum_double(doubles.data() + first, nullptr, kBatch); }),
-        RowsPerSecond(count, [&](size_t first) {
-          sink = sink + kernels->sum_double(doubles.data() + first, selected, num_selected);
-        }) / 2,
-        RowsPerSecond(count, [&](size_t first) {
-          sink = sink + static_cast<double>(kernels->range_int64(integers.data() + first, nullptr, kBatch).max);
-        }),
-        RowsPerSecond(count, [&](size_t first) {
-          kernels->grouped_count(few_codes.data() + first, nullptr, kBatch, 5, counts.data());
-        }),
-        RowsPerSecond(count, [&](size_t first) {
-          kernels->grouped_count(random_codes.data() + first, nullptr, kBatch, 5, counts.data());
-        }),
-        RowsPerSecond(count, [&](size_t first) {
-          kernels->grouped_sum_int64(random_codes.data() + first, integers.data() + first, nullptr, kBatch, 5, sums.data());
-        }),
-        RowsPerSecond(count, [&](size_t first) {
-          kernels->grouped_sum_int64(many_codes.data() + first, integers.data() + first, nullptr, kBatch, 100, sums.data());
-        }),
+        RowsPerSecond(count,
+                      [&](size_t first) {
+                        sink = sink + static_cast<double>(kernels->sum_int64(integers.data() + first, nullptr, kBatch));
+                      }),
+        RowsPerSecond(count,
+                      [&](size_t first) {
+                        sink = sink +
+                               static_cast<double>(kernels->sum_int64(integers.data() + first, selected, num_selected));
+                      }) /
+            2,
+        RowsPerSecond(
+            count, [&](size_t first) { sink = sink + kernels->sum_double(doubles.data() + first, nullptr, kBatch); }),
+        RowsPerSecond(
+            count,
+            [&](size_t first) { sink = sink + kernels->sum_double(doubles.data() + first, selected, num_selected); }) /
+            2,
+        RowsPerSecond(count,
+                      [&](size_t first) {
+                        sink = sink +
+                               static_cast<double>(kernels->range_int64(integers.data() + first, nullptr, kBatch).max);
+                      }),
+        RowsPerSecond(
+            count,
+            [&](size_t first) { kernels->grouped_count(few_codes.data() + first, nullptr, kBatch, 5, counts.data()); }),
+        RowsPerSecond(count,
+                      [&](size_t first) {
+                        kernels->grouped_count(random_codes.data() + first, nullptr, kBatch, 5, counts.data());
+                      }),
+        RowsPerSecond(count,
+                      [&](size_t first) {
+                        kernels->grouped_sum_int64(random_codes.data() + first, integers.data() + first, nullptr,
+                                                   kBatch, 5, sums.data());
+                      }),
+        RowsPerSecond(count,
+                      [&](size_t first) {
+                        kernels->grouped_sum_int64(many_codes.data() + first, integers.data() + first, nullptr, kBatch,
+                                                   100, sums.data());
+                      }),
     };
     std::printf("%-8s", SimdLevelName(level));
     for (double rate : rates) std::printf(" %12.3g", rate);

@@ -22,7 +22,9 @@ namespace tessera::simd::testing {
 // (MESSAGE) so a failure can be replayed.
 inline uint64_t TestSeed() {
   static const uint64_t seed = [] {
-    if (const char* text = std::getenv("TESSERA_TEST_SEED")) return static_cast<uint64_t>(std::strtoull(text, nullptr, 10));
+    if (const char* text = std::getenv("TESSERA_TEST_SEED")) {
+      return static_cast<uint64_t>(std::strtoull(text, nullptr, 10));
+    }
     return (uint64_t{std::random_device{}()} << 32) | std::random_device{}();
   }();
   return seed;
@@ -40,7 +42,8 @@ inline std::vector<SimdLevel> VectorLevels() {
     if (level <= CpuLevel()) {
       levels.push_back(level);
     } else {
-      MESSAGE("skipped level ", std::string(SimdLevelName(level)), ": CPU level (or TESSERA_SIMD) is ", std::string(SimdLevelName(CpuLevel())));
+      MESSAGE("skipped level ", std::string(SimdLevelName(level)), ": CPU level (or TESSERA_SIMD) is ",
+              std::string(SimdLevelName(CpuLevel())));
     }
   }
   return levels;
@@ -60,7 +63,8 @@ class GuardedBytes {
   explicit GuardedBytes(const void* data, size_t size) {
     const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
     mapped_size_ = (size + page - 1) / page * page + page;
-    mapping_ = static_cast<uint8_t*>(mmap(nullptr, mapped_size_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
+    mapping_ =
+        static_cast<uint8_t*>(mmap(nullptr, mapped_size_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
     REQUIRE(mapping_ != MAP_FAILED);
     REQUIRE(mprotect(mapping_ + mapped_size_ - page, page, PROT_NONE) == 0);
     data_ = mapping_ + mapped_size_ - page - size;
