@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// Picking a kernel family's variant once at start-up. Each family (simd/<family>/) defines a struct of
-// function pointers and one constant instance per level; its *_dispatch.cc calls ChooseKernels once and
-// keeps the result. Included only by the dispatch files, which are built for baseline x86-64.
+// Picking a kernel family's variant once per process, on the family's first call. Each family
+// (simd/<family>/) defines a struct of function pointers and one constant instance per level; its
+// *_dispatch.cc calls ChooseKernels once, from a function-local static, and keeps the result. Included only by the dispatch files, which are built for baseline x86-64.
 #pragma once
 
 #include <cstdio>
