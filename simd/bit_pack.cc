@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// Scalar reference of bit-packing: the plainest loops, which define the semantics.
+// Bit-packing and single-value reads: the plainest loops, which define the layout.
 #include "simd/bit_pack.h"
 
-#include <algorithm>
 #include <cstring>
 
 namespace tessera::simd {
@@ -39,14 +38,6 @@ uint64_t BitUnpackOne(const void* words, size_t index, int width) {
   uint64_t value = LoadWord(words, word) >> shift;
   if (shift + width > 64) value |= LoadWord(words, word + 1) << (64 - shift);
   return value & Mask(width);
-}
-
-void BitUnpack(const void* words, size_t first, size_t count, int width, uint64_t* out) {
-  if (width == 0) {
-    std::fill(out, out + count, 0);
-    return;
-  }
-  for (size_t index = 0; index < count; ++index) out[index] = BitUnpackOne(words, first + index, width);
 }
 
 }  // namespace tessera::simd

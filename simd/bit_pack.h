@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Bit-packing of unsigned integers into little-endian 64-bit words: value i occupies bits
-// [i * width, (i + 1) * width) of the word stream. Scalar reference; SIMD variants come later.
+// [i * width, (i + 1) * width) of the word stream. Unpacking many values is simd/bitunpack/bitunpack.h.
 #pragma once
 
 #include <cstddef>
@@ -20,11 +20,8 @@ inline size_t PackedWords(size_t count, int width) {
 // REQUIRES: 0 <= width <= 64.
 void BitPack(const uint64_t* values, size_t count, int width, uint64_t* words);
 
-// Unpacks values [first, first + count) from `words` into `out`. `words` may be unaligned bytes; it
-// must hold PackedWords(first + count, width) words.
-void BitUnpack(const void* words, size_t first, size_t count, int width, uint64_t* out);
-
-// Returns value `index` of the packed stream.
+// Returns value `index` of the packed stream. `words` may be unaligned bytes; it must hold
+// PackedWords(index + 1, width) words.
 uint64_t BitUnpackOne(const void* words, size_t index, int width);
 
 }  // namespace tessera::simd

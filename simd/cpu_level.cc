@@ -9,21 +9,27 @@ namespace {
 
 SimdLevel DetectCpuLevel() {
   __builtin_cpu_init();
+  // AVX-512 kernels may also use the AVX2 level's instructions.
   if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-      __builtin_cpu_supports("avx512vl")) {
+      __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi2") &&
+      __builtin_cpu_supports("popcnt")) {
     return SimdLevel::kAvx512;
   }
-  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi2")) return SimdLevel::kAvx2;
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("popcnt")) {
+    return SimdLevel::kAvx2;
+  }
   return SimdLevel::kScalar;
 }
 
 SimdLevel RequestedLevel(SimdLevel detected) {
-  const char* requested = std::getenv("TESSERA_SIMD_LEVEL");
+  const char* requested = std::getenv("TESSERA_SIMD");
+  if (requested == nullptr) requested = std::getenv("TESSERA_SIMD_LEVEL");
   if (requested == nullptr) return detected;
   std::string_view name(requested);
   SimdLevel level = detected;
   if (name == "scalar") level = SimdLevel::kScalar;
   if (name == "avx2") level = SimdLevel::kAvx2;
+  if (name == "avx512") level = SimdLevel::kAvx512;
   return level < detected ? level : detected;
 }
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // CRC-32C (Castagnoli), the checksum of WAL records and segment chunks. Uses the SSE4.2 crc32 instruction
 // when the CPU has it (picked once at start-up), a table-driven scalar loop otherwise; both give the same
-// value. TESSERA_SIMD_LEVEL=scalar forces the scalar loop (tests compare the two).
+// value. TESSERA_SIMD=scalar forces the scalar loop (tests compare the two).
 #pragma once
 
 #include <cstddef>

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "simd/bit_pack.h"
+#include "simd/bitunpack/bitunpack.h"
 
 namespace tessera::storage {
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "simd/bit_pack.h"
+#include "simd/bitunpack/bitunpack.h"
 
 #include <doctest/doctest.h>
 
