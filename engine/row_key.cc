@@ -6,6 +6,8 @@
 #include <cstring>
 #include <limits>
 
+#include "base/vector_value.h"
+
 namespace tessera::engine {
 
 namespace {
@@ -114,6 +116,7 @@ int CompareCells(const Vector& left, idx_t left_row, const Vector& right, idx_t 
     case PhysicalType::kString: {
       std::string_view a = left.Data<std::string_view>()[left_row];
       std::string_view b = right.Data<std::string_view>()[right_row];
+      if (left.type().id == TypeId::kVector) return CompareVectors(a, b);
       if (left.type().id == TypeId::kChar) {
         a = TrimTrailingSpaces(a);
         b = TrimTrailingSpaces(b);
