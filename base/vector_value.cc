@@ -28,6 +28,8 @@ bool IsVectorSpace(char ch) {
   throw std::move(error).WithDetail(std::move(detail));
 }
 
+bool IsNegativeZero(float value) { return value == 0 && std::signbit(value); }
+
 const char* SkipSpaces(const char* pos) {
   while (IsVectorSpace(*pos)) ++pos;
   return pos;
@@ -95,6 +97,22 @@ int CompareVectors(std::string_view a, std::string_view b) {
     if (x != y) return x < y ? -1 : 1;
   }
   return (a.size() > b.size()) - (a.size() < b.size());
+}
+
+std::string_view CanonicalVectorPayload(std::string_view payload, std::string& scratch) {
+  const int dimensions = VectorDimensions(payload);
+  int first_negative_zero = 0;
+  while (first_negative_zero < dimensions && !IsNegativeZero(VectorElement(payload, first_negative_zero))) {
+    ++first_negative_zero;
+  }
+  if (first_negative_zero == dimensions) return payload;
+  scratch.assign(payload);
+  for (int index = first_negative_zero; index < dimensions; ++index) {
+    if (IsNegativeZero(VectorElement(payload, index))) {
+      std::memset(scratch.data() + static_cast<size_t>(index) * sizeof(float), 0, sizeof(float));
+    }
+  }
+  return scratch;
 }
 
 std::string FormatVector(std::string_view payload) {

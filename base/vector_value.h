@@ -45,6 +45,10 @@ std::string FormatVector(std::string_view payload);
 // fewer dimensions first. Returns -1, 0 or 1.
 int CompareVectors(std::string_view a, std::string_view b);
 
+// The payload with every -0 element made +0, so that vectors equal under CompareVectors have equal bytes
+// (for hashing and grouping keys). Returns `payload` itself when it has no -0, else `scratch`'s bytes.
+std::string_view CanonicalVectorPayload(std::string_view payload, std::string& scratch);
+
 // Throws pgvector's errors for a dimension count: 22000 below 1, 54000 above kMaxVectorDimensions.
 void CheckVectorDimensions(int64_t dimensions);
 // Throws 22000 "expected N dimensions, not M" when `typmod` is not -1 and differs from `dimensions`.

@@ -70,7 +70,9 @@ void AppendKey(std::string& key, const Vector& vector, idx_t row) {
     }
     case PhysicalType::kString: {
       std::string_view text = vector.Data<std::string_view>()[row];
+      std::string canonical;
       if (vector.type().id == TypeId::kChar) text = TrimTrailingSpaces(text);
+      if (vector.type().id == TypeId::kVector) text = CanonicalVectorPayload(text, canonical);
       AppendRaw(key, static_cast<uint32_t>(text.size()));
       key.append(text);
       break;

@@ -133,6 +133,14 @@ TEST_SUITE("VectorValue") {
     }
   }
 
+  TEST_CASE("CanonicalVectorPayload turns -0 into 0 and leaves other payloads alone") {
+    std::string scratch;
+    const std::string plain = PayloadOf({1, 0, -2});
+    CHECK(CanonicalVectorPayload(plain, scratch).data() == plain.data());
+    CHECK(CanonicalVectorPayload(PayloadOf({1, -0.0f, -0.0f}), scratch) == PayloadOf({1, 0, 0}));
+    CHECK(CanonicalVectorPayload(PayloadOf({-0.0f}), scratch) == PayloadOf({0}));
+  }
+
   TEST_CASE("CompareVectors orders element by element, then by dimension count; -0 equals 0") {
     CHECK(CompareVectors(PayloadOf({1, 2}), PayloadOf({1, 2})) == 0);
     CHECK(CompareVectors(PayloadOf({1, 2}), PayloadOf({1, 3})) == -1);
