@@ -7,6 +7,7 @@
 #include "base/datetime.h"
 #include "base/decimal.h"
 #include "base/uuid.h"
+#include "base/vector_value.h"
 
 namespace tessera {
 
@@ -48,6 +49,7 @@ constexpr std::array kTypeInfos = {
     TypeInfo{TypeId::kOidArray, PhysicalType::kString, 1028, -1, "_oid", "oid[]"},
     TypeInfo{TypeId::kUuid, PhysicalType::kUuid, 2950, 16, "uuid", "uuid"},
     TypeInfo{TypeId::kTimeTz, PhysicalType::kInt64, 1266, 12, "timetz", "time with time zone"},
+    TypeInfo{TypeId::kVector, PhysicalType::kString, kVectorTypeOid, -1, "vector", "vector"},
 };
 
 const TypeInfo& Info(TypeId id) { return kTypeInfos[static_cast<size_t>(id)]; }
@@ -157,6 +159,9 @@ std::string FormatType(const LogicalType& type) {
     case TypeId::kInterval:
       name += datetime::FormatIntervalTypmod(type.typmod);
       break;
+    case TypeId::kVector:
+      if (type.typmod >= 0) name += "(" + std::to_string(type.typmod) + ")";
+      break;
     default:
       break;
   }
@@ -192,6 +197,7 @@ std::optional<LogicalType> TypeFromName(std::string_view name) {
       {"_int2", TypeId::kInt16Array},   {"_int4", TypeId::kInt32Array},
       {"_int8", TypeId::kInt64Array},   {"_oid", TypeId::kOidArray},
       {"uuid", TypeId::kUuid},          {"timetz", TypeId::kTimeTz},
+      {"vector", TypeId::kVector},
   };
   for (const auto& alias : kAliases) {
     if (name != alias.name) continue;

@@ -37,6 +37,7 @@ enum class TypeId : uint8_t {
   kOidArray,
   kUuid,
   kTimeTz,       // time with time zone; typmod carries the precision
+  kVector,       // pgvector's vector(n) (base/vector_value.h); typmod carries n
 };
 
 // How a value of a type lies in a vector.
@@ -50,7 +51,8 @@ enum class PhysicalType : uint8_t {
   kFloat32,   // float
   kFloat64,   // double
   kDecimal,   // Decimal (base/decimal.h)
-  kString,    // std::string_view into the vector's string heap (text, varchar, char, name, bytea, arrays)
+  kString,    // std::string_view into the vector's string heap (text, varchar, char, name, bytea, arrays,
+              // vector's float32 bytes)
   kInterval,  // Interval (base/datetime.h)
   kUuid,      // Uuid (base/uuid.h): 16 bytes
 };
@@ -58,7 +60,7 @@ enum class PhysicalType : uint8_t {
 struct LogicalType {
   TypeId id = TypeId::kUnknown;
   // PostgreSQL's typmod: -1 when unconstrained. numeric: ((precision << 16) | scale) + 4;
-  // varchar(n)/char(n): n + 4; timestamp(p): p.
+  // varchar(n)/char(n): n + 4; timestamp(p): p; vector(n): n.
   int32_t typmod = -1;
   // For kOid: which reg* flavour (the PostgreSQL type OID: 26 oid, 2205 regclass, 2206 regtype, ...).
   uint32_t oid_flavour = 0;

@@ -3,6 +3,7 @@
 #include "base/value.h"
 
 #include "base/text_format.h"
+#include "base/vector_value.h"
 
 namespace tessera {
 
@@ -38,6 +39,8 @@ std::string Value::ToString() const {
       return datetime::FormatInterval(GetInterval());
     case TypeId::kUuid:
       return FormatUuid(GetUuid());
+    case TypeId::kVector:
+      return FormatVector(GetString());
     default:
       return GetString();
   }

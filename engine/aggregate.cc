@@ -415,7 +415,7 @@ const std::vector<AggregateFunction>& AllAggregates() {
                         TypeId::kFloat64, TypeId::kNumeric, TypeId::kText, TypeId::kVarchar, TypeId::kChar,
                         TypeId::kName, TypeId::kBytea, TypeId::kDate, TypeId::kTime, TypeId::kTimestamp,
                         TypeId::kTimestampTz, TypeId::kInterval, TypeId::kOid, TypeId::kUnknown,
-                        TypeId::kTextArray, TypeId::kUuid, TypeId::kTimeTz}) {
+                        TypeId::kTextArray, TypeId::kUuid, TypeId::kTimeTz, TypeId::kVector}) {
       list.push_back(MakeCount(type));
     }
     list.push_back(MakeIntSum<int16_t>(TypeId::kInt16, TypeId::kInt64, false));

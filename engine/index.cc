@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "base/vector_value.h"
+
 namespace tessera::engine {
 
 int CompareValues(const Value& left, const Value& right) {
@@ -30,6 +32,7 @@ int CompareValues(const Value& left, const Value& right) {
     case PhysicalType::kDecimal:
       return Decimal::Compare(left.GetDecimal(), right.GetDecimal());
     case PhysicalType::kString:
+      if (left.type().id == TypeId::kVector) return CompareVectors(left.GetString(), right.GetString());
       return three_way(left.GetString(), right.GetString());
     case PhysicalType::kInterval:
       return datetime::CompareIntervals(left.GetInterval(), right.GetInterval());

@@ -44,6 +44,7 @@ std::string DataType(const LogicalType& type) {
     case TypeId::kOidArray:
       return "ARRAY";
     case TypeId::kChar: return "character";
+    case TypeId::kVector: return "USER-DEFINED";  // as for pgvector's, an extension's type
     default: {
       LogicalType bare = type;
       bare.typmod = -1;

@@ -6,6 +6,8 @@
 #include <cstring>
 #include <limits>
 
+#include "base/vector_value.h"
+
 namespace tessera::engine {
 
 namespace {
@@ -68,7 +70,9 @@ void AppendKey(std::string& key, const Vector& vector, idx_t row) {
     }
     case PhysicalType::kString: {
       std::string_view text = vector.Data<std::string_view>()[row];
+      std::string canonical;
       if (vector.type().id == TypeId::kChar) text = TrimTrailingSpaces(text);
+      if (vector.type().id == TypeId::kVector) text = CanonicalVectorPayload(text, canonical);
       AppendRaw(key, static_cast<uint32_t>(text.size()));
       key.append(text);
       break;
@@ -114,6 +118,7 @@ int CompareCells(const Vector& left, idx_t left_row, const Vector& right, idx_t 
     case PhysicalType::kString: {
       std::string_view a = left.Data<std::string_view>()[left_row];
       std::string_view b = right.Data<std::string_view>()[right_row];
+      if (left.type().id == TypeId::kVector) return CompareVectors(a, b);
       if (left.type().id == TypeId::kChar) {
         a = TrimTrailingSpaces(a);
         b = TrimTrailingSpaces(b);

@@ -4,6 +4,7 @@
 
 #include <map>
 
+#include "base/vector_value.h"
 #include "engine/database.h"
 #include "engine/function/scalar_function.h"
 
@@ -21,7 +22,7 @@ Value BoolValue(bool value) { return Value::Bool(value); }
 // The type OIDs pg_type lists: every type Tessera has.
 constexpr uint32_t kTypeOids[] = {16,  21,  23,  20,   700,  701,  1700, 25,   1043, 1042, 19,   17,   1082, 1083, 1114,
                                   1184, 1186, 26, 24, 2202, 2203, 2205, 2206, 4089, 4096, 1009, 1005, 1007, 1016, 1028,
-                                  2950, 1266};
+                                  2950, 1266, kVectorTypeOid};
 
 uint32_t ArrayTypeOf(uint32_t element) {
   switch (element) {
@@ -52,7 +53,7 @@ char TypeCategory(const LogicalType& type) {
   switch (type.id) {
     case TypeId::kBool: return 'B';
     case TypeId::kText: case TypeId::kVarchar: case TypeId::kChar: case TypeId::kName: return 'S';
-    case TypeId::kBytea: case TypeId::kUuid: return 'U';
+    case TypeId::kBytea: case TypeId::kUuid: case TypeId::kVector: return 'U';
     case TypeId::kDate: case TypeId::kTime: case TypeId::kTimeTz: case TypeId::kTimestamp: case TypeId::kTimestampTz:
       return 'D';
     case TypeId::kInterval: return 'T';

@@ -4,6 +4,7 @@
 
 #include "base/datetime.h"
 #include "base/text_format.h"
+#include "base/vector_value.h"
 #include "engine/aggregate.h"
 #include "engine/catalog.h"
 #include "engine/function/array_text.h"
@@ -47,6 +48,17 @@ Category CategoryOf(TypeId id) {
   }
   if (id == TypeId::kInterval || id == TypeId::kTime) return Category::kTimeSpan;
   return Category::kOther;
+}
+
+// vector_typmod_in: one modifier, the dimension count, within 1..kMaxVectorDimensions.
+int32_t VectorTypmod(const std::vector<int32_t>& mods) {
+  if (mods.size() != 1) throw SqlError(SqlState::kInvalidParameterValue, "invalid type modifier");
+  if (mods[0] < 1) throw SqlError(SqlState::kInvalidParameterValue, "dimensions for type vector must be at least 1");
+  if (mods[0] > kMaxVectorDimensions) {
+    throw SqlError(SqlState::kInvalidParameterValue,
+                   "dimensions for type vector cannot exceed " + std::to_string(kMaxVectorDimensions));
+  }
+  return mods[0];
 }
 
 bool IsEmptyArrayConstructor(const ast::Expr& expr) {
@@ -713,6 +725,9 @@ LogicalType Binder::ResolveType(const ast::TypeName& type_name) {
     case TypeId::kTime:
     case TypeId::kTimeTz:
       if (!mods.empty()) return LogicalType(type->id, mods[0]);
+      break;
+    case TypeId::kVector:
+      if (!mods.empty()) return LogicalType(TypeId::kVector, VectorTypmod(mods));
       break;
     case TypeId::kInterval:
       if (type_name.interval_fields >= 0 || !mods.empty()) {

@@ -37,7 +37,8 @@ TypeCategory CategoryOf(TypeId id) {
     case TypeId::kTimestampTz: return TypeCategory::kDateTime;
     case TypeId::kInterval: return TypeCategory::kTimeSpan;
     case TypeId::kBytea:
-    case TypeId::kUuid: return TypeCategory::kUserDefined;
+    case TypeId::kUuid:
+    case TypeId::kVector: return TypeCategory::kUserDefined;
     case TypeId::kTextArray:
     case TypeId::kInt16Array:
     case TypeId::kInt32Array:

@@ -9,6 +9,7 @@
 #include "base/check.h"
 #include "base/datetime.h"
 #include "base/error.h"
+#include "base/vector_value.h"
 #include "protocol/utf8.h"
 
 namespace tessera::protocol {
@@ -58,6 +59,37 @@ struct ValueCell {
   const Uuid& GetUuid() const { return value.GetUuid(); }
 };
 
+// vector_send: int16 dimensions, int16 unused (0), then each element as a big-endian float4.
+void EncodeVectorBinary(std::string_view payload, ByteWriter& writer) {
+  const int dimensions = VectorDimensions(payload);
+  writer.WriteInt16(static_cast<int16_t>(dimensions));
+  writer.WriteInt16(0);
+  for (int index = 0; index < dimensions; ++index) {
+    const float element = VectorElement(payload, index);
+    uint32_t bits;
+    std::memcpy(&bits, &element, sizeof(bits));
+    writer.WriteUint32(bits);
+  }
+}
+
+// vector_recv, with its checks: dimensions within 1..16000, unused 0, finite elements.
+std::string DecodeVectorBinary(ByteReader& reader) {
+  const int16_t dimensions = reader.ReadInt16();
+  const int16_t unused = reader.ReadInt16();
+  CheckVectorDimensions(dimensions);
+  if (unused != 0) throw SqlError(SqlState::kDataException, fmt::format("expected unused to be 0, not {}", unused));
+  std::string payload;
+  payload.reserve(static_cast<size_t>(dimensions) * sizeof(float));
+  for (int index = 0; index < dimensions; ++index) {
+    const uint32_t bits = reader.ReadUint32();
+    float element;
+    std::memcpy(&element, &bits, sizeof(element));
+    CheckVectorElement(element);
+    AppendVectorElement(payload, element);
+  }
+  return payload;
+}
+
 template <typename Cell>
 void EncodeCell(const LogicalType& type, const Cell& cell, std::string* out) {
   ByteWriter writer(out);
@@ -104,6 +136,7 @@ void EncodeCell(const LogicalType& type, const Cell& cell, std::string* out) {
       writer.WriteBytes(std::string_view(reinterpret_cast<const char*>(uuid.bytes.data()), uuid.bytes.size()));
       return;
     }
+    case TypeId::kVector: EncodeVectorBinary(cell.GetString(), writer); return;
     case TypeId::kTextArray:
     case TypeId::kInt16Array:
     case TypeId::kInt32Array:
@@ -198,6 +231,7 @@ Value DecodeValue(const LogicalType& type, ByteReader& reader) {
       std::memcpy(uuid.bytes.data(), bytes.data(), uuid.bytes.size());
       return Value::UuidValue(uuid);
     }
+    case TypeId::kVector: return Value::FromString(type, DecodeVectorBinary(reader));
     case TypeId::kTextArray:
     case TypeId::kInt16Array:
     case TypeId::kInt32Array:

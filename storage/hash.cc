@@ -4,6 +4,8 @@
 
 #include <cstring>
 
+#include "base/vector_value.h"
+
 namespace tessera::storage {
 
 namespace {
@@ -45,7 +47,9 @@ uint64_t HashCell(const Vector& vector, idx_t row) {
     }
     case PhysicalType::kDecimal: return vector.Data<Decimal>()[row].Hash();
     case PhysicalType::kString: {
-      const std::string_view text = vector.Data<std::string_view>()[row];
+      std::string_view text = vector.Data<std::string_view>()[row];
+      std::string canonical;
+      if (vector.type().id == TypeId::kVector) text = CanonicalVectorPayload(text, canonical);  // -0 = 0
       return HashBytes(text.data(), text.size());
     }
     case PhysicalType::kInterval: {

@@ -58,6 +58,9 @@ constexpr std::array kCastRules = {
     CastRule{TypeId::kChar, TypeId::kVarchar, kI},        CastRule{TypeId::kChar, TypeId::kName, kI},
     CastRule{TypeId::kName, TypeId::kText, kI},           CastRule{TypeId::kName, TypeId::kVarchar, kA},
     CastRule{TypeId::kName, TypeId::kChar, kA},
+    // pgvector's cast from integer[] (its casts from real[], double precision[] and numeric[] need array
+    // types Tessera does not have yet).
+    CastRule{TypeId::kInt32Array, TypeId::kVector, kA},
 };
 
 constexpr uint32_t kRegclassOid = 2205;
@@ -108,6 +111,8 @@ void CastVector(const Vector& input, const LogicalType& target, Vector& result, 
     CastFromStringVector(input, target, result, context);
   } else if (IsNumberCastType(source.id) && IsNumberCastType(target.id)) {
     CastNumberVector(input, target, result);
+  } else if (target.id == TypeId::kVector) {
+    builtin::CastVectorType(input, target, result);
   } else if (IsTemporal(source.id) && IsTemporal(target.id)) {
     CastTemporalVector(input, target, result, context);
   } else {

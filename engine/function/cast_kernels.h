@@ -16,6 +16,9 @@ void CastNumberVector(const Vector& input, const LogicalType& target, Vector& re
 // Between date, time, timestamp, timestamptz and interval, and their typmods (timestamp(p), time(p)).
 void CastTemporalVector(const Vector& input, const LogicalType& target, Vector& result, const ExecContext& context);
 
+// vector to vector(n) (checks the dimension count) and integer[] to vector (pgvector's array_to_vector).
+void CastVectorType(const Vector& input, const LogicalType& target, Vector& result);
+
 // Any type to a string-family target (text, varchar(n), char(n), name) through the type's output
 // function, then fitted to the target's length: over-long values raise 22001 unless the excess is spaces
 // or `explicit_cast` (which truncates).

@@ -11,6 +11,7 @@
 #include "base/datetime.h"
 #include "base/decimal.h"
 #include "base/text_format.h"
+#include "base/vector_value.h"
 #include "engine/function/cast_kernels.h"
 #include "engine/function/kernel_builder.h"
 #include "engine/function/utf8.h"
@@ -136,6 +137,7 @@ void ParseInto(std::string_view text, const LogicalType& target, idx_t row, Vect
     case TypeId::kInterval: result.Data<Interval>()[row] = datetime::ParseInterval(text, target.typmod); break;
     case TypeId::kOid: result.Data<int64_t>()[row] = ParseOidOfFlavour(text, target, context); break;
     case TypeId::kUuid: result.Data<Uuid>()[row] = ParseUuid(text); break;
+    case TypeId::kVector: result.SetString(row, ParseVector(text, target.typmod)); break;
     case TypeId::kTextArray:
     case TypeId::kInt16Array:
     case TypeId::kInt32Array:
@@ -174,6 +176,7 @@ std::string FormatAsText(const Vector& input, idx_t row, const ExecContext& cont
       return datetime::FormatInterval(input.Data<Interval>()[row], context.datetime_style.interval_style);
     case TypeId::kOid: return OidText(type, input.Data<int64_t>()[row], context);
     case TypeId::kUuid: return FormatUuid(input.Data<Uuid>()[row]);
+    case TypeId::kVector: return FormatVector(input.GetString(row));
     default: return std::string(input.GetString(row));
   }
 }

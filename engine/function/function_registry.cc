@@ -36,6 +36,7 @@ FunctionRegistry BuildBuiltinFunctions() {
   RegisterSystemFunctions(registry);
   RegisterArrayFunctions(registry);
   RegisterUuidFunctions(registry);
+  RegisterVectorFunctions(registry);
   return registry;
 }
 

@@ -63,6 +63,7 @@ void RegisterStringFunctions(FunctionRegistry& registry);       // length lower 
 void RegisterDatetimeFunctions(FunctionRegistry& registry);     // now date_trunc extract age to_char + - on dates
 void RegisterSystemFunctions(FunctionRegistry& registry);
 void RegisterUuidFunctions(FunctionRegistry& registry);         // uuid = < ..., gen_random_uuid
+void RegisterVectorFunctions(FunctionRegistry& registry);       // <-> <#> <=> l2_distance cosine_distance ...
 void RegisterArrayFunctions(FunctionRegistry& registry);        // array_to_string array_upper, = ANY (array), a[i]       // version current_schema format_type ...
 
 // Casts `input` to `target`, writing `count` rows into `result` (sized and typed by the callee).

@@ -87,7 +87,7 @@ std::string FormatTypeOid(int64_t oid, int32_t typmod) {
   if (type->id == TypeId::kChar && typmod < 0) return "bpchar";
   if (type->id == TypeId::kNumeric || type->id == TypeId::kVarchar || type->id == TypeId::kChar ||
       type->id == TypeId::kTime || type->id == TypeId::kTimeTz || type->id == TypeId::kTimestamp || type->id == TypeId::kTimestampTz ||
-      type->id == TypeId::kInterval) {
+      type->id == TypeId::kInterval || type->id == TypeId::kVector) {
     type->typmod = typmod;
   }
   return FormatType(*type);

@@ -11,6 +11,7 @@
 #include "base/error.h"
 #include "base/value.h"
 #include "base/vector.h"
+#include "base/vector_value.h"
 #include "protocol/binary_format.h"
 
 namespace tessera::protocol {
@@ -90,6 +91,9 @@ std::vector<Sample> Samples() {
       {LogicalType(TypeId::kOid), Value::FromInt(LogicalType(TypeId::kOid), 4294967295), "ffffffff"},
       {LogicalType(TypeId::kUuid), Value::UuidValue(ParseUuid("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11")),
        "a0eebc99 9c0b 4ef8 bb6d 6bb9bd380a11"},
+      // vector_send: int16 dimensions, int16 unused, big-endian float4 elements
+      {LogicalType(TypeId::kVector), Value::FromString(LogicalType(TypeId::kVector), ParseVector("[1,-2.5]")),
+       "0002 0000 3f800000 c0200000"},
       {LogicalType(TypeId::kInt32Array), Value::FromString(LogicalType(TypeId::kInt32Array), "{1,2}"),
        "00000001 00000000 00000017 00000002 00000001 00000004 00000001 00000004 00000002"},
       {LogicalType(TypeId::kTextArray), Value::FromString(LogicalType(TypeId::kTextArray), "{a,NULL,\"b c\",\"\"}"),
@@ -156,7 +160,7 @@ TEST_SUITE("BinaryFormat") {
     }
     for (TypeId id : {TypeId::kBool, TypeId::kInt16, TypeId::kInt32, TypeId::kInt64, TypeId::kFloat32, TypeId::kFloat64,
                       TypeId::kNumeric, TypeId::kDate, TypeId::kTime, TypeId::kTimestamp, TypeId::kInterval,
-                      TypeId::kOid, TypeId::kInt32Array, TypeId::kUuid, TypeId::kTimeTz}) {
+                      TypeId::kOid, TypeId::kInt32Array, TypeId::kUuid, TypeId::kTimeTz, TypeId::kVector}) {
       CAPTURE(static_cast<int>(id));
       CHECK(DecodeError(LogicalType(id), "", &message) == "08P01");
       CHECK(message == "insufficient data left in message");
@@ -181,6 +185,24 @@ TEST_SUITE("BinaryFormat") {
     CHECK(DecodeError(LogicalType(TypeId::kTimestampTz), "7fffff5bb3b2a000") == "22008");  // END_TIMESTAMP
     CHECK(DecodeError(LogicalType(TypeId::kTimestampTz), "7fffff5bb3b29fff") == "");
     CHECK(DecodeError(LogicalType(TypeId::kTimestampTz), "8000000000000000") == "");  // -infinity
+  }
+
+  TEST_CASE("vectors are checked as vector_recv does") {
+    const LogicalType vector(TypeId::kVector);
+    std::string message;
+    CHECK(DecodeError(vector, "0000 0000", &message) == "22000");
+    CHECK(message == "vector must have at least 1 dimension");
+    CHECK(DecodeError(vector, "ffff 0000 3f800000") == "22000");  // negative: dimensions are int16
+    CHECK(DecodeError(vector, "3e81 0000", &message) == "54000");  // 16001
+    CHECK(message == "vector cannot have more than 16000 dimensions");
+    CHECK(DecodeError(vector, "0001 0001 3f800000", &message) == "22000");
+    CHECK(message == "expected unused to be 0, not 1");
+    CHECK(DecodeError(vector, "0001 0000 7fc00000", &message) == "22000");
+    CHECK(message == "NaN not allowed in vector");
+    CHECK(DecodeError(vector, "0001 0000 ff800000", &message) == "22000");
+    CHECK(message == "infinite value not allowed in vector");
+    CHECK(DecodeError(vector, "0002 0000 3f800000") == "08P01");  // one element short
+    CHECK(DecodeError(vector, "0001 0000 3f800000 00") == "22P03");  // a byte too many
   }
 
   TEST_CASE("text must be valid UTF-8 and names shorter than 64 bytes") {

@@ -3,10 +3,12 @@
 #include "chunk_test_data.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <limits>
 
 #include "base/decimal.h"
+#include "base/vector_value.h"
 
 namespace tessera::storage::testing {
 namespace {
@@ -62,8 +64,30 @@ Uuid NumberedUuid(int64_t number) {
   return uuid;
 }
 
+// A vector payload of 1 to 40 dimensions (so whole and partial float32 lanes), with edge elements.
+std::string RandomVectorPayload(std::mt19937_64& random) {
+  std::string payload;
+  const int dimensions = 1 + static_cast<int>(random() % 40);
+  for (int index = 0; index < dimensions; ++index) {
+    const float edges[] = {0.0f, -0.0f, 1e-45f, -3.4028235e38f, 1.0f};
+    const float element = random() % 8 == 0 ? edges[random() % 5] : static_cast<float>(RandomDouble(random));
+    AppendVectorElement(payload, std::isfinite(element) ? element : 0.5f);
+  }
+  return payload;
+}
+
+// The vector [number / 4, number % 3, -1], so that shaped vectors repeat as the numbers do.
+std::string NumberedVectorPayload(int64_t number) {
+  std::string payload;
+  for (float element : {static_cast<float>(number) / 4, static_cast<float>(number % 3), -1.0f}) {
+    AppendVectorElement(payload, element);
+  }
+  return payload;
+}
+
 // One random value of `type` for a random-shaped column; `base` and `step` shape sorted and small-range data.
 Value RandomValue(const LogicalType& type, std::mt19937_64& random) {
+  if (type.id == TypeId::kVector) return Value::FromString(type, RandomVectorPayload(random));
   switch (GetPhysicalType(type)) {
     case PhysicalType::kBool: return Value::Bool(random() & 1);
     case PhysicalType::kInt16: return Value::FromInt(type, EdgeOrRandom<int16_t>(random));
@@ -102,6 +126,7 @@ int64_t ShapedInteger(Shape shape, size_t row, std::mt19937_64& random) {
 Value ShapedValue(const LogicalType& type, Shape shape, size_t row, std::mt19937_64& random) {
   if (shape == Shape::kRandom) return RandomValue(type, random);
   const int64_t number = ShapedInteger(shape, row, random);
+  if (type.id == TypeId::kVector) return Value::FromString(type, NumberedVectorPayload(number));
   switch (GetPhysicalType(type)) {
     case PhysicalType::kBool: return Value::Bool(number % 2 != 0);
     case PhysicalType::kInt16:
@@ -137,7 +162,7 @@ std::vector<LogicalType> ChunkTestTypes() {
   return {TypeId::kBool,     TypeId::kInt16,     TypeId::kInt32, TypeId::kInt64,
           TypeId::kFloat32,  TypeId::kFloat64,   LogicalType::Numeric(20, 2),
           TypeId::kText,     TypeId::kBytea,     TypeId::kDate,  TypeId::kTime,
-          TypeId::kTimestamp, TypeId::kInterval, TypeId::kUuid};
+          TypeId::kTimestamp, TypeId::kInterval, TypeId::kUuid, TypeId::kVector};
 }
 
 std::string Describe(const LogicalType& type, Shape shape, NullPattern nulls, size_t rows) {
