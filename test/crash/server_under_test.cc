@@ -2,11 +2,9 @@
 // Starting, crashing and restarting the server under test.
 #include "test/crash/server_under_test.h"
 
-#include <fcntl.h>
 #include <libpq-fe.h>
 #include <pwd.h>
 #include <signal.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -69,28 +67,8 @@ std::vector<std::string> ServerUnderTest::CommandLine() const {
 }
 
 pid_t ServerUnderTest::Spawn(const std::vector<std::string>& arguments, bool own_process_group) const {
-  std::vector<std::string> copy = arguments;
-  std::vector<char*> argv;
-  for (auto& argument : copy) argv.push_back(argument.data());
-  argv.push_back(nullptr);
   const passwd* user = options_.kind == ServerKind::kPostgres ? PostgresUserIfRoot() : nullptr;
-  int log_fd = ::open(log_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  if (log_fd < 0) throw std::runtime_error("cannot open " + log_path_ + ": " + std::strerror(errno));
-  pid_t pid = ::fork();
-  if (pid < 0) throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
-  if (pid == 0) {
-    // Child: only async-signal-safe calls until exec. A credential change clears the death signal,
-    // so it is set after dropping to `postgres`.
-    if (own_process_group) ::setpgid(0, 0);
-    if (user != nullptr && (::setgid(user->pw_gid) != 0 || ::setuid(user->pw_uid) != 0)) ::_exit(126);
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-    ::dup2(log_fd, STDOUT_FILENO);
-    ::dup2(log_fd, STDERR_FILENO);
-    ::execv(argv[0], argv.data());
-    ::_exit(127);
-  }
-  ::close(log_fd);
-  return pid;
+  return slt::SpawnLogged(arguments, log_path_, own_process_group, user);
 }
 
 void ServerUnderTest::InitPostgresIfEmpty() const {

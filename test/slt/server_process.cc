@@ -95,29 +95,9 @@ bool ServerProcess::TryStart(std::chrono::seconds timeout) {
   const std::string port_text = std::to_string(port_);
   std::vector<std::string> arguments = {binary_, "--port", port_text, "--data-dir", data_dir_};
   arguments.insert(arguments.end(), flags_.begin(), flags_.end());
-  std::vector<char*> argv;
-  for (auto& argument : arguments) argv.push_back(argument.data());
-  argv.push_back(nullptr);
   // The log is appended to across restarts on the same port: look for the line only in new output.
   const size_t log_start = ReadFile(log_path_).size();
-  int log_fd = ::open(log_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  if (log_fd < 0) throw std::runtime_error("cannot open " + log_path_ + ": " + std::strerror(errno));
-
-  pid_t pid = ::fork();
-  if (pid < 0) {
-    ::close(log_fd);
-    throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
-  }
-  if (pid == 0) {
-    // Child: only async-signal-safe calls until exec. Die with the runner.
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-    ::dup2(log_fd, STDOUT_FILENO);
-    ::dup2(log_fd, STDERR_FILENO);
-    ::execv(argv[0], argv.data());
-    ::_exit(127);
-  }
-  ::close(log_fd);
-  pid_ = pid;
+  pid_ = SpawnLogged(arguments, log_path_);
 
   const std::string ready_line = "listening on 127.0.0.1:" + port_text;
   const auto deadline = std::chrono::steady_clock::now() + timeout;
@@ -129,6 +109,34 @@ bool ServerProcess::TryStart(std::chrono::seconds timeout) {
   Kill();
   throw std::runtime_error("server " + binary_ + " not ready after " + std::to_string(timeout.count()) +
                            " s; log " + log_path_ + ":\n" + LogTail());
+}
+
+pid_t SpawnLogged(const std::vector<std::string>& arguments, const std::string& log_path, bool own_process_group,
+                  const passwd* user) {
+  std::vector<std::string> copy = arguments;
+  std::vector<char*> argv;
+  for (auto& argument : copy) argv.push_back(argument.data());
+  argv.push_back(nullptr);
+  const int log_fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (log_fd < 0) throw std::runtime_error("cannot open " + log_path + ": " + std::strerror(errno));
+  const pid_t pid = ::fork();
+  if (pid < 0) {
+    ::close(log_fd);
+    throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
+  }
+  if (pid == 0) {
+    // Child: only async-signal-safe calls until exec. A credential change clears the death signal,
+    // so it is set after dropping to `user`.
+    if (own_process_group) ::setpgid(0, 0);
+    if (user != nullptr && (::setgid(user->pw_gid) != 0 || ::setuid(user->pw_uid) != 0)) ::_exit(126);
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    ::dup2(log_fd, STDOUT_FILENO);
+    ::dup2(log_fd, STDERR_FILENO);
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  ::close(log_fd);
+  return pid;
 }
 
 bool ChildRunning(pid_t* pid) {

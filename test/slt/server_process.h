@@ -2,6 +2,8 @@
 // A tessera server child process on a free loopback port, for one runner job.
 #pragma once
 
+#include <pwd.h>
+
 #include <sys/types.h>
 
 #include <chrono>
@@ -49,6 +51,12 @@ class ServerProcess {
   pid_t pid_ = -1;
   int port_ = 0;
 };
+
+// Starts `arguments` (the first one the program's path) as a child process whose standard output and
+// error are appended to `log_path`, and which is killed when this process dies. With
+// `own_process_group` the child leads a new process group; with `user` it runs as that user.
+pid_t SpawnLogged(const std::vector<std::string>& arguments, const std::string& log_path,
+                  bool own_process_group = false, const passwd* user = nullptr);
 
 // Returns a TCP port on 127.0.0.1 that was free a moment ago (bind to port 0, then close).
 int FindFreeLoopbackPort();
