@@ -59,6 +59,8 @@ static_assert(kFrozenRowGroupSize % kBatchSize == 0);
 constexpr size_t kMaxSegmentGroups = 512;
 constexpr size_t kMergeSegments = 4;
 constexpr int kFlusherNice = 10;
+// Commits wake the flusher once this much has been logged since the last wake.
+constexpr uint64_t kFlushWakeBytes = 4u << 20;
 // How often the flusher looks for settled row groups when no commit wakes it.
 constexpr auto kFlushInterval = std::chrono::seconds(1);
 
@@ -384,6 +386,7 @@ Status Durability::AppendRecord(uint16_t type, std::span<const std::string_view>
   size_t size = 0;
   for (std::string_view part : parts) size += part.size();
   wal_bytes_since_checkpoint_.fetch_add(size, std::memory_order_relaxed);
+  wal_bytes_since_wake_.fetch_add(size, std::memory_order_relaxed);
   return wal_->AppendParts(type, parts, lsn);
 }
 
@@ -454,7 +457,9 @@ void Durability::AfterCommit() {
     // The test setting: every table on disk as soon as it can be. The commit is durable in the WAL
     // already, so a failed flush is reported, not thrown.
     if (Status status = Flush(1, true); !status.ok()) ReportFlushError(status);
-  } else {
+  } else if (wal_bytes_since_wake_.load(std::memory_order_relaxed) >= kFlushWakeBytes) {
+    // Woken by volume, not per commit: a flush round looks at every table's delta.
+    wal_bytes_since_wake_.store(0, std::memory_order_relaxed);
     flusher_wake_.notify_one();
   }
   if (catalog_.version() != checkpoint_catalog_version_.load(std::memory_order_acquire)) {
@@ -590,10 +595,10 @@ Status Durability::Flush(size_t min_groups, bool pad) {
     for (bool frozen = true; frozen;) {
       frozen = false;
       for (const auto& run : relation->data->FreezeCandidates(horizon, min_groups, kMaxSegmentGroups, pad)) {
-        const size_t before = relation->data->FrozenGroups(run.partition);
-        Status status = FreezeRun(*relation->data, run, pad);
+        bool froze = false;
+        Status status = FreezeRun(*relation->data, run, pad, &froze);
         if (!status.ok()) return status;
-        frozen = frozen || relation->data->FrozenGroups(run.partition) > before;
+        frozen = frozen || froze;
       }
     }
     for (const auto& run : relation->data->MergeCandidates(kMaxSegmentGroups, kMergeSegments)) {
@@ -604,12 +609,12 @@ Status Durability::Flush(size_t min_groups, bool pad) {
   return Status::Ok();
 }
 
-Status Durability::FreezeRun(storage::TableData& data, const storage::FreezeRun& run, bool pad) {
+Status Durability::FreezeRun(storage::TableData& data, const storage::FreezeRun& run, bool pad, bool* froze) {
   std::vector<Vector> columns = data.FreezeColumns(run, pad);
   if (columns.empty()) return Status::Ok();  // changed since it was found
   std::shared_ptr<const storage::FrozenSegment> segment;
   Status status = WriteFrozen(data, run.partition, run.first_group, std::move(columns), &segment);
-  if (status.ok()) KeepIfTaken(segment, data.Freeze(run, segment));
+  if (status.ok()) *froze = KeepIfTaken(segment, data.Freeze(run, segment));
   return status;
 }
 
@@ -624,12 +629,13 @@ Status Durability::MergeRun(storage::TableData& data, const storage::MergeRun& r
   return status;
 }
 
-void Durability::KeepIfTaken(const std::shared_ptr<const storage::FrozenSegment>& segment, bool taken) {
+bool Durability::KeepIfTaken(const std::shared_ptr<const storage::FrozenSegment>& segment, bool taken) {
   if (taken) {
     live_segments_.push_back(segment);
   } else {
     unlink(segment->reader.path().c_str());  // the table changed meanwhile
   }
+  return taken;
 }
 
 Status Durability::WriteFrozen(const storage::TableData& data, int partition, size_t first_group,

@@ -106,13 +106,15 @@ class Durability : public storage::CommitLog {
   Status WriteTableFiles(const storage::TableData& data, storage::Stamp csn, uint64_t lsn, TableFiles* files);
   Status WriteImage(const storage::TableData& data, storage::Stamp csn, uint64_t lsn, std::string* name) const;
   Status WriteDeleted(const storage::TableData& data, storage::Stamp csn, uint64_t lsn, std::string* name) const;
-  Status FreezeRun(storage::TableData& data, const storage::FreezeRun& run, bool pad);
+  // Sets `*froze` when the run became a segment (it may have changed since it was found).
+  Status FreezeRun(storage::TableData& data, const storage::FreezeRun& run, bool pad, bool* froze);
   Status MergeRun(storage::TableData& data, const storage::MergeRun& run);
   // Writes `columns` as a new frozen segment file for `first_group` of a partition and opens it.
   Status WriteFrozen(const storage::TableData& data, int partition, size_t first_group, std::vector<Vector> columns,
                      std::shared_ptr<const storage::FrozenSegment>* segment);
   // Keeps `segment`'s file while it is in use when a table `taken` it; otherwise removes the file.
-  void KeepIfTaken(const std::shared_ptr<const storage::FrozenSegment>& segment, bool taken);
+  // Returns `taken`.
+  bool KeepIfTaken(const std::shared_ptr<const storage::FrozenSegment>& segment, bool taken);
   // A name for a new file in DATA/tables: `stem-<n>` + `suffix` with the first n no file has.
   std::string NewFileName(const std::string& stem, const std::string& suffix) const;
   // Appends a record whose payload is the concatenation of `parts`.
@@ -136,6 +138,7 @@ class Durability : public storage::CommitLog {
   std::vector<std::weak_ptr<const storage::FrozenSegment>> live_segments_;
   std::atomic<uint64_t> checkpoint_catalog_version_{0};
   std::atomic<uint64_t> wal_bytes_since_checkpoint_{0};
+  std::atomic<uint64_t> wal_bytes_since_wake_{0};
 
   std::mutex flusher_mutex_;
   std::condition_variable flusher_wake_;
