@@ -49,6 +49,12 @@ struct ScanFilter {
   std::string ToString() const;
 };
 
+// Whether a scan evaluates `predicate` on a column of physical type `type`: a comparison whose constant
+// has another physical type is ignored (the filter is only a hint).
+inline bool PredicateApplies(const ScanPredicate& predicate, PhysicalType type) {
+  return predicate.kind != ScanPredicateKind::kCompare || GetPhysicalType(predicate.constant.type()) == type;
+}
+
 // Returns the operator that holds for (constant, value) when `op` holds for (value, constant):
 // `5 < c` is `c > 5`.
 CompareOp FlipCompareOp(CompareOp op);

@@ -175,11 +175,9 @@ bool TableData::ScanFrozen(const Partition& partition, int partition_index, Scan
     if (filter != nullptr) {
       for (const ScanPredicate& predicate : filter->predicates) {
         if (predicate.column < 0 || static_cast<size_t>(predicate.column) >= column_types_.size()) continue;
-        if (predicate.kind == ScanPredicateKind::kCompare &&
-            GetPhysicalType(predicate.constant.type()) != GetPhysicalType(column_types_[predicate.column])) {
-          continue;
+        if (PredicateApplies(predicate, GetPhysicalType(column_types_[predicate.column]))) {
+          usable.predicates.push_back(predicate);
         }
-        usable.predicates.push_back(predicate);
       }
     }
     const uint64_t first_row = (position.row_group - segment->first_group) * kBatchSize;
@@ -237,10 +235,7 @@ idx_t TableData::ApplyFilter(const RowGroup& group, const ScanFilter& filter, se
     if (count == 0) break;
     if (predicate.column < 0 || static_cast<size_t>(predicate.column) >= group.columns.size()) continue;
     const Vector& column = group.columns[predicate.column];
-    if (predicate.kind == ScanPredicateKind::kCompare &&
-        GetPhysicalType(predicate.constant.type()) != column.physical_type()) {
-      continue;
-    }
+    if (!PredicateApplies(predicate, column.physical_type())) continue;
     count = FilterSelection(column, predicate, selection, count);
   }
   return count;
