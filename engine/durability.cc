@@ -322,14 +322,10 @@ Status Durability::LoadDeleted(const std::string& name, storage::TableData& data
   if (reader.column_types().size() != 1 || GetPhysicalType(reader.column_types()[0]) != PhysicalType::kInt64) {
     return Corrupt("deleted rows file \"" + reader.path() + "\" is not one bigint column");
   }
-  std::vector<RowId> rows;
-  for (size_t group = 0; group < reader.row_groups().size(); ++group) {
-    Vector ids(LogicalType(TypeId::kInt64));
-    status = reader.ReadColumn(group, 0, 0, reader.row_groups()[group].num_rows, &ids);
-    if (!status.ok()) return status;
-    rows.insert(rows.end(), ids.Data<int64_t>(), ids.Data<int64_t>() + ids.size());
-  }
-  if (!data.MarkFrozenDead(rows, kRecoveredCsn)) {
+  Vector ids(LogicalType(TypeId::kInt64));
+  status = reader.AppendColumn(0, &ids);
+  if (!status.ok()) return status;
+  if (!data.MarkFrozenDead(std::vector<RowId>(ids.Data<int64_t>(), ids.Data<int64_t>() + ids.size()), kRecoveredCsn)) {
     return Corrupt("deleted rows file \"" + reader.path() + "\" names rows its table has not frozen");
   }
   return Status::Ok();

@@ -65,13 +65,7 @@ Status ReadFrozenColumns(const std::vector<std::shared_ptr<const FrozenSegment>>
   for (size_t column = 0; column < types.size(); ++column) {
     columns->emplace_back(types[column]);
     for (const auto& segment : segments) {
-      const SegmentReader& reader = segment->reader;
-      for (size_t group = 0; group < reader.row_groups().size(); ++group) {
-        Vector values(types[column]);
-        Status status = reader.ReadColumn(group, column, 0, reader.row_groups()[group].num_rows, &values);
-        if (!status.ok()) return status;
-        columns->back().Append(values);
-      }
+      if (Status status = segment->reader.AppendColumn(column, &columns->back()); !status.ok()) return status;
     }
   }
   return Status::Ok();

@@ -129,4 +129,15 @@ Status SegmentReader::ReadColumn(size_t row_group, size_t column, idx_t row_begi
   return Status::Ok();
 }
 
+Status SegmentReader::AppendColumn(size_t column, Vector* out) const {
+  for (size_t group = 0; group < footer_.row_groups.size(); ++group) {
+    Vector values(footer_.column_types[column]);
+    if (Status status = ReadColumn(group, column, 0, footer_.row_groups[group].num_rows, &values); !status.ok()) {
+      return status;
+    }
+    out->Append(values);
+  }
+  return Status::Ok();
+}
+
 }  // namespace tessera::storage

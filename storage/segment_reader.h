@@ -55,6 +55,8 @@ class SegmentReader {
   // Decodes rows [row_begin, row_begin + count) of `column` in `row_group` into `out`, which takes the
   // column's type. REQUIRES: row_group and column in range; row_begin + count <= the row group's rows.
   Status ReadColumn(size_t row_group, size_t column, idx_t row_begin, idx_t count, Vector* out) const;
+  // Appends every row of `column`, row group by row group, to `out` (of the column's physical type).
+  Status AppendColumn(size_t column, Vector* out) const;
 
  private:
   Status Corrupt(const std::string& problem) const;
