@@ -119,6 +119,8 @@ void PutStorage(ByteWriter& out, const storage::TableData& data, const TableFile
   out.Put(static_cast<uint32_t>(data.num_partitions()));
   out.Put(data.next_column_id());
   for (uint32_t id : data.column_ids()) out.Put(id);
+  out.Put(static_cast<uint32_t>(data.sort_column_ids().size()));
+  for (uint32_t id : data.sort_column_ids()) out.Put(id);
   out.PutString(files.delta);
   out.PutString(files.deleted);
   out.Put(static_cast<uint32_t>(files.frozen.size()));
@@ -152,6 +154,15 @@ bool GetStorage(ByteReader& in, uint32_t version, RelationInfo* relation, TableF
   for (auto& id : column_ids) {
     if (!in.Get(&id)) return false;
   }
+  std::vector<uint32_t> sort_column_ids;
+  if (version >= 3) {
+    uint32_t count = 0;
+    if (!in.Get(&count) || count > column_ids.size()) return false;
+    sort_column_ids.resize(count);
+    for (auto& id : sort_column_ids) {
+      if (!in.Get(&id)) return false;
+    }
+  }
   if (!GetFiles(in, version, files)) return false;
   std::vector<LogicalType> types;
   for (const auto& column : relation->columns) types.push_back(column.type);
@@ -159,6 +170,7 @@ bool GetStorage(ByteReader& in, uint32_t version, RelationInfo* relation, TableF
                                                         relation->shard_column);
   relation->data->set_storage_id(storage_id);
   relation->data->SetColumnIds(std::move(column_ids), next_column_id);
+  relation->data->SetSortColumnIds(std::move(sort_column_ids));
   return true;
 }
 

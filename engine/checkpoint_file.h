@@ -18,7 +18,7 @@
 namespace tessera::engine {
 
 inline constexpr uint32_t kCheckpointMagic = 0x504B4354;  // "TCKP" little-endian
-inline constexpr uint32_t kCheckpointFormatVersion = 2;
+inline constexpr uint32_t kCheckpointFormatVersion = 3;
 
 // The files (names within DATA/tables) that hold a table's rows at a checkpoint.
 struct TableFiles {

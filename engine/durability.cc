@@ -638,13 +638,16 @@ Status Durability::WriteFrozen(const storage::TableData& data, int partition, si
                                std::vector<Vector> columns, std::shared_ptr<const storage::FrozenSegment>* segment) {
   std::vector<LogicalType> types;
   for (const auto& column : columns) types.push_back(column.type());
+  storage::ApplySortOrder(data.SortColumns(), &columns);
+  std::vector<LogicalType> file_types = types;
+  if (columns.size() > types.size()) file_types.push_back(storage::SegmentRowNumberType());
   const size_t groups = columns.front().size() / kBatchSize;
   const std::string name = NewFileName(std::to_string(data.storage_id()) + "-" + std::to_string(partition) + "-" +
                                            std::to_string(first_group) + "-" + std::to_string(groups),
                                        ".seg");
   storage::SegmentWriteOptions options;
   options.row_group_size = kFrozenRowGroupSize;
-  Status status = storage::WriteSegment(ImagePath(data_dir_, name), types, columns, options, nullptr);
+  Status status = storage::WriteSegment(ImagePath(data_dir_, name), file_types, columns, options, nullptr);
   if (!status.ok()) return status;
   columns.clear();
   return storage::OpenFrozenSegment(data_dir_ + "/tables", name, first_group, types, segment);

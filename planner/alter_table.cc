@@ -3,6 +3,8 @@
 // the copy (and the table's data where needed) and publishes it, which bumps the catalog version so views
 // and prepared statements re-bind. Each command records its undo in the session's undo log, so a failed
 // statement or a ROLLBACK puts the previous definition and data shape back.
+#include <algorithm>
+
 #include "engine/catalog.h"
 #include "engine/database.h"
 #include "planner/binder.h"
@@ -252,6 +254,10 @@ class AlterTableRunner {
     FindColumn(relation, command.column);
     if (column == relation.shard_column) {
       throw SqlError(SqlState::kFeatureNotSupported, "dropping the shard key column is not supported yet");
+    }
+    const std::vector<int> sort_columns = relation.data->SortColumns();
+    if (std::find(sort_columns.begin(), sort_columns.end(), column) != sort_columns.end()) {
+      throw SqlError(SqlState::kFeatureNotSupported, "dropping a sort key column is not supported yet");
     }
     for (const engine::RelationPtr& view : DropDependentViews(session_, Describe(relation, column),
                                                               FindDependentViews(session_, relation, column),

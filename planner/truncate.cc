@@ -33,6 +33,7 @@ std::shared_ptr<engine::RelationInfo> Emptied(const engine::RelationInfo& table)
   auto emptied = std::make_shared<engine::RelationInfo>(table);
   emptied->data = std::make_shared<storage::TableData>(table.data->column_types(), table.data->num_partitions(),
                                                        table.shard_column);
+  emptied->data->SetSortColumns(table.data->SortColumns());
   for (auto& index : emptied->indexes) index.index = std::make_shared<engine::Index>();
   return emptied;
 }

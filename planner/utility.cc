@@ -3,6 +3,7 @@
 #include "planner/utility.h"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <chrono>
 #include <cstdint>
@@ -46,6 +47,36 @@ Batch TextRows(const std::vector<std::string>& rows) {
 }
 
 std::string ObjectName(const std::vector<std::string>& names) { return names.back(); }
+
+// The columns of a sort_key option: a comma-separated list of column names, folded to lower case unless
+// double-quoted, as identifiers in SQL.
+std::vector<int> SortKeyColumns(const engine::RelationInfo& relation, const std::string& value) {
+  std::vector<int> columns;
+  size_t start = 0;
+  for (;;) {
+    const size_t comma = value.find(',', start);
+    std::string_view item(value.data() + start, (comma == std::string::npos ? value.size() : comma) - start);
+    while (!item.empty() && std::isspace(static_cast<unsigned char>(item.front()))) item.remove_prefix(1);
+    while (!item.empty() && std::isspace(static_cast<unsigned char>(item.back()))) item.remove_suffix(1);
+    std::string name;
+    if (item.size() >= 2 && item.front() == '"' && item.back() == '"') {
+      name = item.substr(1, item.size() - 2);
+    } else {
+      for (char c : item) name += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    if (name.empty()) {
+      throw SqlError(SqlState::kInvalidParameterValue, "invalid value for parameter \"sort_key\": \"" + value + "\"");
+    }
+    const int column = relation.FindColumn(name);
+    if (column < 0) throw SqlError(SqlState::kUndefinedColumn, "sort key column \"" + name + "\" does not exist");
+    if (std::find(columns.begin(), columns.end(), column) != columns.end()) {
+      throw SqlError(SqlState::kDuplicateColumn, "column \"" + name + "\" appears twice in sort key");
+    }
+    columns.push_back(column);
+    if (comma == std::string::npos) return columns;
+    start = comma + 1;
+  }
+}
 
 void CreateTable(Session& session, const ast::CreateTableStatement& create) {
   auto& catalog = session.database().catalog();
@@ -113,13 +144,13 @@ void CreateTable(Session& session, const ast::CreateTableStatement& create) {
         throw SqlError(SqlState::kFeatureNotSupported, "CHECK and FOREIGN KEY constraints are not supported yet");
     }
   }
+  std::vector<int> sort_columns;
   for (const auto& option : create.options) {
     if (option.name == "shard_key") {
       relation->shard_column = relation->FindColumn(option.value);
       if (relation->shard_column < 0) throw SqlError(SqlState::kUndefinedColumn, "shard key column \"" + option.value + "\" does not exist");
     } else if (option.name == "sort_key") {
-      // Frozen rows keep their row ids, so segments cannot be reordered yet (storage/README.md).
-      throw SqlError(SqlState::kFeatureNotSupported, "sort_key is not supported yet");
+      sort_columns = SortKeyColumns(*relation, option.value);
     } else {
       throw SqlError(SqlState::kInvalidParameterValue, "unrecognized parameter \"" + option.name + "\"");
     }
@@ -151,6 +182,7 @@ void CreateTable(Session& session, const ast::CreateTableStatement& create) {
   std::vector<LogicalType> types;
   for (const auto& column : relation->columns) types.push_back(column.type);
   relation->data = std::make_shared<storage::TableData>(types, catalog.default_partitions(), relation->shard_column);
+  relation->data->SetSortColumns(sort_columns);
   for (const auto& sequence : sequences) CreateRelation(session, sequence);
   CreateRelation(session, relation);
 }

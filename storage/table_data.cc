@@ -2,6 +2,7 @@
 // Partitioned row groups: the delta in memory, frozen runs in segment files.
 #include "storage/table_data.h"
 
+#include <algorithm>
 #include <mutex>
 #include <numeric>
 
@@ -154,12 +155,40 @@ bool TableData::Scan(int partition_index, ScanPosition& position, const std::vec
 }
 
 struct SegmentCursor {
+  // Scans `frozen` from segment row `first_row` on. A reordered segment is read whole, with its row
+  // number column after `column_ids`, and its rows before `first_row` are dropped.
   SegmentCursor(std::shared_ptr<const FrozenSegment> frozen, std::vector<int> column_ids, ScanFilter filter,
                 uint64_t first_row)
-      : segment(std::move(frozen)), scan(segment->reader, std::move(column_ids), std::move(filter), first_row) {}
+      : segment(std::move(frozen)),
+        scan(segment->reader, WithRowNumbers(*segment, std::move(column_ids)), std::move(filter),
+             segment->reordered ? 0 : first_row),
+        first_row(first_row) {}
+
+  static std::vector<int> WithRowNumbers(const FrozenSegment& segment, std::vector<int> column_ids) {
+    if (segment.reordered) column_ids.push_back(static_cast<int>(segment.num_columns()));
+    return column_ids;
+  }
+
+  // Reordered segments: moves the row number column of `out` into row_numbers (file row numbers
+  // until then), checking each.
+  void TakeRowNumbers(Batch* out) {
+    if (!segment->reordered) return;
+    const Vector& numbers = out->columns.back();
+    for (idx_t row = 0; row < out->num_rows; ++row) {
+      const auto number = static_cast<uint64_t>(static_cast<uint32_t>(numbers.Data<int32_t>()[row]));
+      if (numbers.IsNull(row) || number >= segment->reader.num_rows()) {
+        throw SqlError(SqlState::kDataCorrupted,
+                       "segment file \"" + segment->reader.path() + "\" has an invalid row number");
+      }
+      row_numbers[row] = number;
+    }
+    out->columns.pop_back();
+    if (out->dictionary_codes.size() > out->columns.size()) out->dictionary_codes.resize(out->columns.size());
+  }
 
   std::shared_ptr<const FrozenSegment> segment;
   SegmentScan scan;
+  uint64_t first_row;
   std::vector<uint64_t> row_numbers;
   SegmentScanStats reported;  // the part of scan.stats() already added to the position
 };
@@ -196,6 +225,7 @@ bool TableData::ScanFrozen(const Partition& partition, int partition_index, Scan
       position.segment.reset();
       return false;
     }
+    cursor.TakeRowNumbers(out);
     // The delete vectors of the row groups the rows belong to.
     sel_t keep[kBatchSize];
     idx_t kept = 0;
@@ -203,6 +233,7 @@ bool TableData::ScanFrozen(const Partition& partition, int partition_index, Scan
     const RowGroup* group = nullptr;
     size_t group_index = SIZE_MAX;
     for (idx_t row = 0; row < out->num_rows; ++row) {
+      if (cursor.row_numbers[row] < cursor.first_row) continue;  // reordered: read before the run froze
       const uint64_t offset = first_offset + cursor.row_numbers[row];
       if (offset / kBatchSize != group_index) {
         group_index = static_cast<size_t>(offset / kBatchSize);
@@ -317,6 +348,20 @@ void TableData::SetColumnIds(std::vector<uint32_t> ids, uint32_t next_id) {
   TESSERA_CHECK(ids.size() == column_types_.size());
   column_ids_ = std::move(ids);
   next_column_id_ = next_id;
+}
+
+void TableData::SetSortColumns(const std::vector<int>& columns) {
+  sort_column_ids_.clear();
+  for (int column : columns) sort_column_ids_.push_back(column_ids_.at(static_cast<size_t>(column)));
+}
+
+std::vector<int> TableData::SortColumns() const {
+  std::vector<int> columns;
+  for (uint32_t id : sort_column_ids_) {
+    auto found = std::find(column_ids_.begin(), column_ids_.end(), id);
+    if (found != column_ids_.end()) columns.push_back(static_cast<int>(found - column_ids_.begin()));
+  }
+  return columns;
 }
 
 Batch TableData::Gather(const std::vector<RowId>& rows) const {

@@ -89,6 +89,13 @@ class TableData {
   uint32_t next_column_id() const { return next_column_id_; }
   // Recovery: the ids a checkpoint recorded. REQUIRES: ids.size() == column count.
   void SetColumnIds(std::vector<uint32_t> ids, uint32_t next_id);
+  // The sort key (CREATE TABLE ... WITH (sort_key = '...')): the columns, in key order, by which frozen
+  // segments store their rows (storage/frozen_segment.h). Kept as column ids, so that it follows
+  // renames and other columns' drops; the planner refuses to drop a column of it.
+  void SetSortColumns(const std::vector<int>& columns);
+  std::vector<int> SortColumns() const;
+  const std::vector<uint32_t>& sort_column_ids() const { return sort_column_ids_; }
+  void SetSortColumnIds(std::vector<uint32_t> ids) { sort_column_ids_ = std::move(ids); }
   // Counts commits stamped into the table and schema changes: a checkpoint rewrites only tables whose
   // count moved since the last one.
   uint64_t change_count() const { return change_count_.load(std::memory_order_acquire); }
@@ -239,6 +246,7 @@ class TableData {
   std::vector<LogicalType> column_types_;
   std::vector<uint32_t> column_ids_;
   uint32_t next_column_id_ = 0;
+  std::vector<uint32_t> sort_column_ids_;
   std::atomic<uint32_t> storage_id_{0};
   std::atomic<uint64_t> change_count_{0};
   std::atomic<uint64_t> schema_epoch_{0};  // schema changes and TRUNCATEs

@@ -206,11 +206,11 @@ ClientRun RunClient(const std::string& conninfo, ClientModel& model, uint64_t se
   return run;
 }
 
-std::string CreateCrashTable(const std::string& conninfo) {
+std::string CreateCrashTable(const std::string& conninfo, const std::string& table_options) {
   Session session(conninfo);
   const std::string sql = std::string("CREATE TABLE ") + kCrashTable +
                           " (client INTEGER NOT NULL, seq BIGINT NOT NULL, version BIGINT NOT NULL, "
-                          "payload TEXT NOT NULL, PRIMARY KEY (client, seq))";
+                          "payload TEXT NOT NULL, PRIMARY KEY (client, seq)) " + table_options;
   return session.Exec(sql) == ExecOutcome::kOk ? "" : session.last_error();
 }
 

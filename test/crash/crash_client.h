@@ -26,7 +26,7 @@ struct ClientRun {
 ClientRun RunClient(const std::string& conninfo, ClientModel& model, uint64_t seed, int64_t max_txns);
 
 // Creates the table (client, seq, version, payload). Returns an error message, or "" on success.
-std::string CreateCrashTable(const std::string& conninfo);
+std::string CreateCrashTable(const std::string& conninfo, const std::string& table_options = "");
 
 // Reads the whole table into ROWS. Returns an error message, or "" on success.
 std::string ReadCrashTable(const std::string& conninfo, std::vector<ObservedRow>& rows);

@@ -34,6 +34,7 @@ constexpr const char* kUsage = R"(usage: crash_test [options]
   --max-txns N         transactions per client per round at most (default 100000)
   --kill-after-ms A B  kill each round after a random delay in [A, B] ms (default 200 2000)
   --server-flag F      pass F to the tessera server (repeatable), e.g. --flush-rows=1
+  --table-options W    appended to the table's CREATE TABLE, e.g. WITH (sort_key = 'payload') as one argument
 Exit status: 0 when every round checked clean, 1 on a violation or a server that did not come back,
 2 on usage errors.
 )";
@@ -46,6 +47,7 @@ struct Options {
   int64_t max_txns = 100000;
   int kill_min_ms = 200;
   int kill_max_ms = 2000;
+  std::string table_options;
 };
 
 [[noreturn]] void UsageError(const std::string& message) {
@@ -66,6 +68,8 @@ Options ParseOptions(int argc, char** argv) {
                                      options.server.extra_args};
     } else if (arg == "--server-flag") {
       options.server.extra_args.push_back(value(index));
+    } else if (arg == "--table-options") {
+      options.table_options = value(index);
     } else if (arg == "--postgres") {
       options.server = ServerOptions{ServerKind::kPostgres, value(index), options.server.data_dir, {}};
     } else if (arg == "--data-dir") {
@@ -152,7 +156,7 @@ int RunRounds(const Options& options, ServerUnderTest& server) {
   Totals totals;
   constexpr std::chrono::seconds kStartTimeout{120};
   if (!server.Start(kStartTimeout)) return Fail(totals, "the server did not start", server);
-  if (std::string error = CreateCrashTable(server.ConnInfo()); !error.empty()) {
+  if (std::string error = CreateCrashTable(server.ConnInfo(), options.table_options); !error.empty()) {
     return Fail(totals, "cannot create the table: " + error, server);
   }
   std::vector<ClientModel> models;

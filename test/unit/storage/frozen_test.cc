@@ -68,6 +68,22 @@ std::vector<RowId> InsertRows(TransactionManager& manager, const std::shared_ptr
   return ids;
 }
 
+// Writes a run's rows (row order) as a segment file the way Durability::WriteFrozen does: in the order
+// of the table's sort key, if any.
+std::shared_ptr<const FrozenSegment> WriteFrozen(const TableData& table, const std::string& directory,
+                                                 const std::string& name, size_t first_group,
+                                                 std::vector<Vector> columns) {
+  ApplySortOrder(table.SortColumns(), &columns);
+  std::vector<LogicalType> file_types = Types();
+  if (columns.size() > file_types.size()) file_types.push_back(SegmentRowNumberType());
+  SegmentWriteOptions options;
+  options.row_group_size = 4 * kBatchSize;
+  REQUIRE(WriteSegment(directory + "/" + name, file_types, columns, options, nullptr).ok());
+  std::shared_ptr<const FrozenSegment> segment;
+  REQUIRE(OpenFrozenSegment(directory, name, first_group, Types(), &segment).ok());
+  return segment;
+}
+
 // Freezes every candidate run the way Durability::FreezeRun does; returns the number of runs frozen.
 int FreezeAll(TableData& table, const std::string& directory, Stamp horizon, bool pad, int* file_number) {
   int frozen = 0;
@@ -75,12 +91,7 @@ int FreezeAll(TableData& table, const std::string& directory, Stamp horizon, boo
     std::vector<Vector> columns = table.FreezeColumns(run, pad);
     if (columns.empty()) continue;
     const std::string name = "segment-" + std::to_string((*file_number)++) + ".seg";
-    SegmentWriteOptions options;
-    options.row_group_size = 4 * kBatchSize;
-    REQUIRE(WriteSegment(directory + "/" + name, Types(), columns, options, nullptr).ok());
-    std::shared_ptr<const FrozenSegment> segment;
-    REQUIRE(OpenFrozenSegment(directory, name, run.first_group, Types(), &segment).ok());
-    if (table.Freeze(run, segment)) ++frozen;
+    if (table.Freeze(run, WriteFrozen(table, directory, name, run.first_group, std::move(columns)))) ++frozen;
   }
   return frozen;
 }
@@ -91,6 +102,8 @@ TEST_SUITE("frozen row groups") {
     TransactionManager manager;
     manager.Recovered(1);
     auto table = MakeTable();
+    SUBCASE("segments in row order") {}
+    SUBCASE("segments ordered by a sort key (text with NULLs, then the number)") { table->SetSortColumns({1, 0}); }
     // 20,000 committed rows, 3,000 aborted ones in between, and some deleted before the freeze.
     InsertRows(manager, table, 0, 10000);
     InsertRows(manager, table, 100000, 3000, true);
@@ -115,6 +128,9 @@ TEST_SUITE("frozen row groups") {
     int file_number = 0;
     CHECK(FreezeAll(*table, directory.path(), manager.SnapshotHorizon(), false, &file_number) > 0);
     CHECK(table->FrozenGroups(0) + table->FrozenGroups(1) > 0);
+    for (const auto& partition : table->FrozenSegments()) {
+      for (const auto& segment : partition) CHECK(segment->reordered == !table->SortColumns().empty());
+    }
     CHECK(Contents(*table, latest) == before);
     CHECK(Contents(*table, Snapshot::AllVersions()) == before_all);
     // The filter is a hint: rows failing it may come back, rows passing it always do.
@@ -164,6 +180,104 @@ TEST_SUITE("frozen row groups") {
     CHECK(table->FrozenGroups(0) + table->FrozenGroups(1) == 0);
     CHECK(Contents(*table, manager.TakeSnapshot(0)) == latest_rows);
     CHECK(table->Fetch(ids[2], 2).GetInt() == 7);
+  }
+
+  TEST_CASE("a sort key orders each segment so that min/max skip row groups of a range") {
+    TempDirectory directory;
+    TransactionManager manager;
+    manager.Recovered(1);
+    // Values 0..N-1 in a scrambled order: without the sort key every row group spans nearly all of them.
+    constexpr int64_t kRows = 32 * kBatchSize;
+    auto scrambled = [](int64_t row) { return row * 7919 % kRows; };
+    auto table = std::make_shared<TableData>(Types(), 1, -1);
+    table->SetSortColumns({0});
+    Batch batch(Types());
+    for (int64_t row = 0; row < kRows; ++row) {
+      batch.columns[0].AppendValue(Value::Int64(scrambled(row)));
+      batch.columns[1].AppendValue(Value::Text("r" + std::to_string(row)));
+    }
+    batch.num_rows = kRows;
+    std::vector<RowId> ids;
+    {
+      Transaction txn(manager);
+      ids = table->Append(batch, txn.Id());
+      txn.RecordWrite(table, ids, false);
+      txn.Commit();
+    }
+    int file_number = 0;
+    REQUIRE(FreezeAll(*table, directory.path(), manager.SnapshotHorizon(), false, &file_number) == 1);
+    REQUIRE(table->FrozenSegments()[0].front()->reordered);
+
+    ScanFilter filter;
+    filter.predicates.push_back(ScanPredicate::Compare(0, CompareOp::kLess, Value::Int64(kRows / 8)));
+    ScanPosition position;
+    std::vector<RowId> rows;
+    std::map<int64_t, RowId> found;
+    while (table->Scan(0, position, {1, 0}, manager.TakeSnapshot(0), &batch, &rows, &filter)) {
+      for (idx_t row = 0; row < batch.num_rows; ++row) {
+        const int64_t value = batch.columns[1].GetValue(row).GetInt();
+        if (value < kRows / 8) found[value] = rows[row];
+        // Each row comes back with its own row id: the one it was appended with.
+        CHECK(batch.columns[0].GetValue(row).ToString() == "r" + std::to_string(RowIdOffset(rows[row])));
+      }
+    }
+    CHECK(found.size() == static_cast<size_t>(kRows / 8));
+    CHECK(position.segment_row_groups == 8);
+    CHECK(position.segment_row_groups_skipped == 7);  // rows are 4 * 2048 to a row group: 1 of 8 holds the range
+
+    // Point reads and deletes by row id, in any order.
+    for (int64_t row : {int64_t{5}, kRows - 1, int64_t{0}, int64_t{4097}}) {
+      CHECK(table->Fetch(ids[row], 0).GetInt() == scrambled(row));
+    }
+    const Batch gathered = table->Gather({ids[9], ids[3], ids[kRows - 2], ids[3]});
+    CHECK(gathered.columns[0].GetValue(0).GetInt() == scrambled(9));
+    CHECK(gathered.columns[0].GetValue(1).GetInt() == scrambled(3));
+    CHECK(gathered.columns[0].GetValue(2).GetInt() == scrambled(kRows - 2));
+    CHECK(gathered.columns[1].GetValue(3).ToString() == "r3");
+    {
+      Transaction txn(manager);
+      Stamp holder = 0;
+      REQUIRE(table->Delete(ids[100], txn.Id(), false, &holder) == TableData::DeleteResult::kDeleted);
+      txn.RecordWrite(table, {ids[100]}, true);
+      txn.Commit();
+    }
+    CHECK(Contents(*table, manager.TakeSnapshot(0)).size() == static_cast<size_t>(kRows - 1));
+    CHECK(Contents(*table, manager.TakeSnapshot(0)).count(ids[100]) == 0);
+
+    // A merge reads rows back in row order; a thaw puts each back at its row id.
+    std::vector<Vector> columns;
+    REQUIRE(ReadFrozenColumns(table->FrozenSegments()[0], &columns).ok());
+    REQUIRE(columns.size() == 2);
+    for (int64_t row = 0; row < kRows; row += 999) CHECK(columns[0].GetValue(row).GetInt() == scrambled(row));
+    table->AddColumn(LogicalType(TypeId::kInt32), [](idx_t count) { return Vector::Constant(Value::Int32(1), count); });
+    CHECK(table->FrozenGroups(0) == 0);
+    CHECK(table->Fetch(ids[4097], 0).GetInt() == scrambled(4097));
+    CHECK(table->SortColumns() == std::vector<int>{0});
+  }
+
+  TEST_CASE("a reordered segment whose row numbers are not a permutation is XX001") {
+    TempDirectory directory;
+    Vector values(LogicalType(TypeId::kInt64));
+    Vector texts(LogicalType(TypeId::kText));
+    Vector numbers(SegmentRowNumberType());
+    for (idx_t row = 0; row < kBatchSize; ++row) {
+      values.AppendValue(Value::Int64(static_cast<int64_t>(row)));
+      texts.AppendValue(Value::Text("x"));
+      numbers.AppendValue(Value::Int32(row == 7 ? 3 : static_cast<int32_t>(row)));  // 3 twice, 7 never
+    }
+    std::vector<LogicalType> file_types = Types();
+    file_types.push_back(SegmentRowNumberType());
+    REQUIRE(WriteSegment(directory.path() + "/bad.seg", file_types, {values, texts, numbers}, SegmentWriteOptions{},
+                         nullptr).ok());
+    std::shared_ptr<const FrozenSegment> segment;
+    REQUIRE(OpenFrozenSegment(directory.path(), "bad.seg", 0, Types(), &segment).ok());
+    REQUIRE(segment->reordered);
+    CHECK(segment->LoadFileRows().info().state == SqlState::kDataCorrupted);
+    Vector out(LogicalType(TypeId::kInt64));
+    const uint64_t row = 1;
+    CHECK_THROWS_AS(AppendFrozenRows(segment, 0, &row, 1, &out), SqlError);
+    std::vector<Vector> columns;
+    CHECK(ReadFrozenColumns({segment}, &columns).info().state == SqlState::kDataCorrupted);
   }
 
   TEST_CASE("a held snapshot keeps newer row groups in the delta") {
@@ -220,9 +334,7 @@ TEST_SUITE("frozen row groups") {
     REQUIRE(runs[0].segments.size() == 4);
     std::vector<Vector> columns;
     REQUIRE(ReadFrozenColumns(runs[0].segments, &columns).ok());
-    REQUIRE(WriteSegment(directory.path() + "/merged.seg", Types(), columns, SegmentWriteOptions{}, nullptr).ok());
-    std::shared_ptr<const FrozenSegment> merged;
-    REQUIRE(OpenFrozenSegment(directory.path(), "merged.seg", 0, Types(), &merged).ok());
+    const auto merged = WriteFrozen(*table, directory.path(), "merged.seg", 0, std::move(columns));
     CHECK(table->ReplaceFrozen(runs[0], merged));
     CHECK_FALSE(table->ReplaceFrozen(runs[0], merged));  // the run is gone now
     CHECK(table->FrozenSegments()[0].size() == 2);
