@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "protocol/wire_bytes.h"
+#include "base/wire_bytes.h"
 
 namespace tessera::protocol {
 

@@ -12,7 +12,7 @@
 #include "planner/session.h"
 #include "protocol/overloaded.h"
 #include "protocol/portal.h"
-#include "protocol/utf8.h"
+#include "base/utf8.h"
 
 namespace tessera::protocol {
 

@@ -4,9 +4,9 @@
 
 #include <fmt/format.h>
 
-#include "protocol/binary_format.h"
-#include "protocol/utf8.h"
-#include "protocol/wire_bytes.h"
+#include "base/binary_format.h"
+#include "base/utf8.h"
+#include "base/wire_bytes.h"
 
 namespace tessera::protocol {
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // COPY data formats, output side: CopyOutFormatter (text, CSV and binary, as PostgreSQL's copyto.c).
-#include "protocol/binary_format.h"
+#include "base/binary_format.h"
 #include "protocol/copy_format.h"
-#include "protocol/wire_bytes.h"
+#include "base/wire_bytes.h"
 
 namespace tessera::protocol {
 

@@ -3,12 +3,12 @@
 // checks and error wording.
 #include <fmt/format.h>
 
+#include "base/binary_format.h"
 #include "base/types.h"
+#include "base/utf8.h"
 #include "planner/session.h"
-#include "protocol/binary_format.h"
 #include "protocol/connection.h"
 #include "protocol/portal.h"
-#include "protocol/utf8.h"
 
 namespace tessera::protocol {
 

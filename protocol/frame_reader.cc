@@ -5,7 +5,7 @@
 #include <fmt/format.h>
 
 #include "base/error.h"
-#include "protocol/wire_bytes.h"
+#include "base/wire_bytes.h"
 
 namespace tessera::protocol {
 

@@ -3,12 +3,12 @@
 // binary format per column, with row limits for portals.
 #include <algorithm>
 
+#include "base/binary_format.h"
 #include "base/check.h"
 #include "base/types.h"
+#include "base/wire_bytes.h"
 #include "planner/session.h"
-#include "protocol/binary_format.h"
 #include "protocol/connection.h"
-#include "protocol/wire_bytes.h"
 
 namespace tessera::protocol {
 

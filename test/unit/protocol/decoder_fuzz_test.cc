@@ -8,12 +8,12 @@
 #include <string>
 #include <vector>
 
+#include "base/binary_format.h"
 #include "base/error.h"
+#include "base/utf8.h"
 #include "protocol/backend_messages.h"
-#include "protocol/binary_format.h"
 #include "protocol/frame_reader.h"
 #include "protocol/frontend_messages.h"
-#include "protocol/utf8.h"
 
 namespace tessera::protocol {
 namespace {

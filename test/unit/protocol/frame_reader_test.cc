@@ -6,9 +6,9 @@
 #include <vector>
 
 #include "base/error.h"
+#include "base/wire_bytes.h"
 #include "protocol/frame_reader.h"
 #include "protocol/frontend_messages.h"
-#include "protocol/wire_bytes.h"
 
 namespace tessera::protocol {
 namespace {

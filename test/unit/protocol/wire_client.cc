@@ -14,9 +14,9 @@
 #include <stdexcept>
 
 #include "base/error.h"
+#include "base/wire_bytes.h"
 #include "engine/database.h"
 #include "protocol/server.h"
-#include "protocol/wire_bytes.h"
 
 namespace tessera::protocol::testing {
 

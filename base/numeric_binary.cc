@@ -5,10 +5,10 @@
 #include <string>
 #include <vector>
 
+#include "base/binary_format.h"
 #include "base/error.h"
-#include "protocol/binary_format.h"
 
-namespace tessera::protocol {
+namespace tessera {
 
 namespace {
 
@@ -141,4 +141,4 @@ Decimal DecodeNumericBinary(ByteReader& reader) {
   return result;
 }
 
-}  // namespace tessera::protocol
+}  // namespace tessera

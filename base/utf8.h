@@ -4,7 +4,7 @@
 
 #include <string_view>
 
-namespace tessera::protocol {
+namespace tessera {
 
 // Returns the number of leading bytes of `text` that form valid UTF-8 without NUL characters.
 size_t ValidUtf8Prefix(std::string_view text);
@@ -13,4 +13,4 @@ size_t ValidUtf8Prefix(std::string_view text);
 // character's bytes, when `text` is not valid UTF-8 or contains a NUL.
 void ValidateUtf8(std::string_view text);
 
-}  // namespace tessera::protocol
+}  // namespace tessera

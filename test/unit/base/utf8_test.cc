@@ -6,9 +6,9 @@
 #include <vector>
 
 #include "base/error.h"
-#include "protocol/utf8.h"
+#include "base/utf8.h"
 
-namespace tessera::protocol {
+namespace tessera {
 namespace {
 
 TEST_SUITE("Utf8") {
@@ -68,4 +68,4 @@ TEST_SUITE("Utf8") {
 }
 
 }  // namespace
-}  // namespace tessera::protocol
+}  // namespace tessera

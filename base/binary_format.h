@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Binary wire format (format code 1) of every Tessera type: PostgreSQL 15's typsend/typrecv layouts,
-// from a vector cell or Value to bytes and from a Bind parameter's bytes to a Value.
+// from a vector cell or Value to bytes, and from bytes (a Bind parameter, a result field from another
+// server) to a Value or a vector cell. The server (protocol/) and the remote client (engine/remote/) share it.
 //
 // Layouts (all integers big-endian): bool 1 byte; int2/int4/int8 two's complement; float4/float8 IEEE
 // bits; numeric int16 ndigits, int16 weight, uint16 sign, uint16 dscale, then ndigits base-10000 digits;
@@ -17,9 +18,9 @@
 #include "base/types.h"
 #include "base/value.h"
 #include "base/vector.h"
-#include "protocol/wire_bytes.h"
+#include "base/wire_bytes.h"
 
-namespace tessera::protocol {
+namespace tessera {
 
 // Decodes a Bind parameter sent in binary format as a Value of `type` (kUnknown reads as text).
 // `parameter_number` (1-based) names the parameter in errors. Throws SqlError: 08P01 "insufficient data
@@ -27,6 +28,12 @@ namespace tessera::protocol {
 // when bytes are left over; the type's own input errors (22P03 invalid numeric fields, 22008 out-of-range
 // dates and timestamps, 22021 invalid UTF-8, 42622 over-long names).
 Value DecodeBinaryParameter(const LogicalType& type, std::string_view bytes, int parameter_number);
+
+// Decodes one non-NULL field of a binary result (a DataRow or binary COPY field) into row `row` of
+// `column`, as `column.type()`. Throws the type's input errors, and SqlError 08P01 "incorrect binary data
+// format in result column N" (`column_number` 1-based) when the bytes are too long. REQUIRES: row <
+// column->size().
+void DecodeBinaryCell(std::string_view bytes, int column_number, Vector* column, idx_t row);
 
 // Appends the binary send form of `column`'s value at `row`. REQUIRES: !column.IsNull(row).
 void EncodeBinaryCell(const Vector& column, idx_t row, std::string* out);
@@ -45,4 +52,4 @@ std::string DecodeArrayBinary(TypeId array_type, ByteReader& reader);
 // The element type of an array type (kTextArray -> kText, ...); kUnknown for non-array types.
 TypeId ArrayElementType(TypeId array_type);
 
-}  // namespace tessera::protocol
+}  // namespace tessera

@@ -9,9 +9,9 @@
 
 #include "base/decimal.h"
 #include "base/error.h"
-#include "protocol/binary_format.h"
+#include "base/binary_format.h"
 
-namespace tessera::protocol {
+namespace tessera {
 namespace {
 
 // The header and digits as numeric_send writes them.
@@ -150,4 +150,4 @@ TEST_SUITE("NumericBinary") {
 }
 
 }  // namespace
-}  // namespace tessera::protocol
+}  // namespace tessera

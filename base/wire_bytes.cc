@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // ByteReader and ByteWriter: bounds-checked reads and length-patching writes of wire messages.
-#include "protocol/wire_bytes.h"
+#include "base/wire_bytes.h"
 
 #include "base/check.h"
 
-namespace tessera::protocol {
+namespace tessera {
 
 std::string_view ByteReader::Take(size_t count) {
   if (count > remaining()) {
@@ -69,4 +69,4 @@ void ByteWriter::WriteUnsigned(uint64_t value, size_t width) {
   out_->append(bytes, width);
 }
 
-}  // namespace tessera::protocol
+}  // namespace tessera

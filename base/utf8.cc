@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // UTF-8 validation with PostgreSQL's rules: no overlong forms, no surrogates, nothing above U+10FFFF, no NUL.
-#include "protocol/utf8.h"
+#include "base/utf8.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -11,7 +11,7 @@
 
 #include "base/error.h"
 
-namespace tessera::protocol {
+namespace tessera {
 
 namespace {
 
@@ -99,4 +99,4 @@ void ValidateUtf8(std::string_view text) {
                  fmt::format("invalid byte sequence for encoding \"UTF8\": {}", shown));
 }
 
-}  // namespace tessera::protocol
+}  // namespace tessera

@@ -10,11 +10,11 @@
 
 #include <fmt/format.h>
 
+#include "base/binary_format.h"
 #include "base/error.h"
-#include "protocol/binary_format.h"
-#include "protocol/utf8.h"
+#include "base/utf8.h"
 
-namespace tessera::protocol {
+namespace tessera {
 
 namespace {
 
@@ -218,4 +218,4 @@ std::string DecodeArrayBinary(TypeId array_type, ByteReader& reader) {
   return text;
 }
 
-}  // namespace tessera::protocol
+}  // namespace tessera

@@ -10,7 +10,7 @@
 
 #include "base/error.h"
 
-namespace tessera::protocol {
+namespace tessera {
 
 // Reads one message body front to back. Every Read* throws SqlError 08P01 when the body ends early,
 // with PostgreSQL's wording ("insufficient data left in message").
@@ -91,4 +91,4 @@ inline void StoreBigEndian32(char* bytes, uint32_t value) {
   }
 }
 
-}  // namespace tessera::protocol
+}  // namespace tessera

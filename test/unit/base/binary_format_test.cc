@@ -12,9 +12,9 @@
 #include "base/value.h"
 #include "base/vector.h"
 #include "base/vector_value.h"
-#include "protocol/binary_format.h"
+#include "base/binary_format.h"
 
-namespace tessera::protocol {
+namespace tessera {
 namespace {
 
 std::string FromHex(std::string_view hex) {
@@ -244,4 +244,4 @@ TEST_SUITE("BinaryFormat") {
 }
 
 }  // namespace
-}  // namespace tessera::protocol
+}  // namespace tessera

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Binary send/recv of scalar types, for vector cells, Values and Bind parameters.
-#include "protocol/binary_format.h"
+#include "base/binary_format.h"
 
 #include <cstring>
 
@@ -9,10 +9,10 @@
 #include "base/check.h"
 #include "base/datetime.h"
 #include "base/error.h"
+#include "base/utf8.h"
 #include "base/vector_value.h"
-#include "protocol/utf8.h"
 
-namespace tessera::protocol {
+namespace tessera {
 
 namespace {
 
@@ -258,6 +258,16 @@ Value DecodeBinaryParameter(const LogicalType& type, std::string_view bytes, int
   return value;
 }
 
+void DecodeBinaryCell(std::string_view bytes, int column_number, Vector* column, idx_t row) {
+  ByteReader reader(bytes);
+  const Value value = DecodeValue(column->type(), reader);
+  if (!reader.AtEnd()) {
+    throw SqlError(SqlState::kProtocolViolation,
+                   fmt::format("incorrect binary data format in result column {}", column_number));
+  }
+  column->SetValue(row, value);
+}
+
 void EncodeBinaryCell(const Vector& column, idx_t row, std::string* out) {
   TESSERA_DCHECK(!column.IsNull(row));
   EncodeCell(column.type(), VectorCell{column, row}, out);
@@ -268,4 +278,4 @@ void EncodeBinaryValue(const Value& value, std::string* out) {
   EncodeCell(value.type(), ValueCell{value}, out);
 }
 
-}  // namespace tessera::protocol
+}  // namespace tessera
