@@ -15,6 +15,14 @@ std::string_view SqlStateCode(SqlState state) {
   return "XX000";
 }
 
+std::optional<SqlState> SqlStateFromCode(std::string_view code) {
+#define TESSERA_SQL_STATE(name, state_code) \
+  if (code == state_code) return SqlState::name;
+#include "base/sql_state.def"
+#undef TESSERA_SQL_STATE
+  return std::nullopt;
+}
+
 bool IsConnectionError(SqlState state) { return SqlStateCode(state).substr(0, 2) == "08"; }
 
 }  // namespace tessera

@@ -2,6 +2,7 @@
 // SqlState: PostgreSQL's five-character error codes as an enum, generated from sql_state.def.
 #pragma once
 
+#include <optional>
 #include <string_view>
 
 namespace tessera {
@@ -14,6 +15,10 @@ enum class SqlState {
 
 // Returns the five-character SQLSTATE code, e.g. "42P01".
 std::string_view SqlStateCode(SqlState state);
+
+// The inverse of SqlStateCode, for codes received from another server; nullopt for codes not listed in
+// sql_state.def.
+std::optional<SqlState> SqlStateFromCode(std::string_view code);
 
 // Returns true when the code belongs to class 08 (connection exception) or is FATAL-worthy.
 bool IsConnectionError(SqlState state);

@@ -32,6 +32,8 @@ class ServerProcess {
   bool IsRunning();
 
   int port() const { return port_; }
+  // The server's process id while it runs (-1 otherwise), for tests that signal it (SIGSTOP).
+  pid_t pid() const { return pid_; }
   const std::string& data_dir() const { return data_dir_; }
   // Returns the libpq connection string for this server.
   std::string ConnInfo() const;
