@@ -4,7 +4,8 @@
 // format, decoded into Batches by the server's own codec (base/binary_format.h).
 //
 // Every call is bounded: it waits on the socket with poll() until its deadline and never makes a
-// blocking libpq call, so a worker that stops answering costs at most the call's timeout.
+// blocking libpq call, so a worker that stops answering costs at most the call's timeout. The timeout
+// covers the whole call, the time spent in Query's consumer included.
 //
 // Errors (all SqlError):
 //   - the worker's own errors keep its SQLSTATE, message, detail and hint; the context gains "on worker

@@ -270,6 +270,19 @@ TEST_CASE("a COPY the worker rejects fails with its SQLSTATE and keeps the conne
   CHECK(connection.Execute("SELECT 1", kTimeout) == "SELECT 1");
 }
 
+TEST_CASE("COPY data the worker cannot read fails with its SQLSTATE and keeps the connection") {
+  RemoteConnection connection = SharedServer().Connect();
+  connection.Execute("DROP TABLE IF EXISTS narrow; CREATE TABLE narrow (a int4)", kTimeout);
+  Batch wide({LogicalType(TypeId::kInt64)});  // 8-byte values for a 4-byte column
+  wide.columns[0].AppendValue(Value::Int64(1));
+  wide.num_rows = 1;
+  auto error = ErrorOf([&] { connection.CopyIn("COPY narrow FROM STDIN (FORMAT binary)", {&wide, 1}, kTimeout); });
+  REQUIRE(error);
+  CHECK(CodeOf(*error) == "22P03");
+  CHECK(connection.is_open());
+  CHECK(connection.Execute("SELECT count(*) FROM narrow", kTimeout) == "SELECT 1");
+}
+
 TEST_CASE("connecting to a closed port fails quickly with 08006") {
   const int port = slt::FindFreeLoopbackPort();
   const auto start = Clock::now();
