@@ -253,7 +253,12 @@ void CopyInParser::ParseLine(std::string_view line) {
     ended_ = true;  // in CSV, \. ends the data only alone on a line; elsewhere it is data
     return;
   }
-  ValidateUtf8(line);
+  try {
+    ValidateUtf8(line);
+  } catch (SqlError& error) {
+    // The line cannot be shown: the context names only its number, as PostgreSQL's does.
+    throw std::move(error).WithContext(planner::CopyLineContext(spec_.relation_name, line_, nullptr));
+  }
   if (spec_.options.format == CopyFormat::kCsv) {
     SplitCsv(line);
   } else {
