@@ -1,68 +1,106 @@
 // SPDX-License-Identifier: Apache-2.0
-// PlainLineScanner: SWAR (eight bytes per step in a 64-bit word) search for the delimiters and the line end
-// of a plain COPY line.
+// PlainLineScanner: finds the delimiters and the line end of a plain COPY line a block of bytes at a time.
 #include "protocol/copy_line_scan.h"
 
 #include <algorithm>
 #include <bit>
 #include <cstring>
+#include <iterator>
 #include <limits>
-#include <string>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace tessera::protocol {
 
 namespace {
 
-static_assert(std::endian::native == std::endian::little, "the byte order of a word is assumed little-endian");
+// The bytes of one block that end a field, end the line, or make the line not plain; bit
+// (index * kBitsPerByte + kBitOffset) stands for byte `index` of the block.
+struct BlockMasks {
+  uint64_t delimiters;
+  uint64_t newlines;
+  uint64_t specials;
+};
+
+#if defined(__SSE2__)
+
+constexpr size_t kBlockBytes = 16;
+constexpr int kBitsPerByte = 1;
+
+// Compares a block (zero-padded past `available`) with each byte; movemask gives one bit per byte.
+BlockMasks MatchBlock(const char* data, size_t available, char delimiter, const char (&specials)[5]) {
+  __m128i bytes;
+  if (available >= kBlockBytes) {
+    bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data));
+  } else {
+    alignas(16) char padded[kBlockBytes] = {};
+    std::memcpy(padded, data, available);
+    bytes = _mm_load_si128(reinterpret_cast<const __m128i*>(padded));
+  }
+  const auto match = [&bytes](char byte) {
+    return static_cast<uint64_t>(static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, _mm_set1_epi8(byte)))));
+  };
+  uint64_t special = static_cast<uint32_t>(_mm_movemask_epi8(bytes));  // bytes >= 0x80
+  for (const char byte : specials) special |= match(byte);
+  return BlockMasks{match(delimiter), match('\n'), special};
+}
+
+#else
+
+constexpr size_t kBlockBytes = 8;
+constexpr int kBitsPerByte = 8;  // the high bit of each byte of a 64-bit word
 
 constexpr uint64_t kOnes = 0x0101010101010101ULL;
 constexpr uint64_t kLow7 = 0x7F7F7F7F7F7F7F7FULL;
 constexpr uint64_t kHighBits = 0x8080808080808080ULL;
-constexpr uint64_t kNewlines = kOnes * '\n';
 
-uint64_t Broadcast(char byte) { return kOnes * static_cast<uint8_t>(byte); }
+static_assert(std::endian::native == std::endian::little, "the byte order of a word is assumed little-endian");
 
-// Returns a word with the high bit set in exactly the bytes of `word` equal to the byte repeated in
-// `pattern` (no carries cross bytes, so there are no false matches).
-uint64_t MatchBytes(uint64_t word, uint64_t pattern) {
-  const uint64_t difference = word ^ pattern;
+// Returns a word with the high bit set in exactly the bytes of `word` equal to `byte` (no carries cross
+// bytes, so there are no false matches).
+uint64_t MatchBytes(uint64_t word, char byte) {
+  const uint64_t difference = word ^ (kOnes * static_cast<uint8_t>(byte));
   return ~(((difference & kLow7) + kLow7) | difference | kLow7);
 }
 
-// Loads up to eight bytes; the missing ones read as zero.
-uint64_t LoadWord(const char* data, size_t available) {
+BlockMasks MatchBlock(const char* data, size_t available, char delimiter, const char (&specials)[5]) {
   uint64_t word = 0;
-  std::memcpy(&word, data, std::min<size_t>(available, sizeof(word)));
-  return word;
+  std::memcpy(&word, data, std::min(available, kBlockBytes));
+  uint64_t special = word & kHighBits;
+  for (const char byte : specials) special |= MatchBytes(word, byte);
+  return BlockMasks{MatchBytes(word, delimiter), MatchBytes(word, '\n'), special};
 }
+
+#endif
 
 }  // namespace
 
-PlainLineScanner::PlainLineScanner(char delimiter, std::string_view specials)
-    : delimiter_(Broadcast(delimiter)) {
-  for (char special : std::string(specials) + '\0') {  // NUL is never valid input
-    const uint64_t pattern = Broadcast(special);
-    if (std::find(specials_, specials_ + num_specials_, pattern) != specials_ + num_specials_) continue;
-    if (num_specials_ < static_cast<int>(std::size(specials_))) specials_[num_specials_++] = pattern;
+PlainLineScanner::PlainLineScanner(char delimiter, std::string_view specials) : delimiter_(delimiter) {
+  // NUL is never valid input. Unused slots repeat it, so that a block is tested against a fixed number
+  // of bytes in an unrolled loop.
+  std::fill(std::begin(specials_), std::end(specials_), '\0');
+  size_t count = 1;
+  for (const char special : specials) {
+    if (std::find(specials_, specials_ + count, special) != specials_ + count) continue;
+    if (count < std::size(specials_)) specials_[count++] = special;
   }
 }
 
 bool PlainLineScanner::Scan(const char* data, size_t size, size_t width, uint32_t* field_ends) const {
   size = std::min<size_t>(size, std::numeric_limits<uint32_t>::max());
   size_t field = 0;
-  for (size_t offset = 0; offset < size; offset += sizeof(uint64_t)) {
+  for (size_t offset = 0; offset < size; offset += kBlockBytes) {
     const size_t available = size - offset;
-    const uint64_t word = LoadWord(data + offset, available);
-    uint64_t special = word & kHighBits;
-    for (int index = 0; index < num_specials_; ++index) special |= MatchBytes(word, specials_[index]);
-    const uint64_t newline = MatchBytes(word, kNewlines);
-    uint64_t stops = MatchBytes(word, delimiter_) | newline | special;
-    if (available < sizeof(uint64_t)) stops &= (uint64_t{1} << (8 * available)) - 1;  // past the end
+    const BlockMasks masks = MatchBlock(data + offset, available, delimiter_, specials_);
+    uint64_t stops = masks.delimiters | masks.newlines | masks.specials;
+    if (available < kBlockBytes) stops &= (uint64_t{1} << (kBitsPerByte * available)) - 1;  // past the end
     for (; stops != 0; stops &= stops - 1) {
       const uint64_t stop = stops & (0 - stops);
-      if ((special & stop) != 0 || field == width) return false;  // not plain, or too many fields
-      field_ends[field++] = static_cast<uint32_t>(offset + static_cast<size_t>(std::countr_zero(stop)) / 8);
-      if ((newline & stop) != 0) return field == width;
+      if ((masks.specials & stop) != 0 || field == width) return false;  // not plain, or too many fields
+      field_ends[field++] = static_cast<uint32_t>(offset + static_cast<size_t>(std::countr_zero(stop)) / kBitsPerByte);
+      if ((masks.newlines & stop) != 0) return field == width;
     }
   }
   return false;  // no line end yet
