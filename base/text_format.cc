@@ -40,8 +40,26 @@ bool PrefixEqualsIgnoreCase(std::string_view text, std::string_view word, size_t
                  std::string("invalid input syntax for type ") + type_name + ": \"" + std::string(text) + "\"");
 }
 
+// The common form of an integer, an optional minus and up to digits10 digits (which cannot overflow),
+// read without the checks of the general loop; false for anything else.
+template <typename Int>
+bool ParseShortInteger(std::string_view text, Int* value) {
+  const bool negative = !text.empty() && text[0] == '-';
+  const size_t digits = text.size() - (negative ? 1 : 0);
+  if (digits == 0 || digits > static_cast<size_t>(std::numeric_limits<Int>::digits10)) return false;
+  int64_t magnitude = 0;
+  for (size_t pos = negative ? 1 : 0; pos < text.size(); ++pos) {
+    const unsigned digit = static_cast<unsigned char>(text[pos]) - unsigned{'0'};
+    if (digit > 9) return false;
+    magnitude = magnitude * 10 + digit;
+  }
+  *value = static_cast<Int>(negative ? -magnitude : magnitude);
+  return true;
+}
+
 template <typename Int>
 Int ParseInteger(std::string_view text, const char* type_name) {
+  if (Int value; ParseShortInteger(text, &value)) return value;
   size_t pos = 0;
   while (pos < text.size() && IsSpace(text[pos])) ++pos;
   bool negative = false;

@@ -6,11 +6,18 @@
 
 namespace tessera::engine {
 
-Catalog::Catalog(int default_partitions) : default_partitions_(default_partitions) {
-  schemas_["pg_catalog"] = SchemaInfo{kPgCatalogNamespaceOid, "pg_catalog"};
-  schemas_["public"] = SchemaInfo{kPublicNamespaceOid, "public"};
-  schemas_["information_schema"] = SchemaInfo{kInformationSchemaNamespaceOid, "information_schema"};
+namespace {
+
+// Schemas every database has: PostgreSQL's, and Tessera's own.
+void AddSystemSchemas(std::map<std::string, SchemaInfo>& schemas) {
+  schemas.emplace("pg_catalog", SchemaInfo{kPgCatalogNamespaceOid, "pg_catalog"});
+  schemas.emplace("public", SchemaInfo{kPublicNamespaceOid, "public"});
+  schemas.emplace("information_schema", SchemaInfo{kInformationSchemaNamespaceOid, "information_schema"});
 }
+
+}  // namespace
+
+Catalog::Catalog(int default_partitions) : default_partitions_(default_partitions) { AddSystemSchemas(schemas_); }
 
 RelationPtr Catalog::FindRelation(const std::string& schema, const std::string& name,
                                   const std::vector<std::string>& search_path) const {
@@ -88,6 +95,8 @@ void Catalog::Restore(const std::vector<SchemaInfo>& schemas,
   std::unique_lock lock(mutex_);
   schemas_.clear();
   for (const auto& schema : schemas) schemas_[schema.name] = schema;
+  AddSystemSchemas(schemas_);  // checkpoints older than one of them
+  if (cluster_schema_) schemas_.emplace("tessera", SchemaInfo{kTesseraNamespaceOid, "tessera"});
   relations_.clear();
   for (const auto& relation : relations) relations_[{relation->schema, relation->name}] = relation;
   next_oid_.store(next_oid);
@@ -157,6 +166,56 @@ std::vector<SchemaInfo> Catalog::AllSchemas() const {
   std::vector<SchemaInfo> result;
   for (const auto& [name, schema] : schemas_) result.push_back(schema);
   return result;
+}
+
+void Catalog::AddClusterSchema() {
+  std::unique_lock lock(mutex_);
+  cluster_schema_ = true;
+  schemas_.emplace("tessera", SchemaInfo{kTesseraNamespaceOid, "tessera"});
+  version_.fetch_add(1, std::memory_order_acq_rel);
+}
+
+std::vector<WorkerInfo> Catalog::Workers() const {
+  std::shared_lock lock(mutex_);
+  return workers_;
+}
+
+uint32_t Catalog::next_worker_id() const {
+  std::shared_lock lock(mutex_);
+  return next_worker_id_;
+}
+
+WorkerInfo Catalog::AddWorker(const std::string& host, int32_t port) {
+  std::unique_lock lock(mutex_);
+  for (const WorkerInfo& worker : workers_) {
+    if (worker.host == host && worker.port == port) {
+      throw SqlError(SqlState::kDuplicateObject, "worker \"" + worker.Name() + "\" already exists");
+    }
+  }
+  WorkerInfo worker{next_worker_id_++, host, port};
+  workers_.push_back(worker);
+  version_.fetch_add(1, std::memory_order_acq_rel);
+  return worker;
+}
+
+WorkerInfo Catalog::RemoveWorker(const std::string& host, int32_t port) {
+  std::unique_lock lock(mutex_);
+  for (auto it = workers_.begin(); it != workers_.end(); ++it) {
+    if (it->host == host && it->port == port) {
+      WorkerInfo removed = *it;
+      workers_.erase(it);
+      version_.fetch_add(1, std::memory_order_acq_rel);
+      return removed;
+    }
+  }
+  throw SqlError(SqlState::kUndefinedObject, "worker \"" + host + ":" + std::to_string(port) + "\" does not exist");
+}
+
+void Catalog::RestoreWorkers(std::vector<WorkerInfo> workers, uint32_t next_worker_id) {
+  std::unique_lock lock(mutex_);
+  workers_ = std::move(workers);
+  next_worker_id_ = next_worker_id;
+  version_.fetch_add(1, std::memory_order_acq_rel);
 }
 
 }  // namespace tessera::engine

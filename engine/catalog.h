@@ -26,6 +26,7 @@ namespace tessera::engine {
 constexpr uint32_t kPgCatalogNamespaceOid = 11;
 constexpr uint32_t kPublicNamespaceOid = 2200;
 constexpr uint32_t kInformationSchemaNamespaceOid = 13000;
+constexpr uint32_t kTesseraNamespaceOid = 13100;  // the `tessera` schema: cluster functions and views
 constexpr uint32_t kFirstUserOid = 16384;
 
 struct ColumnInfo {
@@ -88,6 +89,14 @@ struct RelationInfo {
 };
 using RelationPtr = std::shared_ptr<const RelationInfo>;
 
+// A worker process of the cluster (docs/CLUSTER.md), as the coordinator knows it.
+struct WorkerInfo {
+  uint32_t id = 0;  // from 1, never reused
+  std::string host;
+  int32_t port = 0;
+  std::string Name() const { return host + ":" + std::to_string(port); }
+};
+
 struct SchemaInfo {
   uint32_t oid = 0;
   std::string name;
@@ -136,10 +145,26 @@ class Catalog {
   std::vector<RelationPtr> AllRelations() const;
   std::vector<SchemaInfo> AllSchemas() const;
 
+  // Coordinators and workers list the `tessera` schema (cluster functions and views) in pg_namespace;
+  // the embedded default does not, as PostgreSQL has no such schema.
+  void AddClusterSchema();
+  bool has_cluster_schema() const { return cluster_schema_; }
+  // Cluster metadata (coordinator): the workers, by id. AddWorker throws 42710 when host and port are
+  // taken; RemoveWorker throws 42704 when none has them. Both change version().
+  std::vector<WorkerInfo> Workers() const;
+  uint32_t next_worker_id() const;
+  WorkerInfo AddWorker(const std::string& host, int32_t port);
+  WorkerInfo RemoveWorker(const std::string& host, int32_t port);
+  // Recovery: the workers a checkpoint recorded.
+  void RestoreWorkers(std::vector<WorkerInfo> workers, uint32_t next_worker_id);
+
  private:
   mutable std::shared_mutex mutex_;
   std::map<std::string, SchemaInfo> schemas_;                        // GUARDED_BY(mutex_)
   std::map<std::pair<std::string, std::string>, RelationPtr> relations_;  // GUARDED_BY(mutex_)
+  std::vector<WorkerInfo> workers_;                                  // GUARDED_BY(mutex_)
+  uint32_t next_worker_id_ = 1;                                      // GUARDED_BY(mutex_)
+  bool cluster_schema_ = false;
   std::atomic<uint64_t> version_{1};
   std::atomic<uint32_t> next_oid_{kFirstUserOid};
   int default_partitions_;

@@ -258,6 +258,13 @@ std::string EncodeCheckpoint(const CheckpointContents& contents) {
   }
   out.Put(static_cast<uint32_t>(contents.relations.size()));
   for (const auto& relation : contents.relations) PutRelation(out, *relation, contents);
+  out.Put(contents.next_worker_id);
+  out.Put(static_cast<uint32_t>(contents.workers.size()));
+  for (const auto& worker : contents.workers) {
+    out.Put(worker.id);
+    out.PutString(worker.host);
+    out.Put(worker.port);
+  }
   out.Put(simd::Crc32c(out.bytes().data(), out.size()));
   return std::move(out.bytes());
 }
@@ -293,6 +300,17 @@ Status DecodeCheckpoint(std::string_view bytes, const std::string& path, Checkpo
   if (!in.Get(&relations)) return corrupt("truncated relation list");
   for (uint32_t index = 0; index < relations; ++index) {
     if (!GetRelation(in, version, contents)) return corrupt("relation " + std::to_string(index) + " is malformed");
+  }
+  if (version >= 3) {
+    uint32_t workers = 0;
+    if (!in.Get(&contents->next_worker_id) || !in.Get(&workers)) return corrupt("truncated worker list");
+    for (uint32_t index = 0; index < workers; ++index) {
+      WorkerInfo worker;
+      if (!in.Get(&worker.id) || !in.GetString(&worker.host) || !in.Get(&worker.port)) {
+        return corrupt("truncated worker list");
+      }
+      contents->workers.push_back(std::move(worker));
+    }
   }
   if (!in.AtEnd()) return corrupt("trailing bytes");
   return Status::Ok();

@@ -50,6 +50,9 @@ struct CheckpointContents {
     bool called = false;
   };
   std::map<uint32_t, SequenceValue> sequence_values;
+  // Cluster metadata (coordinator; since version 3).
+  std::vector<WorkerInfo> workers;
+  uint32_t next_worker_id = 1;
 };
 
 std::string EncodeCheckpoint(const CheckpointContents& contents);

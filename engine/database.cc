@@ -16,11 +16,24 @@ Database::Database(DatabaseOptions options) : options_(std::move(options)) {
   if (options_.partitions_per_table <= 0) options_.partitions_per_table = 2 * cores;
   if (options_.worker_threads <= 0) options_.worker_threads = cores;
   catalog_ = std::make_unique<Catalog>(options_.partitions_per_table);
+  if (options_.role != Role::kEmbedded) catalog_->AddClusterSchema();
   pool_ = std::make_unique<TaskPool>(options_.worker_threads);
   transactions_ = std::make_unique<storage::TransactionManager>();
 }
 
 Database::~Database() = default;
+
+const char* RoleName(Role role) {
+  switch (role) {
+    case Role::kEmbedded:
+      return "embedded";
+    case Role::kCoordinator:
+      return "coordinator";
+    case Role::kWorker:
+      return "worker";
+  }
+  return "embedded";
+}
 
 Status Database::OpenStorage() {
   auto durability = std::make_unique<Durability>(options_.data_dir, *catalog_, *transactions_, options_.flush_rows);

@@ -20,6 +20,14 @@ class Catalog;
 class Durability;
 class TaskPool;
 
+// What this process is in a cluster (docs/CLUSTER.md).
+enum class Role {
+  kEmbedded,     // coordinator and worker in one process (the default)
+  kCoordinator,  // holds the cluster metadata; tables live on the workers
+  kWorker,       // holds shard tables for a coordinator
+};
+const char* RoleName(Role role);
+
 struct DatabaseOptions {
   std::string data_dir = "tessera-data";
   // Partitions per table on this node; 0 = two per core.
@@ -30,6 +38,7 @@ struct DatabaseOptions {
   // Rows of settled row groups per partition that the flusher freezes into a segment file at once
   // (Durability::kDefaultFlushRows); below one row group (2048) every commit freezes what it can.
   uint64_t flush_rows = 256 * 1024;
+  Role role = Role::kEmbedded;
 };
 
 class Database {

@@ -291,6 +291,7 @@ Status Durability::LoadCheckpoint(uint64_t* wal_lsn, bool* found) {
     images_[relation->data->storage_id()] = Image{relation->data->change_count(), files->second};
   }
   catalog_.Restore(contents.schemas, contents.relations, contents.next_oid);
+  catalog_.RestoreWorkers(contents.workers, contents.next_worker_id);
   *wal_lsn = contents.wal_lsn;
   *found = true;
   return Status::Ok();
@@ -489,6 +490,8 @@ Status Durability::Checkpoint() {
   }
   contents.schemas = catalog_.AllSchemas();
   contents.next_oid = catalog_.next_oid();
+  contents.workers = catalog_.Workers();
+  contents.next_worker_id = catalog_.next_worker_id();
   std::map<uint32_t, Image> images;
   for (const auto& relation : contents.relations) {
     if (relation->kind == RelationKind::kSequence) {

@@ -79,6 +79,8 @@ struct ExecContext {
   // The row versions scans see (storage/version_stamp.h): the statement's snapshot. The default sees
   // every finished commit, for contexts outside a session.
   storage::Snapshot snapshot;
+  // Whether the statement runs inside BEGIN ... COMMIT (functions that cannot be undone refuse to).
+  bool in_transaction_block = false;
   // The transaction the statement's writes belong to (owned by the session); nullptr: reads only.
   storage::Transaction* transaction = nullptr;
   // Actions that undo this statement's writes (run in reverse on ROLLBACK); nullptr = not recorded.

@@ -27,10 +27,12 @@ struct Listed {
   const SystemTable* system = nullptr;
 };
 
-std::vector<Listed> ListRelations(const std::vector<RelationPtr>& relations) {
+std::vector<Listed> ListRelations(const Catalog& catalog) {
   std::vector<Listed> listed;
-  for (const SystemTable& table : AllSystemTables()) listed.push_back({table.schema, table.name, table.is_view, nullptr, &table});
-  for (const RelationPtr& relation : relations) {
+  for (const SystemTable& table : AllSystemTables()) {
+    if (SystemTableListed(table, catalog)) listed.push_back({table.schema, table.name, table.is_view, nullptr, &table});
+  }
+  for (const RelationPtr& relation : catalog.AllRelations()) {
     if (relation->kind == RelationKind::kSequence) continue;
     listed.push_back({relation->schema, relation->name, relation->kind == RelationKind::kView, relation.get(), nullptr});
   }
@@ -115,7 +117,7 @@ Row ColumnRow(const ExecContext& context, const Listed& listed, size_t position,
 
 Rows ColumnRows(const Catalog& catalog, const ExecContext& context) {
   Rows rows;
-  for (const Listed& listed : ListRelations(catalog.AllRelations())) {
+  for (const Listed& listed : ListRelations(catalog)) {
     if (listed.system != nullptr) {
       for (size_t column = 0; column < listed.system->column_names.size(); ++column) {
         rows.push_back(ColumnRow(context, listed, column, listed.system->column_names[column],
@@ -146,7 +148,7 @@ std::vector<std::vector<Value>> InformationSchemaRows(const SystemTable& table, 
       rows.push_back({database, NameValue(schema.name), NameValue(owner), null_name, null_name, null_name, NullValue()});
     }
   } else if (table.name == "tables") {
-    for (const Listed& listed : ListRelations(catalog.AllRelations())) {
+    for (const Listed& listed : ListRelations(catalog)) {
       rows.push_back({database, NameValue(listed.schema), NameValue(listed.name),
                       TextValue(listed.is_view ? "VIEW" : "BASE TABLE"), null_name, NullValue(), null_name, null_name,
                       null_name, YesNo(!listed.is_view), YesNo(false), NullValue()});
@@ -154,7 +156,7 @@ std::vector<std::vector<Value>> InformationSchemaRows(const SystemTable& table, 
   } else if (table.name == "columns") {
     rows = ColumnRows(catalog, context);
   } else if (table.name == "views") {
-    for (const Listed& listed : ListRelations(catalog.AllRelations())) {
+    for (const Listed& listed : ListRelations(catalog)) {
       if (!listed.is_view || listed.relation == nullptr) continue;
       rows.push_back({database, NameValue(listed.schema), NameValue(listed.name), TextValue(listed.relation->view_sql),
                       TextValue("NONE"), YesNo(false), YesNo(false), YesNo(false), YesNo(false), YesNo(false)});

@@ -150,9 +150,12 @@ Rows ClassRows(const Catalog& catalog) {
   Rows rows;
   const auto schema_oids = SchemaOids(catalog);
   for (const SystemTable& table : AllSystemTables()) {
-    rows.push_back(ClassRow(table.oid, table.name,
-                            table.schema == "pg_catalog" ? kPgCatalogNamespaceOid : kInformationSchemaNamespaceOid,
-                            table.is_view ? 'v' : 'r', table.column_names.size(), false));
+    if (!SystemTableListed(table, catalog)) continue;
+    const uint32_t namespace_oid = table.schema == "pg_catalog"          ? kPgCatalogNamespaceOid
+                                   : table.schema == "information_schema" ? kInformationSchemaNamespaceOid
+                                                                          : kTesseraNamespaceOid;
+    rows.push_back(ClassRow(table.oid, table.name, namespace_oid, table.is_view ? 'v' : 'r', table.column_names.size(),
+                            false));
   }
   for (const RelationPtr& relation : catalog.AllRelations()) {
     const uint32_t namespace_oid = schema_oids.at(relation->schema);
@@ -177,6 +180,7 @@ Row AttributeRow(uint32_t relation_oid, const std::string& name, const LogicalTy
 Rows AttributeRows(const Catalog& catalog) {
   Rows rows;
   for (const SystemTable& table : AllSystemTables()) {
+    if (!SystemTableListed(table, catalog)) continue;
     for (size_t column = 0; column < table.column_names.size(); ++column) {
       rows.push_back(AttributeRow(table.oid, table.column_names[column], table.column_types[column],
                                   static_cast<int>(column + 1), false, false));
@@ -344,6 +348,14 @@ Rows DependRows(const Catalog& catalog) {
   return rows;
 }
 
+Rows WorkerRows(const Catalog& catalog) {
+  Rows rows;
+  for (const WorkerInfo& worker : catalog.Workers()) {
+    rows.push_back({Int4(worker.id), TextValue(worker.host), Int4(worker.port)});
+  }
+  return rows;
+}
+
 Rows DatabaseRows(const ExecContext& context) {
   return {{OidValue(kCurrentDatabaseOid), NameValue(context.database_name), OidValue(kBootstrapSuperuserOid), Int4(6),
            CharValue('c'), BoolValue(false), BoolValue(true), Int4(-1), OidValue(1663), TextValue("C"), TextValue("C"),
@@ -356,6 +368,7 @@ std::vector<std::vector<Value>> SystemTableRows(const SystemTable& table, ExecCo
   const Catalog& catalog = context.database->catalog();
   const std::string& name = table.name;
   if (table.schema == "information_schema") return InformationSchemaRows(table, context);
+  if (table.schema == "tessera" && name == "workers") return WorkerRows(catalog);
   if (name == "pg_namespace") return NamespaceRows(catalog);
   if (name == "pg_class") return ClassRows(catalog);
   if (name == "pg_attribute") return AttributeRows(catalog);

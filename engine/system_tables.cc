@@ -48,6 +48,7 @@ SystemTable Define(uint32_t oid, const char* schema, const char* name, bool is_v
 std::vector<SystemTable> BuildSystemTables() {
   constexpr const char* kPg = "pg_catalog";
   constexpr const char* kInfo = "information_schema";
+  constexpr const char* kTessera = "tessera";
   return {
       Define(2615, kPg, "pg_namespace", false, "oid oid, nspname name, nspowner oid, nspacl text[]"),
       Define(1259, kPg, "pg_class", false,
@@ -160,6 +161,8 @@ std::vector<SystemTable> BuildSystemTables() {
              "table_catalog name, table_schema name, table_name name, view_definition text, check_option text, "
              "is_updatable text, is_insertable_into text, is_trigger_updatable text, "
              "is_trigger_deletable text, is_trigger_insertable_into text"),
+      // The cluster's workers (docs/CLUSTER.md): empty unless this process is a coordinator.
+      Define(12100, kTessera, "workers", true, "worker_id int4, host text, port int4"),
   };
 }
 
@@ -191,6 +194,10 @@ const SystemTable* FindSystemTable(std::string_view schema, std::string_view nam
     if (table.schema == wanted && table.name == name) return &table;
   }
   return nullptr;
+}
+
+bool SystemTableListed(const SystemTable& table, const Catalog& catalog) {
+  return table.schema != "tessera" || catalog.has_cluster_schema();
 }
 
 const SystemTable* FindSystemTableByOid(uint32_t oid) {

@@ -48,6 +48,9 @@ constexpr uint32_t kRegnamespaceFlavour = 4089;
 const SystemTable* FindSystemTable(std::string_view schema, std::string_view name);
 const std::vector<SystemTable>& AllSystemTables();
 const SystemTable* FindSystemTableByOid(uint32_t oid);
+// Whether pg_class, pg_attribute and information_schema list `table`: the `tessera` schema's tables only
+// where the catalog has that schema (coordinators and workers).
+bool SystemTableListed(const SystemTable& table, const Catalog& catalog);
 // Generates the table's rows from the catalog of `context.database` (REQUIRES: database set).
 std::vector<Batch> ScanSystemTable(const SystemTable& table, ExecContext& context);
 

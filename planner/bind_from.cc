@@ -422,13 +422,15 @@ PlanPtr BindJoin(Binder& binder, const ast::TableRef& ref, Scope& scope, Scope* 
   return MakeProject(join, std::move(project));
 }
 
-// A pg_catalog or information_schema table named by `ref`: pg_catalog is searched first for unqualified
+// A pg_catalog, information_schema or tessera table named by `ref`: pg_catalog is searched first for unqualified
 // names, as PostgreSQL puts it implicitly first on the search path. Returns nullptr for other names.
 template <typename AddColumns>
 PlanPtr BindSystemTable(const ast::TableRef& ref, AddColumns& add_columns) {
   if (ref.names.size() > 2) return nullptr;
   const std::string schema = ref.names.size() == 2 ? ref.names[0] : "";
-  if (!schema.empty() && schema != "pg_catalog" && schema != "information_schema") return nullptr;
+  if (!schema.empty() && schema != "pg_catalog" && schema != "information_schema" && schema != "tessera") {
+    return nullptr;
+  }
   const engine::SystemTable* table = engine::FindSystemTable(schema, ref.names.back());
   if (table == nullptr) return nullptr;
   auto node = std::make_shared<PlanNode>(PlanKind::kVirtualTable);

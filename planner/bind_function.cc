@@ -208,7 +208,10 @@ BoundExprPtr Binder::BindSetFunction(const ast::Expr& expr, const std::string& n
 BoundExprPtr Binder::BindFunction(const ast::Expr& expr, Scope& scope) {
   std::string name = expr.names.back();
   std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
-  if (expr.names.size() > 1 && expr.names[0] != "pg_catalog" && expr.names[0] != "public") {
+  // Functions of the `tessera` schema (cluster operations, docs/CLUSTER.md) are registered qualified.
+  if (expr.names.size() == 2 && expr.names[0] == "tessera") name = "tessera." + name;
+  if (expr.names.size() > 1 && expr.names[0] != "pg_catalog" && expr.names[0] != "public" &&
+      expr.names[0] != "tessera") {
     throw SqlError(SqlState::kUndefinedFunction, "function " + expr.names[0] + "." + name + " does not exist")
         .WithPosition(expr.location + 1);
   }

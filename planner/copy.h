@@ -69,7 +69,9 @@ struct CopyRows {
     line_texts_.push_back(text_heap_->Add(line));
     return line_texts_.back();
   }
-  // Copies `text` (a field that is not a plain slice of its line) into text_heap().
+  // Adds the text of a row's line that is already in text_heap() (a slice of StoreText's result).
+  void AddStoredLineText(std::string_view line) { line_texts_.push_back(line); }
+  // Copies `text` (a field that is not a plain slice of its line, or a run of lines) into text_heap().
   std::string_view StoreText(std::string_view text) { return text_heap_->Add(text); }
   const std::shared_ptr<StringHeap>& text_heap() const { return text_heap_; }
   bool has_line_texts() const { return !line_texts_.empty(); }

@@ -265,6 +265,7 @@ std::unique_ptr<engine::ExecContext> Session::MakeContext(std::vector<Value> par
   context->transaction_timestamp = state_->transaction_timestamp;
   context->cancel_flag = &cancel_requested_;
   context->undo_log = &state_->undo_log;
+  context->in_transaction_block = state_->transaction != TransactionState::kIdle;
   storage::Transaction& txn = OpenTransaction(*state_, database_.transactions());
   context->transaction = &txn;
   context->snapshot = query || txn.has_snapshot() ? txn.StatementSnapshot() : txn.CurrentSnapshot();

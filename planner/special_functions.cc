@@ -12,6 +12,7 @@
 #include "engine/durability.h"
 #include "engine/row_key.h"
 #include "engine/system_tables.h"
+#include "planner/cluster_functions.h"
 
 namespace tessera::planner {
 
@@ -130,6 +131,7 @@ engine::FunctionRegistry BuildSpecialFunctions() {
   };
   registry.Register(setval);
   engine::RegisterCatalogFunctions(registry);
+  RegisterClusterFunctions(registry);
   return registry;
 }
 

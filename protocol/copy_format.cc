@@ -80,6 +80,13 @@ CopyInParser::CopyInParser(const planner::CopySpec& spec, BatchHandler handler)
   } else {
     line_special_['\\'] = true;
   }
+  // The fast path knows nothing of FORCE_NOT_NULL and FORCE_NULL, nor of tables without columns.
+  if (text_like() && spec_.options.force_not_null.empty() && spec_.options.force_null.empty() &&
+      !spec_.columns.empty()) {
+    std::string specials = "\r\\";  // a carriage return, and the backslash of escapes and of the \. marker
+    if (spec_.options.format == CopyFormat::kCsv) specials += {spec_.options.quote, spec_.options.escape};
+    plain_scanner_.emplace(spec_.options.delimiter, specials);
+  }
   StartBatch();
 }
 
@@ -222,6 +229,14 @@ size_t CopyInParser::FindLineEnd(size_t start, bool at_end, size_t* eol_length, 
 void CopyInParser::ParseLines(bool at_end) {
   size_t start = 0;
   while (!ended_ && start < buffer_.size()) {
+    if (PlainLinesAllowed(start)) {
+      const size_t after = TakePlainLines(start);
+      if (after != start) {
+        start = after;
+        scan_offset_ = start;
+        continue;
+      }
+    }
     ++line_;
     size_t eol_length = 0;
     int64_t embedded_lines = 0;
@@ -242,6 +257,50 @@ void CopyInParser::ParseLines(bool at_end) {
   if (ended_) buffer_.clear();
 }
 
+bool CopyInParser::PlainLinesAllowed(size_t start) const {
+  return plain_scanner_.has_value() && header_done_ && eol_ == Eol::kNewline && scan_offset_ <= start;
+}
+
+size_t CopyInParser::TakePlainLines(size_t start) {
+  // 1. Scan lines while they are plain, up to a full batch.
+  const size_t width = spec_.columns.size();
+  const idx_t capacity = kCopyBatchRows - rows_.rows.num_rows;
+  plain_field_ends_.resize(capacity * width);
+  size_t end = start;
+  idx_t count = 0;
+  while (count < capacity &&
+         plain_scanner_->Scan(buffer_.data() + end, buffer_.size() - end, width, &plain_field_ends_[count * width])) {
+    end += plain_field_ends_[count * width + width - 1] + 1;
+    ++count;
+  }
+  if (count == 0) return start;
+  // 2. Copy the run once; its rows' fields and line texts point into the copy.
+  const std::string_view stored = rows_.StoreText(std::string_view(buffer_).substr(start, end - start));
+  const std::string& null_string = spec_.options.null_string;
+  size_t line_start = 0;
+  for (idx_t line = 0; line < count; ++line) {
+    const uint32_t* field_ends = &plain_field_ends_[line * width];
+    const idx_t row = rows_.rows.num_rows;
+    size_t field_start = line_start;
+    for (size_t column = 0; column < width; ++column) {
+      const size_t field_end = line_start + field_ends[column];
+      const std::string_view field = stored.substr(field_start, field_end - field_start);
+      Vector& vector = rows_.rows.columns[column];
+      if (field == null_string) {
+        vector.SetNull(row, true);
+      } else {
+        vector.Data<std::string_view>()[row] = field;
+      }
+      field_start = field_end + 1;
+    }
+    rows_.AddStoredLineText(stored.substr(line_start, field_ends[width - 1]));
+    rows_.lines.push_back(++line_);
+    line_start = field_start;
+    AddRowDone();  // the last row may fill the batch and hand it on; `stored` is not used after it
+  }
+  return end;
+}
+
 void CopyInParser::HandleLine(std::string_view line) {
   current_line_ = line;
   ParseLine(line);
@@ -253,7 +312,12 @@ void CopyInParser::ParseLine(std::string_view line) {
     ended_ = true;  // in CSV, \. ends the data only alone on a line; elsewhere it is data
     return;
   }
-  ValidateUtf8(line);
+  try {
+    ValidateUtf8(line);
+  } catch (SqlError& error) {
+    // The line cannot be shown: the context names only its number, as PostgreSQL's does.
+    throw std::move(error).WithContext(planner::CopyLineContext(spec_.relation_name, line_, nullptr));
+  }
   if (spec_.options.format == CopyFormat::kCsv) {
     SplitCsv(line);
   } else {

@@ -12,6 +12,7 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,6 +20,7 @@
 #include "base/error.h"
 #include "base/vector.h"
 #include "planner/copy.h"
+#include "protocol/copy_line_scan.h"
 
 namespace tessera::protocol {
 
@@ -48,6 +50,12 @@ class CopyInParser {
   // when the buffer holds no complete line yet. Sets *eol_length, and *embedded_lines to the line breaks
   // inside CSV quoted fields.
   size_t FindLineEnd(size_t start, bool at_end, size_t* eol_length, int64_t* embedded_lines);
+  // True when the line at `start` may take the fast path: the options allow it and the line starts
+  // after the header, with the line-end style known and no CSV quote state carried over.
+  bool PlainLinesAllowed(size_t start) const;
+  // Adds the run of plain lines starting at `start` (up to a full batch) as rows; returns the offset
+  // after the last one taken (`start` when the line there is not plain or not complete).
+  size_t TakePlainLines(size_t start);
   void HandleLine(std::string_view line);
   void ParseLine(std::string_view line);
   // Split `line` into fields_ / nulls_: views into the line, or into scratch_ for fields whose
@@ -90,6 +98,8 @@ class CopyInParser {
   std::vector<uint8_t> nulls_;
   std::string scratch_;
   std::array<bool, 256> line_special_{};  // bytes that can end a line or change the quote state
+  std::optional<PlainLineScanner> plain_scanner_;  // set when the options allow the fast path
+  std::vector<uint32_t> plain_field_ends_;          // TakePlainLines: each row's field ends, row after row
 };
 
 // Formats COPY TO output. `format_text` gives a cell's text output (Session::FormatText).

@@ -33,6 +33,9 @@ Options:
   --max-connections N clients served at once (default 1000)
   --flush-rows N      rows of settled row groups per partition written at once as a compressed segment
                       file (default 262144); below 2048 every commit writes what it can (for tests)
+  --role ROLE         embedded (default: coordinator and worker in one process), coordinator (holds the
+                      cluster's metadata; add workers with SELECT tessera.add_worker('host', port)) or
+                      worker (holds table partitions for a coordinator); see docs/CLUSTER.md
   --memory-limit SIZE cap on the memory queries allocate, in bytes or with a unit (512MB, 2GB); a query
                       that needs more fails with SQLSTATE 53200 and the server goes on serving
                       (default -1: no limit; the operating system's OOM killer is then the only bound)
@@ -101,6 +104,17 @@ std::optional<int> ParseFlags(int argc, char** argv, Flags* flags) {
     } else if (flag == "--max-connections") {
       if (!(parsed = number(1, 100000))) return 2;
       flags->server.max_connections = *parsed;
+    } else if (flag == "--role") {
+      if (value == "embedded") {
+        flags->database.role = tessera::engine::Role::kEmbedded;
+      } else if (value == "coordinator") {
+        flags->database.role = tessera::engine::Role::kCoordinator;
+      } else if (value == "worker") {
+        flags->database.role = tessera::engine::Role::kWorker;
+      } else {
+        fmt::print(stderr, "tessera: invalid value \"{}\" for {} (embedded, coordinator or worker)\n", value, flag);
+        return 2;
+      }
     } else if (flag == "--memory-limit") {
       std::optional<size_t> bytes = tessera::memory::ParseMemorySize(value);
       if (!bytes) {

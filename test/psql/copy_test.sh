@@ -320,6 +320,21 @@ SQL
   $psql -c "SELECT count(*) FROM late"
   seq 1 10000 | awk "$row" | $psql -c "COPY late FROM STDIN CSV"
   $psql -c "SELECT count(*), sum(a), sum(b), min(c), max(d) FROM late"
+  echo "=== plain lines (no quotes, escapes or non-ASCII bytes) mixed with others, in later batches"
+  plain='{ printf "%d,%d.25,2024-01-02 03:04:%02d,t%d\n", $1, $1, $1 % 60, $1 }'
+  seq 1 10000 | awk "$plain" | sed -e '100s/t100$/"two\nlines"/' -e '3000s/^3000,/x3000,/' | $psql -c "COPY late FROM STDIN CSV" 2>&1 || true
+  seq 1 10000 | awk "$plain" | sed -e '5000s/$/,extra/' | $psql -c "COPY late FROM STDIN CSV" 2>&1 || true
+  seq 1 10000 | awk "$plain" | sed -e '6000s/,t6000$//' | $psql -c "COPY late FROM STDIN CSV" 2>&1 || true
+  seq 1 10000 | awk "$plain" | sed -e '7000s/$/\r/' | $psql -c "COPY late FROM STDIN CSV" 2>&1 || true
+  seq 1 10000 | awk "$plain" | sed -e '8000s/t8000/\xff/' | $psql -c "COPY late FROM STDIN CSV" 2>&1 || true
+  $psql -c "SELECT count(*) FROM late"
+  seq 1 10000 | awk "$plain" | sed -e '2s/t2$//' -e '3s/t3$/"q,""x"""/' -e '4s/t4$/caf\xc3\xa9/' -e '5s/^5,/,/' \
+    -e '4100s/t4100$/"multi\nline"/' | $psql -c "COPY late FROM STDIN CSV"
+  $psql -c "SELECT count(*), sum(a), sum(b), min(c), max(c), count(d), sum(length(d)) FROM late WHERE a > 10000 OR a IS NULL OR d NOT LIKE 't%' OR a < 6"
+  seq 1 5000 | awk '{ printf "%d\tv%d\n", $1, $1 }' | sed -e '10s/v10$/nil/' -e '20s/v20$/a\\tb/' -e '4500s/v4500$//' |
+    $psql -c "COPY p FROM STDIN (NULL 'nil')"
+  $psql -c "SELECT count(*), count(name), sum(length(name)), max(name) FROM p WHERE id <= 5000"
+  seq 1 3000 | awk '{ printf "%d|v%d\n", $1, $1 }' | sed '2500s/^2500|/x|/' | $psql -c "COPY p FROM STDIN (DELIMITER '|')" 2>&1 || true
 }
 
 if [ "$1" = "--run" ]; then
