@@ -53,6 +53,27 @@ run_commands() {
   kill "$client" 2>/dev/null || true
   wait "$client" 2>/dev/null || true
   summary
+  # Tessera writes a large COPY's rows to the WAL while it runs (log-ahead, engine/durability.h): a
+  # checkpoint in the middle must neither lose them once committed nor keep them otherwise.
+  echo "=== a large COPY, a CHECKPOINT before its COMMIT, then kill -9 after the COMMIT"
+  { echo "BEGIN;"; echo "COPY copied FROM STDIN;"; rows 800001 1200000; echo '\.'; echo "\\! sleep 2"
+    echo "COMMIT;"; } | $psql >/dev/null &
+  client=$!
+  sleep 1
+  $psql -c "CHECKPOINT"
+  wait "$client"
+  $restart kill
+  summary
+  echo "=== a large COPY, a CHECKPOINT, then kill -9 before it commits"
+  { echo "BEGIN;"; echo "COPY copied FROM STDIN;"; rows 1300001 1700000; echo '\.'; echo "SELECT 1 \\watch 60"; } |
+    $psql >/dev/null 2>&1 &
+  client=$!
+  sleep 2
+  $psql -c "CHECKPOINT"
+  $restart kill
+  kill "$client" 2>/dev/null || true
+  wait "$client" 2>/dev/null || true
+  summary
 }
 
 no_restart() { :; }
