@@ -30,6 +30,9 @@ struct DatabaseOptions {
   // Rows of settled row groups per partition that the flusher freezes into a segment file at once
   // (Durability::kDefaultFlushRows); below one row group (2048) every commit freezes what it can.
   uint64_t flush_rows = 256 * 1024;
+  // The password of the user "tessera_cluster" that coordinator and workers log in to each other with
+  // (--cluster-secret-file); empty when the node has none.
+  std::string cluster_secret;
 };
 
 class Database {
