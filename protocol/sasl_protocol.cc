@@ -19,12 +19,10 @@ void Connection::StartAuthentication(std::map<std::string, std::string> options)
 }
 
 bool Connection::HandleAuthenticationMessage(char type, const FrontendMessage& message) {
-  // A client without a password (psql before it prompts for one) just goes away.
-  if (std::holds_alternative<TerminateMessage>(message)) return false;
   ErrorInfo error;
   try {
     const auto* password = std::get_if<PasswordMessage>(&message);
-    if (password == nullptr) {
+    if (password == nullptr) {  // Terminate included, as in PostgreSQL
       throw SqlError(SqlState::kProtocolViolation,
                      fmt::format("expected SASL response, got message type {}", static_cast<int>(type)));
     }
