@@ -79,6 +79,7 @@ Status ReadPasswordFile(const std::string& path, AuthConfig* config) {
     };
     if (colon == std::string_view::npos) return error("missing ':' between user and password");
     if (user.empty()) return error("empty user name");
+    if (colon + 1 == line.size()) return error("empty password");  // PostgreSQL never accepts one either
     if (user == kClusterUser) return error("user \"tessera_cluster\" is reserved (use --cluster-secret-file)");
     config->AddUser(std::string(user), line.substr(colon + 1));
   }

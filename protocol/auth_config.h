@@ -60,7 +60,7 @@ std::optional<AuthMethod> ParseAuthMethod(std::string_view text);
 
 // Reads a password file: one "user:password" per line (the password runs to the end of the line, colons
 // included); empty lines and lines starting with '#' are skipped. Adds the users to `config`. Fails with
-// 22023 naming the file and line for a line without ':' or with an empty user, and for kClusterUser
+// 22023 naming the file and line for a line without ':', with an empty user or password, and for kClusterUser
 // (whose password is the cluster secret).
 Status ReadPasswordFile(const std::string& path, AuthConfig* config);
 

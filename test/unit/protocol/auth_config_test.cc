@@ -55,14 +55,14 @@ TEST_SUITE("AuthConfig") {
   }
 
   TEST_CASE("the password file gives each user a salted secret") {
-    TempFile file("# comment\n\nalice:secret\r\nbob:pa:ss word\ncarol:\n");
+    TempFile file("# comment\n\nalice:secret\r\nbob:pa:ss word\ncarol: \n");
     AuthConfig config;
     REQUIRE(ReadPasswordFile(file.path(), &config).ok());
     REQUIRE(config.FindSecret("alice") != nullptr);
     CHECK(Verifies(*config.FindSecret("alice"), "secret"));
     CHECK_FALSE(Verifies(*config.FindSecret("alice"), "secret\r"));
     CHECK(Verifies(*config.FindSecret("bob"), "pa:ss word"));
-    CHECK(Verifies(*config.FindSecret("carol"), ""));
+    CHECK(Verifies(*config.FindSecret("carol"), " "));
     CHECK(config.FindSecret("# comment") == nullptr);
     CHECK(config.FindSecret("alice")->salt != config.FindSecret("bob")->salt);
   }
@@ -74,6 +74,7 @@ TEST_SUITE("AuthConfig") {
     };
     for (const Case& test_case : {Case{"alice:x\nbob\n", "missing ':' between user and password"},
                                   Case{":x\n", "empty user name"},
+                                  Case{"alice:\r\n", "empty password"},
                                   Case{"tessera_cluster:x\n", "user \"tessera_cluster\" is reserved"}}) {
       TempFile file(test_case.contents);
       AuthConfig config;
