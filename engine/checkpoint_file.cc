@@ -258,6 +258,9 @@ std::string EncodeCheckpoint(const CheckpointContents& contents) {
   }
   out.Put(static_cast<uint32_t>(contents.relations.size()));
   for (const auto& relation : contents.relations) PutRelation(out, *relation, contents);
+  out.Put(contents.replay_lsn);
+  out.Put(static_cast<uint32_t>(contents.logged_ahead.size()));
+  for (uint64_t txn_id : contents.logged_ahead) out.Put(txn_id);
   out.Put(contents.next_worker_id);
   out.Put(static_cast<uint32_t>(contents.workers.size()));
   for (const auto& worker : contents.workers) {
@@ -301,7 +304,17 @@ Status DecodeCheckpoint(std::string_view bytes, const std::string& path, Checkpo
   for (uint32_t index = 0; index < relations; ++index) {
     if (!GetRelation(in, version, contents)) return corrupt("relation " + std::to_string(index) + " is malformed");
   }
+  contents->replay_lsn = contents->wal_lsn + 1;
   if (version >= 3) {
+    uint32_t logged_ahead = 0;
+    if (!in.Get(&contents->replay_lsn) || !in.Get(&logged_ahead) || contents->replay_lsn > contents->wal_lsn + 1) {
+      return corrupt("bad replay position");
+    }
+    for (uint32_t index = 0; index < logged_ahead; ++index) {
+      uint64_t txn_id = 0;
+      if (!in.Get(&txn_id)) return corrupt("truncated list of transactions logged ahead");
+      contents->logged_ahead.push_back(txn_id);
+    }
     uint32_t workers = 0;
     if (!in.Get(&contents->next_worker_id) || !in.Get(&workers)) return corrupt("truncated worker list");
     for (uint32_t index = 0; index < workers; ++index) {

@@ -37,6 +37,10 @@ struct TableFiles {
 
 struct CheckpointContents {
   uint64_t wal_lsn = 0;  // every commit logged at or before it is in the checkpoint
+  // Transactions that logged records ahead (engine/durability.h) and had not committed at the
+  // checkpoint, and the LSN from which the WAL must be kept and read for them (<= wal_lsn + 1).
+  std::vector<uint64_t> logged_ahead;
+  uint64_t replay_lsn = 1;
   uint32_t next_oid = kFirstUserOid;
   std::vector<SchemaInfo> schemas;
   // Encoding reads them; decoding makes them, each table with empty storage (TableData) of its recorded

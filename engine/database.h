@@ -39,6 +39,9 @@ struct DatabaseOptions {
   // (Durability::kDefaultFlushRows); below one row group (2048) every commit freezes what it can.
   uint64_t flush_rows = 256 * 1024;
   Role role = Role::kEmbedded;
+  // The password of the user "tessera_cluster" that coordinator and workers log in to each other with
+  // (--cluster-secret-file); empty when the node has none.
+  std::string cluster_secret;
 };
 
 class Database {

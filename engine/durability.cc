@@ -86,7 +86,10 @@ std::string ImagePath(const std::string& data_dir, const std::string& name) { re
 // final record arrives (then the recovered CSN); transactions without one are undone at the end.
 class Durability::Replay {
  public:
-  Replay(const Catalog& catalog, const std::string& wal_path) : wal_path_(wal_path) {
+  Replay(const Catalog& catalog, const std::string& wal_path, const CheckpointContents& checkpoint)
+      : wal_path_(wal_path),
+        checkpoint_lsn_(checkpoint.wal_lsn),
+        logged_ahead_(checkpoint.logged_ahead.begin(), checkpoint.logged_ahead.end()) {
     for (const auto& relation : catalog.AllRelations()) {
       if (relation->kind == RelationKind::kTable) tables_[relation->data->storage_id()] = relation->data;
       if (relation->kind == RelationKind::kSequence) sequences_[relation->oid] = relation->sequence;
@@ -95,7 +98,9 @@ class Durability::Replay {
 
   Status Apply(const storage::WalRecord& record) {
     ByteReader in(record.payload);
-    if (record.type == kSequenceRecord) return ApplySequence(in, record.lsn);
+    if (record.type == kSequenceRecord) {
+      return record.lsn <= checkpoint_lsn_ ? Status::Ok() : ApplySequence(in, record.lsn);
+    }
     if (record.type != kTransactionRecord) return Malformed(record.lsn, "unknown record type");
     Stamp txn_id = 0;
     uint8_t final_record = 0;
@@ -103,6 +108,8 @@ class Durability::Replay {
     if (!in.Get(&txn_id) || !in.Get(&final_record) || !in.Get(&entries) || !storage::IsTxnId(txn_id)) {
       return Malformed(record.lsn, "bad transaction header");
     }
+    // Before the checkpoint's position, only transactions it lists as logged ahead are not in it.
+    if (record.lsn <= checkpoint_lsn_ && logged_ahead_.count(txn_id) == 0) return Status::Ok();
     auto& writes = pending_[txn_id];
     for (uint32_t entry = 0; entry < entries; ++entry) {
       Status status = ApplyEntry(in, txn_id, record.lsn, writes);
@@ -209,6 +216,8 @@ class Durability::Replay {
   }
 
   std::string wal_path_;
+  uint64_t checkpoint_lsn_ = 0;
+  std::set<Stamp> logged_ahead_;
   std::unordered_map<uint32_t, std::shared_ptr<storage::TableData>> tables_;
   std::unordered_map<uint32_t, std::shared_ptr<SequenceState>> sequences_;
   std::map<Stamp, std::vector<storage::WriteEntry>> pending_;
@@ -220,6 +229,14 @@ Durability::Durability(std::string data_dir, Catalog& catalog, storage::Transact
       flush_rows_(std::max<uint64_t>(flush_rows, 1)) {}
 
 Durability::~Durability() {
+  if (log_ahead_writer_.joinable()) {
+    {
+      std::lock_guard lock(log_ahead_mutex_);
+      log_ahead_stopping_ = true;
+    }
+    log_ahead_wake_.notify_all();
+    log_ahead_writer_.join();
+  }
   if (flusher_.joinable()) {
     {
       std::lock_guard lock(flusher_mutex_);
@@ -246,12 +263,12 @@ Status Durability::Open() {
   Status status = MakeDirectory(data_dir_);
   if (status.ok()) status = LockDataDirectory();
   if (status.ok()) status = MakeDirectory(data_dir_ + "/tables");
-  uint64_t wal_lsn = 0;
+  CheckpointContents checkpoint;
   bool found = false;
-  if (status.ok()) status = LoadCheckpoint(&wal_lsn, &found);
+  if (status.ok()) status = LoadCheckpoint(&checkpoint, &found);
   if (status.ok()) status = storage::WalWriter::Open(data_dir_ + "/wal", storage::WalOptions{}, &wal_);
   bool replayed = false;
-  if (status.ok() && wal_->last_lsn() > wal_lsn) status = ReplayWal(wal_lsn + 1, &replayed);
+  if (status.ok() && wal_->last_lsn() >= checkpoint.replay_lsn) status = ReplayWal(checkpoint, &replayed);
   if (!status.ok()) {
     wal_.reset();
     return status;
@@ -268,10 +285,11 @@ Status Durability::Open() {
   checkpoint_catalog_version_.store(found ? catalog_.version() : 0);
   status = replayed || !found ? Checkpoint() : Status::Ok();
   if (status.ok() && flush_rows_ >= kBatchSize) flusher_ = std::thread([this] { RunFlusher(); });
+  if (status.ok()) log_ahead_writer_ = std::thread([this] { RunLogAheadWriter(); });
   return status;
 }
 
-Status Durability::LoadCheckpoint(uint64_t* wal_lsn, bool* found) {
+Status Durability::LoadCheckpoint(CheckpointContents* checkpoint, bool* found) {
   const std::string path = data_dir_ + "/checkpoint";
   std::string bytes;
   Status status = storage::ReadWholeFile(path, &bytes);
@@ -279,7 +297,7 @@ Status Durability::LoadCheckpoint(uint64_t* wal_lsn, bool* found) {
     if (status.state() == SqlState::kUndefinedFile) return Status::Ok();
     return status;
   }
-  CheckpointContents contents;
+  CheckpointContents& contents = *checkpoint;
   status = DecodeCheckpoint(bytes, path, &contents);
   if (!status.ok()) return status;
   for (const auto& relation : contents.relations) {
@@ -292,7 +310,6 @@ Status Durability::LoadCheckpoint(uint64_t* wal_lsn, bool* found) {
   }
   catalog_.Restore(contents.schemas, contents.relations, contents.next_oid);
   catalog_.RestoreWorkers(contents.workers, contents.next_worker_id);
-  *wal_lsn = contents.wal_lsn;
   *found = true;
   return Status::Ok();
 }
@@ -360,11 +377,11 @@ Status Durability::LoadImage(const std::string& name, storage::TableData& data) 
   return Status::Ok();
 }
 
-Status Durability::ReplayWal(uint64_t from_lsn, bool* replayed) {
+Status Durability::ReplayWal(const CheckpointContents& checkpoint, bool* replayed) {
   std::unique_ptr<storage::WalReader> reader;
-  Status status = storage::WalReader::Open(data_dir_ + "/wal", from_lsn, &reader);
+  Status status = storage::WalReader::Open(data_dir_ + "/wal", checkpoint.replay_lsn, &reader);
   if (!status.ok()) return status;
-  Replay replay(catalog_, data_dir_ + "/wal");
+  Replay replay(catalog_, data_dir_ + "/wal", checkpoint);
   for (;;) {
     storage::WalRecord record;
     bool found = false;
@@ -387,7 +404,8 @@ Status Durability::AppendRecord(uint16_t type, std::span<const std::string_view>
   return wal_->AppendParts(type, parts, lsn);
 }
 
-Status Durability::LogCommit(Stamp txn_id, const std::vector<storage::WriteEntry>& writes) {
+Status Durability::AppendWrites(Stamp txn_id, std::span<const storage::WriteEntry> writes, bool final_record,
+                                uint64_t* lsn) {
   // A record is its header (transaction id, final flag, entry count), then its entries' bytes: those
   // encoded ahead are referenced where they are, those encoded now are kept in `encoded_now`, and the
   // WAL writer copies them all into its buffer once.
@@ -396,18 +414,17 @@ Status Durability::LogCommit(Stamp txn_id, const std::vector<storage::WriteEntry
   std::deque<std::string> encoded_now;
   size_t record_size = 0;
   uint32_t entries = 0;
-  uint64_t lsn = 0;
   auto start_record = [&] {
     parts.assign(1, std::string_view(header, sizeof(header)));
     encoded_now.clear();
     record_size = sizeof(header);
     entries = 0;
   };
-  auto seal = [&](bool final_record) {
+  auto seal = [&](bool final) {
     std::memcpy(header, &txn_id, sizeof(Stamp));
-    header[sizeof(Stamp)] = final_record ? 1 : 0;
+    header[sizeof(Stamp)] = final ? 1 : 0;
     std::memcpy(header + sizeof(Stamp) + 1, &entries, sizeof(entries));
-    return AppendRecord(kTransactionRecord, parts, &lsn);
+    return AppendRecord(kTransactionRecord, parts, lsn);
   };
   start_record();
   for (const auto& entry : writes) {
@@ -431,9 +448,69 @@ Status Durability::LogCommit(Stamp txn_id, const std::vector<storage::WriteEntry
       }
     }
   }
-  Status status = seal(true);
+  // A log-ahead whose last entry filled a record has nothing left to seal.
+  if (!final_record && entries == 0) return Status::Ok();
+  return seal(final_record);
+}
+
+Status Durability::LogCommit(Stamp txn_id, std::span<const storage::WriteEntry> writes) {
+  uint64_t lsn = 0;
+  Status status = AppendWrites(txn_id, writes, true, &lsn);
+  if (any_logged_ahead_.load(std::memory_order_acquire)) {
+    // The final record is in the log (a checkpoint cannot come between: commits hold its gate), so from
+    // now on the transaction is an ordinary commit.
+    std::lock_guard lock(log_ahead_mutex_);
+    logged_ahead_.erase(txn_id);
+    any_logged_ahead_.store(!logged_ahead_.empty(), std::memory_order_release);
+  }
   if (!status.ok()) return status;
   return wal_->WaitDurable(lsn);
+}
+
+void Durability::Abandoned(Stamp txn_id) {
+  if (!any_logged_ahead_.load(std::memory_order_acquire)) return;
+  std::lock_guard lock(log_ahead_mutex_);
+  logged_ahead_.erase(txn_id);
+  any_logged_ahead_.store(!logged_ahead_.empty(), std::memory_order_release);
+}
+
+Status Durability::LogAhead(storage::Transaction& txn) {
+  const std::span<const storage::WriteEntry> writes = txn.WritesToLogAhead();
+  if (writes.empty() || !wal_) return Status::Ok();
+  const Stamp txn_id = txn.Id();
+  {
+    // Registered before its first record is appended, with an LSN no later than that record's, so a
+    // checkpoint either lists the transaction or comes before all of its records.
+    std::lock_guard lock(log_ahead_mutex_);
+    logged_ahead_.emplace(txn_id, wal_->last_lsn() + 1);
+    any_logged_ahead_.store(true, std::memory_order_release);
+  }
+  uint64_t lsn = 0;
+  Status status = AppendWrites(txn_id, writes, false, &lsn);
+  if (!status.ok()) return status;
+  txn.MarkLoggedAhead(writes.size());
+  if (lsn != 0) {
+    std::lock_guard lock(log_ahead_mutex_);
+    log_ahead_target_ = std::max(log_ahead_target_, lsn);
+  }
+  log_ahead_wake_.notify_one();
+  return Status::Ok();
+}
+
+void Durability::RunLogAheadWriter() {
+  // Writes (and syncs) what transactions logged ahead, so that their commits find it on disk already.
+  std::unique_lock lock(log_ahead_mutex_);
+  uint64_t written = 0;
+  for (;;) {
+    log_ahead_wake_.wait(lock, [&] { return log_ahead_stopping_ || log_ahead_target_ > written; });
+    if (log_ahead_stopping_) return;
+    const uint64_t target = log_ahead_target_;
+    lock.unlock();
+    // An error is sticky in the WAL writer: the transaction's commit reports it.
+    (void)wal_->WaitDurable(target);
+    lock.lock();
+    written = target;
+  }
 }
 
 void Durability::LogSequence(uint32_t oid, int64_t next, bool called) {
@@ -480,6 +557,14 @@ Status Durability::Checkpoint() {
   {
     auto paused = transactions_.PauseCommits();
     contents.wal_lsn = wal_->last_lsn();
+    contents.replay_lsn = contents.wal_lsn + 1;
+    {
+      std::lock_guard lock(log_ahead_mutex_);
+      for (const auto& [txn_id, first_lsn] : logged_ahead_) {
+        contents.logged_ahead.push_back(txn_id);
+        contents.replay_lsn = std::min(contents.replay_lsn, first_lsn);
+      }
+    }
     csn = transactions_.published_csn();
     catalog_version = catalog_.version();
     wal_bytes_since_checkpoint_.store(0, std::memory_order_relaxed);
@@ -520,7 +605,7 @@ Status Durability::Checkpoint() {
   images_ = std::move(images);
   checkpoint_catalog_version_.store(catalog_version, std::memory_order_release);
   RemoveUnusedFiles(images_);
-  return wal_->RemoveBefore(contents.wal_lsn + 1);
+  return wal_->RemoveBefore(contents.replay_lsn);
 }
 
 Status Durability::WriteTableFiles(const storage::TableData& data, Stamp csn, uint64_t lsn, TableFiles* files) {

@@ -14,6 +14,13 @@
 // waits for group commit's fsync before its CSN is published, so a client is told COMMIT only once its
 // rows are on disk. Row ids are logged as they are, so a later delete of the row finds it at replay.
 //
+// Log-ahead: a bulk load (COPY) hands its transaction to LogAhead every few MiB of rows; those writes
+// are appended as records that are not final, and a background thread writes and syncs them, so that
+// the commit writes only the rest and a final record instead of the whole load at once. A checkpoint
+// records the transactions logged ahead but not committed and keeps the WAL from their first record;
+// recovery applies their records from before the checkpoint's position only when their final record
+// follows.
+//
 // Flushing: a background thread freezes runs of settled row groups (TableData::FreezeCandidates) of at
 // least `flush_rows` rows into segment files; from then on their rows are read from the file. Frozen
 // segments are immutable; the next checkpoint records them.
@@ -77,7 +84,11 @@ class Durability : public storage::CommitLog {
   // the WAL for writing.
   Status Open();
 
-  Status LogCommit(storage::Stamp txn_id, const std::vector<storage::WriteEntry>& writes) override;
+  Status LogCommit(storage::Stamp txn_id, std::span<const storage::WriteEntry> writes) override;
+  void Abandoned(storage::Stamp txn_id) override;
+  // Appends the writes of `txn` that may be logged ahead (Transaction::WritesToLogAhead) as records that
+  // are not final, without waiting; the log-ahead thread writes them out.
+  Status LogAhead(storage::Transaction& txn);
   // Logs that sequence `oid` may have handed out values up to `next` (not waited for: the commit of a
   // transaction that used a value waits for everything logged before it).
   void LogSequence(uint32_t oid, int64_t next, bool called);
@@ -98,11 +109,18 @@ class Durability : public storage::CommitLog {
 
   // Takes DATA/lock for this process, so that two servers never share a data directory.
   Status LockDataDirectory();
-  Status LoadCheckpoint(uint64_t* wal_lsn, bool* found);
+  // Loads the checkpoint, if any: the catalog, the tables, and where the WAL replay starts.
+  Status LoadCheckpoint(CheckpointContents* contents, bool* found);
   Status LoadTable(const TableFiles& files, storage::TableData& data);
   Status LoadImage(const std::string& name, storage::TableData& data) const;
   Status LoadDeleted(const std::string& name, storage::TableData& data) const;
-  Status ReplayWal(uint64_t from_lsn, bool* replayed);
+  // Applies the WAL records after the checkpoint's position, and those from its replay position on of the
+  // transactions it names as logged ahead.
+  Status ReplayWal(const CheckpointContents& checkpoint, bool* replayed);
+  // Appends `writes` of `txn_id` as records of at most about kRecordBytes; the last one final if `final`.
+  Status AppendWrites(storage::Stamp txn_id, std::span<const storage::WriteEntry> writes, bool final_record,
+                      uint64_t* lsn);
+  void RunLogAheadWriter();
   Status WriteTableFiles(const storage::TableData& data, storage::Stamp csn, uint64_t lsn, TableFiles* files);
   Status WriteImage(const storage::TableData& data, storage::Stamp csn, uint64_t lsn, std::string* name) const;
   Status WriteDeleted(const storage::TableData& data, storage::Stamp csn, uint64_t lsn, std::string* name) const;
@@ -144,6 +162,15 @@ class Durability : public storage::CommitLog {
   std::condition_variable flusher_wake_;
   bool stopping_ = false;  // GUARDED_BY(flusher_mutex_)
   std::thread flusher_;
+
+  // Transactions with records logged ahead and no final record yet -> an LSN at or before their first.
+  std::mutex log_ahead_mutex_;
+  std::map<storage::Stamp, uint64_t> logged_ahead_;  // GUARDED_BY(log_ahead_mutex_)
+  std::atomic<bool> any_logged_ahead_{false};
+  uint64_t log_ahead_target_ = 0;                     // GUARDED_BY(log_ahead_mutex_): LSN to write out
+  bool log_ahead_stopping_ = false;                   // GUARDED_BY(log_ahead_mutex_)
+  std::condition_variable log_ahead_wake_;
+  std::thread log_ahead_writer_;
 };
 
 }  // namespace tessera::engine

@@ -10,6 +10,7 @@
 #include "engine/background_task.h"
 #include "engine/catalog.h"
 #include "engine/database.h"
+#include "engine/durability.h"
 #include "engine/task_pool.h"
 #include "engine/function/scalar_function.h"
 #include "engine/operator.h"
@@ -18,6 +19,13 @@
 #include "planner/utility.h"
 
 namespace tessera::planner {
+
+namespace {
+
+// Encoded WAL bytes after which a COPY logs its rows ahead of the commit (one WAL record's worth).
+constexpr size_t kLogAheadBytes = 8u << 20;
+
+}  // namespace
 
 namespace {
 
@@ -331,6 +339,7 @@ class TableCopyInserter : public CopyInserter {
     ConvertColumns(rows);
     try {
       InsertBatch(rows.rows);
+      LogAheadWhenLarge();
     } catch (const SqlError&) {
       // The failed batch wrote nothing; find the row that fails and name its line.
       for (idx_t row = 0; row < rows.rows.num_rows; ++row) {
@@ -391,6 +400,15 @@ class TableCopyInserter : public CopyInserter {
         throw std::move(error).WithContext(std::move(context));
       }
     }
+  }
+
+  // A large load's rows go to the WAL while it runs, each time a few MiB of them are encoded, instead of
+  // all at its commit (Durability::LogAhead).
+  void LogAheadWhenLarge() {
+    engine::Durability* durability = context_->database->durability();
+    storage::Transaction* txn = context_->transaction;
+    if (durability == nullptr || txn == nullptr || txn->encoded_bytes() < kLogAheadBytes) return;
+    durability->LogAhead(*txn).ThrowIfError();
   }
 
   void InsertBatch(Batch rows) {

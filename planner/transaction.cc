@@ -83,6 +83,7 @@ std::string Rollback(SessionState& state) {
 std::string SetSavepoint(SessionState& state, const std::string& name) {
   RequireTransactionBlock(state, "SAVEPOINT");
   const size_t write_position = state.txn ? state.txn->WritePosition() : 0;
+  if (state.txn) state.txn->NoteSavepoint(write_position);  // what it may roll back is not logged ahead
   state.savepoints.push_back(Savepoint{name, state.undo_log.size(), write_position});
   return "SAVEPOINT";
 }

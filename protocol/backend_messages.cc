@@ -24,6 +24,12 @@ ErrorFields ErrorFields::FromInfo(const ErrorInfo& info, std::string severity) {
 
 namespace {
 
+// Authentication request codes of the 'R' message.
+constexpr int32_t kAuthenticationOk = 0;
+constexpr int32_t kAuthenticationSasl = 10;
+constexpr int32_t kAuthenticationSaslContinue = 11;
+constexpr int32_t kAuthenticationSaslFinal = 12;
+
 void WriteErrorFields(const ErrorFields& fields, ByteWriter& writer) {
   // Field order as PostgreSQL's send_message_to_frontend: S V C M D H P W, then the terminator.
   auto field = [&](char tag, std::string_view value) {
@@ -46,9 +52,18 @@ struct BackendEncoder {
 
   void operator()(const AuthenticationOk&) {
     writer.BeginMessage('R');
-    writer.WriteInt32(0);
+    writer.WriteInt32(kAuthenticationOk);
     writer.EndMessage();
   }
+  void operator()(const AuthenticationSasl& message) {
+    writer.BeginMessage('R');
+    writer.WriteInt32(kAuthenticationSasl);
+    for (const std::string& mechanism : message.mechanisms) writer.WriteCString(mechanism);
+    writer.WriteByte(0);
+    writer.EndMessage();
+  }
+  void operator()(const AuthenticationSaslContinue& message) { SaslData(kAuthenticationSaslContinue, message.data); }
+  void operator()(const AuthenticationSaslFinal& message) { SaslData(kAuthenticationSaslFinal, message.data); }
   void operator()(const ParameterStatus& message) {
     writer.BeginMessage('S');
     writer.WriteCString(message.name);
@@ -141,6 +156,12 @@ struct BackendEncoder {
     writer.BeginMessage(type);
     writer.EndMessage();
   }
+  void SaslData(int32_t code, std::string_view data) {
+    writer.BeginMessage('R');
+    writer.WriteInt32(code);
+    writer.WriteBytes(data);
+    writer.EndMessage();
+  }
 };
 
 ErrorFields ReadErrorFields(ByteReader& reader) {
@@ -166,15 +187,31 @@ ErrorFields ReadErrorFields(ByteReader& reader) {
   return fields;
 }
 
+BackendMessage ParseAuthentication(ByteReader& reader) {
+  int32_t code = reader.ReadInt32();
+  switch (code) {
+    case kAuthenticationOk:
+      return AuthenticationOk{};
+    case kAuthenticationSasl: {
+      AuthenticationSasl sasl;
+      for (std::string_view name = reader.ReadCString(); !name.empty(); name = reader.ReadCString()) {
+        sasl.mechanisms.emplace_back(name);
+      }
+      return sasl;
+    }
+    case kAuthenticationSaslContinue:
+      return AuthenticationSaslContinue{std::string(reader.ReadRest())};
+    case kAuthenticationSaslFinal:
+      return AuthenticationSaslFinal{std::string(reader.ReadRest())};
+    default:
+      throw SqlError(SqlState::kProtocolViolation, fmt::format("unsupported authentication request {}", code));
+  }
+}
+
 BackendMessage ParseBody(char type, ByteReader& reader) {
   switch (type) {
-    case 'R': {
-      int32_t code = reader.ReadInt32();
-      if (code != 0) {
-        throw SqlError(SqlState::kProtocolViolation, fmt::format("unsupported authentication request {}", code));
-      }
-      return AuthenticationOk{};
-    }
+    case 'R':
+      return ParseAuthentication(reader);
     case 'S': {
       ParameterStatus status;
       status.name = reader.ReadCString();

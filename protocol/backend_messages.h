@@ -18,6 +18,24 @@ namespace tessera::protocol {
 struct AuthenticationOk {
   bool operator==(const AuthenticationOk&) const = default;
 };  // 'R' with code 0
+// 'R' with code 10: the server asks for SASL authentication with one of `mechanisms`.
+struct AuthenticationSasl {
+  std::vector<std::string> mechanisms;
+
+  bool operator==(const AuthenticationSasl&) const = default;
+};
+// 'R' with code 11: a SASL challenge (for SCRAM, the server-first message).
+struct AuthenticationSaslContinue {
+  std::string data;
+
+  bool operator==(const AuthenticationSaslContinue&) const = default;
+};
+// 'R' with code 12: the SASL outcome (for SCRAM, the server-final message with the server signature).
+struct AuthenticationSaslFinal {
+  std::string data;
+
+  bool operator==(const AuthenticationSaslFinal&) const = default;
+};
 struct ParameterStatus {     // 'S'
   std::string name;
   std::string value;
@@ -139,7 +157,8 @@ using BackendMessage =
     std::variant<AuthenticationOk, ParameterStatus, BackendKeyData, ReadyForQuery, RowDescription, DataRow,
                  CommandComplete, EmptyQueryResponse, ErrorResponse, NoticeResponse, ParseComplete,
                  BindComplete, CloseComplete, NoData, ParameterDescription, PortalSuspended,
-                 NegotiateProtocolVersion, CopyResponse, CopyData, CopyDone>;
+                 NegotiateProtocolVersion, CopyResponse, CopyData, CopyDone, AuthenticationSasl,
+                 AuthenticationSaslContinue, AuthenticationSaslFinal>;
 
 // Appends the wire form of `message` to `out`.
 void EncodeBackendMessage(const BackendMessage& message, std::string* out);

@@ -42,8 +42,9 @@ ErrorInfo UnsupportedProtocol(int32_t version) {
 
 }  // namespace
 
-Connection::Connection(engine::Database& database, CancelRegistry& cancel_registry, MessageSink& sink)
-    : database_(database), cancel_registry_(cancel_registry), sink_(sink) {}
+Connection::Connection(engine::Database& database, CancelRegistry& cancel_registry, MessageSink& sink,
+                       const AuthConfig& auth)
+    : database_(database), cancel_registry_(cancel_registry), sink_(sink), auth_(auth) {}
 
 Connection::~Connection() {
   if (backend_key_) cancel_registry_.Unregister(*backend_key_);
@@ -66,7 +67,9 @@ bool Connection::HandleFrame(const Frame& frame) {
     Flush();
     return false;
   }
-  bool keep_open = session_ ? HandleMessage(message) : HandleStartupPacket(message);
+  bool keep_open = session_  ? HandleMessage(message)
+                   : login_ ? HandleAuthenticationMessage(frame.type, message)
+                            : HandleStartupPacket(message);
   if (!keep_open || client_gone_ || closing_) {
     Flush();
     return false;
@@ -159,7 +162,14 @@ bool Connection::StartSession(const StartupMessage& startup) {
   if ((version & 0xffff) > 0 || !unrecognized_options.empty()) {
     Write(NegotiateProtocolVersion{0, unrecognized_options});
   }
+  if (auth_.RequiresPassword(options["user"])) {
+    StartAuthentication(std::move(options));
+    return true;
+  }
+  return OpenSession(std::move(options));
+}
 
+bool Connection::OpenSession(std::map<std::string, std::string> options) {
   try {
     auto session = std::make_unique<planner::Session>(database_, std::move(options));
     {
@@ -240,6 +250,10 @@ bool Connection::HandleMessage(FrontendMessage& message) {
             WriteReadyForQuery();
             Flush();
             return true;
+          },
+          [&](PasswordMessage&) {  // only valid during authentication, as in PostgreSQL
+            WriteFatal(MakeError(SqlState::kProtocolViolation, "invalid frontend message type 112"));
+            return false;
           },
           [&](auto&) {  // a startup-phase packet cannot follow the StartupMessage
             WriteFatal(MakeError(SqlState::kProtocolViolation, "unexpected startup packet"));

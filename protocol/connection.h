@@ -9,7 +9,9 @@
 // with a string-backed sink and assert exact bytes.
 //
 // States: startup (SSLRequest/GSSENCRequest answered 'N'; StartupMessage creates the Session and sends
-// AuthenticationOk, ParameterStatus*, BackendKeyData, ReadyForQuery) → ready. In ready, an error in an
+// AuthenticationOk, ParameterStatus*, BackendKeyData, ReadyForQuery) → ready. When the AuthConfig asks
+// for a password, the StartupMessage is answered with AuthenticationSASL instead and the connection
+// authenticates (sasl_protocol.cc) before the Session is created. In ready, an error in an
 // extended-query message sends ErrorResponse and ignores everything but Sync and Terminate until Sync,
 // as PostgreSQL does. A malformed message or a startup failure sends a FATAL ErrorResponse and asks the
 // caller to close. COPY ... FROM STDIN puts the connection in copy-in mode (copy_protocol.cc) until
@@ -29,10 +31,12 @@
 
 #include "base/error.h"
 #include "base/vector.h"
+#include "protocol/auth_config.h"
 #include "protocol/backend_messages.h"
 #include "protocol/cancel_registry.h"
 #include "protocol/copy_format.h"
 #include "protocol/frontend_messages.h"
+#include "protocol/scram_exchange.h"
 
 namespace tessera::engine {
 class Database;
@@ -57,8 +61,9 @@ class MessageSink {
 
 class Connection {
  public:
-  // `database`, `cancel_registry` and `sink` must outlive the Connection.
-  Connection(engine::Database& database, CancelRegistry& cancel_registry, MessageSink& sink);
+  // `database`, `cancel_registry`, `sink` and `auth` must outlive the Connection.
+  Connection(engine::Database& database, CancelRegistry& cancel_registry, MessageSink& sink,
+             const AuthConfig& auth = DefaultAuthConfig());
   ~Connection();
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
@@ -98,6 +103,13 @@ class Connection {
     idx_t next_row = 0;
   };
 
+  // A StartupMessage whose user still has to authenticate.
+  struct PendingLogin {
+    std::map<std::string, std::string> options;  // for the Session, once authenticated
+    ScramExchange exchange;
+    bool mechanism_chosen = false;  // the SASLInitialResponse has arrived
+  };
+
   // A COPY FROM STDIN waiting for CopyData.
   struct CopyIn {
     std::shared_ptr<planner::PreparedStatement> statement;
@@ -109,6 +121,8 @@ class Connection {
   // connection.cc: dispatch, startup, simple query, Sync, errors and output.
   bool HandleStartupPacket(const FrontendMessage& message);
   bool StartSession(const StartupMessage& startup);
+  // Creates the Session and sends AuthenticationOk through ReadyForQuery.
+  bool OpenSession(std::map<std::string, std::string> options);
   bool HandleMessage(FrontendMessage& message);
   void HandleQuery(const QueryMessage& query);
   // Runs pending_statements_ in turn until one fails or starts COPY FROM STDIN; then, unless COPY waits
@@ -123,6 +137,12 @@ class Connection {
   void WriteNotices();
   void WriteReadyForQuery();
   void Write(const BackendMessage& message) { EncodeBackendMessage(message, &output_); }
+
+  // sasl_protocol.cc: password authentication.
+  // Sends AuthenticationSASL and waits for the client's SASL messages.
+  void StartAuthentication(std::map<std::string, std::string> options);
+  // Handles a frame of type `type` during authentication; opens the session once it succeeds.
+  bool HandleAuthenticationMessage(char type, const FrontendMessage& message);
 
   // extended_query.cc: Parse, Bind, Describe, Execute, Close.
   void HandleParse(const ParseMessage& parse);
@@ -157,6 +177,7 @@ class Connection {
   engine::Database& database_;
   CancelRegistry& cancel_registry_;
   MessageSink& sink_;
+  const AuthConfig& auth_;
 
   std::string output_;
   bool client_gone_ = false;
@@ -168,6 +189,7 @@ class Connection {
   bool skip_until_sync_ = false;
   std::optional<BackendKey> backend_key_;
   std::optional<ErrorInfo> startup_refusal_;
+  std::optional<PendingLogin> login_;
   // Simple Query: the statements not yet run (kept while a COPY FROM STDIN reads its data).
   std::deque<std::string> pending_statements_;
   std::unique_ptr<CopyIn> copy_in_;

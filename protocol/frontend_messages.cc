@@ -113,6 +113,8 @@ FrontendMessage ParseBody(char type, ByteReader& reader) {
       return CopyFailMessage{std::string(reader.ReadCString())};
     case 'F':
       return FunctionCallMessage{std::string(reader.ReadRest())};
+    case 'p':
+      return PasswordMessage{std::string(reader.ReadRest())};
     default:
       ThrowProtocolViolation(fmt::format("invalid frontend message type {}", static_cast<int>(type)));
   }
@@ -137,6 +139,8 @@ uint32_t MaxFrontendMessageLength(char type) {
     case 'c':
     case 'f':
       return kMaxSmallMessageLength;
+    case 'p':
+      return kMaxAuthMessageLength;
     default:
       return 0;
   }
@@ -170,6 +174,29 @@ FrontendMessage ParseFrontendMessage(char type, std::string_view body) {
   FrontendMessage message = ParseBody(type, reader);
   reader.ExpectEnd();
   return message;
+}
+
+SaslInitialResponse ParseSaslInitialResponse(std::string_view body) {
+  ByteReader reader(body);
+  SaslInitialResponse response;
+  response.mechanism = reader.ReadCString();
+  int32_t length = reader.ReadInt32();
+  if (length >= 0) {
+    response.data = std::string(reader.ReadBytes(static_cast<size_t>(length)));
+  } else if (length != -1) {
+    ThrowProtocolViolation("insufficient data left in message");
+  }
+  reader.ExpectEnd();
+  return response;
+}
+
+std::string EncodeSaslInitialResponse(const SaslInitialResponse& response) {
+  std::string body;
+  ByteWriter writer(&body);
+  writer.WriteCString(response.mechanism);
+  writer.WriteInt32(response.data ? static_cast<int32_t>(response.data->size()) : -1);
+  if (response.data) writer.WriteBytes(*response.data);
+  return body;
 }
 
 FrontendMessage ParseFrame(const Frame& frame) {
@@ -250,6 +277,11 @@ struct FrontendEncoder {
   }
   void operator()(const FunctionCallMessage& message) {
     writer.BeginMessage('F');
+    writer.WriteBytes(message.body);
+    writer.EndMessage();
+  }
+  void operator()(const PasswordMessage& message) {
+    writer.BeginMessage('p');
     writer.WriteBytes(message.body);
     writer.EndMessage();
   }

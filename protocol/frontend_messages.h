@@ -24,6 +24,7 @@ constexpr int32_t kGssEncRequestCode = (1234 << 16) | 5680;
 
 // Length limits (the length word included), as PostgreSQL 15 enforces them.
 constexpr uint32_t kMaxStartupPacketLength = 10000;
+constexpr uint32_t kMaxAuthMessageLength = 65535;             // 'p' (PG_MAX_AUTH_TOKEN_LENGTH)
 constexpr uint32_t kMaxSmallMessageLength = 10000;            // Sync, Flush, Describe, Close, ...
 constexpr uint32_t kMaxLargeMessageLength = (1u << 30) - 2;  // Query, Parse, Bind, CopyData, ...
 
@@ -111,6 +112,13 @@ struct CopyFailMessage {    // 'f'
 
   bool operator==(const CopyFailMessage&) const = default;
 };
+// 'p': PasswordMessage, SASLInitialResponse or SASLResponse, which only the authentication state tells
+// apart; kept opaque (see ParseSaslInitialResponse).
+struct PasswordMessage {
+  std::string body;
+
+  bool operator==(const PasswordMessage&) const = default;
+};
 struct FunctionCallMessage {  // 'F': kept opaque; Tessera does not support the fast-path interface
   std::string body;
 
@@ -120,7 +128,8 @@ struct FunctionCallMessage {  // 'F': kept opaque; Tessera does not support the 
 using FrontendMessage =
     std::variant<StartupMessage, SslRequest, GssEncRequest, CancelRequest, QueryMessage, ParseMessage,
                  BindMessage, DescribeMessage, ExecuteMessage, CloseMessage, SyncMessage, FlushMessage,
-                 TerminateMessage, CopyDataMessage, CopyDoneMessage, CopyFailMessage, FunctionCallMessage>;
+                 TerminateMessage, CopyDataMessage, CopyDoneMessage, CopyFailMessage, FunctionCallMessage,
+                 PasswordMessage>;
 
 // A message as cut from the byte stream: `type` is 0 for a startup-phase packet. `body` excludes the type
 // byte and the length word.
@@ -145,6 +154,19 @@ FrontendMessage ParseStartupPacket(std::string_view body);
 // "invalid string in message").
 FrontendMessage ParseFrontendMessage(char type, std::string_view body);
 FrontendMessage ParseFrame(const Frame& frame);
+
+// The first 'p' message of a SASL exchange: the mechanism the client chose and its first message
+// (nullopt when the client sent length -1, i.e. no data).
+struct SaslInitialResponse {
+  std::string mechanism;
+  std::optional<std::string> data;
+
+  bool operator==(const SaslInitialResponse&) const = default;
+};
+// Parses a PasswordMessage body as SASLInitialResponse. Throws SqlError 08P01 when malformed.
+SaslInitialResponse ParseSaslInitialResponse(std::string_view body);
+// Returns the PasswordMessage body of a SASLInitialResponse (for clients and tests).
+std::string EncodeSaslInitialResponse(const SaslInitialResponse& response);
 
 // Appends the wire form of `message` (startup packets without type byte). For clients and tests.
 void EncodeFrontendMessage(const FrontendMessage& message, std::string* out);

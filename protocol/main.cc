@@ -14,6 +14,7 @@
 #include "base/memory_tracker.h"
 #include "engine/database.h"
 #include "engine/durability.h"
+#include "protocol/auth_config.h"
 #include "protocol/server.h"
 
 namespace {
@@ -39,17 +40,33 @@ Options:
   --memory-limit SIZE cap on the memory queries allocate, in bytes or with a unit (512MB, 2GB); a query
                       that needs more fails with SQLSTATE 53200 and the server goes on serving
                       (default -1: no limit; the operating system's OOM killer is then the only bound)
+  --auth METHOD       how clients authenticate: trust (default: any user, no password) or scram-sha-256
+                      (users of --password-file, with SCRAM-SHA-256 as PostgreSQL's scram-sha-256)
+  --password-file F   users and their passwords for --auth scram-sha-256, one "user:password" per line
+                      (read at start; '#' starts a comment line)
+  --cluster-secret-file F
+                      file whose first line is the cluster secret: user tessera_cluster logs in with it
+                      (always by SCRAM, whatever --auth says); without it tessera_cluster is refused
   --help              print this help and exit
   --version           print the version and exit
 
 Connect with: psql -h 127.0.0.1 -p 5433 -U <any user> -d tessera
+(with --auth scram-sha-256: a user of the password file, and its password, e.g. in PGPASSWORD)
 )";
 
 struct Flags {
   tessera::engine::DatabaseOptions database;
   tessera::protocol::ServerOptions server;
   size_t memory_limit = 0;  // 0: none
+  std::string password_file;
+  std::string cluster_secret_file;
 };
+
+void PrintError(const tessera::Status& status) {
+  const tessera::ErrorInfo& info = status.info();
+  fmt::print(stderr, "tessera: {}: {}{}\n", tessera::SqlStateCode(info.state), info.message,
+             info.detail.empty() ? "" : " (" + info.detail + ")");
+}
 
 std::optional<int> ParseNumber(std::string_view text, int minimum, int maximum) {
   int value = 0;
@@ -122,6 +139,17 @@ std::optional<int> ParseFlags(int argc, char** argv, Flags* flags) {
         return 2;
       }
       flags->memory_limit = *bytes;
+    } else if (flag == "--auth") {
+      std::optional<tessera::protocol::AuthMethod> method = tessera::protocol::ParseAuthMethod(value);
+      if (!method) {
+        fmt::print(stderr, "tessera: invalid value \"{}\" for {} (trust or scram-sha-256)\n", value, flag);
+        return 2;
+      }
+      flags->server.auth.set_method(*method);
+    } else if (flag == "--password-file") {
+      flags->password_file = std::string(value);
+    } else if (flag == "--cluster-secret-file") {
+      flags->cluster_secret_file = std::string(value);
     } else {
       fmt::print(stderr, "tessera: unknown option \"{}\"\n{}", argv[index], kUsage);
       return 2;
@@ -134,10 +162,29 @@ std::optional<int> ParseFlags(int argc, char** argv, Flags* flags) {
   return std::nullopt;
 }
 
-void PrintError(const tessera::Status& status) {
-  const tessera::ErrorInfo& info = status.info();
-  fmt::print(stderr, "tessera: {}: {}{}\n", tessera::SqlStateCode(info.state), info.message,
-             info.detail.empty() ? "" : " (" + info.detail + ")");
+// Reads the password and cluster secret files into the flags. Returns an exit code on failure.
+std::optional<int> LoadCredentials(Flags* flags) {
+  tessera::protocol::AuthConfig& auth = flags->server.auth;
+  if (!flags->password_file.empty()) {
+    if (auth.method() != tessera::protocol::AuthMethod::kScramSha256) {
+      fmt::print(stderr, "tessera: --password-file needs --auth scram-sha-256\n");
+      return 2;
+    }
+    if (tessera::Status read = tessera::protocol::ReadPasswordFile(flags->password_file, &auth); !read.ok()) {
+      PrintError(read);
+      return 2;
+    }
+  }
+  if (!flags->cluster_secret_file.empty()) {
+    std::string& secret = flags->database.cluster_secret;
+    tessera::Status read = tessera::protocol::ReadClusterSecretFile(flags->cluster_secret_file, &secret);
+    if (!read.ok()) {
+      PrintError(read);
+      return 2;
+    }
+    auth.SetClusterSecret(secret);
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -145,6 +192,7 @@ void PrintError(const tessera::Status& status) {
 int main(int argc, char** argv) {
   Flags flags;
   if (std::optional<int> exit_code = ParseFlags(argc, argv, &flags)) return *exit_code;
+  if (std::optional<int> exit_code = LoadCredentials(&flags)) return *exit_code;
   std::signal(SIGPIPE, SIG_IGN);
   tessera::memory::SetLimit(flags.memory_limit);
   try {

@@ -92,7 +92,7 @@ void Server::Impl::AddConnection(tcp::socket socket) {
     std::lock_guard lock(mutex);
     if (stopping) return;  // the socket closes as it goes out of scope
     bool full = connections.size() >= static_cast<size_t>(options.max_connections);
-    connection = std::make_shared<SocketConnection>(std::move(socket), pool, database, cancel_registry,
+    connection = std::make_shared<SocketConnection>(std::move(socket), pool, database, cancel_registry, options.auth,
                                                     [this](SocketConnection* closed) { OnClosed(closed); });
     if (full) {
       // As PostgreSQL: the client still gets to send its startup packet (or a CancelRequest), and the

@@ -16,6 +16,8 @@
 #include <memory>
 #include <string>
 
+#include "protocol/auth_config.h"
+
 namespace tessera::engine {
 class Database;
 }
@@ -30,6 +32,7 @@ struct ServerOptions {
   int max_connections = 1000;        // more are refused with FATAL 53300
   bool handle_signals = false;       // SIGINT/SIGTERM call Stop()
   std::chrono::milliseconds shutdown_grace{3000};
+  AuthConfig auth;                   // who may connect, with which password
 };
 
 class Server {

@@ -25,14 +25,15 @@ std::string DescribePeer(const boost::asio::ip::tcp::socket& socket) {
 }  // namespace
 
 SocketConnection::SocketConnection(boost::asio::ip::tcp::socket socket, boost::asio::thread_pool& pool,
-                                   engine::Database& database, CancelRegistry& cancel_registry, OnClosed on_closed)
+                                   engine::Database& database, CancelRegistry& cancel_registry, const AuthConfig& auth,
+                                   OnClosed on_closed)
     : socket_(std::move(socket)),
       strand_(boost::asio::make_strand(socket_.get_executor())),
       pool_(pool),
       cancel_registry_(cancel_registry),
       on_closed_(std::move(on_closed)),
       peer_(DescribePeer(socket_)),
-      connection_(std::make_unique<Connection>(database, cancel_registry, static_cast<MessageSink&>(*this))) {
+      connection_(std::make_unique<Connection>(database, cancel_registry, static_cast<MessageSink&>(*this), auth)) {
   boost::system::error_code ignored;
   socket_.set_option(boost::asio::ip::tcp::no_delay(true), ignored);
   socket_.set_option(boost::asio::socket_base::keep_alive(true), ignored);

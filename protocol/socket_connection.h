@@ -34,8 +34,9 @@ class SocketConnection : public std::enable_shared_from_this<SocketConnection>, 
   using OnClosed = std::function<void(SocketConnection*)>;
 
   // `on_closed` runs once, on the strand, when the socket has been closed.
+  // `auth` must outlive the SocketConnection.
   SocketConnection(boost::asio::ip::tcp::socket socket, boost::asio::thread_pool& pool, engine::Database& database,
-                   CancelRegistry& cancel_registry, OnClosed on_closed);
+                   CancelRegistry& cancel_registry, const AuthConfig& auth, OnClosed on_closed);
   ~SocketConnection() override;
 
   // See Connection::RefuseStartup. Call before Start().

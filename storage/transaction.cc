@@ -5,6 +5,8 @@
 #include <chrono>
 #include <utility>
 
+#include "base/check.h"
+
 namespace tessera::storage {
 
 namespace {
@@ -65,14 +67,14 @@ TransactionManager::CommitPause TransactionManager::PauseCommits() {
   return CommitPause{std::move(turnstile), std::move(gate)};
 }
 
-Status TransactionManager::Commit(Stamp txn_id, const std::vector<WriteEntry>& writes) {
+Status TransactionManager::Commit(Stamp txn_id, const std::vector<WriteEntry>& writes, size_t logged_ahead) {
   { std::lock_guard turnstile(turnstile_); }
   std::shared_lock gate(commit_gate_);
   if (log_ != nullptr && !writes.empty()) {
-    Status logged = log_->LogCommit(txn_id, writes);
+    Status logged = log_->LogCommit(txn_id, std::span(writes).subspan(logged_ahead));
     if (!logged.ok()) {
       RestampAll(writes, 0, txn_id, kNever);
-      End(txn_id);
+      Abandon(txn_id);
       return logged;
     }
   }
@@ -85,6 +87,11 @@ Status TransactionManager::Commit(Stamp txn_id, const std::vector<WriteEntry>& w
   }
   End(txn_id);
   return Status();
+}
+
+void TransactionManager::Abandon(Stamp txn_id) {
+  if (log_ != nullptr) log_->Abandoned(txn_id);
+  End(txn_id);
 }
 
 void TransactionManager::End(Stamp txn_id) {
@@ -167,6 +174,7 @@ void Transaction::RecordWrite(std::shared_ptr<TableData> table, std::vector<RowI
 }
 
 void Transaction::ReplaceLastWrite(std::vector<RowId> rows, std::shared_ptr<const EncodedWrite> encoded) {
+  TESSERA_CHECK(writes_.size() > logged_writes_);
   WriteEntry& last = writes_.back();
   if (last.encoded != nullptr) encoded_bytes_ -= last.encoded->num_bytes();
   if (rows.empty()) {
@@ -179,6 +187,7 @@ void Transaction::ReplaceLastWrite(std::vector<RowId> rows, std::shared_ptr<cons
 }
 
 void Transaction::RollbackTo(size_t position) {
+  TESSERA_CHECK(position >= logged_writes_);
   if (position >= writes_.size()) return;
   RestampAll(writes_, position, id_, kNever);
   for (size_t index = position; index < writes_.size(); ++index) {
@@ -187,19 +196,38 @@ void Transaction::RollbackTo(size_t position) {
   writes_.resize(position);
 }
 
+std::span<const WriteEntry> Transaction::WritesToLogAhead() const {
+  const size_t end = std::min(writes_.size(), log_ahead_limit_);
+  return end > logged_writes_ ? std::span(writes_).subspan(logged_writes_, end - logged_writes_)
+                              : std::span<const WriteEntry>();
+}
+
+void Transaction::MarkLoggedAhead(size_t count) {
+  TESSERA_CHECK(logged_writes_ + count <= writes_.size());
+  for (size_t index = logged_writes_; index < logged_writes_ + count; ++index) {
+    if (writes_[index].encoded != nullptr) encoded_bytes_ -= writes_[index].encoded->num_bytes();
+    writes_[index].encoded.reset();
+  }
+  logged_writes_ += count;
+}
+
 void Transaction::Commit() {
   if (id_ == 0) return;
   const Stamp id = std::exchange(id_, 0);
   std::vector<WriteEntry> writes = std::move(writes_);
+  const size_t logged = std::exchange(logged_writes_, 0);
   writes_.clear();
   encoded_bytes_ = 0;
-  manager_.Commit(id, writes).ThrowIfError();
+  log_ahead_limit_ = SIZE_MAX;
+  manager_.Commit(id, writes, logged).ThrowIfError();
 }
 
 void Transaction::Abort() {
   if (id_ == 0) return;
+  logged_writes_ = 0;  // records logged ahead never count without the commit's final one
+  log_ahead_limit_ = SIZE_MAX;
   RollbackTo(0);
-  manager_.End(id_);
+  manager_.Abandon(id_);
   id_ = 0;
 }
 

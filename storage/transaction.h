@@ -14,6 +14,7 @@
 // Thread safety: TransactionManager may be used from any thread; a Transaction by one thread at a time.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -23,6 +24,7 @@
 #include <mutex>
 #include <set>
 #include <shared_mutex>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -69,8 +71,12 @@ struct WriteEntry {
 class CommitLog {
  public:
   virtual ~CommitLog() = default;
-  // Returns once `writes` of transaction `txn_id` are durable; an error fails the commit.
-  virtual Status LogCommit(Stamp txn_id, const std::vector<WriteEntry>& writes) = 0;
+  // Returns once `writes` of transaction `txn_id` are durable; an error fails the commit. `writes` are
+  // those not logged ahead (Transaction::logged_writes), maybe none: the commit's final record makes
+  // the transaction count either way.
+  virtual Status LogCommit(Stamp txn_id, std::span<const WriteEntry> writes) = 0;
+  // Transaction `txn_id` ended without a commit record (aborted, or its commit failed).
+  virtual void Abandoned(Stamp /*txn_id*/) {}
 };
 
 class TransactionManager {
@@ -106,14 +112,17 @@ class TransactionManager {
   // that a wait closing a cycle returns kDeadlock at once. `canceled` is polled every few milliseconds.
   WaitResult WaitFor(Stamp waiter, Stamp holder, const std::function<bool()>& canceled);
 
-  // Logs `writes`, stamps them with a new CSN, publishes it and ends the transaction
-  // (Transaction::Commit). When logging fails the writes are undone, the transaction ends, and the error
-  // is returned.
-  Status Commit(Stamp txn_id, const std::vector<WriteEntry>& writes);
-  // Ends the transaction, whose writes are already undone (Transaction::Abort).
-  void End(Stamp txn_id);
+  // Logs `writes` (but the first `logged_ahead`, already in the log), stamps them with a new CSN,
+  // publishes it and ends the transaction (Transaction::Commit). When logging fails the writes are
+  // undone, the transaction ends, and the error is returned.
+  Status Commit(Stamp txn_id, const std::vector<WriteEntry>& writes, size_t logged_ahead = 0);
+  // Ends the transaction, whose writes are already undone (Transaction::Abort): the commit log forgets
+  // what it logged ahead for it.
+  void Abandon(Stamp txn_id);
 
  private:
+
+  void End(Stamp txn_id);
 
   CommitLog* log_ = nullptr;
   // Committers hold commit_gate_ shared from logging to publishing. They pass turnstile_ first, which a
@@ -158,8 +167,20 @@ class Transaction {
   size_t WritePosition() const { return writes_.size(); }
   // Bytes of the recorded writes' entries encoded ahead (WriteEntry::encoded), held until commit.
   size_t encoded_bytes() const { return encoded_bytes_; }
-  // Undoes the writes recorded after the first `position` (ROLLBACK TO SAVEPOINT).
+  // Undoes the writes recorded after the first `position` (ROLLBACK TO SAVEPOINT). REQUIRES: position
+  // >= logged_writes() (NoteSavepoint keeps such writes from being logged ahead).
   void RollbackTo(size_t position);
+
+  // Log-ahead (engine/durability.h): a large transaction's writes may go to the log before its commit,
+  // in records that count only once the commit's final record follows; the commit then logs the rest.
+  // The first logged_writes() writes are logged so; a SAVEPOINT at write position p keeps every write
+  // from p on out of the log until the commit (they could still be rolled back).
+  size_t logged_writes() const { return logged_writes_; }
+  void NoteSavepoint(size_t position) { log_ahead_limit_ = std::min(log_ahead_limit_, position); }
+  // The writes that may be logged ahead now.
+  std::span<const WriteEntry> WritesToLogAhead() const;
+  // Marks the next `count` writes logged, dropping their encoded copies.
+  void MarkLoggedAhead(size_t count);
   // Throws the commit log's error (58030, 53100, ...) after undoing the writes.
   void Commit();
   void Abort();
@@ -181,6 +202,8 @@ class Transaction {
   Stamp held_csn_ = 0;
   std::vector<WriteEntry> writes_;
   size_t encoded_bytes_ = 0;
+  size_t logged_writes_ = 0;
+  size_t log_ahead_limit_ = SIZE_MAX;
 };
 
 }  // namespace tessera::storage

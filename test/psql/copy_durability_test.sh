@@ -20,6 +20,21 @@ summary() {
   $psql -c "SELECT id / 100000 AS block, count(*) FROM copied GROUP BY 1 ORDER BY 1"
 }
 
+# copy_never_committed FIRST LAST SECONDS SQL: COPYs rows FIRST..LAST in a transaction left open (psql
+# waits in \watch inside it), runs SQL (if any) from another session after SECONDS, kills the server
+# with -9 and restarts it, and prints the summary.
+copy_never_committed() {
+  { echo "BEGIN;"; echo "COPY copied FROM STDIN;"; rows "$1" "$2"; echo '\.'; echo "SELECT 1 \\watch 60"; } |
+    $psql >/dev/null 2>&1 &
+  client=$!
+  sleep "$3"
+  if [ -n "$4" ]; then $psql -c "$4"; fi
+  $restart kill
+  kill "$client" 2>/dev/null || true
+  wait "$client" 2>/dev/null || true
+  summary
+}
+
 run_commands() {
   psql="psql -X -q -h $1 -p $2 -U postgres -d postgres"
   restart=$3
@@ -44,15 +59,20 @@ run_commands() {
   $restart kill
   summary
   echo "=== a COPY in a transaction that never commits, then kill -9"
-  # psql waits in \watch after the COPY, inside the open transaction, until it is killed.
-  { echo "BEGIN;"; echo "COPY copied FROM STDIN;"; rows 700001 720000; echo '\.'; echo "SELECT 1 \\watch 60"; } |
-    $psql >/dev/null 2>&1 &
+  copy_never_committed 700001 720000 1 ""
+  # Tessera writes a large COPY's rows to the WAL while it runs (log-ahead, engine/durability.h): a
+  # checkpoint in the middle must neither lose them once committed nor keep them otherwise.
+  echo "=== a large COPY, a CHECKPOINT before its COMMIT, then kill -9 after the COMMIT"
+  { echo "BEGIN;"; echo "COPY copied FROM STDIN;"; rows 800001 1200000; echo '\.'; echo "\\! sleep 2"
+    echo "COMMIT;"; } | $psql >/dev/null &
   client=$!
   sleep 1
+  $psql -c "CHECKPOINT"
+  wait "$client"
   $restart kill
-  kill "$client" 2>/dev/null || true
-  wait "$client" 2>/dev/null || true
   summary
+  echo "=== a large COPY, a CHECKPOINT, then kill -9 before it commits"
+  copy_never_committed 1300001 1700000 2 "CHECKPOINT"
 }
 
 no_restart() { :; }

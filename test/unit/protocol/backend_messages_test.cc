@@ -42,6 +42,9 @@ std::vector<BackendMessage> SampleMessages() {
   notice.message = "table \"t\" does not exist, skipping";
   return {
       AuthenticationOk{},
+      AuthenticationSasl{{"SCRAM-SHA-256"}},
+      AuthenticationSaslContinue{"r=abc,s=c2FsdA==,i=4096"},
+      AuthenticationSaslFinal{"v=c2lnbmF0dXJl"},
       ParameterStatus{"server_version", "15.0 (Tessera 0.1.0)"},
       BackendKeyData{4242, -17},
       ReadyForQuery{'I'},
@@ -87,6 +90,9 @@ TEST_SUITE("BackendMessages") {
 
   TEST_CASE("fixed messages have PostgreSQL's exact bytes") {
     CHECK(Encode(AuthenticationOk{}) == Bytes({'R', 0, 0, 0, 8, 0, 0, 0, 0}));
+    CHECK(Encode(AuthenticationSasl{{"SCRAM-SHA-256"}}) ==
+          Bytes({'R', 0, 0, 0, 23, 0, 0, 0, 10, 'S', 'C', 'R', 'A', 'M', '-', 'S', 'H', 'A', '-', '2', '5', '6', 0, 0}));
+    CHECK(Encode(AuthenticationSaslFinal{"v=x"}) == Bytes({'R', 0, 0, 0, 11, 0, 0, 0, 12, 'v', '=', 'x'}));
     CHECK(Encode(ReadyForQuery{'I'}) == Bytes({'Z', 0, 0, 0, 5, 'I'}));
     CHECK(Encode(BackendKeyData{1, 2}) == Bytes({'K', 0, 0, 0, 12, 0, 0, 0, 1, 0, 0, 0, 2}));
     CHECK(Encode(ParseComplete{}) == Bytes({'1', 0, 0, 0, 4}));

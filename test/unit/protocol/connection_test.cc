@@ -502,6 +502,16 @@ TEST_SUITE("Connection") {
     CHECK(error.message == "invalid string in message");
   }
 
+  TEST_CASE("a password message after login is an invalid message type, as in PostgreSQL") {
+    Harness harness;
+    REQUIRE(harness.Start());
+    CHECK(!harness.Feed(PasswordMessage{"secret"}));
+    ErrorFields error = FirstError(harness.Take());
+    CHECK(error.severity == "FATAL");
+    CHECK(error.code == "08P01");
+    CHECK(error.message == "invalid frontend message type 112");
+  }
+
   TEST_CASE("a CancelRequest with the right key cancels; the connection closes without reply") {
     Harness target;
     REQUIRE(target.Start());

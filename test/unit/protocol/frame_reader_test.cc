@@ -96,7 +96,7 @@ TEST_SUITE("FrameReader") {
 
   TEST_CASE("an unknown type byte is rejected before its length arrives") {
     FrameReader reader = ReaderPastStartup();
-    CheckRejected(reader, "p", "invalid frontend message type 112");
+    CheckRejected(reader, "z", "invalid frontend message type 122");
   }
 
   TEST_CASE("message lengths are bounded per type as in PostgreSQL 15") {
@@ -109,7 +109,7 @@ TEST_SUITE("FrameReader") {
         {'Q', 3, false},          {'Q', 4, true},           {'Q', (1u << 30) - 2, true},
         {'Q', (1u << 30) - 1, false}, {'Q', 0xffffffffu, false}, {'S', 10000, true},
         {'S', 10001, false},      {'E', 20000, false},      {'B', 1u << 29, true},
-        {'d', 0x80000000u, false},
+        {'d', 0x80000000u, false}, {'p', 65535, true},         {'p', 65536, false},
     };
     for (const Case& test_case : cases) {
       CAPTURE(test_case.type);

@@ -39,6 +39,8 @@ std::vector<FrontendMessage> SampleTypedMessages() {
       CopyDoneMessage{},
       CopyFailMessage{"client gave up"},
       FunctionCallMessage{std::string("\0\0\0\x01", 4)},
+      PasswordMessage{EncodeSaslInitialResponse({"SCRAM-SHA-256", "n,,n=,r=abc"})},
+      PasswordMessage{"c=biws,r=abc,p=xyz"},
   };
 }
 
@@ -73,7 +75,7 @@ Frame EncodeToFrame(const FrontendMessage& message, bool startup) {
   return frame;
 }
 
-bool HasRestOfMessageBody(char type) { return type == 'd' || type == 'F'; }
+bool HasRestOfMessageBody(char type) { return type == 'd' || type == 'F' || type == 'p'; }
 
 std::string CodeOf(const SqlError& error) { return std::string(SqlStateCode(error.state())); }
 
@@ -127,8 +129,24 @@ TEST_SUITE("FrontendMessages") {
     }
   }
 
+  TEST_CASE("SASLInitialResponse bodies round-trip and are validated as PostgreSQL does") {
+    for (const SaslInitialResponse& response :
+         {SaslInitialResponse{"SCRAM-SHA-256", "n,,n=,r=abc"}, SaslInitialResponse{"SCRAM-SHA-256", std::nullopt},
+          SaslInitialResponse{"X", std::string()}}) {
+      std::string body = EncodeSaslInitialResponse(response);
+      CHECK(ParseSaslInitialResponse(body) == response);
+      for (size_t length = 0; length < body.size(); ++length) {
+        CAPTURE(length);
+        CHECK_THROWS_AS(ParseSaslInitialResponse(std::string_view(body).substr(0, length)), SqlError);
+      }
+      CHECK_THROWS_WITH_AS(ParseSaslInitialResponse(body + "x"), "invalid message format", SqlError);
+    }
+    std::string negative_length = std::string("M\0", 2) + std::string("\xff\xff\xff\xfe", 4);
+    CHECK_THROWS_WITH_AS(ParseSaslInitialResponse(negative_length), "insufficient data left in message", SqlError);
+  }
+
   TEST_CASE("unknown message types are rejected with PostgreSQL's message") {
-    for (char type : {'p', 'Z', 'T', '\0', 'x', '\x7f'}) {
+    for (char type : {'z', 'Z', 'T', '\0', 'x', '\x7f'}) {
       try {
         ParseFrontendMessage(type, "");
         FAIL("unknown type accepted");
