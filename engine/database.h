@@ -42,6 +42,8 @@ struct DatabaseOptions {
   // The password of the user "tessera_cluster" that coordinator and workers log in to each other with
   // (--cluster-secret-file); empty when the node has none.
   std::string cluster_secret;
+  // How long the coordinator waits for a worker to connect or answer before giving up with 08006.
+  int worker_timeout_ms = 10000;
 };
 
 class Database {

@@ -2,11 +2,14 @@
 // Row generators of the pg_catalog system tables, from the Catalog snapshot and the function registry.
 #include "engine/system_table_rows.h"
 
+#include <algorithm>
+#include <chrono>
 #include <map>
 
 #include "base/vector_value.h"
 #include "engine/database.h"
 #include "engine/function/scalar_function.h"
+#include "engine/remote/remote_connection.h"
 
 namespace tessera::engine {
 
@@ -348,10 +351,25 @@ Rows DependRows(const Catalog& catalog) {
   return rows;
 }
 
-Rows WorkerRows(const Catalog& catalog) {
+// Whether the worker answers a login with the cluster secret and a query within the worker timeout (at
+// most two seconds, so that listing many unreachable workers stays short).
+bool WorkerAnswers(const WorkerInfo& worker, const DatabaseOptions& options) {
+  const std::chrono::milliseconds timeout(std::min(options.worker_timeout_ms, 2000));
+  try {
+    remote::RemoteConnection connection = remote::RemoteConnection::Connect(
+        remote::RemoteEndpoint{worker.host, worker.port, "tessera_cluster", options.cluster_secret, "tessera"}, timeout);
+    connection.Execute("SELECT 1", timeout);
+    return true;
+  } catch (const SqlError&) {
+    return false;
+  }
+}
+
+Rows WorkerRows(const Catalog& catalog, const DatabaseOptions& options) {
   Rows rows;
   for (const WorkerInfo& worker : catalog.Workers()) {
-    rows.push_back({Int4(worker.id), TextValue(worker.host), Int4(worker.port)});
+    rows.push_back({Int4(worker.id), TextValue(worker.host), Int4(worker.port),
+                    TextValue(WorkerAnswers(worker, options) ? "active" : "unreachable")});
   }
   return rows;
 }
@@ -368,7 +386,7 @@ std::vector<std::vector<Value>> SystemTableRows(const SystemTable& table, ExecCo
   const Catalog& catalog = context.database->catalog();
   const std::string& name = table.name;
   if (table.schema == "information_schema") return InformationSchemaRows(table, context);
-  if (table.schema == "tessera" && name == "workers") return WorkerRows(catalog);
+  if (table.schema == "tessera" && name == "workers") return WorkerRows(catalog, context.database->options());
   if (name == "pg_namespace") return NamespaceRows(catalog);
   if (name == "pg_class") return ClassRows(catalog);
   if (name == "pg_attribute") return AttributeRows(catalog);

@@ -161,8 +161,9 @@ std::vector<SystemTable> BuildSystemTables() {
              "table_catalog name, table_schema name, table_name name, view_definition text, check_option text, "
              "is_updatable text, is_insertable_into text, is_trigger_updatable text, "
              "is_trigger_deletable text, is_trigger_insertable_into text"),
-      // The cluster's workers (docs/CLUSTER.md): empty unless this process is a coordinator.
-      Define(12100, kTessera, "workers", true, "worker_id int4, host text, port int4"),
+      // The cluster's workers (docs/CLUSTER.md): empty unless this process is a coordinator. `state` is
+      // 'active' when the worker answered a login and a query just now, else 'unreachable'.
+      Define(12100, kTessera, "workers", true, "worker_id int4, host text, port int4, state text"),
   };
 }
 

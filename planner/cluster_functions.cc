@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 // Functions of the `tessera` schema that operate the cluster (docs/CLUSTER.md): adding and removing
-// workers on a coordinator. They change cluster metadata at once and durably (the catalog changed, so the
-// statement's commit checkpoints), so they refuse to run inside a transaction block, where a ROLLBACK
-// could not undo them.
+// workers on a coordinator, and the node's role. Adding a worker first logs in to it as user
+// tessera_cluster with the cluster secret and checks that it runs as a worker. Metadata changes take
+// effect at once and durably (the catalog changed, so the statement's commit checkpoints), so they
+// refuse to run inside a transaction block, where a ROLLBACK could not undo them.
 #include "planner/cluster_functions.h"
+
+#include <chrono>
 
 #include "engine/catalog.h"
 #include "engine/database.h"
+#include "engine/remote/remote_connection.h"
 
 namespace tessera::planner {
 
@@ -37,15 +41,38 @@ bool WorkerAddress(const std::vector<Vector>& args, idx_t row, std::string* host
   return true;
 }
 
-engine::ScalarFunction WorkerFunction(const char* name,
+// Logs in to the server at host:port with the cluster secret and checks that it is a worker: throws
+// 08006 when it cannot be reached in time, 28P01 when it refuses the secret, 55000 for another role.
+void CheckWorker(const engine::DatabaseOptions& options, const std::string& host, int32_t port) {
+  if (options.cluster_secret.empty()) {
+    throw SqlError(SqlState::kObjectNotInPrerequisiteState, "the coordinator has no cluster secret to log in to workers with")
+        .WithHint("Start the coordinator and its workers with the same --cluster-secret-file.");
+  }
+  const remote::RemoteEndpoint endpoint{host, port, "tessera_cluster", options.cluster_secret, "tessera"};
+  const std::chrono::milliseconds timeout(options.worker_timeout_ms);
+  remote::RemoteConnection connection = remote::RemoteConnection::Connect(endpoint, timeout);
+  std::string role;
+  connection.Query("SELECT tessera.node_role()",
+                   [&role](Batch batch) {
+                     if (batch.num_rows > 0 && !batch.columns[0].IsNull(0)) role = std::string(batch.columns[0].GetString(0));
+                   },
+                   timeout);
+  if (role != engine::RoleName(engine::Role::kWorker)) {
+    throw SqlError(SqlState::kObjectNotInPrerequisiteState,
+                   "server at " + endpoint.Name() + " is not a worker (its role is " + role + ")")
+        .WithHint("Start it with --role worker.");
+  }
+}
+
+engine::ScalarFunction WorkerFunction(const char* name, bool check_worker,
                                       engine::WorkerInfo (*change)(engine::Catalog&, const std::string&, int32_t)) {
   engine::ScalarFunction function;
   function.name = name;
   function.arg_types = {LogicalType(TypeId::kText), LogicalType(TypeId::kInt32)};
   function.return_type = LogicalType(TypeId::kInt32);
   function.is_volatile = true;
-  function.kernel = [name, change](const std::vector<Vector>& args, idx_t count, Vector& result,
-                                   engine::ExecContext& context) {
+  function.kernel = [name, check_worker, change](const std::vector<Vector>& args, idx_t count, Vector& result,
+                                                 engine::ExecContext& context) {
     CheckCanOperate(context, name);
     for (idx_t row = 0; row < count; ++row) {
       std::string host;
@@ -54,6 +81,7 @@ engine::ScalarFunction WorkerFunction(const char* name,
         result.SetNull(row, true);
         continue;
       }
+      if (check_worker) CheckWorker(context.database->options(), host, port);
       result.Data<int32_t>()[row] = static_cast<int32_t>(change(context.database->catalog(), host, port).id);
     }
   };
@@ -64,11 +92,24 @@ engine::ScalarFunction WorkerFunction(const char* name,
 
 void RegisterClusterFunctions(engine::FunctionRegistry& registry) {
   // tessera.add_worker(host, port) -> the new worker's id.
-  registry.Register(WorkerFunction("tessera.add_worker", [](engine::Catalog& catalog, const std::string& host,
-                                                            int32_t port) { return catalog.AddWorker(host, port); }));
-  // tessera.remove_worker(host, port) -> the removed worker's id.
-  registry.Register(WorkerFunction("tessera.remove_worker", [](engine::Catalog& catalog, const std::string& host,
-                                                               int32_t port) { return catalog.RemoveWorker(host, port); }));
+  registry.Register(WorkerFunction("tessera.add_worker", true,
+                                   [](engine::Catalog& catalog, const std::string& host, int32_t port) {
+                                     return catalog.AddWorker(host, port);
+                                   }));
+  // tessera.remove_worker(host, port) -> the removed worker's id. It need not be reachable.
+  registry.Register(WorkerFunction("tessera.remove_worker", false,
+                                   [](engine::Catalog& catalog, const std::string& host, int32_t port) {
+                                     return catalog.RemoveWorker(host, port);
+                                   }));
+  // tessera.node_role() -> 'embedded', 'coordinator' or 'worker'.
+  engine::ScalarFunction node_role;
+  node_role.name = "tessera.node_role";
+  node_role.return_type = LogicalType(TypeId::kText);
+  node_role.is_volatile = true;  // evaluated where the statement runs, never folded without a database
+  node_role.kernel = [](const std::vector<Vector>&, idx_t count, Vector& result, engine::ExecContext& context) {
+    for (idx_t row = 0; row < count; ++row) result.SetString(row, engine::RoleName(context.database->options().role));
+  };
+  registry.Register(node_role);
 }
 
 }  // namespace tessera::planner

@@ -37,6 +37,8 @@ Options:
   --role ROLE         embedded (default: coordinator and worker in one process), coordinator (holds the
                       cluster's metadata; add workers with SELECT tessera.add_worker('host', port)) or
                       worker (holds table partitions for a coordinator); see docs/CLUSTER.md
+  --worker-timeout MS how long a coordinator waits for a worker to connect or answer before failing with
+                      SQLSTATE 08006 naming it (default 10000)
   --memory-limit SIZE cap on the memory queries allocate, in bytes or with a unit (512MB, 2GB); a query
                       that needs more fails with SQLSTATE 53200 and the server goes on serving
                       (default -1: no limit; the operating system's OOM killer is then the only bound)
@@ -132,6 +134,9 @@ std::optional<int> ParseFlags(int argc, char** argv, Flags* flags) {
         fmt::print(stderr, "tessera: invalid value \"{}\" for {} (embedded, coordinator or worker)\n", value, flag);
         return 2;
       }
+    } else if (flag == "--worker-timeout") {
+      if (!(parsed = number(1, 3600 * 1000))) return 2;
+      flags->database.worker_timeout_ms = *parsed;
     } else if (flag == "--memory-limit") {
       std::optional<size_t> bytes = tessera::memory::ParseMemorySize(value);
       if (!bytes) {

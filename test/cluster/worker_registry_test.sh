@@ -1,0 +1,75 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# A coordinator's worker registry against real processes on 127.0.0.1 (docs/CLUSTER.md): two workers and
+# a coordinator sharing a cluster secret, a worker with another secret, an embedded server. Adding a worker
+# logs in to it and checks its role; the registry and its states survive kill -9 of the coordinator.
+# Output is compared with worker_registry.expected (SQLSTATEs only for errors: libpq's texts vary).
+#   worker_registry_test.sh TESSERA_BINARY EXPECTED_FILE
+set -eu
+binary=$1
+expected=$2
+work=$(mktemp -d)
+pids=""
+trap 'for pid in $pids; do kill -9 $pid 2>/dev/null || true; done; wait 2>/dev/null; rm -rf "$work"' EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+echo "secret-one" >"$work/secret"
+echo "secret-two" >"$work/other-secret"
+
+# start NAME PORT ARGS...: starts a server with its own data directory and waits until it answers.
+start() {
+  name=$1
+  port=$2
+  shift 2
+  "$binary" --port "$port" --data-dir "$work/$name" "$@" >>"$work/$name.log" 2>&1 &
+  eval "pid_$name=$!"
+  pids="$pids $!"
+  for attempt in $(seq 100); do
+    PGPASSWORD=secret-one psql -X -q -h 127.0.0.1 -p "$port" -U tessera_cluster -d tessera -c 'SELECT 1' >/dev/null 2>&1 && return 0
+    psql -X -q -h 127.0.0.1 -p "$port" -U tessera -d tessera -c 'SELECT 1' >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  echo "$name did not start" >&2
+  exit 1
+}
+
+coordinator_port=$(free_port)
+worker1_port=$(free_port)
+worker2_port=$(free_port)
+stranger_port=$(free_port)
+embedded_port=$(free_port)
+closed_port=$(free_port)
+start worker1 "$worker1_port" --role worker --cluster-secret-file "$work/secret"
+start worker2 "$worker2_port" --role worker --cluster-secret-file "$work/secret"
+start stranger "$stranger_port" --role worker --cluster-secret-file "$work/other-secret"
+start embedded "$embedded_port" --cluster-secret-file "$work/secret"
+start coordinator "$coordinator_port" --role coordinator --cluster-secret-file "$work/secret" --worker-timeout 3000
+
+sql() { psql -X -q -h 127.0.0.1 -p "$coordinator_port" -U tessera -d tessera -v VERBOSITY=sqlstate -c "$1" 2>&1 | sed "s/$worker1_port/W1/g; s/$worker2_port/W2/g"; }
+
+{
+  echo "=== roles"
+  sql "SELECT tessera.node_role()"
+  psql -X -q -h 127.0.0.1 -p "$worker1_port" -U tessera -d tessera -c "SELECT tessera.node_role()"
+  echo "=== adding workers"
+  sql "SELECT tessera.add_worker('127.0.0.1', $worker1_port)"
+  sql "SELECT tessera.add_worker('127.0.0.1', $worker2_port)"
+  sql "SELECT tessera.add_worker('127.0.0.1', $worker1_port)"
+  echo "=== refused: nothing listening, another secret, not a worker"
+  sql "SELECT tessera.add_worker('127.0.0.1', $closed_port)"
+  sql "SELECT tessera.add_worker('127.0.0.1', $stranger_port)"
+  sql "SELECT tessera.add_worker('127.0.0.1', $embedded_port)"
+  sql "SELECT worker_id, host, port, state FROM tessera.workers ORDER BY worker_id"
+  echo "=== worker 2 stopped, then the coordinator killed and restarted"
+  kill -9 "$pid_worker2"
+  wait "$pid_worker2" 2>/dev/null || true
+  kill -9 "$pid_coordinator"
+  wait "$pid_coordinator" 2>/dev/null || true
+  start coordinator "$coordinator_port" --role coordinator --cluster-secret-file "$work/secret" --worker-timeout 3000
+  sql "SELECT worker_id, host, port, state FROM tessera.workers ORDER BY worker_id"
+  echo "=== removing an unreachable worker"
+  sql "SELECT tessera.remove_worker('127.0.0.1', $worker2_port)"
+  sql "SELECT tessera.remove_worker('127.0.0.1', $worker2_port)"
+  sql "SELECT worker_id, host, port, state FROM tessera.workers ORDER BY worker_id"
+} >"$work/actual" 2>&1
+grep -v '^#' "$expected" | diff -u - "$work/actual"
