@@ -243,6 +243,34 @@ bool GetRelation(ByteReader& in, uint32_t version, CheckpointContents* contents)
   return true;
 }
 
+// The prepared transactions section (version 4): count, then per transaction its id, gid, owner,
+// database and prepared time.
+void PutPrepared(ByteWriter& out, const std::vector<CheckpointContents::Prepared>& prepared) {
+  out.Put(static_cast<uint32_t>(prepared.size()));
+  for (const auto& transaction : prepared) {
+    out.Put(transaction.txn_id);
+    out.PutString(transaction.info.gid);
+    out.PutString(transaction.info.owner);
+    out.PutString(transaction.info.database);
+    out.Put(transaction.info.prepared_at);
+  }
+}
+
+bool GetPrepared(ByteReader& in, std::vector<CheckpointContents::Prepared>* prepared) {
+  uint32_t count = 0;
+  if (!in.Get(&count)) return false;
+  for (uint32_t index = 0; index < count; ++index) {
+    CheckpointContents::Prepared transaction;
+    if (!in.Get(&transaction.txn_id) || !in.GetString(&transaction.info.gid) ||
+        !in.GetString(&transaction.info.owner) || !in.GetString(&transaction.info.database) ||
+        !in.Get(&transaction.info.prepared_at)) {
+      return false;
+    }
+    prepared->push_back(std::move(transaction));
+  }
+  return true;
+}
+
 }  // namespace
 
 std::string EncodeCheckpoint(const CheckpointContents& contents) {
@@ -268,6 +296,7 @@ std::string EncodeCheckpoint(const CheckpointContents& contents) {
     out.PutString(worker.host);
     out.Put(worker.port);
   }
+  PutPrepared(out, contents.prepared);
   out.Put(simd::Crc32c(out.bytes().data(), out.size()));
   return std::move(out.bytes());
 }
@@ -325,6 +354,7 @@ Status DecodeCheckpoint(std::string_view bytes, const std::string& path, Checkpo
       contents->workers.push_back(std::move(worker));
     }
   }
+  if (version >= 4 && !GetPrepared(in, &contents->prepared)) return corrupt("truncated list of prepared transactions");
   if (!in.AtEnd()) return corrupt("trailing bytes");
   return Status::Ok();
 }

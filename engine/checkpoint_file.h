@@ -14,11 +14,12 @@
 
 #include "base/error.h"
 #include "engine/catalog.h"
+#include "engine/prepared_transactions.h"
 
 namespace tessera::engine {
 
 inline constexpr uint32_t kCheckpointMagic = 0x504B4354;  // "TCKP" little-endian
-inline constexpr uint32_t kCheckpointFormatVersion = 3;
+inline constexpr uint32_t kCheckpointFormatVersion = 4;
 
 // The files (names within DATA/tables) that hold a table's rows at a checkpoint.
 struct TableFiles {
@@ -57,6 +58,12 @@ struct CheckpointContents {
   // Cluster metadata (coordinator; since version 3).
   std::vector<WorkerInfo> workers;
   uint32_t next_worker_id = 1;
+  // Prepared transactions (two-phase commit; since version 4), each also listed in `logged_ahead`.
+  struct Prepared {
+    uint64_t txn_id = 0;
+    PreparedInfo info;
+  };
+  std::vector<Prepared> prepared;
 };
 
 std::string EncodeCheckpoint(const CheckpointContents& contents);

@@ -6,6 +6,7 @@
 
 #include "engine/catalog.h"
 #include "engine/durability.h"
+#include "engine/prepared_transactions.h"
 #include "engine/task_pool.h"
 #include "storage/transaction.h"
 
@@ -19,6 +20,7 @@ Database::Database(DatabaseOptions options) : options_(std::move(options)) {
   if (options_.role != Role::kEmbedded) catalog_->AddClusterSchema();
   pool_ = std::make_unique<TaskPool>(options_.worker_threads);
   transactions_ = std::make_unique<storage::TransactionManager>();
+  prepared_ = std::make_unique<PreparedTransactions>(*transactions_);
 }
 
 Database::~Database() = default;
@@ -38,7 +40,12 @@ const char* RoleName(Role role) {
 Status Database::OpenStorage() {
   auto durability = std::make_unique<Durability>(options_.data_dir, *catalog_, *transactions_, options_.flush_rows);
   Status status = durability->Open();
-  if (status.ok()) durability_ = std::move(durability);
+  if (!status.ok()) return status;
+  durability_ = std::move(durability);
+  prepared_->set_durability(durability_.get());
+  for (RecoveredPrepared& transaction : durability_->TakeRecoveredPrepared()) {
+    prepared_->Restore(transaction.txn_id, std::move(transaction.info), std::move(transaction.writes));
+  }
   return status;
 }
 

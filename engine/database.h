@@ -18,6 +18,7 @@ namespace tessera::engine {
 
 class Catalog;
 class Durability;
+class PreparedTransactions;
 class TaskPool;
 
 // What this process is in a cluster (docs/CLUSTER.md).
@@ -62,6 +63,8 @@ class Database {
   Status OpenStorage();
   // nullptr until OpenStorage succeeded.
   Durability* durability() { return durability_.get(); }
+  // The transactions prepared for two-phase commit (PREPARE TRANSACTION).
+  PreparedTransactions& prepared() { return *prepared_; }
   // Called after each commit (see Durability::AfterCommit); throws when DDL could not be made durable.
   void AfterCommit();
 
@@ -71,6 +74,7 @@ class Database {
   std::unique_ptr<TaskPool> pool_;
   std::unique_ptr<storage::TransactionManager> transactions_;
   std::unique_ptr<Durability> durability_;
+  std::unique_ptr<PreparedTransactions> prepared_;  // destroyed first: it logs through durability_
 };
 
 }  // namespace tessera::engine

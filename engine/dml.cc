@@ -453,7 +453,7 @@ class DmlOperator : public Operator {
     for (const auto& expr : node_.conflict_set) values.push_back(Evaluate(*expr, pair, context_));
     // Gone since HoldsKey looked (deleted by a transaction that committed meanwhile): start again.
     if (!DeleteVersion(existing)) throw ConcurrentUpdate{};
-    txn.RecordWrite(relation().data, {existing}, true);
+    txn.RecordWrite(relation().data, {existing}, true, nullptr, true);
     pair.columns.resize(relation().columns.size());
     for (size_t position = 0; position < values.size(); ++position) {
       pair.columns[node_.update_columns[position]] = std::move(values[position]);
@@ -487,6 +487,7 @@ class DmlOperator : public Operator {
 
   // Deletes the rows whose ids are in column `id_column`; returns the deleted rows (table columns).
   Batch RemoveRows(const Batch& input, size_t id_column, std::vector<sel_t>* removed_rows) {
+    const bool by_update = node_.kind != PlanKind::kDelete;  // as DeleteVersion marks them
     const auto* ids = input.columns[id_column].Data<int64_t>();
     std::vector<sel_t> removed;
     std::vector<storage::RowId> removed_ids;
@@ -498,10 +499,10 @@ class DmlOperator : public Operator {
       }
     } catch (...) {
       // The versions stamped so far belong to the write set, so that ROLLBACK un-stamps them.
-      transaction().RecordWrite(relation().data, std::move(removed_ids), true);
+      transaction().RecordWrite(relation().data, std::move(removed_ids), true, nullptr, by_update);
       throw;
     }
-    transaction().RecordWrite(relation().data, std::move(removed_ids), true);
+    transaction().RecordWrite(relation().data, std::move(removed_ids), true, nullptr, by_update);
     Batch old_rows;
     for (size_t column = 0; column < relation().columns.size(); ++column) {
       old_rows.columns.push_back(input.columns[column].Gather(removed.data(), removed.size()));

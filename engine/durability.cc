@@ -40,6 +40,8 @@ using storage::Stamp;
 // WAL record types (storage/FORMAT.md, "## WAL records of tables").
 constexpr uint16_t kTransactionRecord = 1;
 constexpr uint16_t kSequenceRecord = 2;
+constexpr uint16_t kPrepareRecord = 3;
+constexpr uint16_t kRollbackPreparedRecord = 4;
 
 // A transaction's entries are packed into records of about kRecordBytes; only the last record of a
 // transaction is final.
@@ -83,17 +85,21 @@ std::string ImagePath(const std::string& data_dir, const std::string& name) { re
 }  // namespace
 
 // Applies WAL records to the recovered tables. Rows of a transaction are stamped with its id until its
-// final record arrives (then the recovered CSN); transactions without one are undone at the end.
+// final record arrives (then the recovered CSN); transactions without one are undone at the end, but for
+// the prepared ones, which keep their stamps.
 class Durability::Replay {
  public:
   Replay(const Catalog& catalog, const std::string& wal_path, const CheckpointContents& checkpoint)
       : wal_path_(wal_path),
         checkpoint_lsn_(checkpoint.wal_lsn),
+        replay_lsn_(checkpoint.replay_lsn),
         logged_ahead_(checkpoint.logged_ahead.begin(), checkpoint.logged_ahead.end()) {
     for (const auto& relation : catalog.AllRelations()) {
       if (relation->kind == RelationKind::kTable) tables_[relation->data->storage_id()] = relation->data;
       if (relation->kind == RelationKind::kSequence) sequences_[relation->oid] = relation->sequence;
     }
+    for (const auto& prepared : checkpoint.prepared) prepared_[prepared.txn_id] = prepared.info;
+    for (Stamp txn_id : checkpoint.logged_ahead) max_txn_id_ = std::max(max_txn_id_, txn_id);
   }
 
   Status Apply(const storage::WalRecord& record) {
@@ -101,31 +107,81 @@ class Durability::Replay {
     if (record.type == kSequenceRecord) {
       return record.lsn <= checkpoint_lsn_ ? Status::Ok() : ApplySequence(in, record.lsn);
     }
-    if (record.type != kTransactionRecord) return Malformed(record.lsn, "unknown record type");
+    if (record.type != kTransactionRecord && record.type != kPrepareRecord && record.type != kRollbackPreparedRecord) {
+      return Malformed(record.lsn, "unknown record type");
+    }
     Stamp txn_id = 0;
+    if (!in.Get(&txn_id) || !storage::IsTxnId(txn_id)) return Malformed(record.lsn, "bad transaction id");
+    max_txn_id_ = std::max(max_txn_id_, txn_id);
+    // Before the checkpoint's position, only transactions it lists as logged ahead are not in it.
+    const bool in_checkpoint = record.lsn <= checkpoint_lsn_ && logged_ahead_.count(txn_id) == 0;
+    if (record.type == kPrepareRecord) return ApplyPrepare(in, txn_id, record.lsn, in_checkpoint);
+    if (record.type == kRollbackPreparedRecord) {
+      if (!in.AtEnd()) return Malformed(record.lsn, "trailing bytes");
+      if (!in_checkpoint) End(txn_id, storage::kNever);
+      return Status::Ok();
+    }
     uint8_t final_record = 0;
     uint32_t entries = 0;
-    if (!in.Get(&txn_id) || !in.Get(&final_record) || !in.Get(&entries) || !storage::IsTxnId(txn_id)) {
-      return Malformed(record.lsn, "bad transaction header");
-    }
-    // Before the checkpoint's position, only transactions it lists as logged ahead are not in it.
-    if (record.lsn <= checkpoint_lsn_ && logged_ahead_.count(txn_id) == 0) return Status::Ok();
+    if (!in.Get(&final_record) || !in.Get(&entries)) return Malformed(record.lsn, "bad transaction header");
+    if (in_checkpoint) return Status::Ok();
+    first_lsn_.try_emplace(txn_id, record.lsn);
     auto& writes = pending_[txn_id];
     for (uint32_t entry = 0; entry < entries; ++entry) {
       Status status = ApplyEntry(in, txn_id, record.lsn, writes);
       if (!status.ok()) return status;
     }
     if (!in.AtEnd()) return Malformed(record.lsn, "trailing bytes");
-    if (final_record != 0) Finish(txn_id, kRecoveredCsn);
+    if (final_record != 0) End(txn_id, kRecoveredCsn);
     return Status::Ok();
   }
 
-  // Undoes the transactions whose final record never made it to disk.
+  // Hands over the transactions prepared and not ended, their rows still stamped with their ids.
+  std::vector<RecoveredPrepared> TakePrepared() {
+    std::vector<RecoveredPrepared> recovered;
+    for (auto& [txn_id, info] : prepared_) {
+      RecoveredPrepared transaction{txn_id, std::move(info), replay_lsn_, {}};
+      if (auto first = first_lsn_.find(txn_id); first != first_lsn_.end()) {
+        transaction.first_lsn = std::min(transaction.first_lsn, first->second);
+      }
+      if (auto writes = pending_.find(txn_id); writes != pending_.end()) {
+        transaction.writes = std::move(writes->second);
+        pending_.erase(writes);
+      }
+      recovered.push_back(std::move(transaction));
+    }
+    prepared_.clear();
+    return recovered;
+  }
+
+  // Undoes the transactions whose final record never made it to disk (call TakePrepared first).
   void AbortUnfinished() {
     while (!pending_.empty()) Finish(pending_.begin()->first, storage::kNever);
   }
 
+  // The largest transaction id in the records read (and the checkpoint's lists).
+  Stamp max_txn_id() const { return max_txn_id_; }
+
  private:
+  Status ApplyPrepare(ByteReader& in, Stamp txn_id, uint64_t lsn, bool in_checkpoint) {
+    PreparedInfo info;
+    if (!in.GetString(&info.gid) || !in.GetString(&info.owner) || !in.GetString(&info.database) ||
+        !in.Get(&info.prepared_at) || !in.AtEnd()) {
+      return Malformed(lsn, "bad prepare record");
+    }
+    if (in_checkpoint) return Status::Ok();
+    first_lsn_.try_emplace(txn_id, lsn);
+    prepared_[txn_id] = std::move(info);
+    return Status::Ok();
+  }
+
+  // Ends a transaction: its versions get `to` (a CSN, or kNever to undo them).
+  void End(Stamp txn_id, Stamp to) {
+    Finish(txn_id, to);
+    prepared_.erase(txn_id);
+    first_lsn_.erase(txn_id);
+  }
+
   Status Malformed(uint64_t lsn, const std::string& problem) const {
     return Corrupt("WAL record " + std::to_string(lsn) + " in \"" + wal_path_ + "\" is malformed: " + problem);
   }
@@ -149,7 +205,7 @@ class Durability::Replay {
     std::string_view bytes;
     storage::ColumnChunk chunk;
     Status status;
-    if (!in.Get(&kind) || kind > kWalDeleteEntry || !in.Get(&storage_id)) return Malformed(lsn, "bad entry header");
+    if (!in.Get(&kind) || kind > kWalUpdateDeleteEntry || !in.Get(&storage_id)) return Malformed(lsn, "bad entry header");
     if (!GetChunk(in, &bytes, &chunk, &status)) return status.ok() ? Malformed(lsn, "bad row ids") : Wrap(status, lsn);
     if (chunk.physical_type() != PhysicalType::kInt64) return Malformed(lsn, "row ids are not bigint");
     Vector ids(LogicalType(TypeId::kInt64));
@@ -164,10 +220,12 @@ class Durability::Replay {
       }
     }
     // A table dropped or truncated after the write still reads the entry, so the record is checked whole.
-    if (kind == kWalDeleteEntry) {
+    if (kind != kWalInsertEntry) {
       if (table == tables_.end()) return Status::Ok();
       table->second->Restamp(rows, true, storage::kNever, txn_id);
-      writes.push_back(storage::WriteEntry{table->second, std::move(rows), true});
+      const bool by_update = kind == kWalUpdateDeleteEntry;
+      if (by_update) table->second->MarkDeletedByUpdate(rows);
+      writes.push_back(storage::WriteEntry{table->second, std::move(rows), true, nullptr, by_update});
       return Status::Ok();
     }
     uint32_t columns = 0;
@@ -217,7 +275,11 @@ class Durability::Replay {
 
   std::string wal_path_;
   uint64_t checkpoint_lsn_ = 0;
+  uint64_t replay_lsn_ = 0;
   std::set<Stamp> logged_ahead_;
+  std::map<Stamp, PreparedInfo> prepared_;  // prepared and not ended yet
+  std::map<Stamp, uint64_t> first_lsn_;     // the first record read of each transaction not ended
+  Stamp max_txn_id_ = 0;
   std::unordered_map<uint32_t, std::shared_ptr<storage::TableData>> tables_;
   std::unordered_map<uint32_t, std::shared_ptr<SequenceState>> sequences_;
   std::map<Stamp, std::vector<storage::WriteEntry>> pending_;
@@ -392,8 +454,21 @@ Status Durability::ReplayWal(const CheckpointContents& checkpoint, bool* replaye
     if (!status.ok()) return status;
     *replayed = true;
   }
+  recovered_prepared_ = replay.TakePrepared();
   replay.AbortUnfinished();
+  AdoptRecovered(replay.max_txn_id());
   return Status::Ok();
+}
+
+void Durability::AdoptRecovered(Stamp max_txn_id) {
+  std::lock_guard lock(log_ahead_mutex_);
+  for (const RecoveredPrepared& transaction : recovered_prepared_) {
+    logged_ahead_[transaction.txn_id] = transaction.first_lsn;
+    prepared_[transaction.txn_id] = transaction.info;
+    transactions_.AdoptPrepared(transaction.txn_id);
+  }
+  any_logged_ahead_.store(!logged_ahead_.empty(), std::memory_order_release);
+  transactions_.SkipTxnIdsThrough(max_txn_id);
 }
 
 Status Durability::AppendRecord(uint16_t type, std::span<const std::string_view> parts, uint64_t* lsn) {
@@ -456,22 +531,64 @@ Status Durability::AppendWrites(Stamp txn_id, std::span<const storage::WriteEntr
 Status Durability::LogCommit(Stamp txn_id, std::span<const storage::WriteEntry> writes) {
   uint64_t lsn = 0;
   Status status = AppendWrites(txn_id, writes, true, &lsn);
-  if (any_logged_ahead_.load(std::memory_order_acquire)) {
-    // The final record is in the log (a checkpoint cannot come between: commits hold its gate), so from
-    // now on the transaction is an ordinary commit.
-    std::lock_guard lock(log_ahead_mutex_);
-    logged_ahead_.erase(txn_id);
-    any_logged_ahead_.store(!logged_ahead_.empty(), std::memory_order_release);
-  }
   if (!status.ok()) return status;
+  // The final record is in the log (a checkpoint cannot come between: commits hold its gate), so from
+  // now on the transaction is an ordinary commit.
+  ForgetLoggedAhead(txn_id);
   return wal_->WaitDurable(lsn);
 }
 
-void Durability::Abandoned(Stamp txn_id) {
+void Durability::Abandoned(Stamp txn_id) { ForgetLoggedAhead(txn_id); }
+
+void Durability::ForgetLoggedAhead(Stamp txn_id) {
   if (!any_logged_ahead_.load(std::memory_order_acquire)) return;
   std::lock_guard lock(log_ahead_mutex_);
   logged_ahead_.erase(txn_id);
+  prepared_.erase(txn_id);
   any_logged_ahead_.store(!logged_ahead_.empty(), std::memory_order_release);
+}
+
+Status Durability::LogPrepare(storage::Transaction& txn, const PreparedInfo& info) {
+  if (!wal_) return Status::Ok();
+  const Stamp txn_id = txn.Id();
+  {
+    // As LogAhead: registered before its first record, so a checkpoint keeps all of them.
+    std::lock_guard lock(log_ahead_mutex_);
+    logged_ahead_.try_emplace(txn_id, wal_->last_lsn() + 1);
+    any_logged_ahead_.store(true, std::memory_order_release);
+  }
+  const std::span<const storage::WriteEntry> writes = txn.UnloggedWrites();
+  uint64_t lsn = 0;
+  Status status = AppendWrites(txn_id, writes, false, &lsn);
+  if (!status.ok()) return status;
+  txn.MarkLoggedAhead(writes.size());
+  ByteWriter record;
+  record.Put(txn_id);
+  record.PutString(info.gid);
+  record.PutString(info.owner);
+  record.PutString(info.database);
+  record.Put(info.prepared_at);
+  const std::string_view payload = record.bytes();
+  status = AppendRecord(kPrepareRecord, std::span<const std::string_view>(&payload, 1), &lsn);
+  if (!status.ok()) return status;
+  {
+    // Listed as prepared only once its record is in the log: a checkpoint before that lists it as logged
+    // ahead, so recovery reads the record anyway.
+    std::lock_guard lock(log_ahead_mutex_);
+    prepared_[txn_id] = info;
+  }
+  return wal_->WaitDurable(lsn);
+}
+
+Status Durability::LogRollbackPrepared(Stamp txn_id) {
+  ByteWriter record;
+  record.Put(txn_id);
+  const std::string_view payload = record.bytes();
+  uint64_t lsn = 0;
+  Status status = AppendRecord(kRollbackPreparedRecord, std::span<const std::string_view>(&payload, 1), &lsn);
+  if (!status.ok()) return status;
+  ForgetLoggedAhead(txn_id);  // under the commit gate, as LogCommit
+  return wal_->WaitDurable(lsn);
 }
 
 Status Durability::LogAhead(storage::Transaction& txn) {
@@ -564,6 +681,7 @@ Status Durability::Checkpoint() {
         contents.logged_ahead.push_back(txn_id);
         contents.replay_lsn = std::min(contents.replay_lsn, first_lsn);
       }
+      for (const auto& [txn_id, info] : prepared_) contents.prepared.push_back(CheckpointContents::Prepared{txn_id, info});
     }
     csn = transactions_.published_csn();
     catalog_version = catalog_.version();

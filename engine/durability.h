@@ -21,6 +21,13 @@
 // recovery applies their records from before the checkpoint's position only when their final record
 // follows.
 //
+// Prepared transactions (two-phase commit, engine/prepared_transactions.h): PREPARE logs the rest of the
+// transaction's writes ahead, then a PREPARE record naming the gid, and waits for it to be durable; COMMIT
+// PREPARED is the commit's final record, ROLLBACK PREPARED a record that ends the transaction without
+// effect. A checkpoint lists them (with the transactions logged ahead, whose WAL it keeps); recovery
+// replays their records and re-creates them still prepared, their versions stamped with their ids, and
+// new transaction ids start after every id the replayed log holds.
+//
 // Flushing: a background thread freezes runs of settled row groups (TableData::FreezeCandidates) of at
 // least `flush_rows` rows into segment files; from then on their rows are read from the file. Frozen
 // segments are immutable; the next checkpoint records them.
@@ -54,6 +61,7 @@
 
 #include "base/error.h"
 #include "engine/checkpoint_file.h"
+#include "engine/prepared_transactions.h"
 #include "storage/transaction.h"
 
 namespace tessera::storage {
@@ -64,6 +72,14 @@ struct FrozenSegment;
 namespace tessera::engine {
 
 class Catalog;
+
+// A transaction recovered as prepared: its versions are stamped with `txn_id`.
+struct RecoveredPrepared {
+  storage::Stamp txn_id = 0;
+  PreparedInfo info;
+  uint64_t first_lsn = 0;  // at or before its first WAL record
+  std::vector<storage::WriteEntry> writes;
+};
 
 class Durability : public storage::CommitLog {
  public:
@@ -86,6 +102,12 @@ class Durability : public storage::CommitLog {
 
   Status LogCommit(storage::Stamp txn_id, std::span<const storage::WriteEntry> writes) override;
   void Abandoned(storage::Stamp txn_id) override;
+  Status LogRollbackPrepared(storage::Stamp txn_id) override;
+  // PREPARE TRANSACTION: logs every write of `txn` not logged yet as records that are not final, then a
+  // PREPARE record with `info`, and returns once they are durable.
+  Status LogPrepare(storage::Transaction& txn, const PreparedInfo& info);
+  // The transactions that Open recovered as prepared (once; the caller re-creates them).
+  std::vector<RecoveredPrepared> TakeRecoveredPrepared() { return std::move(recovered_prepared_); }
   // Appends the writes of `txn` that may be logged ahead (Transaction::WritesToLogAhead) as records that
   // are not final, without waiting; the log-ahead thread writes them out.
   Status LogAhead(storage::Transaction& txn);
@@ -117,6 +139,10 @@ class Durability : public storage::CommitLog {
   // Applies the WAL records after the checkpoint's position, and those from its replay position on of the
   // transactions it names as logged ahead.
   Status ReplayWal(const CheckpointContents& checkpoint, bool* replayed);
+  // Registers the recovered prepared transactions with the log and the TransactionManager.
+  void AdoptRecovered(storage::Stamp max_txn_id);
+  // Forgets what was logged ahead for `txn_id` (and that it was prepared): its end is logged.
+  void ForgetLoggedAhead(storage::Stamp txn_id);
   // Appends `writes` of `txn_id` as records of at most about kRecordBytes; the last one final if `final`.
   Status AppendWrites(storage::Stamp txn_id, std::span<const storage::WriteEntry> writes, bool final_record,
                       uint64_t* lsn);
@@ -171,6 +197,9 @@ class Durability : public storage::CommitLog {
   bool log_ahead_stopping_ = false;                   // GUARDED_BY(log_ahead_mutex_)
   std::condition_variable log_ahead_wake_;
   std::thread log_ahead_writer_;
+  // The prepared transactions (each also in logged_ahead_). GUARDED_BY(log_ahead_mutex_).
+  std::map<storage::Stamp, PreparedInfo> prepared_;
+  std::vector<RecoveredPrepared> recovered_prepared_;  // set by Open
 };
 
 }  // namespace tessera::engine

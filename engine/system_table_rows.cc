@@ -9,6 +9,7 @@
 #include "base/vector_value.h"
 #include "engine/database.h"
 #include "engine/function/scalar_function.h"
+#include "engine/prepared_transactions.h"
 #include "engine/remote/remote_connection.h"
 
 namespace tessera::engine {
@@ -374,6 +375,21 @@ Rows WorkerRows(const Catalog& catalog, const DatabaseOptions& options) {
   return rows;
 }
 
+// pg_prepared_xacts. A transaction id (>= 2^62, storage/version_stamp.h) is shown as an xid counted
+// from 3, PostgreSQL's first normal xid, modulo 2^32 as xids wrap.
+Rows PreparedXactRows(Database& database) {
+  Rows rows;
+  LogicalType xid(TypeId::kOid);
+  xid.oid_flavour = kXidFlavour;
+  for (const auto& prepared : database.prepared().List()) {
+    const uint32_t shown = static_cast<uint32_t>(prepared.txn_id - storage::kFirstTxnId + 3);
+    rows.push_back({Value::FromInt(xid, shown), TextValue(prepared.info.gid),
+                    Value::TimestampTz(prepared.info.prepared_at), NameValue(prepared.info.owner),
+                    NameValue(prepared.info.database)});
+  }
+  return rows;
+}
+
 Rows DatabaseRows(const ExecContext& context) {
   return {{OidValue(kCurrentDatabaseOid), NameValue(context.database_name), OidValue(kBootstrapSuperuserOid), Int4(6),
            CharValue('c'), BoolValue(false), BoolValue(true), Int4(-1), OidValue(1663), TextValue("C"), TextValue("C"),
@@ -399,6 +415,7 @@ std::vector<std::vector<Value>> SystemTableRows(const SystemTable& table, ExecCo
   if (name == "pg_authid") return RoleRows(context, false);
   if (name == "pg_user") return UserRows(context);
   if (name == "pg_database") return DatabaseRows(context);
+  if (name == "pg_prepared_xacts") return PreparedXactRows(*context.database);
   if (name == "pg_sequence") return SequenceRows(catalog);
   if (name == "pg_depend") return DependRows(catalog);
   if (name == "pg_am") {

@@ -27,6 +27,11 @@ LogicalType ColumnType(std::string_view code) {
   if (code == "int2[]") return LogicalType(TypeId::kInt16Array);
   if (code == "oid[]") return LogicalType(TypeId::kOidArray);
   if (code == "timestamptz") return LogicalType(TypeId::kTimestampTz);
+  if (code == "xid") {
+    LogicalType xid(TypeId::kOid);
+    xid.oid_flavour = kXidFlavour;
+    return xid;
+  }
   throw SqlError(SqlState::kInternalError, "internal error: system column type " + std::string(code));
 }
 
@@ -98,6 +103,8 @@ std::vector<SystemTable> BuildSystemTables() {
              "oid oid, rolname name, rolsuper bool, rolinherit bool, rolcreaterole bool, rolcreatedb bool, "
              "rolcanlogin bool, rolreplication bool, rolbypassrls bool, rolconnlimit int4, rolpassword text, "
              "rolvaliduntil timestamptz"),
+      Define(12003, kPg, "pg_prepared_xacts", true,
+             "transaction xid, gid text, prepared timestamptz, owner name, database name"),
       Define(12002, kPg, "pg_user", true,
              "usename name, usesysid oid, usecreatedb bool, usesuper bool, userepl bool, usebypassrls bool, "
              "passwd text, valuntil timestamptz, useconfig text[]"),

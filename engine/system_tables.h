@@ -43,6 +43,7 @@ constexpr uint32_t kFirstBuiltinProcOid = 8000;  // pg_proc OIDs of built-in fun
 constexpr uint32_t kRegprocFlavour = 24;
 constexpr uint32_t kRegclassFlavour = 2205;
 constexpr uint32_t kRegnamespaceFlavour = 4089;
+constexpr uint32_t kXidFlavour = 28;
 
 // Finds a system table; `schema` empty means pg_catalog (searched before user schemas).
 const SystemTable* FindSystemTable(std::string_view schema, std::string_view name);

@@ -35,12 +35,12 @@ std::vector<sel_t> PartitionOrder(const std::vector<RowId>& rows, size_t first, 
 }
 
 // Writes the entry's kind, storage id and row ids (`rows` picked by `order`).
-void PutEntryHeader(ByteWriter& out, bool is_delete, uint32_t storage_id, const std::vector<RowId>& rows,
+void PutEntryHeader(ByteWriter& out, uint8_t kind, uint32_t storage_id, const std::vector<RowId>& rows,
                     const std::vector<sel_t>& order) {
   Vector row_ids(LogicalType(TypeId::kInt64), static_cast<idx_t>(order.size()));
   int64_t* ids = row_ids.Data<int64_t>();
   for (size_t index = 0; index < order.size(); ++index) ids[index] = rows[order[index]];
-  out.Put(is_delete ? kWalDeleteEntry : kWalInsertEntry);
+  out.Put(kind);
   out.Put(storage_id);
   PutChunk(out, storage::EncodeColumnChunk(row_ids, storage::ChunkEncoding::kDelta));
 }
@@ -65,7 +65,8 @@ void PutInsertValues(ByteWriter& out, const std::vector<uint32_t>& column_ids, c
 void EncodeWalSlice(ByteWriter& out, const storage::WriteEntry& entry, size_t first, size_t count) {
   const storage::TableData& table = *entry.table;
   const std::vector<sel_t> order = PartitionOrder(entry.rows, first, count, table.num_partitions());
-  PutEntryHeader(out, entry.is_delete, table.storage_id(), entry.rows, order);
+  const uint8_t kind = !entry.is_delete ? kWalInsertEntry : entry.by_update ? kWalUpdateDeleteEntry : kWalDeleteEntry;
+  PutEntryHeader(out, kind, table.storage_id(), entry.rows, order);
   if (entry.is_delete) return;
   std::vector<RowId> rows(order.size());
   for (size_t index = 0; index < order.size(); ++index) rows[index] = entry.rows[order[index]];
@@ -84,7 +85,7 @@ std::shared_ptr<const storage::EncodedWrite> EncodeInsertAhead(const storage::Ta
     const size_t count = std::min(kWalSliceRows, rows.size() - first);
     const std::vector<sel_t> order = PartitionOrder(rows, first, count, table.num_partitions());
     ByteWriter out;
-    PutEntryHeader(out, false, encoded->storage_id, rows, order);
+    PutEntryHeader(out, kWalInsertEntry, encoded->storage_id, rows, order);
     PutInsertValues(out, encoded->column_ids, batch.columns, order);
     encoded->slices.push_back(std::move(out.bytes()));
   }

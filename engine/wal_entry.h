@@ -27,6 +27,9 @@ constexpr size_t kMaxEncodedAheadBytes = 128u << 20;
 // An entry's kind, its first byte.
 constexpr uint8_t kWalInsertEntry = 0;
 constexpr uint8_t kWalDeleteEntry = 1;
+// A delete of rows that live on as new versions (UPDATE): recovery marks them so, and a writer that waited
+// for a prepared transaction then acts on the new version.
+constexpr uint8_t kWalUpdateDeleteEntry = 2;
 
 // Appends the entry of rows [first, first + count) of `entry` to `out`; inserted values are gathered
 // from the table.

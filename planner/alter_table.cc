@@ -70,7 +70,9 @@ class AlterTableRunner {
 
   // Adds an undo action; data changes record theirs before the catalog's, so undo runs them after.
   void RecordUndo(std::function<void()> undo) {
-    if (context_.undo_log != nullptr) context_.undo_log->push_back(std::move(undo));
+    if (context_.undo_log == nullptr) return;
+    session_.state().NoteCatalogChange();
+    context_.undo_log->push_back(std::move(undo));
   }
 
   void Notice(const std::string& message) {

@@ -84,7 +84,7 @@ bool IsTransactionExit(const ast::Statement& statement) {
   if (statement.kind != ast::StmtKind::kTransaction) return false;
   const auto kind = static_cast<const ast::TransactionStatement&>(statement).transaction_kind;
   return kind == ast::TransactionKind::kCommit || kind == ast::TransactionKind::kRollback ||
-         kind == ast::TransactionKind::kRollbackTo;
+         kind == ast::TransactionKind::kRollbackTo || kind == ast::TransactionKind::kPrepare;
 }
 
 }  // namespace

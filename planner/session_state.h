@@ -2,6 +2,8 @@
 // SessionState: a connection's settings, transaction state and pending notices (private to planner/).
 #pragma once
 
+#include <algorithm>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -63,12 +65,16 @@ struct SessionState {
   std::vector<std::function<void()>> undo_log;
   // Savepoints of the open transaction block, oldest first (a name may repeat; the latest wins).
   std::vector<Savepoint> savepoints;
+  // The position in undo_log of the open block's first catalog change (DDL), SIZE_MAX when none: PREPARE
+  // TRANSACTION refuses those. Reset by BEGIN and by undoing past it.
+  size_t first_catalog_change = SIZE_MAX;
   std::vector<ErrorInfo> notices;
 
   // Runs the undo actions recorded after the first `keep` ones, newest first, and forgets them. Never
   // throws: an action that fails (another session took a dropped table's name meanwhile, as there is no
   // isolation of the catalog) becomes a warning and the others still run.
   void UndoTo(size_t keep) {
+    if (first_catalog_change >= keep) first_catalog_change = SIZE_MAX;
     while (undo_log.size() > keep) {
       std::function<void()> undo = std::move(undo_log.back());
       undo_log.pop_back();
@@ -79,6 +85,10 @@ struct SessionState {
       }
     }
   }
+
+  // Records that the undo action about to be added undoes a catalog change.
+  void NoteCatalogChange() { first_catalog_change = std::min(first_catalog_change, undo_log.size()); }
+  bool ChangedCatalog() const { return first_catalog_change < undo_log.size(); }
 
   // The search path with pg_catalog first, as name lookups use it.
   std::vector<std::string> LookupPath() const {

@@ -3,9 +3,13 @@
 // of the session's storage::Transaction, which commits or aborts them; settings and DDL record undo
 // actions in SessionState::undo_log. A savepoint remembers the write set's and the log's lengths, so
 // ROLLBACK TO undoes the suffix after it and ROLLBACK undoes everything, as PostgreSQL's subtransactions do.
+// PREPARE TRANSACTION hands the open transaction to the database's prepared transactions
+// (engine/prepared_transactions.h).
 #include <cctype>
 #include <string>
 
+#include "engine/database.h"
+#include "engine/prepared_transactions.h"
 #include "planner/utility.h"
 
 namespace tessera::planner {
@@ -56,6 +60,7 @@ std::string Begin(SessionState& state, const ast::TransactionStatement& statemen
     Notice(state, SqlState::kActiveSqlTransaction, "there is already a transaction in progress");
   } else {
     state.transaction = TransactionState::kInBlock;
+    state.first_catalog_change = SIZE_MAX;
   }
   if (!statement.isolation_level.empty()) SetTransactionIsolation(state, statement.isolation_level);
   return statement.transaction_kind == ast::TransactionKind::kBegin ? "BEGIN" : "START TRANSACTION";
@@ -107,6 +112,46 @@ std::string RollbackToSavepoint(SessionState& state, const std::string& name) {
   return "ROLLBACK";
 }
 
+// PREPARE TRANSACTION 'gid'. Outside a block PostgreSQL warns and answers ROLLBACK; a failed block is
+// rolled back. Otherwise the writes become a prepared transaction, settings stay as at COMMIT, and the
+// session leaves the block; an error aborts the transaction (as PostgreSQL's does).
+std::string PrepareTransaction(Session& session, const std::string& gid, int64_t prepared_at) {
+  SessionState& state = session.state();
+  if (state.transaction != TransactionState::kInBlock) {
+    if (state.transaction == TransactionState::kIdle) {
+      Notice(state, SqlState::kNoActiveSqlTransaction, "there is no transaction in progress");
+    }
+    EndTransaction(state, false);
+    return "ROLLBACK";
+  }
+  try {
+    if (state.ChangedCatalog()) {
+      throw SqlError(SqlState::kFeatureNotSupported,
+                     "PREPARE TRANSACTION of a transaction that changed the schema is not supported yet");
+    }
+    storage::Transaction& txn = OpenTransaction(state, session.database().transactions());
+    session.database().prepared().Prepare(txn, engine::PreparedInfo{gid, state.user, state.database, prepared_at});
+  } catch (...) {
+    EndTransaction(state, false);
+    throw;
+  }
+  state.txn.reset();  // empty: its writes belong to the prepared transaction now
+  EndTransaction(state, true);
+  return "PREPARE TRANSACTION";
+}
+
+// COMMIT PREPARED 'gid' (`commit`) or ROLLBACK PREPARED 'gid', from any session outside a block.
+std::string FinishPrepared(Session& session, const std::string& gid, bool commit) {
+  SessionState& state = session.state();
+  const std::string command = commit ? "COMMIT PREPARED" : "ROLLBACK PREPARED";
+  if (state.transaction != TransactionState::kIdle) {
+    throw SqlError(SqlState::kActiveSqlTransaction, command + " cannot run inside a transaction block");
+  }
+  session.database().prepared().Finish(gid, commit);
+  if (commit && state.commit_hook) state.commit_hook();
+  return command;
+}
+
 }  // namespace
 
 std::string CheckIsolationLevel(const std::string& setting, const std::string& level) {
@@ -155,7 +200,9 @@ void SetTransactionIsolation(SessionState& state, const std::string& level) {
   ApplySetting(state, "transaction_isolation", lower, true);
 }
 
-std::string RunTransactionStatement(SessionState& state, const ast::TransactionStatement& statement) {
+std::string RunTransactionStatement(Session& session, const ast::TransactionStatement& statement,
+                                    const engine::ExecContext& context) {
+  SessionState& state = session.state();
   switch (statement.transaction_kind) {
     case ast::TransactionKind::kBegin:
     case ast::TransactionKind::kStart:
@@ -170,9 +217,14 @@ std::string RunTransactionStatement(SessionState& state, const ast::TransactionS
       return ReleaseSavepoint(state, statement.savepoint_name);
     case ast::TransactionKind::kRollbackTo:
       return RollbackToSavepoint(state, statement.savepoint_name);
-    default:
-      throw SqlError(SqlState::kFeatureNotSupported, "prepared transactions are not supported yet");
+    case ast::TransactionKind::kPrepare:
+      return PrepareTransaction(session, statement.savepoint_name, context.statement_timestamp);
+    case ast::TransactionKind::kCommitPrepared:
+      return FinishPrepared(session, statement.savepoint_name, true);
+    case ast::TransactionKind::kRollbackPrepared:
+      return FinishPrepared(session, statement.savepoint_name, false);
   }
+  throw SqlError(SqlState::kInternalError, "unknown transaction statement");
 }
 
 }  // namespace tessera::planner

@@ -464,6 +464,7 @@ std::string SchemaOf(Session& session, const std::vector<std::string>& names) {
 }
 
 void RecordUndo(Session& session, std::function<void()> undo) {
+  session.state().NoteCatalogChange();
   session.state().undo_log.push_back(std::move(undo));
 }
 
@@ -554,7 +555,7 @@ UtilityResult RunUtility(Session& session, const ast::Statement& statement, engi
       Truncate(session, static_cast<const ast::TruncateStatement&>(statement));
       return {"TRUNCATE TABLE", {}};
     case ast::StmtKind::kTransaction:
-      return {RunTransactionStatement(session.state(), static_cast<const ast::TransactionStatement&>(statement)), {}};
+      return {RunTransactionStatement(session, static_cast<const ast::TransactionStatement&>(statement), context), {}};
     case ast::StmtKind::kSet:
       return {RunSetStatement(state, static_cast<const ast::SetStatement&>(statement)), {}};
     case ast::StmtKind::kShow: {

@@ -56,8 +56,10 @@ void Truncate(Session& session, const ast::TruncateStatement& truncate);
 UtilityResult CreateTableAs(Session& session, const ast::CreateTableStatement& create, engine::ExecContext& context);
 // ALTER TABLE / ALTER VIEW / ALTER INDEX (planner/alter_table.cc).
 void AlterTable(Session& session, const ast::AlterTableStatement& alter, engine::ExecContext& context);
-// BEGIN, COMMIT, ROLLBACK and savepoints (planner/transaction.cc); returns the command tag.
-std::string RunTransactionStatement(SessionState& state, const ast::TransactionStatement& statement);
+// BEGIN, COMMIT, ROLLBACK, savepoints and two-phase commit (planner/transaction.cc); returns the
+// command tag.
+std::string RunTransactionStatement(Session& session, const ast::TransactionStatement& statement,
+                                    const engine::ExecContext& context);
 // The session's open transaction, started when there is none at the isolation level
 // default_transaction_isolation names (planner/transaction.cc).
 storage::Transaction& OpenTransaction(SessionState& state, storage::TransactionManager& manager);

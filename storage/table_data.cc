@@ -344,6 +344,18 @@ void TableData::Restamp(const std::vector<RowId>& rows, bool end_stamp, Stamp fr
   if (IsCsn(to)) change_count_.fetch_add(1, std::memory_order_acq_rel);
 }
 
+void TableData::MarkDeletedByUpdate(const std::vector<RowId>& rows) {
+  for (RowId row : rows) {
+    Partition& partition = *partitions_[RowIdPartition(row)];
+    std::unique_lock lock(partition.mutex);
+    const int64_t offset = RowIdOffset(row);
+    if (static_cast<size_t>(offset / kBatchSize) >= partition.row_groups.size()) continue;
+    RowGroup& group = partition.row_groups[offset / kBatchSize];
+    const idx_t row_in_group = static_cast<idx_t>(offset % kBatchSize);
+    if (row_in_group < group.updated.size()) group.updated[row_in_group] = 1;
+  }
+}
+
 void TableData::SetColumnIds(std::vector<uint32_t> ids, uint32_t next_id) {
   TESSERA_CHECK(ids.size() == column_types_.size());
   column_ids_ = std::move(ids);

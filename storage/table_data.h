@@ -137,6 +137,8 @@ class TableData {
   DeleteResult Delete(RowId row, Stamp txn_id, bool by_update, Stamp* holder);
   // Whether the latest deletion of `row` was the old half of an UPDATE.
   bool DeletedByUpdate(RowId row) const;
+  // Recovery: marks the deletions of `rows` (stamped already) as old halves of UPDATEs, as Delete does.
+  void MarkDeletedByUpdate(const std::vector<RowId>& rows);
   // Sets the `begin` (or with `end_stamp` the `end`) stamp of `rows` to `to` where it is `from`: commit
   // (transaction id -> CSN) and abort (transaction id -> kNever).
   void Restamp(const std::vector<RowId>& rows, bool end_stamp, Stamp from, Stamp to);

@@ -68,11 +68,23 @@ TransactionManager::CommitPause TransactionManager::PauseCommits() {
 }
 
 Status TransactionManager::Commit(Stamp txn_id, const std::vector<WriteEntry>& writes, size_t logged_ahead) {
+  return CommitLogged(txn_id, writes, logged_ahead, false);
+}
+
+Status TransactionManager::CommitPrepared(Stamp txn_id, const std::vector<WriteEntry>& writes) {
+  return CommitLogged(txn_id, writes, writes.size(), true);
+}
+
+Status TransactionManager::CommitLogged(Stamp txn_id, const std::vector<WriteEntry>& writes, size_t logged_ahead,
+                                        bool prepared) {
   { std::lock_guard turnstile(turnstile_); }
   std::shared_lock gate(commit_gate_);
-  if (log_ != nullptr && !writes.empty()) {
+  // A prepared transaction's PREPARE record is in the log, so its commit needs the final record even
+  // without writes.
+  if (log_ != nullptr && (!writes.empty() || prepared)) {
     Status logged = log_->LogCommit(txn_id, std::span(writes).subspan(logged_ahead));
     if (!logged.ok()) {
+      if (prepared) return logged;  // still prepared: the outcome is decided only by a logged record
       RestampAll(writes, 0, txn_id, kNever);
       Abandon(txn_id);
       return logged;
@@ -87,6 +99,32 @@ Status TransactionManager::Commit(Stamp txn_id, const std::vector<WriteEntry>& w
   }
   End(txn_id);
   return Status();
+}
+
+Status TransactionManager::RollbackPrepared(Stamp txn_id, const std::vector<WriteEntry>& writes) {
+  {
+    // Logged under the gate, as a commit, so that a checkpoint lists the transaction as prepared exactly
+    // when its end is not before the checkpoint's position.
+    { std::lock_guard turnstile(turnstile_); }
+    std::shared_lock gate(commit_gate_);
+    if (log_ != nullptr) {
+      if (Status logged = log_->LogRollbackPrepared(txn_id); !logged.ok()) return logged;
+    }
+  }
+  RestampAll(writes, 0, txn_id, kNever);
+  End(txn_id);
+  return Status();
+}
+
+void TransactionManager::AdoptPrepared(Stamp txn_id) {
+  std::lock_guard lock(mutex_);
+  active_.insert(txn_id);
+  next_txn_id_ = std::max(next_txn_id_, txn_id + 1);
+}
+
+void TransactionManager::SkipTxnIdsThrough(Stamp txn_id) {
+  std::lock_guard lock(mutex_);
+  next_txn_id_ = std::max(next_txn_id_, txn_id + 1);
 }
 
 void TransactionManager::Abandon(Stamp txn_id) {
@@ -167,10 +205,10 @@ Snapshot Transaction::StatementSnapshot() {
 }
 
 void Transaction::RecordWrite(std::shared_ptr<TableData> table, std::vector<RowId> rows, bool is_delete,
-                              std::shared_ptr<const EncodedWrite> encoded) {
+                              std::shared_ptr<const EncodedWrite> encoded, bool by_update) {
   if (rows.empty()) return;
   if (encoded != nullptr) encoded_bytes_ += encoded->num_bytes();
-  writes_.push_back(WriteEntry{std::move(table), std::move(rows), is_delete, std::move(encoded)});
+  writes_.push_back(WriteEntry{std::move(table), std::move(rows), is_delete, std::move(encoded), by_update});
 }
 
 void Transaction::ReplaceLastWrite(std::vector<RowId> rows, std::shared_ptr<const EncodedWrite> encoded) {
@@ -209,6 +247,18 @@ void Transaction::MarkLoggedAhead(size_t count) {
     writes_[index].encoded.reset();
   }
   logged_writes_ += count;
+}
+
+std::vector<WriteEntry> Transaction::Detach(Stamp* id) {
+  *id = std::exchange(id_, 0);
+  std::vector<WriteEntry> writes = std::move(writes_);
+  writes_.clear();
+  for (WriteEntry& entry : writes) entry.encoded.reset();
+  encoded_bytes_ = 0;
+  logged_writes_ = 0;
+  log_ahead_limit_ = SIZE_MAX;
+  ReleaseHeld();  // a prepared transaction reads nothing more
+  return writes;
 }
 
 void Transaction::Commit() {

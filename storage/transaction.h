@@ -64,6 +64,7 @@ struct WriteEntry {
   std::vector<RowId> rows;
   bool is_delete = false;
   std::shared_ptr<const EncodedWrite> encoded;  // may be null: the commit log encodes the entry itself
+  bool by_update = false;  // deletes: the rows are old halves of UPDATEs (TableData::Delete's by_update)
 };
 
 // Where commits are made durable (engine/durability.h): the manager hands it a transaction's writes
@@ -77,6 +78,8 @@ class CommitLog {
   virtual Status LogCommit(Stamp txn_id, std::span<const WriteEntry> writes) = 0;
   // Transaction `txn_id` ended without a commit record (aborted, or its commit failed).
   virtual void Abandoned(Stamp /*txn_id*/) {}
+  // Returns once the end without effect of prepared transaction `txn_id` (ROLLBACK PREPARED) is durable.
+  virtual Status LogRollbackPrepared(Stamp /*txn_id*/) { return Status(); }
 };
 
 class TransactionManager {
@@ -120,7 +123,20 @@ class TransactionManager {
   // what it logged ahead for it.
   void Abandon(Stamp txn_id);
 
+  // Two-phase commit (engine/prepared_transactions.h). A prepared transaction stays active, so writers
+  // meeting its versions wait for it, until one of these ends it. Both log first (the commit's final
+  // record, or the rollback's record) and change nothing when logging fails.
+  Status CommitPrepared(Stamp txn_id, const std::vector<WriteEntry>& writes);
+  Status RollbackPrepared(Stamp txn_id, const std::vector<WriteEntry>& writes);
+  // Recovery: transaction `txn_id`, prepared before the restart, is active again.
+  void AdoptPrepared(Stamp txn_id);
+  // Recovery: new transaction ids come after `txn_id` (the largest the log holds), so that none
+  // collides with a recovered prepared transaction or with records the log keeps.
+  void SkipTxnIdsThrough(Stamp txn_id);
+
  private:
+  // Logs `writes` from `logged_ahead` on (always when `always_log`, even none), then stamps and publishes.
+  Status CommitLogged(Stamp txn_id, const std::vector<WriteEntry>& writes, size_t logged_ahead, bool prepared);
 
   void End(Stamp txn_id);
 
@@ -160,7 +176,7 @@ class Transaction {
   Snapshot CurrentSnapshot();
 
   void RecordWrite(std::shared_ptr<TableData> table, std::vector<RowId> rows, bool is_delete,
-                   std::shared_ptr<const EncodedWrite> encoded = nullptr);
+                   std::shared_ptr<const EncodedWrite> encoded = nullptr, bool by_update = false);
   // Replaces the rows (and encoding) of the last recorded write, an insert whose other rows were undone
   // (ON CONFLICT DO NOTHING): only versions the transaction commits may be logged. No rows: drops it.
   void ReplaceLastWrite(std::vector<RowId> rows, std::shared_ptr<const EncodedWrite> encoded);
@@ -181,6 +197,12 @@ class Transaction {
   std::span<const WriteEntry> WritesToLogAhead() const;
   // Marks the next `count` writes logged, dropping their encoded copies.
   void MarkLoggedAhead(size_t count);
+  // The writes not logged yet, savepoints or not (PREPARE TRANSACTION logs them all).
+  std::span<const WriteEntry> UnloggedWrites() const { return std::span(writes_).subspan(logged_writes_); }
+  // Two-phase commit: hands the write set over and sets `*id` to the transaction id (0: none was
+  // assigned), leaving the transaction active in the manager and this object empty, as if it had
+  // ended. TransactionManager::CommitPrepared or RollbackPrepared ends it later.
+  std::vector<WriteEntry> Detach(Stamp* id);
   // Throws the commit log's error (58030, 53100, ...) after undoing the writes.
   void Commit();
   void Abort();
