@@ -24,6 +24,11 @@ std::string Describe(const PlanNode& node) {
     case PlanKind::kResult: return "Result";
     case PlanKind::kValues: return "Values Scan (" + std::to_string(node.values.size()) + " rows)";
     case PlanKind::kScan:
+      if (!node.relation->placement.empty()) {
+        // The pull tier (docs/CLUSTER.md): every partition's shard table read whole from its worker.
+        return "Distributed Scan on " + node.relation->name + " (" + std::to_string(node.relation->placement.size()) +
+               " partitions read from their workers)";
+      }
       return std::string(node.parallel_workers > 0 ? "Parallel Seq Scan on " : "Seq Scan on ") + node.relation->name;
     case PlanKind::kIndexScan:
       return "Index Scan using " + node.relation->indexes[node.index_number].name + " on " + node.relation->name;

@@ -374,6 +374,18 @@ Rows WorkerRows(const Catalog& catalog, const DatabaseOptions& options) {
   return rows;
 }
 
+Rows PlacementRows(const Catalog& catalog) {
+  Rows rows;
+  for (const RelationPtr& relation : catalog.AllRelations()) {
+    for (size_t partition = 0; partition < relation->placement.size(); ++partition) {
+      rows.push_back({NameValue(relation->schema), NameValue(relation->name), Int4(static_cast<int64_t>(partition)),
+                      Int4(relation->placement[partition]),
+                      TextValue(ShardTableName(relation->oid, partition))});
+    }
+  }
+  return rows;
+}
+
 Rows DatabaseRows(const ExecContext& context) {
   return {{OidValue(kCurrentDatabaseOid), NameValue(context.database_name), OidValue(kBootstrapSuperuserOid), Int4(6),
            CharValue('c'), BoolValue(false), BoolValue(true), Int4(-1), OidValue(1663), TextValue("C"), TextValue("C"),
@@ -387,6 +399,7 @@ std::vector<std::vector<Value>> SystemTableRows(const SystemTable& table, ExecCo
   const std::string& name = table.name;
   if (table.schema == "information_schema") return InformationSchemaRows(table, context);
   if (table.schema == "tessera" && name == "workers") return WorkerRows(catalog, context.database->options());
+  if (table.schema == "tessera" && name == "placements") return PlacementRows(catalog);
   if (name == "pg_namespace") return NamespaceRows(catalog);
   if (name == "pg_class") return ClassRows(catalog);
   if (name == "pg_attribute") return AttributeRows(catalog);
