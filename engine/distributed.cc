@@ -2,9 +2,13 @@
 // Operators over distributed tables on a coordinator (docs/CLUSTER.md, the "pull" tier): a scan reads
 // each partition's shard table from its worker; an INSERT routes each row to its partition's shard table.
 //
+// A scan sends the columns it needs and the part of its scan filter that deparses exactly (comparisons of
+// integer and text columns with constants, IS [NOT] NULL); the whole predicate is still evaluated on the
+// rows that come back.
+//
 // Not yet: consistent snapshots across workers (each partition is read by its own statement), reading
-// partitions in parallel, pushing filters down, and writes spanning several workers (they need two-phase
-// commit; such an INSERT answers 0A000 before anything is written).
+// partitions in parallel, and writes spanning several workers (they need two-phase commit; such an
+// INSERT answers 0A000 before anything is written).
 #include <chrono>
 #include <deque>
 #include <map>
@@ -24,6 +28,34 @@ std::string QuoteIdentifier(const std::string& name) {
   std::string quoted = "\"";
   for (char c : name) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
   return quoted + "\"";
+}
+
+std::string QuoteLiteral(const std::string& text) {
+  std::string quoted = "'";
+  for (char c : text) quoted += c == '\'' ? std::string("''") : std::string(1, c);
+  return quoted + "'";
+}
+
+// `predicate` on a column of type `type` as SQL, or empty when it does not deparse exactly.
+std::string DeparsePredicate(const storage::ScanPredicate& predicate, const std::string& column, const LogicalType& type) {
+  switch (predicate.kind) {
+    case storage::ScanPredicateKind::kIsNull:
+      return column + " IS NULL";
+    case storage::ScanPredicateKind::kIsNotNull:
+      return column + " IS NOT NULL";
+    case storage::ScanPredicateKind::kCompare:
+      break;
+  }
+  static const char* const kOperators[] = {"=", "<>", "<", "<=", ">", ">="};
+  const std::string op = kOperators[static_cast<int>(predicate.op)];
+  const TypeId constant_type = predicate.constant.type().id;
+  const bool integers = (type.id == TypeId::kInt16 || type.id == TypeId::kInt32 || type.id == TypeId::kInt64) &&
+                        (constant_type == TypeId::kInt16 || constant_type == TypeId::kInt32 || constant_type == TypeId::kInt64);
+  if (integers) return column + " " + op + " " + std::to_string(predicate.constant.GetInt());
+  const bool texts = (type.id == TypeId::kText || type.id == TypeId::kVarchar) &&
+                     (constant_type == TypeId::kText || constant_type == TypeId::kVarchar);
+  if (texts) return column + " " + op + " " + QuoteLiteral(predicate.constant.GetString()) + "::text";
+  return "";
 }
 
 // Connections to the workers a statement uses, opened on first use, as user tessera_cluster.
@@ -100,8 +132,16 @@ class DistributedScanOperator : public Operator {
     }
     // Without columns (count(*)) a constant stands in, and is dropped from each batch.
     const bool no_columns = columns.empty();
-    const std::string sql = "SELECT " + (no_columns ? std::string("1") : columns) + " FROM " +
-                            ShardTableName(relation.oid, partition);
+    std::string sql = "SELECT " + (no_columns ? std::string("1") : columns) + " FROM " +
+                      ShardTableName(relation.oid, partition);
+    std::string where;
+    for (const storage::ScanPredicate& predicate : node_.scan_filter.predicates) {
+      if (predicate.column < 0 || static_cast<size_t>(predicate.column) >= relation.columns.size()) continue;
+      const engine::ColumnInfo& column = relation.columns[predicate.column];
+      const std::string condition = DeparsePredicate(predicate, QuoteIdentifier(column.name), column.type);
+      if (!condition.empty()) where += (where.empty() ? " WHERE " : " AND ") + condition;
+    }
+    sql += where;
     std::vector<LogicalType> types;
     for (int column : node_.column_ids) types.push_back(relation.columns[column].type);
     connections_.For(relation.placement[partition])
