@@ -15,6 +15,7 @@
 
 #include "engine/catalog.h"
 #include "engine/database.h"
+#include "engine/function/kernel_builder.h"
 #include "engine/operators_internal.h"
 #include "engine/plan.h"
 #include "engine/remote/remote_connection.h"
@@ -24,17 +25,8 @@ namespace tessera::engine {
 
 namespace {
 
-std::string QuoteIdentifier(const std::string& name) {
-  std::string quoted = "\"";
-  for (char c : name) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return quoted + "\"";
-}
-
-std::string QuoteLiteral(const std::string& text) {
-  std::string quoted = "'";
-  for (char c : text) quoted += c == '\'' ? std::string("''") : std::string(1, c);
-  return quoted + "'";
-}
+using builtin::QuoteIdentifier;
+using builtin::QuoteLiteral;
 
 // `predicate` on a column of type `type` as SQL, or empty when it does not deparse exactly.
 std::string DeparsePredicate(const storage::ScanPredicate& predicate, const std::string& column, const LogicalType& type) {

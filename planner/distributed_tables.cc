@@ -7,6 +7,7 @@
 #include <map>
 
 #include "engine/database.h"
+#include "engine/function/kernel_builder.h"
 #include "engine/remote/remote_connection.h"
 #include "planner/session.h"
 #include "planner/session_state.h"
@@ -17,11 +18,7 @@ namespace {
 
 using engine::ShardTableName;
 
-std::string QuoteIdentifier(const std::string& name) {
-  std::string quoted = "\"";
-  for (char c : name) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return quoted + "\"";
-}
+using engine::builtin::QuoteIdentifier;
 
 // The shard table's definition: the table's columns, NOT NULL and unique constraints (each includes the
 // shard key, so a shard enforces it for the whole table). Defaults and sequences stay on the coordinator,
