@@ -2,7 +2,8 @@
 // Operators over distributed tables on a coordinator (docs/CLUSTER.md, the "pull" tier): a scan reads
 // each partition's shard table from its worker; an INSERT routes each row to its partition's shard table.
 //
-// A scan sends the columns it needs and the part of its scan filter that deparses exactly (comparisons of
+// A scan whose filter fixes the shard key to one value reads only that value's partition (the router
+// case). It sends the columns it needs and the part of its scan filter that deparses exactly (comparisons of
 // integer and text columns with constants, IS [NOT] NULL); the whole predicate is still evaluated on the
 // rows that come back.
 //
@@ -28,6 +29,9 @@ namespace {
 using builtin::QuoteIdentifier;
 using builtin::QuoteLiteral;
 
+bool IntegerType(TypeId id) { return id == TypeId::kInt16 || id == TypeId::kInt32 || id == TypeId::kInt64; }
+bool TextType(TypeId id) { return id == TypeId::kText || id == TypeId::kVarchar; }
+
 // `predicate` on a column of type `type` as SQL, or empty when it does not deparse exactly.
 std::string DeparsePredicate(const storage::ScanPredicate& predicate, const std::string& column, const LogicalType& type) {
   switch (predicate.kind) {
@@ -41,12 +45,12 @@ std::string DeparsePredicate(const storage::ScanPredicate& predicate, const std:
   static const char* const kOperators[] = {"=", "<>", "<", "<=", ">", ">="};
   const std::string op = kOperators[static_cast<int>(predicate.op)];
   const TypeId constant_type = predicate.constant.type().id;
-  const bool integers = (type.id == TypeId::kInt16 || type.id == TypeId::kInt32 || type.id == TypeId::kInt64) &&
-                        (constant_type == TypeId::kInt16 || constant_type == TypeId::kInt32 || constant_type == TypeId::kInt64);
-  if (integers) return column + " " + op + " " + std::to_string(predicate.constant.GetInt());
-  const bool texts = (type.id == TypeId::kText || type.id == TypeId::kVarchar) &&
-                     (constant_type == TypeId::kText || constant_type == TypeId::kVarchar);
-  if (texts) return column + " " + op + " " + QuoteLiteral(predicate.constant.GetString()) + "::text";
+  if (IntegerType(type.id) && IntegerType(constant_type)) {
+    return column + " " + op + " " + std::to_string(predicate.constant.GetInt());
+  }
+  if (TextType(type.id) && TextType(constant_type)) {
+    return column + " " + op + " " + QuoteLiteral(predicate.constant.GetString()) + "::text";
+  }
   return "";
 }
 
@@ -94,7 +98,7 @@ void TakeTypes(Batch& batch, const std::vector<LogicalType>& types) {
 class DistributedScanOperator : public Operator {
  public:
   DistributedScanOperator(const PlanNode& node, ExecContext& context)
-      : node_(node), context_(context), connections_(context) {}
+      : node_(node), context_(context), connections_(context), partitions_(PartitionsToRead(node)) {}
 
   bool Next(Batch* out) override {
     for (;;) {
@@ -109,8 +113,8 @@ class DistributedScanOperator : public Operator {
         if (out->num_rows > 0) return true;
         continue;
       }
-      if (next_partition_ >= node_.relation->placement.size()) return false;
-      ReadPartition(next_partition_++);
+      if (next_partition_ >= partitions_.size()) return false;
+      ReadPartition(partitions_[next_partition_++]);
     }
   }
 
@@ -149,6 +153,7 @@ class DistributedScanOperator : public Operator {
   const PlanNode& node_;
   ExecContext& context_;
   WorkerConnections connections_;
+  const std::vector<size_t> partitions_;  // all, or the one an equality on the shard key pins (router)
   size_t next_partition_ = 0;
   std::deque<Batch> pending_;
 };
@@ -239,6 +244,31 @@ class DistributedInsertOperator : public Operator {
 };
 
 }  // namespace
+
+std::vector<size_t> PartitionsToRead(const PlanNode& scan) {
+  const RelationInfo& relation = *scan.relation;
+  const int shard_column = relation.shard_column;
+  if (shard_column >= 0) {
+    const LogicalType& type = relation.columns[shard_column].type;
+    for (const storage::ScanPredicate& predicate : scan.scan_filter.predicates) {
+      if (predicate.column != shard_column || predicate.kind != storage::ScanPredicateKind::kCompare ||
+          predicate.op != storage::CompareOp::kEqual) {
+        continue;
+      }
+      // Integers hash by value whatever their width, text by its bytes: the same hash INSERT routed by.
+      const TypeId constant_type = predicate.constant.type().id;
+      if (!(IntegerType(type.id) && IntegerType(constant_type)) && !(TextType(type.id) && TextType(constant_type))) {
+        continue;
+      }
+      Vector key(predicate.constant.type());
+      key.AppendValue(predicate.constant);
+      return {storage::HashCell(key, 0) % relation.placement.size()};
+    }
+  }
+  std::vector<size_t> all(relation.placement.size());
+  for (size_t partition = 0; partition < all.size(); ++partition) all[partition] = partition;
+  return all;
+}
 
 std::unique_ptr<Operator> MakeDistributedScanOperator(const PlanNode& node, ExecContext& context) {
   return std::make_unique<DistributedScanOperator>(node, context);

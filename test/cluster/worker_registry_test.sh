@@ -81,6 +81,8 @@ shards_on_worker1="SELECT count(*) AS shard_tables FROM information_schema.table
   sql "SELECT kind, count(*), sum(amount) FROM events WHERE id > 1 GROUP BY kind ORDER BY kind"
   sql "SELECT id, kind FROM events WHERE kind >= 'kind1' AND id < 7 AND \"At\" IS NOT NULL AND amount > 2 ORDER BY id"
   sql "EXPLAIN SELECT id FROM events WHERE id = 3"
+  sql "SELECT id, kind, amount FROM events WHERE id = 3"
+  sql "EXPLAIN SELECT id FROM events WHERE id = 3 OR id = 4"
   sql "SELECT e.id, f.kind FROM events e JOIN events f ON f.id = e.id + 1 WHERE e.id <= 3 ORDER BY e.id"
   sql "SELECT * FROM spread"
   echo "=== refused: a unique key without the shard key, other uses, a transaction block"
