@@ -268,6 +268,26 @@ void DecodeBinaryCell(std::string_view bytes, int column_number, Vector* column,
   column->SetValue(row, value);
 }
 
+void AppendBinaryCopyHeader(std::string* out) {
+  out->append(kBinaryCopySignature);
+  out->append(8, '\0');  // flags, header extension length
+}
+
+void AppendBinaryCopyRow(const Batch& batch, idx_t row, std::string* out) {
+  ByteWriter writer(out);
+  writer.WriteInt16(static_cast<int16_t>(batch.columns.size()));
+  for (const Vector& column : batch.columns) {
+    if (column.IsNull(row)) {
+      writer.WriteInt32(-1);
+      continue;
+    }
+    const size_t length_at = out->size();
+    writer.WriteInt32(0);
+    EncodeBinaryCell(column, row, out);
+    StoreBigEndian32(out->data() + length_at, static_cast<uint32_t>(out->size() - length_at - 4));
+  }
+}
+
 void EncodeBinaryCell(const Vector& column, idx_t row, std::string* out) {
   TESSERA_DCHECK(!column.IsNull(row));
   EncodeCell(column.type(), VectorCell{column, row}, out);

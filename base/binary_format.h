@@ -40,6 +40,12 @@ void EncodeBinaryCell(const Vector& column, idx_t row, std::string* out);
 // Appends the binary send form of `value`. REQUIRES: !value.is_null().
 void EncodeBinaryValue(const Value& value, std::string* out);
 
+// COPY's binary format: the file signature, the header (signature, flags 0, no header extension), and
+// one tuple (the field count, then each field as a length, -1 for NULL, and its binary send form).
+inline constexpr std::string_view kBinaryCopySignature("PGCOPY\n\377\r\n\0", 11);
+void AppendBinaryCopyHeader(std::string* out);
+void AppendBinaryCopyRow(const Batch& batch, idx_t row, std::string* out);
+
 // numeric_send / numeric_recv. Decoding truncates digits beyond dscale, as PostgreSQL does; NaN and
 // infinities raise 0A000 (Decimal cannot hold them), more than 38 significant digits 22003.
 void EncodeNumericBinary(const Decimal& value, std::string* out);

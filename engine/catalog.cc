@@ -2,6 +2,8 @@
 // Catalog maps and lookups.
 #include "engine/catalog.h"
 
+#include <algorithm>
+
 #include "base/error.h"
 
 namespace tessera::engine {
@@ -175,6 +177,10 @@ void Catalog::AddClusterSchema() {
   version_.fetch_add(1, std::memory_order_acq_rel);
 }
 
+std::string ShardTableName(uint32_t table_oid, size_t partition) {
+  return "tessera_shards.t" + std::to_string(table_oid) + "_p" + std::to_string(partition);
+}
+
 std::vector<WorkerInfo> Catalog::Workers() const {
   std::shared_lock lock(mutex_);
   return workers_;
@@ -202,6 +208,12 @@ WorkerInfo Catalog::RemoveWorker(const std::string& host, int32_t port) {
   std::unique_lock lock(mutex_);
   for (auto it = workers_.begin(); it != workers_.end(); ++it) {
     if (it->host == host && it->port == port) {
+      for (const auto& [key, relation] : relations_) {
+        if (std::find(relation->placement.begin(), relation->placement.end(), it->id) != relation->placement.end()) {
+          throw SqlError(SqlState::kObjectNotInPrerequisiteState,
+                         "worker \"" + it->Name() + "\" holds partitions of table \"" + relation->name + "\"");
+        }
+      }
       WorkerInfo removed = *it;
       workers_.erase(it);
       version_.fetch_add(1, std::memory_order_acq_rel);

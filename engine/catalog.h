@@ -74,6 +74,9 @@ struct RelationInfo {
   std::vector<IndexInfo> indexes;
   std::vector<std::pair<std::string, std::string>> options;  // WITH (...)
   int shard_column = -1;
+  // A distributed table on a coordinator (docs/CLUSTER.md): the worker id of each partition. Empty: the
+  // rows are in `data`, on this node.
+  std::vector<uint32_t> placement;
   std::shared_ptr<storage::TableData> data;  // tables
   // Views: the defining query text and output column names.
   std::string view_sql;
@@ -96,6 +99,10 @@ struct WorkerInfo {
   int32_t port = 0;
   std::string Name() const { return host + ":" + std::to_string(port); }
 };
+
+// The shard table holding partition `partition` of distributed table `table_oid` on its worker:
+// "tessera_shards.t<oid>_p<partition>", stable across renames of the table.
+std::string ShardTableName(uint32_t table_oid, size_t partition);
 
 struct SchemaInfo {
   uint32_t oid = 0;
@@ -150,7 +157,8 @@ class Catalog {
   void AddClusterSchema();
   bool has_cluster_schema() const { return cluster_schema_; }
   // Cluster metadata (coordinator): the workers, by id. AddWorker throws 42710 when host and port are
-  // taken; RemoveWorker throws 42704 when none has them. Both change version().
+  // taken; RemoveWorker throws 42704 when none has them and 55000 while a table has partitions on it.
+  // Both change version().
   std::vector<WorkerInfo> Workers() const;
   uint32_t next_worker_id() const;
   WorkerInfo AddWorker(const std::string& host, int32_t port);

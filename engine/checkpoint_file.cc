@@ -188,6 +188,8 @@ void PutRelation(ByteWriter& out, const RelationInfo& relation, const Checkpoint
   }
   out.Put(static_cast<int32_t>(relation.shard_column));
   out.PutString(relation.view_sql);
+  out.Put(static_cast<uint32_t>(relation.placement.size()));
+  for (uint32_t worker : relation.placement) out.Put(worker);
   switch (relation.kind) {
     case RelationKind::kTable: {
       auto files = contents.tables.find(relation.data->storage_id());
@@ -225,6 +227,14 @@ bool GetRelation(ByteReader& in, uint32_t version, CheckpointContents* contents)
   int32_t shard_column = -1;
   if (!in.Get(&shard_column) || !in.GetString(&relation->view_sql)) return false;
   relation->shard_column = shard_column;
+  if (version >= 3) {
+    uint32_t partitions = 0;
+    if (!in.Get(&partitions) || partitions > 1u << 20) return false;
+    relation->placement.resize(partitions);
+    for (uint32_t& worker : relation->placement) {
+      if (!in.Get(&worker)) return false;
+    }
+  }
   switch (relation->kind) {
     case RelationKind::kTable: {
       TableFiles files;

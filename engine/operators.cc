@@ -343,6 +343,7 @@ std::unique_ptr<Operator> CreateUnprofiledOperator(const PlanNode& node, ExecCon
     case PlanKind::kValues:
       return std::make_unique<ValuesOperator>(node, context);
     case PlanKind::kScan:
+      if (!node.relation->placement.empty()) return MakeDistributedScanOperator(node, context);
       return std::make_unique<ScanOperator>(node, context);
     case PlanKind::kIndexScan:
       return MakeIndexScanOperator(node, context);
@@ -379,6 +380,8 @@ std::unique_ptr<Operator> CreateUnprofiledOperator(const PlanNode& node, ExecCon
     case PlanKind::kProjectSet:
       return MakeProjectSetOperator(node, context);
     case PlanKind::kInsert:
+      if (!node.relation->placement.empty()) return MakeDistributedInsertOperator(node, context);
+      return MakeDmlOperator(node, context);
     case PlanKind::kUpdate:
     case PlanKind::kDelete:
       return MakeDmlOperator(node, context);

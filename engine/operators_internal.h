@@ -23,6 +23,12 @@ std::unique_ptr<Operator> MakeProjectSetOperator(const PlanNode& node, ExecConte
 std::unique_ptr<Operator> MakeDmlOperator(const PlanNode& node, ExecContext& context);
 std::unique_ptr<Operator> MakeRecursiveOperator(const PlanNode& node, ExecContext& context);
 std::unique_ptr<Operator> MakeBatchListOperator(std::vector<Batch> batches);
+// Distributed tables on a coordinator (engine/distributed.cc): kScan and kInsert of a relation with a
+// placement.
+std::unique_ptr<Operator> MakeDistributedScanOperator(const PlanNode& node, ExecContext& context);
+std::unique_ptr<Operator> MakeDistributedInsertOperator(const PlanNode& node, ExecContext& context);
+// The partitions a scan of a distributed table reads: the one an equality on the shard key pins, else all.
+std::vector<size_t> PartitionsToRead(const PlanNode& scan);
 
 // Parallel sections (engine/gather.cc). True when `node` is marked parallel and `context` is not
 // already a task's (tasks run their part of the section serially).

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "engine/plan.h"
+#include "engine/operators_internal.h"
 #include "engine/plan_profile.h"
 
 namespace tessera::engine {
@@ -24,6 +25,17 @@ std::string Describe(const PlanNode& node) {
     case PlanKind::kResult: return "Result";
     case PlanKind::kValues: return "Values Scan (" + std::to_string(node.values.size()) + " rows)";
     case PlanKind::kScan:
+      if (!node.relation->placement.empty()) {
+        // docs/CLUSTER.md: the router case reads the one partition the shard key pins, the pull tier all.
+        const size_t partitions = node.relation->placement.size();
+        const size_t read = PartitionsToRead(node).size();
+        if (read < partitions) {
+          return "Distributed Scan on " + node.relation->name + " (router: 1 of " + std::to_string(partitions) +
+                 " partitions, pinned by the shard key)";
+        }
+        return "Distributed Scan on " + node.relation->name + " (" + std::to_string(partitions) +
+               " partitions read from their workers)";
+      }
       return std::string(node.parallel_workers > 0 ? "Parallel Seq Scan on " : "Seq Scan on ") + node.relation->name;
     case PlanKind::kIndexScan:
       return "Index Scan using " + node.relation->indexes[node.index_number].name + " on " + node.relation->name;

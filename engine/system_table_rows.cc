@@ -375,6 +375,18 @@ Rows WorkerRows(const Catalog& catalog, const DatabaseOptions& options) {
   return rows;
 }
 
+Rows PlacementRows(const Catalog& catalog) {
+  Rows rows;
+  for (const RelationPtr& relation : catalog.AllRelations()) {
+    for (size_t partition = 0; partition < relation->placement.size(); ++partition) {
+      rows.push_back({NameValue(relation->schema), NameValue(relation->name), Int4(static_cast<int64_t>(partition)),
+                      Int4(relation->placement[partition]),
+                      TextValue(ShardTableName(relation->oid, partition))});
+    }
+  }
+  return rows;
+}
+
 // pg_prepared_xacts. A transaction id (>= 2^62, storage/version_stamp.h) is shown as an xid counted
 // from 3, PostgreSQL's first normal xid, modulo 2^32 as xids wrap.
 Rows PreparedXactRows(Database& database) {
@@ -403,6 +415,7 @@ std::vector<std::vector<Value>> SystemTableRows(const SystemTable& table, ExecCo
   const std::string& name = table.name;
   if (table.schema == "information_schema") return InformationSchemaRows(table, context);
   if (table.schema == "tessera" && name == "workers") return WorkerRows(catalog, context.database->options());
+  if (table.schema == "tessera" && name == "placements") return PlacementRows(catalog);
   if (name == "pg_namespace") return NamespaceRows(catalog);
   if (name == "pg_class") return ClassRows(catalog);
   if (name == "pg_attribute") return AttributeRows(catalog);

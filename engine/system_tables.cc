@@ -171,6 +171,9 @@ std::vector<SystemTable> BuildSystemTables() {
       // The cluster's workers (docs/CLUSTER.md): empty unless this process is a coordinator. `state` is
       // 'active' when the worker answered a login and a query just now, else 'unreachable'.
       Define(12100, kTessera, "workers", true, "worker_id int4, host text, port int4, state text"),
+      // Where each partition of each distributed table is: its worker and its shard table there.
+      Define(12101, kTessera, "placements", true,
+             "table_schema name, table_name name, partition int4, worker_id int4, shard_table text"),
   };
 }
 

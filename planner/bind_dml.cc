@@ -21,8 +21,9 @@ void SplitWhere(BoundExprPtr where, std::vector<BoundExprPtr>& conjuncts);
 
 namespace {
 
-engine::RelationPtr ResolveTable(Binder& binder, const std::vector<std::string>& names) {
-  auto relation = binder.ResolveRelation(names);
+engine::RelationPtr ResolveTable(Binder& binder, const std::vector<std::string>& names,
+                                 Binder::Use use = Binder::Use::kOther) {
+  auto relation = binder.ResolveRelation(names, false, use);
   if (relation->kind != engine::RelationKind::kTable) {
     throw SqlError(SqlState::kWrongObjectType, "cannot change relation \"" + relation->name + "\"");
   }
@@ -183,7 +184,7 @@ void BindConflictUpdate(Binder& binder, const ast::InsertStatement& insert, cons
 
 BoundQuery Binder::BindInsert(const ast::InsertStatement& insert) {
   if (insert.with) throw SqlError(SqlState::kFeatureNotSupported, "WITH in INSERT is not supported yet");
-  auto relation = ResolveTable(*this, insert.table);
+  auto relation = ResolveTable(*this, insert.table, Use::kInsert);
   const int arbiter = insert.on_conflict == ast::OnConflictAction::kNone ? -1 : ConflictArbiter(insert, *relation);
   std::vector<int> targets;
   if (insert.columns.empty()) {

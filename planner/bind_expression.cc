@@ -742,12 +742,17 @@ LogicalType Binder::ResolveType(const ast::TypeName& type_name) {
   return *type;
 }
 
-engine::RelationPtr Binder::ResolveRelation(const std::vector<std::string>& names, bool missing_ok) {
+engine::RelationPtr Binder::ResolveRelation(const std::vector<std::string>& names, bool missing_ok, Use use) {
   const std::string schema = names.size() >= 2 ? names[names.size() - 2] : "";
   const std::string& name = names.back();
   auto relation = database_.catalog().FindRelation(schema, name, session_.LookupPath());
   if (!relation && !missing_ok) {
     throw SqlError(SqlState::kUndefinedTable, "relation \"" + (schema.empty() ? name : schema + "." + name) + "\" does not exist");
+  }
+  if (relation && !relation->placement.empty() && use == Use::kOther) {
+    // Its rows are on the workers; the coordinator's local storage for it stays empty (docs/CLUSTER.md).
+    throw SqlError(SqlState::kFeatureNotSupported, "this use of the distributed table \"" + name + "\" is not supported yet")
+        .WithHint("Distributed tables can be read with SELECT and written with INSERT for now.");
   }
   return relation;
 }

@@ -480,7 +480,7 @@ PlanPtr Binder::BindTableRef(const ast::TableRef& ref, Scope& scope, Scope* oute
         }
       }
       if (PlanPtr system = BindSystemTable(ref, add_columns)) return system;
-      engine::RelationPtr relation = ResolveRelation(ref.names);
+      engine::RelationPtr relation = ResolveRelation(ref.names, false, Use::kRead);
       const std::string table = ref.alias.empty() ? relation->name : ref.alias;
       if (references_ != nullptr) {
         references_->references.push_back(

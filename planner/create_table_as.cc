@@ -46,6 +46,9 @@ engine::RelationPtr CreateResultTable(Session& session, const ast::CreateTableSt
 }  // namespace
 
 UtilityResult CreateTableAs(Session& session, const ast::CreateTableStatement& create, engine::ExecContext& context) {
+  if (session.database().options().role == engine::Role::kCoordinator) {
+    throw SqlError(SqlState::kFeatureNotSupported, "CREATE TABLE AS on a coordinator is not supported yet");
+  }
   const std::string schema = SchemaOf(session, create.table);
   if (!RelationNameIsFree(session, schema, create.table.back(), create.if_not_exists)) return {"CREATE TABLE AS", {}};
   std::vector<LogicalType> parameter_types;

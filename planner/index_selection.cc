@@ -227,7 +227,11 @@ PlanPtr MakeIndexScan(const PlanNode& scan, const Choice& choice, const std::vec
 }  // namespace
 
 PlanPtr ChooseIndexScan(const PlanPtr& scan) {
-  if (scan->kind != PlanKind::kScan || !scan->predicate || scan->relation->indexes.empty()) return scan;
+  // A distributed table's indexes are on its workers; the coordinator's own are empty.
+  if (scan->kind != PlanKind::kScan || !scan->predicate || scan->relation->indexes.empty() ||
+      !scan->relation->placement.empty()) {
+    return scan;
+  }
   std::vector<const BoundExpr*> conjuncts;
   SplitConjuncts(*scan->predicate, conjuncts);
   std::vector<Comparison> comparisons;

@@ -55,7 +55,11 @@ bool IsParallelSafe(const engine::BoundExprPtr& expr) { return !expr || IsParall
 PlanNode* ChainScan(PlanNode& node) {
   switch (node.kind) {
     case PlanKind::kScan:
-      if (node.emit_row_ids || !node.relation->data || !IsParallelSafe(node.predicate)) return nullptr;
+      // A distributed table's partitions are read from the workers (engine/distributed.cc), not by tasks.
+      if (node.emit_row_ids || !node.relation->data || !node.relation->placement.empty() ||
+          !IsParallelSafe(node.predicate)) {
+        return nullptr;
+      }
       return &node;
     case PlanKind::kFilter:
       if (!IsParallelSafe(node.predicate)) return nullptr;

@@ -16,6 +16,8 @@
 #include "engine/operator.h"
 #include "engine/plan_profile.h"
 #include "planner/binder.h"
+#include "planner/distributed_tables.h"
+#include "planner/session_state.h"
 #include "planner/view_dependencies.h"
 
 namespace tessera::planner {
@@ -183,6 +185,7 @@ void CreateTable(Session& session, const ast::CreateTableStatement& create) {
   for (const auto& column : relation->columns) types.push_back(column.type);
   relation->data = std::make_shared<storage::TableData>(types, catalog.default_partitions(), relation->shard_column);
   relation->data->SetSortColumns(sort_columns);
+  if (session.database().options().role == engine::Role::kCoordinator) DistributeNewTable(session, *relation);
   for (const auto& sequence : sequences) CreateRelation(session, sequence);
   CreateRelation(session, relation);
 }
@@ -379,6 +382,12 @@ void CreateSchema(Session& session, const ast::CreateSchemaStatement& create) {
 // DROP SCHEMA [CASCADE]; ROLLBACK brings the schema back with the relations it held.
 void DropSchema(Session& session, const std::string& name, bool if_exists, bool cascade) {
   auto& catalog = session.database().catalog();
+  for (const engine::RelationPtr& relation : catalog.AllRelations()) {
+    if (relation->schema == name && !relation->placement.empty()) {
+      throw SqlError(SqlState::kFeatureNotSupported, "dropping a schema that holds distributed tables is not supported yet")
+          .WithHint("Drop its distributed tables first.");
+    }
+  }
   std::optional<engine::DroppedSchema> dropped = catalog.DropSchema(name, if_exists, cascade);
   if (!dropped) {
     session.state().notices.push_back(
@@ -446,9 +455,16 @@ void Drop(Session& session, const ast::DropStatement& drop) {
           .WithHint(std::string("Use DROP ") + (relation->kind == engine::RelationKind::kView ? "VIEW" : "TABLE") + " to remove a " +
                     (relation->kind == engine::RelationKind::kView ? "view" : "table") + ".");
     }
+    if (!relation->placement.empty() &&
+        (drop.objects.size() > 1 || session.state().transaction != TransactionState::kIdle)) {
+      // Its shard tables go at once and cannot come back with a ROLLBACK.
+      throw SqlError(SqlState::kFeatureNotSupported,
+                     "a distributed table can only be dropped alone, outside a transaction block");
+    }
     DropDependentViews(session, Describe(*relation), FindDependentViews(session, *relation, -1), drop.cascade,
                        dropped_too);
     DropRelation(session, relation);
+    if (!relation->placement.empty()) DropShards(session, *relation);
     for (const auto& column : relation->columns) {
       if (column.sequence_name.empty()) continue;
       if (auto sequence = catalog.FindRelation(relation->schema, column.sequence_name, {})) DropRelation(session, sequence);

@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/binary_format.h"
 #include "base/error.h"
 #include "base/vector.h"
 #include "planner/copy.h"
@@ -26,7 +27,7 @@ namespace tessera::protocol {
 
 constexpr idx_t kCopyBatchRows = 2048;
 // The binary format's file signature.
-inline constexpr std::string_view kBinarySignature("PGCOPY\n\377\r\n\0", 11);
+inline constexpr std::string_view kBinarySignature = kBinaryCopySignature;
 
 class CopyInParser {
  public:

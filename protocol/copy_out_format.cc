@@ -15,8 +15,7 @@ CopyOutFormatter::CopyOutFormatter(const planner::CopySpec& spec, TextFormatter 
 std::string CopyOutFormatter::Start() const {
   std::string out;
   if (spec_.options.format == CopyFormat::kBinary) {
-    out.append(kBinarySignature);
-    out.append(8, '\0');  // flags, header extension length
+    AppendBinaryCopyHeader(&out);
     return out;
   }
   if (spec_.options.header == CopyHeader::kNone) return out;
@@ -40,18 +39,7 @@ std::string CopyOutFormatter::End() const {
 void CopyOutFormatter::AppendRow(const Batch& batch, idx_t row, std::string* out) const {
   const auto& options = spec_.options;
   if (options.format == CopyFormat::kBinary) {
-    ByteWriter writer(out);
-    writer.WriteInt16(static_cast<int16_t>(batch.columns.size()));
-    for (const Vector& column : batch.columns) {
-      if (column.IsNull(row)) {
-        writer.WriteInt32(-1);
-        continue;
-      }
-      const size_t length_offset = out->size();
-      writer.WriteInt32(0);
-      EncodeBinaryCell(column, row, out);
-      StoreBigEndian32(out->data() + length_offset, static_cast<uint32_t>(out->size() - length_offset - 4));
-    }
+    AppendBinaryCopyRow(batch, row, out);
     return;
   }
   for (size_t index = 0; index < batch.columns.size(); ++index) {

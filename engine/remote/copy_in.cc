@@ -19,30 +19,6 @@ namespace {
 // COPY data is sent in chunks of about this size (PostgreSQL's own COPY buffers 64 KiB).
 constexpr size_t kCopyChunkBytes = 64 * 1024;
 
-// The binary COPY header: signature, flags (no OIDs), header extension length 0.
-void AppendCopyHeader(std::string* out) {
-  out->append(std::string_view("PGCOPY\n\377\r\n\0", 11));
-  ByteWriter writer(out);
-  writer.WriteInt32(0);
-  writer.WriteInt32(0);
-}
-
-// One tuple: the field count, then each field as a length (-1 for NULL) and its binary send form.
-void AppendCopyRow(const Batch& batch, idx_t row, std::string* out) {
-  ByteWriter writer(out);
-  writer.WriteInt16(static_cast<int16_t>(batch.columns.size()));
-  for (const Vector& column : batch.columns) {
-    if (column.IsNull(row)) {
-      writer.WriteInt32(-1);
-      continue;
-    }
-    const size_t length_at = out->size();
-    writer.WriteInt32(0);
-    EncodeBinaryCell(column, row, out);
-    StoreBigEndian32(out->data() + length_at, static_cast<uint32_t>(out->size() - length_at - 4));
-  }
-}
-
 // The row count of a "COPY n" tag.
 uint64_t CopiedRows(const std::string& tag, const std::string& worker) {
   uint64_t rows = 0;
@@ -76,10 +52,10 @@ uint64_t RemoteConnection::CopyIn(const std::string& copy_sql, std::span<const B
     start.reset();
 
     std::string data;
-    AppendCopyHeader(&data);
+    AppendBinaryCopyHeader(&data);
     for (const Batch& batch : batches) {
       for (idx_t row = 0; row < batch.num_rows; ++row) {
-        AppendCopyRow(batch, row, &data);
+        AppendBinaryCopyRow(batch, row, &data);
         if (data.size() >= kCopyChunkBytes) {
           call.PutCopyData(data);
           data.clear();

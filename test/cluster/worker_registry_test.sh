@@ -1,8 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
-# A coordinator's worker registry against real processes on 127.0.0.1 (docs/CLUSTER.md): two workers and
-# a coordinator sharing a cluster secret, a worker with another secret, an embedded server. Adding a worker
-# logs in to it and checks its role; the registry and its states survive kill -9 of the coordinator.
+# A coordinator's worker registry and distributed tables against real processes on 127.0.0.1
+# (docs/CLUSTER.md): two workers and a coordinator sharing a cluster secret, a worker with another secret,
+# an embedded server. Adding a worker logs in to it and checks its role; CREATE TABLE places partitions
+# and creates shard tables on the workers, DROP TABLE drops them; registry and placement survive kill -9
+# of the coordinator.
 # Output is compared with worker_registry.expected (SQLSTATEs only for errors: libpq's texts vary).
 #   worker_registry_test.sh TESSERA_BINARY EXPECTED_FILE
 set -eu
@@ -46,6 +48,9 @@ start embedded "$embedded_port" --cluster-secret-file "$work/secret"
 start coordinator "$coordinator_port" --role coordinator --cluster-secret-file "$work/secret" --worker-timeout 3000
 
 sql() { psql -X -q -h 127.0.0.1 -p "$coordinator_port" -U tessera -d tessera -v VERBOSITY=sqlstate -c "$1" 2>&1 | sed "s/$worker1_port/W1/g; s/$worker2_port/W2/g"; }
+on_worker1() { psql -X -q -h 127.0.0.1 -p "$worker1_port" -U tessera -d tessera -c "$1" 2>&1; }
+placements="SELECT table_name, count(*) AS partitions, count(DISTINCT worker_id) AS workers FROM tessera.placements GROUP BY 1 ORDER BY 1"
+shards_on_worker1="SELECT count(*) AS shard_tables FROM information_schema.tables WHERE table_schema = 'tessera_shards'"
 
 {
   echo "=== roles"
@@ -60,6 +65,42 @@ sql() { psql -X -q -h 127.0.0.1 -p "$coordinator_port" -U tessera -d tessera -v 
   sql "SELECT tessera.add_worker('127.0.0.1', $stranger_port)"
   sql "SELECT tessera.add_worker('127.0.0.1', $embedded_port)"
   sql "SELECT worker_id, host, port, state FROM tessera.workers ORDER BY worker_id"
+  echo "=== distributed tables: 8 partitions per worker, shard tables on the workers"
+  sql "CREATE TABLE events (id integer PRIMARY KEY, kind text NOT NULL, amount numeric(10,2), \"At\" timestamp)"
+  sql "CREATE TABLE spread (a integer, b text)"
+  sql "$placements"
+  on_worker1 "$shards_on_worker1"
+  on_worker1 "SELECT column_name, data_type, is_nullable FROM information_schema.columns WHERE table_schema = 'tessera_shards' AND table_name IN (SELECT table_name FROM information_schema.tables WHERE table_schema = 'tessera_shards' ORDER BY table_name LIMIT 1) ORDER BY ordinal_position"
+  echo "=== rows routed to their partitions and read back from the workers"
+  for id in 1 2 3 4 5 6 7 8; do sql "INSERT INTO events VALUES ($id, 'kind' || ($id % 3), $id * 1.25, TIMESTAMP '2024-01-01' + $id * INTERVAL '1 day')"; done
+  sql "INSERT INTO spread VALUES (1, 'one')"
+  sql "INSERT INTO events VALUES (3, 'again', 0, NULL)"
+  sql "INSERT INTO events VALUES (9, NULL, 0, NULL)"
+  sql "INSERT INTO events SELECT g, 'bulk', 0, NULL FROM generate_series(100, 199) g"
+  sql "SELECT count(*), sum(amount), min(\"At\"), max(id) FROM events"
+  sql "SELECT kind, count(*), sum(amount) FROM events WHERE id > 1 GROUP BY kind ORDER BY kind"
+  sql "SELECT id, kind FROM events WHERE kind >= 'kind1' AND id < 7 AND \"At\" IS NOT NULL AND amount > 2 ORDER BY id"
+  sql "EXPLAIN SELECT id FROM events WHERE id = 3"
+  sql "SELECT id, kind, amount FROM events WHERE id = 3"
+  sql "EXPLAIN SELECT id FROM events WHERE id = 3 OR id = 4"
+  sql "SELECT e.id, f.kind FROM events e JOIN events f ON f.id = e.id + 1 WHERE e.id <= 3 ORDER BY e.id"
+  sql "SELECT * FROM spread"
+  echo "=== refused: a unique key without the shard key, other uses, a transaction block"
+  sql "CREATE TABLE keyed (id integer, code text UNIQUE) WITH (shard_key = 'id')"
+  sql "UPDATE events SET amount = 0"
+  sql "DELETE FROM events"
+  sql "COPY events FROM STDIN"
+  sql "ALTER TABLE events ADD COLUMN extra integer"
+  sql "BEGIN; CREATE TABLE later (a integer); COMMIT"
+  sql "BEGIN; INSERT INTO events VALUES (50, 'x', 0, NULL); COMMIT"
+  sql "SELECT tessera.remove_worker('127.0.0.1', $worker1_port)"
+  sql "DROP TABLE events, spread"
+  echo "=== DROP TABLE drops the shard tables"
+  sql "CREATE TABLE tiny (a integer)"
+  on_worker1 "$shards_on_worker1"
+  sql "DROP TABLE tiny"
+  sql "$placements"
+  on_worker1 "$shards_on_worker1"
   echo "=== worker 2 stopped, then the coordinator killed and restarted"
   kill -9 "$pid_worker2"
   wait "$pid_worker2" 2>/dev/null || true
@@ -67,6 +108,16 @@ sql() { psql -X -q -h 127.0.0.1 -p "$coordinator_port" -U tessera -d tessera -v 
   wait "$pid_coordinator" 2>/dev/null || true
   start coordinator "$coordinator_port" --role coordinator --cluster-secret-file "$work/secret" --worker-timeout 3000
   sql "SELECT worker_id, host, port, state FROM tessera.workers ORDER BY worker_id"
+  sql "$placements"
+  echo "=== a worker down: reads of its partitions, new tables refused; dropping leaves its shards"
+  sql "SELECT count(*) FROM events"
+  sql "CREATE TABLE later (a integer)"
+  sql "SELECT count(*) FROM pg_class WHERE relname = 'later'"
+  on_worker1 "$shards_on_worker1"
+  sql "DROP TABLE events"
+  sql "DROP TABLE spread"
+  sql "$placements"
+  on_worker1 "$shards_on_worker1"
   echo "=== removing an unreachable worker"
   sql "SELECT tessera.remove_worker('127.0.0.1', $worker2_port)"
   sql "SELECT tessera.remove_worker('127.0.0.1', $worker2_port)"
