@@ -20,8 +20,7 @@ void PreparedTransactions::Prepare(storage::Transaction& txn, PreparedInfo info)
     throw SqlError(SqlState::kInvalidParameterValue, "transaction identifier \"" + info.gid + "\" is too long");
   }
   Reserve(info);
-  // A transaction without writes gets its id here: the PREPARE record and the listing need one.
-  const storage::Stamp txn_id = txn.Id();
+  txn.Id();  // a transaction without writes gets its id here: the PREPARE record and the listing need one
   if (durability_ != nullptr) {
     if (Status logged = durability_->LogPrepare(txn, info); !logged.ok()) {
       std::lock_guard lock(mutex_);
@@ -29,8 +28,8 @@ void PreparedTransactions::Prepare(storage::Transaction& txn, PreparedInfo info)
       logged.ThrowIfError();
     }
   }
-  storage::Stamp detached_id = 0;
-  std::vector<storage::WriteEntry> writes = txn.Detach(&detached_id);
+  storage::Stamp txn_id = 0;
+  std::vector<storage::WriteEntry> writes = txn.Detach(&txn_id);
   std::lock_guard lock(mutex_);
   Entry& entry = by_gid_.at(info.gid);
   entry.state = State::kPrepared;

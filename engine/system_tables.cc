@@ -103,11 +103,11 @@ std::vector<SystemTable> BuildSystemTables() {
              "oid oid, rolname name, rolsuper bool, rolinherit bool, rolcreaterole bool, rolcreatedb bool, "
              "rolcanlogin bool, rolreplication bool, rolbypassrls bool, rolconnlimit int4, rolpassword text, "
              "rolvaliduntil timestamptz"),
-      Define(12003, kPg, "pg_prepared_xacts", true,
-             "transaction xid, gid text, prepared timestamptz, owner name, database name"),
       Define(12002, kPg, "pg_user", true,
              "usename name, usesysid oid, usecreatedb bool, usesuper bool, userepl bool, usebypassrls bool, "
              "passwd text, valuntil timestamptz, useconfig text[]"),
+      Define(12003, kPg, "pg_prepared_xacts", true,
+             "transaction xid, gid text, prepared timestamptz, owner name, database name"),
       Define(1255, kPg, "pg_proc", false,
              "oid oid, proname name, pronamespace oid, proowner oid, prolang oid, procost float4, "
              "prorows float4, provariadic oid, prosupport text, prokind char, prosecdef bool, "

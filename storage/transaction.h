@@ -135,7 +135,8 @@ class TransactionManager {
   void SkipTxnIdsThrough(Stamp txn_id);
 
  private:
-  // Logs `writes` from `logged_ahead` on (always when `always_log`, even none), then stamps and publishes.
+  // Logs `writes` from `logged_ahead` on (for a `prepared` transaction always, even none: its final
+  // record), then stamps and publishes.
   Status CommitLogged(Stamp txn_id, const std::vector<WriteEntry>& writes, size_t logged_ahead, bool prepared);
 
   void End(Stamp txn_id);
