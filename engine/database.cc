@@ -6,6 +6,7 @@
 
 #include "engine/catalog.h"
 #include "engine/durability.h"
+#include "engine/remote/connection_pool.h"
 #include "engine/task_pool.h"
 #include "storage/transaction.h"
 
@@ -19,6 +20,7 @@ Database::Database(DatabaseOptions options) : options_(std::move(options)) {
   if (options_.role != Role::kEmbedded) catalog_->AddClusterSchema();
   pool_ = std::make_unique<TaskPool>(options_.worker_threads);
   transactions_ = std::make_unique<storage::TransactionManager>();
+  worker_connections_ = std::make_unique<remote::ConnectionPool>();
 }
 
 Database::~Database() = default;

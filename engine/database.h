@@ -13,6 +13,9 @@
 namespace tessera::storage {
 class TransactionManager;
 }
+namespace tessera::remote {
+class ConnectionPool;
+}
 
 namespace tessera::engine {
 
@@ -62,6 +65,8 @@ class Database {
   Status OpenStorage();
   // nullptr until OpenStorage succeeded.
   Durability* durability() { return durability_.get(); }
+  // Idle connections to the workers (a coordinator's statements reuse them; engine/remote/).
+  remote::ConnectionPool& worker_connections() { return *worker_connections_; }
   // Called after each commit (see Durability::AfterCommit); throws when DDL could not be made durable.
   void AfterCommit();
 
@@ -71,6 +76,7 @@ class Database {
   std::unique_ptr<TaskPool> pool_;
   std::unique_ptr<storage::TransactionManager> transactions_;
   std::unique_ptr<Durability> durability_;
+  std::unique_ptr<remote::ConnectionPool> worker_connections_;
 };
 
 }  // namespace tessera::engine

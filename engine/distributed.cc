@@ -19,6 +19,7 @@
 #include "engine/function/kernel_builder.h"
 #include "engine/operators_internal.h"
 #include "engine/plan.h"
+#include "engine/remote/connection_pool.h"
 #include "engine/remote/remote_connection.h"
 #include "storage/hash.h"
 
@@ -54,10 +55,16 @@ std::string DeparsePredicate(const storage::ScanPredicate& predicate, const std:
   return "";
 }
 
-// Connections to the workers a statement uses, opened on first use, as user tessera_cluster.
+// Connections to the workers a statement uses, as user tessera_cluster: taken from the database's pool on
+// first use and given back (if still reusable) when the statement's operator goes.
 class WorkerConnections {
  public:
   explicit WorkerConnections(ExecContext& context) : context_(context) {}
+  WorkerConnections(const WorkerConnections&) = delete;
+  WorkerConnections& operator=(const WorkerConnections&) = delete;
+  ~WorkerConnections() {
+    for (auto& [worker_id, connection] : connections_) context_.database->worker_connections().Release(std::move(connection));
+  }
 
   remote::RemoteConnection& For(uint32_t worker_id) {
     auto found = connections_.find(worker_id);
@@ -66,7 +73,8 @@ class WorkerConnections {
     for (const WorkerInfo& worker : context_.database->catalog().Workers()) {
       if (worker.id != worker_id) continue;
       const remote::RemoteEndpoint endpoint{worker.host, worker.port, "tessera_cluster", options.cluster_secret, "tessera"};
-      return connections_.insert_or_assign(worker_id, remote::RemoteConnection::Connect(endpoint, timeout())).first->second;
+      remote::RemoteConnection connection = context_.database->worker_connections().Acquire(endpoint, timeout());
+      return connections_.insert_or_assign(worker_id, std::move(connection)).first->second;
     }
     throw SqlError(SqlState::kInternalError, "internal error: worker " + std::to_string(worker_id) + " is not registered");
   }

@@ -101,6 +101,12 @@ shards_on_worker1="SELECT count(*) AS shard_tables FROM information_schema.table
   sql "DROP TABLE tiny"
   sql "$placements"
   on_worker1 "$shards_on_worker1"
+  echo "=== worker 1 killed and restarted: the coordinator's idle connections to it are replaced"
+  sql "SELECT count(*), sum(amount) FROM events"
+  kill -9 "$pid_worker1"
+  wait "$pid_worker1" 2>/dev/null || true
+  start worker1 "$worker1_port" --role worker --cluster-secret-file "$work/secret"
+  sql "SELECT count(*), sum(amount) FROM events"
   echo "=== worker 2 stopped, then the coordinator killed and restarted"
   kill -9 "$pid_worker2"
   wait "$pid_worker2" 2>/dev/null || true
