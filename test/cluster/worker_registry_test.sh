@@ -89,7 +89,9 @@ shards_on_worker1="SELECT count(*) AS shard_tables FROM information_schema.table
   sql "CREATE TABLE keyed (id integer, code text UNIQUE) WITH (shard_key = 'id')"
   sql "UPDATE events SET amount = 0"
   sql "DELETE FROM events"
-  sql "COPY events FROM STDIN"
+  printf '10\tcopied\t1.50\t\\N\n' | sql "COPY events FROM STDIN"
+  seq 20 60 | awk '{ printf "%d\tcopied\t1\t\\N\n", $1 }' | sql "COPY events FROM STDIN"
+  sql "COPY events TO STDOUT" | sort -n
   sql "ALTER TABLE events ADD COLUMN extra integer"
   sql "BEGIN; CREATE TABLE later (a integer); COMMIT"
   sql "BEGIN; INSERT INTO events VALUES (50, 'x', 0, NULL); COMMIT"
