@@ -7,6 +7,7 @@
 #include "engine/catalog.h"
 #include "engine/durability.h"
 #include "engine/prepared_transactions.h"
+#include "engine/remote/connection_pool.h"
 #include "engine/task_pool.h"
 #include "storage/transaction.h"
 
@@ -21,6 +22,7 @@ Database::Database(DatabaseOptions options) : options_(std::move(options)) {
   pool_ = std::make_unique<TaskPool>(options_.worker_threads);
   transactions_ = std::make_unique<storage::TransactionManager>();
   prepared_ = std::make_unique<PreparedTransactions>(*transactions_);
+  worker_connections_ = std::make_unique<remote::ConnectionPool>();
 }
 
 Database::~Database() = default;

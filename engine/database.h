@@ -13,6 +13,9 @@
 namespace tessera::storage {
 class TransactionManager;
 }
+namespace tessera::remote {
+class ConnectionPool;
+}
 
 namespace tessera::engine {
 
@@ -65,6 +68,8 @@ class Database {
   Durability* durability() { return durability_.get(); }
   // The transactions prepared for two-phase commit (PREPARE TRANSACTION).
   PreparedTransactions& prepared() { return *prepared_; }
+  // Idle connections to the workers (a coordinator's statements reuse them; engine/remote/).
+  remote::ConnectionPool& worker_connections() { return *worker_connections_; }
   // Called after each commit (see Durability::AfterCommit); throws when DDL could not be made durable.
   void AfterCommit();
 
@@ -74,7 +79,8 @@ class Database {
   std::unique_ptr<TaskPool> pool_;
   std::unique_ptr<storage::TransactionManager> transactions_;
   std::unique_ptr<Durability> durability_;
-  std::unique_ptr<PreparedTransactions> prepared_;  // destroyed first: it logs through durability_
+  std::unique_ptr<PreparedTransactions> prepared_;  // destroyed before durability_, which it logs through
+  std::unique_ptr<remote::ConnectionPool> worker_connections_;
 };
 
 }  // namespace tessera::engine

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Operators over distributed tables on a coordinator (docs/CLUSTER.md, the "pull" tier): a scan reads
-// each partition's shard table from its worker; an INSERT routes each row to its partition's shard table.
+// each partition's shard table from its worker; INSERT (and COPY FROM, planner/copy.cc) write through a
+// DistributedWriter (engine/distributed.h), which routes each row to its partition's shard table.
 //
 // A scan whose filter fixes the shard key to one value reads only that value's partition (the router
 // case). It sends the columns it needs and the part of its scan filter that deparses exactly (comparisons of
@@ -8,17 +9,21 @@
 // rows that come back.
 //
 // Not yet: consistent snapshots across workers (each partition is read by its own statement), reading
-// partitions in parallel, and writes spanning several workers (they need two-phase commit; such an
-// INSERT answers 0A000 before anything is written).
+// partitions in parallel, and writes spanning several workers (they need two-phase commit; such a
+// statement fails with 0A000 and what it sent is rolled back).
+#include "engine/distributed.h"
+
 #include <chrono>
 #include <deque>
 #include <map>
+#include <span>
 
 #include "engine/catalog.h"
 #include "engine/database.h"
 #include "engine/function/kernel_builder.h"
 #include "engine/operators_internal.h"
 #include "engine/plan.h"
+#include "engine/remote/connection_pool.h"
 #include "engine/remote/remote_connection.h"
 #include "storage/hash.h"
 
@@ -54,10 +59,16 @@ std::string DeparsePredicate(const storage::ScanPredicate& predicate, const std:
   return "";
 }
 
-// Connections to the workers a statement uses, opened on first use, as user tessera_cluster.
+// Connections to the workers a statement uses, as user tessera_cluster: taken from the database's pool on
+// first use and given back (if still reusable) when the statement's operator goes.
 class WorkerConnections {
  public:
   explicit WorkerConnections(ExecContext& context) : context_(context) {}
+  WorkerConnections(const WorkerConnections&) = delete;
+  WorkerConnections& operator=(const WorkerConnections&) = delete;
+  ~WorkerConnections() {
+    for (auto& [worker_id, connection] : connections_) context_.database->worker_connections().Release(std::move(connection));
+  }
 
   remote::RemoteConnection& For(uint32_t worker_id) {
     auto found = connections_.find(worker_id);
@@ -66,7 +77,8 @@ class WorkerConnections {
     for (const WorkerInfo& worker : context_.database->catalog().Workers()) {
       if (worker.id != worker_id) continue;
       const remote::RemoteEndpoint endpoint{worker.host, worker.port, "tessera_cluster", options.cluster_secret, "tessera"};
-      return connections_.insert_or_assign(worker_id, remote::RemoteConnection::Connect(endpoint, timeout())).first->second;
+      remote::RemoteConnection connection = context_.database->worker_connections().Acquire(endpoint, timeout());
+      return connections_.insert_or_assign(worker_id, std::move(connection)).first->second;
     }
     throw SqlError(SqlState::kInternalError, "internal error: worker " + std::to_string(worker_id) + " is not registered");
   }
@@ -161,89 +173,108 @@ class DistributedScanOperator : public Operator {
 class DistributedInsertOperator : public Operator {
  public:
   DistributedInsertOperator(const PlanNode& node, ExecContext& context)
-      : node_(node),
-        context_(context),
-        child_(CreateOperator(*node.children[0], context)),
-        next_round_robin_(static_cast<size_t>(context.random())) {}
+      : node_(node), context_(context), child_(CreateOperator(*node.children[0], context)) {}
 
   bool Next(Batch* out) override {
     if (done_) return false;
     done_ = true;
-    const RelationInfo& relation = *node_.relation;
     if (!node_.returning.empty() || node_.on_conflict_do_nothing || node_.on_conflict_update) {
       throw SqlError(SqlState::kFeatureNotSupported,
                      "RETURNING and ON CONFLICT on a distributed table are not supported yet");
     }
-    if (context_.in_transaction_block) {
-      throw SqlError(SqlState::kFeatureNotSupported,
-                     "writing a distributed table inside a transaction block is not supported yet");
-    }
-    // Rows per partition, in input order.
-    std::map<size_t, std::vector<Batch>> rows_of;
+    DistributedWriter writer(*node_.relation, context_);
     Batch input;
-    while (child_->Next(&input)) {
-      context_.CheckCancel();
-      std::map<size_t, std::vector<sel_t>> selection;
-      for (idx_t row = 0; row < input.num_rows; ++row) selection[PartitionOf(input, row)].push_back(static_cast<sel_t>(row));
-      for (auto& [partition, rows] : selection) {
-        Batch part;
-        for (const Vector& column : input.columns) part.columns.push_back(column.Gather(rows.data(), rows.size()));
-        part.num_rows = rows.size();
-        rows_of[partition].push_back(std::move(part));
-      }
-    }
-    if (rows_of.empty()) return false;
-    const uint32_t worker = relation.placement[rows_of.begin()->first];
-    for (const auto& [partition, batches] : rows_of) {
-      if (relation.placement[partition] != worker) {
-        throw SqlError(SqlState::kFeatureNotSupported,
-                       "an INSERT whose rows go to several workers is not supported yet (it needs two-phase commit)")
-            .WithHint("Insert the rows of each worker in separate statements; tessera.placements lists them.");
-      }
-    }
-    // One worker: one transaction there makes the statement atomic.
-    remote::RemoteConnection& connection = connections_.For(worker);
-    connection.Execute("BEGIN", connections_.timeout());
-    try {
-      for (const auto& [partition, batches] : rows_of) {
-        rows_affected_ += static_cast<int64_t>(connection.CopyIn(
-            "COPY " + ShardTableName(relation.oid, partition) + " FROM STDIN (FORMAT binary)", batches,
-            connections_.timeout()));
-      }
-      connection.Execute("COMMIT", connections_.timeout());
-    } catch (const SqlError&) {
-      if (connection.is_open()) {
-        try {
-          connection.Execute("ROLLBACK", connections_.timeout());
-        } catch (const SqlError&) {
-        }
-      }
-      throw;
-    }
+    while (child_->Next(&input)) writer.Write(input);
+    rows_affected_ = writer.Commit();
     return false;
   }
 
   int64_t rows_affected() const override { return rows_affected_; }
 
  private:
-  // The partition of row `row`: the shard key's hash, or round-robin without one.
-  size_t PartitionOf(const Batch& input, idx_t row) {
-    const size_t partitions = node_.relation->placement.size();
-    const int shard_column = node_.relation->shard_column;
-    if (shard_column < 0) return next_round_robin_++ % partitions;
-    return storage::HashCell(input.columns[shard_column], row) % partitions;
-  }
-
   const PlanNode& node_;
   ExecContext& context_;
   std::unique_ptr<Operator> child_;
-  WorkerConnections connections_{context_};
   bool done_ = false;
   int64_t rows_affected_ = 0;
-  size_t next_round_robin_;  // starts at a random partition, so that small INSERTs spread out
 };
 
 }  // namespace
+
+struct DistributedWriter::State {
+  explicit State(ExecContext& context) : connections(context) {}
+  WorkerConnections connections;
+  uint32_t worker = 0;   // the one worker written to so far (0: none yet)
+  bool open = false;     // a transaction is open there
+  int64_t rows = 0;
+};
+
+DistributedWriter::DistributedWriter(const RelationInfo& relation, ExecContext& context)
+    : relation_(relation),
+      context_(context),
+      state_(std::make_unique<State>(context)),
+      next_round_robin_(static_cast<size_t>(context.random())) {
+  if (context.in_transaction_block) {
+    throw SqlError(SqlState::kFeatureNotSupported,
+                   "writing a distributed table inside a transaction block is not supported yet");
+  }
+}
+
+DistributedWriter::~DistributedWriter() {
+  if (!state_->open) return;
+  try {
+    remote::RemoteConnection& connection = state_->connections.For(state_->worker);
+    if (connection.is_open()) connection.Execute("ROLLBACK", state_->connections.timeout());
+  } catch (const SqlError&) {
+    // A connection that failed is closed; its worker drops the transaction with it.
+  }
+}
+
+size_t DistributedWriter::PartitionOf(const Batch& rows, idx_t row) {
+  const size_t partitions = relation_.placement.size();
+  if (relation_.shard_column < 0) return next_round_robin_++ % partitions;
+  return storage::HashCell(rows.columns[relation_.shard_column], row) % partitions;
+}
+
+void DistributedWriter::Write(const Batch& rows) {
+  context_.CheckCancel();
+  std::map<size_t, std::vector<sel_t>> selection;
+  for (idx_t row = 0; row < rows.num_rows; ++row) selection[PartitionOf(rows, row)].push_back(static_cast<sel_t>(row));
+  if (selection.empty()) return;
+  // Every row of the statement must go to one worker: the first batch's first partition's, or the one
+  // written to already.
+  const uint32_t worker = state_->worker != 0 ? state_->worker : relation_.placement[selection.begin()->first];
+  for (const auto& [partition, selected] : selection) {
+    if (relation_.placement[partition] != worker) {
+      throw SqlError(SqlState::kFeatureNotSupported,
+                     "writing rows that go to several workers in one statement is not supported yet (it needs "
+                     "two-phase commit)")
+          .WithHint("Write the rows of each worker in separate statements; tessera.placements lists them.");
+    }
+  }
+  for (const auto& [partition, selected] : selection) {
+    Batch part;
+    for (const Vector& column : rows.columns) part.columns.push_back(column.Gather(selected.data(), selected.size()));
+    part.num_rows = selected.size();
+    remote::RemoteConnection& connection = state_->connections.For(relation_.placement[partition]);
+    if (!state_->open) {
+      state_->worker = relation_.placement[partition];
+      connection.Execute("BEGIN", state_->connections.timeout());
+      state_->open = true;
+    }
+    state_->rows += static_cast<int64_t>(connection.CopyIn(
+        "COPY " + ShardTableName(relation_.oid, partition) + " FROM STDIN (FORMAT binary)", std::span(&part, 1),
+        state_->connections.timeout()));
+  }
+}
+
+int64_t DistributedWriter::Commit() {
+  if (state_->open) {
+    state_->connections.For(state_->worker).Execute("COMMIT", state_->connections.timeout());
+    state_->open = false;
+  }
+  return state_->rows;
+}
 
 std::vector<size_t> PartitionsToRead(const PlanNode& scan) {
   const RelationInfo& relation = *scan.relation;

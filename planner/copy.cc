@@ -10,6 +10,7 @@
 #include "engine/background_task.h"
 #include "engine/catalog.h"
 #include "engine/database.h"
+#include "engine/distributed.h"
 #include "engine/durability.h"
 #include "engine/task_pool.h"
 #include "engine/function/scalar_function.h"
@@ -261,7 +262,8 @@ void BindCopy(Binder& binder, const ast::CopyStatement& copy, BoundStatement& bo
     bound.copy = spec;
     return;
   }
-  engine::RelationPtr relation = binder.ResolveRelation(copy.table);
+  engine::RelationPtr relation =
+      binder.ResolveRelation(copy.table, false, copy.is_from ? Binder::Use::kInsert : Binder::Use::kRead);
   if (relation->kind != engine::RelationKind::kTable) {
     const std::string what = relation->kind == engine::RelationKind::kView ? "view" : "sequence";
     if (copy.is_from) {
@@ -328,7 +330,10 @@ class TableCopyInserter : public CopyInserter {
     pending_.Start(context_->database->pool(), [this, batch] { InsertRows(*batch); });
   }
 
-  void Finish() override { pending_.Wait(); }
+  void Finish() override {
+    pending_.Wait();
+    if (writer_) rows_inserted_ += writer_->Commit();
+  }
 
   int64_t rows_inserted() const override { return rows_inserted_; }
 
@@ -341,6 +346,8 @@ class TableCopyInserter : public CopyInserter {
       InsertBatch(rows.rows);
       LogAheadWhenLarge();
     } catch (const SqlError&) {
+      // A worker's error aborted its transaction: no row could be retried there.
+      if (writer_) throw;
       // The failed batch wrote nothing; find the row that fails and name its line.
       for (idx_t row = 0; row < rows.rows.num_rows; ++row) {
         Batch single;
@@ -414,6 +421,16 @@ class TableCopyInserter : public CopyInserter {
   void InsertBatch(Batch rows) {
     bound_->copy_source->clear();
     bound_->copy_source->push_back(std::move(rows));
+    const engine::RelationInfo& relation = *bound_->plan->relation;
+    if (!relation.placement.empty()) {
+      // A distributed table: the insert's input (the rows with their defaults) goes to the workers, all
+      // batches in one transaction there, committed by Finish().
+      if (!writer_) writer_ = std::make_unique<engine::DistributedWriter>(relation, *context_);
+      auto input = engine::CreateOperator(*bound_->plan->children[0], *context_);
+      Batch batch;
+      while (input->Next(&batch)) writer_->Write(batch);
+      return;
+    }
     auto insert = engine::CreateOperator(*bound_->plan, *context_);
     Batch ignored;
     while (insert->Next(&ignored)) {
@@ -423,6 +440,7 @@ class TableCopyInserter : public CopyInserter {
 
   std::shared_ptr<BoundStatement> bound_;
   std::unique_ptr<engine::ExecContext> context_;
+  std::unique_ptr<engine::DistributedWriter> writer_;  // a distributed table's (docs/CLUSTER.md)
   int64_t rows_inserted_ = 0;
   // Overlapping parse and insert needs a second core; on one it would only add thread switches.
   const bool pipelined_ = std::thread::hardware_concurrency() > 1 && context_->database->pool().size() > 0;

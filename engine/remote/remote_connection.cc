@@ -145,6 +145,15 @@ std::string RemoteConnection::Execute(const std::string& sql, std::chrono::milli
 
 void RemoteConnection::Close() { conn_.reset(); }
 
+bool RemoteConnection::ReusableNow() const {
+  if (conn_ == nullptr || PQstatus(conn_.get()) != CONNECTION_OK ||
+      PQtransactionStatus(conn_.get()) != PQTRANS_IDLE) {
+    return false;
+  }
+  pollfd socket{PQsocket(conn_.get()), POLLIN, 0};
+  return poll(&socket, 1, 0) == 0;
+}
+
 void RemoteConnection::CheckOpen() const {
   if (conn_ == nullptr) {
     throw SqlError(SqlState::kConnectionFailure,

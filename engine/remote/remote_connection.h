@@ -87,6 +87,9 @@ class RemoteConnection {
 
   // Closes the connection (a Terminate message, sent without waiting). Idempotent.
   void Close();
+  // Whether the connection can serve another statement as if new: open, outside any transaction, and
+  // with nothing unread on its socket (a worker that went away shows as readable end-of-file).
+  bool ReusableNow() const;
   bool is_open() const { return conn_ != nullptr; }
   const RemoteEndpoint& endpoint() const { return endpoint_; }
 

@@ -89,7 +89,9 @@ shards_on_worker1="SELECT count(*) AS shard_tables FROM information_schema.table
   sql "CREATE TABLE keyed (id integer, code text UNIQUE) WITH (shard_key = 'id')"
   sql "UPDATE events SET amount = 0"
   sql "DELETE FROM events"
-  sql "COPY events FROM STDIN"
+  printf '10\tcopied\t1.50\t\\N\n' | sql "COPY events FROM STDIN"
+  seq 20 60 | awk '{ printf "%d\tcopied\t1\t\\N\n", $1 }' | sql "COPY events FROM STDIN"
+  sql "COPY events TO STDOUT" | sort -n
   sql "ALTER TABLE events ADD COLUMN extra integer"
   sql "BEGIN; CREATE TABLE later (a integer); COMMIT"
   sql "BEGIN; INSERT INTO events VALUES (50, 'x', 0, NULL); COMMIT"
@@ -101,6 +103,12 @@ shards_on_worker1="SELECT count(*) AS shard_tables FROM information_schema.table
   sql "DROP TABLE tiny"
   sql "$placements"
   on_worker1 "$shards_on_worker1"
+  echo "=== worker 1 killed and restarted: the coordinator's idle connections to it are replaced"
+  sql "SELECT count(*), sum(amount) FROM events"
+  kill -9 "$pid_worker1"
+  wait "$pid_worker1" 2>/dev/null || true
+  start worker1 "$worker1_port" --role worker --cluster-secret-file "$work/secret"
+  sql "SELECT count(*), sum(amount) FROM events"
   echo "=== worker 2 stopped, then the coordinator killed and restarted"
   kill -9 "$pid_worker2"
   wait "$pid_worker2" 2>/dev/null || true
