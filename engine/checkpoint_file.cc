@@ -307,6 +307,8 @@ std::string EncodeCheckpoint(const CheckpointContents& contents) {
     out.Put(worker.port);
   }
   PutPrepared(out, contents.prepared);
+  out.Put(static_cast<uint32_t>(contents.commit_decisions.size()));
+  for (const std::string& gid : contents.commit_decisions) out.PutString(gid);
   out.Put(simd::Crc32c(out.bytes().data(), out.size()));
   return std::move(out.bytes());
 }
@@ -365,6 +367,15 @@ Status DecodeCheckpoint(std::string_view bytes, const std::string& path, Checkpo
     }
   }
   if (version >= 4 && !GetPrepared(in, &contents->prepared)) return corrupt("truncated list of prepared transactions");
+  if (version >= 5) {
+    uint32_t decisions = 0;
+    if (!in.Get(&decisions)) return corrupt("truncated list of commit decisions");
+    for (uint32_t index = 0; index < decisions; ++index) {
+      std::string gid;
+      if (!in.GetString(&gid)) return corrupt("truncated list of commit decisions");
+      contents->commit_decisions.push_back(std::move(gid));
+    }
+  }
   if (!in.AtEnd()) return corrupt("trailing bytes");
   return Status::Ok();
 }

@@ -19,7 +19,7 @@
 namespace tessera::engine {
 
 inline constexpr uint32_t kCheckpointMagic = 0x504B4354;  // "TCKP" little-endian
-inline constexpr uint32_t kCheckpointFormatVersion = 4;
+inline constexpr uint32_t kCheckpointFormatVersion = 5;
 
 // The files (names within DATA/tables) that hold a table's rows at a checkpoint.
 struct TableFiles {
@@ -64,6 +64,9 @@ struct CheckpointContents {
     PreparedInfo info;
   };
   std::vector<Prepared> prepared;
+  // Coordinator (since version 5): the gids of distributed transactions decided committed whose workers
+  // may still hold them prepared (engine/distributed.h).
+  std::vector<std::string> commit_decisions;
 };
 
 std::string EncodeCheckpoint(const CheckpointContents& contents);

@@ -7,6 +7,7 @@
 #include "engine/catalog.h"
 #include "engine/durability.h"
 #include "engine/prepared_transactions.h"
+#include "engine/distributed.h"
 #include "engine/remote/connection_pool.h"
 #include "engine/task_pool.h"
 #include "storage/transaction.h"
@@ -23,6 +24,7 @@ Database::Database(DatabaseOptions options) : options_(std::move(options)) {
   transactions_ = std::make_unique<storage::TransactionManager>();
   prepared_ = std::make_unique<PreparedTransactions>(*transactions_);
   worker_connections_ = std::make_unique<remote::ConnectionPool>();
+  distributed_commits_ = std::make_unique<DistributedCommits>(*this);
 }
 
 Database::~Database() = default;
@@ -48,6 +50,8 @@ Status Database::OpenStorage() {
   for (RecoveredPrepared& transaction : durability_->TakeRecoveredPrepared()) {
     prepared_->Restore(transaction.txn_id, std::move(transaction.info), std::move(transaction.writes));
   }
+  // What a crash left in doubt on the workers is resolved from the decisions recovered here.
+  if (options_.role == Role::kCoordinator) distributed_commits_->Start();
   return status;
 }
 

@@ -16,6 +16,9 @@ class TransactionManager;
 namespace tessera::remote {
 class ConnectionPool;
 }
+namespace tessera::engine {
+class DistributedCommits;
+}
 
 namespace tessera::engine {
 
@@ -70,6 +73,8 @@ class Database {
   PreparedTransactions& prepared() { return *prepared_; }
   // Idle connections to the workers (a coordinator's statements reuse them; engine/remote/).
   remote::ConnectionPool& worker_connections() { return *worker_connections_; }
+  // A coordinator's two-phase commits and their resolver (engine/distributed.h).
+  DistributedCommits& distributed_commits() { return *distributed_commits_; }
   // Called after each commit (see Durability::AfterCommit); throws when DDL could not be made durable.
   void AfterCommit();
 
@@ -81,6 +86,7 @@ class Database {
   std::unique_ptr<Durability> durability_;
   std::unique_ptr<PreparedTransactions> prepared_;  // destroyed before durability_, which it logs through
   std::unique_ptr<remote::ConnectionPool> worker_connections_;
+  std::unique_ptr<DistributedCommits> distributed_commits_;  // declared last: its resolver uses the rest
 };
 
 }  // namespace tessera::engine

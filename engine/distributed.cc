@@ -8,18 +8,26 @@
 // integer and text columns with constants, IS [NOT] NULL); the whole predicate is still evaluated on the
 // rows that come back.
 //
-// Not yet: consistent snapshots across workers (each partition is read by its own statement), reading
-// partitions in parallel, and writes spanning several workers (they need two-phase commit; such a
-// statement fails with 0A000 and what it sent is rolled back).
+// Writes reaching several workers commit with two-phase commit (engine/distributed.h).
+//
+// Not yet: consistent snapshots across workers (each partition is read by its own statement), and
+// reading partitions in parallel.
 #include "engine/distributed.h"
 
+#include <unistd.h>
+
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <deque>
 #include <map>
+#include <random>
 #include <span>
 
 #include "engine/catalog.h"
 #include "engine/database.h"
+#include "engine/durability.h"
 #include "engine/function/kernel_builder.h"
 #include "engine/operators_internal.h"
 #include "engine/plan.h"
@@ -201,11 +209,108 @@ class DistributedInsertOperator : public Operator {
 
 }  // namespace
 
+namespace {
+
+// Test-only crash points of a distributed commit: TESSERA_FAULT_2PC=after-prepare or after-decision
+// makes the process exit at once there, as a kill -9 would (test/cluster/worker_registry_test.sh).
+void FaultPoint(const char* name) {
+  static const char* const fault = std::getenv("TESSERA_FAULT_2PC");
+  if (fault != nullptr && std::strcmp(fault, name) == 0) _exit(70);
+}
+
+std::string Quoted(const std::string& gid) { return "'" + gid + "'"; }  // gids hold no quotes
+
+std::string BootId() {
+  std::random_device random;
+  char text[17];
+  std::snprintf(text, sizeof text, "%08x%08x", random(), random());
+  return text;
+}
+
+}  // namespace
+
+DistributedCommits::DistributedCommits(Database& database)
+    : database_(database), prefix_("tessera_2pc_" + BootId() + "_") {}
+
+DistributedCommits::~DistributedCommits() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (resolver_.joinable()) resolver_.join();
+}
+
+void DistributedCommits::Start() {
+  resolver_ = std::thread([this] {
+    std::unique_lock lock(mutex_);
+    while (!stopping_) {
+      lock.unlock();
+      ResolveInDoubt();
+      lock.lock();
+      wake_.wait_for(lock, kResolveInterval, [this] { return stopping_; });
+    }
+  });
+}
+
+std::string DistributedCommits::BeginCommit() {
+  std::lock_guard lock(mutex_);
+  std::string gid = prefix_ + std::to_string(next_++);
+  in_flight_.insert(gid);
+  return gid;
+}
+
+void DistributedCommits::EndCommit(const std::string& gid) {
+  std::lock_guard lock(mutex_);
+  in_flight_.erase(gid);
+}
+
+bool DistributedCommits::InFlight(const std::string& gid) {
+  std::lock_guard lock(mutex_);
+  return in_flight_.count(gid) > 0;
+}
+
+void DistributedCommits::ResolveInDoubt() {
+  Durability* durability = database_.durability();
+  if (durability == nullptr) return;
+  const std::vector<std::string> logged = durability->CommitDecisions();
+  const std::set<std::string> decisions(logged.begin(), logged.end());
+  const DatabaseOptions& options = database_.options();
+  const std::chrono::milliseconds timeout(options.worker_timeout_ms);
+  bool every_worker_answered = true;
+  std::set<std::string> still_prepared;
+  for (const WorkerInfo& worker : database_.catalog().Workers()) {
+    try {
+      const remote::RemoteEndpoint endpoint{worker.host, worker.port, "tessera_cluster", options.cluster_secret, "tessera"};
+      remote::RemoteConnection connection = database_.worker_connections().Acquire(endpoint, timeout);
+      std::vector<std::string> gids;
+      connection.Query("SELECT gid FROM pg_prepared_xacts WHERE substr(gid, 1, 12) = 'tessera_2pc_'",
+                       [&gids](Batch batch) {
+                         for (idx_t row = 0; row < batch.num_rows; ++row) gids.emplace_back(batch.columns[0].GetString(row));
+                       },
+                       timeout);
+      for (const std::string& gid : gids) {
+        if (InFlight(gid)) {
+          still_prepared.insert(gid);
+          continue;
+        }
+        connection.Execute((decisions.count(gid) > 0 ? "COMMIT PREPARED " : "ROLLBACK PREPARED ") + Quoted(gid), timeout);
+      }
+      database_.worker_connections().Release(std::move(connection));
+    } catch (const SqlError&) {
+      every_worker_answered = false;  // tried again at the next pass
+    }
+  }
+  if (!every_worker_answered) return;
+  for (const std::string& gid : decisions) {
+    if (!InFlight(gid) && still_prepared.count(gid) == 0) durability->LogDecisionDone(gid);
+  }
+}
+
 struct DistributedWriter::State {
   explicit State(ExecContext& context) : connections(context) {}
   WorkerConnections connections;
-  uint32_t worker = 0;   // the one worker written to so far (0: none yet)
-  bool open = false;     // a transaction is open there
+  std::set<uint32_t> open;  // workers with a transaction open for this statement
   int64_t rows = 0;
 };
 
@@ -221,12 +326,13 @@ DistributedWriter::DistributedWriter(const RelationInfo& relation, ExecContext& 
 }
 
 DistributedWriter::~DistributedWriter() {
-  if (!state_->open) return;
-  try {
-    remote::RemoteConnection& connection = state_->connections.For(state_->worker);
-    if (connection.is_open()) connection.Execute("ROLLBACK", state_->connections.timeout());
-  } catch (const SqlError&) {
-    // A connection that failed is closed; its worker drops the transaction with it.
+  for (uint32_t worker : state_->open) {
+    try {
+      remote::RemoteConnection& connection = state_->connections.For(worker);
+      if (connection.is_open()) connection.Execute("ROLLBACK", state_->connections.timeout());
+    } catch (const SqlError&) {
+      // A connection that failed is closed; its worker drops the transaction with it.
+    }
   }
 }
 
@@ -240,28 +346,13 @@ void DistributedWriter::Write(const Batch& rows) {
   context_.CheckCancel();
   std::map<size_t, std::vector<sel_t>> selection;
   for (idx_t row = 0; row < rows.num_rows; ++row) selection[PartitionOf(rows, row)].push_back(static_cast<sel_t>(row));
-  if (selection.empty()) return;
-  // Every row of the statement must go to one worker: the first batch's first partition's, or the one
-  // written to already.
-  const uint32_t worker = state_->worker != 0 ? state_->worker : relation_.placement[selection.begin()->first];
-  for (const auto& [partition, selected] : selection) {
-    if (relation_.placement[partition] != worker) {
-      throw SqlError(SqlState::kFeatureNotSupported,
-                     "writing rows that go to several workers in one statement is not supported yet (it needs "
-                     "two-phase commit)")
-          .WithHint("Write the rows of each worker in separate statements; tessera.placements lists them.");
-    }
-  }
   for (const auto& [partition, selected] : selection) {
     Batch part;
     for (const Vector& column : rows.columns) part.columns.push_back(column.Gather(selected.data(), selected.size()));
     part.num_rows = selected.size();
-    remote::RemoteConnection& connection = state_->connections.For(relation_.placement[partition]);
-    if (!state_->open) {
-      state_->worker = relation_.placement[partition];
-      connection.Execute("BEGIN", state_->connections.timeout());
-      state_->open = true;
-    }
+    const uint32_t worker = relation_.placement[partition];
+    remote::RemoteConnection& connection = state_->connections.For(worker);
+    if (state_->open.insert(worker).second) connection.Execute("BEGIN", state_->connections.timeout());
     state_->rows += static_cast<int64_t>(connection.CopyIn(
         "COPY " + ShardTableName(relation_.oid, partition) + " FROM STDIN (FORMAT binary)", std::span(&part, 1),
         state_->connections.timeout()));
@@ -269,10 +360,50 @@ void DistributedWriter::Write(const Batch& rows) {
 }
 
 int64_t DistributedWriter::Commit() {
-  if (state_->open) {
-    state_->connections.For(state_->worker).Execute("COMMIT", state_->connections.timeout());
-    state_->open = false;
+  const auto timeout = state_->connections.timeout();
+  if (state_->open.size() <= 1) {
+    for (uint32_t worker : state_->open) state_->connections.For(worker).Execute("COMMIT", timeout);
+    state_->open.clear();
+    return state_->rows;
   }
+  Durability* durability = context_.database->durability();
+  if (durability == nullptr) {
+    throw SqlError(SqlState::kFeatureNotSupported, "two-phase commit needs a coordinator with a data directory");
+  }
+  DistributedCommits& commits = context_.database->distributed_commits();
+  const std::string gid = commits.BeginCommit();
+  const std::vector<uint32_t> workers(state_->open.begin(), state_->open.end());
+  std::vector<uint32_t> prepared;
+  try {
+    for (uint32_t worker : workers) {
+      state_->connections.For(worker).Execute("PREPARE TRANSACTION " + Quoted(gid), timeout);
+      state_->open.erase(worker);
+      prepared.push_back(worker);
+    }
+    FaultPoint("after-prepare");
+    durability->LogCommitDecision(gid).ThrowIfError();
+  } catch (const SqlError&) {
+    // No decision: nothing commits. What cannot be rolled back now, the resolver rolls back.
+    for (uint32_t worker : prepared) {
+      try {
+        state_->connections.For(worker).Execute("ROLLBACK PREPARED " + Quoted(gid), timeout);
+      } catch (const SqlError&) {
+      }
+    }
+    commits.EndCommit(gid);
+    throw;
+  }
+  FaultPoint("after-decision");
+  bool all_committed = true;
+  for (uint32_t worker : workers) {
+    try {
+      state_->connections.For(worker).Execute("COMMIT PREPARED " + Quoted(gid), timeout);
+    } catch (const SqlError&) {
+      all_committed = false;  // decided: the resolver commits it there later
+    }
+  }
+  commits.EndCommit(gid);
+  if (all_committed) durability->LogDecisionDone(gid);
   return state_->rows;
 }
 

@@ -1,20 +1,65 @@
 // SPDX-License-Identifier: Apache-2.0
 // Writing rows into a distributed table on a coordinator (docs/CLUSTER.md), for INSERT and COPY FROM:
-// each row goes to its partition's shard table (the shard key's hash, or round-robin without one), all
-// of a statement's rows in one transaction on the worker, committed by Commit(). Rows for a second worker
-// need two-phase commit, not built yet: Write throws 0A000 before sending any of them.
+// each row goes to its partition's shard table (the shard key's hash, or round-robin without one), in one
+// transaction per worker the statement reaches. Commit() commits a single worker's directly, and several
+// with two-phase commit:
+//   1. PREPARE TRANSACTION 'tessera_2pc_<boot>_<n>' on each worker (any failure: all roll back);
+//   2. the decision is logged durably on the coordinator (Durability::LogCommitDecision);
+//   3. COMMIT PREPARED on each worker; once all did, the decision is marked done.
+// DistributedCommits resolves what a crash or an unreachable worker left prepared: at start-up and every
+// few seconds it commits the gids with a logged decision and rolls back the others (not in flight).
 //
-// Thread safety: one thread at a time.
+// Thread safety: a DistributedWriter is used by one thread at a time; DistributedCommits by any.
 #pragma once
 
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
 
 #include "base/vector.h"
 #include "engine/catalog.h"
 #include "engine/exec_context.h"
 
 namespace tessera::engine {
+
+class Database;
+
+// The coordinator's in-flight distributed commits and the resolver of in-doubt ones.
+class DistributedCommits {
+ public:
+  explicit DistributedCommits(Database& database);
+  ~DistributedCommits();
+  DistributedCommits(const DistributedCommits&) = delete;
+  DistributedCommits& operator=(const DistributedCommits&) = delete;
+
+  // Resolves in-doubt transactions now and then every kResolveInterval, on a thread of its own.
+  void Start();
+  // A new gid, counted in flight (never resolved behind the writer's back) until EndCommit.
+  std::string BeginCommit();
+  void EndCommit(const std::string& gid);
+  // One pass over the workers: commits the prepared gids with a decision, rolls back the others that are
+  // not in flight, and marks decisions done once no reachable worker holds them (all workers answered).
+  void ResolveInDoubt();
+
+  static constexpr std::chrono::seconds kResolveInterval{5};
+
+ private:
+  bool InFlight(const std::string& gid);
+
+  Database& database_;
+  const std::string prefix_;  // "tessera_2pc_<boot id>_"
+  std::mutex mutex_;
+  std::set<std::string> in_flight_;  // GUARDED_BY(mutex_)
+  uint64_t next_ = 0;                // GUARDED_BY(mutex_)
+  bool stopping_ = false;            // GUARDED_BY(mutex_)
+  std::condition_variable wake_;
+  std::thread resolver_;
+};
 
 class DistributedWriter {
  public:
@@ -27,7 +72,8 @@ class DistributedWriter {
 
   // Sends `rows` (all the table's columns, in table order) to their shard tables.
   void Write(const Batch& rows);
-  // Commits on the worker; returns the rows written.
+  // Commits on the workers (two-phase when several); returns the rows written. Throws when the commit
+  // failed and nothing was committed; once the decision is logged it succeeds (the resolver finishes).
   int64_t Commit();
 
  private:

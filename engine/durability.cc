@@ -42,6 +42,9 @@ constexpr uint16_t kTransactionRecord = 1;
 constexpr uint16_t kSequenceRecord = 2;
 constexpr uint16_t kPrepareRecord = 3;
 constexpr uint16_t kRollbackPreparedRecord = 4;
+// A coordinator's two-phase commit (engine/distributed.h): gid decided committed / resolved everywhere.
+constexpr uint16_t kCommitDecisionRecord = 5;
+constexpr uint16_t kDecisionDoneRecord = 6;
 
 // A transaction's entries are packed into records of about kRecordBytes; only the last record of a
 // transaction is final.
@@ -99,6 +102,7 @@ class Durability::Replay {
       if (relation->kind == RelationKind::kSequence) sequences_[relation->oid] = relation->sequence;
     }
     for (const auto& prepared : checkpoint.prepared) prepared_[prepared.txn_id] = prepared.info;
+    decisions_.insert(checkpoint.commit_decisions.begin(), checkpoint.commit_decisions.end());
     for (Stamp txn_id : checkpoint.logged_ahead) max_txn_id_ = std::max(max_txn_id_, txn_id);
   }
 
@@ -106,6 +110,17 @@ class Durability::Replay {
     ByteReader in(record.payload);
     if (record.type == kSequenceRecord) {
       return record.lsn <= checkpoint_lsn_ ? Status::Ok() : ApplySequence(in, record.lsn);
+    }
+    if (record.type == kCommitDecisionRecord || record.type == kDecisionDoneRecord) {
+      std::string gid;
+      if (!in.GetString(&gid) || !in.AtEnd()) return Malformed(record.lsn, "bad commit decision");
+      if (record.lsn <= checkpoint_lsn_) return Status::Ok();
+      if (record.type == kCommitDecisionRecord) {
+        decisions_.insert(gid);
+      } else {
+        decisions_.erase(gid);
+      }
+      return Status::Ok();
     }
     if (record.type != kTransactionRecord && record.type != kPrepareRecord && record.type != kRollbackPreparedRecord) {
       return Malformed(record.lsn, "unknown record type");
@@ -135,6 +150,9 @@ class Durability::Replay {
     if (final_record != 0) End(txn_id, kRecoveredCsn);
     return Status::Ok();
   }
+
+  // The commit decisions not yet resolved, after the records read so far.
+  std::set<std::string> TakeDecisions() { return std::move(decisions_); }
 
   // Hands over the transactions prepared and not ended, their rows still stamped with their ids.
   std::vector<RecoveredPrepared> TakePrepared() {
@@ -278,6 +296,7 @@ class Durability::Replay {
   uint64_t replay_lsn_ = 0;
   std::set<Stamp> logged_ahead_;
   std::map<Stamp, PreparedInfo> prepared_;  // prepared and not ended yet
+  std::set<std::string> decisions_;         // commit decisions not yet resolved
   std::map<Stamp, uint64_t> first_lsn_;     // the first record read of each transaction not ended
   Stamp max_txn_id_ = 0;
   std::unordered_map<uint32_t, std::shared_ptr<storage::TableData>> tables_;
@@ -372,6 +391,10 @@ Status Durability::LoadCheckpoint(CheckpointContents* checkpoint, bool* found) {
   }
   catalog_.Restore(contents.schemas, contents.relations, contents.next_oid);
   catalog_.RestoreWorkers(contents.workers, contents.next_worker_id);
+  {
+    std::lock_guard lock(decisions_mutex_);
+    decisions_ = std::set<std::string>(contents.commit_decisions.begin(), contents.commit_decisions.end());
+  }
   *found = true;
   return Status::Ok();
 }
@@ -455,6 +478,10 @@ Status Durability::ReplayWal(const CheckpointContents& checkpoint, bool* replaye
     *replayed = true;
   }
   recovered_prepared_ = replay.TakePrepared();
+  {
+    std::lock_guard lock(decisions_mutex_);
+    decisions_ = replay.TakeDecisions();
+  }
   replay.AbortUnfinished();
   AdoptRecovered(replay.max_txn_id());
   return Status::Ok();
@@ -580,6 +607,43 @@ Status Durability::LogPrepare(storage::Transaction& txn, const PreparedInfo& inf
   return wal_->WaitDurable(lsn);
 }
 
+Status Durability::LogCommitDecision(const std::string& gid) {
+  {
+    // In the set before the record is logged, so a checkpoint either lists it or comes before the record.
+    std::lock_guard lock(decisions_mutex_);
+    decisions_.insert(gid);
+  }
+  ByteWriter record;
+  record.PutString(gid);
+  const std::string_view payload = record.bytes();
+  uint64_t lsn = 0;
+  Status status = AppendRecord(kCommitDecisionRecord, std::span<const std::string_view>(&payload, 1), &lsn);
+  if (status.ok()) status = wal_->WaitDurable(lsn);
+  if (!status.ok()) {
+    std::lock_guard lock(decisions_mutex_);
+    decisions_.erase(gid);
+  }
+  return status;
+}
+
+void Durability::LogDecisionDone(const std::string& gid) {
+  {
+    std::lock_guard lock(decisions_mutex_);
+    decisions_.erase(gid);
+  }
+  ByteWriter record;
+  record.PutString(gid);
+  const std::string_view payload = record.bytes();
+  uint64_t lsn = 0;
+  // Not waited for: lost, the decision is only resolved again.
+  (void)AppendRecord(kDecisionDoneRecord, std::span<const std::string_view>(&payload, 1), &lsn);
+}
+
+std::vector<std::string> Durability::CommitDecisions() const {
+  std::lock_guard lock(decisions_mutex_);
+  return std::vector<std::string>(decisions_.begin(), decisions_.end());
+}
+
 Status Durability::LogRollbackPrepared(Stamp txn_id) {
   ByteWriter record;
   record.Put(txn_id);
@@ -675,6 +739,10 @@ Status Durability::Checkpoint() {
     auto paused = transactions_.PauseCommits();
     contents.wal_lsn = wal_->last_lsn();
     contents.replay_lsn = contents.wal_lsn + 1;
+    {
+      std::lock_guard lock(decisions_mutex_);
+      contents.commit_decisions.assign(decisions_.begin(), decisions_.end());
+    }
     {
       std::lock_guard lock(log_ahead_mutex_);
       for (const auto& [txn_id, first_lsn] : logged_ahead_) {

@@ -53,6 +53,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <span>
 #include <string>
 #include <string_view>
@@ -106,6 +107,12 @@ class Durability : public storage::CommitLog {
   // PREPARE TRANSACTION: logs every write of `txn` not logged yet as records that are not final, then a
   // PREPARE record with `info`, and returns once they are durable.
   Status LogPrepare(storage::Transaction& txn, const PreparedInfo& info);
+  // A coordinator's two-phase commit (engine/distributed.h): logs durably that distributed transaction
+  // `gid` commits; LogDecisionDone, once no worker holds it prepared any more. CommitDecisions lists
+  // those logged and not done (kept in checkpoints).
+  Status LogCommitDecision(const std::string& gid);
+  void LogDecisionDone(const std::string& gid);
+  std::vector<std::string> CommitDecisions() const;
   // The transactions that Open recovered as prepared (once; the caller re-creates them).
   std::vector<RecoveredPrepared> TakeRecoveredPrepared() { return std::move(recovered_prepared_); }
   // Appends the writes of `txn` that may be logged ahead (Transaction::WritesToLogAhead) as records that
@@ -200,6 +207,8 @@ class Durability : public storage::CommitLog {
   // The prepared transactions (each also in logged_ahead_). GUARDED_BY(log_ahead_mutex_).
   std::map<storage::Stamp, PreparedInfo> prepared_;
   std::vector<RecoveredPrepared> recovered_prepared_;  // set by Open
+  mutable std::mutex decisions_mutex_;
+  std::set<std::string> decisions_;  // GUARDED_BY(decisions_mutex_)
 };
 
 }  // namespace tessera::engine

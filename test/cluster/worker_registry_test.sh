@@ -3,8 +3,9 @@
 # A coordinator's worker registry and distributed tables against real processes on 127.0.0.1
 # (docs/CLUSTER.md): two workers and a coordinator sharing a cluster secret, a worker with another secret,
 # an embedded server. Adding a worker logs in to it and checks its role; CREATE TABLE places partitions
-# and creates shard tables on the workers, DROP TABLE drops them; registry and placement survive kill -9
-# of the coordinator.
+# and creates shard tables on the workers, DROP TABLE drops them; INSERT/COPY reaching both workers
+# commit with two-phase commit, also when the coordinator crashes between the phases
+# (TESSERA_FAULT_2PC); registry and placement survive kill -9 of the coordinator.
 # Output is compared with worker_registry.expected (SQLSTATEs only for errors: libpq's texts vary).
 #   worker_registry_test.sh TESSERA_BINARY EXPECTED_FILE
 set -eu
@@ -23,7 +24,7 @@ start() {
   name=$1
   port=$2
   shift 2
-  "$binary" --port "$port" --data-dir "$work/$name" "$@" >>"$work/$name.log" 2>&1 &
+  env TESSERA_FAULT_2PC="${fault:-}" "$binary" --port "$port" --data-dir "$work/$name" "$@" >>"$work/$name.log" 2>&1 &
   eval "pid_$name=$!"
   pids="$pids $!"
   for attempt in $(seq 100); do
@@ -49,6 +50,31 @@ start coordinator "$coordinator_port" --role coordinator --cluster-secret-file "
 
 sql() { psql -X -q -h 127.0.0.1 -p "$coordinator_port" -U tessera -d tessera -v VERBOSITY=sqlstate -c "$1" 2>&1 | sed "s/$worker1_port/W1/g; s/$worker2_port/W2/g"; }
 on_worker1() { psql -X -q -h 127.0.0.1 -p "$worker1_port" -U tessera -d tessera -c "$1" 2>&1; }
+prepared_on() { psql -X -q -t -A -h 127.0.0.1 -p "$1" -U tessera -d tessera -c "SELECT count(*) FROM pg_prepared_xacts" 2>&1; }
+# Waits until neither worker holds a prepared transaction (the coordinator's resolver finished them).
+wait_resolved() {
+  for attempt in $(seq 150); do
+    if [ "$(prepared_on "$worker1_port")" = 0 ] && [ "$(prepared_on "$worker2_port")" = 0 ]; then
+      echo "no prepared transactions left on the workers"
+      return 0
+    fi
+    sleep 0.1
+  done
+  echo "prepared transactions left: $(prepared_on "$worker1_port") and $(prepared_on "$worker2_port")"
+}
+# crash_during_insert FAULT KIND: restarts the coordinator to exit at FAULT during a two-worker INSERT of
+# 41 rows of KIND, restarts it normally, waits for the resolver and counts the rows that made it.
+crash_during_insert() {
+  kill -9 "$pid_coordinator"
+  wait "$pid_coordinator" 2>/dev/null || true
+  fault=$1 start coordinator "$coordinator_port" --role coordinator --cluster-secret-file "$work/secret" --worker-timeout 3000
+  sql "INSERT INTO events SELECT g, '$2', 0, NULL FROM generate_series(300, 340) g" >/dev/null
+  wait "$pid_coordinator" 2>/dev/null && echo "coordinator still running" || echo "coordinator exited at $1"
+  echo "prepared on the workers after the crash: $(prepared_on "$worker1_port") and $(prepared_on "$worker2_port")"
+  fault="" start coordinator "$coordinator_port" --role coordinator --cluster-secret-file "$work/secret" --worker-timeout 3000
+  wait_resolved
+  sql "SELECT count(*) FROM events WHERE kind = '$2'"
+}
 placements="SELECT table_name, count(*) AS partitions, count(DISTINCT worker_id) AS workers FROM tessera.placements GROUP BY 1 ORDER BY 1"
 shards_on_worker1="SELECT count(*) AS shard_tables FROM information_schema.tables WHERE table_schema = 'tessera_shards'"
 
@@ -91,7 +117,8 @@ shards_on_worker1="SELECT count(*) AS shard_tables FROM information_schema.table
   sql "DELETE FROM events"
   printf '10\tcopied\t1.50\t\\N\n' | sql "COPY events FROM STDIN"
   seq 20 60 | awk '{ printf "%d\tcopied\t1\t\\N\n", $1 }' | sql "COPY events FROM STDIN"
-  sql "COPY events TO STDOUT" | sort -n
+  seq 55 70 | awk '{ printf "%d\tcopied\t1\t\\N\n", $1 }' | sql "COPY events FROM STDIN"
+  sql "COPY events TO STDOUT" | sort -n | awk '$2 != "bulk"' 
   sql "ALTER TABLE events ADD COLUMN extra integer"
   sql "BEGIN; CREATE TABLE later (a integer); COMMIT"
   sql "BEGIN; INSERT INTO events VALUES (50, 'x', 0, NULL); COMMIT"
@@ -103,6 +130,17 @@ shards_on_worker1="SELECT count(*) AS shard_tables FROM information_schema.table
   sql "DROP TABLE tiny"
   sql "$placements"
   on_worker1 "$shards_on_worker1"
+  echo "=== two-phase commit: rows for both workers commit together"
+  prepared_on "$worker1_port"
+  sql "INSERT INTO events SELECT g, 'pair', 2, NULL FROM generate_series(200, 219) g"
+  sql "SELECT count(*), sum(amount) FROM events WHERE kind = 'pair'"
+  sql "INSERT INTO events SELECT g, 'pair', 2, NULL FROM generate_series(215, 230) g"
+  sql "SELECT count(*) FROM events WHERE kind = 'pair'"
+  wait_resolved
+  echo "=== the coordinator crashes between PREPARE and its decision: the resolver rolls back"
+  crash_during_insert after-prepare lost
+  echo "=== the coordinator crashes after its decision: the resolver commits"
+  crash_during_insert after-decision kept
   echo "=== worker 1 killed and restarted: the coordinator's idle connections to it are replaced"
   sql "SELECT count(*), sum(amount) FROM events"
   kill -9 "$pid_worker1"
