@@ -607,17 +607,21 @@ Status Durability::LogPrepare(storage::Transaction& txn, const PreparedInfo& inf
   return wal_->WaitDurable(lsn);
 }
 
+Status Durability::AppendGidRecord(uint16_t type, const std::string& gid, uint64_t* lsn) {
+  ByteWriter record;
+  record.PutString(gid);
+  const std::string_view payload = record.bytes();
+  return AppendRecord(type, std::span<const std::string_view>(&payload, 1), lsn);
+}
+
 Status Durability::LogCommitDecision(const std::string& gid) {
   {
     // In the set before the record is logged, so a checkpoint either lists it or comes before the record.
     std::lock_guard lock(decisions_mutex_);
     decisions_.insert(gid);
   }
-  ByteWriter record;
-  record.PutString(gid);
-  const std::string_view payload = record.bytes();
   uint64_t lsn = 0;
-  Status status = AppendRecord(kCommitDecisionRecord, std::span<const std::string_view>(&payload, 1), &lsn);
+  Status status = AppendGidRecord(kCommitDecisionRecord, gid, &lsn);
   if (status.ok()) status = wal_->WaitDurable(lsn);
   if (!status.ok()) {
     std::lock_guard lock(decisions_mutex_);
@@ -631,12 +635,9 @@ void Durability::LogDecisionDone(const std::string& gid) {
     std::lock_guard lock(decisions_mutex_);
     decisions_.erase(gid);
   }
-  ByteWriter record;
-  record.PutString(gid);
-  const std::string_view payload = record.bytes();
   uint64_t lsn = 0;
   // Not waited for: lost, the decision is only resolved again.
-  (void)AppendRecord(kDecisionDoneRecord, std::span<const std::string_view>(&payload, 1), &lsn);
+  (void)AppendGidRecord(kDecisionDoneRecord, gid, &lsn);
 }
 
 std::vector<std::string> Durability::CommitDecisions() const {

@@ -168,6 +168,8 @@ class Durability : public storage::CommitLog {
   bool KeepIfTaken(const std::shared_ptr<const storage::FrozenSegment>& segment, bool taken);
   // A name for a new file in DATA/tables: `stem-<n>` + `suffix` with the first n no file has.
   std::string NewFileName(const std::string& stem, const std::string& suffix) const;
+  // Appends a record whose payload is a gid (the commit decision records).
+  Status AppendGidRecord(uint16_t type, const std::string& gid, uint64_t* lsn);
   // Appends a record whose payload is the concatenation of `parts`.
   Status AppendRecord(uint16_t type, std::span<const std::string_view> parts, uint64_t* lsn);
   void RemoveUnusedFiles(const std::map<uint32_t, Image>& keep);

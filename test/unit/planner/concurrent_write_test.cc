@@ -15,39 +15,10 @@
 #include "base/sql_state.h"
 #include "engine/database.h"
 #include "planner/session.h"
+#include "session_test_support.h"
 
 namespace tessera::planner {
 namespace {
-
-// Runs `sql` as a simple query does (ending with Sync); returns the command tag or "ERROR <SQLSTATE>".
-std::string Run(Session& session, const std::string& sql) {
-  try {
-    auto statement = session.Prepare(sql);
-    auto cursor = session.Execute(*statement);
-    Batch batch;
-    while (cursor->Next(&batch)) {
-    }
-    std::string tag = cursor->CommandTag();
-    session.Sync();
-    return tag;
-  } catch (const SqlError& error) {
-    session.HandleError();
-    session.Sync();
-    return std::string("ERROR ") + std::string(SqlStateCode(error.state()));
-  }
-}
-
-// Runs `blocked_sql` in `waiter` on a thread while `holder` keeps its transaction open, then ends that
-// transaction with `end_sql`; returns what `blocked_sql` answered.
-std::string RunBlocked(Session& holder, Session& waiter, const std::string& blocked_sql, const std::string& end_sql) {
-  std::string answer;
-  std::thread thread([&] { answer = Run(waiter, blocked_sql); });
-  std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  CHECK(answer.empty());  // still waiting
-  CHECK(Run(holder, end_sql) == (end_sql == "COMMIT" ? "COMMIT" : "ROLLBACK"));
-  thread.join();
-  return answer;
-}
 
 TEST_SUITE("concurrent_write") {
   TEST_CASE("a READ COMMITTED writer waits for the row's other writer, then acts on how it ended") {
@@ -60,29 +31,29 @@ TEST_SUITE("concurrent_write") {
     // The other transaction deleted the row and committed: the row is skipped.
     REQUIRE(Run(first, "BEGIN") == "BEGIN");
     REQUIRE(Run(first, "DELETE FROM q WHERE id = 1") == "DELETE 1");
-    CHECK(RunBlocked(first, second, "DELETE FROM q WHERE id = 1", "COMMIT") == "DELETE 0");
+    CHECK(RunBlocked(first, second, "DELETE FROM q WHERE id = 1", "COMMIT", "COMMIT") == "DELETE 0");
 
     // It updated the row and committed: the statement works on the new version.
     REQUIRE(Run(first, "BEGIN") == "BEGIN");
     REQUIRE(Run(first, "UPDATE q SET v = 21 WHERE id = 2") == "UPDATE 1");
-    CHECK(RunBlocked(first, second, "UPDATE q SET v = v + 1 WHERE id = 2", "COMMIT") == "UPDATE 1");
+    CHECK(RunBlocked(first, second, "UPDATE q SET v = v + 1 WHERE id = 2", "COMMIT", "COMMIT") == "UPDATE 1");
     // ... and re-checks its WHERE clause there.
     REQUIRE(Run(first, "BEGIN") == "BEGIN");
     REQUIRE(Run(first, "UPDATE q SET v = 0 WHERE id = 4") == "UPDATE 1");
-    CHECK(RunBlocked(first, second, "UPDATE q SET v = v + 1 WHERE id = 4 AND v = 40", "COMMIT") == "UPDATE 0");
+    CHECK(RunBlocked(first, second, "UPDATE q SET v = v + 1 WHERE id = 4 AND v = 40", "COMMIT", "COMMIT") == "UPDATE 0");
 
     // It rolled back: the waiting statement changes the row.
     REQUIRE(Run(first, "BEGIN") == "BEGIN");
     REQUIRE(Run(first, "UPDATE q SET v = 31 WHERE id = 3") == "UPDATE 1");
-    CHECK(RunBlocked(first, second, "UPDATE q SET v = v + 1 WHERE id = 3", "ROLLBACK") == "UPDATE 1");
+    CHECK(RunBlocked(first, second, "UPDATE q SET v = v + 1 WHERE id = 3", "ROLLBACK", "ROLLBACK") == "UPDATE 1");
 
     // A duplicate key inserted by an open transaction: the unique check waits for it.
     REQUIRE(Run(first, "BEGIN") == "BEGIN");
     REQUIRE(Run(first, "INSERT INTO q VALUES (5, 50)") == "INSERT 0 1");
-    CHECK(RunBlocked(first, second, "INSERT INTO q VALUES (5, 51)", "COMMIT") == "ERROR 23505");
+    CHECK(RunBlocked(first, second, "INSERT INTO q VALUES (5, 51)", "COMMIT", "COMMIT") == "ERROR 23505");
     REQUIRE(Run(first, "BEGIN") == "BEGIN");
     REQUIRE(Run(first, "INSERT INTO q VALUES (6, 60)") == "INSERT 0 1");
-    CHECK(RunBlocked(first, second, "INSERT INTO q VALUES (6, 61)", "ROLLBACK") == "INSERT 0 1");
+    CHECK(RunBlocked(first, second, "INSERT INTO q VALUES (6, 61)", "ROLLBACK", "ROLLBACK") == "INSERT 0 1");
 
     // What both sessions see afterwards.
     for (Session* session : {&first, &second}) {
@@ -116,20 +87,20 @@ TEST_SUITE("concurrent_write") {
     // A key an open transaction inserted: the upsert waits, then updates the committed row ...
     REQUIRE(Run(first, "BEGIN") == "BEGIN");
     REQUIRE(Run(first, "INSERT INTO q VALUES (4, 40)") == "INSERT 0 1");
-    CHECK(RunBlocked(first, second, upsert_of(4, 1), "COMMIT") == "INSERT 0 1");
+    CHECK(RunBlocked(first, second, upsert_of(4, 1), "COMMIT", "COMMIT") == "INSERT 0 1");
     // ... or inserts when it rolled back.
     REQUIRE(Run(first, "BEGIN") == "BEGIN");
     REQUIRE(Run(first, "INSERT INTO q VALUES (5, 50)") == "INSERT 0 1");
-    CHECK(RunBlocked(first, second, upsert_of(5, 1), "ROLLBACK") == "INSERT 0 1");
+    CHECK(RunBlocked(first, second, upsert_of(5, 1), "ROLLBACK", "ROLLBACK") == "INSERT 0 1");
 
     // The row was updated meanwhile: the upsert updates the new version.
     REQUIRE(Run(first, "BEGIN") == "BEGIN");
     REQUIRE(Run(first, "UPDATE q SET v = 100 WHERE id = 1") == "UPDATE 1");
-    CHECK(RunBlocked(first, second, upsert_of(1, 1), "COMMIT") == "INSERT 0 1");
+    CHECK(RunBlocked(first, second, upsert_of(1, 1), "COMMIT", "COMMIT") == "INSERT 0 1");
     // It was deleted: the upsert inserts.
     REQUIRE(Run(first, "BEGIN") == "BEGIN");
     REQUIRE(Run(first, "DELETE FROM q WHERE id = 3") == "DELETE 1");
-    CHECK(RunBlocked(first, second, upsert_of(3, 1), "COMMIT") == "INSERT 0 1");
+    CHECK(RunBlocked(first, second, upsert_of(3, 1), "COMMIT", "COMMIT") == "INSERT 0 1");
 
     for (Session* session : {&first, &second}) {
       CHECK(Run(*session, "SELECT id FROM q WHERE (id = 1 AND v = 101) OR (id = 2 AND v = 0)") == "SELECT 2");

@@ -17,41 +17,11 @@
 #include "engine/database.h"
 #include "engine/prepared_transactions.h"
 #include "planner/session.h"
+#include "session_test_support.h"
 #include "storage/transaction.h"
 
 namespace tessera::planner {
 namespace {
-
-// Runs `sql` as a simple query does (ending with Sync); returns the command tag or "ERROR <SQLSTATE>".
-std::string Run(Session& session, const std::string& sql) {
-  try {
-    auto statement = session.Prepare(sql);
-    auto cursor = session.Execute(*statement);
-    Batch batch;
-    while (cursor->Next(&batch)) {
-    }
-    std::string tag = cursor->CommandTag();
-    session.Sync();
-    return tag;
-  } catch (const SqlError& error) {
-    session.HandleError();
-    session.Sync();
-    return std::string("ERROR ") + std::string(SqlStateCode(error.state()));
-  }
-}
-
-// Runs `blocked_sql` in `waiter` on a thread; checks that it waits until `finisher` runs `end_sql`
-// (answering `end_tag`); returns what `blocked_sql` answered.
-std::string RunBlocked(Session& finisher, Session& waiter, const std::string& blocked_sql, const std::string& end_sql,
-                       const std::string& end_tag) {
-  std::string answer;
-  std::thread thread([&] { answer = Run(waiter, blocked_sql); });
-  std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  CHECK(answer.empty());  // still waiting
-  CHECK(Run(finisher, end_sql) == end_tag);
-  thread.join();
-  return answer;
-}
 
 // Prepares `gid` in `session`: deletes row `deleted` and updates row `updated` of table q.
 void PrepareChanges(Session& session, const std::string& gid, int deleted, int updated) {
