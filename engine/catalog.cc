@@ -186,6 +186,14 @@ std::vector<WorkerInfo> Catalog::Workers() const {
   return workers_;
 }
 
+std::optional<WorkerInfo> Catalog::FindWorker(uint32_t id) const {
+  std::shared_lock lock(mutex_);
+  for (const WorkerInfo& worker : workers_) {
+    if (worker.id == id) return worker;
+  }
+  return std::nullopt;
+}
+
 uint32_t Catalog::next_worker_id() const {
   std::shared_lock lock(mutex_);
   return next_worker_id_;

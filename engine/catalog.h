@@ -160,6 +160,7 @@ class Catalog {
   // taken; RemoveWorker throws 42704 when none has them and 55000 while a table has partitions on it.
   // Both change version().
   std::vector<WorkerInfo> Workers() const;
+  std::optional<WorkerInfo> FindWorker(uint32_t id) const;
   uint32_t next_worker_id() const;
   WorkerInfo AddWorker(const std::string& host, int32_t port);
   WorkerInfo RemoveWorker(const std::string& host, int32_t port);

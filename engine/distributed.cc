@@ -81,19 +81,16 @@ class WorkerConnections {
   remote::RemoteConnection& For(uint32_t worker_id) {
     auto found = connections_.find(worker_id);
     if (found != connections_.end() && found->second.is_open()) return found->second;
-    const DatabaseOptions& options = context_.database->options();
-    for (const WorkerInfo& worker : context_.database->catalog().Workers()) {
-      if (worker.id != worker_id) continue;
-      const remote::RemoteEndpoint endpoint{worker.host, worker.port, "tessera_cluster", options.cluster_secret, "tessera"};
-      remote::RemoteConnection connection = context_.database->worker_connections().Acquire(endpoint, timeout());
-      return connections_.insert_or_assign(worker_id, std::move(connection)).first->second;
+    const std::optional<WorkerInfo> worker = context_.database->catalog().FindWorker(worker_id);
+    if (!worker) {
+      throw SqlError(SqlState::kInternalError, "internal error: worker " + std::to_string(worker_id) + " is not registered");
     }
-    throw SqlError(SqlState::kInternalError, "internal error: worker " + std::to_string(worker_id) + " is not registered");
+    remote::RemoteConnection connection =
+        context_.database->worker_connections().Acquire(WorkerEndpoint(*worker, context_.database->options()), timeout());
+    return connections_.insert_or_assign(worker_id, std::move(connection)).first->second;
   }
 
-  std::chrono::milliseconds timeout() const {
-    return std::chrono::milliseconds(context_.database->options().worker_timeout_ms);
-  }
+  std::chrono::milliseconds timeout() const { return WorkerTimeout(context_.database->options()); }
 
  private:
   ExecContext& context_;
@@ -276,13 +273,12 @@ void DistributedCommits::ResolveInDoubt() {
   const std::vector<std::string> logged = durability->CommitDecisions();
   const std::set<std::string> decisions(logged.begin(), logged.end());
   const DatabaseOptions& options = database_.options();
-  const std::chrono::milliseconds timeout(options.worker_timeout_ms);
+  const std::chrono::milliseconds timeout = WorkerTimeout(options);
   bool every_worker_answered = true;
   std::set<std::string> still_prepared;
   for (const WorkerInfo& worker : database_.catalog().Workers()) {
     try {
-      const remote::RemoteEndpoint endpoint{worker.host, worker.port, "tessera_cluster", options.cluster_secret, "tessera"};
-      remote::RemoteConnection connection = database_.worker_connections().Acquire(endpoint, timeout);
+      remote::RemoteConnection connection = database_.worker_connections().Acquire(WorkerEndpoint(worker, options), timeout);
       std::vector<std::string> gids;
       connection.Query("SELECT gid FROM pg_prepared_xacts WHERE substr(gid, 1, 12) = 'tessera_2pc_'",
                        [&gids](Batch batch) {
@@ -405,6 +401,14 @@ int64_t DistributedWriter::Commit() {
   commits.EndCommit(gid);
   if (all_committed) durability->LogDecisionDone(gid);
   return state_->rows;
+}
+
+remote::RemoteEndpoint WorkerEndpoint(const WorkerInfo& worker, const DatabaseOptions& options) {
+  return remote::RemoteEndpoint{worker.host, worker.port, "tessera_cluster", options.cluster_secret, "tessera"};
+}
+
+std::chrono::milliseconds WorkerTimeout(const DatabaseOptions& options) {
+  return std::chrono::milliseconds(options.worker_timeout_ms);
 }
 
 std::vector<size_t> PartitionsToRead(const PlanNode& scan) {

@@ -23,11 +23,16 @@
 
 #include "base/vector.h"
 #include "engine/catalog.h"
+#include "engine/database.h"
 #include "engine/exec_context.h"
+#include "engine/remote/remote_connection.h"
 
 namespace tessera::engine {
 
-class Database;
+// How this node reaches `worker`: as user tessera_cluster with the cluster secret, each call bounded by
+// WorkerTimeout (--worker-timeout).
+remote::RemoteEndpoint WorkerEndpoint(const WorkerInfo& worker, const DatabaseOptions& options);
+std::chrono::milliseconds WorkerTimeout(const DatabaseOptions& options);
 
 // The coordinator's in-flight distributed commits and the resolver of in-doubt ones.
 class DistributedCommits {

@@ -10,6 +10,7 @@
 #include "engine/database.h"
 #include "engine/function/scalar_function.h"
 #include "engine/prepared_transactions.h"
+#include "engine/distributed.h"
 #include "engine/remote/remote_connection.h"
 
 namespace tessera::engine {
@@ -355,10 +356,9 @@ Rows DependRows(const Catalog& catalog) {
 // Whether the worker answers a login with the cluster secret and a query within the worker timeout (at
 // most two seconds, so that listing many unreachable workers stays short).
 bool WorkerAnswers(const WorkerInfo& worker, const DatabaseOptions& options) {
-  const std::chrono::milliseconds timeout(std::min(options.worker_timeout_ms, 2000));
+  const std::chrono::milliseconds timeout = std::min(WorkerTimeout(options), std::chrono::milliseconds(2000));
   try {
-    remote::RemoteConnection connection = remote::RemoteConnection::Connect(
-        remote::RemoteEndpoint{worker.host, worker.port, "tessera_cluster", options.cluster_secret, "tessera"}, timeout);
+    remote::RemoteConnection connection = remote::RemoteConnection::Connect(WorkerEndpoint(worker, options), timeout);
     connection.Execute("SELECT 1", timeout);
     return true;
   } catch (const SqlError&) {

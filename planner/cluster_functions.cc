@@ -10,6 +10,7 @@
 
 #include "engine/catalog.h"
 #include "engine/database.h"
+#include "engine/distributed.h"
 #include "engine/remote/remote_connection.h"
 
 namespace tessera::planner {
@@ -48,8 +49,8 @@ void CheckWorker(const engine::DatabaseOptions& options, const std::string& host
     throw SqlError(SqlState::kObjectNotInPrerequisiteState, "the coordinator has no cluster secret to log in to workers with")
         .WithHint("Start the coordinator and its workers with the same --cluster-secret-file.");
   }
-  const remote::RemoteEndpoint endpoint{host, port, "tessera_cluster", options.cluster_secret, "tessera"};
-  const std::chrono::milliseconds timeout(options.worker_timeout_ms);
+  const remote::RemoteEndpoint endpoint = engine::WorkerEndpoint(engine::WorkerInfo{0, host, port}, options);
+  const std::chrono::milliseconds timeout = engine::WorkerTimeout(options);
   remote::RemoteConnection connection = remote::RemoteConnection::Connect(endpoint, timeout);
   std::string role;
   connection.Query("SELECT tessera.node_role()",

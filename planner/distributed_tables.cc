@@ -5,9 +5,12 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
+#include <optional>
 
 #include "engine/database.h"
+#include "engine/distributed.h"
 #include "engine/function/kernel_builder.h"
+#include "engine/remote/connection_pool.h"
 #include "engine/remote/remote_connection.h"
 #include "planner/session.h"
 #include "planner/session_state.h"
@@ -41,9 +44,13 @@ std::string ShardDefinition(const engine::RelationInfo& relation, size_t partiti
   return sql + ")";
 }
 
-remote::RemoteConnection ConnectToWorker(const engine::DatabaseOptions& options, const engine::WorkerInfo& worker) {
-  const remote::RemoteEndpoint endpoint{worker.host, worker.port, "tessera_cluster", options.cluster_secret, "tessera"};
-  return remote::RemoteConnection::Connect(endpoint, std::chrono::milliseconds(options.worker_timeout_ms));
+// Runs `sql` on `worker` over a connection from the database's pool.
+void ExecuteOnWorker(engine::Database& database, const engine::WorkerInfo& worker, const std::string& sql) {
+  const engine::DatabaseOptions& options = database.options();
+  const std::chrono::milliseconds timeout = engine::WorkerTimeout(options);
+  remote::RemoteConnection connection = database.worker_connections().Acquire(engine::WorkerEndpoint(worker, options), timeout);
+  connection.Execute(sql, timeout);
+  database.worker_connections().Release(std::move(connection));
 }
 
 // The partitions of `relation` on each worker, by worker id.
@@ -55,25 +62,16 @@ std::map<uint32_t, std::vector<size_t>> PartitionsByWorker(const engine::Relatio
   return partitions;
 }
 
-const engine::WorkerInfo* FindWorker(const std::vector<engine::WorkerInfo>& workers, uint32_t id) {
-  for (const engine::WorkerInfo& worker : workers) {
-    if (worker.id == id) return &worker;
-  }
-  return nullptr;
-}
-
 // Drops the shard tables of `relation` on every worker; returns the workers it could not reach.
-std::vector<std::string> DropShardTables(const engine::DatabaseOptions& options,
-                                         const std::vector<engine::WorkerInfo>& workers,
-                                         const engine::RelationInfo& relation) {
+std::vector<std::string> DropShardTables(engine::Database& database, const engine::RelationInfo& relation) {
   std::vector<std::string> unreachable;
   for (const auto& [worker_id, partitions] : PartitionsByWorker(relation)) {
-    const engine::WorkerInfo* worker = FindWorker(workers, worker_id);
-    if (worker == nullptr) continue;
+    const std::optional<engine::WorkerInfo> worker = database.catalog().FindWorker(worker_id);
+    if (!worker) continue;
     std::string sql;
     for (size_t partition : partitions) sql += "DROP TABLE IF EXISTS " + ShardTableName(relation.oid, partition) + ";";
     try {
-      ConnectToWorker(options, *worker).Execute(sql, std::chrono::milliseconds(options.worker_timeout_ms));
+      ExecuteOnWorker(database, *worker, sql);
     } catch (const SqlError&) {
       unreachable.push_back(worker->Name());
     }
@@ -99,7 +97,7 @@ void CheckUniqueConstraints(const engine::RelationInfo& relation) {
 }  // namespace
 
 void DistributeNewTable(Session& session, engine::RelationInfo& relation) {
-  const engine::DatabaseOptions& options = session.database().options();
+  engine::Database& database = session.database();
   const std::vector<engine::WorkerInfo> workers = session.database().catalog().Workers();
   if (workers.empty()) {
     throw SqlError(SqlState::kObjectNotInPrerequisiteState, "the coordinator has no workers to place table \"" +
@@ -121,20 +119,21 @@ void DistributeNewTable(Session& session, engine::RelationInfo& relation) {
     relation.placement.push_back(workers[partition % workers.size()].id);
   }
   try {
-    for (const auto& [worker_id, partitions] : PartitionsByWorker(relation)) {
+    for (const engine::WorkerInfo& worker : workers) {
       std::string sql = "CREATE SCHEMA IF NOT EXISTS tessera_shards;";
-      for (size_t partition : partitions) sql += ShardDefinition(relation, partition) + ";";
-      ConnectToWorker(options, *FindWorker(workers, worker_id)).Execute(sql, std::chrono::milliseconds(options.worker_timeout_ms));
+      for (size_t partition = 0; partition < relation.placement.size(); ++partition) {
+        if (relation.placement[partition] == worker.id) sql += ShardDefinition(relation, partition) + ";";
+      }
+      ExecuteOnWorker(database, worker, sql);
     }
   } catch (const SqlError&) {
-    DropShardTables(options, workers, relation);
+    DropShardTables(database, relation);
     throw;
   }
 }
 
 void DropShards(Session& session, const engine::RelationInfo& relation) {
-  for (const std::string& worker : DropShardTables(session.database().options(), session.database().catalog().Workers(),
-                                                   relation)) {
+  for (const std::string& worker : DropShardTables(session.database(), relation)) {
     session.state().notices.push_back(ErrorInfo{
         SqlState::kWarning, "could not drop the shard tables of \"" + relation.name + "\" on worker " + worker});
   }
