@@ -33,6 +33,7 @@
 #include "engine/plan.h"
 #include "engine/remote/connection_pool.h"
 #include "engine/remote/remote_connection.h"
+#include "engine/statistics.h"
 #include "storage/hash.h"
 
 namespace tessera::engine {
@@ -360,6 +361,7 @@ int64_t DistributedWriter::Commit() {
   if (state_->open.size() <= 1) {
     for (uint32_t worker : state_->open) state_->connections.For(worker).Execute("COMMIT", timeout);
     state_->open.clear();
+    context_.database->statistics().NoteWritten(relation_.oid, state_->rows);
     return state_->rows;
   }
   Durability* durability = context_.database->durability();
@@ -400,6 +402,7 @@ int64_t DistributedWriter::Commit() {
   }
   commits.EndCommit(gid);
   if (all_committed) durability->LogDecisionDone(gid);
+  context_.database->statistics().NoteWritten(relation_.oid, state_->rows);
   return state_->rows;
 }
 

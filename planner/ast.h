@@ -543,6 +543,7 @@ struct CreateSequenceStatement : Statement {
 // ANALYZE / VACUUM [table, ...]
 struct MaintenanceStatement : Statement {
   std::vector<std::vector<std::string>> tables;
+  bool analyze = false;  // ANALYZE, VACUUM ANALYZE, VACUUM (ANALYZE)
   explicit MaintenanceStatement(StmtKind kind) : Statement(kind) {}
 };
 
