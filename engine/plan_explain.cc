@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <sstream>
 
+#include "engine/distributed_statement.h"
 #include "engine/plan.h"
 #include "engine/operators_internal.h"
 #include "engine/plan_profile.h"
@@ -68,6 +69,7 @@ std::string Describe(const PlanNode& node) {
     case PlanKind::kWorkTable: return "WorkTable Scan";
     case PlanKind::kMaterialize: return "CTE Scan";
     case PlanKind::kProjectSet: return "ProjectSet";
+    case PlanKind::kDistributedStatement: return DescribeDistributedStatement(node);
   }
   return "?";
 }
@@ -103,6 +105,9 @@ void ExplainInto(const PlanNode& node, int depth, std::ostringstream& out, bool 
   }
   if (node.kind == PlanKind::kIndexScan && node.index_condition) {
     out << detail_indent << "Index Cond: " << node.index_condition->ToString() << "\n";
+  }
+  if (node.kind == PlanKind::kDistributedStatement) {
+    out << detail_indent << "SQL: " << DistributedStatementSqlForExplain(node) << "\n";
   }
   if (node.predicate) {
     const char* label = node.kind == PlanKind::kHashJoin || node.kind == PlanKind::kNestedLoopJoin ? "Join Filter: " : "Filter: ";

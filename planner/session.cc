@@ -14,6 +14,7 @@
 #include "engine/system_tables.h"
 #include "planner/binder.h"
 #include "planner/copy_internal.h"
+#include "planner/distributed_statement.h"
 #include "planner/parallel_selection.h"
 #include "planner/parser/parser.h"
 #include "planner/session_state.h"
@@ -147,6 +148,10 @@ std::shared_ptr<BoundStatement> Session::Bind(std::shared_ptr<ast::Statement> st
   bound->statement = statement;
   bound->catalog_version = database_.catalog().version();
   Binder binder(database_, *state_, parameter_types);
+  // A coordinator records the tables a statement names, to push it down to the workers.
+  const bool coordinator = database_.options().role == engine::Role::kCoordinator;
+  NameReferences references;
+  if (coordinator) binder.RecordReferences(&references);
   BoundQuery query;
   switch (statement->kind) {
     case ast::StmtKind::kSelect:
@@ -172,6 +177,7 @@ std::shared_ptr<BoundStatement> Session::Bind(std::shared_ptr<ast::Statement> st
       bound->columns = UtilityResultColumns(*statement);
       return bound;  // utility statements run at Execute
   }
+  if (coordinator) query.plan = PlanDistributedStatement(*statement, query.plan, references, *state_);
   bound->plan = query.plan;
   if (statement->kind == ast::StmtKind::kSelect) MarkParallelSections(query.plan, database_.options().worker_threads);
   const bool returns_rows = bound->tag == "SELECT" || !query.plan->returning.empty();
