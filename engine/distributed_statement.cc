@@ -11,6 +11,7 @@
 #include "engine/operators_internal.h"
 #include "engine/plan.h"
 #include "engine/remote/connection_pool.h"
+#include "engine/statistics.h"
 #include "storage/hash.h"
 
 namespace tessera::engine {
@@ -98,6 +99,7 @@ class DistributedStatementOperator : public Operator {
                        "writing a distributed table inside a transaction block is not supported yet");
       }
       Send(Connection(workers[0]), statement_.sql(placements[0]));
+      NoteRemovedRows();
       return true;
     }
     WorkerTransactions transactions(context_);
@@ -111,7 +113,15 @@ class DistributedStatementOperator : public Operator {
       Send(connection, statement_.sql(placements[index]));
     }
     transactions.Commit();
+    NoteRemovedRows();
     return true;
+  }
+
+  // Keeps the table's row count current between ANALYZEs after a DELETE committed.
+  void NoteRemovedRows() {
+    if (statement_.removes_rows) {
+      context_.database->statistics().NoteWritten(statement_.tables[0].relation->oid, -rows_affected_);
+    }
   }
 
   // A connection to `worker_id` outside any transaction, given back to the pool with the operator.

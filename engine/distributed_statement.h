@@ -39,6 +39,7 @@ struct DistributedStatement {
   // The worker's text when table i reads partition partitions[i].
   std::function<std::string(const std::vector<size_t>& partitions)> sql;
   bool writes = false;  // UPDATE or DELETE
+  bool removes_rows = false;  // DELETE: its row count is taken off the table's (StatisticsStore)
   std::string settings_sql;  // writes: run in each worker's transaction first (SET LOCAL TimeZone ...)
   std::shared_ptr<const PlanNode> fallback;  // reads: the pull-tier plan
 };

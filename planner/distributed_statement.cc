@@ -258,6 +258,7 @@ PlanPtr PlanDistributedStatement(const ast::Statement& statement, PlanPtr plan, 
                      std::string(verb) + " of a distributed table joining partitions on different workers is not supported yet");
     }
     pushdown.statement->writes = true;
+    pushdown.statement->removes_rows = plan->kind == PlanKind::kDelete;
     pushdown.statement->settings_sql = SettingsForWorkers(session);
     return MakeNode(*plan, pushdown.statement);
   }
