@@ -30,6 +30,7 @@
 #include "engine/durability.h"
 #include "engine/function/kernel_builder.h"
 #include "engine/operators_internal.h"
+#include "engine/partition_moves.h"
 #include "engine/plan.h"
 #include "engine/remote/connection_pool.h"
 #include "engine/remote/remote_connection.h"
@@ -98,6 +99,14 @@ class WorkerConnections {
   std::map<uint32_t, remote::RemoteConnection> connections_;
 };
 
+// The placement of `relation` as the catalog has it now: a partition move may have switched it since the
+// statement was bound. A table dropped meanwhile keeps the statement's placement.
+std::vector<uint32_t> CurrentPlacement(Database& database, const RelationInfo& relation) {
+  const RelationPtr current = database.catalog().FindRelationByOid(relation.oid);
+  return current != nullptr && current->placement.size() == relation.placement.size() ? current->placement
+                                                                                       : relation.placement;
+}
+
 // Gives the batches of `columns` read from a worker the scan's exact types (a worker reports the same
 // type, typmods of some types aside).
 void TakeTypes(Batch& batch, const std::vector<LogicalType>& types) {
@@ -116,7 +125,12 @@ void TakeTypes(Batch& batch, const std::vector<LogicalType>& types) {
 class DistributedScanOperator : public Operator {
  public:
   DistributedScanOperator(const PlanNode& node, ExecContext& context)
-      : node_(node), context_(context), connections_(context), partitions_(PartitionsToRead(node)) {}
+      : node_(node),
+        context_(context),
+        connections_(context),
+        partitions_(PartitionsToRead(node)),
+        read_ticket_(context.database->partition_moves().BeginRead()),
+        placement_(CurrentPlacement(*context.database, *node.relation)) {}
 
   bool Next(Batch* out) override {
     for (;;) {
@@ -158,7 +172,7 @@ class DistributedScanOperator : public Operator {
     sql += where;
     std::vector<LogicalType> types;
     for (int column : node_.column_ids) types.push_back(relation.columns[column].type);
-    connections_.For(relation.placement[partition])
+    connections_.For(placement_[partition])
         .Query(sql,
                [&](Batch batch) {
                  if (no_columns) batch.columns.clear();
@@ -172,6 +186,9 @@ class DistributedScanOperator : public Operator {
   ExecContext& context_;
   WorkerConnections connections_;
   const std::vector<size_t> partitions_;  // all, or the one an equality on the shard key pins (router)
+  // Taken before the placement is read: the shard tables it names stay until the scan ends.
+  PartitionMoves::ReadTicket read_ticket_;
+  const std::vector<uint32_t> placement_;
   size_t next_partition_ = 0;
   std::deque<Batch> pending_;
 };
@@ -309,6 +326,9 @@ struct DistributedWriter::State {
   WorkerConnections connections;
   std::set<uint32_t> open;  // workers with a transaction open for this statement
   int64_t rows = 0;
+  // The partitions written, each held against a move until the commit ended, and its worker then.
+  std::map<size_t, uint32_t> workers;
+  std::vector<PartitionMoves::WriteGuard> guards;
 };
 
 DistributedWriter::DistributedWriter(const RelationInfo& relation, ExecContext& context)
@@ -339,6 +359,15 @@ size_t DistributedWriter::PartitionOf(const Batch& rows, idx_t row) {
   return storage::HashCell(rows.columns[relation_.shard_column], row) % partitions;
 }
 
+uint32_t DistributedWriter::WorkerOf(size_t partition) {
+  auto found = state_->workers.find(partition);
+  if (found != state_->workers.end()) return found->second;
+  state_->guards.push_back(context_.database->partition_moves().LockForWrite(relation_.oid, partition));
+  const uint32_t worker = CurrentPlacement(*context_.database, relation_)[partition];
+  state_->workers.emplace(partition, worker);
+  return worker;
+}
+
 void DistributedWriter::Write(const Batch& rows) {
   context_.CheckCancel();
   std::map<size_t, std::vector<sel_t>> selection;
@@ -347,7 +376,7 @@ void DistributedWriter::Write(const Batch& rows) {
     Batch part;
     for (const Vector& column : rows.columns) part.columns.push_back(column.Gather(selected.data(), selected.size()));
     part.num_rows = selected.size();
-    const uint32_t worker = relation_.placement[partition];
+    const uint32_t worker = WorkerOf(partition);
     remote::RemoteConnection& connection = state_->connections.For(worker);
     if (state_->open.insert(worker).second) connection.Execute("BEGIN", state_->connections.timeout());
     state_->rows += static_cast<int64_t>(connection.CopyIn(
@@ -362,6 +391,7 @@ int64_t DistributedWriter::Commit() {
     for (uint32_t worker : state_->open) state_->connections.For(worker).Execute("COMMIT", timeout);
     state_->open.clear();
     context_.database->statistics().NoteWritten(relation_.oid, state_->rows);
+    state_->guards.clear();
     return state_->rows;
   }
   Durability* durability = context_.database->durability();
@@ -403,6 +433,7 @@ int64_t DistributedWriter::Commit() {
   commits.EndCommit(gid);
   if (all_committed) durability->LogDecisionDone(gid);
   context_.database->statistics().NoteWritten(relation_.oid, state_->rows);
+  state_->guards.clear();
   return state_->rows;
 }
 

@@ -84,6 +84,9 @@ class DistributedWriter {
  private:
   struct State;
   size_t PartitionOf(const Batch& rows, idx_t row);
+  // The worker holding `partition` now; the first call per partition holds it against moves until the
+  // commit ended (engine/partition_moves.h).
+  uint32_t WorkerOf(size_t partition);
 
   const RelationInfo& relation_;
   ExecContext& context_;
