@@ -12,7 +12,9 @@ PartitionMoves::WriteGuard PartitionMoves::LockForWrite(uint32_t table_oid, size
     const Gate& gate = gates_[key];
     return gate.moves_waiting == 0 && !gate.moving;
   });
-  ++gates_[key].writers;
+  Gate& gate = gates_[key];
+  ++gate.writers;
+  ++gate.generation;
   return WriteGuard(this, key);
 }
 
@@ -33,9 +35,7 @@ PartitionMoves::MoveGuard PartitionMoves::LockForMove(uint32_t table_oid, size_t
 void PartitionMoves::EndWrite(Key key) {
   {
     std::lock_guard lock(gates_mutex_);
-    Gate& gate = gates_[key];
-    --gate.writers;
-    if (gate.writers == 0 && gate.moves_waiting == 0 && !gate.moving) gates_.erase(key);
+    --gates_[key].writers;
   }
   gates_changed_.notify_all();
 }
@@ -43,11 +43,20 @@ void PartitionMoves::EndWrite(Key key) {
 void PartitionMoves::EndMove(Key key) {
   {
     std::lock_guard lock(gates_mutex_);
-    Gate& gate = gates_[key];
-    gate.moving = false;
-    if (gate.writers == 0 && gate.moves_waiting == 0) gates_.erase(key);
+    gates_[key].moving = false;
   }
   gates_changed_.notify_all();
+}
+
+PartitionMoves::WriteStamp PartitionMoves::Stamp(uint32_t table_oid, size_t partition) {
+  std::lock_guard lock(gates_mutex_);
+  const Gate& gate = gates_[{table_oid, partition}];
+  return WriteStamp{gate.generation, gate.writers == 0};
+}
+
+bool PartitionMoves::UnchangedSince(uint32_t table_oid, size_t partition, const WriteStamp& stamp) {
+  std::lock_guard lock(gates_mutex_);
+  return stamp.idle && gates_[{table_oid, partition}].generation == stamp.generation;
 }
 
 PartitionMoves::ReadTicket PartitionMoves::BeginRead() {

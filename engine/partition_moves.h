@@ -4,11 +4,14 @@
 // way, and the progress of the running (or last) rebalance for the view tessera.rebalance_progress.
 //
 // Writers and a move: a statement writing a partition holds a WriteGuard on it from the first row it
-// routes there until its commit (or rollback) has ended; a move holds a MoveGuard on it while it copies
-// and switches the placement. A MoveGuard waits for the writers holding the partition, and new writers
-// of the partition wait while a move holds or waits for it (a move is never starved). A writer routes
-// its rows by the placement it reads from the catalog after taking its guard, so it always reaches the
-// copy that will be kept. Distinct partitions never wait for each other.
+// routes there until its commit (or rollback) has ended; a move holds a MoveGuard on it while it
+// finishes the copy and switches the placement. A MoveGuard waits for the writers holding the partition,
+// and new writers of the partition wait while a move holds or waits for it (a move is never starved). A
+// writer routes its rows by the placement it reads from the catalog after taking its guard, so it always
+// reaches the copy that will be kept. Distinct partitions never wait for each other.
+//
+// A move first copies without the guard; a WriteStamp taken before that copy tells, once the move holds
+// the guard, whether any writer held the partition since: if none did, the copy is complete.
 //
 // Readers and the old copy: a statement reading distributed tables holds a ReadTicket, taken before
 // it looks up the placement, for as long as it reads. After switching a placement, a move takes
@@ -36,6 +39,7 @@ struct RebalanceProgress {
   std::string state;      // "running", "done" or "failed"
   int64_t partitions_total = 0;
   int64_t partitions_moved = 0;
+  int64_t partitions_recopied = 0;  // copied a second time, holding writers back: written during the first
   int64_t rows_copied = 0;
   int64_t bytes_copied = 0;  // the copied rows' size in memory on the coordinator
   std::string current_move;  // "table partition N: worker A -> worker B" while one runs
@@ -88,10 +92,20 @@ class PartitionMoves {
     uint64_t ticket_;
   };
 
+  // What the writers of a partition had done at one moment.
+  struct WriteStamp {
+    uint64_t generation = 0;  // WriteGuards ever taken on the partition
+    bool idle = false;        // none was held
+  };
+
   // Waits while a move holds or waits for the partition.
   WriteGuard LockForWrite(uint32_t table_oid, size_t partition);
   // Waits until no writer holds the partition; one move per partition at a time.
   MoveGuard LockForMove(uint32_t table_oid, size_t partition);
+  WriteStamp Stamp(uint32_t table_oid, size_t partition);
+  // Whether no writer held the partition at or since `stamp` was taken: a copy begun after Stamp() has
+  // every row then. REQUIRES: the caller holds the partition's MoveGuard.
+  bool UnchangedSince(uint32_t table_oid, size_t partition, const WriteStamp& stamp);
 
   ReadTicket BeginRead();
   uint64_t NextReadTicket();
@@ -108,6 +122,7 @@ class PartitionMoves {
  private:
   struct Gate {
     int writers = 0;
+    uint64_t generation = 0;  // WriteGuards ever taken
     int moves_waiting = 0;
     bool moving = false;
   };
@@ -118,7 +133,7 @@ class PartitionMoves {
 
   std::mutex gates_mutex_;
   std::condition_variable gates_changed_;
-  std::map<Key, Gate> gates_;  // GUARDED_BY(gates_mutex_); a gate goes when it is all zero
+  std::map<Key, Gate> gates_;  // GUARDED_BY(gates_mutex_); one per partition ever written or moved
 
   std::mutex reads_mutex_;
   std::condition_variable reads_changed_;

@@ -95,7 +95,7 @@ void TakeTypes(Batch& batch, const std::vector<LogicalType>& types) {
 // Copies the rows of partition `partition`'s shard table from `from` into the (empty) one on `to`;
 // returns the rows copied. Throws XX000 when the new copy did not take every row read.
 int64_t CopyRows(engine::ExecContext& context, const engine::RelationInfo& relation, size_t partition,
-                 WorkerConnection& from, WorkerConnection& to, const CopyProgress& on_copied) {
+                 WorkerConnection& from, WorkerConnection& to, const MoveProgress& progress) {
   if (relation.columns.empty()) return 0;
   std::string columns;
   std::vector<LogicalType> types;
@@ -113,7 +113,7 @@ int64_t CopyRows(engine::ExecContext& context, const engine::RelationInfo& relat
   auto send = [&] {
     if (pending.empty()) return;
     written += static_cast<int64_t>(to->CopyIn(copy_sql, pending, timeout));
-    on_copied(pending_rows, pending_bytes);
+    progress.copied(pending_rows, pending_bytes);
     pending.clear();
     pending_rows = 0;
     pending_bytes = 0;
@@ -151,12 +151,20 @@ bool SwitchPlacement(engine::Database& database, uint32_t table_oid, size_t part
   return true;
 }
 
-// Steps 1 to 3 of a move (planner/partition_move.h), holding the partition against writers. Returns the
-// rows copied and sets `*from_worker`; nullopt when there was nothing to move.
+// Creates the partition's shard table on `to` anew, empty.
+void CreateShardTable(WorkerConnection& to, const engine::RelationInfo& relation, size_t partition) {
+  to->Execute("CREATE SCHEMA IF NOT EXISTS tessera_shards; DROP TABLE IF EXISTS " +
+                  ShardTableName(relation.oid, partition) + "; " + ShardDefinition(relation, partition),
+              to.timeout());
+}
+
+// Steps 1 to 3 of a move (planner/partition_move.h). Returns the rows in the copy kept and sets
+// `*from_worker`; nullopt when there was nothing to move. Only one move of a partition runs at a time
+// (one rebalance at a time), so its placement changes only here.
 std::optional<int64_t> CopyAndSwitch(engine::ExecContext& context, uint32_t table_oid, size_t partition,
-                                     uint32_t to_worker, const CopyProgress& on_copied, uint32_t* from_worker) {
+                                     uint32_t to_worker, const MoveProgress& progress, uint32_t* from_worker) {
   engine::Database& database = *context.database;
-  const engine::PartitionMoves::MoveGuard guard = database.partition_moves().LockForMove(table_oid, partition);
+  engine::PartitionMoves& moves = database.partition_moves();
   const engine::RelationPtr relation = database.catalog().FindRelationByOid(table_oid);
   if (relation == nullptr || partition >= relation->placement.size()) return std::nullopt;
   *from_worker = relation->placement[partition];
@@ -164,22 +172,27 @@ std::optional<int64_t> CopyAndSwitch(engine::ExecContext& context, uint32_t tabl
   WorkerConnection from(database, Worker(database, *from_worker));
   WorkerConnection to(database, Worker(database, to_worker));
   const std::string shard = ShardTableName(table_oid, partition);
-  to->Execute("CREATE SCHEMA IF NOT EXISTS tessera_shards; DROP TABLE IF EXISTS " + shard + "; " +
-                  ShardDefinition(*relation, partition),
-              to.timeout());
   int64_t rows = 0;
   try {
-    rows = CopyRows(context, *relation, partition, from, to, on_copied);
+    CreateShardTable(to, *relation, partition);
+    const engine::PartitionMoves::WriteStamp stamp = moves.Stamp(table_oid, partition);
+    rows = CopyRows(context, *relation, partition, from, to, progress);
     FaultPoint("after-copy");
+    const engine::PartitionMoves::MoveGuard guard = moves.LockForMove(table_oid, partition);
+    if (!moves.UnchangedSince(table_oid, partition, stamp)) {
+      progress.copying_again();
+      CreateShardTable(to, *relation, partition);
+      rows = CopyRows(context, *relation, partition, from, to, progress);
+    }
     if (!SwitchPlacement(database, table_oid, partition, *from_worker, to_worker)) {
       DropQuietly(to, shard);
       return std::nullopt;
     }
+    FaultPoint("after-switch");
   } catch (const SqlError&) {
     DropQuietly(to, shard);
     throw;
   }
-  FaultPoint("after-switch");
   return rows;
 }
 
@@ -198,10 +211,10 @@ bool ParseShardName(const std::string& name, uint32_t* table_oid, size_t* partit
 }  // namespace
 
 int64_t MovePartition(engine::ExecContext& context, uint32_t table_oid, size_t partition, uint32_t to_worker,
-                      const CopyProgress& on_copied) {
+                      const MoveProgress& progress) {
   engine::Database& database = *context.database;
   uint32_t from_worker = 0;
-  const std::optional<int64_t> rows = CopyAndSwitch(context, table_oid, partition, to_worker, on_copied, &from_worker);
+  const std::optional<int64_t> rows = CopyAndSwitch(context, table_oid, partition, to_worker, progress, &from_worker);
   if (!rows) return 0;
   // Step 4: reads that began before the switch may still read the old copy.
   engine::PartitionMoves& moves = database.partition_moves();

@@ -103,12 +103,17 @@ int64_t RunRebalance(engine::ExecContext& context, const std::string& operation,
       context.CheckCancel();
       const std::string description = Describe(database.catalog(), move);
       moves.UpdateProgress([&](engine::RebalanceProgress& progress) { progress.current_move = description; });
-      MovePartition(context, move.table_oid, move.partition, move.to_worker, [&moves](int64_t rows, int64_t bytes) {
+      MoveProgress observer;
+      observer.copied = [&moves](int64_t rows, int64_t bytes) {
         moves.UpdateProgress([&](engine::RebalanceProgress& progress) {
           progress.rows_copied += rows;
           progress.bytes_copied += bytes;
         });
-      });
+      };
+      observer.copying_again = [&moves] {
+        moves.UpdateProgress([](engine::RebalanceProgress& progress) { ++progress.partitions_recopied; });
+      };
+      MovePartition(context, move.table_oid, move.partition, move.to_worker, observer);
       ++moved;
       moves.UpdateProgress([&](engine::RebalanceProgress& progress) { ++progress.partitions_moved; });
     }

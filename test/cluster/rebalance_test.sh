@@ -148,7 +148,7 @@ watcher() {
   sql "SELECT operation, state, partitions_total, partitions_moved, rows_copied > 0 AS rows_copied, bytes_copied > rows_copied AS bytes_copied, eta_seconds, current_move, error FROM tessera.rebalance_progress"
   {
     echo "rebalance from 2 to 3 workers under load: $(awk "BEGIN { printf \"%.1f\", $finished - $started }") s"
-    value "SELECT 'rows moved: ' || rows_copied || ', bytes: ' || bytes_copied || ', partitions: ' || partitions_moved || ', rows/s: ' || round(rows_per_second::numeric) FROM tessera.rebalance_progress"
+    value "SELECT 'rows moved: ' || rows_copied || ', bytes: ' || bytes_copied || ', partitions: ' || partitions_moved || ', copied again holding writers: ' || partitions_recopied || ', rows/s: ' || round(rows_per_second::numeric) FROM tessera.rebalance_progress"
     echo "statements the clients ran: $(sort -n "$work/committed" | wc -l) rows committed; errors: $errors"
   } >&2
   echo "=== no row lost or duplicated: the table holds exactly the rows committed to the clients"
