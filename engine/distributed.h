@@ -50,11 +50,12 @@ class DistributedCommits {
   // One pass over the workers: commits the prepared gids with a decision, rolls back the others that are
   // not in flight, and marks decisions done once no reachable worker holds them (all workers answered).
   void ResolveInDoubt();
+  // Whether a writer is committing `gid` now (between BeginCommit and EndCommit).
+  bool InFlight(const std::string& gid);
 
   static constexpr std::chrono::seconds kResolveInterval{5};
 
  private:
-  bool InFlight(const std::string& gid);
 
   Database& database_;
   const std::string prefix_;  // "tessera_2pc_<boot id>_"

@@ -151,6 +151,34 @@ bool SwitchPlacement(engine::Database& database, uint32_t table_oid, size_t part
   return true;
 }
 
+// Whether the connection's worker holds a prepared two-phase transaction that no writer is committing
+// now: one decided whose COMMIT PREPARED failed there, left to the resolver. Its rows may belong to the
+// partition being moved, and a copy would miss them.
+bool HoldsInDoubt(engine::Database& database, WorkerConnection& connection) {
+  std::vector<std::string> gids;
+  connection->Query("SELECT gid FROM pg_prepared_xacts WHERE substr(gid, 1, 12) = 'tessera_2pc_'",
+                    [&gids](Batch batch) {
+                      for (idx_t row = 0; row < batch.num_rows; ++row) gids.emplace_back(batch.columns[0].GetString(row));
+                    },
+                    connection.timeout());
+  return std::any_of(gids.begin(), gids.end(),
+                     [&database](const std::string& gid) { return !database.distributed_commits().InFlight(gid); });
+}
+
+// Holding the partition against writers: whether the copy taken since `stamp` can be kept. Throws 55000
+// when the old worker holds in-doubt transactions the resolver cannot finish now.
+bool CopyComplete(engine::Database& database, WorkerConnection& from, const engine::WorkerInfo& from_worker,
+                  uint32_t table_oid, size_t partition, const engine::PartitionMoves::WriteStamp& stamp) {
+  if (!HoldsInDoubt(database, from)) return database.partition_moves().UnchangedSince(table_oid, partition, stamp);
+  database.distributed_commits().ResolveInDoubt();
+  if (HoldsInDoubt(database, from)) {
+    throw SqlError(SqlState::kObjectNotInPrerequisiteState,
+                   "worker \"" + from_worker.Name() + "\" holds two-phase transactions that are not resolved yet")
+        .WithHint("Try again when the coordinator has resolved them (it tries every few seconds).");
+  }
+  return false;  // what the resolver committed may have reached the partition after the copy
+}
+
 // Creates the partition's shard table on `to` anew, empty.
 void CreateShardTable(WorkerConnection& to, const engine::RelationInfo& relation, size_t partition) {
   to->Execute("CREATE SCHEMA IF NOT EXISTS tessera_shards; DROP TABLE IF EXISTS " +
@@ -169,7 +197,8 @@ std::optional<int64_t> CopyAndSwitch(engine::ExecContext& context, uint32_t tabl
   if (relation == nullptr || partition >= relation->placement.size()) return std::nullopt;
   *from_worker = relation->placement[partition];
   if (*from_worker == to_worker) return std::nullopt;
-  WorkerConnection from(database, Worker(database, *from_worker));
+  const engine::WorkerInfo from_info = Worker(database, *from_worker);
+  WorkerConnection from(database, from_info);
   WorkerConnection to(database, Worker(database, to_worker));
   const std::string shard = ShardTableName(table_oid, partition);
   int64_t rows = 0;
@@ -179,7 +208,7 @@ std::optional<int64_t> CopyAndSwitch(engine::ExecContext& context, uint32_t tabl
     rows = CopyRows(context, *relation, partition, from, to, progress);
     FaultPoint("after-copy");
     const engine::PartitionMoves::MoveGuard guard = moves.LockForMove(table_oid, partition);
-    if (!moves.UnchangedSince(table_oid, partition, stamp)) {
+    if (!CopyComplete(database, from, from_info, table_oid, partition, stamp)) {
       progress.copying_again();
       CreateShardTable(to, *relation, partition);
       rows = CopyRows(context, *relation, partition, from, to, progress);
