@@ -4,11 +4,15 @@
 #include "planner/rebalance.h"
 
 #include <algorithm>
+#include <chrono>
 #include <map>
 #include <string>
 
 #include "engine/database.h"
+#include "engine/distributed.h"
 #include "engine/partition_moves.h"
+#include "engine/remote/connection_pool.h"
+#include "engine/remote/remote_connection.h"
 #include "planner/cluster_functions.h"
 #include "planner/partition_move.h"
 
@@ -72,6 +76,25 @@ std::vector<engine::RelationPtr> DistributedTables(engine::Catalog& catalog) {
   return tables;
 }
 
+// The workers that answer a query now (within the worker timeout, at most two seconds): a rebalance
+// places partitions on these only, and leaves those on the others where they are.
+std::vector<engine::WorkerInfo> ActiveWorkers(engine::Database& database) {
+  const std::chrono::milliseconds timeout =
+      std::min(engine::WorkerTimeout(database.options()), std::chrono::milliseconds(2000));
+  std::vector<engine::WorkerInfo> active;
+  for (const engine::WorkerInfo& worker : database.catalog().Workers()) {
+    try {
+      remote::RemoteConnection connection =
+          database.worker_connections().Acquire(engine::WorkerEndpoint(worker, database.options()), timeout);
+      connection.Execute("SELECT 1", timeout);
+      database.worker_connections().Release(std::move(connection));
+      active.push_back(worker);
+    } catch (const SqlError&) {
+    }
+  }
+  return active;
+}
+
 std::string Describe(engine::Catalog& catalog, const PlannedMove& move) {
   const engine::RelationPtr relation = catalog.FindRelationByOid(move.table_oid);
   const std::string name = relation != nullptr ? relation->schema + "." + relation->name : "?";
@@ -133,9 +156,9 @@ engine::ScalarFunction RebalanceFunction() {
   function.kernel = [](const std::vector<Vector>&, idx_t count, Vector& result, engine::ExecContext& context) {
     CheckCanOperate(context, "tessera.rebalance");
     for (idx_t row = 0; row < count; ++row) {
-      engine::Catalog& catalog = context.database->catalog();
-      const int64_t moved = RunRebalance(context, "rebalance", [&catalog] {
-        return PlanRebalance(DistributedTables(catalog), catalog.Workers());
+      engine::Database& database = *context.database;
+      const int64_t moved = RunRebalance(context, "rebalance", [&database] {
+        return PlanRebalance(DistributedTables(database.catalog()), ActiveWorkers(database));
       });
       result.Data<int32_t>()[row] = static_cast<int32_t>(moved);
     }
@@ -170,9 +193,19 @@ engine::ScalarFunction DrainWorkerFunction() {
                        "worker \"" + drained->Name() + "\" cannot be drained: it is the only worker")
             .WithHint("Add a worker with SELECT tessera.add_worker('host', port) first.");
       }
-      const uint32_t drained_id = drained->id;
-      const int64_t moved = RunRebalance(context, "drain_worker " + drained->Name(), [&catalog, drained_id] {
-        return PlanDrain(DistributedTables(catalog), catalog.Workers(), drained_id);
+      const engine::WorkerInfo drained_worker = *drained;
+      engine::Database& database = *context.database;
+      const int64_t moved = RunRebalance(context, "drain_worker " + drained->Name(), [&database, drained_worker] {
+        std::vector<engine::WorkerInfo> targets = ActiveWorkers(database);
+        targets.erase(std::remove_if(targets.begin(), targets.end(),
+                                     [&](const engine::WorkerInfo& worker) { return worker.id == drained_worker.id; }),
+                      targets.end());
+        if (targets.empty()) {
+          throw SqlError(SqlState::kObjectNotInPrerequisiteState,
+                         "worker \"" + drained_worker.Name() + "\" cannot be drained: no other worker answers");
+        }
+        targets.push_back(drained_worker);
+        return PlanDrain(DistributedTables(database.catalog()), targets, drained_worker.id);
       });
       result.Data<int32_t>()[row] = static_cast<int32_t>(moved);
     }

@@ -20,12 +20,13 @@ struct PlannedMove {
 };
 
 // The fewest moves after which every distributed table has as many partitions on each of `workers` as
-// on any other, give or take one. Ties go to the lower worker id, so the plan is deterministic.
+// on any other, give or take one; partitions on other workers stay. Ties go to the lower worker id, so
+// the plan is deterministic.
 std::vector<PlannedMove> PlanRebalance(const std::vector<engine::RelationPtr>& relations,
                                        const std::vector<engine::WorkerInfo>& workers);
 
-// The moves that take every partition off worker `drained`, each to the other worker holding the fewest
-// partitions of its table. REQUIRES: `workers` has another worker than `drained`.
+// The moves that take every partition off worker `drained`, each to the other of `workers` holding the
+// fewest partitions of its table. REQUIRES: `workers` holds `drained` and another worker.
 std::vector<PlannedMove> PlanDrain(const std::vector<engine::RelationPtr>& relations,
                                    const std::vector<engine::WorkerInfo>& workers, uint32_t drained);
 
