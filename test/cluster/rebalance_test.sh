@@ -136,8 +136,14 @@ watcher() {
   watcher=$!
   sleep 1
   started=$(date +%s.%N)
+  sql "SELECT tessera.rebalance()" >"$work/rebalanced" &
+  rebalance=$!
+  sleep 1  # the moves take 3 s at least (TESSERA_FAULT_MOVE=slow)
+  echo "a second rebalance meanwhile:"
   sql "SELECT tessera.rebalance()"
+  wait $rebalance
   finished=$(date +%s.%N)
+  cat "$work/rebalanced"
   sleep 1
   touch "$work/stop"
   wait $writer_single $writer_multi $reader1 $reader2 $watcher
