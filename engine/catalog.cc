@@ -116,6 +116,20 @@ void Catalog::DropRelation(uint32_t oid) {
   version_.fetch_add(1, std::memory_order_acq_rel);
 }
 
+bool Catalog::SetPlacement(uint32_t oid, size_t partition, uint32_t worker_id) {
+  std::unique_lock lock(mutex_);
+  for (auto& [key, relation] : relations_) {
+    if (relation->oid != oid) continue;
+    if (partition >= relation->placement.size()) return false;
+    auto moved = std::make_shared<RelationInfo>(*relation);
+    moved->placement[partition] = worker_id;
+    relation = std::move(moved);
+    version_.fetch_add(1, std::memory_order_acq_rel);
+    return true;
+  }
+  return false;
+}
+
 bool Catalog::CreateSchema(const std::string& name, bool if_not_exists) {
   std::unique_lock lock(mutex_);
   if (schemas_.count(name) != 0) {

@@ -140,6 +140,10 @@ class Catalog {
   // `replace` is false. A table's storage gets its storage id here when it has none yet.
   void PutRelation(std::shared_ptr<RelationInfo> relation, bool replace);
   void DropRelation(uint32_t oid);
+  // Places partition `partition` of distributed table `oid` on worker `worker_id` (a partition move):
+  // replaces the table's entry with a copy that differs in that placement only. Returns false when the
+  // table is gone (dropped meanwhile) or has no such partition.
+  bool SetPlacement(uint32_t oid, size_t partition, uint32_t worker_id);
   // Returns false when the schema exists and `if_not_exists` (nothing created); throws 42P06 without it.
   bool CreateSchema(const std::string& name, bool if_not_exists);
   // Drops a schema (with its relations when `cascade`) and returns what it dropped; nullopt when the

@@ -6,6 +6,7 @@
 
 #include "engine/catalog.h"
 #include "engine/durability.h"
+#include "engine/partition_moves.h"
 #include "engine/prepared_transactions.h"
 #include "engine/distributed.h"
 #include "engine/remote/connection_pool.h"
@@ -26,6 +27,7 @@ Database::Database(DatabaseOptions options) : options_(std::move(options)) {
   prepared_ = std::make_unique<PreparedTransactions>(*transactions_);
   worker_connections_ = std::make_unique<remote::ConnectionPool>();
   statistics_ = std::make_unique<StatisticsStore>();
+  partition_moves_ = std::make_unique<PartitionMoves>();
   distributed_commits_ = std::make_unique<DistributedCommits>(*this);
 }
 

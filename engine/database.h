@@ -24,6 +24,7 @@ namespace tessera::engine {
 
 class Catalog;
 class Durability;
+class PartitionMoves;
 class PreparedTransactions;
 class TaskPool;
 class StatisticsStore;
@@ -78,6 +79,9 @@ class Database {
   DistributedCommits& distributed_commits() { return *distributed_commits_; }
   // Table statistics gathered by ANALYZE (engine/statistics.h).
   StatisticsStore& statistics() { return *statistics_; }
+  // A coordinator's partition moves: their gates against writers and readers, and the rebalance's
+  // progress (engine/partition_moves.h).
+  PartitionMoves& partition_moves() { return *partition_moves_; }
   // Called after each commit (see Durability::AfterCommit); throws when DDL could not be made durable.
   void AfterCommit();
 
@@ -90,6 +94,7 @@ class Database {
   std::unique_ptr<PreparedTransactions> prepared_;  // destroyed before durability_, which it logs through
   std::unique_ptr<remote::ConnectionPool> worker_connections_;
   std::unique_ptr<StatisticsStore> statistics_;
+  std::unique_ptr<PartitionMoves> partition_moves_;
   std::unique_ptr<DistributedCommits> distributed_commits_;  // declared last: its resolver uses the rest
 };
 

@@ -30,6 +30,7 @@
 #include "engine/durability.h"
 #include "engine/function/kernel_builder.h"
 #include "engine/operators_internal.h"
+#include "engine/partition_moves.h"
 #include "engine/plan.h"
 #include "engine/remote/connection_pool.h"
 #include "engine/remote/remote_connection.h"
@@ -100,6 +101,12 @@ class WorkerConnections {
 
 }  // namespace
 
+std::vector<uint32_t> CurrentPlacement(Database& database, const RelationInfo& relation) {
+  const RelationPtr current = database.catalog().FindRelationByOid(relation.oid);
+  return current != nullptr && current->placement.size() == relation.placement.size() ? current->placement
+                                                                                       : relation.placement;
+}
+
 void TakeTypes(Batch& batch, const std::vector<LogicalType>& types) {
   for (size_t column = 0; column < types.size() && column < batch.columns.size(); ++column) {
     if (batch.columns[column].physical_type() != GetPhysicalType(types[column])) {
@@ -118,7 +125,12 @@ namespace {
 class DistributedScanOperator : public Operator {
  public:
   DistributedScanOperator(const PlanNode& node, ExecContext& context)
-      : node_(node), context_(context), connections_(context), partitions_(PartitionsToRead(node)) {}
+      : node_(node),
+        context_(context),
+        connections_(context),
+        partitions_(PartitionsToRead(node)),
+        read_ticket_(context.database->partition_moves().BeginRead()),
+        placement_(CurrentPlacement(*context.database, *node.relation)) {}
 
   bool Next(Batch* out) override {
     for (;;) {
@@ -160,7 +172,7 @@ class DistributedScanOperator : public Operator {
     sql += where;
     std::vector<LogicalType> types;
     for (int column : node_.column_ids) types.push_back(relation.columns[column].type);
-    connections_.For(relation.placement[partition])
+    connections_.For(placement_[partition])
         .Query(sql,
                [&](Batch batch) {
                  if (no_columns) batch.columns.clear();
@@ -174,6 +186,9 @@ class DistributedScanOperator : public Operator {
   ExecContext& context_;
   WorkerConnections connections_;
   const std::vector<size_t> partitions_;  // all, or the one an equality on the shard key pins (router)
+  // Taken before the placement is read: the shard tables it names stay until the scan ends.
+  PartitionMoves::ReadTicket read_ticket_;
+  const std::vector<uint32_t> placement_;
   size_t next_partition_ = 0;
   std::deque<Batch> pending_;
 };
@@ -310,6 +325,9 @@ struct WorkerTransactions::State {
   explicit State(ExecContext& context) : connections(context) {}
   WorkerConnections connections;
   std::set<uint32_t> open;  // workers with a transaction open for this statement
+  // The partitions written, each held against a move until the commit ended, and its worker then.
+  std::map<std::pair<uint32_t, size_t>, uint32_t> partition_workers;
+  std::vector<PartitionMoves::WriteGuard> guards;
 };
 
 WorkerTransactions::WorkerTransactions(ExecContext& context)
@@ -339,11 +357,22 @@ remote::RemoteConnection& WorkerTransactions::Begin(uint32_t worker) {
   return connection;
 }
 
+remote::RemoteConnection& WorkerTransactions::BeginPartition(const RelationInfo& relation, size_t partition) {
+  const std::pair<uint32_t, size_t> key(relation.oid, partition);
+  auto found = state_->partition_workers.find(key);
+  if (found == state_->partition_workers.end()) {
+    state_->guards.push_back(context_.database->partition_moves().LockForWrite(relation.oid, partition));
+    found = state_->partition_workers.emplace(key, CurrentPlacement(*context_.database, relation)[partition]).first;
+  }
+  return Begin(found->second);
+}
+
 void WorkerTransactions::Commit() {
   const auto timeout = state_->connections.timeout();
   if (state_->open.size() <= 1) {
     for (uint32_t worker : state_->open) state_->connections.For(worker).Execute("COMMIT", timeout);
     state_->open.clear();
+    state_->guards.clear();
     return;
   }
   Durability* durability = context_.database->durability();
@@ -384,6 +413,7 @@ void WorkerTransactions::Commit() {
   }
   commits.EndCommit(gid);
   if (all_committed) durability->LogDecisionDone(gid);
+  state_->guards.clear();
 }
 
 DistributedWriter::DistributedWriter(const RelationInfo& relation, ExecContext& context)
@@ -406,7 +436,7 @@ void DistributedWriter::Write(const Batch& rows) {
     Batch part;
     for (const Vector& column : rows.columns) part.columns.push_back(column.Gather(selected.data(), selected.size()));
     part.num_rows = selected.size();
-    remote::RemoteConnection& connection = transactions_.Begin(relation_.placement[partition]);
+    remote::RemoteConnection& connection = transactions_.BeginPartition(relation_, partition);
     rows_ += static_cast<int64_t>(connection.CopyIn(
         "COPY " + ShardTableName(relation_.oid, partition) + " FROM STDIN (FORMAT binary)", std::span(&part, 1),
         transactions_.timeout()));

@@ -31,6 +31,10 @@ namespace tessera::engine {
 
 // How this node reaches `worker`: as user tessera_cluster with the cluster secret, each call bounded by
 // WorkerTimeout (--worker-timeout).
+// The placement of `relation` as the catalog has it now: a partition move (tessera.rebalance) may have
+// switched it since the statement was bound. A table dropped meanwhile keeps the statement's placement.
+std::vector<uint32_t> CurrentPlacement(Database& database, const RelationInfo& relation);
+
 remote::RemoteEndpoint WorkerEndpoint(const WorkerInfo& worker, const DatabaseOptions& options);
 std::chrono::milliseconds WorkerTimeout(const DatabaseOptions& options);
 
@@ -50,11 +54,12 @@ class DistributedCommits {
   // One pass over the workers: commits the prepared gids with a decision, rolls back the others that are
   // not in flight, and marks decisions done once no reachable worker holds them (all workers answered).
   void ResolveInDoubt();
+  // Whether a writer is committing `gid` now (between BeginCommit and EndCommit).
+  bool InFlight(const std::string& gid);
 
   static constexpr std::chrono::seconds kResolveInterval{5};
 
  private:
-  bool InFlight(const std::string& gid);
 
   Database& database_;
   const std::string prefix_;  // "tessera_2pc_<boot id>_"
@@ -84,6 +89,9 @@ class WorkerTransactions {
 
   // The connection to `worker`, inside this statement's transaction there (BEGIN on first use).
   remote::RemoteConnection& Begin(uint32_t worker);
+  // The same for the worker holding `partition` of `relation` now. The partition is held against a move
+  // (PartitionMoves::WriteGuard) until the commit ended, so the rows written reach the copy kept.
+  remote::RemoteConnection& BeginPartition(const RelationInfo& relation, size_t partition);
   // Commits on every worker begun. Throws when nothing was committed; once the decision is logged it
   // succeeds (the resolver finishes what a worker did not acknowledge).
   void Commit();
@@ -111,6 +119,9 @@ class DistributedWriter {
 
  private:
   size_t PartitionOf(const Batch& rows, idx_t row);
+  // The worker holding `partition` now; the first call per partition holds it against moves until the
+  // commit ended (engine/partition_moves.h).
+  uint32_t WorkerOf(size_t partition);
 
   const RelationInfo& relation_;
   ExecContext& context_;

@@ -9,6 +9,7 @@
 #include "engine/database.h"
 #include "engine/distributed.h"
 #include "engine/operators_internal.h"
+#include "engine/partition_moves.h"
 #include "engine/plan.h"
 #include "engine/remote/connection_pool.h"
 #include "engine/statistics.h"
@@ -34,13 +35,20 @@ std::vector<std::vector<size_t>> Placements(const DistributedStatement& statemen
   return all;
 }
 
-// The worker that holds all of `partitions`, or nothing when they are on different workers.
-std::optional<uint32_t> SharedWorker(const DistributedStatement& statement, const std::vector<size_t>& partitions) {
-  const uint32_t worker = statement.tables[0].relation->placement[partitions[0]];
-  for (size_t table = 1; table < partitions.size(); ++table) {
-    if (statement.tables[table].relation->placement[partitions[table]] != worker) return std::nullopt;
+// The worker that holds all of `partitions`, or nothing when they are on different workers: by the
+// placement the catalog has now with a `database` (a partition move may have switched it since binding),
+// else by the bound one.
+std::optional<uint32_t> SharedWorker(const DistributedStatement& statement, const std::vector<size_t>& partitions,
+                                     Database* database = nullptr) {
+  std::optional<uint32_t> shared;
+  for (size_t table = 0; table < partitions.size(); ++table) {
+    const RelationInfo& relation = *statement.tables[table].relation;
+    const uint32_t worker = database != nullptr ? CurrentPlacement(*database, relation)[partitions[table]]
+                                                : relation.placement[partitions[table]];
+    if (shared && *shared != worker) return std::nullopt;
+    shared = worker;
   }
-  return worker;
+  return shared;
 }
 
 int64_t RowsOfTag(const std::string& tag) {
@@ -73,10 +81,20 @@ class DistributedStatementOperator : public Operator {
  private:
   // Runs the statement on its workers; returns false when a read must run its fallback plan instead.
   bool Run() {
+    // Held while the statement runs: a partition move drops the old copy of a partition only after the
+    // reads begun before its switch ended, and waits for the writers holding the partition
+    // (engine/partition_moves.h); both then find the placement current.
+    read_ticket_.emplace(context_.database->partition_moves().BeginRead());
     const std::vector<std::vector<size_t>> placements = Placements(statement_, &context_);
+    std::vector<PartitionMoves::WriteGuard> guards;
+    if (statement_.writes) {
+      for (const auto& partitions : placements) {
+        guards.push_back(context_.database->partition_moves().LockForWrite(statement_.tables[0].relation->oid, partitions[0]));
+      }
+    }
     std::vector<uint32_t> workers;
     for (const auto& partitions : placements) {
-      const std::optional<uint32_t> worker = SharedWorker(statement_, partitions);
+      const std::optional<uint32_t> worker = SharedWorker(statement_, partitions, context_.database);
       if (!worker && !statement_.writes) {
         fallback_ = CreateOperator(*statement_.fallback, context_);
         return false;
@@ -152,6 +170,7 @@ class DistributedStatementOperator : public Operator {
   bool started_ = false;
   std::unique_ptr<Operator> fallback_;
   std::optional<remote::RemoteConnection> connection_;
+  std::optional<PartitionMoves::ReadTicket> read_ticket_;
   std::deque<Batch> pending_;
   int64_t rows_affected_ = 0;
 };

@@ -9,6 +9,7 @@
 #include "base/vector_value.h"
 #include "engine/database.h"
 #include "engine/function/scalar_function.h"
+#include "engine/partition_moves.h"
 #include "engine/prepared_transactions.h"
 #include "engine/distributed.h"
 #include "engine/remote/remote_connection.h"
@@ -430,6 +431,29 @@ Rows ColumnStatisticsRows(const Catalog& catalog, const StatisticsStore& statist
   });
 }
 
+// tessera.rebalance_progress: rate over the time so far, ETA from the partitions still to move.
+Rows RebalanceProgressRows(Database& database) {
+  const RebalanceProgress progress = database.partition_moves().progress();
+  if (progress.operation.empty()) return {};
+  const bool running = progress.state == "running";
+  const auto end = running ? std::chrono::steady_clock::now() : progress.finished;
+  const double elapsed = std::chrono::duration<double>(end - progress.started).count();
+  const int64_t remaining = progress.partitions_total - progress.partitions_moved;
+  Value eta = NullValue();
+  if (!running) {
+    eta = Value::Float64(0);
+  } else if (progress.partitions_moved > 0) {
+    eta = Value::Float64(elapsed / static_cast<double>(progress.partitions_moved) * static_cast<double>(remaining));
+  }
+  auto text_or_null = [](const std::string& text) { return text.empty() ? NullValue() : TextValue(text); };
+  return {{TextValue(progress.operation), TextValue(progress.state), Value::Int64(progress.partitions_total),
+           Value::Int64(progress.partitions_moved), Value::Int64(progress.partitions_recopied),
+           Value::Int64(progress.rows_copied),
+           Value::Int64(progress.bytes_copied), Value::Float64(elapsed),
+           Value::Float64(elapsed > 0 ? static_cast<double>(progress.rows_copied) / elapsed : 0), eta,
+           text_or_null(progress.current_move), text_or_null(progress.error)}};
+}
+
 // pg_prepared_xacts. A transaction id (>= 2^62, storage/version_stamp.h) is shown as an xid counted
 // from 3, PostgreSQL's first normal xid, modulo 2^32 as xids wrap.
 Rows PreparedXactRows(Database& database) {
@@ -459,6 +483,7 @@ std::vector<std::vector<Value>> SystemTableRows(const SystemTable& table, ExecCo
   if (table.schema == "information_schema") return InformationSchemaRows(table, context);
   if (table.schema == "tessera" && name == "workers") return WorkerRows(catalog, context.database->options());
   if (table.schema == "tessera" && name == "placements") return PlacementRows(catalog);
+  if (table.schema == "tessera" && name == "rebalance_progress") return RebalanceProgressRows(*context.database);
   if (name == "pg_namespace") return NamespaceRows(catalog);
   if (name == "pg_class") return ClassRows(catalog, context.database->statistics());
   if (name == "pg_stats") return PgStatsRows(catalog, context.database->statistics());

@@ -188,6 +188,11 @@ std::vector<SystemTable> BuildSystemTables() {
       Define(12110, kTessera, "column_statistics", true,
              "table_schema name, table_name name, column_name name, rows int8, null_count int8, avg_width int4, "
              "n_distinct float8, min_value text, max_value text, distinct_sketch bytea"),
+      // The running or last rebalance since start-up (engine/partition_moves.h): one row, or none.
+      Define(12102, kTessera, "rebalance_progress", true,
+             "operation text, state text, partitions_total int8, partitions_moved int8, partitions_recopied int8, "
+             "rows_copied int8, bytes_copied int8, elapsed_seconds float8, rows_per_second float8, eta_seconds float8, "
+             "current_move text, error text"),
   };
 }
 

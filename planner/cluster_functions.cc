@@ -12,12 +12,10 @@
 #include "engine/database.h"
 #include "engine/distributed.h"
 #include "engine/remote/remote_connection.h"
+#include "planner/rebalance.h"
 
 namespace tessera::planner {
 
-namespace {
-
-// Throws unless `function` may change cluster metadata here and now.
 void CheckCanOperate(const engine::ExecContext& context, const char* function) {
   if (context.database->options().role != engine::Role::kCoordinator) {
     throw SqlError(SqlState::kObjectNotInPrerequisiteState,
@@ -29,7 +27,6 @@ void CheckCanOperate(const engine::ExecContext& context, const char* function) {
   }
 }
 
-// Reads the (host, port) arguments of row `row`; false when either is NULL (the function is strict).
 bool WorkerAddress(const std::vector<Vector>& args, idx_t row, std::string* host, int32_t* port) {
   if (args[0].IsNull(row) || args[1].IsNull(row)) return false;
   *host = std::string(args[0].GetString(row));
@@ -41,6 +38,8 @@ bool WorkerAddress(const std::vector<Vector>& args, idx_t row, std::string* host
   }
   return true;
 }
+
+namespace {
 
 // Logs in to the server at host:port with the cluster secret and checks that it is a worker: throws
 // 08006 when it cannot be reached in time, 28P01 when it refuses the secret, 55000 for another role.
@@ -111,6 +110,7 @@ void RegisterClusterFunctions(engine::FunctionRegistry& registry) {
     for (idx_t row = 0; row < count; ++row) result.SetString(row, engine::RoleName(context.database->options().role));
   };
   registry.Register(node_role);
+  RegisterRebalanceFunctions(registry);
 }
 
 }  // namespace tessera::planner

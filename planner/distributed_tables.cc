@@ -24,6 +24,8 @@ using engine::ShardTableName;
 
 using engine::builtin::QuoteIdentifier;
 
+}  // namespace
+
 // The shard table's definition: the table's columns, NOT NULL and unique constraints (each includes the
 // shard key, so a shard enforces it for the whole table). Defaults and sequences stay on the coordinator,
 // which computes the rows.
@@ -44,6 +46,8 @@ std::string ShardDefinition(const engine::RelationInfo& relation, size_t partiti
   }
   return sql + ")";
 }
+
+namespace {
 
 // Runs `sql` on `worker` over a connection from the database's pool.
 void ExecuteOnWorker(engine::Database& database, const engine::WorkerInfo& worker, const std::string& sql) {

@@ -26,6 +26,10 @@ constexpr size_t kPartitionsPerWorker = 8;
 // (08006 when it cannot be reached); shard tables made before an error are dropped again.
 void DistributeNewTable(Session& session, engine::RelationInfo& relation);
 
+// The CREATE TABLE statement of partition `partition`'s shard table: the table's columns, NOT NULL and
+// unique constraints. A partition move (planner/partition_move.h) creates the new copy with it too.
+std::string ShardDefinition(const engine::RelationInfo& relation, size_t partition);
+
 // DROP TABLE of a distributed table, after the catalog dropped it: drops its shard tables. A worker that
 // cannot be reached keeps its shard tables (a notice says so); the table is gone from the catalog.
 void DropShards(Session& session, const engine::RelationInfo& relation);

@@ -1,0 +1,291 @@
+// SPDX-License-Identifier: Apache-2.0
+// Moving one partition of a distributed table to another worker (planner/partition_move.h).
+#include "planner/partition_move.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <optional>
+#include <vector>
+
+#include "engine/database.h"
+#include "engine/distributed.h"
+#include "engine/durability.h"
+#include "engine/function/kernel_builder.h"
+#include "engine/partition_moves.h"
+#include "engine/remote/connection_pool.h"
+#include "engine/remote/remote_connection.h"
+#include "planner/distributed_tables.h"
+
+namespace tessera::planner {
+
+namespace {
+
+using engine::ShardTableName;
+using engine::builtin::QuoteIdentifier;
+
+// Rows sent per COPY into the new copy.
+constexpr size_t kRowsPerCopy = 16 * kBatchSize;
+// The copy is one statement on each side, bounded as a whole: longer than a single worker call.
+constexpr std::chrono::minutes kMinimumCopyTimeout{10};
+
+// Test-only fault points of a move (test/cluster/rebalance_test.sh): TESSERA_FAULT_MOVE=after-copy or
+// after-switch makes the process exit at once there, as a kill -9 would; =slow makes every move hold
+// its partition 300 ms longer after the copy, so that clients surely meet moves in progress.
+bool Fault(const char* name) {
+  static const char* const fault = std::getenv("TESSERA_FAULT_MOVE");
+  return fault != nullptr && std::strcmp(fault, name) == 0;
+}
+void FaultPoint(const char* name) {
+  if (Fault(name)) _exit(70);
+  if (Fault("slow") && std::strcmp(name, "after-copy") == 0) usleep(300 * 1000);
+}
+
+// A connection to one worker from the database's pool, given back when it goes.
+class WorkerConnection {
+ public:
+  WorkerConnection(engine::Database& database, const engine::WorkerInfo& worker)
+      : database_(database),
+        timeout_(engine::WorkerTimeout(database.options())),
+        connection_(database.worker_connections().Acquire(engine::WorkerEndpoint(worker, database.options()), timeout_)) {}
+  WorkerConnection(const WorkerConnection&) = delete;
+  WorkerConnection& operator=(const WorkerConnection&) = delete;
+  ~WorkerConnection() { database_.worker_connections().Release(std::move(connection_)); }
+
+  remote::RemoteConnection* operator->() { return &connection_; }
+  remote::RemoteConnection& get() { return connection_; }
+  std::chrono::milliseconds timeout() const { return timeout_; }
+
+ private:
+  engine::Database& database_;
+  std::chrono::milliseconds timeout_;
+  remote::RemoteConnection connection_;
+};
+
+engine::WorkerInfo Worker(engine::Database& database, uint32_t worker_id) {
+  const std::optional<engine::WorkerInfo> worker = database.catalog().FindWorker(worker_id);
+  if (!worker) {
+    throw SqlError(SqlState::kObjectNotInPrerequisiteState, "worker " + std::to_string(worker_id) + " is not registered");
+  }
+  return *worker;
+}
+
+// Drops `shard` on the connection's worker; a failure leaves it to DropLeftoverShardTables.
+void DropQuietly(WorkerConnection& connection, const std::string& shard) {
+  try {
+    connection->Execute("DROP TABLE IF EXISTS " + shard, connection.timeout());
+  } catch (const SqlError&) {
+  }
+}
+
+// Gives `batch` the table's exact column types (a worker reports the same types, typmods of some aside):
+// binary COPY carries no types, so the values must be encoded as the target columns expect.
+void TakeTypes(Batch& batch, const std::vector<LogicalType>& types) {
+  for (size_t column = 0; column < types.size() && column < batch.columns.size(); ++column) {
+    Vector retyped(types[column]);
+    retyped.Append(batch.columns[column]);
+    batch.columns[column] = std::move(retyped);
+  }
+}
+
+// Copies the rows of partition `partition`'s shard table from `from` into the (empty) one on `to`;
+// returns the rows copied. Throws XX000 when the new copy did not take every row read.
+int64_t CopyRows(engine::ExecContext& context, const engine::RelationInfo& relation, size_t partition,
+                 WorkerConnection& from, WorkerConnection& to, const MoveProgress& progress) {
+  if (relation.columns.empty()) return 0;
+  std::string columns;
+  std::vector<LogicalType> types;
+  for (const engine::ColumnInfo& column : relation.columns) {
+    columns += (columns.empty() ? "" : ", ") + QuoteIdentifier(column.name);
+    types.push_back(column.type);
+  }
+  const std::string shard = ShardTableName(relation.oid, partition);
+  const std::string copy_sql = "COPY " + shard + " (" + columns + ") FROM STDIN (FORMAT binary)";
+  const std::chrono::milliseconds timeout = std::max<std::chrono::milliseconds>(from.timeout(), kMinimumCopyTimeout);
+  std::vector<Batch> pending;
+  int64_t pending_rows = 0;
+  int64_t pending_bytes = 0;
+  int64_t written = 0;
+  auto send = [&] {
+    if (pending.empty()) return;
+    written += static_cast<int64_t>(to->CopyIn(copy_sql, pending, timeout));
+    progress.copied(pending_rows, pending_bytes);
+    pending.clear();
+    pending_rows = 0;
+    pending_bytes = 0;
+  };
+  const remote::RemoteResult read = from->Query(
+      "SELECT " + columns + " FROM " + shard,
+      [&](Batch batch) {
+        context.CheckCancel();
+        TakeTypes(batch, types);
+        pending_rows += static_cast<int64_t>(batch.num_rows);
+        for (const Vector& column : batch.columns) pending_bytes += static_cast<int64_t>(column.MemoryUsage());
+        pending.push_back(std::move(batch));
+        if (static_cast<size_t>(pending_rows) >= kRowsPerCopy) send();
+      },
+      timeout);
+  send();
+  if (written != static_cast<int64_t>(read.num_rows)) {
+    throw SqlError(SqlState::kInternalError, "moving " + shard + " copied " + std::to_string(written) + " of " +
+                                                 std::to_string(read.num_rows) + " rows");
+  }
+  return written;
+}
+
+// Points the catalog's placement of the partition at `to_worker` and makes that durable. Returns false
+// when the table was dropped meanwhile. Throws (with the placement put back) when the checkpoint fails.
+bool SwitchPlacement(engine::Database& database, uint32_t table_oid, size_t partition, uint32_t from_worker,
+                     uint32_t to_worker) {
+  if (!database.catalog().SetPlacement(table_oid, partition, to_worker)) return false;
+  engine::Durability* durability = database.durability();
+  if (durability == nullptr) return true;
+  if (Status status = durability->Checkpoint(); !status.ok()) {
+    database.catalog().SetPlacement(table_oid, partition, from_worker);
+    status.ThrowIfError();
+  }
+  return true;
+}
+
+// Whether the connection's worker holds a prepared two-phase transaction that no writer is committing
+// now: one decided whose COMMIT PREPARED failed there, left to the resolver. Its rows may belong to the
+// partition being moved, and a copy would miss them.
+bool HoldsInDoubt(engine::Database& database, WorkerConnection& connection) {
+  std::vector<std::string> gids;
+  connection->Query("SELECT gid FROM pg_prepared_xacts WHERE substr(gid, 1, 12) = 'tessera_2pc_'",
+                    [&gids](Batch batch) {
+                      for (idx_t row = 0; row < batch.num_rows; ++row) gids.emplace_back(batch.columns[0].GetString(row));
+                    },
+                    connection.timeout());
+  return std::any_of(gids.begin(), gids.end(),
+                     [&database](const std::string& gid) { return !database.distributed_commits().InFlight(gid); });
+}
+
+// Holding the partition against writers: whether the copy taken since `stamp` can be kept. Throws 55000
+// when the old worker holds in-doubt transactions the resolver cannot finish now.
+bool CopyComplete(engine::Database& database, WorkerConnection& from, const engine::WorkerInfo& from_worker,
+                  uint32_t table_oid, size_t partition, const engine::PartitionMoves::WriteStamp& stamp) {
+  if (!HoldsInDoubt(database, from)) return database.partition_moves().UnchangedSince(table_oid, partition, stamp);
+  database.distributed_commits().ResolveInDoubt();
+  if (HoldsInDoubt(database, from)) {
+    throw SqlError(SqlState::kObjectNotInPrerequisiteState,
+                   "worker \"" + from_worker.Name() + "\" holds two-phase transactions that are not resolved yet")
+        .WithHint("Try again when the coordinator has resolved them (it tries every few seconds).");
+  }
+  return false;  // what the resolver committed may have reached the partition after the copy
+}
+
+// Creates the partition's shard table on `to` anew, empty.
+void CreateShardTable(WorkerConnection& to, const engine::RelationInfo& relation, size_t partition) {
+  to->Execute("CREATE SCHEMA IF NOT EXISTS tessera_shards; DROP TABLE IF EXISTS " +
+                  ShardTableName(relation.oid, partition) + "; " + ShardDefinition(relation, partition),
+              to.timeout());
+}
+
+// Steps 1 to 3 of a move (planner/partition_move.h). Returns the rows in the copy kept and sets
+// `*from_worker`; nullopt when there was nothing to move. Only one move of a partition runs at a time
+// (one rebalance at a time), so its placement changes only here.
+std::optional<int64_t> CopyAndSwitch(engine::ExecContext& context, uint32_t table_oid, size_t partition,
+                                     uint32_t to_worker, const MoveProgress& progress, uint32_t* from_worker) {
+  engine::Database& database = *context.database;
+  engine::PartitionMoves& moves = database.partition_moves();
+  const engine::RelationPtr relation = database.catalog().FindRelationByOid(table_oid);
+  if (relation == nullptr || partition >= relation->placement.size()) return std::nullopt;
+  *from_worker = relation->placement[partition];
+  if (*from_worker == to_worker) return std::nullopt;
+  const engine::WorkerInfo from_info = Worker(database, *from_worker);
+  WorkerConnection from(database, from_info);
+  WorkerConnection to(database, Worker(database, to_worker));
+  const std::string shard = ShardTableName(table_oid, partition);
+  int64_t rows = 0;
+  try {
+    CreateShardTable(to, *relation, partition);
+    const engine::PartitionMoves::WriteStamp stamp = moves.Stamp(table_oid, partition);
+    rows = CopyRows(context, *relation, partition, from, to, progress);
+    FaultPoint("after-copy");
+    const engine::PartitionMoves::MoveGuard guard = moves.LockForMove(table_oid, partition);
+    if (!CopyComplete(database, from, from_info, table_oid, partition, stamp)) {
+      progress.copying_again();
+      CreateShardTable(to, *relation, partition);
+      rows = CopyRows(context, *relation, partition, from, to, progress);
+    }
+    if (!SwitchPlacement(database, table_oid, partition, *from_worker, to_worker)) {
+      DropQuietly(to, shard);
+      return std::nullopt;
+    }
+    FaultPoint("after-switch");
+  } catch (const SqlError&) {
+    DropQuietly(to, shard);
+    throw;
+  }
+  return rows;
+}
+
+// Parses "t<oid>_p<partition>", a shard table's name in schema tessera_shards.
+bool ParseShardName(const std::string& name, uint32_t* table_oid, size_t* partition) {
+  unsigned oid = 0;
+  size_t number = 0;
+  int consumed = 0;
+  if (std::sscanf(name.c_str(), "t%u_p%zu%n", &oid, &number, &consumed) != 2) return false;
+  if (static_cast<size_t>(consumed) != name.size()) return false;
+  *table_oid = oid;
+  *partition = number;
+  return true;
+}
+
+}  // namespace
+
+int64_t MovePartition(engine::ExecContext& context, uint32_t table_oid, size_t partition, uint32_t to_worker,
+                      const MoveProgress& progress) {
+  engine::Database& database = *context.database;
+  uint32_t from_worker = 0;
+  const std::optional<int64_t> rows = CopyAndSwitch(context, table_oid, partition, to_worker, progress, &from_worker);
+  if (!rows) return 0;
+  // Step 4: reads that began before the switch may still read the old copy.
+  engine::PartitionMoves& moves = database.partition_moves();
+  if (!moves.WaitForReadsBefore(moves.NextReadTicket(), [&context] { return context.IsCanceled(); })) {
+    context.CheckCancel();
+  }
+  if (const std::optional<engine::WorkerInfo> worker = database.catalog().FindWorker(from_worker)) {
+    WorkerConnection from(database, *worker);
+    DropQuietly(from, ShardTableName(table_oid, partition));
+  }
+  return *rows;
+}
+
+int64_t DropLeftoverShardTables(engine::ExecContext& context) {
+  engine::Database& database = *context.database;
+  int64_t dropped = 0;
+  for (const engine::WorkerInfo& worker : database.catalog().Workers()) {
+    try {
+      WorkerConnection connection(database, worker);
+      std::vector<std::string> names;
+      connection->Query("SELECT table_name FROM information_schema.tables WHERE table_schema = 'tessera_shards'",
+                        [&names](Batch batch) {
+                          for (idx_t row = 0; row < batch.num_rows; ++row) names.emplace_back(batch.columns[0].GetString(row));
+                        },
+                        connection.timeout());
+      std::string sql;
+      for (const std::string& name : names) {
+        uint32_t table_oid = 0;
+        size_t partition = 0;
+        if (!ParseShardName(name, &table_oid, &partition)) continue;
+        const engine::RelationPtr relation = database.catalog().FindRelationByOid(table_oid);
+        if (relation == nullptr || relation->placement.empty()) continue;
+        if (partition < relation->placement.size() && relation->placement[partition] == worker.id) continue;
+        sql += "DROP TABLE IF EXISTS tessera_shards." + name + ";";
+        ++dropped;
+      }
+      if (!sql.empty()) connection->Execute(sql, connection.timeout());
+    } catch (const SqlError&) {
+      // An unreachable worker keeps its leftovers until the next time.
+    }
+  }
+  return dropped;
+}
+
+}  // namespace tessera::planner

@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: Apache-2.0
+// Moving one partition of a distributed table from its worker to another, online (docs/CLUSTER.md,
+// tessera.rebalance). The steps, run by the coordinator:
+//   1. create the shard table on the new worker (dropping what a crashed move may have left there) and
+//      copy the rows while writes go on: a binary-format SELECT from the old worker, COPY FROM STDIN
+//      (FORMAT binary) into the new one, through the coordinator;
+//   2. hold the partition against writers (engine/partition_moves.h: its writers wait, reads go on);
+//      if a writer held the partition during the copy, copy it again (the new shard table emptied);
+//   3. switch the placement in the catalog and write a checkpoint, so the switch is durable before any
+//      writer can use it; then let writers go (they now write to the new copy);
+//   4. wait until every read that began before the switch has ended, and drop the old shard table.
+// Writers of the partition thus wait for the switch only, or for a second copy when they wrote during
+// the first. A crash before the checkpoint of step 3 keeps the old placement (the old copy has every
+// row), a crash after it the new one; either way one copy is left over, which DropLeftoverShardTables
+// removes later.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+
+#include "engine/catalog.h"
+#include "engine/exec_context.h"
+
+namespace tessera::planner {
+
+// What a move reports as it goes.
+struct MoveProgress {
+  // Rows copied and their size in memory since the last call.
+  std::function<void(int64_t rows, int64_t bytes)> copied;
+  // The partition is copied again, writers held back (step 2).
+  std::function<void()> copying_again;
+};
+
+// Moves partition `partition` of table `table_oid` to worker `to_worker` and returns the rows in the
+// copy kept.
+// Throws a worker's error (08006 when it cannot be reached) with the old placement still in force; 57014
+// when canceled (after the switch, the old copy is left for DropLeftoverShardTables).
+int64_t MovePartition(engine::ExecContext& context, uint32_t table_oid, size_t partition, uint32_t to_worker,
+                      const MoveProgress& progress);
+
+// Drops the shard tables on the workers that the placement does not name there (copies of moves a crash
+// or a failure interrupted). Shard tables of tables the catalog does not know are left alone (a CREATE
+// TABLE may be making them); so are workers that cannot be reached. Returns the tables dropped.
+int64_t DropLeftoverShardTables(engine::ExecContext& context);
+
+}  // namespace tessera::planner
