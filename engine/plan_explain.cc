@@ -28,6 +28,10 @@ std::string Describe(const PlanNode& node) {
       if (!node.relation->placement.empty()) {
         // docs/CLUSTER.md: the router case reads the one partition the shard key pins, the pull tier all.
         const size_t partitions = node.relation->placement.size();
+        if (node.relation->IsReferenceTable()) {
+          return "Distributed Scan on " + node.relation->name + " (reference table: 1 of " + std::to_string(partitions) +
+                 " copies read)";
+        }
         const size_t read = PartitionsToRead(node).size();
         if (read < partitions) {
           return "Distributed Scan on " + node.relation->name + " (router: 1 of " + std::to_string(partitions) +

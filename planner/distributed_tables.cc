@@ -108,15 +108,20 @@ void DistributeNewTable(Session& session, engine::RelationInfo& relation) {
     throw SqlError(SqlState::kFeatureNotSupported,
                    "creating a distributed table inside a transaction block is not supported yet");
   }
-  if (relation.shard_column < 0) {
-    for (const engine::IndexInfo& index : relation.indexes) {
-      if (index.primary) relation.shard_column = index.columns.front();
-    }
-  }
-  CheckUniqueConstraints(relation);
   relation.placement.clear();
-  for (size_t partition = 0; partition < kPartitionsPerWorker * workers.size(); ++partition) {
-    relation.placement.push_back(workers[partition % workers.size()].id);
+  if (relation.IsReferenceTable()) {
+    // A full copy per worker, each shard enforcing the unique constraints for the whole table.
+    for (const engine::WorkerInfo& worker : workers) relation.placement.push_back(worker.id);
+  } else {
+    if (relation.shard_column < 0) {
+      for (const engine::IndexInfo& index : relation.indexes) {
+        if (index.primary) relation.shard_column = index.columns.front();
+      }
+    }
+    CheckUniqueConstraints(relation);
+    for (size_t partition = 0; partition < kPartitionsPerWorker * workers.size(); ++partition) {
+      relation.placement.push_back(workers[partition % workers.size()].id);
+    }
   }
   try {
     for (const engine::WorkerInfo& worker : workers) {
