@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "base/check.h"
+#include "engine/distributed_join.h"
 #include "engine/expression.h"
 #include "engine/index.h"
 #include "engine/operator.h"
@@ -388,6 +389,8 @@ std::unique_ptr<Operator> CreateUnprofiledOperator(const PlanNode& node, ExecCon
     case PlanKind::kRecursiveUnion:
     case PlanKind::kWorkTable:
       return MakeRecursiveOperator(node, context);
+    case PlanKind::kDistributedFragment:
+      return MakeDistributedFragmentOperator(node, context);
   }
   throw SqlError(SqlState::kInternalError, "internal error: unknown plan node");
 }

@@ -40,6 +40,7 @@ enum class PlanKind {
   kMaterialize,    // evaluates its child once per execution and replays it (CTEs used several times)
   kProjectSet,     // set-returning calls in a select list: input columns + one column per call, a row per
                    // output row of the longest call (the others padded with NULL), as PostgreSQL's ProjectSet
+  kDistributedFragment,  // a coordinator's join run on the workers: `fragment` (engine/distributed_join.h)
 };
 
 struct SortKey {
@@ -106,6 +107,7 @@ enum class SetOperationKind { kUnion, kIntersect, kExcept };
 using VirtualTableFunction = std::function<std::vector<Batch>(ExecContext&)>;
 
 struct PlanNode;
+struct DistributedFragment;
 class PlanProfile;
 using PlanPtr = std::shared_ptr<PlanNode>;
 
@@ -195,6 +197,9 @@ struct PlanNode {
   std::string virtual_table_name;
   // kRecursiveUnion / kWorkTable
   std::shared_ptr<WorkTableState> work_table;
+  // kDistributedFragment: the SQL each worker runs; on a join of distributed tables left to the
+  // coordinator (the pull tier), why, for EXPLAIN.
+  std::shared_ptr<const DistributedFragment> fragment;
 
   explicit PlanNode(PlanKind plan_kind) : kind(plan_kind) {}
   // Multi-line plan text, PostgreSQL EXPLAIN style.

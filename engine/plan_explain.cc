@@ -3,8 +3,9 @@
 #include <cstdio>
 #include <sstream>
 
-#include "engine/plan.h"
+#include "engine/distributed_join.h"
 #include "engine/operators_internal.h"
+#include "engine/plan.h"
 #include "engine/plan_profile.h"
 
 namespace tessera::engine {
@@ -50,8 +51,12 @@ std::string Describe(const PlanNode& node) {
       for (const auto& call : node.aggregates) text += " " + call.ToString();
       return text;
     }
-    case PlanKind::kHashJoin: return "Hash Join";
-    case PlanKind::kNestedLoopJoin: return "Nested Loop";
+    case PlanKind::kHashJoin:
+    case PlanKind::kNestedLoopJoin: {
+      const std::string text = node.kind == PlanKind::kHashJoin ? "Hash Join" : "Nested Loop";
+      return node.fragment ? text + " (" + node.fragment->explain + ")" : text;  // a pull-tier join's reason
+    }
+    case PlanKind::kDistributedFragment: return "Distributed Join (" + node.fragment->explain + ")";
     case PlanKind::kSort: return "Sort";
     case PlanKind::kLimit: return "Limit";
     case PlanKind::kDistinct: return "HashAggregate (distinct)";

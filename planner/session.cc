@@ -14,6 +14,7 @@
 #include "engine/system_tables.h"
 #include "planner/binder.h"
 #include "planner/copy_internal.h"
+#include "planner/distributed_joins.h"
 #include "planner/parallel_selection.h"
 #include "planner/parser/parser.h"
 #include "planner/session_state.h"
@@ -173,6 +174,7 @@ std::shared_ptr<BoundStatement> Session::Bind(std::shared_ptr<ast::Statement> st
       return bound;  // utility statements run at Execute
   }
   bound->plan = query.plan;
+  if (database_.options().role == engine::Role::kCoordinator) PlanDistributedJoins(query.plan);
   if (statement->kind == ast::StmtKind::kSelect) MarkParallelSections(query.plan, database_.options().worker_threads);
   const bool returns_rows = bound->tag == "SELECT" || !query.plan->returning.empty();
   if (returns_rows) {

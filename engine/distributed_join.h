@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: Apache-2.0
+// Joins of distributed tables that run on the workers (docs/CLUSTER.md, the join tiers). The planner
+// (planner/distributed_joins.h) turns a join whose tables meet on the workers into one kDistributedFragment
+// node: a SQL fragment per partition of the driving table, joining its shard table with what the same
+// worker holds (a reference table's copy, the co-located partition of another table on the same shard
+// key). The node's operator sends each fragment to its worker and returns the rows, whose columns are the
+// replaced join's (and filter's) output columns.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/exec_context.h"
+#include "engine/operator.h"
+#include "engine/plan.h"
+
+namespace tessera::engine {
+
+// One statement for one worker.
+struct FragmentTask {
+  uint32_t worker_id = 0;
+  std::string sql;
+};
+
+struct DistributedFragment {
+  // The fragments to run, in order; empty on a join left to the coordinator (only `explain` is set).
+  std::vector<FragmentTask> tasks;
+  // The fragments select a constant because the plan needs no column; it is dropped from each batch.
+  bool no_columns = false;
+  // The tier and why it applies (or why none does), for EXPLAIN.
+  std::string explain;
+};
+
+// The operator of a kDistributedFragment node.
+std::unique_ptr<Operator> MakeDistributedFragmentOperator(const PlanNode& node, ExecContext& context);
+
+}  // namespace tessera::engine

@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: Apache-2.0
+// Join tiers on a coordinator (docs/CLUSTER.md): chooses, for each join of two distributed tables in a
+// plan, whether it runs on the workers, and rewrites the join (with a filter right above it) into a
+// kDistributedFragment node (engine/distributed_join.h) when it does. Tried in order:
+//   reference   one side is a reference table: each partition of the other side is joined on its worker
+//               with the copy there (a LEFT JOIN only when the reference table is the nullable side);
+//   co-located  both tables have the same placement and are joined on an equality of their shard keys:
+//               each partition is joined with the other table's same partition;
+//   pull        anything else: the coordinator joins the rows it reads (the join is left as it is and
+//               EXPLAIN says why).
+// Only inner and left joins of plain scans (with filters) whose every condition deparses exactly
+// (planner/fragment_sql.h) go to the workers.
+#pragma once
+
+#include "engine/plan.h"
+
+namespace tessera::planner {
+
+// Rewrites the joins of `plan` in place (subquery plans inside expressions are left alone).
+void PlanDistributedJoins(const engine::PlanPtr& plan);
+
+}  // namespace tessera::planner
