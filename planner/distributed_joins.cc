@@ -174,11 +174,11 @@ DistributedFragment PlanJoin(const PlanNode& join, const BoundExpr* above, const
     fragment.tasks.push_back({worker, std::move(text)});
   }
   fragment.no_columns = sql->no_columns;
-  const std::string read = std::to_string(partitions.size()) + " of " + std::to_string(driving.relation().placement.size());
-  fragment.explain = co_located ? "co-located: " + read + " partitions of \"" + driving.relation().name +
-                                      "\" joined on their workers with those of \"" + other.relation().name + "\""
-                                : "reference: " + read + " partitions of \"" + driving.relation().name +
-                                      "\" joined on their workers with the copy of \"" + other.relation().name + "\"";
+  const std::string read = std::to_string(partitions.size()) + " of " + std::to_string(driving.relation().placement.size()) +
+                           (driving.relation().IsReferenceTable() ? " copies" : " partitions") + " of \"" +
+                           driving.relation().name + "\" joined on their workers with ";
+  fragment.explain = co_located ? "co-located: " + read + "those of \"" + other.relation().name + "\""
+                                : "reference: " + read + "the copy of \"" + other.relation().name + "\"";
   return fragment;
 }
 

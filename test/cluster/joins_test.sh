@@ -1,0 +1,137 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# Reference tables and the join tiers (docs/CLUSTER.md) against real processes on 127.0.0.1: a coordinator
+# with two workers, and an embedded server given the same tables and rows. Every join runs on both; the
+# coordinator's rows are printed with whether they equal the embedded server's, and its EXPLAIN shows
+# the tier each join got (reference, co-located, or pull and why).
+# Output is compared with joins.expected (SQLSTATEs only for errors: libpq's texts vary).
+#   joins_test.sh TESSERA_BINARY EXPECTED_FILE
+set -eu
+binary=$1
+expected=$2
+work=$(mktemp -d)
+pids=""
+trap 'for pid in $pids; do kill -9 $pid 2>/dev/null || true; done; wait 2>/dev/null; rm -rf "$work"' EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+echo "joins-secret" >"$work/secret"
+
+# start NAME PORT ARGS...: starts a server with its own data directory and waits until it answers.
+start() {
+  name=$1
+  port=$2
+  shift 2
+  "$binary" --port "$port" --data-dir "$work/$name" --cluster-secret-file "$work/secret" "$@" >>"$work/$name.log" 2>&1 &
+  pids="$pids $!"
+  for attempt in $(seq 100); do
+    psql -X -q -h 127.0.0.1 -p "$port" -U tessera -d tessera -c 'SELECT 1' >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  echo "$name did not start" >&2
+  exit 1
+}
+
+coordinator_port=$(free_port)
+worker1_port=$(free_port)
+worker2_port=$(free_port)
+embedded_port=$(free_port)
+start worker1 "$worker1_port" --role worker
+start worker2 "$worker2_port" --role worker
+start embedded "$embedded_port"
+start coordinator "$coordinator_port" --role coordinator --worker-timeout 5000
+
+run_on() { psql -X -q -h 127.0.0.1 -p "$1" -U tessera -d tessera -v VERBOSITY=sqlstate -c "$2" 2>&1 || true; }
+sql() { run_on "$coordinator_port" "$1"; }
+# both SQL: runs SQL on the coordinator and the embedded server.
+both() {
+  run_on "$coordinator_port" "$1"
+  run_on "$embedded_port" "$1" >/dev/null
+}
+# join SQL: prints the coordinator's result and whether the embedded server's is the same.
+join() {
+  echo "-- $1"
+  run_on "$coordinator_port" "$1" >"$work/coordinator.out"
+  run_on "$embedded_port" "$1" >"$work/embedded.out"
+  cat "$work/coordinator.out"
+  if cmp -s "$work/coordinator.out" "$work/embedded.out"; then echo "(same as embedded)"; else echo "(DIFFERS from embedded)"; fi
+}
+# tier SQL: the join lines of the coordinator's plan.
+tier() { sql "EXPLAIN $1" | grep -E 'Join|Nested Loop|Distributed Scan|Filter' | sed 's/^ *//' || true; }
+
+{
+  sql "SELECT tessera.add_worker('127.0.0.1', $worker1_port) > 0 AS added"
+  sql "SELECT tessera.add_worker('127.0.0.1', $worker2_port) > 0 AS added"
+  echo "=== reference tables: a full copy per worker, written in one statement"
+  both "CREATE TABLE regions (id integer PRIMARY KEY, name text) WITH (distribution = 'reference')"
+  both "CREATE TABLE tags (id integer, tag text) WITH (distribution = 'reference')"
+  both "CREATE TABLE nothing (id integer, note text) WITH (distribution = 'reference')"
+  sql "SELECT table_name, partition, worker_id FROM tessera.placements WHERE table_name IN ('regions', 'tags') ORDER BY 1, 2"
+  sql "INSERT INTO regions VALUES (1, 'north'), (2, 'south'), (3, NULL)"
+  psql -X -h 127.0.0.1 -p "$coordinator_port" -U tessera -d tessera -c "INSERT INTO regions VALUES (4, 'east'), (5, 'west')" | tail -1
+  run_on "$embedded_port" "INSERT INTO regions VALUES (1, 'north'), (2, 'south'), (3, NULL), (4, 'east'), (5, 'west')"
+  printf '1\tred\n1\tred\n2\tblue\n\\N\tnull key\n9\tnowhere\n' | sql "COPY tags FROM STDIN"
+  printf '1\tred\n1\tred\n2\tblue\n\\N\tnull key\n9\tnowhere\n' | run_on "$embedded_port" "COPY tags FROM STDIN"
+  for partition in 0 1; do
+    shard=$(psql -X -q -t -A -h 127.0.0.1 -p "$coordinator_port" -U tessera -d tessera -c "SELECT shard_table FROM tessera.placements WHERE table_name = 'regions' AND partition = $partition")
+    port=$([ $partition = 0 ] && echo "$worker1_port" || echo "$worker2_port")
+    echo "rows in worker $((partition + 1))'s copy of regions: $(psql -X -q -t -A -h 127.0.0.1 -p "$port" -U tessera -d tessera -c "SELECT count(*) FROM $shard")"
+  done
+  sql "INSERT INTO regions VALUES (2, 'again')"
+  join "SELECT * FROM regions ORDER BY id"
+  join "SELECT tag, count(*) FROM tags GROUP BY tag ORDER BY tag"
+  tier "SELECT * FROM regions"
+  echo "=== refused: another distribution, a shard key with reference"
+  sql "CREATE TABLE bad (id integer) WITH (distribution = 'hash')"
+  sql "CREATE TABLE bad (id integer) WITH (distribution = 'reference', shard_key = 'id')"
+  run_on "$embedded_port" "CREATE TABLE bad (id integer) WITH (distribution = 'reference', shard_key = 'id')"
+  echo "=== distributed tables and their rows"
+  both "CREATE TABLE orders (id integer, region integer, note text) WITH (shard_key = 'id')"
+  both "CREATE TABLE lines (order_id integer, amount integer) WITH (shard_key = 'order_id')"
+  both "CREATE TABLE spread (id integer, region integer)"
+  both "CREATE TABLE empty_orders (id integer, region integer) WITH (shard_key = 'id')"
+  both "INSERT INTO orders SELECT g, CASE WHEN g % 7 = 0 THEN NULL ELSE g % 6 END, 'note ' || g FROM generate_series(1, 40) g"
+  both "INSERT INTO lines SELECT g % 25, g FROM generate_series(1, 60) g"
+  both "INSERT INTO lines VALUES (NULL, 1000)"
+  both "INSERT INTO spread SELECT g, g % 4 FROM generate_series(1, 12) g"
+  echo "=== reference tier: each partition joined with the copy on its worker"
+  q="SELECT o.id, o.note, r.name FROM orders o JOIN regions r ON o.region = r.id WHERE o.id > 5 AND r.name <> 'east' ORDER BY o.id"
+  tier "$q"; join "$q"
+  q="SELECT o.id, r.id, r.name FROM orders o LEFT JOIN regions r ON o.region = r.id AND r.name >= 'north' WHERE o.id <= 15 ORDER BY o.id"
+  tier "$q"; join "$q"
+  q="SELECT o.id, t.tag FROM orders o LEFT JOIN tags t ON o.region = t.id ORDER BY o.id, t.tag"
+  tier "$q"; join "$q"
+  q="SELECT t.tag, o.id FROM tags t JOIN orders o ON o.region = t.id AND o.note > t.tag ORDER BY 1, 2"
+  tier "$q"; join "$q"
+  q="SELECT o.*, r.* FROM orders o JOIN regions r ON o.region = r.id WHERE o.id = 8"
+  tier "$q"; join "$q"
+  q="SELECT count(*) FROM spread s CROSS JOIN regions r"
+  tier "$q"; join "$q"
+  q="SELECT count(*), count(n.id) FROM orders o LEFT JOIN nothing n ON o.id = n.id"
+  tier "$q"; join "$q"
+  q="SELECT count(*) FROM empty_orders e JOIN regions r ON e.region = r.id"
+  tier "$q"; join "$q"
+  q="SELECT r.name, t.tag FROM regions r JOIN tags t ON r.id = t.id ORDER BY 1, 2"
+  tier "$q"; join "$q"
+  echo "=== co-located tier: the same partition of two tables on their shard keys"
+  q="SELECT o.id, sum(l.amount) FROM orders o JOIN lines l ON o.id = l.order_id WHERE l.amount % 2 = 0 GROUP BY o.id ORDER BY o.id"
+  tier "$q"; join "$q"
+  q="SELECT count(*), count(l.order_id), sum(l.amount) FROM orders o LEFT JOIN lines l ON l.order_id = o.id AND l.amount > 30"
+  tier "$q"; join "$q"
+  echo "=== pull tier: the coordinator joins, EXPLAIN says why"
+  q="SELECT o.id, s.id FROM orders o JOIN spread s ON o.region = s.region WHERE o.id < 6 ORDER BY 1, 2"
+  tier "$q"; join "$q"
+  q="SELECT r.id, count(o.id) FROM regions r LEFT JOIN orders o ON o.region = r.id GROUP BY r.id ORDER BY r.id"
+  tier "$q"; join "$q"
+  q="SELECT count(*) FROM orders o FULL JOIN regions r ON o.region = r.id"
+  tier "$q"; join "$q"
+  echo "=== a filter that does not deparse stays on the coordinator, above the pushed-down join"
+  q="SELECT o.id, r.name FROM orders o JOIN regions r ON o.region = r.id WHERE lower(r.name) = 'north' ORDER BY o.id"
+  tier "$q"; join "$q"
+  echo "=== three tables: the inner join runs on the workers"
+  q="SELECT o.id, r.name, t.tag FROM orders o JOIN regions r ON o.region = r.id JOIN tags t ON t.id = r.id ORDER BY 1, 3"
+  tier "$q"; join "$q"
+  echo "=== dropping a reference table drops every copy"
+  both "DROP TABLE nothing"
+  sql "SELECT count(*) FROM tessera.placements WHERE table_name = 'nothing'"
+} >"$work/actual" 2>&1
+grep -v '^#' "$expected" | diff -u - "$work/actual"
