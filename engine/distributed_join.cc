@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 // The operator of a join run on the workers (engine/distributed_join.h): runs each fragment on its worker
-// in turn and returns its rows.
+// in turn and returns its rows; for a broadcast join it first copies the small side to the worker.
 //
 // Not yet: running the fragments of different workers at the same time.
 #include "engine/distributed_join.h"
 
+#include <cstdio>
 #include <deque>
 #include <optional>
+#include <random>
+#include <span>
 
 #include "engine/catalog.h"
 #include "engine/database.h"
@@ -36,9 +39,18 @@ void TakePlanTypes(Batch& batch, const std::vector<LogicalType>& types) {
   }
 }
 
+// A name no other statement uses for its broadcast table.
+std::string BroadcastTableName() {
+  std::random_device random;
+  char text[17];
+  std::snprintf(text, sizeof text, "%08x%08x", random(), random());
+  return std::string("tessera_shards.broadcast_") + text;
+}
+
 class DistributedFragmentOperator : public Operator {
  public:
-  DistributedFragmentOperator(const PlanNode& node, ExecContext& context) : node_(node), context_(context) {}
+  DistributedFragmentOperator(const PlanNode& node, ExecContext& context)
+      : node_(node), fragment_(*node.fragment), context_(context) {}
 
   bool Next(Batch* out) override {
     for (;;) {
@@ -49,35 +61,72 @@ class DistributedFragmentOperator : public Operator {
         if (out->num_rows > 0) return true;
         continue;
       }
-      if (next_task_ >= node_.fragment->tasks.size()) return false;
-      Run(node_.fragment->tasks[next_task_++]);
+      if (next_task_ >= fragment_.tasks.size()) {
+        FinishWorker();
+        return false;
+      }
+      Run(fragment_.tasks[next_task_++]);
     }
   }
 
  private:
-  // Runs one fragment on its worker into pending_, over a connection from the database's pool.
+  // Runs one fragment on its worker into pending_.
   void Run(const FragmentTask& task) {
+    if (!connection_ || worker_id_ != task.worker_id) StartWorker(task.worker_id);
+    std::string sql = task.sql;
+    if (task.broadcast_at != std::string::npos) sql.insert(task.broadcast_at, broadcast_table_);
+    connection_->Query(sql,
+                       [&](Batch batch) {
+                         if (fragment_.no_columns) batch.columns.clear();
+                         TakePlanTypes(batch, node_.output_types);
+                         pending_.push_back(std::move(batch));
+                       },
+                       WorkerTimeout(context_.database->options()));
+  }
+
+  // Takes a connection to `worker_id` from the pool (giving back the previous worker's); for a broadcast
+  // opens the transaction and copies the small side's rows into the broadcast table there.
+  void StartWorker(uint32_t worker_id) {
+    FinishWorker();
     Database& database = *context_.database;
-    const std::optional<WorkerInfo> worker = database.catalog().FindWorker(task.worker_id);
+    const std::optional<WorkerInfo> worker = database.catalog().FindWorker(worker_id);
     if (!worker) {
-      throw SqlError(SqlState::kInternalError, "internal error: worker " + std::to_string(task.worker_id) + " is not registered");
+      throw SqlError(SqlState::kInternalError, "internal error: worker " + std::to_string(worker_id) + " is not registered");
     }
     const auto timeout = WorkerTimeout(database.options());
-    remote::RemoteConnection connection = database.worker_connections().Acquire(WorkerEndpoint(*worker, database.options()), timeout);
-    connection.Query(task.sql,
-                     [&](Batch batch) {
-                       if (node_.fragment->no_columns) batch.columns.clear();
-                       TakePlanTypes(batch, node_.output_types);
-                       pending_.push_back(std::move(batch));
-                     },
-                     timeout);
-    database.worker_connections().Release(std::move(connection));
+    connection_ = database.worker_connections().Acquire(WorkerEndpoint(*worker, database.options()), timeout);
+    worker_id_ = worker_id;
+    if (!fragment_.broadcast) return;
+    if (!broadcast_rows_) {
+      std::unique_ptr<Operator> small_side = CreateOperator(*node_.children[0], context_);
+      broadcast_rows_ = Materialize(*small_side, node_.children[0]->output_types, context_);
+      broadcast_table_ = BroadcastTableName();
+    }
+    connection_->Execute("BEGIN", timeout);
+    connection_->Execute("CREATE TABLE " + broadcast_table_ + " " + fragment_.broadcast_columns, timeout);
+    if (broadcast_rows_->num_rows > 0) {
+      connection_->CopyIn("COPY " + broadcast_table_ + " FROM STDIN (FORMAT binary)", std::span(&*broadcast_rows_, 1), timeout);
+    }
+  }
+
+  // Ends the current worker's broadcast transaction (dropping its table) and gives the connection back.
+  void FinishWorker() {
+    if (!connection_) return;
+    if (fragment_.broadcast) connection_->Execute("ROLLBACK", WorkerTimeout(context_.database->options()));
+    context_.database->worker_connections().Release(std::move(*connection_));
+    connection_.reset();
   }
 
   const PlanNode& node_;
+  const DistributedFragment& fragment_;
   ExecContext& context_;
   size_t next_task_ = 0;
   std::deque<Batch> pending_;
+  // To worker_id_ while its tasks run. Dropped on an error: the worker then rolls back the broadcast.
+  std::optional<remote::RemoteConnection> connection_;
+  uint32_t worker_id_ = 0;
+  std::optional<Batch> broadcast_rows_;  // the small side, read once
+  std::string broadcast_table_;
 };
 
 }  // namespace

@@ -3,8 +3,8 @@
 // (planner/distributed_joins.h) turns a join whose tables meet on the workers into one kDistributedFragment
 // node: a SQL fragment per partition of the driving table, joining its shard table with what the same
 // worker holds (a reference table's copy, the co-located partition of another table on the same shard
-// key). The node's operator sends each fragment to its worker and returns the rows, whose columns are the
-// replaced join's (and filter's) output columns.
+// key, or a small side the coordinator read and broadcast). The node's operator sends each fragment to
+// its worker and returns the rows, whose columns are the replaced join's (and filter's) output columns.
 #pragma once
 
 #include <cstdint>
@@ -18,10 +18,12 @@
 
 namespace tessera::engine {
 
-// One statement for one worker.
+// One statement for one worker. With a broadcast, the name of the table holding the broadcast rows
+// goes into `sql` at `broadcast_at`.
 struct FragmentTask {
   uint32_t worker_id = 0;
   std::string sql;
+  size_t broadcast_at = std::string::npos;
 };
 
 struct DistributedFragment {
@@ -31,6 +33,12 @@ struct DistributedFragment {
   bool no_columns = false;
   // The tier and why it applies (or why none does), for EXPLAIN.
   std::string explain;
+  // A broadcast join: the rows of the node's child (the small side, read by the coordinator) are copied
+  // to each worker the tasks reach, into a table made for the statement in a transaction that is
+  // rolled back after the worker's last task (so nothing is left behind, a crash included). Its
+  // columns are `broadcast_columns`, e.g. "(id integer, name text)". Tasks of one worker are adjacent.
+  bool broadcast = false;
+  std::string broadcast_columns;
 };
 
 // The operator of a kDistributedFragment node.

@@ -2,13 +2,19 @@
 // Choosing the join tier of joins of distributed tables (planner/distributed_joins.h).
 #include "planner/distributed_joins.h"
 
+#include <algorithm>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "engine/database.h"
+#include "engine/distributed.h"
 #include "engine/distributed_join.h"
 #include "engine/function/kernel_builder.h"
 #include "engine/operators_internal.h"
+#include "engine/remote/connection_pool.h"
+#include "engine/remote/remote_connection.h"
 #include "planner/fragment_sql.h"
 
 namespace tessera::planner {
@@ -17,6 +23,7 @@ namespace {
 
 using engine::BoundExpr;
 using engine::DistributedFragment;
+using engine::FragmentTask;
 using engine::JoinKind;
 using engine::PlanKind;
 using engine::PlanNode;
@@ -135,88 +142,191 @@ std::optional<size_t> PartitionOn(const RelationInfo& relation, uint32_t worker_
   return std::nullopt;
 }
 
+// The rows of `relation` now, by asking its workers; nullopt when one does not answer.
+std::optional<int64_t> CountRows(engine::Database& database, const RelationInfo& relation) {
+  std::map<uint32_t, std::string> sums;  // worker -> "(SELECT count(*) FROM p) + ..."
+  for (size_t partition = 0; partition < relation.placement.size(); ++partition) {
+    std::string& sum = sums[relation.placement[partition]];
+    sum += (sum.empty() ? "" : " + ") + std::string("(SELECT count(*) FROM ") + engine::ShardTableName(relation.oid, partition) + ")";
+  }
+  const auto timeout = engine::WorkerTimeout(database.options());
+  int64_t rows = 0;
+  try {
+    for (const auto& [worker_id, sum] : sums) {
+      const std::optional<engine::WorkerInfo> worker = database.catalog().FindWorker(worker_id);
+      if (!worker) return std::nullopt;
+      remote::RemoteConnection connection = database.worker_connections().Acquire(engine::WorkerEndpoint(*worker, database.options()), timeout);
+      connection.Query("SELECT " + sum, [&rows](Batch batch) {
+        for (idx_t row = 0; row < batch.num_rows; ++row) rows += batch.columns[0].GetValue(row).GetInt();
+      }, timeout);
+      database.worker_connections().Release(std::move(connection));
+    }
+  } catch (const SqlError&) {
+    return std::nullopt;
+  }
+  return rows;
+}
+
+enum class Tier { kReference, kCoLocated, kBroadcast };
+
+// The tier a join of `left` and `right` gets, and which side drives (is read partition by partition);
+// nullopt with `why` set when it stays on the coordinator.
+struct TierChoice {
+  Tier tier = Tier::kReference;
+  bool drive_left = true;
+  int64_t broadcast_rows = 0;  // kBroadcast: the other side's rows now
+};
+
+std::optional<TierChoice> ChooseTier(const PlanNode& join, const JoinSide& left, const JoinSide& right,
+                                     engine::Database& database, std::string& why) {
+  const bool left_reference = left.relation().IsReferenceTable();
+  const bool right_reference = right.relation().IsReferenceTable();
+  const bool left_join = join.join_kind == JoinKind::kLeft;
+  if (left_reference || right_reference) {
+    if (left_reference && !right_reference && left_join) {
+      why = "the reference table \"" + left.relation().name + "\" is the preserved side of a left join";
+      return std::nullopt;
+    }
+    return TierChoice{Tier::kReference, !left_reference || right_reference, 0};
+  }
+  if (CoLocated(join, left, right)) return TierChoice{Tier::kCoLocated, true, 0};
+  // Broadcast the smaller side when it is small (never a left join's preserved side).
+  const std::optional<int64_t> right_rows = CountRows(database, right.relation());
+  const std::optional<int64_t> left_rows = left_join ? std::nullopt : CountRows(database, left.relation());
+  const bool right_small = right_rows && *right_rows <= kBroadcastRowLimit && !right.scan->column_ids.empty();
+  const bool left_small = left_rows && *left_rows <= kBroadcastRowLimit && !left.scan->column_ids.empty();
+  if (left_small && (!right_small || *left_rows < *right_rows)) return TierChoice{Tier::kBroadcast, false, *left_rows};
+  if (right_small) return TierChoice{Tier::kBroadcast, true, *right_rows};
+  why = "\"" + left.relation().name + "\" and \"" + right.relation().name +
+        "\" are not joined on their shard keys and neither side is small enough to broadcast";
+  return std::nullopt;
+}
+
+// "(id integer, name text)": the columns `side` reads, for its broadcast table.
+std::string BroadcastColumns(const JoinSide& side) {
+  std::string columns;
+  for (int column : side.scan->column_ids) {
+    const engine::ColumnInfo& info = side.relation().columns[column];
+    columns += (columns.empty() ? "(" : ", ") + engine::builtin::QuoteIdentifier(info.name) + " " + FormatType(info.type);
+  }
+  return columns + ")";
+}
+
+std::string Describe(const TierChoice& choice, size_t partitions_read, const JoinSide& driving, const JoinSide& other) {
+  const RelationInfo& table = driving.relation();
+  std::string text = std::to_string(partitions_read) + " of " + std::to_string(table.placement.size()) +
+                     (table.IsReferenceTable() ? " copies" : " partitions") + " of \"" + table.name +
+                     "\" joined on their workers with ";
+  switch (choice.tier) {
+    case Tier::kReference: return "reference: " + text + "the copy of \"" + other.relation().name + "\"";
+    case Tier::kCoLocated: return "co-located: " + text + "those of \"" + other.relation().name + "\"";
+    case Tier::kBroadcast:
+      return "broadcast: " + text + "\"" + other.relation().name + "\", read once and sent to each (estimated " +
+             std::to_string(choice.broadcast_rows) + " rows)";
+  }
+  return text;
+}
+
 // What a join of two distributed tables becomes: a fragment to run on the workers, or (tasks empty) the
-// reason it stays on the coordinator.
-DistributedFragment PlanJoin(const PlanNode& join, const BoundExpr* above, const JoinSide& left, const JoinSide& right) {
+// reason it stays on the coordinator. Sets `broadcast_left` when a broadcast sends the left side.
+DistributedFragment PlanJoin(const PlanNode& join, const BoundExpr* above, JoinSide left, JoinSide right,
+                             engine::Database& database, bool& broadcast_left) {
   DistributedFragment fragment;
   auto pull = [&](const std::string& why) {
     fragment.explain = "pull: " + why;
     return fragment;
   };
   if (join.join_kind != JoinKind::kInner && join.join_kind != JoinKind::kLeft) return pull("only inner and left joins run on the workers");
-  const bool left_reference = left.relation().IsReferenceTable();
-  const bool right_reference = right.relation().IsReferenceTable();
-  const bool co_located = !left_reference && !right_reference && CoLocated(join, left, right);
-  if (!left_reference && !right_reference && !co_located) {
-    return pull("\"" + left.relation().name + "\" and \"" + right.relation().name + "\" are not joined on their shard keys");
-  }
-  if (left_reference && !right_reference && join.join_kind == JoinKind::kLeft) {
-    return pull("the reference table \"" + left.relation().name + "\" is the preserved side of a left join");
-  }
+  std::string why;
+  const std::optional<TierChoice> choice = ChooseTier(join, left, right, database, why);
+  if (!choice) return pull(why);
+  const bool broadcast = choice->tier == Tier::kBroadcast;
+  broadcast_left = broadcast && !choice->drive_left;
+  // A broadcast side is read (and filtered) on the coordinator.
+  if (broadcast) (choice->drive_left ? right : left).filters.clear();
   const std::optional<JoinSql> sql = DeparseJoin(join, above, left, right);
   if (!sql) return pull("a condition does not deparse exactly");
   // The driving side is read partition by partition; the other side's partition on the same worker joins.
-  const bool drive_left = !left_reference || right_reference;
-  const JoinSide& driving = drive_left ? left : right;
-  const JoinSide& other = drive_left ? right : left;
+  const JoinSide& driving = choice->drive_left ? left : right;
+  const JoinSide& other = choice->drive_left ? right : left;
   std::vector<size_t> partitions = engine::PartitionsToRead(*driving.scan);
-  if (co_located && partitions.size() > 1) partitions = engine::PartitionsToRead(*other.scan);
+  if (choice->tier == Tier::kCoLocated && partitions.size() > 1) partitions = engine::PartitionsToRead(*other.scan);
   for (size_t partition : partitions) {
-    const uint32_t worker = driving.relation().placement[partition];
-    const std::optional<size_t> other_partition = co_located ? std::optional<size_t>(partition) : PartitionOn(other.relation(), worker);
-    if (!other_partition) return pull("the reference table \"" + other.relation().name + "\" has no copy on worker " + std::to_string(worker));
-    const size_t left_partition = drive_left ? partition : *other_partition;
-    const size_t right_partition = drive_left ? *other_partition : partition;
-    std::string text = "SELECT " + sql->select_list + " FROM " + engine::ShardTableName(left.relation().oid, left_partition) +
-                       " l " + (join.join_kind == JoinKind::kLeft ? "LEFT JOIN " : "JOIN ") +
-                       engine::ShardTableName(right.relation().oid, right_partition) + " r ON " + sql->on;
-    if (!sql->where.empty()) text += " WHERE " + sql->where;
-    fragment.tasks.push_back({worker, std::move(text)});
+    FragmentTask task;
+    task.worker_id = driving.relation().placement[partition];
+    std::optional<size_t> other_partition = partition;
+    if (choice->tier == Tier::kReference) other_partition = PartitionOn(other.relation(), task.worker_id);
+    if (!other_partition) {
+      return pull("the reference table \"" + other.relation().name + "\" has no copy on worker " + std::to_string(task.worker_id));
+    }
+    // The driving table's shard, and the other table's (or the broadcast table, named at execution).
+    auto add_table = [&](const JoinSide& side) {
+      if (&side == &driving) {
+        task.sql += engine::ShardTableName(side.relation().oid, partition);
+      } else if (broadcast) {
+        task.broadcast_at = task.sql.size();
+      } else {
+        task.sql += engine::ShardTableName(side.relation().oid, *other_partition);
+      }
+    };
+    task.sql = "SELECT " + sql->select_list + " FROM ";
+    add_table(left);
+    task.sql += std::string(" l ") + (join.join_kind == JoinKind::kLeft ? "LEFT JOIN " : "JOIN ");
+    add_table(right);
+    task.sql += " r ON " + sql->on;
+    if (!sql->where.empty()) task.sql += " WHERE " + sql->where;
+    fragment.tasks.push_back(std::move(task));
   }
+  // A broadcast goes once to each worker: its tasks must be adjacent.
+  std::stable_sort(fragment.tasks.begin(), fragment.tasks.end(),
+                   [](const FragmentTask& a, const FragmentTask& b) { return a.worker_id < b.worker_id; });
   fragment.no_columns = sql->no_columns;
-  const std::string read = std::to_string(partitions.size()) + " of " + std::to_string(driving.relation().placement.size()) +
-                           (driving.relation().IsReferenceTable() ? " copies" : " partitions") + " of \"" +
-                           driving.relation().name + "\" joined on their workers with ";
-  fragment.explain = co_located ? "co-located: " + read + "those of \"" + other.relation().name + "\""
-                                : "reference: " + read + "the copy of \"" + other.relation().name + "\"";
+  fragment.broadcast = broadcast;
+  if (broadcast) fragment.broadcast_columns = BroadcastColumns(other);
+  fragment.explain = Describe(*choice, partitions.size(), driving, other);
   return fragment;
 }
 
-// Replaces `node` (the join, or a filter right above it) with a node running `fragment`.
-void BecomeFragment(PlanNode& node, DistributedFragment fragment) {
+// Replaces `node` (the join, or a filter right above it) with a node running `fragment`; a broadcast
+// keeps the small side (`small_side`) as its child, read on the coordinator.
+void BecomeFragment(PlanNode& node, DistributedFragment fragment, engine::PlanPtr small_side) {
   node.kind = PlanKind::kDistributedFragment;
   node.children.clear();
+  if (fragment.broadcast) node.children.push_back(std::move(small_side));
   node.predicate.reset();
   node.left_keys.clear();
   node.right_keys.clear();
   node.fragment = std::make_shared<const DistributedFragment>(std::move(fragment));
 }
 
-// Tries `join` (under `filter`, or `filter` null) on the workers; returns false when it stays.
-bool TryFragment(PlanNode& top, const PlanNode& join, const BoundExpr* above) {
+// Tries `join` (`top` itself, or under the filter `top` whose predicate is `above`) on the workers;
+// returns false when it stays on the coordinator.
+bool TryFragment(PlanNode& top, const PlanNode& join, const BoundExpr* above, engine::Database& database) {
   std::optional<JoinSide> left = SideOf(*join.children[0]);
   std::optional<JoinSide> right = SideOf(*join.children[1]);
   if (!left || !right) return false;
-  DistributedFragment fragment = PlanJoin(join, above, *left, *right);
+  bool broadcast_left = false;
+  DistributedFragment fragment = PlanJoin(join, above, *left, *right, database, broadcast_left);
   if (fragment.tasks.empty()) {
     if (&top == &join) top.fragment = std::make_shared<const DistributedFragment>(std::move(fragment));
     return false;
   }
-  BecomeFragment(top, std::move(fragment));
+  engine::PlanPtr small_side = join.children[broadcast_left ? 0 : 1];
+  BecomeFragment(top, std::move(fragment), std::move(small_side));
   return true;
 }
 
-void Rewrite(PlanNode& node) {
+void Rewrite(PlanNode& node, engine::Database& database) {
   if (node.kind == PlanKind::kFilter && node.predicate && IsJoin(*node.children[0]) &&
-      TryFragment(node, *node.children[0], node.predicate.get())) {
+      TryFragment(node, *node.children[0], node.predicate.get(), database)) {
     return;
   }
-  if (IsJoin(node) && TryFragment(node, node, nullptr)) return;
-  for (const engine::PlanPtr& child : node.children) Rewrite(*child);
+  if (IsJoin(node) && TryFragment(node, node, nullptr, database)) return;
+  for (const engine::PlanPtr& child : node.children) Rewrite(*child, database);
 }
 
 }  // namespace
 
-void PlanDistributedJoins(const engine::PlanPtr& plan) { Rewrite(*plan); }
+void PlanDistributedJoins(const engine::PlanPtr& plan, engine::Database& database) { Rewrite(*plan, database); }
 
 }  // namespace tessera::planner

@@ -6,17 +6,26 @@
 //               with the copy there (a LEFT JOIN only when the reference table is the nullable side);
 //   co-located  both tables have the same placement and are joined on an equality of their shard keys:
 //               each partition is joined with the other table's same partition;
+//   broadcast   a side of at most kBroadcastRowLimit rows (the workers' counts when planning; not a left
+//               join's preserved side): the coordinator reads it once and copies it to each worker, where
+//               each partition of the other side is joined with it;
 //   pull        anything else: the coordinator joins the rows it reads (the join is left as it is and
 //               EXPLAIN says why).
 // Only inner and left joins of plain scans (with filters) whose every condition deparses exactly
 // (planner/fragment_sql.h) go to the workers.
 #pragma once
 
+#include <cstdint>
+
+#include "engine/database.h"
 #include "engine/plan.h"
 
 namespace tessera::planner {
 
-// Rewrites the joins of `plan` in place (subquery plans inside expressions are left alone).
-void PlanDistributedJoins(const engine::PlanPtr& plan);
+constexpr int64_t kBroadcastRowLimit = 10000;
+
+// Rewrites the joins of `plan` in place (subquery plans inside expressions are left alone). Asks the
+// workers for row counts when a join could be a broadcast one.
+void PlanDistributedJoins(const engine::PlanPtr& plan, engine::Database& database);
 
 }  // namespace tessera::planner

@@ -3,7 +3,7 @@
 # Reference tables and the join tiers (docs/CLUSTER.md) against real processes on 127.0.0.1: a coordinator
 # with two workers, and an embedded server given the same tables and rows. Every join runs on both; the
 # coordinator's rows are printed with whether they equal the embedded server's, and its EXPLAIN shows
-# the tier each join got (reference, co-located, or pull and why).
+# the tier each join got (reference, co-located, broadcast with its row estimate, or pull and why).
 # Output is compared with joins.expected (SQLSTATEs only for errors: libpq's texts vary).
 #   joins_test.sh TESSERA_BINARY EXPECTED_FILE
 set -eu
@@ -117,8 +117,28 @@ tier() { sql "EXPLAIN $1" | grep -E 'Join|Nested Loop|Distributed Scan|Filter' |
   tier "$q"; join "$q"
   q="SELECT count(*), count(l.order_id), sum(l.amount) FROM orders o LEFT JOIN lines l ON l.order_id = o.id AND l.amount > 30"
   tier "$q"; join "$q"
-  echo "=== pull tier: the coordinator joins, EXPLAIN says why"
+  echo "=== broadcast tier: the smaller side read once and copied to each worker"
   q="SELECT o.id, s.id FROM orders o JOIN spread s ON o.region = s.region WHERE o.id < 6 ORDER BY 1, 2"
+  tier "$q"; join "$q"
+  q="SELECT s.id, o.id, o.note FROM spread s JOIN orders o ON o.region = s.region AND s.id > 8 WHERE o.id % 5 = 0 ORDER BY 1, 2"
+  tier "$q"; join "$q"
+  q="SELECT o.id, s.id FROM orders o LEFT JOIN spread s ON o.region = s.region AND s.id < 6 WHERE o.id > 30 ORDER BY 1, 2"
+  tier "$q"; join "$q"
+  q="SELECT s.id, count(o.id) FROM spread s LEFT JOIN orders o ON o.region = s.region GROUP BY s.id ORDER BY s.id"
+  tier "$q"; join "$q"
+  q="SELECT count(*), count(e.id) FROM orders o LEFT JOIN empty_orders e ON o.region = e.region"
+  tier "$q"; join "$q"
+  echo "a worker's error reaches the client with its SQLSTATE:"
+  join "SELECT count(*) FROM orders o JOIN spread s ON o.region = s.region WHERE 10 / (o.id - 3) > 0"
+  for port in "$worker1_port" "$worker2_port"; do
+    echo "broadcast tables left on a worker: $(psql -X -q -t -A -h 127.0.0.1 -p "$port" -U tessera -d tessera -c "SELECT count(*) FROM information_schema.tables WHERE table_name LIKE 'broadcast%'")"
+  done
+  echo "=== pull tier: the coordinator joins, EXPLAIN says why"
+  both "CREATE TABLE big_a (id integer, code integer) WITH (shard_key = 'id')"
+  both "CREATE TABLE big_b (id integer, code integer) WITH (shard_key = 'id')"
+  both "INSERT INTO big_a SELECT g, g % 5000 FROM generate_series(1, 10001) g"
+  both "INSERT INTO big_b SELECT g, g * 7 FROM generate_series(1, 10001) g"
+  q="SELECT count(*), sum(a.id), sum(b.id) FROM big_a a JOIN big_b b ON a.code = b.code WHERE a.id < 3000"
   tier "$q"; join "$q"
   q="SELECT r.id, count(o.id) FROM regions r LEFT JOIN orders o ON o.region = r.id GROUP BY r.id ORDER BY r.id"
   tier "$q"; join "$q"
