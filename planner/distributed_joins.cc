@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -167,6 +168,12 @@ std::optional<int64_t> CountRows(engine::Database& database, const RelationInfo&
   return rows;
 }
 
+// True when `side` reads some columns, each once: they can be a broadcast table's columns.
+bool Broadcastable(const JoinSide& side) {
+  const std::vector<int>& columns = side.scan->column_ids;
+  return !columns.empty() && std::set<int>(columns.begin(), columns.end()).size() == columns.size();
+}
+
 enum class Tier { kReference, kCoLocated, kBroadcast };
 
 // The tier a join of `left` and `right` gets, and which side drives (is read partition by partition);
@@ -191,12 +198,13 @@ std::optional<TierChoice> ChooseTier(const PlanNode& join, const JoinSide& left,
   }
   if (CoLocated(join, left, right)) return TierChoice{Tier::kCoLocated, true, 0};
   // Broadcast the smaller side when it is small (never a left join's preserved side).
-  const std::optional<int64_t> right_rows = CountRows(database, right.relation());
-  const std::optional<int64_t> left_rows = left_join ? std::nullopt : CountRows(database, left.relation());
-  const bool right_small = right_rows && *right_rows <= kBroadcastRowLimit && !right.scan->column_ids.empty();
-  const bool left_small = left_rows && *left_rows <= kBroadcastRowLimit && !left.scan->column_ids.empty();
-  if (left_small && (!right_small || *left_rows < *right_rows)) return TierChoice{Tier::kBroadcast, false, *left_rows};
-  if (right_small) return TierChoice{Tier::kBroadcast, true, *right_rows};
+  constexpr int64_t kUnknown = kBroadcastRowLimit + 1;
+  const int64_t right_rows = CountRows(database, right.relation()).value_or(kUnknown);
+  const int64_t left_rows = left_join ? kUnknown : CountRows(database, left.relation()).value_or(kUnknown);
+  const bool right_small = right_rows <= kBroadcastRowLimit && Broadcastable(right);
+  const bool left_small = left_rows <= kBroadcastRowLimit && Broadcastable(left);
+  if (left_small && (!right_small || left_rows < right_rows)) return TierChoice{Tier::kBroadcast, false, left_rows};
+  if (right_small) return TierChoice{Tier::kBroadcast, true, right_rows};
   why = "\"" + left.relation().name + "\" and \"" + right.relation().name +
         "\" are not joined on their shard keys and neither side is small enough to broadcast";
   return std::nullopt;
