@@ -17,6 +17,7 @@
 #include "engine/remote/connection_pool.h"
 #include "engine/remote/remote_connection.h"
 #include "planner/fragment_sql.h"
+#include "planner/settings.h"
 
 namespace tessera::planner {
 
@@ -334,6 +335,11 @@ void Rewrite(PlanNode& node, engine::Database& database) {
 }
 
 }  // namespace
+
+bool DistributedJoinsEnabled(const SessionState& state) {
+  const std::optional<std::string> value = ReadSetting(state, "tessera.distributed_joins");
+  return !value || (*value != "off" && *value != "false" && *value != "0");
+}
 
 void PlanDistributedJoins(const engine::PlanPtr& plan, engine::Database& database) { Rewrite(*plan, database); }
 

@@ -19,10 +19,15 @@
 
 #include "engine/database.h"
 #include "engine/plan.h"
+#include "planner/session_state.h"
 
 namespace tessera::planner {
 
 constexpr int64_t kBroadcastRowLimit = 10000;
+
+// False when the session turned the join tiers off (SET tessera.distributed_joins = off: every join
+// pulls, for comparing and measuring); read when a statement is planned.
+bool DistributedJoinsEnabled(const SessionState& state);
 
 // Rewrites the joins of `plan` in place (subquery plans inside expressions are left alone). Asks the
 // workers for row counts when a join could be a broadcast one.

@@ -18,6 +18,7 @@
 #include "planner/parallel_selection.h"
 #include "planner/parser/parser.h"
 #include "planner/session_state.h"
+#include "planner/settings.h"
 #include "planner/utility.h"
 
 namespace tessera::planner {
@@ -174,7 +175,9 @@ std::shared_ptr<BoundStatement> Session::Bind(std::shared_ptr<ast::Statement> st
       return bound;  // utility statements run at Execute
   }
   bound->plan = query.plan;
-  if (database_.options().role == engine::Role::kCoordinator) PlanDistributedJoins(query.plan, database_);
+  if (database_.options().role == engine::Role::kCoordinator && DistributedJoinsEnabled(*state_)) {
+    PlanDistributedJoins(query.plan, database_);
+  }
   if (statement->kind == ast::StmtKind::kSelect) MarkParallelSections(query.plan, database_.options().worker_threads);
   const bool returns_rows = bound->tag == "SELECT" || !query.plan->returning.empty();
   if (returns_rows) {

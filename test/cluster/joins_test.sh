@@ -144,6 +144,11 @@ tier() { sql "EXPLAIN $1" | grep -E 'Join|Nested Loop|Distributed Scan|Filter' |
   tier "$q"; join "$q"
   q="SELECT count(*) FROM orders o FULL JOIN regions r ON o.region = r.id"
   tier "$q"; join "$q"
+  echo "=== SET tessera.distributed_joins = off: every join pulls"
+  q="SELECT o.id, s.id FROM orders o JOIN spread s ON o.region = s.region WHERE o.id < 6 ORDER BY 1, 2"
+  sql "SET tessera.distributed_joins = off; EXPLAIN $q" | grep -E 'Join|Distributed' | sed 's/^ *//'
+  sql "SET tessera.distributed_joins = off; $q" >"$work/pulled.out"
+  sql "$q" | cmp -s - "$work/pulled.out" && echo "(same rows as the broadcast join)" || echo "(DIFFERS from the broadcast join)"
   echo "=== a filter that does not deparse stays on the coordinator, above the pushed-down join"
   q="SELECT o.id, r.name FROM orders o JOIN regions r ON o.region = r.id WHERE lower(r.name) = 'north' ORDER BY o.id"
   tier "$q"; join "$q"
