@@ -74,7 +74,7 @@ class DistributedFragmentOperator : public Operator {
   void Run(const FragmentTask& task) {
     if (!connection_ || worker_id_ != task.worker_id) StartWorker(task.worker_id);
     std::string sql = task.sql;
-    if (task.broadcast_at != std::string::npos) sql.insert(task.broadcast_at, broadcast_table_);
+    for (auto at = task.broadcast_at.rbegin(); at != task.broadcast_at.rend(); ++at) sql.insert(*at, broadcast_table_);
     connection_->Query(sql,
                        [&](Batch batch) {
                          if (fragment_.no_columns) batch.columns.clear();

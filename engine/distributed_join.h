@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // Joins of distributed tables that run on the workers (docs/CLUSTER.md, the join tiers). The planner
 // (planner/distributed_joins.h) turns a join whose tables meet on the workers into one kDistributedFragment
-// node: a SQL fragment per partition of the driving table, joining its shard table with what the same
-// worker holds (a reference table's copy, the co-located partition of another table on the same shard
-// key, or a small side the coordinator read and broadcast). The node's operator sends each fragment to
-// its worker and returns the rows, whose columns are the replaced join's (and filter's) output columns.
+// node: per partition of the driving table, a SQL join of its shard table with what the same worker
+// holds (a reference table's copy, the co-located partition of another table on the same shard key, or
+// a small side the coordinator read and broadcast), those of one worker sent as one UNION ALL. The
+// node's operator sends each worker its fragment and returns the rows, whose columns are the replaced
+// join's (and filter's) output columns.
 #pragma once
 
 #include <cstdint>
@@ -18,12 +19,12 @@
 
 namespace tessera::engine {
 
-// One statement for one worker. With a broadcast, the name of the table holding the broadcast rows
-// goes into `sql` at `broadcast_at`.
+// One statement for one worker (the partitions there, as a UNION ALL). With a broadcast, the name of
+// the table holding the broadcast rows goes into `sql` at each of `broadcast_at` (ascending).
 struct FragmentTask {
   uint32_t worker_id = 0;
   std::string sql;
-  size_t broadcast_at = std::string::npos;
+  std::vector<size_t> broadcast_at;
 };
 
 struct DistributedFragment {
@@ -35,8 +36,8 @@ struct DistributedFragment {
   std::string explain;
   // A broadcast join: the rows of the node's child (the small side, read by the coordinator) are copied
   // to each worker the tasks reach, into a table made for the statement in a transaction that is
-  // rolled back after the worker's last task (so nothing is left behind, a crash included). Its
-  // columns are `broadcast_columns`, e.g. "(id integer, name text)". Tasks of one worker are adjacent.
+  // rolled back after the worker's task (so nothing is left behind, a crash included). Its columns are
+  // `broadcast_columns`, e.g. "(id integer, name text)".
   bool broadcast = false;
   std::string broadcast_columns;
 };

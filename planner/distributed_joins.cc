@@ -2,7 +2,6 @@
 // Choosing the join tier of joins of distributed tables (planner/distributed_joins.h).
 #include "planner/distributed_joins.h"
 
-#include <algorithm>
 #include <map>
 #include <optional>
 #include <set>
@@ -236,6 +235,21 @@ std::string Describe(const TierChoice& choice, size_t partitions_read, const Joi
   return text;
 }
 
+// The partitions' tasks merged into one per worker (a UNION ALL), saving round trips.
+std::vector<FragmentTask> OnePerWorker(std::vector<FragmentTask> tasks) {
+  std::map<uint32_t, FragmentTask> merged;
+  for (FragmentTask& task : tasks) {
+    FragmentTask& into = merged[task.worker_id];
+    into.worker_id = task.worker_id;
+    if (!into.sql.empty()) into.sql += " UNION ALL ";
+    for (size_t at : task.broadcast_at) into.broadcast_at.push_back(into.sql.size() + at);
+    into.sql += task.sql;
+  }
+  std::vector<FragmentTask> result;
+  for (auto& [worker_id, task] : merged) result.push_back(std::move(task));
+  return result;
+}
+
 // What a join of two distributed tables becomes: a fragment to run on the workers, or (tasks empty) the
 // reason it stays on the coordinator. Sets `broadcast_left` when a broadcast sends the left side.
 DistributedFragment PlanJoin(const PlanNode& join, const BoundExpr* above, JoinSide left, JoinSide right,
@@ -273,7 +287,7 @@ DistributedFragment PlanJoin(const PlanNode& join, const BoundExpr* above, JoinS
       if (&side == &driving) {
         task.sql += engine::ShardTableName(side.relation().oid, partition);
       } else if (broadcast) {
-        task.broadcast_at = task.sql.size();
+        task.broadcast_at.push_back(task.sql.size());
       } else {
         task.sql += engine::ShardTableName(side.relation().oid, *other_partition);
       }
@@ -286,9 +300,7 @@ DistributedFragment PlanJoin(const PlanNode& join, const BoundExpr* above, JoinS
     if (!sql->where.empty()) task.sql += " WHERE " + sql->where;
     fragment.tasks.push_back(std::move(task));
   }
-  // A broadcast goes once to each worker: its tasks must be adjacent.
-  std::stable_sort(fragment.tasks.begin(), fragment.tasks.end(),
-                   [](const FragmentTask& a, const FragmentTask& b) { return a.worker_id < b.worker_id; });
+  fragment.tasks = OnePerWorker(std::move(fragment.tasks));
   fragment.no_columns = sql->no_columns;
   fragment.broadcast = broadcast;
   if (broadcast) fragment.broadcast_columns = BroadcastColumns(other);
