@@ -2,6 +2,7 @@
 // Choosing the join tier of joins of distributed tables (planner/distributed_joins.h).
 #include "planner/distributed_joins.h"
 
+#include <cctype>
 #include <map>
 #include <optional>
 #include <set>
@@ -55,10 +56,18 @@ bool IsJoin(const PlanNode& node) { return node.kind == PlanKind::kHashJoin || n
 bool IntegerType(TypeId id) { return id == TypeId::kInt16 || id == TypeId::kInt32 || id == TypeId::kInt64; }
 bool TextType(TypeId id) { return id == TypeId::kText || id == TypeId::kVarchar; }
 
-// True when `key` is `side`'s shard key column (an integer one maybe widened).
+// True when a cast of `from` to `to` keeps the value's hash: integers to integers (hashed by value),
+// varchar to text (hashed by bytes).
+bool KeepsHash(const LogicalType& from, const LogicalType& to) {
+  return (IntegerType(from.id) && IntegerType(to.id)) || (TextType(from.id) && to.id == TypeId::kText);
+}
+
+// True when `key` is `side`'s shard key column, maybe under a cast that keeps its hash.
 bool IsShardKey(const BoundExpr& key, const JoinSide& side) {
   const BoundExpr* column = &key;
-  if (column->kind == engine::BoundExprKind::kCast && IntegerType(column->type.id)) column = column->children[0].get();
+  if (column->kind == engine::BoundExprKind::kCast && KeepsHash(column->children[0]->type, column->type)) {
+    column = column->children[0].get();
+  }
   if (column->kind != engine::BoundExprKind::kColumn || column->column < 0 ||
       static_cast<size_t>(column->column) >= side.scan->column_ids.size()) {
     return false;
@@ -256,6 +265,7 @@ DistributedFragment PlanJoin(const PlanNode& join, const BoundExpr* above, JoinS
                              engine::Database& database, bool& broadcast_left) {
   DistributedFragment fragment;
   auto pull = [&](const std::string& why) {
+    fragment.tasks.clear();  // a partition the workers cannot join keeps the whole join here
     fragment.explain = "pull: " + why;
     return fragment;
   };
@@ -349,8 +359,10 @@ void Rewrite(PlanNode& node, engine::Database& database) {
 }  // namespace
 
 bool DistributedJoinsEnabled(const SessionState& state) {
-  const std::optional<std::string> value = ReadSetting(state, "tessera.distributed_joins");
-  return !value || (*value != "off" && *value != "false" && *value != "0");
+  std::optional<std::string> value = ReadSetting(state, "tessera.distributed_joins");
+  if (!value) return true;
+  for (char& letter : *value) letter = static_cast<char>(std::tolower(static_cast<unsigned char>(letter)));
+  return *value != "off" && *value != "false" && *value != "0" && *value != "no";
 }
 
 void PlanDistributedJoins(const engine::PlanPtr& plan, engine::Database& database) { Rewrite(*plan, database); }

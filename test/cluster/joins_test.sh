@@ -34,6 +34,7 @@ start() {
 coordinator_port=$(free_port)
 worker1_port=$(free_port)
 worker2_port=$(free_port)
+worker3_port=$(free_port)
 embedded_port=$(free_port)
 start worker1 "$worker1_port" --role worker
 start worker2 "$worker2_port" --role worker
@@ -117,6 +118,16 @@ tier() { sql "EXPLAIN $1" | grep -E 'Join|Nested Loop|Distributed Scan|Filter' |
   tier "$q"; join "$q"
   q="SELECT count(*), count(l.order_id), sum(l.amount) FROM orders o LEFT JOIN lines l ON l.order_id = o.id AND l.amount > 30"
   tier "$q"; join "$q"
+  both "CREATE TABLE codes_a (code text PRIMARY KEY, n integer)"
+  both "CREATE TABLE codes_b (code varchar, m integer) WITH (shard_key = 'code')"
+  both "CREATE TABLE wide (id bigint, w integer) WITH (shard_key = 'id')"
+  both "INSERT INTO codes_a SELECT 'c' || g, g FROM generate_series(1, 30) g"
+  both "INSERT INTO codes_b SELECT 'c' || (g % 40), g FROM generate_series(1, 60) g"
+  both "INSERT INTO wide SELECT g * 2, g FROM generate_series(1, 30) g"
+  q="SELECT a.code, a.n, b.m FROM codes_a a JOIN codes_b b ON a.code = b.code WHERE b.m > 35 ORDER BY 1, 3"
+  tier "$q"; join "$q"
+  q="SELECT o.id, w.w FROM orders o JOIN wide w ON w.id = o.id ORDER BY 1"
+  tier "$q"; join "$q"
   echo "=== broadcast tier: the smaller side read once and copied to each worker"
   q="SELECT o.id, s.id FROM orders o JOIN spread s ON o.region = s.region WHERE o.id < 6 ORDER BY 1, 2"
   tier "$q"; join "$q"
@@ -154,6 +165,13 @@ tier() { sql "EXPLAIN $1" | grep -E 'Join|Nested Loop|Distributed Scan|Filter' |
   tier "$q"; join "$q"
   echo "=== three tables: the inner join runs on the workers"
   q="SELECT o.id, r.name, t.tag FROM orders o JOIN regions r ON o.region = r.id JOIN tags t ON t.id = r.id ORDER BY 1, 3"
+  tier "$q"; join "$q"
+  echo "=== a worker added later holds no copy of the reference tables: joins there pull"
+  start worker3 "$worker3_port" --role worker
+  sql "SELECT tessera.add_worker('127.0.0.1', $worker3_port) > 0 AS added"
+  both "CREATE TABLE late (id integer, region integer) WITH (shard_key = 'id')"
+  both "INSERT INTO late SELECT g, g % 5 FROM generate_series(1, 30) g"
+  q="SELECT l.id, r.name FROM late l JOIN regions r ON l.region = r.id WHERE l.id < 12 ORDER BY 1"
   tier "$q"; join "$q"
   echo "=== dropping a reference table drops every copy"
   both "DROP TABLE nothing"
