@@ -108,20 +108,17 @@ void DistributeNewTable(Session& session, engine::RelationInfo& relation) {
     throw SqlError(SqlState::kFeatureNotSupported,
                    "creating a distributed table inside a transaction block is not supported yet");
   }
+  // A reference table has one partition per worker, each a full copy enforcing the unique constraints.
+  const bool reference = relation.IsReferenceTable();
+  if (relation.shard_column < 0 && !reference) {
+    for (const engine::IndexInfo& index : relation.indexes) {
+      if (index.primary) relation.shard_column = index.columns.front();
+    }
+  }
+  if (!reference) CheckUniqueConstraints(relation);
   relation.placement.clear();
-  if (relation.IsReferenceTable()) {
-    // A full copy per worker, each shard enforcing the unique constraints for the whole table.
-    for (const engine::WorkerInfo& worker : workers) relation.placement.push_back(worker.id);
-  } else {
-    if (relation.shard_column < 0) {
-      for (const engine::IndexInfo& index : relation.indexes) {
-        if (index.primary) relation.shard_column = index.columns.front();
-      }
-    }
-    CheckUniqueConstraints(relation);
-    for (size_t partition = 0; partition < kPartitionsPerWorker * workers.size(); ++partition) {
-      relation.placement.push_back(workers[partition % workers.size()].id);
-    }
+  for (size_t partition = 0; partition < (reference ? 1 : kPartitionsPerWorker) * workers.size(); ++partition) {
+    relation.placement.push_back(workers[partition % workers.size()].id);
   }
   try {
     for (const engine::WorkerInfo& worker : workers) {
