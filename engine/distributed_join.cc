@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The operator of a join run on the workers (engine/distributed_join.h): runs each fragment on its worker
-// in turn and returns its rows; for a broadcast join it first copies the small side to the worker.
+// in turn and returns its rows; for a broadcast join it first copies the small side to the worker, for a
+// repartition join it runs the setup (the workers exchange rows) first and the teardown last.
 //
 // Not yet: running the fragments of different workers at the same time.
 #include "engine/distributed_join.h"
@@ -39,20 +40,32 @@ void TakePlanTypes(Batch& batch, const std::vector<LogicalType>& types) {
   }
 }
 
-// A name no other statement uses for its broadcast table.
-std::string BroadcastTableName() {
+// A name no other execution uses for the tables it makes on the workers.
+std::string UniqueName() {
   std::random_device random;
   char text[17];
   std::snprintf(text, sizeof text, "%08x%08x", random(), random());
-  return std::string("tessera_shards.broadcast_") + text;
+  return text;
 }
 
 class DistributedFragmentOperator : public Operator {
  public:
   DistributedFragmentOperator(const PlanNode& node, ExecContext& context)
-      : node_(node), fragment_(*node.fragment), context_(context) {}
+      : node_(node), fragment_(*node.fragment), context_(context), unique_(UniqueName()) {}
+
+  ~DistributedFragmentOperator() override {
+    try {
+      TearDown();
+    } catch (const SqlError&) {
+      // A worker that cannot be reached keeps the tables; their names say what made them.
+    }
+  }
 
   bool Next(Batch* out) override {
+    if (!set_up_) {
+      set_up_ = true;
+      RunEach(fragment_.setup);
+    }
     for (;;) {
       context_.CheckCancel();
       if (!pending_.empty()) {
@@ -63,6 +76,7 @@ class DistributedFragmentOperator : public Operator {
       }
       if (next_task_ >= fragment_.tasks.size()) {
         FinishWorker();
+        TearDown();
         return false;
       }
       Run(fragment_.tasks[next_task_++]);
@@ -70,12 +84,43 @@ class DistributedFragmentOperator : public Operator {
   }
 
  private:
+  // The task's statement with this execution's unique name in place.
+  std::string Statement(const FragmentTask& task) const {
+    std::string sql = task.sql;
+    for (auto at = task.unique_at.rbegin(); at != task.unique_at.rend(); ++at) sql.insert(*at, unique_);
+    return sql;
+  }
+
+  // Runs `tasks` one after the other, each over a connection from the pool.
+  void RunEach(const std::vector<FragmentTask>& tasks) {
+    Database& database = *context_.database;
+    const auto timeout = WorkerTimeout(database.options());
+    for (const FragmentTask& task : tasks) {
+      remote::RemoteConnection connection = database.worker_connections().Acquire(Endpoint(task.worker_id), timeout);
+      connection.Execute(Statement(task), timeout);
+      database.worker_connections().Release(std::move(connection));
+    }
+  }
+
+  // Runs the teardown once, when there was a setup.
+  void TearDown() {
+    if (!set_up_ || torn_down_) return;
+    torn_down_ = true;
+    RunEach(fragment_.teardown);
+  }
+
+  remote::RemoteEndpoint Endpoint(uint32_t worker_id) const {
+    const std::optional<WorkerInfo> worker = context_.database->catalog().FindWorker(worker_id);
+    if (!worker) {
+      throw SqlError(SqlState::kInternalError, "internal error: worker " + std::to_string(worker_id) + " is not registered");
+    }
+    return WorkerEndpoint(*worker, context_.database->options());
+  }
+
   // Runs one fragment on its worker into pending_.
   void Run(const FragmentTask& task) {
     if (!connection_ || worker_id_ != task.worker_id) StartWorker(task.worker_id);
-    std::string sql = task.sql;
-    for (auto at = task.broadcast_at.rbegin(); at != task.broadcast_at.rend(); ++at) sql.insert(*at, broadcast_table_);
-    connection_->Query(sql,
+    connection_->Query(Statement(task),
                        [&](Batch batch) {
                          if (fragment_.no_columns) batch.columns.clear();
                          TakePlanTypes(batch, node_.output_types);
@@ -89,23 +134,19 @@ class DistributedFragmentOperator : public Operator {
   void StartWorker(uint32_t worker_id) {
     FinishWorker();
     Database& database = *context_.database;
-    const std::optional<WorkerInfo> worker = database.catalog().FindWorker(worker_id);
-    if (!worker) {
-      throw SqlError(SqlState::kInternalError, "internal error: worker " + std::to_string(worker_id) + " is not registered");
-    }
     const auto timeout = WorkerTimeout(database.options());
-    connection_ = database.worker_connections().Acquire(WorkerEndpoint(*worker, database.options()), timeout);
+    connection_ = database.worker_connections().Acquire(Endpoint(worker_id), timeout);
     worker_id_ = worker_id;
     if (!fragment_.broadcast) return;
     if (!broadcast_rows_) {
       std::unique_ptr<Operator> small_side = CreateOperator(*node_.children[0], context_);
       broadcast_rows_ = Materialize(*small_side, node_.children[0]->output_types, context_);
-      broadcast_table_ = BroadcastTableName();
     }
+    const std::string table = "tessera_shards.broadcast_" + unique_;
     connection_->Execute("BEGIN", timeout);
-    connection_->Execute("CREATE TABLE " + broadcast_table_ + " " + fragment_.broadcast_columns, timeout);
+    connection_->Execute("CREATE TABLE " + table + " " + fragment_.broadcast_columns, timeout);
     if (broadcast_rows_->num_rows > 0) {
-      connection_->CopyIn("COPY " + broadcast_table_ + " FROM STDIN (FORMAT binary)", std::span(&*broadcast_rows_, 1), timeout);
+      connection_->CopyIn("COPY " + table + " FROM STDIN (FORMAT binary)", std::span(&*broadcast_rows_, 1), timeout);
     }
   }
 
@@ -125,8 +166,10 @@ class DistributedFragmentOperator : public Operator {
   // To worker_id_ while its tasks run. Dropped on an error: the worker then rolls back the broadcast.
   std::optional<remote::RemoteConnection> connection_;
   uint32_t worker_id_ = 0;
+  const std::string unique_;  // names the tables this execution makes on the workers
+  bool set_up_ = false;
+  bool torn_down_ = false;
   std::optional<Batch> broadcast_rows_;  // the small side, read once
-  std::string broadcast_table_;
 };
 
 }  // namespace

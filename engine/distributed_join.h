@@ -3,7 +3,8 @@
 // (planner/distributed_joins.h) turns a join whose tables meet on the workers into one kDistributedFragment
 // node: per partition of the driving table, a SQL join of its shard table with what the same worker
 // holds (a reference table's copy, the co-located partition of another table on the same shard key, or
-// a small side the coordinator read and broadcast), those of one worker sent as one UNION ALL. The
+// a small side the coordinator read and broadcast, or both sides' rows hashed to the workers by the
+// join key), those of one worker sent as one UNION ALL. The
 // node's operator sends each worker its fragment and returns the rows, whose columns are the replaced
 // join's (and filter's) output columns.
 #pragma once
@@ -19,12 +20,12 @@
 
 namespace tessera::engine {
 
-// One statement for one worker (the partitions there, as a UNION ALL). With a broadcast, the name of
-// the table holding the broadcast rows goes into `sql` at each of `broadcast_at` (ascending).
+// One statement for one worker. The execution's unique name (of the tables a broadcast or repartition
+// makes for it) goes into `sql` at each of `unique_at` (ascending).
 struct FragmentTask {
   uint32_t worker_id = 0;
   std::string sql;
-  std::vector<size_t> broadcast_at;
+  std::vector<size_t> unique_at;
 };
 
 struct DistributedFragment {
@@ -35,11 +36,15 @@ struct DistributedFragment {
   // The tier and why it applies (or why none does), for EXPLAIN.
   std::string explain;
   // A broadcast join: the rows of the node's child (the small side, read by the coordinator) are copied
-  // to each worker the tasks reach, into a table made for the statement in a transaction that is
-  // rolled back after the worker's task (so nothing is left behind, a crash included). Its columns are
-  // `broadcast_columns`, e.g. "(id integer, name text)".
+  // to each worker the tasks reach, into the table tessera_shards.broadcast_<unique name> made in a
+  // transaction that is rolled back after the worker's task (so nothing is left behind, a crash
+  // included). Its columns are `broadcast_columns`, e.g. "(id integer, name text)".
   bool broadcast = false;
   std::string broadcast_columns;
+  // A repartition join: `setup` runs before the tasks (creating the bucket tables, then the workers
+  // sending their rows to them), `teardown` after them, also after an error (dropping the tables).
+  std::vector<FragmentTask> setup;
+  std::vector<FragmentTask> teardown;
 };
 
 // The operator of a kDistributedFragment node.

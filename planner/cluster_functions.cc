@@ -12,6 +12,7 @@
 #include "engine/database.h"
 #include "engine/distributed.h"
 #include "engine/remote/remote_connection.h"
+#include "planner/repartition_function.h"
 
 namespace tessera::planner {
 
@@ -111,6 +112,7 @@ void RegisterClusterFunctions(engine::FunctionRegistry& registry) {
     for (idx_t row = 0; row < count; ++row) result.SetString(row, engine::RoleName(context.database->options().role));
   };
   registry.Register(node_role);
+  RegisterRepartitionFunction(registry);
 }
 
 }  // namespace tessera::planner

@@ -7,6 +7,8 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include "engine/database.h"
@@ -62,18 +64,43 @@ bool KeepsHash(const LogicalType& from, const LogicalType& to) {
   return (IntegerType(from.id) && IntegerType(to.id)) || (TextType(from.id) && to.id == TypeId::kText);
 }
 
-// True when `key` is `side`'s shard key column, maybe under a cast that keeps its hash.
-bool IsShardKey(const BoundExpr& key, const JoinSide& side) {
+// The position among `side`'s scan columns of the column `key` is, maybe under a cast that keeps its
+// hash; nullopt when `key` is something else.
+std::optional<size_t> KeyColumn(const BoundExpr& key, const JoinSide& side) {
   const BoundExpr* column = &key;
   if (column->kind == engine::BoundExprKind::kCast && KeepsHash(column->children[0]->type, column->type)) {
     column = column->children[0].get();
   }
   if (column->kind != engine::BoundExprKind::kColumn || column->column < 0 ||
       static_cast<size_t>(column->column) >= side.scan->column_ids.size()) {
-    return false;
+    return std::nullopt;
   }
-  const RelationInfo& relation = side.relation();
-  return relation.shard_column >= 0 && side.scan->column_ids[column->column] == relation.shard_column;
+  return static_cast<size_t>(column->column);
+}
+
+// True when `key` is `side`'s shard key column, maybe under a cast that keeps its hash.
+bool IsShardKey(const BoundExpr& key, const JoinSide& side) {
+  const std::optional<size_t> position = KeyColumn(key, side);
+  return position && side.relation().shard_column >= 0 && side.scan->column_ids[*position] == side.relation().shard_column;
+}
+
+// True when columns of types `left` and `right` hash equal values alike.
+bool HashAlike(TypeId left, TypeId right) {
+  return (IntegerType(left) && IntegerType(right)) || (TextType(left) && TextType(right));
+}
+
+// The positions among the scans' columns of the first pair of join keys that are both columns hashing
+// alike, for a repartition; nullopt when none is.
+std::optional<std::pair<size_t, size_t>> HashableKeys(const PlanNode& join, const JoinSide& left, const JoinSide& right) {
+  for (size_t key = 0; key < join.left_keys.size(); ++key) {
+    const std::optional<size_t> left_column = KeyColumn(*join.left_keys[key], left);
+    const std::optional<size_t> right_column = KeyColumn(*join.right_keys[key], right);
+    if (!left_column || !right_column) continue;
+    const TypeId left_type = left.relation().columns[left.scan->column_ids[*left_column]].type.id;
+    const TypeId right_type = right.relation().columns[right.scan->column_ids[*right_column]].type.id;
+    if (HashAlike(left_type, right_type)) return std::make_pair(*left_column, *right_column);
+  }
+  return std::nullopt;
 }
 
 // True when the join's keys include an equality of both tables' shard keys, of types that hash alike,
@@ -84,7 +111,7 @@ bool CoLocated(const PlanNode& join, const JoinSide& left, const JoinSide& right
   if (left.relation().shard_column < 0 || right.relation().shard_column < 0) return false;
   const TypeId left_type = left.relation().columns[left.relation().shard_column].type.id;
   const TypeId right_type = right.relation().columns[right.relation().shard_column].type.id;
-  if (!(IntegerType(left_type) && IntegerType(right_type)) && !(TextType(left_type) && TextType(right_type))) return false;
+  if (!HashAlike(left_type, right_type)) return false;
   for (size_t key = 0; key < join.left_keys.size(); ++key) {
     if (IsShardKey(*join.left_keys[key], left) && IsShardKey(*join.right_keys[key], right)) return true;
   }
@@ -183,7 +210,7 @@ bool Broadcastable(const JoinSide& side) {
   return !columns.empty() && std::set<int>(columns.begin(), columns.end()).size() == columns.size();
 }
 
-enum class Tier { kReference, kCoLocated, kBroadcast };
+enum class Tier { kReference, kCoLocated, kBroadcast, kRepartition };
 
 // The tier a join of `left` and `right` gets, and which side drives (is read partition by partition);
 // nullopt with `why` set when it stays on the coordinator.
@@ -191,6 +218,7 @@ struct TierChoice {
   Tier tier = Tier::kReference;
   bool drive_left = true;
   int64_t broadcast_rows = 0;  // kBroadcast: the other side's rows now
+  std::pair<size_t, size_t> keys;  // kRepartition: the key columns' positions among the scans' columns
 };
 
 std::optional<TierChoice> ChooseTier(const PlanNode& join, const JoinSide& left, const JoinSide& right,
@@ -214,8 +242,11 @@ std::optional<TierChoice> ChooseTier(const PlanNode& join, const JoinSide& left,
   const bool left_small = left_rows <= kBroadcastRowLimit && Broadcastable(left);
   if (left_small && (!right_small || left_rows < right_rows)) return TierChoice{Tier::kBroadcast, false, left_rows};
   if (right_small) return TierChoice{Tier::kBroadcast, true, right_rows};
+  // Repartition both sides on a key pair that hashes alike.
+  const std::optional<std::pair<size_t, size_t>> keys = HashableKeys(join, left, right);
+  if (keys && Broadcastable(left) && Broadcastable(right)) return TierChoice{Tier::kRepartition, true, 0, *keys};
   why = "\"" + left.relation().name + "\" and \"" + right.relation().name +
-        "\" are not joined on their shard keys and neither side is small enough to broadcast";
+        "\" are not joined on columns that hash alike and neither side is small enough to broadcast";
   return std::nullopt;
 }
 
@@ -240,23 +271,90 @@ std::string Describe(const TierChoice& choice, size_t partitions_read, const Joi
     case Tier::kBroadcast:
       return "broadcast: " + text + "\"" + other.relation().name + "\", read once and sent to each (estimated " +
              std::to_string(choice.broadcast_rows) + " rows)";
+    case Tier::kRepartition:
+      return "repartition: \"" + table.name + "\" and \"" + other.relation().name +
+             "\" sent by the workers to each other by the hash of the join key, joined there";
   }
   return text;
 }
 
-// The partitions' tasks merged into one per worker (a UNION ALL), saving round trips.
-std::vector<FragmentTask> OnePerWorker(std::vector<FragmentTask> tasks) {
+// The partitions' tasks merged into one per worker (joined by `separator`: " UNION ALL " for queries,
+// "; " for statements), saving round trips.
+std::vector<FragmentTask> OnePerWorker(std::vector<FragmentTask> tasks, const std::string& separator) {
   std::map<uint32_t, FragmentTask> merged;
   for (FragmentTask& task : tasks) {
     FragmentTask& into = merged[task.worker_id];
     into.worker_id = task.worker_id;
-    if (!into.sql.empty()) into.sql += " UNION ALL ";
-    for (size_t at : task.broadcast_at) into.broadcast_at.push_back(into.sql.size() + at);
+    if (!into.sql.empty()) into.sql += separator;
+    for (size_t at : task.unique_at) into.unique_at.push_back(into.sql.size() + at);
     into.sql += task.sql;
   }
   std::vector<FragmentTask> result;
   for (auto& [worker_id, task] : merged) result.push_back(std::move(task));
   return result;
+}
+
+// Appends the name of this execution's bucket table for `side` ("l" or "r") to `task`.
+void AppendBucketTable(FragmentTask& task, const char* side) {
+  task.sql += "tessera_shards.repartition_";
+  task.unique_at.push_back(task.sql.size());
+  task.sql += std::string("_") + side;
+}
+
+// "0,2,5": the column numbers `side` reads.
+std::string ColumnNumbers(const JoinSide& side) {
+  std::string numbers;
+  for (int column : side.scan->column_ids) numbers += (numbers.empty() ? "" : ",") + std::to_string(column);
+  return numbers;
+}
+
+// Fills `fragment` for a repartition join: every worker holding either table gets a bucket table per
+// side; each partition read sends its rows to the bucket (worker) of their join key's hash; then each
+// worker joins its two buckets. Returns false when a worker is no longer registered.
+bool PlanRepartition(DistributedFragment& fragment, const PlanNode& join, const JoinSql& sql, const JoinSide& left,
+                     const JoinSide& right, const TierChoice& choice, engine::Database& database) {
+  std::set<uint32_t> worker_ids(left.relation().placement.begin(), left.relation().placement.end());
+  worker_ids.insert(right.relation().placement.begin(), right.relation().placement.end());
+  std::string targets;  // bucket n is the n-th worker
+  for (uint32_t worker_id : worker_ids) {
+    const std::optional<engine::WorkerInfo> worker = database.catalog().FindWorker(worker_id);
+    if (!worker) return false;
+    targets += (targets.empty() ? "" : ",") + worker->Name();
+  }
+  for (uint32_t worker_id : worker_ids) {
+    FragmentTask create{worker_id, "CREATE TABLE ", {}};
+    AppendBucketTable(create, "l");
+    create.sql += " " + BroadcastColumns(left) + "; CREATE TABLE ";
+    AppendBucketTable(create, "r");
+    create.sql += " " + BroadcastColumns(right);
+    fragment.setup.push_back(std::move(create));
+    FragmentTask drop{worker_id, "DROP TABLE IF EXISTS ", {}};
+    AppendBucketTable(drop, "l");
+    drop.sql += "; DROP TABLE IF EXISTS ";
+    AppendBucketTable(drop, "r");
+    fragment.teardown.push_back(std::move(drop));
+    FragmentTask join_task{worker_id, "SELECT " + sql.select_list + " FROM ", {}};
+    AppendBucketTable(join_task, "l");
+    join_task.sql += std::string(" l ") + (join.join_kind == JoinKind::kLeft ? "LEFT JOIN " : "JOIN ");
+    AppendBucketTable(join_task, "r");
+    join_task.sql += " r ON " + sql.on + (sql.where.empty() ? "" : " WHERE " + sql.where);
+    fragment.tasks.push_back(std::move(join_task));
+  }
+  std::vector<FragmentTask> sends;
+  for (const auto& [side, key, name] : {std::tuple(&left, choice.keys.first, "l"), std::tuple(&right, choice.keys.second, "r")}) {
+    for (size_t partition : engine::PartitionsToRead(*side->scan)) {
+      FragmentTask send{side->relation().placement[partition],
+                        "SELECT tessera.repartition('" + engine::ShardTableName(side->relation().oid, partition) + "', '" +
+                            ColumnNumbers(*side) + "', " + std::to_string(key) + ", " +
+                            engine::builtin::QuoteLiteral(targets) + ", '",
+                        {}};
+      AppendBucketTable(send, name);
+      send.sql += "')";
+      sends.push_back(std::move(send));
+    }
+  }
+  for (FragmentTask& send : OnePerWorker(std::move(sends), "; ")) fragment.setup.push_back(std::move(send));
+  return true;
 }
 
 // What a join of two distributed tables becomes: a fragment to run on the workers, or (tasks empty) the
@@ -282,6 +380,12 @@ DistributedFragment PlanJoin(const PlanNode& join, const BoundExpr* above, JoinS
   // The driving side is read partition by partition; the other side's partition on the same worker joins.
   const JoinSide& driving = choice->drive_left ? left : right;
   const JoinSide& other = choice->drive_left ? right : left;
+  if (choice->tier == Tier::kRepartition) {
+    if (!PlanRepartition(fragment, join, *sql, left, right, *choice, database)) return pull("a worker is not registered");
+    fragment.no_columns = sql->no_columns;
+    fragment.explain = Describe(*choice, 0, driving, other);
+    return fragment;
+  }
   std::vector<size_t> partitions = engine::PartitionsToRead(*driving.scan);
   if (choice->tier == Tier::kCoLocated && partitions.size() > 1) partitions = engine::PartitionsToRead(*other.scan);
   for (size_t partition : partitions) {
@@ -297,7 +401,8 @@ DistributedFragment PlanJoin(const PlanNode& join, const BoundExpr* above, JoinS
       if (&side == &driving) {
         task.sql += engine::ShardTableName(side.relation().oid, partition);
       } else if (broadcast) {
-        task.broadcast_at.push_back(task.sql.size());
+        task.sql += "tessera_shards.broadcast_";
+        task.unique_at.push_back(task.sql.size());
       } else {
         task.sql += engine::ShardTableName(side.relation().oid, *other_partition);
       }
@@ -310,7 +415,7 @@ DistributedFragment PlanJoin(const PlanNode& join, const BoundExpr* above, JoinS
     if (!sql->where.empty()) task.sql += " WHERE " + sql->where;
     fragment.tasks.push_back(std::move(task));
   }
-  fragment.tasks = OnePerWorker(std::move(fragment.tasks));
+  fragment.tasks = OnePerWorker(std::move(fragment.tasks), " UNION ALL ");
   fragment.no_columns = sql->no_columns;
   fragment.broadcast = broadcast;
   if (broadcast) fragment.broadcast_columns = BroadcastColumns(other);

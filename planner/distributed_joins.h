@@ -9,6 +9,9 @@
 //   broadcast   a side of at most kBroadcastRowLimit rows (the workers' counts when planning; not a left
 //               join's preserved side): the coordinator reads it once and copies it to each worker, where
 //               each partition of the other side is joined with it;
+//   repartition both sides joined on columns that hash alike: every partition read sends its rows to
+//               the worker of their key's hash (planner/repartition_function.h), where they land in a
+//               bucket table per side, and each worker joins its two buckets;
 //   pull        anything else: the coordinator joins the rows it reads (the join is left as it is and
 //               EXPLAIN says why).
 // Only inner and left joins of plain scans (with filters) whose every condition deparses exactly

@@ -3,7 +3,8 @@
 # Reference tables and the join tiers (docs/CLUSTER.md) against real processes on 127.0.0.1: a coordinator
 # with two workers, and an embedded server given the same tables and rows. Every join runs on both; the
 # coordinator's rows are printed with whether they equal the embedded server's, and its EXPLAIN shows
-# the tier each join got (reference, co-located, broadcast with its row estimate, or pull and why).
+# the tier each join got (reference, co-located, broadcast with its row estimate, repartition, or pull
+# and why).
 # Output is compared with joins.expected (SQLSTATEs only for errors: libpq's texts vary).
 #   joins_test.sh TESSERA_BINARY EXPECTED_FILE
 set -eu
@@ -144,12 +145,25 @@ tier() { sql "EXPLAIN $1" | grep -E 'Join|Nested Loop|Distributed Scan|Filter' |
   for port in "$worker1_port" "$worker2_port"; do
     echo "broadcast tables left on a worker: $(psql -X -q -t -A -h 127.0.0.1 -p "$port" -U tessera -d tessera -c "SELECT count(*) FROM information_schema.tables WHERE table_name LIKE 'broadcast%'")"
   done
-  echo "=== pull tier: the coordinator joins, EXPLAIN says why"
-  both "CREATE TABLE big_a (id integer, code integer) WITH (shard_key = 'id')"
-  both "CREATE TABLE big_b (id integer, code integer) WITH (shard_key = 'id')"
-  both "INSERT INTO big_a SELECT g, g % 5000 FROM generate_series(1, 10001) g"
-  both "INSERT INTO big_b SELECT g, g * 7 FROM generate_series(1, 10001) g"
+  echo "=== repartition tier: two large tables, rows sent between workers by the join key's hash"
+  both "CREATE TABLE big_a (id integer, code integer, tag text) WITH (shard_key = 'id')"
+  both "CREATE TABLE big_b (id bigint, code integer, tag varchar) WITH (shard_key = 'id')"
+  both "INSERT INTO big_a SELECT g, CASE WHEN g % 97 = 0 THEN NULL ELSE g % 5000 END, 't' || (g % 300) FROM generate_series(1, 10001) g"
+  both "INSERT INTO big_b SELECT g, g * 7, 't' || (g % 50) FROM generate_series(1, 10001) g"
   q="SELECT count(*), sum(a.id), sum(b.id) FROM big_a a JOIN big_b b ON a.code = b.code WHERE a.id < 3000"
+  tier "$q"; join "$q"
+  q="SELECT count(*), count(b.id), sum(b.id) FROM big_a a LEFT JOIN big_b b ON a.code = b.code AND b.id % 2 = 0 WHERE a.id % 3 = 0"
+  tier "$q"; join "$q"
+  q="SELECT a.tag, count(*) FROM big_a a JOIN big_b b ON a.tag = b.tag WHERE a.id < 400 AND b.id < 100 GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 5"
+  tier "$q"; join "$q"
+  join "SELECT count(*) FROM big_a a JOIN big_b b ON a.code = b.code WHERE 10 / (a.id - 7) > 0"
+  for port in "$worker1_port" "$worker2_port"; do
+    echo "repartition tables left on a worker: $(psql -X -q -t -A -h 127.0.0.1 -p "$port" -U tessera -d tessera -c "SELECT count(*) FROM information_schema.tables WHERE table_name LIKE 'repartition%'")"
+  done
+  echo "tessera.repartition refused to other users:"
+  run_on "$worker1_port" "SELECT tessera.repartition('tessera_shards.x', '0', 0, '127.0.0.1:1', 'y')"
+  echo "=== pull tier: the coordinator joins, EXPLAIN says why"
+  q="SELECT count(*), sum(a.id) FROM big_a a JOIN big_b b ON a.code + 1 = b.code WHERE a.id < 3000"
   tier "$q"; join "$q"
   q="SELECT r.id, count(o.id) FROM regions r LEFT JOIN orders o ON o.region = r.id GROUP BY r.id ORDER BY r.id"
   tier "$q"; join "$q"
