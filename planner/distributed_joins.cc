@@ -33,6 +33,12 @@ using engine::PlanKind;
 using engine::PlanNode;
 using engine::RelationInfo;
 
+// What the rule works with: the database (to count rows) and the session's settings.
+struct Planning {
+  engine::Database& database;
+  const JoinTierSettings& settings;
+};
+
 // One input of a join: a distributed table's scan, maybe under a filter.
 struct JoinSide {
   const PlanNode* scan = nullptr;
@@ -222,7 +228,7 @@ struct TierChoice {
 };
 
 std::optional<TierChoice> ChooseTier(const PlanNode& join, const JoinSide& left, const JoinSide& right,
-                                     engine::Database& database, std::string& why) {
+                                     const Planning& planning, std::string& why) {
   const bool left_reference = left.relation().IsReferenceTable();
   const bool right_reference = right.relation().IsReferenceTable();
   const bool left_join = join.join_kind == JoinKind::kLeft;
@@ -236,17 +242,21 @@ std::optional<TierChoice> ChooseTier(const PlanNode& join, const JoinSide& left,
   if (CoLocated(join, left, right)) return TierChoice{Tier::kCoLocated, true, 0};
   // Broadcast the smaller side when it is small (never a left join's preserved side).
   constexpr int64_t kUnknown = kBroadcastRowLimit + 1;
-  const int64_t right_rows = CountRows(database, right.relation()).value_or(kUnknown);
-  const int64_t left_rows = left_join ? kUnknown : CountRows(database, left.relation()).value_or(kUnknown);
+  const int64_t right_rows = CountRows(planning.database, right.relation()).value_or(kUnknown);
+  const int64_t left_rows = left_join ? kUnknown : CountRows(planning.database, left.relation()).value_or(kUnknown);
   const bool right_small = right_rows <= kBroadcastRowLimit && Broadcastable(right);
   const bool left_small = left_rows <= kBroadcastRowLimit && Broadcastable(left);
   if (left_small && (!right_small || left_rows < right_rows)) return TierChoice{Tier::kBroadcast, false, left_rows};
   if (right_small) return TierChoice{Tier::kBroadcast, true, right_rows};
-  // Repartition both sides on a key pair that hashes alike.
+  // Repartition both sides on a key pair that hashes alike, when the session allows it.
   const std::optional<std::pair<size_t, size_t>> keys = HashableKeys(join, left, right);
-  if (keys && Broadcastable(left) && Broadcastable(right)) return TierChoice{Tier::kRepartition, true, 0, *keys};
-  why = "\"" + left.relation().name + "\" and \"" + right.relation().name +
-        "\" are not joined on columns that hash alike and neither side is small enough to broadcast";
+  const std::string names = "\"" + left.relation().name + "\" and \"" + right.relation().name + "\"";
+  if (keys && Broadcastable(left) && Broadcastable(right)) {
+    if (planning.settings.repartition) return TierChoice{Tier::kRepartition, true, 0, *keys};
+    why = "neither of " + names + " is small enough to broadcast, and repartition joins are off";
+    return std::nullopt;
+  }
+  why = names + " are not joined on columns that hash alike and neither side is small enough to broadcast";
   return std::nullopt;
 }
 
@@ -360,7 +370,7 @@ bool PlanRepartition(DistributedFragment& fragment, const PlanNode& join, const 
 // What a join of two distributed tables becomes: a fragment to run on the workers, or (tasks empty) the
 // reason it stays on the coordinator. Sets `broadcast_left` when a broadcast sends the left side.
 DistributedFragment PlanJoin(const PlanNode& join, const BoundExpr* above, JoinSide left, JoinSide right,
-                             engine::Database& database, bool& broadcast_left) {
+                             const Planning& planning, bool& broadcast_left) {
   DistributedFragment fragment;
   auto pull = [&](const std::string& why) {
     fragment.tasks.clear();  // a partition the workers cannot join keeps the whole join here
@@ -369,7 +379,7 @@ DistributedFragment PlanJoin(const PlanNode& join, const BoundExpr* above, JoinS
   };
   if (join.join_kind != JoinKind::kInner && join.join_kind != JoinKind::kLeft) return pull("only inner and left joins run on the workers");
   std::string why;
-  const std::optional<TierChoice> choice = ChooseTier(join, left, right, database, why);
+  const std::optional<TierChoice> choice = ChooseTier(join, left, right, planning, why);
   if (!choice) return pull(why);
   const bool broadcast = choice->tier == Tier::kBroadcast;
   broadcast_left = broadcast && !choice->drive_left;
@@ -381,7 +391,9 @@ DistributedFragment PlanJoin(const PlanNode& join, const BoundExpr* above, JoinS
   const JoinSide& driving = choice->drive_left ? left : right;
   const JoinSide& other = choice->drive_left ? right : left;
   if (choice->tier == Tier::kRepartition) {
-    if (!PlanRepartition(fragment, join, *sql, left, right, *choice, database)) return pull("a worker is not registered");
+    if (!PlanRepartition(fragment, join, *sql, left, right, *choice, planning.database)) {
+      return pull("a worker is not registered");
+    }
     fragment.no_columns = sql->no_columns;
     fragment.explain = Describe(*choice, 0, driving, other);
     return fragment;
@@ -437,12 +449,12 @@ void BecomeFragment(PlanNode& node, DistributedFragment fragment, engine::PlanPt
 
 // Tries `join` (`top` itself, or under the filter `top` whose predicate is `above`) on the workers;
 // returns false when it stays on the coordinator.
-bool TryFragment(PlanNode& top, const PlanNode& join, const BoundExpr* above, engine::Database& database) {
+bool TryFragment(PlanNode& top, const PlanNode& join, const BoundExpr* above, const Planning& planning) {
   std::optional<JoinSide> left = SideOf(*join.children[0]);
   std::optional<JoinSide> right = SideOf(*join.children[1]);
   if (!left || !right) return false;
   bool broadcast_left = false;
-  DistributedFragment fragment = PlanJoin(join, above, *left, *right, database, broadcast_left);
+  DistributedFragment fragment = PlanJoin(join, above, *left, *right, planning, broadcast_left);
   if (fragment.tasks.empty()) {
     if (&top == &join) top.fragment = std::make_shared<const DistributedFragment>(std::move(fragment));
     return false;
@@ -452,24 +464,31 @@ bool TryFragment(PlanNode& top, const PlanNode& join, const BoundExpr* above, en
   return true;
 }
 
-void Rewrite(PlanNode& node, engine::Database& database) {
+void Rewrite(PlanNode& node, const Planning& planning) {
   if (node.kind == PlanKind::kFilter && node.predicate && IsJoin(*node.children[0]) &&
-      TryFragment(node, *node.children[0], node.predicate.get(), database)) {
+      TryFragment(node, *node.children[0], node.predicate.get(), planning)) {
     return;
   }
-  if (IsJoin(node) && TryFragment(node, node, nullptr, database)) return;
-  for (const engine::PlanPtr& child : node.children) Rewrite(*child, database);
+  if (IsJoin(node) && TryFragment(node, node, nullptr, planning)) return;
+  for (const engine::PlanPtr& child : node.children) Rewrite(*child, planning);
 }
 
-}  // namespace
-
-bool DistributedJoinsEnabled(const SessionState& state) {
-  std::optional<std::string> value = ReadSetting(state, "tessera.distributed_joins");
-  if (!value) return true;
+// A boolean setting's value: `fallback` when unset, else false for off, false, no and 0 in any case.
+bool SettingOn(const SessionState& state, const std::string& name, bool fallback) {
+  std::optional<std::string> value = ReadSetting(state, name);
+  if (!value) return fallback;
   for (char& letter : *value) letter = static_cast<char>(std::tolower(static_cast<unsigned char>(letter)));
   return *value != "off" && *value != "false" && *value != "0" && *value != "no";
 }
 
-void PlanDistributedJoins(const engine::PlanPtr& plan, engine::Database& database) { Rewrite(*plan, database); }
+}  // namespace
+
+JoinTierSettings ReadJoinTierSettings(const SessionState& state) {
+  return JoinTierSettings{SettingOn(state, "tessera.distributed_joins", true), SettingOn(state, "tessera.repartition_joins", false)};
+}
+
+void PlanDistributedJoins(const engine::PlanPtr& plan, engine::Database& database, const JoinTierSettings& settings) {
+  Rewrite(*plan, Planning{database, settings});
+}
 
 }  // namespace tessera::planner

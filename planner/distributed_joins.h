@@ -9,9 +9,10 @@
 //   broadcast   a side of at most kBroadcastRowLimit rows (the workers' counts when planning; not a left
 //               join's preserved side): the coordinator reads it once and copies it to each worker, where
 //               each partition of the other side is joined with it;
-//   repartition both sides joined on columns that hash alike: every partition read sends its rows to
-//               the worker of their key's hash (planner/repartition_function.h), where they land in a
-//               bucket table per side, and each worker joins its two buckets;
+//   repartition both sides joined on columns that hash alike, when the session allows it (below):
+//               every partition read sends its rows to the worker of their key's hash
+//               (planner/repartition_function.h), into a bucket table per side, and each worker joins
+//               its two buckets;
 //   pull        anything else: the coordinator joins the rows it reads (the join is left as it is and
 //               EXPLAIN says why).
 // Only inner and left joins of plain scans (with filters) whose every condition deparses exactly
@@ -28,12 +29,18 @@ namespace tessera::planner {
 
 constexpr int64_t kBroadcastRowLimit = 10000;
 
-// False when the session turned the join tiers off (SET tessera.distributed_joins = off: every join
-// pulls, for comparing and measuring); read when a statement is planned.
-bool DistributedJoinsEnabled(const SessionState& state);
+// The session's choices: SET tessera.distributed_joins = off makes every join pull (to compare and
+// measure); repartition joins run only after SET tessera.repartition_joins = on (as Citus's
+// citus.enable_repartition_joins), since they move both tables between the workers. Read when a
+// statement is planned.
+struct JoinTierSettings {
+  bool enabled = true;
+  bool repartition = false;
+};
+JoinTierSettings ReadJoinTierSettings(const SessionState& state);
 
 // Rewrites the joins of `plan` in place (subquery plans inside expressions are left alone). Asks the
 // workers for row counts when a join could be a broadcast one.
-void PlanDistributedJoins(const engine::PlanPtr& plan, engine::Database& database);
+void PlanDistributedJoins(const engine::PlanPtr& plan, engine::Database& database, const JoinTierSettings& settings);
 
 }  // namespace tessera::planner

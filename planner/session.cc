@@ -175,8 +175,9 @@ std::shared_ptr<BoundStatement> Session::Bind(std::shared_ptr<ast::Statement> st
       return bound;  // utility statements run at Execute
   }
   bound->plan = query.plan;
-  if (database_.options().role == engine::Role::kCoordinator && DistributedJoinsEnabled(*state_)) {
-    PlanDistributedJoins(query.plan, database_);
+  if (database_.options().role == engine::Role::kCoordinator) {
+    const JoinTierSettings join_tiers = ReadJoinTierSettings(*state_);
+    if (join_tiers.enabled) PlanDistributedJoins(query.plan, database_, join_tiers);
   }
   if (statement->kind == ast::StmtKind::kSelect) MarkParallelSections(query.plan, database_.options().worker_threads);
   const bool returns_rows = bound->tag == "SELECT" || !query.plan->returning.empty();

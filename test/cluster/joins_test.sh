@@ -42,7 +42,9 @@ start worker2 "$worker2_port" --role worker
 start embedded "$embedded_port"
 start coordinator "$coordinator_port" --role coordinator --worker-timeout 5000
 
-run_on() { psql -X -q -h 127.0.0.1 -p "$1" -U tessera -d tessera -v VERBOSITY=sqlstate -c "$2" 2>&1 || true; }
+# Statements run after $session (settings), in one session each.
+session=""
+run_on() { psql -X -q -h 127.0.0.1 -p "$1" -U tessera -d tessera -v VERBOSITY=sqlstate -c "$session$2" 2>&1 || true; }
 sql() { run_on "$coordinator_port" "$1"; }
 # both SQL: runs SQL on the coordinator and the embedded server.
 both() {
@@ -150,6 +152,8 @@ tier() { sql "EXPLAIN $1" | grep -E 'Join|Nested Loop|Distributed Scan|Filter' |
   both "CREATE TABLE big_b (id bigint, code integer, tag varchar) WITH (shard_key = 'id')"
   both "INSERT INTO big_a SELECT g, CASE WHEN g % 97 = 0 THEN NULL ELSE g % 5000 END, 't' || (g % 300) FROM generate_series(1, 10001) g"
   both "INSERT INTO big_b SELECT g, g * 7, 't' || (g % 50) FROM generate_series(1, 10001) g"
+  tier "SELECT count(*) FROM big_a a JOIN big_b b ON a.code = b.code"
+  session="SET tessera.repartition_joins = on; "
   q="SELECT count(*), sum(a.id), sum(b.id) FROM big_a a JOIN big_b b ON a.code = b.code WHERE a.id < 3000"
   tier "$q"; join "$q"
   q="SELECT count(*), count(b.id), sum(b.id) FROM big_a a LEFT JOIN big_b b ON a.code = b.code AND b.id % 2 = 0 WHERE a.id % 3 = 0"
@@ -160,6 +164,7 @@ tier() { sql "EXPLAIN $1" | grep -E 'Join|Nested Loop|Distributed Scan|Filter' |
   for port in "$worker1_port" "$worker2_port"; do
     echo "repartition tables left on a worker: $(psql -X -q -t -A -h 127.0.0.1 -p "$port" -U tessera -d tessera -c "SELECT count(*) FROM information_schema.tables WHERE table_name LIKE 'repartition%'")"
   done
+  session=""
   echo "tessera.repartition refused to other users:"
   run_on "$worker1_port" "SELECT tessera.repartition('tessera_shards.x', '0', 0, '127.0.0.1:1', 'y')"
   echo "=== pull tier: the coordinator joins, EXPLAIN says why"
