@@ -53,13 +53,7 @@ class DistributedFragmentOperator : public Operator {
   DistributedFragmentOperator(const PlanNode& node, ExecContext& context)
       : node_(node), fragment_(*node.fragment), context_(context), unique_(UniqueName()) {}
 
-  ~DistributedFragmentOperator() override {
-    try {
-      TearDown();
-    } catch (const SqlError&) {
-      // A worker that cannot be reached keeps the tables; their names say what made them.
-    }
-  }
+  ~DistributedFragmentOperator() override { TearDown(); }
 
   bool Next(Batch* out) override {
     if (!set_up_) {
@@ -102,11 +96,17 @@ class DistributedFragmentOperator : public Operator {
     }
   }
 
-  // Runs the teardown once, when there was a setup.
+  // Runs the teardown once, when there was a setup, each statement whatever the others did: a worker
+  // that cannot be reached keeps its tables (their names say what made them).
   void TearDown() {
     if (!set_up_ || torn_down_) return;
     torn_down_ = true;
-    RunEach(fragment_.teardown);
+    for (const FragmentTask& task : fragment_.teardown) {
+      try {
+        RunEach({task});
+      } catch (const SqlError&) {
+      }
+    }
   }
 
   remote::RemoteEndpoint Endpoint(uint32_t worker_id) const {

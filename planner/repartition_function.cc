@@ -2,6 +2,7 @@
 // tessera.repartition, the worker side of a repartition join (planner/repartition_function.h).
 #include "planner/repartition_function.h"
 
+#include <cctype>
 #include <charconv>
 #include <map>
 #include <span>
@@ -62,7 +63,8 @@ std::vector<engine::WorkerInfo> ParseTargets(const std::string& text) {
   return targets;
 }
 
-// Reads the columns of `shard` and sends each row to its target; returns the rows sent.
+// Reads the columns of `shard` and sends each row to its target; returns the rows sent. Holds the
+// shard's rows in memory while sending.
 int64_t Repartition(engine::ExecContext& context, const std::string& shard, const std::string& columns, int32_t key,
                     const std::string& targets_text, const std::string& destination) {
   engine::PlanNode scan(engine::PlanKind::kScan);
@@ -79,6 +81,11 @@ int64_t Repartition(engine::ExecContext& context, const std::string& shard, cons
     throw SqlError(SqlState::kInvalidParameterValue, "key " + std::to_string(key) + " is out of range");
   }
   const std::vector<engine::WorkerInfo> targets = ParseTargets(targets_text);
+  for (char letter : destination) {
+    if (!std::isalnum(static_cast<unsigned char>(letter)) && letter != '_' && letter != '.') {
+      throw SqlError(SqlState::kInvalidParameterValue, "invalid destination table \"" + destination + "\"");
+    }
+  }
   std::map<size_t, std::vector<Batch>> outgoing;  // target -> rows
   int64_t rows = 0;
   for (const Batch& batch : engine::RunPlan(scan, context)) {
