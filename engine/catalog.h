@@ -83,6 +83,15 @@ struct RelationInfo {
   // Sequences.
   std::shared_ptr<SequenceState> sequence;
 
+  // A reference table (WITH (distribution = 'reference')): on a coordinator, a full copy on every worker,
+  // one "partition" per worker in `placement`.
+  bool IsReferenceTable() const {
+    for (const auto& [key, value] : options) {
+      if (key == "distribution") return value == "reference";
+    }
+    return false;
+  }
+
   int FindColumn(const std::string& column_name) const {
     for (size_t index = 0; index < columns.size(); ++index) {
       if (columns[index].name == column_name) return static_cast<int>(index);

@@ -431,16 +431,24 @@ size_t DistributedWriter::PartitionOf(const Batch& rows, idx_t row) {
 void DistributedWriter::Write(const Batch& rows) {
   context_.CheckCancel();
   std::map<size_t, std::vector<sel_t>> selection;
-  for (idx_t row = 0; row < rows.num_rows; ++row) selection[PartitionOf(rows, row)].push_back(static_cast<sel_t>(row));
+  if (relation_.IsReferenceTable()) {
+    // Every copy gets every row; the statement reports each row once.
+    std::vector<sel_t> all(rows.num_rows);
+    for (idx_t row = 0; row < rows.num_rows; ++row) all[row] = static_cast<sel_t>(row);
+    for (size_t partition = 0; partition < relation_.placement.size(); ++partition) selection[partition] = all;
+  } else {
+    for (idx_t row = 0; row < rows.num_rows; ++row) selection[PartitionOf(rows, row)].push_back(static_cast<sel_t>(row));
+  }
   for (const auto& [partition, selected] : selection) {
     Batch part;
     for (const Vector& column : rows.columns) part.columns.push_back(column.Gather(selected.data(), selected.size()));
     part.num_rows = selected.size();
     remote::RemoteConnection& connection = transactions_.BeginPartition(relation_, partition);
-    rows_ += static_cast<int64_t>(connection.CopyIn(
-        "COPY " + ShardTableName(relation_.oid, partition) + " FROM STDIN (FORMAT binary)", std::span(&part, 1),
-        transactions_.timeout()));
+    const auto copied = connection.CopyIn("COPY " + ShardTableName(relation_.oid, partition) + " FROM STDIN (FORMAT binary)",
+                                          std::span(&part, 1), transactions_.timeout());
+    if (!relation_.IsReferenceTable()) rows_ += static_cast<int64_t>(copied);
   }
+  if (relation_.IsReferenceTable()) rows_ += static_cast<int64_t>(rows.num_rows);
 }
 
 int64_t DistributedWriter::Commit() {
@@ -459,6 +467,7 @@ std::chrono::milliseconds WorkerTimeout(const DatabaseOptions& options) {
 
 std::vector<size_t> PartitionsToRead(const PlanNode& scan) {
   const RelationInfo& relation = *scan.relation;
+  if (relation.IsReferenceTable()) return {0};  // every copy is whole: the first worker's
   const int shard_column = relation.shard_column;
   if (shard_column >= 0) {
     const LogicalType& type = relation.columns[shard_column].type;

@@ -128,7 +128,8 @@ class DistributedStatementOperator : public Operator {
       if (begun.insert(workers[index]).second && !statement_.settings_sql.empty()) {
         connection.Execute(statement_.settings_sql, WorkerTimeout(context_.database->options()));
       }
-      Send(connection, statement_.sql(placements[index]));
+      // Every copy of a reference table is written alike: the first one's rows and count stand for all.
+      Send(connection, statement_.sql(placements[index]), index == 0 || !statement_.tables[0].relation->IsReferenceTable());
     }
     transactions.Commit();
     NoteRemovedRows();
@@ -153,15 +154,17 @@ class DistributedStatementOperator : public Operator {
     return *connection_;
   }
 
-  void Send(remote::RemoteConnection& connection, const std::string& sql) {
+  // Runs `sql` on `connection`; its rows and row count are the statement's unless `keep_results` is false.
+  void Send(remote::RemoteConnection& connection, const std::string& sql, bool keep_results = true) {
     const remote::RemoteResult result = connection.Query(
         sql, context_.parameters,
-        [this](Batch batch) {
+        [this, keep_results](Batch batch) {
+          if (!keep_results) return;
           TakeTypes(batch, node_.output_types);
           pending_.push_back(std::move(batch));
         },
         WorkerTimeout(context_.database->options()));
-    if (statement_.writes) rows_affected_ += RowsOfTag(result.command_tag);
+    if (statement_.writes && keep_results) rows_affected_ += RowsOfTag(result.command_tag);
   }
 
   const PlanNode& node_;

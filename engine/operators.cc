@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "base/check.h"
+#include "engine/distributed_join.h"
 #include "engine/expression.h"
 #include "engine/index.h"
 #include "engine/operator.h"
@@ -390,6 +391,8 @@ std::unique_ptr<Operator> CreateUnprofiledOperator(const PlanNode& node, ExecCon
       return MakeRecursiveOperator(node, context);
     case PlanKind::kDistributedStatement:
       return MakeDistributedStatementOperator(node, context);
+    case PlanKind::kDistributedFragment:
+      return MakeDistributedFragmentOperator(node, context);
   }
   throw SqlError(SqlState::kInternalError, "internal error: unknown plan node");
 }

@@ -41,6 +41,7 @@ enum class PlanKind {
   kDistributedStatement,  // a statement run whole on the workers (engine/distributed_statement.h)
   kProjectSet,     // set-returning calls in a select list: input columns + one column per call, a row per
                    // output row of the longest call (the others padded with NULL), as PostgreSQL's ProjectSet
+  kDistributedFragment,  // a coordinator's join run on the workers: `fragment` (engine/distributed_join.h)
 };
 
 struct SortKey {
@@ -108,6 +109,7 @@ using VirtualTableFunction = std::function<std::vector<Batch>(ExecContext&)>;
 
 struct PlanNode;
 struct DistributedStatement;
+struct DistributedFragment;
 class PlanProfile;
 using PlanPtr = std::shared_ptr<PlanNode>;
 
@@ -199,6 +201,9 @@ struct PlanNode {
   std::shared_ptr<WorkTableState> work_table;
   // kDistributedStatement
   std::shared_ptr<const DistributedStatement> distributed_statement;
+  // kDistributedFragment: the SQL each worker runs; on a join of distributed tables left to the
+  // coordinator (the pull tier), why, for EXPLAIN.
+  std::shared_ptr<const DistributedFragment> fragment;
 
   explicit PlanNode(PlanKind plan_kind) : kind(plan_kind) {}
   // Multi-line plan text, PostgreSQL EXPLAIN style.

@@ -5,7 +5,9 @@
 
 #include "engine/distributed_statement.h"
 #include "engine/plan.h"
+#include "engine/distributed_join.h"
 #include "engine/operators_internal.h"
+#include "engine/plan.h"
 #include "engine/plan_profile.h"
 
 namespace tessera::engine {
@@ -29,6 +31,10 @@ std::string Describe(const PlanNode& node) {
       if (!node.relation->placement.empty()) {
         // docs/CLUSTER.md: the router case reads the one partition the shard key pins, the pull tier all.
         const size_t partitions = node.relation->placement.size();
+        if (node.relation->IsReferenceTable()) {
+          return "Distributed Scan on " + node.relation->name + " (reference table: 1 of " + std::to_string(partitions) +
+                 " copies read)";
+        }
         const size_t read = PartitionsToRead(node).size();
         if (read < partitions) {
           return "Distributed Scan on " + node.relation->name + " (router: 1 of " + std::to_string(partitions) +
@@ -47,8 +53,12 @@ std::string Describe(const PlanNode& node) {
       for (const auto& call : node.aggregates) text += " " + call.ToString();
       return text;
     }
-    case PlanKind::kHashJoin: return "Hash Join";
-    case PlanKind::kNestedLoopJoin: return "Nested Loop";
+    case PlanKind::kHashJoin:
+    case PlanKind::kNestedLoopJoin: {
+      const std::string text = node.kind == PlanKind::kHashJoin ? "Hash Join" : "Nested Loop";
+      return node.fragment ? text + " (" + node.fragment->explain + ")" : text;  // a pull-tier join's reason
+    }
+    case PlanKind::kDistributedFragment: return "Distributed Join (" + node.fragment->explain + ")";
     case PlanKind::kSort: return "Sort";
     case PlanKind::kLimit: return "Limit";
     case PlanKind::kDistinct: return "HashAggregate (distinct)";

@@ -13,6 +13,7 @@
 #include "engine/distributed.h"
 #include "engine/remote/remote_connection.h"
 #include "planner/rebalance.h"
+#include "planner/repartition_function.h"
 
 namespace tessera::planner {
 
@@ -111,6 +112,7 @@ void RegisterClusterFunctions(engine::FunctionRegistry& registry) {
   };
   registry.Register(node_role);
   RegisterRebalanceFunctions(registry);
+  RegisterRepartitionFunction(registry);
 }
 
 }  // namespace tessera::planner

@@ -113,14 +113,16 @@ void DistributeNewTable(Session& session, engine::RelationInfo& relation) {
     throw SqlError(SqlState::kFeatureNotSupported,
                    "creating a distributed table inside a transaction block is not supported yet");
   }
-  if (relation.shard_column < 0) {
+  // A reference table has one partition per worker, each a full copy enforcing the unique constraints.
+  const bool reference = relation.IsReferenceTable();
+  if (relation.shard_column < 0 && !reference) {
     for (const engine::IndexInfo& index : relation.indexes) {
       if (index.primary) relation.shard_column = index.columns.front();
     }
   }
-  CheckUniqueConstraints(relation);
+  if (!reference) CheckUniqueConstraints(relation);
   relation.placement.clear();
-  for (size_t partition = 0; partition < kPartitionsPerWorker * workers.size(); ++partition) {
+  for (size_t partition = 0; partition < (reference ? 1 : kPartitionsPerWorker) * workers.size(); ++partition) {
     relation.placement.push_back(workers[partition % workers.size()].id);
   }
   try {

@@ -6,6 +6,8 @@
 //
 // What exists: creating (placement and shard tables) and dropping distributed tables. Reading and
 // writing them is not built yet and answers 0A000 (Binder::ResolveRelation).
+// A reference table (WITH (distribution = 'reference')) has one partition per worker, each a full copy
+// of the table; a worker added later gets no copy.
 #pragma once
 
 #include <string>
@@ -21,7 +23,8 @@ constexpr size_t kPartitionsPerWorker = 8;
 
 // A coordinator's CREATE TABLE: places the new table's partitions on the workers (round-robin) and
 // creates its shard tables there. Without a shard_key option the primary key's first column is the shard
-// key (as SingleStore does), else rows are spread round-robin. Throws 55000 without workers, 0A000
+// key (as SingleStore does), else rows are spread round-robin. A reference table gets one partition, a
+// full copy, on each worker. Throws 55000 without workers, 0A000
 // inside a transaction block and for unique constraints without the shard key, and a worker's error
 // (08006 when it cannot be reached); shard tables made before an error are dropped again.
 void DistributeNewTable(Session& session, engine::RelationInfo& relation);

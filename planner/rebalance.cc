@@ -67,10 +67,11 @@ PlannedMove Move(const engine::RelationInfo& relation, Holdings& holdings, uint3
   return PlannedMove{relation.oid, partition, to};
 }
 
+// The hash-partitioned tables: a reference table has one copy per worker, which no move may change.
 std::vector<engine::RelationPtr> DistributedTables(engine::Catalog& catalog) {
   std::vector<engine::RelationPtr> tables;
   for (engine::RelationPtr& relation : catalog.AllRelations()) {
-    if (!relation->placement.empty()) tables.push_back(std::move(relation));
+    if (!relation->placement.empty() && !relation->IsReferenceTable()) tables.push_back(std::move(relation));
   }
   std::sort(tables.begin(), tables.end(), [](const auto& a, const auto& b) { return a->oid < b->oid; });
   return tables;
@@ -192,6 +193,13 @@ engine::ScalarFunction DrainWorkerFunction() {
         throw SqlError(SqlState::kObjectNotInPrerequisiteState,
                        "worker \"" + drained->Name() + "\" cannot be drained: it is the only worker")
             .WithHint("Add a worker with SELECT tessera.add_worker('host', port) first.");
+      }
+      for (const engine::RelationPtr& relation : catalog.AllRelations()) {
+        if (relation->IsReferenceTable() &&
+            std::find(relation->placement.begin(), relation->placement.end(), drained->id) != relation->placement.end()) {
+          throw SqlError(SqlState::kFeatureNotSupported, "draining a worker that holds a copy of reference table \"" +
+                                                             relation->name + "\" is not supported yet");
+        }
       }
       const engine::WorkerInfo drained_worker = *drained;
       engine::Database& database = *context.database;

@@ -15,9 +15,11 @@
 #include "planner/binder.h"
 #include "planner/copy_internal.h"
 #include "planner/distributed_statement.h"
+#include "planner/distributed_joins.h"
 #include "planner/parallel_selection.h"
 #include "planner/parser/parser.h"
 #include "planner/session_state.h"
+#include "planner/settings.h"
 #include "planner/utility.h"
 
 namespace tessera::planner {
@@ -179,6 +181,10 @@ std::shared_ptr<BoundStatement> Session::Bind(std::shared_ptr<ast::Statement> st
   }
   if (coordinator) query.plan = PlanDistributedStatement(*statement, query.plan, references, *state_);
   bound->plan = query.plan;
+  if (database_.options().role == engine::Role::kCoordinator) {
+    const JoinTierSettings join_tiers = ReadJoinTierSettings(*state_);
+    if (join_tiers.enabled) PlanDistributedJoins(query.plan, database_, join_tiers);
+  }
   if (statement->kind == ast::StmtKind::kSelect) MarkParallelSections(query.plan, database_.options().worker_threads);
   const bool returns_rows = bound->tag == "SELECT" || !query.plan->returning.empty();
   if (returns_rows) {

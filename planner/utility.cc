@@ -153,10 +153,19 @@ void CreateTable(Session& session, const ast::CreateTableStatement& create) {
       if (relation->shard_column < 0) throw SqlError(SqlState::kUndefinedColumn, "shard key column \"" + option.value + "\" does not exist");
     } else if (option.name == "sort_key") {
       sort_columns = SortKeyColumns(*relation, option.value);
+    } else if (option.name == "distribution") {
+      if (option.value != "reference") {
+        throw SqlError(SqlState::kInvalidParameterValue, "invalid value for parameter \"distribution\": \"" + option.value + "\"")
+            .WithHint("The only distribution is 'reference' (a full copy on every worker).");
+      }
     } else {
       throw SqlError(SqlState::kInvalidParameterValue, "unrecognized parameter \"" + option.name + "\"");
     }
     relation->options.emplace_back(option.name, option.value);
+  }
+  if (relation->IsReferenceTable() && relation->shard_column >= 0) {
+    throw SqlError(SqlState::kInvalidParameterValue, "a reference table has no shard key")
+        .WithHint("Leave out shard_key, or distribution = 'reference'.");
   }
   auto add_index = [&](const std::vector<std::string>& columns, bool primary, std::string index_name) {
     engine::IndexInfo index;
