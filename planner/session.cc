@@ -14,6 +14,7 @@
 #include "engine/system_tables.h"
 #include "planner/binder.h"
 #include "planner/copy_internal.h"
+#include "planner/distributed_pushdown.h"
 #include "planner/parallel_selection.h"
 #include "planner/parser/parser.h"
 #include "planner/session_state.h"
@@ -173,7 +174,10 @@ std::shared_ptr<BoundStatement> Session::Bind(std::shared_ptr<ast::Statement> st
       return bound;  // utility statements run at Execute
   }
   bound->plan = query.plan;
-  if (statement->kind == ast::StmtKind::kSelect) MarkParallelSections(query.plan, database_.options().worker_threads);
+  if (statement->kind == ast::StmtKind::kSelect) {
+    PushDownToWorkers(query.plan);
+    MarkParallelSections(query.plan, database_.options().worker_threads);
+  }
   const bool returns_rows = bound->tag == "SELECT" || !query.plan->returning.empty();
   if (returns_rows) {
     for (size_t column = 0; column < query.names.size(); ++column) {
