@@ -183,10 +183,26 @@ std::optional<std::string> DeparseExpression(const BoundExpr& expr, const std::v
   return Deparser(column_sql).Deparse(expr);
 }
 
+namespace {
+
+bool ColumnOrConstant(const BoundExpr& expr) {
+  return expr.kind == BoundExprKind::kColumn || expr.kind == BoundExprKind::kConstant;
+}
+
+// A comparison of columns and constants, or IS [NOT] NULL of a column: true, false or NULL, never an
+// error, whichever rows it sees.
+bool RaisesNoError(const BoundExpr& expr) {
+  if (expr.kind == BoundExprKind::kIsNull) return expr.children[0]->kind == BoundExprKind::kColumn;
+  return expr.kind == BoundExprKind::kFunction && ComparisonOperator(expr.function->name) && expr.children.size() == 2 &&
+         ColumnOrConstant(*expr.children[0]) && ColumnOrConstant(*expr.children[1]);
+}
+
+}  // namespace
+
 DeparsedFilter DeparseConjuncts(const BoundExpr& predicate, const std::vector<std::string>& column_sql) {
   DeparsedFilter filter;
   auto add = [&](const BoundExpr& conjunct) {
-    auto text = DeparseExpression(conjunct, column_sql);
+    auto text = filter.complete || RaisesNoError(conjunct) ? DeparseExpression(conjunct, column_sql) : std::nullopt;
     if (!text) {
       filter.complete = false;
       return;

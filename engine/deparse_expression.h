@@ -24,8 +24,12 @@ std::optional<std::string> DeparseExpression(const BoundExpr& expr, const std::v
 // `value` as a typed SQL literal ('v'::type, NULL::type); std::nullopt for types it cannot write exactly.
 std::optional<std::string> DeparseConstant(const Value& value);
 
-// The conjuncts of a filter that deparse (its AND's operands, or the filter itself), joined with AND
-// (empty when none did), and whether all of them did (then `sql` alone means the whole filter).
+// The conjuncts of a filter (its AND's operands, or the filter itself) a worker may evaluate first,
+// joined with AND (empty when none): those before the first one that does not deparse, and after it
+// only comparisons of a column with a constant and IS [NOT] NULL of a column, which raise no error.
+// (A coordinator evaluates conjuncts left to right; a later one evaluated on rows an earlier one would
+// have dropped could raise an error the coordinator would not, e.g. a division by zero.) `complete`
+// tells whether all conjuncts were taken (then `sql` alone means the whole filter).
 struct DeparsedFilter {
   std::string sql;
   bool complete = true;

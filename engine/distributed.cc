@@ -82,7 +82,7 @@ class DistributedScanOperator : public Operator {
     if (!reader_) Start();
     for (;;) {
       context_.CheckCancel();
-      if (!reader_->Next(out)) return false;
+      if (!reader_->Next(out, [this] { context_.CheckCancel(); })) return false;
       if (node_.predicate && !pushed()) {
         auto rows = EvaluateFilter(*node_.predicate, *out, context_);
         if (rows.size() != out->num_rows) out->Compact(rows.data(), rows.size());

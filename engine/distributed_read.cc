@@ -57,9 +57,13 @@ PartitionReader::~PartitionReader() {
   for (std::thread& thread : threads_) thread.join();
 }
 
-bool PartitionReader::Next(Batch* out) {
+bool PartitionReader::Next(Batch* out, const std::function<void()>& check_cancel) {
   std::unique_lock lock(mutex_);
-  changed_.wait(lock, [this] { return !queue_.empty() || error_ || running_threads_ == 0; });
+  while (!changed_.wait_for(lock, kCancelPoll, [this] { return !queue_.empty() || error_ || running_threads_ == 0; })) {
+    lock.unlock();
+    check_cancel();
+    lock.lock();
+  }
   if (error_) std::rethrow_exception(error_);
   if (queue_.empty()) return false;
   *out = std::move(queue_.front());

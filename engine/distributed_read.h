@@ -20,6 +20,7 @@
 #include <condition_variable>
 #include <deque>
 #include <exception>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -55,7 +56,10 @@ class PartitionReader {
   PartitionReader& operator=(const PartitionReader&) = delete;
 
   // The next batch of any partition; false once every read finished. Throws the first read's error.
-  bool Next(Batch* out);
+  // While it waits, calls `check_cancel` every kCancelPoll (which throws to cancel the statement).
+  bool Next(Batch* out, const std::function<void()>& check_cancel);
+
+  static constexpr std::chrono::milliseconds kCancelPoll{50};
 
  private:
   void ReadLoop();

@@ -60,9 +60,9 @@ explain() {
   on "$coordinator_port" "EXPLAIN $1" | sed 's/t[0-9]*_p[0-9]*/tOID_pN/g'
 }
 
-on "$coordinator_port" "SELECT tessera.add_worker('127.0.0.1', $worker1_port) > 0"
-on "$coordinator_port" "SELECT tessera.add_worker('127.0.0.1', $worker2_port) > 0"
 {
+  on "$coordinator_port" "SELECT tessera.add_worker('127.0.0.1', $worker1_port) > 0"
+  on "$coordinator_port" "SELECT tessera.add_worker('127.0.0.1', $worker2_port) > 0"
   echo "=== data: the same rows on the cluster (16 partitions on 2 workers) and the embedded server"
   both "CREATE TABLE t (id integer PRIMARY KEY, g integer, s text, n numeric(10,2), f double precision, r real, b bigint, ts timestamp, tz timestamptz)"
   both "INSERT INTO t SELECT i, CASE WHEN i % 11 = 0 THEN NULL ELSE i % 7 END,
@@ -82,6 +82,7 @@ on "$coordinator_port" "SELECT tessera.add_worker('127.0.0.1', $worker2_port) > 
   same "router: the shard key pins one partition" "SELECT count(*), sum(n), avg(f) FROM t WHERE id = 77"
   same "empty table, no GROUP BY" "SELECT count(*), count(x), sum(x), avg(x), avg(f), min(x), max(f) FROM empty"
   same "empty table, GROUP BY" "SELECT g, count(*) FROM empty GROUP BY g UNION ALL SELECT -1, 0"
+  same "a guard before a division, pushed whole" "SELECT count(*), sum(10 / g) FROM t WHERE g <> 0 AND 10 / g > 1"
   same "no rows pass the filter" "SELECT count(*), sum(id), avg(n) FROM t WHERE g = 99"
   echo "=== top-N pushed: each partition's first limit + offset rows, merged on the coordinator"
   same "ORDER BY LIMIT OFFSET, ties broken by id" "SELECT id, s, f FROM t ORDER BY f DESC, id LIMIT 7 OFFSET 3"
@@ -92,6 +93,7 @@ on "$coordinator_port" "SELECT tessera.add_worker('127.0.0.1', $worker2_port) > 
   same "count(DISTINCT)" "SELECT g, count(DISTINCT s) FROM t GROUP BY g ORDER BY g"
   same "string_agg with ORDER BY" "SELECT g, string_agg(s, ',' ORDER BY s, id) FROM t WHERE id < 40 GROUP BY g ORDER BY g"
   same "a filter with a subquery" "SELECT count(*), sum(id) FROM t WHERE g = (SELECT 2)"
+  same "a guard that stays on the coordinator keeps the division there too" "SELECT count(*) FROM t WHERE g <> (SELECT 0) AND 10 / g > 1"
   same "a function on timestamptz" "SELECT date_trunc('day', tz), count(*) FROM t GROUP BY 1 ORDER BY 1"
   echo "=== EXPLAIN: the tier and why"
   explain "SELECT g, avg(f), count(*) FROM t WHERE ts >= '2024-01-02' GROUP BY g"

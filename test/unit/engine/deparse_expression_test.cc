@@ -113,6 +113,18 @@ TEST_SUITE("deparse_expression") {
     CHECK(Deparsed(*MakeCast(Column(2), kTextType, true)) == "<none>");
   }
 
+  TEST_CASE("after a conjunct that does not deparse, only those that raise no error follow") {
+    auto parameter = std::make_unique<BoundExpr>(BoundExprKind::kParameter, kInteger);
+    parameter->parameter = 1;
+    auto filter = std::make_unique<BoundExpr>(BoundExprKind::kAnd, kBoolean);
+    filter->children = List(Call("=", List(Column(0), std::move(parameter))),
+                            Call(">", List(Call("/", List(MakeConstant(Int4(10)), Column(0))), MakeConstant(Int4(1)))),
+                            Call("<", List(Column(2), MakeConstant(Float8(1.5)))));
+    DeparsedFilter partial = DeparseConjuncts(*filter, kColumns);
+    CHECK(partial.sql == "(\"price\" < '1.5'::double precision)");
+    CHECK_FALSE(partial.complete);
+  }
+
   TEST_CASE("a filter's conjuncts deparse one by one") {
     auto parameter = std::make_unique<BoundExpr>(BoundExprKind::kParameter, kInteger);
     parameter->parameter = 1;
