@@ -97,14 +97,15 @@ class DistributedScanOperator : public Operator {
   void Start() {
     const RelationInfo& relation = *node_.relation;
     std::vector<PartitionReadRequest> requests;
-    for (size_t partition : PartitionsToRead(node_)) {
-      const uint32_t worker_id = relation.placement[partition];
+    for (std::vector<size_t>& partitions : ReadGroups(node_)) {
+      const uint32_t worker_id = relation.placement[partitions.front()];
       const std::optional<WorkerInfo> worker = context_.database->catalog().FindWorker(worker_id);
       if (!worker) {
         throw SqlError(SqlState::kInternalError, "internal error: worker " + std::to_string(worker_id) + " is not registered");
       }
-      requests.push_back({partition, worker_id, WorkerEndpoint(*worker, context_.database->options()),
-                          PartitionSql(node_, partition)});
+      std::string sql = PartitionsSql(node_, partitions);
+      requests.push_back({std::move(partitions), worker_id, WorkerEndpoint(*worker, context_.database->options()),
+                          std::move(sql)});
     }
     std::vector<LogicalType> types = node_.output_types;
     if (!pushed()) {

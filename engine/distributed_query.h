@@ -26,11 +26,25 @@ struct DistributedQuery {
   std::string coordinator_step;
   // The pull tier: why no pushed tier applied (EXPLAIN's "pull: ..."), empty when none was tried.
   std::string pull_reason;
+  // Partial aggregates: a worker aggregates several of its partitions in one statement, over their
+  // UNION ALL, so that it builds kMergedReadsPerWorker hash tables of all its groups instead of one per
+  // partition with most of the same groups (8 partitions per worker build 8x the groups otherwise).
+  bool merge_on_worker = false;
+  // With merge_on_worker: the columns the select list uses, as each branch selects them
+  // ("" when none: count(*) alone).
+  std::string branch_columns;
 
   bool pushed() const { return !select_list.empty(); }
 };
 
-// The SQL a distributed scan sends for `partition`. REQUIRES: scan is a kScan of a distributed table.
-std::string PartitionSql(const PlanNode& scan, size_t partition);
+// Statements a merging scan sends to each worker (each over a share of its partitions, concurrently).
+constexpr size_t kMergedReadsPerWorker = 2;
+
+// The partitions a distributed scan reads, grouped into its statements: one partition each, or with
+// merge_on_worker up to kMergedReadsPerWorker groups per worker. REQUIRES: a kScan of a distributed table.
+std::vector<std::vector<size_t>> ReadGroups(const PlanNode& scan);
+
+// The SQL a distributed scan sends for a group of `partitions` on one worker (ReadGroups).
+std::string PartitionsSql(const PlanNode& scan, const std::vector<size_t>& partitions);
 
 }  // namespace tessera::engine

@@ -116,7 +116,7 @@ void PartitionReader::Read(const PartitionReadRequest& request) {
   pool.Release(std::move(connection));
   if (profile_ != nullptr) {
     const auto elapsed = std::chrono::steady_clock::now() - start;
-    profile_->AddPartitionRead({request.partition, request.worker_id, rows,
+    profile_->AddPartitionRead({request.partitions, request.worker_id, rows,
                                 static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(elapsed).count())});
   }
 }

@@ -34,7 +34,7 @@
 namespace tessera::engine {
 
 struct PartitionReadRequest {
-  size_t partition = 0;
+  std::vector<size_t> partitions;  // on one worker
   uint32_t worker_id = 0;
   remote::RemoteEndpoint endpoint;
   std::string sql;

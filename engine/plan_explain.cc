@@ -37,18 +37,25 @@ std::string DescribePushed(const PlanNode& node) {
 // profile each partition's rows and time.
 void ExplainDistributed(const PlanNode& node, const std::string& indent, const NodeProfile* profile, std::ostringstream& out) {
   if (node.distributed_query && node.distributed_query->pushed()) {
-    out << indent << "Worker SQL: " << PartitionSql(node, PartitionsToRead(node).front()) << "\n";
+    const std::vector<std::vector<size_t>> groups = ReadGroups(node);
+    if (groups.size() < PartitionsToRead(node).size()) {
+      out << indent << "Worker Reads: " << groups.size() << " (up to " << kMergedReadsPerWorker
+          << " per worker, each over the UNION ALL of its share of the partitions)\n";
+    }
+    out << indent << "Worker SQL: " << PartitionsSql(node, groups.front()) << "\n";
   } else if (node.distributed_query && !node.distributed_query->pull_reason.empty()) {
     out << indent << "Pull: " << node.distributed_query->pull_reason << "\n";
   }
   if (profile == nullptr) return;
   std::vector<NodeProfile::PartitionRead> reads = profile->PartitionReads();
-  std::sort(reads.begin(), reads.end(), [](const auto& a, const auto& b) { return a.partition < b.partition; });
+  std::sort(reads.begin(), reads.end(), [](const auto& a, const auto& b) { return a.partitions < b.partitions; });
   for (const auto& read : reads) {
+    std::string partitions;
+    for (size_t partition : read.partitions) partitions += (partitions.empty() ? "" : ", ") + std::to_string(partition);
     char text[160];
-    std::snprintf(text, sizeof text, "Partition %zu on worker %u: rows=%llu time=%.3f ms", read.partition, read.worker_id,
+    std::snprintf(text, sizeof text, " on worker %u: rows=%llu time=%.3f ms", read.worker_id,
                   static_cast<unsigned long long>(read.rows), read.nanoseconds / 1e6);
-    out << indent << text << "\n";
+    out << indent << (read.partitions.size() == 1 ? "Partition " : "Partitions ") << partitions << text << "\n";
   }
 }
 

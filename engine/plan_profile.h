@@ -30,9 +30,10 @@ struct NodeProfile {
   std::atomic<uint64_t> segment_row_groups_skipped{0};
   // Aggregates: rows grouped by dictionary code instead of by hashing their key.
   std::atomic<uint64_t> rows_grouped_by_code{0};
-  // Distributed scans: what each partition's worker returned, in the order the reads finished.
+  // Distributed scans: what each read (of one partition, or of several on one worker) returned, in the
+  // order the reads finished.
   struct PartitionRead {
-    size_t partition = 0;
+    std::vector<size_t> partitions;
     uint32_t worker_id = 0;
     uint64_t rows = 0;
     uint64_t nanoseconds = 0;

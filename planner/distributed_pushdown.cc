@@ -103,6 +103,8 @@ class AggregateSplit {
     for (size_t key = 0; key < keys; ++key) query->tail += (key == 0 ? " GROUP BY " : ", ") + std::to_string(key + 1);
     query->tier = "Distributed Partial Aggregate";
     query->coordinator_step = "final aggregation on the coordinator";
+    query->merge_on_worker = true;
+    query->branch_columns = UsedColumns();
 
     auto scan = std::make_shared<PlanNode>(PlanKind::kScan);
     scan->relation = scan_.relation;
@@ -137,6 +139,24 @@ class AggregateSplit {
   }
 
  private:
+  // The scan columns the keys and calls use, as a select list (the filter applies inside each branch).
+  std::string UsedColumns() const {
+    std::set<int> used;
+    for (const auto& key : aggregate_.group_keys) CollectColumns(*key, used);
+    for (const AggregateCall& call : aggregate_.aggregates) {
+      for (const auto& argument : call.args) CollectColumns(*argument, used);
+      if (call.filter) CollectColumns(*call.filter, used);
+    }
+    std::string list;
+    for (int column : used) list += (list.empty() ? "" : ", ") + columns_.at(column);
+    return list;
+  }
+
+  static void CollectColumns(const BoundExpr& expr, std::set<int>& used) {
+    if (expr.kind == BoundExprKind::kColumn) used.insert(expr.column);
+    for (const auto& child : expr.children) CollectColumns(*child, used);
+  }
+
   // Adds a column to what each partition returns; its position in the scan's output.
   int AddPartial(const std::string& sql, const LogicalType& type) {
     select_list_ += (select_list_.empty() ? "" : ", ") + sql;
@@ -188,7 +208,9 @@ class AggregateSplit {
                                           : (call.args[0]->type.id == TypeId::kInt64 || call.args[0]->type.id == TypeId::kNumeric
                                                  ? LogicalType(TypeId::kNumeric)
                                                  : LogicalType(TypeId::kInt64));
-    const std::string summed = floating ? "CAST(" + argument + " AS double precision)" : argument;
+    // avg(real) sums in double precision, as PostgreSQL's float4_accum.
+    const bool real = call.args[0]->type.id == TypeId::kFloat32;
+    const std::string summed = real ? "CAST(" + argument + " AS double precision)" : argument;
     BoundExprPtr sum = Combine("sum", AddPartial("sum(" + summed + ")" + filter, sum_type));
     BoundExprPtr count = Combine("sum", AddPartial("count(" + argument + ")" + filter, LogicalType(TypeId::kInt64)));
     const TypeId division = floating ? TypeId::kFloat64 : TypeId::kNumeric;

@@ -101,7 +101,8 @@ explain() {
   explain "SELECT count(*) FROM t WHERE id = 77"
   explain "SELECT count(DISTINCT g) FROM t"
   explain "SELECT avg(f) FROM t WHERE g = (SELECT 2)"
-  echo "=== EXPLAIN ANALYZE: rows per partition"
+  echo "=== EXPLAIN ANALYZE: rows per partition, or per read of several partitions merged on a worker"
   on "$coordinator_port" "EXPLAIN ANALYZE SELECT id FROM t WHERE g < 3" | grep 'Partition' | sed 's/time=[0-9.]* ms/time=T/'
+  on "$coordinator_port" "EXPLAIN ANALYZE SELECT s, count(*) FROM t GROUP BY s" | grep 'Partition' | sed 's/time=[0-9.]* ms/time=T/'
 } >"$work/actual" 2>&1
 grep -v '^#' "$expected" | diff -u - "$work/actual"
