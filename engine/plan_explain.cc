@@ -33,8 +33,8 @@ std::string DescribePushed(const PlanNode& node) {
          (workers.size() == 1 ? " worker; " : " workers; ") + node.distributed_query->coordinator_step;
 }
 
-// The lines under a distributed scan: the worker SQL of its first partition or why it pulls, and with a
-// profile each partition's rows and time.
+// The lines under a distributed scan: the SQL of its first read or why it pulls, and with a profile each
+// read's partitions, rows and time.
 void ExplainDistributed(const PlanNode& node, const std::string& indent, const NodeProfile* profile, std::ostringstream& out) {
   if (node.distributed_query && node.distributed_query->pushed()) {
     const std::vector<std::vector<size_t>> groups = ReadGroups(node);
