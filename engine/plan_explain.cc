@@ -147,7 +147,9 @@ void ExplainInto(const PlanNode& node, int depth, std::ostringstream& out, bool 
   if (node.kind == PlanKind::kIndexScan && node.index_condition) {
     out << detail_indent << "Index Cond: " << node.index_condition->ToString() << "\n";
   }
-  if (node.predicate) {
+  // A pushed distributed scan's filter runs on the workers (its Worker SQL says so).
+  const bool pushed = node.distributed_query && node.distributed_query->pushed();
+  if (node.predicate && !pushed) {
     const char* label = node.kind == PlanKind::kHashJoin || node.kind == PlanKind::kNestedLoopJoin ? "Join Filter: " : "Filter: ";
     out << detail_indent << label << node.predicate->ToString() << "\n";
   }

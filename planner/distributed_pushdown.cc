@@ -8,7 +8,7 @@
 // with, per call (PostgreSQL's result types kept by the final step):
 //   count(x)  partial count(x)               combine sum      final ::bigint
 //   sum(x)    partial sum(x)                 combine sum      final ::type of sum(x) (sum(int) is bigint)
-//   min/max   partial min/max(x)             combine min/max  final as is
+//   min/max   partial min/max(x)             combine min/max  final as is (also bool_and, bool_or, every)
 //   avg(x)    partial sum(x), count(x)       combine sum, sum final sum / count, in numeric for integers
 //             and numeric (numeric_div, as PostgreSQL's avg), in double precision for floats
 // The filter, keys and arguments must deparse exactly (engine/deparse_expression.h); DISTINCT, ORDER BY
@@ -193,6 +193,9 @@ class AggregateSplit {
     const std::string argument = Deparsed(*call.args[0], columns_, "argument");
     const TypeId input = call.args[0]->type.id;
     if (name == "min" || name == "max") return Combine(name, AddPartial(name + "(" + argument + ")" + filter, call.type));
+    if (name == "bool_and" || name == "bool_or" || name == "every") {
+      return Combine(name == "every" ? "bool_and" : name, AddPartial(name + "(" + argument + ")" + filter, call.type));
+    }
     if (name == "sum" && (IsInteger(input) || IsFloat(input) || input == TypeId::kNumeric || input == TypeId::kInterval)) {
       return Final(Combine("sum", AddPartial("sum(" + argument + ")" + filter, call.type)), call.type);
     }

@@ -76,6 +76,7 @@ explain() {
   same "GROUP BY with a NULL group" "SELECT g, count(*), sum(id), avg(id), avg(n), avg(f), min(s), max(ts) FROM t GROUP BY g ORDER BY g"
   same "GROUP BY text, several keys" "SELECT s, g, count(*), sum(n) FROM t GROUP BY s, g ORDER BY s, g"
   same "GROUP BY expressions" "SELECT g % 3, s IS NULL, date_trunc('day', ts), count(*), avg(f) FROM t GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
+  same "bool_and, bool_or, every" "SELECT g, bool_and(f > 1), bool_or(s LIKE 'a%'), every(id > 5) FROM t GROUP BY g ORDER BY g"
   same "HAVING" "SELECT g, sum(id), count(*) FROM t GROUP BY g HAVING sum(id) > 584000 AND count(*) > 3 ORDER BY g"
   same "WHERE on timestamps, LIKE, and FILTER" "SELECT g, count(*), count(*) FILTER (WHERE f > 4), avg(n) FILTER (WHERE s LIKE 'a%') FROM t WHERE ts >= '2024-01-05' AND s LIKE '_1%' GROUP BY g ORDER BY g"
   same "aggregates in expressions, ORDER BY an aggregate, LIMIT" "SELECT g, sum(id) * 2 + count(*), max(n) - min(n) FROM t GROUP BY g ORDER BY 2 DESC, 1 LIMIT 3"
