@@ -3,6 +3,8 @@
 // its workers, and the expressions it must refuse to write because their meaning could change.
 #include <doctest/doctest.h>
 
+#include <string>
+
 #include "engine/deparse_expression.h"
 #include "test/unit/engine/function_test_support.h"
 
@@ -62,6 +64,14 @@ TEST_SUITE("deparse_expression") {
     CHECK(*DeparseConstant(Typed(TypeId::kTimestampTz, "2024-01-08 10:00:00+02")) ==
           "'2024-01-08 08:00:00+00'::timestamp with time zone");
     CHECK(*DeparseConstant(Null(TypeId::kInt32)) == "NULL::integer");
+  }
+
+  TEST_CASE("float constants keep every bit") {
+    for (double value : {1.0 / 3.0, 1e-300, 123456789.123456789, -2.5e17}) {
+      const std::string text = *DeparseConstant(Float8(value));
+      CAPTURE(text);
+      CHECK(std::stod(text.substr(1, text.find('\'', 1) - 1)) == value);
+    }
   }
 
   TEST_CASE("columns, operators, functions and conditions") {
