@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Distributed pushdown: partial aggregation and top-N (planner/distributed_pushdown.h).
 //
-// Partial aggregation. For Aggregate(keys K, calls C) over Scan(distributed, filter F) the plan becomes
+// Partial aggregation. For Aggregate(keys K, calls C) over Scan(distributed, filter F) (or over filters
+// and projections over it, written into K, C and F) the plan becomes
 //   Project(K, final(C))                  -- the original aggregate's layout
 //     Aggregate(keys #1..#k, combine(C))  -- on the coordinator, over every partition's groups
 //       Scan(distributed, pushed: SELECT K, partial(C) FROM shard WHERE F GROUP BY 1..k)
@@ -57,9 +58,12 @@ std::vector<std::string> ScanColumns(const PlanNode& scan) {
   return columns;
 }
 
+// Stands for an input column whose expression does not deparse, so that what uses it does not either.
+const char kMissing[] = "\x01";
+
 std::string Deparsed(const BoundExpr& expr, const std::vector<std::string>& columns, const std::string& what) {
   auto text = engine::DeparseExpression(expr, columns);
-  if (!text) throw NotPushed{what + " " + expr.ToString() + " does not deparse"};
+  if (!text || text->find(kMissing) != std::string::npos) throw NotPushed{what + " " + expr.ToString() + " does not deparse"};
   return *text;
 }
 
@@ -69,6 +73,50 @@ std::string WholeFilter(const PlanNode& scan, const std::vector<std::string>& co
   const engine::DeparsedFilter filter = engine::DeparseConjuncts(*scan.predicate, columns);
   if (!filter.complete) throw NotPushed{"the filter " + scan.predicate->ToString() + " does not deparse"};
   return filter.sql;
+}
+
+// Filters and projections down to a distributed scan (a derived table, a filter the binder kept apart),
+// written as SQL over the scan's columns.
+struct ScanChain {
+  PlanNode* scan = nullptr;         // null: not such a chain
+  std::vector<std::string> output;  // the chain's output columns as SQL (kMissing: does not deparse)
+  std::string where;                // every filter on the way, lowest first
+  bool projected = false;           // a projection on the way (output is not just scan columns)
+  std::string reason;               // why it cannot be pushed, if it cannot
+};
+
+ScanChain FollowChain(PlanNode& node) {
+  ScanChain chain;
+  if (IsDistributedScan(node)) {
+    chain.scan = &node;
+    chain.output = ScanColumns(node);
+    try {
+      chain.where = WholeFilter(node, chain.output);
+    } catch (const NotPushed& not_pushed) {
+      chain.reason = not_pushed.reason;
+    }
+    return chain;
+  }
+  if (node.kind != PlanKind::kFilter && node.kind != PlanKind::kProject) return chain;
+  chain = FollowChain(*node.children[0]);
+  if (chain.scan == nullptr || !chain.reason.empty()) return chain;
+  if (node.kind == PlanKind::kFilter) {
+    try {
+      const std::string filter = Deparsed(*node.predicate, chain.output, "the filter");
+      chain.where += (chain.where.empty() ? "" : " AND ") + filter;
+    } catch (const NotPushed& not_pushed) {
+      chain.reason = not_pushed.reason;
+    }
+    return chain;
+  }
+  std::vector<std::string> output;
+  for (const auto& expr : node.expressions) {
+    auto text = engine::DeparseExpression(*expr, chain.output);
+    output.push_back(text && text->find(kMissing) == std::string::npos ? "(" + *text + ")" : kMissing);
+  }
+  chain.output = std::move(output);
+  chain.projected = true;
+  return chain;
 }
 
 const engine::AggregateFunction& Aggregate(const std::string& name, const LogicalType& type) {
@@ -89,8 +137,8 @@ bool IsFloat(TypeId id) { return id == TypeId::kFloat32 || id == TypeId::kFloat6
 // Builds the three layers of a partial aggregation, one call at a time.
 class AggregateSplit {
  public:
-  AggregateSplit(const PlanNode& aggregate, const PlanNode& scan)
-      : aggregate_(aggregate), scan_(scan), columns_(ScanColumns(scan)) {}
+  AggregateSplit(const PlanNode& aggregate, const ScanChain& chain)
+      : aggregate_(aggregate), scan_(*chain.scan), chain_(chain), columns_(chain.output) {}
 
   PlanPtr Build() {
     const size_t keys = aggregate_.group_keys.size();
@@ -99,7 +147,7 @@ class AggregateSplit {
 
     auto query = std::make_shared<DistributedQuery>();
     query->select_list = select_list_;
-    query->where = WholeFilter(scan_, columns_);
+    query->where = chain_.where;
     for (size_t key = 0; key < keys; ++key) query->tail += (key == 0 ? " GROUP BY " : ", ") + std::to_string(key + 1);
     query->tier = "Distributed Partial Aggregate";
     query->coordinator_step = "final aggregation on the coordinator";
@@ -139,8 +187,14 @@ class AggregateSplit {
   }
 
  private:
-  // The scan columns the keys and calls use, as a select list (the filter applies inside each branch).
+  // The scan columns the keys and calls use, as a select list (the filter applies inside each branch);
+  // all of them when a projection lies between.
   std::string UsedColumns() const {
+    if (chain_.projected) {
+      std::string list;
+      for (const std::string& column : ScanColumns(scan_)) list += (list.empty() ? "" : ", ") + column;
+      return list;
+    }
     std::set<int> used;
     for (const auto& key : aggregate_.group_keys) CollectColumns(*key, used);
     for (const AggregateCall& call : aggregate_.aggregates) {
@@ -237,7 +291,8 @@ class AggregateSplit {
 
   const PlanNode& aggregate_;
   const PlanNode& scan_;
-  const std::vector<std::string> columns_;
+  const ScanChain& chain_;
+  const std::vector<std::string> columns_;  // the aggregate's input columns as SQL
   std::string select_list_;
   std::vector<LogicalType> partial_types_;
   std::vector<AggregateCall> combines_;
@@ -258,12 +313,16 @@ std::optional<int64_t> ConstantCount(const BoundExprPtr& expr) {
 void PushTopN(const PlanNode& limit, const PlanNode& sort, PlanNode& scan, const PlanNode* project) {
   const std::optional<int64_t> count = ConstantCount(limit.limit);
   const std::optional<int64_t> offset = ConstantCount(limit.offset);
-  if (!limit.limit || !count || !offset || !limit.sort_keys.empty()) throw NotPushed{"the limit is not a constant"};
+  if (!limit.sort_keys.empty()) throw NotPushed{"WITH TIES is not pushed"};
+  if (!limit.limit || !count || !offset) throw NotPushed{"the limit is not a constant"};
+  // Negative counts are the coordinator's error to raise; huge ones gain nothing.
+  constexpr int64_t kMaxPushedRows = int64_t{1} << 40;
+  if (*count < 0 || *offset < 0 || *count > kMaxPushedRows || *offset > kMaxPushedRows) {
+    throw NotPushed{"the limit is out of range"};
+  }
   if (scan.column_ids.empty()) throw NotPushed{"the scan reads no columns"};
   const std::vector<std::string> columns = ScanColumns(scan);
-  // Sort keys are over the projection's outputs: write those first (kMissing marks one that does not
-  // deparse, so that a key using it does not either).
-  static const std::string kMissing = "\x01";
+  // Sort keys are over the projection's outputs: write those first.
   std::vector<std::string> sort_inputs = columns;
   if (project != nullptr) {
     sort_inputs.clear();
@@ -274,11 +333,8 @@ void PushTopN(const PlanNode& limit, const PlanNode& sort, PlanNode& scan, const
   }
   std::string order_by;
   for (const engine::SortKey& key : sort.sort_keys) {
-    auto text = engine::DeparseExpression(*key.expr, sort_inputs);
-    if (!text || text->find(kMissing) != std::string::npos) {
-      throw NotPushed{"sort key " + key.expr->ToString() + " does not deparse"};
-    }
-    order_by += (order_by.empty() ? " ORDER BY " : ", ") + *text + (key.descending ? " DESC" : " ASC") +
+    const std::string text = Deparsed(*key.expr, sort_inputs, "sort key");
+    order_by += (order_by.empty() ? " ORDER BY " : ", ") + text + (key.descending ? " DESC" : " ASC") +
                 (key.nulls_first ? " NULLS FIRST" : " NULLS LAST");
   }
   auto query = std::make_shared<DistributedQuery>();
@@ -292,12 +348,14 @@ void PushTopN(const PlanNode& limit, const PlanNode& sort, PlanNode& scan, const
 
 void Visit(PlanPtr& slot) {
   PlanNode& node = *slot;
-  if (node.kind == PlanKind::kAggregate && IsDistributedScan(*node.children[0])) {
-    PlanNode& scan = *node.children[0];
+  // Aggregate over [filters and projections over] a distributed scan.
+  const ScanChain chain = node.kind == PlanKind::kAggregate ? FollowChain(*node.children[0]) : ScanChain{};
+  if (chain.scan != nullptr) {
     try {
-      slot = AggregateSplit(node, scan).Build();
+      if (!chain.reason.empty()) throw NotPushed{chain.reason};
+      slot = AggregateSplit(node, chain).Build();
     } catch (const NotPushed& not_pushed) {
-      KeepPull(scan, not_pushed.reason);
+      KeepPull(*chain.scan, not_pushed.reason);
     }
     return;
   }
