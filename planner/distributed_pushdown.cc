@@ -381,6 +381,11 @@ void Visit(PlanPtr& slot) {
 
 }  // namespace
 
+bool DistributedPushdownEnabled(const std::optional<std::string>& value) {
+  if (!value) return true;
+  return !(*value == "off" || *value == "false" || *value == "0" || *value == "no");
+}
+
 void PushDownToWorkers(const PlanPtr& plan) {
   PlanPtr root = plan;
   Visit(root);

@@ -4,6 +4,9 @@
 // (engine/distributed_query.h), after binding and planning, before execution.
 #pragma once
 
+#include <optional>
+#include <string>
+
 #include "engine/plan.h"
 
 namespace tessera::planner {
@@ -17,5 +20,10 @@ namespace tessera::planner {
 // Where a shape does not split exactly (count(DISTINCT), a filter that does not deparse ...), the scan
 // stays in the pull tier and records why for EXPLAIN. Does nothing to plans without distributed scans.
 void PushDownToWorkers(const engine::PlanPtr& plan);
+
+// The session setting that turns the rewrite off (`SET tessera.distributed_pushdown = off`, to compare
+// with the pull tier or to rule it out), and whether its value (unset: on) leaves it on.
+inline constexpr char kDistributedPushdownSetting[] = "tessera.distributed_pushdown";
+bool DistributedPushdownEnabled(const std::optional<std::string>& value);
 
 }  // namespace tessera::planner

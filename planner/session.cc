@@ -175,7 +175,7 @@ std::shared_ptr<BoundStatement> Session::Bind(std::shared_ptr<ast::Statement> st
   }
   bound->plan = query.plan;
   if (statement->kind == ast::StmtKind::kSelect) {
-    PushDownToWorkers(query.plan);
+    if (DistributedPushdownEnabled(ReadSetting(*state_, kDistributedPushdownSetting))) PushDownToWorkers(query.plan);
     MarkParallelSections(query.plan, database_.options().worker_threads);
   }
   const bool returns_rows = bound->tag == "SELECT" || !query.plan->returning.empty();

@@ -105,6 +105,8 @@ explain() {
   explain "SELECT count(*), sum(d) FROM (SELECT id, f * 2 AS d FROM t WHERE g > 0) AS s WHERE d < 30"
   explain "SELECT count(DISTINCT g) FROM t"
   explain "SELECT avg(f) FROM t WHERE g = (SELECT 2)"
+  echo "=== SET tessera.distributed_pushdown = off keeps the pull tier"
+  on "$coordinator_port" "SET tessera.distributed_pushdown = off; EXPLAIN SELECT g, count(*) FROM t GROUP BY g"
   echo "=== EXPLAIN ANALYZE: rows per partition, or per read of several partitions merged on a worker"
   on "$coordinator_port" "EXPLAIN ANALYZE SELECT id FROM t WHERE g < 3" | grep 'Partition' | sed 's/time=[0-9.]* ms/time=T/'
   on "$coordinator_port" "EXPLAIN ANALYZE SELECT s, count(*) FROM t GROUP BY s" | grep 'Partition' | sed 's/time=[0-9.]* ms/time=T/'
