@@ -9,6 +9,7 @@
 #include "engine/prepared_transactions.h"
 #include "engine/distributed.h"
 #include "engine/remote/connection_pool.h"
+#include "engine/statistics.h"
 #include "engine/task_pool.h"
 #include "storage/transaction.h"
 
@@ -24,6 +25,7 @@ Database::Database(DatabaseOptions options) : options_(std::move(options)) {
   transactions_ = std::make_unique<storage::TransactionManager>();
   prepared_ = std::make_unique<PreparedTransactions>(*transactions_);
   worker_connections_ = std::make_unique<remote::ConnectionPool>();
+  statistics_ = std::make_unique<StatisticsStore>();
   distributed_commits_ = std::make_unique<DistributedCommits>(*this);
 }
 

@@ -26,6 +26,7 @@ class Catalog;
 class Durability;
 class PreparedTransactions;
 class TaskPool;
+class StatisticsStore;
 
 // What this process is in a cluster (docs/CLUSTER.md).
 enum class Role {
@@ -75,6 +76,8 @@ class Database {
   remote::ConnectionPool& worker_connections() { return *worker_connections_; }
   // A coordinator's two-phase commits and their resolver (engine/distributed.h).
   DistributedCommits& distributed_commits() { return *distributed_commits_; }
+  // Table statistics gathered by ANALYZE (engine/statistics.h).
+  StatisticsStore& statistics() { return *statistics_; }
   // Called after each commit (see Durability::AfterCommit); throws when DDL could not be made durable.
   void AfterCommit();
 
@@ -86,6 +89,7 @@ class Database {
   std::unique_ptr<Durability> durability_;
   std::unique_ptr<PreparedTransactions> prepared_;  // destroyed before durability_, which it logs through
   std::unique_ptr<remote::ConnectionPool> worker_connections_;
+  std::unique_ptr<StatisticsStore> statistics_;
   std::unique_ptr<DistributedCommits> distributed_commits_;  // declared last: its resolver uses the rest
 };
 

@@ -33,6 +33,7 @@
 #include "engine/plan_profile.h"
 #include "engine/remote/connection_pool.h"
 #include "engine/remote/remote_connection.h"
+#include "engine/statistics.h"
 #include "storage/hash.h"
 
 namespace tessera::engine {
@@ -71,6 +72,23 @@ class WorkerConnections {
   ExecContext& context_;
   std::map<uint32_t, remote::RemoteConnection> connections_;
 };
+
+}  // namespace
+
+void TakeTypes(Batch& batch, const std::vector<LogicalType>& types) {
+  for (size_t column = 0; column < types.size() && column < batch.columns.size(); ++column) {
+    if (batch.columns[column].physical_type() != GetPhysicalType(types[column])) {
+      throw SqlError(SqlState::kDatatypeMismatch, "a worker returned column " + std::to_string(column + 1) +
+                                                      " as " + FormatType(batch.columns[column].type()) +
+                                                      " instead of " + FormatType(types[column]));
+    }
+    Vector retyped(types[column]);
+    retyped.Append(batch.columns[column]);
+    batch.columns[column] = std::move(retyped);
+  }
+}
+
+namespace {
 
 // Reads the partitions concurrently (engine/distributed_read.h). Pull tier: the scan's columns, its
 // whole filter evaluated on what comes back; pushed tiers: what the DistributedQuery computes.
@@ -251,25 +269,21 @@ void DistributedCommits::ResolveInDoubt() {
   }
 }
 
-struct DistributedWriter::State {
+struct WorkerTransactions::State {
   explicit State(ExecContext& context) : connections(context) {}
   WorkerConnections connections;
   std::set<uint32_t> open;  // workers with a transaction open for this statement
-  int64_t rows = 0;
 };
 
-DistributedWriter::DistributedWriter(const RelationInfo& relation, ExecContext& context)
-    : relation_(relation),
-      context_(context),
-      state_(std::make_unique<State>(context)),
-      next_round_robin_(static_cast<size_t>(context.random())) {
+WorkerTransactions::WorkerTransactions(ExecContext& context)
+    : context_(context), state_(std::make_unique<State>(context)) {
   if (context.in_transaction_block) {
     throw SqlError(SqlState::kFeatureNotSupported,
                    "writing a distributed table inside a transaction block is not supported yet");
   }
 }
 
-DistributedWriter::~DistributedWriter() {
+WorkerTransactions::~WorkerTransactions() {
   for (uint32_t worker : state_->open) {
     try {
       remote::RemoteConnection& connection = state_->connections.For(worker);
@@ -280,35 +294,20 @@ DistributedWriter::~DistributedWriter() {
   }
 }
 
-size_t DistributedWriter::PartitionOf(const Batch& rows, idx_t row) {
-  const size_t partitions = relation_.placement.size();
-  if (relation_.shard_column < 0) return next_round_robin_++ % partitions;
-  return storage::HashCell(rows.columns[relation_.shard_column], row) % partitions;
+std::chrono::milliseconds WorkerTransactions::timeout() const { return state_->connections.timeout(); }
+
+remote::RemoteConnection& WorkerTransactions::Begin(uint32_t worker) {
+  remote::RemoteConnection& connection = state_->connections.For(worker);
+  if (state_->open.insert(worker).second) connection.Execute("BEGIN", timeout());
+  return connection;
 }
 
-void DistributedWriter::Write(const Batch& rows) {
-  context_.CheckCancel();
-  std::map<size_t, std::vector<sel_t>> selection;
-  for (idx_t row = 0; row < rows.num_rows; ++row) selection[PartitionOf(rows, row)].push_back(static_cast<sel_t>(row));
-  for (const auto& [partition, selected] : selection) {
-    Batch part;
-    for (const Vector& column : rows.columns) part.columns.push_back(column.Gather(selected.data(), selected.size()));
-    part.num_rows = selected.size();
-    const uint32_t worker = relation_.placement[partition];
-    remote::RemoteConnection& connection = state_->connections.For(worker);
-    if (state_->open.insert(worker).second) connection.Execute("BEGIN", state_->connections.timeout());
-    state_->rows += static_cast<int64_t>(connection.CopyIn(
-        "COPY " + ShardTableName(relation_.oid, partition) + " FROM STDIN (FORMAT binary)", std::span(&part, 1),
-        state_->connections.timeout()));
-  }
-}
-
-int64_t DistributedWriter::Commit() {
+void WorkerTransactions::Commit() {
   const auto timeout = state_->connections.timeout();
   if (state_->open.size() <= 1) {
     for (uint32_t worker : state_->open) state_->connections.For(worker).Execute("COMMIT", timeout);
     state_->open.clear();
-    return state_->rows;
+    return;
   }
   Durability* durability = context_.database->durability();
   if (durability == nullptr) {
@@ -348,7 +347,39 @@ int64_t DistributedWriter::Commit() {
   }
   commits.EndCommit(gid);
   if (all_committed) durability->LogDecisionDone(gid);
-  return state_->rows;
+}
+
+DistributedWriter::DistributedWriter(const RelationInfo& relation, ExecContext& context)
+    : relation_(relation),
+      context_(context),
+      transactions_(context),
+      next_round_robin_(static_cast<size_t>(context.random())) {}
+
+size_t DistributedWriter::PartitionOf(const Batch& rows, idx_t row) {
+  const size_t partitions = relation_.placement.size();
+  if (relation_.shard_column < 0) return next_round_robin_++ % partitions;
+  return storage::HashCell(rows.columns[relation_.shard_column], row) % partitions;
+}
+
+void DistributedWriter::Write(const Batch& rows) {
+  context_.CheckCancel();
+  std::map<size_t, std::vector<sel_t>> selection;
+  for (idx_t row = 0; row < rows.num_rows; ++row) selection[PartitionOf(rows, row)].push_back(static_cast<sel_t>(row));
+  for (const auto& [partition, selected] : selection) {
+    Batch part;
+    for (const Vector& column : rows.columns) part.columns.push_back(column.Gather(selected.data(), selected.size()));
+    part.num_rows = selected.size();
+    remote::RemoteConnection& connection = transactions_.Begin(relation_.placement[partition]);
+    rows_ += static_cast<int64_t>(connection.CopyIn(
+        "COPY " + ShardTableName(relation_.oid, partition) + " FROM STDIN (FORMAT binary)", std::span(&part, 1),
+        transactions_.timeout()));
+  }
+}
+
+int64_t DistributedWriter::Commit() {
+  transactions_.Commit();
+  context_.database->statistics().NoteWritten(relation_.oid, rows_);
+  return rows_;
 }
 
 remote::RemoteEndpoint WorkerEndpoint(const WorkerInfo& worker, const DatabaseOptions& options) {

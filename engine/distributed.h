@@ -66,12 +66,40 @@ class DistributedCommits {
   std::thread resolver_;
 };
 
+// Gives the batches read from a worker the coordinator's exact `types` (a worker reports the same type,
+// typmods of some types aside). Throws 42804 when a column's physical type differs.
+void TakeTypes(Batch& batch, const std::vector<LogicalType>& types);
+
+// One transaction per worker for a statement that writes on several (INSERT, COPY FROM, UPDATE and DELETE
+// of distributed tables): Begin opens the worker's transaction on first use, Commit commits them all (one
+// directly, several with two-phase commit, as described above), and the destructor rolls back whatever
+// was not committed.
+class WorkerTransactions {
+ public:
+  // Throws 0A000 inside a transaction block (a worker transaction spanning statements is not built).
+  explicit WorkerTransactions(ExecContext& context);
+  ~WorkerTransactions();
+  WorkerTransactions(const WorkerTransactions&) = delete;
+  WorkerTransactions& operator=(const WorkerTransactions&) = delete;
+
+  // The connection to `worker`, inside this statement's transaction there (BEGIN on first use).
+  remote::RemoteConnection& Begin(uint32_t worker);
+  // Commits on every worker begun. Throws when nothing was committed; once the decision is logged it
+  // succeeds (the resolver finishes what a worker did not acknowledge).
+  void Commit();
+  std::chrono::milliseconds timeout() const;
+
+ private:
+  struct State;
+  ExecContext& context_;
+  std::unique_ptr<State> state_;
+};
+
 class DistributedWriter {
  public:
   // Throws 0A000 inside a transaction block (a worker transaction spanning statements is not built).
+  // Destroying the writer rolls back what was written and not committed.
   DistributedWriter(const RelationInfo& relation, ExecContext& context);
-  // Rolls back what was written and not committed.
-  ~DistributedWriter();
   DistributedWriter(const DistributedWriter&) = delete;
   DistributedWriter& operator=(const DistributedWriter&) = delete;
 
@@ -82,12 +110,12 @@ class DistributedWriter {
   int64_t Commit();
 
  private:
-  struct State;
   size_t PartitionOf(const Batch& rows, idx_t row);
 
   const RelationInfo& relation_;
   ExecContext& context_;
-  std::unique_ptr<State> state_;
+  WorkerTransactions transactions_;
+  int64_t rows_ = 0;
   size_t next_round_robin_;  // starts at a random partition, so that small writes spread out
 };
 

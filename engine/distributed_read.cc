@@ -13,21 +13,6 @@ namespace tessera::engine {
 
 namespace {
 
-// Gives the batches read from a worker the scan's exact types (a worker reports the same type, typmods
-// of some types aside).
-void TakeTypes(Batch& batch, const std::vector<LogicalType>& types) {
-  for (size_t column = 0; column < types.size() && column < batch.columns.size(); ++column) {
-    if (batch.columns[column].physical_type() != GetPhysicalType(types[column])) {
-      throw SqlError(SqlState::kDatatypeMismatch, "a worker returned column " + std::to_string(column + 1) +
-                                                      " as " + FormatType(batch.columns[column].type()) +
-                                                      " instead of " + FormatType(types[column]));
-    }
-    Vector retyped(types[column]);
-    retyped.Append(batch.columns[column]);
-    batch.columns[column] = std::move(retyped);
-  }
-}
-
 // Thrown by a read's batch consumer to abandon its statement once the reader stops.
 struct ReadStopped {};
 

@@ -388,6 +388,8 @@ std::unique_ptr<Operator> CreateUnprofiledOperator(const PlanNode& node, ExecCon
     case PlanKind::kRecursiveUnion:
     case PlanKind::kWorkTable:
       return MakeRecursiveOperator(node, context);
+    case PlanKind::kDistributedStatement:
+      return MakeDistributedStatementOperator(node, context);
   }
   throw SqlError(SqlState::kInternalError, "internal error: unknown plan node");
 }

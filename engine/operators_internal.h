@@ -27,6 +27,8 @@ std::unique_ptr<Operator> MakeBatchListOperator(std::vector<Batch> batches);
 // placement.
 std::unique_ptr<Operator> MakeDistributedScanOperator(const PlanNode& node, ExecContext& context);
 std::unique_ptr<Operator> MakeDistributedInsertOperator(const PlanNode& node, ExecContext& context);
+// kDistributedStatement (engine/distributed_statement.cc).
+std::unique_ptr<Operator> MakeDistributedStatementOperator(const PlanNode& node, ExecContext& context);
 // The partitions a scan of a distributed table reads: the one an equality on the shard key pins, else all.
 std::vector<size_t> PartitionsToRead(const PlanNode& scan);
 

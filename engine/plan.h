@@ -39,6 +39,7 @@ enum class PlanKind {
   kRecursiveUnion, // WITH RECURSIVE: children[0] anchor, children[1] recursive term reading kWorkTable
   kWorkTable,      // the recursive term's view of the previous iteration
   kMaterialize,    // evaluates its child once per execution and replays it (CTEs used several times)
+  kDistributedStatement,  // a statement run whole on the workers (engine/distributed_statement.h)
   kProjectSet,     // set-returning calls in a select list: input columns + one column per call, a row per
                    // output row of the longest call (the others padded with NULL), as PostgreSQL's ProjectSet
 };
@@ -107,6 +108,7 @@ enum class SetOperationKind { kUnion, kIntersect, kExcept };
 using VirtualTableFunction = std::function<std::vector<Batch>(ExecContext&)>;
 
 struct PlanNode;
+struct DistributedStatement;
 class PlanProfile;
 using PlanPtr = std::shared_ptr<PlanNode>;
 
@@ -199,6 +201,8 @@ struct PlanNode {
   std::string virtual_table_name;
   // kRecursiveUnion / kWorkTable
   std::shared_ptr<WorkTableState> work_table;
+  // kDistributedStatement
+  std::shared_ptr<const DistributedStatement> distributed_statement;
 
   explicit PlanNode(PlanKind plan_kind) : kind(plan_kind) {}
   // Multi-line plan text, PostgreSQL EXPLAIN style.

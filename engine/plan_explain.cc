@@ -5,6 +5,7 @@
 #include <set>
 #include <sstream>
 
+#include "engine/distributed_statement.h"
 #include "engine/plan.h"
 #include "engine/operators_internal.h"
 #include "engine/plan_profile.h"
@@ -108,6 +109,7 @@ std::string Describe(const PlanNode& node) {
     case PlanKind::kWorkTable: return "WorkTable Scan";
     case PlanKind::kMaterialize: return "CTE Scan";
     case PlanKind::kProjectSet: return "ProjectSet";
+    case PlanKind::kDistributedStatement: return DescribeDistributedStatement(node);
   }
   return "?";
 }
@@ -146,6 +148,9 @@ void ExplainInto(const PlanNode& node, int depth, std::ostringstream& out, bool 
   }
   if (node.kind == PlanKind::kIndexScan && node.index_condition) {
     out << detail_indent << "Index Cond: " << node.index_condition->ToString() << "\n";
+  }
+  if (node.kind == PlanKind::kDistributedStatement) {
+    out << detail_indent << "SQL: " << DistributedStatementSqlForExplain(node) << "\n";
   }
   // A pushed distributed scan's filter runs on the workers (its Worker SQL says so).
   const bool pushed = node.distributed_query && node.distributed_query->pushed();

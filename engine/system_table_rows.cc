@@ -12,6 +12,7 @@
 #include "engine/prepared_transactions.h"
 #include "engine/distributed.h"
 #include "engine/remote/remote_connection.h"
+#include "engine/statistics.h"
 
 namespace tessera::engine {
 
@@ -125,11 +126,13 @@ Rows NamespaceRows(const Catalog& catalog) {
 }
 
 // One pg_class row; `kind` is PostgreSQL's relkind.
-Row ClassRow(uint32_t oid, const std::string& name, uint32_t namespace_oid, char kind, size_t num_columns, bool has_index) {
+// `tuples`: pg_class.reltuples, -1 for a table never analyzed (as PostgreSQL 14 and later).
+Row ClassRow(uint32_t oid, const std::string& name, uint32_t namespace_oid, char kind, size_t num_columns, bool has_index,
+             double tuples = -1) {
   const uint32_t am = kind == 'r' ? kHeapAmOid : (kind == 'i' ? kBtreeAmOid : 0);
   return {OidValue(oid), NameValue(name), OidValue(namespace_oid), OidValue(0), OidValue(0),
           OidValue(kBootstrapSuperuserOid), OidValue(am), OidValue(kind == 'v' ? 0 : oid), OidValue(0), Int4(0),
-          Value::Float32(-1), Int4(0), OidValue(0), BoolValue(has_index), BoolValue(false), CharValue('p'),
+          Value::Float32(static_cast<float>(tuples)), Int4(0), OidValue(0), BoolValue(has_index), BoolValue(false), CharValue('p'),
           CharValue(kind), Int2(static_cast<int64_t>(num_columns)), Int2(0), BoolValue(false), BoolValue(false),
           BoolValue(false), BoolValue(false), BoolValue(false), BoolValue(true), CharValue(kind == 'r' ? 'd' : 'n'),
           BoolValue(false), OidValue(0), NullValue(), NullValue(), NullValue()};
@@ -151,7 +154,7 @@ const std::vector<std::pair<std::string, LogicalType>>& SequenceColumns() {
   return columns;
 }
 
-Rows ClassRows(const Catalog& catalog) {
+Rows ClassRows(const Catalog& catalog, const StatisticsStore& statistics) {
   Rows rows;
   const auto schema_oids = SchemaOids(catalog);
   for (const SystemTable& table : AllSystemTables()) {
@@ -165,7 +168,9 @@ Rows ClassRows(const Catalog& catalog) {
   for (const RelationPtr& relation : catalog.AllRelations()) {
     const uint32_t namespace_oid = schema_oids.at(relation->schema);
     const size_t columns = relation->kind == RelationKind::kSequence ? SequenceColumns().size() : relation->columns.size();
-    rows.push_back(ClassRow(relation->oid, relation->name, namespace_oid, RelKind(*relation), columns, !relation->indexes.empty()));
+    const auto analyzed = statistics.Find(relation->oid);
+    rows.push_back(ClassRow(relation->oid, relation->name, namespace_oid, RelKind(*relation), columns,
+                            !relation->indexes.empty(), analyzed ? static_cast<double>(analyzed->rows) : -1));
     for (const IndexInfo& index : relation->indexes) {
       rows.push_back(ClassRow(index.oid, index.name, namespace_oid, 'i', index.columns.size(), false));
     }
@@ -387,6 +392,44 @@ Rows PlacementRows(const Catalog& catalog) {
   return rows;
 }
 
+// The analyzed tables' columns: `make_row` makes the row of one column of one table.
+template <typename MakeRow>
+Rows StatisticsRows(const Catalog& catalog, const StatisticsStore& statistics, MakeRow make_row) {
+  Rows rows;
+  for (const RelationPtr& relation : catalog.AllRelations()) {
+    const auto analyzed = statistics.Find(relation->oid);
+    if (!analyzed || analyzed->rows == 0) continue;  // as PostgreSQL, which keeps none for empty tables
+    for (size_t column = 0; column < relation->columns.size() && column < analyzed->columns.size(); ++column) {
+      rows.push_back(make_row(*relation, *analyzed, column));
+    }
+  }
+  return rows;
+}
+
+Rows PgStatsRows(const Catalog& catalog, const StatisticsStore& statistics) {
+  return StatisticsRows(catalog, statistics, [](const RelationInfo& relation, const TableStatistics& stats, size_t column) {
+    return Row{NameValue(relation.schema), NameValue(relation.name), NameValue(relation.columns[column].name),
+               BoolValue(false), Value::Float32(static_cast<float>(stats.NullFraction(column))),
+               Int4(stats.AverageWidth(column)), Value::Float32(static_cast<float>(stats.Distinct(column))),
+               NullValue(), NullValue(), NullValue(), Value::Null(LogicalType(TypeId::kFloat32)), NullValue(),
+               NullValue(), NullValue()};
+  });
+}
+
+Rows ColumnStatisticsRows(const Catalog& catalog, const StatisticsStore& statistics, ExecContext& context) {
+  const LogicalType text(TypeId::kText);
+  const auto as_text = [&](const Value& value) {
+    return value.is_null() ? Value::Null(text) : CastValue(value, text, context, true);
+  };
+  return StatisticsRows(catalog, statistics, [&](const RelationInfo& relation, const TableStatistics& stats, size_t column) {
+    const ColumnStatistics& values = stats.columns[column];
+    return Row{NameValue(relation.schema), NameValue(relation.name), NameValue(relation.columns[column].name),
+               Value::Int64(stats.rows), Value::Int64(stats.rows - values.non_null), Int4(stats.AverageWidth(column)),
+               Value::Float64(stats.Distinct(column)), as_text(values.min), as_text(values.max),
+               Value::FromString(LogicalType(TypeId::kBytea), values.distinct.Serialize())};
+  });
+}
+
 // pg_prepared_xacts. A transaction id (>= 2^62, storage/version_stamp.h) is shown as an xid counted
 // from 3, PostgreSQL's first normal xid, modulo 2^32 as xids wrap.
 Rows PreparedXactRows(Database& database) {
@@ -417,7 +460,11 @@ std::vector<std::vector<Value>> SystemTableRows(const SystemTable& table, ExecCo
   if (table.schema == "tessera" && name == "workers") return WorkerRows(catalog, context.database->options());
   if (table.schema == "tessera" && name == "placements") return PlacementRows(catalog);
   if (name == "pg_namespace") return NamespaceRows(catalog);
-  if (name == "pg_class") return ClassRows(catalog);
+  if (name == "pg_class") return ClassRows(catalog, context.database->statistics());
+  if (name == "pg_stats") return PgStatsRows(catalog, context.database->statistics());
+  if (table.schema == "tessera" && name == "column_statistics") {
+    return ColumnStatisticsRows(catalog, context.database->statistics(), context);
+  }
   if (name == "pg_attribute") return AttributeRows(catalog);
   if (name == "pg_attrdef") return AttrdefRows(catalog, context.search_path);
   if (name == "pg_index") return IndexRows(catalog);

@@ -23,6 +23,8 @@ LogicalType ColumnType(std::string_view code) {
   if (code == "int4") return LogicalType(TypeId::kInt32);
   if (code == "int8") return LogicalType(TypeId::kInt64);
   if (code == "float4") return LogicalType(TypeId::kFloat32);
+  if (code == "float8") return LogicalType(TypeId::kFloat64);
+  if (code == "bytea") return LogicalType(TypeId::kBytea);
   if (code == "text[]") return LogicalType(TypeId::kTextArray);
   if (code == "int2[]") return LogicalType(TypeId::kInt16Array);
   if (code == "oid[]") return LogicalType(TypeId::kOidArray);
@@ -148,6 +150,13 @@ std::vector<SystemTable> BuildSystemTables() {
              "partrelid oid, partstrat char, partnatts int2, partdefid oid, partattrs text, partclass text, "
              "partcollation text, partexprs text"),
       Define(3118, kPg, "pg_foreign_table", false, "ftrelid oid, ftserver oid, ftoptions text[]"),
+      // ANALYZE's statistics (engine/statistics.h). PostgreSQL's anyarray and real[] columns (most common
+      // values, histograms) are text[] here and NULL: Tessera keeps no value lists.
+      Define(12004, kPg, "pg_stats", true,
+             "schemaname name, tablename name, attname name, inherited bool, null_frac float4, avg_width int4, "
+             "n_distinct float4, most_common_vals text[], most_common_freqs text[], histogram_bounds text[], "
+             "correlation float4, most_common_elems text[], most_common_elem_freqs text[], "
+             "elem_count_histogram text[]"),
       Define(12010, kInfo, "schemata", true,
              "catalog_name name, schema_name name, schema_owner name, default_character_set_catalog name, "
              "default_character_set_schema name, default_character_set_name name, sql_path text"),
@@ -174,6 +183,11 @@ std::vector<SystemTable> BuildSystemTables() {
       // Where each partition of each distributed table is: its worker and its shard table there.
       Define(12101, kTessera, "placements", true,
              "table_schema name, table_name name, partition int4, worker_id int4, shard_table text"),
+      // ANALYZE's statistics with what pg_stats leaves out: exact counts, min/max as text and the distinct
+      // values' HyperLogLog sketch, from which a coordinator merges its shards' statistics.
+      Define(12110, kTessera, "column_statistics", true,
+             "table_schema name, table_name name, column_name name, rows int8, null_count int8, avg_width int4, "
+             "n_distinct float8, min_value text, max_value text, distinct_sketch bytea"),
   };
 }
 

@@ -280,6 +280,8 @@ struct Statement {
   StmtKind kind;
   int location = 0;   // offset of the statement in the query string
   int length = 0;     // its length in bytes (0 = to the end)
+  // The whole text ParseSql parsed (location and length, and the locations inside, index into it).
+  std::shared_ptr<const std::string> source;
   explicit Statement(StmtKind stmt_kind) : kind(stmt_kind) {}
   virtual ~Statement() = default;
 };
@@ -316,6 +318,7 @@ struct InsertStatement : Statement {
 
 struct UpdateStatement : Statement {
   std::vector<std::string> table;
+  int table_location = -1;
   std::string alias;
   std::vector<SetClause> set;
   std::vector<std::unique_ptr<TableRef>> from;
@@ -327,6 +330,7 @@ struct UpdateStatement : Statement {
 
 struct DeleteStatement : Statement {
   std::vector<std::string> table;
+  int table_location = -1;
   std::string alias;
   std::vector<std::unique_ptr<TableRef>> using_tables;
   ExprPtr where;
@@ -543,6 +547,7 @@ struct CreateSequenceStatement : Statement {
 // ANALYZE / VACUUM [table, ...]
 struct MaintenanceStatement : Statement {
   std::vector<std::vector<std::string>> tables;
+  bool analyze = false;  // ANALYZE, VACUUM ANALYZE, VACUUM (ANALYZE)
   explicit MaintenanceStatement(StmtKind kind) : Statement(kind) {}
 };
 

@@ -291,7 +291,7 @@ PlanPtr Binder::InsertPlan(const engine::RelationPtr& relation, const std::vecto
 
 BoundQuery Binder::BindUpdate(const ast::UpdateStatement& update) {
   if (update.with) throw SqlError(SqlState::kFeatureNotSupported, "WITH in UPDATE is not supported yet");
-  auto relation = ResolveTable(*this, update.table);
+  auto relation = ResolveTable(*this, update.table, Use::kModify);
   Scope scope;
   AddTableScope(scope, *relation, update.alias);
   auto scan = std::make_shared<PlanNode>(PlanKind::kScan);
@@ -335,7 +335,7 @@ BoundQuery Binder::BindUpdate(const ast::UpdateStatement& update) {
 
 BoundQuery Binder::BindDelete(const ast::DeleteStatement& del) {
   if (del.with) throw SqlError(SqlState::kFeatureNotSupported, "WITH in DELETE is not supported yet");
-  auto relation = ResolveTable(*this, del.table);
+  auto relation = ResolveTable(*this, del.table, Use::kModify);
   Scope scope;
   AddTableScope(scope, *relation, del.alias);
   auto scan = std::make_shared<PlanNode>(PlanKind::kScan);

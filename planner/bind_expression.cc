@@ -752,7 +752,7 @@ engine::RelationPtr Binder::ResolveRelation(const std::vector<std::string>& name
   if (relation && !relation->placement.empty() && use == Use::kOther) {
     // Its rows are on the workers; the coordinator's local storage for it stays empty (docs/CLUSTER.md).
     throw SqlError(SqlState::kFeatureNotSupported, "this use of the distributed table \"" + name + "\" is not supported yet")
-        .WithHint("Distributed tables can be read with SELECT and written with INSERT for now.");
+        .WithHint("Distributed tables can be read with SELECT and written with INSERT, UPDATE and DELETE for now.");
   }
   return relation;
 }

@@ -9,6 +9,7 @@
 
 #include "engine/database.h"
 #include "engine/distributed.h"
+#include "engine/statistics.h"
 #include "engine/function/kernel_builder.h"
 #include "engine/remote/connection_pool.h"
 #include "engine/remote/remote_connection.h"
@@ -130,6 +131,8 @@ void DistributeNewTable(Session& session, engine::RelationInfo& relation) {
     DropShardTables(database, relation);
     throw;
   }
+  // A new table has no rows: its row count is known from now on (the writers add theirs).
+  database.statistics().NoteCreated(relation.oid);
 }
 
 void DropShards(Session& session, const engine::RelationInfo& relation) {

@@ -15,6 +15,7 @@
 #include "planner/binder.h"
 #include "planner/copy_internal.h"
 #include "planner/distributed_pushdown.h"
+#include "planner/distributed_statement.h"
 #include "planner/parallel_selection.h"
 #include "planner/parser/parser.h"
 #include "planner/session_state.h"
@@ -148,6 +149,10 @@ std::shared_ptr<BoundStatement> Session::Bind(std::shared_ptr<ast::Statement> st
   bound->statement = statement;
   bound->catalog_version = database_.catalog().version();
   Binder binder(database_, *state_, parameter_types);
+  // A coordinator records the tables a statement names, to push it down to the workers.
+  const bool coordinator = database_.options().role == engine::Role::kCoordinator;
+  NameReferences references;
+  if (coordinator) binder.RecordReferences(&references);
   BoundQuery query;
   switch (statement->kind) {
     case ast::StmtKind::kSelect:
@@ -173,6 +178,7 @@ std::shared_ptr<BoundStatement> Session::Bind(std::shared_ptr<ast::Statement> st
       bound->columns = UtilityResultColumns(*statement);
       return bound;  // utility statements run at Execute
   }
+  if (coordinator) query.plan = PlanDistributedStatement(*statement, query.plan, references, *state_);
   bound->plan = query.plan;
   if (statement->kind == ast::StmtKind::kSelect) {
     if (DistributedPushdownEnabled(ReadSetting(*state_, kDistributedPushdownSetting))) PushDownToWorkers(query.plan);

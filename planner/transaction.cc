@@ -9,6 +9,7 @@
 #include <string>
 
 #include "engine/database.h"
+#include "engine/fault_point.h"
 #include "engine/prepared_transactions.h"
 #include "planner/utility.h"
 
@@ -130,7 +131,9 @@ std::string PrepareTransaction(Session& session, const std::string& gid, int64_t
                      "PREPARE TRANSACTION of a transaction that changed the schema is not supported yet");
     }
     storage::Transaction& txn = OpenTransaction(state, session.database().transactions());
+    engine::FaultPoint("worker-before-prepare");
     session.database().prepared().Prepare(txn, engine::PreparedInfo{gid, state.user, state.database, prepared_at});
+    engine::FaultPoint("worker-after-prepare");
   } catch (...) {
     EndTransaction(state, false);
     throw;
@@ -147,6 +150,7 @@ std::string FinishPrepared(Session& session, const std::string& gid, bool commit
   if (state.transaction != TransactionState::kIdle) {
     throw SqlError(SqlState::kActiveSqlTransaction, command + " cannot run inside a transaction block");
   }
+  if (commit) engine::FaultPoint("worker-before-commit-prepared");
   session.database().prepared().Finish(gid, commit);
   if (commit && state.commit_hook) state.commit_hook();
   return command;

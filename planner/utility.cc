@@ -604,9 +604,11 @@ UtilityResult RunUtility(Session& session, const ast::Statement& statement, engi
       return {"EXPLAIN", {TextRows(lines)}};
     }
     case ast::StmtKind::kAnalyze:
-      return {"ANALYZE", {}};
-    case ast::StmtKind::kVacuum:
-      return {"VACUUM", {}};
+    case ast::StmtKind::kVacuum: {
+      const auto& maintenance = static_cast<const ast::MaintenanceStatement&>(statement);
+      if (maintenance.analyze) Analyze(session, maintenance);
+      return {statement.kind == ast::StmtKind::kAnalyze ? "ANALYZE" : "VACUUM", {}};
+    }
     case ast::StmtKind::kDiscard:
       return {"DISCARD ALL", {}};
     case ast::StmtKind::kCheckpoint:

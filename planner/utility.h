@@ -52,6 +52,8 @@ void ReplaceRelation(Session& session, engine::RelationPtr previous, std::shared
 void DropRelation(Session& session, engine::RelationPtr relation);
 // TRUNCATE (planner/truncate.cc).
 void Truncate(Session& session, const ast::TruncateStatement& truncate);
+// ANALYZE (planner/analyze.cc).
+void Analyze(Session& session, const ast::MaintenanceStatement& statement);
 // create_table_as.cc
 UtilityResult CreateTableAs(Session& session, const ast::CreateTableStatement& create, engine::ExecContext& context);
 // ALTER TABLE / ALTER VIEW / ALTER INDEX (planner/alter_table.cc).

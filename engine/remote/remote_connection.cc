@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "base/binary_format.h"
 #include "base/error.h"
 #include "engine/remote/libpq_call.h"
 #include "engine/remote/result_batches.h"
@@ -113,11 +114,30 @@ RemoteConnection RemoteConnection::Connect(const RemoteEndpoint& endpoint, std::
 
 RemoteResult RemoteConnection::Query(const std::string& sql, const BatchConsumer& on_batch,
                                      std::chrono::milliseconds timeout) {
+  return Query(sql, {}, on_batch, timeout);
+}
+
+RemoteResult RemoteConnection::Query(const std::string& sql, std::span<const Value> parameters,
+                                     const BatchConsumer& on_batch, std::chrono::milliseconds timeout) {
   CheckOpen();
+  // Each parameter in binary format, typed by OID so the worker binds it as the coordinator did.
+  std::vector<Oid> types;
+  std::vector<std::string> bytes(parameters.size());
+  std::vector<const char*> values;
+  std::vector<int> lengths, formats;
+  for (size_t index = 0; index < parameters.size(); ++index) {
+    const Value& parameter = parameters[index];
+    types.push_back(TypeOid(parameter.type()));
+    if (!parameter.is_null()) EncodeBinaryValue(parameter, &bytes[index]);
+    values.push_back(parameter.is_null() ? nullptr : bytes[index].data());
+    lengths.push_back(static_cast<int>(bytes[index].size()));
+    formats.push_back(1);
+  }
   LibpqCall call(conn_.get(), endpoint_.Name(), timeout);
   try {
     constexpr int kBinaryResults = 1;
-    if (!PQsendQueryParams(conn_.get(), sql.c_str(), 0, nullptr, nullptr, nullptr, nullptr, kBinaryResults)) {
+    if (!PQsendQueryParams(conn_.get(), sql.c_str(), static_cast<int>(parameters.size()), types.data(), values.data(),
+                           lengths.data(), formats.data(), kBinaryResults)) {
       throw call.LostConnection();
     }
     // Rows come one result each, so a large result never sits whole in libpq's memory.

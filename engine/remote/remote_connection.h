@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "base/types.h"
+#include "base/value.h"
 #include "base/vector.h"
 
 struct pg_conn;  // libpq's PGconn; libpq's headers stay inside engine/remote/*.cc
@@ -74,6 +75,9 @@ class RemoteConnection {
   // `on_batch` as they arrive, row by row from the socket, so memory stays at one batch. Rows passed
   // to `on_batch` before an error are not taken back. REQUIRES: is_open().
   RemoteResult Query(const std::string& sql, const BatchConsumer& on_batch, std::chrono::milliseconds timeout);
+  // As above, with `parameters` as $1, $2, ... (sent in binary format, typed by their Value's type).
+  RemoteResult Query(const std::string& sql, std::span<const Value> parameters, const BatchConsumer& on_batch,
+                     std::chrono::milliseconds timeout);
 
   // Runs `sql` (simple protocol: may hold several statements, e.g. "BEGIN; SET ...") and returns the
   // last statement's command tag; rows are read and dropped. REQUIRES: is_open().

@@ -5,6 +5,7 @@
 #include <google/protobuf/io/coded_stream.h>
 #include <pg_query.h>
 
+#include <memory>
 #include <string>
 
 #include "base/error.h"
@@ -71,10 +72,17 @@ std::vector<ast::StatementPtr> ParseSql(std::string_view sql) {
   pg_query::ParseResult tree = DecodeTree(parse.tree());
 
   parser::Transformer transformer(sql);
+  auto source = std::make_shared<const std::string>(std::move(text));
   std::vector<ast::StatementPtr> statements;
   statements.reserve(tree.stmts_size());
   for (const pg_query::RawStmt& raw : tree.stmts()) {
-    statements.push_back(transformer.TransformStatement(raw.stmt(), raw.stmt_location(), raw.stmt_len()));
+    ast::StatementPtr statement = transformer.TransformStatement(raw.stmt(), raw.stmt_location(), raw.stmt_len());
+    statement->source = source;
+    if (statement->kind == ast::StmtKind::kExplain) {
+      auto& explain = static_cast<ast::ExplainStatement&>(*statement);
+      if (explain.statement) explain.statement->source = source;
+    }
+    statements.push_back(std::move(statement));
   }
   return statements;
 }

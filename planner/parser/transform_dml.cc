@@ -85,6 +85,7 @@ ast::StatementPtr Transformer::TransformUpdate(const pg_query::UpdateStmt& updat
   auto out = std::make_unique<ast::UpdateStatement>();
   if (update.has_with_clause()) out->with = TransformWith(update.with_clause());
   out->table = RangeVarNames(update.relation());
+  out->table_location = update.relation().location();
   out->alias = update.relation().alias().aliasname();
   out->set = TransformSetClauses(update.target_list());
   out->from = TransformFromList(update.from_clause());
@@ -97,6 +98,7 @@ ast::StatementPtr Transformer::TransformDelete(const pg_query::DeleteStmt& remov
   auto out = std::make_unique<ast::DeleteStatement>();
   if (remove.has_with_clause()) out->with = TransformWith(remove.with_clause());
   out->table = RangeVarNames(remove.relation());
+  out->table_location = remove.relation().location();
   out->alias = remove.relation().alias().aliasname();
   out->using_tables = TransformFromList(remove.using_clause());
   out->where = TransformOptionalExpr(remove.where_clause());

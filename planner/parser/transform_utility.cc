@@ -184,6 +184,10 @@ ast::StatementPtr Transformer::TransformVacuum(const pg_query::VacuumStmt& vacuu
   auto out = std::make_unique<ast::MaintenanceStatement>(vacuum.is_vacuumcmd() ? ast::StmtKind::kVacuum
                                                                                : ast::StmtKind::kAnalyze);
   // Options (VERBOSE, FULL, ...) and ANALYZE's column lists only tune the work; all columns are analyzed.
+  out->analyze = !vacuum.is_vacuumcmd();
+  for (const pg_query::Node& option : vacuum.options()) {
+    if (option.has_def_elem() && option.def_elem().defname() == "analyze") out->analyze = true;
+  }
   for (const pg_query::Node& node : vacuum.rels()) {
     out->tables.push_back(RangeVarNames(node.vacuum_relation().relation()));
   }

@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: Apache-2.0
+// Statements a coordinator runs whole on the workers (docs/CLUSTER.md, the router tier and UPDATE/DELETE
+// pushdown): the planner (planner/distributed_statement.cc) decides that a statement can run on each
+// partition's shard tables and gives the text for a partition; the kDistributedStatement operator sends
+// it, with the statement's parameters, to the partition's worker and streams the rows back with the
+// coordinator's bound output types.
+//
+// Reads (the router tier) run on the one worker their pinned partitions share, outside any transaction;
+// when the pins' values (parameters) put the partitions on different workers, the statement runs its
+// `fallback` plan (the pull tier) instead. Writes (UPDATE, DELETE) to one partition run as one statement,
+// its own transaction on its worker; writes to several run in one transaction per worker
+// (WorkerTransactions: one worker commits directly, several with two-phase commit). Their row counts are
+// summed and their RETURNING rows returned once all committed.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/catalog.h"
+#include "engine/expression.h"
+
+namespace tessera::engine {
+
+struct PlanNode;
+
+// A distributed table a pushed-down statement names, and the value of its shard key that pins it to one
+// partition (a constant or parameter, of the shard column's integer or text family), if any.
+struct DistributedTableUse {
+  RelationPtr relation;
+  BoundExprPtr shard_key;  // null: every partition (only for tables[0] of a statement naming one table)
+  std::string pinned_by;   // "id = 3", for EXPLAIN
+};
+
+struct DistributedStatement {
+  // tables[0] decides where the statement runs: its pinned partition, or each of its partitions.
+  std::vector<DistributedTableUse> tables;
+  // The worker's text when table i reads partition partitions[i].
+  std::function<std::string(const std::vector<size_t>& partitions)> sql;
+  bool writes = false;  // UPDATE or DELETE
+  bool removes_rows = false;  // DELETE: its row count is taken off the table's (StatisticsStore)
+  std::string settings_sql;  // writes: run in each worker's transaction first (SET LOCAL TimeZone ...)
+  std::shared_ptr<const PlanNode> fallback;  // reads: the pull-tier plan
+};
+
+// The partition a shard key value belongs to: the hash INSERT routes rows by. NULL matches no row and
+// goes to partition 0. REQUIRES: `key` is of the shard column's family (integer or text).
+size_t PartitionOfKey(const Value& key, const RelationInfo& relation);
+
+// Whether the shard key pins of a statement are all constants that put its partitions on different
+// workers: a read then runs its fallback plan at every execution, a write cannot run.
+bool PinnedApart(const DistributedStatement& statement);
+
+// EXPLAIN's line for a kDistributedStatement node and the SQL it sends (its first partition's).
+std::string DescribeDistributedStatement(const PlanNode& node);
+std::string DistributedStatementSqlForExplain(const PlanNode& node);
+
+}  // namespace tessera::engine

@@ -1,0 +1,272 @@
+// SPDX-License-Identifier: Apache-2.0
+// Statement pushdown on a coordinator (planner/distributed_statement.h). Each check returns a deferred
+// error, "why not", so that a SELECT falls back to the pull tier and an UPDATE or DELETE says why.
+#include "planner/distributed_statement.h"
+
+#include <algorithm>
+#include <functional>
+#include <optional>
+
+#include "engine/distributed_statement.h"
+#include "engine/function/scalar_function.h"
+#include "planner/order_comparable.h"
+#include "planner/parser/shard_sql.h"
+#include "planner/session_state.h"
+#include "planner/settings.h"
+
+namespace tessera::planner {
+
+using engine::BoundExpr;
+using engine::BoundExprKind;
+using engine::PlanKind;
+using engine::PlanNode;
+using engine::PlanPtr;
+
+namespace {
+
+void VisitPlans(const PlanNode& node, const std::function<void(const PlanNode&)>& visit);
+
+void VisitSubqueryPlans(const BoundExpr& expr, const std::function<void(const PlanNode&)>& visit) {
+  if (expr.kind == BoundExprKind::kSubquery && expr.subquery_plan) VisitPlans(*expr.subquery_plan, visit);
+  for (const auto& child : expr.children) VisitSubqueryPlans(*child, visit);
+}
+
+// Calls `visit` on `node` and every node below it, those of subqueries in expressions included.
+void VisitPlans(const PlanNode& node, const std::function<void(const PlanNode&)>& visit) {
+  visit(node);
+  for (const auto& child : node.children) VisitPlans(*child, visit);
+  ForEachExpression(node, [&visit](const BoundExpr& expr) { VisitSubqueryPlans(expr, visit); });
+  for (const auto& expr : node.returning) VisitSubqueryPlans(*expr, visit);
+}
+
+bool DistributedScan(const PlanNode& node) {
+  return node.kind == PlanKind::kScan && node.relation && !node.relation->placement.empty();
+}
+
+bool IntegerFamily(TypeId id) { return id == TypeId::kInt16 || id == TypeId::kInt32 || id == TypeId::kInt64; }
+bool TextFamily(TypeId id) { return id == TypeId::kText || id == TypeId::kVarchar; }
+
+void CollectConjuncts(const BoundExpr& expr, std::vector<const BoundExpr*>& out) {
+  if (expr.kind != BoundExprKind::kAnd) {
+    out.push_back(&expr);
+    return;
+  }
+  for (const auto& child : expr.children) CollectConjuncts(*child, out);
+}
+
+// The constant or parameter that an equality in `scan`'s filter fixes its shard key to (nullptr if none),
+// of the key's family, so that it hashes as INSERT routed the rows.
+const BoundExpr* ShardKeyPin(const PlanNode& scan) {
+  const engine::RelationInfo& relation = *scan.relation;
+  if (!scan.predicate || relation.shard_column < 0) return nullptr;
+  const TypeId key_type = relation.columns[relation.shard_column].type.id;
+  std::vector<const BoundExpr*> conjuncts;
+  CollectConjuncts(*scan.predicate, conjuncts);
+  for (const BoundExpr* conjunct : conjuncts) {
+    if (conjunct->kind != BoundExprKind::kFunction || conjunct->children.size() != 2 || conjunct->function->name != "=") {
+      continue;
+    }
+    for (size_t side = 0; side < 2; ++side) {
+      const BoundExpr* column = OrderPreservingColumn(*conjunct->children[side]);
+      const BoundExpr& value = *conjunct->children[1 - side];
+      if (column == nullptr || column->column < 0 || static_cast<size_t>(column->column) >= scan.column_ids.size() ||
+          scan.column_ids[column->column] != relation.shard_column) {
+        continue;
+      }
+      if (value.kind != BoundExprKind::kConstant && value.kind != BoundExprKind::kParameter) continue;
+      if ((IntegerFamily(key_type) && IntegerFamily(value.type.id)) || (TextFamily(key_type) && TextFamily(value.type.id))) {
+        return &value;
+      }
+    }
+  }
+  return nullptr;
+}
+
+// Why a function the statement calls must run on the coordinator ("" when a worker may run it).
+std::string CoordinatorOnlyFunction(const std::string& qualified) {
+  std::string name = qualified;
+  if (name.rfind("pg_catalog.", 0) == 0) name = name.substr(11);
+  static const char* const kCoordinatorOnlyPrefixes[] = {
+      "tessera.", "pg_", "nextval", "currval", "setval", "lastval", "current_", "session_user", "version",
+      "has_", "txid_", "obj_description", "col_description", "format_type", "to_reg", "inet_"};
+  for (const char* prefix : kCoordinatorOnlyPrefixes) {
+    if (name.rfind(prefix, 0) == 0) return "the coordinator-only function " + qualified + "()";
+  }
+  if (const auto* overloads = engine::BuiltinFunctions().Lookup(name)) {
+    for (const engine::ScalarFunction& function : *overloads) {
+      if (function.is_volatile) return "the volatile function " + qualified + "()";
+    }
+  }
+  return "";
+}
+
+// What the statement's text uses that a worker must not evaluate ("" when nothing).
+std::string TextCannotBePushed(const ShardSql& sql) {
+  if (sql.uses_with()) return "WITH";
+  if (sql.uses_sql_value_function()) return "CURRENT_DATE, CURRENT_USER and the other SQL value functions";
+  for (const std::string& name : sql.function_names()) {
+    std::string why = CoordinatorOnlyFunction(name);
+    if (!why.empty()) return why;
+  }
+  return "";
+}
+
+// The statement's tables as the worker sees them, and the text for each partition.
+struct Pushdown {
+  std::shared_ptr<engine::DistributedStatement> statement = std::make_shared<engine::DistributedStatement>();
+  std::string why_not;  // the deferred error: set when the statement cannot be pushed down
+};
+
+// The table names of a statement's text, each resolved to the distributed table it names.
+struct TableNames {
+  std::vector<engine::RelationPtr> relations;    // each table once; the UPDATE/DELETE target first
+  std::vector<std::pair<int, size_t>> renames;  // location in the statement's text -> relations index
+};
+
+// Resolves each table name of `sql` through what the binder recorded; nullopt when one names something
+// other than a distributed table (a view, a system table, a CTE).
+std::optional<TableNames> ResolveTableNames(const ShardSql& sql, int statement_location, const PlanNode& plan,
+                                            const NameReferences& references, const engine::RelationPtr& target,
+                                            int target_location) {
+  TableNames names;
+  if (target) names.relations.push_back(target);
+  for (int location : sql.relation_locations()) {
+    const int absolute = location + statement_location;
+    engine::RelationPtr relation = absolute == target_location ? target : nullptr;
+    for (const NameReference& reference : references.references) {
+      if (relation || reference.kind != NameReference::Kind::kRelation || reference.location != absolute) continue;
+      VisitPlans(plan, [&](const PlanNode& node) {
+        if (DistributedScan(node) && node.relation->oid == reference.relation_oid) relation = node.relation;
+      });
+    }
+    if (!relation) return std::nullopt;
+    auto found = std::find_if(names.relations.begin(), names.relations.end(),
+                              [&](const auto& seen) { return seen->oid == relation->oid; });
+    if (found == names.relations.end()) found = names.relations.insert(names.relations.end(), relation);
+    names.renames.emplace_back(location, static_cast<size_t>(found - names.relations.begin()));
+  }
+  return names;
+}
+
+// `relation` and its shard key pin: the same constant or parameter in every scan of it, else none.
+engine::DistributedTableUse PinTable(const PlanNode& plan, const engine::RelationPtr& relation) {
+  engine::DistributedTableUse use;
+  use.relation = relation;
+  bool consistent = true;
+  VisitPlans(plan, [&](const PlanNode& node) {
+    if (!DistributedScan(node) || node.relation->oid != relation->oid) return;
+    const BoundExpr* pin = ShardKeyPin(node);
+    if (pin == nullptr || (use.shard_key && !use.shard_key->Equals(*pin))) consistent = false;
+    if (pin != nullptr && !use.shard_key) use.shard_key = pin->Copy();
+  });
+  if (!consistent) use.shard_key.reset();
+  if (use.shard_key) use.pinned_by = relation->columns[relation->shard_column].name + " = " + use.shard_key->ToString();
+  return use;
+}
+
+Pushdown Plan(const ast::Statement& statement, const PlanNode& plan, const NameReferences& references,
+              const engine::RelationPtr& target, int target_location) {
+  Pushdown result;
+  if (!statement.source) {
+    result.why_not = "a statement whose text is not known";
+    return result;
+  }
+  const std::string& source = *statement.source;
+  const size_t length = statement.length == 0 ? source.size() - statement.location : statement.length;
+  auto sql = std::make_shared<ShardSql>(std::string_view(source).substr(statement.location, length));
+  result.why_not = TextCannotBePushed(*sql);
+  if (!result.why_not.empty()) return result;
+  std::optional<TableNames> names = ResolveTableNames(*sql, statement.location, plan, references, target, target_location);
+  if (!names) {
+    result.why_not = "a table that is not distributed (or a view, a system table or a CTE)";
+    return result;
+  }
+  for (const engine::RelationPtr& relation : names->relations) result.statement->tables.push_back(PinTable(plan, relation));
+  // Every partition alone gives the statement's answer only when it names its table once; a second
+  // reference (a join, a subquery) would see that partition's rows only.
+  const bool all_pinned = std::all_of(result.statement->tables.begin(), result.statement->tables.end(),
+                                      [](const engine::DistributedTableUse& use) { return use.shard_key != nullptr; });
+  if (!all_pinned && names->renames.size() > 1) {
+    result.why_not = "another reference to a distributed table not pinned to one partition by its shard key";
+    return result;
+  }
+  std::vector<uint32_t> oids;
+  for (const engine::RelationPtr& relation : names->relations) oids.push_back(relation->oid);
+  result.statement->sql = [sql, renames = names->renames, oids](const std::vector<size_t>& partitions) {
+    std::map<int, ShardTableName> tables;
+    for (const auto& [location, index] : renames) {
+      const std::string name = engine::ShardTableName(oids[index], partitions[index]);  // "schema.table"
+      const size_t dot = name.find('.');
+      tables[location] = ShardTableName{name.substr(0, dot), name.substr(dot + 1)};
+    }
+    return sql->Deparse(tables);
+  };
+  return result;
+}
+
+// "SET LOCAL name = 'value'; ..." for the settings in which `session` differs from a new session (what a
+// worker's session has); empty when none does.
+std::string SettingsForWorkers(const SessionState& session) {
+  static const char* const kEvaluationSettings[] = {"timezone", "datestyle", "intervalstyle", "extra_float_digits",
+                                                    "bytea_output"};
+  SessionState fresh;
+  InitializeSettings(fresh, {}, session.database);
+  std::string sql;
+  for (const char* name : kEvaluationSettings) {
+    const std::optional<std::string> value = ReadSetting(session, name);
+    if (!value || value == ReadSetting(fresh, name)) continue;
+    std::string quoted;
+    for (char c : *value) quoted += c == '\'' ? std::string("''") : std::string(1, c);
+    sql += std::string(sql.empty() ? "" : "; ") + "SET LOCAL " + name + " = '" + quoted + "'";
+  }
+  return sql;
+}
+
+PlanPtr MakeNode(const PlanNode& plan, std::shared_ptr<engine::DistributedStatement> statement) {
+  auto node = std::make_shared<PlanNode>(PlanKind::kDistributedStatement);
+  node->output_types = plan.output_types;
+  node->output_names = plan.output_names;
+  for (const auto& expr : plan.returning) node->returning.push_back(expr->Copy());
+  node->distributed_statement = std::move(statement);
+  return node;
+}
+
+}  // namespace
+
+PlanPtr PlanDistributedStatement(const ast::Statement& statement, PlanPtr plan, const NameReferences& references,
+                                 const SessionState& session) {
+  const bool writes = (plan->kind == PlanKind::kUpdate || plan->kind == PlanKind::kDelete) && !plan->relation->placement.empty();
+  bool reads_distributed = false;
+  VisitPlans(*plan, [&reads_distributed](const PlanNode& node) { reads_distributed |= DistributedScan(node); });
+  if (!writes && (!reads_distributed || statement.kind != ast::StmtKind::kSelect)) return plan;
+  const char* verb = plan->kind == PlanKind::kUpdate ? "UPDATE" : "DELETE";
+  if (writes && plan->kind == PlanKind::kUpdate &&
+      std::count(plan->update_columns.begin(), plan->update_columns.end(), plan->relation->shard_column) > 0) {
+    throw SqlError(SqlState::kFeatureNotSupported, "modifying the shard key of a distributed table is not supported");
+  }
+  int target_location = -1;
+  if (statement.kind == ast::StmtKind::kUpdate) target_location = static_cast<const ast::UpdateStatement&>(statement).table_location;
+  if (statement.kind == ast::StmtKind::kDelete) target_location = static_cast<const ast::DeleteStatement&>(statement).table_location;
+  Pushdown pushdown = Plan(statement, *plan, references, writes ? plan->relation : nullptr, target_location);
+  if (writes) {
+    if (!pushdown.why_not.empty()) {
+      throw SqlError(SqlState::kFeatureNotSupported,
+                     std::string(verb) + " of a distributed table using " + pushdown.why_not + " is not supported yet");
+    }
+    if (engine::PinnedApart(*pushdown.statement)) {
+      throw SqlError(SqlState::kFeatureNotSupported,
+                     std::string(verb) + " of a distributed table joining partitions on different workers is not supported yet");
+    }
+    pushdown.statement->writes = true;
+    pushdown.statement->removes_rows = plan->kind == PlanKind::kDelete;
+    pushdown.statement->settings_sql = SettingsForWorkers(session);
+    return MakeNode(*plan, pushdown.statement);
+  }
+  // A read is pushed down only when it reads one partition's worker (the router tier).
+  if (!pushdown.why_not.empty() || !pushdown.statement->tables[0].shard_key) return plan;
+  if (engine::PinnedApart(*pushdown.statement) || !SettingsForWorkers(session).empty()) return plan;
+  pushdown.statement->fallback = plan;
+  return MakeNode(*plan, pushdown.statement);
+}
+
+}  // namespace tessera::planner
