@@ -4,14 +4,14 @@
 // DistributedWriter (engine/distributed.h), which routes each row to its partition's shard table.
 //
 // A scan whose filter fixes the shard key to one value reads only that value's partition (the router
-// case). It sends the columns it needs and the part of its scan filter that deparses exactly (comparisons of
-// integer and text columns with constants, IS [NOT] NULL); the whole predicate is still evaluated on the
-// rows that come back.
+// case). It sends what its DistributedQuery asks (engine/distributed_query.h): in the pull tier the
+// columns it needs and the conjuncts of its filter that deparse exactly (engine/deparse_expression.h),
+// the whole filter still evaluated on the rows that come back. Partitions are read concurrently
+// (engine/distributed_read.h).
 //
 // Writes reaching several workers commit with two-phase commit (engine/distributed.h).
 //
-// Not yet: consistent snapshots across workers (each partition is read by its own statement), and
-// reading partitions in parallel.
+// Not yet: consistent snapshots across workers (each partition is read by its own statement).
 #include "engine/distributed.h"
 
 #include <unistd.h>
@@ -20,18 +20,18 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <deque>
 #include <map>
 #include <random>
 #include <span>
 
 #include "engine/catalog.h"
 #include "engine/database.h"
+#include "engine/distributed_read.h"
 #include "engine/durability.h"
-#include "engine/function/kernel_builder.h"
 #include "engine/operators_internal.h"
 #include "engine/partition_moves.h"
 #include "engine/plan.h"
+#include "engine/plan_profile.h"
 #include "engine/remote/connection_pool.h"
 #include "engine/remote/remote_connection.h"
 #include "engine/statistics.h"
@@ -41,33 +41,8 @@ namespace tessera::engine {
 
 namespace {
 
-using builtin::QuoteIdentifier;
-using builtin::QuoteLiteral;
-
 bool IntegerType(TypeId id) { return id == TypeId::kInt16 || id == TypeId::kInt32 || id == TypeId::kInt64; }
 bool TextType(TypeId id) { return id == TypeId::kText || id == TypeId::kVarchar; }
-
-// `predicate` on a column of type `type` as SQL, or empty when it does not deparse exactly.
-std::string DeparsePredicate(const storage::ScanPredicate& predicate, const std::string& column, const LogicalType& type) {
-  switch (predicate.kind) {
-    case storage::ScanPredicateKind::kIsNull:
-      return column + " IS NULL";
-    case storage::ScanPredicateKind::kIsNotNull:
-      return column + " IS NOT NULL";
-    case storage::ScanPredicateKind::kCompare:
-      break;
-  }
-  static const char* const kOperators[] = {"=", "<>", "<", "<=", ">", ">="};
-  const std::string op = kOperators[static_cast<int>(predicate.op)];
-  const TypeId constant_type = predicate.constant.type().id;
-  if (IntegerType(type.id) && IntegerType(constant_type)) {
-    return column + " " + op + " " + std::to_string(predicate.constant.GetInt());
-  }
-  if (TextType(type.id) && TextType(constant_type)) {
-    return column + " " + op + " " + QuoteLiteral(predicate.constant.GetString()) + "::text";
-  }
-  return "";
-}
 
 // Connections to the workers a statement uses, as user tessera_cluster: taken from the database's pool on
 // first use and given back (if still reusable) when the statement's operator goes.
@@ -122,75 +97,59 @@ void TakeTypes(Batch& batch, const std::vector<LogicalType>& types) {
 
 namespace {
 
+// Reads the partitions concurrently (engine/distributed_read.h). Pull tier: the scan's columns, its
+// whole filter evaluated on what comes back; pushed tiers: what the DistributedQuery computes.
 class DistributedScanOperator : public Operator {
  public:
   DistributedScanOperator(const PlanNode& node, ExecContext& context)
-      : node_(node),
-        context_(context),
-        connections_(context),
-        partitions_(PartitionsToRead(node)),
-        read_ticket_(context.database->partition_moves().BeginRead()),
-        placement_(CurrentPlacement(*context.database, *node.relation)) {}
+      : node_(node), context_(context), read_ticket_(context.database->partition_moves().BeginRead()) {}
 
   bool Next(Batch* out) override {
+    if (!reader_) Start();
     for (;;) {
       context_.CheckCancel();
-      if (!pending_.empty()) {
-        *out = std::move(pending_.front());
-        pending_.pop_front();
-        if (node_.predicate) {
-          auto rows = EvaluateFilter(*node_.predicate, *out, context_);
-          if (rows.size() != out->num_rows) out->Compact(rows.data(), rows.size());
-        }
-        if (out->num_rows > 0) return true;
-        continue;
+      if (!reader_->Next(out, [this] { context_.CheckCancel(); })) return false;
+      if (node_.predicate && !pushed()) {
+        auto rows = EvaluateFilter(*node_.predicate, *out, context_);
+        if (rows.size() != out->num_rows) out->Compact(rows.data(), rows.size());
       }
-      if (next_partition_ >= partitions_.size()) return false;
-      ReadPartition(partitions_[next_partition_++]);
+      if (out->num_rows > 0) return true;
     }
   }
 
  private:
-  // Reads the scan's columns of one partition's shard table into pending_.
-  void ReadPartition(size_t partition) {
+  bool pushed() const { return node_.distributed_query && node_.distributed_query->pushed(); }
+
+  void Start() {
     const RelationInfo& relation = *node_.relation;
-    std::string columns;
-    for (int column : node_.column_ids) {
-      columns += (columns.empty() ? "" : ", ") + QuoteIdentifier(relation.columns[column].name);
+    const std::vector<uint32_t> placement = CurrentPlacement(*context_.database, relation);
+    std::vector<PartitionReadRequest> requests;
+    for (std::vector<size_t>& partitions : ReadGroups(node_, &placement)) {
+      const uint32_t worker_id = placement[partitions.front()];
+      const std::optional<WorkerInfo> worker = context_.database->catalog().FindWorker(worker_id);
+      if (!worker) {
+        throw SqlError(SqlState::kInternalError, "internal error: worker " + std::to_string(worker_id) + " is not registered");
+      }
+      std::string sql = PartitionsSql(node_, partitions);
+      requests.push_back({std::move(partitions), worker_id, WorkerEndpoint(*worker, context_.database->options()),
+                          std::move(sql)});
     }
-    // Without columns (count(*)) a constant stands in, and is dropped from each batch.
-    const bool no_columns = columns.empty();
-    std::string sql = "SELECT " + (no_columns ? std::string("1") : columns) + " FROM " +
-                      ShardTableName(relation.oid, partition);
-    std::string where;
-    for (const storage::ScanPredicate& predicate : node_.scan_filter.predicates) {
-      if (predicate.column < 0 || static_cast<size_t>(predicate.column) >= relation.columns.size()) continue;
-      const engine::ColumnInfo& column = relation.columns[predicate.column];
-      const std::string condition = DeparsePredicate(predicate, QuoteIdentifier(column.name), column.type);
-      if (!condition.empty()) where += (where.empty() ? " WHERE " : " AND ") + condition;
+    std::vector<LogicalType> types = node_.output_types;
+    if (!pushed()) {
+      types.clear();
+      for (int column : node_.column_ids) types.push_back(relation.columns[column].type);
     }
-    sql += where;
-    std::vector<LogicalType> types;
-    for (int column : node_.column_ids) types.push_back(relation.columns[column].type);
-    connections_.For(placement_[partition])
-        .Query(sql,
-               [&](Batch batch) {
-                 if (no_columns) batch.columns.clear();
-                 TakeTypes(batch, types);
-                 pending_.push_back(std::move(batch));
-               },
-               connections_.timeout());
+    const bool drop_columns = !pushed() && node_.column_ids.empty();
+    NodeProfile* profile = context_.profile ? &context_.profile->For(node_) : nullptr;
+    reader_ = std::make_unique<PartitionReader>(*context_.database, std::move(requests), std::move(types), drop_columns,
+                                                profile);
   }
 
   const PlanNode& node_;
   ExecContext& context_;
-  WorkerConnections connections_;
-  const std::vector<size_t> partitions_;  // all, or the one an equality on the shard key pins (router)
   // Taken before the placement is read: the shard tables it names stay until the scan ends.
   PartitionMoves::ReadTicket read_ticket_;
-  const std::vector<uint32_t> placement_;
-  size_t next_partition_ = 0;
-  std::deque<Batch> pending_;
+  std::unique_ptr<PartitionReader> reader_;
 };
 
 class DistributedInsertOperator : public Operator {

@@ -10,6 +10,7 @@
 
 #include "engine/aggregate.h"
 #include "engine/catalog.h"
+#include "engine/distributed_query.h"
 #include "engine/expression.h"
 #include "storage/scan_filter.h"
 
@@ -152,6 +153,9 @@ struct PlanNode {
   // kScan: the conjuncts of `predicate` storage can evaluate itself (planner/scan_filter_pushdown.h), a
   // hint the scan may use to skip rows; `predicate` is still evaluated on every row the scan returns.
   storage::ScanFilter scan_filter;
+  // kScan of a distributed table: what each partition computes when a pushed tier applies, or why the
+  // pull tier reads it (engine/distributed_query.h); nullptr: the pull tier, nothing tried.
+  std::shared_ptr<const DistributedQuery> distributed_query;
   // kProject
   std::vector<BoundExprPtr> expressions;
   // kAggregate

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // EXPLAIN text of a plan tree, and with a profile EXPLAIN ANALYZE's.
+#include <algorithm>
 #include <cstdio>
+#include <set>
 #include <sstream>
 
 #include "engine/distributed_statement.h"
@@ -23,6 +25,43 @@ std::string JoinExprs(const std::vector<BoundExprPtr>& exprs) {
   return text;
 }
 
+// A pushed distributed scan (engine/distributed_query.h): its tier, where it runs, what the coordinator
+// does with the partitions' rows.
+std::string DescribePushed(const PlanNode& node) {
+  const std::vector<size_t> partitions = PartitionsToRead(node);
+  std::set<uint32_t> workers;
+  for (size_t partition : partitions) workers.insert(node.relation->placement[partition]);
+  return node.distributed_query->tier + " on " + node.relation->name + ": " + std::to_string(partitions.size()) +
+         (partitions.size() == 1 ? " partition" : " partitions") + " on " + std::to_string(workers.size()) +
+         (workers.size() == 1 ? " worker; " : " workers; ") + node.distributed_query->coordinator_step;
+}
+
+// The lines under a distributed scan: the SQL of its first read or why it pulls, and with a profile each
+// read's partitions, rows and time.
+void ExplainDistributed(const PlanNode& node, const std::string& indent, const NodeProfile* profile, std::ostringstream& out) {
+  if (node.distributed_query && node.distributed_query->pushed()) {
+    const std::vector<std::vector<size_t>> groups = ReadGroups(node);
+    if (groups.size() < PartitionsToRead(node).size()) {
+      out << indent << "Worker Reads: " << groups.size() << " (up to " << kMergedReadsPerWorker
+          << " per worker, each over the UNION ALL of its share of the partitions)\n";
+    }
+    out << indent << "Worker SQL: " << PartitionsSql(node, groups.front()) << "\n";
+  } else if (node.distributed_query && !node.distributed_query->pull_reason.empty()) {
+    out << indent << "Pull: " << node.distributed_query->pull_reason << "\n";
+  }
+  if (profile == nullptr) return;
+  std::vector<NodeProfile::PartitionRead> reads = profile->PartitionReads();
+  std::sort(reads.begin(), reads.end(), [](const auto& a, const auto& b) { return a.partitions < b.partitions; });
+  for (const auto& read : reads) {
+    std::string partitions;
+    for (size_t partition : read.partitions) partitions += (partitions.empty() ? "" : ", ") + std::to_string(partition);
+    char text[160];
+    std::snprintf(text, sizeof text, " on worker %u: rows=%llu time=%.3f ms", read.worker_id,
+                  static_cast<unsigned long long>(read.rows), read.nanoseconds / 1e6);
+    out << indent << (read.partitions.size() == 1 ? "Partition " : "Partitions ") << partitions << text << "\n";
+  }
+}
+
 std::string Describe(const PlanNode& node) {
   switch (node.kind) {
     case PlanKind::kResult: return "Result";
@@ -36,6 +75,7 @@ std::string Describe(const PlanNode& node) {
                  " copies read)";
         }
         const size_t read = PartitionsToRead(node).size();
+        if (node.distributed_query && node.distributed_query->pushed()) return DescribePushed(node);
         if (read < partitions) {
           return "Distributed Scan on " + node.relation->name + " (router: 1 of " + std::to_string(partitions) +
                  " partitions, pinned by the shard key)";
@@ -113,13 +153,18 @@ void ExplainInto(const PlanNode& node, int depth, std::ostringstream& out, bool 
   if (node.parallel_workers > 0 && !in_section) {
     out << detail_indent << "Workers: " << node.parallel_workers << " (one task per partition)\n";
   }
+  if (node.kind == PlanKind::kScan && !node.relation->placement.empty()) {
+    ExplainDistributed(node, detail_indent, profile ? profile->Find(node) : nullptr, out);
+  }
   if (node.kind == PlanKind::kIndexScan && node.index_condition) {
     out << detail_indent << "Index Cond: " << node.index_condition->ToString() << "\n";
   }
   if (node.kind == PlanKind::kDistributedStatement) {
     out << detail_indent << "SQL: " << DistributedStatementSqlForExplain(node) << "\n";
   }
-  if (node.predicate) {
+  // A pushed distributed scan's filter runs on the workers (its Worker SQL says so).
+  const bool pushed = node.distributed_query && node.distributed_query->pushed();
+  if (node.predicate && !pushed) {
     const char* label = node.kind == PlanKind::kHashJoin || node.kind == PlanKind::kNestedLoopJoin ? "Join Filter: " : "Filter: ";
     out << detail_indent << label << node.predicate->ToString() << "\n";
   }

@@ -15,6 +15,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <vector>
 
 namespace tessera::engine {
 
@@ -29,6 +30,24 @@ struct NodeProfile {
   std::atomic<uint64_t> segment_row_groups_skipped{0};
   // Aggregates: rows grouped by dictionary code instead of by hashing their key.
   std::atomic<uint64_t> rows_grouped_by_code{0};
+  // Distributed scans: what each read (of one partition, or of several on one worker) returned, in the
+  // order the reads finished.
+  struct PartitionRead {
+    std::vector<size_t> partitions;
+    uint32_t worker_id = 0;
+    uint64_t rows = 0;
+    uint64_t nanoseconds = 0;
+  };
+  void AddPartitionRead(const PartitionRead& read) {
+    std::lock_guard lock(partition_reads_mutex);
+    partition_reads.push_back(read);
+  }
+  std::vector<PartitionRead> PartitionReads() const {
+    std::lock_guard lock(partition_reads_mutex);
+    return partition_reads;
+  }
+  mutable std::mutex partition_reads_mutex;
+  std::vector<PartitionRead> partition_reads;  // GUARDED_BY(partition_reads_mutex)
 };
 
 class PlanProfile {

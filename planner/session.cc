@@ -14,6 +14,7 @@
 #include "engine/system_tables.h"
 #include "planner/binder.h"
 #include "planner/copy_internal.h"
+#include "planner/distributed_pushdown.h"
 #include "planner/distributed_statement.h"
 #include "planner/distributed_joins.h"
 #include "planner/parallel_selection.h"
@@ -181,11 +182,14 @@ std::shared_ptr<BoundStatement> Session::Bind(std::shared_ptr<ast::Statement> st
   }
   if (coordinator) query.plan = PlanDistributedStatement(*statement, query.plan, references, *state_);
   bound->plan = query.plan;
-  if (database_.options().role == engine::Role::kCoordinator) {
+  if (coordinator) {
     const JoinTierSettings join_tiers = ReadJoinTierSettings(*state_);
     if (join_tiers.enabled) PlanDistributedJoins(query.plan, database_, join_tiers);
   }
-  if (statement->kind == ast::StmtKind::kSelect) MarkParallelSections(query.plan, database_.options().worker_threads);
+  if (statement->kind == ast::StmtKind::kSelect) {
+    if (DistributedPushdownEnabled(ReadSetting(*state_, kDistributedPushdownSetting))) PushDownToWorkers(query.plan);
+    MarkParallelSections(query.plan, database_.options().worker_threads);
+  }
   const bool returns_rows = bound->tag == "SELECT" || !query.plan->returning.empty();
   if (returns_rows) {
     for (size_t column = 0; column < query.names.size(); ++column) {

@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: Apache-2.0
+// Reads the partitions of a distributed scan concurrently: each read is one SQL statement on one
+// partition's worker, run on a connection of its own from the database's pool, on its own thread, up to
+// kReadsPerWorker per worker the reads reach (kMaxConcurrentReads in all). Measured on a 2-core worker:
+// 2 concurrent partition queries ran the trades group-by about 2x faster than 16, as each query already
+// runs parallel inside the worker. Batches come out of Next() in the order they arrive, each
+// partition's in its own order.
+//
+// Memory: a thread starts its next partition only while fewer than kMaxQueuedBatches wait for Next(),
+// so a slow consumer holds at most that many batches plus the partitions being read.
+//
+// Errors: the first error of any read (a worker's own, or 08006) is rethrown by Next(); the other reads
+// stop at their next batch. Destroying the reader stops the reads and joins the threads.
+//
+// Thread safety: Next() and the destructor are called by the statement's thread; the reads run on their
+// own threads and touch only the pool, the queue and the profile.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "base/vector.h"
+#include "engine/database.h"
+#include "engine/plan_profile.h"
+#include "engine/remote/remote_connection.h"
+
+namespace tessera::engine {
+
+struct PartitionReadRequest {
+  std::vector<size_t> partitions;  // on one worker
+  uint32_t worker_id = 0;
+  remote::RemoteEndpoint endpoint;
+  std::string sql;
+};
+
+class PartitionReader {
+ public:
+  static constexpr size_t kReadsPerWorker = 2;
+  static constexpr size_t kMaxConcurrentReads = 16;
+  static constexpr size_t kMaxQueuedBatches = 64;
+
+  // Starts the reads. Each batch read is given `types` (TakeTypes in distributed.cc); with
+  // `drop_columns` its columns are dropped (a count(*) scan reads a constant per row). `profile` (may be
+  // null) receives each partition's rows and time.
+  PartitionReader(Database& database, std::vector<PartitionReadRequest> requests, std::vector<LogicalType> types,
+                  bool drop_columns, NodeProfile* profile);
+  ~PartitionReader();
+  PartitionReader(const PartitionReader&) = delete;
+  PartitionReader& operator=(const PartitionReader&) = delete;
+
+  // The next batch of any partition; false once every read finished. Throws the first read's error.
+  // While it waits, calls `check_cancel` every kCancelPoll (which throws to cancel the statement).
+  bool Next(Batch* out, const std::function<void()>& check_cancel);
+
+  static constexpr std::chrono::milliseconds kCancelPoll{50};
+
+ private:
+  void ReadLoop();
+  void Read(const PartitionReadRequest& request);
+
+  Database& database_;
+  const std::vector<PartitionReadRequest> requests_;
+  const std::vector<LogicalType> types_;
+  const bool drop_columns_;
+  NodeProfile* const profile_;
+  const std::chrono::milliseconds timeout_;
+
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  size_t next_request_ = 0;        // GUARDED_BY(mutex_)
+  size_t running_threads_ = 0;     // GUARDED_BY(mutex_)
+  bool stopping_ = false;          // GUARDED_BY(mutex_)
+  std::exception_ptr error_;       // GUARDED_BY(mutex_)
+  std::deque<Batch> queue_;        // GUARDED_BY(mutex_)
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace tessera::engine

@@ -1,0 +1,114 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# Partial aggregation and top-N pushdown on a coordinator (docs/CLUSTER.md, planner/distributed_pushdown.cc)
+# against real processes on 127.0.0.1: two workers and a coordinator, and an embedded server holding the
+# same rows as the oracle. Every query runs on both; the output shows "same" or both answers. Then the
+# tier EXPLAIN chooses (worker SQL, or why it pulls) and EXPLAIN ANALYZE's per-partition rows.
+# Output is compared with partial_aggregate.expected.
+#   partial_aggregate_test.sh TESSERA_BINARY EXPECTED_FILE
+set -eu
+binary=$1
+expected=$2
+work=$(mktemp -d)
+pids=""
+trap 'for pid in $pids; do kill -9 $pid 2>/dev/null || true; done; wait 2>/dev/null; rm -rf "$work"' EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+echo "secret-one" >"$work/secret"
+
+# start NAME PORT ARGS...: starts a server with its own data directory and waits until it answers.
+start() {
+  name=$1
+  port=$2
+  shift 2
+  "$binary" --port "$port" --data-dir "$work/$name" --cluster-secret-file "$work/secret" "$@" >>"$work/$name.log" 2>&1 &
+  pids="$pids $!"
+  for attempt in $(seq 100); do
+    psql -X -q -h 127.0.0.1 -p "$port" -U tessera -d tessera -c 'SELECT 1' >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  echo "$name did not start" >&2
+  exit 1
+}
+
+coordinator_port=$(free_port)
+worker1_port=$(free_port)
+worker2_port=$(free_port)
+embedded_port=$(free_port)
+start worker1 "$worker1_port" --role worker
+start worker2 "$worker2_port" --role worker
+start embedded "$embedded_port"
+start coordinator "$coordinator_port" --role coordinator --worker-timeout 5000
+
+on() { psql -X -q -A -t -h 127.0.0.1 -p "$1" -U tessera -d tessera -v VERBOSITY=sqlstate -c "$2" 2>&1 || true; }
+both() {
+  on "$coordinator_port" "$1"
+  on "$embedded_port" "$1" >/dev/null
+}
+# same LABEL QUERY: the query's answer on the cluster and on the embedded server.
+same() {
+  on "$coordinator_port" "$2" >"$work/cluster.out"
+  on "$embedded_port" "$2" >"$work/embedded.out"
+  if cmp -s "$work/cluster.out" "$work/embedded.out" && [ -s "$work/cluster.out" ]; then
+    echo "same: $1 ($(wc -l <"$work/cluster.out") rows)"
+  else
+    echo "DIFFERENT: $1"
+    diff "$work/embedded.out" "$work/cluster.out" | head -20
+  fi
+}
+explain() {
+  on "$coordinator_port" "EXPLAIN $1" | sed 's/t[0-9]*_p[0-9]*/tOID_pN/g'
+}
+
+{
+  on "$coordinator_port" "SELECT tessera.add_worker('127.0.0.1', $worker1_port) > 0"
+  on "$coordinator_port" "SELECT tessera.add_worker('127.0.0.1', $worker2_port) > 0"
+  echo "=== data: the same rows on the cluster (16 partitions on 2 workers) and the embedded server"
+  both "CREATE TABLE t (id integer PRIMARY KEY, g integer, s text, n numeric(10,2), f double precision, r real, b bigint, ts timestamp, tz timestamptz)"
+  both "INSERT INTO t SELECT i, CASE WHEN i % 11 = 0 THEN NULL ELSE i % 7 END,
+          CASE WHEN i % 13 = 0 THEN NULL ELSE chr(97 + i % 5) || (i % 17)::text END,
+          (i % 101) * 1.25, (i % 37) * 0.25, (i % 9) * 0.5, i::bigint * 1000000000,
+          timestamp '2024-01-01' + (i % 50) * interval '7 hours', timestamptz '2024-01-01 00:00:00+00' + i * interval '1 minute'
+        FROM generate_series(1, 3000) AS i"
+  both "CREATE TABLE empty (id integer PRIMARY KEY, g integer, x integer, f double precision)"
+  echo "=== aggregates pushed: each partition's partials, combined on the coordinator"
+  same "every split aggregate, no GROUP BY" "SELECT count(*), count(s), count(g), sum(id), sum(b), sum(n), sum(f), sum(r), avg(id), avg(b), avg(n), avg(f), avg(r), min(s), max(s), min(ts), max(ts), min(n), max(f), min(tz), max(tz) FROM t"
+  same "GROUP BY with a NULL group" "SELECT g, count(*), sum(id), avg(id), avg(n), avg(f), min(s), max(ts) FROM t GROUP BY g ORDER BY g"
+  same "GROUP BY text, several keys" "SELECT s, g, count(*), sum(n) FROM t GROUP BY s, g ORDER BY s, g"
+  same "GROUP BY expressions" "SELECT g % 3, s IS NULL, date_trunc('day', ts), count(*), avg(f) FROM t GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
+  same "bool_and, bool_or, every" "SELECT g, bool_and(f > 1), bool_or(s LIKE 'a%'), every(id > 5) FROM t GROUP BY g ORDER BY g"
+  same "a derived table with filters inside and outside" "SELECT g, count(*), sum(d) FROM (SELECT id, f * 2 AS d, g FROM t WHERE g > 0) AS s WHERE d < 30 GROUP BY g ORDER BY g"
+  same "HAVING" "SELECT g, sum(id), count(*) FROM t GROUP BY g HAVING sum(id) > 584000 AND count(*) > 3 ORDER BY g"
+  same "WHERE on timestamps, LIKE, and FILTER" "SELECT g, count(*), count(*) FILTER (WHERE f > 4), avg(n) FILTER (WHERE s LIKE 'a%') FROM t WHERE ts >= '2024-01-05' AND s LIKE '_1%' GROUP BY g ORDER BY g"
+  same "aggregates in expressions, ORDER BY an aggregate, LIMIT" "SELECT g, sum(id) * 2 + count(*), max(n) - min(n) FROM t GROUP BY g ORDER BY 2 DESC, 1 LIMIT 3"
+  same "router: the shard key pins one partition" "SELECT count(*), sum(n), avg(f) FROM t WHERE id = 77"
+  same "empty table, no GROUP BY" "SELECT count(*), count(x), sum(x), avg(x), avg(f), min(x), max(f) FROM empty"
+  same "empty table, GROUP BY" "SELECT g, count(*) FROM empty GROUP BY g UNION ALL SELECT -1, 0"
+  same "a guard before a division, pushed whole" "SELECT count(*), sum(10 / g) FROM t WHERE g <> 0 AND 10 / g > 1"
+  same "no rows pass the filter" "SELECT count(*), sum(id), avg(n) FROM t WHERE g = 99"
+  echo "=== top-N pushed: each partition's first limit + offset rows, merged on the coordinator"
+  same "ORDER BY LIMIT OFFSET, ties broken by id" "SELECT id, s, f FROM t ORDER BY f DESC, id LIMIT 7 OFFSET 3"
+  same "NULLs first, text keys" "SELECT s, id FROM t ORDER BY s NULLS FIRST, id DESC LIMIT 5 OFFSET 10"
+  same "ORDER BY an expression, with a filter" "SELECT id, n * 2 FROM t WHERE g = 3 ORDER BY n * 2, id LIMIT 4"
+  same "a negative LIMIT is the coordinator's error" "SELECT id FROM t ORDER BY id LIMIT -1"
+  same "LIMIT 0" "SELECT count(*) FROM (SELECT id FROM t ORDER BY id LIMIT 0) AS none UNION ALL SELECT 1"
+  echo "=== kept in the pull tier (never a wrong answer)"
+  same "count(DISTINCT)" "SELECT g, count(DISTINCT s) FROM t GROUP BY g ORDER BY g"
+  same "string_agg with ORDER BY" "SELECT g, string_agg(s, ',' ORDER BY s, id) FROM t WHERE id < 40 GROUP BY g ORDER BY g"
+  same "a filter with a subquery" "SELECT count(*), sum(id) FROM t WHERE g = (SELECT 2)"
+  same "a guard that stays on the coordinator keeps the division there too" "SELECT count(*) FROM t WHERE g <> (SELECT 0) AND 10 / g > 1"
+  same "a function on timestamptz" "SELECT date_trunc('day', tz), count(*) FROM t GROUP BY 1 ORDER BY 1"
+  echo "=== EXPLAIN: the tier and why"
+  explain "SELECT g, avg(f), count(*) FROM t WHERE ts >= '2024-01-02' GROUP BY g"
+  explain "SELECT id, s FROM t ORDER BY s DESC, id LIMIT 5 OFFSET 2"
+  explain "SELECT count(*) FROM t WHERE id = 77"
+  explain "SELECT count(*), sum(d) FROM (SELECT id, f * 2 AS d FROM t WHERE g > 0) AS s WHERE d < 30"
+  explain "SELECT count(DISTINCT g) FROM t"
+  explain "SELECT avg(f) FROM t WHERE g = (SELECT 2)"
+  echo "=== SET tessera.distributed_pushdown = off keeps the pull tier"
+  on "$coordinator_port" "SET tessera.distributed_pushdown = off; EXPLAIN SELECT g, count(*) FROM t GROUP BY g"
+  echo "=== EXPLAIN ANALYZE: rows per partition, or per read of several partitions merged on a worker"
+  on "$coordinator_port" "EXPLAIN ANALYZE SELECT id FROM t WHERE g < 3" | grep 'Partition' | sed 's/time=[0-9.]* ms/time=T/'
+  on "$coordinator_port" "EXPLAIN ANALYZE SELECT s, count(*) FROM t GROUP BY s" | grep 'Partition' | sed 's/time=[0-9.]* ms/time=T/'
+} >"$work/actual" 2>&1
+grep -v '^#' "$expected" | diff -u - "$work/actual"
