@@ -144,9 +144,10 @@ class Binder {
   engine::PlanPtr InsertPlan(const engine::RelationPtr& relation, const std::vector<int>& targets,
                              engine::PlanPtr source);
 
-  // How a statement uses a relation it names: a distributed table (docs/CLUSTER.md) can be read and
-  // inserted into; anything else on it answers 0A000 for now.
-  enum class Use { kOther, kRead, kInsert };
+  // How a statement uses a relation it names: a distributed table (docs/CLUSTER.md) can be read,
+  // inserted into and changed by DDL that forwards the change to its shards (kDdl, planner/
+  // distributed_tables.h); anything else on it answers 0A000 for now.
+  enum class Use { kOther, kRead, kInsert, kDdl };
   // Resolves a relation by [schema,] name; throws 42P01.
   engine::RelationPtr ResolveRelation(const std::vector<std::string>& names, bool missing_ok = false,
                                       Use use = Use::kOther);

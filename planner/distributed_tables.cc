@@ -94,6 +94,42 @@ void CheckUniqueConstraints(const engine::RelationInfo& relation) {
   }
 }
 
+// The shard key of a table created without one: the primary key's first column (as SingleStore does);
+// without a primary key, the first column of the first unique constraint that is in every unique
+// constraint, so that each shard can enforce them; else -1 (rows spread round-robin).
+int DefaultShardColumn(const engine::RelationInfo& relation) {
+  for (const engine::IndexInfo& index : relation.indexes) {
+    if (index.primary) return index.columns.front();
+  }
+  for (const engine::IndexInfo& index : relation.indexes) {
+    for (int column : index.columns) {
+      const bool in_every = std::all_of(relation.indexes.begin(), relation.indexes.end(), [&](const engine::IndexInfo& other) {
+        return std::find(other.columns.begin(), other.columns.end(), column) != other.columns.end();
+      });
+      if (in_every) return column;
+    }
+  }
+  return -1;
+}
+
+// The name of `index` on a shard table, in the shard table's schema.
+std::string ShardIndexName(const engine::IndexInfo& index, size_t partition) {
+  return "i" + std::to_string(index.oid) + "_p" + std::to_string(partition);
+}
+
+// Rolls back the transactions ExecuteOnShards opened on `connections` and gives them back to the pool.
+void RollBackAll(engine::Database& database, std::vector<remote::RemoteConnection>& connections,
+                 std::chrono::milliseconds timeout) {
+  for (remote::RemoteConnection& connection : connections) {
+    try {
+      connection.Execute("ROLLBACK", timeout);
+      database.worker_connections().Release(std::move(connection));
+    } catch (const SqlError&) {
+      // The worker ends a transaction whose connection went away by itself.
+    }
+  }
+}
+
 }  // namespace
 
 void DistributeNewTable(Session& session, engine::RelationInfo& relation) {
@@ -108,11 +144,7 @@ void DistributeNewTable(Session& session, engine::RelationInfo& relation) {
     throw SqlError(SqlState::kFeatureNotSupported,
                    "creating a distributed table inside a transaction block is not supported yet");
   }
-  if (relation.shard_column < 0) {
-    for (const engine::IndexInfo& index : relation.indexes) {
-      if (index.primary) relation.shard_column = index.columns.front();
-    }
-  }
+  if (relation.shard_column < 0) relation.shard_column = DefaultShardColumn(relation);
   CheckUniqueConstraints(relation);
   relation.placement.clear();
   for (size_t partition = 0; partition < kPartitionsPerWorker * workers.size(); ++partition) {
@@ -136,6 +168,60 @@ void DropShards(Session& session, const engine::RelationInfo& relation) {
   for (const std::string& worker : DropShardTables(session.database(), relation)) {
     session.state().notices.push_back(ErrorInfo{
         SqlState::kWarning, "could not drop the shard tables of \"" + relation.name + "\" on worker " + worker});
+  }
+}
+
+void CreateShardIndexes(Session& session, const engine::RelationInfo& relation, const engine::IndexInfo& index) {
+  if (index.unique && std::find(index.columns.begin(), index.columns.end(), relation.shard_column) == index.columns.end()) {
+    throw SqlError(SqlState::kFeatureNotSupported,
+                   "unique index \"" + index.name + "\" of a distributed table must include its shard key");
+  }
+  std::string columns;
+  for (size_t key = 0; key < index.columns.size(); ++key) {
+    columns += (key > 0 ? ", " : "") + QuoteIdentifier(relation.columns[index.columns[key]].name);
+    if (index.descending[key]) columns += " DESC";
+  }
+  ExecuteOnShards(
+      session, relation,
+      [&](size_t partition) {
+        return std::string(index.unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ") + ShardIndexName(index, partition) +
+               " ON " + ShardTableName(relation.oid, partition) + " (" + columns + ")";
+      },
+      "CREATE INDEX");
+}
+
+void DropShardIndexes(Session& session, const engine::RelationInfo& relation, const engine::IndexInfo& index) {
+  ExecuteOnShards(
+      session, relation,
+      [&](size_t partition) { return "DROP INDEX IF EXISTS tessera_shards." + ShardIndexName(index, partition); },
+      "DROP INDEX");
+}
+
+void ExecuteOnShards(Session& session, const engine::RelationInfo& relation,
+                     const std::function<std::string(size_t partition)>& statements_for, const std::string& what) {
+  if (session.state().transaction != TransactionState::kIdle) {
+    throw SqlError(SqlState::kFeatureNotSupported, what + " of a distributed table inside a transaction block is not supported yet");
+  }
+  engine::Database& database = session.database();
+  const engine::DatabaseOptions& options = database.options();
+  const std::chrono::milliseconds timeout = engine::WorkerTimeout(options);
+  std::vector<remote::RemoteConnection> open;  // one per worker, each inside its transaction
+  try {
+    for (const auto& [worker_id, partitions] : PartitionsByWorker(relation)) {
+      const std::optional<engine::WorkerInfo> worker = database.catalog().FindWorker(worker_id);
+      if (!worker) throw SqlError(SqlState::kInternalError, "worker " + std::to_string(worker_id) + " is not registered");
+      std::string sql = "BEGIN;";
+      for (size_t partition : partitions) sql += statements_for(partition) + ";";
+      open.push_back(database.worker_connections().Acquire(engine::WorkerEndpoint(*worker, options), timeout));
+      open.back().Execute(sql, timeout);
+    }
+  } catch (const SqlError&) {
+    RollBackAll(database, open, timeout);
+    throw;
+  }
+  for (remote::RemoteConnection& connection : open) {
+    connection.Execute("COMMIT", timeout);
+    database.worker_connections().Release(std::move(connection));
   }
 }
 
