@@ -16,6 +16,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -155,8 +156,10 @@ class DistributedScanOperator : public Operator {
       if (!condition.empty()) where += (where.empty() ? " WHERE " : " AND ") + condition;
     }
     sql += where;
+    if (ReadCached(sql)) return;
     std::vector<LogicalType> types;
     for (int column : node_.column_ids) types.push_back(relation.columns[column].type);
+    const size_t first_new = pending_.size();
     connections_.For(relation.placement[partition])
         .Query(sql,
                [&](Batch batch) {
@@ -165,6 +168,30 @@ class DistributedScanOperator : public Operator {
                  pending_.push_back(std::move(batch));
                },
                connections_.timeout());
+    Cache(sql, first_new);
+  }
+
+  // Inside a correlated subquery (re-run per outer row) the same SQL reads the same rows again within
+  // the statement: takes them from the statement's cache when there. Returns false when not cached.
+  bool ReadCached(const std::string& sql) {
+    if (context_.outer_rows.empty()) return false;
+    const auto cached = context_.remote_reads.find(sql);
+    if (cached == context_.remote_reads.end()) return false;
+    pending_.insert(pending_.end(), cached->second.begin(), cached->second.end());
+    return true;
+  }
+
+  // Keeps the batches from pending_[first_new] on for ReadCached, up to a bound per statement.
+  void Cache(const std::string& sql, size_t first_new) {
+    constexpr size_t kMaxCachedValues = size_t{4} << 20;
+    if (context_.outer_rows.empty()) return;
+    size_t values = 0;
+    for (size_t index = first_new; index < pending_.size(); ++index) {
+      values += pending_[index].num_rows * std::max<size_t>(pending_[index].columns.size(), 1);
+    }
+    if (context_.remote_read_values + values > kMaxCachedValues) return;
+    context_.remote_read_values += values;
+    context_.remote_reads.emplace(sql, std::vector<Batch>(pending_.begin() + first_new, pending_.end()));
   }
 
   const PlanNode& node_;
