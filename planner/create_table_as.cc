@@ -47,8 +47,6 @@ engine::RelationPtr CreateResultTable(Session& session, const ast::CreateTableSt
   return relation;
 }
 
-}  // namespace
-
 // Runs `insert` to its end; returns the rows it wrote.
 uint64_t RunInsert(const engine::PlanNode& plan, engine::ExecContext& context) {
   // The query and its insert run under --memory-limit, as a SELECT does (the insert's writes cannot fail).
@@ -59,6 +57,8 @@ uint64_t RunInsert(const engine::PlanNode& plan, engine::ExecContext& context) {
   }
   return insert->rows_affected();
 }
+
+}  // namespace
 
 UtilityResult CreateTableAs(Session& session, const ast::CreateTableStatement& create, engine::ExecContext& context) {
   const std::string schema = SchemaOf(session, create.table);
