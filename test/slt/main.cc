@@ -181,6 +181,7 @@ std::string MakeWorkDir() {
   return pattern;
 }
 
+// The target runner job JOB runs its files on: an existing server, a cluster, or a server per file.
 std::unique_ptr<DatabaseTarget> MakeTarget(const Options& options, const std::string& job_dir, int job) {
   if (!options.connect.empty()) {
     return MakeExistingServerTarget(options.connect, "tessera_slt_" + std::to_string(::getpid()) + "_" + std::to_string(job),
