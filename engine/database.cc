@@ -59,6 +59,14 @@ Status Database::OpenStorage() {
   return status;
 }
 
+uint64_t Database::TakeRoundRobinRows(uint32_t table_oid, uint64_t rows) {
+  std::lock_guard lock(round_robin_mutex_);
+  uint64_t& next = round_robin_[table_oid];
+  const uint64_t first = next;
+  next += rows;
+  return first;
+}
+
 void Database::AfterCommit() {
   if (durability_) durability_->AfterCommit();
 }

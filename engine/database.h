@@ -5,7 +5,9 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "base/error.h"
@@ -77,6 +79,10 @@ class Database {
   remote::ConnectionPool& worker_connections() { return *worker_connections_; }
   // A coordinator's two-phase commits and their resolver (engine/distributed.h).
   DistributedCommits& distributed_commits() { return *distributed_commits_; }
+  // A coordinator's distributed tables without a shard key: the position of the next `rows` rows in the
+  // table's round-robin order (counted from 0 at start-up); DistributedWriter deals them out to the
+  // partitions a row group at a time.
+  uint64_t TakeRoundRobinRows(uint32_t table_oid, uint64_t rows);
   // Table statistics gathered by ANALYZE (engine/statistics.h).
   StatisticsStore& statistics() { return *statistics_; }
   // A coordinator's partition moves: their gates against writers and readers, and the rebalance's
@@ -94,6 +100,8 @@ class Database {
   std::unique_ptr<PreparedTransactions> prepared_;  // destroyed before durability_, which it logs through
   std::unique_ptr<remote::ConnectionPool> worker_connections_;
   std::unique_ptr<StatisticsStore> statistics_;
+  std::mutex round_robin_mutex_;
+  std::map<uint32_t, uint64_t> round_robin_;  // GUARDED_BY(round_robin_mutex_)
   std::unique_ptr<PartitionMoves> partition_moves_;
   std::unique_ptr<DistributedCommits> distributed_commits_;  // declared last: its resolver uses the rest
 };

@@ -16,6 +16,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -105,10 +106,10 @@ class DistributedScanOperator : public Operator {
       : node_(node), context_(context), read_ticket_(context.database->partition_moves().BeginRead()) {}
 
   bool Next(Batch* out) override {
-    if (!reader_) Start();
+    if (!reader_ && !cached_) Start();
     for (;;) {
       context_.CheckCancel();
-      if (!reader_->Next(out, [this] { context_.CheckCancel(); })) return false;
+      if (!NextRead(out)) return false;
       if (node_.predicate && !pushed()) {
         auto rows = EvaluateFilter(*node_.predicate, *out, context_);
         if (rows.size() != out->num_rows) out->Compact(rows.data(), rows.size());
@@ -131,8 +132,17 @@ class DistributedScanOperator : public Operator {
         throw SqlError(SqlState::kInternalError, "internal error: worker " + std::to_string(worker_id) + " is not registered");
       }
       std::string sql = PartitionsSql(node_, partitions);
+      cache_key_ += std::to_string(worker_id) + ":" + sql + ";";
       requests.push_back({std::move(partitions), worker_id, WorkerEndpoint(*worker, context_.database->options()),
                           std::move(sql)});
+    }
+    if (!context_.outer_rows.empty()) {
+      const auto cached = context_.remote_reads.find(cache_key_);
+      if (cached != context_.remote_reads.end()) {
+        cached_ = &cached->second;
+        return;
+      }
+      caching_ = true;
     }
     std::vector<LogicalType> types = node_.output_types;
     if (!pushed()) {
@@ -145,11 +155,44 @@ class DistributedScanOperator : public Operator {
                                                 profile);
   }
 
+  // The next batch as the workers sent it: from the reader, or from the statement's cache. Inside a
+  // correlated subquery (re-run per outer row) the same reads return the same rows within the statement,
+  // so the first run keeps them (up to a bound per statement) and later runs read no worker.
+  bool NextRead(Batch* out) {
+    if (cached_) {
+      if (next_cached_ >= cached_->size()) return false;
+      *out = (*cached_)[next_cached_++];
+      return true;
+    }
+    if (!reader_->Next(out, [this] { context_.CheckCancel(); })) {
+      if (caching_) context_.remote_reads.emplace(cache_key_, std::move(kept_));
+      caching_ = false;
+      return false;
+    }
+    if (caching_) {
+      constexpr size_t kMaxCachedValues = size_t{4} << 20;
+      const size_t values = out->num_rows * std::max<size_t>(out->columns.size(), 1);
+      if (context_.remote_read_values + values > kMaxCachedValues) {
+        caching_ = false;
+        kept_.clear();
+      } else {
+        context_.remote_read_values += values;
+        kept_.push_back(*out);
+      }
+    }
+    return true;
+  }
+
   const PlanNode& node_;
   ExecContext& context_;
   // Taken before the placement is read: the shard tables it names stay until the scan ends.
   PartitionMoves::ReadTicket read_ticket_;
   std::unique_ptr<PartitionReader> reader_;
+  std::string cache_key_;  // the reads' workers and SQL
+  bool caching_ = false;
+  std::vector<Batch> kept_;
+  const std::vector<Batch>* cached_ = nullptr;
+  size_t next_cached_ = 0;
 };
 
 class DistributedInsertOperator : public Operator {
@@ -378,12 +421,13 @@ void WorkerTransactions::Commit() {
 DistributedWriter::DistributedWriter(const RelationInfo& relation, ExecContext& context)
     : relation_(relation),
       context_(context),
-      transactions_(context),
-      next_round_robin_(static_cast<size_t>(context.random())) {}
+      transactions_(context) {}
 
-size_t DistributedWriter::PartitionOf(const Batch& rows, idx_t row) {
+size_t DistributedWriter::PartitionOf(const Batch& rows, idx_t row, uint64_t first) {
   const size_t partitions = relation_.placement.size();
-  if (relation_.shard_column < 0) return next_round_robin_++ % partitions;
+  // As a local table: a row group at a time per partition, so a small table keeps its rows in one
+  // partition in the order they came (what a scan without ORDER BY then shows).
+  if (relation_.shard_column < 0) return ((first + row) / kBatchSize) % partitions;
   return storage::HashCell(rows.columns[relation_.shard_column], row) % partitions;
 }
 
@@ -396,7 +440,8 @@ void DistributedWriter::Write(const Batch& rows) {
     for (idx_t row = 0; row < rows.num_rows; ++row) all[row] = static_cast<sel_t>(row);
     for (size_t partition = 0; partition < relation_.placement.size(); ++partition) selection[partition] = all;
   } else {
-    for (idx_t row = 0; row < rows.num_rows; ++row) selection[PartitionOf(rows, row)].push_back(static_cast<sel_t>(row));
+    const uint64_t first = relation_.shard_column < 0 ? context_.database->TakeRoundRobinRows(relation_.oid, rows.num_rows) : 0;
+    for (idx_t row = 0; row < rows.num_rows; ++row) selection[PartitionOf(rows, row, first)].push_back(static_cast<sel_t>(row));
   }
   for (const auto& [partition, selected] : selection) {
     Batch part;

@@ -118,7 +118,8 @@ class DistributedWriter {
   int64_t Commit();
 
  private:
-  size_t PartitionOf(const Batch& rows, idx_t row);
+  // `row`'s partition; `first` is the round-robin position of the batch's first row (no shard key).
+  size_t PartitionOf(const Batch& rows, idx_t row, uint64_t first);
   // The worker holding `partition` now; the first call per partition holds it against moves until the
   // commit ended (engine/partition_moves.h).
   uint32_t WorkerOf(size_t partition);
@@ -127,7 +128,6 @@ class DistributedWriter {
   ExecContext& context_;
   WorkerTransactions transactions_;
   int64_t rows_ = 0;
-  size_t next_round_robin_;  // starts at a random partition, so that small writes spread out
 };
 
 }  // namespace tessera::engine

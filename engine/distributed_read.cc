@@ -25,7 +25,9 @@ PartitionReader::PartitionReader(Database& database, std::vector<PartitionReadRe
       types_(std::move(types)),
       drop_columns_(drop_columns),
       profile_(profile),
-      timeout_(WorkerTimeout(database.options())) {
+      timeout_(WorkerTimeout(database.options())),
+      queues_(requests_.size()),
+      finished_(requests_.size(), false) {
   std::set<uint32_t> workers;
   for (const PartitionReadRequest& request : requests_) workers.insert(request.worker_id);
   const size_t threads = std::min({requests_.size(), kReadsPerWorker * workers.size(), kMaxConcurrentReads});
@@ -44,16 +46,23 @@ PartitionReader::~PartitionReader() {
 
 bool PartitionReader::Next(Batch* out, const std::function<void()>& check_cancel) {
   std::unique_lock lock(mutex_);
-  while (!changed_.wait_for(lock, kCancelPoll, [this] { return !queue_.empty() || error_ || running_threads_ == 0; })) {
-    lock.unlock();
-    check_cancel();
-    lock.lock();
+  for (;;) {
+    while (head_ < requests_.size() && queues_[head_].empty() && finished_[head_]) ++head_;
+    if (error_) std::rethrow_exception(error_);
+    if (head_ == requests_.size()) return false;
+    if (!queues_[head_].empty()) break;
+    // The head request was handed out before any later one, so a thread is reading it.
+    if (running_threads_ == 0) return false;
+    if (!changed_.wait_for(lock, kCancelPoll, [this] { return !queues_[head_].empty() || finished_[head_] || error_; })) {
+      lock.unlock();
+      check_cancel();
+      lock.lock();
+    }
   }
-  if (error_) std::rethrow_exception(error_);
-  if (queue_.empty()) return false;
-  *out = std::move(queue_.front());
-  queue_.pop_front();
-  changed_.notify_all();  // a thread may be waiting for room to start its next partition
+  *out = std::move(queues_[head_].front());
+  queues_[head_].pop_front();
+  --queued_;
+  changed_.notify_all();  // a thread may be waiting for room to start its next request
   return true;
 }
 
@@ -62,7 +71,7 @@ void PartitionReader::ReadLoop() {
     const PartitionReadRequest* request = nullptr;
     {
       std::unique_lock lock(mutex_);
-      changed_.wait(lock, [this] { return stopping_ || queue_.size() < kMaxQueuedBatches; });
+      changed_.wait(lock, [this] { return stopping_ || queued_ < kMaxQueuedBatches; });
       if (!stopping_ && next_request_ < requests_.size()) request = &requests_[next_request_++];
     }
     if (request == nullptr) break;
@@ -87,6 +96,7 @@ void PartitionReader::Read(const PartitionReadRequest& request) {
   remote::ConnectionPool& pool = database_.worker_connections();
   remote::RemoteConnection connection = pool.Acquire(request.endpoint, timeout_);
   uint64_t rows = 0;
+  const size_t index = static_cast<size_t>(&request - requests_.data());
   connection.Query(request.sql,
                    [&](Batch batch) {
                      if (drop_columns_) batch.columns.clear();
@@ -94,11 +104,17 @@ void PartitionReader::Read(const PartitionReadRequest& request) {
                      rows += batch.num_rows;
                      std::lock_guard lock(mutex_);
                      if (stopping_) throw ReadStopped{};
-                     queue_.push_back(std::move(batch));
+                     queues_[index].push_back(std::move(batch));
+                     ++queued_;
                      changed_.notify_all();
                    },
                    timeout_);
   pool.Release(std::move(connection));
+  {
+    std::lock_guard lock(mutex_);
+    finished_[index] = true;
+    changed_.notify_all();
+  }
   if (profile_ != nullptr) {
     const auto elapsed = std::chrono::steady_clock::now() - start;
     profile_->AddPartitionRead({request.partitions, request.worker_id, rows,

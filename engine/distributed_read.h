@@ -3,11 +3,12 @@
 // partition's worker, run on a connection of its own from the database's pool, on its own thread, up to
 // kReadsPerWorker per worker the reads reach (kMaxConcurrentReads in all). Measured on a 2-core worker:
 // 2 concurrent partition queries ran the trades group-by about 2x faster than 16, as each query already
-// runs parallel inside the worker. Batches come out of Next() in the order they arrive, each
-// partition's in its own order.
+// runs parallel inside the worker. Batches come out of Next() in the order of the requests, each
+// request's in the order its worker sent them (the order a scan of the partitions one after another
+// gives, so that results without ORDER BY do not change with the timing of the reads).
 //
-// Memory: a thread starts its next partition only while fewer than kMaxQueuedBatches wait for Next(),
-// so a slow consumer holds at most that many batches plus the partitions being read.
+// Memory: a thread starts its next request only while fewer than kMaxQueuedBatches wait for Next(), so
+// a slow consumer holds at most that many batches plus the requests being read.
 //
 // Errors: the first error of any read (a worker's own, or 08006) is rethrown by Next(); the other reads
 // stop at their next batch. Destroying the reader stops the reads and joins the threads.
@@ -78,7 +79,10 @@ class PartitionReader {
   size_t running_threads_ = 0;     // GUARDED_BY(mutex_)
   bool stopping_ = false;          // GUARDED_BY(mutex_)
   std::exception_ptr error_;       // GUARDED_BY(mutex_)
-  std::deque<Batch> queue_;        // GUARDED_BY(mutex_)
+  std::vector<std::deque<Batch>> queues_;  // GUARDED_BY(mutex_); by request
+  std::vector<bool> finished_;             // GUARDED_BY(mutex_); by request: read to its end
+  size_t head_ = 0;                // GUARDED_BY(mutex_); the request Next() takes batches from
+  size_t queued_ = 0;              // GUARDED_BY(mutex_); batches in queues_
   std::vector<std::thread> threads_;
 };
 

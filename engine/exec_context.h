@@ -73,6 +73,10 @@ struct ExecContext {
   std::mt19937_64 random{std::random_device{}()};
   // Results of uncorrelated subqueries, computed once per statement (keyed by the subquery's plan).
   std::map<const void*, std::vector<Batch>> subquery_cache;
+  // Distributed scans inside correlated subqueries (engine/distributed.cc): the rows each remote read
+  // returned, keyed by its SQL, so that re-running the subquery for the next outer row reads no worker.
+  std::map<std::string, std::vector<Batch>> remote_reads;
+  size_t remote_read_values = 0;  // values held in remote_reads, bounded by the scan
   // WITH RECURSIVE: the rows of the previous iteration, keyed by the query's WorkTableState (engine/plan.h).
   // Set by the recursive union operator while its recursive term runs.
   std::map<const void*, const std::vector<Batch>*> work_tables;

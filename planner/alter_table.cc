@@ -2,12 +2,16 @@
 // ALTER TABLE (and ALTER VIEW/INDEX ... RENAME): each command copies the published RelationInfo, changes
 // the copy (and the table's data where needed) and publishes it, which bumps the catalog version so views
 // and prepared statements re-bind. Each command records its undo in the session's undo log, so a failed
-// statement or a ROLLBACK puts the previous definition and data shape back.
+// statement or a ROLLBACK puts the previous definition and data shape back. On a distributed table the
+// commands that change the shards' columns are sent to every shard table afterwards (planner/
+// distributed_tables.h); renames of the table and its indexes, and defaults, stay on the coordinator.
 #include <algorithm>
 
 #include "engine/catalog.h"
 #include "engine/database.h"
+#include "engine/function/kernel_builder.h"
 #include "planner/binder.h"
+#include "planner/distributed_tables.h"
 #include "planner/utility.h"
 #include "planner/view_dependencies.h"
 
@@ -15,6 +19,8 @@ namespace tessera::planner {
 
 namespace {
 
+using engine::builtin::QuoteIdentifier;
+using engine::builtin::QuoteLiteral;
 using RelationCopy = std::shared_ptr<engine::RelationInfo>;
 
 class AlterTableRunner {
@@ -36,10 +42,28 @@ class AlterTableRunner {
       PublishRenamedViews(command, *relation);
       relation = copy;
     }
+    if (!shard_commands_.empty()) {
+      ExecuteOnShards(
+          session_, *relation,
+          [&](size_t partition) {
+            std::string sql;
+            for (const std::string& command : shard_commands_) {
+              sql += (sql.empty() ? "" : ";") + ("ALTER TABLE " + engine::ShardTableName(relation->oid, partition) + " ") + command;
+            }
+            return sql;
+          },
+          "ALTER TABLE");
+    }
   }
 
  private:
   engine::Catalog& catalog() { return session_.database().catalog(); }
+
+  // Notes `command` (an ALTER TABLE command as SQL) for the shard tables when `relation` is distributed;
+  // Run sends them once the coordinator's catalog took every command.
+  void ForwardToShards(const engine::RelationInfo& relation, std::string command) {
+    if (!relation.placement.empty()) shard_commands_.push_back(std::move(command));
+  }
 
   // Before a rename of `relation` (its column `column` when >= 0): the views that use it, with their SQL
   // following the new name, for PublishRenamedViews.
@@ -89,7 +113,7 @@ class AlterTableRunner {
       relation = catalog().FindIndexOwner(schema, name, session_.state().search_path);
       index_name_ = name;
     } else {
-      relation = binder_.ResolveRelation(alter.table, true);
+      relation = binder_.ResolveRelation(alter.table, true, Binder::Use::kDdl);
     }
     if (relation == nullptr) {
       if (alter.if_exists) {
@@ -116,6 +140,8 @@ class AlterTableRunner {
         const int column = FindColumn(relation, command.column);
         CheckNewColumnName(relation, command.new_name);
         PrepareViewRenames(relation, column, command.new_name);
+        ForwardToShards(relation, "RENAME COLUMN " + QuoteIdentifier(relation.columns[column].name) + " TO " +
+                                      QuoteIdentifier(command.new_name));
         relation.columns[column].name = command.new_name;
         return true;
       }
@@ -133,6 +159,7 @@ class AlterTableRunner {
         const int column = FindColumn(relation, command.column);
         CheckNoNulls(relation, column);
         relation.columns[column].not_null = true;
+        ForwardToShards(relation, "ALTER COLUMN " + QuoteIdentifier(relation.columns[column].name) + " SET NOT NULL");
         return true;
       }
       case ast::AlterTableAction::kDropNotNull: {
@@ -146,6 +173,7 @@ class AlterTableRunner {
           }
         }
         relation.columns[column].not_null = false;
+        ForwardToShards(relation, "ALTER COLUMN " + QuoteIdentifier(relation.columns[column].name) + " DROP NOT NULL");
         return true;
       }
       case ast::AlterTableAction::kAlterColumnType:
@@ -219,6 +247,7 @@ class AlterTableRunner {
     }
     // Existing rows take the default, evaluated per row group (per row for volatile defaults).
     engine::BoundExprPtr fill = BindDefault(binder_, info);
+    ForwardAddColumn(relation, info, *fill);
     if (info.not_null && relation.data->CountLiveRows() > 0 && fill->kind == engine::BoundExprKind::kConstant &&
         fill->constant.is_null()) {
       throw SqlError(SqlState::kNotNullViolation, "column \"" + info.name + "\" of relation \"" + relation.name +
@@ -234,6 +263,22 @@ class AlterTableRunner {
     const int added = static_cast<int>(relation.columns.size()) - 1;
     RecordUndo([data = relation.data, added] { data->DropColumn(added); });
     return true;
+  }
+
+  // A distributed table's shards get the column, their rows the default when it is a constant; the
+  // default itself stays on the coordinator, which computes the rows it inserts.
+  void ForwardAddColumn(const engine::RelationInfo& relation, const engine::ColumnInfo& info, const engine::BoundExpr& fill) {
+    if (relation.placement.empty()) return;
+    if (fill.kind != engine::BoundExprKind::kConstant) {
+      throw SqlError(SqlState::kFeatureNotSupported,
+                     "ADD COLUMN with a non-constant default on a distributed table is not supported yet");
+    }
+    const std::string column = QuoteIdentifier(info.name);
+    std::string add = "ADD COLUMN " + column + " " + FormatType(info.type);
+    if (!fill.constant.is_null()) add += " DEFAULT " + QuoteLiteral(fill.constant.ToString()) + "::" + FormatType(info.type);
+    if (info.not_null) add += " NOT NULL";
+    ForwardToShards(relation, add);
+    if (!fill.constant.is_null()) ForwardToShards(relation, "ALTER COLUMN " + column + " DROP DEFAULT");
   }
 
   // A volatile default may still give NULL for some rows: then the new column is removed again.
@@ -280,6 +325,7 @@ class AlterTableRunner {
     }
     relation.indexes = std::move(kept);
     if (relation.shard_column > column) --relation.shard_column;
+    ForwardToShards(relation, "DROP COLUMN " + QuoteIdentifier(relation.columns[column].name));
     relation.columns.erase(relation.columns.begin() + column);
     auto detached = std::make_shared<storage::TableData::DetachedColumn>(relation.data->DropColumn(column));
     RecordUndo([data = relation.data, column, detached] { data->RestoreColumn(column, std::move(*detached)); });
@@ -309,6 +355,7 @@ class AlterTableRunner {
   Binder binder_;
   std::string index_name_;  // ALTER INDEX: the index to rename
   std::vector<RenamedView> renamed_views_;  // set by PrepareViewRenames for the command being applied
+  std::vector<std::string> shard_commands_;  // ALTER TABLE commands for a distributed table's shards
 };
 
 }  // namespace

@@ -145,9 +145,10 @@ class Binder {
                              engine::PlanPtr source);
 
   // How a statement uses a relation it names: a distributed table (docs/CLUSTER.md) can be read, inserted
-  // into, and updated or deleted from (kModify: planner/distributed_statement.h pushes the statement down
-  // or refuses it); anything else on it answers 0A000 for now.
-  enum class Use { kOther, kRead, kInsert, kModify };
+  // into, updated or deleted from (kModify: planner/distributed_statement.h pushes the statement down or
+  // refuses it) and changed by DDL that forwards the change to its shards (kDdl, planner/
+  // distributed_tables.h); anything else on it answers 0A000 for now.
+  enum class Use { kOther, kRead, kInsert, kModify, kDdl };
   // Resolves a relation by [schema,] name; throws 42P01.
   engine::RelationPtr ResolveRelation(const std::vector<std::string>& names, bool missing_ok = false,
                                       Use use = Use::kOther);

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 // CREATE TABLE ... AS SELECT (WITH [NO] DATA, IF NOT EXISTS, column names) and SELECT ... INTO, which the
 // parser turns into the same statement. Answers "SELECT n" like PostgreSQL 15 ("CREATE TABLE AS" for
-// WITH NO DATA and for a skipped IF NOT EXISTS).
+// WITH NO DATA and for a skipped IF NOT EXISTS). On a coordinator the new table is distributed.
 #include "base/memory_tracker.h"
 #include "engine/catalog.h"
 #include "engine/database.h"
 #include "engine/operator.h"
 #include "planner/binder.h"
+#include "planner/distributed_tables.h"
 #include "planner/utility.h"
 
 namespace tessera::planner {
@@ -39,16 +40,27 @@ engine::RelationPtr CreateResultTable(Session& session, const ast::CreateTableSt
     relation->columns.push_back(std::move(info));
   }
   relation->data = std::make_shared<storage::TableData>(column_types, catalog.default_partitions(), -1);
+  // On a coordinator the table is distributed (rows spread round-robin), and the insert below writes
+  // its shards.
+  if (session.database().options().role == engine::Role::kCoordinator) DistributeNewTable(session, *relation);
   CreateRelation(session, relation);
   return relation;
+}
+
+// Runs `insert` to its end; returns the rows it wrote.
+uint64_t RunInsert(const engine::PlanNode& plan, engine::ExecContext& context) {
+  // The query and its insert run under --memory-limit, as a SELECT does (the insert's writes cannot fail).
+  memory::MayFailScope query_memory(true);
+  auto insert = engine::CreateOperator(plan, context);
+  Batch ignored;
+  while (insert->Next(&ignored)) {
+  }
+  return insert->rows_affected();
 }
 
 }  // namespace
 
 UtilityResult CreateTableAs(Session& session, const ast::CreateTableStatement& create, engine::ExecContext& context) {
-  if (session.database().options().role == engine::Role::kCoordinator) {
-    throw SqlError(SqlState::kFeatureNotSupported, "CREATE TABLE AS on a coordinator is not supported yet");
-  }
   const std::string schema = SchemaOf(session, create.table);
   if (!RelationNameIsFree(session, schema, create.table.back(), create.if_not_exists)) return {"CREATE TABLE AS", {}};
   std::vector<LogicalType> parameter_types;
@@ -64,15 +76,17 @@ UtilityResult CreateTableAs(Session& session, const ast::CreateTableStatement& c
     casts.push_back(binder.Coerce(engine::MakeColumn(static_cast<int>(column), query.plan->output_types[column]),
                                   relation->columns[column].type, engine::CastContext::kAssignment));
   }
-  // Operators refer to their plan nodes: the plan must outlive `insert`.
+  // Operators refer to their plan nodes: the plan must outlive the insert.
   const engine::PlanPtr plan = binder.InsertPlan(relation, targets, MakeProject(query.plan, std::move(casts)));
-  // The query and its insert run under --memory-limit, as a SELECT does (the insert's writes cannot fail).
-  memory::MayFailScope query_memory(true);
-  auto insert = engine::CreateOperator(*plan, context);
-  Batch ignored;
-  while (insert->Next(&ignored)) {
+  uint64_t rows = 0;
+  try {
+    rows = RunInsert(*plan, context);
+  } catch (...) {
+    // The undo log drops the table from the catalog; its shard tables go now.
+    if (!relation->placement.empty()) DropShards(session, *relation);
+    throw;
   }
-  return {"SELECT " + std::to_string(insert->rows_affected()), {}};
+  return {"SELECT " + std::to_string(rows), {}};
 }
 
 }  // namespace tessera::planner

@@ -26,9 +26,29 @@ using engine::builtin::QuoteIdentifier;
 
 }  // namespace
 
+namespace {
+
+// The name of `index` on a shard table, in the shard table's schema.
+std::string ShardIndexName(const engine::IndexInfo& index, size_t partition) {
+  return "i" + std::to_string(index.oid) + "_p" + std::to_string(partition);
+}
+
+// CREATE [UNIQUE] INDEX of `index` on one shard table.
+std::string ShardIndexSql(const engine::RelationInfo& relation, const engine::IndexInfo& index, size_t partition) {
+  std::string columns;
+  for (size_t key = 0; key < index.columns.size(); ++key) {
+    columns += (key > 0 ? ", " : "") + QuoteIdentifier(relation.columns[index.columns[key]].name);
+    if (index.descending[key]) columns += " DESC";
+  }
+  return std::string(index.unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ") + ShardIndexName(index, partition) +
+         " ON " + ShardTableName(relation.oid, partition) + " (" + columns + ")";
+}
+
+}  // namespace
+
 // The shard table's definition: the table's columns, NOT NULL and unique constraints (each includes the
-// shard key, so a shard enforces it for the whole table). Defaults and sequences stay on the coordinator,
-// which computes the rows.
+// shard key, so a shard enforces it for the whole table), then its other indexes. Defaults and sequences
+// stay on the coordinator, which computes the rows.
 std::string ShardDefinition(const engine::RelationInfo& relation, size_t partition) {
   std::string sql = "CREATE TABLE " + ShardTableName(relation.oid, partition) + " (";
   for (size_t column = 0; column < relation.columns.size(); ++column) {
@@ -44,7 +64,11 @@ std::string ShardDefinition(const engine::RelationInfo& relation, size_t partiti
     }
     sql += ")";
   }
-  return sql + ")";
+  sql += ")";
+  for (const engine::IndexInfo& index : relation.indexes) {
+    if (!index.constraint) sql += "; " + ShardIndexSql(relation, index, partition);
+  }
+  return sql;
 }
 
 namespace {
@@ -99,6 +123,37 @@ void CheckUniqueConstraints(const engine::RelationInfo& relation) {
   }
 }
 
+// The shard key of a table created without one: the primary key's first column (as SingleStore does);
+// without a primary key, the first column of the first unique constraint that is in every unique
+// constraint, so that each shard can enforce them; else -1 (rows spread round-robin).
+int DefaultShardColumn(const engine::RelationInfo& relation) {
+  for (const engine::IndexInfo& index : relation.indexes) {
+    if (index.primary) return index.columns.front();
+  }
+  for (const engine::IndexInfo& index : relation.indexes) {
+    for (int column : index.columns) {
+      const bool in_every = std::all_of(relation.indexes.begin(), relation.indexes.end(), [&](const engine::IndexInfo& other) {
+        return std::find(other.columns.begin(), other.columns.end(), column) != other.columns.end();
+      });
+      if (in_every) return column;
+    }
+  }
+  return -1;
+}
+
+// Rolls back the transactions ExecuteOnShards opened on `connections` and gives them back to the pool.
+void RollBackAll(engine::Database& database, std::vector<remote::RemoteConnection>& connections,
+                 std::chrono::milliseconds timeout) {
+  for (remote::RemoteConnection& connection : connections) {
+    try {
+      connection.Execute("ROLLBACK", timeout);
+      database.worker_connections().Release(std::move(connection));
+    } catch (const SqlError&) {
+      // The worker ends a transaction whose connection went away by itself.
+    }
+  }
+}
+
 }  // namespace
 
 void DistributeNewTable(Session& session, engine::RelationInfo& relation) {
@@ -115,11 +170,7 @@ void DistributeNewTable(Session& session, engine::RelationInfo& relation) {
   }
   // A reference table has one partition per worker, each a full copy enforcing the unique constraints.
   const bool reference = relation.IsReferenceTable();
-  if (relation.shard_column < 0 && !reference) {
-    for (const engine::IndexInfo& index : relation.indexes) {
-      if (index.primary) relation.shard_column = index.columns.front();
-    }
-  }
+  if (relation.shard_column < 0 && !reference) relation.shard_column = DefaultShardColumn(relation);
   if (!reference) CheckUniqueConstraints(relation);
   relation.placement.clear();
   for (size_t partition = 0; partition < (reference ? 1 : kPartitionsPerWorker) * workers.size(); ++partition) {
@@ -145,6 +196,50 @@ void DropShards(Session& session, const engine::RelationInfo& relation) {
   for (const std::string& worker : DropShardTables(session.database(), relation)) {
     session.state().notices.push_back(ErrorInfo{
         SqlState::kWarning, "could not drop the shard tables of \"" + relation.name + "\" on worker " + worker});
+  }
+}
+
+void CreateShardIndexes(Session& session, const engine::RelationInfo& relation, const engine::IndexInfo& index) {
+  if (index.unique && std::find(index.columns.begin(), index.columns.end(), relation.shard_column) == index.columns.end()) {
+    throw SqlError(SqlState::kFeatureNotSupported,
+                   "unique index \"" + index.name + "\" of a distributed table must include its shard key");
+  }
+  ExecuteOnShards(
+      session, relation, [&](size_t partition) { return ShardIndexSql(relation, index, partition); }, "CREATE INDEX");
+}
+
+void DropShardIndexes(Session& session, const engine::RelationInfo& relation, const engine::IndexInfo& index) {
+  ExecuteOnShards(
+      session, relation,
+      [&](size_t partition) { return "DROP INDEX IF EXISTS tessera_shards." + ShardIndexName(index, partition); },
+      "DROP INDEX");
+}
+
+void ExecuteOnShards(Session& session, const engine::RelationInfo& relation,
+                     const std::function<std::string(size_t partition)>& statements_for, const std::string& what) {
+  if (session.state().transaction != TransactionState::kIdle) {
+    throw SqlError(SqlState::kFeatureNotSupported, what + " of a distributed table inside a transaction block is not supported yet");
+  }
+  engine::Database& database = session.database();
+  const engine::DatabaseOptions& options = database.options();
+  const std::chrono::milliseconds timeout = engine::WorkerTimeout(options);
+  std::vector<remote::RemoteConnection> open;  // one per worker, each inside its transaction
+  try {
+    for (const auto& [worker_id, partitions] : PartitionsByWorker(relation)) {
+      const std::optional<engine::WorkerInfo> worker = database.catalog().FindWorker(worker_id);
+      if (!worker) throw SqlError(SqlState::kInternalError, "worker " + std::to_string(worker_id) + " is not registered");
+      std::string sql = "BEGIN;";
+      for (size_t partition : partitions) sql += statements_for(partition) + ";";
+      open.push_back(database.worker_connections().Acquire(engine::WorkerEndpoint(*worker, options), timeout));
+      open.back().Execute(sql, timeout);
+    }
+  } catch (const SqlError&) {
+    RollBackAll(database, open, timeout);
+    throw;
+  }
+  for (remote::RemoteConnection& connection : open) {
+    connection.Execute("COMMIT", timeout);
+    database.worker_connections().Release(std::move(connection));
   }
 }
 

@@ -4,12 +4,13 @@
 // coordinator keeps the placement in the catalog (RelationInfo::placement); the rows live on the
 // workers only.
 //
-// What exists: creating (placement and shard tables) and dropping distributed tables. Reading and
-// writing them is not built yet and answers 0A000 (Binder::ResolveRelation).
+// What exists: creating (placement and shard tables) and dropping distributed tables, and forwarding DDL
+// (indexes, ALTER TABLE, TRUNCATE) to the shard tables.
 // A reference table (WITH (distribution = 'reference')) has one partition per worker, each a full copy
 // of the table; a worker added later gets no copy.
 #pragma once
 
+#include <functional>
 #include <string>
 
 #include "engine/catalog.h"
@@ -23,10 +24,10 @@ constexpr size_t kPartitionsPerWorker = 8;
 
 // A coordinator's CREATE TABLE: places the new table's partitions on the workers (round-robin) and
 // creates its shard tables there. Without a shard_key option the primary key's first column is the shard
-// key (as SingleStore does), else rows are spread round-robin. A reference table gets one partition, a
-// full copy, on each worker. Throws 55000 without workers, 0A000
-// inside a transaction block and for unique constraints without the shard key, and a worker's error
-// (08006 when it cannot be reached); shard tables made before an error are dropped again.
+// key (as SingleStore does), else a column that every unique constraint has, else rows are spread
+// round-robin. A reference table gets one partition, a full copy, on each worker. Throws 55000 without
+// workers, 0A000 inside a transaction block and for unique constraints without the shard key, and a
+// worker's error (08006 when it cannot be reached); shard tables made before an error are dropped again.
 void DistributeNewTable(Session& session, engine::RelationInfo& relation);
 
 // The CREATE TABLE statement of partition `partition`'s shard table: the table's columns, NOT NULL and
@@ -36,5 +37,24 @@ std::string ShardDefinition(const engine::RelationInfo& relation, size_t partiti
 // DROP TABLE of a distributed table, after the catalog dropped it: drops its shard tables. A worker that
 // cannot be reached keeps its shard tables (a notice says so); the table is gone from the catalog.
 void DropShards(Session& session, const engine::RelationInfo& relation);
+
+// CREATE INDEX on a distributed table, after the coordinator's catalog has `index`: creates it on every
+// shard table (as tessera_shards.i<index oid>_p<partition>). Throws 0A000 for a unique index without the
+// shard key, and ExecuteOnShards' errors (23505 when a shard holds duplicates).
+void CreateShardIndexes(Session& session, const engine::RelationInfo& relation, const engine::IndexInfo& index);
+
+// DROP INDEX of a distributed table's index, after the coordinator's catalog dropped it: drops it on
+// every shard table.
+void DropShardIndexes(Session& session, const engine::RelationInfo& relation, const engine::IndexInfo& index);
+
+// DDL on a distributed table (ALTER TABLE, CREATE/DROP INDEX, TRUNCATE), after the coordinator's catalog
+// changed: runs `statements_for(partition)` (SQL text, possibly several statements, naming the
+// partition's shard table) for each partition, in one transaction per worker, and commits on the workers
+// only when every worker succeeded, so a shard's error (23505, 23502, ...) leaves every shard as it was.
+// The coordinator's change is then undone by the statement's failure. `what` names the statement in the
+// 0A000 a transaction block gets: the shards' change could not be rolled back with the coordinator's.
+// A worker lost between the commits keeps its old definition (no two-phase commit for DDL yet).
+void ExecuteOnShards(Session& session, const engine::RelationInfo& relation,
+                     const std::function<std::string(size_t partition)>& statements_for, const std::string& what);
 
 }  // namespace tessera::planner

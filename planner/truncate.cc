@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 // TRUNCATE [TABLE] name, ... [RESTART IDENTITY | CONTINUE IDENTITY] [CASCADE | RESTRICT]: each table gets
 // new, empty data and indexes under the same OID; the old ones stay in the undo log, so ROLLBACK puts the
-// rows back. Tessera has no foreign keys, so CASCADE and RESTRICT truncate the same tables.
+// rows back. A distributed table's shard tables are truncated on the workers. Tessera has no foreign
+// keys, so CASCADE and RESTRICT truncate the same tables.
 #include <mutex>
 
 #include "engine/catalog.h"
 #include "engine/database.h"
 #include "planner/binder.h"
+#include "planner/distributed_tables.h"
 #include "planner/utility.h"
 
 namespace tessera::planner {
@@ -19,7 +21,7 @@ std::vector<engine::RelationPtr> ResolveTables(Session& session, const ast::Trun
   Binder binder(session.database(), session.state(), parameter_types);
   std::vector<engine::RelationPtr> tables;
   for (const auto& names : truncate.tables) {
-    engine::RelationPtr relation = binder.ResolveRelation(names);
+    engine::RelationPtr relation = binder.ResolveRelation(names, false, Binder::Use::kDdl);
     if (relation->kind != engine::RelationKind::kTable) {
       throw SqlError(SqlState::kWrongObjectType, "\"" + relation->name + "\" is not a table");
     }
@@ -64,6 +66,10 @@ void Truncate(Session& session, const ast::TruncateStatement& truncate) {
   for (const engine::RelationPtr& table : ResolveTables(session, truncate)) {
     ReplaceRelation(session, table, Emptied(*table));
     if (truncate.restart_identity) RestartSequences(session, *table);
+    if (!table->placement.empty()) {
+      ExecuteOnShards(session, *table, [&](size_t partition) { return "TRUNCATE " + engine::ShardTableName(table->oid, partition); },
+                      "TRUNCATE");
+    }
   }
 }
 

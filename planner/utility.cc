@@ -327,7 +327,7 @@ void CreateIndex(Session& session, const ast::CreateIndexStatement& create) {
   auto& catalog = session.database().catalog();
   std::vector<LogicalType> parameter_types;
   Binder binder(session.database(), session.state(), parameter_types);
-  auto relation = binder.ResolveRelation(create.table);
+  auto relation = binder.ResolveRelation(create.table, false, Binder::Use::kDdl);
   if (relation->kind != engine::RelationKind::kTable) {
     throw SqlError(SqlState::kWrongObjectType, "\"" + relation->name + "\" is not a table");
   }
@@ -376,6 +376,7 @@ void CreateIndex(Session& session, const ast::CreateIndexStatement& create) {
   auto updated = std::make_shared<engine::RelationInfo>(*relation);
   updated->indexes.push_back(index);
   ReplaceRelation(session, relation, updated);
+  if (!relation->placement.empty()) CreateShardIndexes(session, *updated, index);
 }
 
 void CreateSchema(Session& session, const ast::CreateSchemaStatement& create) {
@@ -388,15 +389,25 @@ void CreateSchema(Session& session, const ast::CreateSchemaStatement& create) {
   RecordUndo(session, [catalog = &catalog, name = create.schema] { catalog->DropSchema(name, true, true); });
 }
 
-// DROP SCHEMA [CASCADE]; ROLLBACK brings the schema back with the relations it held.
-void DropSchema(Session& session, const std::string& name, bool if_exists, bool cascade) {
-  auto& catalog = session.database().catalog();
-  for (const engine::RelationPtr& relation : catalog.AllRelations()) {
-    if (relation->schema == name && !relation->placement.empty()) {
-      throw SqlError(SqlState::kFeatureNotSupported, "dropping a schema that holds distributed tables is not supported yet")
-          .WithHint("Drop its distributed tables first.");
-    }
+// Throws 0A000 inside a transaction block: a distributed table's shard tables are dropped at once and
+// cannot come back with a ROLLBACK.
+void CheckDropOfDistributedTable(Session& session) {
+  if (session.state().transaction != TransactionState::kIdle) {
+    throw SqlError(SqlState::kFeatureNotSupported,
+                   "dropping a distributed table inside a transaction block is not supported yet");
   }
+}
+
+// DROP SCHEMA [CASCADE]; ROLLBACK brings the schema back with the relations it held. The distributed
+// tables it drops are added to `distributed`, whose shard tables the caller drops.
+void DropSchema(Session& session, const std::string& name, bool if_exists, bool cascade,
+                std::vector<engine::RelationPtr>* distributed) {
+  auto& catalog = session.database().catalog();
+  std::vector<engine::RelationPtr> in_schema;
+  for (const engine::RelationPtr& relation : catalog.AllRelations()) {
+    if (relation->schema == name && !relation->placement.empty()) in_schema.push_back(relation);
+  }
+  if (!in_schema.empty()) CheckDropOfDistributedTable(session);
   std::optional<engine::DroppedSchema> dropped = catalog.DropSchema(name, if_exists, cascade);
   if (!dropped) {
     session.state().notices.push_back(
@@ -404,22 +415,17 @@ void DropSchema(Session& session, const std::string& name, bool if_exists, bool 
     return;
   }
   RecordUndo(session, [catalog = &catalog, dropped = std::move(*dropped)] { catalog->RestoreSchema(dropped); });
+  distributed->insert(distributed->end(), in_schema.begin(), in_schema.end());
 }
 
-void Drop(Session& session, const ast::DropStatement& drop) {
+// Drops the statement's objects from the catalog (their undo recorded); adds the distributed tables
+// dropped to `distributed`.
+void DropObjects(Session& session, const ast::DropStatement& drop, std::vector<uint32_t>& dropped_too,
+                 std::vector<engine::RelationPtr>* distributed) {
   auto& catalog = session.database().catalog();
-  // Views that the statement drops itself do not keep the other objects from being dropped.
-  std::vector<uint32_t> dropped_too;
-  for (const auto& names : drop.objects) {
-    if (drop.object_kind != ast::ObjectKind::kView) break;
-    const std::string schema = names.size() >= 2 ? names[names.size() - 2] : "";
-    if (auto relation = catalog.FindRelation(schema, names.back(), session.state().LookupPath())) {
-      dropped_too.push_back(relation->oid);
-    }
-  }
   for (const auto& names : drop.objects) {
     if (drop.object_kind == ast::ObjectKind::kSchema) {
-      DropSchema(session, names.back(), drop.if_exists, drop.cascade);
+      DropSchema(session, names.back(), drop.if_exists, drop.cascade, distributed);
       continue;
     }
     const std::string schema = names.size() >= 2 ? names[names.size() - 2] : "";
@@ -445,6 +451,9 @@ void Drop(Session& session, const ast::DropStatement& drop) {
                                             [&](const engine::IndexInfo& index) { return index.name == names.back(); }),
                              updated->indexes.end());
       ReplaceRelation(session, owner, updated);
+      for (const auto& index : owner->indexes) {
+        if (index.name == names.back() && !owner->placement.empty()) DropShardIndexes(session, *owner, index);
+      }
       continue;
     }
     auto relation = catalog.FindRelation(schema, names.back(), path);
@@ -464,21 +473,33 @@ void Drop(Session& session, const ast::DropStatement& drop) {
           .WithHint(std::string("Use DROP ") + (relation->kind == engine::RelationKind::kView ? "VIEW" : "TABLE") + " to remove a " +
                     (relation->kind == engine::RelationKind::kView ? "view" : "table") + ".");
     }
-    if (!relation->placement.empty() &&
-        (drop.objects.size() > 1 || session.state().transaction != TransactionState::kIdle)) {
-      // Its shard tables go at once and cannot come back with a ROLLBACK.
-      throw SqlError(SqlState::kFeatureNotSupported,
-                     "a distributed table can only be dropped alone, outside a transaction block");
-    }
+    if (!relation->placement.empty()) CheckDropOfDistributedTable(session);
     DropDependentViews(session, Describe(*relation), FindDependentViews(session, *relation, -1), drop.cascade,
                        dropped_too);
     DropRelation(session, relation);
-    if (!relation->placement.empty()) DropShards(session, *relation);
+    if (!relation->placement.empty()) distributed->push_back(relation);
     for (const auto& column : relation->columns) {
       if (column.sequence_name.empty()) continue;
       if (auto sequence = catalog.FindRelation(relation->schema, column.sequence_name, {})) DropRelation(session, sequence);
     }
   }
+}
+
+void Drop(Session& session, const ast::DropStatement& drop) {
+  auto& catalog = session.database().catalog();
+  // Views that the statement drops itself do not keep the other objects from being dropped.
+  std::vector<uint32_t> dropped_too;
+  for (const auto& names : drop.objects) {
+    if (drop.object_kind != ast::ObjectKind::kView) break;
+    const std::string schema = names.size() >= 2 ? names[names.size() - 2] : "";
+    if (auto relation = catalog.FindRelation(schema, names.back(), session.state().LookupPath())) {
+      dropped_too.push_back(relation->oid);
+    }
+  }
+  // Shard tables are dropped once every object was dropped from the catalog: an error before leaves them.
+  std::vector<engine::RelationPtr> distributed;
+  DropObjects(session, drop, dropped_too, &distributed);
+  for (const engine::RelationPtr& relation : distributed) DropShards(session, *relation);
 }
 
 }  // namespace

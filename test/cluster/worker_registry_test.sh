@@ -119,11 +119,11 @@ shards_on_worker1="SELECT count(*) AS shard_tables FROM information_schema.table
   seq 20 60 | awk '{ printf "%d\tcopied\t1\t\\N\n", $1 }' | sql "COPY events FROM STDIN"
   seq 55 70 | awk '{ printf "%d\tcopied\t1\t\\N\n", $1 }' | sql "COPY events FROM STDIN"
   sql "COPY events TO STDOUT" | sort -n | awk '$2 != "bulk"' 
-  sql "ALTER TABLE events ADD COLUMN extra integer"
+  sql "BEGIN; ALTER TABLE events ADD COLUMN extra integer; COMMIT"
   sql "BEGIN; CREATE TABLE later (a integer); COMMIT"
   sql "BEGIN; INSERT INTO events VALUES (50, 'x', 0, NULL); COMMIT"
   sql "SELECT tessera.remove_worker('127.0.0.1', $worker1_port)"
-  sql "DROP TABLE events, spread"
+  sql "BEGIN; DROP TABLE events, spread; COMMIT"
   echo "=== DROP TABLE drops the shard tables"
   sql "CREATE TABLE tiny (a integer)"
   on_worker1 "$shards_on_worker1"

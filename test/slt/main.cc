@@ -16,6 +16,7 @@
 #include <thread>
 #include <vector>
 
+#include "test/slt/cluster_target.h"
 #include "test/slt/database_target.h"
 #include "test/slt/file_runner.h"
 #include "test/slt/report.h"
@@ -32,6 +33,8 @@ constexpr const char* kUsage = R"(usage: tessera_slt [--server PATH | --connect 
 
 Target (default: --server <root>/build/tessera):
   --server PATH           start PATH --port N --data-dir DIR, a fresh server per file
+  --cluster N             with --server: start a coordinator and N registered workers per file (every
+                          table the file creates is distributed) and run the file on the coordinator
   --server-options OPTS   extra libpq keywords for connections to own servers ("user=x dbname=y")
   --server-flag F         pass F to own servers after --port and --data-dir (repeatable), e.g.
                           --server-flag --flush-rows=1 to run with every table flushed to segments
@@ -60,6 +63,7 @@ Exit status: 0 when every project test passes and the floor holds, 1 otherwise, 
 struct Options {
   std::string server_binary;
   std::vector<std::string> server_flags;
+  int cluster_workers = 0;  // 0: one embedded server per file
   std::string server_options;
   std::string connect;
   std::string restart_command;
@@ -94,6 +98,7 @@ Options ParseOptions(int argc, char** argv) {
   for (int index = 1; index < argc; ++index) {
     std::string arg = argv[index];
     if (arg == "--server") options.server_binary = value(index);
+    else if (arg == "--cluster") options.cluster_workers = std::atoi(value(index).c_str());
     else if (arg == "--server-options") options.server_options = value(index);
     else if (arg == "--server-flag") options.server_flags.push_back(value(index));
     else if (arg == "--connect") options.connect = value(index);
@@ -125,6 +130,9 @@ Options ParseOptions(int argc, char** argv) {
   if (!options.server_binary.empty() && !options.connect.empty()) UsageError("--server and --connect exclude each other");
   if (!options.restart_command.empty() && options.connect.empty()) UsageError("--restart-command needs --connect");
   if (options.server_binary.empty() && options.connect.empty()) options.server_binary = options.root + "/build/tessera";
+  if (options.cluster_workers < 0 || (options.cluster_workers > 0 && !options.connect.empty())) {
+    UsageError("--cluster needs a positive worker count and excludes --connect");
+  }
   if (options.timeout_seconds <= 0) UsageError("--timeout must be positive");
   return options;
 }
@@ -173,6 +181,19 @@ std::string MakeWorkDir() {
   return pattern;
 }
 
+// The target runner job JOB runs its files on: an existing server, a cluster, or a server per file.
+std::unique_ptr<DatabaseTarget> MakeTarget(const Options& options, const std::string& job_dir, int job) {
+  if (!options.connect.empty()) {
+    return MakeExistingServerTarget(options.connect, "tessera_slt_" + std::to_string(::getpid()) + "_" + std::to_string(job),
+                                    options.restart_command);
+  }
+  if (options.cluster_workers > 0) {
+    return MakeClusterTarget(options.server_binary, options.cluster_workers, job_dir, options.server_options,
+                             options.server_flags);
+  }
+  return MakeOwnServerTarget(options.server_binary, job_dir, options.server_options, options.server_flags);
+}
+
 // Runs FILES on OPTIONS.jobs workers; prints each file's line as it finishes.
 std::vector<FileOutcome> RunAll(const std::vector<TestFile>& files, const Options& options,
                                 const RunOptions& run_options, const std::string& work_dir) {
@@ -182,12 +203,7 @@ std::vector<FileOutcome> RunAll(const std::vector<TestFile>& files, const Option
   std::mutex output_mutex;
   int64_t failure_budget = options.max_failures_shown;
   auto worker = [&](int job) {
-    std::unique_ptr<DatabaseTarget> target =
-        options.connect.empty()
-            ? MakeOwnServerTarget(options.server_binary, work_dir + "/job-" + std::to_string(job), options.server_options,
-                                  options.server_flags)
-            : MakeExistingServerTarget(options.connect, "tessera_slt_" + std::to_string(::getpid()) + "_" + std::to_string(job),
-                                       options.restart_command);
+    std::unique_ptr<DatabaseTarget> target = MakeTarget(options, work_dir + "/job-" + std::to_string(job), job);
     for (size_t position = next++; position < order.size(); position = next++) {
       const size_t index = order[position];
       outcomes[index] = RunFile(files[index], *target, run_options);
