@@ -11,7 +11,8 @@
 //
 // Writes reaching several workers commit with two-phase commit (engine/distributed.h).
 //
-// Not yet: consistent snapshots across workers (each partition is read by its own statement).
+// A statement reading several partitions reads them in one snapshot across workers, and a transaction
+// block through its own worker transactions (engine/distributed_transaction.h).
 #include "engine/distributed.h"
 
 #include <unistd.h>
@@ -21,6 +22,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <deque>
 #include <map>
 #include <random>
 #include <span>
@@ -44,36 +46,6 @@ namespace {
 
 bool IntegerType(TypeId id) { return id == TypeId::kInt16 || id == TypeId::kInt32 || id == TypeId::kInt64; }
 bool TextType(TypeId id) { return id == TypeId::kText || id == TypeId::kVarchar; }
-
-// Connections to the workers a statement uses, as user tessera_cluster: taken from the database's pool on
-// first use and given back (if still reusable) when the statement's operator goes.
-class WorkerConnections {
- public:
-  explicit WorkerConnections(ExecContext& context) : context_(context) {}
-  WorkerConnections(const WorkerConnections&) = delete;
-  WorkerConnections& operator=(const WorkerConnections&) = delete;
-  ~WorkerConnections() {
-    for (auto& [worker_id, connection] : connections_) context_.database->worker_connections().Release(std::move(connection));
-  }
-
-  remote::RemoteConnection& For(uint32_t worker_id) {
-    auto found = connections_.find(worker_id);
-    if (found != connections_.end() && found->second.is_open()) return found->second;
-    const std::optional<WorkerInfo> worker = context_.database->catalog().FindWorker(worker_id);
-    if (!worker) {
-      throw SqlError(SqlState::kInternalError, "internal error: worker " + std::to_string(worker_id) + " is not registered");
-    }
-    remote::RemoteConnection connection =
-        context_.database->worker_connections().Acquire(WorkerEndpoint(*worker, context_.database->options()), timeout());
-    return connections_.insert_or_assign(worker_id, std::move(connection)).first->second;
-  }
-
-  std::chrono::milliseconds timeout() const { return WorkerTimeout(context_.database->options()); }
-
- private:
-  ExecContext& context_;
-  std::map<uint32_t, remote::RemoteConnection> connections_;
-};
 
 }  // namespace
 
@@ -103,7 +75,14 @@ namespace {
 class DistributedScanOperator : public Operator {
  public:
   DistributedScanOperator(const PlanNode& node, ExecContext& context)
-      : node_(node), context_(context), read_ticket_(context.database->partition_moves().BeginRead()) {}
+      : node_(node),
+        context_(context),
+        read_ticket_(context.database->partition_moves().BeginRead()),
+        placement_(CurrentPlacement(*context.database, *node.relation)) {
+    std::vector<uint32_t> workers;
+    for (size_t partition : PartitionsToRead(node)) workers.push_back(placement_[partition]);
+    NoteDistributedReads(context, workers);
+  }
 
   bool Next(Batch* out) override {
     if (!reader_ && !cached_) Start();
@@ -123,10 +102,9 @@ class DistributedScanOperator : public Operator {
 
   void Start() {
     const RelationInfo& relation = *node_.relation;
-    const std::vector<uint32_t> placement = CurrentPlacement(*context_.database, relation);
     std::vector<PartitionReadRequest> requests;
-    for (std::vector<size_t>& partitions : ReadGroups(node_, &placement)) {
-      const uint32_t worker_id = placement[partitions.front()];
+    for (std::vector<size_t>& partitions : ReadGroups(node_, &placement_)) {
+      const uint32_t worker_id = placement_[partitions.front()];
       const std::optional<WorkerInfo> worker = context_.database->catalog().FindWorker(worker_id);
       if (!worker) {
         throw SqlError(SqlState::kInternalError, "internal error: worker " + std::to_string(worker_id) + " is not registered");
@@ -149,10 +127,18 @@ class DistributedScanOperator : public Operator {
       types.clear();
       for (int column : node_.column_ids) types.push_back(relation.columns[column].type);
     }
+    // Inside a block, or reading several partitions in one snapshot: each worker's reads go through the
+    // unit's one connection there (opened now, on this thread).
+    std::map<uint32_t, remote::RemoteConnection*> unit_connections;
+    for (const PartitionReadRequest& request : requests) {
+      if (remote::RemoteConnection* unit = UnitReadConnection(context_, request.worker_id)) {
+        unit_connections.emplace(request.worker_id, unit);
+      }
+    }
     const bool drop_columns = !pushed() && node_.column_ids.empty();
     NodeProfile* profile = context_.profile ? &context_.profile->For(node_) : nullptr;
     reader_ = std::make_unique<PartitionReader>(*context_.database, std::move(requests), std::move(types), drop_columns,
-                                                profile);
+                                                profile, std::move(unit_connections));
   }
 
   // The next batch as the workers sent it: from the reader, or from the statement's cache. Inside a
@@ -187,6 +173,7 @@ class DistributedScanOperator : public Operator {
   ExecContext& context_;
   // Taken before the placement is read: the shard tables it names stay until the scan ends.
   PartitionMoves::ReadTicket read_ticket_;
+  const std::vector<uint32_t> placement_;
   std::unique_ptr<PartitionReader> reader_;
   std::string cache_key_;  // the reads' workers and SQL
   bool caching_ = false;
@@ -227,13 +214,6 @@ class DistributedInsertOperator : public Operator {
 }  // namespace
 
 namespace {
-
-// Test-only crash points of a distributed commit: TESSERA_FAULT_2PC=after-prepare or after-decision
-// makes the process exit at once there, as a kill -9 would (test/cluster/worker_registry_test.sh).
-void FaultPoint(const char* name) {
-  static const char* const fault = std::getenv("TESSERA_FAULT_2PC");
-  if (fault != nullptr && std::strcmp(fault, name) == 0) _exit(70);
-}
 
 std::string Quoted(const std::string& gid) { return "'" + gid + "'"; }  // gids hold no quotes
 
@@ -323,99 +303,23 @@ void DistributedCommits::ResolveInDoubt() {
   }
 }
 
-struct WorkerTransactions::State {
-  explicit State(ExecContext& context) : connections(context) {}
-  WorkerConnections connections;
-  std::set<uint32_t> open;  // workers with a transaction open for this statement
-  // The partitions written, each held against a move until the commit ended, and its worker then.
-  std::map<std::pair<uint32_t, size_t>, uint32_t> partition_workers;
-  std::vector<PartitionMoves::WriteGuard> guards;
-};
-
-WorkerTransactions::WorkerTransactions(ExecContext& context)
-    : context_(context), state_(std::make_unique<State>(context)) {
-  if (context.in_transaction_block) {
-    throw SqlError(SqlState::kFeatureNotSupported,
-                   "writing a distributed table inside a transaction block is not supported yet");
-  }
+WorkerTransactions::WorkerTransactions(ExecContext& context) {
+  if (context.worker_block == nullptr) own_ = std::make_unique<DistributedTransaction>(*context.database, "read committed");
+  transaction_ = own_ ? own_.get() : context.worker_block;
 }
 
-WorkerTransactions::~WorkerTransactions() {
-  for (uint32_t worker : state_->open) {
-    try {
-      remote::RemoteConnection& connection = state_->connections.For(worker);
-      if (connection.is_open()) connection.Execute("ROLLBACK", state_->connections.timeout());
-    } catch (const SqlError&) {
-      // A connection that failed is closed; its worker drops the transaction with it.
-    }
-  }
-}
+WorkerTransactions::~WorkerTransactions() = default;  // own_ rolls back what was not committed
 
-std::chrono::milliseconds WorkerTransactions::timeout() const { return state_->connections.timeout(); }
+std::chrono::milliseconds WorkerTransactions::timeout() const { return transaction_->timeout(); }
 
-remote::RemoteConnection& WorkerTransactions::Begin(uint32_t worker) {
-  remote::RemoteConnection& connection = state_->connections.For(worker);
-  if (state_->open.insert(worker).second) connection.Execute("BEGIN", timeout());
-  return connection;
-}
+remote::RemoteConnection& WorkerTransactions::Begin(uint32_t worker) { return transaction_->Write(worker); }
 
 remote::RemoteConnection& WorkerTransactions::BeginPartition(const RelationInfo& relation, size_t partition) {
-  const std::pair<uint32_t, size_t> key(relation.oid, partition);
-  auto found = state_->partition_workers.find(key);
-  if (found == state_->partition_workers.end()) {
-    state_->guards.push_back(context_.database->partition_moves().LockForWrite(relation.oid, partition));
-    found = state_->partition_workers.emplace(key, CurrentPlacement(*context_.database, relation)[partition]).first;
-  }
-  return Begin(found->second);
+  return transaction_->Write(transaction_->HoldPartition(relation, partition));
 }
 
 void WorkerTransactions::Commit() {
-  const auto timeout = state_->connections.timeout();
-  if (state_->open.size() <= 1) {
-    for (uint32_t worker : state_->open) state_->connections.For(worker).Execute("COMMIT", timeout);
-    state_->open.clear();
-    state_->guards.clear();
-    return;
-  }
-  Durability* durability = context_.database->durability();
-  if (durability == nullptr) {
-    throw SqlError(SqlState::kFeatureNotSupported, "two-phase commit needs a coordinator with a data directory");
-  }
-  DistributedCommits& commits = context_.database->distributed_commits();
-  const std::string gid = commits.BeginCommit();
-  const std::vector<uint32_t> workers(state_->open.begin(), state_->open.end());
-  std::vector<uint32_t> prepared;
-  try {
-    for (uint32_t worker : workers) {
-      state_->connections.For(worker).Execute("PREPARE TRANSACTION " + Quoted(gid), timeout);
-      state_->open.erase(worker);
-      prepared.push_back(worker);
-    }
-    FaultPoint("after-prepare");
-    durability->LogCommitDecision(gid).ThrowIfError();
-  } catch (const SqlError&) {
-    // No decision: nothing commits. What cannot be rolled back now, the resolver rolls back.
-    for (uint32_t worker : prepared) {
-      try {
-        state_->connections.For(worker).Execute("ROLLBACK PREPARED " + Quoted(gid), timeout);
-      } catch (const SqlError&) {
-      }
-    }
-    commits.EndCommit(gid);
-    throw;
-  }
-  FaultPoint("after-decision");
-  bool all_committed = true;
-  for (uint32_t worker : workers) {
-    try {
-      state_->connections.For(worker).Execute("COMMIT PREPARED " + Quoted(gid), timeout);
-    } catch (const SqlError&) {
-      all_committed = false;  // decided: the resolver commits it there later
-    }
-  }
-  commits.EndCommit(gid);
-  if (all_committed) durability->LogDecisionDone(gid);
-  state_->guards.clear();
+  if (own_) own_->Commit();
 }
 
 DistributedWriter::DistributedWriter(const RelationInfo& relation, ExecContext& context)

@@ -18,12 +18,14 @@
 #include <memory>
 #include <mutex>
 #include <set>
+#include <shared_mutex>
 #include <string>
 #include <thread>
 
 #include "base/vector.h"
 #include "engine/catalog.h"
 #include "engine/database.h"
+#include "engine/distributed_transaction.h"
 #include "engine/exec_context.h"
 #include "engine/remote/remote_connection.h"
 
@@ -56,6 +58,9 @@ class DistributedCommits {
   void ResolveInDoubt();
   // Whether a writer is committing `gid` now (between BeginCommit and EndCommit).
   bool InFlight(const std::string& gid);
+  // Held shared while a statement or block takes its snapshots on several workers, and exclusive by the
+  // COMMIT PREPARED phase of a two-phase commit (engine/distributed_transaction.h).
+  std::shared_mutex& visibility_lock() { return visibility_lock_; }
 
   static constexpr std::chrono::seconds kResolveInterval{5};
 
@@ -69,6 +74,7 @@ class DistributedCommits {
   bool stopping_ = false;            // GUARDED_BY(mutex_)
   std::condition_variable wake_;
   std::thread resolver_;
+  std::shared_mutex visibility_lock_;
 };
 
 // Gives the batches read from a worker the coordinator's exact `types` (a worker reports the same type,
@@ -78,10 +84,10 @@ void TakeTypes(Batch& batch, const std::vector<LogicalType>& types);
 // One transaction per worker for a statement that writes on several (INSERT, COPY FROM, UPDATE and DELETE
 // of distributed tables): Begin opens the worker's transaction on first use, Commit commits them all (one
 // directly, several with two-phase commit, as described above), and the destructor rolls back whatever
-// was not committed.
+// was not committed. Inside a transaction block they are the block's (ExecContext::worker_block,
+// engine/distributed_transaction.h): Commit then leaves them to the block's COMMIT.
 class WorkerTransactions {
  public:
-  // Throws 0A000 inside a transaction block (a worker transaction spanning statements is not built).
   explicit WorkerTransactions(ExecContext& context);
   ~WorkerTransactions();
   WorkerTransactions(const WorkerTransactions&) = delete;
@@ -98,14 +104,12 @@ class WorkerTransactions {
   std::chrono::milliseconds timeout() const;
 
  private:
-  struct State;
-  ExecContext& context_;
-  std::unique_ptr<State> state_;
+  std::unique_ptr<DistributedTransaction> own_;  // outside a block
+  DistributedTransaction* transaction_;          // own_, or the block's
 };
 
 class DistributedWriter {
  public:
-  // Throws 0A000 inside a transaction block (a worker transaction spanning statements is not built).
   // Destroying the writer rolls back what was written and not committed.
   DistributedWriter(const RelationInfo& relation, ExecContext& context);
   DistributedWriter(const DistributedWriter&) = delete;

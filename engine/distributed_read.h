@@ -22,7 +22,9 @@
 #include <deque>
 #include <exception>
 #include <functional>
+#include <map>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -50,8 +52,15 @@ class PartitionReader {
   // Starts the reads. Each batch read is given `types` (TakeTypes in distributed.cc); with
   // `drop_columns` its columns are dropped (a count(*) scan reads a constant per row). `profile` (may be
   // null) receives each partition's rows and time.
+  //
+  // With `unit_connections` (a transaction block's or the statement's one-snapshot connection per worker:
+  // engine/distributed_transaction.h) the reads go over those instead, in waves run inside Next(): the
+  // next request of every worker at once, each read to its end, before Next() returns. Between calls no
+  // read is running, so the statement's other operators (a subquery's scan, an INSERT's writes) can use
+  // the same connections. A worker missing from the map is read over a pooled connection.
   PartitionReader(Database& database, std::vector<PartitionReadRequest> requests, std::vector<LogicalType> types,
-                  bool drop_columns, NodeProfile* profile);
+                  bool drop_columns, NodeProfile* profile,
+                  std::map<uint32_t, remote::RemoteConnection*> unit_connections = {});
   ~PartitionReader();
   PartitionReader(const PartitionReader&) = delete;
   PartitionReader& operator=(const PartitionReader&) = delete;
@@ -64,6 +73,8 @@ class PartitionReader {
 
  private:
   void ReadLoop();
+  // Unit connections: reads the next unstarted request of each worker, at once, to their ends.
+  void RunWave();
   void Read(const PartitionReadRequest& request);
 
   Database& database_;
@@ -72,10 +83,11 @@ class PartitionReader {
   const bool drop_columns_;
   NodeProfile* const profile_;
   const std::chrono::milliseconds timeout_;
+  const std::map<uint32_t, remote::RemoteConnection*> unit_connections_;
 
   std::mutex mutex_;
   std::condition_variable changed_;
-  size_t next_request_ = 0;        // GUARDED_BY(mutex_)
+  std::vector<bool> started_;      // GUARDED_BY(mutex_); by request
   size_t running_threads_ = 0;     // GUARDED_BY(mutex_)
   bool stopping_ = false;          // GUARDED_BY(mutex_)
   std::exception_ptr error_;       // GUARDED_BY(mutex_)

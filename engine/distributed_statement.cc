@@ -88,8 +88,13 @@ class DistributedStatementOperator : public Operator {
     const std::vector<std::vector<size_t>> placements = Placements(statement_, &context_);
     std::vector<PartitionMoves::WriteGuard> guards;
     if (statement_.writes) {
+      const RelationInfo& relation = *statement_.tables[0].relation;
       for (const auto& partitions : placements) {
-        guards.push_back(context_.database->partition_moves().LockForWrite(statement_.tables[0].relation->oid, partitions[0]));
+        if (context_.worker_block != nullptr) {
+          context_.worker_block->HoldPartition(relation, partitions[0]);  // until the block ends
+        } else {
+          guards.push_back(context_.database->partition_moves().LockForWrite(relation.oid, partitions[0]));
+        }
       }
     }
     std::vector<uint32_t> workers;
@@ -111,11 +116,7 @@ class DistributedStatementOperator : public Operator {
     }
     // A write to one partition is one statement on one worker: its own transaction there is atomic, so
     // it needs no BEGIN and COMMIT round trips (unless settings go first).
-    if (placements.size() == 1 && statement_.settings_sql.empty()) {
-      if (context_.in_transaction_block) {
-        throw SqlError(SqlState::kFeatureNotSupported,
-                       "writing a distributed table inside a transaction block is not supported yet");
-      }
+    if (placements.size() == 1 && statement_.settings_sql.empty() && context_.worker_block == nullptr) {
       Send(Connection(workers[0]), statement_.sql(placements[0]));
       NoteRemovedRows();
       return true;
@@ -143,8 +144,10 @@ class DistributedStatementOperator : public Operator {
     }
   }
 
-  // A connection to `worker_id` outside any transaction, given back to the pool with the operator.
+  // A connection to `worker_id` outside any transaction, given back to the pool with the operator; inside
+  // a transaction block, the block's transaction there.
   remote::RemoteConnection& Connection(uint32_t worker_id) {
+    if (context_.worker_block != nullptr) return context_.worker_block->Read(worker_id);
     const std::optional<WorkerInfo> worker = context_.database->catalog().FindWorker(worker_id);
     if (!worker) {
       throw SqlError(SqlState::kInternalError, "internal error: worker " + std::to_string(worker_id) + " is not registered");

@@ -27,7 +27,7 @@ class Transaction;
 namespace tessera::engine {
 
 class Database;
-
+class DistributedTransaction;
 class PlanProfile;
 
 struct ExecContext {
@@ -87,6 +87,12 @@ struct ExecContext {
   bool in_transaction_block = false;
   // The transaction the statement's writes belong to (owned by the session); nullptr: reads only.
   storage::Transaction* transaction = nullptr;
+  // Coordinators: the worker transactions of the session's transaction block, which every read and write
+  // of a distributed table in the block goes through (engine/distributed_transaction.h); nullptr outside.
+  DistributedTransaction* worker_block = nullptr;
+  // Coordinators, outside a block: the statement's read transactions on the workers (one snapshot across
+  // them when it reads more than one partition), made by the first distributed scan built.
+  std::shared_ptr<DistributedTransaction> statement_reads;
   // Actions that undo this statement's writes (run in reverse on ROLLBACK); nullptr = not recorded.
   std::vector<std::function<void()>>* undo_log = nullptr;
 

@@ -91,6 +91,18 @@ bool IsTransactionExit(const ast::Statement& statement) {
          kind == ast::TransactionKind::kRollbackTo || kind == ast::TransactionKind::kPrepare;
 }
 
+// A coordinator's transaction block's worker transactions, made by its first statement. Until one opens
+// a worker, SET TRANSACTION may still change their isolation level.
+engine::DistributedTransaction& WorkerBlock(SessionState& state, engine::Database& database) {
+  const std::string& isolation = state.settings["transaction_isolation"];
+  if (!state.worker_block) {
+    state.worker_block = std::make_unique<engine::DistributedTransaction>(database, isolation, state.savepoints.size());
+  } else if (!state.worker_block->touched_workers()) {
+    state.worker_block->set_isolation(isolation);
+  }
+  return *state.worker_block;
+}
+
 }  // namespace
 
 PreparedStatement::~PreparedStatement() = default;
@@ -285,6 +297,9 @@ std::unique_ptr<engine::ExecContext> Session::MakeContext(std::vector<Value> par
   storage::Transaction& txn = OpenTransaction(*state_, database_.transactions());
   context->transaction = &txn;
   context->snapshot = query || txn.has_snapshot() ? txn.StatementSnapshot() : txn.CurrentSnapshot();
+  if (context->in_transaction_block && database_.options().role == engine::Role::kCoordinator) {
+    context->worker_block = &WorkerBlock(*state_, database_);
+  }
   return context;
 }
 

@@ -13,6 +13,7 @@
 
 #include "base/datetime.h"
 #include "base/error.h"
+#include "engine/distributed_transaction.h"
 #include "storage/transaction.h"
 
 namespace tessera::planner {
@@ -57,6 +58,9 @@ struct SessionState {
   // The open transaction's row versions (storage/transaction.h): started by the first statement after
   // the last one ended, committed or aborted with the block, or at Sync for an implicit transaction.
   std::unique_ptr<storage::Transaction> txn;
+  // On a coordinator, the block's worker transactions (engine/distributed_transaction.h): made by the
+  // block's first statement, committed or rolled back with `txn`.
+  std::unique_ptr<engine::DistributedTransaction> worker_block;
   // Runs after every commit, with or without row writes (the database checkpoints after DDL).
   std::function<void()> commit_hook;
   // Undo actions of the open transaction block (run in reverse on ROLLBACK). Settings and DDL record

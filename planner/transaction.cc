@@ -4,7 +4,8 @@
 // actions in SessionState::undo_log. A savepoint remembers the write set's and the log's lengths, so
 // ROLLBACK TO undoes the suffix after it and ROLLBACK undoes everything, as PostgreSQL's subtransactions do.
 // PREPARE TRANSACTION hands the open transaction to the database's prepared transactions
-// (engine/prepared_transactions.h).
+// (engine/prepared_transactions.h). On a coordinator the block's worker transactions
+// (SessionState::worker_block) end with it, and savepoints go to them too.
 #include <cctype>
 #include <string>
 
@@ -38,7 +39,12 @@ size_t FindSavepoint(const SessionState& state, const std::string& name) {
 
 // Ends the transaction block; `commit` keeps its changes, otherwise they are undone.
 void EndTransaction(SessionState& state, bool commit) {
-  FinishTransaction(state, commit);
+  try {
+    FinishTransaction(state, commit);
+  } catch (const SqlError&) {
+    EndTransaction(state, false);  // the commit failed: what it did not commit is rolled back
+    throw;
+  }
   if (commit) {
     EndTransactionSettings(state);
     state.undo_log.clear();
@@ -90,6 +96,7 @@ std::string SetSavepoint(SessionState& state, const std::string& name) {
   RequireTransactionBlock(state, "SAVEPOINT");
   const size_t write_position = state.txn ? state.txn->WritePosition() : 0;
   if (state.txn) state.txn->NoteSavepoint(write_position);  // what it may roll back is not logged ahead
+  if (state.worker_block) state.worker_block->SetSavepoint(state.savepoints.size());
   state.savepoints.push_back(Savepoint{name, state.undo_log.size(), write_position});
   return "SAVEPOINT";
 }
@@ -97,7 +104,9 @@ std::string SetSavepoint(SessionState& state, const std::string& name) {
 // RELEASE [SAVEPOINT] name: forgets the savepoint and the later ones; their changes stay.
 std::string ReleaseSavepoint(SessionState& state, const std::string& name) {
   RequireTransactionBlock(state, "RELEASE SAVEPOINT");
-  state.savepoints.resize(FindSavepoint(state, name));
+  const size_t position = FindSavepoint(state, name);
+  if (state.worker_block) state.worker_block->ReleaseSavepoint(position);
+  state.savepoints.resize(position);
   return "RELEASE";
 }
 
@@ -106,6 +115,7 @@ std::string ReleaseSavepoint(SessionState& state, const std::string& name) {
 std::string RollbackToSavepoint(SessionState& state, const std::string& name) {
   RequireTransactionBlock(state, "ROLLBACK TO SAVEPOINT");
   const size_t position = FindSavepoint(state, name);
+  if (state.worker_block) state.worker_block->RollbackToSavepoint(position);  // first: it may fail
   if (state.txn) state.txn->RollbackTo(state.savepoints[position].write_position);
   state.UndoTo(state.savepoints[position].undo_size);
   state.savepoints.resize(position + 1);
@@ -129,6 +139,10 @@ std::string PrepareTransaction(Session& session, const std::string& gid, int64_t
     if (state.ChangedCatalog()) {
       throw SqlError(SqlState::kFeatureNotSupported,
                      "PREPARE TRANSACTION of a transaction that changed the schema is not supported yet");
+    }
+    if (state.worker_block && state.worker_block->touched_workers()) {
+      throw SqlError(SqlState::kFeatureNotSupported,
+                     "PREPARE TRANSACTION of a transaction that used distributed tables is not supported yet");
     }
     storage::Transaction& txn = OpenTransaction(state, session.database().transactions());
     engine::FaultPoint("worker-before-prepare");
@@ -182,8 +196,16 @@ storage::Transaction& OpenTransaction(SessionState& state, storage::TransactionM
 }
 
 void FinishTransaction(SessionState& state, bool commit) {
+  std::unique_ptr<engine::DistributedTransaction> workers = std::move(state.worker_block);
   std::unique_ptr<storage::Transaction> txn = std::move(state.txn);
   if (commit) {
+    try {
+      if (workers) workers->Commit();  // first: when it fails nothing commits
+    } catch (const SqlError&) {
+      workers.reset();
+      if (txn) txn->Abort();
+      throw;
+    }
     if (txn) txn->Commit();
     txn.reset();  // its snapshot no longer holds back the flusher
     if (state.commit_hook) state.commit_hook();

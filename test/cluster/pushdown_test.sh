@@ -118,7 +118,7 @@ total="SELECT count(*), sum(balance), string_agg(owner, ',' ORDER BY id) FROM ac
   coordinator "UPDATE accounts a SET balance = (SELECT max(balance) FROM accounts b WHERE b.id < a.id) WHERE id > 30"
   coordinator "DELETE FROM accounts WHERE id = 3 AND balance < (SELECT avg(balance) FROM accounts)"
   coordinator "UPDATE accounts a SET balance = n.id FROM notes n WHERE a.id = 4 AND n.id = 5"
-  coordinator "BEGIN; UPDATE accounts SET balance = 0 WHERE id = 1; COMMIT"
+  both "BEGIN; UPDATE accounts SET balance = 0 WHERE id = 1; COMMIT"
   both "$total"
   echo "=== router SELECT"
   both "SELECT owner, balance FROM accounts WHERE id = 4"
