@@ -102,6 +102,14 @@ class DistributedScanOperator : public Operator {
 
   void Start() {
     const RelationInfo& relation = *node_.relation;
+    // Inside a block, or reading several partitions in one snapshot: each worker is read over the
+    // unit's one connection there (opened now, on this thread).
+    std::map<uint32_t, remote::RemoteConnection*> unit_connections;
+    for (size_t partition : PartitionsToRead(node_)) {
+      const uint32_t worker_id = placement_[partition];
+      if (unit_connections.count(worker_id) > 0) continue;
+      if (remote::RemoteConnection* unit = UnitReadConnection(context_, worker_id)) unit_connections.emplace(worker_id, unit);
+    }
     std::vector<PartitionReadRequest> requests;
     for (std::vector<size_t>& partitions : ReadGroups(node_, &placement_)) {
       const uint32_t worker_id = placement_[partitions.front()];
@@ -126,14 +134,6 @@ class DistributedScanOperator : public Operator {
     if (!pushed()) {
       types.clear();
       for (int column : node_.column_ids) types.push_back(relation.columns[column].type);
-    }
-    // Inside a block, or reading several partitions in one snapshot: each worker's reads go through the
-    // unit's one connection there (opened now, on this thread).
-    std::map<uint32_t, remote::RemoteConnection*> unit_connections;
-    for (const PartitionReadRequest& request : requests) {
-      if (remote::RemoteConnection* unit = UnitReadConnection(context_, request.worker_id)) {
-        unit_connections.emplace(request.worker_id, unit);
-      }
     }
     const bool drop_columns = !pushed() && node_.column_ids.empty();
     NodeProfile* profile = context_.profile ? &context_.profile->For(node_) : nullptr;

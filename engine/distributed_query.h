@@ -37,8 +37,11 @@ struct DistributedQuery {
   bool pushed() const { return !select_list.empty(); }
 };
 
-// Statements a merging scan sends to each worker (each over a share of its partitions, concurrently).
-constexpr size_t kMergedReadsPerWorker = 2;
+// Statements a merging scan sends to each worker. Two concurrent ones, each over half the partitions, ran
+// the trades group-bys fastest on a 2-core worker, but a statement reading several partitions reads each
+// worker over one connection, in one snapshot (engine/distributed_transaction.h), which would run them
+// one after another: one statement over all of them is then faster.
+constexpr size_t kMergedReadsPerWorker = 1;
 
 // The partitions a distributed scan reads, grouped into its statements: one partition each, or with
 // merge_on_worker up to kMergedReadsPerWorker groups per worker, by `placement` (the catalog's now, which

@@ -43,7 +43,7 @@ void ExplainDistributed(const PlanNode& node, const std::string& indent, const N
     const std::vector<std::vector<size_t>> groups = ReadGroups(node);
     if (groups.size() < PartitionsToRead(node).size()) {
       out << indent << "Worker Reads: " << groups.size() << " (up to " << kMergedReadsPerWorker
-          << " per worker, each over the UNION ALL of its share of the partitions)\n";
+          << " per worker, over the UNION ALL of its partitions)\n";
     }
     out << indent << "Worker SQL: " << PartitionsSql(node, groups.front()) << "\n";
   } else if (node.distributed_query && !node.distributed_query->pull_reason.empty()) {
