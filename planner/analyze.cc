@@ -66,7 +66,9 @@ engine::TableStatistics AnalyzeDistributed(Session& session, const engine::Relat
                                            engine::ExecContext& context) {
   engine::Database& database = session.database();
   std::map<uint32_t, std::vector<std::string>> shards_by_worker;  // shard tables, unqualified
-  for (size_t partition = 0; partition < table.placement.size(); ++partition) {
+  // A reference table's partitions are copies of the whole table: one of them is the table.
+  const size_t partitions = table.IsReferenceTable() ? 1 : table.placement.size();
+  for (size_t partition = 0; partition < partitions; ++partition) {
     const std::string shard = engine::ShardTableName(table.oid, partition);
     shards_by_worker[table.placement[partition]].push_back(shard.substr(shard.find('.') + 1));
   }

@@ -18,6 +18,7 @@
 #include "engine/operators_internal.h"
 #include "engine/remote/connection_pool.h"
 #include "engine/remote/remote_connection.h"
+#include "engine/statistics.h"
 #include "planner/fragment_sql.h"
 #include "planner/settings.h"
 
@@ -185,8 +186,12 @@ std::optional<size_t> PartitionOn(const RelationInfo& relation, uint32_t worker_
   return std::nullopt;
 }
 
-// The rows of `relation` now, by asking its workers; nullopt when one does not answer.
+// The rows of `relation`: by its statistics (ANALYZE, kept current by the coordinator's writes), else by
+// asking its workers; nullopt when one does not answer.
 std::optional<int64_t> CountRows(engine::Database& database, const RelationInfo& relation) {
+  if (const std::optional<double> estimate = engine::EstimatedRows(database.statistics(), relation)) {
+    return static_cast<int64_t>(*estimate);
+  }
   std::map<uint32_t, std::string> sums;  // worker -> "(SELECT count(*) FROM p) + ..."
   for (size_t partition = 0; partition < relation.placement.size(); ++partition) {
     std::string& sum = sums[relation.placement[partition]];
