@@ -124,9 +124,6 @@ class DistributedWriter {
  private:
   // `row`'s partition; `first` is the round-robin position of the batch's first row (no shard key).
   size_t PartitionOf(const Batch& rows, idx_t row, uint64_t first);
-  // The worker holding `partition` now; the first call per partition holds it against moves until the
-  // commit ended (engine/partition_moves.h).
-  uint32_t WorkerOf(size_t partition);
 
   const RelationInfo& relation_;
   ExecContext& context_;

@@ -2,10 +2,6 @@
 // Worker transactions of a transaction block or a statement (engine/distributed_transaction.h).
 #include "engine/distributed_transaction.h"
 
-#include <unistd.h>
-
-#include <cstdlib>
-#include <cstring>
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
@@ -13,18 +9,12 @@
 #include "engine/database.h"
 #include "engine/distributed.h"
 #include "engine/durability.h"
+#include "engine/fault_point.h"
 #include "engine/remote/connection_pool.h"
 
 namespace tessera::engine {
 
 namespace {
-
-// Test-only crash points of a distributed commit: TESSERA_FAULT_2PC=after-prepare or after-decision
-// makes the process exit at once there, as a kill -9 would (test/cluster/twophase_crash_test.sh).
-void FaultPoint(const char* name) {
-  static const char* const fault = std::getenv("TESSERA_FAULT_2PC");
-  if (fault != nullptr && std::strcmp(fault, name) == 0) _exit(70);
-}
 
 std::string Quoted(const std::string& gid) { return "'" + gid + "'"; }  // gids hold no quotes
 
