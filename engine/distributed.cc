@@ -373,6 +373,14 @@ std::chrono::milliseconds WorkerTimeout(const DatabaseOptions& options) {
   return std::chrono::milliseconds(options.worker_timeout_ms);
 }
 
+size_t PartitionOfKey(const Value& key, const RelationInfo& relation) {
+  if (key.is_null()) return 0;
+  // Integers hash by value whatever their width, text by its bytes: the same hash INSERT routed by.
+  Vector column(key.type());
+  column.AppendValue(key);
+  return storage::HashCell(column, 0) % relation.placement.size();
+}
+
 std::vector<size_t> PartitionsToRead(const PlanNode& scan) {
   const RelationInfo& relation = *scan.relation;
   if (relation.IsReferenceTable()) return {0};  // every copy is whole: the first worker's
@@ -384,14 +392,11 @@ std::vector<size_t> PartitionsToRead(const PlanNode& scan) {
           predicate.op != storage::CompareOp::kEqual) {
         continue;
       }
-      // Integers hash by value whatever their width, text by its bytes: the same hash INSERT routed by.
       const TypeId constant_type = predicate.constant.type().id;
       if (!(IntegerType(type.id) && IntegerType(constant_type)) && !(TextType(type.id) && TextType(constant_type))) {
         continue;
       }
-      Vector key(predicate.constant.type());
-      key.AppendValue(predicate.constant);
-      return {storage::HashCell(key, 0) % relation.placement.size()};
+      return {PartitionOfKey(predicate.constant, relation)};
     }
   }
   std::vector<size_t> all(relation.placement.size());

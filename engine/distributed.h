@@ -37,6 +37,10 @@ namespace tessera::engine {
 // switched it since the statement was bound. A table dropped meanwhile keeps the statement's placement.
 std::vector<uint32_t> CurrentPlacement(Database& database, const RelationInfo& relation);
 
+// The partition a shard key value belongs to: the hash INSERT routes rows by. NULL matches no row and
+// goes to partition 0. REQUIRES: `key` is of the shard column's family (integer or text).
+size_t PartitionOfKey(const Value& key, const RelationInfo& relation);
+
 remote::RemoteEndpoint WorkerEndpoint(const WorkerInfo& worker, const DatabaseOptions& options);
 std::chrono::milliseconds WorkerTimeout(const DatabaseOptions& options);
 

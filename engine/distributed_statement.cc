@@ -13,7 +13,6 @@
 #include "engine/plan.h"
 #include "engine/remote/connection_pool.h"
 #include "engine/statistics.h"
-#include "storage/hash.h"
 
 namespace tessera::engine {
 
@@ -197,14 +196,6 @@ bool PinnedByConstants(const DistributedStatement& statement) {
 }
 
 }  // namespace
-
-size_t PartitionOfKey(const Value& key, const RelationInfo& relation) {
-  if (key.is_null()) return 0;
-  // Integers hash by value whatever their width, text by its bytes: the same hash INSERT routed by.
-  Vector column(key.type());
-  column.AppendValue(key);
-  return storage::HashCell(column, 0) % relation.placement.size();
-}
 
 bool PinnedApart(const DistributedStatement& statement) {
   return PinnedByConstants(statement) && !SharedWorker(statement, Placements(statement, nullptr)[0]);

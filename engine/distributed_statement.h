@@ -44,10 +44,6 @@ struct DistributedStatement {
   std::shared_ptr<const PlanNode> fallback;  // reads: the pull-tier plan
 };
 
-// The partition a shard key value belongs to: the hash INSERT routes rows by. NULL matches no row and
-// goes to partition 0. REQUIRES: `key` is of the shard column's family (integer or text).
-size_t PartitionOfKey(const Value& key, const RelationInfo& relation);
-
 // Whether the shard key pins of a statement are all constants that put its partitions on different
 // workers: a read then runs its fallback plan at every execution, a write cannot run.
 bool PinnedApart(const DistributedStatement& statement);
