@@ -83,25 +83,6 @@ int32_t TableStatistics::AverageWidth(size_t column) const {
 
 namespace {
 
-// Orders values of one column by the engine's own min/max aggregates.
-Value Extreme(const char* name, const Value& a, const Value& b) {
-  if (a.is_null()) return b;
-  if (b.is_null()) return a;
-  Vector both(a.type());
-  both.AppendValue(a);
-  both.AppendValue(b);
-  const AggregateFunction* function = FindAggregate(name, {a.type()});
-  std::vector<uint8_t> state(function->state_size);
-  function->initialize(state.data());
-  uint8_t* states[2] = {state.data(), state.data()};
-  function->update(states, {both}, 2);
-  Vector result(function->return_type);
-  result.Resize(1);
-  function->finalize(state.data(), result, 0);
-  if (function->destroy) function->destroy(state.data());
-  return result.GetValue(0);
-}
-
 double CellWidth(const Vector& column, idx_t row) {
   if (column.physical_type() != PhysicalType::kString) return static_cast<double>(PhysicalWidth(column.physical_type()));
   const size_t length = column.Data<std::string_view>()[row].size();
@@ -212,8 +193,18 @@ void TableStatistics::Merge(const TableStatistics& other) {
     into.non_null += from.non_null;
     into.total_width += from.total_width;
     into.distinct.Merge(from.distinct);
-    if (!from.min.is_null()) into.min = Extreme("min", into.min, from.min);
-    if (!from.max.is_null()) into.max = Extreme("max", into.max, from.max);
+    if (from.min.is_null()) continue;
+    if (into.min.is_null()) {
+      into.min = from.min;
+      into.max = from.max;
+      continue;
+    }
+    // The smaller of the minima and the larger of the maxima, by the column type's min/max aggregates.
+    Vector bounds(from.min.type());
+    for (const Value& bound : {into.min, from.min, into.max, from.max}) bounds.AppendValue(bound);
+    RangeTracker range(from.min.type());
+    range.Add(bounds, bounds.size());
+    range.Finish(from.min.type(), &into.min, &into.max);
   }
 }
 
