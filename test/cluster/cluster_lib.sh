@@ -2,7 +2,9 @@
 # Shared by the cluster tests (sourced after they set `binary`): processes on 127.0.0.1 in a scratch
 # directory `$work`, killed and removed when the test exits.
 #   start NAME PORT ARGS...   starts "$binary" with its own data directory and the cluster secret and waits
-#                             until it answers; with `fault` set, under TESSERA_FAULT_2PC=$fault
+#                             until it answers; with `fault` set, under TESSERA_FAULT_2PC and
+#                             TESSERA_FAULT_MOVE=$fault (their point names differ: engine/fault_point.h,
+#                             planner/partition_move.cc)
 #   start_two_workers_and_embedded COORDINATOR_WORKER_TIMEOUT_MS
 #                             starts worker1, worker2, an embedded server (the oracle) and a coordinator
 #                             on fresh ports ($worker1_port, $worker2_port, $embedded_port,
@@ -18,7 +20,7 @@ start() {
   name=$1
   port=$2
   shift 2
-  env TESSERA_FAULT_2PC="${fault:-}" "$binary" --port "$port" --data-dir "$work/$name" \
+  env TESSERA_FAULT_2PC="${fault:-}" TESSERA_FAULT_MOVE="${fault:-}" "$binary" --port "$port" --data-dir "$work/$name" \
     --cluster-secret-file "$work/secret" "$@" >>"$work/$name.log" 2>&1 &
   eval "pid_$name=$!"
   pids="$pids $!"

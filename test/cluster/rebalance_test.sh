@@ -12,30 +12,7 @@
 set -eu
 binary=$1
 expected=$2
-work=$(mktemp -d)
-pids=""
-trap 'for pid in $pids; do kill -9 $pid 2>/dev/null || true; done; wait 2>/dev/null; rm -rf "$work"' EXIT
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-echo "secret-one" >"$work/secret"
-
-# start NAME PORT ARGS...: starts a server with its own data directory and waits until it answers.
-start() {
-  name=$1
-  port=$2
-  shift 2
-  env TESSERA_FAULT_MOVE="${fault:-}" "$binary" --port "$port" --data-dir "$work/$name" --cluster-secret-file "$work/secret" \
-    "$@" >>"$work/$name.log" 2>&1 &
-  eval "pid_$name=$!"
-  pids="$pids $!"
-  for attempt in $(seq 100); do
-    PGPASSWORD=secret-one psql -X -q -h 127.0.0.1 -p "$port" -U tessera_cluster -d tessera -c 'SELECT 1' >/dev/null 2>&1 && return 0
-    psql -X -q -h 127.0.0.1 -p "$port" -U tessera -d tessera -c 'SELECT 1' >/dev/null 2>&1 && return 0
-    sleep 0.1
-  done
-  echo "$name did not start" >&2
-  exit 1
-}
+. "$(dirname "$0")/cluster_lib.sh"
 
 coordinator_port=$(free_port)
 worker1_port=$(free_port)
