@@ -203,7 +203,6 @@ std::optional<int64_t> CopyAndSwitch(engine::ExecContext& context, uint32_t tabl
     if (ChangedSince(database, from, from_info, table_oid, partition, stamp)) {
       const int64_t changed = CatchUp(shard, from, to_info);
       progress.caught_up(changed);
-      FaultPoint("after-catch-up");
     }
     from->Execute("COMMIT", from.timeout());
     to->Execute("ALTER TABLE " + shard + " DROP COLUMN " + kMoveRowColumn, to.timeout());
