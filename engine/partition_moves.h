@@ -39,9 +39,10 @@ struct RebalanceProgress {
   std::string state;      // "running", "done" or "failed"
   int64_t partitions_total = 0;
   int64_t partitions_moved = 0;
-  int64_t partitions_recopied = 0;  // copied a second time, holding writers back: written during the first
+  int64_t partitions_caught_up = 0;  // written during their copy: the changes applied, writers held back
   int64_t rows_copied = 0;
-  int64_t bytes_copied = 0;  // the copied rows' size in memory on the coordinator
+  int64_t rows_caught_up = 0;  // rows deleted plus added in new copies by catch-ups
+  int64_t bytes_copied = 0;    // the copied rows' size in memory on the old workers
   std::string current_move;  // "table partition N: worker A -> worker B" while one runs
   std::string error;         // why it failed
   std::chrono::steady_clock::time_point started;

@@ -447,8 +447,8 @@ Rows RebalanceProgressRows(Database& database) {
   }
   auto text_or_null = [](const std::string& text) { return text.empty() ? NullValue() : TextValue(text); };
   return {{TextValue(progress.operation), TextValue(progress.state), Value::Int64(progress.partitions_total),
-           Value::Int64(progress.partitions_moved), Value::Int64(progress.partitions_recopied),
-           Value::Int64(progress.rows_copied),
+           Value::Int64(progress.partitions_moved), Value::Int64(progress.partitions_caught_up),
+           Value::Int64(progress.rows_copied), Value::Int64(progress.rows_caught_up),
            Value::Int64(progress.bytes_copied), Value::Float64(elapsed),
            Value::Float64(elapsed > 0 ? static_cast<double>(progress.rows_copied) / elapsed : 0), eta,
            text_or_null(progress.current_move), text_or_null(progress.error)}};

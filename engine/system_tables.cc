@@ -190,8 +190,8 @@ std::vector<SystemTable> BuildSystemTables() {
              "n_distinct float8, min_value text, max_value text, distinct_sketch bytea"),
       // The running or last rebalance since start-up (engine/partition_moves.h): one row, or none.
       Define(12102, kTessera, "rebalance_progress", true,
-             "operation text, state text, partitions_total int8, partitions_moved int8, partitions_recopied int8, "
-             "rows_copied int8, bytes_copied int8, elapsed_seconds float8, rows_per_second float8, eta_seconds float8, "
+             "operation text, state text, partitions_total int8, partitions_moved int8, partitions_caught_up int8, "
+             "rows_copied int8, rows_caught_up int8, bytes_copied int8, elapsed_seconds float8, rows_per_second float8, eta_seconds float8, "
              "current_move text, error text"),
   };
 }

@@ -13,6 +13,7 @@
 #include "engine/distributed.h"
 #include "engine/remote/remote_connection.h"
 #include "planner/rebalance.h"
+#include "planner/partition_copy_function.h"
 #include "planner/repartition_function.h"
 
 namespace tessera::planner {
@@ -113,6 +114,7 @@ void RegisterClusterFunctions(engine::FunctionRegistry& registry) {
   registry.Register(node_role);
   RegisterRebalanceFunctions(registry);
   RegisterRepartitionFunction(registry);
+  RegisterPartitionCopyFunctions(registry);
 }
 
 }  // namespace tessera::planner

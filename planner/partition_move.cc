@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cinttypes>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -20,16 +21,15 @@
 #include "engine/remote/connection_pool.h"
 #include "engine/remote/remote_connection.h"
 #include "planner/distributed_tables.h"
+#include "planner/partition_copy_function.h"
 
 namespace tessera::planner {
 
 namespace {
 
 using engine::ShardTableName;
-using engine::builtin::QuoteIdentifier;
+using engine::builtin::QuoteLiteral;
 
-// Rows sent per COPY into the new copy.
-constexpr size_t kRowsPerCopy = 16 * kBatchSize;
 // The copy is one statement on each side, bounded as a whole: longer than a single worker call.
 constexpr std::chrono::minutes kMinimumCopyTimeout{10};
 
@@ -82,59 +82,44 @@ void DropQuietly(WorkerConnection& connection, const std::string& shard) {
   }
 }
 
-// Gives `batch` the table's exact column types (a worker reports the same types, typmods of some aside):
-// binary COPY carries no types, so the values must be encoded as the target columns expect.
-void TakeTypes(Batch& batch, const std::vector<LogicalType>& types) {
-  for (size_t column = 0; column < types.size() && column < batch.columns.size(); ++column) {
-    Vector retyped(types[column]);
-    retyped.Append(batch.columns[column]);
-    batch.columns[column] = std::move(retyped);
-  }
+// "SELECT function('shard', 'host:port', 'shard')": `function` of the old worker sending to `to_worker`.
+std::string CopyCall(const char* function, const std::string& shard, const engine::WorkerInfo& to_worker) {
+  return std::string("SELECT ") + function + "(" + QuoteLiteral(shard) + ", " + QuoteLiteral(to_worker.Name()) + ", " +
+         QuoteLiteral(shard) + ")";
 }
 
-// Copies the rows of partition `partition`'s shard table from `from` into the (empty) one on `to`;
-// returns the rows copied. Throws XX000 when the new copy did not take every row read.
-int64_t CopyRows(engine::ExecContext& context, const engine::RelationInfo& relation, size_t partition,
-                 WorkerConnection& from, WorkerConnection& to, const MoveProgress& progress) {
-  if (relation.columns.empty()) return 0;
-  std::string columns;
-  std::vector<LogicalType> types;
-  for (const engine::ColumnInfo& column : relation.columns) {
-    columns += (columns.empty() ? "" : ", ") + QuoteIdentifier(column.name);
-    types.push_back(column.type);
-  }
-  const std::string shard = ShardTableName(relation.oid, partition);
-  const std::string copy_sql = "COPY " + shard + " (" + columns + ") FROM STDIN (FORMAT binary)";
+// Step 1: has the old worker send the partition's rows that the read transaction open on `from` sees
+// straight to the new worker's shard table (tessera.copy_partition). Returns the rows copied.
+int64_t CopyRows(engine::ExecContext& context, const std::string& shard, WorkerConnection& from,
+                 const engine::WorkerInfo& to_worker, const MoveProgress& progress) {
   const std::chrono::milliseconds timeout = std::max<std::chrono::milliseconds>(from.timeout(), kMinimumCopyTimeout);
-  std::vector<Batch> pending;
-  int64_t pending_rows = 0;
-  int64_t pending_bytes = 0;
-  int64_t written = 0;
-  auto send = [&] {
-    if (pending.empty()) return;
-    written += static_cast<int64_t>(to->CopyIn(copy_sql, pending, timeout));
-    progress.copied(pending_rows, pending_bytes);
-    pending.clear();
-    pending_rows = 0;
-    pending_bytes = 0;
-  };
-  const remote::RemoteResult read = from->Query(
-      "SELECT " + columns + " FROM " + shard,
-      [&](Batch batch) {
-        context.CheckCancel();
-        TakeTypes(batch, types);
-        pending_rows += static_cast<int64_t>(batch.num_rows);
-        for (const Vector& column : batch.columns) pending_bytes += static_cast<int64_t>(column.MemoryUsage());
-        pending.push_back(std::move(batch));
-        if (static_cast<size_t>(pending_rows) >= kRowsPerCopy) send();
-      },
-      timeout);
-  send();
-  if (written != static_cast<int64_t>(read.num_rows)) {
-    throw SqlError(SqlState::kInternalError, "moving " + shard + " copied " + std::to_string(written) + " of " +
-                                                 std::to_string(read.num_rows) + " rows");
+  std::string result;
+  from->Query(CopyCall("tessera.copy_partition", shard, to_worker),
+              [&result](Batch batch) {
+                if (batch.num_rows > 0) result = std::string(batch.columns[0].GetString(0));
+              },
+              timeout);
+  context.CheckCancel();
+  int64_t rows = 0;
+  int64_t bytes = 0;
+  if (std::sscanf(result.c_str(), "%" SCNd64 " %" SCNd64, &rows, &bytes) != 2) {
+    throw SqlError(SqlState::kInternalError, "tessera.copy_partition answered \"" + result + "\"");
   }
-  return written;
+  progress.copied(rows, bytes);
+  return rows;
+}
+
+// Step 2, holding writers: has the old worker apply to the new copy what changed since the snapshot of
+// the read transaction on `from` (tessera.copy_partition_changes). Returns the rows deleted plus added.
+int64_t CatchUp(const std::string& shard, WorkerConnection& from, const engine::WorkerInfo& to_worker) {
+  const std::chrono::milliseconds timeout = std::max<std::chrono::milliseconds>(from.timeout(), kMinimumCopyTimeout);
+  int64_t changed = 0;
+  from->Query(CopyCall("tessera.copy_partition_changes", shard, to_worker),
+              [&changed](Batch batch) {
+                if (batch.num_rows > 0) changed = batch.columns[0].Data<int64_t>()[0];
+              },
+              timeout);
+  return changed;
 }
 
 // Points the catalog's placement of the partition at `to_worker` and makes that durable. Returns false
@@ -165,24 +150,28 @@ bool HoldsInDoubt(engine::Database& database, WorkerConnection& connection) {
                      [&database](const std::string& gid) { return !database.distributed_commits().InFlight(gid); });
 }
 
-// Holding the partition against writers: whether the copy taken since `stamp` can be kept. Throws 55000
-// when the old worker holds in-doubt transactions the resolver cannot finish now.
-bool CopyComplete(engine::Database& database, WorkerConnection& from, const engine::WorkerInfo& from_worker,
+// Holding the partition against writers: whether the copy taken since `stamp` may miss changes. Commits
+// an in-doubt two-phase transaction on the old worker first (its rows then came after the copy); throws
+// 55000 when it holds in-doubt transactions the resolver cannot finish now.
+bool ChangedSince(engine::Database& database, WorkerConnection& from, const engine::WorkerInfo& from_worker,
                   uint32_t table_oid, size_t partition, const engine::PartitionMoves::WriteStamp& stamp) {
-  if (!HoldsInDoubt(database, from)) return database.partition_moves().UnchangedSince(table_oid, partition, stamp);
+  if (!HoldsInDoubt(database, from)) return !database.partition_moves().UnchangedSince(table_oid, partition, stamp);
   database.distributed_commits().ResolveInDoubt();
   if (HoldsInDoubt(database, from)) {
     throw SqlError(SqlState::kObjectNotInPrerequisiteState,
                    "worker \"" + from_worker.Name() + "\" holds two-phase transactions that are not resolved yet")
         .WithHint("Try again when the coordinator has resolved them (it tries every few seconds).");
   }
-  return false;  // what the resolver committed may have reached the partition after the copy
+  return true;
 }
 
-// Creates the partition's shard table on `to` anew, empty.
+// Creates the partition's shard table on `to` anew, empty, with the column kMoveRowColumn that the copy
+// fills with the old worker's row ids, for the catch-up to find rows by.
 void CreateShardTable(WorkerConnection& to, const engine::RelationInfo& relation, size_t partition) {
-  to->Execute("CREATE SCHEMA IF NOT EXISTS tessera_shards; DROP TABLE IF EXISTS " +
-                  ShardTableName(relation.oid, partition) + "; " + ShardDefinition(relation, partition),
+  const std::string shard = ShardTableName(relation.oid, partition);
+  to->Execute("CREATE SCHEMA IF NOT EXISTS tessera_shards; DROP TABLE IF EXISTS " + shard + "; " +
+                  ShardDefinition(relation, partition) + "; ALTER TABLE " + shard + " ADD COLUMN " + kMoveRowColumn +
+                  " int8",
               to.timeout());
 }
 
@@ -199,20 +188,24 @@ std::optional<int64_t> CopyAndSwitch(engine::ExecContext& context, uint32_t tabl
   if (*from_worker == to_worker) return std::nullopt;
   const engine::WorkerInfo from_info = Worker(database, *from_worker);
   WorkerConnection from(database, from_info);
-  WorkerConnection to(database, Worker(database, to_worker));
+  const engine::WorkerInfo to_info = Worker(database, to_worker);
+  WorkerConnection to(database, to_info);
   const std::string shard = ShardTableName(table_oid, partition);
   int64_t rows = 0;
   try {
     CreateShardTable(to, *relation, partition);
     const engine::PartitionMoves::WriteStamp stamp = moves.Stamp(table_oid, partition);
-    rows = CopyRows(context, *relation, partition, from, to, progress);
+    // The read transaction's snapshot, held on the old worker until the catch-up, is the copy's.
+    from->Execute("BEGIN ISOLATION LEVEL REPEATABLE READ", from.timeout());
+    rows = CopyRows(context, shard, from, to_info, progress);
     FaultPoint("after-copy");
     const engine::PartitionMoves::MoveGuard guard = moves.LockForMove(table_oid, partition);
-    if (!CopyComplete(database, from, from_info, table_oid, partition, stamp)) {
-      progress.copying_again();
-      CreateShardTable(to, *relation, partition);
-      rows = CopyRows(context, *relation, partition, from, to, progress);
+    if (ChangedSince(database, from, from_info, table_oid, partition, stamp)) {
+      const int64_t changed = CatchUp(shard, from, to_info);
+      progress.caught_up(changed);
     }
+    from->Execute("COMMIT", from.timeout());
+    to->Execute("ALTER TABLE " + shard + " DROP COLUMN " + kMoveRowColumn, to.timeout());
     if (!SwitchPlacement(database, table_oid, partition, *from_worker, to_worker)) {
       DropQuietly(to, shard);
       return std::nullopt;

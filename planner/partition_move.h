@@ -1,18 +1,20 @@
 // SPDX-License-Identifier: Apache-2.0
 // Moving one partition of a distributed table from its worker to another, online (docs/CLUSTER.md,
 // tessera.rebalance). The steps, run by the coordinator:
-//   1. create the shard table on the new worker (dropping what a crashed move may have left there) and
-//      copy the rows while writes go on: a binary-format SELECT from the old worker, COPY FROM STDIN
-//      (FORMAT binary) into the new one, through the coordinator;
+//   1. create the shard table on the new worker (dropping what a crashed move may have left there), with
+//      an extra column kMoveRowColumn (planner/partition_copy_function.h), open a REPEATABLE READ
+//      transaction on the old worker and have it copy the rows its snapshot sees, each with its row id
+//      there, straight into the new worker by binary COPY (tessera.copy_partition) while writes go on;
 //   2. hold the partition against writers (engine/partition_moves.h: its writers wait, reads go on);
-//      if a writer held the partition during the copy, copy it again (the new shard table emptied);
+//      if a writer held the partition since the copy began, have the old worker apply to the new copy
+//      what changed since that snapshot (tessera.copy_partition_changes: rows deleted by their old row
+//      ids, rows added); then drop the extra column;
 //   3. switch the placement in the catalog and write a checkpoint, so the switch is durable before any
 //      writer can use it; then let writers go (they now write to the new copy);
 //   4. wait until every read that began before the switch has ended, and drop the old shard table.
-// Writers of the partition thus wait for the switch only, or for a second copy when they wrote during
-// the first. A crash before the checkpoint of step 3 keeps the old placement (the old copy has every
-// row), a crash after it the new one; either way one copy is left over, which DropLeftoverShardTables
-// removes later.
+// Writers of the partition thus wait for the catch-up and the switch only. A crash before the
+// checkpoint of step 3 keeps the old placement (the old copy has every row), a crash after it the new
+// one; either way one copy is left over, which DropLeftoverShardTables removes later.
 #pragma once
 
 #include <cstdint>
@@ -25,10 +27,10 @@ namespace tessera::planner {
 
 // What a move reports as it goes.
 struct MoveProgress {
-  // Rows copied and their size in memory since the last call.
+  // Rows copied in step 1 and their size in memory on the old worker.
   std::function<void(int64_t rows, int64_t bytes)> copied;
-  // The partition is copied again, writers held back (step 2).
-  std::function<void()> copying_again;
+  // Rows deleted plus added in the new copy by the catch-up of step 2, writers held back.
+  std::function<void(int64_t rows)> caught_up;
 };
 
 // Moves partition `partition` of table `table_oid` to worker `to_worker` and returns the rows in the

@@ -134,8 +134,11 @@ int64_t RunRebalance(engine::ExecContext& context, const std::string& operation,
           progress.bytes_copied += bytes;
         });
       };
-      observer.copying_again = [&moves] {
-        moves.UpdateProgress([](engine::RebalanceProgress& progress) { ++progress.partitions_recopied; });
+      observer.caught_up = [&moves](int64_t rows) {
+        moves.UpdateProgress([&](engine::RebalanceProgress& progress) {
+          ++progress.partitions_caught_up;
+          progress.rows_caught_up += rows;
+        });
       };
       MovePartition(context, move.table_oid, move.partition, move.to_worker, observer);
       ++moved;

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: Apache-2.0
 # Moving partitions online (docs/CLUSTER.md, tessera.rebalance): a coordinator with two workers and two
 # tables with rows; a third worker is added and tessera.rebalance() runs while clients insert (single
-# rows and two-phase multi-row inserts) and read. Then: no client saw an error, no row was lost or
+# rows and two-phase multi-row inserts), update (every partition, two-phase), delete and read. Then: no client saw an error, no row was lost or
 # duplicated (the table holds exactly the rows the clients were told were committed), the placement is
 # even, the old shard tables are gone, and the new placement survives kill -9 of the coordinator. Then
 # the coordinator is killed in the middle of moves (TESSERA_FAULT_MOVE) before and after a switch, and
@@ -67,6 +67,33 @@ writer() {
     round=$((round + 1))
   done
 }
+# Adds 1 to the balance of accounts 1 to 1000 (on every worker) and logs each success.
+updater() {
+  round=0
+  while [ ! -f "$work/stop" ] && [ $round -lt 2000 ]; do
+    if psql -X -q -h 127.0.0.1 -p "$coordinator_port" -U tessera -d tessera -v ON_ERROR_STOP=1 \
+      -c "UPDATE accounts SET balance = balance + 1 WHERE id <= 1000" >/dev/null 2>>"$work/updater.errors"; then
+      echo "$round" >>"$work/updated"
+    else
+      echo "failed: update $round" >>"$work/updater.errors"
+    fi
+    round=$((round + 1))
+  done
+}
+# Deletes accounts 30001, 30002, ... one at a time and logs the ids deleted.
+deleter() {
+  round=0
+  while [ ! -f "$work/stop" ] && [ $round -lt 2000 ]; do
+    id=$((30001 + round))
+    if psql -X -q -h 127.0.0.1 -p "$coordinator_port" -U tessera -d tessera -v ON_ERROR_STOP=1 \
+      -c "DELETE FROM accounts WHERE id = $id" >/dev/null 2>>"$work/deleter.errors"; then
+      echo "$id" >>"$work/deleted"
+    else
+      echo "failed: delete $id" >>"$work/deleter.errors"
+    fi
+    round=$((round + 1))
+  done
+}
 reader() {
   name=$1
   round=0
@@ -105,6 +132,12 @@ watcher() {
   writer_single=$!
   writer multi 2000000 20 &
   writer_multi=$!
+  : >"$work/updated"
+  : >"$work/deleted"
+  updater &
+  updater=$!
+  deleter &
+  deleter=$!
   reader reader1 &
   reader1=$!
   reader reader2 &
@@ -123,22 +156,27 @@ watcher() {
   cat "$work/rebalanced"
   sleep 1
   touch "$work/stop"
-  wait $writer_single $writer_multi $reader1 $reader2 $watcher
+  wait $writer_single $writer_multi $updater $deleter $reader1 $reader2 $watcher
   errors=$(cat "$work"/*.errors | wc -l)
   echo "errors seen by clients: $errors"
   cat "$work"/*.errors
   echo "progress seen while running: $(grep -c '^running|t$' "$work/progress" | sed 's/^[1-9][0-9]*$/yes/')"
-  sql "SELECT operation, state, partitions_total, partitions_moved, rows_copied > 0 AS rows_copied, bytes_copied > rows_copied AS bytes_copied, eta_seconds, current_move, error FROM tessera.rebalance_progress"
+  sql "SELECT operation, state, partitions_total, partitions_moved, partitions_caught_up > 0 AS caught_up, rows_copied > 0 AS rows_copied, rows_caught_up > 0 AS rows_caught_up, bytes_copied > rows_copied AS bytes_copied, eta_seconds, current_move, error FROM tessera.rebalance_progress"
   {
     echo "rebalance from 2 to 3 workers under load: $(awk "BEGIN { printf \"%.1f\", $finished - $started }") s"
-    value "SELECT 'rows copied (second copies included): ' || rows_copied || ', bytes: ' || bytes_copied || ', partitions: ' || partitions_moved || ', copied again holding writers: ' || partitions_recopied || ', rows/s: ' || round(rows_per_second::numeric) FROM tessera.rebalance_progress"
-    echo "rows committed (50000 before, then the clients): $(wc -l <"$work/committed"); client errors: $errors"
+    value "SELECT 'rows copied: ' || rows_copied || ', bytes: ' || bytes_copied || ', partitions: ' || partitions_moved || ', caught up holding writers: ' || partitions_caught_up || ' partitions, ' || rows_caught_up || ' rows changed during their copy, rows/s: ' || round(rows_per_second::numeric) FROM tessera.rebalance_progress"
+    echo "rows committed (50000 before, then the clients): $(wc -l <"$work/committed"), updates: $(wc -l <"$work/updated"), deletes: $(wc -l <"$work/deleted"); client errors: $errors"
   } >&2
   echo "=== no row lost or duplicated: the table holds exactly the rows committed to the clients"
+  LC_ALL=C sort "$work/deleted" >"$work/deleted.sorted"
+  LC_ALL=C sort "$work/committed" | LC_ALL=C comm -23 - "$work/deleted.sorted" >"$work/kept"
+  mv "$work/kept" "$work/committed"
   committed=$(sort -n "$work/committed" | awk '{ count++; sum += $1 } END { printf "%d|%d|%.0f", count, count, sum }')
   actual=$(value "$contents")
   [ "$committed" = "$actual" ] && echo "rows match what the clients were told" || echo "rows differ: committed $committed, table $actual"
   sql "SELECT count(*), count(DISTINCT id), sum(id) FROM events"
+  balances=$(value "SELECT sum(balance) - $(wc -l <"$work/updated") * 1000 FROM accounts WHERE id <= 1000")
+  echo "every update counted once in accounts 1 to 1000: $([ "$balances" = 49500 ] && echo yes || echo "no: $balances")"
   echo "=== placement even, old shard tables gone"
   sql "$placements"
   shards
@@ -177,7 +215,7 @@ watcher() {
   actual=$(value "$contents")
   [ "$committed" = "$actual" ] && echo "rows match what the clients were told" || echo "rows differ: committed $committed, table $actual"
   sql "SELECT count(*), count(DISTINCT id), sum(id) FROM events"
-  sql "SELECT id, balance FROM accounts WHERE id = 777"
+  sql "SELECT id, balance FROM accounts WHERE id = 7777"
   echo "=== refused on a worker"
   psql -X -q -h 127.0.0.1 -p "$worker1_port" -U tessera -d tessera -v VERBOSITY=sqlstate -c "SELECT tessera.rebalance()" 2>&1 || true
 } >"$work/actual" 2>"$work/figures"
