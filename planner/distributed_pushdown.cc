@@ -151,7 +151,10 @@ class AggregateSplit {
 
   PlanPtr Build() {
     const size_t keys = aggregate_.group_keys.size();
-    for (const auto& key : aggregate_.group_keys) AddPartial(Deparsed(*key, columns_, "group key"), key->type);
+    for (const auto& key : aggregate_.group_keys) {
+      AddPartial(Deparsed(*key, columns_, "group key"), key->type);
+      group_columns_.push_back(TableColumn(*key));
+    }
     AddDistinctArguments();
     for (const AggregateCall& call : aggregate_.aggregates) finals_.push_back(Split(call));
 
@@ -165,6 +168,7 @@ class AggregateSplit {
     if (!distinct_.explain.empty()) query->coordinator_step += "; " + distinct_.explain;
     query->merge_on_worker = true;
     query->branch_columns = UsedColumns();
+    query->group_columns = group_columns_;
 
     auto scan = std::make_shared<PlanNode>(PlanKind::kScan);
     scan->relation = scan_.relation;
@@ -235,7 +239,14 @@ class AggregateSplit {
       const auto found = std::find(distinct_.arguments.begin(), distinct_.arguments.end(), sql);
       if (found == distinct_.arguments.end() || distinct_columns_.count(sql) > 0) continue;
       distinct_columns_[sql] = AddPartial(sql, call.args[0]->type);
+      group_columns_.push_back(TableColumn(*call.args[0]));
     }
+  }
+
+  // The table column `expr` reads when it is one, else -1.
+  int TableColumn(const BoundExpr& expr) const {
+    if (chain_.projected || expr.kind != BoundExprKind::kColumn) return -1;
+    return scan_.column_ids.at(expr.column);
   }
 
   // Adds a column to what each partition returns; its position in the scan's output.
@@ -357,6 +368,7 @@ class AggregateSplit {
   std::vector<BoundExprPtr> finals_;
   const DistinctPlan distinct_;
   std::map<std::string, int> distinct_columns_;  // kMergedSets: argument SQL -> partial column
+  std::vector<int> group_columns_;               // DistributedQuery::group_columns
 };
 
 // A LIMIT or OFFSET that is a constant (NULL: none), or nullopt.
@@ -401,6 +413,7 @@ void PushTopN(const PlanNode& limit, const PlanNode& sort, PlanNode& scan, const
   for (const std::string& column : columns) query->select_list += (query->select_list.empty() ? "" : ", ") + column;
   query->where = WholeFilter(scan, columns);
   query->tail = order_by + " LIMIT " + std::to_string(*count + *offset);
+  query->rows_per_read = *count + *offset;
   query->tier = "Distributed Top-N";
   query->coordinator_step = "merge sort and limit on the coordinator";
   scan.distributed_query = std::move(query);

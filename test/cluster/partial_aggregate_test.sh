@@ -3,7 +3,8 @@
 # Partial aggregation and top-N pushdown on a coordinator (docs/CLUSTER.md, planner/distributed_pushdown.cc)
 # against real processes on 127.0.0.1: two workers and a coordinator, and an embedded server holding the
 # same rows as the oracle. Every query runs on both; the output shows "same" or both answers. Then the
-# tier EXPLAIN chooses (worker SQL, or why it pulls) and EXPLAIN ANALYZE's per-partition rows.
+# tier EXPLAIN chooses (worker SQL, or why it pulls, the estimated rows) and EXPLAIN ANALYZE's
+# per-partition rows.
 # Output is compared with partial_aggregate.expected.
 #   partial_aggregate_test.sh TESSERA_BINARY EXPECTED_FILE
 set -eu
@@ -91,7 +92,8 @@ explain() {
   same "a filter with a subquery" "SELECT count(*), sum(id) FROM t WHERE g = (SELECT 2)"
   same "a guard that stays on the coordinator keeps the division there too" "SELECT count(*) FROM t WHERE g <> (SELECT 0) AND 10 / g > 1"
   same "a function on timestamptz" "SELECT date_trunc('day', tz), count(*) FROM t GROUP BY 1 ORDER BY 1"
-  echo "=== EXPLAIN: the tier and why"
+  echo "=== EXPLAIN: the tier and why, and the estimated rows (after ANALYZE: groups by the columns' distinct values)"
+  on "$coordinator_port" "ANALYZE t"
   explain "SELECT g, avg(f), count(*) FROM t WHERE ts >= '2024-01-02' GROUP BY g"
   explain "SELECT id, s FROM t ORDER BY s DESC, id LIMIT 5 OFFSET 2"
   explain "SELECT count(*) FROM t WHERE id = 77"
@@ -101,6 +103,7 @@ explain() {
   explain "SELECT id, count(DISTINCT g) FROM t GROUP BY id"
   explain "SELECT g, count(DISTINCT s), avg(DISTINCT f), count(*) FROM t GROUP BY g"
   explain "SELECT count(DISTINCT s) FILTER (WHERE f > 2) FROM t"
+  explain "SELECT a.id, b.s FROM t a JOIN t b ON a.id = b.id WHERE a.g = 1"
   explain "SELECT avg(f) FROM t WHERE g = (SELECT 2)"
   echo "=== SET tessera.distributed_pushdown = off keeps the pull tier"
   on "$coordinator_port" "SET tessera.distributed_pushdown = off; EXPLAIN SELECT g, count(*) FROM t GROUP BY g"
