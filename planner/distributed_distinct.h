@@ -12,6 +12,7 @@
 //                  keys alone, running the DISTINCT calls over the union of the reads' values.
 // Both are exact for NULLs (GROUP BY keeps a NULL x as a group, DISTINCT calls skip it), for HAVING,
 // ORDER BY and LIMIT (which run above the coordinator's aggregate) and for several DISTINCT arguments.
+// A FILTER on a DISTINCT call splits only per partition (merged sets would need the filter per value).
 #pragma once
 
 #include <string>

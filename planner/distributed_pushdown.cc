@@ -14,8 +14,8 @@
 //             and numeric (numeric_div, as PostgreSQL's avg), in double precision for floats
 // Aggregates with DISTINCT split per partition or over merged sets of distinct values
 // (planner/distributed_distinct.h). The filter, keys and arguments must deparse exactly
-// (engine/deparse_expression.h); ORDER BY inside calls, FILTER on DISTINCT calls and other aggregates keep
-// the pull tier.
+// (engine/deparse_expression.h); ORDER BY inside calls, FILTER on DISTINCT calls over merged sets and
+// other aggregates keep the pull tier.
 #include "planner/distributed_pushdown.h"
 
 #include <algorithm>
@@ -290,8 +290,10 @@ class AggregateSplit {
     std::string distinct;
     if (call.distinct && name != "min" && name != "max") {
       if (!DistinctSplits(name) || call.args.size() != 1) throw NotPushed{name + "(DISTINCT) is not split"};
-      if (call.filter) throw NotPushed{name + "(DISTINCT ...) FILTER is not split"};
-      if (distinct_.strategy == DistinctStrategy::kMergedSets) return OverMergedSet(call);
+      if (distinct_.strategy == DistinctStrategy::kMergedSets) {
+        if (call.filter) throw NotPushed{name + "(DISTINCT ...) FILTER over merged sets is not split"};
+        return OverMergedSet(call);
+      }
       distinct = "DISTINCT ";  // kPerPartition: no value is in two reads
     }
     std::string filter;

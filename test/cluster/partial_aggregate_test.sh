@@ -78,6 +78,7 @@ explain() {
   same "DISTINCT, no rows pass the filter, grouped" "SELECT g, count(DISTINCT s) FROM t WHERE id < 0 GROUP BY g UNION ALL SELECT -1, 0"
   same "DISTINCT over an empty table" "SELECT count(DISTINCT x), sum(DISTINCT x), avg(DISTINCT f), count(*), count(x) FROM empty"
   same "DISTINCT over an empty table, shard key" "SELECT count(DISTINCT id), avg(DISTINCT id), count(*) FROM empty"
+  same "DISTINCT over the shard key with FILTER" "SELECT g, count(DISTINCT id) FILTER (WHERE f > 2), avg(DISTINCT id) FILTER (WHERE s IS NULL), count(*) FROM t GROUP BY g ORDER BY g"
   same "DISTINCT, router" "SELECT count(DISTINCT g), count(DISTINCT id) FROM t WHERE id = 77"
   echo "=== top-N pushed: each partition's first limit + offset rows, merged on the coordinator"
   same "ORDER BY LIMIT OFFSET, ties broken by id" "SELECT id, s, f FROM t ORDER BY f DESC, id LIMIT 7 OFFSET 3"
