@@ -161,7 +161,7 @@ class AggregateSplit {
     auto query = std::make_shared<DistributedQuery>();
     query->select_list = select_list_;
     query->where = chain_.where;
-    const size_t worker_keys = keys + distinct_.arguments.size();
+    const size_t worker_keys = keys + distinct_columns_.size();
     for (size_t key = 0; key < worker_keys; ++key) query->tail += (key == 0 ? " GROUP BY " : ", ") + std::to_string(key + 1);
     query->tier = "Distributed Partial Aggregate";
     query->coordinator_step = "final aggregation on the coordinator";
@@ -230,12 +230,10 @@ class AggregateSplit {
   // kMergedSets: the DISTINCT arguments, after the keys, as the finer groups each partition returns.
   void AddDistinctArguments() {
     if (distinct_.strategy != DistinctStrategy::kMergedSets) return;
-    for (const std::string& sql : distinct_.arguments) {
-      if (sql.find(kMissing) != std::string::npos) throw NotPushed{"a DISTINCT argument does not deparse"};
-    }
     for (const AggregateCall& call : aggregate_.aggregates) {
       if (!call.distinct || call.args.size() != 1) continue;
       const std::string sql = Deparsed(*call.args[0], columns_, "argument");
+      // Not listed: min/max(DISTINCT), which split as min/max.
       const auto found = std::find(distinct_.arguments.begin(), distinct_.arguments.end(), sql);
       if (found == distinct_.arguments.end() || distinct_columns_.count(sql) > 0) continue;
       distinct_columns_[sql] = AddPartial(sql, call.args[0]->type);
@@ -344,6 +342,7 @@ class AggregateSplit {
     return Final(engine::MakeFunction(&divide, std::move(operands), divide.return_type), call.type);
   }
 
+  // coalesce(value, 0).
   static BoundExprPtr ZeroIfNull(BoundExprPtr value) {
     auto coalesce = std::make_unique<BoundExpr>(BoundExprKind::kCoalesce, value->type);
     coalesce->children.push_back(std::move(value));
