@@ -14,6 +14,7 @@
 #include "engine/system_tables.h"
 #include "planner/binder.h"
 #include "planner/copy_internal.h"
+#include "planner/distributed_estimates.h"
 #include "planner/distributed_pushdown.h"
 #include "planner/distributed_statement.h"
 #include "planner/distributed_joins.h"
@@ -202,6 +203,7 @@ std::shared_ptr<BoundStatement> Session::Bind(std::shared_ptr<ast::Statement> st
     if (DistributedPushdownEnabled(ReadSetting(*state_, kDistributedPushdownSetting))) PushDownToWorkers(query.plan);
     MarkParallelSections(query.plan, database_.options().worker_threads);
   }
+  if (coordinator) EstimateDistributedRows(query.plan, database_);
   const bool returns_rows = bound->tag == "SELECT" || !query.plan->returning.empty();
   if (returns_rows) {
     for (size_t column = 0; column < query.names.size(); ++column) {
