@@ -249,7 +249,9 @@ bool PinnedApart(const DistributedStatement& statement) {
 }
 
 std::string DescribeDistributedStatement(const PlanNode& node) {
-  return DescribeTier(node) + DescribeShipped(*node.distributed_statement);
+  const DistributedStatement& statement = *node.distributed_statement;
+  return DescribeTier(node) + DescribeShipped(statement) +
+         (statement.moves_shard_key ? ", rows whose new shard key belongs to another partition moved there" : "");
 }
 
 std::string DistributedStatementSqlForExplain(const PlanNode& node) {

@@ -120,6 +120,8 @@ total="SELECT count(*), sum(balance), string_agg(owner, ',' ORDER BY id) FROM ac
   coordinator "EXPLAIN SELECT a.owner, (SELECT note FROM notes WHERE id = 13) FROM accounts a WHERE a.id = 13"
   coordinator "EXPLAIN UPDATE accounts SET balance = 0 WHERE id = 4"
   coordinator "EXPLAIN DELETE FROM accounts WHERE balance < 0"
+  coordinator "EXPLAIN UPDATE accounts a SET balance = n.id FROM notes n WHERE a.owner = n.note AND a.id = 4"
+  coordinator "EXPLAIN UPDATE accounts SET id = id + 100 WHERE balance < 0"
   coordinator "EXPLAIN SELECT owner FROM accounts WHERE id = 4 AND random() < 2"
   both "SELECT * FROM accounts ORDER BY id"
   echo "=== no transaction left prepared on the workers"
