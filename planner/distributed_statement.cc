@@ -128,8 +128,7 @@ struct TableNames {
 
 // Resolves each table name of `sql` through what the binder recorded.
 TableNames ResolveTableNames(const ShardSql& sql, int statement_location, const PlanNode& plan,
-                                            const NameReferences& references, const engine::RelationPtr& target,
-                                            int target_location) {
+                             const NameReferences& references, const engine::RelationPtr& target, int target_location) {
   TableNames names;
   if (target) names.relations.push_back(target);
   for (int location : sql.relation_locations()) {
@@ -191,12 +190,13 @@ std::map<int, ShippedTableName> Ship(const ShardSql& sql, const std::vector<int>
   return shipped;
 }
 
-// Whether the statement must ship what it reads besides its target: unless every table it names is
-// pinned to partitions on one worker, a partition alone does not hold the rows the other names read.
-bool ShipsDistributedTables(const engine::DistributedStatement& statement, const TableNames& names) {
-  const bool all_pinned = std::all_of(statement.tables.begin(), statement.tables.end(),
-                                      [](const engine::DistributedTableUse& use) { return use.shard_key != nullptr; });
-  return (!all_pinned && names.renames.size() > 1) || engine::PinnedApart(statement);
+// Whether every partition alone gives the statement's answer: when it names its table once, or every
+// table it names is pinned to one partition; a second reference (a join, a subquery) would see that
+// partition's rows only.
+bool PartitionAnswers(const engine::DistributedStatement& statement, const TableNames& names) {
+  return names.renames.size() <= 1 ||
+         std::all_of(statement.tables.begin(), statement.tables.end(),
+                     [](const engine::DistributedTableUse& use) { return use.shard_key != nullptr; });
 }
 
 Pushdown Plan(const ast::Statement& statement, const PlanNode& plan, const NameReferences& references,
@@ -224,7 +224,7 @@ Pushdown Plan(const ast::Statement& statement, const PlanNode& plan, const NameR
   }
   for (const engine::RelationPtr& relation : names.relations) result.statement->tables.push_back(PinTable(plan, relation));
   std::vector<int> ship = names.others;
-  if (target && ShipsDistributedTables(*result.statement, names)) {
+  if (target && (!PartitionAnswers(*result.statement, names) || engine::PinnedApart(*result.statement))) {
     // Only the target stays a shard table; every other name reads rows the coordinator ships.
     std::erase_if(names.renames, [&](const auto& rename) {
       if (rename.first + statement.location == target_location) return false;
@@ -234,9 +234,7 @@ Pushdown Plan(const ast::Statement& statement, const PlanNode& plan, const NameR
     names.relations.resize(1);
     result.statement->tables.resize(1);
     result.statement->tables[0] = PinTable(plan, target);
-  } else if (!target && names.renames.size() > 1 &&
-             !std::all_of(result.statement->tables.begin(), result.statement->tables.end(),
-                          [](const engine::DistributedTableUse& use) { return use.shard_key != nullptr; })) {
+  } else if (!target && !PartitionAnswers(*result.statement, names)) {
     result.why_not = "another reference to a distributed table not pinned to one partition by its shard key";
     return result;
   }

@@ -177,11 +177,6 @@ std::string ShardSql::RowsQuery(int location) const {
 std::string ShardSql::Deparse(const std::map<int, ShardTableName>& tables,
                               const std::map<int, ShippedTableName>& shipped) const {
   pg_query::Node statement = tree_->statement;
-  if (shipped.empty() && with_ != nullptr) {
-    if (statement.has_update_stmt()) *statement.mutable_update_stmt()->mutable_with_clause() = *with_;
-    if (statement.has_delete_stmt()) *statement.mutable_delete_stmt()->mutable_with_clause() = *with_;
-    if (statement.has_select_stmt()) *statement.mutable_select_stmt()->mutable_with_clause() = *with_;
-  }
   WalkMessages(statement, [&tables, &shipped](Message& message) {
     auto* range_var = dynamic_cast<pg_query::RangeVar*>(&message);
     if (range_var == nullptr) return;

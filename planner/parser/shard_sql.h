@@ -7,8 +7,8 @@
 //
 // A write may also ship what its text reads that cannot be read on the workers: each such table name is
 // replaced by a placeholder that the coordinator's rows (as VALUES) replace at execution. The statement's
-// own (top-level) WITH clause is left out of the text then: its CTEs are computed on the coordinator
-// (CteQuery) and shipped where they are named.
+// own (top-level) WITH clause is left out of the text: its CTEs are computed on the coordinator
+// (RowsQuery) and shipped where they are named.
 #pragma once
 
 #include <map>
@@ -75,8 +75,8 @@ class ShardSql {
 
   // Returns the statement as SQL, the table at each location of `tables` renamed (and aliased to the name
   // it had unless it had an alias) and the one at each location of `shipped` replaced by its placeholder,
-  // without the top-level WITH clause when `shipped` is not empty. Throws 0A000 when libpg_query cannot
-  // deparse it.
+  // without the top-level WITH clause (whose CTEs are shipped where named; a statement with one is pushed
+  // down only so). Throws 0A000 when libpg_query cannot deparse it.
   std::string Deparse(const std::map<int, ShardTableName>& tables,
                       const std::map<int, ShippedTableName>& shipped = {}) const;
 
