@@ -1,12 +1,18 @@
 // SPDX-License-Identifier: Apache-2.0
-// Rows shipped inside a pushed-down write's text (engine/distributed_ship.h).
+// Rows shipped for a pushed-down write (engine/distributed_ship.h).
 #include "engine/distributed_ship.h"
 
-#include <optional>
+#include <cstdio>
+#include <random>
+#include <set>
+#include <span>
 
+#include "engine/database.h"
 #include "engine/deparse_expression.h"
+#include "engine/distributed.h"
 #include "engine/operator.h"
 #include "engine/plan.h"
+#include "engine/remote/connection_pool.h"
 
 namespace tessera::engine {
 
@@ -26,7 +32,8 @@ std::string ShippedLiteral(const Value& value, const LogicalType& type) {
 
 namespace {
 
-std::string RowsSql(const Batch& rows, const std::vector<LogicalType>& types, size_t& total_bytes) {
+// `rows` as `(VALUES (...), ...)`, or a SELECT of typed NULLs returning no row when there is none.
+std::string ValuesSql(const Batch& rows, const std::vector<LogicalType>& types, size_t& total_bytes) {
   std::string sql;
   if (rows.num_rows == 0) {
     sql = "(SELECT ";
@@ -52,24 +59,93 @@ std::string RowsSql(const Batch& rows, const std::vector<LogicalType>& types, si
   return sql + ")";
 }
 
-}  // namespace
-
-std::vector<std::string> ShipRows(const PlanNode& node, ExecContext& context) {
-  std::vector<std::string> shipped;
-  size_t total_bytes = 0;
-  for (const auto& child : node.children) {
-    std::unique_ptr<Operator> rows = CreateOperator(*child, context);
-    shipped.push_back(RowsSql(Materialize(*rows, child->output_types, context), child->output_types, total_bytes));
+// "(c1 integer, c2 text)" for a table with columns of `types`.
+std::string ColumnDefinitions(const std::vector<LogicalType>& types) {
+  std::string sql = "(";
+  for (size_t column = 0; column < types.size(); ++column) {
+    if (types[column].id == TypeId::kUnknown) {
+      throw SqlError(SqlState::kFeatureNotSupported, "shipping values of unknown type to the workers is not supported yet");
+    }
+    sql += (column == 0 ? "c" : ", c") + std::to_string(column + 1) + " " + FormatType(types[column]);
   }
-  return shipped;
+  return sql + ")";
 }
 
-std::string ReplaceShipped(std::string sql, const std::vector<std::string>& placeholders,
-                           const std::vector<std::string>& rows_sql) {
-  for (size_t index = 0; index < placeholders.size(); ++index) {
-    for (size_t at = sql.find(placeholders[index]); at != std::string::npos;
-         at = sql.find(placeholders[index], at + rows_sql[index].size())) {
-      sql.replace(at, placeholders[index].size(), rows_sql[index]);
+std::string UniqueName() {
+  std::random_device random;
+  char text[17];
+  std::snprintf(text, sizeof text, "%08x%08x", random(), random());
+  return text;
+}
+
+}  // namespace
+
+ShippedRows::ShippedRows(const PlanNode& node, ExecContext& context, std::vector<std::string> placeholders)
+    : node_(node), context_(context), placeholders_(std::move(placeholders)) {}
+
+ShippedRows::~ShippedRows() {
+  if (made_on_.empty()) return;
+  Database& database = *context_.database;
+  for (uint32_t worker_id : made_on_) {
+    try {
+      const std::optional<WorkerInfo> worker = database.catalog().FindWorker(worker_id);
+      if (!worker) continue;
+      const auto timeout = WorkerTimeout(database.options());
+      remote::RemoteConnection connection =
+          database.worker_connections().Acquire(WorkerEndpoint(*worker, database.options()), timeout);
+      std::string tables;
+      for (const std::string& table : replacements_) tables += (tables.empty() ? "" : ", ") + table;
+      connection.Execute("DROP TABLE IF EXISTS " + tables, timeout);
+      database.worker_connections().Release(std::move(connection));
+    } catch (const SqlError&) {
+    }
+  }
+}
+
+void ShippedRows::Ship(const std::vector<uint32_t>& workers) {
+  std::vector<Batch> rows;
+  for (const auto& child : node_.children) {
+    std::unique_ptr<Operator> plan = CreateOperator(*child, context_);
+    rows.push_back(Materialize(*plan, child->output_types, context_));
+  }
+  // A block's snapshot at REPEATABLE READ or SERIALIZABLE on a worker may predate the tables' rows.
+  if (context_.worker_block != nullptr && context_.worker_block->isolation() != "read committed") {
+    size_t total_bytes = 0;
+    for (size_t index = 0; index < rows.size(); ++index) {
+      replacements_.push_back(ValuesSql(rows[index], node_.children[index]->output_types, total_bytes));
+    }
+    return;
+  }
+  const std::string unique = UniqueName();
+  for (size_t index = 0; index < rows.size(); ++index) {
+    replacements_.push_back("tessera_shards.shipped_" + unique + "_" + std::to_string(index));
+  }
+  Database& database = *context_.database;
+  const auto timeout = WorkerTimeout(database.options());
+  for (uint32_t worker_id : std::set<uint32_t>(workers.begin(), workers.end())) {
+    context_.CheckCancel();
+    const std::optional<WorkerInfo> worker = database.catalog().FindWorker(worker_id);
+    if (!worker) {
+      throw SqlError(SqlState::kInternalError, "internal error: worker " + std::to_string(worker_id) + " is not registered");
+    }
+    remote::RemoteConnection connection = database.worker_connections().Acquire(WorkerEndpoint(*worker, database.options()), timeout);
+    made_on_.push_back(worker_id);
+    for (size_t index = 0; index < rows.size(); ++index) {
+      connection.Execute("CREATE TABLE " + replacements_[index] + " " + ColumnDefinitions(node_.children[index]->output_types),
+                         timeout);
+      if (rows[index].num_rows > 0) {
+        connection.CopyIn("COPY " + replacements_[index] + " FROM STDIN (FORMAT binary)", std::span(&rows[index], 1), timeout);
+      }
+    }
+    database.worker_connections().Release(std::move(connection));
+  }
+}
+
+std::string ShippedRows::Replace(std::string sql) const {
+  for (size_t index = 0; index < placeholders_.size(); ++index) {
+    for (size_t at = sql.find(placeholders_[index]); at != std::string::npos;
+         at = sql.find(placeholders_[index], at + replacements_[index].size())) {
+      sql.replace(at, placeholders_[index].size(), replacements_[index]);
     }
   }
   return sql;

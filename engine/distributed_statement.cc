@@ -86,7 +86,6 @@ class DistributedStatementOperator : public Operator {
     // reads begun before its switch ended, and waits for the writers holding the partition
     // (engine/partition_moves.h); both then find the placement current.
     read_ticket_.emplace(context_.database->partition_moves().BeginRead());
-    shipped_rows_ = ShipRows(node_, context_);
     const std::vector<std::vector<size_t>> placements = Placements(statement_, &context_);
     std::vector<PartitionMoves::WriteGuard> guards;
     if (statement_.writes) {
@@ -115,6 +114,12 @@ class DistributedStatementOperator : public Operator {
     if (!statement_.writes) {
       Send(Connection(workers[0]), Sql(placements[0]));
       return true;
+    }
+    if (!statement_.shipped.empty()) {
+      std::vector<std::string> placeholders;
+      for (const auto& shipped : statement_.shipped) placeholders.push_back(shipped.placeholder);
+      shipped_.emplace(node_, context_, std::move(placeholders));
+      shipped_->Ship(workers);
     }
     // A write to one partition is one statement on one worker: its own transaction there is atomic, so
     // it needs no BEGIN and COMMIT round trips (unless settings go first).
@@ -145,9 +150,7 @@ class DistributedStatementOperator : public Operator {
 
   // The text for `partitions`, the shipped rows in place.
   std::string Sql(const std::vector<size_t>& partitions) const {
-    std::vector<std::string> placeholders;
-    for (const auto& shipped : statement_.shipped) placeholders.push_back(shipped.placeholder);
-    return ReplaceShipped(statement_.sql(partitions), placeholders, shipped_rows_);
+    return shipped_ ? shipped_->Replace(statement_.sql(partitions)) : statement_.sql(partitions);
   }
 
   // Keeps the table's row count current between ANALYZEs after a DELETE committed.
@@ -197,8 +200,8 @@ class DistributedStatementOperator : public Operator {
   std::optional<PartitionMoves::ReadTicket> read_ticket_;
   std::deque<Batch> pending_;
   int64_t rows_affected_ = 0;
-  std::vector<std::string> shipped_rows_;  // statement_.shipped's rows as SQL
-  std::optional<ShardKeyMoves> moves_;     // an UPDATE assigning the shard key
+  std::optional<ShippedRows> shipped_;   // a write's shipped rows, dropped with the operator
+  std::optional<ShardKeyMoves> moves_;  // an UPDATE assigning the shard key
 };
 
 std::string JoinPinned(const DistributedStatement& statement) {
