@@ -455,6 +455,10 @@ bool IsAggregateName(const std::string& name) {
   return false;
 }
 
+bool AggregateResultShowsOrder(const AggregateFunction& function) {
+  return function.name == "array_agg" || function.name == "string_agg";
+}
+
 const AggregateFunction* FindAggregate(const std::string& name, const std::vector<LogicalType>& arg_types) {
   for (const auto& function : AllAggregates()) {
     if (function.name != name || function.arg_types.size() != arg_types.size()) continue;

@@ -34,6 +34,8 @@ struct AggregateFunction {
 // throws 42883 when it is but no overload fits.
 const AggregateFunction* FindAggregate(const std::string& name, const std::vector<LogicalType>& arg_types);
 bool IsAggregateName(const std::string& name);
+// Whether `function`'s result shows the order of its input (array_agg, string_agg, ...).
+bool AggregateResultShowsOrder(const AggregateFunction& function);
 // All overloads of aggregate `name`, for the binder's implicit-cast resolution.
 std::vector<const AggregateFunction*> AggregateOverloads(const std::string& name);
 

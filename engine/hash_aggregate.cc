@@ -87,6 +87,7 @@ class HashAggregateOperator : public Operator {
       }
       for (size_t call = 0; call < node_.aggregates.size(); ++call) UpdateCall(call, input, group_of);
     }
+    for (size_t call = 0; call < node_.aggregates.size(); ++call) UpdateSortedDistinct(call);
     if (context_.profile && rows_by_code_ > 0) {
       context_.profile->For(node_).rows_grouped_by_code.fetch_add(rows_by_code_, std::memory_order_relaxed);
     }
@@ -188,9 +189,56 @@ class HashAggregateOperator : public Operator {
         std::string key = std::to_string(group_of[row]) + ":" + RowKey(args, row);
         if (!seen.insert(std::move(key)).second) states[row] = nullptr;
       }
+      if (SortsDistinct(call)) {
+        DistinctValues& kept = sorted_distinct_[call_index];
+        if (kept.args.empty()) {
+          for (const Vector& arg : args) kept.args.emplace_back(arg.type());
+        }
+        for (idx_t row = 0; row < count; ++row) {
+          if (states[row] == nullptr) continue;
+          for (size_t arg = 0; arg < args.size(); ++arg) kept.args[arg].AppendRow(args[arg], row);
+          kept.groups.push_back(group_of[row]);
+        }
+        return;
+      }
     }
     call.function->update(states.data(), args, count);
   }
+
+  // PostgreSQL finds an aggregate's DISTINCT values by sorting them, so an aggregate whose result shows
+  // its input's order (string_agg(DISTINCT x, ',') is 'a,b,c') gets them in ascending order, NULLs last.
+  // Such a call keeps its distinct values until the input ends.
+  static bool SortsDistinct(const AggregateCall& call) {
+    return call.distinct && call.order_by.empty() && AggregateResultShowsOrder(*call.function);
+  }
+
+  // Feeds a SortsDistinct call its kept values, sorted within each group.
+  void UpdateSortedDistinct(size_t call_index) {
+    auto found = sorted_distinct_.find(call_index);
+    if (found == sorted_distinct_.end()) return;
+    const DistinctValues& kept = found->second;
+    const std::vector<Vector>& args = kept.args;
+    std::vector<sel_t> order(kept.groups.size());
+    for (size_t row = 0; row < order.size(); ++row) order[row] = static_cast<sel_t>(row);
+    std::stable_sort(order.begin(), order.end(), [&](sel_t left, sel_t right) {
+      if (kept.groups[left] != kept.groups[right]) return kept.groups[left] < kept.groups[right];
+      for (const Vector& arg : args) {
+        const bool left_null = arg.IsNull(left), right_null = arg.IsNull(right);
+        if (left_null || right_null) {
+          if (left_null != right_null) return right_null;
+          continue;
+        }
+        if (const int compared = CompareCells(arg, left, arg, right); compared != 0) return compared < 0;
+      }
+      return false;
+    });
+    std::vector<Vector> sorted;
+    for (const Vector& arg : args) sorted.push_back(arg.Gather(order.data(), order.size()));
+    std::vector<uint8_t*> states(order.size());
+    for (size_t row = 0; row < order.size(); ++row) states[row] = State(kept.groups[order[row]], call_index);
+    node_.aggregates[call_index].function->update(states.data(), sorted, order.size());
+  }
+
 
   static constexpr size_t kGroupsPerBlock = 1024;
   static constexpr size_t kNoGroup = ~size_t{0};
@@ -209,6 +257,11 @@ class HashAggregateOperator : public Operator {
   std::unordered_map<std::string, size_t> groups_;
   Batch group_keys_;
   std::vector<std::unordered_set<std::string>> distinct_seen_;
+  struct DistinctValues {
+    std::vector<Vector> args;    // a SortsDistinct call's distinct argument rows, as they came
+    std::vector<size_t> groups;  // the group of each
+  };
+  std::unordered_map<size_t, DistinctValues> sorted_distinct_;  // by call
   bool consumed_ = false;
   size_t emitted_ = 0;
 };
