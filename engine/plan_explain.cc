@@ -151,7 +151,8 @@ void ExplainInto(const PlanNode& node, int depth, std::ostringstream& out, bool 
   }
   // The top of a parallel section (engine/gather.cc, the parallel hash aggregate) says how many threads.
   if (node.parallel_workers > 0 && !in_section) {
-    out << detail_indent << "Workers: " << node.parallel_workers << " (one task per partition)\n";
+    out << detail_indent << "Workers: " << node.parallel_workers
+        << (node.kind == PlanKind::kAggregate ? " (tasks over runs of partitions)\n" : " (one task per partition)\n");
   }
   if (node.kind == PlanKind::kScan && !node.relation->placement.empty()) {
     ExplainDistributed(node, detail_indent, profile ? profile->Find(node) : nullptr, out);
