@@ -94,7 +94,7 @@ struct ExecContext {
   // of a distributed table in the block goes through (engine/distributed_transaction.h); nullptr outside.
   DistributedTransaction* worker_block = nullptr;
   // Coordinators, outside a block: the statement's read transactions on the workers (one snapshot across
-  // them when it reads more than one partition), made by the first distributed scan built.
+  // them when it sends more than one read), made by the first distributed scan built.
   std::shared_ptr<DistributedTransaction> statement_reads;
   // Actions that undo this statement's writes (run in reverse on ROLLBACK); nullptr = not recorded.
   std::vector<std::function<void()>>* undo_log = nullptr;
