@@ -75,15 +75,15 @@ std::vector<std::unique_ptr<ExecContext>> MakeTaskContexts(const ExecContext& pa
 }
 
 std::vector<SectionPiece> PiecesBelow(const PlanNode& node) {
-  if (node.kind != PlanKind::kScan) {
-    std::vector<SectionPiece> pieces;
-    for (const auto& child : node.children) {
-      for (const SectionPiece& piece : PiecesBelow(*child)) pieces.push_back(piece);
-    }
+  std::vector<SectionPiece> pieces;
+  if (node.kind == PlanKind::kScan) {
+    for (int partition = 0; partition < node.relation->data->num_partitions(); ++partition) pieces.push_back({&node, partition});
     return pieces;
   }
-  std::vector<SectionPiece> pieces;
-  for (int partition = 0; partition < node.relation->data->num_partitions(); ++partition) pieces.push_back({&node, partition});
+  for (const auto& child : node.children) {
+    const std::vector<SectionPiece> below = PiecesBelow(*child);
+    pieces.insert(pieces.end(), below.begin(), below.end());
+  }
   return pieces;
 }
 
