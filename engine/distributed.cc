@@ -11,8 +11,8 @@
 //
 // Writes reaching several workers commit with two-phase commit (engine/distributed.h).
 //
-// A statement reading several partitions reads them in one snapshot across workers, and a transaction
-// block through its own worker transactions (engine/distributed_transaction.h).
+// A statement sending several reads reads in one snapshot across workers, and a transaction block
+// through its own worker transactions (engine/distributed_transaction.h).
 #include "engine/distributed.h"
 
 #include <unistd.h>
@@ -80,7 +80,7 @@ class DistributedScanOperator : public Operator {
         read_ticket_(context.database->partition_moves().BeginRead()),
         placement_(CurrentPlacement(*context.database, *node.relation)) {
     std::vector<uint32_t> workers;
-    for (size_t partition : PartitionsToRead(node)) workers.push_back(placement_[partition]);
+    for (const std::vector<size_t>& partitions : ReadGroups(node, &placement_)) workers.push_back(placement_[partitions.front()]);
     NoteDistributedReads(context, workers);
   }
 
@@ -102,7 +102,7 @@ class DistributedScanOperator : public Operator {
 
   void Start() {
     const RelationInfo& relation = *node_.relation;
-    // Inside a block, or reading several partitions in one snapshot: each worker is read over the
+    // Inside a block, or sending several reads in one snapshot: each worker is read over the
     // unit's one connection there (opened now, on this thread).
     std::map<uint32_t, remote::RemoteConnection*> unit_connections;
     for (size_t partition : PartitionsToRead(node_)) {
@@ -137,8 +137,9 @@ class DistributedScanOperator : public Operator {
     }
     const bool drop_columns = !pushed() && node_.column_ids.empty();
     NodeProfile* profile = context_.profile ? &context_.profile->For(node_) : nullptr;
+    const bool groups = pushed() && node_.distributed_query->merge_on_worker;
     reader_ = std::make_unique<PartitionReader>(*context_.database, std::move(requests), std::move(types), drop_columns,
-                                                profile, std::move(unit_connections));
+                                                profile, std::move(unit_connections), groups);
   }
 
   // The next batch as the workers sent it: from the reader, or from the statement's cache. Inside a

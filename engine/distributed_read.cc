@@ -21,7 +21,7 @@ struct ReadStopped {};
 
 PartitionReader::PartitionReader(Database& database, std::vector<PartitionReadRequest> requests,
                                  std::vector<LogicalType> types, bool drop_columns, NodeProfile* profile,
-                                 std::map<uint32_t, remote::RemoteConnection*> unit_connections)
+                                 std::map<uint32_t, remote::RemoteConnection*> unit_connections, bool inline_single_read)
     : database_(database),
       requests_(std::move(requests)),
       types_(std::move(types)),
@@ -29,10 +29,11 @@ PartitionReader::PartitionReader(Database& database, std::vector<PartitionReadRe
       profile_(profile),
       timeout_(WorkerTimeout(database.options())),
       unit_connections_(std::move(unit_connections)),
+      waves_(!unit_connections_.empty() || (inline_single_read && requests_.size() == 1)),
       started_(requests_.size(), false),
       queues_(requests_.size()),
       finished_(requests_.size(), false) {
-  if (!unit_connections_.empty()) return;  // waves, run by Next()
+  if (waves_) return;  // run by Next()
   std::set<uint32_t> workers;
   for (const PartitionReadRequest& request : requests_) workers.insert(request.worker_id);
   const size_t threads = std::min({requests_.size(), kReadsPerWorker * workers.size(), kMaxConcurrentReads});
@@ -56,7 +57,7 @@ bool PartitionReader::Next(Batch* out, const std::function<void()>& check_cancel
     if (error_) std::rethrow_exception(error_);
     if (head_ == requests_.size()) return false;
     if (!queues_[head_].empty()) break;
-    if (!unit_connections_.empty()) {
+    if (waves_) {
       lock.unlock();
       RunWave();  // the head is not started: every request started in a wave has finished
       lock.lock();

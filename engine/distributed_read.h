@@ -58,9 +58,14 @@ class PartitionReader {
   // next request of every worker at once, each read to its end, before Next() returns. Between calls no
   // read is running, so the statement's other operators (a subquery's scan, an INSERT's writes) can use
   // the same connections. A worker missing from the map is read over a pooled connection.
+  //
+  // With `inline_single_read`, a single request is read the same way, in Next() on the statement's thread
+  // over a pooled connection: for results that are small (a worker's partial aggregate groups), where a
+  // thread of its own costs more than it saves (its start and each hand-over wait for a core on a busy
+  // machine).
   PartitionReader(Database& database, std::vector<PartitionReadRequest> requests, std::vector<LogicalType> types,
                   bool drop_columns, NodeProfile* profile,
-                  std::map<uint32_t, remote::RemoteConnection*> unit_connections = {});
+                  std::map<uint32_t, remote::RemoteConnection*> unit_connections = {}, bool inline_single_read = false);
   ~PartitionReader();
   PartitionReader(const PartitionReader&) = delete;
   PartitionReader& operator=(const PartitionReader&) = delete;
@@ -84,6 +89,7 @@ class PartitionReader {
   NodeProfile* const profile_;
   const std::chrono::milliseconds timeout_;
   const std::map<uint32_t, remote::RemoteConnection*> unit_connections_;
+  const bool waves_;  // reads run by Next() (unit connections, or an inline single read)
 
   std::mutex mutex_;
   std::condition_variable changed_;

@@ -32,7 +32,7 @@ DistributedTransaction::~DistributedTransaction() { Rollback(); }
 std::chrono::milliseconds DistributedTransaction::timeout() const { return WorkerTimeout(database_.options()); }
 
 void DistributedTransaction::ExpectReads(const std::vector<uint32_t>& workers) {
-  expected_partitions_ += workers.size();
+  expected_reads_ += workers.size();
   for (uint32_t worker : workers) {
     if (open_.count(worker) == 0) expected_.insert(worker);
   }
@@ -213,7 +213,7 @@ void NoteDistributedReads(ExecContext& context, const std::vector<uint32_t>& wor
 
 remote::RemoteConnection* UnitReadConnection(ExecContext& context, uint32_t worker) {
   if (context.worker_block != nullptr) return &context.worker_block->Read(worker);
-  if (context.statement_reads && context.statement_reads->expected_partitions() > 1) {
+  if (context.statement_reads && context.statement_reads->expected_reads() > 1) {
     return &context.statement_reads->Read(worker);
   }
   return nullptr;

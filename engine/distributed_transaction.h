@@ -6,8 +6,9 @@
 //     the block's isolation level on the first statement reaching a worker, kept by every later one, so
 //     the block reads its own writes and REPEATABLE READ keeps one snapshot per worker;
 //   - one statement's writes outside a block (WorkerTransactions, engine/distributed.h);
-//   - one statement's reads outside a block (ExecContext::statement_reads) when it reads more than one
-//     partition: REPEATABLE READ read transactions on the workers, one snapshot across them.
+//   - one statement's reads outside a block (ExecContext::statement_reads) when it sends more than one
+//     read (a statement over one or several partitions on one worker): REPEATABLE READ read transactions
+//     on the workers, one snapshot across them. A single read is one snapshot on its worker already.
 // Commit(): workers only read from just commit; one worker written commits directly; several commit with
 // two-phase commit (PREPARE TRANSACTION, the decision logged on the coordinator, COMMIT PREPARED, see
 // engine/distributed.h). Anything not committed is rolled back by Rollback() or the destructor.
@@ -57,11 +58,12 @@ class DistributedTransaction {
   const std::string& isolation() const { return isolation_; }
   // Whether a worker transaction was opened.
   bool touched_workers() const { return !open_.empty(); }
-  // Partitions announced by ExpectReads so far.
-  size_t expected_partitions() const { return expected_partitions_; }
+  // Reads announced by ExpectReads so far.
+  size_t expected_reads() const { return expected_reads_; }
   std::chrono::milliseconds timeout() const;
 
-  // Announces that `workers` (one entry per partition to read) are about to be read: the next Read or
+  // Announces that `workers` (one entry per read: a statement on one partition, or on several of one
+  // worker, engine/distributed_query.h ReadGroups) are about to be read: the next Read or
   // Write opening a worker opens every announced one together, in one snapshot.
   void ExpectReads(const std::vector<uint32_t>& workers);
   // The connection inside the unit's transaction on `worker`, opened on first use. Throws 08006 when
@@ -103,16 +105,16 @@ class DistributedTransaction {
   std::map<uint32_t, remote::RemoteConnection> open_;
   std::set<uint32_t> written_;
   std::set<uint32_t> expected_;  // announced workers not opened yet
-  size_t expected_partitions_ = 0;
+  size_t expected_reads_ = 0;
   std::map<std::pair<uint32_t, size_t>, uint32_t> partition_workers_;
   std::vector<PartitionMoves::WriteGuard> guards_;
 };
 
-// A distributed scan announces the workers of the partitions it will read (one entry per partition)
-// when built. Inside a block they go to the block's transaction; outside, to the statement's reads.
+// A distributed scan announces the workers of the reads it will send (one entry per read) when built.
+// Inside a block they go to the block's transaction; outside, to the statement's reads.
 void NoteDistributedReads(ExecContext& context, const std::vector<uint32_t>& workers);
 // The connection a read of `worker` must use: the block's, or the statement's reads' when the statement
-// reads more than one partition; nullptr: any connection (a statement reading a single partition).
+// sends more than one read; nullptr: any connection (a statement sending a single read).
 remote::RemoteConnection* UnitReadConnection(ExecContext& context, uint32_t worker);
 
 }  // namespace tessera::engine

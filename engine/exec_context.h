@@ -29,6 +29,7 @@ namespace tessera::engine {
 class Database;
 class DistributedTransaction;
 class PlanProfile;
+struct PlanNode;
 
 struct ExecContext {
   Database* database = nullptr;
@@ -65,8 +66,10 @@ struct ExecContext {
   // Parallel tasks (engine/parallel.h): set when a sibling task failed; checked with cancel_flag.
   const std::atomic<bool>* sibling_failed = nullptr;
   // Parallel tasks: the one partition this task's table scan reads (-1: all). A parallel section holds
-  // exactly one scan and no subqueries, so the setting reaches only that scan.
+  // no subqueries, and one scan or a UNION ALL of chains over scans; there a task reads `only_scan`'s
+  // arm alone (UNION ALL builds no operator for the others), so the setting reaches only that scan.
   int only_partition = -1;
+  const PlanNode* only_scan = nullptr;
   // Correlated subqueries: the current outer rows, innermost last. An outer reference (depth d, column c)
   // reads outer_rows[outer_rows.size() - d] column c.
   std::vector<std::vector<Value>> outer_rows;
@@ -91,7 +94,7 @@ struct ExecContext {
   // of a distributed table in the block goes through (engine/distributed_transaction.h); nullptr outside.
   DistributedTransaction* worker_block = nullptr;
   // Coordinators, outside a block: the statement's read transactions on the workers (one snapshot across
-  // them when it reads more than one partition), made by the first distributed scan built.
+  // them when it sends more than one read), made by the first distributed scan built.
   std::shared_ptr<DistributedTransaction> statement_reads;
   // Actions that undo this statement's writes (run in reverse on ROLLBACK); nullptr = not recorded.
   std::vector<std::function<void()>>* undo_log = nullptr;

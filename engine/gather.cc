@@ -69,17 +69,58 @@ int PartitionsBelow(const PlanNode& node) {
 
 std::vector<std::unique_ptr<ExecContext>> MakeTaskContexts(const ExecContext& parent, int partitions,
                                                            const std::atomic<bool>& sibling_failed) {
+  std::vector<SectionPiece> pieces;
+  for (int partition = 0; partition < partitions; ++partition) pieces.push_back({nullptr, partition});
+  return MakePieceContexts(parent, pieces, sibling_failed);
+}
+
+std::vector<SectionPiece> PiecesBelow(const PlanNode& node) {
+  std::vector<SectionPiece> pieces;
+  if (node.kind == PlanKind::kScan) {
+    for (int partition = 0; partition < node.relation->data->num_partitions(); ++partition) pieces.push_back({&node, partition});
+    return pieces;
+  }
+  for (const auto& child : node.children) {
+    const std::vector<SectionPiece> below = PiecesBelow(*child);
+    pieces.insert(pieces.end(), below.begin(), below.end());
+  }
+  return pieces;
+}
+
+std::vector<std::unique_ptr<ExecContext>> MakePieceContexts(const ExecContext& parent,
+                                                            const std::vector<SectionPiece>& pieces,
+                                                            const std::atomic<bool>& sibling_failed) {
   std::vector<std::unique_ptr<ExecContext>> contexts;
-  for (int partition = 0; partition < partitions; ++partition) {
+  for (const SectionPiece& piece : pieces) {
     auto context = std::make_unique<ExecContext>(parent);
     context->subquery_cache.clear();  // a parallel section holds no subqueries
     context->undo_log = nullptr;      // nor writes
     context->transaction = nullptr;
-    context->only_partition = partition;
+    context->only_partition = piece.partition;
+    context->only_scan = piece.scan;
     context->sibling_failed = &sibling_failed;
     contexts.push_back(std::move(context));
   }
   return contexts;
+}
+
+namespace {
+
+bool Holds(const PlanNode& node, const PlanNode& scan) {
+  if (&node == &scan) return true;
+  for (const auto& child : node.children) {
+    if (Holds(*child, scan)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+const PlanNode& ArmHolding(const PlanNode& node, const PlanNode& scan) {
+  for (const auto& child : node.children) {
+    if (Holds(*child, scan)) return *child;
+  }
+  throw SqlError(SqlState::kInternalError, "internal error: a parallel task's scan is in no arm of its UNION ALL");
 }
 
 std::unique_ptr<Operator> MakeGatherOperator(const PlanNode& node, ExecContext& context) {

@@ -3,8 +3,9 @@
 // state a batch at a time. Without group keys it produces exactly one row (count(*) of nothing is 0).
 // Grouped by one column of a table scan whose rows come with dictionary codes (frozen segments), rows are
 // grouped by code: each code's value is looked up in the hash table once per dictionary, not per row.
-// The parallel form aggregates each partition in its own task and merges the partial states in partition
-// order, so groups come out in the order the serial aggregate finds them.
+// The parallel form aggregates runs of partitions (of a scan, or of each scan of a UNION ALL) in tasks and
+// merges the partial states in partition order, so groups come out in the order the serial aggregate
+// finds them.
 #include <algorithm>
 #include <unordered_map>
 #include <unordered_set>
@@ -24,7 +25,11 @@ namespace {
 class HashAggregateOperator : public Operator {
  public:
   HashAggregateOperator(const PlanNode& node, ExecContext& context)
-      : node_(node), context_(context), child_(CreateOperator(*node.children[0], context)) {
+      : HashAggregateOperator(node, context, CreateOperator(*node.children[0], context)) {}
+
+  // Aggregates the rows of `child` (a parallel task's share of node's input).
+  HashAggregateOperator(const PlanNode& node, ExecContext& context, std::unique_ptr<Operator> child)
+      : node_(node), context_(context), child_(std::move(child)) {
     for (const auto& call : node.aggregates) {
       offsets_.push_back(state_size_);
       state_size_ += (call.function->state_size + 15) & ~size_t{15};
@@ -266,16 +271,43 @@ class HashAggregateOperator : public Operator {
   size_t emitted_ = 0;
 };
 
-// Aggregates each partition of the scan below in its own task (engine/parallel.h) and merges the partial
-// states on the calling thread. Each task owns its partial operator and its context; the caller reads
-// them only after ParallelFor returned.
+// Reads its inputs one after another.
+class SequenceOperator : public Operator {
+ public:
+  explicit SequenceOperator(std::vector<std::unique_ptr<Operator>> inputs) : inputs_(std::move(inputs)) {}
+
+  bool Next(Batch* out) override {
+    for (; current_ < inputs_.size(); inputs_[current_++].reset()) {
+      if (inputs_[current_]->Next(out)) return true;
+    }
+    return false;
+  }
+
+ private:
+  std::vector<std::unique_ptr<Operator>> inputs_;
+  size_t current_ = 0;
+};
+
+// Aggregates the pieces of the section below (each partition of its scan, or of each scan of a UNION
+// ALL) in tasks (engine/parallel.h) and merges the partial states on the calling thread. A task takes a
+// run of adjacent pieces, so merging the tasks in order finds the groups in the serial plan's order, and
+// there are a few tasks per thread: enough to even out threads slowed by other work, few enough that
+// merging their groups stays cheap (a worker's UNION ALL of 8 shard tables has 32 pieces). Each task owns
+// its partial operator and its pieces' contexts; the caller reads them only after ParallelFor returned.
 class ParallelHashAggregateOperator : public Operator {
  public:
   ParallelHashAggregateOperator(const PlanNode& node, ExecContext& context)
       : node_(node), context_(context) {
-    contexts_ = MakeTaskContexts(context, PartitionsBelow(node), sibling_failed_);
-    for (auto& task_context : contexts_) {
-      partials_.push_back(std::make_unique<HashAggregateOperator>(node, *task_context));
+    const std::vector<SectionPiece> pieces = PiecesBelow(node);
+    contexts_ = MakePieceContexts(context, pieces, sibling_failed_);
+    const size_t tasks = std::min(pieces.size(), kTasksPerThread * static_cast<size_t>(node.parallel_workers));
+    for (size_t task = 0; task < tasks; ++task) {
+      const size_t begin = pieces.size() * task / tasks;
+      const size_t end = pieces.size() * (task + 1) / tasks;
+      std::vector<std::unique_ptr<Operator>> inputs;
+      for (size_t piece = begin; piece < end; ++piece) inputs.push_back(CreateOperator(*node.children[0], *contexts_[piece]));
+      partials_.push_back(std::make_unique<HashAggregateOperator>(
+          node, *contexts_[begin], std::make_unique<SequenceOperator>(std::move(inputs))));
     }
   }
 
@@ -294,6 +326,8 @@ class ParallelHashAggregateOperator : public Operator {
   }
 
  private:
+  static constexpr size_t kTasksPerThread = 2;
+
   const PlanNode& node_;
   ExecContext& context_;
   std::atomic<bool> sibling_failed_{false};

@@ -41,6 +41,19 @@ int PartitionsBelow(const PlanNode& node);
 // task failed.
 std::vector<std::unique_ptr<ExecContext>> MakeTaskContexts(const ExecContext& parent, int partitions,
                                                            const std::atomic<bool>& sibling_failed);
+// A parallel aggregate's section may hold a UNION ALL of chains (planner/parallel_selection.cc); its
+// tasks then read pieces: a partition of one of its scans, in the order the serial plan reads them.
+struct SectionPiece {
+  const PlanNode* scan;
+  int partition;
+};
+std::vector<SectionPiece> PiecesBelow(const PlanNode& node);
+// One context per piece, as MakeTaskContexts; a task's UNION ALL reads only the arm of its piece's scan.
+std::vector<std::unique_ptr<ExecContext>> MakePieceContexts(const ExecContext& parent,
+                                                            const std::vector<SectionPiece>& pieces,
+                                                            const std::atomic<bool>& sibling_failed);
+// The child of a UNION ALL `node` that holds `scan`. REQUIRES: one of them does.
+const PlanNode& ArmHolding(const PlanNode& node, const PlanNode& scan);
 // Runs the chain under `node` (inclusive) per partition in parallel and returns its rows in partition
 // order.
 std::unique_ptr<Operator> MakeGatherOperator(const PlanNode& node, ExecContext& context);

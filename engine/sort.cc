@@ -201,6 +201,10 @@ std::unique_ptr<Operator> MakeDistinctOperator(const PlanNode& node, ExecContext
 }
 
 std::unique_ptr<Operator> MakeSetOperationOperator(const PlanNode& node, ExecContext& context) {
+  // A parallel task reads one partition of one scan of a UNION ALL (engine/operators_internal.h).
+  if (context.only_scan != nullptr && node.set_operation == SetOperationKind::kUnion && node.set_all) {
+    return CreateOperator(ArmHolding(node, *context.only_scan), context);
+  }
   return std::make_unique<SetOperationOperator>(node, context);
 }
 

@@ -2,10 +2,12 @@
 // Parallel selection for SELECT plans.
 //
 // A parallel section is a chain of filters and projections over one sequential table scan, optionally
-// topped by a hash aggregate. The executor runs it as one task per partition (engine/parallel.h) and
-// either merges the tasks' partial aggregate states or gathers their rows in partition order, so results
-// equal the serial plan's, row order included. A section qualifies when
-//   - the table holds at least kMinParallelRows live rows at planning time (small tables stay serial:
+// topped by a hash aggregate, whose chain may also be a UNION ALL of such chains (as a worker's partial
+// aggregate over its shard tables, engine/distributed_query.h). The executor runs it as tasks over the
+// partitions (engine/parallel.h) and either merges the tasks' partial aggregate states or gathers their
+// rows in partition order, so results equal the serial plan's, row order included. A section qualifies
+// when
+//   - its tables hold at least kMinParallelRows live rows at planning time (small tables stay serial:
 //     starting tasks costs more than it saves);
 //   - its expressions hold no subquery and no volatile function (tasks share no mutable state: each has
 //     its own copy of the statement's context, and random() would not repeat the serial sequence);
@@ -16,6 +18,8 @@
 //   - a chain without aggregate is not read by LIMIT (the serial scan stops early, the gather would read
 //     every partition first).
 #include "planner/parallel_selection.h"
+
+#include <algorithm>
 
 namespace tessera::planner {
 
@@ -50,28 +54,42 @@ bool IsParallelSafe(const BoundExpr& expr) {
 
 bool IsParallelSafe(const engine::BoundExprPtr& expr) { return !expr || IsParallelSafe(*expr); }
 
-// The scan at the bottom of a chain of filters and projections starting at `node`, or nullptr when
+// Adds the scans at the bottom of a chain of filters and projections starting at `node` to `scans`, and
+// with `through_union` of UNION ALLs of such chains (each scan once: a task names its scan); false when
 // `node` is not such a chain or one of its expressions is not parallel safe.
-PlanNode* ChainScan(PlanNode& node) {
+bool CollectChainScans(PlanNode& node, bool through_union, std::vector<PlanNode*>& scans) {
   switch (node.kind) {
     case PlanKind::kScan:
       // A distributed table's partitions are read from the workers (engine/distributed.cc), not by tasks.
       if (node.emit_row_ids || !node.relation->data || !node.relation->placement.empty() ||
-          !IsParallelSafe(node.predicate)) {
-        return nullptr;
+          !IsParallelSafe(node.predicate) || std::find(scans.begin(), scans.end(), &node) != scans.end()) {
+        return false;
       }
-      return &node;
+      scans.push_back(&node);
+      return true;
     case PlanKind::kFilter:
-      if (!IsParallelSafe(node.predicate)) return nullptr;
-      return ChainScan(*node.children[0]);
+      if (!IsParallelSafe(node.predicate)) return false;
+      return CollectChainScans(*node.children[0], through_union, scans);
     case PlanKind::kProject:
       for (const auto& expr : node.expressions) {
-        if (!IsParallelSafe(expr)) return nullptr;
+        if (!IsParallelSafe(expr)) return false;
       }
-      return ChainScan(*node.children[0]);
+      return CollectChainScans(*node.children[0], through_union, scans);
+    case PlanKind::kSetOperation:
+      if (!through_union || node.set_operation != engine::SetOperationKind::kUnion || !node.set_all) return false;
+      for (const auto& child : node.children) {
+        if (!CollectChainScans(*child, through_union, scans)) return false;
+      }
+      return true;
     default:
-      return nullptr;
+      return false;
   }
+}
+
+// The scan at the bottom of a chain of filters and projections starting at `node`, or nullptr.
+PlanNode* ChainScan(PlanNode& node) {
+  std::vector<PlanNode*> scans;
+  return CollectChainScans(node, false, scans) ? scans[0] : nullptr;
 }
 
 bool IsFloat(TypeId id) { return id == TypeId::kFloat32 || id == TypeId::kFloat64; }
@@ -91,25 +109,32 @@ bool CombinesExactly(const engine::AggregateCall& call) {
   return false;
 }
 
-bool LargeEnough(const PlanNode& scan) {
-  return scan.relation->data->num_partitions() > 1 && scan.relation->data->CountLiveRows() >= kMinParallelRows;
+// More than one partition in all, holding kMinParallelRows rows.
+bool LargeEnough(const std::vector<PlanNode*>& scans) {
+  int64_t partitions = 0;
+  int64_t rows = 0;
+  for (const PlanNode* scan : scans) {
+    partitions += scan->relation->data->num_partitions();
+    rows += scan->relation->data->CountLiveRows();
+  }
+  return partitions > 1 && rows >= kMinParallelRows;
 }
 
 // Marks `node`'s section when it qualifies, else looks for sections among its children.
 void Visit(PlanNode& node, PlanKind parent, int workers) {
   if (node.kind == PlanKind::kAggregate) {
-    PlanNode* scan = ChainScan(*node.children[0]);
-    bool exact = scan != nullptr;
+    std::vector<PlanNode*> scans;
+    bool exact = CollectChainScans(*node.children[0], true, scans);
     for (const auto& key : node.group_keys) exact = exact && IsParallelSafe(key);
     for (const auto& call : node.aggregates) exact = exact && CombinesExactly(call);
-    if (exact && LargeEnough(*scan)) {
+    if (exact && LargeEnough(scans)) {
       node.parallel_workers = workers;
-      scan->parallel_workers = workers;
+      for (PlanNode* scan : scans) scan->parallel_workers = workers;
       return;
     }
   } else if (PlanNode* scan = ChainScan(node)) {
     // Under LIMIT the whole chain stays serial, its lower links included.
-    if (parent != PlanKind::kLimit && LargeEnough(*scan)) {
+    if (parent != PlanKind::kLimit && LargeEnough({scan})) {
       node.parallel_workers = workers;
       scan->parallel_workers = workers;
     }
