@@ -324,9 +324,10 @@ void WorkerTransactions::Commit() {
 }
 
 DistributedWriter::DistributedWriter(const RelationInfo& relation, ExecContext& context)
-    : relation_(relation),
-      context_(context),
-      transactions_(context) {}
+    : relation_(relation), context_(context), transactions_(own_transactions_.emplace(context)) {}
+
+DistributedWriter::DistributedWriter(const RelationInfo& relation, ExecContext& context, WorkerTransactions& transactions)
+    : relation_(relation), context_(context), transactions_(transactions) {}
 
 size_t DistributedWriter::PartitionOf(const Batch& rows, idx_t row, uint64_t first) {
   const size_t partitions = relation_.placement.size();

@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <shared_mutex>
 #include <string>
@@ -118,6 +119,8 @@ class DistributedWriter {
  public:
   // Destroying the writer rolls back what was written and not committed.
   DistributedWriter(const RelationInfo& relation, ExecContext& context);
+  // Writes in `transactions`, a statement's that commits them itself (Commit is not called then).
+  DistributedWriter(const RelationInfo& relation, ExecContext& context, WorkerTransactions& transactions);
   DistributedWriter(const DistributedWriter&) = delete;
   DistributedWriter& operator=(const DistributedWriter&) = delete;
 
@@ -133,7 +136,8 @@ class DistributedWriter {
 
   const RelationInfo& relation_;
   ExecContext& context_;
-  WorkerTransactions transactions_;
+  std::optional<WorkerTransactions> own_transactions_;
+  WorkerTransactions& transactions_;  // own_transactions_ or the caller's
   int64_t rows_ = 0;
 };
 

@@ -48,6 +48,9 @@ struct DistributedFragment {
   // The distributed tables the tasks read, with the placement they were planned by: a partition move
   // since planning makes the statement fail with 40001 rather than read a copy being dropped.
   std::vector<std::shared_ptr<const RelationInfo>> relations;
+  // The share of the distributed tables' partitions the tasks read (1 of 16 when a shard key pins one),
+  // for EXPLAIN's estimated rows (planner/distributed_estimates.h); reference tables are read whole.
+  double partitions_share = 1;
 };
 
 // The operator of a kDistributedFragment node.

@@ -6,7 +6,9 @@
 // output is then what each partition computes, and the plan above it finishes the work.
 #pragma once
 
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,6 +35,12 @@ struct DistributedQuery {
   // With merge_on_worker: the columns the select list uses, as each branch selects them
   // ("" when none: count(*) alone).
   std::string branch_columns;
+
+  // For the estimated rows returned (planner/distributed_estimates.h). Partial aggregates: the table
+  // column of each GROUP BY key of the SQL, in order (-1: an expression); unset for other tiers. Top-N:
+  // the rows each partition returns at most.
+  std::optional<std::vector<int>> group_columns;
+  int64_t rows_per_read = 0;
 
   bool pushed() const { return !select_list.empty(); }
 };

@@ -8,6 +8,8 @@
 
 #include "engine/database.h"
 #include "engine/distributed.h"
+#include "engine/distributed_key_update.h"
+#include "engine/distributed_ship.h"
 #include "engine/operators_internal.h"
 #include "engine/partition_moves.h"
 #include "engine/plan.h"
@@ -122,17 +124,25 @@ class DistributedStatementOperator : public Operator {
       workers.push_back(*worker);
     }
     if (!statement_.writes) {
-      Send(Connection(workers[0]), statement_.sql(placements[0]));
+      Send(Connection(workers[0]), Sql(placements[0]));
       return true;
+    }
+    if (!statement_.shipped.empty()) {
+      std::vector<std::string> placeholders;
+      for (const auto& shipped : statement_.shipped) placeholders.push_back(shipped.placeholder);
+      shipped_.emplace(node_, context_, std::move(placeholders));
+      shipped_->Ship(workers);
     }
     // A write to one partition is one statement on one worker: its own transaction there is atomic, so
     // it needs no BEGIN and COMMIT round trips (unless settings go first).
-    if (placements.size() == 1 && statement_.settings_sql.empty() && context_.worker_block == nullptr) {
-      Send(Connection(workers[0]), statement_.sql(placements[0]));
+    if (placements.size() == 1 && statement_.settings_sql.empty() && context_.worker_block == nullptr &&
+        !statement_.moves_shard_key) {
+      Send(Connection(workers[0]), Sql(placements[0]));
       NoteRemovedRows();
       return true;
     }
     WorkerTransactions transactions(context_);
+    if (statement_.moves_shard_key) moves_.emplace(*statement_.tables[0].relation, context_);
     std::set<uint32_t> begun;
     for (size_t index = 0; index < placements.size(); ++index) {
       context_.CheckCancel();
@@ -141,11 +151,18 @@ class DistributedStatementOperator : public Operator {
         connection.Execute(statement_.settings_sql, WorkerTimeout(context_.database->options()));
       }
       // Every copy of a reference table is written alike: the first one's rows and count stand for all.
-      Send(connection, statement_.sql(placements[index]), index == 0 || !statement_.tables[0].relation->IsReferenceTable());
+      Send(connection, Sql(placements[index]), index == 0 || !statement_.tables[0].relation->IsReferenceTable(),
+           placements[index][0]);
     }
+    if (moves_) moves_->Move(transactions);
     transactions.Commit();
     NoteRemovedRows();
     return true;
+  }
+
+  // The text for `partitions`, the shipped rows in place.
+  std::string Sql(const std::vector<size_t>& partitions) const {
+    return shipped_ ? shipped_->Replace(statement_.sql(partitions)) : statement_.sql(partitions);
   }
 
   // Keeps the table's row count current between ANALYZEs after a DELETE committed.
@@ -168,12 +185,17 @@ class DistributedStatementOperator : public Operator {
     return *connection_;
   }
 
-  // Runs `sql` on `connection`; its rows and row count are the statement's unless `keep_results` is false.
-  void Send(remote::RemoteConnection& connection, const std::string& sql, bool keep_results = true) {
+  // Runs `sql` on `connection` (on `partition` of tables[0]); its rows and row count are the statement's
+  // unless `keep_results` is false.
+  void Send(remote::RemoteConnection& connection, const std::string& sql, bool keep_results = true, size_t partition = 0) {
     const remote::RemoteResult result = connection.Query(
         sql, context_.parameters,
-        [this, keep_results](Batch batch) {
+        [this, keep_results, partition](Batch batch) {
           if (!keep_results) return;
+          if (moves_) {
+            batch = moves_->Take(std::move(batch), partition);
+            if (node_.returning.empty()) return;
+          }
           TakeTypes(batch, node_.output_types);
           pending_.push_back(std::move(batch));
         },
@@ -190,6 +212,8 @@ class DistributedStatementOperator : public Operator {
   std::optional<PartitionMoves::ReadTicket> read_ticket_;
   std::deque<Batch> pending_;
   int64_t rows_affected_ = 0;
+  std::optional<ShippedRows> shipped_;   // a write's shipped rows, dropped with the operator
+  std::optional<ShardKeyMoves> moves_;  // an UPDATE assigning the shard key
 };
 
 std::string JoinPinned(const DistributedStatement& statement) {
@@ -207,13 +231,16 @@ bool PinnedByConstants(const DistributedStatement& statement) {
   return true;
 }
 
-}  // namespace
-
-bool PinnedApart(const DistributedStatement& statement) {
-  return PinnedByConstants(statement) && !SharedWorker(statement, Placements(statement, nullptr)[0]);
+// ", shipping the rows of s, t from the coordinator" when the statement ships rows, else "".
+std::string DescribeShipped(const DistributedStatement& statement) {
+  if (statement.shipped.empty()) return "";
+  std::string names;
+  for (const auto& shipped : statement.shipped) names += (names.empty() ? "" : ", ") + shipped.name;
+  return ", shipping the rows of " + names + " from the coordinator";
 }
 
-std::string DescribeDistributedStatement(const PlanNode& node) {
+// The tier and where it runs, for EXPLAIN.
+std::string DescribeTier(const PlanNode& node) {
   const DistributedStatement& statement = *node.distributed_statement;
   const RelationInfo& anchor = *statement.tables[0].relation;
   const std::string partitions = std::to_string(anchor.placement.size());
@@ -228,6 +255,18 @@ std::string DescribeDistributedStatement(const PlanNode& node) {
   const std::vector<size_t> pinned = Placements(statement, nullptr)[0];
   return "Distributed Router: partition " + std::to_string(pinned[0]) + " of " + partitions + " on worker " +
          std::to_string(anchor.placement[pinned[0]]) + ", pinned by " + JoinPinned(statement);
+}
+
+}  // namespace
+
+bool PinnedApart(const DistributedStatement& statement) {
+  return PinnedByConstants(statement) && !SharedWorker(statement, Placements(statement, nullptr)[0]);
+}
+
+std::string DescribeDistributedStatement(const PlanNode& node) {
+  const DistributedStatement& statement = *node.distributed_statement;
+  return DescribeTier(node) + DescribeShipped(statement) +
+         (statement.moves_shard_key ? ", rows whose new shard key belongs to another partition moved there" : "");
 }
 
 std::string DistributedStatementSqlForExplain(const PlanNode& node) {

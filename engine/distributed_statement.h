@@ -40,8 +40,19 @@ struct DistributedStatement {
   std::function<std::string(const std::vector<size_t>& partitions)> sql;
   bool writes = false;  // UPDATE or DELETE
   bool removes_rows = false;  // DELETE: its row count is taken off the table's (StatisticsStore)
+  // An UPDATE assigning the shard key: the text returns the table's columns before its own RETURNING,
+  // and rows whose key leaves their partition move (engine/distributed_key_update.h).
+  bool moves_shard_key = false;
   std::string settings_sql;  // writes: run in each worker's transaction first (SET LOCAL TimeZone ...)
   std::shared_ptr<const PlanNode> fallback;  // reads: the pull-tier plan
+  // Writes: the tables the statement reads that the workers cannot (engine/distributed_ship.h). The rows
+  // of shipped[i] are those of the node's child i, computed on the coordinator once per execution, and
+  // replace shipped[i].placeholder in the text; `name` is what the statement called it, for EXPLAIN.
+  struct Shipped {
+    std::string placeholder;
+    std::string name;
+  };
+  std::vector<Shipped> shipped;
 };
 
 // Whether the shard key pins of a statement are all constants that put its partitions on different

@@ -54,6 +54,7 @@ class DistributedTransaction {
 
   // The level of the workers opened from now on (a block's SET TRANSACTION before its first query).
   void set_isolation(std::string isolation) { isolation_ = std::move(isolation); }
+  const std::string& isolation() const { return isolation_; }
   // Whether a worker transaction was opened.
   bool touched_workers() const { return !open_.empty(); }
   // Partitions announced by ExpectReads so far.

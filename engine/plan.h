@@ -4,7 +4,9 @@
 // (engine/operator.h). Every node has a fixed output layout: `output_types` (and names for EXPLAIN).
 #pragma once
 
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -208,6 +210,11 @@ struct PlanNode {
   // kDistributedFragment: the SQL each worker runs; on a join of distributed tables left to the
   // coordinator (the pull tier), why, for EXPLAIN.
   std::shared_ptr<const DistributedFragment> fragment;
+  // Distributed scans, statements and fragments: the rows estimated to lie in what the workers read and
+  // to come back to the coordinator, by the table statistics (planner/distributed_estimates.h), for
+  // EXPLAIN; unset where unknown.
+  std::optional<double> estimated_rows_read;
+  std::optional<double> estimated_rows_returned;
 
   explicit PlanNode(PlanKind plan_kind) : kind(plan_kind) {}
   // Multi-line plan text, PostgreSQL EXPLAIN style.

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // EXPLAIN text of a plan tree, and with a profile EXPLAIN ANALYZE's.
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <set>
 #include <sstream>
@@ -152,6 +153,11 @@ void ExplainInto(const PlanNode& node, int depth, std::ostringstream& out, bool 
   // The top of a parallel section (engine/gather.cc, the parallel hash aggregate) says how many threads.
   if (node.parallel_workers > 0 && !in_section) {
     out << detail_indent << "Workers: " << node.parallel_workers << " (one task per partition)\n";
+  }
+  if (node.estimated_rows_read) {
+    out << detail_indent << "Estimated Rows: read=" << std::llround(*node.estimated_rows_read);
+    if (node.estimated_rows_returned) out << " returned=" << std::llround(*node.estimated_rows_returned);
+    out << "\n";
   }
   if (node.kind == PlanKind::kScan && !node.relation->placement.empty()) {
     ExplainDistributed(node, detail_indent, profile ? profile->Find(node) : nullptr, out);

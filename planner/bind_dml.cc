@@ -21,6 +21,20 @@ void SplitWhere(BoundExprPtr where, std::vector<BoundExprPtr>& conjuncts);
 
 namespace {
 
+// Restores the binder's CTE levels to those it had when made, when the statement is bound or failed.
+class CteLevels {
+ public:
+  using Levels = std::vector<std::map<std::string, std::pair<PlanPtr, std::vector<std::string>>>>;
+  explicit CteLevels(Levels& levels) : levels_(levels), size_(levels.size()) {}
+  ~CteLevels() { levels_.resize(size_); }
+  CteLevels(const CteLevels&) = delete;
+  CteLevels& operator=(const CteLevels&) = delete;
+
+ private:
+  Levels& levels_;
+  size_t size_;
+};
+
 engine::RelationPtr ResolveTable(Binder& binder, const std::vector<std::string>& names,
                                  Binder::Use use = Binder::Use::kOther) {
   auto relation = binder.ResolveRelation(names, false, use);
@@ -290,7 +304,9 @@ PlanPtr Binder::InsertPlan(const engine::RelationPtr& relation, const std::vecto
 }
 
 BoundQuery Binder::BindUpdate(const ast::UpdateStatement& update) {
-  if (update.with) throw SqlError(SqlState::kFeatureNotSupported, "WITH in UPDATE is not supported yet");
+  // WITH: its CTEs are visible to the whole statement, the level popped when it is bound.
+  const CteLevels ctes(ctes_);
+  if (update.with) BindWith(*update.with, nullptr);
   auto relation = ResolveTable(*this, update.table, Use::kModify);
   Scope scope;
   AddTableScope(scope, *relation, update.alias);
@@ -334,7 +350,8 @@ BoundQuery Binder::BindUpdate(const ast::UpdateStatement& update) {
 }
 
 BoundQuery Binder::BindDelete(const ast::DeleteStatement& del) {
-  if (del.with) throw SqlError(SqlState::kFeatureNotSupported, "WITH in DELETE is not supported yet");
+  const CteLevels ctes(ctes_);
+  if (del.with) BindWith(*del.with, nullptr);
   auto relation = ResolveTable(*this, del.table, Use::kModify);
   Scope scope;
   AddTableScope(scope, *relation, del.alias);

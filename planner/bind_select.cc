@@ -180,6 +180,40 @@ BoundExprPtr BindLimitExpr(Binder& binder, const ast::Expr* expr, const char* wh
 
 }  // namespace
 
+void Binder::BindWith(const ast::WithClause& with, Scope* outer) {
+  ctes_.emplace_back();
+  for (const auto& cte : with.ctes) {
+    if (ctes_.back().count(cte.name) != 0) {
+      throw SqlError(SqlState::kDuplicateAlias, "WITH query name \"" + cte.name + "\" specified more than once")
+          .WithPosition(cte.location + 1);
+    }
+    PlanPtr plan;
+    std::vector<std::string> names;
+    if (with.recursive && ReferencesCte(*cte.query, cte.name)) {
+      std::tie(plan, names) = BindRecursiveCte(cte, outer);
+    } else {
+      BoundQuery query = BindQuery(*cte.query, outer);
+      plan = query.plan;
+      names = CteColumnNames(cte, query.names);
+    }
+    // A CTE is computed once per statement; one that reads the enclosing query's row would need
+    // recomputing per row.
+    if (outer != nullptr && PlanReferencesOuter(*plan) && !ReadsWorkTable(*plan)) {
+      throw SqlError(SqlState::kFeatureNotSupported,
+                     "WITH query \"" + cte.name + "\" referring to columns of an outer query is not supported yet");
+    }
+    if (ReadsWorkTable(*plan)) {
+      ctes_.back()[cte.name] = {plan, names};
+      continue;
+    }
+    auto node = std::make_shared<PlanNode>(PlanKind::kMaterialize);
+    node->output_types = plan->output_types;
+    node->output_names = names;
+    node->children.push_back(plan);
+    ctes_.back()[cte.name] = {node, names};
+  }
+}
+
 BoundQuery Binder::BindQueryLevel(const ast::SelectStmt& select, Scope* outer, bool force_grouped) {
   const bool resolve_unknowns = std::exchange(resolve_unknowns_, true);
   // Window calls belong to one query level: subqueries start with none allowed.
@@ -188,39 +222,7 @@ BoundQuery Binder::BindQueryLevel(const ast::SelectStmt& select, Scope* outer, b
   // WITH: each CTE is bound once and shared by its references through a materialising node. In WITH
   // RECURSIVE, a CTE that references itself becomes a recursive union.
   const bool has_with = select.with != nullptr;
-  if (has_with) {
-    ctes_.emplace_back();
-    for (const auto& cte : select.with->ctes) {
-      if (ctes_.back().count(cte.name) != 0) {
-        throw SqlError(SqlState::kDuplicateAlias, "WITH query name \"" + cte.name + "\" specified more than once")
-            .WithPosition(cte.location + 1);
-      }
-      PlanPtr plan;
-      std::vector<std::string> names;
-      if (select.with->recursive && ReferencesCte(*cte.query, cte.name)) {
-        std::tie(plan, names) = BindRecursiveCte(cte, outer);
-      } else {
-        BoundQuery query = BindQuery(*cte.query, outer);
-        plan = query.plan;
-        names = CteColumnNames(cte, query.names);
-      }
-      // A CTE is computed once per statement; one that reads the enclosing query's row would need
-      // recomputing per row.
-      if (outer != nullptr && PlanReferencesOuter(*plan) && !ReadsWorkTable(*plan)) {
-        throw SqlError(SqlState::kFeatureNotSupported,
-                       "WITH query \"" + cte.name + "\" referring to columns of an outer query is not supported yet");
-      }
-      if (ReadsWorkTable(*plan)) {
-        ctes_.back()[cte.name] = {plan, names};
-        continue;
-      }
-      auto node = std::make_shared<PlanNode>(PlanKind::kMaterialize);
-      node->output_types = plan->output_types;
-      node->output_names = names;
-      node->children.push_back(plan);
-      ctes_.back()[cte.name] = {node, names};
-    }
-  }
+  if (has_with) BindWith(*select.with, outer);
   struct PopCtes {
     Binder* binder;
     bool active;

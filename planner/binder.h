@@ -233,6 +233,8 @@ class Binder {
   std::vector<SetFunctionCall>*& set_functions() { return set_functions_; }
   // Finds the common type of `types` for UNION/CASE/COALESCE/IN; `context` names the construct in errors.
   LogicalType CommonType(const std::vector<LogicalType>& types, const char* context);
+  // Binds the CTEs of `with` into a new level of ctes_, which the caller pops when the statement is bound.
+  void BindWith(const ast::WithClause& with, Scope* outer);
   // Binds a WITH RECURSIVE query that references itself (planner/bind_recursive.cc): returns the
   // recursive union and the CTE's column names.
   std::pair<engine::PlanPtr, std::vector<std::string>> BindRecursiveCte(const ast::CommonTableExpr& cte, Scope* outer);

@@ -437,6 +437,7 @@ DistributedFragment PlanJoin(const PlanNode& join, const BoundExpr* above, JoinS
   fragment.broadcast = broadcast;
   if (broadcast) fragment.broadcast_columns = BroadcastColumns(other);
   fragment.explain = Describe(*choice, partitions.size(), driving, other);
+  fragment.partitions_share = static_cast<double>(partitions.size()) / static_cast<double>(driving.relation().placement.size());
   return fragment;
 }
 

@@ -12,16 +12,21 @@
 //   min/max   partial min/max(x)             combine min/max  final as is (also bool_and, bool_or, every)
 //   avg(x)    partial sum(x), count(x)       combine sum, sum final sum / count, in numeric for integers
 //             and numeric (numeric_div, as PostgreSQL's avg), in double precision for floats
-// The filter, keys and arguments must deparse exactly (engine/deparse_expression.h); DISTINCT, ORDER BY
-// inside calls and other aggregates keep the pull tier.
+// Aggregates with DISTINCT split per partition or over merged sets of distinct values
+// (planner/distributed_distinct.h). The filter, keys and arguments must deparse exactly
+// (engine/deparse_expression.h); ORDER BY inside calls, FILTER on DISTINCT calls over merged sets and
+// other aggregates keep the pull tier.
 #include "planner/distributed_pushdown.h"
 
+#include <algorithm>
+#include <map>
 #include <optional>
 #include <set>
 
 #include "base/error.h"
 #include "engine/deparse_expression.h"
 #include "engine/function/kernel_builder.h"
+#include "planner/distributed_distinct.h"
 
 namespace tessera::planner {
 
@@ -138,21 +143,32 @@ bool IsFloat(TypeId id) { return id == TypeId::kFloat32 || id == TypeId::kFloat6
 class AggregateSplit {
  public:
   AggregateSplit(const PlanNode& aggregate, const ScanChain& chain)
-      : aggregate_(aggregate), scan_(*chain.scan), chain_(chain), columns_(chain.output) {}
+      : aggregate_(aggregate),
+        scan_(*chain.scan),
+        chain_(chain),
+        columns_(chain.output),
+        distinct_(PlanDistinct(aggregate, *chain.scan->relation, chain.output)) {}
 
   PlanPtr Build() {
     const size_t keys = aggregate_.group_keys.size();
-    for (const auto& key : aggregate_.group_keys) AddPartial(Deparsed(*key, columns_, "group key"), key->type);
+    for (const auto& key : aggregate_.group_keys) {
+      AddPartial(Deparsed(*key, columns_, "group key"), key->type);
+      group_columns_.push_back(TableColumn(*key));
+    }
+    AddDistinctArguments();
     for (const AggregateCall& call : aggregate_.aggregates) finals_.push_back(Split(call));
 
     auto query = std::make_shared<DistributedQuery>();
     query->select_list = select_list_;
     query->where = chain_.where;
-    for (size_t key = 0; key < keys; ++key) query->tail += (key == 0 ? " GROUP BY " : ", ") + std::to_string(key + 1);
+    const size_t worker_keys = keys + distinct_columns_.size();
+    for (size_t key = 0; key < worker_keys; ++key) query->tail += (key == 0 ? " GROUP BY " : ", ") + std::to_string(key + 1);
     query->tier = "Distributed Partial Aggregate";
     query->coordinator_step = "final aggregation on the coordinator";
+    if (!distinct_.explain.empty()) query->coordinator_step += "; " + distinct_.explain;
     query->merge_on_worker = true;
     query->branch_columns = UsedColumns();
+    query->group_columns = group_columns_;
 
     auto scan = std::make_shared<PlanNode>(PlanKind::kScan);
     scan->relation = scan_.relation;
@@ -211,6 +227,26 @@ class AggregateSplit {
     for (const auto& child : expr.children) CollectColumns(*child, used);
   }
 
+  // kMergedSets: the DISTINCT arguments, after the keys, as the finer groups each partition returns.
+  void AddDistinctArguments() {
+    if (distinct_.strategy != DistinctStrategy::kMergedSets) return;
+    for (const AggregateCall& call : aggregate_.aggregates) {
+      if (!call.distinct || call.args.size() != 1) continue;
+      const std::string sql = Deparsed(*call.args[0], columns_, "argument");
+      // Not listed: min/max(DISTINCT), which split as min/max.
+      const auto found = std::find(distinct_.arguments.begin(), distinct_.arguments.end(), sql);
+      if (found == distinct_.arguments.end() || distinct_columns_.count(sql) > 0) continue;
+      distinct_columns_[sql] = AddPartial(sql, call.args[0]->type);
+      group_columns_.push_back(TableColumn(*call.args[0]));
+    }
+  }
+
+  // The table column `expr` reads when it is one, else -1.
+  int TableColumn(const BoundExpr& expr) const {
+    if (chain_.projected || expr.kind != BoundExprKind::kColumn) return -1;
+    return scan_.column_ids.at(expr.column);
+  }
+
   // Adds a column to what each partition returns; its position in the scan's output.
   int AddPartial(const std::string& sql, const LogicalType& type) {
     select_list_ += (select_list_.empty() ? "" : ", ") + sql;
@@ -232,34 +268,60 @@ class AggregateSplit {
     return result;
   }
 
+  // kMergedSets: `call` (count, sum or avg with DISTINCT) run on the coordinator over the column of
+  // distinct values of its argument.
+  BoundExprPtr OverMergedSet(const AggregateCall& call) {
+    AggregateCall merged;
+    merged.function = call.function;
+    merged.args.push_back(engine::MakeColumn(distinct_columns_.at(Deparsed(*call.args[0], columns_, "argument")), call.args[0]->type));
+    merged.distinct = true;
+    merged.type = call.type;
+    const int column = static_cast<int>(aggregate_.group_keys.size() + combines_.size());
+    combines_.push_back(std::move(merged));
+    return engine::MakeColumn(column, call.type);
+  }
+
   // The partial calls of `call`, their combines, and the final value over the combined columns.
   BoundExprPtr Split(const AggregateCall& call) {
     const std::string& name = call.function->name;
-    if (call.distinct) throw NotPushed{name + "(DISTINCT) is not split"};
     if (!call.order_by.empty()) throw NotPushed{name + "(... ORDER BY) is not split"};
+    std::string distinct;
+    if (call.distinct && name != "min" && name != "max") {
+      if (!DistinctSplits(name) || call.args.size() != 1) throw NotPushed{name + "(DISTINCT) is not split"};
+      if (distinct_.strategy == DistinctStrategy::kMergedSets) {
+        if (call.filter) throw NotPushed{name + "(DISTINCT ...) FILTER over merged sets is not split"};
+        return OverMergedSet(call);
+      }
+      distinct = "DISTINCT ";  // kPerPartition: no value is in two reads
+    }
     std::string filter;
     if (call.filter) filter = " FILTER (WHERE " + Deparsed(*call.filter, columns_, "aggregate filter") + ")";
     if (name == "count") {
-      const std::string argument = call.args.empty() ? "*" : Deparsed(*call.args[0], columns_, "argument");
-      return Final(Combine("sum", AddPartial("count(" + argument + ")" + filter, LogicalType(TypeId::kInt64))), call.type);
+      const std::string argument = call.args.empty() ? "*" : distinct + Deparsed(*call.args[0], columns_, "argument");
+      BoundExprPtr count = Combine("sum", AddPartial("count(" + argument + ")" + filter, LogicalType(TypeId::kInt64)));
+      // Finer groups without keys: no rows at all leave the sum of counts NULL, where count is 0.
+      if (distinct_.strategy == DistinctStrategy::kMergedSets && aggregate_.group_keys.empty()) count = ZeroIfNull(std::move(count));
+      return Final(std::move(count), call.type);
     }
     if (call.args.size() != 1) throw NotPushed{name + " is not split"};
     const std::string argument = Deparsed(*call.args[0], columns_, "argument");
     const TypeId input = call.args[0]->type.id;
     if (name == "min" || name == "max") return Combine(name, AddPartial(name + "(" + argument + ")" + filter, call.type));
+    if (!distinct.empty() && name != "sum" && name != "avg") throw NotPushed{name + "(DISTINCT) is not split"};
     if (name == "bool_and" || name == "bool_or" || name == "every") {
       return Combine(name == "every" ? "bool_and" : name, AddPartial(name + "(" + argument + ")" + filter, call.type));
     }
     if (name == "sum" && (IsInteger(input) || IsFloat(input) || input == TypeId::kNumeric || input == TypeId::kInterval)) {
-      return Final(Combine("sum", AddPartial("sum(" + argument + ")" + filter, call.type)), call.type);
+      return Final(Combine("sum", AddPartial("sum(" + distinct + argument + ")" + filter, call.type)), call.type);
     }
-    if (name == "avg" && (IsInteger(input) || IsFloat(input) || input == TypeId::kNumeric)) return Average(call, argument, filter);
+    if (name == "avg" && (IsInteger(input) || IsFloat(input) || input == TypeId::kNumeric)) return Average(call, distinct, argument, filter);
     throw NotPushed{name + " is not split"};
   }
 
   // avg: sum / count, both combined by sum; integers and numeric divide in numeric as PostgreSQL's
   // numeric_div, floats in double precision. A group without values has a NULL sum, so NULL.
-  BoundExprPtr Average(const AggregateCall& call, const std::string& argument, const std::string& filter) {
+  BoundExprPtr Average(const AggregateCall& call, const std::string& distinct, const std::string& argument,
+                       const std::string& filter) {
     const bool floating = IsFloat(call.args[0]->type.id);
     const LogicalType sum_type = floating ? LogicalType(TypeId::kFloat64)
                                           : (call.args[0]->type.id == TypeId::kInt64 || call.args[0]->type.id == TypeId::kNumeric
@@ -268,8 +330,8 @@ class AggregateSplit {
     // avg(real) sums in double precision, as PostgreSQL's float4_accum.
     const bool real = call.args[0]->type.id == TypeId::kFloat32;
     const std::string summed = real ? "CAST(" + argument + " AS double precision)" : argument;
-    BoundExprPtr sum = Combine("sum", AddPartial("sum(" + summed + ")" + filter, sum_type));
-    BoundExprPtr count = Combine("sum", AddPartial("count(" + argument + ")" + filter, LogicalType(TypeId::kInt64)));
+    BoundExprPtr sum = Combine("sum", AddPartial("sum(" + distinct + summed + ")" + filter, sum_type));
+    BoundExprPtr count = Combine("sum", AddPartial("count(" + distinct + argument + ")" + filter, LogicalType(TypeId::kInt64)));
     const TypeId division = floating ? TypeId::kFloat64 : TypeId::kNumeric;
     sum = Final(std::move(sum), LogicalType(division));
     count = Final(std::move(count), LogicalType(division));
@@ -278,6 +340,14 @@ class AggregateSplit {
     operands.push_back(std::move(sum));
     operands.push_back(std::move(count));
     return Final(engine::MakeFunction(&divide, std::move(operands), divide.return_type), call.type);
+  }
+
+  // coalesce(value, 0).
+  static BoundExprPtr ZeroIfNull(BoundExprPtr value) {
+    auto coalesce = std::make_unique<BoundExpr>(BoundExprKind::kCoalesce, value->type);
+    coalesce->children.push_back(std::move(value));
+    coalesce->children.push_back(engine::MakeCast(engine::MakeConstant(Value::Int64(0)), coalesce->type, false));
+    return coalesce;
   }
 
   // `value` as `type` (a cast when the combined type differs, e.g. sum of counts is numeric).
@@ -297,6 +367,9 @@ class AggregateSplit {
   std::vector<LogicalType> partial_types_;
   std::vector<AggregateCall> combines_;
   std::vector<BoundExprPtr> finals_;
+  const DistinctPlan distinct_;
+  std::map<std::string, int> distinct_columns_;  // kMergedSets: argument SQL -> partial column
+  std::vector<int> group_columns_;               // DistributedQuery::group_columns
 };
 
 // A LIMIT or OFFSET that is a constant (NULL: none), or nullopt.
@@ -341,6 +414,7 @@ void PushTopN(const PlanNode& limit, const PlanNode& sort, PlanNode& scan, const
   for (const std::string& column : columns) query->select_list += (query->select_list.empty() ? "" : ", ") + column;
   query->where = WholeFilter(scan, columns);
   query->tail = order_by + " LIMIT " + std::to_string(*count + *offset);
+  query->rows_per_read = *count + *offset;
   query->tier = "Distributed Top-N";
   query->coordinator_step = "merge sort and limit on the coordinator";
   scan.distributed_query = std::move(query);

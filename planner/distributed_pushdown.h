@@ -17,7 +17,8 @@ namespace tessera::planner {
 //     plan above (HAVING, ORDER BY, LIMIT) runs as before;
 //   - Limit over Sort over [Project over] a distributed scan: each partition returns its first
 //     limit + offset rows in the sort's order, the coordinator sorts them and applies the limit.
-// Where a shape does not split exactly (count(DISTINCT), a filter that does not deparse ...), the scan
+// Aggregates with DISTINCT split by planner/distributed_distinct.h. Where a shape does not split exactly
+// (string_agg(x ORDER BY y), a filter that does not deparse ...), the scan
 // stays in the pull tier and records why for EXPLAIN. Does nothing to plans without distributed scans.
 void PushDownToWorkers(const engine::PlanPtr& plan);
 

@@ -100,9 +100,11 @@ std::string CoordinatorOnlyFunction(const std::string& qualified) {
   return "";
 }
 
-// What the statement's text uses that a worker must not evaluate ("" when nothing).
-std::string TextCannotBePushed(const ShardSql& sql) {
-  if (sql.uses_with()) return "WITH";
+// What the statement's text uses that a worker must not evaluate ("" when nothing). A write computes its
+// top-level WITH clause on the coordinator (`ships`).
+std::string TextCannotBePushed(const ShardSql& sql, bool ships) {
+  if (ships ? sql.uses_nested_with() : sql.uses_with()) return "WITH";
+  if (ships && !sql.WithCannotBeShipped().empty()) return sql.WithCannotBeShipped();
   if (sql.uses_sql_value_function()) return "CURRENT_DATE, CURRENT_USER and the other SQL value functions";
   for (const std::string& name : sql.function_names()) {
     std::string why = CoordinatorOnlyFunction(name);
@@ -121,13 +123,12 @@ struct Pushdown {
 struct TableNames {
   std::vector<engine::RelationPtr> relations;    // each table once; the UPDATE/DELETE target first
   std::vector<std::pair<int, size_t>> renames;  // location in the statement's text -> relations index
+  std::vector<int> others;  // locations of names of something else (a view, a local or system table, a CTE)
 };
 
-// Resolves each table name of `sql` through what the binder recorded; nullopt when one names something
-// other than a distributed table (a view, a system table, a CTE).
-std::optional<TableNames> ResolveTableNames(const ShardSql& sql, int statement_location, const PlanNode& plan,
-                                            const NameReferences& references, const engine::RelationPtr& target,
-                                            int target_location) {
+// Resolves each table name of `sql` through what the binder recorded.
+TableNames ResolveTableNames(const ShardSql& sql, int statement_location, const PlanNode& plan,
+                             const NameReferences& references, const engine::RelationPtr& target, int target_location) {
   TableNames names;
   if (target) names.relations.push_back(target);
   for (int location : sql.relation_locations()) {
@@ -139,7 +140,10 @@ std::optional<TableNames> ResolveTableNames(const ShardSql& sql, int statement_l
         if (DistributedScan(node) && node.relation->oid == reference.relation_oid) relation = node.relation;
       });
     }
-    if (!relation) return std::nullopt;
+    if (!relation) {
+      names.others.push_back(location);
+      continue;
+    }
     auto found = std::find_if(names.relations.begin(), names.relations.end(),
                               [&](const auto& seen) { return seen->oid == relation->oid; });
     if (found == names.relations.end()) found = names.relations.insert(names.relations.end(), relation);
@@ -164,8 +168,40 @@ engine::DistributedTableUse PinTable(const PlanNode& plan, const engine::Relatio
   return use;
 }
 
+// Ships the rows of the names at `locations` from the coordinator: each distinct one is planned once by
+// `plan_query` and becomes a child of the statement's node (`shipped_plans`); returns the placeholders by
+// location.
+std::map<int, ShippedTableName> Ship(const ShardSql& sql, const std::vector<int>& locations, const QueryPlanner& plan_query,
+                                     engine::DistributedStatement& statement, std::vector<PlanPtr>& shipped_plans) {
+  std::map<int, ShippedTableName> shipped;
+  std::map<std::string, ShippedTableName> by_query;
+  for (int location : locations) {
+    const std::string query = sql.RowsQuery(location);
+    auto found = by_query.find(query);
+    if (found == by_query.end()) {
+      BoundQuery rows = plan_query(query);
+      ShippedTableName name{"tessera_shipped_" + std::to_string(shipped_plans.size()) + "_", rows.names};
+      statement.shipped.push_back({name.placeholder, sql.TableName(location)});
+      shipped_plans.push_back(rows.plan);
+      found = by_query.emplace(query, std::move(name)).first;
+    }
+    shipped[location] = found->second;
+  }
+  return shipped;
+}
+
+// Whether every partition alone gives the statement's answer: when it names its table once, or every
+// table it names is pinned to one partition; a second reference (a join, a subquery) would see that
+// partition's rows only.
+bool PartitionAnswers(const engine::DistributedStatement& statement, const TableNames& names) {
+  return names.renames.size() <= 1 ||
+         std::all_of(statement.tables.begin(), statement.tables.end(),
+                     [](const engine::DistributedTableUse& use) { return use.shard_key != nullptr; });
+}
+
 Pushdown Plan(const ast::Statement& statement, const PlanNode& plan, const NameReferences& references,
-              const engine::RelationPtr& target, int target_location) {
+              const engine::RelationPtr& target, int target_location, const QueryPlanner& plan_query,
+              std::vector<PlanPtr>& shipped_plans, bool moves_shard_key) {
   Pushdown result;
   if (!statement.source) {
     result.why_not = "a statement whose text is not known";
@@ -174,32 +210,45 @@ Pushdown Plan(const ast::Statement& statement, const PlanNode& plan, const NameR
   const std::string& source = *statement.source;
   const size_t length = statement.length == 0 ? source.size() - statement.location : statement.length;
   auto sql = std::make_shared<ShardSql>(std::string_view(source).substr(statement.location, length));
-  result.why_not = TextCannotBePushed(*sql);
+  result.why_not = TextCannotBePushed(*sql, target != nullptr);
   if (!result.why_not.empty()) return result;
-  std::optional<TableNames> names = ResolveTableNames(*sql, statement.location, plan, references, target, target_location);
-  if (!names) {
+  if (moves_shard_key) {
+    std::vector<std::string> columns;
+    for (const auto& column : target->columns) columns.push_back(column.name);
+    sql->ReturnFirst(columns);
+  }
+  TableNames names = ResolveTableNames(*sql, statement.location, plan, references, target, target_location);
+  if (!target && !names.others.empty()) {
     result.why_not = "a table that is not distributed (or a view, a system table or a CTE)";
     return result;
   }
-  for (const engine::RelationPtr& relation : names->relations) result.statement->tables.push_back(PinTable(plan, relation));
-  // Every partition alone gives the statement's answer only when it names its table once; a second
-  // reference (a join, a subquery) would see that partition's rows only.
-  const bool all_pinned = std::all_of(result.statement->tables.begin(), result.statement->tables.end(),
-                                      [](const engine::DistributedTableUse& use) { return use.shard_key != nullptr; });
-  if (!all_pinned && names->renames.size() > 1) {
+  for (const engine::RelationPtr& relation : names.relations) result.statement->tables.push_back(PinTable(plan, relation));
+  std::vector<int> ship = names.others;
+  if (target && (!PartitionAnswers(*result.statement, names) || engine::PinnedApart(*result.statement))) {
+    // Only the target stays a shard table; every other name reads rows the coordinator ships.
+    std::erase_if(names.renames, [&](const auto& rename) {
+      if (rename.first + statement.location == target_location) return false;
+      ship.push_back(rename.first);
+      return true;
+    });
+    names.relations.resize(1);
+    result.statement->tables.resize(1);
+    result.statement->tables[0] = PinTable(plan, target);
+  } else if (!target && !PartitionAnswers(*result.statement, names)) {
     result.why_not = "another reference to a distributed table not pinned to one partition by its shard key";
     return result;
   }
+  const std::map<int, ShippedTableName> shipped = Ship(*sql, ship, plan_query, *result.statement, shipped_plans);
   std::vector<uint32_t> oids;
-  for (const engine::RelationPtr& relation : names->relations) oids.push_back(relation->oid);
-  result.statement->sql = [sql, renames = names->renames, oids](const std::vector<size_t>& partitions) {
+  for (const engine::RelationPtr& relation : names.relations) oids.push_back(relation->oid);
+  result.statement->sql = [sql, renames = names.renames, oids, shipped](const std::vector<size_t>& partitions) {
     std::map<int, ShardTableName> tables;
     for (const auto& [location, index] : renames) {
       const std::string name = engine::ShardTableName(oids[index], partitions[index]);  // "schema.table"
       const size_t dot = name.find('.');
       tables[location] = ShardTableName{name.substr(0, dot), name.substr(dot + 1)};
     }
-    return sql->Deparse(tables);
+    return sql->Deparse(tables, shipped);
   };
   return result;
 }
@@ -222,8 +271,10 @@ std::string SettingsForWorkers(const SessionState& session) {
   return sql;
 }
 
-PlanPtr MakeNode(const PlanNode& plan, std::shared_ptr<engine::DistributedStatement> statement) {
+PlanPtr MakeNode(const PlanNode& plan, std::shared_ptr<engine::DistributedStatement> statement,
+                 std::vector<PlanPtr> shipped_plans = {}) {
   auto node = std::make_shared<PlanNode>(PlanKind::kDistributedStatement);
+  node->children = std::move(shipped_plans);
   node->output_types = plan.output_types;
   node->output_names = plan.output_names;
   for (const auto& expr : plan.returning) node->returning.push_back(expr->Copy());
@@ -234,20 +285,21 @@ PlanPtr MakeNode(const PlanNode& plan, std::shared_ptr<engine::DistributedStatem
 }  // namespace
 
 PlanPtr PlanDistributedStatement(const ast::Statement& statement, PlanPtr plan, const NameReferences& references,
-                                 const SessionState& session) {
+                                 const SessionState& session, const QueryPlanner& plan_query) {
   const bool writes = (plan->kind == PlanKind::kUpdate || plan->kind == PlanKind::kDelete) && !plan->relation->placement.empty();
   bool reads_distributed = false;
   VisitPlans(*plan, [&reads_distributed](const PlanNode& node) { reads_distributed |= DistributedScan(node); });
   if (!writes && (!reads_distributed || statement.kind != ast::StmtKind::kSelect)) return plan;
   const char* verb = plan->kind == PlanKind::kUpdate ? "UPDATE" : "DELETE";
-  if (writes && plan->kind == PlanKind::kUpdate &&
-      std::count(plan->update_columns.begin(), plan->update_columns.end(), plan->relation->shard_column) > 0) {
-    throw SqlError(SqlState::kFeatureNotSupported, "modifying the shard key of a distributed table is not supported");
-  }
+  const bool moves_shard_key =
+      writes && plan->kind == PlanKind::kUpdate &&
+      std::count(plan->update_columns.begin(), plan->update_columns.end(), plan->relation->shard_column) > 0;
   int target_location = -1;
   if (statement.kind == ast::StmtKind::kUpdate) target_location = static_cast<const ast::UpdateStatement&>(statement).table_location;
   if (statement.kind == ast::StmtKind::kDelete) target_location = static_cast<const ast::DeleteStatement&>(statement).table_location;
-  Pushdown pushdown = Plan(statement, *plan, references, writes ? plan->relation : nullptr, target_location);
+  std::vector<PlanPtr> shipped_plans;
+  Pushdown pushdown = Plan(statement, *plan, references, writes ? plan->relation : nullptr, target_location, plan_query,
+                           shipped_plans, moves_shard_key);
   if (writes) {
     if (!pushdown.why_not.empty()) {
       throw SqlError(SqlState::kFeatureNotSupported,
@@ -259,8 +311,9 @@ PlanPtr PlanDistributedStatement(const ast::Statement& statement, PlanPtr plan, 
     }
     pushdown.statement->writes = true;
     pushdown.statement->removes_rows = plan->kind == PlanKind::kDelete;
+    pushdown.statement->moves_shard_key = moves_shard_key;
     pushdown.statement->settings_sql = SettingsForWorkers(session);
-    return MakeNode(*plan, pushdown.statement);
+    return MakeNode(*plan, pushdown.statement, std::move(shipped_plans));
   }
   // A read is pushed down only when it reads one partition's worker (the router tier).
   if (!pushdown.why_not.empty() || !pushdown.statement->tables[0].shard_key) return plan;

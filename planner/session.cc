@@ -14,6 +14,7 @@
 #include "engine/system_tables.h"
 #include "planner/binder.h"
 #include "planner/copy_internal.h"
+#include "planner/distributed_estimates.h"
 #include "planner/distributed_pushdown.h"
 #include "planner/distributed_statement.h"
 #include "planner/distributed_joins.h"
@@ -192,7 +193,15 @@ std::shared_ptr<BoundStatement> Session::Bind(std::shared_ptr<ast::Statement> st
       bound->columns = UtilityResultColumns(*statement);
       return bound;  // utility statements run at Execute
   }
-  if (coordinator) query.plan = PlanDistributedStatement(*statement, query.plan, references, *state_);
+  if (coordinator) {
+    // What a write ships to the workers is bound as a query of its own, with the statement's parameters.
+    auto plan_query = [this, &parameter_types](const std::string& sql) {
+      auto statements = ParseSql(sql);
+      Binder shipped(database_, *state_, parameter_types);
+      return shipped.BindQuery(*static_cast<ast::SelectStatement&>(*statements[0]).select, nullptr);
+    };
+    query.plan = PlanDistributedStatement(*statement, query.plan, references, *state_, plan_query);
+  }
   bound->plan = query.plan;
   if (coordinator) {
     const JoinTierSettings join_tiers = ReadJoinTierSettings(*state_);
@@ -202,6 +211,7 @@ std::shared_ptr<BoundStatement> Session::Bind(std::shared_ptr<ast::Statement> st
     if (DistributedPushdownEnabled(ReadSetting(*state_, kDistributedPushdownSetting))) PushDownToWorkers(query.plan);
     MarkParallelSections(query.plan, database_.options().worker_threads);
   }
+  if (coordinator) EstimateDistributedRows(query.plan, database_);
   const bool returns_rows = bound->tag == "SELECT" || !query.plan->returning.empty();
   if (returns_rows) {
     for (size_t column = 0; column < query.names.size(); ++column) {

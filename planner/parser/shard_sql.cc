@@ -11,6 +11,7 @@
 
 #include <cctype>
 #include <functional>
+#include <set>
 
 #include "base/error.h"
 #include "pg_query.pb.h"
@@ -47,15 +48,29 @@ std::string Lower(std::string text) {
   return text;
 }
 
-}  // namespace
+std::string QuoteIdentifier(const std::string& name) {
+  std::string quoted = "\"";
+  for (char c : name) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return quoted + "\"";
+}
 
-struct ShardSql::Tree {
-  pg_query::Node statement;  // the statement to deparse (an EXPLAIN's inner one)
-};
+// The WITH clause of `statement` itself (not of a subquery), or nullptr.
+pg_query::WithClause* TopLevelWith(pg_query::Node& statement) {
+  if (statement.has_update_stmt() && statement.update_stmt().has_with_clause()) {
+    return statement.mutable_update_stmt()->mutable_with_clause();
+  }
+  if (statement.has_delete_stmt() && statement.delete_stmt().has_with_clause()) {
+    return statement.mutable_delete_stmt()->mutable_with_clause();
+  }
+  if (statement.has_select_stmt() && statement.select_stmt().has_with_clause()) {
+    return statement.mutable_select_stmt()->mutable_with_clause();
+  }
+  return nullptr;
+}
 
-ShardSql::ShardSql(std::string_view sql) : tree_(std::make_unique<Tree>()) {
-  const std::string text(sql);
-  PgQueryProtobufParseResult parsed = pg_query_parse_protobuf(text.c_str());
+// Parses `sql`, one statement, into its protobuf tree. Throws XX000 when it does not parse.
+pg_query::Node ParseOne(const std::string& sql) {
+  PgQueryProtobufParseResult parsed = pg_query_parse_protobuf(sql.c_str());
   pg_query::ParseResult result;
   google::protobuf::io::CodedInputStream stream(reinterpret_cast<const uint8_t*>(parsed.parse_tree.data),
                                                 static_cast<int>(parsed.parse_tree.len));
@@ -63,14 +78,50 @@ ShardSql::ShardSql(std::string_view sql) : tree_(std::make_unique<Tree>()) {
   const bool ok = parsed.error == nullptr && result.ParseFromCodedStream(&stream) && result.stmts_size() == 1;
   pg_query_free_protobuf_parse_result(parsed);
   if (!ok) throw SqlError(SqlState::kInternalError, "internal error: a pushed-down statement does not parse again");
-  tree_->statement = result.stmts(0).stmt();
+  return result.stmts(0).stmt();
+}
+
+// `statement` as SQL text. Throws 0A000 when libpg_query cannot deparse it.
+std::string DeparseNode(const pg_query::Node& statement) {
+  pg_query::ParseResult tree;
+  *tree.add_stmts()->mutable_stmt() = statement;
+  std::string bytes;
+  tree.SerializeToString(&bytes);
+  PgQueryProtobuf protobuf{bytes.size(), bytes.data()};
+  PgQueryDeparseResult result = pg_query_deparse_protobuf(protobuf);
+  std::string text = result.error == nullptr && result.query != nullptr ? result.query : "";
+  pg_query_free_deparse_result(result);
+  if (text.empty()) throw SqlError(SqlState::kFeatureNotSupported, "deparsing this statement for a worker is not supported yet");
+  return text;
+}
+
+}  // namespace
+
+struct ShardSql::Tree {
+  pg_query::Node statement;  // the statement to deparse (an EXPLAIN's inner one)
+};
+
+ShardSql::ShardSql(std::string_view sql) : tree_(std::make_unique<Tree>()) {
+  tree_->statement = ParseOne(std::string(sql));
   if (tree_->statement.has_explain_stmt()) {
     pg_query::Node inner = tree_->statement.explain_stmt().query();
     tree_->statement = std::move(inner);
   }
-  WalkMessages(tree_->statement, [this](Message& message) {
+  std::set<std::string> cte_names;
+  if (pg_query::WithClause* with = TopLevelWith(tree_->statement)) {
+    with_ = std::make_unique<pg_query::WithClause>(std::move(*with));
+    if (tree_->statement.has_update_stmt()) tree_->statement.mutable_update_stmt()->clear_with_clause();
+    if (tree_->statement.has_delete_stmt()) tree_->statement.mutable_delete_stmt()->clear_with_clause();
+    if (tree_->statement.has_select_stmt()) tree_->statement.mutable_select_stmt()->clear_with_clause();
+    for (const pg_query::Node& cte : with_->ctes()) cte_names.insert(cte.common_table_expr().ctename());
+  }
+  WalkMessages(tree_->statement, [this, &cte_names](Message& message) {
     if (auto* range_var = dynamic_cast<pg_query::RangeVar*>(&message)) {
       relation_locations_.push_back(range_var->location());
+      table_names_[range_var->location()] = {range_var->schemaname(), range_var->relname()};
+      if (range_var->schemaname().empty() && cte_names.count(range_var->relname()) > 0) {
+        cte_locations_.insert(range_var->location());
+      }
     } else if (auto* call = dynamic_cast<pg_query::FuncCall*>(&message)) {
       std::string name;
       for (const std::string& part : parser::StringList(call->funcname())) name += (name.empty() ? "" : ".") + Lower(part);
@@ -85,28 +136,68 @@ ShardSql::ShardSql(std::string_view sql) : tree_(std::make_unique<Tree>()) {
 
 ShardSql::~ShardSql() = default;
 
-std::string ShardSql::Deparse(const std::map<int, ShardTableName>& tables) const {
-  pg_query::ParseResult tree;
-  pg_query::Node& statement = *tree.add_stmts()->mutable_stmt();
-  statement = tree_->statement;
-  WalkMessages(statement, [&tables](Message& message) {
+std::string ShardSql::WithCannotBeShipped() const {
+  if (with_ == nullptr) return "";
+  for (const pg_query::Node& cte : with_->ctes()) {
+    if (!cte.common_table_expr().ctequery().has_select_stmt()) return "a data-modifying statement in WITH";
+  }
+  return "";
+}
+
+void ShardSql::ReturnFirst(const std::vector<std::string>& columns) {
+  pg_query::UpdateStmt& update = *tree_->statement.mutable_update_stmt();
+  const pg_query::RangeVar& target = update.relation();
+  const std::string qualifier = target.has_alias() ? target.alias().aliasname() : target.relname();
+  google::protobuf::RepeatedPtrField<pg_query::Node> returning;
+  for (const std::string& column : columns) {
+    pg_query::ColumnRef& ref = *returning.Add()->mutable_res_target()->mutable_val()->mutable_column_ref();
+    ref.add_fields()->mutable_string()->set_sval(qualifier);
+    ref.add_fields()->mutable_string()->set_sval(column);
+  }
+  for (const pg_query::Node& item : update.returning_list()) *returning.Add() = item;
+  *update.mutable_returning_list() = std::move(returning);
+}
+
+std::string ShardSql::TableName(int location) const {
+  const auto& [schema, table] = table_names_.at(location);
+  return schema.empty() ? table : schema + "." + table;
+}
+
+bool ShardSql::NamesCte(int location) const { return cte_locations_.count(location) > 0; }
+
+std::string ShardSql::RowsQuery(int location) const {
+  const auto& [schema, table] = table_names_.at(location);
+  const std::string name = (schema.empty() ? "" : QuoteIdentifier(schema) + ".") + QuoteIdentifier(table);
+  if (!NamesCte(location)) return "SELECT * FROM " + name;
+  pg_query::Node query = ParseOne("SELECT * FROM " + name);
+  *query.mutable_select_stmt()->mutable_with_clause() = *with_;
+  return DeparseNode(query);
+}
+
+std::string ShardSql::Deparse(const std::map<int, ShardTableName>& tables,
+                              const std::map<int, ShippedTableName>& shipped) const {
+  pg_query::Node statement = tree_->statement;
+  WalkMessages(statement, [&tables, &shipped](Message& message) {
     auto* range_var = dynamic_cast<pg_query::RangeVar*>(&message);
     if (range_var == nullptr) return;
+    const auto ship = shipped.find(range_var->location());
     const auto found = tables.find(range_var->location());
-    if (found == tables.end()) return;
+    if (ship == shipped.end() && found == tables.end()) return;
     if (!range_var->has_alias()) range_var->mutable_alias()->set_aliasname(range_var->relname());
     range_var->set_catalogname("");
-    range_var->set_schemaname(found->second.schema);
-    range_var->set_relname(found->second.table);
+    if (ship != shipped.end()) {
+      pg_query::Alias& alias = *range_var->mutable_alias();
+      for (size_t column = alias.colnames_size(); column < ship->second.columns.size(); ++column) {
+        alias.add_colnames()->mutable_string()->set_sval(ship->second.columns[column]);
+      }
+      range_var->set_schemaname("");
+      range_var->set_relname(ship->second.placeholder);
+    } else {
+      range_var->set_schemaname(found->second.schema);
+      range_var->set_relname(found->second.table);
+    }
   });
-  std::string bytes;
-  tree.SerializeToString(&bytes);
-  PgQueryProtobuf protobuf{bytes.size(), bytes.data()};
-  PgQueryDeparseResult result = pg_query_deparse_protobuf(protobuf);
-  std::string text = result.error == nullptr && result.query != nullptr ? result.query : "";
-  pg_query_free_deparse_result(result);
-  if (text.empty()) throw SqlError(SqlState::kFeatureNotSupported, "deparsing this statement for a worker is not supported yet");
-  return text;
+  return DeparseNode(statement);
 }
 
 }  // namespace tessera::planner

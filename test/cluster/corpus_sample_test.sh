@@ -32,7 +32,9 @@ duckdb/test/sql/cte/test_cte.test
 duckdb/test/sql/index/art/create_drop/test_art_drop_index.test
 duckdb/test/sql/join/inner/test_using_join.test
 duckdb/test/sql/setops/test_pg_union.test
+duckdb/test/sql/subquery/scalar/test_update_subquery.test
 duckdb/test/sql/subquery/test_neumann.test
+duckdb/test/sql/update/test_update_from.test
 sqlite/test/evidence/in1.test
 sqlite/test/evidence/slt_lang_createview.test
 sqlite/test/evidence/slt_lang_dropindex.test

@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: Apache-2.0
 # Statement pushdown on a coordinator with two workers (docs/CLUSTER.md): UPDATE and DELETE of
 # distributed tables run on the partitions' shard tables (one partition when the shard key pins it, else
-# all, in one transaction per worker, two-phase commit across workers), RETURNING, refusals (shard key
-# assignment, volatile and coordinator-only functions, tables that are not distributed), an error on one
+# all, in one transaction per worker, two-phase commit across workers), RETURNING, shard key assignment,
+# other tables shipped from the coordinator, refusals (volatile and coordinator-only functions), an error on one
 # worker rolling back every worker, router SELECTs and EXPLAIN. Every result the coordinator gives is
 # compared with an embedded server's over the same data: a difference prints MISMATCH.
 # Output is compared with pushdown.expected (SQLSTATEs only for errors).
@@ -80,16 +80,18 @@ total="SELECT count(*), sum(balance), string_agg(owner, ',' ORDER BY id) FROM ac
   both "UPDATE accounts SET owner = NULL WHERE id > 30"
   both "DELETE FROM accounts WHERE 1 / (id - 30) > 0"
   both "$total"
-  echo "=== refused on a cluster: the shard key, volatile and coordinator-only functions, other tables"
-  coordinator "UPDATE accounts SET id = id + 100 WHERE id = 1"
+  echo "=== refused on a cluster: volatile and coordinator-only functions"
   coordinator "UPDATE accounts SET balance = random() WHERE id = 1"
   coordinator "DELETE FROM accounts WHERE id = 2 AND now() < '2000-01-01'"
   coordinator "UPDATE accounts SET owner = current_user WHERE id = 2"
-  coordinator "DELETE FROM accounts WHERE id = (SELECT count(*) FROM pg_class WHERE false)"
-  coordinator "DELETE FROM notes n USING accounts a WHERE n.id = a.id"
-  coordinator "UPDATE accounts a SET balance = (SELECT max(balance) FROM accounts b WHERE b.id < a.id) WHERE id > 30"
-  coordinator "DELETE FROM accounts WHERE id = 3 AND balance < (SELECT avg(balance) FROM accounts)"
-  coordinator "UPDATE accounts a SET balance = n.id FROM notes n WHERE a.id = 4 AND n.id = 5"
+  echo "=== other tables' rows shipped from the coordinator, the shard key moving rows"
+  both "UPDATE accounts SET id = id + 100 WHERE id = 1"
+  both "UPDATE accounts SET id = id - 100 WHERE id = 101"
+  both "DELETE FROM accounts WHERE id = (SELECT count(*) FROM pg_class WHERE false)"
+  both "DELETE FROM notes n USING accounts a WHERE n.id = a.id AND a.balance < 0"
+  both "BEGIN; UPDATE accounts a SET balance = (SELECT max(balance) FROM accounts b WHERE b.id < a.id) WHERE id > 30 RETURNING id, balance; ROLLBACK"
+  both "BEGIN; DELETE FROM accounts WHERE id = 3 AND balance < (SELECT avg(balance) FROM accounts) RETURNING id; ROLLBACK"
+  both "UPDATE accounts a SET balance = n.id FROM notes n WHERE a.id = 4 AND n.id = 5"
   both "BEGIN; UPDATE accounts SET balance = 0 WHERE id = 1; COMMIT"
   both "$total"
   echo "=== router SELECT"
@@ -118,6 +120,8 @@ total="SELECT count(*), sum(balance), string_agg(owner, ',' ORDER BY id) FROM ac
   coordinator "EXPLAIN SELECT a.owner, (SELECT note FROM notes WHERE id = 13) FROM accounts a WHERE a.id = 13"
   coordinator "EXPLAIN UPDATE accounts SET balance = 0 WHERE id = 4"
   coordinator "EXPLAIN DELETE FROM accounts WHERE balance < 0"
+  coordinator "EXPLAIN UPDATE accounts a SET balance = n.id FROM notes n WHERE a.owner = n.note AND a.id = 4"
+  coordinator "EXPLAIN UPDATE accounts SET id = id + 100 WHERE balance < 0"
   coordinator "EXPLAIN SELECT owner FROM accounts WHERE id = 4 AND random() < 2"
   both "SELECT * FROM accounts ORDER BY id"
   echo "=== no transaction left prepared on the workers"

@@ -113,7 +113,7 @@ shards_on_worker1="SELECT count(*) AS shard_tables FROM information_schema.table
   sql "SELECT * FROM spread"
   echo "=== refused: a unique key without the shard key, other uses, a transaction block"
   sql "CREATE TABLE keyed (id integer, code text UNIQUE) WITH (shard_key = 'id')"
-  sql "UPDATE events SET id = id + 1000 WHERE id = 1"
+  sql "UPDATE events SET id = id + 1000 WHERE id = 1; UPDATE events SET id = id - 1000 WHERE id = 1001"
   sql "DELETE FROM events WHERE random() > 2"
   printf '10\tcopied\t1.50\t\\N\n' | sql "COPY events FROM STDIN"
   seq 20 60 | awk '{ printf "%d\tcopied\t1\t\\N\n", $1 }' | sql "COPY events FROM STDIN"
