@@ -218,17 +218,17 @@ namespace {
 
 std::string Quoted(const std::string& gid) { return "'" + gid + "'"; }  // gids hold no quotes
 
-std::string BootId() {
+}  // namespace
+
+std::string RandomHexId() {
   std::random_device random;
   char text[17];
   std::snprintf(text, sizeof text, "%08x%08x", random(), random());
   return text;
 }
 
-}  // namespace
-
 DistributedCommits::DistributedCommits(Database& database)
-    : database_(database), prefix_("tessera_2pc_" + BootId() + "_") {}
+    : database_(database), prefix_("tessera_2pc_" + RandomHexId() + "_") {}
 
 DistributedCommits::~DistributedCommits() {
   {

@@ -32,6 +32,10 @@
 
 namespace tessera::engine {
 
+// 16 random hex digits, for names no other execution (or boot of this node) uses: two-phase commit
+// gids, the tables joins and writes make on the workers.
+std::string RandomHexId();
+
 // How this node reaches `worker`: as user tessera_cluster with the cluster secret, each call bounded by
 // WorkerTimeout (--worker-timeout).
 // The placement of `relation` as the catalog has it now: a partition move (tessera.rebalance) may have

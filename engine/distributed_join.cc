@@ -9,7 +9,6 @@
 #include <cstdio>
 #include <deque>
 #include <optional>
-#include <random>
 #include <span>
 
 #include "engine/catalog.h"
@@ -41,21 +40,13 @@ void TakePlanTypes(Batch& batch, const std::vector<LogicalType>& types) {
   }
 }
 
-// A name no other execution uses for the tables it makes on the workers.
-std::string UniqueName() {
-  std::random_device random;
-  char text[17];
-  std::snprintf(text, sizeof text, "%08x%08x", random(), random());
-  return text;
-}
-
 class DistributedFragmentOperator : public Operator {
  public:
   DistributedFragmentOperator(const PlanNode& node, ExecContext& context)
       : node_(node),
         fragment_(*node.fragment),
         context_(context),
-        unique_(UniqueName()),
+        unique_(RandomHexId()),
         read_ticket_(context.database->partition_moves().BeginRead()) {}
 
   ~DistributedFragmentOperator() override { TearDown(); }

@@ -3,7 +3,6 @@
 #include "engine/distributed_ship.h"
 
 #include <cstdio>
-#include <random>
 #include <set>
 #include <span>
 
@@ -71,13 +70,6 @@ std::string ColumnDefinitions(const std::vector<LogicalType>& types) {
   return sql + ")";
 }
 
-std::string UniqueName() {
-  std::random_device random;
-  char text[17];
-  std::snprintf(text, sizeof text, "%08x%08x", random(), random());
-  return text;
-}
-
 }  // namespace
 
 ShippedRows::ShippedRows(const PlanNode& node, ExecContext& context, std::vector<std::string> placeholders)
@@ -116,7 +108,7 @@ void ShippedRows::Ship(const std::vector<uint32_t>& workers) {
     }
     return;
   }
-  const std::string unique = UniqueName();
+  const std::string unique = RandomHexId();
   for (size_t index = 0; index < rows.size(); ++index) {
     replacements_.push_back("tessera_shards.shipped_" + unique + "_" + std::to_string(index));
   }
