@@ -9,7 +9,6 @@
 #include <string>
 
 #include "engine/database.h"
-#include "engine/durability.h"
 #include "engine/distributed.h"
 #include "engine/partition_moves.h"
 #include "engine/remote/connection_pool.h"
