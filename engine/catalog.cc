@@ -130,6 +130,19 @@ bool Catalog::SetPlacement(uint32_t oid, size_t partition, uint32_t worker_id) {
   return false;
 }
 
+bool Catalog::ReplacePlacement(uint32_t oid, std::vector<uint32_t> placement) {
+  std::unique_lock lock(mutex_);
+  for (auto& [key, relation] : relations_) {
+    if (relation->oid != oid) continue;
+    auto changed = std::make_shared<RelationInfo>(*relation);
+    changed->placement = std::move(placement);
+    relation = std::move(changed);
+    version_.fetch_add(1, std::memory_order_acq_rel);
+    return true;
+  }
+  return false;
+}
+
 bool Catalog::CreateSchema(const std::string& name, bool if_not_exists) {
   std::unique_lock lock(mutex_);
   if (schemas_.count(name) != 0) {
@@ -243,6 +256,17 @@ WorkerInfo Catalog::RemoveWorker(const std::string& host, int32_t port) {
     }
   }
   throw SqlError(SqlState::kUndefinedObject, "worker \"" + host + ":" + std::to_string(port) + "\" does not exist");
+}
+
+bool Catalog::SetWorkerDraining(uint32_t id, bool draining) {
+  std::unique_lock lock(mutex_);
+  for (WorkerInfo& worker : workers_) {
+    if (worker.id != id) continue;
+    worker.draining = draining;
+    version_.fetch_add(1, std::memory_order_acq_rel);
+    return true;
+  }
+  return false;
 }
 
 void Catalog::RestoreWorkers(std::vector<WorkerInfo> workers, uint32_t next_worker_id) {

@@ -106,6 +106,9 @@ struct WorkerInfo {
   uint32_t id = 0;  // from 1, never reused
   std::string host;
   int32_t port = 0;
+  // tessera.drain_worker marked it (docs/CLUSTER.md): no new partitions or copies go there, and a
+  // rebalance empties it; tessera.activate_worker clears it. Durable in checkpoints (version 6).
+  bool draining = false;
   std::string Name() const { return host + ":" + std::to_string(port); }
 };
 
@@ -153,6 +156,9 @@ class Catalog {
   // replaces the table's entry with a copy that differs in that placement only. Returns false when the
   // table is gone (dropped meanwhile) or has no such partition.
   bool SetPlacement(uint32_t oid, size_t partition, uint32_t worker_id);
+  // Gives table `oid` the placement `placement` (a reference table gaining or losing a copy at its end):
+  // as SetPlacement. Returns false when the table is gone.
+  bool ReplacePlacement(uint32_t oid, std::vector<uint32_t> placement);
   // Returns false when the schema exists and `if_not_exists` (nothing created); throws 42P06 without it.
   bool CreateSchema(const std::string& name, bool if_not_exists);
   // Drops a schema (with its relations when `cascade`) and returns what it dropped; nullopt when the
@@ -177,6 +183,8 @@ class Catalog {
   uint32_t next_worker_id() const;
   WorkerInfo AddWorker(const std::string& host, int32_t port);
   WorkerInfo RemoveWorker(const std::string& host, int32_t port);
+  // Marks worker `id` draining or not; returns false when none has that id.
+  bool SetWorkerDraining(uint32_t id, bool draining);
   // Recovery: the workers a checkpoint recorded.
   void RestoreWorkers(std::vector<WorkerInfo> workers, uint32_t next_worker_id);
 

@@ -305,6 +305,7 @@ std::string EncodeCheckpoint(const CheckpointContents& contents) {
     out.Put(worker.id);
     out.PutString(worker.host);
     out.Put(worker.port);
+    out.Put(static_cast<uint8_t>(worker.draining));
   }
   PutPrepared(out, contents.prepared);
   out.Put(static_cast<uint32_t>(contents.commit_decisions.size()));
@@ -363,6 +364,9 @@ Status DecodeCheckpoint(std::string_view bytes, const std::string& path, Checkpo
       if (!in.Get(&worker.id) || !in.GetString(&worker.host) || !in.Get(&worker.port)) {
         return corrupt("truncated worker list");
       }
+      uint8_t draining = 0;
+      if (version >= 6 && !in.Get(&draining)) return corrupt("truncated worker list");
+      worker.draining = draining != 0;
       contents->workers.push_back(std::move(worker));
     }
   }

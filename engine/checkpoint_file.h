@@ -19,7 +19,7 @@
 namespace tessera::engine {
 
 inline constexpr uint32_t kCheckpointMagic = 0x504B4354;  // "TCKP" little-endian
-inline constexpr uint32_t kCheckpointFormatVersion = 5;
+inline constexpr uint32_t kCheckpointFormatVersion = 6;
 
 // The files (names within DATA/tables) that hold a table's rows at a checkpoint.
 struct TableFiles {

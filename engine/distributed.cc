@@ -51,8 +51,9 @@ bool TextType(TypeId id) { return id == TypeId::kText || id == TypeId::kVarchar;
 
 std::vector<uint32_t> CurrentPlacement(Database& database, const RelationInfo& relation) {
   const RelationPtr current = database.catalog().FindRelationByOid(relation.oid);
-  return current != nullptr && current->placement.size() == relation.placement.size() ? current->placement
-                                                                                       : relation.placement;
+  const bool same_partitions = current != nullptr && (current->placement.size() == relation.placement.size() ||
+                                                      (relation.IsReferenceTable() && !current->placement.empty()));
+  return same_partitions ? current->placement : relation.placement;
 }
 
 void TakeTypes(Batch& batch, const std::vector<LogicalType>& types) {
@@ -341,10 +342,13 @@ void DistributedWriter::Write(const Batch& rows) {
   context_.CheckCancel();
   std::map<size_t, std::vector<sel_t>> selection;
   if (relation_.IsReferenceTable()) {
-    // Every copy gets every row; the statement reports each row once.
+    // Every copy gets every row; the statement reports each row once. Holding copy 0 first keeps copies
+    // from being added or dropped until the commit, so the copies listed now are all there are.
+    transactions_.BeginPartition(relation_, 0);
     std::vector<sel_t> all(rows.num_rows);
     for (idx_t row = 0; row < rows.num_rows; ++row) all[row] = static_cast<sel_t>(row);
-    for (size_t partition = 0; partition < relation_.placement.size(); ++partition) selection[partition] = all;
+    const size_t copies = CurrentPlacement(*context_.database, relation_).size();
+    for (size_t partition = 0; partition < copies; ++partition) selection[partition] = all;
   } else {
     const uint64_t first = relation_.shard_column < 0 ? context_.database->TakeRoundRobinRows(relation_.oid, rows.num_rows) : 0;
     for (idx_t row = 0; row < rows.num_rows; ++row) selection[PartitionOf(rows, row, first)].push_back(static_cast<sel_t>(row));

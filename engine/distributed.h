@@ -40,6 +40,8 @@ std::string RandomHexId();
 // WorkerTimeout (--worker-timeout).
 // The placement of `relation` as the catalog has it now: a partition move (tessera.rebalance) may have
 // switched it since the statement was bound. A table dropped meanwhile keeps the statement's placement.
+// A reference table may have gained or lost a copy since (tessera.rebalance, drain_worker): its writers
+// hold copy 0 first and then write every copy this placement lists.
 std::vector<uint32_t> CurrentPlacement(Database& database, const RelationInfo& relation);
 
 // The partition a shard key value belongs to: the hash INSERT routes rows by. NULL matches no row and

@@ -30,7 +30,12 @@ std::vector<std::vector<size_t>> Placements(const DistributedStatement& statemen
   }
   if (pinned.size() == statement.tables.size()) return {pinned};
   std::vector<std::vector<size_t>> all;
-  for (size_t partition = 0; partition < statement.tables[0].relation->placement.size(); ++partition) {
+  // A reference table's copies as the catalog lists them now (a rebalance may have added or dropped one).
+  const RelationInfo& first = *statement.tables[0].relation;
+  const size_t partitions = context != nullptr && first.IsReferenceTable()
+                                ? CurrentPlacement(*context->database, first).size()
+                                : first.placement.size();
+  for (size_t partition = 0; partition < partitions; ++partition) {
     all.push_back({partition});
   }
   return all;
@@ -86,11 +91,18 @@ class DistributedStatementOperator : public Operator {
     // reads begun before its switch ended, and waits for the writers holding the partition
     // (engine/partition_moves.h); both then find the placement current.
     read_ticket_.emplace(context_.database->partition_moves().BeginRead());
-    const std::vector<std::vector<size_t>> placements = Placements(statement_, &context_);
     std::vector<PartitionMoves::WriteGuard> guards;
+    const RelationInfo& relation = *statement_.tables[0].relation;
+    // A reference table's writers hold copy 0 before they look at its copies (engine/distributed.h).
+    const bool reference_write = statement_.writes && relation.IsReferenceTable();
+    if (reference_write && context_.worker_block != nullptr) context_.worker_block->HoldPartition(relation, 0);
+    if (reference_write && context_.worker_block == nullptr) {
+      guards.push_back(context_.database->partition_moves().LockForWrite(relation.oid, 0));
+    }
+    const std::vector<std::vector<size_t>> placements = Placements(statement_, &context_);
     if (statement_.writes) {
-      const RelationInfo& relation = *statement_.tables[0].relation;
       for (const auto& partitions : placements) {
+        if (reference_write && partitions[0] == 0) continue;  // held above
         if (context_.worker_block != nullptr) {
           context_.worker_block->HoldPartition(relation, partitions[0]);  // until the block ends
         } else {

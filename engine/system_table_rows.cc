@@ -376,7 +376,9 @@ Rows WorkerRows(const Catalog& catalog, const DatabaseOptions& options) {
   Rows rows;
   for (const WorkerInfo& worker : catalog.Workers()) {
     rows.push_back({Int4(worker.id), TextValue(worker.host), Int4(worker.port),
-                    TextValue(WorkerAnswers(worker, options) ? "active" : "unreachable")});
+                    TextValue(worker.draining                   ? "draining"
+                              : WorkerAnswers(worker, options) ? "active"
+                                                               : "unreachable")});
   }
   return rows;
 }

@@ -158,9 +158,11 @@ void RollBackAll(engine::Database& database, std::vector<remote::RemoteConnectio
 
 void DistributeNewTable(Session& session, engine::RelationInfo& relation) {
   engine::Database& database = session.database();
-  const std::vector<engine::WorkerInfo> workers = session.database().catalog().Workers();
+  // A draining worker (tessera.drain_worker) gets nothing new.
+  std::vector<engine::WorkerInfo> workers = session.database().catalog().Workers();
+  std::erase_if(workers, [](const engine::WorkerInfo& worker) { return worker.draining; });
   if (workers.empty()) {
-    throw SqlError(SqlState::kObjectNotInPrerequisiteState, "the coordinator has no workers to place table \"" +
+    throw SqlError(SqlState::kObjectNotInPrerequisiteState, "the coordinator has no active workers to place table \"" +
                                                                 relation.name + "\" on")
         .WithHint("Add workers with SELECT tessera.add_worker('host', port).");
   }

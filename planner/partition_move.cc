@@ -82,19 +82,20 @@ void DropQuietly(WorkerConnection& connection, const std::string& shard) {
   }
 }
 
-// "SELECT function('shard', 'host:port', 'shard')": `function` of the old worker sending to `to_worker`.
-std::string CopyCall(const char* function, const std::string& shard, const engine::WorkerInfo& to_worker) {
-  return std::string("SELECT ") + function + "(" + QuoteLiteral(shard) + ", " + QuoteLiteral(to_worker.Name()) + ", " +
-         QuoteLiteral(shard) + ")";
+// "SELECT function('source', 'host:port', 'destination')": `function` of the old worker sending to
+// `to_worker`.
+std::string CopyCall(const char* function, const ShardCopy& copy, const engine::WorkerInfo& to_worker) {
+  return std::string("SELECT ") + function + "(" + QuoteLiteral(ShardTableName(copy.table_oid, copy.source)) + ", " +
+         QuoteLiteral(to_worker.Name()) + ", " + QuoteLiteral(ShardTableName(copy.table_oid, copy.destination)) + ")";
 }
 
 // Step 1: has the old worker send the partition's rows that the read transaction open on `from` sees
 // straight to the new worker's shard table (tessera.copy_partition). Returns the rows copied.
-int64_t CopyRows(engine::ExecContext& context, const std::string& shard, WorkerConnection& from,
+int64_t CopyRows(engine::ExecContext& context, const ShardCopy& copy, WorkerConnection& from,
                  const engine::WorkerInfo& to_worker, const MoveProgress& progress) {
   const std::chrono::milliseconds timeout = std::max<std::chrono::milliseconds>(from.timeout(), kMinimumCopyTimeout);
   std::string result;
-  from->Query(CopyCall("tessera.copy_partition", shard, to_worker),
+  from->Query(CopyCall("tessera.copy_partition", copy, to_worker),
               [&result](Batch batch) {
                 if (batch.num_rows > 0) result = std::string(batch.columns[0].GetString(0));
               },
@@ -111,10 +112,10 @@ int64_t CopyRows(engine::ExecContext& context, const std::string& shard, WorkerC
 
 // Step 2, holding writers: has the old worker apply to the new copy what changed since the snapshot of
 // the read transaction on `from` (tessera.copy_partition_changes). Returns the rows deleted plus added.
-int64_t CatchUp(const std::string& shard, WorkerConnection& from, const engine::WorkerInfo& to_worker) {
+int64_t CatchUp(const ShardCopy& copy, WorkerConnection& from, const engine::WorkerInfo& to_worker) {
   const std::chrono::milliseconds timeout = std::max<std::chrono::milliseconds>(from.timeout(), kMinimumCopyTimeout);
   int64_t changed = 0;
-  from->Query(CopyCall("tessera.copy_partition_changes", shard, to_worker),
+  from->Query(CopyCall("tessera.copy_partition_changes", copy, to_worker),
               [&changed](Batch batch) {
                 if (batch.num_rows > 0) changed = batch.columns[0].Data<int64_t>()[0];
               },
@@ -127,12 +128,7 @@ int64_t CatchUp(const std::string& shard, WorkerConnection& from, const engine::
 bool SwitchPlacement(engine::Database& database, uint32_t table_oid, size_t partition, uint32_t from_worker,
                      uint32_t to_worker) {
   if (!database.catalog().SetPlacement(table_oid, partition, to_worker)) return false;
-  engine::Durability* durability = database.durability();
-  if (durability == nullptr) return true;
-  if (Status status = durability->Checkpoint(); !status.ok()) {
-    database.catalog().SetPlacement(table_oid, partition, from_worker);
-    status.ThrowIfError();
-  }
+  CheckpointCatalog(database, [&] { database.catalog().SetPlacement(table_oid, partition, from_worker); });
   return true;
 }
 
@@ -175,49 +171,6 @@ void CreateShardTable(WorkerConnection& to, const engine::RelationInfo& relation
               to.timeout());
 }
 
-// Steps 1 to 3 of a move (planner/partition_move.h). Returns the rows in the copy kept and sets
-// `*from_worker`; nullopt when there was nothing to move. Only one move of a partition runs at a time
-// (one rebalance at a time), so its placement changes only here.
-std::optional<int64_t> CopyAndSwitch(engine::ExecContext& context, uint32_t table_oid, size_t partition,
-                                     uint32_t to_worker, const MoveProgress& progress, uint32_t* from_worker) {
-  engine::Database& database = *context.database;
-  engine::PartitionMoves& moves = database.partition_moves();
-  const engine::RelationPtr relation = database.catalog().FindRelationByOid(table_oid);
-  if (relation == nullptr || partition >= relation->placement.size()) return std::nullopt;
-  *from_worker = relation->placement[partition];
-  if (*from_worker == to_worker) return std::nullopt;
-  const engine::WorkerInfo from_info = Worker(database, *from_worker);
-  WorkerConnection from(database, from_info);
-  const engine::WorkerInfo to_info = Worker(database, to_worker);
-  WorkerConnection to(database, to_info);
-  const std::string shard = ShardTableName(table_oid, partition);
-  int64_t rows = 0;
-  try {
-    CreateShardTable(to, *relation, partition);
-    const engine::PartitionMoves::WriteStamp stamp = moves.Stamp(table_oid, partition);
-    // The read transaction's snapshot, held on the old worker until the catch-up, is the copy's.
-    from->Execute("BEGIN ISOLATION LEVEL REPEATABLE READ", from.timeout());
-    rows = CopyRows(context, shard, from, to_info, progress);
-    FaultPoint("after-copy");
-    const engine::PartitionMoves::MoveGuard guard = moves.LockForMove(table_oid, partition);
-    if (ChangedSince(database, from, from_info, table_oid, partition, stamp)) {
-      const int64_t changed = CatchUp(shard, from, to_info);
-      progress.caught_up(changed);
-    }
-    from->Execute("COMMIT", from.timeout());
-    to->Execute("ALTER TABLE " + shard + " DROP COLUMN " + kMoveRowColumn, to.timeout());
-    if (!SwitchPlacement(database, table_oid, partition, *from_worker, to_worker)) {
-      DropQuietly(to, shard);
-      return std::nullopt;
-    }
-    FaultPoint("after-switch");
-  } catch (const SqlError&) {
-    DropQuietly(to, shard);
-    throw;
-  }
-  return rows;
-}
-
 // Parses "t<oid>_p<partition>", a shard table's name in schema tessera_shards.
 bool ParseShardName(const std::string& name, uint32_t* table_oid, size_t* partition) {
   unsigned oid = 0;
@@ -232,21 +185,83 @@ bool ParseShardName(const std::string& name, uint32_t* table_oid, size_t* partit
 
 }  // namespace
 
+std::optional<int64_t> CopyShard(engine::ExecContext& context, const ShardCopy& copy, const MoveProgress& progress,
+                                 const std::function<bool()>& switch_placement) {
+  engine::Database& database = *context.database;
+  engine::PartitionMoves& moves = database.partition_moves();
+  const engine::RelationPtr relation = database.catalog().FindRelationByOid(copy.table_oid);
+  if (relation == nullptr || copy.source >= relation->placement.size()) return std::nullopt;
+  const engine::WorkerInfo from_info = Worker(database, relation->placement[copy.source]);
+  WorkerConnection from(database, from_info);
+  const engine::WorkerInfo to_info = Worker(database, copy.to_worker);
+  WorkerConnection to(database, to_info);
+  const std::string shard = ShardTableName(copy.table_oid, copy.destination);
+  int64_t rows = 0;
+  try {
+    CreateShardTable(to, *relation, copy.destination);
+    const engine::PartitionMoves::WriteStamp stamp = moves.Stamp(copy.table_oid, copy.source);
+    // The read transaction's snapshot, held on the old worker until the catch-up, is the copy's.
+    from->Execute("BEGIN ISOLATION LEVEL REPEATABLE READ", from.timeout());
+    rows = CopyRows(context, copy, from, to_info, progress);
+    FaultPoint("after-copy");
+    const engine::PartitionMoves::MoveGuard guard = moves.LockForMove(copy.table_oid, copy.source);
+    if (ChangedSince(database, from, from_info, copy.table_oid, copy.source, stamp)) {
+      const int64_t changed = CatchUp(copy, from, to_info);
+      progress.caught_up(changed);
+    }
+    from->Execute("COMMIT", from.timeout());
+    to->Execute("ALTER TABLE " + shard + " DROP COLUMN " + kMoveRowColumn, to.timeout());
+    if (!switch_placement()) {
+      DropQuietly(to, shard);
+      return std::nullopt;
+    }
+    FaultPoint("after-switch");
+  } catch (const SqlError&) {
+    DropQuietly(to, shard);
+    throw;
+  }
+  return rows;
+}
+
+void CheckpointCatalog(engine::Database& database, const std::function<void()>& undo) {
+  engine::Durability* durability = database.durability();
+  if (durability == nullptr) return;
+  if (Status status = durability->Checkpoint(); !status.ok()) {
+    undo();
+    status.ThrowIfError();
+  }
+}
+
+void DropShardTableQuietly(engine::Database& database, uint32_t worker_id, const std::string& shard) {
+  if (const std::optional<engine::WorkerInfo> worker = database.catalog().FindWorker(worker_id)) {
+    try {
+      WorkerConnection connection(database, *worker);
+      DropQuietly(connection, shard);
+    } catch (const SqlError&) {
+    }
+  }
+}
+
 int64_t MovePartition(engine::ExecContext& context, uint32_t table_oid, size_t partition, uint32_t to_worker,
                       const MoveProgress& progress) {
   engine::Database& database = *context.database;
-  uint32_t from_worker = 0;
-  const std::optional<int64_t> rows = CopyAndSwitch(context, table_oid, partition, to_worker, progress, &from_worker);
+  const engine::RelationPtr relation = database.catalog().FindRelationByOid(table_oid);
+  if (relation == nullptr || partition >= relation->placement.size()) return 0;
+  const uint32_t from_worker = relation->placement[partition];
+  if (from_worker == to_worker) return 0;
+  // Only one move of a partition runs at a time (one rebalance at a time), so its placement changes only
+  // here.
+  const std::optional<int64_t> rows =
+      CopyShard(context, ShardCopy{table_oid, partition, partition, to_worker}, progress, [&] {
+        return SwitchPlacement(database, table_oid, partition, from_worker, to_worker);
+      });
   if (!rows) return 0;
   // Step 4: reads that began before the switch may still read the old copy.
   engine::PartitionMoves& moves = database.partition_moves();
   if (!moves.WaitForReadsBefore(moves.NextReadTicket(), [&context] { return context.IsCanceled(); })) {
     context.CheckCancel();
   }
-  if (const std::optional<engine::WorkerInfo> worker = database.catalog().FindWorker(from_worker)) {
-    WorkerConnection from(database, *worker);
-    DropQuietly(from, ShardTableName(table_oid, partition));
-  }
+  DropShardTableQuietly(database, from_worker, ShardTableName(table_oid, partition));
   return *rows;
 }
 

@@ -19,6 +19,8 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
+#include <string>
 
 #include "engine/catalog.h"
 #include "engine/exec_context.h"
@@ -32,6 +34,32 @@ struct MoveProgress {
   // Rows deleted plus added in the new copy by the catch-up of step 2, writers held back.
   std::function<void(int64_t rows)> caught_up;
 };
+
+// One copy of a shard table to another worker, the steps 1 and 2 above: partition `source`'s shard table
+// (whose writers are held for the catch-up) copied to a new shard table, partition `destination`'s, on
+// worker `to_worker`. A move copies a partition to itself elsewhere; a reference table's new copy
+// (planner/reference_copies.h) is copy 0 copied to a new last partition.
+struct ShardCopy {
+  uint32_t table_oid = 0;
+  size_t source = 0;
+  size_t destination = 0;
+  uint32_t to_worker = 0;
+};
+
+// Runs steps 1 and 2 for `copy`, then `switch_placement` (step 3: it changes the catalog durably and
+// returns false when the table is gone), still holding the writers of `copy.source`. Returns the rows in
+// the copy kept; nullopt when the table or partition is gone (the new copy is dropped then). Throws as
+// MovePartition, the new copy dropped.
+std::optional<int64_t> CopyShard(engine::ExecContext& context, const ShardCopy& copy, const MoveProgress& progress,
+                                 const std::function<bool()>& switch_placement);
+
+// Writes a checkpoint, so that a catalog change made just before is durable; on failure calls `undo`
+// (which puts the change back) and throws.
+void CheckpointCatalog(engine::Database& database, const std::function<void()>& undo);
+
+// Drops `shard` on worker `worker_id`; a worker that cannot be reached (or is gone) keeps it for
+// DropLeftoverShardTables.
+void DropShardTableQuietly(engine::Database& database, uint32_t worker_id, const std::string& shard);
 
 // Moves partition `partition` of table `table_oid` to worker `to_worker` and returns the rows in the
 // copy kept.

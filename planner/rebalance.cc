@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// tessera.rebalance() and tessera.drain_worker(host, port): planning the moves and running them
-// (planner/rebalance.h).
+// tessera.rebalance(), tessera.drain_worker(host, port) and tessera.activate_worker(host, port):
+// planning the moves and running them (planner/rebalance.h).
 #include "planner/rebalance.h"
 
 #include <algorithm>
@@ -15,6 +15,7 @@
 #include "engine/remote/remote_connection.h"
 #include "planner/cluster_functions.h"
 #include "planner/partition_move.h"
+#include "planner/reference_copies.h"
 
 namespace tessera::planner {
 
@@ -67,11 +68,12 @@ PlannedMove Move(const engine::RelationInfo& relation, Holdings& holdings, uint3
   return PlannedMove{relation.oid, partition, to};
 }
 
-// The hash-partitioned tables: a reference table has one copy per worker, which no move may change.
-std::vector<engine::RelationPtr> DistributedTables(engine::Catalog& catalog) {
+// The hash-partitioned tables (`reference` false) or the reference tables, by oid. A reference table
+// has one copy per worker, which no move may change: copies are added and dropped instead.
+std::vector<engine::RelationPtr> DistributedTables(engine::Catalog& catalog, bool reference = false) {
   std::vector<engine::RelationPtr> tables;
   for (engine::RelationPtr& relation : catalog.AllRelations()) {
-    if (!relation->placement.empty() && !relation->IsReferenceTable()) tables.push_back(std::move(relation));
+    if (!relation->placement.empty() && relation->IsReferenceTable() == reference) tables.push_back(std::move(relation));
   }
   std::sort(tables.begin(), tables.end(), [](const auto& a, const auto& b) { return a->oid < b->oid; });
   return tables;
@@ -99,6 +101,8 @@ std::vector<engine::WorkerInfo> ActiveWorkers(engine::Database& database) {
 std::string Describe(engine::Catalog& catalog, const PlannedMove& move) {
   const engine::RelationPtr relation = catalog.FindRelationByOid(move.table_oid);
   const std::string name = relation != nullptr ? relation->schema + "." + relation->name : "?";
+  if (move.kind == MoveKind::kAddCopy) return name + " copy: added on worker " + std::to_string(move.to_worker);
+  if (move.kind == MoveKind::kDropCopy) return name + " copy: dropped on worker " + std::to_string(move.to_worker);
   const uint32_t from = relation != nullptr && move.partition < relation->placement.size()
                             ? relation->placement[move.partition]
                             : 0;
@@ -140,7 +144,11 @@ int64_t RunRebalance(engine::ExecContext& context, const std::string& operation,
           progress.rows_caught_up += rows;
         });
       };
-      MovePartition(context, move.table_oid, move.partition, move.to_worker, observer);
+      switch (move.kind) {
+        case MoveKind::kMove: MovePartition(context, move.table_oid, move.partition, move.to_worker, observer); break;
+        case MoveKind::kAddCopy: AddReferenceCopy(context, move.table_oid, move.to_worker, observer); break;
+        case MoveKind::kDropCopy: DropReferenceCopies(context, move.table_oid, move.to_worker, observer); break;
+      }
       ++moved;
       moves.UpdateProgress([&](engine::RebalanceProgress& progress) { ++progress.partitions_moved; });
     }
@@ -150,6 +158,70 @@ int64_t RunRebalance(engine::ExecContext& context, const std::string& operation,
   }
   moves.EndRebalance("");
   return moved;
+}
+
+// The steps of a rebalance over `workers` (those answering now): copies of reference tables added to
+// the workers that lack one, then `moves`, then the copies on draining workers dropped.
+std::vector<PlannedMove> Steps(engine::Catalog& catalog, const std::vector<engine::WorkerInfo>& workers,
+                               const std::vector<PlannedMove>& moves) {
+  std::vector<PlannedMove> copies = PlanReferenceCopies(DistributedTables(catalog, true), workers);
+  const auto drops = std::stable_partition(copies.begin(), copies.end(),
+                                           [](const PlannedMove& step) { return step.kind == MoveKind::kAddCopy; });
+  std::vector<PlannedMove> steps(copies.begin(), drops);
+  steps.insert(steps.end(), moves.begin(), moves.end());
+  steps.insert(steps.end(), drops, copies.end());
+  return steps;
+}
+
+// The registered worker at host:port; 42704 when there is none.
+engine::WorkerInfo FindWorker(const engine::Catalog& catalog, const std::string& host, int32_t port) {
+  for (const engine::WorkerInfo& worker : catalog.Workers()) {
+    if (worker.host == host && worker.port == port) return worker;
+  }
+  throw SqlError(SqlState::kUndefinedObject, "worker \"" + host + ":" + std::to_string(port) + "\" does not exist");
+}
+
+// Marks the worker at host:port draining or not, durably (a checkpoint) before anything else happens.
+engine::WorkerInfo SetDraining(engine::Database& database, const std::string& host, int32_t port, bool draining) {
+  engine::WorkerInfo worker = FindWorker(database.catalog(), host, port);
+  if (worker.draining == draining) return worker;
+  database.catalog().SetWorkerDraining(worker.id, draining);
+  CheckpointCatalog(database, [&] { database.catalog().SetWorkerDraining(worker.id, !draining); });
+  worker.draining = draining;
+  return worker;
+}
+
+// The first step of tessera.drain_worker: the worker, marked draining. Throws 55000 when it is the
+// only worker (marking nothing).
+engine::WorkerInfo MarkDraining(engine::Database& database, const std::string& host, int32_t port) {
+  const engine::WorkerInfo worker = FindWorker(database.catalog(), host, port);
+  if (database.catalog().Workers().size() < 2) {
+    throw SqlError(SqlState::kObjectNotInPrerequisiteState,
+                   "worker \"" + worker.Name() + "\" cannot be drained: it is the only worker")
+        .WithHint("Add a worker with SELECT tessera.add_worker('host', port) first.");
+  }
+  return SetDraining(database, host, port, true);
+}
+
+engine::ScalarFunction ActivateWorkerFunction() {
+  engine::ScalarFunction function;
+  function.name = "tessera.activate_worker";
+  function.arg_types = {LogicalType(TypeId::kText), LogicalType(TypeId::kInt32)};
+  function.return_type = LogicalType(TypeId::kInt32);
+  function.is_volatile = true;
+  function.kernel = [](const std::vector<Vector>& args, idx_t count, Vector& result, engine::ExecContext& context) {
+    CheckCanOperate(context, "tessera.activate_worker");
+    for (idx_t row = 0; row < count; ++row) {
+      std::string host;
+      int32_t port = 0;
+      if (!WorkerAddress(args, row, &host, &port)) {
+        result.SetNull(row, true);
+        continue;
+      }
+      result.Data<int32_t>()[row] = static_cast<int32_t>(SetDraining(*context.database, host, port, false).id);
+    }
+  };
+  return function;
 }
 
 engine::ScalarFunction RebalanceFunction() {
@@ -162,7 +234,8 @@ engine::ScalarFunction RebalanceFunction() {
     for (idx_t row = 0; row < count; ++row) {
       engine::Database& database = *context.database;
       const int64_t moved = RunRebalance(context, "rebalance", [&database] {
-        return PlanRebalance(DistributedTables(database.catalog()), ActiveWorkers(database));
+        const std::vector<engine::WorkerInfo> workers = ActiveWorkers(database);
+        return Steps(database.catalog(), workers, PlanRebalance(DistributedTables(database.catalog()), workers));
       });
       result.Data<int32_t>()[row] = static_cast<int32_t>(moved);
     }
@@ -178,7 +251,6 @@ engine::ScalarFunction DrainWorkerFunction() {
   function.is_volatile = true;
   function.kernel = [](const std::vector<Vector>& args, idx_t count, Vector& result, engine::ExecContext& context) {
     CheckCanOperate(context, "tessera.drain_worker");
-    engine::Catalog& catalog = context.database->catalog();
     for (idx_t row = 0; row < count; ++row) {
       std::string host;
       int32_t port = 0;
@@ -186,37 +258,22 @@ engine::ScalarFunction DrainWorkerFunction() {
         result.SetNull(row, true);
         continue;
       }
-      const std::vector<engine::WorkerInfo> workers = catalog.Workers();
-      auto drained = std::find_if(workers.begin(), workers.end(),
-                                  [&](const engine::WorkerInfo& worker) { return worker.host == host && worker.port == port; });
-      if (drained == workers.end()) {
-        throw SqlError(SqlState::kUndefinedObject, "worker \"" + host + ":" + std::to_string(port) + "\" does not exist");
-      }
-      if (workers.size() < 2) {
-        throw SqlError(SqlState::kObjectNotInPrerequisiteState,
-                       "worker \"" + drained->Name() + "\" cannot be drained: it is the only worker")
-            .WithHint("Add a worker with SELECT tessera.add_worker('host', port) first.");
-      }
-      for (const engine::RelationPtr& relation : catalog.AllRelations()) {
-        if (relation->IsReferenceTable() &&
-            std::find(relation->placement.begin(), relation->placement.end(), drained->id) != relation->placement.end()) {
-          throw SqlError(SqlState::kFeatureNotSupported, "draining a worker that holds a copy of reference table \"" +
-                                                             relation->name + "\" is not supported yet");
-        }
-      }
-      const engine::WorkerInfo drained_worker = *drained;
+      const engine::WorkerInfo drained_worker = MarkDraining(*context.database, host, port);
       engine::Database& database = *context.database;
-      const int64_t moved = RunRebalance(context, "drain_worker " + drained->Name(), [&database, drained_worker] {
+      const int64_t moved = RunRebalance(context, "drain_worker " + drained_worker.Name(), [&database, drained_worker] {
         std::vector<engine::WorkerInfo> targets = ActiveWorkers(database);
         targets.erase(std::remove_if(targets.begin(), targets.end(),
-                                     [&](const engine::WorkerInfo& worker) { return worker.id == drained_worker.id; }),
+                                     [&](const engine::WorkerInfo& worker) {
+                                       return worker.draining || worker.id == drained_worker.id;
+                                     }),
                       targets.end());
         if (targets.empty()) {
           throw SqlError(SqlState::kObjectNotInPrerequisiteState,
-                         "worker \"" + drained_worker.Name() + "\" cannot be drained: no other worker answers");
+                         "worker \"" + drained_worker.Name() + "\" cannot be drained: no other active worker answers")
+              .WithHint("It stays draining; add a worker, or make it active again with tessera.activate_worker.");
         }
         targets.push_back(drained_worker);
-        return PlanDrain(DistributedTables(database.catalog()), targets, drained_worker.id);
+        return Steps(database.catalog(), targets, PlanDrain(DistributedTables(database.catalog()), targets, drained_worker.id));
       });
       result.Data<int32_t>()[row] = static_cast<int32_t>(moved);
     }
@@ -229,9 +286,22 @@ engine::ScalarFunction DrainWorkerFunction() {
 std::vector<PlannedMove> PlanRebalance(const std::vector<engine::RelationPtr>& relations,
                                        const std::vector<engine::WorkerInfo>& workers) {
   std::vector<PlannedMove> moves;
-  if (workers.empty()) return moves;
+  const bool any_target = std::any_of(workers.begin(), workers.end(),
+                                      [](const engine::WorkerInfo& worker) { return !worker.draining; });
+  if (!any_target) return moves;
   for (const engine::RelationPtr& relation : relations) {
     Holdings holdings = HoldingsOf(*relation, workers);
+    std::vector<size_t> drained;
+    for (const engine::WorkerInfo& worker : workers) {
+      if (!worker.draining) continue;
+      drained.insert(drained.end(), holdings[worker.id].begin(), holdings[worker.id].end());
+      holdings.erase(worker.id);
+    }
+    for (size_t partition : drained) {
+      const uint32_t to = Emptiest(holdings, 0);
+      holdings[to].push_back(partition);
+      moves.push_back(PlannedMove{relation->oid, partition, to});
+    }
     for (;;) {
       const uint32_t fullest = Fullest(holdings);
       const uint32_t emptiest = Emptiest(holdings, 0);
@@ -252,9 +322,24 @@ std::vector<PlannedMove> PlanDrain(const std::vector<engine::RelationPtr>& relat
   return moves;
 }
 
+std::vector<PlannedMove> PlanReferenceCopies(const std::vector<engine::RelationPtr>& reference_tables,
+                                             const std::vector<engine::WorkerInfo>& workers) {
+  std::vector<PlannedMove> steps;
+  for (const engine::RelationPtr& relation : reference_tables) {
+    const std::vector<uint32_t>& placement = relation->placement;
+    for (const engine::WorkerInfo& worker : workers) {
+      const bool holds = std::find(placement.begin(), placement.end(), worker.id) != placement.end();
+      if (!holds && !worker.draining) steps.push_back(PlannedMove{relation->oid, 0, worker.id, MoveKind::kAddCopy});
+      if (holds && worker.draining) steps.push_back(PlannedMove{relation->oid, 0, worker.id, MoveKind::kDropCopy});
+    }
+  }
+  return steps;
+}
+
 void RegisterRebalanceFunctions(engine::FunctionRegistry& registry) {
   registry.Register(RebalanceFunction());
   registry.Register(DrainWorkerFunction());
+  registry.Register(ActivateWorkerFunction());
 }
 
 }  // namespace tessera::planner

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Tests the plans of tessera.rebalance and tessera.drain_worker (planner/rebalance.h): the fewest moves
-// to even partitions out per table, and draining a worker onto the emptiest others.
+// to even partitions out per table, draining a worker onto the emptiest others, draining workers emptied
+// by a rebalance, and the copies of reference tables added and dropped.
 #include "planner/rebalance.h"
 
 #include <doctest/doctest.h>
@@ -70,6 +71,38 @@ TEST_SUITE("RebalancePlan") {
     CHECK(counts.at(1) + counts.at(2) == 9);
     CHECK(std::abs(counts.at(1) - counts.at(2)) <= 1);
     CHECK(PlanDrain({table}, Workers({1, 2, 3}), 4).empty());  // holds nothing
+  }
+
+  TEST_CASE("a rebalance empties draining workers and moves nothing onto them") {
+    const engine::RelationPtr table = Table(100, {1, 2, 1, 2, 1, 2, 1, 2});
+    std::vector<engine::WorkerInfo> workers = Workers({1, 2, 3});
+    workers[0].draining = true;
+    const std::vector<PlannedMove> moves = PlanRebalance({table}, workers);
+    const std::map<uint32_t, int> counts = CountsAfter(table, moves);
+    CHECK(counts.count(1) == 0);
+    CHECK(counts.at(2) == 4);
+    CHECK(counts.at(3) == 4);
+    CHECK(moves.size() == 4);  // worker 1's partitions, each to the emptiest: none from worker 2
+    workers[1].draining = true;
+    workers[2].draining = true;
+    CHECK(PlanRebalance({table}, workers).empty());  // nowhere to go
+  }
+
+  TEST_CASE("reference tables get a copy on each active worker lacking one and lose those on draining ones") {
+    auto reference = std::const_pointer_cast<engine::RelationInfo>(Table(200, {1, 2}));
+    reference->options.emplace_back("distribution", "reference");
+    std::vector<engine::WorkerInfo> workers = Workers({1, 2, 3});
+    std::vector<PlannedMove> steps = PlanReferenceCopies({reference}, workers);
+    REQUIRE(steps.size() == 1);
+    CHECK(steps[0].kind == MoveKind::kAddCopy);
+    CHECK(steps[0].to_worker == 3);
+    workers[0].draining = true;
+    steps = PlanReferenceCopies({reference}, workers);
+    REQUIRE(steps.size() == 2);
+    CHECK(steps[0].kind == MoveKind::kDropCopy);
+    CHECK(steps[0].to_worker == 1);
+    CHECK(steps[1].kind == MoveKind::kAddCopy);
+    CHECK(steps[1].to_worker == 3);
   }
 }
 
