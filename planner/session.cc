@@ -351,7 +351,7 @@ void Session::HandleError() {
 void Session::Sync() {
   if (state_->transaction != TransactionState::kIdle) return;
   FinishTransaction(*state_, true);
-  state_->undo_log.clear();
+  state_->ForgetUndo();
 }
 
 char Session::TransactionStatus() const {

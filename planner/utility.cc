@@ -509,31 +509,34 @@ std::string SchemaOf(Session& session, const std::vector<std::string>& names) {
   return session.state().search_path.empty() ? "public" : session.state().search_path[0];
 }
 
-void RecordUndo(Session& session, std::function<void()> undo) {
-  session.state().NoteCatalogChange();
+void RecordUndo(Session& session, std::function<void()> undo, bool covered) {
+  session.state().NoteCatalogChange(covered);
   session.state().undo_log.push_back(std::move(undo));
 }
 
 void CreateRelation(Session& session, std::shared_ptr<engine::RelationInfo> relation) {
   auto& catalog = session.database().catalog();
   catalog.PutRelation(relation, false);
-  RecordUndo(session, [catalog = &catalog, oid = relation->oid] { catalog->DropRelation(oid); });
+  session.state().NoteRelation(relation->oid, nullptr);
+  RecordUndo(session, [catalog = &catalog, oid = relation->oid] { catalog->DropRelation(oid); }, true);
 }
 
 void ReplaceRelation(Session& session, engine::RelationPtr previous, std::shared_ptr<engine::RelationInfo> updated) {
   auto& catalog = session.database().catalog();
+  session.state().NoteRelation(previous->oid, previous);
   catalog.PutRelation(std::move(updated), true);
   RecordUndo(session, [catalog = &catalog, previous = std::move(previous)] {
     catalog->PutRelation(std::const_pointer_cast<engine::RelationInfo>(previous), true);
-  });
+  }, true);
 }
 
 void DropRelation(Session& session, engine::RelationPtr relation) {
   auto& catalog = session.database().catalog();
+  session.state().NoteRelation(relation->oid, relation);
   catalog.DropRelation(relation->oid);
   RecordUndo(session, [catalog = &catalog, relation = std::move(relation)] {
     catalog->PutRelation(std::const_pointer_cast<engine::RelationInfo>(relation), false);
-  });
+  }, true);
 }
 
 bool RelationNameIsFree(Session& session, const std::string& schema, const std::string& name, bool if_not_exists) {
