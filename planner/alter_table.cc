@@ -52,8 +52,7 @@ class AlterTableRunner {
               sql += (sql.empty() ? "" : ";") + ("ALTER TABLE " + engine::ShardTableName(relation->oid, partition) + " ") + command;
             }
             return sql;
-          },
-          "ALTER TABLE");
+          });
     }
   }
 

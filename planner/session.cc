@@ -91,8 +91,8 @@ bool IsTransactionExit(const ast::Statement& statement) {
          kind == ast::TransactionKind::kRollbackTo || kind == ast::TransactionKind::kPrepare;
 }
 
-// A coordinator's transaction block's worker transactions, made by its first statement. Until one opens
-// a worker, SET TRANSACTION may still change their isolation level.
+}  // namespace
+
 engine::DistributedTransaction& WorkerBlock(SessionState& state, engine::Database& database) {
   const std::string& isolation = state.settings["transaction_isolation"];
   if (!state.worker_block) {
@@ -102,8 +102,6 @@ engine::DistributedTransaction& WorkerBlock(SessionState& state, engine::Databas
   }
   return *state.worker_block;
 }
-
-}  // namespace
 
 PreparedStatement::~PreparedStatement() = default;
 

@@ -136,4 +136,9 @@ struct SessionState {
   }
 };
 
+// A coordinator's transaction block's worker transactions (SessionState::worker_block), made by the
+// block's first statement that reaches a worker. Until one opens a worker, SET TRANSACTION may still
+// change their isolation level.
+engine::DistributedTransaction& WorkerBlock(SessionState& state, engine::Database& database);
+
 }  // namespace tessera::planner

@@ -389,15 +389,6 @@ void CreateSchema(Session& session, const ast::CreateSchemaStatement& create) {
   RecordUndo(session, [catalog = &catalog, name = create.schema] { catalog->DropSchema(name, true, true); });
 }
 
-// Throws 0A000 inside a transaction block: a distributed table's shard tables are dropped at once and
-// cannot come back with a ROLLBACK.
-void CheckDropOfDistributedTable(Session& session) {
-  if (session.state().transaction != TransactionState::kIdle) {
-    throw SqlError(SqlState::kFeatureNotSupported,
-                   "dropping a distributed table inside a transaction block is not supported yet");
-  }
-}
-
 // DROP SCHEMA [CASCADE]; ROLLBACK brings the schema back with the relations it held. The distributed
 // tables it drops are added to `distributed`, whose shard tables the caller drops.
 void DropSchema(Session& session, const std::string& name, bool if_exists, bool cascade,
@@ -407,7 +398,6 @@ void DropSchema(Session& session, const std::string& name, bool if_exists, bool 
   for (const engine::RelationPtr& relation : catalog.AllRelations()) {
     if (relation->schema == name && !relation->placement.empty()) in_schema.push_back(relation);
   }
-  if (!in_schema.empty()) CheckDropOfDistributedTable(session);
   std::optional<engine::DroppedSchema> dropped = catalog.DropSchema(name, if_exists, cascade);
   if (!dropped) {
     session.state().notices.push_back(
@@ -473,7 +463,6 @@ void DropObjects(Session& session, const ast::DropStatement& drop, std::vector<u
           .WithHint(std::string("Use DROP ") + (relation->kind == engine::RelationKind::kView ? "VIEW" : "TABLE") + " to remove a " +
                     (relation->kind == engine::RelationKind::kView ? "view" : "table") + ".");
     }
-    if (!relation->placement.empty()) CheckDropOfDistributedTable(session);
     DropDependentViews(session, Describe(*relation), FindDependentViews(session, *relation, -1), drop.cascade,
                        dropped_too);
     DropRelation(session, relation);

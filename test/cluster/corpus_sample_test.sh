@@ -33,6 +33,8 @@ duckdb/test/sql/index/art/create_drop/test_art_drop_index.test
 duckdb/test/sql/join/inner/test_using_join.test
 duckdb/test/sql/setops/test_pg_union.test
 duckdb/test/sql/subquery/test_neumann.test
+duckdb/test/sql/transactions/test_stacked_schema_change.test
+duckdb/test/sql/transactions/test_transaction_local_data.test
 sqlite/test/evidence/in1.test
 sqlite/test/evidence/slt_lang_createview.test
 sqlite/test/evidence/slt_lang_dropindex.test
