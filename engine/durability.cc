@@ -629,7 +629,17 @@ void Durability::ForgetLoggedAhead(Stamp txn_id) {
   any_logged_ahead_.store(!logged_ahead_.empty(), std::memory_order_release);
 }
 
-Status Durability::LogPrepare(storage::Transaction& txn, const PreparedInfo& info, std::vector<RelationImage> images) {
+void Durability::SetOpenCatalog(uint64_t key, std::vector<RelationImage> images) {
+  std::lock_guard lock(log_ahead_mutex_);
+  if (images.empty()) {
+    open_catalog_.erase(key);
+  } else {
+    open_catalog_[key] = std::move(images);
+  }
+}
+
+Status Durability::LogPrepare(storage::Transaction& txn, const PreparedInfo& info, std::vector<RelationImage> images,
+                              uint64_t open_key) {
   if (!wal_) return Status::Ok();
   const Stamp txn_id = txn.Id();
   const bool changed_schema = !images.empty();
@@ -639,6 +649,7 @@ Status Durability::LogPrepare(storage::Transaction& txn, const PreparedInfo& inf
     logged_ahead_.try_emplace(txn_id, wal_->last_lsn() + 1);
     any_logged_ahead_.store(true, std::memory_order_release);
     if (changed_schema) prepared_catalog_[txn_id] = PreparedCatalog{std::move(images), false};
+    open_catalog_.erase(open_key);  // in the same step: a checkpoint keeps the images once, as prepared
   }
   Status status = Status::Ok();
   // The catalog lives only in checkpoints: this one holds the changes and the images, before the
@@ -826,6 +837,10 @@ Status Durability::Checkpoint() {
       for (const auto& [txn_id, info] : prepared_) contents.prepared.push_back(CheckpointContents::Prepared{txn_id, info});
       for (const auto& [txn_id, prepared] : prepared_catalog_) {
         contents.prepared_catalog.push_back(CheckpointContents::PreparedCatalog{txn_id, prepared.rolled_back, prepared.images, {}});
+      }
+      // Open transactions' changes are written as rolled back: recovery puts their images back.
+      for (const auto& [key, images] : open_catalog_) {
+        contents.prepared_catalog.push_back(CheckpointContents::PreparedCatalog{0, true, images, {}});
       }
     }
     csn = transactions_.published_csn();

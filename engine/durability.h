@@ -36,7 +36,9 @@
 // then for every table that changed since the last checkpoint the delta's rows that CSN sees and the
 // frozen rows dead at it are written, the checkpoint file (naming those and the frozen segments)
 // replaces the old one atomically, and the WAL before the position is removed. A committed DDL statement is made durable by a checkpoint before its commit returns (the
-// catalog lives only in checkpoints), and a WAL past kCheckpointWalBytes triggers one too.
+// catalog lives only in checkpoints), and a WAL past kCheckpointWalBytes triggers one too. As the
+// catalog is written as it is, DDL of transactions still open included, a checkpoint also keeps the
+// images that undo it (SetOpenCatalog), which recovery puts back.
 //
 // Recovery (Open): the checkpoint's catalog and segment files, then every WAL record after its position:
 // a transaction's rows count only when its final record is there. Indexes are rebuilt, and a new
@@ -112,10 +114,16 @@ class Durability : public storage::CommitLog {
   // (`images` not empty) then writes a checkpoint, which holds its catalog changes and `images` (kept in
   // every checkpoint until it ends); when that fails, its ROLLBACK PREPARED is logged and the error
   // returned.
-  Status LogPrepare(storage::Transaction& txn, const PreparedInfo& info, std::vector<RelationImage> images = {});
+  Status LogPrepare(storage::Transaction& txn, const PreparedInfo& info, std::vector<RelationImage> images = {},
+                    uint64_t open_key = 0);
   // ROLLBACK PREPARED of a transaction that changed the schema, after its record was logged: runs
   // `undo` (which puts its catalog changes back) with no checkpoint in between, then forgets its images.
   void UndoPreparedCatalog(storage::Stamp txn_id, const std::function<void()>& undo);
+  // An open transaction's catalog changes (a session's block, `key`), as the images that undo them
+  // (empty: none, or it ended). Checkpoints, which write the catalog as it is, keep them, and recovery
+  // puts them back: an open transaction's DDL never outlives a crash. LogPrepare(..., key) hands them
+  // over to the prepared transaction; a commit sets none before its checkpoint.
+  void SetOpenCatalog(uint64_t key, std::vector<RelationImage> images);
   // A coordinator's two-phase commit (engine/distributed.h): logs durably that distributed transaction
   // `gid` commits; LogDecisionDone, once no worker holds it prepared any more. CommitDecisions lists
   // those logged and not done (kept in checkpoints).
@@ -235,6 +243,7 @@ class Durability : public storage::CommitLog {
     bool rolled_back = false;
   };
   std::map<storage::Stamp, PreparedCatalog> prepared_catalog_;
+  std::map<uint64_t, std::vector<RelationImage>> open_catalog_;  // GUARDED_BY(log_ahead_mutex_)
   std::vector<RecoveredPrepared> recovered_prepared_;  // set by Open
   mutable std::mutex decisions_mutex_;
   std::set<std::string> decisions_;  // GUARDED_BY(decisions_mutex_)

@@ -16,14 +16,14 @@ void PreparedTransactions::Reserve(const PreparedInfo& info) {
 }
 
 void PreparedTransactions::Prepare(storage::Transaction& txn, PreparedInfo info, std::vector<RelationImage> images,
-                                   std::function<void()> undo_catalog) {
+                                   std::function<void()> undo_catalog, uint64_t open_key) {
   if (info.gid.size() > kMaxGidBytes) {
     throw SqlError(SqlState::kInvalidParameterValue, "transaction identifier \"" + info.gid + "\" is too long");
   }
   Reserve(info);
   txn.Id();  // a transaction without writes gets its id here: the PREPARE record and the listing need one
   if (durability_ != nullptr) {
-    if (Status logged = durability_->LogPrepare(txn, info, std::move(images)); !logged.ok()) {
+    if (Status logged = durability_->LogPrepare(txn, info, std::move(images), open_key); !logged.ok()) {
       std::lock_guard lock(mutex_);
       by_gid_.erase(info.gid);
       logged.ThrowIfError();

@@ -56,8 +56,9 @@ class PreparedTransactions {
   // PREPARE TRANSACTION: throws 22023 (gid too long), 42710 (gid in use) or the log's error, leaving
   // `txn` as it was (the caller aborts it). On success `txn` is empty and the transaction prepared.
   // `images` and `undo_catalog`: the transaction's catalog changes (none: empty and nullptr).
+  // `open_key`: the key its catalog changes were open under (Durability::SetOpenCatalog).
   void Prepare(storage::Transaction& txn, PreparedInfo info, std::vector<RelationImage> images = {},
-               std::function<void()> undo_catalog = nullptr);
+               std::function<void()> undo_catalog = nullptr, uint64_t open_key = 0);
   // COMMIT PREPARED (`commit`) or ROLLBACK PREPARED: throws 42704 (no such gid), 55000 (another session
   // is finishing it) or the log's error (it stays prepared).
   void Finish(const std::string& gid, bool commit);

@@ -7,6 +7,7 @@
 
 #include "engine/catalog.h"
 #include "engine/database.h"
+#include "engine/durability.h"
 #include "engine/function/cast_kernels.h"
 #include "engine/operator.h"
 #include "base/memory_tracker.h"
@@ -109,6 +110,9 @@ Session::Session(engine::Database& database, std::map<std::string, std::string> 
     : database_(database), state_(std::make_unique<SessionState>()) {
   InitializeSettings(*state_, options, database.options().database_name);
   state_->commit_hook = [&database] { database.AfterCommit(); };
+  state_->open_catalog_hook = [&database, key = state_->OpenCatalogKey()](std::vector<engine::RelationImage> images) {
+    if (engine::Durability* durability = database.durability()) durability->SetOpenCatalog(key, std::move(images));
+  };
 }
 
 Session::~Session() {

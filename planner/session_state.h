@@ -14,6 +14,7 @@
 #include "base/datetime.h"
 #include "base/error.h"
 #include "engine/distributed_transaction.h"
+#include "engine/prepared_catalog.h"
 #include "storage/transaction.h"
 
 namespace tessera::planner {
@@ -86,14 +87,24 @@ struct SessionState {
     std::vector<uint32_t> column_ids;
   };
   std::vector<RelationBefore> relations_before;
+  // Told the images of `relations_before` whenever they change (empty: none left), so that checkpoints
+  // keep what undoes an open block's DDL (engine::Durability::SetOpenCatalog). Set by Session.
+  std::function<void(std::vector<engine::RelationImage>)> open_catalog_hook;
+  // The key the hook files this session's images under.
+  uint64_t OpenCatalogKey() const { return reinterpret_cast<uintptr_t>(this); }
+  // Calls the hook with the images of relations_before.
+  void PublishOpenCatalog() {
+    if (!open_catalog_hook) return;
+    std::vector<engine::RelationImage> images;
+    for (const RelationBefore& noted : relations_before) images.push_back({noted.oid, noted.before, noted.column_ids});
+    open_catalog_hook(std::move(images));
+  }
   std::vector<ErrorInfo> notices;
 
   // Runs the undo actions recorded after the first `keep` ones, newest first, and forgets them. Never
   // throws: an action that fails (another session took a dropped table's name meanwhile, as there is no
   // isolation of the catalog) becomes a warning and the others still run.
   void UndoTo(size_t keep) {
-    while (!catalog_undos.empty() && catalog_undos.back().position >= keep) catalog_undos.pop_back();
-    while (!relations_before.empty() && relations_before.back().position >= keep) relations_before.pop_back();
     while (undo_log.size() > keep) {
       std::function<void()> undo = std::move(undo_log.back());
       undo_log.pop_back();
@@ -103,13 +114,20 @@ struct SessionState {
         notices.push_back(ErrorInfo{SqlState::kWarning, "could not undo a change: " + error.info().message});
       }
     }
+    // After the undo actions ran, so that a checkpoint never sees the changes without their images.
+    while (!catalog_undos.empty() && catalog_undos.back().position >= keep) catalog_undos.pop_back();
+    const size_t noted = relations_before.size();
+    while (!relations_before.empty() && relations_before.back().position >= keep) relations_before.pop_back();
+    if (relations_before.size() != noted) PublishOpenCatalog();
   }
 
   // Forgets the undo actions: what they would undo is committed.
   void ForgetUndo() {
     undo_log.clear();
     catalog_undos.clear();
+    if (relations_before.empty()) return;
     relations_before.clear();
+    PublishOpenCatalog();
   }
 
   // Records that the undo action about to be added undoes a catalog change; `covered` when NoteRelation
@@ -124,6 +142,7 @@ struct SessionState {
     std::vector<uint32_t> column_ids;
     if (before && before->data) column_ids = before->data->column_ids();
     relations_before.push_back(RelationBefore{undo_log.size(), oid, std::move(before), std::move(column_ids)});
+    PublishOpenCatalog();  // before the change is made
   }
 
   // The search path with pg_catalog first, as name lookups use it.

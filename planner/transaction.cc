@@ -184,7 +184,8 @@ std::string PrepareTransaction(Session& session, const std::string& gid, int64_t
     storage::Transaction& txn = OpenTransaction(state, session.database().transactions());
     engine::FaultPoint("worker-before-prepare");
     session.database().prepared().Prepare(txn, engine::PreparedInfo{gid, state.user, state.database, prepared_at},
-                                          std::move(catalog_undo.images), std::move(catalog_undo.undo));
+                                          std::move(catalog_undo.images), std::move(catalog_undo.undo),
+                                          state.OpenCatalogKey());
     engine::FaultPoint("worker-after-prepare");
   } catch (...) {
     EndTransaction(state, false);
@@ -247,6 +248,8 @@ void FinishTransaction(SessionState& state, bool commit) {
     }
     if (txn) txn->Commit();
     txn.reset();  // its snapshot no longer holds back the flusher
+    // Committed: the checkpoint below must not keep the images that would undo its DDL.
+    if (!state.relations_before.empty() && state.open_catalog_hook) state.open_catalog_hook({});
     if (state.commit_hook) state.commit_hook();
   } else if (txn) {
     txn->Abort();

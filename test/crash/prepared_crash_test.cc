@@ -124,7 +124,7 @@ std::vector<std::string> Check(PGconn* connection, std::map<Key, TxnState>& mode
     expect(is_present == committed, key, is_present ? "row visible without a commit" : "committed row missing");
     if (ChangesSchema(key) && !is_listed) {
       const bool exists = created.count(TableOf(key)) > 0;
-      expect(exists == committed, key, exists ? "table exists without a commit" : "committed table missing");
+      expect(exists == committed, key, exists ? ("table exists without a commit, state " + std::to_string(static_cast<int>(state))).c_str() : "committed table missing");
     }
     if (is_listed) {
       state = TxnState::kPrepared;
