@@ -174,7 +174,8 @@ bool GetStorage(ByteReader& in, uint32_t version, RelationInfo* relation, TableF
   return true;
 }
 
-void PutRelation(ByteWriter& out, const RelationInfo& relation, const CheckpointContents& contents) {
+// A relation's fields before its kind's own (storage, sequence state).
+void PutRelationHeader(ByteWriter& out, const RelationInfo& relation) {
   out.Put(relation.oid);
   out.Put(static_cast<uint8_t>(relation.kind));
   out.PutString(relation.schema);
@@ -190,6 +191,10 @@ void PutRelation(ByteWriter& out, const RelationInfo& relation, const Checkpoint
   out.PutString(relation.view_sql);
   out.Put(static_cast<uint32_t>(relation.placement.size()));
   for (uint32_t worker : relation.placement) out.Put(worker);
+}
+
+void PutRelation(ByteWriter& out, const RelationInfo& relation, const CheckpointContents& contents) {
+  PutRelationHeader(out, relation);
   switch (relation.kind) {
     case RelationKind::kTable: {
       auto files = contents.tables.find(relation.data->storage_id());
@@ -207,8 +212,7 @@ void PutRelation(ByteWriter& out, const RelationInfo& relation, const Checkpoint
   }
 }
 
-bool GetRelation(ByteReader& in, uint32_t version, CheckpointContents* contents) {
-  auto relation = std::make_shared<RelationInfo>();
+bool GetRelationHeader(ByteReader& in, uint32_t version, RelationInfo* relation) {
   uint8_t kind = 0;
   if (!in.Get(&relation->oid) || !in.Get(&kind) || kind > static_cast<uint8_t>(RelationKind::kSequence) ||
       !in.GetString(&relation->schema) || !in.GetString(&relation->name) || !GetColumns(in, &relation->columns) ||
@@ -235,6 +239,14 @@ bool GetRelation(ByteReader& in, uint32_t version, CheckpointContents* contents)
       if (!in.Get(&worker)) return false;
     }
   }
+  return true;
+}
+
+// Reads a relation as PutRelation wrote it; a table's files go to contents->tables.
+bool GetRelation(ByteReader& in, uint32_t version, CheckpointContents* contents,
+                 std::shared_ptr<RelationInfo>* read) {
+  auto relation = std::make_shared<RelationInfo>();
+  if (!GetRelationHeader(in, version, relation.get())) return false;
   switch (relation->kind) {
     case RelationKind::kTable: {
       TableFiles files;
@@ -249,7 +261,7 @@ bool GetRelation(ByteReader& in, uint32_t version, CheckpointContents* contents)
     case RelationKind::kView:
       break;
   }
-  contents->relations.push_back(std::move(relation));
+  *read = std::move(relation);
   return true;
 }
 
@@ -277,6 +289,72 @@ bool GetPrepared(ByteReader& in, std::vector<CheckpointContents::Prepared>* prep
       return false;
     }
     prepared->push_back(std::move(transaction));
+  }
+  return true;
+}
+
+// The catalog images of prepared transactions (version 6): count, then per transaction its id,
+// rolled back (1), image count, and per image oid, kind (0 created, 1 a relation with its own storage,
+// 2 a table over the live table's storage: the relation's fields and its storage column ids).
+void PutPreparedCatalog(ByteWriter& out, const CheckpointContents& contents) {
+  out.Put(static_cast<uint32_t>(contents.prepared_catalog.size()));
+  for (const auto& transaction : contents.prepared_catalog) {
+    out.Put(transaction.txn_id);
+    out.Put(static_cast<uint8_t>(transaction.rolled_back));
+    out.Put(static_cast<uint32_t>(transaction.images.size()));
+    for (size_t number = 0; number < transaction.images.size(); ++number) {
+      const RelationImage& image = transaction.images[number];
+      out.Put(image.oid);
+      const uint8_t kind = !image.before ? 0 : transaction.shared[number] ? 2 : 1;
+      out.Put(kind);
+      if (kind == 1) PutRelation(out, *image.before, contents);
+      if (kind != 2) continue;
+      PutRelationHeader(out, *image.before);
+      out.Put(static_cast<uint32_t>(image.column_ids.size()));
+      for (uint32_t id : image.column_ids) out.Put(id);
+    }
+  }
+}
+
+bool GetImage(ByteReader& in, uint32_t version, CheckpointContents* contents, CheckpointContents::PreparedCatalog* transaction) {
+  RelationImage image;
+  uint8_t kind = 0;
+  if (!in.Get(&image.oid) || !in.Get(&kind) || kind > 2) return false;
+  std::shared_ptr<RelationInfo> relation;
+  if (kind == 1) {
+    if (!GetRelation(in, version, contents, &relation)) return false;
+    if (relation->data) image.column_ids = relation->data->column_ids();
+  } else if (kind == 2) {
+    relation = std::make_shared<RelationInfo>();
+    uint32_t count = 0;
+    if (!GetRelationHeader(in, version, relation.get()) || relation->kind != RelationKind::kTable || !in.Get(&count) ||
+        count != relation->columns.size()) {
+      return false;
+    }
+    image.column_ids.resize(count);
+    for (uint32_t& id : image.column_ids) {
+      if (!in.Get(&id)) return false;
+    }
+  }
+  image.before = std::move(relation);
+  transaction->images.push_back(std::move(image));
+  transaction->shared.push_back(kind == 2);
+  return true;
+}
+
+bool GetPreparedCatalog(ByteReader& in, uint32_t version, CheckpointContents* contents) {
+  uint32_t count = 0;
+  if (!in.Get(&count)) return false;
+  for (uint32_t index = 0; index < count; ++index) {
+    CheckpointContents::PreparedCatalog transaction;
+    uint8_t rolled_back = 0;
+    uint32_t images = 0;
+    if (!in.Get(&transaction.txn_id) || !in.Get(&rolled_back) || rolled_back > 1 || !in.Get(&images)) return false;
+    transaction.rolled_back = rolled_back != 0;
+    for (uint32_t image = 0; image < images; ++image) {
+      if (!GetImage(in, version, contents, &transaction)) return false;
+    }
+    contents->prepared_catalog.push_back(std::move(transaction));
   }
   return true;
 }
@@ -310,6 +388,7 @@ std::string EncodeCheckpoint(const CheckpointContents& contents) {
   PutPrepared(out, contents.prepared);
   out.Put(static_cast<uint32_t>(contents.commit_decisions.size()));
   for (const std::string& gid : contents.commit_decisions) out.PutString(gid);
+  PutPreparedCatalog(out, contents);
   out.Put(simd::Crc32c(out.bytes().data(), out.size()));
   return std::move(out.bytes());
 }
@@ -344,7 +423,9 @@ Status DecodeCheckpoint(std::string_view bytes, const std::string& path, Checkpo
   uint32_t relations = 0;
   if (!in.Get(&relations)) return corrupt("truncated relation list");
   for (uint32_t index = 0; index < relations; ++index) {
-    if (!GetRelation(in, version, contents)) return corrupt("relation " + std::to_string(index) + " is malformed");
+    std::shared_ptr<RelationInfo> relation;
+    if (!GetRelation(in, version, contents, &relation)) return corrupt("relation " + std::to_string(index) + " is malformed");
+    contents->relations.push_back(std::move(relation));
   }
   contents->replay_lsn = contents->wal_lsn + 1;
   if (version >= 3) {
@@ -379,6 +460,9 @@ Status DecodeCheckpoint(std::string_view bytes, const std::string& path, Checkpo
       if (!in.GetString(&gid)) return corrupt("truncated list of commit decisions");
       contents->commit_decisions.push_back(std::move(gid));
     }
+  }
+  if (version >= 6 && !GetPreparedCatalog(in, version, contents)) {
+    return corrupt("malformed catalog images of prepared transactions");
   }
   if (!in.AtEnd()) return corrupt("trailing bytes");
   return Status::Ok();

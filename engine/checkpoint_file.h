@@ -14,6 +14,7 @@
 
 #include "base/error.h"
 #include "engine/catalog.h"
+#include "engine/prepared_catalog.h"
 #include "engine/prepared_transactions.h"
 
 namespace tessera::engine {
@@ -67,6 +68,17 @@ struct CheckpointContents {
   // Coordinator (since version 5): the gids of distributed transactions decided committed whose workers
   // may still hold them prepared (engine/distributed.h).
   std::vector<std::string> commit_decisions;
+  // Prepared transactions that changed the schema (since version 6): the images that undo their catalog
+  // changes (engine/prepared_catalog.h). Decoding leaves a shared image's `before->data` empty: it is
+  // the live table's storage, which has the same oid. Tables with their own storage have their files
+  // in `tables` as the catalog's do.
+  struct PreparedCatalog {
+    uint64_t txn_id = 0;
+    bool rolled_back = false;  // its ROLLBACK PREPARED is logged: recovery puts the images back
+    std::vector<RelationImage> images;
+    std::vector<bool> shared;  // per image: a table over the live table's storage (SharesStorage)
+  };
+  std::vector<PreparedCatalog> prepared_catalog;
 };
 
 std::string EncodeCheckpoint(const CheckpointContents& contents);

@@ -52,7 +52,14 @@ Status Database::OpenStorage() {
   durability_ = std::move(durability);
   prepared_->set_durability(durability_.get());
   for (RecoveredPrepared& transaction : durability_->TakeRecoveredPrepared()) {
-    prepared_->Restore(transaction.txn_id, std::move(transaction.info), std::move(transaction.writes));
+    std::function<void()> undo_catalog;
+    if (!transaction.images.empty()) {
+      undo_catalog = [catalog = catalog_.get(), images = std::move(transaction.images)] {
+        RestoreImages(*catalog, images, true);
+      };
+    }
+    prepared_->Restore(transaction.txn_id, std::move(transaction.info), std::move(transaction.writes),
+                       std::move(undo_catalog));
   }
   // What a crash left in doubt on the workers is resolved from the decisions recovered here.
   if (options_.role == Role::kCoordinator) distributed_commits_->Start();

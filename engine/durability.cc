@@ -151,6 +151,9 @@ class Durability::Replay {
     return Status::Ok();
   }
 
+  // The transactions whose commit (final record) was read.
+  std::set<Stamp> TakeCommitted() { return std::move(committed_); }
+
   // The commit decisions not yet resolved, after the records read so far.
   std::set<std::string> TakeDecisions() { return std::move(decisions_); }
 
@@ -195,6 +198,7 @@ class Durability::Replay {
 
   // Ends a transaction: its versions get `to` (a CSN, or kNever to undo them).
   void End(Stamp txn_id, Stamp to) {
+    if (to == kRecoveredCsn) committed_.insert(txn_id);
     Finish(txn_id, to);
     prepared_.erase(txn_id);
     first_lsn_.erase(txn_id);
@@ -298,6 +302,7 @@ class Durability::Replay {
   std::map<Stamp, PreparedInfo> prepared_;  // prepared and not ended yet
   std::set<std::string> decisions_;         // commit decisions not yet resolved
   std::map<Stamp, uint64_t> first_lsn_;     // the first record read of each transaction not ended
+  std::set<Stamp> committed_;
   Stamp max_txn_id_ = 0;
   std::unordered_map<uint32_t, std::shared_ptr<storage::TableData>> tables_;
   std::unordered_map<uint32_t, std::shared_ptr<SequenceState>> sequences_;
@@ -349,11 +354,13 @@ Status Durability::Open() {
   if (status.ok()) status = LoadCheckpoint(&checkpoint, &found);
   if (status.ok()) status = storage::WalWriter::Open(data_dir_ + "/wal", storage::WalOptions{}, &wal_);
   bool replayed = false;
-  if (status.ok() && wal_->last_lsn() >= checkpoint.replay_lsn) status = ReplayWal(checkpoint, &replayed);
+  std::set<Stamp> committed;
+  if (status.ok() && wal_->last_lsn() >= checkpoint.replay_lsn) status = ReplayWal(checkpoint, &replayed, &committed);
   if (!status.ok()) {
     wal_.reset();
     return status;
   }
+  const bool restored = ResolvePreparedCatalog(std::move(checkpoint.prepared_catalog), committed);
   for (const auto& relation : catalog_.AllRelations()) {
     if (relation->kind != RelationKind::kTable) continue;
     for (const auto& index : relation->indexes) {
@@ -364,7 +371,7 @@ Status Durability::Open() {
   transactions_.Recovered(kRecoveredCsn);
   transactions_.set_commit_log(this);
   checkpoint_catalog_version_.store(found ? catalog_.version() : 0);
-  status = replayed || !found ? Checkpoint() : Status::Ok();
+  status = replayed || restored || !found ? Checkpoint() : Status::Ok();
   if (status.ok() && flush_rows_ >= kBatchSize) flusher_ = std::thread([this] { RunFlusher(); });
   if (status.ok()) log_ahead_writer_ = std::thread([this] { RunLogAheadWriter(); });
   return status;
@@ -390,6 +397,8 @@ Status Durability::LoadCheckpoint(CheckpointContents* checkpoint, bool* found) {
     images_[relation->data->storage_id()] = Image{relation->data->change_count(), files->second};
   }
   catalog_.Restore(contents.schemas, contents.relations, contents.next_oid);
+  status = LoadImages(contents);
+  if (!status.ok()) return status;
   catalog_.RestoreWorkers(contents.workers, contents.next_worker_id);
   {
     std::lock_guard lock(decisions_mutex_);
@@ -462,7 +471,49 @@ Status Durability::LoadImage(const std::string& name, storage::TableData& data) 
   return Status::Ok();
 }
 
-Status Durability::ReplayWal(const CheckpointContents& checkpoint, bool* replayed) {
+Status Durability::LoadImages(CheckpointContents& contents) {
+  for (auto& transaction : contents.prepared_catalog) {
+    for (size_t number = 0; number < transaction.images.size(); ++number) {
+      RelationImage& image = transaction.images[number];
+      if (!image.before || image.before->kind != RelationKind::kTable) continue;
+      auto relation = std::const_pointer_cast<RelationInfo>(image.before);
+      if (transaction.shared[number]) {
+        RelationPtr live = catalog_.FindRelationByOid(image.oid);
+        if (!live || live->kind != RelationKind::kTable) {
+          return Corrupt("checkpoint keeps an image of relation " + std::to_string(image.oid) + " over a table it lacks");
+        }
+        relation->data = live->data;
+        continue;
+      }
+      auto files = contents.tables.find(relation->data->storage_id());
+      if (files == contents.tables.end()) continue;
+      Status status = LoadTable(files->second, *relation->data);
+      if (!status.ok()) return status;
+      images_[relation->data->storage_id()] = Image{relation->data->change_count(), files->second};
+    }
+  }
+  return Status::Ok();
+}
+
+bool Durability::ResolvePreparedCatalog(std::vector<CheckpointContents::PreparedCatalog> logged,
+                                        const std::set<Stamp>& committed) {
+  bool restored = false;
+  for (auto& transaction : logged) {
+    auto prepared = std::find_if(recovered_prepared_.begin(), recovered_prepared_.end(),
+                                 [&](const RecoveredPrepared& recovered) { return recovered.txn_id == transaction.txn_id; });
+    if (!transaction.rolled_back && prepared != recovered_prepared_.end()) {
+      prepared->images = transaction.images;
+      std::lock_guard lock(log_ahead_mutex_);
+      prepared_catalog_[transaction.txn_id] = PreparedCatalog{std::move(transaction.images), false};
+    } else if (transaction.rolled_back || committed.count(transaction.txn_id) == 0) {
+      RestoreImages(catalog_, transaction.images, false);  // Open fills the indexes
+      restored = true;
+    }
+  }
+  return restored;
+}
+
+Status Durability::ReplayWal(const CheckpointContents& checkpoint, bool* replayed, std::set<Stamp>* committed) {
   std::unique_ptr<storage::WalReader> reader;
   Status status = storage::WalReader::Open(data_dir_ + "/wal", checkpoint.replay_lsn, &reader);
   if (!status.ok()) return status;
@@ -478,6 +529,7 @@ Status Durability::ReplayWal(const CheckpointContents& checkpoint, bool* replaye
     *replayed = true;
   }
   recovered_prepared_ = replay.TakePrepared();
+  *committed = replay.TakeCommitted();
   {
     std::lock_guard lock(decisions_mutex_);
     decisions_ = replay.TakeDecisions();
@@ -572,21 +624,41 @@ void Durability::ForgetLoggedAhead(Stamp txn_id) {
   std::lock_guard lock(log_ahead_mutex_);
   logged_ahead_.erase(txn_id);
   prepared_.erase(txn_id);
+  auto images = prepared_catalog_.find(txn_id);
+  if (images != prepared_catalog_.end() && !images->second.rolled_back) prepared_catalog_.erase(images);
   any_logged_ahead_.store(!logged_ahead_.empty(), std::memory_order_release);
 }
 
-Status Durability::LogPrepare(storage::Transaction& txn, const PreparedInfo& info) {
+void Durability::SetOpenCatalog(uint64_t key, std::vector<RelationImage> images) {
+  std::lock_guard lock(log_ahead_mutex_);
+  if (images.empty()) {
+    open_catalog_.erase(key);
+  } else {
+    open_catalog_[key] = std::move(images);
+  }
+}
+
+Status Durability::LogPrepare(storage::Transaction& txn, const PreparedInfo& info, std::vector<RelationImage> images,
+                              uint64_t open_key) {
   if (!wal_) return Status::Ok();
   const Stamp txn_id = txn.Id();
+  const bool changed_schema = !images.empty();
   {
     // As LogAhead: registered before its first record, so a checkpoint keeps all of them.
     std::lock_guard lock(log_ahead_mutex_);
     logged_ahead_.try_emplace(txn_id, wal_->last_lsn() + 1);
     any_logged_ahead_.store(true, std::memory_order_release);
+    if (changed_schema) prepared_catalog_[txn_id] = PreparedCatalog{std::move(images), false};
+    open_catalog_.erase(open_key);  // in the same step: a checkpoint keeps the images once, as prepared
   }
+  Status status = Status::Ok();
+  // The catalog lives only in checkpoints: this one holds the changes and the images, before the
+  // PREPARE record, so that recovery puts the images back unless that record follows.
+  if (changed_schema) status = Checkpoint();
+  if (!status.ok()) return status;
   const std::span<const storage::WriteEntry> writes = txn.UnloggedWrites();
   uint64_t lsn = 0;
-  Status status = AppendWrites(txn_id, writes, false, &lsn);
+  status = AppendWrites(txn_id, writes, false, &lsn);
   if (!status.ok()) return status;
   txn.MarkLoggedAhead(writes.size());
   ByteWriter record;
@@ -652,8 +724,20 @@ Status Durability::LogRollbackPrepared(Stamp txn_id) {
   uint64_t lsn = 0;
   Status status = AppendRecord(kRollbackPreparedRecord, std::span<const std::string_view>(&payload, 1), &lsn);
   if (!status.ok()) return status;
+  {
+    // Its images stay in checkpoints until UndoPreparedCatalog put them back.
+    std::lock_guard lock(log_ahead_mutex_);
+    if (auto images = prepared_catalog_.find(txn_id); images != prepared_catalog_.end()) images->second.rolled_back = true;
+  }
   ForgetLoggedAhead(txn_id);  // under the commit gate, as LogCommit
   return wal_->WaitDurable(lsn);
+}
+
+void Durability::UndoPreparedCatalog(Stamp txn_id, const std::function<void()>& undo) {
+  std::lock_guard busy(checkpoint_mutex_);  // a checkpoint sees the catalog before the undo or after it
+  undo();
+  std::lock_guard lock(log_ahead_mutex_);
+  prepared_catalog_.erase(txn_id);
 }
 
 Status Durability::LogAhead(storage::Transaction& txn) {
@@ -751,6 +835,13 @@ Status Durability::Checkpoint() {
         contents.replay_lsn = std::min(contents.replay_lsn, first_lsn);
       }
       for (const auto& [txn_id, info] : prepared_) contents.prepared.push_back(CheckpointContents::Prepared{txn_id, info});
+      for (const auto& [txn_id, prepared] : prepared_catalog_) {
+        contents.prepared_catalog.push_back(CheckpointContents::PreparedCatalog{txn_id, prepared.rolled_back, prepared.images, {}});
+      }
+      // Open transactions' changes are written as rolled back: recovery puts their images back.
+      for (const auto& [key, images] : open_catalog_) {
+        contents.prepared_catalog.push_back(CheckpointContents::PreparedCatalog{0, true, images, {}});
+      }
     }
     csn = transactions_.published_csn();
     catalog_version = catalog_.version();
@@ -787,12 +878,43 @@ Status Durability::Checkpoint() {
     if (!image.files.empty()) contents.tables[storage_id] = image.files;
     images[storage_id] = std::move(image);
   }
+  if (Status status = AddImages(contents, csn, images); !status.ok()) return status;
   Status status = storage::WriteFileDurably(data_dir_ + "/checkpoint", EncodeCheckpoint(contents));
   if (!status.ok()) return status;
   images_ = std::move(images);
   checkpoint_catalog_version_.store(catalog_version, std::memory_order_release);
   RemoveUnusedFiles(images_);
   return wal_->RemoveBefore(contents.replay_lsn);
+}
+
+Status Durability::AddImages(CheckpointContents& contents, Stamp csn, std::map<uint32_t, Image>& images) {
+  for (auto& transaction : contents.prepared_catalog) {
+    for (const RelationImage& image : transaction.images) {
+      const bool shared = SharesStorage(catalog_, image);
+      transaction.shared.push_back(shared);
+      if (!image.before || shared) continue;
+      const RelationInfo& relation = *image.before;
+      if (relation.kind == RelationKind::kSequence) {
+        std::lock_guard sequence_lock(relation.sequence->mutex);
+        const SequenceState& sequence = *relation.sequence;
+        contents.sequence_values[relation.oid] = sequence.logged ? CheckpointContents::SequenceValue{sequence.logged_next, true}
+                                                                 : CheckpointContents::SequenceValue{sequence.next, sequence.called};
+      }
+      if (relation.kind != RelationKind::kTable || images.count(relation.data->storage_id()) != 0) continue;
+      // A dropped or replaced storage changes no more: its files are written once and kept.
+      const uint32_t storage_id = relation.data->storage_id();
+      Image image_files{relation.data->change_count(), {}};
+      auto previous = images_.find(storage_id);
+      if (previous != images_.end() && previous->second.change_count == image_files.change_count) {
+        image_files.files = previous->second.files;
+      } else if (Status status = WriteTableFiles(*relation.data, csn, contents.wal_lsn, &image_files.files); !status.ok()) {
+        return status;
+      }
+      if (!image_files.files.empty()) contents.tables[storage_id] = image_files.files;
+      images[storage_id] = std::move(image_files);
+    }
+  }
+  return Status::Ok();
 }
 
 Status Durability::WriteTableFiles(const storage::TableData& data, Stamp csn, uint64_t lsn, TableFiles* files) {

@@ -36,7 +36,9 @@
 // then for every table that changed since the last checkpoint the delta's rows that CSN sees and the
 // frozen rows dead at it are written, the checkpoint file (naming those and the frozen segments)
 // replaces the old one atomically, and the WAL before the position is removed. A committed DDL statement is made durable by a checkpoint before its commit returns (the
-// catalog lives only in checkpoints), and a WAL past kCheckpointWalBytes triggers one too.
+// catalog lives only in checkpoints), and a WAL past kCheckpointWalBytes triggers one too. As the
+// catalog is written as it is, DDL of transactions still open included, a checkpoint also keeps the
+// images that undo it (SetOpenCatalog), which recovery puts back.
 //
 // Recovery (Open): the checkpoint's catalog and segment files, then every WAL record after its position:
 // a transaction's rows count only when its final record is there. Indexes are rebuilt, and a new
@@ -49,6 +51,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -62,6 +65,7 @@
 
 #include "base/error.h"
 #include "engine/checkpoint_file.h"
+#include "engine/prepared_catalog.h"
 #include "engine/prepared_transactions.h"
 #include "storage/transaction.h"
 
@@ -80,6 +84,7 @@ struct RecoveredPrepared {
   PreparedInfo info;
   uint64_t first_lsn = 0;  // at or before its first WAL record
   std::vector<storage::WriteEntry> writes;
+  std::vector<RelationImage> images;  // what undoes its catalog changes (engine/prepared_catalog.h)
 };
 
 class Durability : public storage::CommitLog {
@@ -105,8 +110,20 @@ class Durability : public storage::CommitLog {
   void Abandoned(storage::Stamp txn_id) override;
   Status LogRollbackPrepared(storage::Stamp txn_id) override;
   // PREPARE TRANSACTION: logs every write of `txn` not logged yet as records that are not final, then a
-  // PREPARE record with `info`, and returns once they are durable.
-  Status LogPrepare(storage::Transaction& txn, const PreparedInfo& info);
+  // PREPARE record with `info`, and returns once they are durable. A transaction that changed the schema
+  // (`images` not empty) then writes a checkpoint, which holds its catalog changes and `images` (kept in
+  // every checkpoint until it ends); when that fails, its ROLLBACK PREPARED is logged and the error
+  // returned.
+  Status LogPrepare(storage::Transaction& txn, const PreparedInfo& info, std::vector<RelationImage> images = {},
+                    uint64_t open_key = 0);
+  // ROLLBACK PREPARED of a transaction that changed the schema, after its record was logged: runs
+  // `undo` (which puts its catalog changes back) with no checkpoint in between, then forgets its images.
+  void UndoPreparedCatalog(storage::Stamp txn_id, const std::function<void()>& undo);
+  // An open transaction's catalog changes (a session's block, `key`), as the images that undo them
+  // (empty: none, or it ended). Checkpoints, which write the catalog as it is, keep them, and recovery
+  // puts them back: an open transaction's DDL never outlives a crash. LogPrepare(..., key) hands them
+  // over to the prepared transaction; a commit sets none before its checkpoint.
+  void SetOpenCatalog(uint64_t key, std::vector<RelationImage> images);
   // A coordinator's two-phase commit (engine/distributed.h): logs durably that distributed transaction
   // `gid` commits; LogDecisionDone, once no worker holds it prepared any more. CommitDecisions lists
   // those logged and not done (kept in checkpoints).
@@ -140,12 +157,23 @@ class Durability : public storage::CommitLog {
   Status LockDataDirectory();
   // Loads the checkpoint, if any: the catalog, the tables, and where the WAL replay starts.
   Status LoadCheckpoint(CheckpointContents* contents, bool* found);
+  // Adds the tables and sequences of the prepared transactions' images to what Checkpoint writes.
+  Status AddImages(CheckpointContents& contents, storage::Stamp csn, std::map<uint32_t, Image>& images);
   Status LoadTable(const TableFiles& files, storage::TableData& data);
   Status LoadImage(const std::string& name, storage::TableData& data) const;
   Status LoadDeleted(const std::string& name, storage::TableData& data) const;
   // Applies the WAL records after the checkpoint's position, and those from its replay position on of the
   // transactions it names as logged ahead.
-  Status ReplayWal(const CheckpointContents& checkpoint, bool* replayed);
+  // `committed`: the transactions whose commit it replayed.
+  Status ReplayWal(const CheckpointContents& checkpoint, bool* replayed, std::set<storage::Stamp>* committed);
+  // After the replay: hands the checkpoint's images of transactions still prepared to them, forgets
+  // those of transactions whose commit was replayed, and puts back the others' (rolled back, or never
+  // prepared: the checkpoint that PREPARE writes comes before its PREPARE record).
+  // Returns whether it put any back.
+  bool ResolvePreparedCatalog(std::vector<CheckpointContents::PreparedCatalog> logged,
+                              const std::set<storage::Stamp>& committed);
+  // Loads the storage of the checkpoint's images: their own files, or the live table's storage.
+  Status LoadImages(CheckpointContents& contents);
   // Registers the recovered prepared transactions with the log and the TransactionManager.
   void AdoptRecovered(storage::Stamp max_txn_id);
   // Forgets what was logged ahead for `txn_id` (and that it was prepared): its end is logged.
@@ -208,6 +236,14 @@ class Durability : public storage::CommitLog {
   std::thread log_ahead_writer_;
   // The prepared transactions (each also in logged_ahead_). GUARDED_BY(log_ahead_mutex_).
   std::map<storage::Stamp, PreparedInfo> prepared_;
+  // The images of prepared transactions that changed the schema, kept in checkpoints until they end;
+  // one rolled back stays until its images are put back (UndoPreparedCatalog). GUARDED_BY(log_ahead_mutex_).
+  struct PreparedCatalog {
+    std::vector<RelationImage> images;
+    bool rolled_back = false;
+  };
+  std::map<storage::Stamp, PreparedCatalog> prepared_catalog_;
+  std::map<uint64_t, std::vector<RelationImage>> open_catalog_;  // GUARDED_BY(log_ahead_mutex_)
   std::vector<RecoveredPrepared> recovered_prepared_;  // set by Open
   mutable std::mutex decisions_mutex_;
   std::set<std::string> decisions_;  // GUARDED_BY(decisions_mutex_)

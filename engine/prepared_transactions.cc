@@ -15,14 +15,15 @@ void PreparedTransactions::Reserve(const PreparedInfo& info) {
   entry->second.info = info;
 }
 
-void PreparedTransactions::Prepare(storage::Transaction& txn, PreparedInfo info) {
+void PreparedTransactions::Prepare(storage::Transaction& txn, PreparedInfo info, std::vector<RelationImage> images,
+                                   std::function<void()> undo_catalog, uint64_t open_key) {
   if (info.gid.size() > kMaxGidBytes) {
     throw SqlError(SqlState::kInvalidParameterValue, "transaction identifier \"" + info.gid + "\" is too long");
   }
   Reserve(info);
   txn.Id();  // a transaction without writes gets its id here: the PREPARE record and the listing need one
   if (durability_ != nullptr) {
-    if (Status logged = durability_->LogPrepare(txn, info); !logged.ok()) {
+    if (Status logged = durability_->LogPrepare(txn, info, std::move(images), open_key); !logged.ok()) {
       std::lock_guard lock(mutex_);
       by_gid_.erase(info.gid);
       logged.ThrowIfError();
@@ -35,6 +36,7 @@ void PreparedTransactions::Prepare(storage::Transaction& txn, PreparedInfo info)
   entry.state = State::kPrepared;
   entry.txn_id = txn_id;
   entry.writes = std::move(writes);
+  entry.undo_catalog = std::move(undo_catalog);
 }
 
 PreparedTransactions::Entry& PreparedTransactions::TakeForFinish(const std::string& gid) {
@@ -55,6 +57,13 @@ void PreparedTransactions::Finish(const std::string& gid, bool commit) {
   Entry& entry = TakeForFinish(gid);  // stays in the map, finishing, until erased below
   Status status = commit ? transactions_.CommitPrepared(entry.txn_id, entry.writes)
                          : transactions_.RollbackPrepared(entry.txn_id, entry.writes);
+  if (status.ok() && !commit && entry.undo_catalog) {
+    if (durability_ != nullptr) {
+      durability_->UndoPreparedCatalog(entry.txn_id, entry.undo_catalog);
+    } else {
+      entry.undo_catalog();
+    }
+  }
   std::lock_guard lock(mutex_);
   if (!status.ok()) {
     entry.state = State::kPrepared;
@@ -72,10 +81,11 @@ std::vector<PreparedTransactions::Listed> PreparedTransactions::List() const {
   return listed;
 }
 
-void PreparedTransactions::Restore(storage::Stamp txn_id, PreparedInfo info, std::vector<storage::WriteEntry> writes) {
+void PreparedTransactions::Restore(storage::Stamp txn_id, PreparedInfo info, std::vector<storage::WriteEntry> writes,
+                                   std::function<void()> undo_catalog) {
   std::lock_guard lock(mutex_);
   const std::string gid = info.gid;
-  by_gid_[gid] = Entry{State::kPrepared, txn_id, std::move(info), std::move(writes)};
+  by_gid_[gid] = Entry{State::kPrepared, txn_id, std::move(info), std::move(writes), std::move(undo_catalog)};
 }
 
 }  // namespace tessera::engine

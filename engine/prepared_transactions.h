@@ -8,6 +8,11 @@
 // to others and writers that meet them wait, until Finish commits or rolls it back from any session.
 // After a restart Durability recovers it (Restore), still prepared and holding its rows.
 //
+// A transaction that changed the schema keeps its catalog changes published while prepared; Prepare
+// takes the images of the relations it changed (engine/prepared_catalog.h), which Durability keeps in a
+// checkpoint written before Prepare returns, and an action that undoes the changes, which ROLLBACK
+// PREPARED runs.
+//
 // States of a gid: preparing (reserved while its PREPARE is logged; not listed, not finishable),
 // prepared, finishing (a COMMIT/ROLLBACK PREPARED is logging its end; others get 55000).
 //
@@ -15,11 +20,13 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
 #include <vector>
 
+#include "engine/prepared_catalog.h"
 #include "storage/transaction.h"
 
 namespace tessera::engine {
@@ -48,7 +55,10 @@ class PreparedTransactions {
 
   // PREPARE TRANSACTION: throws 22023 (gid too long), 42710 (gid in use) or the log's error, leaving
   // `txn` as it was (the caller aborts it). On success `txn` is empty and the transaction prepared.
-  void Prepare(storage::Transaction& txn, PreparedInfo info);
+  // `images` and `undo_catalog`: the transaction's catalog changes (none: empty and nullptr).
+  // `open_key`: the key its catalog changes were open under (Durability::SetOpenCatalog).
+  void Prepare(storage::Transaction& txn, PreparedInfo info, std::vector<RelationImage> images = {},
+               std::function<void()> undo_catalog = nullptr, uint64_t open_key = 0);
   // COMMIT PREPARED (`commit`) or ROLLBACK PREPARED: throws 42704 (no such gid), 55000 (another session
   // is finishing it) or the log's error (it stays prepared).
   void Finish(const std::string& gid, bool commit);
@@ -61,7 +71,9 @@ class PreparedTransactions {
   std::vector<Listed> List() const;
   // Recovery: re-creates a transaction prepared before the restart, its versions stamped with `txn_id`
   // (already active in the TransactionManager).
-  void Restore(storage::Stamp txn_id, PreparedInfo info, std::vector<storage::WriteEntry> writes);
+  // `undo_catalog` undoes its catalog changes (nullptr: it made none).
+  void Restore(storage::Stamp txn_id, PreparedInfo info, std::vector<storage::WriteEntry> writes,
+               std::function<void()> undo_catalog = nullptr);
 
  private:
   enum class State { kPreparing, kPrepared, kFinishing };
@@ -70,6 +82,7 @@ class PreparedTransactions {
     storage::Stamp txn_id = 0;
     PreparedInfo info;
     std::vector<storage::WriteEntry> writes;
+    std::function<void()> undo_catalog;
   };
 
   // Takes `gid` for a transaction being prepared; throws 42710 when it is taken.

@@ -31,6 +31,7 @@ class AlterTableRunner {
   void Run(const ast::AlterTableStatement& alter) {
     engine::RelationPtr relation = Resolve(alter);
     if (relation == nullptr) return;
+    session_.state().NoteRelation(relation->oid, relation);  // before any command changes its storage
     for (const auto& command : alter.commands) {
       auto copy = std::make_shared<engine::RelationInfo>(*relation);
       if (!Apply(command, *copy)) continue;
@@ -51,8 +52,7 @@ class AlterTableRunner {
               sql += (sql.empty() ? "" : ";") + ("ALTER TABLE " + engine::ShardTableName(relation->oid, partition) + " ") + command;
             }
             return sql;
-          },
-          "ALTER TABLE");
+          });
     }
   }
 
@@ -79,6 +79,7 @@ class AlterTableRunner {
     for (const RenamedView& view : renamed) {
       auto updated = std::make_shared<engine::RelationInfo>(*view.view);
       updated->view_sql = view.view_sql;
+      session_.state().NoteRelation(view.view->oid, view.view);
       catalog().PutRelation(updated, true);
       RecordUndo([catalog = &catalog(), old = view.view] {
         catalog->PutRelation(std::const_pointer_cast<engine::RelationInfo>(old), true);
@@ -95,7 +96,7 @@ class AlterTableRunner {
   // Adds an undo action; data changes record theirs before the catalog's, so undo runs them after.
   void RecordUndo(std::function<void()> undo) {
     if (context_.undo_log == nullptr) return;
-    session_.state().NoteCatalogChange();
+    session_.state().NoteCatalogChange(true);  // of the relation noted by Run or of a view noted here
     context_.undo_log->push_back(std::move(undo));
   }
 
@@ -309,6 +310,7 @@ class AlterTableRunner {
     for (const engine::RelationPtr& view : DropDependentViews(session_, Describe(relation, column),
                                                               FindDependentViews(session_, relation, column),
                                                               command.cascade)) {
+      session_.state().NoteRelation(view->oid, view);
       RecordUndo([catalog = &catalog(), view] {
         catalog->PutRelation(std::const_pointer_cast<engine::RelationInfo>(view), false);
       });

@@ -82,8 +82,10 @@ UtilityResult CreateTableAs(Session& session, const ast::CreateTableStatement& c
   try {
     rows = RunInsert(*plan, context);
   } catch (...) {
-    // The undo log drops the table from the catalog; its shard tables go now.
-    if (!relation->placement.empty()) DropShards(session, *relation);
+    // The undo log drops the table from the catalog; its shard tables go now (in a block, with its rollback).
+    if (!relation->placement.empty() && session.state().transaction == TransactionState::kIdle) {
+      DropShards(session, *relation);
+    }
     throw;
   }
   return {"SELECT " + std::to_string(rows), {}};

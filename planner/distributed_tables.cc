@@ -9,6 +9,7 @@
 
 #include "engine/database.h"
 #include "engine/distributed.h"
+#include "engine/distributed_transaction.h"
 #include "engine/statistics.h"
 #include "engine/function/kernel_builder.h"
 #include "engine/remote/connection_pool.h"
@@ -141,6 +142,15 @@ int DefaultShardColumn(const engine::RelationInfo& relation) {
   return -1;
 }
 
+bool InTransactionBlock(Session& session) { return session.state().transaction != TransactionState::kIdle; }
+
+// Runs `sql` on `worker_id` inside the session's transaction block (SessionState::worker_block), which
+// commits or rolls it back with the block; counts the worker as written.
+void ExecuteInBlock(Session& session, uint32_t worker_id, const std::string& sql) {
+  engine::DistributedTransaction& block = WorkerBlock(session.state(), session.database());
+  block.Write(worker_id).Execute(sql, block.timeout());
+}
+
 // Rolls back the transactions ExecuteOnShards opened on `connections` and gives them back to the pool.
 void RollBackAll(engine::Database& database, std::vector<remote::RemoteConnection>& connections,
                  std::chrono::milliseconds timeout) {
@@ -166,10 +176,6 @@ void DistributeNewTable(Session& session, engine::RelationInfo& relation) {
                                                                 relation.name + "\" on")
         .WithHint("Add workers with SELECT tessera.add_worker('host', port).");
   }
-  if (session.state().transaction != TransactionState::kIdle) {
-    throw SqlError(SqlState::kFeatureNotSupported,
-                   "creating a distributed table inside a transaction block is not supported yet");
-  }
   // A reference table has one partition per worker, each a full copy enforcing the unique constraints.
   const bool reference = relation.IsReferenceTable();
   if (relation.shard_column < 0 && !reference) relation.shard_column = DefaultShardColumn(relation);
@@ -178,16 +184,23 @@ void DistributeNewTable(Session& session, engine::RelationInfo& relation) {
   for (size_t partition = 0; partition < (reference ? 1 : kPartitionsPerWorker) * workers.size(); ++partition) {
     relation.placement.push_back(workers[partition % workers.size()].id);
   }
+  const bool in_block = InTransactionBlock(session);
   try {
     for (const engine::WorkerInfo& worker : workers) {
-      std::string sql = "CREATE SCHEMA IF NOT EXISTS tessera_shards;";
+      std::string sql;
       for (size_t partition = 0; partition < relation.placement.size(); ++partition) {
         if (relation.placement[partition] == worker.id) sql += ShardDefinition(relation, partition) + ";";
       }
-      ExecuteOnWorker(database, worker, sql);
+      if (!in_block) {
+        ExecuteOnWorker(database, worker, "CREATE SCHEMA IF NOT EXISTS tessera_shards;" + sql);
+        continue;
+      }
+      // The schema outside the block: it stays, and a worker prepares only changes of tables.
+      ExecuteOnWorker(database, worker, "CREATE SCHEMA IF NOT EXISTS tessera_shards");
+      ExecuteInBlock(session, worker.id, sql);
     }
   } catch (const SqlError&) {
-    DropShardTables(database, relation);
+    if (!in_block) DropShardTables(database, relation);  // in a block, its rollback drops them
     throw;
   }
   // A new table has no rows: its row count is known from now on (the writers add theirs).
@@ -195,6 +208,14 @@ void DistributeNewTable(Session& session, engine::RelationInfo& relation) {
 }
 
 void DropShards(Session& session, const engine::RelationInfo& relation) {
+  if (InTransactionBlock(session)) {
+    for (const auto& [worker_id, partitions] : PartitionsByWorker(relation)) {
+      std::string sql;
+      for (size_t partition : partitions) sql += "DROP TABLE IF EXISTS " + ShardTableName(relation.oid, partition) + ";";
+      ExecuteInBlock(session, worker_id, sql);
+    }
+    return;
+  }
   for (const std::string& worker : DropShardTables(session.database(), relation)) {
     session.state().notices.push_back(ErrorInfo{
         SqlState::kWarning, "could not drop the shard tables of \"" + relation.name + "\" on worker " + worker});
@@ -207,20 +228,24 @@ void CreateShardIndexes(Session& session, const engine::RelationInfo& relation, 
                    "unique index \"" + index.name + "\" of a distributed table must include its shard key");
   }
   ExecuteOnShards(
-      session, relation, [&](size_t partition) { return ShardIndexSql(relation, index, partition); }, "CREATE INDEX");
+      session, relation, [&](size_t partition) { return ShardIndexSql(relation, index, partition); });
 }
 
 void DropShardIndexes(Session& session, const engine::RelationInfo& relation, const engine::IndexInfo& index) {
   ExecuteOnShards(
       session, relation,
-      [&](size_t partition) { return "DROP INDEX IF EXISTS tessera_shards." + ShardIndexName(index, partition); },
-      "DROP INDEX");
+      [&](size_t partition) { return "DROP INDEX IF EXISTS tessera_shards." + ShardIndexName(index, partition); });
 }
 
 void ExecuteOnShards(Session& session, const engine::RelationInfo& relation,
-                     const std::function<std::string(size_t partition)>& statements_for, const std::string& what) {
-  if (session.state().transaction != TransactionState::kIdle) {
-    throw SqlError(SqlState::kFeatureNotSupported, what + " of a distributed table inside a transaction block is not supported yet");
+                     const std::function<std::string(size_t partition)>& statements_for) {
+  if (InTransactionBlock(session)) {
+    for (const auto& [worker_id, partitions] : PartitionsByWorker(relation)) {
+      std::string sql;
+      for (size_t partition : partitions) sql += statements_for(partition) + ";";
+      ExecuteInBlock(session, worker_id, sql);
+    }
+    return;
   }
   engine::Database& database = session.database();
   const engine::DatabaseOptions& options = database.options();

@@ -26,8 +26,8 @@ constexpr size_t kPartitionsPerWorker = 8;
 // creates its shard tables there. Without a shard_key option the primary key's first column is the shard
 // key (as SingleStore does), else a column that every unique constraint has, else rows are spread
 // round-robin. A reference table gets one partition, a full copy, on each worker. Throws 55000 without
-// workers, 0A000 inside a transaction block and for unique constraints without the shard key, and a
-// worker's error (08006 when it cannot be reached); shard tables made before an error are dropped again.
+// workers, 0A000 for unique constraints without the shard key, and a worker's error (08006 when it
+// cannot be reached); shard tables made before an error are dropped again (in a block, by its rollback).
 void DistributeNewTable(Session& session, engine::RelationInfo& relation);
 
 // The CREATE TABLE statement of partition `partition`'s shard table: the table's columns, NOT NULL and
@@ -35,7 +35,8 @@ void DistributeNewTable(Session& session, engine::RelationInfo& relation);
 std::string ShardDefinition(const engine::RelationInfo& relation, size_t partition);
 
 // DROP TABLE of a distributed table, after the catalog dropped it: drops its shard tables. A worker that
-// cannot be reached keeps its shard tables (a notice says so); the table is gone from the catalog.
+// cannot be reached keeps its shard tables (a notice says so); the table is gone from the catalog. In a
+// transaction block a worker's error is the statement's (ROLLBACK brings the shard tables back).
 void DropShards(Session& session, const engine::RelationInfo& relation);
 
 // CREATE INDEX on a distributed table, after the coordinator's catalog has `index`: creates it on every
@@ -51,10 +52,13 @@ void DropShardIndexes(Session& session, const engine::RelationInfo& relation, co
 // changed: runs `statements_for(partition)` (SQL text, possibly several statements, naming the
 // partition's shard table) for each partition, in one transaction per worker, and commits on the workers
 // only when every worker succeeded, so a shard's error (23505, 23502, ...) leaves every shard as it was.
-// The coordinator's change is then undone by the statement's failure. `what` names the statement in the
-// 0A000 a transaction block gets: the shards' change could not be rolled back with the coordinator's.
-// A worker lost between the commits keeps its old definition (no two-phase commit for DDL yet).
+// The coordinator's change is then undone by the statement's failure. A worker lost between the commits
+// keeps its old definition (outside a block DDL commits one worker after the other).
+// Inside a transaction block the statements run in the block's worker transactions
+// (SessionState::worker_block), which the block's COMMIT commits (two-phase when several workers) and
+// its ROLLBACK or ROLLBACK TO SAVEPOINT undoes, as it does the coordinator's change; so do
+// DistributeNewTable's and DropShards'.
 void ExecuteOnShards(Session& session, const engine::RelationInfo& relation,
-                     const std::function<std::string(size_t partition)>& statements_for, const std::string& what);
+                     const std::function<std::string(size_t partition)>& statements_for);
 
 }  // namespace tessera::planner

@@ -7,6 +7,7 @@
 
 #include "engine/catalog.h"
 #include "engine/database.h"
+#include "engine/durability.h"
 #include "engine/function/cast_kernels.h"
 #include "engine/operator.h"
 #include "base/memory_tracker.h"
@@ -92,8 +93,8 @@ bool IsTransactionExit(const ast::Statement& statement) {
          kind == ast::TransactionKind::kRollbackTo || kind == ast::TransactionKind::kPrepare;
 }
 
-// A coordinator's transaction block's worker transactions, made by its first statement. Until one opens
-// a worker, SET TRANSACTION may still change their isolation level.
+}  // namespace
+
 engine::DistributedTransaction& WorkerBlock(SessionState& state, engine::Database& database) {
   const std::string& isolation = state.settings["transaction_isolation"];
   if (!state.worker_block) {
@@ -104,14 +105,15 @@ engine::DistributedTransaction& WorkerBlock(SessionState& state, engine::Databas
   return *state.worker_block;
 }
 
-}  // namespace
-
 PreparedStatement::~PreparedStatement() = default;
 
 Session::Session(engine::Database& database, std::map<std::string, std::string> options)
     : database_(database), state_(std::make_unique<SessionState>()) {
   InitializeSettings(*state_, options, database.options().database_name);
   state_->commit_hook = [&database] { database.AfterCommit(); };
+  state_->open_catalog_hook = [&database, key = state_->OpenCatalogKey()](std::vector<engine::RelationImage> images) {
+    if (engine::Durability* durability = database.durability()) durability->SetOpenCatalog(key, std::move(images));
+  };
 }
 
 Session::~Session() {
@@ -361,7 +363,7 @@ void Session::HandleError() {
 void Session::Sync() {
   if (state_->transaction != TransactionState::kIdle) return;
   FinishTransaction(*state_, true);
-  state_->undo_log.clear();
+  state_->ForgetUndo();
 }
 
 char Session::TransactionStatus() const {

@@ -14,6 +14,7 @@
 #include "base/datetime.h"
 #include "base/error.h"
 #include "engine/distributed_transaction.h"
+#include "engine/prepared_catalog.h"
 #include "storage/transaction.h"
 
 namespace tessera::planner {
@@ -69,16 +70,41 @@ struct SessionState {
   std::vector<std::function<void()>> undo_log;
   // Savepoints of the open transaction block, oldest first (a name may repeat; the latest wins).
   std::vector<Savepoint> savepoints;
-  // The position in undo_log of the open block's first catalog change (DDL), SIZE_MAX when none: PREPARE
-  // TRANSACTION refuses those. Reset by BEGIN and by undoing past it.
-  size_t first_catalog_change = SIZE_MAX;
+  // The undo actions of the open block's catalog changes (DDL): their positions in undo_log, and whether
+  // a relation image in `relations_before` covers each. PREPARE TRANSACTION hands them to the prepared
+  // transaction and refuses a block with uncovered ones (schemas, sequence positions). Trimmed by UndoTo.
+  struct CatalogUndo {
+    size_t position = 0;
+    bool covered = false;
+  };
+  std::vector<CatalogUndo> catalog_undos;
+  // Each relation the open block changed, as it was before its first change (nullptr: it did not exist),
+  // with its storage's column ids then (ALTER TABLE changes a table's storage in place).
+  struct RelationBefore {
+    size_t position = 0;  // undo_log's size when noted
+    uint32_t oid = 0;
+    engine::RelationPtr before;
+    std::vector<uint32_t> column_ids;
+  };
+  std::vector<RelationBefore> relations_before;
+  // Told the images of `relations_before` whenever they change (empty: none left), so that checkpoints
+  // keep what undoes an open block's DDL (engine::Durability::SetOpenCatalog). Set by Session.
+  std::function<void(std::vector<engine::RelationImage>)> open_catalog_hook;
+  // The key the hook files this session's images under.
+  uint64_t OpenCatalogKey() const { return reinterpret_cast<uintptr_t>(this); }
+  // Calls the hook with the images of relations_before.
+  void PublishOpenCatalog() {
+    if (!open_catalog_hook) return;
+    std::vector<engine::RelationImage> images;
+    for (const RelationBefore& noted : relations_before) images.push_back({noted.oid, noted.before, noted.column_ids});
+    open_catalog_hook(std::move(images));
+  }
   std::vector<ErrorInfo> notices;
 
   // Runs the undo actions recorded after the first `keep` ones, newest first, and forgets them. Never
   // throws: an action that fails (another session took a dropped table's name meanwhile, as there is no
   // isolation of the catalog) becomes a warning and the others still run.
   void UndoTo(size_t keep) {
-    if (first_catalog_change >= keep) first_catalog_change = SIZE_MAX;
     while (undo_log.size() > keep) {
       std::function<void()> undo = std::move(undo_log.back());
       undo_log.pop_back();
@@ -88,11 +114,36 @@ struct SessionState {
         notices.push_back(ErrorInfo{SqlState::kWarning, "could not undo a change: " + error.info().message});
       }
     }
+    // After the undo actions ran, so that a checkpoint never sees the changes without their images.
+    while (!catalog_undos.empty() && catalog_undos.back().position >= keep) catalog_undos.pop_back();
+    const size_t noted = relations_before.size();
+    while (!relations_before.empty() && relations_before.back().position >= keep) relations_before.pop_back();
+    if (relations_before.size() != noted) PublishOpenCatalog();
   }
 
-  // Records that the undo action about to be added undoes a catalog change.
-  void NoteCatalogChange() { first_catalog_change = std::min(first_catalog_change, undo_log.size()); }
-  bool ChangedCatalog() const { return first_catalog_change < undo_log.size(); }
+  // Forgets the undo actions: what they would undo is committed.
+  void ForgetUndo() {
+    undo_log.clear();
+    catalog_undos.clear();
+    if (relations_before.empty()) return;
+    relations_before.clear();
+    PublishOpenCatalog();
+  }
+
+  // Records that the undo action about to be added undoes a catalog change; `covered` when NoteRelation
+  // noted the image of every relation it restores.
+  void NoteCatalogChange(bool covered = false) { catalog_undos.push_back(CatalogUndo{undo_log.size(), covered}); }
+  bool ChangedCatalog() const { return !catalog_undos.empty(); }
+  // Notes `before` (nullptr: relation `oid` is being created) ahead of the block's first change of `oid`.
+  void NoteRelation(uint32_t oid, engine::RelationPtr before) {
+    for (const RelationBefore& noted : relations_before) {
+      if (noted.oid == oid) return;
+    }
+    std::vector<uint32_t> column_ids;
+    if (before && before->data) column_ids = before->data->column_ids();
+    relations_before.push_back(RelationBefore{undo_log.size(), oid, std::move(before), std::move(column_ids)});
+    PublishOpenCatalog();  // before the change is made
+  }
 
   // The search path with pg_catalog first, as name lookups use it.
   std::vector<std::string> LookupPath() const {
@@ -103,5 +154,10 @@ struct SessionState {
     return path;
   }
 };
+
+// A coordinator's transaction block's worker transactions (SessionState::worker_block), made by the
+// block's first statement that reaches a worker. Until one opens a worker, SET TRANSACTION may still
+// change their isolation level.
+engine::DistributedTransaction& WorkerBlock(SessionState& state, engine::Database& database);
 
 }  // namespace tessera::planner

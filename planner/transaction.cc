@@ -4,10 +4,13 @@
 // actions in SessionState::undo_log. A savepoint remembers the write set's and the log's lengths, so
 // ROLLBACK TO undoes the suffix after it and ROLLBACK undoes everything, as PostgreSQL's subtransactions do.
 // PREPARE TRANSACTION hands the open transaction to the database's prepared transactions
-// (engine/prepared_transactions.h). On a coordinator the block's worker transactions
-// (SessionState::worker_block) end with it, and savepoints go to them too.
+// (engine/prepared_transactions.h), with its catalog changes (engine/prepared_catalog.h). On a
+// coordinator the block's worker transactions (SessionState::worker_block) end with it, and savepoints
+// go to them too.
 #include <cctype>
+#include <functional>
 #include <string>
+#include <vector>
 
 #include "engine/database.h"
 #include "engine/fault_point.h"
@@ -47,7 +50,7 @@ void EndTransaction(SessionState& state, bool commit) {
   }
   if (commit) {
     EndTransactionSettings(state);
-    state.undo_log.clear();
+    state.ForgetUndo();
   } else {
     state.UndoTo(0);
     EndTransactionSettings(state);
@@ -67,7 +70,6 @@ std::string Begin(SessionState& state, const ast::TransactionStatement& statemen
     Notice(state, SqlState::kActiveSqlTransaction, "there is already a transaction in progress");
   } else {
     state.transaction = TransactionState::kInBlock;
-    state.first_catalog_change = SIZE_MAX;
   }
   if (!statement.isolation_level.empty()) SetTransactionIsolation(state, statement.isolation_level);
   return statement.transaction_kind == ast::TransactionKind::kBegin ? "BEGIN" : "START TRANSACTION";
@@ -123,6 +125,43 @@ std::string RollbackToSavepoint(SessionState& state, const std::string& name) {
   return "ROLLBACK";
 }
 
+// The catalog changes of the block being prepared: the images of the relations it changed (checked to
+// be loggable) and an action that runs its catalog undo actions (copies: a failed PREPARE still runs
+// them through the undo log). Throws 0A000 for changes PREPARE cannot log.
+struct CatalogUndo {
+  std::vector<engine::RelationImage> images;
+  std::function<void()> undo;
+};
+
+CatalogUndo TakeCatalogUndo(Session& session) {
+  const SessionState& state = session.state();
+  auto refuse = [](const std::string& what) {
+    return SqlError(SqlState::kFeatureNotSupported, "PREPARE TRANSACTION of a transaction that " + what + " is not supported yet");
+  };
+  CatalogUndo taken;
+  std::vector<std::function<void()>> actions;
+  for (const SessionState::CatalogUndo& change : state.catalog_undos) {
+    if (!change.covered) throw refuse("created or dropped a schema or restarted a sequence");
+    actions.push_back(state.undo_log[change.position]);
+  }
+  for (const SessionState::RelationBefore& noted : state.relations_before) {
+    engine::RelationImage image{noted.oid, noted.before, noted.column_ids};
+    const std::string unloggable = engine::UnloggableImage(session.database().catalog(), image);
+    if (!unloggable.empty()) throw refuse(unloggable);
+    taken.images.push_back(std::move(image));
+  }
+  taken.undo = [actions = std::move(actions)] {
+    for (auto action = actions.rbegin(); action != actions.rend(); ++action) {
+      try {
+        (*action)();
+      } catch (const SqlError&) {
+        // As SessionState::UndoTo: another session took a dropped relation's name meanwhile.
+      }
+    }
+  };
+  return taken;
+}
+
 // PREPARE TRANSACTION 'gid'. Outside a block PostgreSQL warns and answers ROLLBACK; a failed block is
 // rolled back. Otherwise the writes become a prepared transaction, settings stay as at COMMIT, and the
 // session leaves the block; an error aborts the transaction (as PostgreSQL's does).
@@ -136,17 +175,17 @@ std::string PrepareTransaction(Session& session, const std::string& gid, int64_t
     return "ROLLBACK";
   }
   try {
-    if (state.ChangedCatalog()) {
-      throw SqlError(SqlState::kFeatureNotSupported,
-                     "PREPARE TRANSACTION of a transaction that changed the schema is not supported yet");
-    }
     if (state.worker_block && state.worker_block->touched_workers()) {
       throw SqlError(SqlState::kFeatureNotSupported,
                      "PREPARE TRANSACTION of a transaction that used distributed tables is not supported yet");
     }
+    CatalogUndo catalog_undo;
+    if (state.ChangedCatalog()) catalog_undo = TakeCatalogUndo(session);
     storage::Transaction& txn = OpenTransaction(state, session.database().transactions());
     engine::FaultPoint("worker-before-prepare");
-    session.database().prepared().Prepare(txn, engine::PreparedInfo{gid, state.user, state.database, prepared_at});
+    session.database().prepared().Prepare(txn, engine::PreparedInfo{gid, state.user, state.database, prepared_at},
+                                          std::move(catalog_undo.images), std::move(catalog_undo.undo),
+                                          state.OpenCatalogKey());
     engine::FaultPoint("worker-after-prepare");
   } catch (...) {
     EndTransaction(state, false);
@@ -166,7 +205,8 @@ std::string FinishPrepared(Session& session, const std::string& gid, bool commit
   }
   if (commit) engine::FaultPoint("worker-before-commit-prepared");
   session.database().prepared().Finish(gid, commit);
-  if (commit && state.commit_hook) state.commit_hook();
+  // After a rollback too: one that undid catalog changes is made durable by a checkpoint.
+  if (state.commit_hook) state.commit_hook();
   return command;
 }
 
@@ -208,6 +248,8 @@ void FinishTransaction(SessionState& state, bool commit) {
     }
     if (txn) txn->Commit();
     txn.reset();  // its snapshot no longer holds back the flusher
+    // Committed: the checkpoint below must not keep the images that would undo its DDL.
+    if (!state.relations_before.empty() && state.open_catalog_hook) state.open_catalog_hook({});
     if (state.commit_hook) state.commit_hook();
   } else if (txn) {
     txn->Abort();

@@ -67,8 +67,7 @@ void Truncate(Session& session, const ast::TruncateStatement& truncate) {
     ReplaceRelation(session, table, Emptied(*table));
     if (truncate.restart_identity) RestartSequences(session, *table);
     if (!table->placement.empty()) {
-      ExecuteOnShards(session, *table, [&](size_t partition) { return "TRUNCATE " + engine::ShardTableName(table->oid, partition); },
-                      "TRUNCATE");
+      ExecuteOnShards(session, *table, [&](size_t partition) { return "TRUNCATE " + engine::ShardTableName(table->oid, partition); });
     }
   }
 }

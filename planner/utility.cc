@@ -389,15 +389,6 @@ void CreateSchema(Session& session, const ast::CreateSchemaStatement& create) {
   RecordUndo(session, [catalog = &catalog, name = create.schema] { catalog->DropSchema(name, true, true); });
 }
 
-// Throws 0A000 inside a transaction block: a distributed table's shard tables are dropped at once and
-// cannot come back with a ROLLBACK.
-void CheckDropOfDistributedTable(Session& session) {
-  if (session.state().transaction != TransactionState::kIdle) {
-    throw SqlError(SqlState::kFeatureNotSupported,
-                   "dropping a distributed table inside a transaction block is not supported yet");
-  }
-}
-
 // DROP SCHEMA [CASCADE]; ROLLBACK brings the schema back with the relations it held. The distributed
 // tables it drops are added to `distributed`, whose shard tables the caller drops.
 void DropSchema(Session& session, const std::string& name, bool if_exists, bool cascade,
@@ -407,7 +398,6 @@ void DropSchema(Session& session, const std::string& name, bool if_exists, bool 
   for (const engine::RelationPtr& relation : catalog.AllRelations()) {
     if (relation->schema == name && !relation->placement.empty()) in_schema.push_back(relation);
   }
-  if (!in_schema.empty()) CheckDropOfDistributedTable(session);
   std::optional<engine::DroppedSchema> dropped = catalog.DropSchema(name, if_exists, cascade);
   if (!dropped) {
     session.state().notices.push_back(
@@ -473,7 +463,6 @@ void DropObjects(Session& session, const ast::DropStatement& drop, std::vector<u
           .WithHint(std::string("Use DROP ") + (relation->kind == engine::RelationKind::kView ? "VIEW" : "TABLE") + " to remove a " +
                     (relation->kind == engine::RelationKind::kView ? "view" : "table") + ".");
     }
-    if (!relation->placement.empty()) CheckDropOfDistributedTable(session);
     DropDependentViews(session, Describe(*relation), FindDependentViews(session, *relation, -1), drop.cascade,
                        dropped_too);
     DropRelation(session, relation);
@@ -509,31 +498,34 @@ std::string SchemaOf(Session& session, const std::vector<std::string>& names) {
   return session.state().search_path.empty() ? "public" : session.state().search_path[0];
 }
 
-void RecordUndo(Session& session, std::function<void()> undo) {
-  session.state().NoteCatalogChange();
+void RecordUndo(Session& session, std::function<void()> undo, bool covered) {
+  session.state().NoteCatalogChange(covered);
   session.state().undo_log.push_back(std::move(undo));
 }
 
 void CreateRelation(Session& session, std::shared_ptr<engine::RelationInfo> relation) {
   auto& catalog = session.database().catalog();
   catalog.PutRelation(relation, false);
-  RecordUndo(session, [catalog = &catalog, oid = relation->oid] { catalog->DropRelation(oid); });
+  session.state().NoteRelation(relation->oid, nullptr);
+  RecordUndo(session, [catalog = &catalog, oid = relation->oid] { catalog->DropRelation(oid); }, true);
 }
 
 void ReplaceRelation(Session& session, engine::RelationPtr previous, std::shared_ptr<engine::RelationInfo> updated) {
   auto& catalog = session.database().catalog();
+  session.state().NoteRelation(previous->oid, previous);
   catalog.PutRelation(std::move(updated), true);
   RecordUndo(session, [catalog = &catalog, previous = std::move(previous)] {
     catalog->PutRelation(std::const_pointer_cast<engine::RelationInfo>(previous), true);
-  });
+  }, true);
 }
 
 void DropRelation(Session& session, engine::RelationPtr relation) {
   auto& catalog = session.database().catalog();
+  session.state().NoteRelation(relation->oid, relation);
   catalog.DropRelation(relation->oid);
   RecordUndo(session, [catalog = &catalog, relation = std::move(relation)] {
     catalog->PutRelation(std::const_pointer_cast<engine::RelationInfo>(relation), false);
-  });
+  }, true);
 }
 
 bool RelationNameIsFree(Session& session, const std::string& schema, const std::string& name, bool if_not_exists) {

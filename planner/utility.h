@@ -42,8 +42,9 @@ std::string SchemaOf(Session& session, const std::vector<std::string>& names);
 bool RelationNameIsFree(Session& session, const std::string& schema, const std::string& name, bool if_not_exists);
 // Adds an action that undoes a change of the running statement (run on ROLLBACK, on ROLLBACK TO an
 // earlier savepoint, and when the statement fails outside a transaction block). It should not throw; one
-// that does becomes a warning (SessionState::UndoTo).
-void RecordUndo(Session& session, std::function<void()> undo);
+// that does becomes a warning (SessionState::UndoTo). `covered`: it restores only relations whose
+// images SessionState::NoteRelation took, so PREPARE TRANSACTION can log how to undo it.
+void RecordUndo(Session& session, std::function<void()> undo, bool covered = false);
 // Catalog changes with their undo: CreateRelation publishes a new relation (ROLLBACK removes it);
 // ReplaceRelation publishes `updated` in place of `previous`, same OID (ROLLBACK puts `previous` back);
 // DropRelation drops one (ROLLBACK puts it back with its OID, rows, indexes and sequence state).

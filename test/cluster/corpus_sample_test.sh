@@ -34,6 +34,8 @@ duckdb/test/sql/join/inner/test_using_join.test
 duckdb/test/sql/setops/test_pg_union.test
 duckdb/test/sql/subquery/scalar/test_update_subquery.test
 duckdb/test/sql/subquery/test_neumann.test
+duckdb/test/sql/transactions/test_stacked_schema_change.test
+duckdb/test/sql/transactions/test_transaction_local_data.test
 duckdb/test/sql/update/test_update_from.test
 sqlite/test/evidence/in1.test
 sqlite/test/evidence/slt_lang_createview.test

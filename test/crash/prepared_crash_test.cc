@@ -3,7 +3,9 @@
 // roll back some of them (and CHECKPOINT runs beside them), restarts it, and checks two-phase commit's
 // promise: every acknowledged PREPARE is still prepared (listed in pg_prepared_xacts, its row
 // invisible) unless its COMMIT/ROLLBACK PREPARED was sent, every acknowledged COMMIT PREPARED's row is
-// there, and nothing else is. Recovered prepared transactions are then finished from a new session.
+// there, and nothing else is. Every third transaction also changes the schema: it creates a table
+// (with a row), which must exist after the restart exactly when its COMMIT PREPARED took effect, unless
+// it is still prepared. Recovered prepared transactions are then finished from a new session.
 #include <libpq-fe.h>
 #include <stdlib.h>
 
@@ -44,6 +46,10 @@ using Key = std::pair<int, int>;  // (client, seq): the row the transaction inse
 
 std::string Gid(const Key& key) { return "c" + std::to_string(key.first) + "-" + std::to_string(key.second); }
 
+// Every third transaction creates this table too.
+bool ChangesSchema(const Key& key) { return key.second % 3 == 0; }
+std::string TableOf(const Key& key) { return "ddl_c" + std::to_string(key.first) + "_" + std::to_string(key.second); }
+
 using Connection = std::unique_ptr<PGconn, void (*)(PGconn*)>;
 
 Connection Connect(const std::string& conninfo) {
@@ -71,6 +77,8 @@ void RunClient(const std::string& conninfo, int client, int& next_seq, std::map<
   for (;;) {
     const Key key{client, next_seq++};
     if (!Exec(connection.get(), "BEGIN") ||
+        (ChangesSchema(key) && (!Exec(connection.get(), "CREATE TABLE " + TableOf(key) + " (v INT)") ||
+                                !Exec(connection.get(), "INSERT INTO " + TableOf(key) + " VALUES (1)"))) ||
         !Exec(connection.get(), "INSERT INTO prepared_rows VALUES (" + std::to_string(key.first) + ", " +
                                     std::to_string(key.second) + ")")) {
       return;  // nothing was prepared
@@ -89,11 +97,14 @@ void RunClient(const std::string& conninfo, int client, int& next_seq, std::map<
 
 // Checks the restarted server against the model and settles what was in doubt. Returns the violations.
 std::vector<std::string> Check(PGconn* connection, std::map<Key, TxnState>& model) {
-  std::vector<std::pair<std::string, std::string>> listed_rows, table_rows;
+  std::vector<std::pair<std::string, std::string>> listed_rows, table_rows, created_rows;
   if (!Exec(connection, "SELECT gid FROM pg_prepared_xacts", &listed_rows) ||
-      !Exec(connection, "SELECT client, seq FROM prepared_rows", &table_rows)) {
-    return {"could not read pg_prepared_xacts or the table: " + std::string(PQerrorMessage(connection))};
+      !Exec(connection, "SELECT client, seq FROM prepared_rows", &table_rows) ||
+      !Exec(connection, "SELECT relname FROM pg_class WHERE relname LIKE 'ddl_c%'", &created_rows)) {
+    return {"could not read pg_prepared_xacts or the tables: " + std::string(PQerrorMessage(connection))};
   }
+  std::set<std::string> created;
+  for (const auto& row : created_rows) created.insert(row.first);
   std::set<std::string> listed;
   for (const auto& row : listed_rows) listed.insert(row.first);
   std::set<Key> present;
@@ -111,6 +122,10 @@ std::vector<std::string> Check(PGconn* connection, std::map<Key, TxnState>& mode
     expect(is_listed || state != TxnState::kPrepared, key, "acknowledged PREPARE is no longer prepared");
     const bool committed = state == TxnState::kCommitted || (state == TxnState::kCommitSent && !is_listed);
     expect(is_present == committed, key, is_present ? "row visible without a commit" : "committed row missing");
+    if (ChangesSchema(key) && !is_listed) {
+      const bool exists = created.count(TableOf(key)) > 0;
+      expect(exists == committed, key, exists ? ("table exists without a commit, state " + std::to_string(static_cast<int>(state))).c_str() : "committed table missing");
+    }
     if (is_listed) {
       state = TxnState::kPrepared;
     } else if (state != TxnState::kCommitted && state != TxnState::kRolledBack) {

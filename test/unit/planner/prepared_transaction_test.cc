@@ -95,14 +95,20 @@ TEST_SUITE("prepared_transaction") {
     CHECK(Run(session, "COMMIT PREPARED 'no writes'") == "ERROR 42704");
   }
 
-  TEST_CASE("a transaction that changed the schema is not prepared (0A000) and is rolled back") {
+  TEST_CASE("a transaction that created a schema or dropped a column is not prepared (0A000) and is rolled back") {
     engine::Database database{engine::DatabaseOptions{"", 2, 1, "tessera"}};
     Session session{database, {}};
     REQUIRE(Run(session, "BEGIN") == "BEGIN");
-    REQUIRE(Run(session, "CREATE TABLE made (id INT)") == "CREATE TABLE");
+    REQUIRE(Run(session, "CREATE SCHEMA made") == "CREATE SCHEMA");
+    REQUIRE(Run(session, "CREATE TABLE made.t (id INT)") == "CREATE TABLE");
     CHECK(Run(session, "PREPARE TRANSACTION 'ddl'") == "ERROR 0A000");
-    CHECK(Run(session, "SELECT * FROM made") == "ERROR 42P01");
+    CHECK(Run(session, "SELECT * FROM made.t") == "ERROR 42P01");
     CHECK(database.prepared().List().empty());
+    REQUIRE(Run(session, "CREATE TABLE wide (id INT, note TEXT)") == "CREATE TABLE");
+    REQUIRE(Run(session, "BEGIN") == "BEGIN");
+    REQUIRE(Run(session, "ALTER TABLE wide DROP COLUMN note") == "ALTER TABLE");
+    CHECK(Run(session, "PREPARE TRANSACTION 'drop column'") == "ERROR 0A000");
+    CHECK(Run(session, "SELECT note FROM wide") == "SELECT 0");
     // DDL undone by ROLLBACK TO SAVEPOINT, and SET, do not count.
     REQUIRE(Run(session, "CREATE TABLE kept (id INT)") == "CREATE TABLE");
     REQUIRE(Run(session, "BEGIN") == "BEGIN");
@@ -114,6 +120,23 @@ TEST_SUITE("prepared_transaction") {
     CHECK(Run(session, "PREPARE TRANSACTION 'no ddl'") == "PREPARE TRANSACTION");
     CHECK(Run(session, "ROLLBACK PREPARED 'no ddl'") == "ROLLBACK PREPARED");
     CHECK(Run(session, "SELECT * FROM kept") == "SELECT 0");
+  }
+
+  TEST_CASE("a transaction that changed the schema is prepared: its changes stay until it ends") {
+    engine::Database database{engine::DatabaseOptions{"", 2, 1, "tessera"}};
+    Session session{database, {}};
+    Session other{database, {}};
+    for (const bool commit : {true, false}) {
+      const std::string gid = commit ? "kept" : "undone";
+      REQUIRE(Run(session, "BEGIN") == "BEGIN");
+      REQUIRE(Run(session, "CREATE TABLE made_" + gid + " (id INT PRIMARY KEY)") == "CREATE TABLE");
+      REQUIRE(Run(session, "INSERT INTO made_" + gid + " VALUES (1)") == "INSERT 0 1");
+      REQUIRE(Run(session, "PREPARE TRANSACTION '" + gid + "'") == "PREPARE TRANSACTION");
+      CHECK(Run(other, "SELECT * FROM made_" + gid) == "SELECT 0");  // published, its row pending
+      CHECK(Run(other, std::string(commit ? "COMMIT" : "ROLLBACK") + " PREPARED '" + gid + "'") ==
+            std::string(commit ? "COMMIT" : "ROLLBACK") + " PREPARED");
+      CHECK(Run(other, "SELECT * FROM made_" + gid) == (commit ? "SELECT 1" : "ERROR 42P01"));
+    }
   }
 
   TEST_CASE("a prepared transaction recovered after a restart still holds its rows; new ids come after it") {
