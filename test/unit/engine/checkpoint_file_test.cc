@@ -22,10 +22,11 @@ CheckpointContents TwoWorkers() {
 }
 
 // `bytes` (a version 6 encoding of TwoWorkers()) as version 5 wrote it: no draining byte after each
-// worker's port, version 5, the CRC computed again.
+// worker's port, no count of prepared catalog images at the end, version 5, the CRC computed again.
 std::string AsVersion5(std::string bytes) {
   // The tail: per worker ... port (4), draining (1); then the prepared count (4), the decision count
-  // (4) and the CRC (4).
+  // (4), the prepared catalog count (4) and the CRC (4).
+  bytes.erase(bytes.size() - 4 - 4, 4);
   const size_t second_draining = bytes.size() - 4 - 4 - 4 - 1;
   bytes.erase(second_draining, 1);
   const size_t first_draining = second_draining - (4 + 4 + std::strlen("127.0.0.1") + 4) - 1;
