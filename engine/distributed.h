@@ -106,6 +106,8 @@ class WorkerTransactions {
   // succeeds (the resolver finishes what a worker did not acknowledge).
   void Commit();
   std::chrono::milliseconds timeout() const;
+  // The unit the statement writes in: reads through it see the rows written.
+  DistributedTransaction& transaction() { return *transaction_; }
 
  private:
   std::unique_ptr<DistributedTransaction> own_;  // outside a block
@@ -119,8 +121,14 @@ class DistributedWriter {
   DistributedWriter(const DistributedWriter&) = delete;
   DistributedWriter& operator=(const DistributedWriter&) = delete;
 
-  // Sends `rows` (all the table's columns, in table order) to their shard tables.
+  // Sends `rows` (all the table's columns, in table order) to their shard tables. For a table with global
+  // unique indexes (engine/global_unique.h) it holds the table's write lock and checks the keys written
+  // across partitions (23505).
   void Write(const Batch& rows);
+  // Takes the table's write lock until the writer's transactions end (a table with global unique
+  // indexes, or ON CONFLICT, which looks for the keys across partitions before writing).
+  void LockTable();
+  DistributedTransaction& transaction() { return transactions_.transaction(); }
   // Commits on the workers (two-phase when several); returns the rows written. Throws when the commit
   // failed and nothing was committed; once the decision is logged it succeeds (the resolver finishes).
   int64_t Commit();
@@ -132,6 +140,7 @@ class DistributedWriter {
   const RelationInfo& relation_;
   ExecContext& context_;
   WorkerTransactions transactions_;
+  const bool global_unique_;  // the table has global unique indexes
   int64_t rows_ = 0;
 };
 

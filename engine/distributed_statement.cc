@@ -8,6 +8,7 @@
 
 #include "engine/database.h"
 #include "engine/distributed.h"
+#include "engine/global_unique.h"
 #include "engine/operators_internal.h"
 #include "engine/partition_moves.h"
 #include "engine/plan.h"
@@ -115,12 +116,15 @@ class DistributedStatementOperator : public Operator {
     }
     // A write to one partition is one statement on one worker: its own transaction there is atomic, so
     // it needs no BEGIN and COMMIT round trips (unless settings go first).
-    if (placements.size() == 1 && statement_.settings_sql.empty() && context_.worker_block == nullptr) {
+    const bool checks_keys = !statement_.checked_indexes.empty();
+    if (placements.size() == 1 && statement_.settings_sql.empty() && context_.worker_block == nullptr && !checks_keys) {
       Send(Connection(workers[0]), statement_.sql(placements[0]));
       NoteRemovedRows();
       return true;
     }
     WorkerTransactions transactions(context_);
+    const RelationInfo& target = *statement_.tables[0].relation;
+    if (checks_keys) transactions.transaction().HoldTable(target.oid, [this] { context_.CheckCancel(); });
     std::set<uint32_t> begun;
     for (size_t index = 0; index < placements.size(); ++index) {
       context_.CheckCancel();
@@ -130,6 +134,9 @@ class DistributedStatementOperator : public Operator {
       }
       // Every copy of a reference table is written alike: the first one's rows and count stand for all.
       Send(connection, statement_.sql(placements[index]), index == 0 || !statement_.tables[0].relation->IsReferenceTable());
+    }
+    for (size_t index : statement_.checked_indexes) {
+      CheckAllKeys(*context_.database, transactions.transaction(), target, target.indexes[index], false);
     }
     transactions.Commit();
     NoteRemovedRows();

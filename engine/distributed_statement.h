@@ -41,6 +41,9 @@ struct DistributedStatement {
   bool writes = false;  // UPDATE or DELETE
   bool removes_rows = false;  // DELETE: its row count is taken off the table's (StatisticsStore)
   std::string settings_sql;  // writes: run in each worker's transaction first (SET LOCAL TimeZone ...)
+  // UPDATE: the global unique indexes of tables[0] whose columns it assigns (positions in its indexes),
+  // checked across partitions under the table's write lock before it commits (engine/global_unique.h).
+  std::vector<size_t> checked_indexes;
   std::shared_ptr<const PlanNode> fallback;  // reads: the pull-tier plan
 };
 

@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: Apache-2.0
+// Global unique indexes of distributed tables on a coordinator (docs/CLUSTER.md): a unique index or
+// constraint that does not include the table's shard key (or of a table without one). Every shard table
+// has the index too, which keeps a key unique within its partition; the coordinator, which every write
+// goes through, keeps it unique across partitions:
+//   - a write that can add keys (INSERT, COPY, UPDATE of an indexed column) first takes the table's
+//     write lock (TableWriteLocks), held by its worker transactions until they end (commit or rollback,
+//     the block's for a transaction block), so writers of the table follow one another;
+//   - after writing, it counts the keys it wrote over every partition, inside its own transactions (which
+//     see its rows and, under the lock, every other writer's committed ones): a key counted twice is a
+//     23505 that fails the statement before anything commits.
+// Whether an index is global follows from the index and the shard key, both kept in the catalog, so
+// nothing more is stored for it.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <vector>
+
+#include "base/vector.h"
+#include "engine/catalog.h"
+
+namespace tessera::engine {
+
+class Database;
+class DistributedTransaction;
+
+// Whether `index` of distributed table `relation` is unique without containing the shard key.
+bool IsGlobalUnique(const RelationInfo& relation, const IndexInfo& index);
+bool HasGlobalUnique(const RelationInfo& relation);
+
+// The per-table write locks of the coordinator's tables with global unique indexes. An owner (a
+// DistributedTransaction) holds a lock from Acquire to Release, across threads: statements of a
+// transaction block may run on different threads.
+// Thread safety: safe from any thread.
+class TableWriteLocks {
+ public:
+  // Blocks until `owner` holds `table`'s lock (at once when it holds it already). While waiting, calls
+  // `check_cancel` now and then, which throws to give up. Throws 40P01 when the wait would close a cycle
+  // of owners each waiting for the next one's lock.
+  void Acquire(uint32_t table, const void* owner, const std::function<void()>& check_cancel);
+  void Release(uint32_t table, const void* owner);
+
+ private:
+  bool WouldDeadlock(uint32_t table, const void* owner) const;  // REQUIRES(mutex_)
+
+  std::mutex mutex_;
+  std::condition_variable released_;
+  std::map<uint32_t, const void*> holders_;  // GUARDED_BY(mutex_)
+  std::map<const void*, uint32_t> waiting_;  // GUARDED_BY(mutex_): owner -> table it waits for
+};
+
+// Throws 23505 (PostgreSQL's "duplicate key value violates unique constraint") when a key of a global
+// unique index that `rows` (all the table's columns, as written) hold occurs more than once in the table,
+// counted over every partition through `transaction`, which wrote them. Keys with a NULL never conflict.
+// REQUIRES: `transaction` holds the table's write lock.
+void CheckWrittenKeys(Database& database, DistributedTransaction& transaction, const RelationInfo& relation,
+                      const Batch& rows);
+
+// Throws 23505 when any key of `index` occurs more than once in the table: "could not create unique
+// index" when `creating`, else as a write's violation (an UPDATE, which may have changed any key).
+void CheckAllKeys(Database& database, DistributedTransaction& transaction, const RelationInfo& relation,
+                  const IndexInfo& index, bool creating);
+
+// The rows of `rows` (all the table's columns) whose key of `index` is in the table already, read
+// through `transaction`, or that an earlier row of `rows` has: what ON CONFLICT DO NOTHING skips. Keys
+// with a NULL are never found.
+std::vector<bool> ExistingKeys(Database& database, DistributedTransaction& transaction, const RelationInfo& relation,
+                               const IndexInfo& index, const Batch& rows);
+
+}  // namespace tessera::engine
