@@ -129,6 +129,11 @@ class DistributedWriter {
   // indexes, or ON CONFLICT, which looks for the keys across partitions before writing).
   void LockTable();
   DistributedTransaction& transaction() { return transactions_.transaction(); }
+  // The connection to `partition`'s worker inside the writer's transaction there, the partition held
+  // against a move (for ON CONFLICT DO UPDATE's updates).
+  remote::RemoteConnection& PartitionConnection(size_t partition) {
+    return transactions_.BeginPartition(relation_, partition);
+  }
   // Commits on the workers (two-phase when several); returns the rows written. Throws when the commit
   // failed and nothing was committed; once the decision is logged it succeeds (the resolver finishes).
   int64_t Commit();

@@ -6,11 +6,12 @@
 // write committed. ON CONFLICT DO NOTHING holds the table's write lock (engine/global_unique.h) and
 // drops, before writing each batch, the rows whose arbiter key the table holds already (over every
 // partition, as the writer's own transactions see them) or an earlier row of the batch has.
-// ON CONFLICT DO UPDATE answers 0A000.
+// ON CONFLICT DO UPDATE goes through a DistributedUpsert (engine/distributed_upsert.h).
 #include <memory>
-#include <set>
+#include <optional>
 
 #include "engine/distributed.h"
+#include "engine/distributed_upsert.h"
 #include "engine/expression.h"
 #include "engine/global_unique.h"
 #include "engine/operators_internal.h"
@@ -39,19 +40,22 @@ class DistributedInsertOperator : public Operator {
 
   void Write() {
     written_ = true;
-    if (node_.on_conflict_update) {
-      throw SqlError(SqlState::kFeatureNotSupported, "ON CONFLICT DO UPDATE on a distributed table is not supported yet");
-    }
     DistributedWriter writer(relation(), context_);
-    if (node_.on_conflict_do_nothing) writer.LockTable();
+    std::optional<DistributedUpsert> upsert;
+    if (node_.on_conflict_do_nothing || node_.on_conflict_update) writer.LockTable();
+    if (node_.on_conflict_update) upsert.emplace(node_, context_, writer);
     Batch input;
     while (child_->Next(&input)) {
       if (node_.on_conflict_do_nothing) DropConflicts(writer, input);
       if (input.num_rows == 0) continue;
-      writer.Write(input);
-      if (!node_.returning.empty()) returned_.push_back(Returning(input));
+      if (upsert) {
+        input = upsert->Apply(input);
+      } else {
+        writer.Write(input);
+      }
+      if (!node_.returning.empty() && input.num_rows > 0) returned_.push_back(Returning(input));
     }
-    rows_affected_ = writer.Commit();
+    rows_affected_ = writer.Commit() + (upsert ? upsert->rows_updated() : 0);
   }
 
   // Drops the rows of `rows` whose key of an arbiter index exists (DO NOTHING), one arbiter after

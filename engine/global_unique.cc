@@ -253,4 +253,50 @@ std::vector<bool> ExistingKeys(Database& database, DistributedTransaction& trans
   return existing;
 }
 
+std::map<std::string, PartitionRow> RowsWithKeys(Database& database, DistributedTransaction& transaction,
+                                                 const RelationInfo& relation, const IndexInfo& index,
+                                                 const Batch& rows) {
+  const std::vector<std::vector<Value>> keys = DistinctKeys(index, rows);
+  std::map<std::string, PartitionRow> found;
+  if (keys.empty()) return found;
+  const std::optional<std::string> key_filter = KeyFilter(relation, index, keys);
+  const std::string filter = key_filter ? *key_filter : NotNullFilter(relation, index);
+  std::string columns;
+  for (size_t column = 0; column < relation.columns.size(); ++column) {
+    columns += ", " + QuoteIdentifier(relation.columns[column].name);
+  }
+  const PartitionMoves::ReadTicket ticket = database.partition_moves().BeginRead();
+  const std::vector<uint32_t> placement = CurrentPlacement(database, relation);
+  std::map<uint32_t, std::vector<size_t>> partitions_of;
+  for (size_t partition = 0; partition < placement.size(); ++partition) partitions_of[placement[partition]].push_back(partition);
+  for (const auto& [worker, partitions] : partitions_of) {
+    std::string sql;
+    for (size_t partition : partitions) {
+      sql += (sql.empty() ? "SELECT " : " UNION ALL SELECT ") + std::to_string(partition) + columns + " FROM " +
+             ShardTableName(relation.oid, partition) + " WHERE " + filter;
+    }
+    transaction.Read(worker).Query(
+        sql,
+        [&](Batch batch) {
+          for (idx_t row = 0; row < batch.num_rows; ++row) {
+            PartitionRow held;
+            held.partition = static_cast<size_t>(batch.columns[0].GetValue(row).GetInt());
+            for (size_t column = 0; column < relation.columns.size(); ++column) {
+              held.values.push_back(batch.columns[column + 1].GetValue(row).WithType(relation.columns[column].type));
+            }
+            std::vector<Value> key;
+            for (int column : index.columns) key.push_back(held.values[column]);
+            found.emplace(KeyIdentity(key), std::move(held));
+          }
+        },
+        transaction.timeout());
+  }
+  return found;
+}
+
+std::string KeyIdentity(const IndexInfo& index, const Batch& rows, idx_t row) {
+  const std::vector<Value> key = KeyOf(index, rows, row);
+  return HasNull(key) ? std::string() : KeyIdentity(key);
+}
+
 }  // namespace tessera::engine

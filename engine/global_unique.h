@@ -71,4 +71,19 @@ void CheckAllKeys(Database& database, DistributedTransaction& transaction, const
 std::vector<bool> ExistingKeys(Database& database, DistributedTransaction& transaction, const RelationInfo& relation,
                                const IndexInfo& index, const Batch& rows);
 
+// A row of a distributed table, read from its partition.
+struct PartitionRow {
+  size_t partition = 0;
+  std::vector<Value> values;  // all the table's columns
+};
+
+// The rows of the table whose key of `index` (unique) a row of `rows` (all the table's columns) has, by
+// KeyIdentity, read through `transaction`: for ON CONFLICT DO UPDATE.
+std::map<std::string, PartitionRow> RowsWithKeys(Database& database, DistributedTransaction& transaction,
+                                                 const RelationInfo& relation, const IndexInfo& index,
+                                                 const Batch& rows);
+
+// Row `row`'s key of `index` as a string that is equal for equal keys; empty when the key has a NULL.
+std::string KeyIdentity(const IndexInfo& index, const Batch& rows, idx_t row);
+
 }  // namespace tessera::engine
