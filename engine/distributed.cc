@@ -297,9 +297,11 @@ void WorkerTransactions::Commit() {
 DistributedWriter::DistributedWriter(const RelationInfo& relation, ExecContext& context)
     : relation_(relation),
       context_(context),
-      transactions_(context),
-      global_unique_(HasGlobalUnique(relation)) {
-  if (global_unique_) LockTable();
+      transactions_(context) {
+  if (HasGlobalUnique(relation)) {
+    written_keys_.emplace(relation);
+    LockTable();
+  }
 }
 
 void DistributedWriter::LockTable() {
@@ -336,10 +338,11 @@ void DistributedWriter::Write(const Batch& rows) {
     if (!relation_.IsReferenceTable()) rows_ += static_cast<int64_t>(copied);
   }
   if (relation_.IsReferenceTable()) rows_ += static_cast<int64_t>(rows.num_rows);
-  if (global_unique_) CheckWrittenKeys(*context_.database, transactions_.transaction(), relation_, rows);
+  if (written_keys_) written_keys_->Add(rows);
 }
 
 int64_t DistributedWriter::Commit() {
+  if (written_keys_) written_keys_->Check(*context_.database, transactions_.transaction());
   transactions_.Commit();
   context_.database->statistics().NoteWritten(relation_.oid, rows_);
   return rows_;

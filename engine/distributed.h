@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <shared_mutex>
 #include <string>
@@ -27,6 +28,7 @@
 #include "engine/database.h"
 #include "engine/distributed_transaction.h"
 #include "engine/exec_context.h"
+#include "engine/global_unique.h"
 #include "engine/remote/remote_connection.h"
 
 namespace tessera::engine {
@@ -122,8 +124,8 @@ class DistributedWriter {
   DistributedWriter& operator=(const DistributedWriter&) = delete;
 
   // Sends `rows` (all the table's columns, in table order) to their shard tables. For a table with global
-  // unique indexes (engine/global_unique.h) it holds the table's write lock and checks the keys written
-  // across partitions (23505).
+  // unique indexes (engine/global_unique.h) the writer holds the table's write lock from its creation,
+  // and Commit first checks the keys written across partitions (23505).
   void Write(const Batch& rows);
   // Takes the table's write lock until the writer's transactions end (a table with global unique
   // indexes, or ON CONFLICT, which looks for the keys across partitions before writing).
@@ -145,7 +147,7 @@ class DistributedWriter {
   const RelationInfo& relation_;
   ExecContext& context_;
   WorkerTransactions transactions_;
-  const bool global_unique_;  // the table has global unique indexes
+  std::optional<WrittenKeys> written_keys_;  // the table has global unique indexes
   int64_t rows_ = 0;
 };
 

@@ -118,6 +118,14 @@ std::string ColumnNames(const RelationInfo& relation, const IndexInfo& index, bo
 std::optional<std::string> KeyFilter(const RelationInfo& relation, const IndexInfo& index,
                                      const std::vector<std::vector<Value>>& keys) {
   std::string filter;
+  if (index.columns.size() == 1) {
+    for (const std::vector<Value>& key : keys) {
+      const std::optional<std::string> literal = DeparseConstant(key[0]);
+      if (!literal) return std::nullopt;
+      filter += (filter.empty() ? "" : ", ") + *literal;
+    }
+    return QuoteIdentifier(relation.columns[index.columns[0]].name) + " IN (" + filter + ")";
+  }
   for (const std::vector<Value>& key : keys) {
     std::string conjunction;
     for (size_t position = 0; position < key.size(); ++position) {
@@ -206,21 +214,52 @@ SqlError Violation(const RelationInfo& relation, const IndexInfo& index, const s
 
 }  // namespace
 
-void CheckWrittenKeys(Database& database, DistributedTransaction& transaction, const RelationInfo& relation,
-                      const Batch& rows) {
+WrittenKeys::WrittenKeys(const RelationInfo& relation) : relation_(relation) {
   for (const IndexInfo& index : relation.indexes) {
-    if (!IsGlobalUnique(relation, index)) continue;
-    const std::vector<std::vector<Value>> keys = DistinctKeys(index, rows);
+    if (IsGlobalUnique(relation, index)) indexes_.push_back(IndexKeys{&index, {}, {}, false});
+  }
+}
+
+void WrittenKeys::Add(const Batch& rows) {
+  for (IndexKeys& written : indexes_) {
+    if (written.every_key) continue;
+    for (idx_t row = 0; row < rows.num_rows; ++row) {
+      std::vector<Value> key = KeyOf(*written.index, rows, row);
+      if (!HasNull(key) && written.seen.insert(KeyIdentity(key)).second) written.keys.push_back(std::move(key));
+    }
+    if (written.keys.size() > kMaxListedKeys) {
+      written.every_key = true;
+      written.keys.clear();
+      written.seen.clear();
+    }
+  }
+}
+
+void WrittenKeys::Check(Database& database, DistributedTransaction& transaction) const {
+  for (const IndexKeys& written : indexes_) {
+    const IndexInfo& index = *written.index;
+    if (written.every_key) {
+      CheckAllKeys(database, transaction, relation_, index, false);
+      continue;
+    }
+    const std::vector<std::vector<Value>>& keys = written.keys;
     for (size_t first = 0; first < keys.size(); first += kKeysPerQuery) {
       const std::vector<std::vector<Value>> chunk(keys.begin() + static_cast<std::ptrdiff_t>(first),
                                                   keys.begin() + static_cast<std::ptrdiff_t>(std::min(keys.size(), first + kKeysPerQuery)));
-      const std::map<std::string, KeyCount> counts = CountTheseKeys(database, transaction, relation, index, chunk);
+      const std::map<std::string, KeyCount> counts = CountTheseKeys(database, transaction, relation_, index, chunk);
       for (const std::vector<Value>& key : chunk) {
         auto found = counts.find(KeyIdentity(key));
-        if (found != counts.end() && found->second.count > 1) throw Violation(relation, index, key);
+        if (found != counts.end() && found->second.count > 1) throw Violation(relation_, index, key);
       }
     }
   }
+}
+
+void CheckWrittenKeys(Database& database, DistributedTransaction& transaction, const RelationInfo& relation,
+                      const Batch& rows) {
+  WrittenKeys written(relation);
+  written.Add(rows);
+  written.Check(database, transaction);
 }
 
 void CheckAllKeys(Database& database, DistributedTransaction& transaction, const RelationInfo& relation,

@@ -18,6 +18,8 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <set>
+#include <string>
 #include <vector>
 
 #include "base/vector.h"
@@ -53,10 +55,35 @@ class TableWriteLocks {
   std::map<const void*, uint32_t> waiting_;  // GUARDED_BY(mutex_): owner -> table it waits for
 };
 
-// Throws 23505 (PostgreSQL's "duplicate key value violates unique constraint") when a key of a global
-// unique index that `rows` (all the table's columns, as written) hold occurs more than once in the table,
-// counted over every partition through `transaction`, which wrote them. Keys with a NULL never conflict.
-// REQUIRES: `transaction` holds the table's write lock.
+// The keys of a table's global unique indexes that a statement wrote, checked across partitions before it
+// commits. Up to kMaxListedKeys keys per index are counted by one query filtering on them (each worker
+// scans its partitions once and returns the matches); past that, every key of the index is counted (one
+// scan too, but every key comes back) rather than scanning once per chunk of keys.
+class WrittenKeys {
+ public:
+  static constexpr size_t kMaxListedKeys = 1000;
+
+  explicit WrittenKeys(const RelationInfo& relation);
+  // Notes the keys of `rows` (all the table's columns, as written). Keys with a NULL never conflict.
+  void Add(const Batch& rows);
+  // Throws 23505 (PostgreSQL's "duplicate key value violates unique constraint") when a key noted occurs
+  // more than once in the table, counted over every partition through `transaction`, which wrote them
+  // (the first such key in the order written, when listed). REQUIRES: `transaction` holds the table's
+  // write lock.
+  void Check(Database& database, DistributedTransaction& transaction) const;
+
+ private:
+  struct IndexKeys {
+    const IndexInfo* index;
+    std::vector<std::vector<Value>> keys;  // distinct, in the order first written
+    std::set<std::string> seen;
+    bool every_key = false;  // more than kMaxListedKeys: check them all
+  };
+  const RelationInfo& relation_;
+  std::vector<IndexKeys> indexes_;
+};
+
+// WrittenKeys for `rows` alone.
 void CheckWrittenKeys(Database& database, DistributedTransaction& transaction, const RelationInfo& relation,
                       const Batch& rows);
 
