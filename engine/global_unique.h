@@ -3,12 +3,12 @@
 // constraint that does not include the table's shard key (or of a table without one). Every shard table
 // has the index too, which keeps a key unique within its partition; the coordinator, which every write
 // goes through, keeps it unique across partitions:
-//   - a write that can add keys (INSERT, COPY, UPDATE of an indexed column) first takes the table's
-//     write lock (TableWriteLocks), held by its worker transactions until they end (commit or rollback,
-//     the block's for a transaction block), so writers of the table follow one another;
-//   - after writing, it counts the keys it wrote over every partition, inside its own transactions (which
-//     see its rows and, under the lock, every other writer's committed ones): a key counted twice is a
-//     23505 that fails the statement before anything commits.
+//   - a write that can add keys (INSERT, COPY, UPDATE of an indexed column, ON CONFLICT) first takes
+//     the table's write lock (TableWriteLocks), held by its worker transactions until they end (commit
+//     or rollback, the block's for a transaction block), so writers of the table follow one another;
+//   - once it wrote its rows, and before it commits, it counts the keys it wrote over every partition,
+//     inside its own transactions (which see its rows and, under the lock, every other writer's
+//     committed ones): a key counted twice is a 23505 that fails the statement.
 // Whether an index is global follows from the index and the shard key, both kept in the catalog, so
 // nothing more is stored for it.
 #pragma once
