@@ -43,6 +43,9 @@ const IndexInfo& Arbiter(const PlanNode& node) {
 
 DistributedUpsert::DistributedUpsert(const PlanNode& node, ExecContext& context, DistributedWriter& writer)
     : node_(node), relation_(*node.relation), arbiter_(Arbiter(node)), context_(context), writer_(writer) {
+  if (relation_.IsReferenceTable()) {
+    throw SqlError(SqlState::kFeatureNotSupported, "ON CONFLICT DO UPDATE on a reference table is not supported yet");
+  }
   if (std::count(node.update_columns.begin(), node.update_columns.end(), relation_.shard_column) > 0) {
     throw SqlError(SqlState::kFeatureNotSupported,
                    "ON CONFLICT DO UPDATE assigning the shard key of a distributed table is not supported");

@@ -5,8 +5,8 @@
 // partition; a row whose key is held gets the DO UPDATE (its WHERE and SET evaluated here over the held
 // row and EXCLUDED), sent as an UPDATE of that row to its partition; the other rows are inserted through
 // the writer. A key met twice in the statement is PostgreSQL's 21000. The new keys of the rows updated
-// are then checked across partitions like inserted ones. Assigning the shard key, or values without an
-// exact SQL literal, answer 0A000.
+// are then checked across partitions like inserted ones. Assigning the shard key, values without an
+// exact SQL literal, and reference tables (whose every copy would need the update) answer 0A000.
 #pragma once
 
 #include <set>
