@@ -148,6 +148,14 @@ std::string NotNullFilter(const RelationInfo& relation, const IndexInfo& index) 
   return filter;
 }
 
+// The partitions of `relation` on each worker now, by worker id.
+std::map<uint32_t, std::vector<size_t>> PartitionsByWorker(Database& database, const RelationInfo& relation) {
+  const std::vector<uint32_t> placement = CurrentPlacement(database, relation);
+  std::map<uint32_t, std::vector<size_t>> partitions;
+  for (size_t partition = 0; partition < placement.size(); ++partition) partitions[placement[partition]].push_back(partition);
+  return partitions;
+}
+
 struct KeyCount {
   std::vector<Value> key;
   int64_t count = 0;
@@ -159,12 +167,9 @@ std::map<std::string, KeyCount> CountKeys(Database& database, DistributedTransac
                                           const RelationInfo& relation, const IndexInfo& index,
                                           const std::string& filter) {
   const PartitionMoves::ReadTicket ticket = database.partition_moves().BeginRead();
-  const std::vector<uint32_t> placement = CurrentPlacement(database, relation);
-  std::map<uint32_t, std::vector<size_t>> partitions_of;
-  for (size_t partition = 0; partition < placement.size(); ++partition) partitions_of[placement[partition]].push_back(partition);
   const std::string columns = ColumnNames(relation, index, true);
   std::map<std::string, KeyCount> counts;
-  for (const auto& [worker, partitions] : partitions_of) {
+  for (const auto& [worker, partitions] : PartitionsByWorker(database, relation)) {
     std::string sql = "SELECT " + columns + ", count(*) FROM (";
     for (size_t position = 0; position < partitions.size(); ++position) {
       sql += (position > 0 ? " UNION ALL SELECT " : "SELECT ") + columns + " FROM " +
@@ -305,10 +310,7 @@ std::map<std::string, PartitionRow> RowsWithKeys(Database& database, Distributed
     columns += ", " + QuoteIdentifier(relation.columns[column].name);
   }
   const PartitionMoves::ReadTicket ticket = database.partition_moves().BeginRead();
-  const std::vector<uint32_t> placement = CurrentPlacement(database, relation);
-  std::map<uint32_t, std::vector<size_t>> partitions_of;
-  for (size_t partition = 0; partition < placement.size(); ++partition) partitions_of[placement[partition]].push_back(partition);
-  for (const auto& [worker, partitions] : partitions_of) {
+  for (const auto& [worker, partitions] : PartitionsByWorker(database, relation)) {
     std::string sql;
     for (size_t partition : partitions) {
       sql += (sql.empty() ? "SELECT " : " UNION ALL SELECT ") + std::to_string(partition) + columns + " FROM " +
