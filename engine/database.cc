@@ -6,6 +6,7 @@
 
 #include "engine/catalog.h"
 #include "engine/durability.h"
+#include "engine/global_unique.h"
 #include "engine/partition_moves.h"
 #include "engine/prepared_transactions.h"
 #include "engine/distributed.h"
@@ -28,6 +29,7 @@ Database::Database(DatabaseOptions options) : options_(std::move(options)) {
   worker_connections_ = std::make_unique<remote::ConnectionPool>();
   statistics_ = std::make_unique<StatisticsStore>();
   partition_moves_ = std::make_unique<PartitionMoves>();
+  table_write_locks_ = std::make_unique<TableWriteLocks>();
   distributed_commits_ = std::make_unique<DistributedCommits>(*this);
 }
 

@@ -27,6 +27,7 @@ namespace tessera::engine {
 class Catalog;
 class Durability;
 class PartitionMoves;
+class TableWriteLocks;
 class PreparedTransactions;
 class TaskPool;
 class StatisticsStore;
@@ -88,6 +89,8 @@ class Database {
   // A coordinator's partition moves: their gates against writers and readers, and the rebalance's
   // progress (engine/partition_moves.h).
   PartitionMoves& partition_moves() { return *partition_moves_; }
+  // A coordinator's write locks of tables with global unique indexes (engine/global_unique.h).
+  TableWriteLocks& table_write_locks() { return *table_write_locks_; }
   // Called after each commit (see Durability::AfterCommit); throws when DDL could not be made durable.
   void AfterCommit();
 
@@ -103,6 +106,7 @@ class Database {
   std::mutex round_robin_mutex_;
   std::map<uint32_t, uint64_t> round_robin_;  // GUARDED_BY(round_robin_mutex_)
   std::unique_ptr<PartitionMoves> partition_moves_;
+  std::unique_ptr<TableWriteLocks> table_write_locks_;
   std::unique_ptr<DistributedCommits> distributed_commits_;  // declared last: its resolver uses the rest
 };
 

@@ -31,6 +31,7 @@
 #include "engine/database.h"
 #include "engine/distributed_read.h"
 #include "engine/durability.h"
+#include "engine/global_unique.h"
 #include "engine/operators_internal.h"
 #include "engine/partition_moves.h"
 #include "engine/plan.h"
@@ -184,35 +185,6 @@ class DistributedScanOperator : public Operator {
   size_t next_cached_ = 0;
 };
 
-class DistributedInsertOperator : public Operator {
- public:
-  DistributedInsertOperator(const PlanNode& node, ExecContext& context)
-      : node_(node), context_(context), child_(CreateOperator(*node.children[0], context)) {}
-
-  bool Next(Batch* out) override {
-    if (done_) return false;
-    done_ = true;
-    if (!node_.returning.empty() || node_.on_conflict_do_nothing || node_.on_conflict_update) {
-      throw SqlError(SqlState::kFeatureNotSupported,
-                     "RETURNING and ON CONFLICT on a distributed table are not supported yet");
-    }
-    DistributedWriter writer(*node_.relation, context_);
-    Batch input;
-    while (child_->Next(&input)) writer.Write(input);
-    rows_affected_ = writer.Commit();
-    return false;
-  }
-
-  int64_t rows_affected() const override { return rows_affected_; }
-
- private:
-  const PlanNode& node_;
-  ExecContext& context_;
-  std::unique_ptr<Operator> child_;
-  bool done_ = false;
-  int64_t rows_affected_ = 0;
-};
-
 }  // namespace
 
 namespace {
@@ -325,10 +297,25 @@ void WorkerTransactions::Commit() {
 }
 
 DistributedWriter::DistributedWriter(const RelationInfo& relation, ExecContext& context)
-    : relation_(relation), context_(context), transactions_(own_transactions_.emplace(context)) {}
+    : relation_(relation), context_(context), transactions_(own_transactions_.emplace(context)) {
+  HoldGlobalUnique();
+}
 
 DistributedWriter::DistributedWriter(const RelationInfo& relation, ExecContext& context, WorkerTransactions& transactions)
-    : relation_(relation), context_(context), transactions_(transactions) {}
+    : relation_(relation), context_(context), transactions_(transactions) {
+  HoldGlobalUnique();
+}
+
+void DistributedWriter::HoldGlobalUnique() {
+  if (HasGlobalUnique(relation_)) {
+    written_keys_.emplace(relation_);
+    LockTable();
+  }
+}
+
+void DistributedWriter::LockTable() {
+  transactions_.transaction().HoldTable(relation_.oid, [this] { context_.CheckCancel(); });
+}
 
 size_t DistributedWriter::PartitionOf(const Batch& rows, idx_t row, uint64_t first) {
   const size_t partitions = relation_.placement.size();
@@ -363,9 +350,11 @@ void DistributedWriter::Write(const Batch& rows) {
     if (!relation_.IsReferenceTable()) rows_ += static_cast<int64_t>(copied);
   }
   if (relation_.IsReferenceTable()) rows_ += static_cast<int64_t>(rows.num_rows);
+  if (written_keys_) written_keys_->Add(rows);
 }
 
 int64_t DistributedWriter::Commit() {
+  if (written_keys_) written_keys_->Check(*context_.database, transactions_.transaction());
   transactions_.Commit();
   context_.database->statistics().NoteWritten(relation_.oid, rows_);
   return rows_;
@@ -412,10 +401,6 @@ std::vector<size_t> PartitionsToRead(const PlanNode& scan) {
 
 std::unique_ptr<Operator> MakeDistributedScanOperator(const PlanNode& node, ExecContext& context) {
   return std::make_unique<DistributedScanOperator>(node, context);
-}
-
-std::unique_ptr<Operator> MakeDistributedInsertOperator(const PlanNode& node, ExecContext& context) {
-  return std::make_unique<DistributedInsertOperator>(node, context);
 }
 
 }  // namespace tessera::engine

@@ -28,6 +28,7 @@
 #include "engine/database.h"
 #include "engine/distributed_transaction.h"
 #include "engine/exec_context.h"
+#include "engine/global_unique.h"
 #include "engine/remote/remote_connection.h"
 
 namespace tessera::engine {
@@ -113,6 +114,8 @@ class WorkerTransactions {
   // succeeds (the resolver finishes what a worker did not acknowledge).
   void Commit();
   std::chrono::milliseconds timeout() const;
+  // The unit the statement writes in: reads through it see the rows written.
+  DistributedTransaction& transaction() { return *transaction_; }
 
  private:
   std::unique_ptr<DistributedTransaction> own_;  // outside a block
@@ -128,13 +131,26 @@ class DistributedWriter {
   DistributedWriter(const DistributedWriter&) = delete;
   DistributedWriter& operator=(const DistributedWriter&) = delete;
 
-  // Sends `rows` (all the table's columns, in table order) to their shard tables.
+  // Sends `rows` (all the table's columns, in table order) to their shard tables. For a table with global
+  // unique indexes (engine/global_unique.h) the writer holds the table's write lock from its creation,
+  // and Commit first checks the keys written across partitions (23505).
   void Write(const Batch& rows);
+  // Takes the table's write lock until the writer's transactions end (a table with global unique
+  // indexes, or ON CONFLICT, which looks for the keys across partitions before writing).
+  void LockTable();
+  DistributedTransaction& transaction() { return transactions_.transaction(); }
+  // The connection to `partition`'s worker inside the writer's transaction there, the partition held
+  // against a move (for ON CONFLICT DO UPDATE's updates).
+  remote::RemoteConnection& PartitionConnection(size_t partition) {
+    return transactions_.BeginPartition(relation_, partition);
+  }
   // Commits on the workers (two-phase when several); returns the rows written. Throws when the commit
   // failed and nothing was committed; once the decision is logged it succeeds (the resolver finishes).
   int64_t Commit();
 
  private:
+  // For a table with global unique indexes: takes its write lock and notes the keys written.
+  void HoldGlobalUnique();
   // `row`'s partition; `first` is the round-robin position of the batch's first row (no shard key).
   size_t PartitionOf(const Batch& rows, idx_t row, uint64_t first);
 
@@ -142,6 +158,7 @@ class DistributedWriter {
   ExecContext& context_;
   std::optional<WorkerTransactions> own_transactions_;
   WorkerTransactions& transactions_;  // own_transactions_ or the caller's
+  std::optional<WrittenKeys> written_keys_;  // the table has global unique indexes
   int64_t rows_ = 0;
 };
 

@@ -10,6 +10,7 @@
 #include "engine/distributed.h"
 #include "engine/distributed_key_update.h"
 #include "engine/distributed_ship.h"
+#include "engine/global_unique.h"
 #include "engine/operators_internal.h"
 #include "engine/partition_moves.h"
 #include "engine/plan.h"
@@ -135,14 +136,17 @@ class DistributedStatementOperator : public Operator {
     }
     // A write to one partition is one statement on one worker: its own transaction there is atomic, so
     // it needs no BEGIN and COMMIT round trips (unless settings go first).
+    const bool checks_keys = !statement_.checked_indexes.empty();
     if (placements.size() == 1 && statement_.settings_sql.empty() && context_.worker_block == nullptr &&
-        !statement_.moves_shard_key) {
+        !statement_.moves_shard_key && !checks_keys) {
       Send(Connection(workers[0]), Sql(placements[0]));
       NoteRemovedRows();
       return true;
     }
     WorkerTransactions transactions(context_);
-    if (statement_.moves_shard_key) moves_.emplace(*statement_.tables[0].relation, context_);
+    const RelationInfo& target = *statement_.tables[0].relation;
+    if (checks_keys) transactions.transaction().HoldTable(target.oid, [this] { context_.CheckCancel(); });
+    if (statement_.moves_shard_key) moves_.emplace(target, context_);
     std::set<uint32_t> begun;
     for (size_t index = 0; index < placements.size(); ++index) {
       context_.CheckCancel();
@@ -155,6 +159,9 @@ class DistributedStatementOperator : public Operator {
            placements[index][0]);
     }
     if (moves_) moves_->Move(transactions);
+    for (size_t index : statement_.checked_indexes) {
+      CheckAllKeys(*context_.database, transactions.transaction(), target, target.indexes[index], false);
+    }
     transactions.Commit();
     NoteRemovedRows();
     return true;

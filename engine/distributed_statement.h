@@ -44,6 +44,9 @@ struct DistributedStatement {
   // and rows whose key leaves their partition move (engine/distributed_key_update.h).
   bool moves_shard_key = false;
   std::string settings_sql;  // writes: run in each worker's transaction first (SET LOCAL TimeZone ...)
+  // UPDATE: the global unique indexes of tables[0] whose columns it assigns (positions in its indexes),
+  // checked across partitions under the table's write lock before it commits (engine/global_unique.h).
+  std::vector<size_t> checked_indexes;
   std::shared_ptr<const PlanNode> fallback;  // reads: the pull-tier plan
   // Writes: the tables the statement reads that the workers cannot (engine/distributed_ship.h). The rows
   // of shipped[i] are those of the node's child i, computed on the coordinator once per execution, and

@@ -10,6 +10,7 @@
 #include "engine/distributed.h"
 #include "engine/durability.h"
 #include "engine/fault_point.h"
+#include "engine/global_unique.h"
 #include "engine/remote/connection_pool.h"
 
 namespace tessera::engine {
@@ -68,6 +69,12 @@ uint32_t DistributedTransaction::HoldPartition(const RelationInfo& relation, siz
     found = partition_workers_.emplace(key, CurrentPlacement(database_, relation)[partition]).first;
   }
   return found->second;
+}
+
+void DistributedTransaction::HoldTable(uint32_t table, const std::function<void()>& check_cancel) {
+  if (tables_.count(table) > 0) return;
+  database_.table_write_locks().Acquire(table, this, check_cancel);
+  tables_.insert(table);
 }
 
 std::string DistributedTransaction::BeginSql() const {
@@ -198,6 +205,8 @@ void DistributedTransaction::Finish() {
   expected_.clear();
   partition_workers_.clear();
   guards_.clear();
+  for (uint32_t table : tables_) database_.table_write_locks().Release(table, this);
+  tables_.clear();
 }
 
 void NoteDistributedReads(ExecContext& context, const std::vector<uint32_t>& workers) {

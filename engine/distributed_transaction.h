@@ -28,6 +28,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -74,6 +75,9 @@ class DistributedTransaction {
   // The worker holding `partition` of `relation` now; the first call per partition holds it against a
   // move (PartitionMoves::WriteGuard) until the unit ends, so its rows reach the copy kept.
   uint32_t HoldPartition(const RelationInfo& relation, size_t partition);
+  // Takes `table`'s write lock (engine/global_unique.h) until the unit ends; calls `check_cancel`, which
+  // may throw, while it waits. Throws 40P01 on a deadlock.
+  void HoldTable(uint32_t table, const std::function<void()>& check_cancel);
 
   // Commits every worker transaction (see above). Throws when nothing was committed (what is still open
   // is then rolled back by Rollback or the destructor); once the decision is logged it succeeds.
@@ -108,6 +112,7 @@ class DistributedTransaction {
   size_t expected_reads_ = 0;
   std::map<std::pair<uint32_t, size_t>, uint32_t> partition_workers_;
   std::vector<PartitionMoves::WriteGuard> guards_;
+  std::set<uint32_t> tables_;  // write locks held
 };
 
 // A distributed scan announces the workers of the reads it will send (one entry per read) when built.

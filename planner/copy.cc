@@ -335,6 +335,16 @@ class TableCopyInserter : public CopyInserter {
     if (writer_) rows_inserted_ += writer_->Commit();
   }
 
+  void Abandon() override {
+    try {
+      pending_.Wait();
+    } catch (...) {
+      writer_.reset();
+      throw;
+    }
+    writer_.reset();
+  }
+
   int64_t rows_inserted() const override { return rows_inserted_; }
 
  private:

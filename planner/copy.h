@@ -103,6 +103,9 @@ class CopyInserter {
   // Waits until every batch given to Insert() is inserted; throws the error of the last one. Must be
   // called before the statement ends, whether it succeeds or fails.
   virtual void Finish() = 0;
+  // Instead of Finish() when the statement fails: waits for a batch still being inserted (throws its
+  // error) and rolls back what went to the workers (a distributed table's rows), never committing them.
+  virtual void Abandon() = 0;
   // REQUIRES: Finish() returned.
   virtual int64_t rows_inserted() const = 0;
 };

@@ -9,6 +9,7 @@
 
 #include "engine/distributed_statement.h"
 #include "engine/function/scalar_function.h"
+#include "engine/global_unique.h"
 #include "planner/order_comparable.h"
 #include "planner/parser/shard_sql.h"
 #include "planner/session_state.h"
@@ -282,6 +283,20 @@ PlanPtr MakeNode(const PlanNode& plan, std::shared_ptr<engine::DistributedStatem
   return node;
 }
 
+// The global unique indexes of an UPDATE's table with a column the UPDATE assigns.
+std::vector<size_t> AssignedGlobalUnique(const PlanNode& update) {
+  std::vector<size_t> indexes;
+  const engine::RelationInfo& relation = *update.relation;
+  for (size_t number = 0; number < relation.indexes.size(); ++number) {
+    const engine::IndexInfo& index = relation.indexes[number];
+    const bool assigned = std::any_of(index.columns.begin(), index.columns.end(), [&update](int column) {
+      return std::count(update.update_columns.begin(), update.update_columns.end(), column) > 0;
+    });
+    if (assigned && engine::IsGlobalUnique(relation, index)) indexes.push_back(number);
+  }
+  return indexes;
+}
+
 }  // namespace
 
 PlanPtr PlanDistributedStatement(const ast::Statement& statement, PlanPtr plan, const NameReferences& references,
@@ -313,6 +328,7 @@ PlanPtr PlanDistributedStatement(const ast::Statement& statement, PlanPtr plan, 
     pushdown.statement->removes_rows = plan->kind == PlanKind::kDelete;
     pushdown.statement->moves_shard_key = moves_shard_key;
     pushdown.statement->settings_sql = SettingsForWorkers(session);
+    if (plan->kind == PlanKind::kUpdate) pushdown.statement->checked_indexes = AssignedGlobalUnique(*plan);
     return MakeNode(*plan, pushdown.statement, std::move(shipped_plans));
   }
   // A read is pushed down only when it reads one partition's worker (the router tier).

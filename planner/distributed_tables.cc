@@ -10,6 +10,7 @@
 #include "engine/database.h"
 #include "engine/distributed.h"
 #include "engine/distributed_transaction.h"
+#include "engine/global_unique.h"
 #include "engine/statistics.h"
 #include "engine/function/kernel_builder.h"
 #include "engine/remote/connection_pool.h"
@@ -47,8 +48,9 @@ std::string ShardIndexSql(const engine::RelationInfo& relation, const engine::In
 
 }  // namespace
 
-// The shard table's definition: the table's columns, NOT NULL and unique constraints (each includes the
-// shard key, so a shard enforces it for the whole table), then its other indexes. Defaults and sequences
+// The shard table's definition: the table's columns, NOT NULL and unique constraints (a shard enforces
+// one that includes the shard key for the whole table, the coordinator a global one across shards:
+// engine/global_unique.h), then its other indexes. Defaults and sequences
 // stay on the coordinator, which computes the rows.
 std::string ShardDefinition(const engine::RelationInfo& relation, size_t partition) {
   std::string sql = "CREATE TABLE " + ShardTableName(relation.oid, partition) + " (";
@@ -109,21 +111,6 @@ std::vector<std::string> DropShardTables(engine::Database& database, const engin
   return unreachable;
 }
 
-// Throws 0A000 unless every unique constraint of `relation` includes its shard key.
-void CheckUniqueConstraints(const engine::RelationInfo& relation) {
-  for (const engine::IndexInfo& index : relation.indexes) {
-    if (relation.shard_column >= 0 &&
-        std::find(index.columns.begin(), index.columns.end(), relation.shard_column) != index.columns.end()) {
-      continue;
-    }
-    throw SqlError(SqlState::kFeatureNotSupported,
-                   "unique constraint \"" + index.name + "\" of a distributed table must include its shard key")
-        .WithHint(relation.shard_column < 0 ? "Name a shard key with WITH (shard_key = 'column')."
-                                            : "Add column \"" + relation.columns[relation.shard_column].name +
-                                                  "\" to the constraint.");
-  }
-}
-
 // The shard key of a table created without one: the primary key's first column (as SingleStore does);
 // without a primary key, the first column of the first unique constraint that is in every unique
 // constraint, so that each shard can enforce them; else -1 (rows spread round-robin).
@@ -179,7 +166,6 @@ void DistributeNewTable(Session& session, engine::RelationInfo& relation) {
   // A reference table has one partition per worker, each a full copy enforcing the unique constraints.
   const bool reference = relation.IsReferenceTable();
   if (relation.shard_column < 0 && !reference) relation.shard_column = DefaultShardColumn(relation);
-  if (!reference) CheckUniqueConstraints(relation);
   relation.placement.clear();
   for (size_t partition = 0; partition < (reference ? 1 : kPartitionsPerWorker) * workers.size(); ++partition) {
     relation.placement.push_back(workers[partition % workers.size()].id);
@@ -223,9 +209,14 @@ void DropShards(Session& session, const engine::RelationInfo& relation) {
 }
 
 void CreateShardIndexes(Session& session, const engine::RelationInfo& relation, const engine::IndexInfo& index) {
-  if (index.unique && std::find(index.columns.begin(), index.columns.end(), relation.shard_column) == index.columns.end()) {
-    throw SqlError(SqlState::kFeatureNotSupported,
-                   "unique index \"" + index.name + "\" of a distributed table must include its shard key");
+  // A global unique index: the table's writers wait while the rows are checked across partitions (each
+  // shard checks its own when it builds the index).
+  engine::DistributedTransaction check(session.database(), "read committed");
+  if (engine::IsGlobalUnique(relation, index)) {
+    check.HoldTable(relation.oid, [&session] {
+      if (session.cancel_requested()) throw SqlError(SqlState::kQueryCanceled, "canceling statement due to user request");
+    });
+    engine::CheckAllKeys(session.database(), check, relation, index, true);
   }
   ExecuteOnShards(
       session, relation, [&](size_t partition) { return ShardIndexSql(relation, index, partition); });

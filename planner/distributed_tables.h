@@ -25,9 +25,10 @@ constexpr size_t kPartitionsPerWorker = 8;
 // A coordinator's CREATE TABLE: places the new table's partitions on the workers (round-robin) and
 // creates its shard tables there. Without a shard_key option the primary key's first column is the shard
 // key (as SingleStore does), else a column that every unique constraint has, else rows are spread
-// round-robin. A reference table gets one partition, a full copy, on each worker. Throws 55000 without
-// workers, 0A000 for unique constraints without the shard key, and a worker's error (08006 when it
-// cannot be reached); shard tables made before an error are dropped again (in a block, by its rollback).
+// round-robin. A reference table gets one partition, a full copy, on each worker. Unique constraints
+// without the shard key are global (engine/global_unique.h). Throws 55000 without workers and a worker's
+// error (08006 when it cannot be reached); shard tables made before an error are dropped again (in a
+// block, by its rollback).
 void DistributeNewTable(Session& session, engine::RelationInfo& relation);
 
 // The CREATE TABLE statement of partition `partition`'s shard table: the table's columns, NOT NULL and
@@ -40,8 +41,9 @@ std::string ShardDefinition(const engine::RelationInfo& relation, size_t partiti
 void DropShards(Session& session, const engine::RelationInfo& relation);
 
 // CREATE INDEX on a distributed table, after the coordinator's catalog has `index`: creates it on every
-// shard table (as tessera_shards.i<index oid>_p<partition>). Throws 0A000 for a unique index without the
-// shard key, and ExecuteOnShards' errors (23505 when a shard holds duplicates).
+// shard table (as tessera_shards.i<index oid>_p<partition>). A global unique index (without the shard
+// key) is first checked across partitions under the table's write lock. Throws 23505 when the table
+// holds duplicates, and ExecuteOnShards' errors.
 void CreateShardIndexes(Session& session, const engine::RelationInfo& relation, const engine::IndexInfo& index);
 
 // DROP INDEX of a distributed table's index, after the coordinator's catalog dropped it: drops it on

@@ -124,8 +124,8 @@ bool Connection::RunCopyStep(const std::function<void()>& step) {
       step();
     } catch (...) {
       // The statement must not end while a batch is still being inserted; that batch's error, from an
-      // earlier line, is the one to report.
-      copy_in_->inserter->Finish();
+      // earlier line, is the one to report. Nothing it wrote to workers commits.
+      copy_in_->inserter->Abandon();
       throw;
     }
   });
