@@ -298,18 +298,20 @@ void WorkerTransactions::Commit() {
 
 DistributedWriter::DistributedWriter(const RelationInfo& relation, ExecContext& context)
     : relation_(relation), context_(context), transactions_(own_transactions_.emplace(context)) {
-  HoldGlobalUnique();
+  HoldTableIfShared();
 }
 
 DistributedWriter::DistributedWriter(const RelationInfo& relation, ExecContext& context, WorkerTransactions& transactions)
     : relation_(relation), context_(context), transactions_(transactions) {
-  HoldGlobalUnique();
+  HoldTableIfShared();
 }
 
-void DistributedWriter::HoldGlobalUnique() {
+void DistributedWriter::HoldTableIfShared() {
   if (HasGlobalUnique(relation_)) {
     written_keys_.emplace(relation_);
     LockTable();
+  } else if (relation_.IsReferenceTable()) {
+    LockTable();  // its copies change in the same order
   }
 }
 

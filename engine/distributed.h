@@ -133,7 +133,8 @@ class DistributedWriter {
 
   // Sends `rows` (all the table's columns, in table order) to their shard tables. For a table with global
   // unique indexes (engine/global_unique.h) the writer holds the table's write lock from its creation,
-  // and Commit first checks the keys written across partitions (23505).
+  // and Commit first checks the keys written across partitions (23505); a reference table's writer
+  // holds it too, so that concurrent writes reach every copy in the same order.
   void Write(const Batch& rows);
   // Takes the table's write lock until the writer's transactions end (a table with global unique
   // indexes, or ON CONFLICT, which looks for the keys across partitions before writing).
@@ -149,8 +150,9 @@ class DistributedWriter {
   int64_t Commit();
 
  private:
-  // For a table with global unique indexes: takes its write lock and notes the keys written.
-  void HoldGlobalUnique();
+  // Takes the table's write lock when its writers must follow one another: a table with global unique
+  // indexes (whose keys written it then notes) or a reference table (whose copies change in one order).
+  void HoldTableIfShared();
   // `row`'s partition; `first` is the round-robin position of the batch's first row (no shard key).
   size_t PartitionOf(const Batch& rows, idx_t row, uint64_t first);
 

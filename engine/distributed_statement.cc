@@ -136,16 +136,19 @@ class DistributedStatementOperator : public Operator {
     }
     // A write to one partition is one statement on one worker: its own transaction there is atomic, so
     // it needs no BEGIN and COMMIT round trips (unless settings go first).
+    const RelationInfo& target = *statement_.tables[0].relation;
     const bool checks_keys = !statement_.checked_indexes.empty();
+    // Writers of a table with global unique keys, or of a reference table (whose copies must change in
+    // the same order), follow one another: see engine/global_unique.h.
+    const bool serialized = checks_keys || target.IsReferenceTable();
     if (placements.size() == 1 && statement_.settings_sql.empty() && context_.worker_block == nullptr &&
-        !statement_.moves_shard_key && !checks_keys) {
+        !statement_.moves_shard_key && !serialized) {
       Send(Connection(workers[0]), Sql(placements[0]));
       NoteRemovedRows();
       return true;
     }
     WorkerTransactions transactions(context_);
-    const RelationInfo& target = *statement_.tables[0].relation;
-    if (checks_keys) transactions.transaction().HoldTable(target.oid, [this] { context_.CheckCancel(); });
+    if (serialized) transactions.transaction().HoldTable(target.oid, [this] { context_.CheckCancel(); });
     if (statement_.moves_shard_key) moves_.emplace(target, context_);
     std::set<uint32_t> begun;
     for (size_t index = 0; index < placements.size(); ++index) {
@@ -155,7 +158,7 @@ class DistributedStatementOperator : public Operator {
         connection.Execute(statement_.settings_sql, WorkerTimeout(context_.database->options()));
       }
       // Every copy of a reference table is written alike: the first one's rows and count stand for all.
-      Send(connection, Sql(placements[index]), index == 0 || !statement_.tables[0].relation->IsReferenceTable(),
+      Send(connection, Sql(placements[index]), index == 0 || !target.IsReferenceTable(),
            placements[index][0]);
     }
     if (moves_) moves_->Move(transactions);

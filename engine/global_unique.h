@@ -34,9 +34,10 @@ class DistributedTransaction;
 bool IsGlobalUnique(const RelationInfo& relation, const IndexInfo& index);
 bool HasGlobalUnique(const RelationInfo& relation);
 
-// The per-table write locks of the coordinator's tables with global unique indexes. An owner (a
-// DistributedTransaction) holds a lock from Acquire to Release, across threads: statements of a
-// transaction block may run on different threads.
+// The per-table write locks of the coordinator's tables with global unique indexes, and of its reference
+// tables (whose copies must change in the same order). An owner (a DistributedTransaction) holds a lock
+// from Acquire to Release, across threads: statements of a transaction block may run on different
+// threads.
 // Thread safety: safe from any thread.
 class TableWriteLocks {
  public:

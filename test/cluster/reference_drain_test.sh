@@ -101,6 +101,25 @@ updater() {
     round=$((round + 1))
   done
 }
+# Appends '+' to the names of the rows the inserter makes, which it races: writers of a reference table
+# follow one another, so each copy's UPDATE matches the same rows.
+tagger() {
+  round=0
+  while [ ! -f "$work/stop" ] && [ $round -lt 2000 ]; do
+    psql -X -q -h 127.0.0.1 -p "$coordinator_port" -U tessera -d tessera -v ON_ERROR_STOP=1 \
+      -c "UPDATE regions SET name = name || '+' WHERE id >= 100000 AND id < 200000" >/dev/null 2>>"$work/tagger.errors" ||
+      echo "failed: tag $round" >>"$work/tagger.errors"
+    round=$((round + 1))
+  done
+}
+# Whether every copy of regions holds the same names.
+names_agree() {
+  value "SELECT worker_id, shard_table FROM tessera.placements WHERE table_name = 'regions' ORDER BY worker_id" |
+    while IFS='|' read -r worker shard; do
+      eval "port=\$worker${worker}_port"
+      on_worker "$port" "SELECT count(*), sum(length(name)) FROM $shard"
+    done | sort -u | wc -l | awk '{ print ($1 == 1 ? "every copy holds the same names" : "the copies hold different names") }'
+}
 # Deletes regions 1, 2, ... (up to 400) one at a time.
 deleter() {
   round=0
@@ -145,13 +164,15 @@ committed_contents() {
   updater=$!
   deleter &
   deleter=$!
+  tagger &
+  tagger=$!
   sleep 1
   started=$(date +%s.%N)
   sql "SELECT tessera.rebalance()"
   finished=$(date +%s.%N)
   sleep 1
   touch "$work/stop"
-  wait $inserter $copier $updater $deleter
+  wait $inserter $copier $updater $deleter $tagger
   errors=$(cat "$work"/*.errors | wc -l)
   echo "errors seen by clients: $errors"
   cat "$work"/*.errors
@@ -165,6 +186,7 @@ committed_contents() {
   echo "=== every worker's copy, read there, holds exactly the rows committed"
   expected_contents=$(committed_contents)
   copies "$expected_contents"
+  names_agree
   actual=$(value "SELECT $contents FROM regions")
   [ "$actual" = "$expected_contents" ] && echo "the coordinator reads the rows committed" || echo "the coordinator reads $actual, committed $expected_contents"
   echo "=== a join with regions runs on every worker, the new one too"
