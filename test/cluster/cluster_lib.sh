@@ -9,6 +9,13 @@
 #                             starts worker1, worker2, an embedded server (the oracle) and a coordinator
 #                             on fresh ports ($worker1_port, $worker2_port, $embedded_port,
 #                             $coordinator_port); the workers are not registered yet
+#   start_three_workers_and_mover_coordinator
+#                             starts worker1..worker3 and a coordinator whose partition moves pause
+#                             (TESSERA_FAULT_MOVE=slow, --worker-timeout 3000) on fresh ports; the
+#                             workers are not registered yet. Then:
+#   restart_coordinator [FAULT]  kill -9 of the coordinator, started again (TESSERA_FAULT_MOVE=FAULT)
+#   sql SQL / value SQL       run SQL on the coordinator: psql's output with SQLSTATEs and worker ports as
+#                             W1..W3 / the bare value
 work=$(mktemp -d)
 pids=""
 trap 'for pid in $pids; do kill -9 $pid 2>/dev/null || true; done; wait 2>/dev/null; rm -rf "$work"' EXIT
@@ -42,3 +49,24 @@ start_two_workers_and_embedded() {
   start embedded "$embedded_port"
   start coordinator "$coordinator_port" --role coordinator --worker-timeout "$1"
 }
+
+start_three_workers_and_mover_coordinator() {
+  coordinator_port=$(free_port)
+  worker1_port=$(free_port)
+  worker2_port=$(free_port)
+  worker3_port=$(free_port)
+  start worker1 "$worker1_port" --role worker
+  start worker2 "$worker2_port" --role worker
+  start worker3 "$worker3_port" --role worker
+  fault=slow start coordinator "$coordinator_port" --role coordinator --worker-timeout 3000
+}
+restart_coordinator() {
+  kill -9 "$pid_coordinator" 2>/dev/null || true
+  wait "$pid_coordinator" 2>/dev/null || true
+  fault=${1:-} start coordinator "$coordinator_port" --role coordinator --worker-timeout 3000
+}
+sql() {
+  psql -X -q -h 127.0.0.1 -p "$coordinator_port" -U tessera -d tessera -v VERBOSITY=sqlstate -c "$1" 2>&1 |
+    sed "s/$worker1_port/W1/g; s/$worker2_port/W2/g; s/${worker3_port:-W3}/W3/g"
+}
+value() { psql -X -q -t -A -h 127.0.0.1 -p "$coordinator_port" -U tessera -d tessera -c "$1" 2>&1; }

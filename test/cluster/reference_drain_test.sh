@@ -17,30 +17,11 @@ binary=$1
 expected=$2
 . "$(dirname "$0")/cluster_lib.sh"
 
-coordinator_port=$(free_port)
-worker1_port=$(free_port)
-worker2_port=$(free_port)
-worker3_port=$(free_port)
-start worker1 "$worker1_port" --role worker
-start worker2 "$worker2_port" --role worker
-start worker3 "$worker3_port" --role worker
-# restart_coordinator [FAULT]: kill -9 of the coordinator, started again (with TESSERA_FAULT_MOVE=FAULT).
-restart_coordinator() {
-  kill -9 "$pid_coordinator" 2>/dev/null || true
-  wait "$pid_coordinator" 2>/dev/null || true
-  fault=${1:-} start coordinator "$coordinator_port" --role coordinator --worker-timeout 3000
-}
-fault=slow start coordinator "$coordinator_port" --role coordinator --worker-timeout 3000
-
-sql() {
-  psql -X -q -h 127.0.0.1 -p "$coordinator_port" -U tessera -d tessera -v VERBOSITY=sqlstate -c "$1" 2>&1 |
-    sed "s/$worker1_port/W1/g; s/$worker2_port/W2/g; s/$worker3_port/W3/g"
-}
+start_three_workers_and_mover_coordinator
 message() {
   psql -X -q -h 127.0.0.1 -p "$coordinator_port" -U tessera -d tessera -v VERBOSITY=terse -c "$1" 2>&1 |
     sed "s/$worker1_port/W1/g; s/$worker2_port/W2/g; s/$worker3_port/W3/g"
 }
-value() { psql -X -q -t -A -h 127.0.0.1 -p "$coordinator_port" -U tessera -d tessera -c "$1" 2>&1; }
 on_worker() { psql -X -q -t -A -h 127.0.0.1 -p "$1" -U tessera -d tessera -c "$2" 2>&1; }
 placements="SELECT table_name, worker_id, count(*) AS partitions FROM tessera.placements GROUP BY 1, 2 ORDER BY 1, 2"
 workers="SELECT worker_id, state FROM tessera.workers ORDER BY worker_id"
