@@ -66,15 +66,15 @@ void CheckWorker(const engine::DatabaseOptions& options, const std::string& host
   }
 }
 
-engine::ScalarFunction WorkerFunction(const char* name, bool check_worker,
-                                      engine::WorkerInfo (*change)(engine::Catalog&, const std::string&, int32_t)) {
+}  // namespace
+
+engine::ScalarFunction WorkerFunction(const char* name, WorkerCall call) {
   engine::ScalarFunction function;
   function.name = name;
   function.arg_types = {LogicalType(TypeId::kText), LogicalType(TypeId::kInt32)};
   function.return_type = LogicalType(TypeId::kInt32);
   function.is_volatile = true;
-  function.kernel = [name, check_worker, change](const std::vector<Vector>& args, idx_t count, Vector& result,
-                                                 engine::ExecContext& context) {
+  function.kernel = [name, call](const std::vector<Vector>& args, idx_t count, Vector& result, engine::ExecContext& context) {
     CheckCanOperate(context, name);
     for (idx_t row = 0; row < count; ++row) {
       std::string host;
@@ -83,26 +83,22 @@ engine::ScalarFunction WorkerFunction(const char* name, bool check_worker,
         result.SetNull(row, true);
         continue;
       }
-      if (check_worker) CheckWorker(context.database->options(), host, port);
-      result.Data<int32_t>()[row] = static_cast<int32_t>(change(context.database->catalog(), host, port).id);
+      result.Data<int32_t>()[row] = call(context, host, port);
     }
   };
   return function;
 }
 
-}  // namespace
-
 void RegisterClusterFunctions(engine::FunctionRegistry& registry) {
   // tessera.add_worker(host, port) -> the new worker's id.
-  registry.Register(WorkerFunction("tessera.add_worker", true,
-                                   [](engine::Catalog& catalog, const std::string& host, int32_t port) {
-                                     return catalog.AddWorker(host, port);
-                                   }));
+  registry.Register(WorkerFunction("tessera.add_worker", [](engine::ExecContext& context, const std::string& host, int32_t port) {
+    CheckWorker(context.database->options(), host, port);
+    return static_cast<int32_t>(context.database->catalog().AddWorker(host, port).id);
+  }));
   // tessera.remove_worker(host, port) -> the removed worker's id. It need not be reachable.
-  registry.Register(WorkerFunction("tessera.remove_worker", false,
-                                   [](engine::Catalog& catalog, const std::string& host, int32_t port) {
-                                     return catalog.RemoveWorker(host, port);
-                                   }));
+  registry.Register(WorkerFunction("tessera.remove_worker", [](engine::ExecContext& context, const std::string& host, int32_t port) {
+    return static_cast<int32_t>(context.database->catalog().RemoveWorker(host, port).id);
+  }));
   // tessera.node_role() -> 'embedded', 'coordinator' or 'worker'.
   engine::ScalarFunction node_role;
   node_role.name = "tessera.node_role";

@@ -204,24 +204,9 @@ engine::WorkerInfo MarkDraining(engine::Database& database, const std::string& h
 }
 
 engine::ScalarFunction ActivateWorkerFunction() {
-  engine::ScalarFunction function;
-  function.name = "tessera.activate_worker";
-  function.arg_types = {LogicalType(TypeId::kText), LogicalType(TypeId::kInt32)};
-  function.return_type = LogicalType(TypeId::kInt32);
-  function.is_volatile = true;
-  function.kernel = [](const std::vector<Vector>& args, idx_t count, Vector& result, engine::ExecContext& context) {
-    CheckCanOperate(context, "tessera.activate_worker");
-    for (idx_t row = 0; row < count; ++row) {
-      std::string host;
-      int32_t port = 0;
-      if (!WorkerAddress(args, row, &host, &port)) {
-        result.SetNull(row, true);
-        continue;
-      }
-      result.Data<int32_t>()[row] = static_cast<int32_t>(SetDraining(*context.database, host, port, false).id);
-    }
-  };
-  return function;
+  return WorkerFunction("tessera.activate_worker", [](engine::ExecContext& context, const std::string& host, int32_t port) {
+    return static_cast<int32_t>(SetDraining(*context.database, host, port, false).id);
+  });
 }
 
 engine::ScalarFunction RebalanceFunction() {
@@ -244,41 +229,26 @@ engine::ScalarFunction RebalanceFunction() {
 }
 
 engine::ScalarFunction DrainWorkerFunction() {
-  engine::ScalarFunction function;
-  function.name = "tessera.drain_worker";
-  function.arg_types = {LogicalType(TypeId::kText), LogicalType(TypeId::kInt32)};
-  function.return_type = LogicalType(TypeId::kInt32);
-  function.is_volatile = true;
-  function.kernel = [](const std::vector<Vector>& args, idx_t count, Vector& result, engine::ExecContext& context) {
-    CheckCanOperate(context, "tessera.drain_worker");
-    for (idx_t row = 0; row < count; ++row) {
-      std::string host;
-      int32_t port = 0;
-      if (!WorkerAddress(args, row, &host, &port)) {
-        result.SetNull(row, true);
-        continue;
+  return WorkerFunction("tessera.drain_worker", [](engine::ExecContext& context, const std::string& host, int32_t port) {
+    const engine::WorkerInfo drained_worker = MarkDraining(*context.database, host, port);
+    engine::Database& database = *context.database;
+    const int64_t moved = RunRebalance(context, "drain_worker " + drained_worker.Name(), [&database, drained_worker] {
+      std::vector<engine::WorkerInfo> targets = ActiveWorkers(database);
+      targets.erase(std::remove_if(targets.begin(), targets.end(),
+                                   [&](const engine::WorkerInfo& worker) {
+                                     return worker.draining || worker.id == drained_worker.id;
+                                   }),
+                    targets.end());
+      if (targets.empty()) {
+        throw SqlError(SqlState::kObjectNotInPrerequisiteState,
+                       "worker \"" + drained_worker.Name() + "\" cannot be drained: no other active worker answers")
+            .WithHint("It stays draining; add a worker, or make it active again with tessera.activate_worker.");
       }
-      const engine::WorkerInfo drained_worker = MarkDraining(*context.database, host, port);
-      engine::Database& database = *context.database;
-      const int64_t moved = RunRebalance(context, "drain_worker " + drained_worker.Name(), [&database, drained_worker] {
-        std::vector<engine::WorkerInfo> targets = ActiveWorkers(database);
-        targets.erase(std::remove_if(targets.begin(), targets.end(),
-                                     [&](const engine::WorkerInfo& worker) {
-                                       return worker.draining || worker.id == drained_worker.id;
-                                     }),
-                      targets.end());
-        if (targets.empty()) {
-          throw SqlError(SqlState::kObjectNotInPrerequisiteState,
-                         "worker \"" + drained_worker.Name() + "\" cannot be drained: no other active worker answers")
-              .WithHint("It stays draining; add a worker, or make it active again with tessera.activate_worker.");
-        }
-        targets.push_back(drained_worker);
-        return Steps(database.catalog(), targets, PlanDrain(DistributedTables(database.catalog()), targets, drained_worker.id));
-      });
-      result.Data<int32_t>()[row] = static_cast<int32_t>(moved);
-    }
-  };
-  return function;
+      targets.push_back(drained_worker);
+      return Steps(database.catalog(), targets, PlanDrain(DistributedTables(database.catalog()), targets, drained_worker.id));
+    });
+    return static_cast<int32_t>(moved);
+  });
 }
 
 }  // namespace
