@@ -16,6 +16,10 @@
 #   restart_coordinator [FAULT]  kill -9 of the coordinator, started again (TESSERA_FAULT_MOVE=FAULT)
 #   sql SQL / value SQL       run SQL on the coordinator: psql's output with SQLSTATEs and worker ports as
 #                             W1..W3 / the bare value
+#   on PORT SQL               SQL's rows on PORT, unaligned, SQLSTATEs for errors
+#   both SQL                  SQL on the coordinator (its output) and on $embedded_port
+#   same LABEL SQL            "same: LABEL (N rows)" when SQL answers alike on the coordinator and on
+#                             $embedded_port, else "DIFFERENT" and the diff
 work=$(mktemp -d)
 pids=""
 trap 'for pid in $pids; do kill -9 $pid 2>/dev/null || true; done; wait 2>/dev/null; rm -rf "$work"' EXIT
@@ -70,3 +74,20 @@ sql() {
     sed "s/$worker1_port/W1/g; s/$worker2_port/W2/g; s/${worker3_port:-W3}/W3/g"
 }
 value() { psql -X -q -t -A -h 127.0.0.1 -p "$coordinator_port" -U tessera -d tessera -c "$1" 2>&1; }
+on() { psql -X -q -A -t -h 127.0.0.1 -p "$1" -U tessera -d tessera -v VERBOSITY=sqlstate -c "$2" 2>&1 || true; }
+# both SQL: SQL on the coordinator (its output) and on the embedded server.
+both() {
+  on "$coordinator_port" "$1"
+  on "$embedded_port" "$1" >/dev/null
+}
+# same LABEL QUERY: the query's answer on the cluster and on the embedded server.
+same() {
+  on "$coordinator_port" "$2" >"$work/cluster.out"
+  on "$embedded_port" "$2" >"$work/embedded.out"
+  if cmp -s "$work/cluster.out" "$work/embedded.out" && [ -s "$work/cluster.out" ]; then
+    echo "same: $1 ($(wc -l <"$work/cluster.out") rows)"
+  else
+    echo "DIFFERENT: $1"
+    diff "$work/embedded.out" "$work/cluster.out" | head -20
+  fi
+}

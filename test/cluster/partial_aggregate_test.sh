@@ -13,22 +13,6 @@ expected=$2
 . "$(dirname "$0")/cluster_lib.sh"
 start_two_workers_and_embedded 5000
 
-on() { psql -X -q -A -t -h 127.0.0.1 -p "$1" -U tessera -d tessera -v VERBOSITY=sqlstate -c "$2" 2>&1 || true; }
-both() {
-  on "$coordinator_port" "$1"
-  on "$embedded_port" "$1" >/dev/null
-}
-# same LABEL QUERY: the query's answer on the cluster and on the embedded server.
-same() {
-  on "$coordinator_port" "$2" >"$work/cluster.out"
-  on "$embedded_port" "$2" >"$work/embedded.out"
-  if cmp -s "$work/cluster.out" "$work/embedded.out" && [ -s "$work/cluster.out" ]; then
-    echo "same: $1 ($(wc -l <"$work/cluster.out") rows)"
-  else
-    echo "DIFFERENT: $1"
-    diff "$work/embedded.out" "$work/cluster.out" | head -20
-  fi
-}
 explain() {
   on "$coordinator_port" "EXPLAIN $1" | sed 's/t[0-9]*_p[0-9]*/tOID_pN/g'
 }

@@ -18,25 +18,9 @@ start worker "$worker_port" --role worker --threads 2 --partitions 2
 start embedded "$embedded_port" --threads 2 --partitions 2
 start coordinator "$coordinator_port" --role coordinator --threads 2 --partitions 2
 
-on() { psql -X -q -A -t -h 127.0.0.1 -p "$1" -U tessera -d tessera -v VERBOSITY=sqlstate -c "$2" 2>&1 || true; }
 on_worker() {
   PGPASSWORD=cluster-test-secret psql -X -q -A -t -h 127.0.0.1 -p "$worker_port" -U tessera_cluster -d tessera \
     -v VERBOSITY=sqlstate -c "$1" 2>&1 || true
-}
-both() {
-  on "$coordinator_port" "$1"
-  on "$embedded_port" "$1" >/dev/null
-}
-# same LABEL QUERY: the query's answer on the cluster and on the embedded server.
-same() {
-  on "$coordinator_port" "$2" >"$work/cluster.out"
-  on "$embedded_port" "$2" >"$work/embedded.out"
-  if cmp -s "$work/cluster.out" "$work/embedded.out" && [ -s "$work/cluster.out" ]; then
-    echo "same: $1 ($(wc -l <"$work/cluster.out") rows)"
-  else
-    echo "DIFFERENT: $1"
-    diff "$work/embedded.out" "$work/cluster.out" | head -20
-  fi
 }
 # worker_plan QUERY: the plan of the query's worker SQL on the worker, shard table names without OIDs.
 worker_plan() {
