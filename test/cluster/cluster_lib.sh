@@ -9,6 +9,13 @@
 #                             starts worker1, worker2, an embedded server (the oracle) and a coordinator
 #                             on fresh ports ($worker1_port, $worker2_port, $embedded_port,
 #                             $coordinator_port); the workers are not registered yet
+#   start_two_workers_and_coordinator WORKER_TIMEOUT_MS
+#                             starts worker1, worker2 and a coordinator (--worker-timeout) on fresh
+#                             ports; the workers are not registered yet. Then:
+#   restart_worker2 [FAULT]   stops worker 2 and starts it again (with TESSERA_FAULT_2PC=FAULT)
+#   prepared_on PORT          the count of prepared transactions on the node at PORT
+#   wait_resolved             waits (15 s at most) until neither worker holds a prepared transaction
+#                             (the coordinator's resolver finished them) and says whether they did
 #   start_three_workers_and_mover_coordinator
 #                             starts worker1..worker3 and a coordinator whose partition moves pause
 #                             (TESSERA_FAULT_MOVE=slow, --worker-timeout 3000) on fresh ports; the
@@ -90,4 +97,29 @@ same() {
     echo "DIFFERENT: $1"
     diff "$work/embedded.out" "$work/cluster.out" | head -20
   fi
+}
+
+start_two_workers_and_coordinator() {
+  coordinator_port=$(free_port)
+  worker1_port=$(free_port)
+  worker2_port=$(free_port)
+  start worker1 "$worker1_port" --role worker
+  start worker2 "$worker2_port" --role worker
+  start coordinator "$coordinator_port" --role coordinator --worker-timeout "$1"
+}
+restart_worker2() {
+  kill "$pid_worker2" 2>/dev/null || true
+  wait "$pid_worker2" 2>/dev/null || true
+  fault=${1:-} start worker2 "$worker2_port" --role worker
+}
+prepared_on() { psql -X -q -t -A -h 127.0.0.1 -p "$1" -U tessera -d tessera -c "SELECT count(*) FROM pg_prepared_xacts" 2>&1; }
+wait_resolved() {
+  for attempt in $(seq 150); do
+    if [ "$(prepared_on "$worker1_port")" = 0 ] && [ "$(prepared_on "$worker2_port")" = 0 ]; then
+      echo "no prepared transactions left on the workers"
+      return 0
+    fi
+    sleep 0.1
+  done
+  echo "prepared transactions left: $(prepared_on "$worker1_port") and $(prepared_on "$worker2_port")"
 }

@@ -10,12 +10,7 @@ set -eu
 binary=$1
 expected=$2
 . "$(dirname "$0")/cluster_lib.sh"
-coordinator_port=$(free_port)
-worker1_port=$(free_port)
-worker2_port=$(free_port)
-start worker1 "$worker1_port" --role worker
-start worker2 "$worker2_port" --role worker
-start coordinator "$coordinator_port" --role coordinator --worker-timeout 5000
+start_two_workers_and_coordinator 5000
 
 connect() { echo "-X -A -t -h 127.0.0.1 -p $coordinator_port -U tessera -d tessera -v VERBOSITY=sqlstate"; }
 run() { psql $(connect) -c "$1" 2>&1 || true; }

@@ -13,31 +13,9 @@ binary=$1
 expected=$2
 . "$(dirname "$0")/cluster_lib.sh"
 
-coordinator_port=$(free_port)
-worker1_port=$(free_port)
-worker2_port=$(free_port)
-start worker1 "$worker1_port" --role worker
-start worker2 "$worker2_port" --role worker
-start coordinator "$coordinator_port" --role coordinator --worker-timeout 3000
+start_two_workers_and_coordinator 3000
 
 sql() { psql -X -q -h 127.0.0.1 -p "$coordinator_port" -U tessera -d tessera -v VERBOSITY=sqlstate -c "$1" 2>&1 || true; }
-prepared_on() { psql -X -q -t -A -h 127.0.0.1 -p "$1" -U tessera -d tessera -c "SELECT count(*) FROM pg_prepared_xacts" 2>&1; }
-# Waits until neither worker holds a prepared transaction (the coordinator's resolver finished them).
-wait_resolved() {
-  for attempt in $(seq 150); do
-    if [ "$(prepared_on "$worker1_port")" = 0 ] && [ "$(prepared_on "$worker2_port")" = 0 ]; then
-      echo "no prepared transactions left on the workers"
-      return 0
-    fi
-    sleep 0.1
-  done
-  echo "prepared transactions left: $(prepared_on "$worker1_port") and $(prepared_on "$worker2_port")"
-}
-restart_worker2() {
-  kill "$pid_worker2" 2>/dev/null || true
-  wait "$pid_worker2" 2>/dev/null || true
-  fault=${1:-} start worker2 "$worker2_port" --role worker
-}
 
 # worker2_dies_at FAULT FIRST_ID: an INSERT of 40 rows reaching both workers while worker 2 exits at FAULT.
 worker2_dies_at() {
