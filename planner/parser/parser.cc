@@ -62,14 +62,32 @@ pg_query::ParseResult DecodeTree(const PgQueryProtobuf& tree) {
 
 }  // namespace
 
+namespace parser {
+
+pg_query::ParseResult ParseTree(const std::string& sql) {
+  PgQueryParse parse(sql);
+  if (parse.error() != nullptr) ThrowParseError(*parse.error());
+  return DecodeTree(parse.tree());
+}
+
+std::string DeparseTree(const pg_query::ParseResult& tree) {
+  std::string bytes;
+  tree.SerializeToString(&bytes);
+  PgQueryProtobuf protobuf{bytes.size(), bytes.data()};
+  PgQueryDeparseResult result = pg_query_deparse_protobuf(protobuf);
+  std::string text = result.error == nullptr && result.query != nullptr ? result.query : "";
+  pg_query_free_deparse_result(result);
+  return text;
+}
+
+}  // namespace parser
+
 std::vector<ast::StatementPtr> ParseSql(std::string_view sql) {
   std::string text(sql);
   if (text.find('\0') != std::string::npos) {
     throw SqlError(SqlState::kCharacterNotInRepertoire, "invalid byte sequence for encoding \"UTF8\": 0x00");
   }
-  PgQueryParse parse(text);
-  if (parse.error() != nullptr) ThrowParseError(*parse.error());
-  pg_query::ParseResult tree = DecodeTree(parse.tree());
+  pg_query::ParseResult tree = parser::ParseTree(text);
 
   parser::Transformer transformer(sql);
   auto source = std::make_shared<const std::string>(std::move(text));

@@ -4,10 +4,8 @@
 #include "planner/parser/shard_sql.h"
 
 #include <google/protobuf/descriptor.h>
-#include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/message.h>
 #include <google/protobuf/reflection.h>
-#include <pg_query.h>
 
 #include <cctype>
 #include <functional>
@@ -68,16 +66,18 @@ pg_query::WithClause* TopLevelWith(pg_query::Node& statement) {
   return nullptr;
 }
 
-// Parses `sql`, one statement, into its protobuf tree. Throws XX000 when it does not parse.
+// Parses `sql`, one statement the coordinator wrote, into its protobuf tree. Throws XX000 when it does
+// not parse.
 pg_query::Node ParseOne(const std::string& sql) {
-  PgQueryProtobufParseResult parsed = pg_query_parse_protobuf(sql.c_str());
   pg_query::ParseResult result;
-  google::protobuf::io::CodedInputStream stream(reinterpret_cast<const uint8_t*>(parsed.parse_tree.data),
-                                                static_cast<int>(parsed.parse_tree.len));
-  stream.SetRecursionLimit(4000);
-  const bool ok = parsed.error == nullptr && result.ParseFromCodedStream(&stream) && result.stmts_size() == 1;
-  pg_query_free_protobuf_parse_result(parsed);
-  if (!ok) throw SqlError(SqlState::kInternalError, "internal error: a pushed-down statement does not parse again");
+  try {
+    result = parser::ParseTree(sql);
+  } catch (const SqlError&) {
+    result.clear_stmts();
+  }
+  if (result.stmts_size() != 1) {
+    throw SqlError(SqlState::kInternalError, "internal error: a pushed-down statement does not parse again");
+  }
   return result.stmts(0).stmt();
 }
 
@@ -85,12 +85,7 @@ pg_query::Node ParseOne(const std::string& sql) {
 std::string DeparseNode(const pg_query::Node& statement) {
   pg_query::ParseResult tree;
   *tree.add_stmts()->mutable_stmt() = statement;
-  std::string bytes;
-  tree.SerializeToString(&bytes);
-  PgQueryProtobuf protobuf{bytes.size(), bytes.data()};
-  PgQueryDeparseResult result = pg_query_deparse_protobuf(protobuf);
-  std::string text = result.error == nullptr && result.query != nullptr ? result.query : "";
-  pg_query_free_deparse_result(result);
+  const std::string text = parser::DeparseTree(tree);
   if (text.empty()) throw SqlError(SqlState::kFeatureNotSupported, "deparsing this statement for a worker is not supported yet");
   return text;
 }

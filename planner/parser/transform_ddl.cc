@@ -60,12 +60,7 @@ std::string Transformer::DeparseExpr(const pg_query::Node& node) const {
   pg_query::ParseResult tree;
   auto* select = tree.add_stmts()->mutable_stmt()->mutable_select_stmt();
   *select->add_target_list()->mutable_res_target()->mutable_val() = node;
-  std::string bytes;
-  tree.SerializeToString(&bytes);
-  PgQueryProtobuf protobuf{bytes.size(), bytes.data()};
-  PgQueryDeparseResult result = pg_query_deparse_protobuf(protobuf);
-  std::string text = result.error == nullptr && result.query != nullptr ? result.query : "";
-  pg_query_free_deparse_result(result);
+  const std::string text = DeparseTree(tree);
   constexpr std::string_view kPrefix = "SELECT ";
   if (text.compare(0, kPrefix.size(), kPrefix) != 0) ThrowUnsupported("this DEFAULT expression", -1);
   return text.substr(kPrefix.size());

@@ -149,4 +149,10 @@ std::string ObjectTypeWords(pg_query::ObjectType type);
 // Returns what to call a statement that has no ast node, e.g. "CREATE FUNCTION" (unsupported_statement.cc).
 std::string UnsupportedStatementName(const pg_query::Node& node);
 
+// libpg_query's tree of `sql` (which holds no NUL character) (parser.cc). Throws the error PostgreSQL
+// reports for text it rejects (42601, ...), and 54001 for a tree nested too deeply to decode.
+pg_query::ParseResult ParseTree(const std::string& sql);
+// `tree` as SQL text written by libpg_query; empty when it cannot write it.
+std::string DeparseTree(const pg_query::ParseResult& tree);
+
 }  // namespace tessera::planner::parser
