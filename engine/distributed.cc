@@ -277,7 +277,7 @@ void DistributedCommits::ResolveInDoubt() {
   }
 }
 
-WorkerTransactions::WorkerTransactions(ExecContext& context) {
+WorkerTransactions::WorkerTransactions(ExecContext& context) : context_(context) {
   if (context.worker_block == nullptr) own_ = std::make_unique<DistributedTransaction>(*context.database, "read committed");
   transaction_ = own_ ? own_.get() : context.worker_block;
 }
@@ -289,7 +289,7 @@ std::chrono::milliseconds WorkerTransactions::timeout() const { return transacti
 remote::RemoteConnection& WorkerTransactions::Begin(uint32_t worker) { return transaction_->Write(worker); }
 
 remote::RemoteConnection& WorkerTransactions::BeginPartition(const RelationInfo& relation, size_t partition) {
-  return transaction_->Write(transaction_->HoldPartition(relation, partition));
+  return transaction_->Write(transaction_->HoldPartition(relation, partition, [this] { context_.CheckCancel(); }));
 }
 
 void WorkerTransactions::Commit() {

@@ -118,6 +118,7 @@ class WorkerTransactions {
   DistributedTransaction& transaction() { return *transaction_; }
 
  private:
+  ExecContext& context_;
   std::unique_ptr<DistributedTransaction> own_;  // outside a block
   DistributedTransaction* transaction_;          // own_, or the block's
 };

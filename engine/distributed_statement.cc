@@ -94,20 +94,31 @@ class DistributedStatementOperator : public Operator {
     read_ticket_.emplace(context_.database->partition_moves().BeginRead());
     std::vector<PartitionMoves::WriteGuard> guards;
     const RelationInfo& relation = *statement_.tables[0].relation;
+    const auto check_cancel = [this] { context_.CheckCancel(); };
+    // Writers of a table with global unique keys, or of a reference table (whose copies must change in
+    // the same order), follow one another (engine/global_unique.h). They take the table's write lock
+    // before any partition, as INSERT and COPY do (engine/distributed.h): the other order deadlocks with
+    // them.
+    const bool serialized = statement_.writes && (!statement_.checked_indexes.empty() || relation.IsReferenceTable());
+    std::optional<WorkerTransactions> transactions;
+    if (serialized) {
+      transactions.emplace(context_);
+      transactions->transaction().HoldTable(relation.oid, check_cancel);
+    }
     // A reference table's writers hold copy 0 before they look at its copies (engine/distributed.h).
     const bool reference_write = statement_.writes && relation.IsReferenceTable();
-    if (reference_write && context_.worker_block != nullptr) context_.worker_block->HoldPartition(relation, 0);
+    if (reference_write && context_.worker_block != nullptr) context_.worker_block->HoldPartition(relation, 0, check_cancel);
     if (reference_write && context_.worker_block == nullptr) {
-      guards.push_back(context_.database->partition_moves().LockForWrite(relation.oid, 0));
+      guards.push_back(context_.database->partition_moves().LockForWrite(relation.oid, 0, check_cancel));
     }
     const std::vector<std::vector<size_t>> placements = Placements(statement_, &context_);
     if (statement_.writes) {
       for (const auto& partitions : placements) {
         if (reference_write && partitions[0] == 0) continue;  // held above
         if (context_.worker_block != nullptr) {
-          context_.worker_block->HoldPartition(relation, partitions[0]);  // until the block ends
+          context_.worker_block->HoldPartition(relation, partitions[0], check_cancel);  // until the block ends
         } else {
-          guards.push_back(context_.database->partition_moves().LockForWrite(relation.oid, partitions[0]));
+          guards.push_back(context_.database->partition_moves().LockForWrite(relation.oid, partitions[0], check_cancel));
         }
       }
     }
@@ -136,24 +147,19 @@ class DistributedStatementOperator : public Operator {
     }
     // A write to one partition is one statement on one worker: its own transaction there is atomic, so
     // it needs no BEGIN and COMMIT round trips (unless settings go first).
-    const RelationInfo& target = *statement_.tables[0].relation;
-    const bool checks_keys = !statement_.checked_indexes.empty();
-    // Writers of a table with global unique keys, or of a reference table (whose copies must change in
-    // the same order), follow one another: see engine/global_unique.h.
-    const bool serialized = checks_keys || target.IsReferenceTable();
+    const RelationInfo& target = relation;
     if (placements.size() == 1 && statement_.settings_sql.empty() && context_.worker_block == nullptr &&
         !statement_.moves_shard_key && !serialized) {
       Send(Connection(workers[0]), Sql(placements[0]));
       NoteRemovedRows();
       return true;
     }
-    WorkerTransactions transactions(context_);
-    if (serialized) transactions.transaction().HoldTable(target.oid, [this] { context_.CheckCancel(); });
+    if (!transactions) transactions.emplace(context_);
     if (statement_.moves_shard_key) moves_.emplace(target, context_);
     std::set<uint32_t> begun;
     for (size_t index = 0; index < placements.size(); ++index) {
       context_.CheckCancel();
-      remote::RemoteConnection& connection = transactions.Begin(workers[index]);
+      remote::RemoteConnection& connection = transactions->Begin(workers[index]);
       if (begun.insert(workers[index]).second && !statement_.settings_sql.empty()) {
         connection.Execute(statement_.settings_sql, WorkerTimeout(context_.database->options()));
       }
@@ -161,11 +167,11 @@ class DistributedStatementOperator : public Operator {
       Send(connection, Sql(placements[index]), index == 0 || !target.IsReferenceTable(),
            placements[index][0]);
     }
-    if (moves_) moves_->Move(transactions);
+    if (moves_) moves_->Move(*transactions);
     for (size_t index : statement_.checked_indexes) {
-      CheckAllKeys(*context_.database, transactions.transaction(), target, target.indexes[index], false);
+      CheckAllKeys(*context_.database, transactions->transaction(), target, target.indexes[index], false);
     }
-    transactions.Commit();
+    transactions->Commit();
     NoteRemovedRows();
     return true;
   }

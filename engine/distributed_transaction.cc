@@ -61,11 +61,12 @@ remote::RemoteConnection& DistributedTransaction::Write(uint32_t worker) {
   return connection;
 }
 
-uint32_t DistributedTransaction::HoldPartition(const RelationInfo& relation, size_t partition) {
+uint32_t DistributedTransaction::HoldPartition(const RelationInfo& relation, size_t partition,
+                                              const std::function<void()>& check_cancel) {
   const std::pair<uint32_t, size_t> key(relation.oid, partition);
   auto found = partition_workers_.find(key);
   if (found == partition_workers_.end()) {
-    guards_.push_back(database_.partition_moves().LockForWrite(relation.oid, partition));
+    guards_.push_back(database_.partition_moves().LockForWrite(relation.oid, partition, check_cancel));
     found = partition_workers_.emplace(key, CurrentPlacement(database_, relation)[partition]).first;
   }
   return found->second;

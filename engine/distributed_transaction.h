@@ -73,8 +73,9 @@ class DistributedTransaction {
   // The same, and counts the worker as written (committed with the others, two-phase when several).
   remote::RemoteConnection& Write(uint32_t worker);
   // The worker holding `partition` of `relation` now; the first call per partition holds it against a
-  // move (PartitionMoves::WriteGuard) until the unit ends, so its rows reach the copy kept.
-  uint32_t HoldPartition(const RelationInfo& relation, size_t partition);
+  // move (PartitionMoves::WriteGuard) until the unit ends, so its rows reach the copy kept. Calls
+  // `check_cancel`, which may throw, while it waits for a move.
+  uint32_t HoldPartition(const RelationInfo& relation, size_t partition, const std::function<void()>& check_cancel);
   // Takes `table`'s write lock (engine/global_unique.h) until the unit ends; calls `check_cancel`, which
   // may throw, while it waits. Throws 40P01 on a deadlock.
   void HoldTable(uint32_t table, const std::function<void()>& check_cancel);

@@ -5,13 +5,19 @@
 
 namespace tessera::engine {
 
-PartitionMoves::WriteGuard PartitionMoves::LockForWrite(uint32_t table_oid, size_t partition) {
+PartitionMoves::WriteGuard PartitionMoves::LockForWrite(uint32_t table_oid, size_t partition,
+                                                        const std::function<void()>& check_cancel) {
   const Key key{table_oid, partition};
   std::unique_lock lock(gates_mutex_);
-  gates_changed_.wait(lock, [&] {
+  const auto open = [&] {
     const Gate& gate = gates_[key];
     return gate.moves_waiting == 0 && !gate.moving;
-  });
+  };
+  while (!gates_changed_.wait_for(lock, std::chrono::milliseconds(50), open)) {
+    lock.unlock();
+    check_cancel();
+    lock.lock();
+  }
   Gate& gate = gates_[key];
   ++gate.writers;
   ++gate.generation;

@@ -99,8 +99,9 @@ class PartitionMoves {
     bool idle = false;        // none was held
   };
 
-  // Waits while a move holds or waits for the partition.
-  WriteGuard LockForWrite(uint32_t table_oid, size_t partition);
+  // Waits while a move holds or waits for the partition, calling `check_cancel` (which may throw; then
+  // nothing is held) every 50 ms.
+  WriteGuard LockForWrite(uint32_t table_oid, size_t partition, const std::function<void()>& check_cancel);
   // Waits until no writer holds the partition; one move per partition at a time.
   MoveGuard LockForMove(uint32_t table_oid, size_t partition);
   WriteStamp Stamp(uint32_t table_oid, size_t partition);

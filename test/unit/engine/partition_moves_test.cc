@@ -8,13 +8,17 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <optional>
+#include <stdexcept>
 #include <thread>
 
 namespace tessera::engine {
 namespace {
 
 using namespace std::chrono_literals;
+
+const std::function<void()> kNoCancel = [] {};
 
 // Whether `flag` becomes true within a second.
 bool Becomes(const std::atomic<bool>& flag) {
@@ -25,7 +29,7 @@ bool Becomes(const std::atomic<bool>& flag) {
 TEST_SUITE("PartitionMoves") {
   TEST_CASE("a move waits for the partition's writers, and writers of other partitions go on") {
     PartitionMoves moves;
-    std::optional<PartitionMoves::WriteGuard> writer(moves.LockForWrite(7, 1));
+    std::optional<PartitionMoves::WriteGuard> writer(moves.LockForWrite(7, 1, kNoCancel));
     std::atomic<bool> moving{false};
     std::thread mover([&] {
       PartitionMoves::MoveGuard guard = moves.LockForMove(7, 1);
@@ -33,7 +37,7 @@ TEST_SUITE("PartitionMoves") {
     });
     std::this_thread::sleep_for(50ms);
     CHECK_FALSE(moving);
-    { PartitionMoves::WriteGuard other = moves.LockForWrite(7, 2); }  // another partition does not wait
+    { PartitionMoves::WriteGuard other = moves.LockForWrite(7, 2, kNoCancel); }  // another partition does not wait
     writer.reset();
     CHECK(Becomes(moving));
     mover.join();
@@ -41,7 +45,7 @@ TEST_SUITE("PartitionMoves") {
 
   TEST_CASE("a waiting move holds new writers of its partition back") {
     PartitionMoves moves;
-    std::optional<PartitionMoves::WriteGuard> first(moves.LockForWrite(7, 1));
+    std::optional<PartitionMoves::WriteGuard> first(moves.LockForWrite(7, 1, kNoCancel));
     std::atomic<bool> moved{false};
     std::atomic<bool> second_wrote{false};
     std::thread mover([&] {
@@ -51,7 +55,7 @@ TEST_SUITE("PartitionMoves") {
     });
     std::this_thread::sleep_for(50ms);
     std::thread second([&] {
-      PartitionMoves::WriteGuard guard = moves.LockForWrite(7, 1);
+      PartitionMoves::WriteGuard guard = moves.LockForWrite(7, 1, kNoCancel);
       CHECK(moved);  // only after the move ended
       second_wrote = true;
     });
@@ -63,6 +67,30 @@ TEST_SUITE("PartitionMoves") {
     CHECK(second_wrote);
   }
 
+  TEST_CASE("a writer waiting for a move can be canceled, and then holds nothing") {
+    PartitionMoves moves;
+    {
+      PartitionMoves::MoveGuard move = moves.LockForMove(7, 1);
+      std::atomic<bool> cancel{false};
+      std::atomic<bool> threw{false};
+      std::thread writer([&] {
+        try {
+          PartitionMoves::WriteGuard guard = moves.LockForWrite(7, 1, [&] {
+            if (cancel) throw std::runtime_error("canceled");
+          });
+        } catch (const std::runtime_error&) {
+          threw = true;
+        }
+      });
+      std::this_thread::sleep_for(50ms);
+      CHECK_FALSE(threw);
+      cancel = true;
+      CHECK(Becomes(threw));
+      writer.join();
+    }
+    CHECK(moves.Stamp(7, 1).idle);  // the canceled writer left no hold behind
+  }
+
   TEST_CASE("a write stamp says whether a writer held the partition since") {
     PartitionMoves moves;
     const PartitionMoves::WriteStamp quiet = moves.Stamp(7, 1);
@@ -70,12 +98,12 @@ TEST_SUITE("PartitionMoves") {
       PartitionMoves::MoveGuard guard = moves.LockForMove(7, 1);
       CHECK(moves.UnchangedSince(7, 1, quiet));
     }
-    { PartitionMoves::WriteGuard writer = moves.LockForWrite(7, 1); }
+    { PartitionMoves::WriteGuard writer = moves.LockForWrite(7, 1, kNoCancel); }
     {
       PartitionMoves::MoveGuard guard = moves.LockForMove(7, 1);
       CHECK_FALSE(moves.UnchangedSince(7, 1, quiet));  // written after the stamp
     }
-    std::optional<PartitionMoves::WriteGuard> writer(moves.LockForWrite(7, 1));
+    std::optional<PartitionMoves::WriteGuard> writer(moves.LockForWrite(7, 1, kNoCancel));
     const PartitionMoves::WriteStamp busy = moves.Stamp(7, 1);
     writer.reset();
     PartitionMoves::MoveGuard guard = moves.LockForMove(7, 1);
