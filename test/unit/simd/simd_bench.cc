@@ -11,6 +11,7 @@
 #include "simd/aggregate/aggregate.h"
 #include "simd/bit_pack.h"
 #include "simd/bitunpack/bitunpack.h"
+#include "simd/distance/distance.h"
 #include "simd/filter/compare.h"
 
 namespace tessera::simd {
@@ -177,6 +178,42 @@ void RunAggregate(size_t count) {
   }
 }
 
+// Distances of one query to 128-dimension rows (bench V1/V2's shape): rows/s in batches, over rows that
+// fit in L2 (256 rows, 128 KiB) and over `count` / 16 rows that do not.
+void RunDistance(size_t count) {
+  constexpr size_t kDimensions = 128;
+  std::mt19937_64 random(4);
+  const size_t num_rows = std::max<size_t>(count / 16 / kBatch * kBatch, kBatch);
+  std::vector<float> values((num_rows + 1) * kDimensions);
+  for (float& value : values) value = static_cast<float>(random() % 2000) / 1000.0f - 1.0f;
+  std::vector<const void*> rows(num_rows);
+  for (size_t row = 0; row < num_rows; ++row) rows[row] = values.data() + (row + 1) * kDimensions;
+  std::vector<const void*> hot_rows(num_rows);
+  for (size_t row = 0; row < num_rows; ++row) hot_rows[row] = rows[row % 256];
+  std::vector<float> out(kBatch);
+  std::vector<CosineSums> sums(kBatch);
+  std::printf("\n%-8s %14s %14s %14s %14s %14s\n", "level", "dot rows/s", "l2 rows/s", "cosine rows/s",
+              "dot hot rows/s", "l2 hot rows/s");
+  for (SimdLevel level : kLevels) {
+    const DistanceKernels* kernels = DistanceKernelsFor(level);
+    if (kernels == nullptr) {
+      std::printf("%-8s %14s\n", SimdLevelName(level), "skipped");
+      continue;
+    }
+    const auto many = [&](auto kernel, const std::vector<const void*>& which) {
+      return RowsPerSecond(num_rows, [&](size_t first) {
+        kernel(values.data(), which.data() + first, kBatch, kDimensions, out.data());
+      });
+    };
+    const double cosine = RowsPerSecond(num_rows, [&](size_t first) {
+      kernels->cosine_parts_many(values.data(), rows.data() + first, kBatch, kDimensions, sums.data());
+    });
+    std::printf("%-8s %14.3g %14.3g %14.3g %14.3g %14.3g\n", SimdLevelName(level),
+                many(kernels->inner_product_many, rows), many(kernels->squared_l2_many, rows), cosine,
+                many(kernels->inner_product_many, hot_rows), many(kernels->squared_l2_many, hot_rows));
+  }
+}
+
 }  // namespace
 }  // namespace tessera::simd
 
@@ -185,5 +222,6 @@ int main(int argc, char** argv) {
   tessera::simd::RunBitUnpack(count);
   tessera::simd::RunCompare(count);
   tessera::simd::RunAggregate(count);
+  tessera::simd::RunDistance(count);
   return 0;
 }
