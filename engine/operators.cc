@@ -355,7 +355,10 @@ std::unique_ptr<Operator> CreateOperator(const PlanNode& node, ExecContext& cont
 namespace {
 
 std::unique_ptr<Operator> CreateUnprofiledOperator(const PlanNode& node, ExecContext& context) {
-  if (node.kind != PlanKind::kAggregate && RunsInParallel(node, context)) return MakeGatherOperator(node, context);
+  // A parallel aggregate merges its tasks' states; a parallel sort runs per partition only as a top-N.
+  if (node.kind != PlanKind::kAggregate && node.kind != PlanKind::kSort && RunsInParallel(node, context)) {
+    return MakeGatherOperator(node, context);
+  }
   switch (node.kind) {
     case PlanKind::kResult:
       return std::make_unique<ResultOperator>();

@@ -153,7 +153,9 @@ void ExplainInto(const PlanNode& node, int depth, std::ostringstream& out, bool 
   // The top of a parallel section (engine/gather.cc, the parallel hash aggregate) says how many threads.
   if (node.parallel_workers > 0 && !in_section) {
     out << detail_indent << "Workers: " << node.parallel_workers
-        << (node.kind == PlanKind::kAggregate ? " (tasks over runs of partitions)\n" : " (one task per partition)\n");
+        << (node.kind == PlanKind::kAggregate ? " (tasks over runs of partitions)\n"
+            : node.kind == PlanKind::kSort    ? " (a top-N per partition, merged)\n"
+                                              : " (one task per partition)\n");
   }
   if (node.estimated_rows_read) {
     out << detail_indent << "Estimated Rows: read=" << std::llround(*node.estimated_rows_read);

@@ -4,20 +4,25 @@
 // partially sorted and cut back to the best `bound`, whose last row becomes the threshold a new row must
 // sort strictly before to be kept at all (an equal row came later in the input and loses the tie). The
 // result is the full stable sort's first `bound` rows: ties keep input order through sequence numbers.
+// Over a parallel section it runs per partition first and merges the partitions' rows.
 #include <algorithm>
 #include <numeric>
 
+#include "engine/database.h"
 #include "engine/operators_internal.h"
+#include "engine/parallel.h"
 #include "engine/plan.h"
 #include "engine/plan_profile.h"
+#include "engine/task_pool.h"
 
 namespace tessera::engine {
 namespace {
 
 class TopNOperator : public Operator {
  public:
-  TopNOperator(const PlanNode& node, ExecContext& context, size_t bound)
-      : node_(node), context_(context), child_(CreateOperator(*node.children[0], context)), bound_(bound) {
+  // Keeps the first `bound` rows of `child`'s (the rows of node.children[0], or of a PartitionTopN).
+  TopNOperator(const PlanNode& node, ExecContext& context, std::unique_ptr<Operator> child, size_t bound)
+      : node_(node), context_(context), child_(std::move(child)), bound_(bound) {
     const std::vector<LogicalType>& types = node.children[0]->output_types;
     candidates_ = Batch(types);
     for (const SortKey& key : node.sort_keys) candidate_keys_.emplace_back(key.expr->type);
@@ -106,10 +111,63 @@ class TopNOperator : public Operator {
   size_t next_ = 0;
 };
 
+// A parallel section's top-N (planner/parallel_selection.cc): one task per partition keeps its partition's
+// first `bound` rows, and the tasks' rows are replayed in partition order, each task's in its sorted
+// order. A top-N over them gives the serial plan's rows: every row of the overall first `bound` is among
+// its partition's first `bound`, and equal rows keep the serial input order (partition, then position).
+class PartitionTopNOperator : public Operator {
+ public:
+  PartitionTopNOperator(const PlanNode& node, ExecContext& context, size_t bound)
+      : node_(node), context_(context), bound_(bound) {}
+
+  bool Next(Batch* out) override {
+    if (!ran_) Run();
+    while (partition_ < results_.size()) {
+      std::vector<Batch>& batches = results_[partition_];
+      if (next_batch_ < batches.size()) {
+        *out = std::move(batches[next_batch_++]);
+        return true;
+      }
+      batches.clear();
+      ++partition_;
+      next_batch_ = 0;
+    }
+    return false;
+  }
+
+ private:
+  // Each task builds its own serial operators over its own context and writes only results_[partition].
+  void Run() {
+    ran_ = true;
+    const int partitions = PartitionsBelow(node_);
+    auto contexts = MakeTaskContexts(context_, partitions, sibling_failed_);
+    results_.resize(partitions);
+    ParallelFor(context_.database->pool(), node_.parallel_workers, partitions, sibling_failed_, [&](int partition) {
+      ExecContext& task = *contexts[partition];
+      TopNOperator top_n(node_, task, CreateOperator(*node_.children[0], task), bound_);
+      Batch batch;
+      while (top_n.Next(&batch)) results_[partition].push_back(std::move(batch));
+    });
+  }
+
+  const PlanNode& node_;
+  ExecContext& context_;
+  const size_t bound_;
+  std::atomic<bool> sibling_failed_{false};
+  bool ran_ = false;
+  std::vector<std::vector<Batch>> results_;
+  size_t partition_ = 0;
+  size_t next_batch_ = 0;
+};
+
 }  // namespace
 
 std::unique_ptr<Operator> MakeTopNOperator(const PlanNode& node, ExecContext& context, size_t bound) {
-  return std::make_unique<TopNOperator>(node, context, bound);
+  if (RunsInParallel(node, context) && bound > 0) {
+    return std::make_unique<TopNOperator>(node, context, std::make_unique<PartitionTopNOperator>(node, context, bound),
+                                          bound);
+  }
+  return std::make_unique<TopNOperator>(node, context, CreateOperator(*node.children[0], context), bound);
 }
 
 }  // namespace tessera::engine
