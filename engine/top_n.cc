@@ -14,6 +14,7 @@
 #include "engine/plan.h"
 #include "engine/plan_profile.h"
 #include "engine/task_pool.h"
+#include "simd/topk/topk.h"
 
 namespace tessera::engine {
 namespace {
@@ -59,9 +60,11 @@ class TopNOperator : public Operator {
     std::vector<Vector> keys;
     for (const SortKey& key : node_.sort_keys) keys.push_back(Evaluate(*key.expr, batch, context_));
     std::vector<sel_t> keep;
-    for (idx_t row = 0; row < batch.num_rows; ++row) {
-      if (!has_threshold_ || CompareSortKeys(node_.sort_keys, keys, row, candidate_keys_, bound_ - 1) < 0) {
-        keep.push_back(static_cast<sel_t>(row));
+    if (!KeepByKernel(keys, batch.num_rows, keep)) {
+      for (idx_t row = 0; row < batch.num_rows; ++row) {
+        if (!has_threshold_ || CompareSortKeys(node_.sort_keys, keys, row, candidate_keys_, bound_ - 1) < 0) {
+          keep.push_back(static_cast<sel_t>(row));
+        }
       }
     }
     if (keep.empty()) return;
@@ -72,6 +75,23 @@ class TopNOperator : public Operator {
     candidates_.num_rows += keep.size();
     for (size_t index = 0; index < keep.size(); ++index) sequence_.push_back(next_sequence_ + keep[index]);
     next_sequence_ += batch.num_rows;
+  }
+
+  // The rows before the threshold when the one sort key is a float8 in ascending order with NULLs last (a
+  // distance, as ORDER BY v <-> '[...]'): a compare mask per block of values (simd/topk/topk.h) instead of
+  // a comparison per row. NULL rows, whose values are garbage, never sort before a non-NULL threshold.
+  // Returns false when the key is not of that kind.
+  bool KeepByKernel(const std::vector<Vector>& keys, idx_t num_rows, std::vector<sel_t>& keep) const {
+    if (!has_threshold_ || keys.size() != 1 || keys[0].type().id != TypeId::kFloat64) return false;
+    const SortKey& key = node_.sort_keys[0];
+    if (key.descending || key.nulls_first || candidate_keys_[0].IsNull(bound_ - 1)) return false;
+    const double threshold = candidate_keys_[0].Data<double>()[bound_ - 1];
+    keep.resize(num_rows);
+    keep.resize(simd::SelectBelow(keys[0].Data<double>(), num_rows, threshold, keep.data()));
+    if (keys[0].MayHaveNulls()) {
+      std::erase_if(keep, [&](sel_t row) { return keys[0].IsNull(row); });
+    }
+    return true;
   }
 
   // Sorts the candidates' best `bound_` rows to the front in order and drops the rest.

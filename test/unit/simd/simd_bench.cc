@@ -13,6 +13,7 @@
 #include "simd/bitunpack/bitunpack.h"
 #include "simd/distance/distance.h"
 #include "simd/filter/compare.h"
+#include "simd/topk/topk.h"
 
 namespace tessera::simd {
 namespace {
@@ -214,6 +215,37 @@ void RunDistance(size_t count) {
   }
 }
 
+// Top-10 and top-1000 of `count` random doubles (one call), and the filter of a batch at ~1% selectivity.
+void RunTopK(size_t count) {
+  std::mt19937_64 random(5);
+  std::vector<double> values(count);
+  for (double& value : values) value = static_cast<double>(random() % 1000000) / 7.0;
+  std::vector<uint32_t> positions(std::max<size_t>(count, 1000));
+  const double threshold = 1000000 / 7.0 / 100;
+  std::printf("\n%-8s %14s %14s %14s\n", "level", "top10 rows/s", "top1000 rows/s", "below1% rows/s");
+  for (SimdLevel level : kLevels) {
+    const TopKKernels* kernels = TopKKernelsFor(level);
+    if (kernels == nullptr) {
+      std::printf("%-8s %14s\n", SimdLevelName(level), "skipped");
+      continue;
+    }
+    const auto whole = [&](size_t k) {
+      double best = 0;
+      for (int repeat = 0; repeat < 5; ++repeat) {
+        const auto start = std::chrono::steady_clock::now();
+        kernels->top_k_smallest(values.data(), count, k, positions.data());
+        const std::chrono::duration<double> seconds = std::chrono::steady_clock::now() - start;
+        best = std::max(best, count / seconds.count());
+      }
+      return best;
+    };
+    const double below = RowsPerSecond(count, [&](size_t first) {
+      kernels->select_below(values.data() + first, kBatch, threshold, positions.data());
+    });
+    std::printf("%-8s %14.3g %14.3g %14.3g\n", SimdLevelName(level), whole(10), whole(1000), below);
+  }
+}
+
 }  // namespace
 }  // namespace tessera::simd
 
@@ -223,5 +255,6 @@ int main(int argc, char** argv) {
   tessera::simd::RunCompare(count);
   tessera::simd::RunAggregate(count);
   tessera::simd::RunDistance(count);
+  tessera::simd::RunTopK(count);
   return 0;
 }
