@@ -150,10 +150,10 @@ class ProjectOperator : public Operator {
   std::unique_ptr<Operator> child_;
 };
 
-// Reads a LIMIT/OFFSET expression: NULL means none (-1); negatives are errors as in PostgreSQL.
 // `op`, counted for EXPLAIN ANALYZE as `node`'s operator when the statement is profiled.
 std::unique_ptr<Operator> WithProfile(std::unique_ptr<Operator> op, const PlanNode& node, ExecContext& context);
 
+// Reads a LIMIT/OFFSET expression: NULL means none (-1); negatives are errors as in PostgreSQL.
 int64_t LimitValue(const BoundExpr* expr, ExecContext& context, bool is_offset) {
   if (expr == nullptr) return is_offset ? 0 : -1;
   const Value value = EvaluateConstant(*expr, context);

@@ -2,7 +2,8 @@
 // The vector type's functions, operators and casts (pgvector's, plus MemSQL's DOT_PRODUCT and
 // EUCLIDEAN_DISTANCE): distances return double precision computed from float32 sums (vector_math.h);
 // two vectors of different dimensions are a 22000 error. A batch against one query vector (a constant, as
-// in `ORDER BY v <-> '[...]'`) runs through the many-rows distance kernels. Text input and output are in cast_text.cc.
+// in `ORDER BY v <-> '[...]'`) runs through the many-rows distance kernels. Text input and output are in
+// cast_text.cc.
 #include <algorithm>
 #include <cmath>
 
@@ -93,7 +94,11 @@ void DistancesToQuery(Distance distance, const std::vector<Vector>& args, int sh
       continue;
     }
     const std::string_view value = others.GetString(row);
-    if (shared == 1) CheckSameDimensions(value, query); else CheckSameDimensions(query, value);
+    if (shared == 1) {
+      CheckSameDimensions(value, query);
+    } else {
+      CheckSameDimensions(query, value);
+    }
     rows.push_back(value.data());
     positions.push_back(row);
   }
