@@ -150,6 +150,9 @@ class ProjectOperator : public Operator {
   std::unique_ptr<Operator> child_;
 };
 
+// `op`, counted for EXPLAIN ANALYZE as `node`'s operator when the statement is profiled.
+std::unique_ptr<Operator> WithProfile(std::unique_ptr<Operator> op, const PlanNode& node, ExecContext& context);
+
 // Reads a LIMIT/OFFSET expression: NULL means none (-1); negatives are errors as in PostgreSQL.
 int64_t LimitValue(const BoundExpr* expr, ExecContext& context, bool is_offset) {
   if (expr == nullptr) return is_offset ? 0 : -1;
@@ -170,9 +173,9 @@ class LimitOperator : public Operator {
   LimitOperator(const PlanNode& node, ExecContext& context)
       : node_(node),
         context_(context),
-        child_(CreateOperator(*node.children[0], context)),
         limit_(LimitValue(node.limit.get(), context, false)),
-        offset_(LimitValue(node.offset.get(), context, true)) {
+        offset_(LimitValue(node.offset.get(), context, true)),
+        child_(CreateChild()) {
     if (!node.sort_keys.empty() && limit_ < 0) {
       throw SqlError(SqlState::kInvalidRowCountInLimitClause, "row count cannot be null in FETCH FIRST ... WITH TIES clause");
     }
@@ -233,11 +236,23 @@ class LimitOperator : public Operator {
     return end;
   }
 
+  // A sort below needs to produce only the rows this limit emits (not with WITH TIES, whose last peers
+  // it cannot bound).
+  std::unique_ptr<Operator> CreateChild() const {
+    const PlanNode& child = *node_.children[0];
+    constexpr int64_t kMaxBound = int64_t{1} << 40;
+    if (child.kind == PlanKind::kSort && node_.sort_keys.empty() && limit_ >= 0 && limit_ < kMaxBound &&
+        offset_ < kMaxBound) {
+      return WithProfile(MakeTopNOperator(child, context_, static_cast<size_t>(limit_ + offset_)), child, context_);
+    }
+    return CreateOperator(child, context_);
+  }
+
   const PlanNode& node_;
   ExecContext& context_;
-  std::unique_ptr<Operator> child_;
   int64_t limit_;
   int64_t offset_;
+  std::unique_ptr<Operator> child_;
   bool in_ties_ = false;         // the rows so far are peers of last_key_
   std::vector<Value> last_key_;  // sort key of the last row within the limit
 };
@@ -326,18 +341,24 @@ class ProfiledOperator : public Operator {
 
 std::unique_ptr<Operator> CreateUnprofiledOperator(const PlanNode& node, ExecContext& context);
 
+std::unique_ptr<Operator> WithProfile(std::unique_ptr<Operator> op, const PlanNode& node, ExecContext& context) {
+  if (!context.profile) return op;
+  return std::make_unique<ProfiledOperator>(std::move(op), context.profile->For(node));
+}
+
 }  // namespace
 
 std::unique_ptr<Operator> CreateOperator(const PlanNode& node, ExecContext& context) {
-  std::unique_ptr<Operator> op = CreateUnprofiledOperator(node, context);
-  if (!context.profile) return op;
-  return std::make_unique<ProfiledOperator>(std::move(op), context.profile->For(node));
+  return WithProfile(CreateUnprofiledOperator(node, context), node, context);
 }
 
 namespace {
 
 std::unique_ptr<Operator> CreateUnprofiledOperator(const PlanNode& node, ExecContext& context) {
-  if (node.kind != PlanKind::kAggregate && RunsInParallel(node, context)) return MakeGatherOperator(node, context);
+  // A parallel aggregate merges its tasks' states; a parallel sort runs per partition only as a top-N.
+  if (node.kind != PlanKind::kAggregate && node.kind != PlanKind::kSort && RunsInParallel(node, context)) {
+    return MakeGatherOperator(node, context);
+  }
   switch (node.kind) {
     case PlanKind::kResult:
       return std::make_unique<ResultOperator>();

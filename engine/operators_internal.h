@@ -11,11 +11,19 @@
 namespace tessera::engine {
 
 struct PlanNode;
+struct SortKey;
 
 std::unique_ptr<Operator> MakeIndexScanOperator(const PlanNode& node, ExecContext& context);
 std::unique_ptr<Operator> MakeAggregateOperator(const PlanNode& node, ExecContext& context);
 std::unique_ptr<Operator> MakeJoinOperator(const PlanNode& node, ExecContext& context);
 std::unique_ptr<Operator> MakeSortOperator(const PlanNode& node, ExecContext& context);
+// A kSort node whose consumer needs only its first `bound` rows (LIMIT + OFFSET): the same rows in the
+// same order as the full stable sort's, from a bounded buffer (engine/top_n.cc).
+std::unique_ptr<Operator> MakeTopNOperator(const PlanNode& node, ExecContext& context, size_t bound);
+// Orders row `left` of `left_keys` against row `right` of `right_keys` (the evaluated `keys`) as ORDER BY
+// does: each key ascending or descending, NULLs first or last. Returns <0, 0 or >0.
+int CompareSortKeys(const std::vector<SortKey>& keys, const std::vector<Vector>& left_keys, idx_t left,
+                    const std::vector<Vector>& right_keys, idx_t right);
 std::unique_ptr<Operator> MakeDistinctOperator(const PlanNode& node, ExecContext& context);
 std::unique_ptr<Operator> MakeSetOperationOperator(const PlanNode& node, ExecContext& context);
 std::unique_ptr<Operator> MakeWindowOperator(const PlanNode& node, ExecContext& context);

@@ -153,7 +153,9 @@ void ExplainInto(const PlanNode& node, int depth, std::ostringstream& out, bool 
   // The top of a parallel section (engine/gather.cc, the parallel hash aggregate) says how many threads.
   if (node.parallel_workers > 0 && !in_section) {
     out << detail_indent << "Workers: " << node.parallel_workers
-        << (node.kind == PlanKind::kAggregate ? " (tasks over runs of partitions)\n" : " (one task per partition)\n");
+        << (node.kind == PlanKind::kAggregate ? " (tasks over runs of partitions)\n"
+            : node.kind == PlanKind::kSort    ? " (a top-N per partition, merged)\n"
+                                              : " (one task per partition)\n");
   }
   if (node.estimated_rows_read) {
     out << detail_indent << "Estimated Rows: read=" << std::llround(*node.estimated_rows_read);
@@ -195,6 +197,11 @@ void ExplainInto(const PlanNode& node, int depth, std::ostringstream& out, bool 
       keys += node.sort_keys[index].expr->ToString() + (node.sort_keys[index].descending ? " DESC" : "");
     }
     out << detail_indent << "Sort Key: " << keys << "\n";
+    const NodeProfile* found = profile ? profile->Find(node) : nullptr;
+    if (found != nullptr && (found->top_n_sorts > 0 || found->full_sorts > 0)) {
+      // PostgreSQL's words: top-N when a LIMIT bounded the rows kept (engine/top_n.cc).
+      out << detail_indent << "Sort Method: " << (found->full_sorts > 0 ? "quicksort" : "top-N heapsort") << "\n";
+    }
   }
   for (const auto& child : node.children) {
     ExplainInto(*child, depth + 1, out, in_section || node.parallel_workers > 0, profile);

@@ -30,6 +30,9 @@ struct NodeProfile {
   std::atomic<uint64_t> segment_row_groups_skipped{0};
   // Aggregates: rows grouped by dictionary code instead of by hashing their key.
   std::atomic<uint64_t> rows_grouped_by_code{0};
+  // Sorts: runs that kept only a LIMIT's first rows (engine/top_n.cc), and runs that sorted everything.
+  std::atomic<uint64_t> top_n_sorts{0};
+  std::atomic<uint64_t> full_sorts{0};
   // Distributed scans: what each read (of one partition, or of several on one worker) returned, in the
   // order the reads finished.
   struct PartitionRead {

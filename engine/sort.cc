@@ -7,6 +7,7 @@
 
 #include "engine/operators_internal.h"
 #include "engine/plan.h"
+#include "engine/plan_profile.h"
 #include "engine/row_key.h"
 
 namespace tessera::engine {
@@ -47,25 +48,14 @@ class SortOperator : public Operator {
  private:
   void Sort() {
     sorted_ = true;
+    if (context_.profile != nullptr) context_.profile->For(node_).full_sorts.fetch_add(1, std::memory_order_relaxed);
     Batch rows = Materialize(*child_, node_.children[0]->output_types, context_);
     std::vector<Vector> keys;
     for (const auto& key : node_.sort_keys) keys.push_back(Evaluate(*key.expr, rows, context_));
     std::vector<sel_t> order(rows.num_rows);
     std::iota(order.begin(), order.end(), 0);
     std::stable_sort(order.begin(), order.end(), [&](sel_t left, sel_t right) {
-      for (size_t index = 0; index < keys.size(); ++index) {
-        const SortKey& key = node_.sort_keys[index];
-        const bool left_null = keys[index].IsNull(left);
-        const bool right_null = keys[index].IsNull(right);
-        if (left_null || right_null) {
-          if (left_null == right_null) continue;
-          return left_null == key.nulls_first;
-        }
-        int order_value = CompareCells(keys[index], left, keys[index], right);
-        if (order_value == 0) continue;
-        return key.descending ? order_value > 0 : order_value < 0;
-      }
-      return false;
+      return CompareSortKeys(node_.sort_keys, keys, left, keys, right) < 0;
     });
     emitter_ = OrderedEmitter(std::move(rows), std::move(order));
   }
@@ -191,6 +181,21 @@ class SetOperationOperator : public Operator {
 };
 
 }  // namespace
+
+int CompareSortKeys(const std::vector<SortKey>& keys, const std::vector<Vector>& left_keys, idx_t left,
+                    const std::vector<Vector>& right_keys, idx_t right) {
+  for (size_t index = 0; index < keys.size(); ++index) {
+    const bool left_null = left_keys[index].IsNull(left);
+    const bool right_null = right_keys[index].IsNull(right);
+    if (left_null || right_null) {
+      if (left_null == right_null) continue;
+      return left_null == keys[index].nulls_first ? -1 : 1;
+    }
+    const int order = CompareCells(left_keys[index], left, right_keys[index], right);
+    if (order != 0) return keys[index].descending ? -order : order;
+  }
+  return 0;
+}
 
 std::unique_ptr<Operator> MakeSortOperator(const PlanNode& node, ExecContext& context) {
   return std::make_unique<SortOperator>(node, context);

@@ -16,7 +16,8 @@
 //     could differ in the last digits), DISTINCT and ORDER BY inside calls need all rows in one place, and
 //     string_agg cannot join partial strings;
 //   - a chain without aggregate is not read by LIMIT (the serial scan stops early, the gather would read
-//     every partition first).
+//     every partition first), except through a Sort: LIMIT over ORDER BY over a chain is a section whose
+//     tasks each keep their partition's top-N, merged by one more top-N (engine/top_n.cc).
 #include "planner/parallel_selection.h"
 
 #include <algorithm>
@@ -122,6 +123,16 @@ bool LargeEnough(const std::vector<PlanNode*>& scans) {
 
 // Marks `node`'s section when it qualifies, else looks for sections among its children.
 void Visit(PlanNode& node, PlanKind parent, int workers) {
+  if (node.kind == PlanKind::kSort && parent == PlanKind::kLimit) {
+    PlanNode* scan = ChainScan(*node.children[0]);
+    bool safe = scan != nullptr;
+    for (const auto& key : node.sort_keys) safe = safe && IsParallelSafe(key.expr);
+    if (safe && LargeEnough({scan})) {
+      node.parallel_workers = workers;
+      scan->parallel_workers = workers;
+      return;
+    }
+  }
   if (node.kind == PlanKind::kAggregate) {
     std::vector<PlanNode*> scans;
     bool exact = CollectChainScans(*node.children[0], true, scans);

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // The vector type's functions, operators and casts (pgvector's, plus MemSQL's DOT_PRODUCT and
 // EUCLIDEAN_DISTANCE): distances return double precision computed from float32 sums (vector_math.h);
-// two vectors of different dimensions are a 22000 error. Text input and output are in cast_text.cc.
+// two vectors of different dimensions are a 22000 error. A batch against one query vector (a constant, as
+// in `ORDER BY v <-> '[...]'`) runs through the many-rows distance kernels. Text input and output are in
+// cast_text.cc.
 #include <algorithm>
 #include <cmath>
 
@@ -29,25 +31,92 @@ size_t CheckSameDimensions(std::string_view a, std::string_view b) {
   return static_cast<size_t>(VectorDimensions(a));
 }
 
-double L2Distance(std::string_view a, std::string_view b) {
-  const size_t dimensions = CheckSameDimensions(a, b);
-  return std::sqrt(static_cast<double>(vector_math::SquaredL2Distance(a.data(), b.data(), dimensions)));
-}
+// The distance functions: the float32 sums of vector_math.h, finished in double precision.
+enum class Distance { kL2, kInnerProduct, kNegativeInnerProduct, kCosine };
 
-double InnerProduct(std::string_view a, std::string_view b) {
-  const size_t dimensions = CheckSameDimensions(a, b);
-  return static_cast<double>(vector_math::InnerProduct(a.data(), b.data(), dimensions));
+double FromSum(Distance distance, float sum) {
+  if (distance == Distance::kL2) return std::sqrt(static_cast<double>(sum));
+  return distance == Distance::kNegativeInnerProduct ? -static_cast<double>(sum) : static_cast<double>(sum);
 }
 
 // 1 - a.b / sqrt(|a|^2 |b|^2), the similarity clamped to [-1, 1]; NaN when either vector is zero.
-double CosineDistance(std::string_view a, std::string_view b) {
-  const size_t dimensions = CheckSameDimensions(a, b);
-  const vector_math::CosineSums sums = vector_math::CosineParts(a.data(), b.data(), dimensions);
+double FromCosineSums(const vector_math::CosineSums& sums) {
   double similarity = static_cast<double>(sums.dot) /
                       std::sqrt(static_cast<double>(sums.norm_a) * static_cast<double>(sums.norm_b));
   if (similarity > 1) similarity = 1;
   if (similarity < -1) similarity = -1;
   return 1 - similarity;
+}
+
+double PairDistance(Distance distance, std::string_view a, std::string_view b) {
+  const size_t dimensions = CheckSameDimensions(a, b);
+  switch (distance) {
+    case Distance::kL2:
+      return FromSum(distance, vector_math::SquaredL2Distance(a.data(), b.data(), dimensions));
+    case Distance::kInnerProduct:
+    case Distance::kNegativeInnerProduct:
+      return FromSum(distance, vector_math::InnerProduct(a.data(), b.data(), dimensions));
+    case Distance::kCosine:
+      return FromCosineSums(vector_math::CosineParts(a.data(), b.data(), dimensions));
+  }
+  return 0;
+}
+
+// Returns which argument (1, then 0) holds the same non-NULL payload on every row, as a constant query
+// vector does, or -1.
+int SharedArgument(const std::vector<Vector>& args, idx_t count) {
+  if (count < 2) return -1;
+  for (int side : {1, 0}) {
+    if (args[side].MayHaveNulls()) continue;
+    const std::string_view* values = args[side].Data<std::string_view>();
+    bool shared = true;
+    for (idx_t row = 1; row < count && shared; ++row) {
+      shared = values[row].data() == values[0].data() && values[row].size() == values[0].size();
+    }
+    if (shared) return side;
+  }
+  return -1;
+}
+
+// The distances of a batch whose argument `shared` is one query vector: the other argument's non-NULL
+// rows go through the many-rows kernels at once. Dimension mismatches raise 22000 at the first such row,
+// naming the dimensions in argument order, as the per-row path does.
+void DistancesToQuery(Distance distance, const std::vector<Vector>& args, int shared, idx_t count, Vector& result) {
+  const std::string_view query = args[shared].GetString(0);
+  const Vector& others = args[1 - shared];
+  std::vector<const char*> rows;
+  std::vector<idx_t> positions;
+  rows.reserve(count);
+  positions.reserve(count);
+  for (idx_t row = 0; row < count; ++row) {
+    if (others.IsNull(row)) {
+      result.SetNull(row, true);
+      continue;
+    }
+    const std::string_view value = others.GetString(row);
+    if (shared == 1) {
+      CheckSameDimensions(value, query);
+    } else {
+      CheckSameDimensions(query, value);
+    }
+    rows.push_back(value.data());
+    positions.push_back(row);
+  }
+  const size_t dimensions = static_cast<size_t>(VectorDimensions(query));
+  double* out = result.Data<double>();
+  if (distance == Distance::kCosine) {
+    std::vector<vector_math::CosineSums> sums(rows.size());
+    vector_math::CosinePartsMany(query.data(), rows.data(), rows.size(), dimensions, sums.data());
+    for (size_t index = 0; index < rows.size(); ++index) out[positions[index]] = FromCosineSums(sums[index]);
+    return;
+  }
+  std::vector<float> sums(rows.size());
+  if (distance == Distance::kL2) {
+    vector_math::SquaredL2DistanceMany(query.data(), rows.data(), rows.size(), dimensions, sums.data());
+  } else {
+    vector_math::InnerProductMany(query.data(), rows.data(), rows.size(), dimensions, sums.data());
+  }
+  for (size_t index = 0; index < rows.size(); ++index) out[positions[index]] = FromSum(distance, sums[index]);
 }
 
 // Each element divided by the vector's norm; a zero vector stays zero.
@@ -63,9 +132,15 @@ std::string L2Normalize(std::string_view a) {
   return payload;
 }
 
-void AddDistance(FunctionRegistry& registry, std::string name, double (*distance)(std::string_view, std::string_view)) {
+void AddDistance(FunctionRegistry& registry, std::string name, Distance distance) {
   AddFunction(registry, std::move(name), {kVectorType, kVectorType}, kFloat64Type,
-              BinaryKernel<std::string_view, std::string_view, double>(distance));
+              [distance](const std::vector<Vector>& args, idx_t count, Vector& result, ExecContext&) {
+                const int shared = SharedArgument(args, count);
+                if (shared >= 0) return DistancesToQuery(distance, args, shared, count, result);
+                ExecuteBinary<std::string_view, std::string_view, double>(
+                    args[0], args[1], count, result,
+                    [distance](std::string_view a, std::string_view b) { return PairDistance(distance, a, b); });
+              });
 }
 
 // array_to_vector for integer[]: every element, none NULL, at least one.
@@ -102,10 +177,10 @@ void CastVectorType(const Vector& input, const LogicalType& target, Vector& resu
 }  // namespace builtin
 
 void RegisterVectorFunctions(FunctionRegistry& registry) {
-  for (const char* name : {"l2_distance", "euclidean_distance", "<->"}) AddDistance(registry, name, L2Distance);
-  for (const char* name : {"inner_product", "dot_product"}) AddDistance(registry, name, InnerProduct);
-  AddDistance(registry, "<#>", [](std::string_view a, std::string_view b) { return -InnerProduct(a, b); });
-  for (const char* name : {"cosine_distance", "<=>"}) AddDistance(registry, name, CosineDistance);
+  for (const char* name : {"l2_distance", "euclidean_distance", "<->"}) AddDistance(registry, name, Distance::kL2);
+  for (const char* name : {"inner_product", "dot_product"}) AddDistance(registry, name, Distance::kInnerProduct);
+  AddDistance(registry, "<#>", Distance::kNegativeInnerProduct);
+  for (const char* name : {"cosine_distance", "<=>"}) AddDistance(registry, name, Distance::kCosine);
 
   AddFunction(registry, "vector_dims", {kVectorType}, kInt32Type,
               UnaryKernel<std::string_view, int32_t>([](std::string_view a) { return VectorDimensions(a); }));

@@ -1,71 +1,56 @@
 // SPDX-License-Identifier: Apache-2.0
-// Scalar loops of the vector distance functions, in the summation order vector_math.h defines.
+// The vector distance sums through the simd/ distance kernels, which implement vector_math.h's summation
+// order at every level; VectorNorm's double accumulation stays here.
 #include "engine/function/vector_math.h"
 
 #include <cmath>
 #include <cstring>
 
+#include "simd/distance/distance.h"
+
 namespace tessera::engine::vector_math {
 namespace {
 
-float Load(const char* payload, size_t index) {
-  float value;
-  std::memcpy(&value, payload + index * sizeof(float), sizeof(float));
-  return value;
-}
 
-float CombineLanes(const float (&lanes)[kVectorLanes]) {
-  return ((lanes[0] + lanes[4]) + (lanes[2] + lanes[6])) + ((lanes[1] + lanes[5]) + (lanes[3] + lanes[7]));
-}
+CosineSums FromSimd(const simd::CosineSums& sums) { return CosineSums{sums.dot, sums.norm_a, sums.norm_b}; }
 
-// Adds term(i) into lane i % kVectorLanes for every element, whole blocks of lanes first.
-template <typename Term>
-float LaneSum(size_t dimensions, Term term) {
-  float lanes[kVectorLanes] = {};
-  size_t index = 0;
-  for (; index + kVectorLanes <= dimensions; index += kVectorLanes) {
-    for (size_t lane = 0; lane < kVectorLanes; ++lane) lanes[lane] += term(index + lane);
-  }
-  for (size_t lane = 0; index < dimensions; ++index, ++lane) lanes[lane] += term(index);
-  return CombineLanes(lanes);
-}
+const void* const* Rows(const char* const* rows) { return reinterpret_cast<const void* const*>(rows); }
 
 }  // namespace
 
-float InnerProduct(const char* a, const char* b, size_t dimensions) {
-  return LaneSum(dimensions, [a, b](size_t index) { return Load(a, index) * Load(b, index); });
-}
+float InnerProduct(const char* a, const char* b, size_t dimensions) { return simd::InnerProduct(a, b, dimensions); }
 
-float SquaredL2Distance(const char* a, const char* b, size_t dimensions) {
-  return LaneSum(dimensions, [a, b](size_t index) {
-    const float difference = Load(a, index) - Load(b, index);
-    return difference * difference;
-  });
-}
+float SquaredL2Distance(const char* a, const char* b, size_t dimensions) { return simd::SquaredL2(a, b, dimensions); }
 
 CosineSums CosineParts(const char* a, const char* b, size_t dimensions) {
-  float dot[kVectorLanes] = {};
-  float norm_a[kVectorLanes] = {};
-  float norm_b[kVectorLanes] = {};
-  const auto add = [&](size_t index, size_t lane) {
-    const float x = Load(a, index);
-    const float y = Load(b, index);
-    dot[lane] += x * y;
-    norm_a[lane] += x * x;
-    norm_b[lane] += y * y;
-  };
-  size_t index = 0;
-  for (; index + kVectorLanes <= dimensions; index += kVectorLanes) {
-    for (size_t lane = 0; lane < kVectorLanes; ++lane) add(index + lane, lane);
+  return FromSimd(simd::CosineParts(a, b, dimensions));
+}
+
+void InnerProductMany(const char* query, const char* const* rows, size_t count, size_t dimensions, float* out) {
+  simd::InnerProductMany(query, Rows(rows), count, dimensions, out);
+}
+
+void SquaredL2DistanceMany(const char* query, const char* const* rows, size_t count, size_t dimensions, float* out) {
+  simd::SquaredL2Many(query, Rows(rows), count, dimensions, out);
+}
+
+void CosinePartsMany(const char* query, const char* const* rows, size_t count, size_t dimensions, CosineSums* out) {
+  // Computed into the simd struct, then copied member by member: the two types are unrelated.
+  constexpr size_t kChunk = 256;
+  simd::CosineSums sums[kChunk];
+  for (size_t first = 0; first < count; first += kChunk) {
+    const size_t chunk = count - first < kChunk ? count - first : kChunk;
+    simd::CosinePartsMany(query, Rows(rows + first), chunk, dimensions, sums);
+    for (size_t row = 0; row < chunk; ++row) out[first + row] = FromSimd(sums[row]);
   }
-  for (size_t lane = 0; index < dimensions; ++index, ++lane) add(index, lane);
-  return CosineSums{CombineLanes(dot), CombineLanes(norm_a), CombineLanes(norm_b)};
 }
 
 double VectorNorm(const char* a, size_t dimensions) {
   double sum = 0;
   for (size_t index = 0; index < dimensions; ++index) {
-    const double value = Load(a, index);
+    float element;
+    std::memcpy(&element, a + index * sizeof(float), sizeof(float));
+    const double value = element;
     sum += value * value;
   }
   return std::sqrt(sum);

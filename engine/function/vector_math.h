@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// The arithmetic of the vector type's distance functions: one small family of loops over two payloads of
-// equal dimension, kept together so that the simd/ distance kernels can replace them as a unit.
+// The arithmetic of the vector type's distance functions over two payloads of equal dimension, or one query
+// payload against a batch of them; computed by the simd/ distance kernels (simd/distance/distance.h).
 //
 // Inputs are vector payloads (base/vector_value.h): `dimensions` little-endian float32 values each, at any
 // alignment. Elements are loaded with memcpy, so the loops compile to unaligned vector loads.
@@ -31,6 +31,11 @@ struct CosineSums {
   float norm_b = 0;
 };
 CosineSums CosineParts(const char* a, const char* b, size_t dimensions);
+
+// The same sums of (query, rows[i]) into out[i] for i in [0, count); every row has `dimensions` elements.
+void InnerProductMany(const char* query, const char* const* rows, size_t count, size_t dimensions, float* out);
+void SquaredL2DistanceMany(const char* query, const char* const* rows, size_t count, size_t dimensions, float* out);
+void CosinePartsMany(const char* query, const char* const* rows, size_t count, size_t dimensions, CosineSums* out);
 
 // sqrt of the sum over i of (double) a[i]^2.
 double VectorNorm(const char* a, size_t dimensions);

@@ -11,7 +11,9 @@
 #include "simd/aggregate/aggregate.h"
 #include "simd/bit_pack.h"
 #include "simd/bitunpack/bitunpack.h"
+#include "simd/distance/distance.h"
 #include "simd/filter/compare.h"
+#include "simd/topk/topk.h"
 
 namespace tessera::simd {
 namespace {
@@ -177,6 +179,73 @@ void RunAggregate(size_t count) {
   }
 }
 
+// Distances of one query to 128-dimension rows (bench V1/V2's shape): rows/s in batches, over rows that
+// fit in L2 (256 rows, 128 KiB) and over `count` / 16 rows that do not.
+void RunDistance(size_t count) {
+  constexpr size_t kDimensions = 128;
+  std::mt19937_64 random(4);
+  const size_t num_rows = std::max<size_t>(count / 16 / kBatch * kBatch, kBatch);
+  std::vector<float> values((num_rows + 1) * kDimensions);
+  for (float& value : values) value = static_cast<float>(random() % 2000) / 1000.0f - 1.0f;
+  std::vector<const void*> rows(num_rows);
+  for (size_t row = 0; row < num_rows; ++row) rows[row] = values.data() + (row + 1) * kDimensions;
+  std::vector<const void*> hot_rows(num_rows);
+  for (size_t row = 0; row < num_rows; ++row) hot_rows[row] = rows[row % 256];
+  std::vector<float> out(kBatch);
+  std::vector<CosineSums> sums(kBatch);
+  std::printf("\n%-8s %14s %14s %14s %14s %14s\n", "level", "dot rows/s", "l2 rows/s", "cosine rows/s",
+              "dot hot rows/s", "l2 hot rows/s");
+  for (SimdLevel level : kLevels) {
+    const DistanceKernels* kernels = DistanceKernelsFor(level);
+    if (kernels == nullptr) {
+      std::printf("%-8s %14s\n", SimdLevelName(level), "skipped");
+      continue;
+    }
+    const auto many = [&](auto kernel, const std::vector<const void*>& which) {
+      return RowsPerSecond(num_rows, [&](size_t first) {
+        kernel(values.data(), which.data() + first, kBatch, kDimensions, out.data());
+      });
+    };
+    const double cosine = RowsPerSecond(num_rows, [&](size_t first) {
+      kernels->cosine_parts_many(values.data(), rows.data() + first, kBatch, kDimensions, sums.data());
+    });
+    std::printf("%-8s %14.3g %14.3g %14.3g %14.3g %14.3g\n", SimdLevelName(level),
+                many(kernels->inner_product_many, rows), many(kernels->squared_l2_many, rows), cosine,
+                many(kernels->inner_product_many, hot_rows), many(kernels->squared_l2_many, hot_rows));
+  }
+}
+
+// Top-10 and top-1000 of `count` random doubles (one call), and the filter of a batch at ~1% selectivity.
+void RunTopK(size_t count) {
+  std::mt19937_64 random(5);
+  std::vector<double> values(count);
+  for (double& value : values) value = static_cast<double>(random() % 1000000) / 7.0;
+  std::vector<uint32_t> positions(std::max<size_t>(count, 1000));
+  const double threshold = 1000000 / 7.0 / 100;
+  std::printf("\n%-8s %14s %14s %14s\n", "level", "top10 rows/s", "top1000 rows/s", "below1% rows/s");
+  for (SimdLevel level : kLevels) {
+    const TopKKernels* kernels = TopKKernelsFor(level);
+    if (kernels == nullptr) {
+      std::printf("%-8s %14s\n", SimdLevelName(level), "skipped");
+      continue;
+    }
+    const auto whole = [&](size_t k) {
+      double best = 0;
+      for (int repeat = 0; repeat < 5; ++repeat) {
+        const auto start = std::chrono::steady_clock::now();
+        kernels->top_k_smallest(values.data(), count, k, positions.data());
+        const std::chrono::duration<double> seconds = std::chrono::steady_clock::now() - start;
+        best = std::max(best, count / seconds.count());
+      }
+      return best;
+    };
+    const double below = RowsPerSecond(count, [&](size_t first) {
+      kernels->select_below(values.data() + first, kBatch, threshold, positions.data());
+    });
+    std::printf("%-8s %14.3g %14.3g %14.3g\n", SimdLevelName(level), whole(10), whole(1000), below);
+  }
+}
+
 }  // namespace
 }  // namespace tessera::simd
 
@@ -185,5 +254,7 @@ int main(int argc, char** argv) {
   tessera::simd::RunBitUnpack(count);
   tessera::simd::RunCompare(count);
   tessera::simd::RunAggregate(count);
+  tessera::simd::RunDistance(count);
+  tessera::simd::RunTopK(count);
   return 0;
 }
