@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // Joins: the right side is materialised (and hashed on its keys for a hash join); left batches stream
 // through. Candidate pairs are built a batch at a time, the residual condition is evaluated on them
-// vectorized, and outer joins add the unmatched rows padded with NULLs.
+// vectorized, and outer joins add the unmatched rows padded with NULLs. A hash join on one integer key of
+// the same type on both sides uses IntKeyTable (batched hashing and probes, no key strings).
+#include <optional>
 #include <unordered_map>
 
+#include "engine/int_key_table.h"
 #include "engine/operators_internal.h"
 #include "engine/plan.h"
 #include "engine/row_key.h"
@@ -49,6 +52,11 @@ class JoinOperator : public Operator {
  private:
   bool IsHash() const { return node_.kind == PlanKind::kHashJoin; }
 
+  bool HasIntegerKey() const {
+    return node_.left_keys.size() == 1 && node_.left_keys[0]->type.id == node_.right_keys[0]->type.id &&
+           IntKeyTable::Supports(node_.right_keys[0]->type);
+  }
+
   void Build() {
     built_ = true;
     right_ = Materialize(*right_child_, right_types_, context_);
@@ -56,6 +64,10 @@ class JoinOperator : public Operator {
     if (!IsHash()) return;
     std::vector<Vector> keys;
     for (const auto& key : node_.right_keys) keys.push_back(Evaluate(*key, right_, context_));
+    if (HasIntegerKey()) {
+      int_table_.emplace(keys[0], right_.num_rows);
+      return;
+    }
     for (idx_t row = 0; row < right_.num_rows; ++row) {
       bool has_null = false;
       for (const auto& key : keys) has_null = has_null || key.IsNull(row);
@@ -102,7 +114,15 @@ class JoinOperator : public Operator {
       right_rows.push_back(right_row);
       if (left_rows.size() >= kBatchSize) FlushPairs(left, left_rows, right_rows, left_matched);
     };
-    if (IsHash()) {
+    if (int_table_) {
+      const Vector keys = Evaluate(*node_.left_keys[0], left, context_);
+      int_table_->Probe(keys, left.num_rows, first_rows_);
+      for (idx_t row = 0; row < left.num_rows; ++row) {
+        for (uint32_t right_row = first_rows_[row]; right_row != IntKeyTable::kEnd; right_row = int_table_->Next(right_row)) {
+          add_pair(static_cast<sel_t>(row), static_cast<sel_t>(right_row));
+        }
+      }
+    } else if (IsHash()) {
       std::vector<Vector> keys;
       for (const auto& key : node_.left_keys) keys.push_back(Evaluate(*key, left, context_));
       for (idx_t row = 0; row < left.num_rows; ++row) {
@@ -169,6 +189,8 @@ class JoinOperator : public Operator {
   Batch right_;
   std::vector<uint8_t> right_matched_;
   std::unordered_map<std::string, std::vector<sel_t>> table_;
+  std::optional<IntKeyTable> int_table_;  // instead of table_ for one integer key
+  std::vector<uint32_t> first_rows_;      // per probe row: its first match in int_table_
   std::vector<Batch> pending_;
   bool built_ = false;
   bool left_done_ = false;
