@@ -198,38 +198,6 @@ void RunDistance(size_t count) {
               "dot hot rows/s", "l2 hot rows/s");
   for (SimdLevel level : kLevels) {
     const DistanceKernels* kernels = DistanceKernelsFor(level);
-// Hashes int64 keys, probes tables of 1Ki (cache-resident) and 4Mi slots (half full, half the probes
-// missing), gathers through a selection of every third row, and compacts a half-dense bitmap.
-void RunHash(size_t count) {
-  std::mt19937_64 random(4);
-  std::vector<int64_t> keys(count);
-  for (auto& key : keys) key = static_cast<int64_t>(random() % (2 * count));
-  std::vector<uint64_t> hashes(count);
-  kHashScalar.hash_int64(keys.data(), count, hashes.data());
-  struct Table {
-    std::vector<int64_t> keys;
-    std::vector<uint32_t> values;
-  };
-  const auto build = [&](size_t capacity) {
-    Table table{std::vector<int64_t>(capacity), std::vector<uint32_t>(capacity, kEmptySlot)};
-    for (size_t i = 0; i < capacity / 2; ++i) {
-      const int64_t key = static_cast<int64_t>(i * 2);
-      uint64_t slot = Mix64(key) & (capacity - 1);
-      while (table.values[slot] != kEmptySlot) slot = (slot + 1) & (capacity - 1);
-      table.keys[slot] = key;
-      table.values[slot] = static_cast<uint32_t>(i);
-    }
-    return table;
-  };
-  const Table small = build(1 << 10), large = build(1 << 22);
-  std::vector<uint32_t> every_third(kBatch / 3);
-  for (size_t index = 0; index < every_third.size(); ++index) every_third[index] = static_cast<uint32_t>(index * 3);
-  std::vector<uint64_t> bitmap(count / 64);
-  for (auto& word : bitmap) word = random();
-  std::printf("\n%-8s %14s %14s %14s %14s %14s\n", "level", "hash i64", "probe 1Ki", "probe 4Mi", "gather i64 sel",
-              "bitmap->sel");
-  for (SimdLevel level : kLevels) {
-    const HashKernels* kernels = HashKernelsFor(level);
     if (kernels == nullptr) {
       std::printf("%-8s %14s\n", SimdLevelName(level), "skipped");
       continue;
@@ -276,6 +244,45 @@ void RunTopK(size_t count) {
       kernels->select_below(values.data() + first, kBatch, threshold, positions.data());
     });
     std::printf("%-8s %14.3g %14.3g %14.3g\n", SimdLevelName(level), whole(10), whole(1000), below);
+  }
+}
+
+// Hashes int64 keys, probes tables of 1Ki (cache-resident) and 4Mi slots (half full, half the probes
+// missing), gathers through a selection of every third row, and compacts a half-dense bitmap.
+void RunHash(size_t count) {
+  std::mt19937_64 random(4);
+  std::vector<int64_t> keys(count);
+  for (auto& key : keys) key = static_cast<int64_t>(random() % (2 * count));
+  std::vector<uint64_t> hashes(count);
+  kHashScalar.hash_int64(keys.data(), count, hashes.data());
+  struct Table {
+    std::vector<int64_t> keys;
+    std::vector<uint32_t> values;
+  };
+  const auto build = [&](size_t capacity) {
+    Table table{std::vector<int64_t>(capacity), std::vector<uint32_t>(capacity, kEmptySlot)};
+    for (size_t i = 0; i < capacity / 2; ++i) {
+      const int64_t key = static_cast<int64_t>(i * 2);
+      uint64_t slot = Mix64(key) & (capacity - 1);
+      while (table.values[slot] != kEmptySlot) slot = (slot + 1) & (capacity - 1);
+      table.keys[slot] = key;
+      table.values[slot] = static_cast<uint32_t>(i);
+    }
+    return table;
+  };
+  const Table small = build(1 << 10), large = build(1 << 22);
+  std::vector<uint32_t> every_third(kBatch / 3);
+  for (size_t index = 0; index < every_third.size(); ++index) every_third[index] = static_cast<uint32_t>(index * 3);
+  std::vector<uint64_t> bitmap(count / 64);
+  for (auto& word : bitmap) word = random();
+  std::printf("\n%-8s %14s %14s %14s %14s %14s\n", "level", "hash i64", "probe 1Ki", "probe 4Mi", "gather i64 sel",
+              "bitmap->sel");
+  for (SimdLevel level : kLevels) {
+    const HashKernels* kernels = HashKernelsFor(level);
+    if (kernels == nullptr) {
+      std::printf("%-8s %14s\n", SimdLevelName(level), "skipped");
+      continue;
+    }
     std::vector<uint64_t> out(kBatch);
     std::vector<uint32_t> found(kBatch);
     std::vector<int64_t> gathered(kBatch);
