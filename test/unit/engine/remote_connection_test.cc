@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <optional>
 #include <string>
 #include <thread>
@@ -50,6 +51,20 @@ class TestServer {
 };
 
 // The server for tests that neither stop nor kill it, started on first use.
+// Whether process `pid` is in the stopped state within 2 s: kill() returns before every thread of a busy
+// process has stopped, and on a loaded machine it could still answer a query meanwhile.
+bool BecomesStopped(pid_t pid) {
+  for (int attempt = 0; attempt < 200; ++attempt) {
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    std::string line;
+    std::getline(stat, line);
+    const size_t name_end = line.rfind(')');
+    if (name_end != std::string::npos && name_end + 2 < line.size() && line[name_end + 2] == 'T') return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
+}
+
 TestServer& SharedServer() {
   static TestServer server;
   return server;
@@ -297,6 +312,7 @@ TEST_CASE("a stopped worker fails the call with 08006 within its timeout and the
   TestServer server;
   RemoteConnection connection = server.Connect();
   REQUIRE(::kill(server.process().pid(), SIGSTOP) == 0);
+  REQUIRE(BecomesStopped(server.process().pid()));
 
   auto start = Clock::now();
   auto error = ErrorOf([&] { connection.Query("SELECT 1", [](Batch) {}, 300ms); });
