@@ -263,11 +263,11 @@ std::string EncodeColumnChunk(const Vector& vector, ChunkEncoding encoding) {
   return Serialize(vector, GatherChunkValues(vector), encoding);
 }
 
-Status ColumnChunk::Open(std::string_view bytes, ColumnChunk* chunk) {
+Status ColumnChunk::Open(std::string_view bytes, ColumnChunk* chunk, bool verify_checksum) {
   if (bytes.size() < kHeaderSize + kCrcSize) return Corrupt("column chunk is truncated");
   uint32_t stored_crc;
   std::memcpy(&stored_crc, bytes.data() + bytes.size() - kCrcSize, kCrcSize);
-  if (simd::Crc32c(bytes.data(), bytes.size() - kCrcSize) != stored_crc) {
+  if (verify_checksum && simd::Crc32c(bytes.data(), bytes.size() - kCrcSize) != stored_crc) {
     return Corrupt("column chunk checksum mismatch");
   }
   ByteReader reader(bytes.substr(0, bytes.size() - kCrcSize));

@@ -50,8 +50,9 @@ class ColumnChunk {
  public:
   // Validates `bytes` as a serialized chunk and opens it. Returns kDataCorrupted when the checksum,
   // a size or a code is wrong; the caller adds the file and offset to the detail. `bytes` must
-  // outlive the chunk.
-  static Status Open(std::string_view bytes, ColumnChunk* chunk);
+  // outlive the chunk. With `verify_checksum` false the checksum is not computed again (the caller
+  // verified these bytes before); sizes and codes are still checked.
+  static Status Open(std::string_view bytes, ColumnChunk* chunk, bool verify_checksum = true);
 
   PhysicalType physical_type() const { return physical_type_; }
   ChunkEncoding encoding() const { return encoding_; }

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-// Reading segment files: trailer and footer at open, chunks on demand with pread.
+// Reading segment files: trailer and footer at open, chunks on demand from a mapping of the file.
 #include "storage/segment_reader.h"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -34,15 +35,23 @@ SegmentReader::SegmentReader(SegmentReader&& other) noexcept { *this = std::move
 
 SegmentReader& SegmentReader::operator=(SegmentReader&& other) noexcept {
   if (this == &other) return *this;
-  if (fd_ >= 0) close(fd_);
+  Close();
   path_ = std::move(other.path_);
   fd_ = std::exchange(other.fd_, -1);
   footer_ = std::move(other.footer_);
+  map_ = std::exchange(other.map_, nullptr);
+  map_size_ = std::exchange(other.map_size_, 0);
+  verified_ = std::move(other.verified_);
   return *this;
 }
 
-SegmentReader::~SegmentReader() {
+SegmentReader::~SegmentReader() { Close(); }
+
+void SegmentReader::Close() {
+  if (map_ != nullptr) munmap(const_cast<char*>(map_), map_size_);
+  map_ = nullptr;
   if (fd_ >= 0) close(fd_);
+  fd_ = -1;
 }
 
 Status SegmentReader::Corrupt(const std::string& problem) const {
@@ -57,6 +66,13 @@ Status SegmentReader::Open(const std::string& path, SegmentReader* reader) {
   uint64_t file_size;
   if (Status status = FileSize(opened.fd_, path, &file_size); !status.ok()) return status;
   if (Status status = opened.ReadFooter(file_size); !status.ok()) return status;
+  void* map = mmap(nullptr, file_size, PROT_READ, MAP_SHARED, opened.fd_, 0);
+  if (map != MAP_FAILED) {
+    opened.map_ = static_cast<const char*>(map);
+    opened.map_size_ = file_size;
+  }
+  opened.verified_ =
+      std::make_unique<std::atomic<bool>[]>(opened.footer_.row_groups.size() * opened.footer_.column_types.size());
   *reader = std::move(opened);
   return Status::Ok();
 }
@@ -102,18 +118,28 @@ bool SegmentReader::RowGroupMayMatch(size_t row_group, size_t column, CompareOp 
 Status SegmentReader::ReadChunk(size_t row_group, size_t column, std::string* bytes, ColumnChunk* chunk) const {
   TESSERA_CHECK(row_group < footer_.row_groups.size() && column < footer_.column_types.size());
   const SegmentChunkInfo& info = footer_.row_groups[row_group].chunks[column];
-  bytes->resize(info.size);
-  if (const int error = ReadAt(fd_, info.offset, info.size, bytes->data()); error != 0) {
-    if (error > 0) return IoErrorStatus("read", path_, error);
-    return Corrupt(Where(row_group, column) + ": file ends before the chunk");
+  std::string_view chunk_bytes;
+  if (map_ != nullptr) {
+    bytes->clear();
+    chunk_bytes = std::string_view(map_ + info.offset, info.size);  // the footer checked it lies in the file
+  } else {
+    bytes->resize(info.size);
+    if (const int error = ReadAt(fd_, info.offset, info.size, bytes->data()); error != 0) {
+      if (error > 0) return IoErrorStatus("read", path_, error);
+      return Corrupt(Where(row_group, column) + ": file ends before the chunk");
+    }
+    chunk_bytes = *bytes;
   }
-  if (Status status = ColumnChunk::Open(*bytes, chunk); !status.ok()) {
+  std::atomic<bool>& verified = verified_[row_group * footer_.column_types.size() + column];
+  const bool verify = map_ == nullptr || !verified.load(std::memory_order_acquire);
+  if (Status status = ColumnChunk::Open(chunk_bytes, chunk, verify); !status.ok()) {
     return Corrupt(Where(row_group, column) + ": " + status.info().message);
   }
   const PhysicalType type = GetPhysicalType(footer_.column_types[column]);
   if (chunk->physical_type() != type || !SameStats(type, chunk->stats(), info.stats)) {
     return Corrupt(Where(row_group, column) + ": chunk disagrees with the footer");
   }
+  if (verify && map_ != nullptr) verified.store(true, std::memory_order_release);
   return Status::Ok();
 }
 

@@ -3,10 +3,15 @@
 // storage/FORMAT.md, "## Segment files").
 //
 // Open reads the trailer, then the footer, and validates both (CRCs, every offset and size against the
-// file); afterwards the reader holds the footer and an open file descriptor, nothing else. Column data
-// is read on demand with pread, through the page cache, one chunk at a time, and each chunk is
-// validated (its own CRC, and that it agrees with the footer) before it is decoded. Any damage is
-// Status XX001 whose message names the file and, where known, the row group and column.
+// file); afterwards the reader holds the footer, an open file descriptor and a read-only mapping of the
+// file. Column data is read in place from the mapping (the page cache's copy: no read into a buffer),
+// one chunk at a time, and each chunk is validated (its own CRC, and that it agrees with the footer)
+// before it is first decoded; a chunk's CRC is computed once per reader, as a buffer pool checks a
+// page when it reads it in, so later scans pay nothing for it. Where the file cannot be mapped, chunks
+// are read with pread into the caller's buffer and checked every time. Any damage is Status XX001
+// whose message names the file and, where known, the row group and column. Segment files are never
+// changed after they are written; one truncated by someone else while mapped ends the process with
+// SIGBUS on access, as with any mapped file.
 //
 // Scans walk row_groups() and skip a row group when RowGroupMayMatch says its statistics exclude a
 // predicate.
@@ -14,7 +19,9 @@
 // Thread safety: after Open the reader is immutable; any number of threads may read from it at once.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "base/error.h"
@@ -48,8 +55,9 @@ class SegmentReader {
   // `value <op> constant` (ChunkMayMatch on the footer's copy of the chunk statistics).
   bool RowGroupMayMatch(size_t row_group, size_t column, CompareOp op, const Value& constant) const;
 
-  // Reads and validates one chunk; `*bytes` receives the chunk's bytes, which `*chunk` points into, so
-  // kernels can work on the encoded form. REQUIRES: row_group and column in range.
+  // Reads and validates one chunk, so kernels can work on the encoded form: `*chunk` points into the
+  // reader's mapping (valid while the reader lives; `*bytes` is left empty) or, when the file is not
+  // mapped, into `*bytes`, which receives the chunk's bytes. REQUIRES: row_group and column in range.
   Status ReadChunk(size_t row_group, size_t column, std::string* bytes, ColumnChunk* chunk) const;
 
   // Decodes rows [row_begin, row_begin + count) of `column` in `row_group` into `out`, which takes the
@@ -61,10 +69,15 @@ class SegmentReader {
  private:
   Status Corrupt(const std::string& problem) const;
   Status ReadFooter(uint64_t file_size);
+  void Close();
 
   std::string path_;
   int fd_ = -1;
   SegmentFooter footer_;
+  const char* map_ = nullptr;  // the whole file, read-only; null when it could not be mapped
+  uint64_t map_size_ = 0;
+  // Per chunk (row group * columns + column): whether its CRC was verified. Set once, by any thread.
+  std::unique_ptr<std::atomic<bool>[]> verified_;
 };
 
 }  // namespace tessera::storage
