@@ -30,6 +30,12 @@ struct NodeProfile {
   std::atomic<uint64_t> segment_row_groups_skipped{0};
   // Aggregates: rows grouped by dictionary code instead of by hashing their key.
   std::atomic<uint64_t> rows_grouped_by_code{0};
+  // Aggregates on one integer key: rows grouped through the direct index and by hashing, the widest
+  // window the index reached, and whether the keys outgrew it.
+  std::atomic<uint64_t> rows_grouped_direct{0};
+  std::atomic<uint64_t> rows_grouped_hashed{0};
+  std::atomic<uint64_t> direct_key_range{0};
+  std::atomic<bool> direct_key_overflowed{false};
   // Distributed scans: what each read (of one partition, or of several on one worker) returned, in the
   // order the reads finished.
   struct PartitionRead {
