@@ -4,7 +4,9 @@
 // Grouped by one integer key (engine/direct_group_index.h), rows find their group by an array lookup at
 // value - base while the keys' range stays small, and by hashing once it outgrows the window. Grouped by
 // one column of a table scan whose rows come with dictionary codes (frozen segments), rows are grouped by
-// code: each code's group is looked up once per dictionary, not per row.
+// code: each code's group is looked up once per dictionary, not per row. Calls of count, sum, avg, min and
+// max over integer and float8 arguments update direct-indexed accumulators by group id with simd kernels
+// (engine/group_accumulators.h); the others update their states row by row.
 // The parallel form aggregates runs of partitions (of a scan, or of each scan of a UNION ALL) in tasks and
 // merges the partial states in partition order, so groups come out in the order the serial aggregate
 // finds them.
@@ -18,6 +20,7 @@
 #include "engine/task_pool.h"
 #include "engine/database.h"
 #include "engine/direct_group_index.h"
+#include "engine/group_accumulators.h"
 #include "engine/plan.h"
 #include "engine/plan_profile.h"
 #include "engine/row_key.h"
@@ -37,6 +40,11 @@ class HashAggregateOperator : public Operator {
     for (const auto& call : node.aggregates) {
       offsets_.push_back(state_size_);
       state_size_ += (call.function->state_size + 15) & ~size_t{15};
+      accumulators_.emplace_back();
+      const bool plain = !call.distinct && !call.filter && call.order_by.empty();
+      if (plain && GroupAccumulator::Supports(*call.function, call.args.empty() ? nullptr : &call.args[0]->type)) {
+        accumulators_.back().emplace(call.function->dense_kind);
+      }
     }
     key_types_.reserve(node.group_keys.size());
     for (const auto& key : node.group_keys) key_types_.push_back(key->type);
@@ -99,7 +107,18 @@ class HashAggregateOperator : public Operator {
           rows_hashed_ += count;
         }
       }
-      for (size_t call = 0; call < node_.aggregates.size(); ++call) UpdateCall(call, input, group_of);
+      for (size_t call = 0; call < node_.aggregates.size(); ++call) {
+        if (accumulators_[call]) {
+          Accumulate(call, input, group_of);
+        } else {
+          UpdateCall(call, input, group_of);
+        }
+      }
+    }
+    for (size_t call = 0; call < node_.aggregates.size(); ++call) {
+      if (!accumulators_[call]) continue;
+      accumulators_[call]->AbsorbInto(*node_.aggregates[call].function, num_groups_,
+                                      [&](size_t group) { return State(group, call); });
     }
     for (size_t call = 0; call < node_.aggregates.size(); ++call) UpdateSortedDistinct(call);
     if (context_.profile) Report(context_.profile->For(node_));
@@ -202,6 +221,13 @@ class HashAggregateOperator : public Operator {
     return group;
   }
 
+  void Accumulate(size_t call_index, const Batch& input, const std::vector<uint32_t>& group_of) {
+    const AggregateCall& call = node_.aggregates[call_index];
+    if (call.args.empty()) return accumulators_[call_index]->Update(nullptr, group_of.data(), input.num_rows, num_groups_);
+    const Vector arg = Evaluate(*call.args[0], input, context_);
+    accumulators_[call_index]->Update(&arg, group_of.data(), input.num_rows, num_groups_);
+  }
+
   void UpdateCall(size_t call_index, const Batch& input, const std::vector<uint32_t>& group_of) {
     const AggregateCall& call = node_.aggregates[call_index];
     const idx_t count = input.num_rows;
@@ -282,6 +308,7 @@ class HashAggregateOperator : public Operator {
   std::vector<size_t> offsets_;
   size_t state_size_ = 0;
   std::vector<std::unique_ptr<uint8_t[]>> states_;
+  std::vector<std::optional<GroupAccumulator>> accumulators_;  // by call; set for the calls updated by group id
   uint64_t code_dictionary_ = 0;        // the dictionary group_of_code_ belongs to (ids start at 1)
   std::vector<uint32_t> group_of_code_;  // its codes' groups, kNoGroup until seen
   std::optional<DirectGroupIndex> direct_;  // while the one integer key's range fits its window
