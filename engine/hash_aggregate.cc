@@ -12,6 +12,7 @@
 // finds them.
 #include <algorithm>
 #include <optional>
+#include <span>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -94,19 +95,7 @@ class HashAggregateOperator : public Operator {
       context_.CheckCancel();
       const idx_t count = input.num_rows;
       group_of.assign(count, 0);
-      if (!key_types_.empty()) {
-        std::vector<Vector> keys;
-        for (const auto& key : node_.group_keys) keys.push_back(Evaluate(*key, input, context_));
-        if (const DictionaryCodes* codes = KeyCodes(input)) {
-          GroupByCode(*codes, keys, group_of);
-        } else if (direct_ && direct_->Assign(keys[0], 0, count, group_of.data(),
-                                              [&](idx_t row) { return AddGroup(keys, row); })) {
-          rows_direct_ += count;
-        } else {
-          for (idx_t row = 0; row < count; ++row) group_of[row] = FindOrAddGroup(keys, row);
-          rows_hashed_ += count;
-        }
-      }
+      if (!key_types_.empty()) AssignGroups(input, group_of);
       for (size_t call = 0; call < node_.aggregates.size(); ++call) {
         if (accumulators_[call]) {
           Accumulate(call, input, group_of);
@@ -136,6 +125,34 @@ class HashAggregateOperator : public Operator {
     if (left_direct_) profile.direct_key_overflowed.store(true, std::memory_order_relaxed);
   }
 
+  // Finds each row's group (adding new ones): through the direct index while the one integer key fits
+  // its window, by dictionary code, else by hashing the key.
+  void AssignGroups(const Batch& input, std::vector<uint32_t>& group_of) {
+    const idx_t count = input.num_rows;
+    if (direct_ && KeyCodes(input) == nullptr) {
+      Vector evaluated;
+      const Vector& key = Operand(*node_.group_keys[0], input, evaluated);
+      const std::span<const Vector> keys(&key, 1);
+      if (direct_->Assign(key, 0, count, group_of.data(), [&](idx_t row) { return AddGroup(keys, row); })) {
+        rows_direct_ += count;
+        return;
+      }
+    }
+    std::vector<Vector> keys;
+    for (const auto& key : node_.group_keys) keys.push_back(Evaluate(*key, input, context_));
+    if (const DictionaryCodes* codes = KeyCodes(input)) return GroupByCode(*codes, keys, group_of);
+    for (idx_t row = 0; row < count; ++row) group_of[row] = FindOrAddGroup(keys, row);
+    rows_hashed_ += count;
+  }
+
+  // The value of `expr` over `input`: a column of the input as it is (no copy), else evaluated into
+  // `scratch`.
+  const Vector& Operand(const BoundExpr& expr, const Batch& input, Vector& scratch) {
+    if (expr.kind == BoundExprKind::kColumn && expr.depth == 0) return input.columns[expr.column];
+    scratch = Evaluate(expr, input, context_);
+    return scratch;
+  }
+
   // The group of row `row` of `keys`, added when new.
   uint32_t FindOrAddGroup(const std::vector<Vector>& keys, idx_t row) {
     if (direct_) {
@@ -151,7 +168,7 @@ class HashAggregateOperator : public Operator {
   }
 
   // Adds a group whose key is row `row` of `keys`; returns its id.
-  uint32_t AddGroup(const std::vector<Vector>& keys, idx_t row) {
+  uint32_t AddGroup(std::span<const Vector> keys, idx_t row) {
     const size_t group = NewGroup();
     for (size_t column = 0; column < keys.size(); ++column) group_keys_.columns[column].AppendRow(keys[column], row);
     ++group_keys_.num_rows;
@@ -224,7 +241,8 @@ class HashAggregateOperator : public Operator {
   void Accumulate(size_t call_index, const Batch& input, const std::vector<uint32_t>& group_of) {
     const AggregateCall& call = node_.aggregates[call_index];
     if (call.args.empty()) return accumulators_[call_index]->Update(nullptr, group_of.data(), input.num_rows, num_groups_);
-    const Vector arg = Evaluate(*call.args[0], input, context_);
+    Vector evaluated;
+    const Vector& arg = Operand(*call.args[0], input, evaluated);
     accumulators_[call_index]->Update(&arg, group_of.data(), input.num_rows, num_groups_);
   }
 

@@ -148,7 +148,7 @@ std::string GroupKeyPath(const PlanNode& node, const NodeProfile* found) {
     return "direct index on " + key + " while its range fits " + std::to_string(DirectGroupIndex::kMaxRange) +
            " values, else hash";
   }
-  std::string text = "direct index on " + key + " (range " + std::to_string(found->direct_key_range.load()) + ")";
+  std::string text = "direct index on " + key + " (window of " + std::to_string(found->direct_key_range.load()) + " values)";
   if (found->direct_key_overflowed.load()) text += ", then hash (the range outgrew the window)";
   text += "; rows: " + std::to_string(found->rows_grouped_direct.load()) + " direct, " +
           std::to_string(found->rows_grouped_hashed.load()) + " hashed";
