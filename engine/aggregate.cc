@@ -7,6 +7,7 @@
 #include <limits>
 #include <new>
 #include <string>
+#include <type_traits>
 
 #include "base/error.h"
 #include "base/types.h"
@@ -37,6 +38,8 @@ AggregateFunction MakeCountStar() {
   function.finalize = [](const uint8_t* state, Vector& result, idx_t row) {
     result.Data<int64_t>()[row] = As<CountState>(state).count;
   };
+  function.dense_kind = DenseAggregate::kCountStar;
+  function.absorb_dense = [](uint8_t* state, const DenseTotals& totals) { As<CountState>(state).count += totals.count; };
   return function;
 }
 
@@ -46,6 +49,7 @@ AggregateFunction MakeCount(TypeId type) {
   function.update = [](uint8_t** states, const std::vector<Vector>& args, idx_t count) {
     ForEachInput<CountState>(states, args, count, [](CountState& state, idx_t) { ++state.count; });
   };
+  function.dense_kind = DenseAggregate::kCount;
   return function;
 }
 
@@ -70,6 +74,11 @@ AggregateFunction MakeIntSum(TypeId input, TypeId output, bool average) {
   function.combine = [](uint8_t* target, const uint8_t* source) {
     As<IntSumState>(target).sum += As<IntSumState>(source).sum;
     As<IntSumState>(target).count += As<IntSumState>(source).count;
+  };
+  function.dense_kind = DenseAggregate::kSumInt;
+  function.absorb_dense = [](uint8_t* state, const DenseTotals& totals) {
+    As<IntSumState>(state).sum += totals.int_sum;
+    As<IntSumState>(state).count += totals.count;
   };
   if (average) {
     function.finalize = [](const uint8_t* state, Vector& result, idx_t row) {
@@ -119,6 +128,13 @@ AggregateFunction MakeFloatAggregate(const char* name, TypeId input, TypeId outp
     As<FloatSumState>(target).sum += As<FloatSumState>(source).sum;
     As<FloatSumState>(target).count += As<FloatSumState>(source).count;
   };
+  if constexpr (std::is_same_v<T, double>) {
+    function.dense_kind = DenseAggregate::kSumDouble;
+    function.absorb_dense = [](uint8_t* state, const DenseTotals& totals) {
+      As<FloatSumState>(state).sum += totals.double_sum;
+      As<FloatSumState>(state).count += totals.count;
+    };
+  }
   switch (kind) {
     case FloatAggregate::kSum:
       if (output == TypeId::kFloat32) {
@@ -264,6 +280,22 @@ AggregateFunction MakeExtreme(TypeId type) {
     const int order = into.has ? CompareCells(from.value, into.value) : 0;
     if (!into.has || (kMax ? order > 0 : order < 0)) into = from;
   };
+  if constexpr (std::is_integral_v<T> || std::is_same_v<T, double>) {
+    function.dense_kind = kMax ? DenseAggregate::kMax : DenseAggregate::kMin;
+    function.absorb_dense = [](uint8_t* state, const DenseTotals& totals) {
+      if (!totals.seen) return;
+      ExtremeState<T> from;
+      from.has = true;
+      if constexpr (std::is_same_v<T, double>) {
+        from.value = totals.double_extreme;
+      } else {
+        from.value = static_cast<T>(totals.int_extreme);
+      }
+      auto& into = As<ExtremeState<T>>(state);
+      const int order = into.has ? CompareCells(from.value, into.value) : 0;
+      if (!into.has || (kMax ? order > 0 : order < 0)) into = from;
+    };
+  }
   function.finalize = [](const uint8_t* state, Vector& result, idx_t row) {
     const auto& extreme = As<ExtremeState<T>>(state);
     if (!extreme.has) return result.SetNull(row, true);

@@ -11,6 +11,29 @@
 
 namespace tessera::engine {
 
+// What an aggregate keeps per group when the hash aggregate updates it by dense group id with simd
+// kernels (engine/group_accumulators.h) instead of through `update`; kNone for the others.
+enum class DenseAggregate : uint8_t {
+  kNone,
+  kCountStar,  // counts rows
+  kCount,      // counts non-NULL arguments
+  kSumInt,     // sum and count of an int2/int4/int8 argument (sum, avg)
+  kSumDouble,  // sum (in row order) and count of a float8 argument (sum, avg)
+  kMin,        // least int2/int4/int8/date/float8 argument, the first of equals
+  kMax,        // greatest, likewise
+};
+
+// A group's accumulated figures for DenseAggregate, loaded into a state by absorb_dense. Only the fields
+// of the aggregate's kind are set.
+struct DenseTotals {
+  int64_t count = 0;
+  __int128 int_sum = 0;
+  double double_sum = 0;
+  int64_t int_extreme = 0;
+  double double_extreme = 0;
+  bool seen = false;  // kMin/kMax: some row had a non-NULL argument
+};
+
 struct AggregateFunction {
   std::string name;
   std::vector<LogicalType> arg_types;  // TypeId matters; empty for count(*)
@@ -27,6 +50,10 @@ struct AggregateFunction {
   void (*finalize)(const uint8_t* state, Vector& result, idx_t row) = nullptr;
   // Destroys a state (for states owning memory); nullptr when trivially destructible.
   void (*destroy)(uint8_t* state) = nullptr;
+  // The dense path: the kind, and a function that adds a group's totals to a state as `combine` adds
+  // another state (the state of a group the dense path updated holds nothing else).
+  DenseAggregate dense_kind = DenseAggregate::kNone;
+  void (*absorb_dense)(uint8_t* state, const DenseTotals& totals) = nullptr;
 };
 
 // Finds the aggregate `name` for argument types (after implicit casts chosen by the binder: the returned

@@ -1,12 +1,18 @@
 // SPDX-License-Identifier: Apache-2.0
 // Hash aggregate: groups rows by the canonical key of the group expressions and updates each aggregate's
 // state a batch at a time. Without group keys it produces exactly one row (count(*) of nothing is 0).
-// Grouped by one column of a table scan whose rows come with dictionary codes (frozen segments), rows are
-// grouped by code: each code's value is looked up in the hash table once per dictionary, not per row.
+// Grouped by one integer key (engine/direct_group_index.h), rows find their group by an array lookup at
+// value - base while the keys' range stays small, and by hashing once it outgrows the window. Grouped by
+// one column of a table scan whose rows come with dictionary codes (frozen segments), rows are grouped by
+// code: each code's group is looked up once per dictionary, not per row. Calls of count, sum, avg, min and
+// max over integer and float8 arguments update direct-indexed accumulators by group id with simd kernels
+// (engine/group_accumulators.h); the others update their states row by row.
 // The parallel form aggregates runs of partitions (of a scan, or of each scan of a UNION ALL) in tasks and
 // merges the partial states in partition order, so groups come out in the order the serial aggregate
 // finds them.
 #include <algorithm>
+#include <optional>
+#include <span>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -14,6 +20,8 @@
 #include "engine/parallel.h"
 #include "engine/task_pool.h"
 #include "engine/database.h"
+#include "engine/direct_group_index.h"
+#include "engine/group_accumulators.h"
 #include "engine/plan.h"
 #include "engine/plan_profile.h"
 #include "engine/row_key.h"
@@ -33,9 +41,15 @@ class HashAggregateOperator : public Operator {
     for (const auto& call : node.aggregates) {
       offsets_.push_back(state_size_);
       state_size_ += (call.function->state_size + 15) & ~size_t{15};
+      accumulators_.emplace_back();
+      const bool plain = !call.distinct && !call.filter && call.order_by.empty();
+      if (plain && GroupAccumulator::Supports(*call.function, call.args.empty() ? nullptr : &call.args[0]->type)) {
+        accumulators_.back().emplace(call.function->dense_kind);
+      }
     }
     key_types_.reserve(node.group_keys.size());
     for (const auto& key : node.group_keys) key_types_.push_back(key->type);
+    if (key_types_.size() == 1 && DirectGroupIndex::Supports(key_types_[0].id)) direct_.emplace();
   }
 
   ~HashAggregateOperator() override {
@@ -76,37 +90,98 @@ class HashAggregateOperator : public Operator {
     distinct_seen_.resize(node_.aggregates.size());
     if (key_types_.empty()) NewGroup();
     Batch input;
-    std::vector<size_t> group_of;
+    std::vector<uint32_t> group_of;
     while (child_->Next(&input)) {
       context_.CheckCancel();
       const idx_t count = input.num_rows;
       group_of.assign(count, 0);
-      if (!key_types_.empty()) {
-        std::vector<Vector> keys;
-        for (const auto& key : node_.group_keys) keys.push_back(Evaluate(*key, input, context_));
-        if (const DictionaryCodes* codes = KeyCodes(input)) {
-          GroupByCode(*codes, keys, group_of);
+      if (!key_types_.empty()) AssignGroups(input, group_of);
+      for (size_t call = 0; call < node_.aggregates.size(); ++call) {
+        if (accumulators_[call]) {
+          Accumulate(call, input, group_of);
         } else {
-          for (idx_t row = 0; row < count; ++row) group_of[row] = FindOrAddGroup(keys, row);
+          UpdateCall(call, input, group_of);
         }
       }
-      for (size_t call = 0; call < node_.aggregates.size(); ++call) UpdateCall(call, input, group_of);
+    }
+    for (size_t call = 0; call < node_.aggregates.size(); ++call) {
+      if (!accumulators_[call]) continue;
+      accumulators_[call]->AbsorbInto(*node_.aggregates[call].function, num_groups_,
+                                      [&](size_t group) { return State(group, call); });
     }
     for (size_t call = 0; call < node_.aggregates.size(); ++call) UpdateSortedDistinct(call);
-    if (context_.profile && rows_by_code_ > 0) {
-      context_.profile->For(node_).rows_grouped_by_code.fetch_add(rows_by_code_, std::memory_order_relaxed);
+    if (context_.profile) Report(context_.profile->For(node_));
+  }
+
+  // Adds how this operator grouped its rows to EXPLAIN ANALYZE's figures.
+  void Report(NodeProfile& profile) const {
+    profile.rows_grouped_by_code.fetch_add(rows_by_code_, std::memory_order_relaxed);
+    profile.rows_grouped_direct.fetch_add(rows_direct_, std::memory_order_relaxed);
+    profile.rows_grouped_hashed.fetch_add(rows_hashed_, std::memory_order_relaxed);
+    const uint64_t range = static_cast<uint64_t>(direct_ ? direct_->range() : outgrown_range_);
+    uint64_t seen = profile.direct_key_range.load(std::memory_order_relaxed);
+    while (range > seen && !profile.direct_key_range.compare_exchange_weak(seen, range)) {
     }
+    if (left_direct_) profile.direct_key_overflowed.store(true, std::memory_order_relaxed);
+  }
+
+  // Finds each row's group (adding new ones): through the direct index while the one integer key fits
+  // its window, by dictionary code, else by hashing the key.
+  void AssignGroups(const Batch& input, std::vector<uint32_t>& group_of) {
+    const idx_t count = input.num_rows;
+    if (direct_ && KeyCodes(input) == nullptr) {
+      Vector evaluated;
+      const Vector& key = Operand(*node_.group_keys[0], input, evaluated);
+      const std::span<const Vector> keys(&key, 1);
+      if (direct_->Assign(key, 0, count, group_of.data(), [&](idx_t row) { return AddGroup(keys, row); })) {
+        rows_direct_ += count;
+        return;
+      }
+    }
+    std::vector<Vector> keys;
+    for (const auto& key : node_.group_keys) keys.push_back(Evaluate(*key, input, context_));
+    if (const DictionaryCodes* codes = KeyCodes(input)) return GroupByCode(*codes, keys, group_of);
+    for (idx_t row = 0; row < count; ++row) group_of[row] = FindOrAddGroup(keys, row);
+    rows_hashed_ += count;
+  }
+
+  // The value of `expr` over `input`: a column of the input as it is (no copy), else evaluated into
+  // `scratch`.
+  const Vector& Operand(const BoundExpr& expr, const Batch& input, Vector& scratch) {
+    if (expr.kind == BoundExprKind::kColumn && expr.depth == 0) return input.columns[expr.column];
+    scratch = Evaluate(expr, input, context_);
+    return scratch;
   }
 
   // The group of row `row` of `keys`, added when new.
-  size_t FindOrAddGroup(const std::vector<Vector>& keys, idx_t row) {
-    auto [found, inserted] = groups_.try_emplace(RowKey(keys, row), num_groups_);
-    if (inserted) {
-      NewGroup();
-      for (size_t column = 0; column < keys.size(); ++column) group_keys_.columns[column].AppendRow(keys[column], row);
-      ++group_keys_.num_rows;
+  uint32_t FindOrAddGroup(const std::vector<Vector>& keys, idx_t row) {
+    if (direct_) {
+      uint32_t group = 0;
+      if (direct_->Assign(keys[0], row, row + 1, &group, [&](idx_t new_row) { return AddGroup(keys, new_row); })) {
+        return group;
+      }
+      LeaveDirect();
     }
+    auto [found, inserted] = groups_.try_emplace(RowKey(keys, row), num_groups_);
+    if (inserted) AddGroup(keys, row);
     return found->second;
+  }
+
+  // Adds a group whose key is row `row` of `keys`; returns its id.
+  uint32_t AddGroup(std::span<const Vector> keys, idx_t row) {
+    const size_t group = NewGroup();
+    for (size_t column = 0; column < keys.size(); ++column) group_keys_.columns[column].AppendRow(keys[column], row);
+    ++group_keys_.num_rows;
+    return static_cast<uint32_t>(group);
+  }
+
+  // Switches from the direct index to hashing (the keys outgrew its window): the groups found so far go
+  // into the hash table under their ids.
+  void LeaveDirect() {
+    for (size_t group = 0; group < num_groups_; ++group) groups_.emplace(RowKey(group_keys_.columns, group), group);
+    outgrown_range_ = direct_->range();
+    direct_.reset();
+    left_direct_ = true;
   }
 
   // The dictionary codes of the one group key, when it is a column the table scan below read from a
@@ -123,18 +198,18 @@ class HashAggregateOperator : public Operator {
   }
 
   // Groups the rows by their codes: a code's group is found by value once per dictionary.
-  void GroupByCode(const DictionaryCodes& codes, const std::vector<Vector>& keys, std::vector<size_t>& group_of) {
+  void GroupByCode(const DictionaryCodes& codes, const std::vector<Vector>& keys, std::vector<uint32_t>& group_of) {
     if (codes.id != code_dictionary_) {
       code_dictionary_ = codes.id;
-      group_of_code_.assign(codes.size, kNoGroup);
+      group_of_code_.assign(codes.size, DirectGroupIndex::kNoGroup);
     }
     for (idx_t row = 0; row < codes.codes.size(); ++row) {
       if (keys[0].IsNull(row)) {
         group_of[row] = FindOrAddGroup(keys, row);
         continue;
       }
-      size_t& group = group_of_code_[codes.codes[row]];
-      if (group == kNoGroup) group = FindOrAddGroup(keys, row);
+      uint32_t& group = group_of_code_[codes.codes[row]];
+      if (group == DirectGroupIndex::kNoGroup) group = FindOrAddGroup(keys, row);
       group_of[row] = group;
     }
     rows_by_code_ += codes.codes.size();
@@ -144,18 +219,7 @@ class HashAggregateOperator : public Operator {
   // groups are appended in `other`'s order.
   void MergeFrom(HashAggregateOperator& other) {
     for (size_t group = 0; group < other.num_groups_; ++group) {
-      size_t target = 0;
-      if (!key_types_.empty()) {
-        auto [found, inserted] = groups_.try_emplace(RowKey(other.group_keys_.columns, group), num_groups_);
-        if (inserted) {
-          NewGroup();
-          for (size_t column = 0; column < key_types_.size(); ++column) {
-            group_keys_.columns[column].AppendRow(other.group_keys_.columns[column], group);
-          }
-          ++group_keys_.num_rows;
-        }
-        target = found->second;
-      }
+      const size_t target = key_types_.empty() ? 0 : FindOrAddGroup(other.group_keys_.columns, group);
       for (size_t call = 0; call < node_.aggregates.size(); ++call) {
         node_.aggregates[call].function->combine(State(target, call), other.State(group, call));
       }
@@ -174,7 +238,15 @@ class HashAggregateOperator : public Operator {
     return group;
   }
 
-  void UpdateCall(size_t call_index, const Batch& input, const std::vector<size_t>& group_of) {
+  void Accumulate(size_t call_index, const Batch& input, const std::vector<uint32_t>& group_of) {
+    const AggregateCall& call = node_.aggregates[call_index];
+    if (call.args.empty()) return accumulators_[call_index]->Update(nullptr, group_of.data(), input.num_rows, num_groups_);
+    Vector evaluated;
+    const Vector& arg = Operand(*call.args[0], input, evaluated);
+    accumulators_[call_index]->Update(&arg, group_of.data(), input.num_rows, num_groups_);
+  }
+
+  void UpdateCall(size_t call_index, const Batch& input, const std::vector<uint32_t>& group_of) {
     const AggregateCall& call = node_.aggregates[call_index];
     const idx_t count = input.num_rows;
     std::vector<Vector> args;
@@ -246,7 +318,6 @@ class HashAggregateOperator : public Operator {
 
 
   static constexpr size_t kGroupsPerBlock = 1024;
-  static constexpr size_t kNoGroup = ~size_t{0};
 
   const PlanNode& node_;
   ExecContext& context_;
@@ -255,9 +326,15 @@ class HashAggregateOperator : public Operator {
   std::vector<size_t> offsets_;
   size_t state_size_ = 0;
   std::vector<std::unique_ptr<uint8_t[]>> states_;
+  std::vector<std::optional<GroupAccumulator>> accumulators_;  // by call; set for the calls updated by group id
   uint64_t code_dictionary_ = 0;        // the dictionary group_of_code_ belongs to (ids start at 1)
-  std::vector<size_t> group_of_code_;   // its codes' groups, kNoGroup until seen
-  uint64_t rows_by_code_ = 0;           // EXPLAIN ANALYZE
+  std::vector<uint32_t> group_of_code_;  // its codes' groups, kNoGroup until seen
+  std::optional<DirectGroupIndex> direct_;  // while the one integer key's range fits its window
+  bool left_direct_ = false;               // the keys outgrew the window
+  int64_t outgrown_range_ = 0;             // the window's range when they did
+  uint64_t rows_by_code_ = 0;              // EXPLAIN ANALYZE, by way the rows found their groups
+  uint64_t rows_direct_ = 0;
+  uint64_t rows_hashed_ = 0;
   size_t num_groups_ = 0;
   std::unordered_map<std::string, size_t> groups_;
   Batch group_keys_;

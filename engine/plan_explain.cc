@@ -6,6 +6,7 @@
 #include <set>
 #include <sstream>
 
+#include "engine/direct_group_index.h"
 #include "engine/distributed_statement.h"
 #include "engine/plan.h"
 #include "engine/distributed_join.h"
@@ -137,6 +138,24 @@ std::string Actual(const PlanNode& node, const PlanProfile& profile) {
   return text;
 }
 
+// How a grouped aggregate finds each row's group (engine/hash_aggregate.cc): by a direct index on one
+// integer key while its range fits the window, else by hashing; under ANALYZE, what the run did.
+std::string GroupKeyPath(const PlanNode& node, const NodeProfile* found) {
+  const bool direct = node.group_keys.size() == 1 && DirectGroupIndex::Supports(node.group_keys[0]->type.id);
+  if (!direct) return "hash";
+  const std::string key = node.group_keys[0]->ToString();
+  if (found == nullptr) {
+    return "direct index on " + key + " while its range fits " + std::to_string(DirectGroupIndex::kMaxRange) +
+           " values, else hash";
+  }
+  std::string text = "direct index on " + key + " (window of " + std::to_string(found->direct_key_range.load()) + " values)";
+  if (found->direct_key_overflowed.load()) text += ", then hash (the range outgrew the window)";
+  text += "; rows: " + std::to_string(found->rows_grouped_direct.load()) + " direct, " +
+          std::to_string(found->rows_grouped_hashed.load()) + " hashed";
+  if (found->rows_grouped_by_code > 0) text += ", " + std::to_string(found->rows_grouped_by_code.load()) + " by dictionary code";
+  return text;
+}
+
 void ExplainInto(const PlanNode& node, int depth, std::ostringstream& out, bool in_section, const PlanProfile* profile) {
   const std::string indent(depth == 0 ? 0 : depth * 6 - 4, ' ');
   out << indent << (depth == 0 ? "" : "->  ") << Describe(node) << (profile ? Actual(node, *profile) : "") << "\n";
@@ -146,7 +165,8 @@ void ExplainInto(const PlanNode& node, int depth, std::ostringstream& out, bool 
       out << detail_indent << "Segment Row Groups: " << found->segment_row_groups.load() << " reached, "
           << found->segment_row_groups_skipped.load() << " skipped by min/max\n";
     }
-    if (found->rows_grouped_by_code > 0) {
+    if (found->rows_grouped_by_code > 0 && node.group_keys.size() == 1 &&
+        !DirectGroupIndex::Supports(node.group_keys[0]->type.id)) {
       out << detail_indent << "Rows Grouped by Dictionary Code: " << found->rows_grouped_by_code.load() << "\n";
     }
   }
@@ -189,6 +209,7 @@ void ExplainInto(const PlanNode& node, int depth, std::ostringstream& out, bool 
   }
   if (node.kind == PlanKind::kAggregate && !node.group_keys.empty()) {
     out << detail_indent << "Group Key: " << JoinExprs(node.group_keys) << "\n";
+    out << detail_indent << "Group Key Path: " << GroupKeyPath(node, profile ? profile->Find(node) : nullptr) << "\n";
   }
   if (node.kind == PlanKind::kSort) {
     std::string keys;

@@ -33,6 +33,12 @@ struct NodeProfile {
   // Sorts: runs that kept only a LIMIT's first rows (engine/top_n.cc), and runs that sorted everything.
   std::atomic<uint64_t> top_n_sorts{0};
   std::atomic<uint64_t> full_sorts{0};
+  // Aggregates on one integer key: rows grouped through the direct index and by hashing, the widest
+  // window the index reached, and whether the keys outgrew it.
+  std::atomic<uint64_t> rows_grouped_direct{0};
+  std::atomic<uint64_t> rows_grouped_hashed{0};
+  std::atomic<uint64_t> direct_key_range{0};
+  std::atomic<bool> direct_key_overflowed{false};
   // Distributed scans: what each read (of one partition, or of several on one worker) returned, in the
   // order the reads finished.
   struct PartitionRead {

@@ -17,6 +17,16 @@
 //   - GroupedCount / GroupedSumInt64 add into counts[code] / sums[code] (the caller zeroes them first, or
 //     accumulates over batches); REQUIRES every code of a selected row < num_groups. Sums wrap modulo
 //     2^64: use them where a group's sum cannot overflow (int32 and narrower inputs below 2^32 rows).
+//   - GroupedSumDouble adds each row's value to sums[code] in row (or selection) order, so a group's sum
+//     is the one a plain loop over its rows gives; no reordering, hence no lanes across rows of one group.
+//   - GroupedMin* / GroupedMax* keep in mins[code] / maxes[code] the least / greatest value of the code's
+//     rows, setting seen[code] to 1; a group with seen[code] == 0 takes its first row's value. Of equal
+//     values the first stays. Doubles compare as PostgreSQL's float8 comparison does: NaN above every
+//     other value and equal to NaN, -0.0 equal to +0.0 (so which zero stays depends on row order, as in a
+//     plain loop). REQUIRES every code of a selected row < num_groups.
+//   - The grouped kernels update memory at data-dependent addresses, and a row's update depends on the
+//     previous update of its group: the vector levels run the scalar loops for them (scatter with conflict
+//     detection needs AVX512CD and measured no gain for sums; see the arch files).
 //   - Integer results match the scalar reference bit for bit; so do double results, by the order above.
 #pragma once
 
@@ -36,6 +46,16 @@ size_t CountValid(const uint64_t* validity, const uint32_t* selection, size_t co
 void GroupedCount(const uint32_t* codes, const uint32_t* selection, size_t count, size_t num_groups, uint64_t* counts);
 void GroupedSumInt64(const uint32_t* codes, const int64_t* values, const uint32_t* selection, size_t count,
                      size_t num_groups, int64_t* sums);
+void GroupedSumDouble(const uint32_t* codes, const double* values, const uint32_t* selection, size_t count,
+                      size_t num_groups, double* sums);
+void GroupedMinInt64(const uint32_t* codes, const int64_t* values, const uint32_t* selection, size_t count,
+                     size_t num_groups, int64_t* mins, uint8_t* seen);
+void GroupedMaxInt64(const uint32_t* codes, const int64_t* values, const uint32_t* selection, size_t count,
+                     size_t num_groups, int64_t* maxes, uint8_t* seen);
+void GroupedMinDouble(const uint32_t* codes, const double* values, const uint32_t* selection, size_t count,
+                      size_t num_groups, double* mins, uint8_t* seen);
+void GroupedMaxDouble(const uint32_t* codes, const double* values, const uint32_t* selection, size_t count,
+                      size_t num_groups, double* maxes, uint8_t* seen);
 
 // Returns the variant of `level`, or nullptr when CpuLevel() is below it (tests compare each with scalar).
 const AggregateKernels* AggregateKernelsFor(SimdLevel level);

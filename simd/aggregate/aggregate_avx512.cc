@@ -174,9 +174,37 @@ void GroupedSumInt64(const uint32_t* codes, const int64_t* values, const uint32_
   kAggregateScalar.grouped_sum_int64(codes, values, selection, count, num_groups, sums);
 }
 
+// Grouped sums of doubles must add a group's rows in row order, and grouped min/max update a group's
+// slot from its previous value: the scalar loops (see aggregate.h).
+void GroupedSumDouble(const uint32_t* codes, const double* values, const uint32_t* selection, size_t count,
+                      size_t num_groups, double* sums) {
+  kAggregateScalar.grouped_sum_double(codes, values, selection, count, num_groups, sums);
+}
+
+void GroupedMinInt64(const uint32_t* codes, const int64_t* values, const uint32_t* selection, size_t count,
+                     size_t num_groups, int64_t* mins, uint8_t* seen) {
+  kAggregateScalar.grouped_min_int64(codes, values, selection, count, num_groups, mins, seen);
+}
+
+void GroupedMaxInt64(const uint32_t* codes, const int64_t* values, const uint32_t* selection, size_t count,
+                     size_t num_groups, int64_t* maxes, uint8_t* seen) {
+  kAggregateScalar.grouped_max_int64(codes, values, selection, count, num_groups, maxes, seen);
+}
+
+void GroupedMinDouble(const uint32_t* codes, const double* values, const uint32_t* selection, size_t count,
+                      size_t num_groups, double* mins, uint8_t* seen) {
+  kAggregateScalar.grouped_min_double(codes, values, selection, count, num_groups, mins, seen);
+}
+
+void GroupedMaxDouble(const uint32_t* codes, const double* values, const uint32_t* selection, size_t count,
+                      size_t num_groups, double* maxes, uint8_t* seen) {
+  kAggregateScalar.grouped_max_double(codes, values, selection, count, num_groups, maxes, seen);
+}
+
 }  // namespace
 
-const AggregateKernels kAggregateAvx512 = {&SumInt64,   &SumDouble,    &RangeInt64,     &RangeDouble,
-                                           &CountValid, &GroupedCount, &GroupedSumInt64};
+const AggregateKernels kAggregateAvx512 = {&SumInt64,        &SumDouble,       &RangeInt64,      &RangeDouble,
+    &CountValid,      &GroupedCount,    &GroupedSumInt64, &GroupedSumDouble,
+    &GroupedMinInt64, &GroupedMaxInt64, &GroupedMinDouble, &GroupedMaxDouble};
 
 }  // namespace tessera::simd

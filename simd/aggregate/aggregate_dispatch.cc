@@ -2,6 +2,7 @@
 // Picks the aggregation variant once, after checking it against the scalar reference.
 #include <cmath>
 #include <cstring>
+#include <utility>
 #include <vector>
 
 #include "simd/aggregate/aggregate.h"
@@ -13,6 +14,42 @@ namespace {
 const KernelsByLevel<AggregateKernels> kVariants = {&kAggregateScalar, &kAggregateAvx2, &kAggregateAvx512};
 
 bool SameBits(double left, double right) { return std::memcmp(&left, &right, sizeof(double)) == 0; }
+
+// Runs the grouped double sums and the grouped min/max of both on the same rows.
+bool GroupedExtremesAgree(const AggregateKernels& variant, const AggregateKernels& scalar, const uint32_t* codes,
+                          const int64_t* integers, const double* doubles, const uint32_t* rows, size_t count,
+                          uint32_t groups) {
+  std::vector<double> double_sums(groups), expected_double_sums(groups);
+  variant.grouped_sum_double(codes, doubles, rows, count, groups, double_sums.data());
+  scalar.grouped_sum_double(codes, doubles, rows, count, groups, expected_double_sums.data());
+  for (uint32_t group = 0; group < groups; ++group) {
+    if (!SameBits(double_sums[group], expected_double_sums[group])) return false;
+  }
+  using IntegerKernel = void (*)(const uint32_t*, const int64_t*, const uint32_t*, size_t, size_t, int64_t*, uint8_t*);
+  using DoubleKernel = void (*)(const uint32_t*, const double*, const uint32_t*, size_t, size_t, double*, uint8_t*);
+  const std::pair<IntegerKernel, IntegerKernel> integer_kernels[] = {
+      {variant.grouped_min_int64, scalar.grouped_min_int64}, {variant.grouped_max_int64, scalar.grouped_max_int64}};
+  for (const auto& [tried, reference] : integer_kernels) {
+    std::vector<int64_t> extremes(groups), expected(groups);
+    std::vector<uint8_t> seen(groups), expected_seen(groups);
+    tried(codes, integers, rows, count, groups, extremes.data(), seen.data());
+    reference(codes, integers, rows, count, groups, expected.data(), expected_seen.data());
+    if (extremes != expected || seen != expected_seen) return false;
+  }
+  const std::pair<DoubleKernel, DoubleKernel> double_kernels[] = {
+      {variant.grouped_min_double, scalar.grouped_min_double}, {variant.grouped_max_double, scalar.grouped_max_double}};
+  for (const auto& [tried, reference] : double_kernels) {
+    std::vector<double> extremes(groups), expected(groups);
+    std::vector<uint8_t> seen(groups), expected_seen(groups);
+    tried(codes, doubles, rows, count, groups, extremes.data(), seen.data());
+    reference(codes, doubles, rows, count, groups, expected.data(), expected_seen.data());
+    if (seen != expected_seen) return false;
+    for (uint32_t group = 0; group < groups; ++group) {
+      if (!SameBits(extremes[group], expected[group])) return false;
+    }
+  }
+  return true;
+}
 
 // Runs every kernel of both on a fixed input (extremes included), over all rows and over a selection.
 bool Agrees(const AggregateKernels& variant, const AggregateKernels& scalar) {
@@ -68,6 +105,10 @@ bool Agrees(const AggregateKernels& variant, const AggregateKernels& scalar) {
     variant.grouped_sum_int64(codes.data(), integers.data(), rows, count, kGroups, sums.data());
     scalar.grouped_sum_int64(codes.data(), integers.data(), rows, count, kGroups, expected_sums.data());
     if (counts != expected_counts || sums != expected_sums) return false;
+    if (!GroupedExtremesAgree(variant, scalar, codes.data(), integers.data(), doubles_with_nan.data(), rows, count,
+                              kGroups)) {
+      return false;
+    }
   }
   return true;
 }
@@ -106,6 +147,31 @@ void GroupedCount(const uint32_t* codes, const uint32_t* selection, size_t count
 void GroupedSumInt64(const uint32_t* codes, const int64_t* values, const uint32_t* selection, size_t count,
                      size_t num_groups, int64_t* sums) {
   Chosen().grouped_sum_int64(codes, values, selection, count, num_groups, sums);
+}
+
+void GroupedSumDouble(const uint32_t* codes, const double* values, const uint32_t* selection, size_t count,
+                      size_t num_groups, double* sums) {
+  Chosen().grouped_sum_double(codes, values, selection, count, num_groups, sums);
+}
+
+void GroupedMinInt64(const uint32_t* codes, const int64_t* values, const uint32_t* selection, size_t count,
+                     size_t num_groups, int64_t* mins, uint8_t* seen) {
+  Chosen().grouped_min_int64(codes, values, selection, count, num_groups, mins, seen);
+}
+
+void GroupedMaxInt64(const uint32_t* codes, const int64_t* values, const uint32_t* selection, size_t count,
+                     size_t num_groups, int64_t* maxes, uint8_t* seen) {
+  Chosen().grouped_max_int64(codes, values, selection, count, num_groups, maxes, seen);
+}
+
+void GroupedMinDouble(const uint32_t* codes, const double* values, const uint32_t* selection, size_t count,
+                      size_t num_groups, double* mins, uint8_t* seen) {
+  Chosen().grouped_min_double(codes, values, selection, count, num_groups, mins, seen);
+}
+
+void GroupedMaxDouble(const uint32_t* codes, const double* values, const uint32_t* selection, size_t count,
+                      size_t num_groups, double* maxes, uint8_t* seen) {
+  Chosen().grouped_max_double(codes, values, selection, count, num_groups, maxes, seen);
 }
 
 const AggregateKernels* AggregateKernelsFor(SimdLevel level) { return kVariants.For(level); }

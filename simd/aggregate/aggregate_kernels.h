@@ -29,6 +29,16 @@ struct AggregateKernels {
                         uint64_t* counts);
   void (*grouped_sum_int64)(const uint32_t* codes, const int64_t* values, const uint32_t* selection, size_t count,
                             size_t num_groups, int64_t* sums);
+  void (*grouped_sum_double)(const uint32_t* codes, const double* values, const uint32_t* selection, size_t count,
+                             size_t num_groups, double* sums);
+  void (*grouped_min_int64)(const uint32_t* codes, const int64_t* values, const uint32_t* selection, size_t count,
+                            size_t num_groups, int64_t* mins, uint8_t* seen);
+  void (*grouped_max_int64)(const uint32_t* codes, const int64_t* values, const uint32_t* selection, size_t count,
+                            size_t num_groups, int64_t* maxes, uint8_t* seen);
+  void (*grouped_min_double)(const uint32_t* codes, const double* values, const uint32_t* selection, size_t count,
+                             size_t num_groups, double* mins, uint8_t* seen);
+  void (*grouped_max_double)(const uint32_t* codes, const double* values, const uint32_t* selection, size_t count,
+                             size_t num_groups, double* maxes, uint8_t* seen);
 };
 
 extern const AggregateKernels kAggregateScalar;

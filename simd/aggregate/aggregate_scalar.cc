@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Scalar reference of the aggregates: the plainest loops, which define the results of every variant.
+#include <cmath>
 #include <cstring>
 
 #include "simd/aggregate/aggregate_kernels.h"
@@ -81,9 +82,55 @@ void GroupedSumInt64(const uint32_t* codes, const int64_t* values, const uint32_
   }
 }
 
+void GroupedSumDouble(const uint32_t* codes, const double* values, const uint32_t* selection, size_t count,
+                      size_t num_groups, double* sums) {
+  for (size_t index = 0; index < count; ++index) {
+    const size_t row = Row(selection, index);
+    sums[codes[row]] += values[row];
+  }
+}
+
+// PostgreSQL's float8 order as its comparison sees it: NaN above all and equal to NaN, -0.0 == +0.0.
+bool DoubleLess(double left, double right) { return !std::isnan(left) && (std::isnan(right) || left < right); }
+
+// Keeps in extremes[code] the value `better` prefers, the first of equals.
+template <typename T, typename Better>
+void GroupedExtreme(const uint32_t* codes, const T* values, const uint32_t* selection, size_t count, T* extremes,
+                    uint8_t* seen, Better better) {
+  for (size_t index = 0; index < count; ++index) {
+    const size_t row = Row(selection, index);
+    const uint32_t code = codes[row];
+    if (!seen[code] || better(values[row], extremes[code])) {
+      extremes[code] = values[row];
+      seen[code] = 1;
+    }
+  }
+}
+
+void GroupedMinInt64(const uint32_t* codes, const int64_t* values, const uint32_t* selection, size_t count,
+                     size_t num_groups, int64_t* mins, uint8_t* seen) {
+  GroupedExtreme(codes, values, selection, count, mins, seen, [](int64_t value, int64_t kept) { return value < kept; });
+}
+
+void GroupedMaxInt64(const uint32_t* codes, const int64_t* values, const uint32_t* selection, size_t count,
+                     size_t num_groups, int64_t* maxes, uint8_t* seen) {
+  GroupedExtreme(codes, values, selection, count, maxes, seen, [](int64_t value, int64_t kept) { return value > kept; });
+}
+
+void GroupedMinDouble(const uint32_t* codes, const double* values, const uint32_t* selection, size_t count,
+                      size_t num_groups, double* mins, uint8_t* seen) {
+  GroupedExtreme(codes, values, selection, count, mins, seen, [](double value, double kept) { return DoubleLess(value, kept); });
+}
+
+void GroupedMaxDouble(const uint32_t* codes, const double* values, const uint32_t* selection, size_t count,
+                      size_t num_groups, double* maxes, uint8_t* seen) {
+  GroupedExtreme(codes, values, selection, count, maxes, seen, [](double value, double kept) { return DoubleLess(kept, value); });
+}
+
 }  // namespace
 
-const AggregateKernels kAggregateScalar = {&SumInt64,   &SumDouble,    &RangeInt64,     &RangeDouble,
-                                           &CountValid, &GroupedCount, &GroupedSumInt64};
+const AggregateKernels kAggregateScalar = {&SumInt64,        &SumDouble,       &RangeInt64,      &RangeDouble,
+                                           &CountValid,      &GroupedCount,    &GroupedSumInt64, &GroupedSumDouble,
+                                           &GroupedMinInt64, &GroupedMaxInt64, &GroupedMinDouble, &GroupedMaxDouble};
 
 }  // namespace tessera::simd

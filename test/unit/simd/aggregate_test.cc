@@ -69,6 +69,42 @@ std::vector<std::vector<uint32_t>> Selections(std::mt19937_64& random, size_t co
   return selections;
 }
 
+// The grouped double sums and grouped min/max, from accumulators some of which have values already.
+void CheckGroupedAgainstScalar(const AggregateKernels& kernels, const Columns& columns, const uint32_t* rows,
+                               size_t count, uint32_t num_groups) {
+  const AggregateKernels& scalar = kAggregateScalar;
+  const uint32_t* codes = columns.codes.data();
+  std::vector<double> sums(num_groups, 0.5), expected_sums(num_groups, 0.5);
+  kernels.grouped_sum_double(codes, columns.doubles.data(), rows, count, num_groups, sums.data());
+  scalar.grouped_sum_double(codes, columns.doubles.data(), rows, count, num_groups, expected_sums.data());
+  std::vector<uint8_t> seen_start(num_groups);
+  for (uint32_t group = 0; group < num_groups; group += 3) seen_start[group] = 1;
+  for (int kind = 0; kind < 2; ++kind) {
+    auto integer_kernel = kind == 0 ? kernels.grouped_min_int64 : kernels.grouped_max_int64;
+    auto integer_reference = kind == 0 ? scalar.grouped_min_int64 : scalar.grouped_max_int64;
+    std::vector<int64_t> integers(num_groups, 7), expected_integers(num_groups, 7);
+    std::vector<uint8_t> seen = seen_start, expected_seen = seen_start;
+    integer_kernel(codes, columns.integers.data(), rows, count, num_groups, integers.data(), seen.data());
+    integer_reference(codes, columns.integers.data(), rows, count, num_groups, expected_integers.data(),
+                      expected_seen.data());
+    CHECK(integers == expected_integers);
+    CHECK(seen == expected_seen);
+    auto double_kernel = kind == 0 ? kernels.grouped_min_double : kernels.grouped_max_double;
+    auto double_reference = kind == 0 ? scalar.grouped_min_double : scalar.grouped_max_double;
+    std::vector<double> doubles(num_groups, -0.0), expected_doubles(num_groups, -0.0);
+    seen = seen_start;
+    expected_seen = seen_start;
+    double_kernel(codes, columns.doubles.data(), rows, count, num_groups, doubles.data(), seen.data());
+    double_reference(codes, columns.doubles.data(), rows, count, num_groups, expected_doubles.data(),
+                     expected_seen.data());
+    CHECK(seen == expected_seen);
+    for (uint32_t group = 0; group < num_groups; ++group) {
+      CHECK(Bits(doubles[group]) == Bits(expected_doubles[group]));
+      CHECK(Bits(sums[group]) == Bits(expected_sums[group]));
+    }
+  }
+}
+
 void CheckAgainstScalar(const AggregateKernels& kernels, const Columns& columns, const uint32_t* rows, size_t count,
                         uint32_t num_groups) {
   const AggregateKernels& scalar = kAggregateScalar;
@@ -98,6 +134,7 @@ void CheckAgainstScalar(const AggregateKernels& kernels, const Columns& columns,
   scalar.grouped_sum_int64(columns.codes.data(), columns.integers.data(), rows, count, num_groups,
                            expected_sums.data());
   CHECK(sums == expected_sums);
+  CheckGroupedAgainstScalar(kernels, columns, rows, count, num_groups);
 }
 
 TEST_SUITE("aggregate") {
@@ -125,6 +162,32 @@ TEST_SUITE("aggregate") {
     std::vector<uint64_t> counts(2);
     kAggregateScalar.grouped_count(codes, nullptr, 4, 2, counts.data());
     CHECK(counts == std::vector<uint64_t>{1, 3});
+  }
+
+  TEST_CASE("scalar grouped sums add in row order and grouped min/max keep the first of equals") {
+    const uint32_t codes[] = {0, 1, 0, 1, 0, 1, 1};
+    const double doubles[] = {1e16, 0.0, 1.0, -0.0, 1.0, std::nan(""), 2.0};
+    std::vector<double> sums(2);
+    kAggregateScalar.grouped_sum_double(codes, doubles, nullptr, 5, 2, sums.data());
+    CHECK(sums[0] == (1e16 + 1.0) + 1.0);  // 1e16 in row order; not 1e16 + 2.0
+    CHECK(Bits(sums[1]) == Bits(0.0));
+    std::vector<double> mins(2), maxes(2);
+    std::vector<uint8_t> seen_min(2), seen_max(2);
+    kAggregateScalar.grouped_min_double(codes, doubles, nullptr, 7, 2, mins.data(), seen_min.data());
+    kAggregateScalar.grouped_max_double(codes, doubles, nullptr, 7, 2, maxes.data(), seen_max.data());
+    CHECK(mins[0] == 1.0);
+    CHECK(Bits(mins[1]) == Bits(0.0));  // -0.0 equals the +0.0 that came first
+    CHECK(maxes[0] == 1e16);
+    CHECK(std::isnan(maxes[1]));  // NaN is above 2.0
+    CHECK(seen_min == std::vector<uint8_t>{1, 1});
+    const int64_t integers[] = {5, INT64_MIN, -3, INT64_MAX, 5, 0, 0};
+    std::vector<int64_t> integer_mins(3, 99), integer_maxes(3, 99);
+    std::vector<uint8_t> seen_integer_min = {0, 0, 1}, seen_integer_max = {0, 0, 1};
+    const uint32_t selection[] = {0, 2, 3, 1};
+    kAggregateScalar.grouped_min_int64(codes, integers, selection, 4, 3, integer_mins.data(), seen_integer_min.data());
+    kAggregateScalar.grouped_max_int64(codes, integers, selection, 4, 3, integer_maxes.data(), seen_integer_max.data());
+    CHECK(integer_mins == std::vector<int64_t>{-3, INT64_MIN, 99});
+    CHECK(integer_maxes == std::vector<int64_t>{5, INT64_MAX, 99});
   }
 
   TEST_CASE("every level aggregates like scalar over all rows and every kind of selection") {

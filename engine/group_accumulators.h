@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: Apache-2.0
+// Direct-indexed accumulators of one aggregate call, updated a batch at a time by dense group id with the
+// simd grouped kernels (simd/aggregate/aggregate.h): counts, sums, min/max in arrays indexed by group, no
+// per-row state pointers. The hash aggregate uses them for the calls whose function has a DenseAggregate
+// kind and an argument of a type the kernels take (no FILTER, DISTINCT or ORDER BY), and loads the totals
+// into the groups' states once its input ends (AbsorbInto).
+//
+// Results equal the generic update's: integer sums are exact (int2/int4 add into int64 sums that move to
+// 128-bit totals long before they could overflow, int8 adds into 128-bit sums), a group's double sum adds
+// its rows in row order starting from 0, and min/max keep the first of equal values.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "base/vector.h"
+#include "engine/aggregate.h"
+
+namespace tessera::engine {
+
+class GroupAccumulator {
+ public:
+  // Whether `function` over an argument of `arg_type` (ignored for count(*)) can be accumulated.
+  static bool Supports(const AggregateFunction& function, const LogicalType* arg_type);
+
+  explicit GroupAccumulator(DenseAggregate kind) : kind_(kind) {}
+
+  // Adds rows [0, count) of `arg` (unused for count(*)), row r to group group_of[r].
+  // REQUIRES: every group_of[r] < num_groups.
+  void Update(const Vector* arg, const uint32_t* group_of, idx_t count, size_t num_groups);
+
+  // Adds group g's totals to the state states(g) of every group g < num_groups via `function`.absorb_dense,
+  // then forgets them.
+  template <typename StateOf>
+  void AbsorbInto(const AggregateFunction& function, size_t num_groups, StateOf&& states) {
+    Grow(num_groups);
+    for (size_t group = 0; group < num_groups; ++group) function.absorb_dense(states(group), Totals(group));
+    *this = GroupAccumulator(kind_);
+  }
+
+ private:
+  void Grow(size_t num_groups);
+  DenseTotals Totals(size_t group) const;
+  // The argument's values as int64 for the selected rows' kernels (int2/int4/date widened).
+  const int64_t* Integers(const Vector& arg, idx_t count);
+  // Adds the selected rows' (count of them, of batch_rows) values to the groups' sums.
+  void UpdateIntSums(const Vector& arg, const uint32_t* group_of, const uint32_t* selection, size_t count,
+                     idx_t batch_rows, size_t num_groups);
+
+  // int2/int4 sums stay in int64 while fewer than this many rows went in: |sum| < 2^31 * 2^31.
+  static constexpr uint64_t kNarrowRowsPerSpill = uint64_t{1} << 31;
+
+  DenseAggregate kind_;
+  std::vector<uint64_t> counts_;
+  std::vector<int64_t> narrow_sums_;  // int2/int4 sums since the last spill into wide_sums_
+  uint64_t narrow_rows_ = 0;
+  std::vector<__int128> wide_sums_;
+  std::vector<double> double_sums_;
+  std::vector<int64_t> int_extremes_;
+  std::vector<double> double_extremes_;
+  std::vector<uint8_t> seen_;
+  std::vector<uint32_t> selection_;  // per batch: the rows with a non-NULL argument
+  std::vector<int64_t> widened_;     // per batch: Integers()
+};
+
+}  // namespace tessera::engine
