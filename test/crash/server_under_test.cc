@@ -94,13 +94,21 @@ bool ServerUnderTest::Start(std::chrono::seconds timeout) {
   } else {
     std::filesystem::create_directories(options_.data_dir);
   }
-  if (port_ == 0) port_ = slt::FindFreeLoopbackPort();
-  pid_ = Spawn(CommandLine(), true);
+  // A server that exits during start-up is started again, up to 5 times: on a first start on a new port
+  // (another test may have bound the port found free), on a restart on the same port after a pause
+  // (PostgreSQL's backends, each in its own process group, can outlive a killed postmaster by a moment
+  // and hold its shared memory).
+  const bool new_port = port_ == 0;
   const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (!IsRunning()) return false;
-    if (PQping(ConnInfo().c_str()) == PQPING_OK) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  for (int attempt = 1; attempt <= 5; ++attempt) {
+    if (port_ == 0 || (new_port && attempt > 1)) port_ = slt::FindFreeLoopbackPort();
+    pid_ = Spawn(CommandLine(), true);
+    while (std::chrono::steady_clock::now() < deadline && IsRunning()) {
+      if (PQping(ConnInfo().c_str()) == PQPING_OK) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    if (IsRunning()) break;  // not ready in time
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
   Kill();
   return false;
