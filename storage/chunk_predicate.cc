@@ -2,8 +2,12 @@
 // Predicates on encoded column chunks.
 #include "storage/chunk_predicate.h"
 
+#include <algorithm>
+
 #include "base/check.h"
+#include "simd/filter/compare.h"
 #include "storage/encoding/physical_value.h"
+#include "storage/kernel_comparison.h"
 
 namespace tessera::storage {
 namespace {
@@ -20,20 +24,43 @@ Value DictionaryEntry(const ColumnChunk& chunk, size_t code) {
   return Value::FromInt(StatsType(type), entry);
 }
 
-// Selects the rows whose offset satisfies `offset <op> target`, batch by batch, without branches in
-// the comparison loop.
-template <typename Compare>
-idx_t SelectOffsets(const PackedInts& offsets, const uint64_t* nulls, idx_t first, idx_t count, Compare compare,
+// Keeps the entries of selection[0, count) (rows `first + entry`) that are not NULL; returns their number.
+idx_t DropNulls(const uint64_t* nulls, idx_t first, sel_t* selection, idx_t count) {
+  if (nulls == nullptr) return count;
+  idx_t kept = 0;
+  for (idx_t index = 0; index < count; ++index) {
+    selection[kept] = selection[index];
+    kept += !IsNull(nulls, first + selection[index]);
+  }
+  return kept;
+}
+
+// Selects the non-NULL rows of [first, first + count): all of them when `all`, none otherwise.
+idx_t SelectAllOrNone(bool all, const uint64_t* nulls, idx_t first, idx_t count, sel_t* selection) {
+  if (!all) return 0;
+  for (idx_t index = 0; index < count; ++index) selection[index] = static_cast<sel_t>(index);
+  return DropNulls(nulls, first, selection, count);
+}
+
+// Selects the non-NULL rows whose offset satisfies every `offset <comparisons[i]> constants[i]` (one or
+// two comparisons), window by window through the simd filter kernels.
+idx_t SelectOffsets(const PackedInts& offsets, const uint64_t* nulls, idx_t first, idx_t count,
+                    const simd::Comparison* comparisons, const uint64_t* constants, int num_comparisons,
                     sel_t* selection) {
   uint64_t batch[kBatchSize];
+  sel_t second[kBatchSize];
   idx_t selected = 0;
   for (idx_t start = 0; start < count; start += kBatchSize) {
     const idx_t batch_size = std::min<idx_t>(kBatchSize, count - start);
     offsets.Unpack(first + start, batch_size, batch);
-    for (idx_t index = 0; index < batch_size; ++index) {
-      selection[selected] = static_cast<sel_t>(start + index);
-      selected += compare(batch[index]) & !IsNull(nulls, first + start + index);
+    sel_t* out = selection + selected;
+    idx_t matched = simd::CompareSelect(batch, batch_size, comparisons[0], constants[0], out);
+    if (num_comparisons == 2 && matched > 0) {
+      const idx_t also = simd::CompareSelect(batch, batch_size, comparisons[1], constants[1], second);
+      matched = simd::IntersectSelections(out, matched, second, also, out);
     }
+    for (idx_t index = 0; index < matched && start > 0; ++index) out[index] += static_cast<sel_t>(start);
+    selected += DropNulls(nulls, first, out, matched);
   }
   return selected;
 }
@@ -71,10 +98,39 @@ std::vector<uint8_t> MatchDictionaryEntries(const ColumnChunk& chunk, CompareOp 
 idx_t SelectDictionaryRows(const ColumnChunk& chunk, const std::vector<uint8_t>& entry_matches, idx_t first,
                            idx_t count, sel_t* selection) {
   TESSERA_CHECK(chunk.encoding() == ChunkEncoding::kDictionary);
-  const PackedInts* codes = chunk.dictionary_codes();
-  const uint8_t* matches = entry_matches.data();
-  return SelectOffsets(*codes, chunk.NullMask(), first, count, [matches](uint64_t code) { return matches[code] != 0; },
-                       selection);
+  const PackedInts& codes = *chunk.dictionary_codes();
+  const uint64_t* nulls = chunk.NullMask();
+  // The matching codes as a range [lowest, highest] when they are contiguous: one or two compares of codes.
+  const auto lowest = std::find(entry_matches.begin(), entry_matches.end(), 1);
+  if (lowest == entry_matches.end()) return 0;
+  const auto past = std::find(lowest, entry_matches.end(), 0);
+  const bool contiguous = std::find(past, entry_matches.end(), 1) == entry_matches.end();
+  const uint64_t low = lowest - entry_matches.begin();
+  const uint64_t high = (past - entry_matches.begin()) - 1;
+  if (contiguous && low == 0 && high + 1 == entry_matches.size()) return SelectAllOrNone(true, nulls, first, count, selection);
+  if (contiguous) {
+    const simd::Comparison comparisons[2] = {simd::Comparison::kGreaterEqual, simd::Comparison::kLessEqual};
+    const uint64_t constants[2] = {low, high};
+    if (low == high) {
+      const simd::Comparison equal = simd::Comparison::kEqual;
+      return SelectOffsets(codes, nulls, first, count, &equal, &low, 1, selection);
+    }
+    if (low == 0) return SelectOffsets(codes, nulls, first, count, comparisons + 1, constants + 1, 1, selection);
+    if (high + 1 == entry_matches.size()) return SelectOffsets(codes, nulls, first, count, comparisons, constants, 1, selection);
+    return SelectOffsets(codes, nulls, first, count, comparisons, constants, 2, selection);
+  }
+  // Scattered matches: look each row's code up.
+  uint64_t batch[kBatchSize];
+  idx_t selected = 0;
+  for (idx_t start = 0; start < count; start += kBatchSize) {
+    const idx_t batch_size = std::min<idx_t>(kBatchSize, count - start);
+    codes.Unpack(first + start, batch_size, batch);
+    for (idx_t index = 0; index < batch_size; ++index) {
+      selection[selected] = static_cast<sel_t>(start + index);
+      selected += entry_matches[batch[index]] & !IsNull(nulls, first + start + index);
+    }
+  }
+  return selected;
 }
 
 idx_t SelectPackedIntegerRows(const ColumnChunk& chunk, CompareOp op, int64_t constant, idx_t first, idx_t count,
@@ -87,20 +143,11 @@ idx_t SelectPackedIntegerRows(const ColumnChunk& chunk, CompareOp op, int64_t co
   const __int128 target = static_cast<__int128>(constant) - body->packed().reference;
   // A constant outside the offsets' range decides every row alike: compare with the range's edge.
   if (target < 0 || target > static_cast<__int128>(max_offset)) {
-    const bool holds = CompareHolds(op, target < 0 ? 1 : -1);
-    return SelectOffsets(offsets, chunk.NullMask(), first, count, [holds](uint64_t) { return holds; }, selection);
+    return SelectAllOrNone(CompareHolds(op, target < 0 ? 1 : -1), chunk.NullMask(), first, count, selection);
   }
-  const uint64_t value = static_cast<uint64_t>(target);
-  const uint64_t* nulls = chunk.NullMask();
-  switch (op) {
-    case CompareOp::kEqual: return SelectOffsets(offsets, nulls, first, count, [value](uint64_t o) { return o == value; }, selection);
-    case CompareOp::kNotEqual: return SelectOffsets(offsets, nulls, first, count, [value](uint64_t o) { return o != value; }, selection);
-    case CompareOp::kLess: return SelectOffsets(offsets, nulls, first, count, [value](uint64_t o) { return o < value; }, selection);
-    case CompareOp::kLessEqual: return SelectOffsets(offsets, nulls, first, count, [value](uint64_t o) { return o <= value; }, selection);
-    case CompareOp::kGreater: return SelectOffsets(offsets, nulls, first, count, [value](uint64_t o) { return o > value; }, selection);
-    case CompareOp::kGreaterEqual: return SelectOffsets(offsets, nulls, first, count, [value](uint64_t o) { return o >= value; }, selection);
-  }
-  return 0;
+  const simd::Comparison comparison = KernelComparison(op);
+  const auto value = static_cast<uint64_t>(target);
+  return SelectOffsets(offsets, chunk.NullMask(), first, count, &comparison, &value, 1, selection);
 }
 
 }  // namespace tessera::storage
