@@ -6,6 +6,7 @@
 
 #include "base/check.h"
 #include "simd/filter/compare.h"
+#include "storage/dictionary_filter.h"
 #include "storage/encoding/physical_value.h"
 #include "storage/kernel_comparison.h"
 
@@ -97,26 +98,76 @@ std::vector<uint8_t> MatchDictionaryEntries(const ColumnChunk& chunk, CompareOp 
 
 idx_t SelectDictionaryRows(const ColumnChunk& chunk, const std::vector<uint8_t>& entry_matches, idx_t first,
                            idx_t count, sel_t* selection) {
+  return SelectDictionaryMatches(chunk, DictionaryMatchOf(entry_matches), first, count, selection);
+}
+
+DictionaryMatch DictionaryMatchOf(std::vector<uint8_t> entry_matches) {
+  DictionaryMatch match;
+  const auto lowest = std::find(entry_matches.begin(), entry_matches.end(), 1);
+  if (lowest == entry_matches.end()) return match;
+  const auto past = std::find(lowest, entry_matches.end(), 0);
+  match.contiguous = std::find(past, entry_matches.end(), 1) == entry_matches.end();
+  match.low = lowest - entry_matches.begin();
+  match.high = (past - entry_matches.begin()) - 1;
+  if (!match.contiguous) match.entries = std::move(entry_matches);
+  return match;
+}
+
+DictionaryMatch MatchDictionary(const ColumnChunk& chunk, CompareOp op, const Value& constant) {
+  TESSERA_CHECK(chunk.encoding() == ChunkEncoding::kDictionary && !constant.is_null());
+  if (chunk.fixed() == nullptr) return DictionaryMatchOf(MatchDictionaryEntries(chunk, op, constant));
+  // Fixed-width dictionaries are sorted: the entries below, equal to and above the constant are runs.
+  const size_t size = chunk.dictionary_size();
+  const PhysicalType type = chunk.physical_type();
+  const auto first_where = [&](auto holds) {
+    size_t low = 0, high = size;
+    while (low < high) {
+      const size_t middle = low + (high - low) / 2;
+      if (holds(ComparePhysical(type, DictionaryEntry(chunk, middle), constant))) {
+        high = middle;
+      } else {
+        low = middle + 1;
+      }
+    }
+    return low;
+  };
+  const size_t equal_begin = first_where([](int order) { return order >= 0; });
+  const size_t equal_end = first_where([](int order) { return order > 0; });
+  const auto run = [](size_t begin, size_t end) {
+    DictionaryMatch match;
+    if (begin < end) match.low = begin, match.high = end - 1;
+    return match;
+  };
+  switch (op) {
+    case CompareOp::kEqual: return run(equal_begin, equal_end);
+    case CompareOp::kLess: return run(0, equal_begin);
+    case CompareOp::kLessEqual: return run(0, equal_end);
+    case CompareOp::kGreater: return run(equal_end, size);
+    case CompareOp::kGreaterEqual: return run(equal_begin, size);
+    case CompareOp::kNotEqual: break;
+  }
+  std::vector<uint8_t> entries(size, 1);
+  std::fill(entries.begin() + equal_begin, entries.begin() + equal_end, 0);
+  return DictionaryMatchOf(std::move(entries));
+}
+
+idx_t SelectDictionaryMatches(const ColumnChunk& chunk, const DictionaryMatch& match, idx_t first, idx_t count,
+                              sel_t* selection) {
   TESSERA_CHECK(chunk.encoding() == ChunkEncoding::kDictionary);
   const PackedInts& codes = *chunk.dictionary_codes();
   const uint64_t* nulls = chunk.NullMask();
-  // The matching codes as a range [lowest, highest] when they are contiguous: one or two compares of codes.
-  const auto lowest = std::find(entry_matches.begin(), entry_matches.end(), 1);
-  if (lowest == entry_matches.end()) return 0;
-  const auto past = std::find(lowest, entry_matches.end(), 0);
-  const bool contiguous = std::find(past, entry_matches.end(), 1) == entry_matches.end();
-  const uint64_t low = lowest - entry_matches.begin();
-  const uint64_t high = (past - entry_matches.begin()) - 1;
-  if (contiguous && low == 0 && high + 1 == entry_matches.size()) return SelectAllOrNone(true, nulls, first, count, selection);
-  if (contiguous) {
+  if (match.contiguous) {
+    if (match.low > match.high) return 0;
+    const uint64_t last = chunk.dictionary_size() - 1;
+    if (match.low == 0 && match.high == last) return SelectAllOrNone(true, nulls, first, count, selection);
     const simd::Comparison comparisons[2] = {simd::Comparison::kGreaterEqual, simd::Comparison::kLessEqual};
-    const uint64_t constants[2] = {low, high};
-    if (low == high) {
+    const uint64_t constants[2] = {match.low, match.high};
+    if (match.low == match.high) {
       const simd::Comparison equal = simd::Comparison::kEqual;
-      return SelectOffsets(codes, nulls, first, count, &equal, &low, 1, selection);
+      return SelectOffsets(codes, nulls, first, count, &equal, &match.low, 1, selection);
     }
-    if (low == 0) return SelectOffsets(codes, nulls, first, count, comparisons + 1, constants + 1, 1, selection);
-    if (high + 1 == entry_matches.size()) return SelectOffsets(codes, nulls, first, count, comparisons, constants, 1, selection);
+    if (match.low == 0) return SelectOffsets(codes, nulls, first, count, comparisons + 1, constants + 1, 1, selection);
+    if (match.high == last) return SelectOffsets(codes, nulls, first, count, comparisons, constants, 1, selection);
     return SelectOffsets(codes, nulls, first, count, comparisons, constants, 2, selection);
   }
   // Scattered matches: look each row's code up.
@@ -127,10 +178,25 @@ idx_t SelectDictionaryRows(const ColumnChunk& chunk, const std::vector<uint8_t>&
     codes.Unpack(first + start, batch_size, batch);
     for (idx_t index = 0; index < batch_size; ++index) {
       selection[selected] = static_cast<sel_t>(start + index);
-      selected += entry_matches[batch[index]] & !IsNull(nulls, first + start + index);
+      selected += match.entries[batch[index]] & !IsNull(nulls, first + start + index);
     }
   }
   return selected;
+}
+
+idx_t KeepDictionaryMatches(const ColumnChunk& chunk, const DictionaryMatch& match, idx_t first, sel_t* selection,
+                            idx_t count) {
+  const PackedInts& codes = *chunk.dictionary_codes();
+  const uint64_t* nulls = chunk.NullMask();
+  idx_t kept = 0;
+  for (idx_t index = 0; index < count; ++index) {
+    const idx_t row = first + selection[index];
+    const uint64_t code = codes.Get(row);
+    const bool matches = match.contiguous ? match.low <= code && code <= match.high : match.entries[code] != 0;
+    selection[kept] = selection[index];
+    kept += matches && !IsNull(nulls, row);
+  }
+  return kept;
 }
 
 idx_t SelectPackedIntegerRows(const ColumnChunk& chunk, CompareOp op, int64_t constant, idx_t first, idx_t count,
