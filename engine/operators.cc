@@ -63,7 +63,14 @@ class ScanOperator : public Operator {
         context_(context),
         partition_(context.only_partition >= 0 ? context.only_partition : 0),
         end_partition_(context.only_partition >= 0 ? context.only_partition + 1
-                                                   : node.relation->data->num_partitions()) {}
+                                                   : node.relation->data->num_partitions()),
+        evaluate_predicate_(node.predicate != nullptr &&
+                            !(node.scan_filter.exact &&
+                              storage::FilterApplies(node.scan_filter, node.relation->data->column_types()))) {
+    // A scan without a WHERE of its own relies on its exact filter (a count(*) scan reading no column).
+    TESSERA_CHECK(node.predicate != nullptr || node.scan_filter.empty() ||
+                  storage::FilterApplies(node.scan_filter, node.relation->data->column_types()));
+  }
   ~ScanOperator() override { ReportSegments(); }
   bool Next(Batch* out) override {
     const auto& data = *node_.relation->data;
@@ -83,7 +90,7 @@ class ScanOperator : public Operator {
         std::copy(row_ids.begin(), row_ids.end(), ids.Data<int64_t>());
         out->columns.push_back(std::move(ids));
       }
-      if (node_.predicate) {
+      if (evaluate_predicate_) {
         auto rows = EvaluateFilter(*node_.predicate, *out, context_);
         if (rows.size() != out->num_rows) out->Compact(rows.data(), rows.size());
       }
@@ -107,6 +114,8 @@ class ScanOperator : public Operator {
 
   int partition_;
   int end_partition_;
+  // False when storage applies the exact scan filter, which keeps exactly the rows the WHERE keeps.
+  bool evaluate_predicate_;
   storage::ScanPosition position_;
 };
 

@@ -152,8 +152,9 @@ struct PlanNode {
   int parallel_workers = 0;
   // kScan filter / kFilter predicate / join residual condition / kNestedLoopJoin condition
   BoundExprPtr predicate;
-  // kScan: the conjuncts of `predicate` storage can evaluate itself (planner/scan_filter_pushdown.h), a
-  // hint the scan may use to skip rows; `predicate` is still evaluated on every row the scan returns.
+  // kScan: the conjuncts of `predicate` storage can evaluate itself (planner/scan_filter_pushdown.h). The
+  // scan evaluates `predicate` on the rows storage returns unless the filter is exact and applies to
+  // the table (storage::FilterApplies); a scan without `predicate` returns what the exact filter keeps.
   storage::ScanFilter scan_filter;
   // kScan of a distributed table: what each partition computes when a pushed tier applies, or why the
   // pull tier reads it (engine/distributed_query.h); nullptr: the pull tier, nothing tried.

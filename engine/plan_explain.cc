@@ -13,6 +13,7 @@
 #include "engine/operators_internal.h"
 #include "engine/plan.h"
 #include "engine/plan_profile.h"
+#include "simd/cpu_level.h"
 
 namespace tessera::engine {
 
@@ -62,6 +63,23 @@ void ExplainDistributed(const PlanNode& node, const std::string& indent, const N
                   static_cast<unsigned long long>(read.rows), read.nanoseconds / 1e6);
     out << indent << (read.partitions.size() == 1 ? "Partition " : "Partitions ") << partitions << text << "\n";
   }
+}
+
+// A local table scan's storage filter: its predicates, "exact" when the scan does not evaluate the WHERE
+// again, and under ANALYZE the simd level of the kernels that evaluate them on bit-packed,
+// frame-of-reference and dictionary chunks and dense decoded windows (plain EXPLAIN leaves the level out:
+// it depends on the machine, and plans in tests must not).
+void ExplainStorageFilter(const PlanNode& node, const std::string& indent, bool analyze, std::ostringstream& out) {
+  if (node.scan_filter.empty() || !node.relation->placement.empty() || !node.relation->data) return;
+  const bool exact = node.scan_filter.exact &&
+                     storage::FilterApplies(node.scan_filter, node.relation->data->column_types());
+  out << indent << "Storage Filter: ";
+  for (size_t index = 0; index < node.scan_filter.predicates.size(); ++index) {
+    const storage::ScanPredicate& predicate = node.scan_filter.predicates[index];
+    out << (index == 0 ? "(" : " AND (") << predicate.ToString(node.relation->columns[predicate.column].name) << ")";
+  }
+  out << (exact ? " (exact)" : "") << "\n";
+  if (analyze) out << indent << "Storage Filter Kernels: " << simd::SimdLevelName(simd::CpuLevel()) << "\n";
 }
 
 std::string Describe(const PlanNode& node) {
@@ -197,6 +215,7 @@ void ExplainInto(const PlanNode& node, int depth, std::ostringstream& out, bool 
     const char* label = node.kind == PlanKind::kHashJoin || node.kind == PlanKind::kNestedLoopJoin ? "Join Filter: " : "Filter: ";
     out << detail_indent << label << node.predicate->ToString() << "\n";
   }
+  if (node.kind == PlanKind::kScan) ExplainStorageFilter(node, detail_indent, profile != nullptr, out);
   if (node.kind == PlanKind::kInsert && (node.on_conflict_do_nothing || node.on_conflict_update)) {
     out << detail_indent << "Conflict Resolution: " << (node.on_conflict_update ? "UPDATE" : "NOTHING") << "\n";
     if (node.conflict_index >= 0) {

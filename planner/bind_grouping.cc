@@ -65,6 +65,35 @@ PlanPtr GroupingSetBranch(const PlanPtr& input, const std::vector<BoundExprPtr>&
   return MakeProject(aggregate, std::move(outputs));
 }
 
+// Whether an aggregate of `aggregates` without group keys needs only the number of rows of its input:
+// every call is a plain count(*).
+bool CountsRowsOnly(const std::vector<BoundExprPtr>& keys, const std::vector<AggregateCall>& aggregates) {
+  if (!keys.empty() || aggregates.empty()) return false;
+  for (const auto& call : aggregates) {
+    if (!call.args.empty() || call.distinct || call.filter || !call.order_by.empty()) return false;
+  }
+  return true;
+}
+
+// Returns a scan of the same rows as the local table scan `input` that reads no column, when the scan
+// has no WHERE or storage applies all of it (an exact scan filter); otherwise `input`. Storage then
+// decodes nothing for count(*).
+PlanPtr WithoutColumns(PlanPtr input) {
+  if (input->kind != PlanKind::kScan || input->emit_row_ids || !input->relation->placement.empty() ||
+      !input->relation->data) {
+    return input;
+  }
+  const storage::ScanFilter& filter = input->scan_filter;
+  if (input->predicate &&
+      !(filter.exact && storage::FilterApplies(filter, input->relation->data->column_types()))) {
+    return input;
+  }
+  auto scan = std::make_shared<PlanNode>(PlanKind::kScan);
+  scan->relation = input->relation;
+  scan->scan_filter = filter;
+  return scan;
+}
+
 }  // namespace
 
 BoundExprPtr MakeGroupingSetMarker() {
@@ -94,6 +123,7 @@ PlanPtr MakeAggregatePlan(PlanPtr input, const std::vector<BoundExprPtr>& keys,
     input = sort;
     break;
   }
+  if (CountsRowsOnly(keys, aggregates)) input = WithoutColumns(std::move(input));
   aggregate->children.push_back(std::move(input));
   for (const auto& key : keys) {
     aggregate->output_types.push_back(key->type);

@@ -90,8 +90,13 @@ void PushFilterToScan(PlanNode& scan) {
   std::vector<const BoundExpr*> conjuncts;
   CollectConjuncts(*scan.predicate, conjuncts);
   scan.scan_filter = storage::ScanFilter();
+  scan.scan_filter.exact = true;
   for (const BoundExpr* conjunct : conjuncts) {
-    if (auto predicate = MatchConjunct(*conjunct, scan)) scan.scan_filter.predicates.push_back(std::move(*predicate));
+    if (auto predicate = MatchConjunct(*conjunct, scan)) {
+      scan.scan_filter.predicates.push_back(std::move(*predicate));
+    } else {
+      scan.scan_filter.exact = false;
+    }
   }
 }
 

@@ -10,7 +10,9 @@ namespace tessera::planner {
 
 // Sets scan.scan_filter to the conjuncts of scan.predicate of the forms `column <op> constant` (either
 // side), `column IS [NOT] NULL`, `column` and `NOT column` (boolean columns) whose meaning in storage's
-// order equals the engine's operator. The predicate itself stays whole: the scan filter is a hint.
+// order equals the engine's operator, and marks the filter exact when every conjunct is among them (the
+// scan then need not evaluate scan.predicate, which stays whole for EXPLAIN and for scans that cannot
+// apply the filter).
 // Does nothing unless `scan` is a kScan with a predicate.
 void PushFilterToScan(engine::PlanNode& scan);
 

@@ -2,8 +2,15 @@
 // Predicates on encoded column chunks.
 #include "storage/chunk_predicate.h"
 
+#include <algorithm>
+#include <cstdint>
+
 #include "base/check.h"
+#include "simd/bitunpack/bitunpack.h"
+#include "simd/filter/compare.h"
+#include "storage/dictionary_filter.h"
 #include "storage/encoding/physical_value.h"
+#include "storage/kernel_comparison.h"
 
 namespace tessera::storage {
 namespace {
@@ -20,20 +27,62 @@ Value DictionaryEntry(const ColumnChunk& chunk, size_t code) {
   return Value::FromInt(StatsType(type), entry);
 }
 
-// Selects the rows whose offset satisfies `offset <op> target`, batch by batch, without branches in
-// the comparison loop.
-template <typename Compare>
-idx_t SelectOffsets(const PackedInts& offsets, const uint64_t* nulls, idx_t first, idx_t count, Compare compare,
+// Keeps the entries of selection[0, count) (rows `first + entry`) that are not NULL; returns their number.
+idx_t DropNulls(const uint64_t* nulls, idx_t first, sel_t* selection, idx_t count) {
+  if (nulls == nullptr) return count;
+  idx_t kept = 0;
+  for (idx_t index = 0; index < count; ++index) {
+    selection[kept] = selection[index];
+    kept += !IsNull(nulls, first + selection[index]);
+  }
+  return kept;
+}
+
+// Selects the non-NULL rows of [first, first + count): all of them when `all`, none otherwise.
+idx_t SelectAllOrNone(bool all, const uint64_t* nulls, idx_t first, idx_t count, sel_t* selection) {
+  if (!all) return 0;
+  for (idx_t index = 0; index < count; ++index) selection[index] = static_cast<sel_t>(index);
+  return DropNulls(nulls, first, selection, count);
+}
+
+// Unpacks `count` values from `first` on and selects those satisfying every `value <comparisons[i]>
+// constants[i]` (one or two comparisons) into `selection`; returns their number. Values of up to 32 bits
+// are unpacked and compared as uint32 (half the bytes, twice the lanes). REQUIRES: count <= kBatchSize.
+idx_t CompareWindow(const PackedInts& packed, idx_t first, idx_t count, const simd::Comparison* comparisons,
+                    const uint64_t* constants, int num_comparisons, sel_t* selection) {
+  sel_t second[kBatchSize];
+  const auto select = [&](const auto* values, auto narrow) {
+    idx_t matched = simd::CompareSelect(values, count, comparisons[0], narrow(constants[0]), selection);
+    if (num_comparisons == 2 && matched > 0) {
+      const idx_t also = simd::CompareSelect(values, count, comparisons[1], narrow(constants[1]), second);
+      matched = simd::IntersectSelections(selection, matched, second, also, selection);
+    }
+    return matched;
+  };
+  // Constants above the width's largest value were settled by the callers, so they fit in 32 bits here.
+  if (packed.width <= 32 && constants[0] <= UINT32_MAX && (num_comparisons == 1 || constants[1] <= UINT32_MAX)) {
+    uint32_t values[kBatchSize];
+    simd::BitUnpack32(packed.words, first, count, packed.width, values);
+    return select(values, [](uint64_t constant) { return static_cast<uint32_t>(constant); });
+  }
+  uint64_t values[kBatchSize];
+  packed.Unpack(first, count, values);
+  return select(values, [](uint64_t constant) { return constant; });
+}
+
+// Selects the non-NULL rows whose offset satisfies every `offset <comparisons[i]> constants[i]` (one or
+// two comparisons), window by window through the simd filter kernels.
+idx_t SelectOffsets(const PackedInts& offsets, const uint64_t* nulls, idx_t first, idx_t count,
+                    const simd::Comparison* comparisons, const uint64_t* constants, int num_comparisons,
                     sel_t* selection) {
-  uint64_t batch[kBatchSize];
   idx_t selected = 0;
   for (idx_t start = 0; start < count; start += kBatchSize) {
     const idx_t batch_size = std::min<idx_t>(kBatchSize, count - start);
-    offsets.Unpack(first + start, batch_size, batch);
-    for (idx_t index = 0; index < batch_size; ++index) {
-      selection[selected] = static_cast<sel_t>(start + index);
-      selected += compare(batch[index]) & !IsNull(nulls, first + start + index);
-    }
+    sel_t* out = selection + selected;
+    const idx_t matched =
+        CompareWindow(offsets, first + start, batch_size, comparisons, constants, num_comparisons, out);
+    for (idx_t index = 0; index < matched && start > 0; ++index) out[index] += static_cast<sel_t>(start);
+    selected += DropNulls(nulls, first, out, matched);
   }
   return selected;
 }
@@ -70,11 +119,105 @@ std::vector<uint8_t> MatchDictionaryEntries(const ColumnChunk& chunk, CompareOp 
 
 idx_t SelectDictionaryRows(const ColumnChunk& chunk, const std::vector<uint8_t>& entry_matches, idx_t first,
                            idx_t count, sel_t* selection) {
+  return SelectDictionaryMatches(chunk, DictionaryMatchOf(entry_matches), first, count, selection);
+}
+
+DictionaryMatch DictionaryMatchOf(std::vector<uint8_t> entry_matches) {
+  DictionaryMatch match;
+  const auto lowest = std::find(entry_matches.begin(), entry_matches.end(), 1);
+  if (lowest == entry_matches.end()) return match;
+  const auto past = std::find(lowest, entry_matches.end(), 0);
+  match.contiguous = std::find(past, entry_matches.end(), 1) == entry_matches.end();
+  match.low = lowest - entry_matches.begin();
+  match.high = (past - entry_matches.begin()) - 1;
+  if (!match.contiguous) match.entries = std::move(entry_matches);
+  return match;
+}
+
+DictionaryMatch MatchDictionary(const ColumnChunk& chunk, CompareOp op, const Value& constant) {
+  TESSERA_CHECK(chunk.encoding() == ChunkEncoding::kDictionary && !constant.is_null());
+  if (chunk.fixed() == nullptr) return DictionaryMatchOf(MatchDictionaryEntries(chunk, op, constant));
+  // Fixed-width dictionaries are sorted: the entries below, equal to and above the constant are runs.
+  const size_t size = chunk.dictionary_size();
+  const PhysicalType type = chunk.physical_type();
+  const auto first_where = [&](auto holds) {
+    size_t low = 0, high = size;
+    while (low < high) {
+      const size_t middle = low + (high - low) / 2;
+      if (holds(ComparePhysical(type, DictionaryEntry(chunk, middle), constant))) {
+        high = middle;
+      } else {
+        low = middle + 1;
+      }
+    }
+    return low;
+  };
+  const size_t equal_begin = first_where([](int order) { return order >= 0; });
+  const size_t equal_end = first_where([](int order) { return order > 0; });
+  const auto run = [](size_t begin, size_t end) {
+    DictionaryMatch match;
+    if (begin < end) match.low = begin, match.high = end - 1;
+    return match;
+  };
+  switch (op) {
+    case CompareOp::kEqual: return run(equal_begin, equal_end);
+    case CompareOp::kLess: return run(0, equal_begin);
+    case CompareOp::kLessEqual: return run(0, equal_end);
+    case CompareOp::kGreater: return run(equal_end, size);
+    case CompareOp::kGreaterEqual: return run(equal_begin, size);
+    case CompareOp::kNotEqual: break;
+  }
+  std::vector<uint8_t> entries(size, 1);
+  std::fill(entries.begin() + equal_begin, entries.begin() + equal_end, 0);
+  return DictionaryMatchOf(std::move(entries));
+}
+
+idx_t SelectDictionaryMatches(const ColumnChunk& chunk, const DictionaryMatch& match, idx_t first, idx_t count,
+                              sel_t* selection) {
   TESSERA_CHECK(chunk.encoding() == ChunkEncoding::kDictionary);
-  const PackedInts* codes = chunk.dictionary_codes();
-  const uint8_t* matches = entry_matches.data();
-  return SelectOffsets(*codes, chunk.NullMask(), first, count, [matches](uint64_t code) { return matches[code] != 0; },
-                       selection);
+  const PackedInts& codes = *chunk.dictionary_codes();
+  const uint64_t* nulls = chunk.NullMask();
+  if (match.contiguous) {
+    if (match.low > match.high) return 0;
+    const uint64_t last = chunk.dictionary_size() - 1;
+    if (match.low == 0 && match.high == last) return SelectAllOrNone(true, nulls, first, count, selection);
+    const simd::Comparison comparisons[2] = {simd::Comparison::kGreaterEqual, simd::Comparison::kLessEqual};
+    const uint64_t constants[2] = {match.low, match.high};
+    if (match.low == match.high) {
+      const simd::Comparison equal = simd::Comparison::kEqual;
+      return SelectOffsets(codes, nulls, first, count, &equal, &match.low, 1, selection);
+    }
+    if (match.low == 0) return SelectOffsets(codes, nulls, first, count, comparisons + 1, constants + 1, 1, selection);
+    if (match.high == last) return SelectOffsets(codes, nulls, first, count, comparisons, constants, 1, selection);
+    return SelectOffsets(codes, nulls, first, count, comparisons, constants, 2, selection);
+  }
+  // Scattered matches: look each row's code up.
+  uint64_t batch[kBatchSize];
+  idx_t selected = 0;
+  for (idx_t start = 0; start < count; start += kBatchSize) {
+    const idx_t batch_size = std::min<idx_t>(kBatchSize, count - start);
+    codes.Unpack(first + start, batch_size, batch);
+    for (idx_t index = 0; index < batch_size; ++index) {
+      selection[selected] = static_cast<sel_t>(start + index);
+      selected += match.entries[batch[index]] & !IsNull(nulls, first + start + index);
+    }
+  }
+  return selected;
+}
+
+idx_t KeepDictionaryMatches(const ColumnChunk& chunk, const DictionaryMatch& match, idx_t first, sel_t* selection,
+                            idx_t count) {
+  const PackedInts& codes = *chunk.dictionary_codes();
+  const uint64_t* nulls = chunk.NullMask();
+  idx_t kept = 0;
+  for (idx_t index = 0; index < count; ++index) {
+    const idx_t row = first + selection[index];
+    const uint64_t code = codes.Get(row);
+    const bool matches = match.contiguous ? match.low <= code && code <= match.high : match.entries[code] != 0;
+    selection[kept] = selection[index];
+    kept += matches && !IsNull(nulls, row);
+  }
+  return kept;
 }
 
 idx_t SelectPackedIntegerRows(const ColumnChunk& chunk, CompareOp op, int64_t constant, idx_t first, idx_t count,
@@ -87,20 +230,11 @@ idx_t SelectPackedIntegerRows(const ColumnChunk& chunk, CompareOp op, int64_t co
   const __int128 target = static_cast<__int128>(constant) - body->packed().reference;
   // A constant outside the offsets' range decides every row alike: compare with the range's edge.
   if (target < 0 || target > static_cast<__int128>(max_offset)) {
-    const bool holds = CompareHolds(op, target < 0 ? 1 : -1);
-    return SelectOffsets(offsets, chunk.NullMask(), first, count, [holds](uint64_t) { return holds; }, selection);
+    return SelectAllOrNone(CompareHolds(op, target < 0 ? 1 : -1), chunk.NullMask(), first, count, selection);
   }
-  const uint64_t value = static_cast<uint64_t>(target);
-  const uint64_t* nulls = chunk.NullMask();
-  switch (op) {
-    case CompareOp::kEqual: return SelectOffsets(offsets, nulls, first, count, [value](uint64_t o) { return o == value; }, selection);
-    case CompareOp::kNotEqual: return SelectOffsets(offsets, nulls, first, count, [value](uint64_t o) { return o != value; }, selection);
-    case CompareOp::kLess: return SelectOffsets(offsets, nulls, first, count, [value](uint64_t o) { return o < value; }, selection);
-    case CompareOp::kLessEqual: return SelectOffsets(offsets, nulls, first, count, [value](uint64_t o) { return o <= value; }, selection);
-    case CompareOp::kGreater: return SelectOffsets(offsets, nulls, first, count, [value](uint64_t o) { return o > value; }, selection);
-    case CompareOp::kGreaterEqual: return SelectOffsets(offsets, nulls, first, count, [value](uint64_t o) { return o >= value; }, selection);
-  }
-  return 0;
+  const simd::Comparison comparison = KernelComparison(op);
+  const auto value = static_cast<uint64_t>(target);
+  return SelectOffsets(offsets, chunk.NullMask(), first, count, &comparison, &value, 1, selection);
 }
 
 }  // namespace tessera::storage

@@ -3,7 +3,9 @@
 #include "storage/scan_filter.h"
 
 #include "base/check.h"
+#include "simd/filter/compare.h"
 #include "storage/encoding/physical_value.h"
+#include "storage/kernel_comparison.h"
 
 namespace tessera::storage {
 namespace {
@@ -49,9 +51,37 @@ idx_t KeepMatchingFloats(const Vector& vector, CompareOp op, double constant, se
                       selection, count);
 }
 
+// Keeps the selected non-NULL rows whose value satisfies `value <op> constant` through the simd filter
+// kernels, which compare every row of the selection's span [0, last selected row]: only when the selection
+// fills a quarter of a span of at most kBatchSize rows. Returns false, doing nothing, otherwise.
+template <typename T>
+bool KeepBySimd(const Vector& vector, CompareOp op, T constant, sel_t* selection, idx_t* count) {
+  if (*count == 0) return false;
+  const idx_t span = idx_t{selection[*count - 1]} + 1;
+  if (span > kBatchSize || *count * 4 < span) return false;
+  sel_t matches[kBatchSize];
+  idx_t matched = simd::CompareSelect(vector.Data<T>(), span, KernelComparison(op), constant, matches);
+  if (*count < span) matched = simd::IntersectSelections(matches, matched, selection, *count, matches);
+  idx_t kept = 0;
+  for (idx_t index = 0; index < matched; ++index) {
+    selection[kept] = matches[index];
+    kept += !vector.IsNull(matches[index]);
+  }
+  *count = kept;
+  return true;
+}
+
 idx_t KeepComparing(const Vector& vector, const ScanPredicate& predicate, sel_t* selection, idx_t count) {
   const Value& constant = predicate.constant;
   const CompareOp op = predicate.op;
+  if (vector.physical_type() == PhysicalType::kInt64 &&
+      KeepBySimd<int64_t>(vector, op, constant.GetInt(), selection, &count)) {
+    return count;
+  }
+  if (vector.physical_type() == PhysicalType::kFloat64 &&
+      KeepBySimd<double>(vector, op, constant.GetDouble(), selection, &count)) {
+    return count;
+  }
   switch (vector.physical_type()) {
     case PhysicalType::kBool: return KeepMatchingIntegers<uint8_t>(vector, op, constant.GetBool() ? 1 : 0, selection, count);
     case PhysicalType::kInt16: return KeepMatchingIntegers<int16_t>(vector, op, constant.GetInt(), selection, count);
@@ -101,20 +131,30 @@ idx_t KeepNullness(const Vector& vector, bool want_null, sel_t* selection, idx_t
 
 }  // namespace
 
-std::string ScanPredicate::ToString() const {
-  const std::string name = "c" + std::to_string(column);
+std::string ScanPredicate::ToString(const std::string& column_name) const {
+  const std::string name = column_name.empty() ? "c" + std::to_string(column) : column_name;
   switch (kind) {
     case ScanPredicateKind::kIsNull: return name + " IS NULL";
     case ScanPredicateKind::kIsNotNull: return name + " IS NOT NULL";
     case ScanPredicateKind::kCompare: break;
   }
-  return name + " " + OperatorText(op) + " " + constant.ToString();
+  const TypeId type = constant.type().id;
+  const bool quoted = IsStringFamily(type) || IsTemporal(type);
+  return name + " " + OperatorText(op) + " " + (quoted ? "'" + constant.ToString() + "'" : constant.ToString());
 }
 
 std::string ScanFilter::ToString() const {
   std::string text;
   for (const ScanPredicate& predicate : predicates) text += (text.empty() ? "" : " AND ") + predicate.ToString();
   return text;
+}
+
+bool FilterApplies(const ScanFilter& filter, const std::vector<LogicalType>& column_types) {
+  for (const ScanPredicate& predicate : filter.predicates) {
+    if (predicate.column < 0 || static_cast<size_t>(predicate.column) >= column_types.size()) return false;
+    if (!PredicateApplies(predicate, GetPhysicalType(column_types[predicate.column]))) return false;
+  }
+  return true;
 }
 
 CompareOp FlipCompareOp(CompareOp op) {

@@ -8,7 +8,9 @@
 // Semantics: a row passes when every predicate holds; a comparison never holds for a NULL value. Values
 // compare in the SQL order of the column's physical type (storage/encoding/physical_value.h), which is
 // the order of the engine's comparison operators on those types. A scan may return rows that fail the
-// filter (it is a hint), never drop rows that pass.
+// filter only for a predicate it cannot apply (PredicateApplies false), never drops rows that pass.
+// `exact` says the planner found every conjunct of the WHERE here, so a scan for which FilterApplies
+// holds returns exactly the rows the WHERE keeps and the WHERE need not be evaluated again.
 #pragma once
 
 #include <cstdint>
@@ -37,12 +39,13 @@ struct ScanPredicate {
     return ScanPredicate{column, negated ? ScanPredicateKind::kIsNotNull : ScanPredicateKind::kIsNull,
                          CompareOp::kEqual, Value()};
   }
-  // "c3 >= 10", "c0 IS NULL": for tests and plan text.
-  std::string ToString() const;
+  // "c3 >= 10", "c1 = 'a'", "c0 IS NULL" (or with `column_name` for the column): for tests and plan text.
+  std::string ToString(const std::string& column_name = "") const;
 };
 
 struct ScanFilter {
   std::vector<ScanPredicate> predicates;
+  bool exact = false;  // the predicates are the whole WHERE of the scan, not a part of it
 
   bool empty() const { return predicates.empty(); }
   // The predicates joined by " AND ".
@@ -54,6 +57,10 @@ struct ScanFilter {
 inline bool PredicateApplies(const ScanPredicate& predicate, PhysicalType type) {
   return predicate.kind != ScanPredicateKind::kCompare || GetPhysicalType(predicate.constant.type()) == type;
 }
+
+// Returns whether a scan of a table with `column_types` applies every predicate of `filter` (each names a
+// column of the table and its constant has that column's physical type).
+bool FilterApplies(const ScanFilter& filter, const std::vector<LogicalType>& column_types);
 
 // Returns the operator that holds for (constant, value) when `op` holds for (value, constant):
 // `5 < c` is `c > 5`.

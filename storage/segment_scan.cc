@@ -7,6 +7,7 @@
 #include <numeric>
 
 #include "base/check.h"
+#include "storage/dictionary_filter.h"
 
 namespace tessera::storage {
 namespace {
@@ -43,6 +44,9 @@ bool IsPackedInteger(const ColumnChunk& chunk) {
 }
 
 std::atomic<uint64_t> next_dictionary_id{1};
+
+// A selection with fewer than 1 / kSparseDivisor of a window's rows is narrowed row by row.
+constexpr idx_t kSparseDivisor = 16;
 
 int64_t IntegerConstant(const ColumnChunk& chunk, const Value& constant) {
   if (chunk.physical_type() == PhysicalType::kBool) return constant.GetBool() ? 1 : 0;
@@ -153,14 +157,13 @@ Status SegmentScan::LoadChunk(int column) {
 void SegmentScan::SelectRows(idx_t num_rows) {
   // Predicates the chunk statistics do not settle, with their dictionary matches computed once.
   std::vector<const ScanPredicate*> pending;
-  std::vector<std::vector<uint8_t>> entry_matches;
+  std::vector<DictionaryMatch> codes_matches;
   for (const ScanPredicate& predicate : filter_.predicates) {
     const ColumnChunk& chunk = chunks_[predicate.column].chunk;
     if (PredicateAlwaysMatches(chunk.physical_type(), chunk.stats(), predicate)) continue;
     pending.push_back(&predicate);
     const bool on_codes = predicate.kind == ScanPredicateKind::kCompare && chunk.encoding() == ChunkEncoding::kDictionary;
-    entry_matches.push_back(on_codes ? MatchDictionaryEntries(chunk, predicate.op, predicate.constant)
-                                     : std::vector<uint8_t>());
+    codes_matches.push_back(on_codes ? MatchDictionary(chunk, predicate.op, predicate.constant) : DictionaryMatch());
   }
   selection_.resize(num_rows);
   idx_t selected = 0;
@@ -170,24 +173,28 @@ void SegmentScan::SelectRows(idx_t num_rows) {
     std::iota(window, window + window_rows, sel_t{0});
     idx_t count = window_rows;
     for (size_t index = 0; index < pending.size() && count > 0; ++index) {
-      count = ApplyPredicate(*pending[index], entry_matches[index], first, window_rows, window, count);
+      count = ApplyPredicate(*pending[index], codes_matches[index], first, window_rows, window, count);
     }
     for (idx_t index = 0; index < count; ++index) selection_[selected++] = static_cast<sel_t>(first + window[index]);
   }
   selection_.resize(selected);
 }
 
-idx_t SegmentScan::ApplyPredicate(const ScanPredicate& predicate, const std::vector<uint8_t>& entry_matches,
-                                  idx_t first, idx_t window_rows, sel_t* selection, idx_t count) {
+idx_t SegmentScan::ApplyPredicate(const ScanPredicate& predicate, const DictionaryMatch& codes_match, idx_t first,
+                                  idx_t window_rows, sel_t* selection, idx_t count) {
   const ColumnChunk& chunk = chunks_[predicate.column].chunk;
   if (predicate.kind != ScanPredicateKind::kCompare) {
     return KeepNullness(chunk, predicate.kind == ScanPredicateKind::kIsNull, first, selection, count);
   }
   const bool on_codes = chunk.encoding() == ChunkEncoding::kDictionary;
+  // A few rows left: read their codes one by one rather than unpacking and comparing the whole window.
+  if (on_codes && count * kSparseDivisor < window_rows) {
+    return KeepDictionaryMatches(chunk, codes_match, first, selection, count);
+  }
   if (on_codes || IsPackedInteger(chunk)) {
     sel_t matches[kBatchSize];
     const idx_t matched =
-        on_codes ? SelectDictionaryRows(chunk, entry_matches, first, window_rows, matches)
+        on_codes ? SelectDictionaryMatches(chunk, codes_match, first, window_rows, matches)
                  : SelectPackedIntegerRows(chunk, predicate.op, IntegerConstant(chunk, predicate.constant), first,
                                            window_rows, matches);
     if (count == window_rows) {

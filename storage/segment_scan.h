@@ -7,9 +7,10 @@
 //      a predicate's column show that no row can pass (PredicateMayMatch).
 //   2. Selection: the chunks of the filtered columns are read, and each predicate is evaluated in
 //      windows of kBatchSize rows, on the rows the previous predicates kept: on dictionary codes (the
-//      comparison evaluated once per dictionary entry), on bit-packed / frame-of-reference offsets, on
-//      the NULL bitmap for IS [NOT] NULL, or on decoded values for other encodings. A predicate that the
-//      chunk's statistics show every row passes is not evaluated.
+//      matching codes worked out once per chunk, storage/dictionary_filter.h), on bit-packed /
+//      frame-of-reference offsets, on the NULL bitmap for IS [NOT] NULL, or on decoded values for other
+//      encodings. When the previous predicates kept few rows of a window, codes are read for those rows
+//      only. A predicate that the chunk's statistics show every row passes is not evaluated.
 //   3. Output: only when some row passed are the other output columns' chunks read; only the selected
 //      rows are decoded, window by window, and gathered into batches of up to kBatchSize rows, each row
 //      with its row number in the segment (for delete bitmaps). An output column read from a
@@ -30,6 +31,8 @@
 #include "storage/segment_reader.h"
 
 namespace tessera::storage {
+
+struct DictionaryMatch;
 
 // What a scan did, for tests and EXPLAIN ANALYZE.
 struct SegmentScanStats {
@@ -71,7 +74,7 @@ class SegmentScan {
   // Computes selection_ for the current row group.
   void SelectRows(idx_t num_rows);
   // Narrows selection[0, count) of the window starting at `first` to the rows passing `predicate`.
-  idx_t ApplyPredicate(const ScanPredicate& predicate, const std::vector<uint8_t>& entry_matches, idx_t first,
+  idx_t ApplyPredicate(const ScanPredicate& predicate, const DictionaryMatch& codes_match, idx_t first,
                        idx_t window_rows, sel_t* selection, idx_t count);
   // Appends up to `room` selected rows from the cursor on, all within one window, to `out`, and their
   // codes to `codes` for the output columns read from dictionary chunks (null entries: none).

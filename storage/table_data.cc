@@ -44,6 +44,16 @@ namespace {
 bool IsDead(Stamp begin, Stamp end) { return begin == kNever || IsCsn(end); }
 idx_t PendingStamps(Stamp begin, Stamp end) { return (IsTxnId(begin) ? 1 : 0) + (IsTxnId(end) ? 1 : 0); }
 
+// The rows of a frozen row group `snapshot` sees, from its stamps alone: all of them while none was
+// deleted or aborted (`end` empty), which is the common case.
+template <typename FrozenGroup>
+idx_t CountVisibleFrozen(const FrozenGroup& group, const Snapshot& snapshot) {
+  if (group.end.empty()) return group.num_rows;
+  idx_t visible = 0;
+  for (idx_t row = 0; row < group.num_rows; ++row) visible += snapshot.Sees(group.Begin(row), group.End(row));
+  return visible;
+}
+
 }  // namespace
 
 void TableData::RowGroup::SetStamp(idx_t row, bool end_stamp, Stamp stamp) {
@@ -112,6 +122,15 @@ bool TableData::Scan(int partition_index, ScanPosition& position, const std::vec
   while (position.row_group < partition.row_groups.size()) {
     if (position.delta_only && position.row_group < partition.frozen_groups) position.row_group = partition.frozen_groups;
     if (position.row_group >= partition.row_groups.size()) break;
+    if (partition.row_groups[position.row_group].frozen() && !position.segment && column_ids.empty() && !filtered &&
+        row_ids == nullptr) {
+      // Rows without columns (count(*)): a frozen row group's number of visible rows, no chunk read.
+      out->columns.clear();
+      out->dictionary_codes.clear();
+      out->num_rows = CountVisibleFrozen(partition.row_groups[position.row_group++], snapshot);
+      if (out->num_rows > 0) return true;
+      continue;
+    }
     if (partition.row_groups[position.row_group].frozen()) {
       if (ScanFrozen(partition, partition_index, position, column_ids, snapshot, out, row_ids, filter)) return true;
       continue;

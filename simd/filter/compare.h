@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// Comparison filters on unpacked packed values or dictionary codes: `values[i] <op> constant`, unsigned,
-// producing a selection vector (ascending row indexes, base/vector.h's sel_t) or a bitmap, and the
+// Comparison filters on unpacked packed values or dictionary codes (`values[i] <op> constant`, unsigned) and
+// on decoded int64 (signed) and float8 values (PostgreSQL's order, NaN greatest), producing a selection vector (ascending row indexes, base/vector.h's sel_t) or a bitmap, and the
 // intersection of two selections (the AND of two filters).
 //
 // Contract of every variant:
@@ -26,6 +26,10 @@ size_t CompareSelect(const uint32_t* values, size_t count, Comparison op, uint32
 size_t CompareSelect(const uint64_t* values, size_t count, Comparison op, uint64_t constant, uint32_t* selection);
 void CompareBitmap(const uint32_t* values, size_t count, Comparison op, uint32_t constant, uint64_t* bitmap);
 void CompareBitmap(const uint64_t* values, size_t count, Comparison op, uint64_t constant, uint64_t* bitmap);
+// Signed: `values[i] <op> constant` as int64_t.
+size_t CompareSelect(const int64_t* values, size_t count, Comparison op, int64_t constant, uint32_t* selection);
+// PostgreSQL's float8 order: NaN equals NaN and is greater than every other value, -0 equals 0.
+size_t CompareSelect(const double* values, size_t count, Comparison op, double constant, uint32_t* selection);
 size_t IntersectSelections(const uint32_t* left, size_t left_count, const uint32_t* right, size_t right_count,
                            uint32_t* out);
 

@@ -197,8 +197,79 @@ size_t Intersect(const uint32_t* left, size_t left_count, const uint32_t* right,
                                              right_count - right_index, out + selected);
 }
 
+// Signed: the unsigned loop of Select64 without the sign-bit flip.
+size_t SelectInt64(const int64_t* values, size_t count, Comparison op, int64_t constant, uint32_t* selection) {
+  return WithOp(op, [&](auto kOp) {
+    const __m256i no_flip = _mm256_setzero_si256();
+    const __m256i constants = _mm256_set1_epi64x(constant);
+    size_t selected = 0, row = 0;
+    for (; row + 4 <= count; row += 4) {
+      const __m256i block = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(values + row));
+      const int mask = Matches64<kOp.value>(block, constants, no_flip);
+      const __m128i rows =
+          _mm_add_epi32(_mm256_castsi256_si128(Positions(mask)), _mm_set1_epi32(static_cast<int32_t>(row)));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(selection + selected), rows);
+      selected += __builtin_popcount(mask);
+    }
+    return FinishSelect(values, row, count, op, constant, selection, selected, kCompareScalar.select_int64);
+  });
+}
+
+// Selects the rows where `_mm256_cmp_pd(value, other, kPredicate)` holds; `other` is the constant, or the
+// value itself when kSelf (see SelectFloat64).
+template <int kPredicate, bool kSelf>
+size_t SelectFloats(const double* values, size_t count, double constant, uint32_t* selection, size_t* done) {
+  const __m256d constants = _mm256_set1_pd(constant);
+  size_t selected = 0, row = 0;
+  for (; row + 4 <= count; row += 4) {
+    const __m256d block = _mm256_loadu_pd(values + row);
+    const int mask = _mm256_movemask_pd(_mm256_cmp_pd(block, kSelf ? block : constants, kPredicate));
+    const __m128i rows =
+        _mm_add_epi32(_mm256_castsi256_si128(Positions(mask)), _mm_set1_epi32(static_cast<int32_t>(row)));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(selection + selected), rows);
+    selected += __builtin_popcount(mask);
+  }
+  *done = row;
+  return selected;
+}
+
+// NaN is above every other value and equal to NaN: against a number, the unordered (NaN) lanes pass the
+// greater and not-equal tests only; against NaN, only whether the value is NaN matters.
+size_t SelectFloat64(const double* values, size_t count, Comparison op, double constant, uint32_t* selection) {
+  size_t done = 0, selected = 0;
+  const bool nan = constant != constant;
+  switch (op) {
+    case Comparison::kEqual:
+      selected = nan ? SelectFloats<_CMP_UNORD_Q, true>(values, count, constant, selection, &done)
+                     : SelectFloats<_CMP_EQ_OQ, false>(values, count, constant, selection, &done);
+      break;
+    case Comparison::kNotEqual:
+      selected = nan ? SelectFloats<_CMP_ORD_Q, true>(values, count, constant, selection, &done)
+                     : SelectFloats<_CMP_NEQ_UQ, false>(values, count, constant, selection, &done);
+      break;
+    case Comparison::kLess:
+      selected = nan ? SelectFloats<_CMP_ORD_Q, true>(values, count, constant, selection, &done)
+                     : SelectFloats<_CMP_LT_OQ, false>(values, count, constant, selection, &done);
+      break;
+    case Comparison::kLessEqual:
+      selected = nan ? SelectFloats<_CMP_TRUE_UQ, true>(values, count, constant, selection, &done)
+                     : SelectFloats<_CMP_LE_OQ, false>(values, count, constant, selection, &done);
+      break;
+    case Comparison::kGreater:
+      selected = nan ? SelectFloats<_CMP_FALSE_OQ, true>(values, count, constant, selection, &done)
+                     : SelectFloats<_CMP_NLE_UQ, false>(values, count, constant, selection, &done);
+      break;
+    case Comparison::kGreaterEqual:
+      selected = nan ? SelectFloats<_CMP_UNORD_Q, true>(values, count, constant, selection, &done)
+                     : SelectFloats<_CMP_NLT_UQ, false>(values, count, constant, selection, &done);
+      break;
+  }
+  return FinishSelect(values, done, count, op, constant, selection, selected, kCompareScalar.select_float64);
+}
+
 }  // namespace
 
-const CompareKernels kCompareAvx2 = {&Select32, &Select64, &Bitmap32, &Bitmap64, &Intersect};
+const CompareKernels kCompareAvx2 = {&Select32, &Select64,    &Bitmap32,      &Bitmap64,
+                                     &Intersect, &SelectInt64, &SelectFloat64};
 
 }  // namespace tessera::simd

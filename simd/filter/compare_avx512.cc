@@ -133,8 +133,76 @@ size_t Intersect(const uint32_t* left, size_t left_count, const uint32_t* right,
                                              right_count - right_index, out + selected);
 }
 
+size_t SelectInt64(const int64_t* values, size_t count, Comparison op, int64_t constant, uint32_t* selection) {
+  return WithPredicate(op, [&](auto predicate) {
+    const __m512i constants = _mm512_set1_epi64(constant);
+    __m256i rows = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    size_t selected = 0, row = 0;
+    for (; row + 8 <= count; row += 8) {
+      const __mmask8 matches = _mm512_cmp_epi64_mask(_mm512_loadu_si512(values + row), constants, predicate.value);
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(selection + selected), _mm256_maskz_compress_epi32(matches, rows));
+      selected += __builtin_popcount(matches);
+      rows = _mm256_add_epi32(rows, _mm256_set1_epi32(8));
+    }
+    return FinishSelect(values, row, count, op, constant, selection, selected, kCompareScalar.select_int64);
+  });
+}
+
+// Selects the rows where `_mm512_cmp_pd_mask(value, other, kPredicate)` holds; `other` is the constant, or
+// the value itself when kSelf (the ordered / unordered tests that decide comparisons with NaN).
+template <int kPredicate, bool kSelf>
+size_t SelectFloats(const double* values, size_t count, double constant, uint32_t* selection, size_t* done) {
+  const __m512d constants = _mm512_set1_pd(constant);
+  __m256i rows = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+  size_t selected = 0, row = 0;
+  for (; row + 8 <= count; row += 8) {
+    const __m512d block = _mm512_loadu_pd(values + row);
+    const __mmask8 matches = _mm512_cmp_pd_mask(block, kSelf ? block : constants, kPredicate);
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(selection + selected), _mm256_maskz_compress_epi32(matches, rows));
+    selected += __builtin_popcount(matches);
+    rows = _mm256_add_epi32(rows, _mm256_set1_epi32(8));
+  }
+  *done = row;
+  return selected;
+}
+
+// NaN is above every other value and equal to NaN: against a number, the unordered (NaN) lanes pass the
+// greater and not-equal tests only; against NaN, only whether the value is NaN matters.
+size_t SelectFloat64(const double* values, size_t count, Comparison op, double constant, uint32_t* selection) {
+  size_t done = 0, selected = 0;
+  const bool nan = constant != constant;
+  switch (op) {
+    case Comparison::kEqual:
+      selected = nan ? SelectFloats<_CMP_UNORD_Q, true>(values, count, constant, selection, &done)
+                     : SelectFloats<_CMP_EQ_OQ, false>(values, count, constant, selection, &done);
+      break;
+    case Comparison::kNotEqual:
+      selected = nan ? SelectFloats<_CMP_ORD_Q, true>(values, count, constant, selection, &done)
+                     : SelectFloats<_CMP_NEQ_UQ, false>(values, count, constant, selection, &done);
+      break;
+    case Comparison::kLess:
+      selected = nan ? SelectFloats<_CMP_ORD_Q, true>(values, count, constant, selection, &done)
+                     : SelectFloats<_CMP_LT_OQ, false>(values, count, constant, selection, &done);
+      break;
+    case Comparison::kLessEqual:
+      selected = nan ? SelectFloats<_CMP_TRUE_UQ, true>(values, count, constant, selection, &done)
+                     : SelectFloats<_CMP_LE_OQ, false>(values, count, constant, selection, &done);
+      break;
+    case Comparison::kGreater:
+      selected = nan ? SelectFloats<_CMP_FALSE_OQ, true>(values, count, constant, selection, &done)
+                     : SelectFloats<_CMP_NLE_UQ, false>(values, count, constant, selection, &done);
+      break;
+    case Comparison::kGreaterEqual:
+      selected = nan ? SelectFloats<_CMP_UNORD_Q, true>(values, count, constant, selection, &done)
+                     : SelectFloats<_CMP_NLT_UQ, false>(values, count, constant, selection, &done);
+      break;
+  }
+  return FinishSelect(values, done, count, op, constant, selection, selected, kCompareScalar.select_float64);
+}
+
 }  // namespace
 
-const CompareKernels kCompareAvx512 = {&Select32, &Select64, &Bitmap32, &Bitmap64, &Intersect};
+const CompareKernels kCompareAvx512 = {&Select32, &Select64,    &Bitmap32,      &Bitmap64,
+                                       &Intersect, &SelectInt64, &SelectFloat64};
 
 }  // namespace tessera::simd

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Picks the comparison-filter variant once, after checking it against the scalar reference.
+#include <cstdint>
+#include <limits>
 #include <vector>
 
 #include "simd/dispatch.h"
@@ -31,6 +33,34 @@ bool SameFilters(const std::vector<T>& values, T constant, Select variant_select
   return true;
 }
 
+// Signed and float8 selections of a fixed input: values around the constant, extremes, NaN and -0, against
+// every comparison and a numeric and a NaN constant.
+bool SameSignedAndFloatSelections(const CompareKernels& variant, const CompareKernels& scalar) {
+  constexpr size_t kCount = 203;
+  const double specials[] = {std::numeric_limits<double>::quiet_NaN(), -0.0, 0.0, 1.5, -1.5,
+                             std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity()};
+  std::vector<int64_t> integers(kCount);
+  std::vector<double> floats(kCount);
+  for (size_t row = 0; row < kCount; ++row) {
+    integers[row] = static_cast<int64_t>(row % 5) - 2 + (row % 11 == 0 ? INT64_MIN : 0);
+    floats[row] = specials[(row * 7 + row / 3) % 7];
+  }
+  for (Comparison op : kComparisons) {
+    std::vector<uint32_t> expected(kCount), actual(kCount);
+    expected.resize(scalar.select_int64(integers.data(), kCount, op, 0, expected.data()));
+    actual.resize(variant.select_int64(integers.data(), kCount, op, 0, actual.data()));
+    if (actual != expected) return false;
+    for (double constant : {0.0, std::numeric_limits<double>::quiet_NaN()}) {
+      expected.resize(kCount);
+      actual.resize(kCount);
+      expected.resize(scalar.select_float64(floats.data(), kCount, op, constant, expected.data()));
+      actual.resize(variant.select_float64(floats.data(), kCount, op, constant, actual.data()));
+      if (actual != expected) return false;
+    }
+  }
+  return true;
+}
+
 // Filters and intersects a fixed pseudo-random input (values around the constant, both top bits) with both.
 bool Agrees(const CompareKernels& variant, const CompareKernels& scalar) {
   constexpr size_t kCount = 301;
@@ -47,6 +77,7 @@ bool Agrees(const CompareKernels& variant, const CompareKernels& scalar) {
                    scalar.bitmap64)) {
     return false;
   }
+  if (!SameSignedAndFloatSelections(variant, scalar)) return false;
   std::vector<uint32_t> left, right;
   for (uint32_t row = 0; row < 1000; ++row) {
     if (row % 3 == 0) left.push_back(row);
@@ -79,6 +110,14 @@ void CompareBitmap(const uint32_t* values, size_t count, Comparison op, uint32_t
 
 void CompareBitmap(const uint64_t* values, size_t count, Comparison op, uint64_t constant, uint64_t* bitmap) {
   Chosen().bitmap64(values, count, op, constant, bitmap);
+}
+
+size_t CompareSelect(const int64_t* values, size_t count, Comparison op, int64_t constant, uint32_t* selection) {
+  return Chosen().select_int64(values, count, op, constant, selection);
+}
+
+size_t CompareSelect(const double* values, size_t count, Comparison op, double constant, uint32_t* selection) {
+  return Chosen().select_float64(values, count, op, constant, selection);
 }
 
 size_t IntersectSelections(const uint32_t* left, size_t left_count, const uint32_t* right, size_t right_count,

@@ -8,7 +8,8 @@
 
 namespace tessera::simd {
 
-// How a value compares with the constant, unsigned (packed values and dictionary codes are unsigned).
+// How a value compares with the constant: unsigned for packed values and dictionary codes, signed for int64,
+// PostgreSQL's float8 order for doubles.
 enum class Comparison { kEqual, kNotEqual, kLess, kLessEqual, kGreater, kGreaterEqual };
 
 struct CompareKernels {
@@ -19,6 +20,8 @@ struct CompareKernels {
   void (*bitmap64)(const uint64_t* values, size_t count, Comparison op, uint64_t constant, uint64_t* bitmap);
   size_t (*intersect)(const uint32_t* left, size_t left_count, const uint32_t* right, size_t right_count,
                       uint32_t* out);
+  size_t (*select_int64)(const int64_t* values, size_t count, Comparison op, int64_t constant, uint32_t* selection);
+  size_t (*select_float64)(const double* values, size_t count, Comparison op, double constant, uint32_t* selection);
 };
 
 extern const CompareKernels kCompareScalar;

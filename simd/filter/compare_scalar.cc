@@ -75,8 +75,29 @@ size_t Intersect(const uint32_t* left, size_t left_count, const uint32_t* right,
   return selected;
 }
 
+size_t SelectInt64(const int64_t* values, size_t count, Comparison op, int64_t constant, uint32_t* selection) {
+  return Select(values, count, op, constant, selection);
+}
+
+// The order of `value` against `constant` in PostgreSQL's float8 order: NaN equal to NaN, above all else.
+int Float8Order(double value, double constant) {
+  const bool value_nan = value != value;
+  const bool constant_nan = constant != constant;
+  if (value_nan || constant_nan) return value_nan - constant_nan;
+  return value < constant ? -1 : (value > constant ? 1 : 0);
+}
+
+size_t SelectFloat64(const double* values, size_t count, Comparison op, double constant, uint32_t* selection) {
+  size_t selected = 0;
+  for (size_t row = 0; row < count; ++row) {
+    if (Matches(Float8Order(values[row], constant), op, 0)) selection[selected++] = static_cast<uint32_t>(row);
+  }
+  return selected;
+}
+
 }  // namespace
 
-const CompareKernels kCompareScalar = {&Select32, &Select64, &Bitmap32, &Bitmap64, &Intersect};
+const CompareKernels kCompareScalar = {&Select32, &Select64,    &Bitmap32,      &Bitmap64,
+                                       &Intersect, &SelectInt64, &SelectFloat64};
 
 }  // namespace tessera::simd

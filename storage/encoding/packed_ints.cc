@@ -7,6 +7,7 @@
 
 #include "simd/bit_pack.h"
 #include "simd/bitunpack/bitunpack.h"
+#include "simd/filter/compare.h"
 
 namespace tessera::storage {
 
@@ -49,12 +50,25 @@ bool ReadPacked(ByteReader* reader, size_t count, PackedInts* packed) {
 }
 
 bool AllBelow(const PackedInts& packed, uint64_t limit) {
+  // No value of the width reaches the limit (a dictionary of exactly 2^width entries, or more).
+  if (packed.width < 64 && limit > (uint64_t{1} << packed.width) - 1) return true;
+  if (limit == 0) return packed.count == 0;
+  // Runs on every read of a dictionary chunk: unpacked as narrow as the width allows, compared by simd.
   constexpr size_t kBatch = 2048;
-  std::vector<uint64_t> batch(kBatch);
+  uint32_t above[kBatch];
   for (size_t first = 0; first < packed.count; first += kBatch) {
     const size_t count = std::min(kBatch, packed.count - first);
-    packed.Unpack(first, count, batch.data());
-    if (*std::max_element(batch.begin(), batch.begin() + count) >= limit) return false;
+    size_t found = 0;
+    if (packed.width <= 32) {
+      uint32_t batch[kBatch];
+      simd::BitUnpack32(packed.words, first, count, packed.width, batch);
+      found = simd::CompareSelect(batch, count, simd::Comparison::kGreaterEqual, static_cast<uint32_t>(limit), above);
+    } else {
+      uint64_t batch[kBatch];
+      packed.Unpack(first, count, batch);
+      found = simd::CompareSelect(batch, count, simd::Comparison::kGreaterEqual, limit, above);
+    }
+    if (found > 0) return false;
   }
   return true;
 }

@@ -3,6 +3,7 @@
 
 #include <doctest/doctest.h>
 
+#include <cstdint>
 #include <limits>
 #include <string>
 #include <vector>
@@ -77,6 +78,45 @@ void CheckEveryShape(const CompareKernels& kernels, std::mt19937_64& random) {
   }
 }
 
+// Signed int64 values near `center`, anything, or extremes; doubles near `center` with NaN, infinities
+// and zeros of both signs mixed in.
+std::vector<int64_t> RandomSigned(std::mt19937_64& random, size_t count, int shape, int64_t center) {
+  const int64_t extremes[] = {0, -1, 1, INT64_MIN, INT64_MAX, INT64_MIN + 1};
+  std::vector<int64_t> values(count);
+  for (auto& value : values) {
+    if (shape == 0) value = center + static_cast<int64_t>(random() % 5) - 2;
+    if (shape == 1) value = static_cast<int64_t>(random());
+    if (shape == 2) value = extremes[random() % 6];
+  }
+  return values;
+}
+
+std::vector<double> RandomDoubles(std::mt19937_64& random, size_t count, double center) {
+  const double specials[] = {std::numeric_limits<double>::quiet_NaN(), -std::numeric_limits<double>::quiet_NaN(),
+                             std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity(),
+                             0.0, -0.0};
+  std::vector<double> values(count);
+  for (auto& value : values) {
+    const uint64_t pick = random() % 10;
+    value = pick < 6 ? specials[pick] : center + static_cast<double>(static_cast<int>(random() % 5) - 2) * 0.5;
+  }
+  return values;
+}
+
+// Compares a level's selection of `values` with scalar's for every comparison.
+template <typename T, typename Select>
+void CheckSelections(Select variant, Select scalar, const std::vector<T>& values, T constant) {
+  for (Comparison op : kComparisons) {
+    CAPTURE(static_cast<int>(op));
+    std::vector<uint32_t> expected(values.size() + 1, kSentinel), actual(values.size() + 1, kSentinel);
+    const size_t expected_count = scalar(values.data(), values.size(), op, constant, expected.data());
+    const size_t actual_count = variant(values.data(), values.size(), op, constant, actual.data());
+    REQUIRE(actual_count == expected_count);
+    CHECK(std::equal(actual.begin(), actual.begin() + actual_count, expected.begin()));
+    CHECK(actual[values.size()] == kSentinel);
+  }
+}
+
 // A random ascending selection over [0, rows) keeping each row with probability `density` percent.
 std::vector<uint32_t> RandomSelection(std::mt19937_64& random, uint32_t rows, int density) {
   std::vector<uint32_t> selection;
@@ -115,6 +155,51 @@ TEST_SUITE("filter compare") {
       REQUIRE(kernels != nullptr);
       CheckEveryShape<uint32_t>(*kernels, random);
       CheckEveryShape<uint64_t>(*kernels, random);
+    }
+  }
+
+  TEST_CASE("scalar compares int64 signed and doubles in PostgreSQL's order with NaN greatest") {
+    const std::vector<int64_t> integers = {-5, 3, INT64_MIN, 0};
+    std::vector<uint32_t> selection(4);
+    CHECK(kCompareScalar.select_int64(integers.data(), 4, Comparison::kLess, 0, selection.data()) == 2);
+    CHECK(selection[0] == 0);
+    CHECK(selection[1] == 2);
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    const std::vector<double> doubles = {nan, -0.0, 1.0, -std::numeric_limits<double>::infinity()};
+    CHECK(kCompareScalar.select_float64(doubles.data(), 4, Comparison::kGreater, 0.5, selection.data()) == 2);
+    CHECK(selection[0] == 0);
+    CHECK(selection[1] == 2);
+    CHECK(kCompareScalar.select_float64(doubles.data(), 4, Comparison::kEqual, 0.0, selection.data()) == 1);
+    CHECK(selection[0] == 1);
+    CHECK(kCompareScalar.select_float64(doubles.data(), 4, Comparison::kEqual, nan, selection.data()) == 1);
+    CHECK(selection[0] == 0);
+    CHECK(kCompareScalar.select_float64(doubles.data(), 4, Comparison::kLess, nan, selection.data()) == 3);
+    CHECK(kCompareScalar.select_float64(doubles.data(), 4, Comparison::kGreater, nan, selection.data()) == 0);
+  }
+
+  TEST_CASE("every level selects int64 and doubles like scalar") {
+    auto random = testing::SeededRandom("signed and float compare levels");
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    for (SimdLevel level : testing::VectorLevels()) {
+      const std::string level_name = SimdLevelName(level);
+      CAPTURE(level_name);
+      const CompareKernels* kernels = CompareKernelsFor(level);
+      REQUIRE(kernels != nullptr);
+      for (size_t count : testing::TestLengths()) {
+        CAPTURE(count);
+        for (int shape = 0; shape < 3; ++shape) {
+          const auto center = static_cast<int64_t>(random());
+          const std::vector<int64_t> integers = RandomSigned(random, count, shape, center);
+          for (int64_t constant : {int64_t{0}, INT64_MIN, INT64_MAX, center}) {
+            CheckSelections(kernels->select_int64, kCompareScalar.select_int64, integers, constant);
+          }
+        }
+        const std::vector<double> doubles = RandomDoubles(random, count, 1.0);
+        for (double constant : {1.0, 0.0, -0.0, nan, std::numeric_limits<double>::infinity(),
+                                -std::numeric_limits<double>::infinity()}) {
+          CheckSelections(kernels->select_float64, kCompareScalar.select_float64, doubles, constant);
+        }
+      }
     }
   }
 

@@ -8,6 +8,7 @@
 #include <random>
 
 #include "chunk_test_data.h"
+#include "storage/dictionary_filter.h"
 #include "storage/encoding/physical_value.h"
 
 namespace tessera::storage {
@@ -73,9 +74,23 @@ void CheckDictionaryKernel(const Vector& vector, const std::vector<Value>& const
       CAPTURE(static_cast<int>(op));
       CAPTURE(constant.ToString());
       std::vector<uint8_t> matches = MatchDictionaryEntries(opened.chunk, op, constant);
+      const DictionaryMatch match = MatchDictionary(opened.chunk, op, constant);
       for (auto [first, count] : {std::pair<idx_t, idx_t>{0, vector.size()}, {vector.size() / 3, vector.size() / 2}}) {
+        const std::vector<sel_t> expected = ExpectedRows(vector, op, constant, first, count);
         idx_t selected = SelectDictionaryRows(opened.chunk, matches, first, count, selection.data());
-        CheckSelection(ExpectedRows(vector, op, constant, first, count), selection.data(), selected);
+        CheckSelection(expected, selection.data(), selected);
+        selected = SelectDictionaryMatches(opened.chunk, match, first, count, selection.data());
+        CheckSelection(expected, selection.data(), selected);
+        // Narrowing every row, then every third row, reading only their codes.
+        for (idx_t step : {1, 3}) {
+          std::vector<sel_t> rows, kept;
+          for (idx_t row = 0; row < count; row += step) rows.push_back(static_cast<sel_t>(row));
+          for (sel_t row : expected) {
+            if (row % step == 0) kept.push_back(row);
+          }
+          selected = KeepDictionaryMatches(opened.chunk, match, first, rows.data(), rows.size());
+          CheckSelection(kept, rows.data(), selected);
+        }
       }
       const bool any = !ExpectedRows(vector, op, constant, 0, vector.size()).empty();
       if (any) CHECK(ChunkMayMatch(opened.chunk, op, constant));
@@ -141,6 +156,18 @@ TEST_CASE("dictionary predicates on floats follow SQL: NaN equals NaN and is lar
   CHECK(count(CompareOp::kEqual, std::numeric_limits<double>::quiet_NaN()) == 1);
   CHECK(count(CompareOp::kGreater, 1.0e308) == 1);  // only NaN
   CHECK(count(CompareOp::kLess, std::numeric_limits<double>::quiet_NaN()) == 5);
+  // The sorted dictionary's binary search gives the same runs.
+  auto count_run = [&](CompareOp op, double constant) {
+    return SelectDictionaryMatches(opened.chunk, MatchDictionary(opened.chunk, op, Value::Float64(constant)), 0, 6,
+                                   selection.data());
+  };
+  CHECK(count_run(CompareOp::kEqual, 0.0) == 2);
+  CHECK(count_run(CompareOp::kEqual, -0.0) == 2);
+  CHECK(count_run(CompareOp::kNotEqual, 0.0) == 4);
+  CHECK(count_run(CompareOp::kEqual, std::numeric_limits<double>::quiet_NaN()) == 1);
+  CHECK(count_run(CompareOp::kGreater, 1.0e308) == 1);
+  CHECK(count_run(CompareOp::kLess, std::numeric_limits<double>::quiet_NaN()) == 5);
+  CHECK(count_run(CompareOp::kGreaterEqual, -std::numeric_limits<double>::infinity()) == 6);
 }
 
 TEST_CASE("bit-packed and frame-of-reference predicates compare packed offsets like decoded values") {

@@ -7,6 +7,8 @@
 #include <random>
 
 #include "chunk_test_data.h"
+#include "storage/encoding/byte_io.h"
+#include "storage/encoding/packed_ints.h"
 
 namespace tessera::storage {
 namespace {
@@ -253,6 +255,31 @@ TEST_CASE("numeric with one scale is stored as integers, mixed scales as 20-byte
   Vector mixed = one_scale;
   mixed.SetValue(5, Value::Numeric(Decimal{15, 1}));
   CHECK(OpenOrFail(EncodeColumnChunk(mixed))->domain() == ValueDomain::kFixed);
+}
+
+TEST_CASE("AllBelow finds a packed value at or above the limit at every width and position") {
+  std::mt19937_64 random(57);
+  for (int width : {1, 3, 7, 8, 13, 31, 32, 33, 48, 63, 64}) {
+    for (size_t count : {1, 100, 2048, 2049, 5000}) {
+      CAPTURE(width);
+      CAPTURE(count);
+      const uint64_t max_value = width == 64 ? ~uint64_t{0} : (uint64_t{1} << width) - 1;
+      std::vector<uint64_t> values(count);
+      for (auto& value : values) value = random() % max_value;  // below max_value
+      const size_t position = random() % count;
+      values[position] = max_value;
+      ByteWriter writer;
+      WritePacked(values.data(), count, &writer);
+      const std::string bytes = writer.bytes();
+      ByteReader reader(bytes);
+      PackedInts packed;
+      REQUIRE(ReadPacked(&reader, count, &packed));
+      REQUIRE(packed.width == width);
+      CHECK_FALSE(AllBelow(packed, max_value));
+      CHECK(AllBelow(packed, max_value == ~uint64_t{0} ? max_value : max_value + 1) == (max_value != ~uint64_t{0}));
+      CHECK_FALSE(AllBelow(packed, 0));
+    }
+  }
 }
 
 }  // TEST_SUITE
