@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// Gather: runs a parallel section (filters and projections over one table scan) as one task per
-// partition and replays the tasks' rows in partition order, the order the serial plan produces.
+// Gather: runs a parallel section (filters and projections over one table scan, or a top-N over them)
+// as one task per partition and replays the tasks' rows in partition order, the order the serial plan produces.
 #include "engine/database.h"
 #include "engine/operators_internal.h"
 #include "engine/parallel.h"
@@ -13,7 +13,8 @@ namespace {
 
 class GatherOperator : public Operator {
  public:
-  GatherOperator(const PlanNode& node, ExecContext& context) : node_(node), context_(context) {}
+  GatherOperator(const PlanNode& node, ExecContext& context, TaskOperatorFactory make_task)
+      : node_(node), context_(context), make_task_(std::move(make_task)) {}
 
   bool Next(Batch* out) override {
     if (!gathered_) Gather();
@@ -40,7 +41,7 @@ class GatherOperator : public Operator {
     results_.resize(partitions);
     ParallelFor(context_.database->pool(), node_.parallel_workers, partitions, sibling_failed_,
                 [&](int partition) {
-                  auto op = CreateOperator(node_, *contexts[partition]);
+                  auto op = make_task_(*contexts[partition]);
                   Batch batch;
                   while (op->Next(&batch)) results_[partition].push_back(std::move(batch));
                 });
@@ -48,6 +49,7 @@ class GatherOperator : public Operator {
 
   const PlanNode& node_;
   ExecContext& context_;
+  const TaskOperatorFactory make_task_;
   std::atomic<bool> sibling_failed_{false};
   bool gathered_ = false;
   std::vector<std::vector<Batch>> results_;
@@ -124,7 +126,11 @@ const PlanNode& ArmHolding(const PlanNode& node, const PlanNode& scan) {
 }
 
 std::unique_ptr<Operator> MakeGatherOperator(const PlanNode& node, ExecContext& context) {
-  return std::make_unique<GatherOperator>(node, context);
+  return MakeGatherOperator(node, context, [&node](ExecContext& task) { return CreateOperator(node, task); });
+}
+
+std::unique_ptr<Operator> MakeGatherOperator(const PlanNode& node, ExecContext& context, TaskOperatorFactory make_task) {
+  return std::make_unique<GatherOperator>(node, context, std::move(make_task));
 }
 
 }  // namespace tessera::engine

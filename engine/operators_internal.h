@@ -2,6 +2,8 @@
 // Factories of the operators that live in their own files (private to engine/).
 #pragma once
 
+#include <functional>
+
 #include <atomic>
 #include <memory>
 #include <vector>
@@ -65,5 +67,9 @@ const PlanNode& ArmHolding(const PlanNode& node, const PlanNode& scan);
 // Runs the chain under `node` (inclusive) per partition in parallel and returns its rows in partition
 // order.
 std::unique_ptr<Operator> MakeGatherOperator(const PlanNode& node, ExecContext& context);
+// The same with each task's operator made by `make_task` from the task's context (engine/top_n.cc: a
+// top-N per partition).
+using TaskOperatorFactory = std::function<std::unique_ptr<Operator>(ExecContext& task)>;
+std::unique_ptr<Operator> MakeGatherOperator(const PlanNode& node, ExecContext& context, TaskOperatorFactory make_task);
 
 }  // namespace tessera::engine

@@ -131,61 +131,18 @@ class TopNOperator : public Operator {
   size_t next_ = 0;
 };
 
-// A parallel section's top-N (planner/parallel_selection.cc): one task per partition keeps its partition's
-// first `bound` rows, and the tasks' rows are replayed in partition order, each task's in its sorted
-// order. A top-N over them gives the serial plan's rows: every row of the overall first `bound` is among
-// its partition's first `bound`, and equal rows keep the serial input order (partition, then position).
-class PartitionTopNOperator : public Operator {
- public:
-  PartitionTopNOperator(const PlanNode& node, ExecContext& context, size_t bound)
-      : node_(node), context_(context), bound_(bound) {}
-
-  bool Next(Batch* out) override {
-    if (!ran_) Run();
-    while (partition_ < results_.size()) {
-      std::vector<Batch>& batches = results_[partition_];
-      if (next_batch_ < batches.size()) {
-        *out = std::move(batches[next_batch_++]);
-        return true;
-      }
-      batches.clear();
-      ++partition_;
-      next_batch_ = 0;
-    }
-    return false;
-  }
-
- private:
-  // Each task builds its own serial operators over its own context and writes only results_[partition].
-  void Run() {
-    ran_ = true;
-    const int partitions = PartitionsBelow(node_);
-    auto contexts = MakeTaskContexts(context_, partitions, sibling_failed_);
-    results_.resize(partitions);
-    ParallelFor(context_.database->pool(), node_.parallel_workers, partitions, sibling_failed_, [&](int partition) {
-      ExecContext& task = *contexts[partition];
-      TopNOperator top_n(node_, task, CreateOperator(*node_.children[0], task), bound_);
-      Batch batch;
-      while (top_n.Next(&batch)) results_[partition].push_back(std::move(batch));
-    });
-  }
-
-  const PlanNode& node_;
-  ExecContext& context_;
-  const size_t bound_;
-  std::atomic<bool> sibling_failed_{false};
-  bool ran_ = false;
-  std::vector<std::vector<Batch>> results_;
-  size_t partition_ = 0;
-  size_t next_batch_ = 0;
-};
-
 }  // namespace
 
 std::unique_ptr<Operator> MakeTopNOperator(const PlanNode& node, ExecContext& context, size_t bound) {
   if (RunsInParallel(node, context) && bound > 0) {
-    return std::make_unique<TopNOperator>(node, context, std::make_unique<PartitionTopNOperator>(node, context, bound),
-                                          bound);
+    // A parallel section's top-N (planner/parallel_selection.cc): one task per partition keeps its
+    // partition's first `bound` rows, replayed in partition order, each task's in its sorted order. A
+    // top-N over them gives the serial plan's rows: every row of the overall first `bound` is among its
+    // partition's first `bound`, and equal rows keep the serial input order (partition, then position).
+    auto per_partition = MakeGatherOperator(node, context, [&node, bound](ExecContext& task) -> std::unique_ptr<Operator> {
+      return std::make_unique<TopNOperator>(node, task, CreateOperator(*node.children[0], task), bound);
+    });
+    return std::make_unique<TopNOperator>(node, context, std::move(per_partition), bound);
   }
   return std::make_unique<TopNOperator>(node, context, CreateOperator(*node.children[0], context), bound);
 }
