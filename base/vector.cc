@@ -297,4 +297,17 @@ void Batch::AppendRow(const Batch& source, idx_t row) {
   ++num_rows;
 }
 
+const int64_t* IntegersAsInt64(const Vector& vector, idx_t count, std::vector<int64_t>* scratch) {
+  if (vector.physical_type() == PhysicalType::kInt64) return vector.Data<int64_t>();
+  scratch->resize(count);
+  if (vector.physical_type() == PhysicalType::kInt32) {
+    const int32_t* values = vector.Data<int32_t>();
+    for (idx_t row = 0; row < count; ++row) (*scratch)[row] = values[row];
+  } else {
+    const int16_t* values = vector.Data<int16_t>();
+    for (idx_t row = 0; row < count; ++row) (*scratch)[row] = values[row];
+  }
+  return scratch->data();
+}
+
 }  // namespace tessera

@@ -142,4 +142,8 @@ struct Batch {
   void AppendRow(const Batch& source, idx_t row);
 };
 
+// The values of rows [0, count) of an int2, int4 or int8 vector (or a type stored as one) as int64: the
+// vector's own data for int8, else a copy widened into `*scratch`. NULL rows hold whatever their slot holds.
+const int64_t* IntegersAsInt64(const Vector& vector, idx_t count, std::vector<int64_t>* scratch);
+
 }  // namespace tessera

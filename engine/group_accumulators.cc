@@ -66,16 +66,7 @@ DenseTotals GroupAccumulator::Totals(size_t group) const {
 }
 
 const int64_t* GroupAccumulator::Integers(const Vector& arg, idx_t count) {
-  if (arg.physical_type() == PhysicalType::kInt64) return arg.Data<int64_t>();
-  widened_.resize(count);
-  if (arg.physical_type() == PhysicalType::kInt32) {
-    const int32_t* values = arg.Data<int32_t>();
-    for (idx_t row = 0; row < count; ++row) widened_[row] = values[row];
-  } else {
-    const int16_t* values = arg.Data<int16_t>();
-    for (idx_t row = 0; row < count; ++row) widened_[row] = values[row];
-  }
-  return widened_.data();
+  return IntegersAsInt64(arg, count, &widened_);
 }
 
 void GroupAccumulator::Update(const Vector* arg, const uint32_t* group_of, idx_t count, size_t num_groups) {
