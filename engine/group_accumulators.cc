@@ -3,6 +3,7 @@
 #include "engine/group_accumulators.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "simd/aggregate/aggregate.h"
 
@@ -12,6 +13,12 @@ namespace {
 
 bool IsIntegerInput(PhysicalType type) {
   return type == PhysicalType::kInt16 || type == PhysicalType::kInt32 || type == PhysicalType::kInt64;
+}
+
+// PostgreSQL's float8 order: NaN above everything (and equal to NaN), -0 equal to +0.
+bool DoubleLess(double left, double right) {
+  if (std::isnan(left)) return false;
+  return std::isnan(right) || left < right;
 }
 
 }  // namespace
@@ -130,6 +137,89 @@ void GroupAccumulator::UpdateIntSums(const Vector& arg, const uint32_t* group_of
   }
   narrow_rows_ += count;
   simd::GroupedSumInt64(group_of, Integers(arg, batch_rows), selection, count, num_groups, narrow_sums_.data());
+}
+
+}  // namespace tessera::engine
+
+namespace tessera::engine {
+
+void GroupAccumulator::UpdateValues(const int64_t* ints, const double* doubles, bool wide_ints, const uint32_t* codes,
+                                    const uint32_t* selection, size_t count, size_t num_codes) {
+  Grow(num_codes);
+  switch (kind_) {
+    case DenseAggregate::kSumInt:
+      if (wide_ints) {
+        for (size_t index = 0; index < count; ++index) {
+          const size_t row = selection == nullptr ? index : selection[index];
+          wide_sums_[codes[row]] += ints[row];
+        }
+      } else {
+        // A code's narrow sum holds at most one row group's int2/int4 values (< 2^24 rows of < 2^31).
+        simd::GroupedSumInt64(codes, ints, selection, count, num_codes, narrow_sums_.data());
+      }
+      break;
+    case DenseAggregate::kSumDouble:
+      simd::GroupedSumDouble(codes, doubles, selection, count, num_codes, double_sums_.data());
+      break;
+    case DenseAggregate::kMin:
+      if (doubles != nullptr) {
+        simd::GroupedMinDouble(codes, doubles, selection, count, num_codes, double_extremes_.data(), seen_.data());
+      } else {
+        simd::GroupedMinInt64(codes, ints, selection, count, num_codes, int_extremes_.data(), seen_.data());
+      }
+      break;
+    case DenseAggregate::kMax:
+      if (doubles != nullptr) {
+        simd::GroupedMaxDouble(codes, doubles, selection, count, num_codes, double_extremes_.data(), seen_.data());
+      } else {
+        simd::GroupedMaxInt64(codes, ints, selection, count, num_codes, int_extremes_.data(), seen_.data());
+      }
+      break;
+    default: break;
+  }
+}
+
+void GroupAccumulator::AddCodes(GroupAccumulator& by_code, const uint64_t* code_rows, const uint32_t* codes,
+                                const uint32_t* groups, size_t n, size_t num_groups) {
+  Grow(num_groups);
+  for (size_t index = 0; index < n; ++index) counts_[groups[index]] += code_rows[codes[index]];
+  switch (kind_) {
+    case DenseAggregate::kSumInt:
+      for (size_t index = 0; index < n; ++index) {
+        const uint32_t code = codes[index];
+        wide_sums_[groups[index]] += by_code.wide_sums_[code] + by_code.narrow_sums_[code];
+        by_code.wide_sums_[code] = 0;
+        by_code.narrow_sums_[code] = 0;
+      }
+      break;
+    case DenseAggregate::kSumDouble:
+      for (size_t index = 0; index < n; ++index) {
+        double_sums_[groups[index]] += by_code.double_sums_[codes[index]];
+        by_code.double_sums_[codes[index]] = 0;
+      }
+      break;
+    case DenseAggregate::kMin:
+    case DenseAggregate::kMax: {
+      const bool min = kind_ == DenseAggregate::kMin;
+      for (size_t index = 0; index < n; ++index) {
+        const uint32_t code = codes[index];
+        const uint32_t group = groups[index];
+        if (!by_code.seen_[code]) continue;
+        by_code.seen_[code] = 0;
+        const int64_t ints = by_code.int_extremes_[code];
+        const double doubles = by_code.double_extremes_[code];
+        const bool replace = !seen_[group] ||
+                             (min ? ints < int_extremes_[group] || DoubleLess(doubles, double_extremes_[group])
+                                  : int_extremes_[group] < ints || DoubleLess(double_extremes_[group], doubles));
+        if (!replace) continue;
+        seen_[group] = 1;
+        int_extremes_[group] = ints;
+        double_extremes_[group] = doubles;
+      }
+      break;
+    }
+    default: break;
+  }
 }
 
 }  // namespace tessera::engine

@@ -29,6 +29,20 @@ class GroupAccumulator {
   // REQUIRES: every group_of[r] < num_groups.
   void Update(const Vector* arg, const uint32_t* group_of, idx_t count, size_t num_groups);
 
+  // Encoded input (engine/hash_aggregate.cc), with this accumulator indexed by code: adds the argument
+  // values of rows selection[0, count) (nullptr: rows [0, count)), none NULL, to their codes' totals,
+  // without counting the rows (AddCodes takes the counts). `ints` holds integer arguments as int64,
+  // `doubles` float8 ones; both unused for counts. `wide_ints`: the argument is int8 (sums go to 128 bits).
+  // REQUIRES: every code < num_codes.
+  void UpdateValues(const int64_t* ints, const double* doubles, bool wide_ints, const uint32_t* codes,
+                    const uint32_t* selection, size_t count, size_t num_codes);
+  // Adds the totals of `by_code` (an accumulator of the same kind filled by UpdateValues) of code codes[i],
+  // with code_rows[codes[i]] rows, to group groups[i], for i < n, and zeroes those codes' totals in
+  // `by_code`. Groups keep their earlier rows first: of equal extremes the group's own stays.
+  // REQUIRES: every groups[i] < num_groups.
+  void AddCodes(GroupAccumulator& by_code, const uint64_t* code_rows, const uint32_t* codes, const uint32_t* groups,
+                size_t n, size_t num_groups);
+
   // Adds group g's totals to the state states(g) of every group g < num_groups via `function`.absorb_dense,
   // then forgets them.
   template <typename StateOf>

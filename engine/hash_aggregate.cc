@@ -21,23 +21,37 @@
 #include "engine/task_pool.h"
 #include "engine/database.h"
 #include "engine/direct_group_index.h"
+#include "engine/encoded_aggregate.h"
 #include "engine/group_accumulators.h"
 #include "engine/plan.h"
 #include "engine/plan_profile.h"
 #include "engine/row_key.h"
+#include "simd/aggregate/aggregate.h"
+#include "storage/column_chunk.h"
 
 namespace tessera::engine {
 
 namespace {
 
+// The partitions a scan of `node`'s child reads in `context`: one for a parallel task, else all.
+std::vector<int> ScanPartitions(const PlanNode& node, const ExecContext& context) {
+  if (context.only_partition >= 0) return {context.only_partition};
+  std::vector<int> partitions(node.children[0]->relation->data->num_partitions());
+  for (size_t partition = 0; partition < partitions.size(); ++partition) partitions[partition] = static_cast<int>(partition);
+  return partitions;
+}
+
 class HashAggregateOperator : public Operator {
  public:
   HashAggregateOperator(const PlanNode& node, ExecContext& context)
-      : HashAggregateOperator(node, context, CreateOperator(*node.children[0], context)) {}
+      : HashAggregateOperator(node, context, AggregatesEncoded(node) ? nullptr : CreateOperator(*node.children[0], context),
+                              AggregatesEncoded(node) ? ScanPartitions(node, context) : std::vector<int>()) {}
 
-  // Aggregates the rows of `child` (a parallel task's share of node's input).
-  HashAggregateOperator(const PlanNode& node, ExecContext& context, std::unique_ptr<Operator> child)
-      : node_(node), context_(context), child_(std::move(child)) {
+  // Aggregates the rows of `child` (a parallel task's share of node's input), or without a child the
+  // partitions `encoded_partitions` of the scan below, read through ScanEncoded (AggregatesEncoded(node)).
+  HashAggregateOperator(const PlanNode& node, ExecContext& context, std::unique_ptr<Operator> child,
+                        std::vector<int> encoded_partitions = {})
+      : node_(node), context_(context), child_(std::move(child)), encoded_partitions_(std::move(encoded_partitions)) {
     for (const auto& call : node.aggregates) {
       offsets_.push_back(state_size_);
       state_size_ += (call.function->state_size + 15) & ~size_t{15};
@@ -90,19 +104,9 @@ class HashAggregateOperator : public Operator {
     distinct_seen_.resize(node_.aggregates.size());
     if (key_types_.empty()) NewGroup();
     Batch input;
-    std::vector<uint32_t> group_of;
-    while (child_->Next(&input)) {
+    while (NextInput(&input)) {
       context_.CheckCancel();
-      const idx_t count = input.num_rows;
-      group_of.assign(count, 0);
-      if (!key_types_.empty()) AssignGroups(input, group_of);
-      for (size_t call = 0; call < node_.aggregates.size(); ++call) {
-        if (accumulators_[call]) {
-          Accumulate(call, input, group_of);
-        } else {
-          UpdateCall(call, input, group_of);
-        }
-      }
+      AggregateBatch(input);
     }
     for (size_t call = 0; call < node_.aggregates.size(); ++call) {
       if (!accumulators_[call]) continue;
@@ -115,6 +119,15 @@ class HashAggregateOperator : public Operator {
 
   // Adds how this operator grouped its rows to EXPLAIN ANALYZE's figures.
   void Report(NodeProfile& profile) const {
+    profile.rows_grouped_encoded.fetch_add(rows_encoded_, std::memory_order_relaxed);
+    if (!child_) {
+      // The scan below made no operator: its figures come from here.
+      NodeProfile& scan = context_.profile->For(*node_.children[0]);
+      scan.loops.fetch_add(1, std::memory_order_relaxed);
+      scan.rows.fetch_add(scan_rows_, std::memory_order_relaxed);
+      scan.segment_row_groups.fetch_add(segment_row_groups_, std::memory_order_relaxed);
+      scan.segment_row_groups_skipped.fetch_add(segment_row_groups_skipped_, std::memory_order_relaxed);
+    }
     profile.rows_grouped_by_code.fetch_add(rows_by_code_, std::memory_order_relaxed);
     profile.rows_grouped_direct.fetch_add(rows_direct_, std::memory_order_relaxed);
     profile.rows_grouped_hashed.fetch_add(rows_hashed_, std::memory_order_relaxed);
@@ -123,6 +136,129 @@ class HashAggregateOperator : public Operator {
     while (range > seen && !profile.direct_key_range.compare_exchange_weak(seen, range)) {
     }
     if (left_direct_) profile.direct_key_overflowed.store(true, std::memory_order_relaxed);
+  }
+
+  // Adds the rows of `input` to their groups.
+  void AggregateBatch(const Batch& input) {
+    group_of_.assign(input.num_rows, 0);
+    if (!key_types_.empty()) AssignGroups(input, group_of_);
+    for (size_t call = 0; call < node_.aggregates.size(); ++call) {
+      if (accumulators_[call]) {
+        Accumulate(call, input, group_of_);
+      } else {
+        UpdateCall(call, input, group_of_);
+      }
+    }
+  }
+
+  // The next batch of input; encoded row groups met on the way are aggregated here.
+  bool NextInput(Batch* input) {
+    if (child_) return child_->Next(input);
+    const PlanNode& scan = *node_.children[0];
+    const storage::ScanFilter* filter = scan.scan_filter.empty() ? nullptr : &scan.scan_filter;
+    while (next_partition_ < encoded_partitions_.size()) {
+      context_.CheckCancel();
+      storage::EncodedRows rows;
+      const storage::ScanPiece piece = scan.relation->data->ScanEncoded(
+          encoded_partitions_[next_partition_], position_, scan.column_ids, context_.snapshot, input, &rows, filter);
+      if (piece == storage::ScanPiece::kEncoded) {
+        AggregateEncoded(rows);
+      } else if (piece == storage::ScanPiece::kBatch) {
+        scan_rows_ += input->num_rows;
+        if (input->num_rows > 0) return true;
+      } else {
+        ++next_partition_;
+        segment_row_groups_ += position_.segment_row_groups;
+        segment_row_groups_skipped_ += position_.segment_row_groups_skipped;
+        position_ = storage::ScanPosition();
+      }
+    }
+    return false;
+  }
+
+  // Aggregates an encoded row group by its key codes (engine/encoded_aggregate.h), or decoded when its
+  // chunks are not ones the encoded path reads.
+  void AggregateEncoded(const storage::EncodedRows& rows) {
+    scan_rows_ += rows.count;
+    const std::optional<EncodedKeys> keys = EncodedKeysOf(*rows.chunks[node_.group_keys[0]->column]);
+    std::vector<const storage::ColumnChunk*> arguments(node_.aggregates.size());
+    bool readable = keys.has_value();
+    for (size_t call = 0; call < node_.aggregates.size() && readable; ++call) {
+      if (node_.aggregates[call].args.empty()) continue;
+      arguments[call] = rows.chunks[node_.aggregates[call].args[0]->column];
+      readable = ArgumentReadable(*arguments[call]);
+    }
+    if (!readable) return AggregateDecoded(rows);
+    if (code_rows_.size() < keys->num_codes) code_rows_.resize(keys->num_codes);
+    if (by_code_.empty()) {
+      for (const AggregateCall& call : node_.aggregates) by_code_.emplace_back(call.function->dense_kind);
+    }
+    EncodedWindows windows(rows, *keys, arguments);
+    while (windows.Next()) {
+      simd::GroupedCount(windows.codes(), windows.selection(), windows.count(), keys->num_codes, code_rows_.data());
+      for (size_t call = 0; call < node_.aggregates.size(); ++call) {
+        if (arguments[call] == nullptr) continue;
+        by_code_[call].UpdateValues(windows.ints(call), windows.doubles(call),
+                                    arguments[call]->physical_type() == PhysicalType::kInt64, windows.codes(),
+                                    windows.selection(), windows.count(), keys->num_codes);
+      }
+    }
+    // Each code that occurred finds its group once.
+    present_codes_.clear();
+    for (uint32_t code = 0; code < keys->num_codes; ++code) {
+      if (code_rows_[code] != 0) present_codes_.push_back(code);
+    }
+    const idx_t present = present_codes_.size();
+    Vector key_values(key_types_[0], present);
+    for (idx_t index = 0; index < present; ++index) {
+      const int64_t key = keys->Key(present_codes_[index]);
+      switch (key_values.physical_type()) {
+        case PhysicalType::kInt16: key_values.Data<int16_t>()[index] = static_cast<int16_t>(key); break;
+        case PhysicalType::kInt32: key_values.Data<int32_t>()[index] = static_cast<int32_t>(key); break;
+        default: key_values.Data<int64_t>()[index] = key; break;
+      }
+    }
+    code_groups_.resize(present);
+    AssignKeyGroups(key_values, present, code_groups_.data());
+    for (size_t call = 0; call < node_.aggregates.size(); ++call) {
+      accumulators_[call]->AddCodes(by_code_[call], code_rows_.data(), present_codes_.data(), code_groups_.data(),
+                                    present, num_groups_);
+    }
+    for (uint32_t code : present_codes_) code_rows_[code] = 0;
+    rows_encoded_ += rows.count;
+  }
+
+  // Decodes the rows of an encoded row group a batch at a time and aggregates them as usual.
+  void AggregateDecoded(const storage::EncodedRows& rows) {
+    const PlanNode& scan = *node_.children[0];
+    const auto& types = scan.relation->data->column_types();
+    sel_t window[kBatchSize];
+    const auto row_of = [&](idx_t index) { return rows.selection == nullptr ? index : rows.selection[index]; };
+    for (idx_t next = 0; next < rows.count;) {
+      const idx_t first = row_of(next);
+      const idx_t end = std::min<idx_t>(first + kBatchSize, rows.num_rows);
+      idx_t taken = 0;
+      while (next < rows.count && row_of(next) < end) window[taken++] = static_cast<sel_t>(row_of(next++) - first);
+      Batch batch;
+      for (size_t column = 0; column < rows.chunks.size(); ++column) {
+        Vector decoded(types[scan.column_ids[column]]);
+        rows.chunks[column]->DecodeRange(first, end - first, &decoded);
+        batch.columns.push_back(taken == end - first ? std::move(decoded) : decoded.Gather(window, taken));
+      }
+      batch.num_rows = taken;
+      context_.CheckCancel();
+      AggregateBatch(batch);
+    }
+  }
+
+  // The groups of the `count` keys in `keys` (added when new).
+  void AssignKeyGroups(const Vector& keys, idx_t count, uint32_t* group_of) {
+    const std::span<const Vector> key_span(&keys, 1);
+    if (direct_ && direct_->Assign(keys, 0, count, group_of, [&](idx_t row) { return AddGroup(key_span, row); })) {
+      return;
+    }
+    const std::vector<Vector> key_columns{keys};
+    for (idx_t row = 0; row < count; ++row) group_of[row] = FindOrAddGroup(key_columns, row);
   }
 
   // Finds each row's group (adding new ones): through the direct index while the one integer key fits
@@ -322,6 +458,20 @@ class HashAggregateOperator : public Operator {
   const PlanNode& node_;
   ExecContext& context_;
   std::unique_ptr<Operator> child_;
+  // Without a child: the scan's partitions read through ScanEncoded, and where the read stands.
+  std::vector<int> encoded_partitions_;
+  size_t next_partition_ = 0;
+  storage::ScanPosition position_;
+  uint64_t scan_rows_ = 0;  // EXPLAIN ANALYZE of the scan: rows read, segment row groups reached / skipped
+  uint64_t segment_row_groups_ = 0;
+  uint64_t segment_row_groups_skipped_ = 0;
+  uint64_t rows_encoded_ = 0;  // rows aggregated by key code
+  // Encoded row groups: rows per code, each call's totals per code, the codes that occurred and their groups.
+  std::vector<uint64_t> code_rows_;
+  std::vector<GroupAccumulator> by_code_;
+  std::vector<uint32_t> present_codes_;
+  std::vector<uint32_t> code_groups_;
+  std::vector<uint32_t> group_of_;  // per batch: each row's group
   std::vector<LogicalType> key_types_;
   std::vector<size_t> offsets_;
   size_t state_size_ = 0;
@@ -381,6 +531,12 @@ class ParallelHashAggregateOperator : public Operator {
     for (size_t task = 0; task < tasks; ++task) {
       const size_t begin = pieces.size() * task / tasks;
       const size_t end = pieces.size() * (task + 1) / tasks;
+      if (AggregatesEncoded(node)) {
+        std::vector<int> partitions;
+        for (size_t piece = begin; piece < end; ++piece) partitions.push_back(pieces[piece].partition);
+        partials_.push_back(std::make_unique<HashAggregateOperator>(node, *contexts_[begin], nullptr, std::move(partitions)));
+        continue;
+      }
       std::vector<std::unique_ptr<Operator>> inputs;
       for (size_t piece = begin; piece < end; ++piece) inputs.push_back(CreateOperator(*node.children[0], *contexts_[piece]));
       partials_.push_back(std::make_unique<HashAggregateOperator>(

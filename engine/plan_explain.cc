@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "engine/direct_group_index.h"
+#include "engine/encoded_aggregate.h"
 #include "engine/distributed_statement.h"
 #include "engine/plan.h"
 #include "engine/distributed_join.h"
@@ -162,13 +163,17 @@ std::string GroupKeyPath(const PlanNode& node, const NodeProfile* found) {
   const bool direct = node.group_keys.size() == 1 && DirectGroupIndex::Supports(node.group_keys[0]->type.id);
   if (!direct) return "hash";
   const std::string key = node.group_keys[0]->ToString();
+  // engine/encoded_aggregate.h: frozen row groups are aggregated by the key chunk's codes.
+  const std::string codes = AggregatesEncoded(node) ? "codes of encoded " + key + " chunks, then " : "";
   if (found == nullptr) {
-    return "direct index on " + key + " while its range fits " + std::to_string(DirectGroupIndex::kMaxRange) +
+    return codes + "direct index on " + key + " while its range fits " + std::to_string(DirectGroupIndex::kMaxRange) +
            " values, else hash";
   }
-  std::string text = "direct index on " + key + " (window of " + std::to_string(found->direct_key_range.load()) + " values)";
+  std::string text = codes + "direct index on " + key + " (window of " + std::to_string(found->direct_key_range.load()) + " values)";
   if (found->direct_key_overflowed.load()) text += ", then hash (the range outgrew the window)";
-  text += "; rows: " + std::to_string(found->rows_grouped_direct.load()) + " direct, " +
+  text += "; rows: ";
+  if (!codes.empty()) text += std::to_string(found->rows_grouped_encoded.load()) + " by code, ";
+  text += std::to_string(found->rows_grouped_direct.load()) + " direct, " +
           std::to_string(found->rows_grouped_hashed.load()) + " hashed";
   if (found->rows_grouped_by_code > 0) text += ", " + std::to_string(found->rows_grouped_by_code.load()) + " by dictionary code";
   return text;

@@ -39,6 +39,8 @@ struct NodeProfile {
   std::atomic<uint64_t> rows_grouped_hashed{0};
   std::atomic<uint64_t> direct_key_range{0};
   std::atomic<bool> direct_key_overflowed{false};
+  // Aggregates reading encoded row groups (engine/encoded_aggregate.h): rows aggregated by key code.
+  std::atomic<uint64_t> rows_grouped_encoded{0};
   // Distributed scans: what each read (of one partition, or of several on one worker) returned, in the
   // order the reads finished.
   struct PartitionRead {

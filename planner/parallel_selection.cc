@@ -11,10 +11,12 @@
 //     starting tasks costs more than it saves);
 //   - its expressions hold no subquery and no volatile function (tasks share no mutable state: each has
 //     its own copy of the statement's context, and random() would not repeat the serial sequence);
-//   - an aggregate's calls all combine exactly: count, min, max, bool_and/bool_or/every, and sum/avg of
-//     integers, numeric and intervals; sum/avg/variance of floats are not associative (the merged result
-//     could differ in the last digits), DISTINCT and ORDER BY inside calls need all rows in one place, and
-//     string_agg cannot join partial strings;
+//   - an aggregate's calls all combine: count, min, max, bool_and/bool_or/every, and sum/avg of integers,
+//     numeric, intervals and floats. Float sums are not associative: merged in partition order, a parallel
+//     sum is the same on every run over the same rows but may differ from the serial plan's in the last
+//     digits, as PostgreSQL's parallel aggregates do; variances of floats stay serial (their partial
+//     states lose more). DISTINCT and ORDER BY inside calls need all rows in one place, and string_agg
+//     cannot join partial strings;
 //   - a chain without aggregate is not read by LIMIT (the serial scan stops early, the gather would read
 //     every partition first), except through a Sort: LIMIT over ORDER BY over a chain is a section whose
 //     tasks each keep their partition's top-N, merged by one more top-N (engine/top_n.cc).
@@ -93,9 +95,7 @@ PlanNode* ChainScan(PlanNode& node) {
   return CollectChainScans(node, false, scans) ? scans[0] : nullptr;
 }
 
-bool IsFloat(TypeId id) { return id == TypeId::kFloat32 || id == TypeId::kFloat64; }
-
-bool CombinesExactly(const engine::AggregateCall& call) {
+bool Combines(const engine::AggregateCall& call) {
   if (call.distinct || !call.order_by.empty() || call.function->combine == nullptr) return false;
   if (!IsParallelSafe(call.filter)) return false;
   for (const auto& arg : call.args) {
@@ -106,8 +106,7 @@ bool CombinesExactly(const engine::AggregateCall& call) {
       name == "every") {
     return true;
   }
-  if (name == "sum" || name == "avg") return !IsFloat(call.function->arg_types[0].id);
-  return false;
+  return name == "sum" || name == "avg";
 }
 
 // More than one partition in all, holding kMinParallelRows rows.
@@ -137,7 +136,7 @@ void Visit(PlanNode& node, PlanKind parent, int workers) {
     std::vector<PlanNode*> scans;
     bool exact = CollectChainScans(*node.children[0], true, scans);
     for (const auto& key : node.group_keys) exact = exact && IsParallelSafe(key);
-    for (const auto& call : node.aggregates) exact = exact && CombinesExactly(call);
+    for (const auto& call : node.aggregates) exact = exact && Combines(call);
     if (exact && LargeEnough(scans)) {
       node.parallel_workers = workers;
       for (PlanNode* scan : scans) scan->parallel_workers = workers;

@@ -99,6 +99,22 @@ Status SegmentScan::Next(Batch* out, std::vector<uint64_t>* row_numbers, bool* d
   return Status::Ok();
 }
 
+Status SegmentScan::NextRowGroup(EncodedRowGroup* out, bool* done) {
+  encoded_ = true;
+  bool found = false;
+  if (Status status = AdvanceRowGroup(&found); !status.ok()) return status;
+  *done = !found;
+  if (!found) return Status::Ok();
+  const SegmentRowGroup& group = reader_.row_groups()[row_group_];
+  out->first_row = group.first_row;
+  out->num_rows = group.num_rows;
+  out->selection = all_rows_ ? nullptr : &selection_;
+  out->chunks.clear();
+  for (int column : column_ids_) out->chunks.push_back(&chunks_[column].chunk);
+  cursor_ = selection_.size();
+  return Status::Ok();
+}
+
 bool SegmentScan::RowGroupMayMatch(size_t row_group) const {
   const SegmentRowGroup& group = reader_.row_groups()[row_group];
   for (const ScanPredicate& predicate : filter_.predicates) {
@@ -129,12 +145,18 @@ Status SegmentScan::AdvanceRowGroup(bool* found) {
     const idx_t num_rows = group.num_rows;
     SelectRows(num_rows);
     if (group.first_row < first_row_) {
+      if (all_rows_) {
+        all_rows_ = false;
+        selection_.resize(num_rows);
+        std::iota(selection_.begin(), selection_.end(), sel_t{0});
+      }
       const auto skipped = static_cast<sel_t>(first_row_ - group.first_row);
       selection_.erase(selection_.begin(), std::lower_bound(selection_.begin(), selection_.end(), skipped));
     }
+    const size_t selected = all_rows_ ? num_rows : selection_.size();
     stats_.rows_examined += num_rows;
-    stats_.rows_selected += selection_.size();
-    if (selection_.empty()) continue;
+    stats_.rows_selected += selected;
+    if (selected == 0) continue;
     for (int column : column_ids_) {
       if (Status status = LoadChunk(column); !status.ok()) return status;
     }
@@ -164,6 +186,11 @@ void SegmentScan::SelectRows(idx_t num_rows) {
     pending.push_back(&predicate);
     const bool on_codes = predicate.kind == ScanPredicateKind::kCompare && chunk.encoding() == ChunkEncoding::kDictionary;
     codes_matches.push_back(on_codes ? MatchDictionary(chunk, predicate.op, predicate.constant) : DictionaryMatch());
+  }
+  all_rows_ = encoded_ && pending.empty();
+  if (all_rows_) {
+    selection_.clear();
+    return;
   }
   selection_.resize(num_rows);
   idx_t selected = 0;

@@ -35,6 +35,15 @@ namespace tessera::storage {
 struct DictionaryMatch;
 
 // What a scan did, for tests and EXPLAIN ANALYZE.
+// A row group handed over as it is stored (NextRowGroup), for callers that work on encoded chunks.
+// Valid until the scan's next call.
+struct EncodedRowGroup {
+  uint64_t first_row = 0;               // the row group's first row in the segment
+  idx_t num_rows = 0;                   // rows of the row group
+  const std::vector<sel_t>* selection;  // the rows that passed, ascending; nullptr: every row did
+  std::vector<const ColumnChunk*> chunks;  // the chunks of the scan's columns, as column_ids
+};
+
 struct SegmentScanStats {
   uint64_t row_groups = 0;          // row groups of the segment reached so far
   uint64_t row_groups_skipped = 0;  // skipped by footer statistics, no chunk read
@@ -56,6 +65,10 @@ class SegmentScan {
   // `out` empty at the end. A read or damaged chunk fails with the reader's Status.
   Status Next(Batch* out, std::vector<uint64_t>* row_numbers, bool* done);
 
+  // Instead of Next: the next row group with rows that passed, as its chunks and selection, undecoded.
+  // Sets `*done` at the end. A scan is read with Next or with NextRowGroup, never both.
+  Status NextRowGroup(EncodedRowGroup* out, bool* done);
+
   const SegmentScanStats& stats() const { return stats_; }
 
  private:
@@ -71,7 +84,7 @@ class SegmentScan {
   Status AdvanceRowGroup(bool* found);
   bool RowGroupMayMatch(size_t row_group) const;
   Status LoadChunk(int column);
-  // Computes selection_ for the current row group.
+  // Computes selection_ for the current row group (or sets all_rows_).
   void SelectRows(idx_t num_rows);
   // Narrows selection[0, count) of the window starting at `first` to the rows passing `predicate`.
   idx_t ApplyPredicate(const ScanPredicate& predicate, const DictionaryMatch& codes_match, idx_t first,
@@ -91,6 +104,8 @@ class SegmentScan {
   size_t row_group_ = 0;                 // the current row group, once one is loaded
   std::vector<LoadedChunk> chunks_;      // per segment column, for the current row group
   std::vector<sel_t> selection_;         // rows of the current row group that passed
+  bool encoded_ = false;                 // read with NextRowGroup
+  bool all_rows_ = false;                // NextRowGroup: every row passed, selection_ is left empty
   size_t cursor_ = 0;                    // next entry of selection_ to emit
   Vector scratch_;                       // a decoded window
 };

@@ -210,35 +210,49 @@ struct SegmentCursor {
   uint64_t first_row;
   std::vector<uint64_t> row_numbers;
   SegmentScanStats reported;  // the part of scan.stats() already added to the position
+  // Read with NextRowGroup (TableData::ScanEncoded), not Next; `visible` holds a row group's visible rows
+  // when some of its selected rows are not.
+  bool encoded = false;
+  std::vector<sel_t> visible;
+  Vector file_row_numbers;  // reordered segments: the row number column of the current row group
+
+  // Adds what the scan did since the last call to `position`'s figures.
+  void Report(ScanPosition& position) {
+    const SegmentScanStats& stats = scan.stats();
+    position.segment_row_groups += stats.row_groups - reported.row_groups;
+    position.segment_row_groups_skipped += stats.row_groups_skipped - reported.row_groups_skipped;
+    reported = stats;
+  }
 };
+
+void TableData::StartSegmentCursor(const Partition& partition, ScanPosition& position,
+                                   const std::vector<int>& column_ids, const ScanFilter* filter, bool encoded) const {
+  // A cursor goes on over the segment it started on even if the run is rewritten meanwhile: the rows
+  // are the same.
+  const auto& segment = partition.row_groups[position.row_group].segment;
+  ScanFilter usable;
+  if (filter != nullptr) {
+    for (const ScanPredicate& predicate : filter->predicates) {
+      if (predicate.column < 0 || static_cast<size_t>(predicate.column) >= column_types_.size()) continue;
+      if (PredicateApplies(predicate, GetPhysicalType(column_types_[predicate.column]))) {
+        usable.predicates.push_back(predicate);
+      }
+    }
+  }
+  const uint64_t first_row = (position.row_group - segment->first_group) * kBatchSize;
+  position.segment = std::make_shared<SegmentCursor>(segment, column_ids, std::move(usable), first_row);
+  position.segment->encoded = encoded;
+}
 
 bool TableData::ScanFrozen(const Partition& partition, int partition_index, ScanPosition& position,
                            const std::vector<int>& column_ids, const Snapshot& snapshot, Batch* out,
                            std::vector<RowId>* row_ids, const ScanFilter* filter) const {
-  if (!position.segment) {
-    // A cursor goes on over the segment it started on even if the run is rewritten meanwhile: the rows
-    // are the same.
-    const auto& segment = partition.row_groups[position.row_group].segment;
-    ScanFilter usable;
-    if (filter != nullptr) {
-      for (const ScanPredicate& predicate : filter->predicates) {
-        if (predicate.column < 0 || static_cast<size_t>(predicate.column) >= column_types_.size()) continue;
-        if (PredicateApplies(predicate, GetPhysicalType(column_types_[predicate.column]))) {
-          usable.predicates.push_back(predicate);
-        }
-      }
-    }
-    const uint64_t first_row = (position.row_group - segment->first_group) * kBatchSize;
-    position.segment = std::make_shared<SegmentCursor>(segment, column_ids, std::move(usable), first_row);
-  }
+  if (!position.segment) StartSegmentCursor(partition, position, column_ids, filter, false);
   SegmentCursor& cursor = *position.segment;
   for (;;) {
     bool done = false;
     cursor.scan.Next(out, &cursor.row_numbers, &done).ThrowIfError();
-    const SegmentScanStats& stats = cursor.scan.stats();
-    position.segment_row_groups += stats.row_groups - cursor.reported.row_groups;
-    position.segment_row_groups_skipped += stats.row_groups_skipped - cursor.reported.row_groups_skipped;
-    cursor.reported = stats;
+    cursor.Report(position);
     if (done) {
       position.row_group = cursor.segment->first_group + cursor.segment->num_groups;
       position.segment.reset();
@@ -276,6 +290,94 @@ bool TableData::ScanFrozen(const Partition& partition, int partition_index, Scan
         (*row_ids)[row] = MakeRowId(partition_index, static_cast<int64_t>(first_offset + cursor.row_numbers[row]));
       }
     }
+    return true;
+  }
+}
+
+ScanPiece TableData::ScanEncoded(int partition_index, ScanPosition& position, const std::vector<int>& column_ids,
+                                 const Snapshot& snapshot, Batch* out, EncodedRows* encoded,
+                                 const ScanFilter* filter) const {
+  {
+    const Partition& partition = *partitions_[partition_index];
+    std::shared_lock lock(partition.mutex);
+    while (position.segment || position.row_group < partition.frozen_groups) {
+      if (!position.segment) {
+        const FrozenSegment& segment = *partition.row_groups[position.row_group].segment;
+        StartSegmentCursor(partition, position, column_ids, filter, position.row_group == segment.first_group);
+      }
+      if (!position.segment->encoded) {
+        if (ScanFrozen(partition, partition_index, position, column_ids, snapshot, out, nullptr, filter)) {
+          return ScanPiece::kBatch;
+        }
+        continue;
+      }
+      if (NextEncoded(partition, position, snapshot, encoded)) return ScanPiece::kEncoded;
+    }
+  }
+  return Scan(partition_index, position, column_ids, snapshot, out, nullptr, filter) ? ScanPiece::kBatch
+                                                                                     : ScanPiece::kEnd;
+}
+
+bool TableData::NextEncoded(const Partition& partition, ScanPosition& position, const Snapshot& snapshot,
+                            EncodedRows* encoded) const {
+  SegmentCursor& cursor = *position.segment;
+  const FrozenSegment& segment = *cursor.segment;
+  for (;;) {
+    EncodedRowGroup group;
+    bool done = false;
+    cursor.scan.NextRowGroup(&group, &done).ThrowIfError();
+    cursor.Report(position);
+    const size_t end_group = segment.first_group + segment.num_groups;
+    if (done || end_group > partition.row_groups.size()) {  // the end, or truncated meanwhile
+      position.row_group = end_group;
+      position.segment.reset();
+      return false;
+    }
+    // The table row groups the rows may come from (a reordered segment's rows come from the whole run),
+    // checked for deleted or aborted rows first: the common case has none, and every row is visible.
+    const uint64_t first_offset = segment.first_offset();
+    size_t first_group = segment.first_group;
+    size_t last_group = end_group - 1;
+    if (!segment.reordered) {
+      first_group = static_cast<size_t>((first_offset + group.first_row) / kBatchSize);
+      last_group = static_cast<size_t>((first_offset + group.first_row + group.num_rows - 1) / kBatchSize);
+    }
+    bool all_visible = true;
+    for (size_t index = first_group; index <= last_group && all_visible; ++index) {
+      all_visible = partition.row_groups[index].end.empty();
+    }
+    encoded->num_rows = group.num_rows;
+    encoded->chunks.assign(group.chunks.begin(), group.chunks.end() - (segment.reordered ? 1 : 0));
+    if (all_visible) {
+      encoded->selection = group.selection == nullptr ? nullptr : group.selection->data();
+      encoded->count = group.selection == nullptr ? group.num_rows : group.selection->size();
+      return true;
+    }
+    if (segment.reordered) {
+      cursor.file_row_numbers = Vector(SegmentRowNumberType());
+      group.chunks.back()->Decode(&cursor.file_row_numbers);
+    }
+    const idx_t selected = group.selection == nullptr ? group.num_rows : group.selection->size();
+    cursor.visible.clear();
+    for (idx_t index = 0; index < selected; ++index) {
+      const sel_t row = group.selection == nullptr ? static_cast<sel_t>(index) : (*group.selection)[index];
+      uint64_t segment_row = group.first_row + row;
+      if (segment.reordered) {
+        const auto number = static_cast<uint32_t>(cursor.file_row_numbers.Data<int32_t>()[row]);
+        if (cursor.file_row_numbers.IsNull(row) || number >= segment.reader.num_rows()) {
+          throw SqlError(SqlState::kDataCorrupted,
+                         "segment file \"" + segment.reader.path() + "\" has an invalid row number");
+        }
+        segment_row = number;
+      }
+      const uint64_t offset = first_offset + segment_row;
+      const RowGroup& owner = partition.row_groups[offset / kBatchSize];
+      const idx_t in_group = static_cast<idx_t>(offset % kBatchSize);
+      if (owner.end.empty() || snapshot.Sees(owner.Begin(in_group), owner.End(in_group))) cursor.visible.push_back(row);
+    }
+    if (cursor.visible.empty()) continue;
+    encoded->selection = cursor.visible.data();
+    encoded->count = cursor.visible.size();
     return true;
   }
 }

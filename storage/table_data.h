@@ -29,6 +29,7 @@
 
 namespace tessera::storage {
 
+class ColumnChunk;
 struct FrozenSegment;
 struct SegmentCursor;
 
@@ -54,6 +55,19 @@ struct ScanPosition {
   // What the scan did in segment files so far: row groups reached, and those skipped by min/max.
   uint64_t segment_row_groups = 0;
   uint64_t segment_row_groups_skipped = 0;
+};
+
+// What TableData::ScanEncoded handed over.
+enum class ScanPiece { kEnd, kBatch, kEncoded };
+
+// A frozen row group as ScanEncoded hands it over, undecoded: the chunks of the columns asked for and the
+// rows of the row group that the snapshot sees and that pass the filter. Valid until the next call with
+// the same ScanPosition (the position keeps the segment and its chunks alive).
+struct EncodedRows {
+  idx_t num_rows = 0;                      // rows of the row group (the chunks' rows)
+  const sel_t* selection = nullptr;        // the rows to read, ascending; nullptr: all rows
+  idx_t count = 0;                         // rows to read
+  std::vector<const ColumnChunk*> chunks;  // as column_ids
 };
 
 // Adjacent frozen segments of one partition that the flusher may merge into one.
@@ -117,6 +131,13 @@ class TableData {
   // a predicate whose constant does not have its column's physical type is ignored.
   bool Scan(int partition, ScanPosition& position, const std::vector<int>& column_ids, const Snapshot& snapshot,
             Batch* out, std::vector<RowId>* row_ids, const ScanFilter* filter = nullptr) const;
+
+  // Scan for callers that work on encoded chunks (grouped aggregation): like Scan, but a frozen row group
+  // whose segment the scan starts at its first row comes back undecoded in `encoded` (kEncoded) instead
+  // of in batches; other rows come in `out` (kBatch) as Scan returns them. No row ids.
+  ScanPiece ScanEncoded(int partition, ScanPosition& position, const std::vector<int>& column_ids,
+                        const Snapshot& snapshot, Batch* out, EncodedRows* encoded,
+                        const ScanFilter* filter = nullptr) const;
 
   // Reads one column of one row version, visible or not.
   Value Fetch(RowId row, int column) const;
@@ -240,6 +261,12 @@ class TableData {
   bool ScanFrozen(const Partition& partition, int partition_index, ScanPosition& position,
                   const std::vector<int>& column_ids, const Snapshot& snapshot, Batch* out,
                   std::vector<RowId>* row_ids, const ScanFilter* filter) const;
+  // Starts the cursor of the frozen run that row group `position.row_group` belongs to.
+  void StartSegmentCursor(const Partition& partition, ScanPosition& position, const std::vector<int>& column_ids,
+                          const ScanFilter* filter, bool encoded) const;
+  // The next row group of an encoded cursor with rows visible to `snapshot`; false at the run's end.
+  bool NextEncoded(const Partition& partition, ScanPosition& position, const Snapshot& snapshot,
+                   EncodedRows* encoded) const;
   // Reads `group`'s rows back into memory as a delta row group. REQUIRES: group.frozen().
   void Thaw(RowGroup& group, size_t group_index) const;
   // Thaws every frozen row group (schema changes); increments the schema epoch.

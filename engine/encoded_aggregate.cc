@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: Apache-2.0
+// Which aggregates read encoded row groups, and the windows of codes and argument values they read.
+#include "engine/encoded_aggregate.h"
+
+#include <algorithm>
+
+#include "engine/direct_group_index.h"
+#include "engine/group_accumulators.h"
+#include "engine/plan.h"
+#include "simd/bitunpack/bitunpack.h"
+#include "storage/column_chunk.h"
+
+namespace tessera::engine {
+
+namespace {
+
+bool IsBareColumn(const BoundExpr& expr) {
+  return expr.kind == BoundExprKind::kColumn && expr.depth == 0 && expr.column >= 0;
+}
+
+bool IsIntegerChunk(const storage::ColumnChunk& chunk) {
+  const PhysicalType type = chunk.physical_type();
+  return chunk.integers() != nullptr &&
+         (type == PhysicalType::kInt16 || type == PhysicalType::kInt32 || type == PhysicalType::kInt64);
+}
+
+}  // namespace
+
+bool AggregatesEncoded(const PlanNode& node) {
+  if (node.kind != PlanKind::kAggregate || node.group_keys.size() != 1 || node.children.size() != 1) return false;
+  const PlanNode& scan = *node.children[0];
+  if (scan.kind != PlanKind::kScan || scan.emit_row_ids || !scan.relation || !scan.relation->data ||
+      !scan.relation->placement.empty()) {
+    return false;
+  }
+  if (scan.predicate != nullptr &&
+      !(scan.scan_filter.exact && storage::FilterApplies(scan.scan_filter, scan.relation->data->column_types()))) {
+    return false;
+  }
+  const BoundExpr& key = *node.group_keys[0];
+  if (!IsBareColumn(key) || !DirectGroupIndex::Supports(key.type.id)) return false;
+  for (const AggregateCall& call : node.aggregates) {
+    if (call.distinct || call.filter || !call.order_by.empty() || call.args.size() > 1) return false;
+    if (!call.args.empty() && !IsBareColumn(*call.args[0])) return false;
+    if (!GroupAccumulator::Supports(*call.function, call.args.empty() ? nullptr : &call.args[0]->type)) return false;
+  }
+  return true;
+}
+
+int64_t EncodedKeys::Key(uint32_t code) const {
+  if (dictionary != nullptr) return dictionary->Get(code);
+  return static_cast<int64_t>(static_cast<uint64_t>(reference) + code);
+}
+
+std::optional<EncodedKeys> EncodedKeysOf(const storage::ColumnChunk& chunk) {
+  if (chunk.NullMask() != nullptr || !IsIntegerChunk(chunk)) return std::nullopt;
+  const storage::IntegerBody& body = *chunk.integers();
+  EncodedKeys keys;
+  switch (body.encoding()) {
+    case storage::ChunkEncoding::kBitPacked:
+    case storage::ChunkEncoding::kFrameOfReference:
+      keys.words = body.packed().offsets.words;
+      keys.width = body.packed().offsets.width;
+      keys.reference = body.packed().reference;
+      if (keys.width > 16) return std::nullopt;
+      keys.num_codes = size_t{1} << keys.width;
+      return keys;
+    case storage::ChunkEncoding::kDictionary:
+      keys.words = body.codes().words;
+      keys.width = body.codes().width;
+      keys.num_codes = body.dictionary_size();
+      keys.dictionary = &body.dictionary();
+      if (keys.width > 32 || keys.num_codes > EncodedKeys::kMaxCodes) return std::nullopt;
+      return keys;
+    default:
+      return std::nullopt;
+  }
+}
+
+bool ArgumentReadable(const storage::ColumnChunk& chunk) {
+  if (chunk.NullMask() != nullptr) return false;
+  return IsIntegerChunk(chunk) || (chunk.fixed() != nullptr && chunk.physical_type() == PhysicalType::kFloat64);
+}
+
+EncodedWindows::EncodedWindows(const storage::EncodedRows& rows, const EncodedKeys& keys,
+                               std::vector<const storage::ColumnChunk*> arguments)
+    : rows_(rows), keys_(keys), arguments_(std::move(arguments)), codes_(kWindowRows),
+      ints_(arguments_.size()), doubles_(arguments_.size()) {
+  for (size_t index = 0; index < arguments_.size(); ++index) {
+    if (arguments_[index] == nullptr) continue;
+    if (arguments_[index]->integers() != nullptr) {
+      ints_[index].resize(kWindowRows);
+    } else {
+      doubles_[index].resize(kWindowRows);
+    }
+  }
+}
+
+bool EncodedWindows::Next() {
+  if (next_selected_ >= rows_.count) return false;
+  const sel_t* selected = rows_.selection;
+  const idx_t first = selected == nullptr ? next_selected_ : selected[next_selected_];
+  const idx_t end = std::min<idx_t>(first + kWindowRows, rows_.num_rows);
+  const idx_t stop = selected == nullptr ? end
+                                         : static_cast<idx_t>(std::lower_bound(selected + next_selected_, selected + rows_.count,
+                                                                               static_cast<sel_t>(end)) - selected);
+  count_ = stop - next_selected_;
+  all_ = count_ == end - first;
+  if (!all_) {
+    selection_.resize(count_);
+    for (idx_t index = 0; index < count_; ++index) selection_[index] = selected[next_selected_ + index] - first;
+  }
+  next_selected_ = stop;
+  // The whole window is unpacked and decoded: a selection from a filter is mostly runs of rows.
+  const idx_t window = end - first;
+  simd::BitUnpack32(keys_.words, first, window, keys_.width, codes_.data());
+  for (size_t index = 0; index < arguments_.size(); ++index) {
+    const storage::ColumnChunk* chunk = arguments_[index];
+    if (chunk == nullptr) continue;
+    if (chunk->integers() != nullptr) {
+      chunk->integers()->Decode(first, window, ints_[index].data());
+    } else {
+      chunk->fixed()->Decode(first, window, reinterpret_cast<char*>(doubles_[index].data()));
+    }
+  }
+  return true;
+}
+
+}  // namespace tessera::engine
