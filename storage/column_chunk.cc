@@ -293,10 +293,10 @@ Status ColumnChunk::Open(std::string_view bytes, ColumnChunk* chunk, bool verify
   } else if (!min.empty() || !max.empty()) {
     return Corrupt("invalid column chunk: statistics without values");
   }
-  return chunk->ReadBody(body, (header.flags & kDecimalAsInteger) != 0);
+  return chunk->ReadBody(body, (header.flags & kDecimalAsInteger) != 0, verify_checksum);
 }
 
-Status ColumnChunk::ReadBody(std::string_view body, bool decimal_as_integer) {
+Status ColumnChunk::ReadBody(std::string_view body, bool decimal_as_integer, bool check_codes) {
   ByteReader reader(body);
   const size_t num_rows = stats_.num_rows;
   if (stats_.null_count > 0) {
@@ -320,14 +320,15 @@ Status ColumnChunk::ReadBody(std::string_view body, bool decimal_as_integer) {
     ok = encoding_ == ChunkEncoding::kPlain && !stats_.has_value;
   } else if (physical_type_ == PhysicalType::kString) {
     domain_ = ValueDomain::kString;
-    ok = body_.emplace<StringBody>().Read(encoding_, num_rows, &reader);
+    ok = body_.emplace<StringBody>().Read(encoding_, num_rows, &reader, check_codes);
   } else if (FixedWidth(physical_type_) != 0 && !decimal_as_integer) {
     domain_ = ValueDomain::kFixed;
     ok = !IsIntegerEncoding(encoding_) &&
-         body_.emplace<FixedBody>().Read(encoding_, num_rows, FixedWidth(physical_type_), &reader);
+         body_.emplace<FixedBody>().Read(encoding_, num_rows, FixedWidth(physical_type_), &reader, check_codes);
   } else {
     domain_ = ValueDomain::kInteger;
-    ok = body_.emplace<IntegerBody>().Read(encoding_, num_rows, IntegerPlainWidth(physical_type_), &reader);
+    ok = body_.emplace<IntegerBody>().Read(encoding_, num_rows, IntegerPlainWidth(physical_type_), &reader,
+                                          check_codes);
   }
   if (!ok || !reader.AtEnd()) {
     return Corrupt("invalid column chunk: malformed " + std::string(ChunkEncodingName(encoding_)) + " body");

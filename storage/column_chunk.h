@@ -51,7 +51,7 @@ class ColumnChunk {
   // Validates `bytes` as a serialized chunk and opens it. Returns kDataCorrupted when the checksum,
   // a size or a code is wrong; the caller adds the file and offset to the detail. `bytes` must
   // outlive the chunk. With `verify_checksum` false the checksum is not computed again (the caller
-  // verified these bytes before); sizes and codes are still checked.
+  // verified these bytes before, so their dictionary codes were checked too); sizes are still checked.
   static Status Open(std::string_view bytes, ColumnChunk* chunk, bool verify_checksum = true);
 
   PhysicalType physical_type() const { return physical_type_; }
@@ -78,7 +78,8 @@ class ColumnChunk {
   int32_t decimal_scale() const { return decimal_scale_; }
 
  private:
-  Status ReadBody(std::string_view body, bool decimal_as_integer);
+  // `check_codes`: check every dictionary code (false: the same bytes were opened and checked before).
+  Status ReadBody(std::string_view body, bool decimal_as_integer, bool check_codes);
 
   PhysicalType physical_type_ = PhysicalType::kInvalid;
   ChunkEncoding encoding_ = ChunkEncoding::kPlain;

@@ -61,7 +61,7 @@ void FixedBody::Write(ChunkEncoding encoding, std::string_view values, size_t wi
   WritePacked(codes.data(), count, writer);
 }
 
-bool FixedBody::Read(ChunkEncoding encoding, size_t count, size_t width, ByteReader* reader) {
+bool FixedBody::Read(ChunkEncoding encoding, size_t count, size_t width, ByteReader* reader, bool check_codes) {
   encoding_ = encoding;
   width_ = width;
   std::string_view bytes;
@@ -76,7 +76,7 @@ bool FixedBody::Read(ChunkEncoding encoding, size_t count, size_t width, ByteRea
   dictionary_size_ = entries;
   if (!reader->GetBytes(uint64_t{entries} * width, &bytes)) return false;
   values_ = bytes.data();
-  return ReadPacked(reader, count, &codes_) && codes_.width <= 32 && AllBelow(codes_, entries);
+  return ReadPacked(reader, count, &codes_) && codes_.width <= 32 && (!check_codes || AllBelow(codes_, entries));
 }
 
 void FixedBody::Decode(size_t first, size_t count, char* out) const {

@@ -24,7 +24,8 @@ class FixedBody {
   static void Write(ChunkEncoding encoding, std::string_view values, size_t width, FixedLess less,
                     ByteWriter* writer);
 
-  bool Read(ChunkEncoding encoding, size_t count, size_t width, ByteReader* reader);
+  // `check_codes` false: dictionary codes are trusted (these bytes were read and checked before).
+  bool Read(ChunkEncoding encoding, size_t count, size_t width, ByteReader* reader, bool check_codes = true);
   // Copies rows [first, first + count) to `out` (count * width bytes).
   void Decode(size_t first, size_t count, char* out) const;
 

@@ -156,7 +156,7 @@ void IntegerBody::Write(ChunkEncoding encoding, const int64_t* values, size_t co
   }
 }
 
-bool IntegerBody::Read(ChunkEncoding encoding, size_t count, int plain_width, ByteReader* reader) {
+bool IntegerBody::Read(ChunkEncoding encoding, size_t count, int plain_width, ByteReader* reader, bool check_codes) {
   encoding_ = encoding;
   count_ = count;
   plain_width_ = plain_width;
@@ -177,7 +177,7 @@ bool IntegerBody::Read(ChunkEncoding encoding, size_t count, int plain_width, By
     case ChunkEncoding::kDelta:
       return ReadDelta(count, reader);
     case ChunkEncoding::kDictionary:
-      return ReadDictionary(count, reader);
+      return ReadDictionary(count, reader, check_codes);
   }
   return false;
 }
@@ -205,11 +205,12 @@ bool IntegerBody::ReadDelta(size_t count, ByteReader* reader) {
   return ReadPacked(reader, count - 1, &codes_);
 }
 
-bool IntegerBody::ReadDictionary(size_t count, ByteReader* reader) {
+bool IntegerBody::ReadDictionary(size_t count, ByteReader* reader, bool check_codes) {
   uint32_t entries;
   if (!reader->Get(&entries) || entries > count || (entries == 0) != (count == 0)) return false;
   dictionary_size_ = entries;
-  return ReadFor(reader, entries, &packed_) && ReadPacked(reader, count, &codes_) && AllBelow(codes_, entries);
+  return ReadFor(reader, entries, &packed_) && ReadPacked(reader, count, &codes_) &&
+         (!check_codes || AllBelow(codes_, entries));
 }
 
 void IntegerBody::Decode(size_t first, size_t count, int64_t* out) const {

@@ -25,7 +25,8 @@ class IntegerBody {
 
   // Reads and validates a body of `count` rows; false when it is malformed. The body's bytes must
   // outlive this object.
-  bool Read(ChunkEncoding encoding, size_t count, int plain_width, ByteReader* reader);
+  // `check_codes` false: dictionary codes are trusted (these bytes were read and checked before).
+  bool Read(ChunkEncoding encoding, size_t count, int plain_width, ByteReader* reader, bool check_codes = true);
   // Writes values of rows [first, first + count) to `out`.
   void Decode(size_t first, size_t count, int64_t* out) const;
 
@@ -44,7 +45,7 @@ class IntegerBody {
   void DecodeDictionary(size_t first, size_t count, int64_t* out) const;
   bool ReadRunLength(size_t count, ByteReader* reader);
   bool ReadDelta(size_t count, ByteReader* reader);
-  bool ReadDictionary(size_t count, ByteReader* reader);
+  bool ReadDictionary(size_t count, ByteReader* reader, bool check_codes);
 
   ChunkEncoding encoding_ = ChunkEncoding::kPlain;
   size_t count_ = 0;

@@ -80,7 +80,7 @@ void StringBody::Write(ChunkEncoding encoding, const std::vector<std::string_vie
   WritePacked(codes.data(), codes.size(), writer);
 }
 
-bool StringBody::Read(ChunkEncoding encoding, size_t count, ByteReader* reader) {
+bool StringBody::Read(ChunkEncoding encoding, size_t count, ByteReader* reader, bool check_codes) {
   encoding_ = encoding;
   size_t num_strings = count;
   if (encoding == ChunkEncoding::kDictionary) {
@@ -100,7 +100,7 @@ bool StringBody::Read(ChunkEncoding encoding, size_t count, ByteReader* reader) 
   }
   if (previous_end != bytes().size()) return false;
   if (encoding == ChunkEncoding::kPlain) return true;
-  return ReadPacked(reader, count, &codes_) && AllBelow(codes_, num_strings);
+  return ReadPacked(reader, count, &codes_) && (!check_codes || AllBelow(codes_, num_strings));
 }
 
 bool StringBody::ReadByteSection(ByteReader* reader) {
