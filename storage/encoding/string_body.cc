@@ -20,6 +20,9 @@ constexpr uint64_t kMaxLz4Ratio = 256;
 
 enum class ByteCompression : uint8_t { kNone = 0, kLz4 = 1 };
 
+// Offsets are unpacked this many at a time (on the stack).
+constexpr size_t kUnpackWindow = 2048;
+
 // Writes end offsets and the concatenated bytes of `strings`.
 void WriteStrings(const std::vector<std::string_view>& strings, ByteWriter* writer) {
   std::string raw;
@@ -92,11 +95,16 @@ bool StringBody::Read(ChunkEncoding encoding, size_t count, ByteReader* reader, 
   }
   if (!ReadPacked(reader, num_strings, &offsets_) || !ReadByteSection(reader)) return false;
   // End offsets must not fall and must end at the section's end, so every string lies inside it.
+  // Runs on every read of a chunk: unpacked a window at a time.
   uint64_t previous_end = 0;
-  for (size_t index = 0; index < num_strings; ++index) {
-    const uint64_t end = offsets_.Get(index);
-    if (end < previous_end) return false;
-    previous_end = end;
+  uint64_t ends[kUnpackWindow];
+  for (size_t first = 0; first < num_strings; first += kUnpackWindow) {
+    const size_t window = std::min(kUnpackWindow, num_strings - first);
+    offsets_.Unpack(first, window, ends);
+    for (size_t index = 0; index < window; ++index) {
+      if (ends[index] < previous_end) return false;
+      previous_end = ends[index];
+    }
   }
   if (previous_end != bytes().size()) return false;
   if (encoding == ChunkEncoding::kPlain) return true;
@@ -123,7 +131,22 @@ std::string_view StringBody::Entry(size_t index) const {
 
 void StringBody::Decode(size_t first, size_t count, std::string_view* out) const {
   if (encoding_ == ChunkEncoding::kPlain) {
-    for (size_t row = 0; row < count; ++row) out[row] = Entry(first + row);
+    // Row r's string runs from the end of row r - 1 to its own end: ends unpacked a window at a time.
+    const std::string_view all = bytes();
+    uint64_t ends[kUnpackWindow + 1];
+    for (size_t done = 0; done < count; done += kUnpackWindow) {
+      const size_t window = std::min(kUnpackWindow, count - done);
+      const size_t row = first + done;
+      ends[0] = 0;
+      if (row == 0) {
+        offsets_.Unpack(0, window, ends + 1);
+      } else {
+        offsets_.Unpack(row - 1, window + 1, ends);
+      }
+      for (size_t index = 0; index < window; ++index) {
+        out[done + index] = std::string_view(all.data() + ends[index], ends[index + 1] - ends[index]);
+      }
+    }
     return;
   }
   std::vector<uint64_t> codes(count);
