@@ -37,7 +37,7 @@ Vector& Vector::operator=(const Vector& other) {
   data_ = other.data_;
   validity_ = other.validity_;
   own_heap_.reset();
-  shared_heaps_.clear();
+  shared_owners_.clear();
   ShareHeap(other);
   return *this;
 }
@@ -89,12 +89,15 @@ StringHeap* Vector::heap() {
 
 void Vector::ShareHeap(const Vector& other) {
   ShareHeap(other.own_heap_);
-  for (const auto& heap : other.shared_heaps_) ShareHeap(heap);
+  for (const auto& owner : other.shared_owners_) KeepAlive(owner);
 }
 
-void Vector::ShareHeap(const std::shared_ptr<StringHeap>& heap) {
-  if (heap && heap != own_heap_ && std::find(shared_heaps_.begin(), shared_heaps_.end(), heap) == shared_heaps_.end()) {
-    shared_heaps_.push_back(heap);
+void Vector::ShareHeap(const std::shared_ptr<StringHeap>& heap) { KeepAlive(heap); }
+
+void Vector::KeepAlive(std::shared_ptr<const void> owner) {
+  if (owner && owner != own_heap_ &&
+      std::find(shared_owners_.begin(), shared_owners_.end(), owner) == shared_owners_.end()) {
+    shared_owners_.push_back(std::move(owner));
   }
 }
 

@@ -3,8 +3,12 @@
 // batch of rows in a flat, typed buffer, a validity bitmap (bit set = NULL; empty = no NULLs) and, for
 // strings, a shared append-only heap. A Batch is a set of equally long vectors.
 //
+// String values are string_views into bytes the vector keeps alive: its own heap, the heaps of the
+// vectors it copied them from, or other immutable owners (KeepAlive: a mapped segment file whose
+// strings a scan hands out in place, without copying them).
+//
 // Thread safety: a Vector is owned by one thread at a time; copies share the (immutable once written)
-// string heap and copy the fixed-width buffers.
+// string heap and owners and copy the fixed-width buffers.
 #pragma once
 
 #include <cstdint>
@@ -77,6 +81,9 @@ class Vector {
   void ShareHeap(const Vector& other);
   // Keeps `heap` alive with this vector, for string_views stored through Data() that point into it.
   void ShareHeap(const std::shared_ptr<StringHeap>& heap);
+  // Keeps `owner` alive with this vector, for string_views stored through Data() that point into
+  // immutable bytes it owns (and that copies of the vector may then share).
+  void KeepAlive(std::shared_ptr<const void> owner);
 
   Value GetValue(idx_t row) const;
   void SetValue(idx_t row, const Value& value);  // REQUIRES: value's physical type matches or is NULL
@@ -106,8 +113,9 @@ class Vector {
   idx_t size_ = 0;
   std::vector<uint8_t> data_;
   std::vector<uint64_t> validity_;
-  std::shared_ptr<StringHeap> own_heap_;                  // strings this vector wrote
-  std::vector<std::shared_ptr<StringHeap>> shared_heaps_;  // heaps of vectors whose strings it copied
+  std::shared_ptr<StringHeap> own_heap_;  // strings this vector wrote
+  // Other heaps and owners of bytes its strings point into (those of vectors whose strings it copied).
+  std::vector<std::shared_ptr<const void>> shared_owners_;
 };
 
 // The dictionary codes of a column's rows when all of them came from one dictionary-encoded column

@@ -67,6 +67,15 @@ class ColumnChunk {
   void Decode(Vector* out) const { DecodeRange(0, num_rows(), out); }
   void DecodeRange(idx_t first, idx_t count, Vector* out) const;
 
+  // True when the values are strings stored as they are (plain or dictionary, not LZ4-compressed), so
+  // that views into the chunk's bytes can stand for them.
+  bool StringsInPlace() const;
+  // Appends rows `first + rows[i]` (i < count) to `out` as views into the chunk's bytes, with their
+  // NULLs, copying no string; the caller keeps the bytes alive with `out` (Vector::KeepAlive).
+  // REQUIRES: StringsInPlace(); out->physical_type() == kString; rows ascending and below `span`;
+  // first + span <= num_rows().
+  void AppendStringViews(idx_t first, idx_t span, const sel_t* rows, idx_t count, Vector* out) const;
+
   // The encoded body for kernels: the one matching domain(), else nullptr.
   const IntegerBody* integers() const { return std::get_if<IntegerBody>(&body_); }
   const FixedBody* fixed() const { return std::get_if<FixedBody>(&body_); }

@@ -50,6 +50,9 @@ class SegmentReader {
   const std::vector<LogicalType>& column_types() const { return footer_.column_types; }
   uint64_t num_rows() const { return footer_.num_rows; }
   const std::vector<SegmentRowGroup>& row_groups() const { return footer_.row_groups; }
+  // True when the file is mapped: chunks from ReadChunk then point into the mapping, which lives as
+  // long as the reader.
+  bool mapped() const { return map_ != nullptr; }
 
   // False only when the statistics of `column` in `row_group` show that no row satisfies
   // `value <op> constant` (ChunkMayMatch on the footer's copy of the chunk statistics).

@@ -56,9 +56,9 @@ int64_t IntegerConstant(const ColumnChunk& chunk, const Value& constant) {
 }  // namespace
 
 SegmentScan::SegmentScan(const SegmentReader& reader, std::vector<int> column_ids, ScanFilter filter,
-                         uint64_t first_row)
+                         uint64_t first_row, std::shared_ptr<const void> reader_owner)
     : reader_(reader), column_ids_(std::move(column_ids)), filter_(std::move(filter)), first_row_(first_row),
-      chunks_(reader.column_types().size()) {
+      reader_owner_(std::move(reader_owner)), chunks_(reader.column_types().size()) {
   const size_t num_columns = reader.column_types().size();
   for (int column : column_ids_) TESSERA_CHECK(column >= 0 && static_cast<size_t>(column) < num_columns);
   for (const ScanPredicate& predicate : filter_.predicates) {
@@ -249,12 +249,18 @@ void SegmentScan::EmitWindow(Batch* out, std::vector<uint64_t>* row_numbers, idx
   const idx_t span = rows[taken - 1] + 1;
   for (size_t output = 0; output < column_ids_.size(); ++output) {
     const int column = column_ids_[output];
-    scratch_ = Vector(reader_.column_types()[column]);
-    chunks_[column].chunk.DecodeRange(window_first, span, &scratch_);
-    if (taken == span) {
-      out->columns[output].Append(scratch_);
+    const ColumnChunk& chunk = chunks_[column].chunk;
+    if (reader_owner_ && reader_.mapped() && chunk.StringsInPlace()) {
+      chunk.AppendStringViews(window_first, span, rows, taken, &out->columns[output]);
+      out->columns[output].KeepAlive(reader_owner_);
     } else {
-      out->columns[output].Append(scratch_, rows, taken);
+      scratch_ = Vector(reader_.column_types()[column]);
+      chunk.DecodeRange(window_first, span, &scratch_);
+      if (taken == span) {
+        out->columns[output].Append(scratch_);
+      } else {
+        out->columns[output].Append(scratch_, rows, taken);
+      }
     }
     if (codes[output]) {
       uint64_t window_codes[kBatchSize];

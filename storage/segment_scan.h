@@ -13,7 +13,8 @@
 //      only. A predicate that the chunk's statistics show every row passes is not evaluated.
 //   3. Output: only when some row passed are the other output columns' chunks read; only the selected
 //      rows are decoded, window by window, and gathered into batches of up to kBatchSize rows, each row
-//      with its row number in the segment (for delete bitmaps). An output column read from a
+//      with its row number in the segment (for delete bitmaps). Strings stored uncompressed in a mapped
+//      file are not copied: the output holds views into the mapping (see the constructor). An output column read from a
 //      dictionary-encoded chunk also gets its rows' codes (Batch::dictionary_codes) when the whole batch
 //      came from that chunk.
 //
@@ -21,6 +22,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -58,7 +60,12 @@ class SegmentScan {
   // indexes, any order, repeats allowed) of the rows from `first_row` on passing `filter`, whose
   // predicates name segment columns. REQUIRES: every column index is in range; each compare constant
   // has its column's physical type.
-  SegmentScan(const SegmentReader& reader, std::vector<int> column_ids, ScanFilter filter, uint64_t first_row = 0);
+  //
+  // `reader_owner`, when given, owns the reader (a FrozenSegment): string columns whose chunks are
+  // stored uncompressed in the reader's mapping are then returned as views into the mapping, with
+  // `reader_owner` kept alive by the output vectors (Vector::KeepAlive), instead of as copies.
+  SegmentScan(const SegmentReader& reader, std::vector<int> column_ids, ScanFilter filter, uint64_t first_row = 0,
+              std::shared_ptr<const void> reader_owner = nullptr);
 
   // Fills `out` with the next rows that passed (1 to kBatchSize; columns as column_ids) and, when
   // `row_numbers` is not null, their row numbers in the segment, ascending. Sets `*done` and leaves
@@ -98,6 +105,7 @@ class SegmentScan {
   std::vector<int> column_ids_;
   ScanFilter filter_;
   uint64_t first_row_;
+  std::shared_ptr<const void> reader_owner_;
   SegmentScanStats stats_;
 
   size_t next_row_group_ = 0;

@@ -180,7 +180,7 @@ struct SegmentCursor {
                 uint64_t first_row)
       : segment(std::move(frozen)),
         scan(segment->reader, WithRowNumbers(*segment, std::move(column_ids)), std::move(filter),
-             segment->reordered ? 0 : first_row),
+             segment->reordered ? 0 : first_row, segment),
         first_row(first_row) {}
 
   static std::vector<int> WithRowNumbers(const FrozenSegment& segment, std::vector<int> column_ids) {

@@ -58,8 +58,10 @@ struct ScanOutput {
   SegmentScanStats stats;
 };
 
-ScanOutput ScanAll(const SegmentReader& reader, const std::vector<int>& column_ids, const ScanFilter& filter) {
-  SegmentScan scan(reader, column_ids, filter);
+// With `reader_owner`, strings stored uncompressed come back as views into the reader's mapping.
+ScanOutput ScanAll(const SegmentReader& reader, const std::vector<int>& column_ids, const ScanFilter& filter,
+                   std::shared_ptr<const void> reader_owner = nullptr) {
+  SegmentScan scan(reader, column_ids, filter, 0, std::move(reader_owner));
   ScanOutput output;
   for (;;) {
     Batch batch;
@@ -80,11 +82,11 @@ ScanOutput ScanAll(const SegmentReader& reader, const std::vector<int>& column_i
   return output;
 }
 
-// Checks that the scan returned exactly the passing rows, in order, with the right values.
+// Checks one scan: exactly the passing rows, in order, with the right values.
 void CheckScan(const Columns& columns, const SegmentReader& reader, const std::vector<int>& column_ids,
-               const ScanFilter& filter) {
+               const ScanFilter& filter, std::shared_ptr<const void> reader_owner) {
   CAPTURE(filter.ToString());
-  const ScanOutput output = ScanAll(reader, column_ids, filter);
+  const ScanOutput output = ScanAll(reader, column_ids, filter, std::move(reader_owner));
   std::vector<uint64_t> expected;
   for (idx_t row = 0; row < columns.vectors[0].size(); ++row) {
     if (RowPasses(columns, filter, row)) expected.push_back(row);
@@ -101,6 +103,16 @@ void CheckScan(const Columns& columns, const SegmentReader& reader, const std::v
         }
       }
     }
+  }
+}
+
+// Checks that the scan returned exactly the passing rows, in order, with the right values, whether
+// strings are copied or (with an owner of the reader) viewed in place.
+void CheckScan(const Columns& columns, const SegmentReader& reader, const std::vector<int>& column_ids,
+               const ScanFilter& filter) {
+  for (const bool in_place : {false, true}) {
+    CAPTURE(in_place);
+    CheckScan(columns, reader, column_ids, filter, in_place ? std::make_shared<int>(0) : nullptr);
   }
 }
 
@@ -249,6 +261,46 @@ TEST_CASE("sorted data lets the scan skip row groups by their statistics") {
     CHECK(output.stats.row_groups_skipped >= 18);
     CHECK(output.stats.rows_examined <= 2000);
     CheckScan(columns, reader, {2, 0, 1}, filter);
+  }
+}
+
+TEST_CASE("strings stored uncompressed are returned in place, keeping the reader's owner alive") {
+  TempDirectory directory;
+  std::mt19937_64 random(14);
+  const size_t rows = 3 * kBatchSize + 100;
+  // Random 64-byte vectors (plain, incompressible), distinct but repetitive text (plain, LZ4) and a few
+  // distinct vectors (dictionary), each with NULLs.
+  Columns columns;
+  columns.types = {TypeId::kVector, TypeId::kText, TypeId::kVector};
+  columns.vectors = {Vector(TypeId::kVector, rows), Vector(TypeId::kText, rows), Vector(TypeId::kVector, rows)};
+  for (idx_t row = 0; row < rows; ++row) {
+    std::string payload(64, '\0');
+    for (char& byte : payload) byte = static_cast<char>(random());
+    columns.vectors[0].SetString(row, payload);
+    columns.vectors[1].SetString(row, std::string(100, 'a') + std::to_string(row));
+    columns.vectors[2].SetString(row, std::string(64, static_cast<char>('0' + row % 5)));
+    for (Vector& vector : columns.vectors) vector.SetNull(row, row % 13 == 0);
+  }
+  const SegmentReader reader = WriteAndOpen(directory.path() + "/segment", columns, 3000);
+  REQUIRE(reader.mapped());
+  const ChunkEncoding expected_encodings[] = {ChunkEncoding::kPlain, ChunkEncoding::kPlain, ChunkEncoding::kDictionary};
+  for (int column = 0; column < 3; ++column) {
+    std::string bytes;
+    ColumnChunk chunk;
+    REQUIRE(reader.ReadChunk(0, column, &bytes, &chunk).ok());
+    CHECK(chunk.encoding() == expected_encodings[column]);
+    CHECK(chunk.StringsInPlace() == (column != 1));
+  }
+  const ScanFilter not_null{{ScanPredicate::IsNull(0, /*negated=*/true)}};
+  for (int column = 0; column < 3; ++column) {
+    CAPTURE(column);
+    auto owner = std::make_shared<int>(0);
+    const ScanOutput output = ScanAll(reader, {column}, not_null, owner);
+    // The scan is gone: only output vectors holding views still share the owner.
+    CHECK((owner.use_count() > 1) == (column != 1));
+    CHECK(output.row_numbers.size() == rows - (rows + 12) / 13);
+    CheckScan(columns, reader, {column}, not_null);
+    CheckScan(columns, reader, {column}, ScanFilter());
   }
 }
 
