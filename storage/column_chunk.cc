@@ -382,12 +382,16 @@ bool ColumnChunk::StringsInPlace() const {
 void ColumnChunk::AppendStringViews(idx_t first, idx_t span, const sel_t* rows, idx_t count, Vector* out) const {
   TESSERA_CHECK(StringsInPlace() && out->physical_type() == PhysicalType::kString);
   TESSERA_CHECK(first <= num_rows() && span <= num_rows() - first && (count == 0 || rows[count - 1] < span));
-  std::vector<std::string_view> views(span);
-  strings()->Decode(first, span, views.data());
   const idx_t start = out->size();
   out->Resize(start + count);
   std::string_view* target = out->Data<std::string_view>() + start;
-  for (idx_t index = 0; index < count; ++index) target[index] = views[rows[index]];
+  if (count == span) {  // every row of the span: decoded straight into `out`
+    strings()->Decode(first, span, target);
+  } else {
+    std::vector<std::string_view> views(span);
+    strings()->Decode(first, span, views.data());
+    for (idx_t index = 0; index < count; ++index) target[index] = views[rows[index]];
+  }
   if (nulls_.empty()) return;
   for (idx_t index = 0; index < count; ++index) {
     const idx_t row = first + rows[index];

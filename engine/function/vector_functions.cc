@@ -84,24 +84,26 @@ int SharedArgument(const std::vector<Vector>& args, idx_t count) {
 void DistancesToQuery(Distance distance, const std::vector<Vector>& args, int shared, idx_t count, Vector& result) {
   const std::string_view query = args[shared].GetString(0);
   const Vector& others = args[1 - shared];
-  std::vector<const char*> rows;
-  std::vector<idx_t> positions;
-  rows.reserve(count);
-  positions.reserve(count);
+  const std::string_view* values = others.Data<std::string_view>();
+  std::vector<const char*> rows(count);
+  std::vector<idx_t> positions(count);
+  size_t kept = 0;
   for (idx_t row = 0; row < count; ++row) {
     if (others.IsNull(row)) {
       result.SetNull(row, true);
       continue;
     }
-    const std::string_view value = others.GetString(row);
-    if (shared == 1) {
-      CheckSameDimensions(value, query);
-    } else {
-      CheckSameDimensions(query, value);
+    if (values[row].size() != query.size()) {  // raises 22000
+      if (shared == 1) {
+        CheckSameDimensions(values[row], query);
+      } else {
+        CheckSameDimensions(query, values[row]);
+      }
     }
-    rows.push_back(value.data());
-    positions.push_back(row);
+    rows[kept] = values[row].data();
+    positions[kept++] = row;
   }
+  rows.resize(kept);
   const size_t dimensions = static_cast<size_t>(VectorDimensions(query));
   double* out = result.Data<double>();
   if (distance == Distance::kCosine) {
