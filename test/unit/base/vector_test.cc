@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-// Tests Vector (base/vector.h): constant vectors.
+// Tests Vector (base/vector.h): constant vectors; owners of borrowed string bytes.
 #include "base/vector.h"
 
 #include <doctest/doctest.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,37 @@ TEST_SUITE("vector") {
   TEST_CASE("Vector::Constant of NULL is NULL in every row") {
     const Vector constant = Vector::Constant(Value::Null(LogicalType(TypeId::kInt32)), 100);
     for (idx_t row = 0; row < 100; ++row) CHECK(constant.IsNull(row));
+  }
+
+  TEST_CASE("strings borrowed from an owner keep it alive through copies, appends, gathers and compaction") {
+    auto owner = std::make_shared<std::string>("borrowed bytes");
+    std::weak_ptr<std::string> watch = owner;
+    Batch batch({LogicalType(TypeId::kText)});
+    {
+      Vector borrowed(LogicalType(TypeId::kText), 2);
+      borrowed.Data<std::string_view>()[0] = std::string_view(*owner).substr(0, 8);
+      borrowed.Data<std::string_view>()[1] = std::string_view(*owner).substr(9);
+      borrowed.KeepAlive(owner);
+      borrowed.KeepAlive(owner);  // once is enough
+      CHECK(owner.use_count() == 2);
+      Vector appended(LogicalType(TypeId::kText));
+      appended.Append(borrowed);
+      const sel_t second = 1;
+      const Vector gathered = borrowed.Gather(&second, 1);
+      Vector copied = gathered;
+      copied.SetString(0, "own heap");  // a vector with both its own heap and an owner
+      batch.columns[0] = appended;
+      batch.num_rows = 2;
+      CHECK(owner.use_count() == 6);
+    }
+    owner.reset();
+    REQUIRE_FALSE(watch.expired());
+    const sel_t second = 1;
+    batch.Compact(&second, 1);
+    REQUIRE_FALSE(watch.expired());
+    CHECK(batch.columns[0].GetString(0) == "bytes");
+    batch.columns.clear();
+    CHECK(watch.expired());
   }
 }
 
