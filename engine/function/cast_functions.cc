@@ -58,9 +58,11 @@ constexpr std::array kCastRules = {
     CastRule{TypeId::kChar, TypeId::kVarchar, kI},        CastRule{TypeId::kChar, TypeId::kName, kI},
     CastRule{TypeId::kName, TypeId::kText, kI},           CastRule{TypeId::kName, TypeId::kVarchar, kA},
     CastRule{TypeId::kName, TypeId::kChar, kA},
-    // pgvector's cast from integer[] (its casts from real[], double precision[] and numeric[] need array
-    // types Tessera does not have yet).
-    CastRule{TypeId::kInt32Array, TypeId::kVector, kA},
+    // pgvector's casts (its cast from numeric[] needs an array type Tessera does not have yet), and
+    // Tessera's json -> vector for a JSON array of numbers.
+    CastRule{TypeId::kInt32Array, TypeId::kVector, kA},   CastRule{TypeId::kFloat32Array, TypeId::kVector, kA},
+    CastRule{TypeId::kFloat64Array, TypeId::kVector, kA}, CastRule{TypeId::kVector, TypeId::kFloat32Array, kI},
+    CastRule{TypeId::kJson, TypeId::kVector, kE},
 };
 
 constexpr uint32_t kRegclassOid = 2205;
@@ -111,7 +113,7 @@ void CastVector(const Vector& input, const LogicalType& target, Vector& result, 
     CastFromStringVector(input, target, result, context);
   } else if (IsNumberCastType(source.id) && IsNumberCastType(target.id)) {
     CastNumberVector(input, target, result);
-  } else if (target.id == TypeId::kVector) {
+  } else if (target.id == TypeId::kVector || source.id == TypeId::kVector) {
     builtin::CastVectorType(input, target, result);
   } else if (IsTemporal(source.id) && IsTemporal(target.id)) {
     CastTemporalVector(input, target, result, context);
