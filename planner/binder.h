@@ -220,6 +220,8 @@ class Binder {
   // `left op ANY|ALL (array)`: args are the bound operands.
   engine::BoundExprPtr BindArrayComparison(const std::string& op, const std::string& quantifier,
                                            std::vector<engine::BoundExprPtr> args, int location);
+  // `ARRAY[a, b, ...]`: an array of the elements' common type.
+  engine::BoundExprPtr BindArrayConstructor(const ast::Expr& expr, Scope& scope);
   // `array[index]`.
   engine::BoundExprPtr BindSubscript(const ast::Expr& expr, Scope& scope);
   engine::BoundExprPtr MakeCall(const std::string& name, std::vector<engine::BoundExprPtr> args, int location);

@@ -91,6 +91,8 @@ std::string ReformatFloatArray(TypeId array, std::string_view text, int extra_fl
   return out;
 }
 
+std::string ArrayConstructorName(TypeId array) { return "_array_construct_" + std::string(TypeInternalName(array)); }
+
 std::optional<LogicalType> ArrayElementType(TypeId id) {
   const TypeId element = tessera::ArrayElementType(id);
   if (element == TypeId::kUnknown) return std::nullopt;
@@ -171,8 +173,32 @@ bool ArraysEqual(TypeId array, std::string_view left, std::string_view right) {
   return true;
 }
 
+// _array_construct_<typname>(text, ...): ARRAY[...] of elements the binder cast to the element type and
+// printed; NULL elements stay NULL.
+void RegisterArrayConstructor(FunctionRegistry& registry, TypeId array) {
+  ScalarFunction construct;
+  construct.name = ArrayConstructorName(array);
+  construct.arg_types = {kTextType};
+  construct.return_type = LogicalType(array);
+  construct.strict = false;
+  construct.variadic = true;
+  construct.kernel = [](const std::vector<Vector>& args, idx_t count, Vector& result, ExecContext&) {
+    for (idx_t row = 0; row < count; ++row) {
+      std::string out = "{";
+      for (const Vector& element : args) {
+        if (out.size() > 1) out += ',';
+        if (element.IsNull(row)) out += "NULL";
+        else AppendArrayElement(out, element.GetString(row));
+      }
+      result.SetString(row, out + "}");
+    }
+  };
+  registry.Register(std::move(construct));
+}
+
 void RegisterArrayFunction(FunctionRegistry& registry, TypeId array) {
   const LogicalType array_type(array);
+  RegisterArrayConstructor(registry, array);
   if (array != TypeId::kTextArray) {
     for (const bool equal : {true, false}) {
       AddFunction(registry, equal ? "=" : "<>", {array_type, array_type}, kBoolType,

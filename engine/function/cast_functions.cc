@@ -3,6 +3,7 @@
 // conversions to and from string types), and CastVector/CastValue, which dispatch to the cast families.
 #include <array>
 
+#include "engine/function/array_text.h"
 #include "engine/function/cast_kernels.h"
 #include "engine/function/scalar_function.h"
 
@@ -94,6 +95,10 @@ CastContext GetCastContext(const LogicalType& source, const LogicalType& target)
       target.oid_flavour == kRegclassOid) {
     return CastContext::kImplicit;
   }
+  // Array coercion: as the elements cast.
+  if (IsArrayType(source.id) && IsArrayType(target.id)) {
+    return GetCastContext(*ArrayElementType(source.id), *ArrayElementType(target.id));
+  }
   // Automatic I/O conversion casts: to string types in assignment, from string types explicitly.
   if (IsStringType(target.id)) return CastContext::kAssignment;
   if (IsStringType(source.id)) return CastContext::kExplicit;
@@ -117,6 +122,8 @@ void CastVector(const Vector& input, const LogicalType& target, Vector& result, 
     builtin::CastVectorType(input, target, result);
   } else if (IsTemporal(source.id) && IsTemporal(target.id)) {
     CastTemporalVector(input, target, result, context);
+  } else if (IsArrayType(source.id) && IsArrayType(target.id) && source.id != target.id) {
+    builtin::CastArrayVector(input, target, result, context, explicit_cast);
   } else {
     // Same representation (bytea, arrays): share the values.
     result.Resize(0);
