@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // One-dimensional array support over the stored array text: parsing and printing elements,
 // array_to_string, array_upper/array_lower/array_length, subscripts (_array_element) and the
-// `= ANY (array)` / `<> ALL (array)` comparisons (_array_eq_any, _array_ne_all: internal names the binder calls).
+// `= ANY (array)` / `<> ALL (array)` comparisons (_array_eq_any, _array_ne_all: internal names the binder calls)
+// and ARRAY[...] constructors (_array_construct_<typname>).
 #include <charconv>
 #include <cmath>
 
