@@ -4,6 +4,7 @@
 #include <strings.h>
 
 #include <charconv>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <vector>
@@ -12,6 +13,7 @@
 
 #include "base/binary_format.h"
 #include "base/error.h"
+#include "base/text_format.h"
 #include "base/utf8.h"
 
 namespace tessera {
@@ -113,6 +115,20 @@ void EncodeElement(TypeId element_type, const std::string& text, ByteWriter& wri
     case TypeId::kInt32: writer.WriteInt32(ParseInteger<int32_t>(text)); break;
     case TypeId::kInt64: writer.WriteInt64(ParseInteger<int64_t>(text)); break;
     case TypeId::kOid: writer.WriteUint32(ParseInteger<uint32_t>(text)); break;
+    case TypeId::kFloat32: {  // float4send: the IEEE bits
+      const float value = text_format::ParseFloat32(text);
+      uint32_t bits;
+      std::memcpy(&bits, &value, sizeof(bits));
+      writer.WriteUint32(bits);
+      break;
+    }
+    case TypeId::kFloat64: {
+      const double value = text_format::ParseFloat64(text);
+      uint64_t bits;
+      std::memcpy(&bits, &value, sizeof(bits));
+      writer.WriteInt64(static_cast<int64_t>(bits));
+      break;
+    }
     default: writer.WriteBytes(text); break;
   }
 }
@@ -123,6 +139,18 @@ std::string DecodeElement(TypeId element_type, ByteReader& reader) {
     case TypeId::kInt32: return std::to_string(reader.ReadInt32());
     case TypeId::kInt64: return std::to_string(reader.ReadInt64());
     case TypeId::kOid: return std::to_string(reader.ReadUint32());
+    case TypeId::kFloat32: {
+      const uint32_t bits = reader.ReadUint32();
+      float value;
+      std::memcpy(&value, &bits, sizeof(value));
+      return text_format::FormatFloat32(value);
+    }
+    case TypeId::kFloat64: {
+      const uint64_t bits = static_cast<uint64_t>(reader.ReadInt64());
+      double value;
+      std::memcpy(&value, &bits, sizeof(value));
+      return text_format::FormatFloat64(value);
+    }
     default: {
       std::string_view text = reader.ReadRest();
       ValidateUtf8(text);
@@ -140,6 +168,8 @@ TypeId ArrayElementType(TypeId array_type) {
     case TypeId::kInt32Array: return TypeId::kInt32;
     case TypeId::kInt64Array: return TypeId::kInt64;
     case TypeId::kOidArray: return TypeId::kOid;
+    case TypeId::kFloat32Array: return TypeId::kFloat32;
+    case TypeId::kFloat64Array: return TypeId::kFloat64;
     default: return TypeId::kUnknown;
   }
 }

@@ -9,6 +9,7 @@
 #include "base/check.h"
 #include "base/datetime.h"
 #include "base/error.h"
+#include "base/json_text.h"
 #include "base/utf8.h"
 #include "base/vector_value.h"
 
@@ -141,12 +142,15 @@ void EncodeCell(const LogicalType& type, const Cell& cell, std::string* out) {
     case TypeId::kInt16Array:
     case TypeId::kInt32Array:
     case TypeId::kInt64Array:
-    case TypeId::kOidArray: EncodeArrayBinary(type.id, cell.GetString(), out); return;
+    case TypeId::kOidArray:
+    case TypeId::kFloat32Array:
+    case TypeId::kFloat64Array: EncodeArrayBinary(type.id, cell.GetString(), out); return;
     case TypeId::kUnknown:
     case TypeId::kText:
     case TypeId::kVarchar:
     case TypeId::kChar:
     case TypeId::kName:
+    case TypeId::kJson:  // json_send: the text
     case TypeId::kBytea: writer.WriteBytes(cell.GetString()); return;
   }
   throw SqlError(SqlState::kInternalError, "binary output for an unknown type");
@@ -225,6 +229,11 @@ Value DecodeValue(const LogicalType& type, ByteReader& reader) {
       return Value::IntervalValue(interval).WithType(type);
     }
     case TypeId::kBytea: return Value::FromString(type, std::string(reader.ReadRest()));
+    case TypeId::kJson: {  // json_recv: text, validated
+      Value text = DecodeText(type, reader);
+      ValidateJson(text.GetString());
+      return text;
+    }
     case TypeId::kUuid: {  // uuid_recv: 16 bytes
       Uuid uuid;
       const std::string_view bytes = reader.ReadBytes(uuid.bytes.size());
@@ -236,7 +245,9 @@ Value DecodeValue(const LogicalType& type, ByteReader& reader) {
     case TypeId::kInt16Array:
     case TypeId::kInt32Array:
     case TypeId::kInt64Array:
-    case TypeId::kOidArray: return Value::FromString(type, DecodeArrayBinary(type.id, reader));
+    case TypeId::kOidArray:
+    case TypeId::kFloat32Array:
+    case TypeId::kFloat64Array: return Value::FromString(type, DecodeArrayBinary(type.id, reader));
     case TypeId::kUnknown: return DecodeText(LogicalType(TypeId::kText), reader);
     case TypeId::kText:
     case TypeId::kVarchar:

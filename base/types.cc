@@ -50,6 +50,9 @@ constexpr std::array kTypeInfos = {
     TypeInfo{TypeId::kUuid, PhysicalType::kUuid, 2950, 16, "uuid", "uuid"},
     TypeInfo{TypeId::kTimeTz, PhysicalType::kInt64, 1266, 12, "timetz", "time with time zone"},
     TypeInfo{TypeId::kVector, PhysicalType::kString, kVectorTypeOid, -1, "vector", "vector"},
+    TypeInfo{TypeId::kFloat32Array, PhysicalType::kString, 1021, -1, "_float4", "real[]"},
+    TypeInfo{TypeId::kFloat64Array, PhysicalType::kString, 1022, -1, "_float8", "double precision[]"},
+    TypeInfo{TypeId::kJson, PhysicalType::kString, 114, -1, "json", "json"},
 };
 
 const TypeInfo& Info(TypeId id) { return kTypeInfos[static_cast<size_t>(id)]; }
@@ -102,6 +105,12 @@ bool IsStringFamily(TypeId id) {
 bool IsTemporal(TypeId id) {
   return id == TypeId::kDate || id == TypeId::kTime || id == TypeId::kTimeTz || id == TypeId::kTimestamp ||
          id == TypeId::kTimestampTz || id == TypeId::kInterval;
+}
+
+bool IsArrayType(TypeId id) {
+  return id == TypeId::kTextArray || id == TypeId::kInt16Array || id == TypeId::kInt32Array ||
+         id == TypeId::kInt64Array || id == TypeId::kOidArray || id == TypeId::kFloat32Array ||
+         id == TypeId::kFloat64Array;
 }
 
 uint32_t TypeOid(const LogicalType& type) {
@@ -197,7 +206,8 @@ std::optional<LogicalType> TypeFromName(std::string_view name) {
       {"_int2", TypeId::kInt16Array},   {"_int4", TypeId::kInt32Array},
       {"_int8", TypeId::kInt64Array},   {"_oid", TypeId::kOidArray},
       {"uuid", TypeId::kUuid},          {"timetz", TypeId::kTimeTz},
-      {"vector", TypeId::kVector},
+      {"vector", TypeId::kVector},      {"_float4", TypeId::kFloat32Array},
+      {"_float8", TypeId::kFloat64Array}, {"json", TypeId::kJson},
   };
   for (const auto& alias : kAliases) {
     if (name != alias.name) continue;

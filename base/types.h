@@ -38,7 +38,14 @@ enum class TypeId : uint8_t {
   kUuid,
   kTimeTz,       // time with time zone; typmod carries the precision
   kVector,       // pgvector's vector(n) (base/vector_value.h); typmod carries n
+  // Types added later go last: the numbering is stored in segment files and checkpoints.
+  kFloat32Array,  // real[]: stored as array text with each element in float4out's shortest form
+  kFloat64Array,  // double precision[]
+  kJson,          // json: the input text, validated, kept as written
 };
+
+// The last TypeId, for readers of stored type numbers.
+inline constexpr TypeId kLastTypeId = TypeId::kJson;
 
 // How a value of a type lies in a vector.
 enum class PhysicalType : uint8_t {
@@ -95,6 +102,7 @@ bool IsInteger(TypeId id);         // int2, int4, int8
 bool IsNumericFamily(TypeId id);   // integers, float4/8, numeric
 bool IsStringFamily(TypeId id);    // text, varchar, char, name
 bool IsTemporal(TypeId id);        // date, time, timetz, timestamp, timestamptz, interval
+bool IsArrayType(TypeId id);       // text[], smallint[], integer[], bigint[], oid[], real[], double precision[]
 
 // PostgreSQL's type OID (pg_type.oid), e.g. 23 for int4.
 uint32_t TypeOid(const LogicalType& type);

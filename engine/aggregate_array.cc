@@ -4,6 +4,7 @@
 #include <string>
 #include <string_view>
 
+#include "base/text_format.h"
 #include "engine/aggregate_internal.h"
 #include "engine/function/array_text.h"
 
@@ -25,6 +26,8 @@ void AppendElement(std::string& out, const Vector& input, idx_t row) {
     case PhysicalType::kInt16: out += std::to_string(input.Data<int16_t>()[row]); return;
     case PhysicalType::kInt32: out += std::to_string(input.Data<int32_t>()[row]); return;
     case PhysicalType::kInt64: out += std::to_string(input.Data<int64_t>()[row]); return;
+    case PhysicalType::kFloat32: out += text_format::FormatFloat32(input.Data<float>()[row]); return;
+    case PhysicalType::kFloat64: out += text_format::FormatFloat64(input.Data<double>()[row]); return;
     default: AppendArrayElement(out, input.Data<std::string_view>()[row]); return;
   }
 }
@@ -63,7 +66,7 @@ AggregateFunction MakeArrayAgg(TypeId element) {
 
 void AddArrayAggregates(std::vector<AggregateFunction>& list) {
   for (TypeId element : {TypeId::kText, TypeId::kVarchar, TypeId::kName, TypeId::kInt16, TypeId::kInt32,
-                         TypeId::kInt64, TypeId::kOid}) {
+                         TypeId::kInt64, TypeId::kOid, TypeId::kFloat32, TypeId::kFloat64}) {
     list.push_back(MakeArrayAgg(element));
   }
 }

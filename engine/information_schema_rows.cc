@@ -41,10 +41,8 @@ std::vector<Listed> ListRelations(const Catalog& catalog) {
 
 // information_schema's data_type: the SQL name without modifiers; arrays are "ARRAY".
 std::string DataType(const LogicalType& type) {
+  if (IsArrayType(type.id)) return "ARRAY";
   switch (type.id) {
-    case TypeId::kTextArray: case TypeId::kInt16Array: case TypeId::kInt32Array: case TypeId::kInt64Array:
-    case TypeId::kOidArray:
-      return "ARRAY";
     case TypeId::kChar: return "character";
     case TypeId::kVector: return "USER-DEFINED";  // as for pgvector's, an extension's type
     default: {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// Set-returning functions (generate_series, regexp_split_to_table): one call's elements for one set of
+// Set-returning functions (generate_series, regexp_split_to_table, unnest): one call's elements for one set of
 // argument values, shared by the FROM function scan and the select list's ProjectSet.
 #pragma once
 

@@ -29,7 +29,7 @@ Value BoolValue(bool value) { return Value::Bool(value); }
 // The type OIDs pg_type lists: every type Tessera has.
 constexpr uint32_t kTypeOids[] = {16,  21,  23,  20,   700,  701,  1700, 25,   1043, 1042, 19,   17,   1082, 1083, 1114,
                                   1184, 1186, 26, 24, 2202, 2203, 2205, 2206, 4089, 4096, 1009, 1005, 1007, 1016, 1028,
-                                  2950, 1266, kVectorTypeOid};
+                                  2950, 1266, kVectorTypeOid, 1021, 1022, 114};
 
 uint32_t ArrayTypeOf(uint32_t element) {
   switch (element) {
@@ -38,29 +38,27 @@ uint32_t ArrayTypeOf(uint32_t element) {
     case 23: return 1007;
     case 20: return 1016;
     case 26: return 1028;
+    case 700: return 1021;
+    case 701: return 1022;
+    case 114: return 199;  // _json, which Tessera does not have as a type
     case 2950: return 2951;  // _uuid, which Tessera does not have as a type
     default: return 0;
   }
 }
 
 uint32_t ElementTypeOf(uint32_t array) {
-  for (uint32_t element : {25u, 21u, 23u, 20u, 26u}) {
+  for (uint32_t element : {25u, 21u, 23u, 20u, 26u, 700u, 701u}) {
     if (ArrayTypeOf(element) == array) return element;
   }
   return 0;
 }
 
-bool IsArray(TypeId id) {
-  return id == TypeId::kTextArray || id == TypeId::kInt16Array || id == TypeId::kInt32Array ||
-         id == TypeId::kInt64Array || id == TypeId::kOidArray;
-}
-
 char TypeCategory(const LogicalType& type) {
-  if (IsArray(type.id)) return 'A';
+  if (IsArrayType(type.id)) return 'A';
   switch (type.id) {
     case TypeId::kBool: return 'B';
     case TypeId::kText: case TypeId::kVarchar: case TypeId::kChar: case TypeId::kName: return 'S';
-    case TypeId::kBytea: case TypeId::kUuid: case TypeId::kVector: return 'U';
+    case TypeId::kBytea: case TypeId::kUuid: case TypeId::kVector: case TypeId::kJson: return 'U';
     case TypeId::kDate: case TypeId::kTime: case TypeId::kTimeTz: case TypeId::kTimestamp: case TypeId::kTimestampTz:
       return 'D';
     case TypeId::kInterval: return 'T';
@@ -74,7 +72,7 @@ char TypeAlign(const LogicalType& type) {
     case 2: return 's';
     case 8: return 'd';
     default:
-      if (type.id == TypeId::kTimeTz) return 'd';
+      if (type.id == TypeId::kTimeTz || type.id == TypeId::kInt64Array || type.id == TypeId::kFloat64Array) return 'd';
       return type.id == TypeId::kName || type.id == TypeId::kUuid ? 'c' : 'i';
   }
 }
@@ -102,7 +100,7 @@ Rows TypeRows() {
     rows.push_back({OidValue(oid), NameValue(TypeName(*type)), OidValue(kPgCatalogNamespaceOid),
                     OidValue(kBootstrapSuperuserOid), Int2(TypeLength(*type)), BoolValue(TypeByValue(*type)),
                     CharValue('b'), CharValue(TypeCategory(*type)), BoolValue(preferred), BoolValue(true),
-                    CharValue(','), OidValue(0), IsArray(type->id) ? TextValue("array_subscript_handler") : TextValue("-"),
+                    CharValue(','), OidValue(0), IsArrayType(type->id) ? TextValue("array_subscript_handler") : TextValue("-"),
                     OidValue(ElementTypeOf(oid)), OidValue(ArrayTypeOf(oid)), TextValue(TypeName(*type) + "in"),
                     TextValue(TypeName(*type) + "out"), CharValue(TypeAlign(*type)),
                     CharValue(TypeLength(*type) < 0 ? 'x' : 'p'), BoolValue(false), OidValue(0), Int4(-1), Int4(0),
@@ -182,7 +180,7 @@ Rows ClassRows(const Catalog& catalog, const StatisticsStore& statistics) {
 Row AttributeRow(uint32_t relation_oid, const std::string& name, const LogicalType& type, int attnum, bool not_null,
                  bool has_default) {
   return {OidValue(relation_oid), NameValue(name), OidValue(TypeOid(type)), Int4(-1), Int2(TypeLength(type)),
-          Int2(attnum), Int4(IsArray(type.id) ? 1 : 0), Int4(-1), Int4(type.typmod), BoolValue(TypeByValue(type)),
+          Int2(attnum), Int4(IsArrayType(type.id) ? 1 : 0), Int4(-1), Int4(type.typmod), BoolValue(TypeByValue(type)),
           CharValue(TypeAlign(type)), CharValue(TypeLength(type) < 0 ? 'x' : 'p'), CharValue(0), BoolValue(not_null),
           BoolValue(has_default), BoolValue(false), CharValue(0), CharValue(0), BoolValue(false), BoolValue(true),
           Int4(0), OidValue(TypeCollation(type)), NullValue(), NullValue()};

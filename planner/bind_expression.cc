@@ -631,7 +631,7 @@ BoundExprPtr Binder::BindExpr(const ast::Expr& expr, Scope& scope) {
             .WithHint("Explicitly cast to the desired type, for example ARRAY[]::integer[].")
             .WithPosition(expr.location + 1);
       }
-      break;
+      return BindArrayConstructor(expr, scope);
     case Kind::kRow:
     case Kind::kFieldSelect:
       break;
@@ -663,6 +663,28 @@ BoundExprPtr Binder::BindArrayComparison(const std::string& op, const std::strin
   call.push_back(Coerce(std::move(left), LogicalType(TypeId::kText), CastContext::kExplicit));
   call.push_back(std::move(array));
   return MakeCall(any ? "_array_eq_any" : "_array_ne_all", std::move(call), location);
+}
+
+BoundExprPtr Binder::BindArrayConstructor(const ast::Expr& expr, Scope& scope) {
+  std::vector<BoundExprPtr> elements;
+  std::vector<LogicalType> types;
+  for (const auto& arg : expr.args) {
+    elements.push_back(BindExpr(*arg, scope));
+    types.push_back(elements.back()->type);
+  }
+  LogicalType element = CommonType(types, "ARRAY");
+  if (element.id == TypeId::kUnknown) element = LogicalType(TypeId::kText);
+  const std::optional<LogicalType> array = engine::ArrayTypeOf(element.id);
+  if (!array) {
+    throw SqlError(SqlState::kFeatureNotSupported, "arrays of type " + FormatType(element) + " are not supported yet")
+        .WithPosition(expr.location + 1);
+  }
+  // The constructor takes each element as its element type prints it.
+  for (BoundExprPtr& value : elements) {
+    value = Coerce(Coerce(std::move(value), element, CastContext::kImplicit), LogicalType(TypeId::kText),
+                   CastContext::kExplicit);
+  }
+  return MakeCall(engine::ArrayConstructorName(array->id), std::move(elements), expr.location);
 }
 
 BoundExprPtr Binder::BindSubscript(const ast::Expr& expr, Scope& scope) {

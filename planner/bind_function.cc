@@ -172,8 +172,27 @@ LogicalType Binder::BindSeriesArguments(std::vector<BoundExprPtr>& args) {
   return type;
 }
 
+// unnest(anyarray) over the one-dimensional arrays Tessera has: the element type.
+LogicalType Binder::BindUnnestArgument(std::vector<BoundExprPtr>& args, int location) {
+  if (args.size() == 1 && args[0]->type.id == TypeId::kUnknown) {
+    throw SqlError(SqlState::kAmbiguousFunction, "function unnest(unknown) is not unique")
+        .WithHint("Could not choose a best candidate function. You might need to add explicit type casts.")
+        .WithPosition(location + 1);
+  }
+  const std::optional<LogicalType> element = args.size() == 1 ? engine::ArrayElementType(args[0]->type.id) : std::nullopt;
+  if (!element) {
+    std::string signature;
+    for (const auto& arg : args) signature += (signature.empty() ? "" : ", ") + FormatType(arg->type);
+    throw SqlError(SqlState::kUndefinedFunction, "function unnest(" + signature + ") does not exist")
+        .WithHint("No function matches the given name and argument types. You might need to add explicit type casts.")
+        .WithPosition(location + 1);
+  }
+  return *element;
+}
+
 LogicalType Binder::BindSetFunctionArguments(const std::string& name, std::vector<BoundExprPtr>& args, int location) {
   if (name == "generate_series") return BindSeriesArguments(args);
+  if (name == "unnest") return BindUnnestArgument(args, location);
   // regexp_split_to_table(string text, pattern text [, flags text])
   bool matches = args.size() == 2 || args.size() == 3;
   for (const auto& arg : args) matches = matches && (arg->type.id == TypeId::kUnknown || IsStringFamily(arg->type.id));

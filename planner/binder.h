@@ -220,6 +220,8 @@ class Binder {
   // `left op ANY|ALL (array)`: args are the bound operands.
   engine::BoundExprPtr BindArrayComparison(const std::string& op, const std::string& quantifier,
                                            std::vector<engine::BoundExprPtr> args, int location);
+  // `ARRAY[a, b, ...]`: an array of the elements' common type.
+  engine::BoundExprPtr BindArrayConstructor(const ast::Expr& expr, Scope& scope);
   // `array[index]`.
   engine::BoundExprPtr BindSubscript(const ast::Expr& expr, Scope& scope);
   engine::BoundExprPtr MakeCall(const std::string& name, std::vector<engine::BoundExprPtr> args, int location);
@@ -230,6 +232,9 @@ class Binder {
   // generate_series's result type for `args`, which are coerced to it (the step of a timestamp series to
   // interval); throws 42883 for a wrong argument count.
   LogicalType BindSeriesArguments(std::vector<engine::BoundExprPtr>& args);
+  // unnest's result type: the element type of its one array argument; 42725 for an untyped literal, 42883
+  // for anything else.
+  LogicalType BindUnnestArgument(std::vector<engine::BoundExprPtr>& args, int location);
   std::vector<SetFunctionCall>*& set_functions() { return set_functions_; }
   // Finds the common type of `types` for UNION/CASE/COALESCE/IN; `context` names the construct in errors.
   LogicalType CommonType(const std::vector<LogicalType>& types, const char* context);

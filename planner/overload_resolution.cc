@@ -38,12 +38,15 @@ TypeCategory CategoryOf(TypeId id) {
     case TypeId::kInterval: return TypeCategory::kTimeSpan;
     case TypeId::kBytea:
     case TypeId::kUuid:
-    case TypeId::kVector: return TypeCategory::kUserDefined;
+    case TypeId::kVector:
+    case TypeId::kJson: return TypeCategory::kUserDefined;
     case TypeId::kTextArray:
     case TypeId::kInt16Array:
     case TypeId::kInt32Array:
     case TypeId::kInt64Array:
-    case TypeId::kOidArray: return TypeCategory::kArray;
+    case TypeId::kOidArray:
+    case TypeId::kFloat32Array:
+    case TypeId::kFloat64Array: return TypeCategory::kArray;
   }
   return TypeCategory::kUserDefined;
 }

@@ -8,6 +8,7 @@
 #include "engine/catalog.h"
 #include "engine/database.h"
 #include "engine/durability.h"
+#include "engine/function/array_text.h"
 #include "engine/function/cast_kernels.h"
 #include "engine/operator.h"
 #include "base/memory_tracker.h"
@@ -331,6 +332,10 @@ std::string Session::FormatText(const Vector& column, idx_t row) {
       return text_format::FormatFloat32(column.Data<float>()[row], state_->extra_float_digits);
     case TypeId::kFloat64:
       return text_format::FormatFloat64(column.Data<double>()[row], state_->extra_float_digits);
+    case TypeId::kFloat32Array:
+    case TypeId::kFloat64Array:
+      if (state_->extra_float_digits == 1) return std::string(column.GetString(row));
+      return engine::ReformatFloatArray(column.type().id, column.GetString(row), state_->extra_float_digits);
     case TypeId::kBytea:
       return text_format::FormatBytea(column.GetString(row), state_->bytea_escape);
     case TypeId::kDate:

@@ -15,7 +15,7 @@ namespace {
 // Type ids are on disk (storage/FORMAT.md): TypeId may only grow at its end.
 static_assert(static_cast<int>(TypeId::kBool) == 1 && static_cast<int>(TypeId::kText) == 8 &&
               static_cast<int>(TypeId::kInterval) == 17 && static_cast<int>(TypeId::kOidArray) == 23);
-constexpr uint8_t kMaxTypeId = static_cast<uint8_t>(TypeId::kVector);
+constexpr uint8_t kMaxTypeId = static_cast<uint8_t>(kLastTypeId);
 
 constexpr size_t kColumnTypeSize = 9;   // type id, typmod, OID flavour
 constexpr size_t kMinChunkInfoSize = 25;  // offset, size, null count, has_value, min and max sizes

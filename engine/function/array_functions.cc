@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 // One-dimensional array support over the stored array text: parsing and printing elements,
 // array_to_string, array_upper/array_lower/array_length, subscripts (_array_element) and the
-// `= ANY (array)` / `<> ALL (array)` comparisons (_array_eq_any, _array_ne_all: internal names the binder calls).
+// `= ANY (array)` / `<> ALL (array)` comparisons (_array_eq_any, _array_ne_all: internal names the binder calls)
+// and ARRAY[...] constructors (_array_construct_<typname>).
 #include <charconv>
+#include <cmath>
 
+#include "base/binary_format.h"
+#include "base/text_format.h"
 #include "engine/function/array_text.h"
 #include "engine/function/kernel_builder.h"
 
@@ -71,15 +75,29 @@ void AppendArrayElement(std::string& out, std::string_view element) {
   out += '"';
 }
 
-std::optional<LogicalType> ArrayElementType(TypeId id) {
-  switch (id) {
-    case TypeId::kTextArray: return LogicalType(TypeId::kText);
-    case TypeId::kInt16Array: return LogicalType(TypeId::kInt16);
-    case TypeId::kInt32Array: return LogicalType(TypeId::kInt32);
-    case TypeId::kInt64Array: return LogicalType(TypeId::kInt64);
-    case TypeId::kOidArray: return LogicalType(TypeId::kOid);
-    default: return std::nullopt;
+std::string ReformatFloatArray(TypeId array, std::string_view text, int extra_float_digits) {
+  const bool single = array == TypeId::kFloat32Array;
+  std::string out = "{";
+  for (const std::optional<std::string>& element : ParseArrayElements(text)) {
+    if (out.size() > 1) out += ',';
+    if (!element) {
+      out += "NULL";
+    } else if (single) {
+      out += text_format::FormatFloat32(text_format::ParseFloat32(*element), extra_float_digits);
+    } else {
+      out += text_format::FormatFloat64(text_format::ParseFloat64(*element), extra_float_digits);
+    }
   }
+  out += '}';
+  return out;
+}
+
+std::string ArrayConstructorName(TypeId array) { return "_array_construct_" + std::string(TypeInternalName(array)); }
+
+std::optional<LogicalType> ArrayElementType(TypeId id) {
+  const TypeId element = tessera::ArrayElementType(id);
+  if (element == TypeId::kUnknown) return std::nullopt;
+  return LogicalType(element);
 }
 
 std::optional<LogicalType> ArrayTypeOf(TypeId element) {
@@ -90,19 +108,30 @@ std::optional<LogicalType> ArrayTypeOf(TypeId element) {
     case TypeId::kInt32: return LogicalType(TypeId::kInt32Array);
     case TypeId::kInt64: return LogicalType(TypeId::kInt64Array);
     case TypeId::kOid: return LogicalType(TypeId::kOidArray);
+    case TypeId::kFloat32: return LogicalType(TypeId::kFloat32Array);
+    case TypeId::kFloat64: return LogicalType(TypeId::kFloat64Array);
     default: return std::nullopt;
   }
 }
 
 namespace {
 
-constexpr TypeId kArrayTypes[] = {TypeId::kTextArray, TypeId::kInt16Array, TypeId::kInt32Array, TypeId::kInt64Array,
-                                  TypeId::kOidArray};
+constexpr TypeId kArrayTypes[] = {TypeId::kTextArray, TypeId::kInt16Array,   TypeId::kInt32Array,
+                                  TypeId::kInt64Array, TypeId::kOidArray,     TypeId::kFloat32Array,
+                                  TypeId::kFloat64Array};
+
+// float4eq/float8eq on element texts: by value, so -0 equals 0, and NaN equals NaN.
+bool FloatElementEquals(std::string_view element, std::string_view value) {
+  const double left = text_format::ParseFloat64(element);
+  const double right = text_format::ParseFloat64(value);
+  return left == right || (std::isnan(left) && std::isnan(right));
+}
 
 // Whether array element `element` equals `value` (the left operand printed as the element type):
-// integers compare by value, so that {01} contains 1; text compares byte for byte.
+// numbers compare by value, so that {01} contains 1; text compares byte for byte.
 bool ElementEquals(TypeId array, const std::string& element, std::string_view value) {
   if (array == TypeId::kTextArray) return element == value;
+  if (array == TypeId::kFloat32Array || array == TypeId::kFloat64Array) return FloatElementEquals(element, value);
   int64_t left = 0, right = 0;
   std::from_chars(element.data(), element.data() + element.size(), left);
   std::from_chars(value.data(), value.data() + value.size(), right);
@@ -145,8 +174,32 @@ bool ArraysEqual(TypeId array, std::string_view left, std::string_view right) {
   return true;
 }
 
+// _array_construct_<typname>(text, ...): ARRAY[...] of elements the binder cast to the element type and
+// printed; NULL elements stay NULL.
+void RegisterArrayConstructor(FunctionRegistry& registry, TypeId array) {
+  ScalarFunction construct;
+  construct.name = ArrayConstructorName(array);
+  construct.arg_types = {kTextType};
+  construct.return_type = LogicalType(array);
+  construct.strict = false;
+  construct.variadic = true;
+  construct.kernel = [](const std::vector<Vector>& args, idx_t count, Vector& result, ExecContext&) {
+    for (idx_t row = 0; row < count; ++row) {
+      std::string out = "{";
+      for (const Vector& element : args) {
+        if (out.size() > 1) out += ',';
+        if (element.IsNull(row)) out += "NULL";
+        else AppendArrayElement(out, element.GetString(row));
+      }
+      result.SetString(row, out + "}");
+    }
+  };
+  registry.Register(std::move(construct));
+}
+
 void RegisterArrayFunction(FunctionRegistry& registry, TypeId array) {
   const LogicalType array_type(array);
+  RegisterArrayConstructor(registry, array);
   if (array != TypeId::kTextArray) {
     for (const bool equal : {true, false}) {
       AddFunction(registry, equal ? "=" : "<>", {array_type, array_type}, kBoolType,

@@ -16,6 +16,12 @@ namespace tessera::engine {
 std::vector<std::optional<std::string>> ParseArrayElements(std::string_view text);
 // Appends one element to array output text, quoted as array_out does.
 void AppendArrayElement(std::string& out, std::string_view element);
+// Reads real[] / double precision[] (`array`) array text, each element as float4in/float8in does, and
+// prints it back as array_out does with `extra_float_digits` (1: the shortest exact form, the stored
+// one). Throws 22P02 for a malformed array or element, 22003 for an element out of range.
+std::string ReformatFloatArray(TypeId array, std::string_view text, int extra_float_digits);
+// The internal function that builds an array of type `array` from its elements as text (ARRAY[...]).
+std::string ArrayConstructorName(TypeId array);
 // The element type of an array type (kInt32Array -> kInt32); nullopt for non-arrays.
 std::optional<LogicalType> ArrayElementType(TypeId id);
 // The array type of an element type (kInt32 -> kInt32Array); nullopt where Tessera has none.

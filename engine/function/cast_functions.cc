@@ -3,6 +3,7 @@
 // conversions to and from string types), and CastVector/CastValue, which dispatch to the cast families.
 #include <array>
 
+#include "engine/function/array_text.h"
 #include "engine/function/cast_kernels.h"
 #include "engine/function/scalar_function.h"
 
@@ -58,9 +59,11 @@ constexpr std::array kCastRules = {
     CastRule{TypeId::kChar, TypeId::kVarchar, kI},        CastRule{TypeId::kChar, TypeId::kName, kI},
     CastRule{TypeId::kName, TypeId::kText, kI},           CastRule{TypeId::kName, TypeId::kVarchar, kA},
     CastRule{TypeId::kName, TypeId::kChar, kA},
-    // pgvector's cast from integer[] (its casts from real[], double precision[] and numeric[] need array
-    // types Tessera does not have yet).
-    CastRule{TypeId::kInt32Array, TypeId::kVector, kA},
+    // pgvector's casts (its cast from numeric[] needs an array type Tessera does not have yet), and
+    // Tessera's json -> vector for a JSON array of numbers.
+    CastRule{TypeId::kInt32Array, TypeId::kVector, kA},   CastRule{TypeId::kFloat32Array, TypeId::kVector, kA},
+    CastRule{TypeId::kFloat64Array, TypeId::kVector, kA}, CastRule{TypeId::kVector, TypeId::kFloat32Array, kI},
+    CastRule{TypeId::kJson, TypeId::kVector, kE},
 };
 
 constexpr uint32_t kRegclassOid = 2205;
@@ -92,6 +95,10 @@ CastContext GetCastContext(const LogicalType& source, const LogicalType& target)
       target.oid_flavour == kRegclassOid) {
     return CastContext::kImplicit;
   }
+  // Array coercion: as the elements cast.
+  if (IsArrayType(source.id) && IsArrayType(target.id)) {
+    return GetCastContext(*ArrayElementType(source.id), *ArrayElementType(target.id));
+  }
   // Automatic I/O conversion casts: to string types in assignment, from string types explicitly.
   if (IsStringType(target.id)) return CastContext::kAssignment;
   if (IsStringType(source.id)) return CastContext::kExplicit;
@@ -111,10 +118,12 @@ void CastVector(const Vector& input, const LogicalType& target, Vector& result, 
     CastFromStringVector(input, target, result, context);
   } else if (IsNumberCastType(source.id) && IsNumberCastType(target.id)) {
     CastNumberVector(input, target, result);
-  } else if (target.id == TypeId::kVector) {
+  } else if (target.id == TypeId::kVector || source.id == TypeId::kVector) {
     builtin::CastVectorType(input, target, result);
   } else if (IsTemporal(source.id) && IsTemporal(target.id)) {
     CastTemporalVector(input, target, result, context);
+  } else if (IsArrayType(source.id) && IsArrayType(target.id) && source.id != target.id) {
+    builtin::CastArrayVector(input, target, result, context, explicit_cast);
   } else {
     // Same representation (bytea, arrays): share the values.
     result.Resize(0);

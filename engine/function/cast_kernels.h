@@ -16,8 +16,13 @@ void CastNumberVector(const Vector& input, const LogicalType& target, Vector& re
 // Between date, time, timestamp, timestamptz and interval, and their typmods (timestamp(p), time(p)).
 void CastTemporalVector(const Vector& input, const LogicalType& target, Vector& result, const ExecContext& context);
 
-// vector to vector(n) (checks the dimension count) and integer[] to vector (pgvector's array_to_vector).
+// vector to vector(n) (checks the dimension count), integer[], real[] and double precision[] to vector
+// (pgvector's array_to_vector), vector to real[] (vector_to_float4), and json arrays of numbers to vector.
 void CastVectorType(const Vector& input, const LogicalType& target, Vector& result);
+
+// Between array types, element by element with the element types' cast (REQUIRES both array types).
+void CastArrayVector(const Vector& input, const LogicalType& target, Vector& result, ExecContext& context,
+                     bool explicit_cast);
 
 // Any type to a string-family target (text, varchar(n), char(n), name) through the type's output
 // function, then fitted to the target's length: over-long values raise 22001 unless the excess is spaces

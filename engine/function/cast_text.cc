@@ -10,8 +10,10 @@
 
 #include "base/datetime.h"
 #include "base/decimal.h"
+#include "base/json_text.h"
 #include "base/text_format.h"
 #include "base/vector_value.h"
+#include "engine/function/array_text.h"
 #include "engine/function/cast_kernels.h"
 #include "engine/function/kernel_builder.h"
 #include "engine/function/utf8.h"
@@ -138,11 +140,17 @@ void ParseInto(std::string_view text, const LogicalType& target, idx_t row, Vect
     case TypeId::kOid: result.Data<int64_t>()[row] = ParseOidOfFlavour(text, target, context); break;
     case TypeId::kUuid: result.Data<Uuid>()[row] = ParseUuid(text); break;
     case TypeId::kVector: result.SetString(row, ParseVector(text, target.typmod)); break;
+    case TypeId::kJson:
+      ValidateJson(text);
+      result.SetString(row, text);
+      break;
     case TypeId::kTextArray:
     case TypeId::kInt16Array:
     case TypeId::kInt32Array:
     case TypeId::kInt64Array:
     case TypeId::kOidArray: result.SetString(row, ParseArrayLiteral(text)); break;
+    case TypeId::kFloat32Array:
+    case TypeId::kFloat64Array: result.SetString(row, ReformatFloatArray(target.id, ParseArrayLiteral(text), 1)); break;
     default:
       throw SqlError(SqlState::kCannotCoerce, "cannot cast type text to " + FormatType(target));
   }
@@ -177,6 +185,10 @@ std::string FormatAsText(const Vector& input, idx_t row, const ExecContext& cont
     case TypeId::kOid: return OidText(type, input.Data<int64_t>()[row], context);
     case TypeId::kUuid: return FormatUuid(input.Data<Uuid>()[row]);
     case TypeId::kVector: return FormatVector(input.GetString(row));
+    case TypeId::kFloat32Array:
+    case TypeId::kFloat64Array:
+      if (context.extra_float_digits == 1) return std::string(input.GetString(row));
+      return ReformatFloatArray(type.id, input.GetString(row), context.extra_float_digits);
     default: return std::string(input.GetString(row));
   }
 }

@@ -145,18 +145,75 @@ void AddDistance(FunctionRegistry& registry, std::string name, Distance distance
               });
 }
 
-// array_to_vector for integer[]: every element, none NULL, at least one.
-std::string IntegerArrayToVector(std::string_view array_text, int32_t typmod) {
+// One array element as a vector element: double precision rounds to float4, overflowing to infinity.
+float VectorElementOf(TypeId array, const std::string& element) {
+  switch (array) {
+    case TypeId::kInt32Array: return static_cast<float>(text_format::ParseInt32(element));
+    case TypeId::kFloat32Array: return text_format::ParseFloat32(element);
+    default: return static_cast<float>(text_format::ParseFloat64(element));
+  }
+}
+
+// pgvector's array_to_vector, with its checks in its order: no NULL element, a valid dimension count,
+// the typmod's count, then each element finite.
+std::string ArrayToVector(TypeId array, std::string_view array_text, int32_t typmod) {
   const std::vector<std::optional<std::string>> elements = ParseArrayElements(array_text);
+  for (const std::optional<std::string>& element : elements) {
+    if (!element) throw SqlError(SqlState::kNullValueNotAllowed, "array must not contain nulls");
+  }
   CheckVectorDimensions(static_cast<int64_t>(elements.size()));
   CheckVectorTypmod(typmod, static_cast<int>(elements.size()));
   std::string payload;
   payload.reserve(elements.size() * sizeof(float));
   for (const std::optional<std::string>& element : elements) {
-    if (!element) throw SqlError(SqlState::kNullValueNotAllowed, "array must not contain nulls");
-    AppendVectorElement(payload, static_cast<float>(text_format::ParseInt32(*element)));
+    const float value = VectorElementOf(array, *element);
+    CheckVectorElement(value);
+    AppendVectorElement(payload, value);
   }
   return payload;
+}
+
+// Tessera's json -> vector (as SingleStore's JSON_ARRAY_PACK): `json`, already valid JSON, must be an
+// array of numbers. Throws 22000 for anything else, then pgvector's checks as for arrays.
+std::string JsonArrayToVector(std::string_view json, int32_t typmod) {
+  constexpr std::string_view kSpace = " \t\n\r";
+  size_t position = json.find_first_not_of(kSpace);
+  if (json[position] != '[') {
+    throw SqlError(SqlState::kDataException, "cannot cast json to vector: the value is not an array");
+  }
+  std::vector<float> elements;
+  position = json.find_first_not_of(kSpace, position + 1);
+  while (json[position] != ']') {
+    const char first = json[position];
+    if (first != '-' && (first < '0' || first > '9')) {
+      throw SqlError(SqlState::kDataException, "cannot cast json to vector: array element " +
+                                                   std::to_string(elements.size() + 1) + " is not a number");
+    }
+    const size_t end = json.find_first_of(",] \t\n\r", position);
+    elements.push_back(static_cast<float>(text_format::ParseFloat64(json.substr(position, end - position))));
+    position = json.find_first_not_of(kSpace, end);
+    if (json[position] == ',') position = json.find_first_not_of(kSpace, position + 1);
+  }
+  CheckVectorDimensions(static_cast<int64_t>(elements.size()));
+  CheckVectorTypmod(typmod, static_cast<int>(elements.size()));
+  std::string payload;
+  payload.reserve(elements.size() * sizeof(float));
+  for (const float value : elements) {
+    CheckVectorElement(value);
+    AppendVectorElement(payload, value);
+  }
+  return payload;
+}
+
+// pgvector's vector_to_float4: the elements as a real[] in the stored (shortest) form.
+std::string VectorToFloatArray(std::string_view payload) {
+  std::string text = "{";
+  for (int index = 0; index < VectorDimensions(payload); ++index) {
+    if (index > 0) text += ',';
+    text += text_format::FormatFloat32(VectorElement(payload, index));
+  }
+  text += '}';
+  return text;
 }
 
 }  // namespace
@@ -165,12 +222,18 @@ namespace builtin {
 
 void CastVectorType(const Vector& input, const LogicalType& target, Vector& result) {
   const TypeId source = input.type().id;
-  if (source != TypeId::kVector && source != TypeId::kInt32Array) {
+  const bool from_array = source == TypeId::kInt32Array || source == TypeId::kFloat32Array ||
+                          source == TypeId::kFloat64Array;
+  const bool to_array = source == TypeId::kVector && target.id == TypeId::kFloat32Array;
+  const bool from_json = source == TypeId::kJson && target.id == TypeId::kVector;
+  if (!(source == target.id || from_array || to_array || from_json)) {
     throw SqlError(SqlState::kCannotCoerce, "cannot cast type " + FormatType(LogicalType(source)) + " to " +
                                                 FormatType(LogicalType(target.id)));
   }
   ExecuteUnaryString<std::string_view>(input, input.size(), result, [&](std::string_view value) -> std::string {
-    if (source == TypeId::kInt32Array) return IntegerArrayToVector(value, target.typmod);
+    if (from_array) return ArrayToVector(source, value, target.typmod);
+    if (to_array) return VectorToFloatArray(value);
+    if (from_json) return JsonArrayToVector(value, target.typmod);
     CheckVectorTypmod(target.typmod, VectorDimensions(value));
     return std::string(value);
   });

@@ -104,6 +104,11 @@ std::vector<Sample> Samples() {
        "00000001 00000000 0000001a 00000002 00000000 00000004 00000007 00000004 ffffffff"},
       {LogicalType(TypeId::kInt64Array), Value::FromString(LogicalType(TypeId::kInt64Array), "{-5}"),
        "00000001 00000000 00000014 00000001 00000001 00000008 fffffffffffffffb"},
+      // float4send/float8send elements: the IEEE bits (element OIDs 700 = 0x2bc, 701 = 0x2bd)
+      {LogicalType(TypeId::kFloat32Array), Value::FromString(LogicalType(TypeId::kFloat32Array), "{1,-2.5,NULL}"),
+       "00000001 00000001 000002bc 00000003 00000001 00000004 3f800000 00000004 c0200000 ffffffff"},
+      {LogicalType(TypeId::kFloat64Array), Value::FromString(LogicalType(TypeId::kFloat64Array), "{0.1,-Infinity}"),
+       "00000001 00000000 000002bd 00000002 00000001 00000008 3fb999999999999a 00000008 fff0000000000000"},
   };
 }
 
