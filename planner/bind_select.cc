@@ -178,7 +178,7 @@ BoundExprPtr BindLimitExpr(Binder& binder, const ast::Expr* expr, const char* wh
                        (std::string("argument of ") + what + " must be type bigint").c_str());
 }
 
-// json has no btree operator class, so PostgreSQL can neither sort it nor make it DISTINCT (42883).
+// json has no btree operator class, so PostgreSQL can neither sort it nor group it (42883).
 void CheckComparable(const LogicalType& type, bool ordering) {
   if (type.id != TypeId::kJson) return;
   throw SqlError(SqlState::kUndefinedFunction,
@@ -494,6 +494,7 @@ BoundQuery Binder::BindQueryLevel(const ast::SelectStmt& select, Scope* outer, b
         while (index < keys.size() && !keys[index]->Equals(*bound)) ++index;
         key_of_item.push_back(static_cast<int>(index));
         if (index < keys.size()) continue;
+        CheckComparable(bound->type, false);
         if (bound->kind == BoundExprKind::kColumn) grouped_columns[bound->column] = static_cast<int>(keys.size());
         keys.push_back(std::move(bound));
       }
