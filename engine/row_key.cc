@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "base/vector_value.h"
+#include "engine/function/array_text.h"
 
 namespace tessera::engine {
 
@@ -73,6 +74,10 @@ void AppendKey(std::string& key, const Vector& vector, idx_t row) {
       std::string canonical;
       if (vector.type().id == TypeId::kChar) text = TrimTrailingSpaces(text);
       if (vector.type().id == TypeId::kVector) text = CanonicalVectorPayload(text, canonical);
+      if (IsArrayType(vector.type().id)) {
+        canonical = CanonicalArrayKey(vector.type().id, text);
+        text = canonical;
+      }
       AppendRaw(key, static_cast<uint32_t>(text.size()));
       key.append(text);
       break;
@@ -119,6 +124,7 @@ int CompareCells(const Vector& left, idx_t left_row, const Vector& right, idx_t 
       std::string_view a = left.Data<std::string_view>()[left_row];
       std::string_view b = right.Data<std::string_view>()[right_row];
       if (left.type().id == TypeId::kVector) return CompareVectors(a, b);
+      if (IsArrayType(left.type().id)) return CompareArrays(left.type().id, a, b);
       if (left.type().id == TypeId::kChar) {
         a = TrimTrailingSpaces(a);
         b = TrimTrailingSpaces(b);

@@ -178,6 +178,13 @@ BoundExprPtr BindLimitExpr(Binder& binder, const ast::Expr* expr, const char* wh
                        (std::string("argument of ") + what + " must be type bigint").c_str());
 }
 
+// json has no btree operator class, so PostgreSQL can neither sort it nor group it (42883).
+void CheckComparable(const LogicalType& type, bool ordering) {
+  if (type.id != TypeId::kJson) return;
+  throw SqlError(SqlState::kUndefinedFunction,
+                 std::string("could not identify an ") + (ordering ? "ordering" : "equality") + " operator for type json");
+}
+
 }  // namespace
 
 void Binder::BindWith(const ast::WithClause& with, Scope* outer) {
@@ -487,6 +494,7 @@ BoundQuery Binder::BindQueryLevel(const ast::SelectStmt& select, Scope* outer, b
         while (index < keys.size() && !keys[index]->Equals(*bound)) ++index;
         key_of_item.push_back(static_cast<int>(index));
         if (index < keys.size()) continue;
+        CheckComparable(bound->type, false);
         if (bound->kind == BoundExprKind::kColumn) grouped_columns[bound->column] = static_cast<int>(keys.size());
         keys.push_back(std::move(bound));
       }
@@ -569,11 +577,16 @@ BoundQuery Binder::BindQueryLevel(const ast::SelectStmt& select, Scope* outer, b
         targets.push_back(std::move(bound));
       }
     }
+    CheckComparable(targets[output]->type, true);
     key.expr = engine::MakeColumn(output, targets[output]->type);
     sort_keys.push_back(std::move(key));
     if (static_cast<size_t>(output) < resolve_as_text.size()) resolve_as_text[output] = true;
   }
   for (const auto& expr : select.distinct_on) distinct_on.push_back(bind_output(*expr));
+  for (const auto& expr : distinct_on) CheckComparable(expr->type, false);
+  if (select.distinct) {
+    for (const auto& target : targets) CheckComparable(target->type, false);
+  }
   for (size_t index = 0; index < resolve_as_text.size(); ++index) {
     for (const auto& expr : distinct_on) resolve_as_text[index] = resolve_as_text[index] || targets[index]->Equals(*expr);
     resolve_as_text[index] = resolve_as_text[index] || select.distinct || resolve_unknowns;

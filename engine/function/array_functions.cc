@@ -92,6 +92,80 @@ std::string ReformatFloatArray(TypeId array, std::string_view text, int extra_fl
   return out;
 }
 
+namespace {
+
+bool IsFloatArray(TypeId array) { return array == TypeId::kFloat32Array || array == TypeId::kFloat64Array; }
+
+// float8_cmp's order on element texts: NaN equals NaN and sorts above every number.
+int CompareFloatTexts(std::string_view a, std::string_view b) {
+  const double left = text_format::ParseFloat64(a);
+  const double right = text_format::ParseFloat64(b);
+  if (std::isnan(left) || std::isnan(right)) return std::isnan(left) - std::isnan(right);
+  return (left > right) - (left < right);
+}
+
+int CompareElements(TypeId array, const std::string& a, const std::string& b) {
+  if (array == TypeId::kTextArray) return (a > b) - (a < b);
+  if (IsFloatArray(array)) return CompareFloatTexts(a, b);
+  int64_t left = 0, right = 0;
+  std::from_chars(a.data(), a.data() + a.size(), left);
+  std::from_chars(b.data(), b.data() + b.size(), right);
+  return (left > right) - (left < right);
+}
+
+}  // namespace
+
+int CompareArrays(TypeId array, std::string_view a, std::string_view b) {
+  const auto left = ParseArrayElements(a);
+  const auto right = ParseArrayElements(b);
+  for (size_t index = 0; index < left.size() && index < right.size(); ++index) {
+    if (!left[index] || !right[index]) {
+      if (left[index].has_value() != right[index].has_value()) return left[index] ? -1 : 1;
+      continue;
+    }
+    const int order = CompareElements(array, *left[index], *right[index]);
+    if (order != 0) return order;
+  }
+  return (left.size() > right.size()) - (left.size() < right.size());
+}
+
+std::string CanonicalArrayKey(TypeId array, std::string_view text) {
+  if (array == TypeId::kTextArray) return std::string(text);
+  std::string key;
+  for (const std::optional<std::string>& element : ParseArrayElements(text)) {
+    if (!element) {
+      key += "N,";
+      continue;
+    }
+    if (IsFloatArray(array)) {
+      const double value = text_format::ParseFloat64(*element);
+      key += std::isnan(value) ? "NaN" : text_format::FormatFloat64(value == 0 ? 0.0 : value);
+    } else {
+      int64_t value = 0;
+      std::from_chars(element->data(), element->data() + element->size(), value);
+      key += std::to_string(value);
+    }
+    key += ',';
+  }
+  return key;
+}
+
+std::string CanonicalArrayText(TypeId array, std::string_view text) {
+  if (array == TypeId::kFloat32Array || array == TypeId::kFloat64Array) return ReformatFloatArray(array, text, 1);
+  if (array != TypeId::kInt16Array && array != TypeId::kInt32Array && array != TypeId::kInt64Array) {
+    return std::string(text);
+  }
+  std::string out = "{";
+  for (const std::optional<std::string>& element : ParseArrayElements(text)) {
+    if (out.size() > 1) out += ',';
+    if (!element) out += "NULL";
+    else if (array == TypeId::kInt16Array) out += std::to_string(text_format::ParseInt16(*element));
+    else if (array == TypeId::kInt32Array) out += std::to_string(text_format::ParseInt32(*element));
+    else out += std::to_string(text_format::ParseInt64(*element));
+  }
+  return out + "}";
+}
+
 std::string ArrayConstructorName(TypeId array) { return "_array_construct_" + std::string(TypeInternalName(array)); }
 
 std::optional<LogicalType> ArrayElementType(TypeId id) {

@@ -20,8 +20,19 @@ void AppendArrayElement(std::string& out, std::string_view element);
 // prints it back as array_out does with `extra_float_digits` (1: the shortest exact form, the stored
 // one). Throws 22P02 for a malformed array or element, 22003 for an element out of range.
 std::string ReformatFloatArray(TypeId array, std::string_view text, int extra_float_digits);
+// array_cmp over two stored arrays of type `array`: element by element (numbers by value with float
+// order, -0 = 0 and NaN above all; text bytewise; a NULL element after any value), then the shorter
+// array first. Returns -1, 0 or 1.
+int CompareArrays(TypeId array, std::string_view a, std::string_view b);
+// A form of a stored number array in which arrays equal under CompareArrays have equal bytes ({01} and
+// {1}, {-0} and {0}), for grouping and hashing keys; text arrays are returned as they are.
+std::string CanonicalArrayKey(TypeId array, std::string_view text);
 // The internal function that builds an array of type `array` from its elements as text (ARRAY[...]).
 std::string ArrayConstructorName(TypeId array);
+// The stored form of array input text for `array`: integer elements parsed as int2in/int4in/int8in do
+// and printed plainly ({ 01 ,2} -> {1,2}), float elements as ReformatFloatArray, others kept as written.
+// Throws the element type's input errors (22P02, 22003).
+std::string CanonicalArrayText(TypeId array, std::string_view text);
 // The element type of an array type (kInt32Array -> kInt32); nullopt for non-arrays.
 std::optional<LogicalType> ArrayElementType(TypeId id);
 // The array type of an element type (kInt32 -> kInt32Array); nullopt where Tessera has none.

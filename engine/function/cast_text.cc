@@ -148,9 +148,9 @@ void ParseInto(std::string_view text, const LogicalType& target, idx_t row, Vect
     case TypeId::kInt16Array:
     case TypeId::kInt32Array:
     case TypeId::kInt64Array:
-    case TypeId::kOidArray: result.SetString(row, ParseArrayLiteral(text)); break;
+    case TypeId::kOidArray:
     case TypeId::kFloat32Array:
-    case TypeId::kFloat64Array: result.SetString(row, ReformatFloatArray(target.id, ParseArrayLiteral(text), 1)); break;
+    case TypeId::kFloat64Array: result.SetString(row, CanonicalArrayText(target.id, ParseArrayLiteral(text))); break;
     default:
       throw SqlError(SqlState::kCannotCoerce, "cannot cast type text to " + FormatType(target));
   }
