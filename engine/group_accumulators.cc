@@ -139,10 +139,6 @@ void GroupAccumulator::UpdateIntSums(const Vector& arg, const uint32_t* group_of
   simd::GroupedSumInt64(group_of, Integers(arg, batch_rows), selection, count, num_groups, narrow_sums_.data());
 }
 
-}  // namespace tessera::engine
-
-namespace tessera::engine {
-
 void GroupAccumulator::UpdateValues(const int64_t* ints, const double* doubles, bool wide_ints, const uint32_t* codes,
                                     const uint32_t* selection, size_t count, size_t num_codes) {
   Grow(num_codes);
@@ -206,6 +202,7 @@ void GroupAccumulator::AddCodes(GroupAccumulator& by_code, const uint64_t* code_
         const uint32_t group = groups[index];
         if (!by_code.seen_[code]) continue;
         by_code.seen_[code] = 0;
+        // An accumulator holds integer or double extremes, never both: the other pair stays 0 and equal.
         const int64_t ints = by_code.int_extremes_[code];
         const double doubles = by_code.double_extremes_[code];
         const bool replace = !seen_[group] ||

@@ -193,16 +193,19 @@ struct SegmentCursor {
   void TakeRowNumbers(Batch* out) {
     if (!segment->reordered) return;
     const Vector& numbers = out->columns.back();
-    for (idx_t row = 0; row < out->num_rows; ++row) {
-      const auto number = static_cast<uint64_t>(static_cast<uint32_t>(numbers.Data<int32_t>()[row]));
-      if (numbers.IsNull(row) || number >= segment->reader.num_rows()) {
-        throw SqlError(SqlState::kDataCorrupted,
-                       "segment file \"" + segment->reader.path() + "\" has an invalid row number");
-      }
-      row_numbers[row] = number;
-    }
+    for (idx_t row = 0; row < out->num_rows; ++row) row_numbers[row] = RowNumber(numbers, row);
     out->columns.pop_back();
     if (out->dictionary_codes.size() > out->columns.size()) out->dictionary_codes.resize(out->columns.size());
+  }
+
+  // Reordered segments: the segment row number of file row `row` of a row number column, checked.
+  uint64_t RowNumber(const Vector& numbers, idx_t row) const {
+    const auto number = static_cast<uint64_t>(static_cast<uint32_t>(numbers.Data<int32_t>()[row]));
+    if (numbers.IsNull(row) || number >= segment->reader.num_rows()) {
+      throw SqlError(SqlState::kDataCorrupted,
+                     "segment file \"" + segment->reader.path() + "\" has an invalid row number");
+    }
+    return number;
   }
 
   std::shared_ptr<const FrozenSegment> segment;
@@ -274,7 +277,7 @@ bool TableData::ScanFrozen(const Partition& partition, int partition_index, Scan
         group = &partition.row_groups[group_index];
       }
       const idx_t in_group = static_cast<idx_t>(offset % kBatchSize);
-      if (group->end.empty() || snapshot.Sees(group->Begin(in_group), group->End(in_group))) {
+      if (group->SeenBy(snapshot, in_group)) {
         keep[kept] = static_cast<sel_t>(row);
         cursor.row_numbers[kept++] = cursor.row_numbers[row];
       }
@@ -361,19 +364,11 @@ bool TableData::NextEncoded(const Partition& partition, ScanPosition& position, 
     cursor.visible.clear();
     for (idx_t index = 0; index < selected; ++index) {
       const sel_t row = group.selection == nullptr ? static_cast<sel_t>(index) : (*group.selection)[index];
-      uint64_t segment_row = group.first_row + row;
-      if (segment.reordered) {
-        const auto number = static_cast<uint32_t>(cursor.file_row_numbers.Data<int32_t>()[row]);
-        if (cursor.file_row_numbers.IsNull(row) || number >= segment.reader.num_rows()) {
-          throw SqlError(SqlState::kDataCorrupted,
-                         "segment file \"" + segment.reader.path() + "\" has an invalid row number");
-        }
-        segment_row = number;
-      }
+      const uint64_t segment_row =
+          segment.reordered ? cursor.RowNumber(cursor.file_row_numbers, row) : group.first_row + row;
       const uint64_t offset = first_offset + segment_row;
       const RowGroup& owner = partition.row_groups[offset / kBatchSize];
-      const idx_t in_group = static_cast<idx_t>(offset % kBatchSize);
-      if (owner.end.empty() || snapshot.Sees(owner.Begin(in_group), owner.End(in_group))) cursor.visible.push_back(row);
+      if (owner.SeenBy(snapshot, static_cast<idx_t>(offset % kBatchSize))) cursor.visible.push_back(row);
     }
     if (cursor.visible.empty()) continue;
     encoded->selection = cursor.visible.data();

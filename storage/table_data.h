@@ -242,6 +242,11 @@ class TableData {
       if (!frozen()) return end[row];
       return end.empty() || end[row] == kAbortedInsert ? kNever : end[row];
     }
+    // Whether `snapshot` sees row `row`: without reading stamps when the group is frozen with no row
+    // deleted or aborted.
+    bool SeenBy(const Snapshot& snapshot, idx_t row) const {
+      return (frozen() && end.empty()) || snapshot.Sees(Begin(row), End(row));
+    }
   };
   // In a frozen row group's `end`: the insert was aborted (a CSN no snapshot is older than).
   static constexpr Stamp kAbortedInsert = 0;
