@@ -59,18 +59,16 @@ std::optional<EncodedKeys> EncodedKeysOf(const storage::ColumnChunk& chunk) {
   switch (body.encoding()) {
     case storage::ChunkEncoding::kBitPacked:
     case storage::ChunkEncoding::kFrameOfReference:
-      keys.words = body.packed().offsets.words;
-      keys.width = body.packed().offsets.width;
+      keys.codes = body.packed().offsets;
       keys.reference = body.packed().reference;
-      if (keys.width > 16) return std::nullopt;
-      keys.num_codes = size_t{1} << keys.width;
+      if (keys.codes.width > 16) return std::nullopt;
+      keys.num_codes = size_t{1} << keys.codes.width;
       return keys;
     case storage::ChunkEncoding::kDictionary:
-      keys.words = body.codes().words;
-      keys.width = body.codes().width;
+      keys.codes = body.codes();
       keys.num_codes = body.dictionary_size();
       keys.dictionary = &body.dictionary();
-      if (keys.width > 32 || keys.num_codes > EncodedKeys::kMaxCodes) return std::nullopt;
+      if (keys.codes.width > 32 || keys.num_codes > EncodedKeys::kMaxCodes) return std::nullopt;
       return keys;
     default:
       return std::nullopt;
@@ -113,13 +111,17 @@ bool EncodedWindows::Next() {
   next_selected_ = stop;
   // The whole window is unpacked and decoded: a selection from a filter is mostly runs of rows.
   const idx_t window = end - first;
-  simd::BitUnpack32(keys_.words, first, window, keys_.width, codes_.data());
+  // The next window's bytes are asked for before this one is read (see storage::PrefetchBytes).
+  keys_.codes.Prefetch(end, kWindowRows);
+  simd::BitUnpack32(keys_.codes.words, first, window, keys_.codes.width, codes_.data());
   for (size_t index = 0; index < arguments_.size(); ++index) {
     const storage::ColumnChunk* chunk = arguments_[index];
     if (chunk == nullptr) continue;
     if (chunk->integers() != nullptr) {
+      chunk->integers()->Prefetch(end, kWindowRows);
       chunk->integers()->Decode(first, window, ints_[index].data());
     } else {
+      chunk->fixed()->Prefetch(end, kWindowRows);
       chunk->fixed()->Decode(first, window, reinterpret_cast<char*>(doubles_[index].data()));
     }
   }

@@ -3,17 +3,19 @@
 // right below it reads the scan's frozen row groups undecoded (storage::TableData::ScanEncoded) and
 // aggregates each by the key's packed codes, with no Batch in between:
 //   1. per window of rows, the key codes are unpacked into uint32 (simd BitUnpack32) and the arguments
-//      decoded into int64 / double arrays;
-//   2. the simd grouped kernels add each row into accumulators indexed by code (a count per code, and per
-//      call a sum, min or max per code);
-//   3. at the end of the row group, each code that occurred finds its group once (the aggregate's direct
-//      index, or its hash table), and the code totals are added into the groups' accumulators.
+//      decoded into int64 / double arrays, while the next window's bytes are prefetched;
+//   2. the simd grouped kernels add each row into accumulators indexed by code (a 32-bit count per code,
+//      and per call a sum, min or max per code);
+//   3. at the end of a run of row groups whose codes mean the same keys (bit-packed or frame-of-reference
+//      with the same reference, up to 2^24 rows; a dictionary's row group alone) and at the end of the
+//      input, each code that occurred finds its group once (the aggregate's direct index, or its hash
+//      table), and the code totals are added into the groups' accumulators.
 // A key chunk qualifies when it is bit-packed, frame-of-reference or dictionary encoded with at most
 // kMaxCodes codes and no NULLs, and the argument chunks hold no NULLs; other row groups, the in-memory
 // delta and rows of segments the scan starts in the middle of come as batches, aggregated as usual.
 //
-// Float8 sums add a row group's rows per code in row order, then the code's sum to its group's, so a
-// group's sum over several row groups may differ in its last digits from one running sum over the rows
+// Float8 sums add a run's rows per code in row order, then the code's sum to its group's, so a
+// group's sum over several runs may differ in its last digits from one running sum over the rows
 // (as PostgreSQL's parallel aggregates do); integer results are exact.
 #pragma once
 
@@ -22,11 +24,11 @@
 #include <vector>
 
 #include "base/vector.h"
+#include "storage/encoding/packed_ints.h"
 #include "storage/table_data.h"
 
 namespace tessera::storage {
 class ColumnChunk;
-struct ForInts;
 }  // namespace tessera::storage
 
 namespace tessera::engine {
@@ -43,8 +45,7 @@ bool AggregatesEncoded(const PlanNode& node);
 struct EncodedKeys {
   static constexpr size_t kMaxCodes = size_t{1} << 16;
 
-  const void* words = nullptr;  // the packed codes (simd/bit_pack.h layout)
-  int width = 0;
+  storage::PackedInts codes;  // the row group's packed codes
   size_t num_codes = 0;  // every code is below it
   int64_t reference = 0;  // bit-packed / frame of reference: the key of code c is reference + c
   const storage::ForInts* dictionary = nullptr;  // dictionary: the key of code c is entry c

@@ -150,7 +150,7 @@ void GroupAccumulator::UpdateValues(const int64_t* ints, const double* doubles, 
           wide_sums_[codes[row]] += ints[row];
         }
       } else {
-        // A code's narrow sum holds at most one row group's int2/int4 values (< 2^24 rows of < 2^31).
+        // A code's narrow sum holds at most kMaxCodeRunRows int2/int4 values (2^24 rows of < 2^31).
         simd::GroupedSumInt64(codes, ints, selection, count, num_codes, narrow_sums_.data());
       }
       break;
@@ -175,7 +175,7 @@ void GroupAccumulator::UpdateValues(const int64_t* ints, const double* doubles, 
   }
 }
 
-void GroupAccumulator::AddCodes(GroupAccumulator& by_code, const uint64_t* code_rows, const uint32_t* codes,
+void GroupAccumulator::AddCodes(GroupAccumulator& by_code, const uint32_t* code_rows, const uint32_t* codes,
                                 const uint32_t* groups, size_t n, size_t num_groups) {
   Grow(num_groups);
   for (size_t index = 0; index < n; ++index) counts_[groups[index]] += code_rows[codes[index]];

@@ -40,7 +40,7 @@ class GroupAccumulator {
   // with code_rows[codes[i]] rows, to group groups[i], for i < n, and zeroes those codes' totals in
   // `by_code`. Groups keep their earlier rows first: of equal extremes the group's own stays.
   // REQUIRES: every groups[i] < num_groups.
-  void AddCodes(GroupAccumulator& by_code, const uint64_t* code_rows, const uint32_t* codes, const uint32_t* groups,
+  void AddCodes(GroupAccumulator& by_code, const uint32_t* code_rows, const uint32_t* codes, const uint32_t* groups,
                 size_t n, size_t num_groups);
 
   // Adds group g's totals to the state states(g) of every group g < num_groups via `function`.absorb_dense,

@@ -173,11 +173,13 @@ class HashAggregateOperator : public Operator {
         position_ = storage::ScanPosition();
       }
     }
+    FoldCodes();
     return false;
   }
 
   // Aggregates an encoded row group by its key codes (engine/encoded_aggregate.h), or decoded when its
-  // chunks are not ones the encoded path reads.
+  // chunks are not ones the encoded path reads. The totals per code stay until FoldCodes: consecutive
+  // row groups whose codes mean the same keys (packed with the same reference) add to the same totals.
   void AggregateEncoded(const storage::EncodedRows& rows) {
     scan_rows_ += rows.count;
     const std::optional<EncodedKeys> keys = EncodedKeysOf(*rows.chunks[node_.group_keys[0]->column]);
@@ -189,13 +191,20 @@ class HashAggregateOperator : public Operator {
       readable = ArgumentReadable(*arguments[call]);
     }
     if (!readable) return AggregateDecoded(rows);
+    if (code_run_ && (keys->dictionary != nullptr || code_run_->reference != keys->reference ||
+                      code_run_rows_ + rows.count > kMaxCodeRunRows)) {
+      FoldCodes();
+    }
+    if (!code_run_) code_run_ = *keys;
+    code_run_->num_codes = std::max(code_run_->num_codes, keys->num_codes);
+    code_run_rows_ += rows.count;
     if (code_rows_.size() < keys->num_codes) code_rows_.resize(keys->num_codes);
     if (by_code_.empty()) {
       for (const AggregateCall& call : node_.aggregates) by_code_.emplace_back(call.function->dense_kind);
     }
     EncodedWindows windows(rows, *keys, arguments);
     while (windows.Next()) {
-      simd::GroupedCount(windows.codes(), windows.selection(), windows.count(), keys->num_codes, code_rows_.data());
+      simd::GroupedCount32(windows.codes(), windows.selection(), windows.count(), keys->num_codes, code_rows_.data());
       for (size_t call = 0; call < node_.aggregates.size(); ++call) {
         if (arguments[call] == nullptr) continue;
         by_code_[call].UpdateValues(windows.ints(call), windows.doubles(call),
@@ -203,15 +212,24 @@ class HashAggregateOperator : public Operator {
                                     windows.selection(), windows.count(), keys->num_codes);
       }
     }
-    // Each code that occurred finds its group once.
+    rows_encoded_ += rows.count;
+    // A dictionary's codes mean this row group's entries only.
+    if (keys->dictionary != nullptr) FoldCodes();
+  }
+
+  // Adds the totals per code of the code run to the groups (each code that occurred finds its group
+  // once) and ends the run.
+  void FoldCodes() {
+    if (!code_run_) return;
+    const EncodedKeys& keys = *code_run_;
     present_codes_.clear();
-    for (uint32_t code = 0; code < keys->num_codes; ++code) {
+    for (uint32_t code = 0; code < keys.num_codes; ++code) {
       if (code_rows_[code] != 0) present_codes_.push_back(code);
     }
     const idx_t present = present_codes_.size();
     Vector key_values(key_types_[0], present);
     for (idx_t index = 0; index < present; ++index) {
-      const int64_t key = keys->Key(present_codes_[index]);
+      const int64_t key = keys.Key(present_codes_[index]);
       switch (key_values.physical_type()) {
         case PhysicalType::kInt16: key_values.Data<int16_t>()[index] = static_cast<int16_t>(key); break;
         case PhysicalType::kInt32: key_values.Data<int32_t>()[index] = static_cast<int32_t>(key); break;
@@ -225,7 +243,8 @@ class HashAggregateOperator : public Operator {
                                     present, num_groups_);
     }
     for (uint32_t code : present_codes_) code_rows_[code] = 0;
-    rows_encoded_ += rows.count;
+    code_run_.reset();
+    code_run_rows_ = 0;
   }
 
   // Decodes the rows of an encoded row group a batch at a time and aggregates them as usual.
@@ -466,8 +485,13 @@ class HashAggregateOperator : public Operator {
   uint64_t segment_row_groups_ = 0;
   uint64_t segment_row_groups_skipped_ = 0;
   uint64_t rows_encoded_ = 0;  // rows aggregated by key code
-  // Encoded row groups: rows per code, each call's totals per code, the codes that occurred and their groups.
-  std::vector<uint64_t> code_rows_;
+  // Encoded row groups: the keys of the current run of codes (row groups whose codes mean the same keys)
+  // and its rows, rows per code, each call's totals per code, the codes that occurred and their groups.
+  // A run ends before its counts could pass 32 bits, or its narrow sums 64 (see UpdateValues).
+  static constexpr uint64_t kMaxCodeRunRows = uint64_t{1} << 24;
+  std::optional<EncodedKeys> code_run_;
+  uint64_t code_run_rows_ = 0;
+  std::vector<uint32_t> code_rows_;
   std::vector<GroupAccumulator> by_code_;
   std::vector<uint32_t> present_codes_;
   std::vector<uint32_t> code_groups_;

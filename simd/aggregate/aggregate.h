@@ -17,6 +17,8 @@
 //   - GroupedCount / GroupedSumInt64 add into counts[code] / sums[code] (the caller zeroes them first, or
 //     accumulates over batches); REQUIRES every code of a selected row < num_groups. Sums wrap modulo
 //     2^64: use them where a group's sum cannot overflow (int32 and narrower inputs below 2^32 rows).
+//   - GroupedCount32 is GroupedCount into 32-bit counters (half the cache lines for a large code space);
+//     REQUIRES no counter passes 2^32 - 1 (the caller moves them into wider ones first).
 //   - GroupedSumDouble adds each row's value to sums[code] in row (or selection) order, so a group's sum
 //     is the one a plain loop over its rows gives; no reordering, hence no lanes across rows of one group.
 //   - GroupedMin* / GroupedMax* keep in mins[code] / maxes[code] the least / greatest value of the code's
@@ -44,6 +46,8 @@ Int64Range RangeInt64(const int64_t* values, const uint32_t* selection, size_t c
 DoubleRange RangeDouble(const double* values, const uint32_t* selection, size_t count);
 size_t CountValid(const uint64_t* validity, const uint32_t* selection, size_t count);
 void GroupedCount(const uint32_t* codes, const uint32_t* selection, size_t count, size_t num_groups, uint64_t* counts);
+void GroupedCount32(const uint32_t* codes, const uint32_t* selection, size_t count, size_t num_groups,
+                    uint32_t* counts);
 void GroupedSumInt64(const uint32_t* codes, const int64_t* values, const uint32_t* selection, size_t count,
                      size_t num_groups, int64_t* sums);
 void GroupedSumDouble(const uint32_t* codes, const double* values, const uint32_t* selection, size_t count,

@@ -137,8 +137,8 @@ size_t CountValid(const uint64_t* validity, const uint32_t* selection, size_t co
 
 // Counts codes below kGroups, 8 rows at a time: a compare gives -1 in matching lanes, subtracted from the
 // group's lane counters. Lane counters cannot overflow below 2^32 rows.
-template <size_t kGroups>
-void CountByCompare(const uint32_t* codes, size_t count, uint64_t* counts) {
+template <size_t kGroups, typename Count>
+void CountByCompare(const uint32_t* codes, size_t count, Count* counts) {
   __m256i lanes[kGroups];
   for (auto& lane : lanes) lane = _mm256_setzero_si256();
   size_t index = 0;
@@ -154,22 +154,31 @@ void CountByCompare(const uint32_t* codes, size_t count, uint64_t* counts) {
     _mm256_store_si256(reinterpret_cast<__m256i*>(totals), lanes[group]);
     for (uint32_t total : totals) counts[group] += total;
   }
-  kAggregateScalar.grouped_count(codes + index, nullptr, count - index, kGroups, counts);
+  for (; index < count; ++index) ++counts[codes[index]];
 }
 
 // Instantiations for 1..8 groups, indexed by num_groups - 1.
-template <size_t... kIndexes>
+template <typename Count, size_t... kIndexes>
 constexpr auto CountTable(std::index_sequence<kIndexes...>) {
-  return std::array<void (*)(const uint32_t*, size_t, uint64_t*), sizeof...(kIndexes)>{
-      &CountByCompare<kIndexes + 1>...};
+  return std::array<void (*)(const uint32_t*, size_t, Count*), sizeof...(kIndexes)>{
+      &CountByCompare<kIndexes + 1, Count>...};
 }
-constexpr auto kCountByGroups = CountTable(std::make_index_sequence<8>());
+constexpr auto kCountByGroups = CountTable<uint64_t>(std::make_index_sequence<8>());
+constexpr auto kCount32ByGroups = CountTable<uint32_t>(std::make_index_sequence<8>());
 
 void GroupedCount(const uint32_t* codes, const uint32_t* selection, size_t count, size_t num_groups, uint64_t* counts) {
   if (selection != nullptr || num_groups == 0 || num_groups > kCountByGroups.size()) {
     return kAggregateScalar.grouped_count(codes, selection, count, num_groups, counts);
   }
   kCountByGroups[num_groups - 1](codes, count, counts);
+}
+
+void GroupedCount32(const uint32_t* codes, const uint32_t* selection, size_t count, size_t num_groups,
+                    uint32_t* counts) {
+  if (selection != nullptr || num_groups == 0 || num_groups > kCount32ByGroups.size()) {
+    return kAggregateScalar.grouped_count32(codes, selection, count, num_groups, counts);
+  }
+  kCount32ByGroups[num_groups - 1](codes, count, counts);
 }
 
 void GroupedSumInt64(const uint32_t* codes, const int64_t* values, const uint32_t* selection, size_t count,
@@ -206,8 +215,9 @@ void GroupedMaxDouble(const uint32_t* codes, const double* values, const uint32_
 
 }  // namespace
 
-const AggregateKernels kAggregateAvx2 = {&SumInt64,        &SumDouble,       &RangeInt64,      &RangeDouble,
-    &CountValid,      &GroupedCount,    &GroupedSumInt64, &GroupedSumDouble,
-    &GroupedMinInt64, &GroupedMaxInt64, &GroupedMinDouble, &GroupedMaxDouble};
+const AggregateKernels kAggregateAvx2 = {
+    &SumInt64,        &SumDouble,        &RangeInt64,       &RangeDouble,      &CountValid,
+    &GroupedCount,    &GroupedCount32,   &GroupedSumInt64,  &GroupedSumDouble, &GroupedMinInt64,
+    &GroupedMaxInt64, &GroupedMinDouble, &GroupedMaxDouble};
 
 }  // namespace tessera::simd

@@ -133,8 +133,8 @@ size_t CountValid(const uint64_t* validity, const uint32_t* selection, size_t co
 
 // Counts codes below kGroups, 16 rows at a time: lane counters per group, one compare and one masked
 // increment per group and block. Lane counters cannot overflow below 2^32 rows.
-template <size_t kGroups>
-void CountByCompare(const uint32_t* codes, size_t count, uint64_t* counts) {
+template <size_t kGroups, typename Count>
+void CountByCompare(const uint32_t* codes, size_t count, Count* counts) {
   __m512i lanes[kGroups];
   for (auto& lane : lanes) lane = _mm512_setzero_si512();
   const __m512i one = _mm512_set1_epi32(1);
@@ -151,22 +151,31 @@ void CountByCompare(const uint32_t* codes, size_t count, uint64_t* counts) {
     _mm512_store_si512(totals, lanes[group]);
     for (uint32_t total : totals) counts[group] += total;
   }
-  kAggregateScalar.grouped_count(codes + index, nullptr, count - index, kGroups, counts);
+  for (; index < count; ++index) ++counts[codes[index]];
 }
 
 // Instantiations for 1..16 groups, indexed by num_groups - 1.
-template <size_t... kIndexes>
+template <typename Count, size_t... kIndexes>
 constexpr auto CountTable(std::index_sequence<kIndexes...>) {
-  return std::array<void (*)(const uint32_t*, size_t, uint64_t*), sizeof...(kIndexes)>{
-      &CountByCompare<kIndexes + 1>...};
+  return std::array<void (*)(const uint32_t*, size_t, Count*), sizeof...(kIndexes)>{
+      &CountByCompare<kIndexes + 1, Count>...};
 }
-constexpr auto kCountByGroups = CountTable(std::make_index_sequence<16>());
+constexpr auto kCountByGroups = CountTable<uint64_t>(std::make_index_sequence<16>());
+constexpr auto kCount32ByGroups = CountTable<uint32_t>(std::make_index_sequence<16>());
 
 void GroupedCount(const uint32_t* codes, const uint32_t* selection, size_t count, size_t num_groups, uint64_t* counts) {
   if (selection != nullptr || num_groups == 0 || num_groups > kCountByGroups.size()) {
     return kAggregateScalar.grouped_count(codes, selection, count, num_groups, counts);
   }
   kCountByGroups[num_groups - 1](codes, count, counts);
+}
+
+void GroupedCount32(const uint32_t* codes, const uint32_t* selection, size_t count, size_t num_groups,
+                    uint32_t* counts) {
+  if (selection != nullptr || num_groups == 0 || num_groups > kCount32ByGroups.size()) {
+    return kAggregateScalar.grouped_count32(codes, selection, count, num_groups, counts);
+  }
+  kCount32ByGroups[num_groups - 1](codes, count, counts);
 }
 
 void GroupedSumInt64(const uint32_t* codes, const int64_t* values, const uint32_t* selection, size_t count,
@@ -203,8 +212,9 @@ void GroupedMaxDouble(const uint32_t* codes, const double* values, const uint32_
 
 }  // namespace
 
-const AggregateKernels kAggregateAvx512 = {&SumInt64,        &SumDouble,       &RangeInt64,      &RangeDouble,
-    &CountValid,      &GroupedCount,    &GroupedSumInt64, &GroupedSumDouble,
-    &GroupedMinInt64, &GroupedMaxInt64, &GroupedMinDouble, &GroupedMaxDouble};
+const AggregateKernels kAggregateAvx512 = {
+    &SumInt64,        &SumDouble,        &RangeInt64,       &RangeDouble,      &CountValid,
+    &GroupedCount,    &GroupedCount32,   &GroupedSumInt64,  &GroupedSumDouble, &GroupedMinInt64,
+    &GroupedMaxInt64, &GroupedMinDouble, &GroupedMaxDouble};
 
 }  // namespace tessera::simd

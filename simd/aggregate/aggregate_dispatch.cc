@@ -101,10 +101,13 @@ bool Agrees(const AggregateKernels& variant, const AggregateKernels& scalar) {
     std::vector<uint64_t> counts(kGroups), expected_counts(kGroups);
     variant.grouped_count(codes.data(), rows, count, kGroups, counts.data());
     scalar.grouped_count(codes.data(), rows, count, kGroups, expected_counts.data());
+    std::vector<uint32_t> counts32(kGroups), expected_counts32(kGroups);
+    variant.grouped_count32(codes.data(), rows, count, kGroups, counts32.data());
+    scalar.grouped_count32(codes.data(), rows, count, kGroups, expected_counts32.data());
     std::vector<int64_t> sums(kGroups), expected_sums(kGroups);
     variant.grouped_sum_int64(codes.data(), integers.data(), rows, count, kGroups, sums.data());
     scalar.grouped_sum_int64(codes.data(), integers.data(), rows, count, kGroups, expected_sums.data());
-    if (counts != expected_counts || sums != expected_sums) return false;
+    if (counts != expected_counts || counts32 != expected_counts32 || sums != expected_sums) return false;
     if (!GroupedExtremesAgree(variant, scalar, codes.data(), integers.data(), doubles_with_nan.data(), rows, count,
                               kGroups)) {
       return false;
@@ -142,6 +145,11 @@ size_t CountValid(const uint64_t* validity, const uint32_t* selection, size_t co
 
 void GroupedCount(const uint32_t* codes, const uint32_t* selection, size_t count, size_t num_groups, uint64_t* counts) {
   Chosen().grouped_count(codes, selection, count, num_groups, counts);
+}
+
+void GroupedCount32(const uint32_t* codes, const uint32_t* selection, size_t count, size_t num_groups,
+                    uint32_t* counts) {
+  Chosen().grouped_count32(codes, selection, count, num_groups, counts);
 }
 
 void GroupedSumInt64(const uint32_t* codes, const int64_t* values, const uint32_t* selection, size_t count,

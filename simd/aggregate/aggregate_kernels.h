@@ -27,6 +27,8 @@ struct AggregateKernels {
   size_t (*count_valid)(const uint64_t* validity, const uint32_t* selection, size_t count);
   void (*grouped_count)(const uint32_t* codes, const uint32_t* selection, size_t count, size_t num_groups,
                         uint64_t* counts);
+  void (*grouped_count32)(const uint32_t* codes, const uint32_t* selection, size_t count, size_t num_groups,
+                          uint32_t* counts);
   void (*grouped_sum_int64)(const uint32_t* codes, const int64_t* values, const uint32_t* selection, size_t count,
                             size_t num_groups, int64_t* sums);
   void (*grouped_sum_double)(const uint32_t* codes, const double* values, const uint32_t* selection, size_t count,

@@ -69,8 +69,18 @@ size_t CountValid(const uint64_t* validity, const uint32_t* selection, size_t co
   return valid;
 }
 
-void GroupedCount(const uint32_t* codes, const uint32_t* selection, size_t count, size_t num_groups, uint64_t* counts) {
+template <typename Count>
+void CountCodes(const uint32_t* codes, const uint32_t* selection, size_t count, Count* counts) {
   for (size_t index = 0; index < count; ++index) ++counts[codes[Row(selection, index)]];
+}
+
+void GroupedCount(const uint32_t* codes, const uint32_t* selection, size_t count, size_t num_groups, uint64_t* counts) {
+  CountCodes(codes, selection, count, counts);
+}
+
+void GroupedCount32(const uint32_t* codes, const uint32_t* selection, size_t count, size_t num_groups,
+                    uint32_t* counts) {
+  CountCodes(codes, selection, count, counts);
 }
 
 void GroupedSumInt64(const uint32_t* codes, const int64_t* values, const uint32_t* selection, size_t count,
@@ -129,8 +139,9 @@ void GroupedMaxDouble(const uint32_t* codes, const double* values, const uint32_
 
 }  // namespace
 
-const AggregateKernels kAggregateScalar = {&SumInt64,        &SumDouble,       &RangeInt64,      &RangeDouble,
-                                           &CountValid,      &GroupedCount,    &GroupedSumInt64, &GroupedSumDouble,
-                                           &GroupedMinInt64, &GroupedMaxInt64, &GroupedMinDouble, &GroupedMaxDouble};
+const AggregateKernels kAggregateScalar = {
+    &SumInt64,        &SumDouble,        &RangeInt64,       &RangeDouble,      &CountValid,
+    &GroupedCount,    &GroupedCount32,   &GroupedSumInt64,  &GroupedSumDouble, &GroupedMinInt64,
+    &GroupedMaxInt64, &GroupedMinDouble, &GroupedMaxDouble};
 
 }  // namespace tessera::simd

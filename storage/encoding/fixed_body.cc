@@ -64,6 +64,7 @@ void FixedBody::Write(ChunkEncoding encoding, std::string_view values, size_t wi
 bool FixedBody::Read(ChunkEncoding encoding, size_t count, size_t width, ByteReader* reader, bool check_codes) {
   encoding_ = encoding;
   width_ = width;
+  count_ = count;
   std::string_view bytes;
   if (encoding == ChunkEncoding::kPlain) {
     if (!reader->GetBytes(count * width, &bytes)) return false;
@@ -77,6 +78,11 @@ bool FixedBody::Read(ChunkEncoding encoding, size_t count, size_t width, ByteRea
   if (!reader->GetBytes(uint64_t{entries} * width, &bytes)) return false;
   values_ = bytes.data();
   return ReadPacked(reader, count, &codes_) && codes_.width <= 32 && (!check_codes || AllBelow(codes_, entries));
+}
+
+void FixedBody::Prefetch(size_t first, size_t count) const {
+  if (encoding_ != ChunkEncoding::kPlain) return codes_.Prefetch(first, count);
+  if (first < count_) PrefetchBytes(values_ + first * width_, (std::min(count_, first + count) - first) * width_);
 }
 
 void FixedBody::Decode(size_t first, size_t count, char* out) const {

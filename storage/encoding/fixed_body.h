@@ -28,6 +28,8 @@ class FixedBody {
   bool Read(ChunkEncoding encoding, size_t count, size_t width, ByteReader* reader, bool check_codes = true);
   // Copies rows [first, first + count) to `out` (count * width bytes).
   void Decode(size_t first, size_t count, char* out) const;
+  // PrefetchBytes of what Decode(first, count) reads but a dictionary's entries (clipped to the rows).
+  void Prefetch(size_t first, size_t count) const;
 
   ChunkEncoding encoding() const { return encoding_; }
   // kDictionary: `dictionary_size` sorted entries of `width` bytes, and the per-row codes.
@@ -38,6 +40,7 @@ class FixedBody {
  private:
   ChunkEncoding encoding_ = ChunkEncoding::kPlain;
   size_t width_ = 0;
+  size_t count_ = 0;
   const char* values_ = nullptr;  // kPlain rows or kDictionary entries
   size_t dictionary_size_ = 0;
   PackedInts codes_;

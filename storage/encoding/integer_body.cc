@@ -229,6 +229,23 @@ void IntegerBody::Decode(size_t first, size_t count, int64_t* out) const {
   }
 }
 
+void IntegerBody::Prefetch(size_t first, size_t count) const {
+  switch (encoding_) {
+    case ChunkEncoding::kPlain:
+      if (first < count_) {
+        PrefetchBytes(plain_ + first * plain_width_, (std::min(count_, first + count) - first) * plain_width_);
+      }
+      return;
+    case ChunkEncoding::kBitPacked:
+    case ChunkEncoding::kFrameOfReference:
+      return packed_.offsets.Prefetch(first, count);
+    case ChunkEncoding::kDictionary:
+      return codes_.Prefetch(first, count);
+    default:
+      return;
+  }
+}
+
 void IntegerBody::DecodePlain(size_t first, size_t count, int64_t* out) const {
   const char* values = plain_ + first * plain_width_;
   for (size_t row = 0; row < count; ++row, values += plain_width_) {

@@ -29,6 +29,9 @@ class IntegerBody {
   bool Read(ChunkEncoding encoding, size_t count, int plain_width, ByteReader* reader, bool check_codes = true);
   // Writes values of rows [first, first + count) to `out`.
   void Decode(size_t first, size_t count, int64_t* out) const;
+  // PrefetchBytes of the per-row bytes Decode(first, count) reads (clipped to the rows): plain values or
+  // packed values and codes; run-length and delta bodies are left to the hardware.
+  void Prefetch(size_t first, size_t count) const;
 
   ChunkEncoding encoding() const { return encoding_; }
   // kBitPacked (reference 0) and kFrameOfReference: the packed values.

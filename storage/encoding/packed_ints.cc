@@ -17,6 +17,19 @@ void PackedInts::Unpack(size_t first, size_t num_values, uint64_t* out) const {
   simd::BitUnpack(words, first, num_values, width, out);
 }
 
+void PrefetchBytes(const void* bytes, size_t size) {
+  constexpr size_t kLine = 64;
+  const auto* begin = static_cast<const char*>(bytes);
+  for (size_t offset = 0; offset < size; offset += kLine) __builtin_prefetch(begin + offset);
+}
+
+void PackedInts::Prefetch(size_t first, size_t num_values) const {
+  if (first >= count || width == 0) return;
+  const size_t end = std::min(count, first + num_values);
+  const size_t first_byte = first * width / 8;
+  PrefetchBytes(static_cast<const char*>(words) + first_byte, (end * width + 7) / 8 - first_byte);
+}
+
 void ForInts::Decode(size_t first, size_t count, int64_t* out) const {
   uint64_t* unsigned_out = reinterpret_cast<uint64_t*>(out);
   offsets.Unpack(first, count, unsigned_out);

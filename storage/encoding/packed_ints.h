@@ -12,6 +12,11 @@
 
 namespace tessera::storage {
 
+// Asks the CPU to start loading `size` bytes from `bytes` into its caches. A reader about to decode
+// rows of a mapped segment calls it for the rows after them: the file's pages lie anywhere in memory, and
+// the hardware prefetcher stops at the end of each 4 KiB page.
+void PrefetchBytes(const void* bytes, size_t size);
+
 struct PackedInts {
   int width = 0;
   size_t count = 0;
@@ -20,6 +25,8 @@ struct PackedInts {
   uint64_t Get(size_t index) const;
   // Writes values [first, first + count) to `out`. REQUIRES: first + count <= this->count.
   void Unpack(size_t first, size_t count, uint64_t* out) const;
+  // PrefetchBytes of the words holding values [first, first + count) (clipped to the stream).
+  void Prefetch(size_t first, size_t count) const;
 };
 
 struct ForInts {

@@ -129,6 +129,11 @@ void CheckAgainstScalar(const AggregateKernels& kernels, const Columns& columns,
   kernels.grouped_count(columns.codes.data(), rows, count, num_groups, counts.data());
   scalar.grouped_count(columns.codes.data(), rows, count, num_groups, expected_counts.data());
   CHECK(counts == expected_counts);
+  std::vector<uint32_t> counts32(num_groups, 3), expected_counts32(num_groups, 3);
+  kernels.grouped_count32(columns.codes.data(), rows, count, num_groups, counts32.data());
+  scalar.grouped_count32(columns.codes.data(), rows, count, num_groups, expected_counts32.data());
+  CHECK(counts32 == expected_counts32);
+  for (size_t group = 0; group < num_groups; ++group) CHECK(counts32[group] == counts[group]);
   std::vector<int64_t> sums(num_groups, -5), expected_sums(num_groups, -5);
   kernels.grouped_sum_int64(columns.codes.data(), columns.integers.data(), rows, count, num_groups, sums.data());
   scalar.grouped_sum_int64(columns.codes.data(), columns.integers.data(), rows, count, num_groups,
@@ -162,6 +167,9 @@ TEST_SUITE("aggregate") {
     std::vector<uint64_t> counts(2);
     kAggregateScalar.grouped_count(codes, nullptr, 4, 2, counts.data());
     CHECK(counts == std::vector<uint64_t>{1, 3});
+    std::vector<uint32_t> counts32 = {0, UINT32_MAX - 3};
+    kAggregateScalar.grouped_count32(codes, nullptr, 4, 2, counts32.data());
+    CHECK(counts32 == std::vector<uint32_t>{1, UINT32_MAX});
   }
 
   TEST_CASE("scalar grouped sums add in row order and grouped min/max keep the first of equals") {
@@ -223,6 +231,10 @@ TEST_SUITE("aggregate") {
     GroupedCount(columns.codes.data(), nullptr, 5000, 7, counts.data());
     kAggregateScalar.grouped_count(columns.codes.data(), nullptr, 5000, 7, expected.data());
     CHECK(counts == expected);
+    std::vector<uint32_t> counts32(7), expected32(7);
+    GroupedCount32(columns.codes.data(), nullptr, 5000, 7, counts32.data());
+    kAggregateScalar.grouped_count32(columns.codes.data(), nullptr, 5000, 7, expected32.data());
+    CHECK(counts32 == expected32);
   }
 
 }  // TEST_SUITE
