@@ -3,6 +3,7 @@
 #include "storage/chunk_predicate.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 
 #include "base/check.h"
@@ -172,24 +173,29 @@ DictionaryMatch MatchDictionary(const ColumnChunk& chunk, CompareOp op, const Va
   return DictionaryMatchOf(std::move(entries));
 }
 
+// Selects the non-NULL rows whose packed value lies in [low, high], of values up to `last`.
+idx_t SelectPackedRange(const PackedInts& packed, const uint64_t* nulls, idx_t first, idx_t count, uint64_t low,
+                        uint64_t high, uint64_t last, sel_t* selection) {
+  if (low > high) return 0;
+  if (low == 0 && high >= last) return SelectAllOrNone(true, nulls, first, count, selection);
+  const simd::Comparison comparisons[2] = {simd::Comparison::kGreaterEqual, simd::Comparison::kLessEqual};
+  const uint64_t constants[2] = {low, high};
+  if (low == high) {
+    const simd::Comparison equal = simd::Comparison::kEqual;
+    return SelectOffsets(packed, nulls, first, count, &equal, &low, 1, selection);
+  }
+  if (low == 0) return SelectOffsets(packed, nulls, first, count, comparisons + 1, constants + 1, 1, selection);
+  if (high >= last) return SelectOffsets(packed, nulls, first, count, comparisons, constants, 1, selection);
+  return SelectOffsets(packed, nulls, first, count, comparisons, constants, 2, selection);
+}
+
 idx_t SelectDictionaryMatches(const ColumnChunk& chunk, const DictionaryMatch& match, idx_t first, idx_t count,
                               sel_t* selection) {
   TESSERA_CHECK(chunk.encoding() == ChunkEncoding::kDictionary);
   const PackedInts& codes = *chunk.dictionary_codes();
   const uint64_t* nulls = chunk.NullMask();
   if (match.contiguous) {
-    if (match.low > match.high) return 0;
-    const uint64_t last = chunk.dictionary_size() - 1;
-    if (match.low == 0 && match.high == last) return SelectAllOrNone(true, nulls, first, count, selection);
-    const simd::Comparison comparisons[2] = {simd::Comparison::kGreaterEqual, simd::Comparison::kLessEqual};
-    const uint64_t constants[2] = {match.low, match.high};
-    if (match.low == match.high) {
-      const simd::Comparison equal = simd::Comparison::kEqual;
-      return SelectOffsets(codes, nulls, first, count, &equal, &match.low, 1, selection);
-    }
-    if (match.low == 0) return SelectOffsets(codes, nulls, first, count, comparisons + 1, constants + 1, 1, selection);
-    if (match.high == last) return SelectOffsets(codes, nulls, first, count, comparisons, constants, 1, selection);
-    return SelectOffsets(codes, nulls, first, count, comparisons, constants, 2, selection);
+    return SelectPackedRange(codes, nulls, first, count, match.low, match.high, chunk.dictionary_size() - 1, selection);
   }
   // Scattered matches: look each row's code up.
   uint64_t batch[kBatchSize];
@@ -235,6 +241,76 @@ idx_t SelectPackedIntegerRows(const ColumnChunk& chunk, CompareOp op, int64_t co
   const simd::Comparison comparison = KernelComparison(op);
   const auto value = static_cast<uint64_t>(target);
   return SelectOffsets(offsets, chunk.NullMask(), first, count, &comparison, &value, 1, selection);
+}
+
+namespace {
+
+constexpr int64_t kDecimalLow = -(int64_t{1} << 53);  // every decimal-float integer lies within ±2^53
+constexpr int64_t kDecimalHigh = int64_t{1} << 53;
+
+// The least integer v in [kDecimalLow, kDecimalHigh + 1] whose value v / divisor is >= `constant` (strict:
+// > `constant`) in PostgreSQL's float8 order; kDecimalHigh + 1 when none is. Values are never NaN, so a
+// NaN constant is above all of them.
+int64_t FirstDecimalFrom(double constant, double divisor, bool strict) {
+  if (std::isnan(constant)) return kDecimalHigh + 1;
+  const auto passes = [&](int64_t integer) {
+    const double value = static_cast<double>(integer) / divisor;
+    return strict ? value > constant : value >= constant;
+  };
+  const double guess = std::floor(constant * divisor);
+  int64_t integer = guess <= static_cast<double>(kDecimalLow)    ? kDecimalLow
+                    : guess >= static_cast<double>(kDecimalHigh) ? kDecimalHigh
+                                                                 : static_cast<int64_t>(guess);
+  // The guess is off by a rounding at most, so both loops take a step or two.
+  while (integer > kDecimalLow && passes(integer - 1)) --integer;
+  while (integer <= kDecimalHigh && !passes(integer)) ++integer;
+  return integer;
+}
+
+}  // namespace
+
+std::optional<DecimalFloatRange> MatchDecimalFloat(const ColumnChunk& chunk, CompareOp op, double constant) {
+  const FixedBody* body = chunk.fixed();
+  TESSERA_CHECK(body != nullptr && body->encoding() == ChunkEncoding::kDecimalFloat);
+  const double divisor = body->decimal_divisor();
+  const auto at_least = [&] { return FirstDecimalFrom(constant, divisor, false); };
+  const auto above = [&] { return FirstDecimalFrom(constant, divisor, true); };
+  switch (op) {
+    case CompareOp::kLess: return DecimalFloatRange{kDecimalLow, at_least() - 1};
+    case CompareOp::kLessEqual: return DecimalFloatRange{kDecimalLow, above() - 1};
+    case CompareOp::kGreater: return DecimalFloatRange{above(), kDecimalHigh};
+    case CompareOp::kGreaterEqual: return DecimalFloatRange{at_least(), kDecimalHigh};
+    case CompareOp::kEqual: return DecimalFloatRange{at_least(), above() - 1};
+    case CompareOp::kNotEqual: return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+idx_t SelectDecimalFloatRows(const ColumnChunk& chunk, const DecimalFloatRange& range, idx_t first, idx_t count,
+                             sel_t* selection) {
+  const ForInts& integers = chunk.fixed()->decimals();
+  const PackedInts& offsets = integers.offsets;
+  const uint64_t last = offsets.width == 64 ? ~uint64_t{0} : (uint64_t{1} << offsets.width) - 1;
+  // The range in offset space, clipped to [0, last].
+  const __int128 low = std::max<__int128>(static_cast<__int128>(range.low) - integers.reference, 0);
+  const __int128 high = std::min<__int128>(static_cast<__int128>(range.high) - integers.reference, last);
+  if (low > high) return 0;
+  return SelectPackedRange(offsets, chunk.NullMask(), first, count, static_cast<uint64_t>(low),
+                           static_cast<uint64_t>(high), last, selection);
+}
+
+idx_t KeepDecimalFloatMatches(const ColumnChunk& chunk, const DecimalFloatRange& range, idx_t first,
+                              sel_t* selection, idx_t count) {
+  const ForInts& integers = chunk.fixed()->decimals();
+  const uint64_t* nulls = chunk.NullMask();
+  idx_t kept = 0;
+  for (idx_t index = 0; index < count; ++index) {
+    const idx_t row = first + selection[index];
+    const int64_t integer = integers.Get(row);
+    selection[kept] = selection[index];
+    kept += range.low <= integer && integer <= range.high && !IsNull(nulls, row);
+  }
+  return kept;
 }
 
 }  // namespace tessera::storage

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "base/value.h"
@@ -35,6 +36,23 @@ idx_t SelectDictionaryRows(const ColumnChunk& chunk, const std::vector<uint8_t>&
 // `constant` is in the chunk's integer form (numeric: unscaled at decimal_scale()).
 idx_t SelectPackedIntegerRows(const ColumnChunk& chunk, CompareOp op, int64_t constant, idx_t first, idx_t count,
                               sel_t* selection);
+
+// Decimal-float chunks: decoding is monotonic, so the rows satisfying `value <op> constant` are those
+// whose integer (FixedBody::decimals) lies in one range [low, high] (empty when low > high).
+struct DecimalFloatRange {
+  int64_t low;
+  int64_t high;
+};
+// The range for `op` (nullopt for kNotEqual, whose rows are two ranges). REQUIRES: chunk.encoding() ==
+// kDecimalFloat.
+std::optional<DecimalFloatRange> MatchDecimalFloat(const ColumnChunk& chunk, CompareOp op, double constant);
+// As SelectDictionaryRows for the rows whose integer lies in `range`, compared as packed offsets.
+idx_t SelectDecimalFloatRows(const ColumnChunk& chunk, const DecimalFloatRange& range, idx_t first, idx_t count,
+                             sel_t* selection);
+// Keeps the non-NULL rows first + selection[i] (i < count) whose integer lies in `range`, one by one;
+// returns their number.
+idx_t KeepDecimalFloatMatches(const ColumnChunk& chunk, const DecimalFloatRange& range, idx_t first,
+                              sel_t* selection, idx_t count);
 
 // Returns whether `order` (the sign of value compared with the constant) satisfies `op`.
 inline bool CompareHolds(CompareOp op, int order) {

@@ -43,7 +43,8 @@ size_t BitmapWords(size_t num_rows) { return (num_rows + 63) / 64; }
 Status Corrupt(std::string message) { return Status(SqlState::kDataCorrupted, std::move(message)); }
 
 bool IsIntegerEncoding(ChunkEncoding encoding) {
-  return encoding != ChunkEncoding::kPlain && encoding != ChunkEncoding::kDictionary;
+  return encoding != ChunkEncoding::kPlain && encoding != ChunkEncoding::kDictionary &&
+         encoding != ChunkEncoding::kDecimalFloat;
 }
 
 ChunkEncoding ChooseEncoding(const ChunkValues& values, PhysicalType type) {
@@ -222,6 +223,7 @@ std::string_view ChunkEncodingName(ChunkEncoding encoding) {
     case ChunkEncoding::kRunLength: return "run-length";
     case ChunkEncoding::kDelta: return "delta";
     case ChunkEncoding::kDictionary: return "dictionary";
+    case ChunkEncoding::kDecimalFloat: return "decimal-float";
   }
   return "unknown";
 }
@@ -243,6 +245,9 @@ bool EncodingApplies(const Vector& vector, ChunkEncoding encoding) {
   const ChunkValues values = GatherChunkValues(vector);
   if (values.domain == ValueDomain::kNone) return false;
   if (encoding == ChunkEncoding::kDictionary) return true;
+  if (encoding == ChunkEncoding::kDecimalFloat) {
+    return vector.physical_type() == PhysicalType::kFloat64 && FixedBody::DecimalScale(values.fixed).has_value();
+  }
   if (values.domain != ValueDomain::kInteger) return false;
   if (encoding != ChunkEncoding::kBitPacked) return true;
   for (int64_t value : values.integers) {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <numeric>
+#include <optional>
 
 #include "base/check.h"
 #include "storage/dictionary_filter.h"
@@ -218,12 +219,24 @@ idx_t SegmentScan::ApplyPredicate(const ScanPredicate& predicate, const Dictiona
   if (on_codes && count * kSparseDivisor < window_rows) {
     return KeepDictionaryMatches(chunk, codes_match, first, selection, count);
   }
-  if (on_codes || IsPackedInteger(chunk)) {
+  std::optional<DecimalFloatRange> decimal_range;
+  if (chunk.encoding() == ChunkEncoding::kDecimalFloat) {
+    decimal_range = MatchDecimalFloat(chunk, predicate.op, predicate.constant.GetDouble());
+    if (decimal_range && count * kSparseDivisor < window_rows) {
+      return KeepDecimalFloatMatches(chunk, *decimal_range, first, selection, count);
+    }
+  }
+  if (on_codes || IsPackedInteger(chunk) || decimal_range) {
     sel_t matches[kBatchSize];
-    const idx_t matched =
-        on_codes ? SelectDictionaryMatches(chunk, codes_match, first, window_rows, matches)
-                 : SelectPackedIntegerRows(chunk, predicate.op, IntegerConstant(chunk, predicate.constant), first,
-                                           window_rows, matches);
+    idx_t matched;
+    if (on_codes) {
+      matched = SelectDictionaryMatches(chunk, codes_match, first, window_rows, matches);
+    } else if (decimal_range) {
+      matched = SelectDecimalFloatRows(chunk, *decimal_range, first, window_rows, matches);
+    } else {
+      matched = SelectPackedIntegerRows(chunk, predicate.op, IntegerConstant(chunk, predicate.constant), first,
+                                        window_rows, matches);
+    }
     if (count == window_rows) {
       std::copy(matches, matches + matched, selection);
       return matched;

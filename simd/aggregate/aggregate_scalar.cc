@@ -69,9 +69,22 @@ size_t CountValid(const uint64_t* validity, const uint32_t* selection, size_t co
   return valid;
 }
 
+// The loop without a selection is the grouped aggregation's hottest (one load and one increment per
+// row): unrolled, so that it does not depend on where the compiler happens to place a two-line loop.
 template <typename Count>
 void CountCodes(const uint32_t* codes, const uint32_t* selection, size_t count, Count* counts) {
-  for (size_t index = 0; index < count; ++index) ++counts[codes[Row(selection, index)]];
+  if (selection != nullptr) {
+    for (size_t index = 0; index < count; ++index) ++counts[codes[selection[index]]];
+    return;
+  }
+  size_t index = 0;
+  for (; index + 4 <= count; index += 4) {
+    ++counts[codes[index]];
+    ++counts[codes[index + 1]];
+    ++counts[codes[index + 2]];
+    ++counts[codes[index + 3]];
+  }
+  for (; index < count; ++index) ++counts[codes[index]];
 }
 
 void GroupedCount(const uint32_t* codes, const uint32_t* selection, size_t count, size_t num_groups, uint64_t* counts) {

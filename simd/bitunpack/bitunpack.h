@@ -24,6 +24,12 @@ void BitUnpack(const void* words, size_t first, size_t count, int width, uint64_
 // Unpacks into 32-bit values (dictionary codes, offsets). REQUIRES: 0 <= width <= 32.
 void BitUnpack32(const void* words, size_t first, size_t count, int width, uint32_t* out);
 
+// Unpacks decimals scaled to integers back into doubles: out[k] = double(reference + value first + k) /
+// divisor, the division rounded once (so 12345 / 100.0 is the double nearest 123.45).
+// REQUIRES: 0 <= width <= 52 and |reference| <= 2^52, so every integer is exact as a double.
+void BitUnpackDecimal(const void* words, size_t first, size_t count, int width, int64_t reference, double divisor,
+                      double* out);
+
 // Returns the variant of `level`, or nullptr when CpuLevel() is below it (tests compare each with scalar).
 const BitUnpackKernels* BitUnpackKernelsFor(SimdLevel level);
 

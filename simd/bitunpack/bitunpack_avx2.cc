@@ -149,8 +149,35 @@ void Unpack32(const void* words, size_t first, size_t count, int width, uint32_t
   UnpackWithHeadAndTail(words, first, count, width, out, kBitUnpackScalar.unpack32, loop);
 }
 
+// Values below 2^52 become doubles exactly by setting the exponent of 2^52 above them and subtracting
+// 2^52; adding the reference (|reference| <= 2^52) is then exact too, so the division rounds once, as
+// the scalar loop's does.
+void UnpackDecimal(const void* words, size_t first, size_t count, int width, int64_t reference, double divisor,
+                   double* out) {
+  constexpr size_t kBlock = 512;
+  alignas(32) uint64_t values[kBlock];
+  const __m256i exponent = _mm256_set1_epi64x(0x4330000000000000ll);
+  const __m256d two52 = _mm256_set1_pd(4503599627370496.0);
+  const __m256d base = _mm256_set1_pd(static_cast<double>(reference));
+  const __m256d scale = _mm256_set1_pd(divisor);
+  for (size_t done = 0; done < count;) {
+    const size_t block = std::min(kBlock, count - done);
+    Unpack64(words, first + done, block, width, values);
+    size_t index = 0;
+    for (; index + 4 <= block; index += 4) {
+      const __m256i bits = _mm256_or_si256(_mm256_load_si256(reinterpret_cast<const __m256i*>(values + index)), exponent);
+      const __m256d value = _mm256_add_pd(_mm256_sub_pd(_mm256_castsi256_pd(bits), two52), base);
+      _mm256_storeu_pd(out + done + index, _mm256_div_pd(value, scale));
+    }
+    for (; index < block; ++index) {
+      out[done + index] = static_cast<double>(reference + static_cast<int64_t>(values[index])) / divisor;
+    }
+    done += block;
+  }
+}
+
 }  // namespace
 
-const BitUnpackKernels kBitUnpackAvx2 = {&Unpack64, &Unpack32};
+const BitUnpackKernels kBitUnpackAvx2 = {&Unpack64, &Unpack32, &UnpackDecimal};
 
 }  // namespace tessera::simd

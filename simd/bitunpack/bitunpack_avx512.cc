@@ -141,8 +141,35 @@ void Unpack32(const void* words, size_t first, size_t count, int width, uint32_t
   UnpackWithHeadAndTail(words, first, count, width, out, kBitUnpackScalar.unpack32, loop);
 }
 
+// Values below 2^52 become doubles exactly by setting the exponent of 2^52 above them and subtracting
+// 2^52; adding the reference (|reference| <= 2^52) is then exact too, so the division rounds once, as
+// the scalar loop's does.
+void UnpackDecimal(const void* words, size_t first, size_t count, int width, int64_t reference, double divisor,
+                   double* out) {
+  constexpr size_t kBlock = 512;
+  alignas(64) uint64_t values[kBlock];
+  const __m512i exponent = _mm512_set1_epi64(0x4330000000000000ll);
+  const __m512d two52 = _mm512_set1_pd(4503599627370496.0);
+  const __m512d base = _mm512_set1_pd(static_cast<double>(reference));
+  const __m512d scale = _mm512_set1_pd(divisor);
+  for (size_t done = 0; done < count;) {
+    const size_t block = std::min(kBlock, count - done);
+    Unpack64(words, first + done, block, width, values);
+    size_t index = 0;
+    for (; index + 8 <= block; index += 8) {
+      const __m512i bits = _mm512_or_si512(_mm512_load_si512(values + index), exponent);
+      const __m512d value = _mm512_add_pd(_mm512_sub_pd(_mm512_castsi512_pd(bits), two52), base);
+      _mm512_storeu_pd(out + done + index, _mm512_div_pd(value, scale));
+    }
+    for (; index < block; ++index) {
+      out[done + index] = static_cast<double>(reference + static_cast<int64_t>(values[index])) / divisor;
+    }
+    done += block;
+  }
+}
+
 }  // namespace
 
-const BitUnpackKernels kBitUnpackAvx512 = {&Unpack64, &Unpack32};
+const BitUnpackKernels kBitUnpackAvx512 = {&Unpack64, &Unpack32, &UnpackDecimal};
 
 }  // namespace tessera::simd

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Picks the bit-unpacking variant once, after checking it against the scalar reference.
+#include <cstring>
 #include <vector>
 
 #include "simd/bit_pack.h"
@@ -28,6 +29,13 @@ bool Agrees(const BitUnpackKernels& variant, const BitUnpackKernels& scalar) {
     scalar.unpack64(words.data(), kFirst, kCount, width, expected.data());
     variant.unpack64(words.data(), kFirst, kCount, width, actual.data());
     if (actual != expected) return false;
+    if (width <= 52) {
+      std::vector<double> expected_decimals(kCount), actual_decimals(kCount);
+      const int64_t reference = -(int64_t{1} << 52) + width * 1000003;
+      scalar.unpack_decimal(words.data(), kFirst, kCount, width, reference, 100.0, expected_decimals.data());
+      variant.unpack_decimal(words.data(), kFirst, kCount, width, reference, 100.0, actual_decimals.data());
+      if (std::memcmp(actual_decimals.data(), expected_decimals.data(), kCount * sizeof(double)) != 0) return false;
+    }
     if (width > 32) continue;
     std::vector<uint32_t> expected32(kCount), actual32(kCount);
     scalar.unpack32(words.data(), kFirst, kCount, width, expected32.data());
@@ -50,6 +58,11 @@ void BitUnpack(const void* words, size_t first, size_t count, int width, uint64_
 
 void BitUnpack32(const void* words, size_t first, size_t count, int width, uint32_t* out) {
   Chosen().unpack32(words, first, count, width, out);
+}
+
+void BitUnpackDecimal(const void* words, size_t first, size_t count, int width, int64_t reference, double divisor,
+                      double* out) {
+  Chosen().unpack_decimal(words, first, count, width, reference, divisor, out);
 }
 
 const BitUnpackKernels* BitUnpackKernelsFor(SimdLevel level) { return kVariants.For(level); }

@@ -12,6 +12,8 @@ struct BitUnpackKernels {
   // See BitUnpack and BitUnpack32 in bitunpack.h for the contract.
   void (*unpack64)(const void* words, size_t first, size_t count, int width, uint64_t* out);
   void (*unpack32)(const void* words, size_t first, size_t count, int width, uint32_t* out);
+  void (*unpack_decimal)(const void* words, size_t first, size_t count, int width, int64_t reference, double divisor,
+                         double* out);
 };
 
 extern const BitUnpackKernels kBitUnpackScalar;

@@ -26,8 +26,16 @@ void Unpack32(const void* words, size_t first, size_t count, int width, uint32_t
   }
 }
 
+void UnpackDecimal(const void* words, size_t first, size_t count, int width, int64_t reference, double divisor,
+                   double* out) {
+  for (size_t index = 0; index < count; ++index) {
+    const uint64_t value = width == 0 ? 0 : BitUnpackOne(words, first + index, width);
+    out[index] = static_cast<double>(reference + static_cast<int64_t>(value)) / divisor;
+  }
+}
+
 }  // namespace
 
-const BitUnpackKernels kBitUnpackScalar = {&Unpack64, &Unpack32};
+const BitUnpackKernels kBitUnpackScalar = {&Unpack64, &Unpack32, &UnpackDecimal};
 
 }  // namespace tessera::simd

@@ -14,8 +14,9 @@ enum class ChunkEncoding : uint8_t {
   kRunLength = 3,         // run values (FOR) + run ends (bit-packed)
   kDelta = 4,             // checkpoints + bit-packed (delta - min delta) / common factor
   kDictionary = 5,        // sorted distinct values + bit-packed codes
+  kDecimalFloat = 6,      // float8 only: decimal scale + FOR integers, value = integer / 10^scale
 };
-constexpr uint8_t kMaxChunkEncoding = 5;
+constexpr uint8_t kMaxChunkEncoding = 6;
 
 std::string_view ChunkEncodingName(ChunkEncoding encoding);
 

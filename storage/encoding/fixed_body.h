@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string_view>
 
 #include "storage/encoding/byte_io.h"
@@ -19,8 +20,15 @@ using FixedLess = bool (*)(const char* left, const char* right);
 
 class FixedBody {
  public:
-  // `values` holds count * width bytes.
+  // Decimal floats: at most this many digits after the point.
+  static constexpr int kMaxDecimalScale = 15;
+
+  // `values` holds count * width bytes. Width 8 is float8's.
   static ChunkEncoding Choose(std::string_view values, size_t width);
+  // The least scale s <= kMaxDecimalScale at which every float8 of `values` is an integer v with
+  // |v| < 2^51 divided by 10^s, the division giving back its exact bits (so not NaN, infinities or
+  // -0.0); nullopt when there is none.
+  static std::optional<int> DecimalScale(std::string_view values);
   static void Write(ChunkEncoding encoding, std::string_view values, size_t width, FixedLess less,
                     ByteWriter* writer);
 
@@ -32,6 +40,10 @@ class FixedBody {
   void Prefetch(size_t first, size_t count) const;
 
   ChunkEncoding encoding() const { return encoding_; }
+  // kDecimalFloat: value i is double(decimals().Get(i)) / 10^decimal_scale().
+  const ForInts& decimals() const { return decimals_; }
+  int decimal_scale() const { return decimal_scale_; }
+  double decimal_divisor() const;  // 10^decimal_scale()
   // kDictionary: `dictionary_size` sorted entries of `width` bytes, and the per-row codes.
   const char* dictionary() const { return values_; }
   size_t dictionary_size() const { return dictionary_size_; }
@@ -44,6 +56,8 @@ class FixedBody {
   const char* values_ = nullptr;  // kPlain rows or kDictionary entries
   size_t dictionary_size_ = 0;
   PackedInts codes_;
+  ForInts decimals_;
+  int decimal_scale_ = 0;
 };
 
 }  // namespace tessera::storage

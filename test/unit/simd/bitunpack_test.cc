@@ -3,6 +3,9 @@
 
 #include <doctest/doctest.h>
 
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -36,6 +39,14 @@ void CheckAgainstScalar(const BitUnpackKernels& kernels, const std::vector<uint6
   kBitUnpackScalar.unpack64(guarded.data(), first, count, width, expected.data());
   kernels.unpack64(guarded.data(), first, count, width, actual.data());
   CHECK(actual == expected);  // includes the sentinel past the end
+  if (width <= 52) {
+    for (const int64_t reference : {int64_t{0}, int64_t{-123456789}, int64_t{1} << 52, -(int64_t{1} << 52)}) {
+      std::vector<double> expected_decimals(count + 1, 7.5), actual_decimals(count + 1, 7.5);
+      kBitUnpackScalar.unpack_decimal(guarded.data(), first, count, width, reference, 1000.0, expected_decimals.data());
+      kernels.unpack_decimal(guarded.data(), first, count, width, reference, 1000.0, actual_decimals.data());
+      CHECK(std::memcmp(actual_decimals.data(), expected_decimals.data(), (count + 1) * sizeof(double)) == 0);
+    }
+  }
   if (width > 32) return;
   std::vector<uint32_t> expected32(count + 1, 7), actual32(count + 1, 7);
   kBitUnpackScalar.unpack32(guarded.data(), first, count, width, expected32.data());
@@ -84,12 +95,33 @@ TEST_SUITE("bitunpack") {
       kBitUnpackScalar.unpack64(words.data(), 9, 4000, width, expected.data());
       BitUnpack(words.data(), 9, 4000, width, actual.data());
       CHECK(actual == expected);
+      if (width <= 52) {
+        std::vector<double> expected_decimals(4000), actual_decimals(4000);
+        kBitUnpackScalar.unpack_decimal(words.data(), 9, 4000, width, -77, 100.0, expected_decimals.data());
+        BitUnpackDecimal(words.data(), 9, 4000, width, -77, 100.0, actual_decimals.data());
+        CHECK(std::memcmp(actual_decimals.data(), expected_decimals.data(), 4000 * sizeof(double)) == 0);
+      }
       if (width > 32) continue;
       std::vector<uint32_t> expected32(4000), actual32(4000);
       kBitUnpackScalar.unpack32(words.data(), 9, 4000, width, expected32.data());
       BitUnpack32(words.data(), 9, 4000, width, actual32.data());
       CHECK(actual32 == expected32);
     }
+  }
+
+  TEST_CASE("decimals unpack to the doubles their text reads as") {
+    // 123.45, 0.07, 999.99, -5.00 and 0.00 in cents, from a reference of -500.
+    const std::vector<uint64_t> offsets = {12345 + 500, 7 + 500, 99999 + 500, 0, 500};
+    std::vector<uint64_t> words(PackedWords(offsets.size(), 17));
+    BitPack(offsets.data(), offsets.size(), 17, words.data());
+    std::vector<double> out(offsets.size());
+    BitUnpackDecimal(words.data(), 0, offsets.size(), 17, -500, 100.0, out.data());
+    CHECK(out == std::vector<double>{std::strtod("123.45", nullptr), std::strtod("0.07", nullptr),
+                                     std::strtod("999.99", nullptr), -5.0, 0.0});
+    CHECK(!std::signbit(out[4]));
+    std::vector<double> zeros(3, 1.0);
+    BitUnpackDecimal(words.data(), 1, 3, 0, 42, 10.0, zeros.data());
+    CHECK(zeros == std::vector<double>{4.2, 4.2, 4.2});
   }
 
   TEST_CASE("a level above the CPU's has no kernels") {

@@ -3,6 +3,9 @@
 
 #include <doctest/doctest.h>
 
+#include <cmath>
+#include <optional>
+
 #include <limits>
 #include <memory>
 #include <random>
@@ -185,6 +188,54 @@ TEST_CASE("bit-packed and frame-of-reference predicates compare packed offsets l
       // Full-range values: 64-bit offsets whose reference is INT64_MIN or thereabouts.
       Vector extremes = testing::MakeVector(TypeId::kInt64, Shape::kRandom, nulls, rows, random);
       CheckPackedKernel(extremes, ChunkEncoding::kFrameOfReference);
+    }
+  }
+}
+
+TEST_CASE("decimal-float predicates compare packed integers like decoded values") {
+  std::mt19937_64 random(42);
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const double infinity = std::numeric_limits<double>::infinity();
+  for (NullPattern nulls : {NullPattern::kNone, NullPattern::kSome}) {
+    for (size_t rows : {1, 63, 2049, 5000}) {
+      for (int scale : {0, 2, 6}) {
+        Vector vector(TypeId::kFloat64, rows);
+        for (idx_t row = 0; row < rows; ++row) {
+          const auto integer = static_cast<int64_t>(random() % 20001) - 10000;
+          vector.Data<double>()[row] = static_cast<double>(integer) / std::pow(10.0, scale);
+          if (nulls == NullPattern::kSome && row % 5 == 1) vector.SetNull(row, true);
+        }
+        CAPTURE(rows);
+        CAPTURE(scale);
+        OpenedChunk opened = Open(vector, ChunkEncoding::kDecimalFloat);
+        std::vector<Value> constants = ConstantsFor(vector);
+        for (double extra : {nan, infinity, -infinity, 0.0, -0.0, 0.005, -0.015, 1e300, -1e300, 9999.9999999,
+                             1.0 / 3, 4503599627370497.0}) {
+          constants.push_back(Value::Float64(extra));
+        }
+        std::vector<sel_t> selection(rows);
+        for (const Value& constant : constants) {
+          for (CompareOp op : kAllOps) {
+            CAPTURE(static_cast<int>(op));
+            CAPTURE(constant.GetDouble());
+            const std::optional<DecimalFloatRange> range = MatchDecimalFloat(opened.chunk, op, constant.GetDouble());
+            if (op == CompareOp::kNotEqual) {
+              CHECK(!range.has_value());
+              continue;
+            }
+            REQUIRE(range.has_value());
+            for (auto [first, count] : {std::pair<idx_t, idx_t>{0, rows}, {rows / 3, rows / 2}}) {
+              const std::vector<sel_t> expected = ExpectedRows(vector, op, constant, first, count);
+              const idx_t selected = SelectDecimalFloatRows(opened.chunk, *range, first, count, selection.data());
+              CheckSelection(expected, selection.data(), selected);
+              std::vector<sel_t> every(count);
+              for (idx_t row = 0; row < count; ++row) every[row] = static_cast<sel_t>(row);
+              const idx_t kept = KeepDecimalFloatMatches(opened.chunk, *range, first, every.data(), count);
+              CheckSelection(expected, every.data(), kept);
+            }
+          }
+        }
+      }
     }
   }
 }

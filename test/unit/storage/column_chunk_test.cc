@@ -3,11 +3,17 @@
 
 #include <doctest/doctest.h>
 
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <iterator>
 #include <memory>
+#include <optional>
 #include <random>
 
 #include "chunk_test_data.h"
 #include "storage/encoding/byte_io.h"
+#include "storage/encoding/fixed_body.h"
 #include "storage/encoding/packed_ints.h"
 
 namespace tessera::storage {
@@ -18,7 +24,8 @@ using testing::Shape;
 
 constexpr ChunkEncoding kAllEncodings[] = {ChunkEncoding::kPlain,     ChunkEncoding::kBitPacked,
                                            ChunkEncoding::kFrameOfReference, ChunkEncoding::kRunLength,
-                                           ChunkEncoding::kDelta,     ChunkEncoding::kDictionary};
+                                           ChunkEncoding::kDelta,     ChunkEncoding::kDictionary,
+                                           ChunkEncoding::kDecimalFloat};
 constexpr Shape kAllShapes[] = {Shape::kRandom, Shape::kSorted, Shape::kConstant, Shape::kFewDistinct,
                                 Shape::kSmallRange};
 constexpr NullPattern kAllNullPatterns[] = {NullPattern::kNone, NullPattern::kAll, NullPattern::kSome,
@@ -222,11 +229,47 @@ TEST_CASE("the chooser picks the encoding that fits typical column shapes") {
 
   Vector prices(TypeId::kFloat64, rows);
   for (idx_t row = 0; row < rows; ++row) prices.Data<double>()[row] = static_cast<double>(500 + random() % 2000) / 100;
-  CHECK(OpenOrFail(EncodeColumnChunk(prices))->encoding() == ChunkEncoding::kDictionary);
+  OpenedChunk price_chunk = OpenOrFail(EncodeColumnChunk(prices));
+  CHECK(price_chunk->encoding() == ChunkEncoding::kDecimalFloat);
+  CHECK(price_chunk->fixed()->decimal_scale() == 2);
+  CheckDecodes(price_chunk.chunk, prices, random);
+
+  Vector thirds(TypeId::kFloat64, rows);  // few values, none a short decimal
+  for (idx_t row = 0; row < rows; ++row) thirds.Data<double>()[row] = static_cast<double>(random() % 50) / 3;
+  CHECK(OpenOrFail(EncodeColumnChunk(thirds))->encoding() == ChunkEncoding::kDictionary);
 
   Vector random_doubles(TypeId::kFloat64, rows);
   for (idx_t row = 0; row < rows; ++row) random_doubles.Data<double>()[row] = static_cast<double>(random()) / 3;
   CHECK(OpenOrFail(EncodeColumnChunk(random_doubles))->encoding() == ChunkEncoding::kPlain);
+}
+
+TEST_CASE("decimal floats keep every bit of the doubles they take, and refuse the rest") {
+  const auto scale_of = [](std::vector<double> values) {
+    return FixedBody::DecimalScale(std::string_view(reinterpret_cast<const char*>(values.data()),
+                                                    values.size() * sizeof(double)));
+  };
+  CHECK(scale_of({1.0, 2.0, -3.0, 0.0}) == 0);
+  CHECK(scale_of({0.1, 123.45, -7.5}) == 2);
+  CHECK(scale_of({0.1, 1e-15}) == 15);
+  CHECK(scale_of({1e-16}) == std::nullopt);
+  CHECK(scale_of({100000.0, 1e-15}) == std::nullopt);  // 10^20 once 1e-15 needs scale 15
+  CHECK(scale_of({1.0, -0.0}) == std::nullopt);  // -0.0 would come back as +0.0
+  CHECK(scale_of({std::nan("")}) == std::nullopt);
+  CHECK(scale_of({INFINITY}) == std::nullopt);
+  CHECK(scale_of({1.0 / 3}) == std::nullopt);
+  CHECK(scale_of({4503599627370496.0}) == std::nullopt);  // 2^52: beyond the integers it keeps
+  CHECK(scale_of({2251799813685247.0, -2251799813685247.0}) == 0);
+
+  // Values from text, as COPY reads them: each decodes to the double strtod gives.
+  const char* texts[] = {"323.36", "0.07", "-0.01", "19.99", "100", "0.3", "2251.799813685247", "-5e-3"};
+  Vector parsed(TypeId::kFloat64, std::size(texts));
+  for (size_t row = 0; row < std::size(texts); ++row) parsed.Data<double>()[row] = std::strtod(texts[row], nullptr);
+  OpenedChunk chunk = OpenOrFail(EncodeColumnChunk(parsed, ChunkEncoding::kDecimalFloat));
+  REQUIRE(chunk->encoding() == ChunkEncoding::kDecimalFloat);
+  CHECK(chunk->fixed()->decimal_scale() == 12);
+  Vector decoded(TypeId::kFloat64);
+  chunk->Decode(&decoded);
+  CHECK(std::memcmp(decoded.Data<double>(), parsed.Data<double>(), std::size(texts) * sizeof(double)) == 0);
 }
 
 TEST_CASE("large string sections are LZ4-compressed and decode to the same strings") {
