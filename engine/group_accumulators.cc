@@ -150,7 +150,8 @@ void GroupAccumulator::UpdateValues(const int64_t* ints, const double* doubles, 
           wide_sums_[codes[row]] += ints[row];
         }
       } else {
-        // A code's narrow sum holds at most kMaxCodeRunRows int2/int4 values (2^24 rows of < 2^31).
+        // A code's narrow sum holds at most one run of row groups' int2/int4 values (hash_aggregate.cc
+        // ends a run at 2^24 rows; values < 2^31).
         simd::GroupedSumInt64(codes, ints, selection, count, num_codes, narrow_sums_.data());
       }
       break;
