@@ -34,7 +34,7 @@ bool AggregatesEncoded(const PlanNode& node) {
     return false;
   }
   if (scan.predicate != nullptr &&
-      !(scan.scan_filter.exact && storage::FilterApplies(scan.scan_filter, scan.relation->data->column_types()))) {
+      !storage::FilterAppliesExactly(scan.scan_filter, scan.relation->data->column_types())) {
     return false;
   }
   const BoundExpr& key = *node.group_keys[0];

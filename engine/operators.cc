@@ -65,8 +65,7 @@ class ScanOperator : public Operator {
         end_partition_(context.only_partition >= 0 ? context.only_partition + 1
                                                    : node.relation->data->num_partitions()),
         evaluate_predicate_(node.predicate != nullptr &&
-                            !(node.scan_filter.exact &&
-                              storage::FilterApplies(node.scan_filter, node.relation->data->column_types()))) {
+                            !storage::FilterAppliesExactly(node.scan_filter, node.relation->data->column_types())) {
     // A scan without a WHERE of its own relies on its exact filter (a count(*) scan reading no column).
     TESSERA_CHECK(node.predicate != nullptr || node.scan_filter.empty() ||
                   storage::FilterApplies(node.scan_filter, node.relation->data->column_types()));

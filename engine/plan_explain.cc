@@ -72,8 +72,7 @@ void ExplainDistributed(const PlanNode& node, const std::string& indent, const N
 // it depends on the machine, and plans in tests must not).
 void ExplainStorageFilter(const PlanNode& node, const std::string& indent, bool analyze, std::ostringstream& out) {
   if (node.scan_filter.empty() || !node.relation->placement.empty() || !node.relation->data) return;
-  const bool exact = node.scan_filter.exact &&
-                     storage::FilterApplies(node.scan_filter, node.relation->data->column_types());
+  const bool exact = storage::FilterAppliesExactly(node.scan_filter, node.relation->data->column_types());
   out << indent << "Storage Filter: ";
   for (size_t index = 0; index < node.scan_filter.predicates.size(); ++index) {
     const storage::ScanPredicate& predicate = node.scan_filter.predicates[index];

@@ -61,6 +61,11 @@ inline bool PredicateApplies(const ScanPredicate& predicate, PhysicalType type) 
 // Returns whether a scan of a table with `column_types` applies every predicate of `filter` (each names a
 // column of the table and its constant has that column's physical type).
 bool FilterApplies(const ScanFilter& filter, const std::vector<LogicalType>& column_types);
+// Whether `filter` is the scan's whole WHERE (`exact`) and a scan of a table with `column_types` applies
+// it, so nothing evaluates the WHERE again.
+inline bool FilterAppliesExactly(const ScanFilter& filter, const std::vector<LogicalType>& column_types) {
+  return filter.exact && FilterApplies(filter, column_types);
+}
 
 // Returns the operator that holds for (constant, value) when `op` holds for (value, constant):
 // `5 < c` is `c > 5`.
