@@ -3,9 +3,9 @@
 #include "engine/group_accumulators.h"
 
 #include <algorithm>
-#include <cmath>
 
 #include "simd/aggregate/aggregate.h"
+#include "storage/encoding/physical_value.h"
 
 namespace tessera::engine {
 
@@ -13,12 +13,6 @@ namespace {
 
 bool IsIntegerInput(PhysicalType type) {
   return type == PhysicalType::kInt16 || type == PhysicalType::kInt32 || type == PhysicalType::kInt64;
-}
-
-// PostgreSQL's float8 order: NaN above everything (and equal to NaN), -0 equal to +0.
-bool DoubleLess(double left, double right) {
-  if (std::isnan(left)) return false;
-  return std::isnan(right) || left < right;
 }
 
 }  // namespace
@@ -206,9 +200,11 @@ void GroupAccumulator::AddCodes(GroupAccumulator& by_code, const uint32_t* code_
         // An accumulator holds integer or double extremes, never both: the other pair stays 0 and equal.
         const int64_t ints = by_code.int_extremes_[code];
         const double doubles = by_code.double_extremes_[code];
-        const bool replace = !seen_[group] ||
-                             (min ? ints < int_extremes_[group] || DoubleLess(doubles, double_extremes_[group])
-                                  : int_extremes_[group] < ints || DoubleLess(double_extremes_[group], doubles));
+        // PostgreSQL's float8 order (storage::CompareFloatSql): NaN above all, -0 equal to +0.
+        const int ints_order = ints < int_extremes_[group] ? -1 : (int_extremes_[group] < ints ? 1 : 0);
+        const int doubles_order = storage::CompareFloatSql(doubles, double_extremes_[group]);
+        const bool replace =
+            !seen_[group] || (min ? ints_order < 0 || doubles_order < 0 : ints_order > 0 || doubles_order > 0);
         if (!replace) continue;
         seen_[group] = 1;
         int_extremes_[group] = ints;
