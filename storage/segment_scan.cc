@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <atomic>
 #include <numeric>
-#include <optional>
 
 #include "base/check.h"
 #include "storage/dictionary_filter.h"
@@ -178,15 +177,20 @@ Status SegmentScan::LoadChunk(int column) {
 }
 
 void SegmentScan::SelectRows(idx_t num_rows) {
-  // Predicates the chunk statistics do not settle, with their dictionary matches computed once.
+  // Predicates the chunk statistics do not settle, with their matches on encoded chunks computed once.
   std::vector<const ScanPredicate*> pending;
-  std::vector<DictionaryMatch> codes_matches;
+  std::vector<EncodedMatch> matches;
   for (const ScanPredicate& predicate : filter_.predicates) {
     const ColumnChunk& chunk = chunks_[predicate.column].chunk;
     if (PredicateAlwaysMatches(chunk.physical_type(), chunk.stats(), predicate)) continue;
     pending.push_back(&predicate);
-    const bool on_codes = predicate.kind == ScanPredicateKind::kCompare && chunk.encoding() == ChunkEncoding::kDictionary;
-    codes_matches.push_back(on_codes ? MatchDictionary(chunk, predicate.op, predicate.constant) : DictionaryMatch());
+    EncodedMatch& match = matches.emplace_back();
+    if (predicate.kind != ScanPredicateKind::kCompare) continue;
+    if (chunk.encoding() == ChunkEncoding::kDictionary) {
+      match.codes = MatchDictionary(chunk, predicate.op, predicate.constant);
+    } else if (chunk.encoding() == ChunkEncoding::kDecimalFloat) {
+      match.decimals = MatchDecimalFloat(chunk, predicate.op, predicate.constant.GetDouble());
+    }
   }
   all_rows_ = encoded_ && pending.empty();
   if (all_rows_) {
@@ -201,38 +205,32 @@ void SegmentScan::SelectRows(idx_t num_rows) {
     std::iota(window, window + window_rows, sel_t{0});
     idx_t count = window_rows;
     for (size_t index = 0; index < pending.size() && count > 0; ++index) {
-      count = ApplyPredicate(*pending[index], codes_matches[index], first, window_rows, window, count);
+      count = ApplyPredicate(*pending[index], matches[index], first, window_rows, window, count);
     }
     for (idx_t index = 0; index < count; ++index) selection_[selected++] = static_cast<sel_t>(first + window[index]);
   }
   selection_.resize(selected);
 }
 
-idx_t SegmentScan::ApplyPredicate(const ScanPredicate& predicate, const DictionaryMatch& codes_match, idx_t first,
+idx_t SegmentScan::ApplyPredicate(const ScanPredicate& predicate, const EncodedMatch& match, idx_t first,
                                   idx_t window_rows, sel_t* selection, idx_t count) {
   const ColumnChunk& chunk = chunks_[predicate.column].chunk;
   if (predicate.kind != ScanPredicateKind::kCompare) {
     return KeepNullness(chunk, predicate.kind == ScanPredicateKind::kIsNull, first, selection, count);
   }
   const bool on_codes = chunk.encoding() == ChunkEncoding::kDictionary;
-  // A few rows left: read their codes one by one rather than unpacking and comparing the whole window.
-  if (on_codes && count * kSparseDivisor < window_rows) {
-    return KeepDictionaryMatches(chunk, codes_match, first, selection, count);
+  // A few rows left: read their codes or integers one by one rather than unpacking the whole window.
+  if (count * kSparseDivisor < window_rows) {
+    if (on_codes) return KeepDictionaryMatches(chunk, match.codes, first, selection, count);
+    if (match.decimals) return KeepDecimalFloatMatches(chunk, *match.decimals, first, selection, count);
   }
-  std::optional<DecimalFloatRange> decimal_range;
-  if (chunk.encoding() == ChunkEncoding::kDecimalFloat) {
-    decimal_range = MatchDecimalFloat(chunk, predicate.op, predicate.constant.GetDouble());
-    if (decimal_range && count * kSparseDivisor < window_rows) {
-      return KeepDecimalFloatMatches(chunk, *decimal_range, first, selection, count);
-    }
-  }
-  if (on_codes || IsPackedInteger(chunk) || decimal_range) {
+  if (on_codes || IsPackedInteger(chunk) || match.decimals) {
     sel_t matches[kBatchSize];
     idx_t matched;
     if (on_codes) {
-      matched = SelectDictionaryMatches(chunk, codes_match, first, window_rows, matches);
-    } else if (decimal_range) {
-      matched = SelectDecimalFloatRows(chunk, *decimal_range, first, window_rows, matches);
+      matched = SelectDictionaryMatches(chunk, match.codes, first, window_rows, matches);
+    } else if (match.decimals) {
+      matched = SelectDecimalFloatRows(chunk, *match.decimals, first, window_rows, matches);
     } else {
       matched = SelectPackedIntegerRows(chunk, predicate.op, IntegerConstant(chunk, predicate.constant), first,
                                         window_rows, matches);

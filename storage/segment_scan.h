@@ -23,18 +23,18 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "base/error.h"
 #include "base/vector.h"
 #include "storage/column_chunk.h"
+#include "storage/dictionary_filter.h"
 #include "storage/scan_filter.h"
 #include "storage/segment_reader.h"
 
 namespace tessera::storage {
-
-struct DictionaryMatch;
 
 // What a scan did, for tests and EXPLAIN ANALYZE.
 // A row group handed over as it is stored (NextRowGroup), for callers that work on encoded chunks.
@@ -93,9 +93,14 @@ class SegmentScan {
   Status LoadChunk(int column);
   // Computes selection_ for the current row group (or sets all_rows_).
   void SelectRows(idx_t num_rows);
+  // What a comparison matches in its chunk's encoded form, computed once per row group.
+  struct EncodedMatch {
+    DictionaryMatch codes;                     // dictionary chunks
+    std::optional<DecimalFloatRange> decimals;  // decimal-float chunks (not for <>)
+  };
   // Narrows selection[0, count) of the window starting at `first` to the rows passing `predicate`.
-  idx_t ApplyPredicate(const ScanPredicate& predicate, const DictionaryMatch& codes_match, idx_t first,
-                       idx_t window_rows, sel_t* selection, idx_t count);
+  idx_t ApplyPredicate(const ScanPredicate& predicate, const EncodedMatch& match, idx_t first, idx_t window_rows,
+                       sel_t* selection, idx_t count);
   // Appends up to `room` selected rows from the cursor on, all within one window, to `out`, and their
   // codes to `codes` for the output columns read from dictionary chunks (null entries: none).
   void EmitWindow(Batch* out, std::vector<uint64_t>* row_numbers, idx_t room,
