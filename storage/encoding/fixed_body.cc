@@ -177,7 +177,7 @@ double FixedBody::decimal_divisor() const { return kPowersOfTen[decimal_scale_];
 void FixedBody::Prefetch(size_t first, size_t count) const {
   if (encoding_ == ChunkEncoding::kDecimalFloat) return decimals_.offsets.Prefetch(first, count);
   if (encoding_ == ChunkEncoding::kDictionary) return codes_.Prefetch(first, count);
-  if (first < count_) PrefetchBytes(values_ + first * width_, (std::min(count_, first + count) - first) * width_);
+  PrefetchRows(values_, width_, count_, first, count);
 }
 
 void FixedBody::Decode(size_t first, size_t count, char* out) const {

@@ -9,6 +9,8 @@
 #include <unordered_set>
 #include <vector>
 
+#include "base/check.h"
+
 namespace tessera::storage {
 namespace {
 
@@ -153,6 +155,8 @@ void IntegerBody::Write(ChunkEncoding encoding, const int64_t* values, size_t co
       return WriteDelta(values, count, writer);
     case ChunkEncoding::kDictionary:
       return WriteDictionary(values, count, writer);
+    case ChunkEncoding::kDecimalFloat:
+      TESSERA_CHECK(false && "decimal float is a float8 encoding (FixedBody)");
   }
 }
 
@@ -178,6 +182,8 @@ bool IntegerBody::Read(ChunkEncoding encoding, size_t count, int plain_width, By
       return ReadDelta(count, reader);
     case ChunkEncoding::kDictionary:
       return ReadDictionary(count, reader, check_codes);
+    case ChunkEncoding::kDecimalFloat:
+      return false;  // a float8 encoding (FixedBody): malformed on an integer chunk
   }
   return false;
 }
@@ -226,16 +232,15 @@ void IntegerBody::Decode(size_t first, size_t count, int64_t* out) const {
       return DecodeDelta(first, count, out);
     case ChunkEncoding::kDictionary:
       return DecodeDictionary(first, count, out);
+    case ChunkEncoding::kDecimalFloat:
+      TESSERA_CHECK(false && "Read rejects decimal float on an integer chunk");
   }
 }
 
 void IntegerBody::Prefetch(size_t first, size_t count) const {
   switch (encoding_) {
     case ChunkEncoding::kPlain:
-      if (first < count_) {
-        PrefetchBytes(plain_ + first * plain_width_, (std::min(count_, first + count) - first) * plain_width_);
-      }
-      return;
+      return PrefetchRows(plain_, static_cast<size_t>(plain_width_), count_, first, count);
     case ChunkEncoding::kBitPacked:
     case ChunkEncoding::kFrameOfReference:
       return packed_.offsets.Prefetch(first, count);

@@ -23,6 +23,10 @@ void PrefetchBytes(const void* bytes, size_t size) {
   for (size_t offset = 0; offset < size; offset += kLine) __builtin_prefetch(begin + offset);
 }
 
+void PrefetchRows(const char* values, size_t width, size_t num_rows, size_t first, size_t count) {
+  if (first < num_rows) PrefetchBytes(values + first * width, (std::min(num_rows, first + count) - first) * width);
+}
+
 void PackedInts::Prefetch(size_t first, size_t num_values) const {
   if (first >= count || width == 0) return;
   const size_t end = std::min(count, first + num_values);

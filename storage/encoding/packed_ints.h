@@ -16,6 +16,8 @@ namespace tessera::storage {
 // rows of a mapped segment calls it for the rows after them: the file's pages lie anywhere in memory, and
 // the hardware prefetcher stops at the end of each 4 KiB page.
 void PrefetchBytes(const void* bytes, size_t size);
+// PrefetchBytes of rows [first, first + count), clipped to `num_rows`, of values `width` bytes wide.
+void PrefetchRows(const char* values, size_t width, size_t num_rows, size_t first, size_t count);
 
 struct PackedInts {
   int width = 0;
