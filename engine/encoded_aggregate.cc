@@ -24,27 +24,62 @@ bool IsIntegerChunk(const storage::ColumnChunk& chunk) {
          (type == PhysicalType::kInt16 || type == PhysicalType::kInt32 || type == PhysicalType::kInt64);
 }
 
+// Adds the scans below `node` (an input of the aggregate) to `sources`: `columns[i]` is the column of
+// `node`'s output that the aggregate's input column i comes from. False when `node` is not a scan the
+// encoded path reads, nor a UNION ALL or bare-column projection of such scans.
+bool AddSources(const PlanNode& node, const std::vector<int>& columns, std::vector<EncodedSource>& sources) {
+  switch (node.kind) {
+    case PlanKind::kScan: {
+      if (node.emit_row_ids || !node.relation || !node.relation->data || !node.relation->placement.empty()) return false;
+      if (node.predicate != nullptr &&
+          !storage::FilterAppliesExactly(node.scan_filter, node.relation->data->column_types())) {
+        return false;
+      }
+      EncodedSource source{&node, {}};
+      for (int column : columns) source.table_columns.push_back(node.column_ids[column]);
+      sources.push_back(std::move(source));
+      return true;
+    }
+    case PlanKind::kProject: {
+      std::vector<int> below;
+      for (int column : columns) {
+        const BoundExpr& expr = *node.expressions[column];
+        if (!IsBareColumn(expr)) return false;
+        below.push_back(expr.column);
+      }
+      return AddSources(*node.children[0], below, sources);
+    }
+    case PlanKind::kSetOperation:
+      if (node.set_operation != SetOperationKind::kUnion || !node.set_all) return false;
+      for (const auto& child : node.children) {
+        // An arm whose column has another type is converted by the union: not a bare column.
+        for (int column : columns) {
+          if (child->output_types[column] != node.output_types[column]) return false;
+        }
+        if (!AddSources(*child, columns, sources)) return false;
+      }
+      return true;
+    default:
+      return false;
+  }
+}
+
 }  // namespace
 
-bool AggregatesEncoded(const PlanNode& node) {
-  if (node.kind != PlanKind::kAggregate || node.group_keys.size() != 1 || node.children.size() != 1) return false;
-  const PlanNode& scan = *node.children[0];
-  if (scan.kind != PlanKind::kScan || scan.emit_row_ids || !scan.relation || !scan.relation->data ||
-      !scan.relation->placement.empty()) {
-    return false;
-  }
-  if (scan.predicate != nullptr &&
-      !storage::FilterAppliesExactly(scan.scan_filter, scan.relation->data->column_types())) {
-    return false;
-  }
+std::vector<EncodedSource> EncodedSources(const PlanNode& node) {
+  if (node.kind != PlanKind::kAggregate || node.group_keys.size() != 1 || node.children.size() != 1) return {};
   const BoundExpr& key = *node.group_keys[0];
-  if (!IsBareColumn(key) || !DirectGroupIndex::Supports(key.type.id)) return false;
+  if (!IsBareColumn(key) || !DirectGroupIndex::Supports(key.type.id)) return {};
   for (const AggregateCall& call : node.aggregates) {
-    if (call.distinct || call.filter || !call.order_by.empty() || call.args.size() > 1) return false;
-    if (!call.args.empty() && !IsBareColumn(*call.args[0])) return false;
-    if (!GroupAccumulator::Supports(*call.function, call.args.empty() ? nullptr : &call.args[0]->type)) return false;
+    if (call.distinct || call.filter || !call.order_by.empty() || call.args.size() > 1) return {};
+    if (!call.args.empty() && !IsBareColumn(*call.args[0])) return {};
+    if (!GroupAccumulator::Supports(*call.function, call.args.empty() ? nullptr : &call.args[0]->type)) return {};
   }
-  return true;
+  std::vector<int> columns(node.children[0]->output_types.size());
+  for (size_t column = 0; column < columns.size(); ++column) columns[column] = static_cast<int>(column);
+  std::vector<EncodedSource> sources;
+  if (!AddSources(*node.children[0], columns, sources)) return {};
+  return sources;
 }
 
 int64_t EncodedKeys::Key(uint32_t code) const {

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Grouped aggregation on encoded chunks: a hash aggregate grouped by one integer column of the table scan
-// right below it reads the scan's frozen row groups undecoded (storage::TableData::ScanEncoded) and
-// aggregates each by the key's packed codes, with no Batch in between:
+// right below it (or of each scan of a UNION ALL below it, as a worker's partial aggregate over its shard
+// tables) reads the scans' frozen row groups undecoded (storage::TableData::ScanEncoded) and aggregates
+// each by the key's packed codes, with no Batch in between:
 //   1. per window of rows, the key codes are unpacked into uint32 (simd BitUnpack32) and the arguments
 //      decoded into int64 / double arrays, while the next window's bytes are prefetched;
 //   2. the simd grouped kernels add each row into accumulators indexed by code (a 32-bit count per code,
@@ -35,11 +36,21 @@ namespace tessera::engine {
 
 struct PlanNode;
 
-// Whether `node` (a kAggregate) reads its input through ScanEncoded: one group key, a bare int2 / int4 /
-// int8 / date column of the kScan right below (a local table whose WHERE, if any, storage applies
-// exactly), and only count, sum, avg, min and max calls over bare columns of it that the direct-indexed
-// accumulators take (no DISTINCT, FILTER or ORDER BY).
-bool AggregatesEncoded(const PlanNode& node);
+// A table scan an encoded aggregate reads, and which of its table's columns make the aggregate's input:
+// input column i is table column table_columns[i].
+struct EncodedSource {
+  const PlanNode* scan = nullptr;
+  std::vector<int> table_columns;
+};
+
+// The scans `node` (a kAggregate) reads through ScanEncoded, in the order its input reads them, or none
+// when it reads its child's batches. It reads encoded with one group key, a bare int2 / int4 / int8 /
+// date column, and only count, sum, avg, min and max calls over bare columns that the direct-indexed
+// accumulators take (no DISTINCT, FILTER or ORDER BY), over an input that is a kScan of a local table
+// whose WHERE, if any, storage applies exactly, or a UNION ALL of such scans, each under projections of
+// bare columns of the same types.
+std::vector<EncodedSource> EncodedSources(const PlanNode& node);
+inline bool AggregatesEncoded(const PlanNode& node) { return !EncodedSources(node).empty(); }
 
 // The group keys of an encoded row group as codes.
 struct EncodedKeys {

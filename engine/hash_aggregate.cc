@@ -33,25 +33,44 @@ namespace tessera::engine {
 
 namespace {
 
-// The partitions a scan of `node`'s child reads in `context`: one for a parallel task, else all.
-std::vector<int> ScanPartitions(const PlanNode& node, const ExecContext& context) {
-  if (context.only_partition >= 0) return {context.only_partition};
-  std::vector<int> partitions(node.children[0]->relation->data->num_partitions());
-  for (size_t partition = 0; partition < partitions.size(); ++partition) partitions[partition] = static_cast<int>(partition);
-  return partitions;
+// A partition of one of the scans an encoded aggregate reads.
+struct EncodedPiece {
+  size_t source;  // index into the aggregate's EncodedSources
+  int partition;
+};
+
+// The pieces of `sources` read in `context`, in order: every partition of every scan, or in a parallel
+// task the one partition (of the one scan) it reads.
+std::vector<EncodedPiece> PiecesOf(const std::vector<EncodedSource>& sources, const ExecContext& context) {
+  std::vector<EncodedPiece> pieces;
+  for (size_t source = 0; source < sources.size(); ++source) {
+    if (context.only_scan != nullptr && context.only_scan != sources[source].scan) continue;
+    if (context.only_partition >= 0) {
+      pieces.push_back({source, context.only_partition});
+      continue;
+    }
+    for (int partition = 0; partition < sources[source].scan->relation->data->num_partitions(); ++partition) {
+      pieces.push_back({source, partition});
+    }
+  }
+  return pieces;
 }
 
 class HashAggregateOperator : public Operator {
  public:
-  HashAggregateOperator(const PlanNode& node, ExecContext& context)
-      : HashAggregateOperator(node, context, AggregatesEncoded(node) ? nullptr : CreateOperator(*node.children[0], context),
-                              AggregatesEncoded(node) ? ScanPartitions(node, context) : std::vector<int>()) {}
+  HashAggregateOperator(const PlanNode& node, ExecContext& context) : HashAggregateOperator(node, context, EncodedSources(node)) {}
+
+  // Reads `sources` (EncodedSources(node)) through ScanEncoded, or node's child when there are none.
+  HashAggregateOperator(const PlanNode& node, ExecContext& context, std::vector<EncodedSource> sources)
+      : HashAggregateOperator(node, context, sources.empty() ? CreateOperator(*node.children[0], context) : nullptr,
+                              sources, PiecesOf(sources, context)) {}
 
   // Aggregates the rows of `child` (a parallel task's share of node's input), or without a child the
-  // partitions `encoded_partitions` of the scan below, read through ScanEncoded (AggregatesEncoded(node)).
+  // pieces `encoded_pieces` of the scans `sources`, read through ScanEncoded (EncodedSources(node)).
   HashAggregateOperator(const PlanNode& node, ExecContext& context, std::unique_ptr<Operator> child,
-                        std::vector<int> encoded_partitions = {})
-      : node_(node), context_(context), child_(std::move(child)), encoded_partitions_(std::move(encoded_partitions)) {
+                        std::vector<EncodedSource> sources = {}, std::vector<EncodedPiece> encoded_pieces = {})
+      : node_(node), context_(context), child_(std::move(child)), sources_(std::move(sources)),
+        encoded_pieces_(std::move(encoded_pieces)), scan_figures_(sources_.size()) {
     for (const auto& call : node.aggregates) {
       offsets_.push_back(state_size_);
       state_size_ += (call.function->state_size + 15) & ~size_t{15};
@@ -120,14 +139,7 @@ class HashAggregateOperator : public Operator {
   // Adds how this operator grouped its rows to EXPLAIN ANALYZE's figures.
   void Report(NodeProfile& profile) const {
     profile.rows_grouped_encoded.fetch_add(rows_encoded_, std::memory_order_relaxed);
-    if (!child_) {
-      // The scan below made no operator: its figures come from here.
-      NodeProfile& scan = context_.profile->For(*node_.children[0]);
-      scan.loops.fetch_add(1, std::memory_order_relaxed);
-      scan.rows.fetch_add(scan_rows_, std::memory_order_relaxed);
-      scan.segment_row_groups.fetch_add(segment_row_groups_, std::memory_order_relaxed);
-      scan.segment_row_groups_skipped.fetch_add(segment_row_groups_skipped_, std::memory_order_relaxed);
-    }
+    if (!sources_.empty()) ReportInput(*node_.children[0]);
     profile.rows_grouped_by_code.fetch_add(rows_by_code_, std::memory_order_relaxed);
     profile.rows_grouped_direct.fetch_add(rows_direct_, std::memory_order_relaxed);
     profile.rows_grouped_hashed.fetch_add(rows_hashed_, std::memory_order_relaxed);
@@ -154,22 +166,27 @@ class HashAggregateOperator : public Operator {
   // The next batch of input; encoded row groups met on the way are aggregated here.
   bool NextInput(Batch* input) {
     if (child_) return child_->Next(input);
-    const PlanNode& scan = *node_.children[0];
-    const storage::ScanFilter* filter = scan.scan_filter.empty() ? nullptr : &scan.scan_filter;
-    while (next_partition_ < encoded_partitions_.size()) {
+    while (next_piece_ < encoded_pieces_.size()) {
       context_.CheckCancel();
+      const EncodedPiece& at = encoded_pieces_[next_piece_];
+      const EncodedSource& source = sources_[at.source];
+      const PlanNode& scan = *source.scan;
+      const storage::ScanFilter* filter = scan.scan_filter.empty() ? nullptr : &scan.scan_filter;
+      ScanFigures& figures = scan_figures_[at.source];
+      figures.read = true;
       storage::EncodedRows rows;
       const storage::ScanPiece piece = scan.relation->data->ScanEncoded(
-          encoded_partitions_[next_partition_], position_, scan.column_ids, context_.snapshot, input, &rows, filter);
+          at.partition, position_, source.table_columns, context_.snapshot, input, &rows, filter);
       if (piece == storage::ScanPiece::kEncoded) {
-        AggregateEncoded(rows);
+        figures.rows += rows.count;
+        AggregateEncoded(source, rows);
       } else if (piece == storage::ScanPiece::kBatch) {
-        scan_rows_ += input->num_rows;
+        figures.rows += input->num_rows;
         if (input->num_rows > 0) return true;
       } else {
-        ++next_partition_;
-        segment_row_groups_ += position_.segment_row_groups;
-        segment_row_groups_skipped_ += position_.segment_row_groups_skipped;
+        ++next_piece_;
+        figures.segment_row_groups += position_.segment_row_groups;
+        figures.segment_row_groups_skipped += position_.segment_row_groups_skipped;
         position_ = storage::ScanPosition();
       }
     }
@@ -177,11 +194,38 @@ class HashAggregateOperator : public Operator {
     return false;
   }
 
+  // The input below made no operators: the figures of its nodes (the scans, and the projections and
+  // UNION ALLs over them) come from here. Returns whether `node` was read, and the rows it passed on.
+  std::pair<bool, uint64_t> ReportInput(const PlanNode& node) const {
+    bool read = false;
+    uint64_t rows = 0;
+    const auto source = std::find_if(sources_.begin(), sources_.end(), [&](const EncodedSource& s) { return s.scan == &node; });
+    if (source != sources_.end()) {
+      const ScanFigures& figures = scan_figures_[source - sources_.begin()];
+      if (!figures.read) return {false, 0};
+      NodeProfile& profile = context_.profile->For(node);
+      profile.segment_row_groups.fetch_add(figures.segment_row_groups, std::memory_order_relaxed);
+      profile.segment_row_groups_skipped.fetch_add(figures.segment_row_groups_skipped, std::memory_order_relaxed);
+      read = true;
+      rows = figures.rows;
+    } else {
+      for (const auto& child : node.children) {
+        const auto [child_read, child_rows] = ReportInput(*child);
+        read = read || child_read;
+        rows += child_rows;
+      }
+      if (!read) return {false, 0};
+    }
+    NodeProfile& profile = context_.profile->For(node);
+    profile.loops.fetch_add(1, std::memory_order_relaxed);
+    profile.rows.fetch_add(rows, std::memory_order_relaxed);
+    return {true, rows};
+  }
+
   // Aggregates an encoded row group by its key codes (engine/encoded_aggregate.h), or decoded when its
   // chunks are not ones the encoded path reads. The totals per code stay until FoldCodes: consecutive
   // row groups whose codes mean the same keys (packed with the same reference) add to the same totals.
-  void AggregateEncoded(const storage::EncodedRows& rows) {
-    scan_rows_ += rows.count;
+  void AggregateEncoded(const EncodedSource& source, const storage::EncodedRows& rows) {
     const std::optional<EncodedKeys> keys = EncodedKeysOf(*rows.chunks[node_.group_keys[0]->column]);
     std::vector<const storage::ColumnChunk*> arguments(node_.aggregates.size());
     bool readable = keys.has_value();
@@ -190,7 +234,7 @@ class HashAggregateOperator : public Operator {
       arguments[call] = rows.chunks[node_.aggregates[call].args[0]->column];
       readable = ArgumentReadable(*arguments[call]);
     }
-    if (!readable) return AggregateDecoded(rows);
+    if (!readable) return AggregateDecoded(source, rows);
     if (code_run_ && (keys->dictionary != nullptr || code_run_->reference != keys->reference ||
                       code_run_rows_ + rows.count > kMaxCodeRunRows)) {
       FoldCodes();
@@ -248,9 +292,8 @@ class HashAggregateOperator : public Operator {
   }
 
   // Decodes the rows of an encoded row group a batch at a time and aggregates them as usual.
-  void AggregateDecoded(const storage::EncodedRows& rows) {
-    const PlanNode& scan = *node_.children[0];
-    const auto& types = scan.relation->data->column_types();
+  void AggregateDecoded(const EncodedSource& source, const storage::EncodedRows& rows) {
+    const auto& types = source.scan->relation->data->column_types();
     sel_t window[kBatchSize];
     const auto row_of = [&](idx_t index) { return rows.selection == nullptr ? index : rows.selection[index]; };
     for (idx_t next = 0; next < rows.count;) {
@@ -260,7 +303,7 @@ class HashAggregateOperator : public Operator {
       while (next < rows.count && row_of(next) < end) window[taken++] = static_cast<sel_t>(row_of(next++) - first);
       Batch batch;
       for (size_t column = 0; column < rows.chunks.size(); ++column) {
-        Vector decoded(types[scan.column_ids[column]]);
+        Vector decoded(types[source.table_columns[column]]);
         rows.chunks[column]->DecodeRange(first, end - first, &decoded);
         batch.columns.push_back(taken == end - first ? std::move(decoded) : decoded.Gather(window, taken));
       }
@@ -477,13 +520,19 @@ class HashAggregateOperator : public Operator {
   const PlanNode& node_;
   ExecContext& context_;
   std::unique_ptr<Operator> child_;
-  // Without a child: the scan's partitions read through ScanEncoded, and where the read stands.
-  std::vector<int> encoded_partitions_;
-  size_t next_partition_ = 0;
+  // Without a child: the scans' pieces read through ScanEncoded, and where the read stands.
+  std::vector<EncodedSource> sources_;
+  std::vector<EncodedPiece> encoded_pieces_;
+  size_t next_piece_ = 0;
   storage::ScanPosition position_;
-  uint64_t scan_rows_ = 0;  // EXPLAIN ANALYZE of the scan: rows read, segment row groups reached / skipped
-  uint64_t segment_row_groups_ = 0;
-  uint64_t segment_row_groups_skipped_ = 0;
+  // EXPLAIN ANALYZE of each scan: whether it was read, rows read, segment row groups reached / skipped.
+  struct ScanFigures {
+    bool read = false;
+    uint64_t rows = 0;
+    uint64_t segment_row_groups = 0;
+    uint64_t segment_row_groups_skipped = 0;
+  };
+  std::vector<ScanFigures> scan_figures_;
   uint64_t rows_encoded_ = 0;  // rows aggregated by key code
   // Encoded row groups: the keys of the current run of codes (row groups whose codes mean the same keys)
   // and its rows, rows per code, each call's totals per code, the codes that occurred and their groups.
@@ -550,15 +599,20 @@ class ParallelHashAggregateOperator : public Operator {
   ParallelHashAggregateOperator(const PlanNode& node, ExecContext& context)
       : node_(node), context_(context) {
     const std::vector<SectionPiece> pieces = PiecesBelow(node);
+    const std::vector<EncodedSource> sources = EncodedSources(node);
     contexts_ = MakePieceContexts(context, pieces, sibling_failed_);
     const size_t tasks = std::min(pieces.size(), kTasksPerThread * static_cast<size_t>(node.parallel_workers));
     for (size_t task = 0; task < tasks; ++task) {
       const size_t begin = pieces.size() * task / tasks;
       const size_t end = pieces.size() * (task + 1) / tasks;
-      if (AggregatesEncoded(node)) {
-        std::vector<int> partitions;
-        for (size_t piece = begin; piece < end; ++piece) partitions.push_back(pieces[piece].partition);
-        partials_.push_back(std::make_unique<HashAggregateOperator>(node, *contexts_[begin], nullptr, std::move(partitions)));
+      if (!sources.empty()) {
+        std::vector<EncodedPiece> encoded;
+        for (size_t piece = begin; piece < end; ++piece) {
+          const auto source = std::find_if(sources.begin(), sources.end(),
+                                           [&](const EncodedSource& s) { return s.scan == pieces[piece].scan; });
+          encoded.push_back({static_cast<size_t>(source - sources.begin()), pieces[piece].partition});
+        }
+        partials_.push_back(std::make_unique<HashAggregateOperator>(node, *contexts_[begin], nullptr, sources, std::move(encoded)));
         continue;
       }
       std::vector<std::unique_ptr<Operator>> inputs;

@@ -137,7 +137,7 @@ TEST_SUITE("parallel") {
     const std::string grouped = "SELECT g, count(*), sum(v), avg(n), min(s), max(id) FROM t GROUP BY g";
     CHECK(Run(parallel, "EXPLAIN " + grouped)[2].find("Workers: 2") != std::string::npos);
     CHECK(Run(serial, "EXPLAIN " + grouped)[2].find("Workers") == std::string::npos);
-    for (const std::string query : {
+    for (const std::string& query : {
              grouped,
              std::string("SELECT count(*), sum(v), bool_and(id > 0) FROM t WHERE s <> 's3'"),
              std::string("SELECT id, s FROM t WHERE g = 5 AND id % 100 = 0"),
@@ -181,7 +181,7 @@ TEST_SUITE("parallel") {
                 "Workers") == 0);
     CHECK(lines(Run(parallel, "EXPLAIN SELECT sum(v::float8) FROM (SELECT v FROM a UNION ALL SELECT v FROM b) u"),
                 "Workers") == 1);
-    for (const std::string query : {
+    for (const std::string& query : {
              grouped,
              std::string("SELECT count(*), sum(v) FROM (SELECT v FROM a WHERE g < 5 UNION ALL SELECT v FROM b UNION ALL "
                          "SELECT v * 2 FROM a WHERE s = 's3') u"),
@@ -223,6 +223,12 @@ TEST_SUITE("parallel") {
         "SELECT x, count(*), max(w), min(d) FROM t GROUP BY x ORDER BY x",
         "SELECT k, count(*), sum(v) FROM t WHERE v < 300 GROUP BY k ORDER BY k",
         "SELECT k, count(*), sum(v) FROM r GROUP BY k ORDER BY k",
+        // UNION ALLs of scans (a worker's partial aggregate over its shard tables): an arm's columns in
+        // another order, an arm with a filter, and arms that are not bare columns or convert a type.
+        "SELECT b, count(*), sum(a), min(c), max(a) FROM (SELECT v AS a, k AS b, v AS c FROM t UNION ALL SELECT v, k, k "
+        "FROM r WHERE v < 5000 UNION ALL SELECT v, k, v FROM t WHERE f >= 0 AND k >= 0) u GROUP BY b ORDER BY b",
+        "SELECT k, count(*), sum(v) FROM (SELECT k, v FROM t UNION ALL SELECT k, v + 1 FROM r) u GROUP BY k ORDER BY k",
+        "SELECT x, count(*) FROM (SELECT x FROM t UNION ALL SELECT k FROM r) u GROUP BY x ORDER BY x",
     };
     auto same = [&] {
       for (const std::string& query : queries) {
@@ -245,6 +251,9 @@ TEST_SUITE("parallel") {
     CHECK(by_code(frozen, queries[3]) > 0);
     CHECK(by_code(memory, queries[0]) == 0);
     CHECK(by_code(frozen, "SELECT k, sum(v + 1) FROM t GROUP BY k") == -1);  // an argument that is no column
+    CHECK(by_code(frozen, queries[5]) > 2 * 190000);
+    CHECK(by_code(frozen, queries[6]) == -1);
+    CHECK(by_code(frozen, queries[7]) == -1);
     same();
     // Deleted and updated rows of frozen row groups, of reordered ones (r) too.
     for (auto* session : {&frozen, &memory}) {
