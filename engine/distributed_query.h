@@ -31,6 +31,7 @@ struct DistributedQuery {
   // Partial aggregates: a worker aggregates several of its partitions in one statement, over their
   // UNION ALL, so that it builds kMergedReadsPerWorker hash tables of all its groups instead of one per
   // partition with most of the same groups (8 partitions per worker build 8x the groups otherwise).
+  // Without GROUP BY (an empty tail) the statement is the UNION ALL of each partition's one-row aggregate.
   bool merge_on_worker = false;
   // With merge_on_worker: the columns the select list uses, as each branch selects them
   // ("" when none: count(*) alone).
