@@ -30,7 +30,9 @@ bool IsIntegerChunk(const storage::ColumnChunk& chunk) {
 bool AddSources(const PlanNode& node, const std::vector<int>& columns, std::vector<EncodedSource>& sources) {
   switch (node.kind) {
     case PlanKind::kScan: {
-      if (node.emit_row_ids || !node.relation || !node.relation->data || !node.relation->placement.empty()) return false;
+      if (node.emit_row_ids || !node.relation || !node.relation->data || !node.relation->placement.empty()) {
+        return false;
+      }
       if (node.predicate != nullptr &&
           !storage::FilterAppliesExactly(node.scan_filter, node.relation->data->column_types())) {
         return false;

@@ -58,7 +58,8 @@ std::vector<EncodedPiece> PiecesOf(const std::vector<EncodedSource>& sources, co
 
 class HashAggregateOperator : public Operator {
  public:
-  HashAggregateOperator(const PlanNode& node, ExecContext& context) : HashAggregateOperator(node, context, EncodedSources(node)) {}
+  HashAggregateOperator(const PlanNode& node, ExecContext& context)
+      : HashAggregateOperator(node, context, EncodedSources(node)) {}
 
   // Reads `sources` (EncodedSources(node)) through ScanEncoded, or node's child when there are none.
   HashAggregateOperator(const PlanNode& node, ExecContext& context, std::vector<EncodedSource> sources)
@@ -199,7 +200,8 @@ class HashAggregateOperator : public Operator {
   std::pair<bool, uint64_t> ReportInput(const PlanNode& node) const {
     bool read = false;
     uint64_t rows = 0;
-    const auto source = std::find_if(sources_.begin(), sources_.end(), [&](const EncodedSource& s) { return s.scan == &node; });
+    const auto source =
+        std::find_if(sources_.begin(), sources_.end(), [&](const EncodedSource& s) { return s.scan == &node; });
     if (source != sources_.end()) {
       const ScanFigures& figures = scan_figures_[source - sources_.begin()];
       if (!figures.read) return {false, 0};
@@ -612,7 +614,8 @@ class ParallelHashAggregateOperator : public Operator {
                                            [&](const EncodedSource& s) { return s.scan == pieces[piece].scan; });
           encoded.push_back({static_cast<size_t>(source - sources.begin()), pieces[piece].partition});
         }
-        partials_.push_back(std::make_unique<HashAggregateOperator>(node, *contexts_[begin], nullptr, sources, std::move(encoded)));
+        partials_.push_back(
+            std::make_unique<HashAggregateOperator>(node, *contexts_[begin], nullptr, sources, std::move(encoded)));
         continue;
       }
       std::vector<std::unique_ptr<Operator>> inputs;
