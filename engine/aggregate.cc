@@ -491,6 +491,11 @@ bool AggregateResultShowsOrder(const AggregateFunction& function) {
   return function.name == "array_agg" || function.name == "string_agg";
 }
 
+const AggregateFunction& SumOfCounts() {
+  static const AggregateFunction function = MakeIntSum<int64_t>(TypeId::kInt64, TypeId::kInt64, false);
+  return function;
+}
+
 const AggregateFunction* FindAggregate(const std::string& name, const std::vector<LogicalType>& arg_types) {
   for (const auto& function : AllAggregates()) {
     if (function.name != name || function.arg_types.size() != arg_types.size()) continue;

@@ -65,5 +65,8 @@ bool IsAggregateName(const std::string& name);
 bool AggregateResultShowsOrder(const AggregateFunction& function);
 // All overloads of aggregate `name`, for the binder's implicit-cast resolution.
 std::vector<const AggregateFunction*> AggregateOverloads(const std::string& name);
+// sum(bigint) as bigint (22003 past its range), not numeric as SQL's sum(bigint): how a coordinator adds
+// up the bigint counts of partitions (planner/distributed_pushdown.cc). Not found by name.
+const AggregateFunction& SumOfCounts();
 
 }  // namespace tessera::engine

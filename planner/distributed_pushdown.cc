@@ -7,7 +7,7 @@
 //     Aggregate(keys #1..#k, combine(C))  -- on the coordinator, over every partition's groups
 //       Scan(distributed, pushed: SELECT K, partial(C) FROM shard WHERE F GROUP BY 1..k)
 // with, per call (PostgreSQL's result types kept by the final step):
-//   count(x)  partial count(x)               combine sum      final ::bigint
+//   count(x)  partial count(x)               combine sum      (of bigints as bigint: engine::SumOfCounts)
 //   sum(x)    partial sum(x)                 combine sum      final ::type of sum(x) (sum(int) is bigint)
 //   min/max   partial min/max(x)             combine min/max  final as is (also bool_and, bool_or, every)
 //   avg(x)    partial sum(x), count(x)       combine sum, sum final sum / count, in numeric for integers
@@ -24,6 +24,7 @@
 #include <set>
 
 #include "base/error.h"
+#include "engine/aggregate.h"
 #include "engine/deparse_expression.h"
 #include "engine/function/kernel_builder.h"
 #include "planner/distributed_distinct.h"
@@ -257,8 +258,12 @@ class AggregateSplit {
   // Adds a combining call over the partial column `partial`; the combined value's column in the
   // coordinator's aggregate.
   BoundExprPtr Combine(const std::string& name, int partial) {
+    return Combine(Aggregate(name, partial_types_[partial]), partial);
+  }
+
+  BoundExprPtr Combine(const engine::AggregateFunction& function, int partial) {
     AggregateCall call;
-    call.function = &Aggregate(name, partial_types_[partial]);
+    call.function = &function;
     call.args.push_back(engine::MakeColumn(partial, partial_types_[partial]));
     call.type = call.function->return_type;
     if (call.type.id == partial_types_[partial].id) call.type = partial_types_[partial];  // min/max keep typmods
@@ -298,7 +303,8 @@ class AggregateSplit {
     if (call.filter) filter = " FILTER (WHERE " + Deparsed(*call.filter, columns_, "aggregate filter") + ")";
     if (name == "count") {
       const std::string argument = call.args.empty() ? "*" : distinct + Deparsed(*call.args[0], columns_, "argument");
-      BoundExprPtr count = Combine("sum", AddPartial("count(" + argument + ")" + filter, LogicalType(TypeId::kInt64)));
+      BoundExprPtr count =
+          Combine(engine::SumOfCounts(), AddPartial("count(" + argument + ")" + filter, LogicalType(TypeId::kInt64)));
       // Finer groups without keys: no rows at all leave the sum of counts NULL, where count is 0.
       if (distinct_.strategy == DistinctStrategy::kMergedSets && aggregate_.group_keys.empty()) count = ZeroIfNull(std::move(count));
       return Final(std::move(count), call.type);
@@ -331,7 +337,9 @@ class AggregateSplit {
     const bool real = call.args[0]->type.id == TypeId::kFloat32;
     const std::string summed = real ? "CAST(" + argument + " AS double precision)" : argument;
     BoundExprPtr sum = Combine("sum", AddPartial("sum(" + distinct + summed + ")" + filter, sum_type));
-    BoundExprPtr count = Combine("sum", AddPartial("count(" + distinct + argument + ")" + filter, LogicalType(TypeId::kInt64)));
+    BoundExprPtr count =
+        Combine(engine::SumOfCounts(),
+                AddPartial("count(" + distinct + argument + ")" + filter, LogicalType(TypeId::kInt64)));
     const TypeId division = floating ? TypeId::kFloat64 : TypeId::kNumeric;
     sum = Final(std::move(sum), LogicalType(division));
     count = Final(std::move(count), LogicalType(division));
@@ -350,7 +358,7 @@ class AggregateSplit {
     return coalesce;
   }
 
-  // `value` as `type` (a cast when the combined type differs, e.g. sum of counts is numeric).
+  // `value` as `type` (a cast when the combined type differs, e.g. a sum of bigints is numeric).
   static BoundExprPtr Final(BoundExprPtr value, const LogicalType& type) {
     if (value->type.id == type.id) {
       value->type = type;
