@@ -88,8 +88,80 @@ bool IsSubset(const std::set<size_t>& items, const std::set<size_t>& of) {
   return std::includes(of.begin(), of.end(), items.begin(), items.end());
 }
 
+// Whether `expr` reads nothing but its own row's columns: no subquery, outer reference, aggregate, window
+// or volatile call, so it may be evaluated below a projection or in each arm of a UNION ALL instead.
+bool ReadsOnlyItsRow(const BoundExpr& expr) {
+  switch (expr.kind) {
+    case BoundExprKind::kSubquery:
+    case BoundExprKind::kOuterColumn:
+    case BoundExprKind::kAggregateRef:
+    case BoundExprKind::kWindowRef:
+    case BoundExprKind::kSetFunctionRef:
+      return false;
+    case BoundExprKind::kFunction:
+      if (expr.function->is_volatile) return false;
+      break;
+    default:
+      break;
+  }
+  return std::all_of(expr.children.begin(), expr.children.end(), [](const auto& child) { return ReadsOnlyItsRow(*child); });
+}
+
+PlanPtr MakeFilter(PlanPtr child, BoundExprPtr predicate);
+
+// Gives `expr`'s column references the names of the input they now read (for EXPLAIN).
+void NameColumns(BoundExpr& expr, const std::vector<std::string>& names) {
+  if (expr.kind == BoundExprKind::kColumn && static_cast<size_t>(expr.column) < names.size() &&
+      !names[expr.column].empty()) {
+    expr.name = names[expr.column];
+  }
+  for (auto& child : expr.children) NameColumns(*child, names);
+}
+
+// `child` filtered by `predicate` applied below it: in each arm of a UNION ALL (whose arms give its
+// column types as they are), under a projection whose columns the predicate reads are bare columns of its
+// input; so that the scans at the bottom take the predicate and storage skips and selects by it (as over
+// a worker's shard tables, engine/distributed_query.h). nullptr when it cannot go below `child`.
+PlanPtr FilterBelow(const PlanPtr& child, const BoundExpr& predicate) {
+  if (child->kind == PlanKind::kSetOperation && child->set_operation == engine::SetOperationKind::kUnion &&
+      child->set_all) {
+    for (const auto& arm : child->children) {
+      if (arm->output_types != child->output_types) return nullptr;
+    }
+    auto node = std::make_shared<PlanNode>(PlanKind::kSetOperation);
+    node->set_operation = child->set_operation;
+    node->set_all = true;
+    node->output_types = child->output_types;
+    node->output_names = child->output_names;
+    for (const auto& arm : child->children) node->children.push_back(MakeFilter(arm, predicate.Copy()));
+    return node;
+  }
+  if (child->kind == PlanKind::kProject) {
+    std::vector<int> mapping(child->expressions.size(), -1);
+    for (size_t column = 0; column < mapping.size(); ++column) {
+      const BoundExpr& expr = *child->expressions[column];
+      if (expr.kind == BoundExprKind::kColumn) mapping[column] = expr.column;
+    }
+    std::vector<int> read;
+    CollectColumns(predicate, read);
+    for (int column : read) {
+      if (mapping[column] < 0) return nullptr;
+    }
+    BoundExprPtr below = predicate.Copy();
+    RemapColumns(*below, mapping);
+    NameColumns(*below, child->children[0]->output_names);
+    std::vector<BoundExprPtr> expressions;
+    for (const auto& expr : child->expressions) expressions.push_back(expr->Copy());
+    return MakeProject(MakeFilter(child->children[0], std::move(below)), std::move(expressions), child->output_names);
+  }
+  return nullptr;
+}
+
 PlanPtr MakeFilter(PlanPtr child, BoundExprPtr predicate) {
   if (!predicate) return child;
+  if (ReadsOnlyItsRow(*predicate)) {
+    if (PlanPtr below = FilterBelow(child, *predicate)) return below;
+  }
   if (child->kind == PlanKind::kScan && !child->predicate) {
     auto scan = std::make_shared<PlanNode>(PlanKind::kScan);
     scan->relation = child->relation;
