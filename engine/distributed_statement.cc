@@ -25,6 +25,10 @@ namespace {
 std::vector<std::vector<size_t>> Placements(const DistributedStatement& statement, ExecContext* context) {
   std::vector<size_t> pinned;
   for (const DistributedTableUse& table : statement.tables) {
+    if (table.whole) {
+      pinned.push_back(kEveryPartition);
+      continue;
+    }
     if (!table.shard_key) break;
     const Value key = context != nullptr ? EvaluateConstant(*table.shard_key, *context) : table.shard_key->constant;
     pinned.push_back(PartitionOfKey(key, *table.relation));
@@ -50,10 +54,13 @@ std::optional<uint32_t> SharedWorker(const DistributedStatement& statement, cons
   std::optional<uint32_t> shared;
   for (size_t table = 0; table < partitions.size(); ++table) {
     const RelationInfo& relation = *statement.tables[table].relation;
-    const uint32_t worker = database != nullptr ? CurrentPlacement(*database, relation)[partitions[table]]
-                                                : relation.placement[partitions[table]];
-    if (shared && *shared != worker) return std::nullopt;
-    shared = worker;
+    const std::vector<uint32_t> placement =
+        database != nullptr ? CurrentPlacement(*database, relation) : relation.placement;
+    for (size_t partition = 0; partition < placement.size(); ++partition) {
+      if (partitions[table] != kEveryPartition && partition != partitions[table]) continue;
+      if (shared && *shared != placement[partition]) return std::nullopt;
+      shared = placement[partition];
+    }
   }
   return shared;
 }
@@ -240,8 +247,10 @@ std::string JoinPinned(const DistributedStatement& statement) {
   return text;
 }
 
+// Whether the statement's partitions are known without evaluating parameters (whole tables count).
 bool PinnedByConstants(const DistributedStatement& statement) {
   for (const DistributedTableUse& table : statement.tables) {
+    if (table.whole) continue;
     if (!table.shard_key || table.shard_key->kind != BoundExprKind::kConstant) return false;
   }
   return true;
@@ -260,6 +269,10 @@ std::string DescribeTier(const PlanNode& node) {
   const DistributedStatement& statement = *node.distributed_statement;
   const RelationInfo& anchor = *statement.tables[0].relation;
   const std::string partitions = std::to_string(anchor.placement.size());
+  if (std::all_of(statement.tables.begin(), statement.tables.end(), [](const auto& table) { return table.whole; })) {
+    return "Distributed Router: every partition on worker " + std::to_string(anchor.placement[0]) +
+           ", run whole there over the UNION ALL of each table's shard tables";
+  }
   if (!statement.tables[0].shard_key) {
     const std::set<uint32_t> workers(anchor.placement.begin(), anchor.placement.end());
     return "Distributed Pushdown: " + partitions + " partitions on " + std::to_string(workers.size()) +
@@ -269,8 +282,10 @@ std::string DescribeTier(const PlanNode& node) {
     return "Distributed Router: one partition of " + partitions + " chosen at execution, pinned by " + JoinPinned(statement);
   }
   const std::vector<size_t> pinned = Placements(statement, nullptr)[0];
-  return "Distributed Router: partition " + std::to_string(pinned[0]) + " of " + partitions + " on worker " +
-         std::to_string(anchor.placement[pinned[0]]) + ", pinned by " + JoinPinned(statement);
+  const std::string where = pinned[0] == kEveryPartition ? "every partition" : "partition " + std::to_string(pinned[0]);
+  return "Distributed Router: " + where + " of " + partitions + " on worker " +
+         std::to_string(anchor.placement[pinned[0] == kEveryPartition ? 0 : pinned[0]]) + ", pinned by " +
+         JoinPinned(statement);
 }
 
 }  // namespace
@@ -289,6 +304,9 @@ std::string DistributedStatementSqlForExplain(const PlanNode& node) {
   const DistributedStatement& statement = *node.distributed_statement;
   std::vector<size_t> partitions(statement.tables.size(), 0);
   if (PinnedByConstants(statement)) partitions = Placements(statement, nullptr)[0];
+  for (size_t table = 0; table < partitions.size(); ++table) {
+    if (statement.tables[table].whole) partitions[table] = kEveryPartition;
+  }
   return statement.sql(partitions);
 }
 

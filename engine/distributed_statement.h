@@ -5,7 +5,9 @@
 // it, with the statement's parameters, to the partition's worker and streams the rows back with the
 // coordinator's bound output types.
 //
-// Reads (the router tier) run on the one worker their pinned partitions share, outside any transaction;
+// Reads (the router tier) run on the one worker their pinned partitions share (or, for a table whose
+// partitions are all on one worker, all of them: a 1-worker cluster runs every such read whole there),
+// outside any transaction;
 // when the pins' values (parameters) put the partitions on different workers, the statement runs its
 // `fallback` plan (the pull tier) instead. Writes (UPDATE, DELETE) to one partition run as one statement,
 // its own transaction on its worker; writes to several run in one transaction per worker
@@ -31,7 +33,13 @@ struct DistributedTableUse {
   RelationPtr relation;
   BoundExprPtr shard_key;  // null: every partition (only for tables[0] of a statement naming one table)
   std::string pinned_by;   // "id = 3", for EXPLAIN
+  // A read of a table whose partitions are all on one worker: the statement reads the UNION ALL of all its
+  // shard tables there (partition kEveryPartition in DistributedStatement::sql).
+  bool whole = false;
 };
+
+// The partition of a `whole` table in DistributedStatement::sql's argument.
+constexpr size_t kEveryPartition = static_cast<size_t>(-1);
 
 struct DistributedStatement {
   // tables[0] decides where the statement runs: its pinned partition, or each of its partitions.

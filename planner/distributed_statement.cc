@@ -6,8 +6,10 @@
 #include <algorithm>
 #include <functional>
 #include <optional>
+#include <set>
 
 #include "engine/distributed_statement.h"
+#include "engine/function/kernel_builder.h"
 #include "engine/function/scalar_function.h"
 #include "engine/global_unique.h"
 #include "planner/order_comparable.h"
@@ -197,8 +199,47 @@ std::map<int, ShippedTableName> Ship(const ShardSql& sql, const std::vector<int>
 bool PartitionAnswers(const engine::DistributedStatement& statement, const TableNames& names) {
   return names.renames.size() <= 1 ||
          std::all_of(statement.tables.begin(), statement.tables.end(),
-                     [](const engine::DistributedTableUse& use) { return use.shard_key != nullptr; });
+                     [](const engine::DistributedTableUse& use) { return use.shard_key != nullptr || use.whole; });
 }
+
+// Whether every partition of `relation`, a distributed table that is not a reference table, is on one
+// worker (as on a 1-worker cluster): a read can then use them all there.
+bool OnOneWorker(const engine::RelationInfo& relation) {
+  if (relation.IsReferenceTable() || relation.placement.empty()) return false;
+  return std::all_of(relation.placement.begin(), relation.placement.end(),
+                     [&](uint32_t worker) { return worker == relation.placement[0]; });
+}
+
+// The columns of `relation` that the scans of it in `plan` read, in table order.
+std::vector<int> ColumnsRead(const PlanNode& plan, const engine::RelationInfo& relation) {
+  std::set<int> read;
+  VisitPlans(plan, [&](const PlanNode& node) {
+    if (DistributedScan(node) && node.relation->oid == relation.oid) {
+      read.insert(node.column_ids.begin(), node.column_ids.end());
+    }
+  });
+  return std::vector<int>(read.begin(), read.end());
+}
+
+// The text standing for every partition of `relation` at once: the UNION ALL of its shard tables, with
+// the columns `columns` (a constant when none).
+std::string EveryPartitionSql(const engine::RelationInfo& relation, const std::vector<int>& columns) {
+  std::string list;
+  for (int column : columns) {
+    list += (list.empty() ? "" : ", ") + engine::builtin::QuoteIdentifier(relation.columns[column].name);
+  }
+  if (list.empty()) list = "1";
+  std::string text;
+  for (size_t partition = 0; partition < relation.placement.size(); ++partition) {
+    text += (text.empty() ? "(SELECT " : " UNION ALL SELECT ") + list + " FROM " +
+            engine::ShardTableName(relation.oid, partition);
+  }
+  return text + ")";
+}
+
+// What the text of a statement names table `index` (of its DistributedStatement::tables) by until
+// EveryPartitionSql replaces it.
+std::string EveryPartitionPlaceholder(size_t index) { return "tessera_every_partition_" + std::to_string(index) + "_"; }
 
 Pushdown Plan(const ast::Statement& statement, const PlanNode& plan, const NameReferences& references,
               const engine::RelationPtr& target, int target_location, const QueryPlanner& plan_query,
@@ -224,6 +265,18 @@ Pushdown Plan(const ast::Statement& statement, const PlanNode& plan, const NameR
     return result;
   }
   for (const engine::RelationPtr& relation : names.relations) result.statement->tables.push_back(PinTable(plan, relation));
+  // A read may use all partitions of a table not pinned to one, when they share a worker; the UNION ALL
+  // standing for them has the columns the statement reads, so none where its text renames the columns.
+  for (size_t index = 0; index < result.statement->tables.size(); ++index) {
+    engine::DistributedTableUse& use = result.statement->tables[index];
+    const bool renamed = std::any_of(names.renames.begin(), names.renames.end(), [&](const auto& rename) {
+      return rename.second == index && sql->RenamesColumns(rename.first);
+    });
+    if (!target && !use.shard_key && !renamed && OnOneWorker(*use.relation)) {
+      use.whole = true;
+      use.pinned_by = "every partition of " + use.relation->name + " on one worker";
+    }
+  }
   std::vector<int> ship = names.others;
   if (target && (!PartitionAnswers(*result.statement, names) || engine::PinnedApart(*result.statement))) {
     // Only the target stays a shard table; every other name reads rows the coordinator ships.
@@ -241,15 +294,41 @@ Pushdown Plan(const ast::Statement& statement, const PlanNode& plan, const NameR
   }
   const std::map<int, ShippedTableName> shipped = Ship(*sql, ship, plan_query, *result.statement, shipped_plans);
   std::vector<uint32_t> oids;
-  for (const engine::RelationPtr& relation : names.relations) oids.push_back(relation->oid);
-  result.statement->sql = [sql, renames = names.renames, oids, shipped](const std::vector<size_t>& partitions) {
+  // Whole tables: the columns their text names, and the UNION ALL of their shard tables.
+  std::vector<std::vector<std::string>> columns(names.relations.size());
+  std::vector<std::string> every_partition(names.relations.size());
+  for (size_t index = 0; index < names.relations.size(); ++index) {
+    const engine::RelationInfo& relation = *names.relations[index];
+    oids.push_back(relation.oid);
+    if (!result.statement->tables[index].whole) continue;
+    const std::vector<int> read = ColumnsRead(plan, relation);
+    for (int column : read) columns[index].push_back(relation.columns[column].name);
+    every_partition[index] = EveryPartitionSql(relation, read);
+  }
+  result.statement->sql = [sql, renames = names.renames, oids, shipped, columns,
+                           every_partition](const std::vector<size_t>& partitions) {
     std::map<int, ShardTableName> tables;
+    std::map<int, ShippedTableName> replaced = shipped;
     for (const auto& [location, index] : renames) {
+      if (partitions[index] == engine::kEveryPartition) {
+        // A placeholder in the text, aliased to the table's name and columns, becomes the UNION ALL.
+        replaced[location] = ShippedTableName{EveryPartitionPlaceholder(index), columns[index]};
+        continue;
+      }
       const std::string name = engine::ShardTableName(oids[index], partitions[index]);  // "schema.table"
       const size_t dot = name.find('.');
       tables[location] = ShardTableName{name.substr(0, dot), name.substr(dot + 1)};
     }
-    return sql->Deparse(tables, shipped);
+    std::string text = sql->Deparse(tables, replaced);
+    for (size_t index = 0; index < partitions.size(); ++index) {
+      if (partitions[index] != engine::kEveryPartition) continue;
+      const std::string placeholder = EveryPartitionPlaceholder(index);
+      for (size_t at = text.find(placeholder); at != std::string::npos;
+           at = text.find(placeholder, at + every_partition[index].size())) {
+        text.replace(at, placeholder.size(), every_partition[index]);
+      }
+    }
+    return text;
   };
   return result;
 }
@@ -331,8 +410,20 @@ PlanPtr PlanDistributedStatement(const ast::Statement& statement, PlanPtr plan, 
     if (plan->kind == PlanKind::kUpdate) pushdown.statement->checked_indexes = AssignedGlobalUnique(*plan);
     return MakeNode(*plan, pushdown.statement, std::move(shipped_plans));
   }
-  // A read is pushed down only when it reads one partition's worker (the router tier).
-  if (!pushdown.why_not.empty() || !pushdown.statement->tables[0].shard_key) return plan;
+  // A read is pushed down only when it reads one worker: its pinned partitions' (the router tier), or all
+  // partitions of tables that are on one worker.
+  const auto placed = [](const engine::DistributedTableUse& use) { return use.shard_key != nullptr || use.whole; };
+  const auto& tables = pushdown.statement->tables;
+  if (!pushdown.why_not.empty() || !std::all_of(tables.begin(), tables.end(), placed)) return plan;
+  // An aggregate without GROUP BY is cheaper as each partition's one-row aggregate (the partial
+  // aggregation tier, planner/distributed_pushdown.cc: answered from the partition's metadata or by
+  // reading encoded chunks) than over the UNION ALL of every partition.
+  bool per_partition = false;
+  VisitPlans(*plan, [&per_partition](const PlanNode& node) {
+    per_partition |= node.kind == PlanKind::kAggregate && node.group_keys.empty();
+  });
+  const bool whole = std::any_of(tables.begin(), tables.end(), [](const auto& use) { return use.whole; });
+  if (whole && per_partition) return plan;
   if (engine::PinnedApart(*pushdown.statement) || !SettingsForWorkers(session).empty()) return plan;
   pushdown.statement->fallback = plan;
   return MakeNode(*plan, pushdown.statement);

@@ -7,7 +7,9 @@
 // now(), nextval, current_user, tessera.*, pg_* ...), and
 //   - SELECT: it names only distributed tables (no views, local or system tables, no WITH) and an
 //     equality on the shard key with a constant or parameter pins every table it reads (the router
-//     tier); otherwise it keeps its pull-tier plan;
+//     tier), or a table's partitions are all on the one worker the others are pinned to (read there as
+//     the UNION ALL of its shard tables; not for statements with an aggregate without GROUP BY, which
+//     each partition answers); otherwise it keeps its pull-tier plan;
 //   - UPDATE, DELETE: run on the partition the target's shard key pins, or on every partition. What
 //     else they read is read there too when it is distributed tables pinned to partitions on the same
 //     worker; otherwise it is computed on the coordinator and shipped in the statement's text

@@ -114,6 +114,9 @@ ShardSql::ShardSql(std::string_view sql) : tree_(std::make_unique<Tree>()) {
     if (auto* range_var = dynamic_cast<pg_query::RangeVar*>(&message)) {
       relation_locations_.push_back(range_var->location());
       table_names_[range_var->location()] = {range_var->schemaname(), range_var->relname()};
+      if (range_var->has_alias() && range_var->alias().colnames_size() > 0) {
+        column_alias_locations_.insert(range_var->location());
+      }
       if (range_var->schemaname().empty() && cte_names.count(range_var->relname()) > 0) {
         cte_locations_.insert(range_var->location());
       }
@@ -159,6 +162,8 @@ std::string ShardSql::TableName(int location) const {
 }
 
 bool ShardSql::NamesCte(int location) const { return cte_locations_.count(location) > 0; }
+
+bool ShardSql::RenamesColumns(int location) const { return column_alias_locations_.count(location) > 0; }
 
 std::string ShardSql::RowsQuery(int location) const {
   const auto& [schema, table] = table_names_.at(location);

@@ -65,6 +65,8 @@ class ShardSql {
   std::string TableName(int location) const;
   // Whether the table name at `location` names a CTE of the top-level WITH clause.
   bool NamesCte(int location) const;
+  // Whether the table name at `location` has an alias naming its columns (`t AS x(a, b)`).
+  bool RenamesColumns(int location) const;
   // The query that computes the rows the table name at `location` reads on the coordinator: for a CTE,
   // the WITH clause and SELECT * FROM it; else SELECT * FROM the name as written.
   std::string RowsQuery(int location) const;
@@ -89,6 +91,7 @@ class ShardSql {
   bool uses_with_ = false;
   std::map<int, std::pair<std::string, std::string>> table_names_;  // location -> (schema, table)
   std::set<int> cte_locations_;
+  std::set<int> column_alias_locations_;
   std::unique_ptr<pg_query::WithClause> with_;  // the top-level WITH clause, taken out of the statement
 };
 

@@ -3,9 +3,9 @@
 # A worker's partial aggregate over its shard tables runs in parallel tasks (planner/parallel_selection.cc:
 # a parallel section may be a UNION ALL of scans): one worker and a coordinator, and an embedded server
 # holding the same rows as the oracle, every node with 2 executor threads and 2 partitions per table.
-# The answers are compared; then the worker SQL the coordinator's EXPLAIN shows is EXPLAINed on the
-# worker itself (logged in as tessera_cluster): one parallel HashAggregate over the scans of the 8 shard
-# tables. Output is compared with workerpar.expected.
+# The answers are compared; then the SQL the coordinator's EXPLAIN shows (the whole statement: every
+# partition is on the one worker) is EXPLAINed on the worker itself (logged in as tessera_cluster): one
+# parallel HashAggregate over the scans of the 8 shard tables. Output is compared with workerpar.expected.
 #   workerpar_test.sh TESSERA_BINARY EXPECTED_FILE
 set -eu
 binary=$1
@@ -24,7 +24,7 @@ on_worker() {
 }
 # worker_plan QUERY: the plan of the query's worker SQL on the worker, shard table names without OIDs.
 worker_plan() {
-  sql=$(on "$coordinator_port" "EXPLAIN $1" | sed -n 's/^ *Worker SQL: //p')
+  sql=$(on "$coordinator_port" "EXPLAIN $1" | sed -n 's/^ *\(Worker \)\{0,1\}SQL: //p')
   on_worker "EXPLAIN $sql" | sed 's/t[0-9]*_p\([0-9]*\)/tOID_p\1/g'
 }
 
@@ -39,6 +39,14 @@ worker_plan() {
   same "every split aggregate per symbol" "SELECT symbol, count(*), sum(qty), avg(price), min(ts), max(price) FROM trades GROUP BY symbol ORDER BY symbol"
   same "a filter in every arm" "SELECT symbol, sum(qty), min(price), max(price) FROM trades WHERE ts >= '2024-01-08' AND ts < '2024-01-15' GROUP BY symbol ORDER BY symbol"
   same "no GROUP BY" "SELECT count(*), sum(qty), avg(qty), min(symbol), max(ts) FROM trades"
+  echo "=== statements run whole on the one worker"
+  same "a self-join" "SELECT a.symbol, count(*) FROM trades a JOIN trades b ON a.id = b.id + 1 WHERE a.symbol < 10 GROUP BY 1 ORDER BY 1"
+  same "columns renamed by an alias" "SELECT x, count(*) FROM trades AS t(i, x) GROUP BY x ORDER BY 2 DESC, 1 LIMIT 3"
+  same "a subquery reading the table again" "SELECT symbol FROM trades WHERE id IN (SELECT id + 1 FROM trades WHERE qty = 5) ORDER BY id LIMIT 5"
+  same "rows in order" "SELECT id, symbol, price FROM trades WHERE qty > 990 ORDER BY id DESC LIMIT 5"
+  echo "=== every partition is on the one worker: a grouped read runs whole there, a count(*) per partition"
+  on "$coordinator_port" "EXPLAIN SELECT symbol, count(*) FROM trades GROUP BY symbol" | head -1
+  on "$coordinator_port" "EXPLAIN SELECT count(*) FROM trades" | grep -c 'Distributed Partial Aggregate'
   echo "=== the worker SQL on the worker: one parallel aggregate over the 8 shard tables"
   worker_plan "SELECT symbol, count(*) FROM trades GROUP BY symbol"
   echo "=== avg of a float combines in partition order: the worker aggregates in parallel"
