@@ -37,6 +37,26 @@ void RemapColumns(BoundExpr& expr, const std::vector<int>& mapping) {
   for (auto& child : expr.children) RemapColumns(*child, mapping);
 }
 
+bool ComputedFromRow(const BoundExpr& expr, bool outer_columns) {
+  switch (expr.kind) {
+    case BoundExprKind::kSubquery:
+    case BoundExprKind::kAggregateRef:
+    case BoundExprKind::kWindowRef:
+    case BoundExprKind::kSetFunctionRef:
+      return false;
+    case BoundExprKind::kOuterColumn:
+      if (!outer_columns) return false;
+      break;
+    case BoundExprKind::kFunction:
+      if (expr.function->is_volatile) return false;
+      break;
+    default:
+      break;
+  }
+  return std::all_of(expr.children.begin(), expr.children.end(),
+                     [outer_columns](const auto& child) { return ComputedFromRow(*child, outer_columns); });
+}
+
 void CollectColumns(const BoundExpr& expr, std::vector<int>& columns) {
   if (expr.kind == BoundExprKind::kColumn) columns.push_back(expr.column);
   for (const auto& child : expr.children) CollectColumns(*child, columns);
@@ -86,25 +106,6 @@ bool HasCorrelatedSubquery(const BoundExpr& expr) {
 
 bool IsSubset(const std::set<size_t>& items, const std::set<size_t>& of) {
   return std::includes(of.begin(), of.end(), items.begin(), items.end());
-}
-
-// Whether `expr` reads nothing but its own row's columns: no subquery, outer reference, aggregate, window
-// or volatile call, so it may be evaluated below a projection or in each arm of a UNION ALL instead.
-bool ReadsOnlyItsRow(const BoundExpr& expr) {
-  switch (expr.kind) {
-    case BoundExprKind::kSubquery:
-    case BoundExprKind::kOuterColumn:
-    case BoundExprKind::kAggregateRef:
-    case BoundExprKind::kWindowRef:
-    case BoundExprKind::kSetFunctionRef:
-      return false;
-    case BoundExprKind::kFunction:
-      if (expr.function->is_volatile) return false;
-      break;
-    default:
-      break;
-  }
-  return std::all_of(expr.children.begin(), expr.children.end(), [](const auto& child) { return ReadsOnlyItsRow(*child); });
 }
 
 PlanPtr MakeFilter(PlanPtr child, BoundExprPtr predicate);
@@ -159,7 +160,7 @@ PlanPtr FilterBelow(const PlanPtr& child, const BoundExpr& predicate) {
 
 PlanPtr MakeFilter(PlanPtr child, BoundExprPtr predicate) {
   if (!predicate) return child;
-  if (ReadsOnlyItsRow(*predicate)) {
+  if (ComputedFromRow(*predicate, false)) {
     if (PlanPtr below = FilterBelow(child, *predicate)) return below;
   }
   if (child->kind == PlanKind::kScan && !child->predicate) {

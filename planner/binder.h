@@ -325,6 +325,10 @@ void ResolveUnknownOutputs(Binder& binder, engine::PlanNode& plan, const std::ve
 // and function names, the innermost such name under casts and CASE's ELSE, else the cast's type name or
 // "case", else "?column?" (planner/column_name.cc).
 std::string FigureColumnName(const ast::Expr& expr);
+// Whether `expr` holds no subquery, no aggregate, window or set-returning placeholder, no volatile call and,
+// unless `outer_columns`, no outer column reference: it computes the same from its row wherever it runs
+// (in parallel tasks, below a projection, in each arm of a UNION ALL).
+bool ComputedFromRow(const engine::BoundExpr& expr, bool outer_columns);
 // Collects the input columns an expression references (outside subqueries).
 void CollectColumns(const engine::BoundExpr& expr, std::vector<int>& columns);
 

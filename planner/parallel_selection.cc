@@ -24,10 +24,11 @@
 
 #include <algorithm>
 
+#include "planner/binder.h"
+
 namespace tessera::planner {
 
 using engine::BoundExpr;
-using engine::BoundExprKind;
 using engine::PlanKind;
 using engine::PlanNode;
 using engine::PlanPtr;
@@ -36,24 +37,7 @@ namespace {
 
 constexpr int64_t kMinParallelRows = 100000;
 
-bool IsParallelSafe(const BoundExpr& expr) {
-  switch (expr.kind) {
-    case BoundExprKind::kSubquery:
-    case BoundExprKind::kAggregateRef:
-    case BoundExprKind::kWindowRef:
-    case BoundExprKind::kSetFunctionRef:
-      return false;
-    case BoundExprKind::kFunction:
-      if (expr.function->is_volatile) return false;
-      break;
-    default:
-      break;
-  }
-  for (const auto& child : expr.children) {
-    if (!IsParallelSafe(*child)) return false;
-  }
-  return true;
-}
+bool IsParallelSafe(const BoundExpr& expr) { return ComputedFromRow(expr, true); }
 
 bool IsParallelSafe(const engine::BoundExprPtr& expr) { return !expr || IsParallelSafe(*expr); }
 
