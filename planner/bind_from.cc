@@ -146,7 +146,7 @@ PlanPtr FilterBelow(const PlanPtr& child, const BoundExpr& predicate) {
     std::vector<int> read;
     CollectColumns(predicate, read);
     for (int column : read) {
-      if (mapping[column] < 0) return nullptr;
+      if (column < 0 || static_cast<size_t>(column) >= mapping.size() || mapping[column] < 0) return nullptr;
     }
     BoundExprPtr below = predicate.Copy();
     RemapColumns(*below, mapping);
