@@ -58,21 +58,18 @@ std::string PartitionsSql(const PlanNode& scan, const std::vector<size_t>& parti
     if (partitions.size() == 1) {
       return "SELECT " + query.select_list + " FROM " + ShardTableName(relation.oid, partitions[0]) + where + query.tail;
     }
+    // Several partitions: the filter inside each branch (where storage can skip by it). Without GROUP BY
+    // each branch aggregates its partition (where storage answers from its metadata or reads encoded),
+    // a row each, which the coordinator combines; else the branches select the columns and the rest goes
+    // over their UNION ALL, which keeps the table's column names.
+    const bool per_branch = query.tail.empty();
+    std::string columns = query.select_list;
+    if (!per_branch) columns = query.branch_columns.empty() ? std::string("1 AS one") : query.branch_columns;
     std::vector<std::string> branches;
-    // Several partitions of an aggregate without GROUP BY: each branch aggregates its partition (where
-    // storage answers from its metadata or reads encoded), a row each, which the coordinator combines.
-    if (query.tail.empty()) {
-      for (size_t partition : partitions) {
-        branches.push_back("SELECT " + query.select_list + " FROM " + ShardTableName(relation.oid, partition) + where);
-      }
-      return Joined(branches, " UNION ALL ");
-    }
-    // Several partitions: the filter inside each branch (where storage can skip by it), the rest over
-    // their UNION ALL, which keeps the table's column names.
     for (size_t partition : partitions) {
-      branches.push_back("SELECT " + (query.branch_columns.empty() ? std::string("1 AS one") : query.branch_columns) +
-                         " FROM " + ShardTableName(relation.oid, partition) + where);
+      branches.push_back("SELECT " + columns + " FROM " + ShardTableName(relation.oid, partition) + where);
     }
+    if (per_branch) return Joined(branches, " UNION ALL ");
     return "SELECT " + query.select_list + " FROM (" + Joined(branches, " UNION ALL ") + ") AS shard" + query.tail;
   }
   // The pull tier: the scan's columns (a constant stands in when it needs none, as for count(*)) and the
