@@ -133,14 +133,19 @@ void ShippedRows::Ship(const std::vector<uint32_t>& workers) {
   }
 }
 
-std::string ShippedRows::Replace(std::string sql) const {
-  for (size_t index = 0; index < placeholders_.size(); ++index) {
-    for (size_t at = sql.find(placeholders_[index]); at != std::string::npos;
-         at = sql.find(placeholders_[index], at + replacements_[index].size())) {
-      sql.replace(at, placeholders_[index].size(), replacements_[index]);
+std::string ReplacePlaceholders(std::string sql, const std::vector<std::string>& placeholders,
+                                const std::vector<std::string>& replacements) {
+  for (size_t index = 0; index < placeholders.size(); ++index) {
+    for (size_t at = sql.find(placeholders[index]); at != std::string::npos;
+         at = sql.find(placeholders[index], at + replacements[index].size())) {
+      sql.replace(at, placeholders[index].size(), replacements[index]);
     }
   }
   return sql;
+}
+
+std::string ShippedRows::Replace(std::string sql) const {
+  return ReplacePlaceholders(std::move(sql), placeholders_, replacements_);
 }
 
 }  // namespace tessera::engine

@@ -33,6 +33,11 @@ inline constexpr size_t kMaxShippedBytes = size_t{64} << 20;
 // type.
 std::string ShippedLiteral(const Value& value, const LogicalType& type);
 
+// `sql`, a pushed-down statement's text, with every occurrence of placeholders[i] replaced by
+// replacements[i] (names that stand in the deparsed text for what is known only later or is not a table).
+std::string ReplacePlaceholders(std::string sql, const std::vector<std::string>& placeholders,
+                                const std::vector<std::string>& replacements);
+
 // The shipped rows of one execution of a kDistributedStatement node, whose children compute them (in
 // the order of `placeholders`). Used by one thread.
 class ShippedRows {

@@ -8,6 +8,7 @@
 #include <optional>
 #include <set>
 
+#include "engine/distributed_ship.h"
 #include "engine/distributed_statement.h"
 #include "engine/function/kernel_builder.h"
 #include "engine/function/scalar_function.h"
@@ -267,12 +268,19 @@ Pushdown Plan(const ast::Statement& statement, const PlanNode& plan, const NameR
   for (const engine::RelationPtr& relation : names.relations) result.statement->tables.push_back(PinTable(plan, relation));
   // A read may use all partitions of a table not pinned to one, when they share a worker; the UNION ALL
   // standing for them has the columns the statement reads, so none where its text renames the columns.
-  for (size_t index = 0; index < result.statement->tables.size(); ++index) {
+  // An aggregate without GROUP BY is cheaper as each partition's one-row aggregate (the partial
+  // aggregation tier, planner/distributed_pushdown.cc: answered from the partition's metadata or by
+  // reading encoded chunks) than over the UNION ALL of every partition.
+  bool keyless_aggregate = false;
+  VisitPlans(plan, [&keyless_aggregate](const PlanNode& node) {
+    keyless_aggregate |= node.kind == PlanKind::kAggregate && node.group_keys.empty();
+  });
+  for (size_t index = 0; index < result.statement->tables.size() && !target && !keyless_aggregate; ++index) {
     engine::DistributedTableUse& use = result.statement->tables[index];
     const bool renamed = std::any_of(names.renames.begin(), names.renames.end(), [&](const auto& rename) {
       return rename.second == index && sql->RenamesColumns(rename.first);
     });
-    if (!target && !use.shard_key && !renamed && OnOneWorker(*use.relation)) {
+    if (!use.shard_key && !renamed && OnOneWorker(*use.relation)) {
       use.whole = true;
       use.pinned_by = "every partition of " + use.relation->name + " on one worker";
     }
@@ -319,16 +327,14 @@ Pushdown Plan(const ast::Statement& statement, const PlanNode& plan, const NameR
       const size_t dot = name.find('.');
       tables[location] = ShardTableName{name.substr(0, dot), name.substr(dot + 1)};
     }
-    std::string text = sql->Deparse(tables, replaced);
+    std::vector<std::string> placeholders;
+    std::vector<std::string> unions;
     for (size_t index = 0; index < partitions.size(); ++index) {
       if (partitions[index] != engine::kEveryPartition) continue;
-      const std::string placeholder = EveryPartitionPlaceholder(index);
-      for (size_t at = text.find(placeholder); at != std::string::npos;
-           at = text.find(placeholder, at + every_partition[index].size())) {
-        text.replace(at, placeholder.size(), every_partition[index]);
-      }
+      placeholders.push_back(EveryPartitionPlaceholder(index));
+      unions.push_back(every_partition[index]);
     }
-    return text;
+    return engine::ReplacePlaceholders(sql->Deparse(tables, replaced), placeholders, unions);
   };
   return result;
 }
@@ -415,15 +421,6 @@ PlanPtr PlanDistributedStatement(const ast::Statement& statement, PlanPtr plan, 
   const auto placed = [](const engine::DistributedTableUse& use) { return use.shard_key != nullptr || use.whole; };
   const auto& tables = pushdown.statement->tables;
   if (!pushdown.why_not.empty() || !std::all_of(tables.begin(), tables.end(), placed)) return plan;
-  // An aggregate without GROUP BY is cheaper as each partition's one-row aggregate (the partial
-  // aggregation tier, planner/distributed_pushdown.cc: answered from the partition's metadata or by
-  // reading encoded chunks) than over the UNION ALL of every partition.
-  bool per_partition = false;
-  VisitPlans(*plan, [&per_partition](const PlanNode& node) {
-    per_partition |= node.kind == PlanKind::kAggregate && node.group_keys.empty();
-  });
-  const bool whole = std::any_of(tables.begin(), tables.end(), [](const auto& use) { return use.whole; });
-  if (whole && per_partition) return plan;
   if (engine::PinnedApart(*pushdown.statement) || !SettingsForWorkers(session).empty()) return plan;
   pushdown.statement->fallback = plan;
   return MakeNode(*plan, pushdown.statement);
