@@ -57,9 +57,39 @@ void CosinePartsMany(const void* query, const void* const* rows, size_t count, s
   for (size_t row = 0; row < count; ++row) out[row] = CosineParts(query, rows[row], dimensions);
 }
 
+void SketchDots(const uint8_t* nibbles, size_t count, size_t blocks, const int8_t* query, int32_t* out) {
+  constexpr size_t kHalf = kSketchBlockDimensions / 2;
+  for (size_t row = 0; row < count; ++row) {
+    int32_t sum = 0;
+    for (size_t block = 0; block < blocks; ++block) {
+      const uint8_t* bytes = nibbles + (row * blocks + block) * kSketchBlockBytes;
+      const int8_t* codes = query + block * kSketchBlockDimensions;
+      for (size_t byte = 0; byte < kSketchBlockBytes; ++byte) {
+        sum += ((bytes[byte] & 15) - 8) * codes[byte] + ((bytes[byte] >> 4) - 8) * codes[kHalf + byte];
+      }
+    }
+    out[row] = sum;
+  }
+}
+
+
+float SketchBound(int32_t dot, float scale, float residual, float norm, const SketchTerms& terms) {
+  float value = terms.dot * (scale * static_cast<float>(dot));
+  value = value + terms.constant;
+  value = value + terms.residual * residual;
+  value = value + terms.norm * norm;
+  return value + terms.norm_squared * (norm * norm);
+}
+
+void SketchBounds(const int32_t* dots, const float* scales, const float* residuals, const float* norms, size_t count,
+                  const SketchTerms& terms, float* out) {
+  for (size_t row = 0; row < count; ++row) out[row] = SketchBound(dots[row], scales[row], residuals[row], norms[row], terms);
+}
+
 }  // namespace
 
 const DistanceKernels kDistanceScalar = {&InnerProduct,     &SquaredL2,     &CosineParts,
-                                         &InnerProductMany, &SquaredL2Many, &CosinePartsMany};
+                                         &InnerProductMany, &SquaredL2Many, &CosinePartsMany,
+                                         &SketchDots,                 &SketchBounds};
 
 }  // namespace tessera::simd

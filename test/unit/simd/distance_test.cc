@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <algorithm>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -122,6 +123,68 @@ TEST_SUITE("distance") {
         for (size_t row = 1; row <= num_rows; ++row) rows.push_back(base + row * dimensions * sizeof(float));
         CheckAgainstScalar(*kernels, base, rows, dimensions);
       }
+    }
+  }
+
+  TEST_CASE("sketch dot products: every level gives the exact sum of decoded codes") {
+    auto random = testing::SeededRandom("sketch dots");
+    std::vector<SimdLevel> levels = testing::VectorLevels();
+    levels.insert(levels.begin(), SimdLevel::kScalar);
+    for (size_t blocks : {1, 2, 3, 5}) {
+      CAPTURE(blocks);
+      const size_t rows = 1 + random() % 13;
+      std::vector<uint8_t> nibbles(rows * blocks * kSketchBlockBytes);
+      for (uint8_t& byte : nibbles) byte = static_cast<uint8_t>(random());
+      std::vector<int8_t> query(blocks * kSketchBlockDimensions);
+      for (int8_t& code : query) code = static_cast<int8_t>(static_cast<int>(random() % 255) - 127);
+      // The extremes: every nibble 15 (+7) or 0 (-8) against +-127 in a row of its own.
+      std::fill_n(nibbles.begin(), blocks * kSketchBlockBytes, rows % 2 == 0 ? 0xFF : 0x00);
+      std::vector<int32_t> expected(rows);
+      for (size_t row = 0; row < rows; ++row) {
+        for (size_t dimension = 0; dimension < blocks * kSketchBlockDimensions; ++dimension) {
+          const size_t block = dimension / kSketchBlockDimensions, in_block = dimension % kSketchBlockDimensions;
+          const uint8_t byte = nibbles[(row * blocks + block) * kSketchBlockBytes + in_block % 64];
+          const int code = (in_block < 64 ? byte & 15 : byte >> 4) - 8;
+          expected[row] += code * query[dimension];
+        }
+      }
+      for (SimdLevel level : levels) {
+        const std::string level_name = SimdLevelName(level);
+        CAPTURE(level_name);
+        std::vector<int32_t> got(rows, -1);
+        DistanceKernelsFor(level)->sketch_dots(nibbles.data(), rows, blocks, query.data(), got.data());
+        CHECK(got == expected);
+      }
+    }
+  }
+
+  TEST_CASE("sketch bounds: every level gives scalar's bits, the affine form in its order") {
+    auto random = testing::SeededRandom("sketch bounds");
+    const size_t rows = 1 + random() % 70;
+    std::vector<int32_t> dots(rows);
+    std::vector<float> scales(rows), residuals(rows), norms(rows);
+    for (size_t row = 0; row < rows; ++row) {
+      dots[row] = static_cast<int32_t>(random() % 228001) - 114000;
+      scales[row] = static_cast<float>(random() % 10000) / 70001.0f;
+      residuals[row] = static_cast<float>(random() % 10000) / 30001.0f;
+      norms[row] = static_cast<float>(random() % 10000) / 3001.0f;
+    }
+    const SketchTerms terms{0.0123f, -2.5e-5f, -1.1f, -0.009f, 0.97f};
+    std::vector<float> expected(rows);
+    kDistanceScalar.sketch_bounds(dots.data(), scales.data(), residuals.data(), norms.data(), rows, terms,
+                                  expected.data());
+    // The scalar form, written out: a product of the sketch's estimate, then the error terms in order.
+    const float first = ((((terms.dot * (scales[0] * static_cast<float>(dots[0]))) + terms.constant) +
+                          terms.residual * residuals[0]) + terms.norm * norms[0]) +
+                        terms.norm_squared * (norms[0] * norms[0]);
+    CHECK(Bits(expected[0]) == Bits(first));
+    for (SimdLevel level : testing::VectorLevels()) {
+      const std::string level_name = SimdLevelName(level);
+      CAPTURE(level_name);
+      std::vector<float> got(rows);
+      DistanceKernelsFor(level)->sketch_bounds(dots.data(), scales.data(), residuals.data(), norms.data(), rows, terms,
+                                               got.data());
+      for (size_t row = 0; row < rows; ++row) CHECK(Bits(got[row]) == Bits(expected[row]));
     }
   }
 
