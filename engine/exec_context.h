@@ -18,6 +18,7 @@
 #include "base/error.h"
 #include "base/value.h"
 #include "base/vector.h"
+#include "storage/vector_sketch.h"
 #include "storage/version_stamp.h"
 
 namespace tessera::storage {
@@ -70,6 +71,9 @@ struct ExecContext {
   // arm alone (UNION ALL builds no operator for the others), so the setting reaches only that scan.
   int only_partition = -1;
   const PlanNode* only_scan = nullptr;
+  // Scans below a top-N by a vector distance (engine/top_n.cc): the nearest rows each may narrow to
+  // (storage/vector_sketch.h), set before the scans' operators are made; parallel tasks copy them.
+  std::map<const PlanNode*, storage::NearestRows> nearest_rows;
   // Correlated subqueries: the current outer rows, innermost last. An outer reference (depth d, column c)
   // reads outer_rows[outer_rows.size() - d] column c.
   std::vector<std::vector<Value>> outer_rows;

@@ -65,18 +65,32 @@ class ScanOperator : public Operator {
         end_partition_(context.only_partition >= 0 ? context.only_partition + 1
                                                    : node.relation->data->num_partitions()),
         evaluate_predicate_(node.predicate != nullptr &&
-                            !storage::FilterAppliesExactly(node.scan_filter, node.relation->data->column_types())) {
+                            !storage::FilterAppliesExactly(node.scan_filter, node.relation->data->column_types())),
+        filter_(node.scan_filter) {
     // A scan without a WHERE of its own relies on its exact filter (a count(*) scan reading no column).
     TESSERA_CHECK(node.predicate != nullptr || node.scan_filter.empty() ||
                   storage::FilterApplies(node.scan_filter, node.relation->data->column_types()));
+    if (auto nearest = context.nearest_rows.find(&node); nearest != context.nearest_rows.end() && !evaluate_predicate_) {
+      filter_.nearest = nearest->second;
+      filter_.nearest->bound = std::make_shared<storage::NearestBound>(nearest->second);
+    }
   }
-  ~ScanOperator() override { ReportSegments(); }
+  ~ScanOperator() override {
+    ReportSegments();
+    if (context_.profile && filter_.nearest) {
+      const storage::NearestFigures& figures = filter_.nearest->bound->figures();
+      NodeProfile& profile = context_.profile->For(node_);
+      profile.nearest_rows_bounded.fetch_add(figures.rows_bounded, std::memory_order_relaxed);
+      profile.nearest_rows_computed.fetch_add(figures.rows_computed, std::memory_order_relaxed);
+      profile.nearest_rows_returned.fetch_add(figures.rows_returned, std::memory_order_relaxed);
+    }
+  }
   bool Next(Batch* out) override {
     const auto& data = *node_.relation->data;
     while (partition_ < end_partition_) {
       context_.CheckCancel();
       std::vector<storage::RowId> row_ids;
-      const storage::ScanFilter* filter = node_.scan_filter.empty() ? nullptr : &node_.scan_filter;
+      const storage::ScanFilter* filter = filter_.empty() ? nullptr : &filter_;
       if (!data.Scan(partition_, position_, node_.column_ids, context_.snapshot, out,
                      node_.emit_row_ids ? &row_ids : nullptr, filter)) {
         ++partition_;
@@ -115,6 +129,8 @@ class ScanOperator : public Operator {
   int end_partition_;
   // False when storage applies the exact scan filter, which keeps exactly the rows the WHERE keeps.
   bool evaluate_predicate_;
+  // The node's filter, with the nearest rows of a top-N above when it has them.
+  storage::ScanFilter filter_;
   storage::ScanPosition position_;
 };
 

@@ -187,6 +187,11 @@ void ExplainInto(const PlanNode& node, int depth, std::ostringstream& out, bool 
       out << detail_indent << "Segment Row Groups: " << found->segment_row_groups.load() << " reached, "
           << found->segment_row_groups_skipped.load() << " skipped by min/max\n";
     }
+    if (found->nearest_rows_bounded > 0) {
+      out << detail_indent << "Nearest Rows: " << found->nearest_rows_bounded.load() << " bounded by a 4-bit sketch, "
+          << found->nearest_rows_computed.load() << " computed exactly, " << found->nearest_rows_returned.load()
+          << " returned\n";
+    }
     if (found->rows_grouped_by_code > 0 && node.group_keys.size() == 1 &&
         !DirectGroupIndex::Supports(node.group_keys[0]->type.id)) {
       out << detail_indent << "Rows Grouped by Dictionary Code: " << found->rows_grouped_by_code.load() << "\n";

@@ -28,6 +28,11 @@ struct NodeProfile {
   // Scans of frozen rows: segment row groups reached, and those skipped by their min/max without a read.
   std::atomic<uint64_t> segment_row_groups{0};
   std::atomic<uint64_t> segment_row_groups_skipped{0};
+  // Scans narrowed to a top-N's nearest rows (storage/vector_sketch.h): selected rows of segment row
+  // groups bounded by a sketch, computed exactly, and returned.
+  std::atomic<uint64_t> nearest_rows_bounded{0};
+  std::atomic<uint64_t> nearest_rows_computed{0};
+  std::atomic<uint64_t> nearest_rows_returned{0};
   // Aggregates: rows grouped by dictionary code instead of by hashing their key.
   std::atomic<uint64_t> rows_grouped_by_code{0};
   // Sorts: runs that kept only a LIMIT's first rows (engine/top_n.cc), and runs that sorted everything.

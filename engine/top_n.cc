@@ -131,9 +131,80 @@ class TopNOperator : public Operator {
   size_t next_ = 0;
 };
 
+// A top-N keeps at most this many rows for its scan to narrow to nearest rows: beyond it, the sketch's
+// thresholds cost more than the rows they save.
+constexpr size_t kMaxNearestRows = 10000;
+
+// The vector distance functions a nearest-rows scan bounds, with the metric and whether the key (the
+// function's value) is the metric negated.
+struct DistanceFunction {
+  const char* name;
+  storage::VectorMetric metric;
+  bool negated;
+};
+constexpr DistanceFunction kDistanceFunctions[] = {
+    {"<#>", storage::VectorMetric::kInnerProduct, true},
+    {"inner_product", storage::VectorMetric::kInnerProduct, false},
+    {"dot_product", storage::VectorMetric::kInnerProduct, false},
+    {"<->", storage::VectorMetric::kSquaredL2, false},
+    {"l2_distance", storage::VectorMetric::kSquaredL2, false},
+    {"euclidean_distance", storage::VectorMetric::kSquaredL2, false},
+};
+
+// The scan below a top-N `sort` whose one key is a distance between a vector column of the scan and a
+// constant (or parameter), through at most one projection, with the nearest rows that scan may narrow to
+// (engine/exec_context.h, storage/vector_sketch.h); nullptr when the sort is not of that kind. A scan
+// with a WHERE that storage does not apply exactly is not narrowed: the WHERE would drop rows after
+// they set the threshold.
+const PlanNode* NearestScan(const PlanNode& sort, ExecContext& context, size_t bound,
+                            storage::NearestRows* nearest) {
+  if (bound == 0 || bound > kMaxNearestRows || sort.sort_keys.size() != 1) return nullptr;
+  const SortKey& key = sort.sort_keys[0];
+  const BoundExpr* expr = key.expr.get();
+  const PlanNode* below = sort.children[0].get();
+  if (expr->kind == BoundExprKind::kColumn && expr->depth == 0 && below->kind == PlanKind::kProject) {
+    expr = below->expressions[expr->column].get();
+    below = below->children[0].get();
+  }
+  if (below->kind != PlanKind::kScan || expr->kind != BoundExprKind::kFunction || expr->children.size() != 2) {
+    return nullptr;
+  }
+  const PlanNode& scan = *below;
+  if (!scan.relation || !scan.relation->data || !scan.relation->placement.empty() ||
+      (scan.predicate != nullptr &&
+       !storage::FilterAppliesExactly(scan.scan_filter, scan.relation->data->column_types()))) {
+    return nullptr;
+  }
+  const DistanceFunction* function = nullptr;
+  for (const DistanceFunction& candidate : kDistanceFunctions) {
+    if (expr->function->name == candidate.name) function = &candidate;
+  }
+  if (function == nullptr) return nullptr;
+  for (int side : {0, 1}) {
+    const BoundExpr& column = *expr->children[side];
+    const BoundExpr& query = *expr->children[1 - side];
+    if (column.kind != BoundExprKind::kColumn || column.depth != 0 || column.type.id != TypeId::kVector ||
+        query.type.id != TypeId::kVector || !(query.IsConstant() || query.kind == BoundExprKind::kParameter)) {
+      continue;
+    }
+    const Value value = EvaluateConstant(query, context);
+    if (value.is_null()) return nullptr;
+    nearest->column = scan.column_ids[column.column];
+    nearest->metric = function->metric;
+    // Ascending by the function's value is ascending by the metric unless the function negates it.
+    nearest->negate = function->negated != key.descending;
+    nearest->query = value.GetString();
+    nearest->limit = bound;
+    return &scan;
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 std::unique_ptr<Operator> MakeTopNOperator(const PlanNode& node, ExecContext& context, size_t bound) {
+  storage::NearestRows nearest;
+  if (const PlanNode* scan = NearestScan(node, context, bound, &nearest)) context.nearest_rows[scan] = nearest;
   if (RunsInParallel(node, context) && bound > 0) {
     // A parallel section's top-N (planner/parallel_selection.cc): one task per partition keeps its
     // partition's first `bound` rows, replayed in partition order, each task's in its sorted order. A

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,7 @@
 #include "base/vector.h"
 #include "storage/chunk_predicate.h"
 #include "storage/encoding/chunk_values.h"
+#include "storage/vector_sketch.h"
 
 namespace tessera::storage {
 
@@ -46,8 +48,12 @@ struct ScanPredicate {
 struct ScanFilter {
   std::vector<ScanPredicate> predicates;
   bool exact = false;  // the predicates are the whole WHERE of the scan, not a part of it
+  // Set by the engine's top-N over the scan (not by the planner): the scan may leave out the rows of
+  // segment row groups that cannot be among the consumer's first rows (storage/vector_sketch.h). Rows
+  // are then no longer a superset of those passing the predicates alone.
+  std::optional<NearestRows> nearest;
 
-  bool empty() const { return predicates.empty(); }
+  bool empty() const { return predicates.empty() && !nearest; }
   // The predicates joined by " AND ".
   std::string ToString() const;
 };

@@ -13,6 +13,7 @@
 #include "simd/crc32c.h"
 #include "storage/encoding/physical_value.h"
 #include "storage/file_io.h"
+#include "storage/vector_sketch.h"
 
 namespace tessera::storage {
 namespace {
@@ -42,6 +43,7 @@ SegmentReader& SegmentReader::operator=(SegmentReader&& other) noexcept {
   map_ = std::exchange(other.map_, nullptr);
   map_size_ = std::exchange(other.map_size_, 0);
   verified_ = std::move(other.verified_);
+  sketches_ = std::move(other.sketches_);
   return *this;
 }
 
@@ -164,6 +166,24 @@ Status SegmentReader::AppendColumn(size_t column, Vector* out) const {
     out->Append(values);
   }
   return Status::Ok();
+}
+
+}  // namespace tessera::storage
+
+namespace tessera::storage {
+
+std::shared_ptr<const VectorSketch> SegmentReader::Sketch(size_t row_group, size_t column,
+                                                          const ColumnChunk& chunk) const {
+  if (sketches_ == nullptr) return VectorSketch::Build(chunk);  // a moved-from reader
+  const size_t key = row_group * footer_.column_types.size() + column;
+  {
+    std::lock_guard lock(sketches_->mutex);
+    if (auto found = sketches_->by_chunk.find(key); found != sketches_->by_chunk.end()) return found->second;
+  }
+  // Built outside the lock: scans of other chunks go on; two scans of this one may both build it.
+  std::shared_ptr<const VectorSketch> sketch = VectorSketch::Build(chunk);
+  std::lock_guard lock(sketches_->mutex);
+  return sketches_->by_chunk.emplace(key, std::move(sketch)).first->second;
 }
 
 }  // namespace tessera::storage

@@ -22,7 +22,9 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <unordered_map>
 
 #include "base/error.h"
 #include "base/value.h"
@@ -32,6 +34,8 @@
 #include "storage/segment_format.h"
 
 namespace tessera::storage {
+
+class VectorSketch;
 
 class SegmentReader {
  public:
@@ -69,6 +73,10 @@ class SegmentReader {
   // Appends every row of `column`, row group by row group, to `out` (of the column's physical type).
   Status AppendColumn(size_t column, Vector* out) const;
 
+  // The vector sketch (storage/vector_sketch.h) of chunk (row_group, column), which is `chunk` read:
+  // built on first use and kept, in memory only, while the reader lives; nullptr when it has none.
+  std::shared_ptr<const VectorSketch> Sketch(size_t row_group, size_t column, const ColumnChunk& chunk) const;
+
  private:
   Status Corrupt(const std::string& problem) const;
   Status ReadFooter(uint64_t file_size);
@@ -81,6 +89,12 @@ class SegmentReader {
   uint64_t map_size_ = 0;
   // Per chunk (row group * columns + column): whether its CRC was verified. Set once, by any thread.
   std::unique_ptr<std::atomic<bool>[]> verified_;
+  // The sketches built so far, by chunk (null entries: the chunk has none).
+  struct Sketches {
+    std::mutex mutex;
+    std::unordered_map<size_t, std::shared_ptr<const VectorSketch>> by_chunk;  // GUARDED_BY(mutex)
+  };
+  std::unique_ptr<Sketches> sketches_ = std::make_unique<Sketches>();
 };
 
 }  // namespace tessera::storage

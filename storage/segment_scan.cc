@@ -153,6 +153,9 @@ Status SegmentScan::AdvanceRowGroup(bool* found) {
       const auto skipped = static_cast<sel_t>(first_row_ - group.first_row);
       selection_.erase(selection_.begin(), std::lower_bound(selection_.begin(), selection_.end(), skipped));
     }
+    if (filter_.nearest && !encoded_ && !selection_.empty()) {
+      if (Status status = SelectNearest(group); !status.ok()) return status;
+    }
     const size_t selected = all_rows_ ? num_rows : selection_.size();
     stats_.rows_examined += num_rows;
     stats_.rows_selected += selected;
@@ -163,6 +166,16 @@ Status SegmentScan::AdvanceRowGroup(bool* found) {
     *found = true;
     return Status::Ok();
   }
+  return Status::Ok();
+}
+
+Status SegmentScan::SelectNearest(const SegmentRowGroup& group) {
+  const NearestRows& nearest = *filter_.nearest;
+  if (Status status = LoadChunk(nearest.column); !status.ok()) return status;
+  const ColumnChunk& chunk = chunks_[nearest.column].chunk;
+  const std::shared_ptr<const VectorSketch> sketch = reader_.Sketch(row_group_, nearest.column, chunk);
+  const auto counts = [&](sel_t row) { return !rows_that_count_ || rows_that_count_(group.first_row + row); };
+  selection_.resize(nearest.bound->Narrow(chunk, sketch.get(), selection_.data(), selection_.size(), counts));
   return Status::Ok();
 }
 

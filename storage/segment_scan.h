@@ -22,6 +22,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -78,6 +79,12 @@ class SegmentScan {
 
   const SegmentScanStats& stats() const { return stats_; }
 
+  // Whether the filter has nearest rows (ScanFilter::nearest), and which rows count toward their
+  // threshold: rows (segment row numbers) the scan's caller returns, i.e. visible to its snapshot. Set
+  // before Next and cleared after; without it every row counts.
+  bool narrows_to_nearest() const { return filter_.nearest.has_value(); }
+  void SetRowsThatCount(std::function<bool(uint64_t row)> counts) { rows_that_count_ = std::move(counts); }
+
  private:
   // A chunk of the current row group, read once, with the bytes it points into.
   struct LoadedChunk {
@@ -93,6 +100,8 @@ class SegmentScan {
   Status LoadChunk(int column);
   // Computes selection_ for the current row group (or sets all_rows_).
   void SelectRows(idx_t num_rows);
+  // Narrows selection_ to the rows that may be among the filter's nearest rows.
+  Status SelectNearest(const SegmentRowGroup& group);
   // What a comparison matches in its chunk's encoded form, computed once per row group.
   struct EncodedMatch {
     DictionaryMatch codes;                     // dictionary chunks
@@ -121,6 +130,7 @@ class SegmentScan {
   bool all_rows_ = false;                // NextRowGroup: every row passed, selection_ is left empty
   size_t cursor_ = 0;                    // next entry of selection_ to emit
   Vector scratch_;                       // a decoded window
+  std::function<bool(uint64_t row)> rows_that_count_;
 };
 
 }  // namespace tessera::storage

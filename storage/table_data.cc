@@ -241,6 +241,12 @@ void TableData::StartSegmentCursor(const Partition& partition, ScanPosition& pos
         usable.predicates.push_back(predicate);
       }
     }
+    const std::optional<NearestRows>& nearest = filter->nearest;
+    if (nearest && nearest->bound && !encoded && nearest->column >= 0 &&
+        static_cast<size_t>(nearest->column) < column_types_.size() &&
+        column_types_[nearest->column].id == TypeId::kVector) {
+      usable.nearest = nearest;
+    }
   }
   const uint64_t first_row = (position.row_group - segment->first_group) * kBatchSize;
   position.segment = std::make_shared<SegmentCursor>(segment, column_ids, std::move(usable), first_row);
@@ -252,9 +258,21 @@ bool TableData::ScanFrozen(const Partition& partition, int partition_index, Scan
                            std::vector<RowId>* row_ids, const ScanFilter* filter) const {
   if (!position.segment) StartSegmentCursor(partition, position, column_ids, filter, false);
   SegmentCursor& cursor = *position.segment;
+  const uint64_t first_offset = cursor.segment->first_offset();
+  // The rows this scan returns (see the loop below), which alone set a nearest-rows threshold.
+  const auto returned = [&](uint64_t row_number) {
+    if (row_number < cursor.first_row) return false;
+    const uint64_t offset = first_offset + row_number;
+    const auto group_index = static_cast<size_t>(offset / kBatchSize);
+    return group_index < partition.row_groups.size() &&
+           partition.row_groups[group_index].SeenBy(snapshot, static_cast<idx_t>(offset % kBatchSize));
+  };
   for (;;) {
     bool done = false;
-    cursor.scan.Next(out, &cursor.row_numbers, &done).ThrowIfError();
+    if (cursor.scan.narrows_to_nearest()) cursor.scan.SetRowsThatCount(returned);
+    const Status status = cursor.scan.Next(out, &cursor.row_numbers, &done);
+    cursor.scan.SetRowsThatCount(nullptr);
+    status.ThrowIfError();
     cursor.Report(position);
     if (done) {
       position.row_group = cursor.segment->first_group + cursor.segment->num_groups;
@@ -265,7 +283,6 @@ bool TableData::ScanFrozen(const Partition& partition, int partition_index, Scan
     // The delete vectors of the row groups the rows belong to.
     sel_t keep[kBatchSize];
     idx_t kept = 0;
-    const uint64_t first_offset = cursor.segment->first_offset();
     const RowGroup* group = nullptr;
     size_t group_index = SIZE_MAX;
     for (idx_t row = 0; row < out->num_rows; ++row) {
