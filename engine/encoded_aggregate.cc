@@ -117,13 +117,30 @@ bool ArgumentReadable(const storage::ColumnChunk& chunk) {
   return IsIntegerChunk(chunk) || (chunk.fixed() != nullptr && chunk.physical_type() == PhysicalType::kFloat64);
 }
 
+std::optional<DecimalChunk> DecimalChunkOf(const storage::ColumnChunk& chunk) {
+  const storage::FixedBody* fixed = chunk.fixed();
+  if (fixed == nullptr || fixed->encoding() != storage::ChunkEncoding::kDecimalFloat) return std::nullopt;
+  const storage::ForInts& decimals = fixed->decimals();
+  DecimalChunk decimal;
+  decimal.scale = fixed->decimal_scale();
+  decimal.divisor = fixed->decimal_divisor();
+  decimal.reference = decimals.reference;
+  // Decimal floats are below 2^51 in magnitude (storage::FixedBody::DecimalScale), and so are offsets.
+  const uint64_t span = decimals.offsets.width >= 52 ? uint64_t{1} << 52 : uint64_t{1} << decimals.offsets.width;
+  const uint64_t magnitude = decimal.reference < 0 ? -static_cast<uint64_t>(decimal.reference)
+                                                   : static_cast<uint64_t>(decimal.reference);
+  decimal.largest = magnitude + span;
+  return decimal;
+}
+
 EncodedWindows::EncodedWindows(const storage::EncodedRows& rows, const EncodedKeys& keys,
-                               std::vector<const storage::ColumnChunk*> arguments)
-    : rows_(rows), keys_(keys), arguments_(std::move(arguments)), codes_(kWindowRows),
+                               std::vector<const storage::ColumnChunk*> arguments, std::vector<bool> offsets)
+    : rows_(rows), keys_(keys), arguments_(std::move(arguments)), offsets_(std::move(offsets)), codes_(kWindowRows),
       ints_(arguments_.size()), doubles_(arguments_.size()) {
+  offsets_.resize(arguments_.size(), false);
   for (size_t index = 0; index < arguments_.size(); ++index) {
     if (arguments_[index] == nullptr) continue;
-    if (arguments_[index]->integers() != nullptr) {
+    if (arguments_[index]->integers() != nullptr || offsets_[index]) {
       ints_[index].resize(kWindowRows);
     } else {
       doubles_[index].resize(kWindowRows);
@@ -154,7 +171,11 @@ bool EncodedWindows::Next() {
   for (size_t index = 0; index < arguments_.size(); ++index) {
     const storage::ColumnChunk* chunk = arguments_[index];
     if (chunk == nullptr) continue;
-    if (chunk->integers() != nullptr) {
+    if (offsets_[index]) {
+      const storage::PackedInts& offsets = chunk->fixed()->decimals().offsets;
+      offsets.Prefetch(end, kWindowRows);
+      offsets.Unpack(first, window, reinterpret_cast<uint64_t*>(ints_[index].data()));
+    } else if (chunk->integers() != nullptr) {
       chunk->integers()->Prefetch(end, kWindowRows);
       chunk->integers()->Decode(first, window, ints_[index].data());
     } else {

@@ -15,9 +15,11 @@
 // kMaxCodes codes and no NULLs, and the argument chunks hold no NULLs; other row groups, the in-memory
 // delta and rows of segments the scan starts in the middle of come as batches, aggregated as usual.
 //
-// Float8 sums add a run's rows per code in row order, then the code's sum to its group's, so a
-// group's sum over several runs may differ in its last digits from one running sum over the rows
-// (as PostgreSQL's parallel aggregates do); integer results are exact.
+// Float8 sums of decimal-float chunks (storage/FORMAT.md: integers / 10^scale, as prices are stored) add
+// the chunks' integers per code exactly, in int64, and divide a code's total once when its run ends;
+// other float8 sums add a run's rows per code in row order. Either way a code's sum then goes to its
+// group's, so a group's sum may differ in its last digits from one running sum over the rows (as
+// PostgreSQL's parallel aggregates do); integer results are exact.
 #pragma once
 
 #include <cstdint>
@@ -71,16 +73,27 @@ std::optional<EncodedKeys> EncodedKeysOf(const storage::ColumnChunk& chunk);
 // NULLs.
 bool ArgumentReadable(const storage::ColumnChunk& chunk);
 
+// A decimal-float chunk's values as integers: value i is (reference + offset i) / 10^scale.
+struct DecimalChunk {
+  int scale = 0;
+  double divisor = 1;  // 10^scale
+  int64_t reference = 0;
+  uint64_t largest = 0;  // bounds |reference + offset| and every offset
+};
+// The integers of `chunk` when it is a decimal-float float8 chunk, else nullopt.
+std::optional<DecimalChunk> DecimalChunkOf(const storage::ColumnChunk& chunk);
+
 // Reads an encoded row group in windows of up to kWindowRows rows: the key codes of every row of the
 // window, the selected rows (window positions), and each argument chunk's values.
 class EncodedWindows {
  public:
   static constexpr idx_t kWindowRows = 4096;
 
-  // `arguments`: chunks read with ArgumentReadable true (nullptr entries are skipped). The row group,
-  // its chunks and `keys` must outlive this object.
+  // `arguments`: chunks read with ArgumentReadable true (nullptr entries are skipped); those marked in
+  // `offsets` (decimal-float chunks, DecimalChunkOf) are read as their offsets, in ints(). The row
+  // group, its chunks and `keys` must outlive this object.
   EncodedWindows(const storage::EncodedRows& rows, const EncodedKeys& keys,
-                 std::vector<const storage::ColumnChunk*> arguments);
+                 std::vector<const storage::ColumnChunk*> arguments, std::vector<bool> offsets = {});
 
   // Moves to the next window with selected rows; false at the end.
   bool Next();
@@ -89,7 +102,8 @@ class EncodedWindows {
   // nullptr when every row of the window is selected.
   const uint32_t* selection() const { return all_ ? nullptr : selection_.data(); }
   size_t count() const { return count_; }
-  // Argument `index`'s values in the window: int64 for integer chunks (nullptr otherwise), double for float8.
+  // Argument `index`'s values in the window: int64 for integer chunks and decimal offsets (nullptr
+  // otherwise), double for other float8 chunks.
   const int64_t* ints(size_t index) const { return ints_[index].empty() ? nullptr : ints_[index].data(); }
   const double* doubles(size_t index) const { return doubles_[index].empty() ? nullptr : doubles_[index].data(); }
 
@@ -97,6 +111,7 @@ class EncodedWindows {
   const storage::EncodedRows& rows_;
   const EncodedKeys& keys_;
   std::vector<const storage::ColumnChunk*> arguments_;
+  std::vector<bool> offsets_;
   idx_t next_selected_ = 0;  // the first entry of rows_.selection not yet read
   std::vector<uint32_t> codes_;
   std::vector<uint32_t> selection_;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "engine/encoded_aggregate.h"
 #include "simd/aggregate/aggregate.h"
 #include "storage/encoding/physical_value.h"
 
@@ -42,6 +43,7 @@ void GroupAccumulator::Grow(size_t num_groups) {
     case DenseAggregate::kSumDouble:
       counts_.resize(num_groups);
       double_sums_.resize(num_groups);
+      decimal_sums_.resize(num_groups);
       break;
     case DenseAggregate::kMin:
     case DenseAggregate::kMax:
@@ -150,7 +152,11 @@ void GroupAccumulator::UpdateValues(const int64_t* ints, const double* doubles, 
       }
       break;
     case DenseAggregate::kSumDouble:
-      simd::GroupedSumDouble(codes, doubles, selection, count, num_codes, double_sums_.data());
+      if (ints != nullptr) {  // decimal offsets (TakeDecimals)
+        simd::GroupedSumInt64(codes, ints, selection, count, num_codes, decimal_sums_.data());
+      } else {
+        simd::GroupedSumDouble(codes, doubles, selection, count, num_codes, double_sums_.data());
+      }
       break;
     case DenseAggregate::kMin:
       if (doubles != nullptr) {
@@ -170,6 +176,29 @@ void GroupAccumulator::UpdateValues(const int64_t* ints, const double* doubles, 
   }
 }
 
+bool GroupAccumulator::TakeDecimals(const DecimalChunk& chunk, uint64_t rows) {
+  // Offsets (below `largest`) add before the reference does: twice `largest` per row bounds both.
+  constexpr double kLimit = 4611686018427387904.0;  // 2^62
+  const double magnitude = decimal_magnitude_ + 2.0 * static_cast<double>(chunk.largest) * static_cast<double>(rows);
+  if (kind_ != DenseAggregate::kSumDouble || (decimal_scale_ >= 0 && decimal_scale_ != chunk.scale) ||
+      !(magnitude < kLimit)) {
+    return false;
+  }
+  decimal_scale_ = chunk.scale;
+  decimal_divisor_ = chunk.divisor;
+  decimal_magnitude_ = magnitude;
+  return true;
+}
+
+void GroupAccumulator::AddDecimalReference(int64_t reference, const uint32_t* code_rows, const uint32_t* rows_before,
+                                           size_t num_codes) {
+  Grow(num_codes);
+  if (reference == 0) return;
+  for (size_t code = 0; code < num_codes; ++code) {
+    decimal_sums_[code] += reference * static_cast<int64_t>(code_rows[code] - rows_before[code]);
+  }
+}
+
 void GroupAccumulator::AddCodes(GroupAccumulator& by_code, const uint32_t* code_rows, const uint32_t* codes,
                                 const uint32_t* groups, size_t n, size_t num_groups) {
   Grow(num_groups);
@@ -185,9 +214,17 @@ void GroupAccumulator::AddCodes(GroupAccumulator& by_code, const uint32_t* code_
       break;
     case DenseAggregate::kSumDouble:
       for (size_t index = 0; index < n; ++index) {
-        double_sums_[groups[index]] += by_code.double_sums_[codes[index]];
-        by_code.double_sums_[codes[index]] = 0;
+        const uint32_t code = codes[index];
+        double sum = by_code.double_sums_[code];
+        if (by_code.decimal_scale_ >= 0) {
+          sum += static_cast<double>(by_code.decimal_sums_[code]) / by_code.decimal_divisor_;
+          by_code.decimal_sums_[code] = 0;
+        }
+        double_sums_[groups[index]] += sum;
+        by_code.double_sums_[code] = 0;
       }
+      by_code.decimal_scale_ = -1;
+      by_code.decimal_magnitude_ = 0;
       break;
     case DenseAggregate::kMin:
     case DenseAggregate::kMax: {

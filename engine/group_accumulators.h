@@ -18,6 +18,8 @@
 
 namespace tessera::engine {
 
+struct DecimalChunk;
+
 class GroupAccumulator {
  public:
   // Whether `function` over an argument of `arg_type` (ignored for count(*)) can be accumulated.
@@ -36,6 +38,13 @@ class GroupAccumulator {
   // REQUIRES: every code < num_codes.
   void UpdateValues(const int64_t* ints, const double* doubles, bool wide_ints, const uint32_t* codes,
                     const uint32_t* selection, size_t count, size_t num_codes);
+  // Decimal-float arguments of a float8 sum (engine/encoded_aggregate.h): whether a row group's `rows`
+  // rows of `chunk` can add into this by-code accumulator's exact integer sums (its kind is kSumDouble,
+  // its sums are at the chunk's scale or hold none, and cannot overflow), and if so takes them on: the
+  // row group's offsets then come to UpdateValues as `ints`, and its reference to AddDecimalReference.
+  bool TakeDecimals(const DecimalChunk& chunk, uint64_t rows);
+  // Adds `reference` times the rows each code got in the row group (code_rows minus rows_before).
+  void AddDecimalReference(int64_t reference, const uint32_t* code_rows, const uint32_t* rows_before, size_t num_codes);
   // Adds the totals of `by_code` (an accumulator of the same kind filled by UpdateValues) of code codes[i],
   // with code_rows[codes[i]] rows, to group groups[i], for i < n, and zeroes those codes' totals in
   // `by_code`. Groups keep their earlier rows first: of equal extremes the group's own stays.
@@ -70,6 +79,11 @@ class GroupAccumulator {
   uint64_t narrow_rows_ = 0;
   std::vector<__int128> wide_sums_;
   std::vector<double> double_sums_;
+  // kSumDouble by code: sums of decimal-float integers at one scale, divided when added to a group.
+  std::vector<int64_t> decimal_sums_;
+  int decimal_scale_ = -1;  // -1: none taken since the last AddCodes
+  double decimal_divisor_ = 1;
+  double decimal_magnitude_ = 0;  // bounds |decimal_sums_| and every partial sum
   std::vector<int64_t> int_extremes_;
   std::vector<double> double_extremes_;
   std::vector<uint8_t> seen_;

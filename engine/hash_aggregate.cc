@@ -248,7 +248,20 @@ class HashAggregateOperator : public Operator {
     if (by_code_.empty()) {
       for (const AggregateCall& call : node_.aggregates) by_code_.emplace_back(call.function->dense_kind);
     }
-    EncodedWindows windows(rows, *keys, arguments);
+    // float8 sums of decimal-float chunks add the chunks' integers (engine/encoded_aggregate.h): the
+    // offsets per window, the reference once per code at the end, from the rows the code got meanwhile.
+    std::vector<std::optional<DecimalChunk>> decimals(node_.aggregates.size());
+    std::vector<bool> offsets(node_.aggregates.size(), false);
+    for (size_t call = 0; call < node_.aggregates.size(); ++call) {
+      if (arguments[call] == nullptr) continue;
+      decimals[call] = DecimalChunkOf(*arguments[call]);
+      if (decimals[call] && !by_code_[call].TakeDecimals(*decimals[call], rows.count)) decimals[call].reset();
+      offsets[call] = decimals[call].has_value();
+    }
+    if (std::find(offsets.begin(), offsets.end(), true) != offsets.end()) {
+      rows_before_.assign(code_rows_.begin(), code_rows_.begin() + static_cast<std::ptrdiff_t>(keys->num_codes));
+    }
+    EncodedWindows windows(rows, *keys, arguments, offsets);
     while (windows.Next()) {
       simd::GroupedCount32(windows.codes(), windows.selection(), windows.count(), keys->num_codes, code_rows_.data());
       for (size_t call = 0; call < node_.aggregates.size(); ++call) {
@@ -257,6 +270,11 @@ class HashAggregateOperator : public Operator {
                                     arguments[call]->physical_type() == PhysicalType::kInt64, windows.codes(),
                                     windows.selection(), windows.count(), keys->num_codes);
       }
+    }
+    for (size_t call = 0; call < node_.aggregates.size(); ++call) {
+      if (!decimals[call]) continue;
+      by_code_[call].AddDecimalReference(decimals[call]->reference, code_rows_.data(), rows_before_.data(),
+                                         keys->num_codes);
     }
     rows_encoded_ += rows.count;
     // A dictionary's codes mean this row group's entries only.
@@ -543,6 +561,7 @@ class HashAggregateOperator : public Operator {
   std::optional<EncodedKeys> code_run_;
   uint64_t code_run_rows_ = 0;
   std::vector<uint32_t> code_rows_;
+  std::vector<uint32_t> rows_before_;  // code_rows_ as a row group with decimal sums began
   std::vector<GroupAccumulator> by_code_;
   std::vector<uint32_t> present_codes_;
   std::vector<uint32_t> code_groups_;
