@@ -70,9 +70,13 @@ class ScanOperator : public Operator {
     // A scan without a WHERE of its own relies on its exact filter (a count(*) scan reading no column).
     TESSERA_CHECK(node.predicate != nullptr || node.scan_filter.empty() ||
                   storage::FilterApplies(node.scan_filter, node.relation->data->column_types()));
-    if (auto nearest = context.nearest_rows.find(&node); nearest != context.nearest_rows.end() && !evaluate_predicate_) {
-      filter_.nearest = nearest->second;
-      filter_.nearest->bound = std::make_shared<storage::NearestBound>(nearest->second);
+    // A top-N above asked for its nearest rows (engine/top_n.cc); the entry is this operator's alone.
+    if (auto nearest = context.nearest_rows.find(&node); nearest != context.nearest_rows.end()) {
+      if (!evaluate_predicate_) {
+        filter_.nearest = nearest->second;
+        filter_.nearest->bound = std::make_shared<storage::NearestBound>(nearest->second);
+      }
+      context.nearest_rows.erase(nearest);
     }
   }
   ~ScanOperator() override {

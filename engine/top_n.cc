@@ -164,6 +164,12 @@ const PlanNode* NearestScan(const PlanNode& sort, ExecContext& context, size_t b
   const PlanNode* below = sort.children[0].get();
   if (expr->kind == BoundExprKind::kColumn && expr->depth == 0 && below->kind == PlanKind::kProject) {
     expr = below->expressions[expr->column].get();
+    // Rows left out are never projected: only projections that cannot fail or act on a row qualify.
+    for (const BoundExprPtr& output : below->expressions) {
+      if (output->kind != BoundExprKind::kColumn && output->kind != BoundExprKind::kConstant && output.get() != expr) {
+        return nullptr;
+      }
+    }
     below = below->children[0].get();
   }
   if (below->kind != PlanKind::kScan || expr->kind != BoundExprKind::kFunction || expr->children.size() != 2) {
@@ -203,8 +209,16 @@ const PlanNode* NearestScan(const PlanNode& sort, ExecContext& context, size_t b
 }  // namespace
 
 std::unique_ptr<Operator> MakeTopNOperator(const PlanNode& node, ExecContext& context, size_t bound) {
+  // The scan's operators take the entry (engine/operators.cc); one left by an earlier run of this sort
+  // (a subquery's, re-run with another bound) must not narrow a run that does not qualify.
   storage::NearestRows nearest;
-  if (const PlanNode* scan = NearestScan(node, context, bound, &nearest)) context.nearest_rows[scan] = nearest;
+  if (const PlanNode* scan = NearestScan(node, context, bound, &nearest)) {
+    context.nearest_rows[scan] = nearest;
+  } else {
+    const PlanNode* below = node.children[0].get();
+    while (below->kind == PlanKind::kProject) below = below->children[0].get();
+    context.nearest_rows.erase(below);
+  }
   if (RunsInParallel(node, context) && bound > 0) {
     // A parallel section's top-N (planner/parallel_selection.cc): one task per partition keeps its
     // partition's first `bound` rows, replayed in partition order, each task's in its sorted order. A

@@ -241,8 +241,10 @@ void TableData::StartSegmentCursor(const Partition& partition, ScanPosition& pos
         usable.predicates.push_back(predicate);
       }
     }
+    // A reordered segment's file rows are not its segment rows (the visibility check's numbering): its
+    // scans are not narrowed.
     const std::optional<NearestRows>& nearest = filter->nearest;
-    if (nearest && nearest->bound && !encoded && nearest->column >= 0 &&
+    if (nearest && nearest->bound && !encoded && !segment->reordered && nearest->column >= 0 &&
         static_cast<size_t>(nearest->column) < column_types_.size() &&
         column_types_[nearest->column].id == TypeId::kVector) {
       usable.nearest = nearest;
@@ -269,10 +271,15 @@ bool TableData::ScanFrozen(const Partition& partition, int partition_index, Scan
   };
   for (;;) {
     bool done = false;
+    // `returned` refers to this call's locals: the scan holds it only while Next runs, even if it throws
+    // (`held` keeps the cursor alive until then, also past the reset at the segment's end).
+    const auto held = position.segment;
+    struct Forget {
+      SegmentScan& scan;
+      ~Forget() { scan.SetRowsThatCount(nullptr); }
+    } forget{held->scan};
     if (cursor.scan.narrows_to_nearest()) cursor.scan.SetRowsThatCount(returned);
-    const Status status = cursor.scan.Next(out, &cursor.row_numbers, &done);
-    cursor.scan.SetRowsThatCount(nullptr);
-    status.ThrowIfError();
+    cursor.scan.Next(out, &cursor.row_numbers, &done).ThrowIfError();
     cursor.Report(position);
     if (done) {
       position.row_group = cursor.segment->first_group + cursor.segment->num_groups;
