@@ -7,6 +7,7 @@
 #include <cstring>
 #include <limits>
 
+#include "base/check.h"
 #include "storage/column_chunk.h"
 #include "simd/distance/distance.h"
 
@@ -166,14 +167,6 @@ double NearestBound::Slack(double norm) const {
   return relative_slack_ * (norm + norm_) * (norm + norm_) + 1e-30;
 }
 
-double NearestBound::Threshold(const std::vector<double>& local) const {
-  std::vector<double> values(best_);
-  values.insert(values.end(), local.begin(), local.end());
-  if (values.size() < limit_) return kInfinity;
-  std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(limit_ - 1), values.end());
-  return values[limit_ - 1];
-}
-
 size_t NearestBound::Narrow(const ColumnChunk& chunk, const VectorSketch* sketch, sel_t* selection, size_t count,
                             const std::function<bool(sel_t row)>& counts) {
   if (sketch == nullptr || !usable_ || limit_ == 0 || count == 0 || sketch->dimensions() != dimensions_) return count;
@@ -184,87 +177,101 @@ size_t NearestBound::Narrow(const ColumnChunk& chunk, const VectorSketch* sketch
   simd::SketchDots(sketch->codes(first), span, sketch->blocks(), codes_.data(), dots_.data());
   figures_.rows_bounded += count;
 
-  // Lower bounds on every selected row's key from the sketch; NULL rows keep -infinity (always
-  // returned, never counted).
+  // Lower bounds on every row's key from the sketch, by row - first (exact rows' later replace them,
+  // rounded down to float); NULL rows get -infinity (always returned, never counted).
   bounds_.resize(span);
   simd::SketchBounds(dots_.data(), sketch->scales() + first, sketch->residuals() + first, sketch->norms() + first,
                      span, terms_, bounds_.data());
-  std::vector<double> lows(count);
-  for (size_t index = 0; index < count; ++index) lows[index] = bounds_[selection[index] - first];
+  float* lows = bounds_.data();
   if (nulls != nullptr) {
     for (size_t index = 0; index < count; ++index) {
-      if (IsNull(nulls, selection[index])) lows[index] = -kInfinity;
+      if (IsNull(nulls, selection[index])) lows[selection[index] - first] = -INFINITY;
     }
   }
 
-  // Exact keys: computed rows' indexes, and the least upper bounds among the counted ones.
-  std::vector<size_t> computed;
-  std::vector<double> highs;  // max-heap of at most limit_
   const StringBody& strings = *chunk.strings();
-  const auto payload_of = [&](size_t index) {
+  double bound = best_.size() < limit_ ? kInfinity : best_.front();
+  std::vector<std::pair<size_t, double>> kept_rows;  // (index, exact lower bound; -infinity: NULL)
+  // Where row `row`'s elements are: without NULLs the payloads lie one after another, all of one size.
+  const size_t payload_size = dimensions_ * sizeof(float);
+  const char* base = nullptr;
+  if (nulls == nullptr) {
+    std::string_view first_payload, last_payload;
+    strings.Decode(0, 1, &first_payload);
+    strings.Decode(chunk.num_rows() - 1, 1, &last_payload);
+    if (last_payload.data() == first_payload.data() + (chunk.num_rows() - 1) * payload_size) base = first_payload.data();
+  }
+  const auto payload_of = [&](sel_t row) {
+    if (base != nullptr) return base + row * payload_size;
     std::string_view payload;
-    strings.Decode(selection[index], 1, &payload);
-    return payload;
+    strings.Decode(row, 1, &payload);
+    return payload.data();
   };
-  const auto compute = [&](size_t index, std::string_view payload) {
+  // Row `index` with its exact key, which may lower the threshold T (see the file comment).
+  const auto compute = [&](size_t index) {
     const sel_t row = selection[index];
+    const char* payload = payload_of(row);
     const float metric = metric_ == VectorMetric::kInnerProduct
-                             ? simd::InnerProduct(query_.data(), payload.data(), dimensions_)
-                             : simd::SquaredL2(query_.data(), payload.data(), dimensions_);
+                             ? simd::InnerProduct(query_.data(), payload, dimensions_)
+                             : simd::SquaredL2(query_.data(), payload, dimensions_);
+    ++figures_.rows_computed;
     const double slack = Slack(sketch->norms()[row]);
-    lows[index] = Key(metric) - slack;
-    computed.push_back(index);
-    Offer(highs, limit_, Key(metric) + slack, [&] { return counts(row); });
+    const double key = Key(metric);
+    if (key - slack > bound) return;
+    kept_rows.emplace_back(index, key - slack);
+    Offer(best_, limit_, key + slack, [&] { return counts(row); });
+    if (best_.size() >= limit_) bound = best_.front();
   };
-
-  // 1. The exact keys of the rows with the least lower bounds (the likeliest to be first) make a tight
-  //    threshold.
-  std::vector<std::pair<double, size_t>> likeliest;  // a max-heap of (lower bound, index)
-  const size_t probe = 2 * limit_ + 16;
-  for (size_t index = 0; index < count; ++index) {
-    const double low = lows[index];
-    if (low == -kInfinity || (likeliest.size() >= probe && !(low < likeliest.front().first))) continue;
-    likeliest.emplace_back(low, index);
-    std::push_heap(likeliest.begin(), likeliest.end());
-    if (likeliest.size() > probe) {
-      std::pop_heap(likeliest.begin(), likeliest.end());
-      likeliest.pop_back();
+  // Until earlier row groups made T tight, the rows with the least lower bounds (the likeliest first
+  // rows) get exact keys first, and leave the pass below.
+  if (best_.size() < limit_) {
+    std::vector<std::pair<float, size_t>> likeliest;  // a max-heap of (lower bound, index)
+    const size_t probe = 2 * limit_ + 16;
+    for (size_t index = 0; index < count; ++index) {
+      const float low = lows[selection[index] - first];
+      if (low == -INFINITY || (likeliest.size() >= probe && !(low < likeliest.front().first))) continue;
+      likeliest.emplace_back(low, index);
+      std::push_heap(likeliest.begin(), likeliest.end());
+      if (likeliest.size() > probe) {
+        std::pop_heap(likeliest.begin(), likeliest.end());
+        likeliest.pop_back();
+      }
+    }
+    // Their bounds become +infinity, which no sketch bound is (its elements are finite and bounded),
+    // so that the pass below, even while T is infinite, does not count them twice.
+    for (const auto& [low, index] : likeliest) {
+      compute(index);
+      lows[selection[index] - first] = INFINITY;
     }
   }
-  std::vector<uint8_t> done(count, 0);
-  for (const auto& [low, index] : likeliest) {
-    compute(index, payload_of(index));
-    done[index] = 1;
-  }
-  double bound = Threshold(highs);
-  // 2. The other rows that the threshold does not rule out get exact keys too, for the final one (which
-  //    only comes down: it is over more exact keys).
-  //    The rows lie apart in memory: each is asked for a few rows ahead of its turn.
-  std::vector<std::pair<size_t, std::string_view>> rest;
-  for (size_t index = 0; index < count; ++index) {
-    if (lows[index] <= bound && lows[index] > -kInfinity && !done[index]) rest.emplace_back(index, payload_of(index));
-  }
-  constexpr size_t kAhead = 8;
-  for (size_t at = 0; at < rest.size(); ++at) {
-    if (at + kAhead < rest.size()) {
-      const std::string_view ahead = rest[at + kAhead].second;
-      for (size_t offset = 0; offset < ahead.size(); offset += 64) __builtin_prefetch(ahead.data() + offset);
+  // One pass in row order, a block at a time: the rows within T are asked for from memory together
+  // (they lie apart), then computed, each checked against T as it stands.
+  constexpr size_t kBlock = 1024;
+  std::vector<size_t> within;
+  for (size_t block = 0; block < count; block += kBlock) {
+    within.clear();
+    const size_t end = std::min(count, block + kBlock);
+    for (size_t index = block; index < end; ++index) {
+      const float low = lows[selection[index] - first];
+      if (low > bound || low == INFINITY) continue;
+      if (low == -INFINITY) {
+        kept_rows.emplace_back(index, -kInfinity);
+        continue;
+      }
+      within.push_back(index);
+      const char* payload = payload_of(selection[index]);
+      for (size_t offset = 0; offset < payload_size; offset += 64) __builtin_prefetch(payload + offset);
     }
-    compute(rest[at].first, rest[at].second);
+    for (size_t index : within) {
+      if (lows[selection[index] - first] <= bound) compute(index);
+    }
   }
-  bound = Threshold(highs);
-
-  // The best of this row group join those of earlier ones.
-  best_.insert(best_.end(), highs.begin(), highs.end());
-  if (best_.size() > limit_) {
-    std::nth_element(best_.begin(), best_.begin() + static_cast<std::ptrdiff_t>(limit_ - 1), best_.end());
-    best_.resize(limit_);
-  }
-  figures_.rows_computed += computed.size();
+  TESSERA_CHECK(kept_rows.size() <= count);  // every row at most once
+  std::sort(kept_rows.begin(), kept_rows.end());
   size_t kept = 0;
-  for (size_t index = 0; index < count; ++index) {
-    if (lows[index] > bound) continue;
-    if (lows[index] > -kInfinity) ++figures_.rows_returned;
+  for (const auto& [index, low] : kept_rows) {
+    if (low > bound) continue;
+    if (low > -kInfinity) ++figures_.rows_returned;
     selection[kept++] = selection[index];
   }
   return kept;

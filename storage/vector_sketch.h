@@ -10,13 +10,16 @@
 // For a query y with 8-bit codes q (scale t, residual norm r), the integer I = sum h_j q_j
 // (simd::SketchDots) bounds the inner product: |x.y - s t I| <= e |y| + (|x| + e) r, by Cauchy-Schwarz on
 // the two residuals; the squared L2 distance is |x|^2 + |y|^2 - 2 x.y. Per row group:
-//   1. a lower bound lo on every selected row's sort key from the sketch;
-//   2. exact keys, from the float32 elements, of the 2k + 16 rows with the least lower bounds (the
-//      likeliest first rows). The k-th least of them among rows the scan counts (visible to its
-//      snapshot), with the k best of earlier row groups, is a threshold T: a row with lo > T has k rows
-//      that sort before it. Exact keys make T tight (the sketch's upper bounds, loose by the quantization
-//      error, left a tenth of the rows where these leave under one percent);
-//   3. the rows T does not rule out get exact keys, and the rows within the final T are returned.
+//   1. a lower bound lo on every row's sort key from the sketch (simd::SketchDots, SketchBounds);
+//   2. exact keys, from the float32 elements, for the rows that may be among the first k: T, the k-th
+//      least exact key (plus its rounding) among rows so far that the scan counts (visible to its
+//      snapshot), this row group's and earlier ones', rules out a row with lo > T, which has k rows
+//      that sort before it. T only comes down, so a row ruled out stays out. Until earlier row groups
+//      made T tight, the 2k + 16 rows with the least lo get exact keys first; then one pass in row
+//      order computes the rest within T (under one percent of 1M 128-dimension unit vectors: those
+//      within the sketch's error of the best). The sketch's upper bounds alone, loose by that error,
+//      would leave a tenth of the rows;
+//   3. the rows kept are those whose exact key is within the final T.
 // Bounds are widened by the float32 rounding of the distance kernels (relative 1.2e-7 per dimension of
 // (|x| + |y|)^2), so that a key the engine computes in float32 is inside them, and ties at T are kept.
 // NULL rows are always returned (they sort first or last, and never set T). Chunks whose rows have mixed
@@ -104,8 +107,6 @@ class NearestBound {
   double Key(double metric) const { return negate_ ? -metric : metric; }
   // The float32 rounding a distance kernel's result may carry, for a row of norm `norm`.
   double Slack(double norm) const;
-  // The `limit_`-th least of best_ and `local` (infinity while there are fewer).
-  double Threshold(const std::vector<double>& local) const;
 
   VectorMetric metric_;
   bool negate_;
@@ -118,7 +119,7 @@ class NearestBound {
   double residual_ = 0;          // r
   double norm_ = 0;              // |y|
   double relative_slack_ = 0;    // rounding of float32 distances, per (|x| + |y|)^2
-  std::vector<double> best_;     // upper bounds of the best rows of earlier row groups (at most limit_)
+  std::vector<double> best_;     // max-heap: the limit_ least exact upper bounds of counted rows so far
   simd::SketchTerms terms_{};    // a row's lower bound from the sketch (simd::SketchBounds)
   std::vector<int32_t> dots_;    // per row group: the rows' code dot products
   std::vector<float> bounds_;    // and their lower bounds

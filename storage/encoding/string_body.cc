@@ -94,8 +94,12 @@ bool StringBody::Read(ChunkEncoding encoding, size_t count, ByteReader* reader, 
     return false;
   }
   if (!ReadPacked(reader, num_strings, &offsets_) || !ReadByteSection(reader)) return false;
-  // End offsets must not fall and must end at the section's end, so every string lies inside it.
-  // Runs on every read of a chunk: unpacked a window at a time.
+  // End offsets must not fall and must end at the section's end, so every string lies inside it:
+  // checked, a window of offsets at a time, on the first read of a chunk's bytes (`check_codes`).
+  if (!check_codes) {
+    if ((num_strings == 0 ? 0 : offsets_.Get(num_strings - 1)) != bytes().size()) return false;
+    return encoding == ChunkEncoding::kPlain || ReadPacked(reader, count, &codes_);
+  }
   uint64_t previous_end = 0;
   uint64_t ends[kUnpackWindow];
   for (size_t first = 0; first < num_strings; first += kUnpackWindow) {

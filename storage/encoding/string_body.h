@@ -21,7 +21,8 @@ class StringBody {
   static ChunkEncoding Choose(const std::vector<std::string_view>& values);
   static void Write(ChunkEncoding encoding, const std::vector<std::string_view>& values, ByteWriter* writer);
 
-  // `check_codes` false: dictionary codes are trusted (these bytes were read and checked before).
+  // `check_codes` false: dictionary codes and string offsets are trusted (these bytes were read and
+  // checked before).
   bool Read(ChunkEncoding encoding, size_t count, ByteReader* reader, bool check_codes = true);
   // Points out[0, count) at the strings of rows [first, first + count); valid while this body is.
   void Decode(size_t first, size_t count, std::string_view* out) const;
