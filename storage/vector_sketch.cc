@@ -177,8 +177,8 @@ size_t NearestBound::Narrow(const ColumnChunk& chunk, const VectorSketch* sketch
   simd::SketchDots(sketch->codes(first), span, sketch->blocks(), codes_.data(), dots_.data());
   figures_.rows_bounded += count;
 
-  // Lower bounds on every row's key from the sketch, by row - first (exact rows' later replace them,
-  // rounded down to float); NULL rows get -infinity (always returned, never counted).
+  // Lower bounds on every row's key from the sketch, by row - first; NULL rows get -infinity (always
+  // returned, never counted).
   bounds_.resize(span);
   simd::SketchBounds(dots_.data(), sketch->scales() + first, sketch->residuals() + first, sketch->norms() + first,
                      span, terms_, bounds_.data());
@@ -192,10 +192,11 @@ size_t NearestBound::Narrow(const ColumnChunk& chunk, const VectorSketch* sketch
   const StringBody& strings = *chunk.strings();
   double bound = best_.size() < limit_ ? kInfinity : best_.front();
   std::vector<std::pair<size_t, double>> kept_rows;  // (index, exact lower bound; -infinity: NULL)
-  // Where row `row`'s elements are: without NULLs the payloads lie one after another, all of one size.
+  // Where row `row`'s elements are: in a plain chunk without NULLs the payloads lie one after another,
+  // all of the sketch's one size (a dictionary chunk's rows point into its entries).
   const size_t payload_size = dimensions_ * sizeof(float);
   const char* base = nullptr;
-  if (nulls == nullptr) {
+  if (nulls == nullptr && strings.encoding() == ChunkEncoding::kPlain) {
     std::string_view first_payload, last_payload;
     strings.Decode(0, 1, &first_payload);
     strings.Decode(chunk.num_rows() - 1, 1, &last_payload);
