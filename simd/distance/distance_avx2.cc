@@ -129,7 +129,7 @@ void SketchDots(const uint8_t* nibbles, size_t count, size_t blocks, const int8_
 }
 
 
-// 8 rows at a time in the order of distance.h, the rest by the same operations one row at a time.
+// 8 rows at a time in the order of distance.h, the rest by the scalar variant.
 void SketchBounds(const int32_t* dots, const float* scales, const float* residuals, const float* norms, size_t count,
                   const SketchTerms& terms, float* out) {
   const __m256 dot = _mm256_set1_ps(terms.dot), constant = _mm256_set1_ps(terms.constant);
@@ -146,13 +146,7 @@ void SketchBounds(const int32_t* dots, const float* scales, const float* residua
     value = _mm256_add_ps(value, _mm256_mul_ps(norm_squared, _mm256_mul_ps(norms_now, norms_now)));
     _mm256_storeu_ps(out + row, value);
   }
-  for (; row < count; ++row) {
-    float value = terms.dot * (scales[row] * static_cast<float>(dots[row]));
-    value = value + terms.constant;
-    value = value + terms.residual * residuals[row];
-    value = value + terms.norm * norms[row];
-    out[row] = value + terms.norm_squared * (norms[row] * norms[row]);
-  }
+  kDistanceScalar.sketch_bounds(dots + row, scales + row, residuals + row, norms + row, count - row, terms, out + row);
 }
 
 }  // namespace

@@ -141,7 +141,7 @@ void SketchDots(const uint8_t* nibbles, size_t count, size_t blocks, const int8_
 }
 
 
-// 16 rows at a time in the order of distance.h, the rest by the same operations one row at a time.
+// 16 rows at a time in the order of distance.h, the rest by the scalar variant.
 void SketchBounds(const int32_t* dots, const float* scales, const float* residuals, const float* norms, size_t count,
                   const SketchTerms& terms, float* out) {
   const __m512 dot = _mm512_set1_ps(terms.dot), constant = _mm512_set1_ps(terms.constant);
@@ -158,13 +158,7 @@ void SketchBounds(const int32_t* dots, const float* scales, const float* residua
     value = _mm512_add_ps(value, _mm512_mul_ps(norm_squared, _mm512_mul_ps(norms_now, norms_now)));
     _mm512_storeu_ps(out + row, value);
   }
-  for (; row < count; ++row) {
-    float value = terms.dot * (scales[row] * static_cast<float>(dots[row]));
-    value = value + terms.constant;
-    value = value + terms.residual * residuals[row];
-    value = value + terms.norm * norms[row];
-    out[row] = value + terms.norm_squared * (norms[row] * norms[row]);
-  }
+  kDistanceScalar.sketch_bounds(dots + row, scales + row, residuals + row, norms + row, count - row, terms, out + row);
 }
 
 }  // namespace
