@@ -134,10 +134,11 @@ std::optional<DecimalChunk> DecimalChunkOf(const storage::ColumnChunk& chunk) {
 }
 
 EncodedWindows::EncodedWindows(const storage::EncodedRows& rows, const EncodedKeys& keys,
-                               std::vector<const storage::ColumnChunk*> arguments, std::vector<bool> offsets)
-    : rows_(rows), keys_(keys), arguments_(std::move(arguments)), offsets_(std::move(offsets)), codes_(kWindowRows),
-      ints_(arguments_.size()), doubles_(arguments_.size()) {
-  offsets_.resize(arguments_.size(), false);
+                               std::vector<const storage::ColumnChunk*> arguments,
+                               const std::vector<std::optional<DecimalChunk>>& decimals)
+    : rows_(rows), keys_(keys), arguments_(std::move(arguments)), offsets_(arguments_.size(), false),
+      codes_(kWindowRows), ints_(arguments_.size()), doubles_(arguments_.size()) {
+  for (size_t index = 0; index < decimals.size(); ++index) offsets_[index] = decimals[index].has_value();
   for (size_t index = 0; index < arguments_.size(); ++index) {
     if (arguments_[index] == nullptr) continue;
     if (arguments_[index]->integers() != nullptr || offsets_[index]) {

@@ -89,11 +89,12 @@ class EncodedWindows {
  public:
   static constexpr idx_t kWindowRows = 4096;
 
-  // `arguments`: chunks read with ArgumentReadable true (nullptr entries are skipped); those marked in
-  // `offsets` (decimal-float chunks, DecimalChunkOf) are read as their offsets, in ints(). The row
-  // group, its chunks and `keys` must outlive this object.
+  // `arguments`: chunks read with ArgumentReadable true (nullptr entries are skipped); those with a
+  // `decimals` entry (DecimalChunkOf) are read as their offsets, in ints(). The row group, its chunks
+  // and `keys` must outlive this object.
   EncodedWindows(const storage::EncodedRows& rows, const EncodedKeys& keys,
-                 std::vector<const storage::ColumnChunk*> arguments, std::vector<bool> offsets = {});
+                 std::vector<const storage::ColumnChunk*> arguments,
+                 const std::vector<std::optional<DecimalChunk>>& decimals = {});
 
   // Moves to the next window with selected rows; false at the end.
   bool Next();
@@ -111,7 +112,7 @@ class EncodedWindows {
   const storage::EncodedRows& rows_;
   const EncodedKeys& keys_;
   std::vector<const storage::ColumnChunk*> arguments_;
-  std::vector<bool> offsets_;
+  std::vector<bool> offsets_;  // read as decimal offsets
   idx_t next_selected_ = 0;  // the first entry of rows_.selection not yet read
   std::vector<uint32_t> codes_;
   std::vector<uint32_t> selection_;

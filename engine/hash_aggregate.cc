@@ -251,17 +251,15 @@ class HashAggregateOperator : public Operator {
     // float8 sums of decimal-float chunks add the chunks' integers (engine/encoded_aggregate.h): the
     // offsets per window, the reference once per code at the end, from the rows the code got meanwhile.
     std::vector<std::optional<DecimalChunk>> decimals(node_.aggregates.size());
-    std::vector<bool> offsets(node_.aggregates.size(), false);
     for (size_t call = 0; call < node_.aggregates.size(); ++call) {
       if (arguments[call] == nullptr) continue;
       decimals[call] = DecimalChunkOf(*arguments[call]);
       if (decimals[call] && !by_code_[call].TakeDecimals(*decimals[call], rows.count)) decimals[call].reset();
-      offsets[call] = decimals[call].has_value();
     }
-    if (std::find(offsets.begin(), offsets.end(), true) != offsets.end()) {
+    if (std::any_of(decimals.begin(), decimals.end(), [](const auto& decimal) { return decimal.has_value(); })) {
       rows_before_.assign(code_rows_.begin(), code_rows_.begin() + static_cast<std::ptrdiff_t>(keys->num_codes));
     }
-    EncodedWindows windows(rows, *keys, arguments, offsets);
+    EncodedWindows windows(rows, *keys, arguments, decimals);
     while (windows.Next()) {
       simd::GroupedCount32(windows.codes(), windows.selection(), windows.count(), keys->num_codes, code_rows_.data());
       for (size_t call = 0; call < node_.aggregates.size(); ++call) {

@@ -16,7 +16,6 @@
 namespace tessera::storage {
 namespace {
 
-bool IsNull(const uint64_t* nulls, idx_t row) { return nulls != nullptr && (nulls[row / 64] >> (row % 64)) & 1; }
 
 Value DictionaryEntry(const ColumnChunk& chunk, size_t code) {
   const PhysicalType type = chunk.physical_type();
@@ -34,7 +33,7 @@ idx_t DropNulls(const uint64_t* nulls, idx_t first, sel_t* selection, idx_t coun
   idx_t kept = 0;
   for (idx_t index = 0; index < count; ++index) {
     selection[kept] = selection[index];
-    kept += !IsNull(nulls, first + selection[index]);
+    kept += !ColumnChunk::NullBit(nulls, first + selection[index]);
   }
   return kept;
 }
@@ -205,7 +204,7 @@ idx_t SelectDictionaryMatches(const ColumnChunk& chunk, const DictionaryMatch& m
     codes.Unpack(first + start, batch_size, batch);
     for (idx_t index = 0; index < batch_size; ++index) {
       selection[selected] = static_cast<sel_t>(start + index);
-      selected += match.entries[batch[index]] & !IsNull(nulls, first + start + index);
+      selected += match.entries[batch[index]] & !ColumnChunk::NullBit(nulls, first + start + index);
     }
   }
   return selected;
@@ -221,7 +220,7 @@ idx_t KeepDictionaryMatches(const ColumnChunk& chunk, const DictionaryMatch& mat
     const uint64_t code = codes.Get(row);
     const bool matches = match.contiguous ? match.low <= code && code <= match.high : match.entries[code] != 0;
     selection[kept] = selection[index];
-    kept += matches && !IsNull(nulls, row);
+    kept += matches && !ColumnChunk::NullBit(nulls, row);
   }
   return kept;
 }
@@ -308,7 +307,7 @@ idx_t KeepDecimalFloatMatches(const ColumnChunk& chunk, const DecimalFloatRange&
     const idx_t row = first + selection[index];
     const int64_t integer = integers.Get(row);
     selection[kept] = selection[index];
-    kept += range.low <= integer && integer <= range.high && !IsNull(nulls, row);
+    kept += range.low <= integer && integer <= range.high && !ColumnChunk::NullBit(nulls, row);
   }
   return kept;
 }

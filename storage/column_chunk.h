@@ -61,6 +61,10 @@ class ColumnChunk {
   idx_t num_rows() const { return stats_.num_rows; }
   // The NULL bitmap (bit set = NULL), or nullptr when no row is NULL.
   const uint64_t* NullMask() const { return nulls_.empty() ? nullptr : nulls_.data(); }
+  // Whether row `row` is NULL in a NullMask() (nullptr: no row is).
+  static bool NullBit(const uint64_t* nulls, idx_t row) {
+    return nulls != nullptr && ((nulls[row / 64] >> (row % 64)) & 1) != 0;
+  }
 
   // Decodes all rows, or rows [first, first + count), into `out`, replacing its contents but keeping
   // its logical type. REQUIRES: out->physical_type() == physical_type(); first + count <= num_rows().

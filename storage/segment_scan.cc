@@ -29,7 +29,7 @@ idx_t KeepNullness(const ColumnChunk& chunk, bool want_null, idx_t first, sel_t*
   idx_t kept = 0;
   for (idx_t index = 0; index < count; ++index) {
     const idx_t row = first + selection[index];
-    const bool is_null = nulls != nullptr && (nulls[row / 64] >> (row % 64)) & 1;
+    const bool is_null = ColumnChunk::NullBit(nulls, row);
     selection[kept] = selection[index];
     kept += is_null == want_null;
   }

@@ -4,10 +4,10 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <limits>
 
 #include "base/check.h"
+#include "base/vector_value.h"
 #include "storage/column_chunk.h"
 #include "simd/distance/distance.h"
 
@@ -23,14 +23,6 @@ constexpr int kMaxCode = 7;         // 4-bit row codes in [-7, 7]
 constexpr int kMaxQueryCode = 127;  // 8-bit query codes
 // Stored norms are rounded to float32 and the residuals' sums to double: widen them by this factor.
 constexpr double kRoundingFactor = 1 + 1e-6;
-
-float Element(const char* payload, size_t index) {
-  float value;
-  std::memcpy(&value, payload + index * sizeof(float), sizeof(float));
-  return value;
-}
-
-bool IsNull(const uint64_t* nulls, size_t row) { return nulls != nullptr && ((nulls[row / 64] >> (row % 64)) & 1); }
 
 size_t Blocks(size_t dimensions) {
   return (dimensions + simd::kSketchBlockDimensions - 1) / simd::kSketchBlockDimensions;
@@ -61,7 +53,7 @@ std::shared_ptr<const VectorSketch> VectorSketch::Build(const ColumnChunk& chunk
   const uint64_t* nulls = chunk.NullMask();
   size_t payload_size = 0;
   for (size_t row = 0; row < num_rows; ++row) {
-    if (IsNull(nulls, row)) continue;
+    if (ColumnChunk::NullBit(nulls, row)) continue;
     if (payload_size == 0) payload_size = payloads[row].size();
     if (payloads[row].size() != payload_size) return nullptr;
   }
@@ -77,18 +69,18 @@ std::shared_ptr<const VectorSketch> VectorSketch::Build(const ColumnChunk& chunk
   sketch->norms_.assign(num_rows, 0);
   constexpr size_t kHalf = simd::kSketchBlockDimensions / 2;
   for (size_t row = 0; row < num_rows; ++row) {
-    if (IsNull(nulls, row)) continue;
-    const char* payload = payloads[row].data();
+    if (ColumnChunk::NullBit(nulls, row)) continue;
+    const std::string_view payload = payloads[row];
     double largest = 0;
     for (size_t index = 0; index < sketch->dimensions_; ++index) {
-      largest = std::max(largest, std::fabs(static_cast<double>(Element(payload, index))));
+      largest = std::max(largest, std::fabs(static_cast<double>(VectorElement(payload, static_cast<int>(index)))));
     }
     if (!(largest <= kMaxElement)) return nullptr;
     const auto scale = static_cast<float>(largest / kMaxCode);
     double residual = 0, norm = 0;
     uint8_t* codes = sketch->codes_.data() + row * row_bytes;
     for (size_t index = 0; index < sketch->dimensions_; ++index) {
-      const double element = Element(payload, index);
+      const double element = VectorElement(payload, static_cast<int>(index));
       const long code = scale > 0 ? std::clamp(std::lround(element / scale), long{-kMaxCode}, long{kMaxCode}) : 0;
       const double error = element - static_cast<double>(scale) * static_cast<double>(code);
       residual += error * error;
@@ -120,7 +112,7 @@ NearestBound::NearestBound(const NearestRows& rows)
   dimensions_ = query_.size() / sizeof(float);
   double largest = 0, norm = 0;
   for (size_t index = 0; index < dimensions_; ++index) {
-    const double element = Element(query_.data(), index);
+    const double element = VectorElement(query_, static_cast<int>(index));
     largest = std::max(largest, std::fabs(element));
     norm += element * element;
   }
@@ -129,7 +121,7 @@ NearestBound::NearestBound(const NearestRows& rows)
   scale_ = largest / kMaxQueryCode;
   double residual = 0;
   for (size_t index = 0; index < dimensions_ && scale_ > 0; ++index) {
-    const double element = Element(query_.data(), index);
+    const double element = VectorElement(query_, static_cast<int>(index));
     const long code = std::clamp(std::lround(element / scale_), long{-kMaxQueryCode}, long{kMaxQueryCode});
     codes_[index] = static_cast<int8_t>(code);
     residual += (element - scale_ * static_cast<double>(code)) * (element - scale_ * static_cast<double>(code));
@@ -185,7 +177,7 @@ size_t NearestBound::Narrow(const ColumnChunk& chunk, const VectorSketch* sketch
   float* lows = bounds_.data();
   if (nulls != nullptr) {
     for (size_t index = 0; index < count; ++index) {
-      if (IsNull(nulls, selection[index])) lows[selection[index] - first] = -INFINITY;
+      if (ColumnChunk::NullBit(nulls, selection[index])) lows[selection[index] - first] = -INFINITY;
     }
   }
 
